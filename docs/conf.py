@@ -1,0 +1,54 @@
+"""Sphinx configuration for the backext documentation."""
+
+from __future__ import annotations
+
+import importlib.metadata
+
+
+project = "backext"
+author = "The backext developers"
+copyright = "2026, The backext developers"  # noqa: A001
+release = importlib.metadata.version("backext")
+version = ".".join(release.split(".")[:2])
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.doctest",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.napoleon",
+]
+
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build"]
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_preserve_defaults = True
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+napoleon_use_ivar = True
+
+nitpick_ignore = [
+    # Type aliases and typing constructs that autodoc renders without a target.
+    ("py:class", "Text"),
+    ("py:class", "Severity"),
+    ("py:class", "PackSource"),
+    ("py:class", "os.PathLike"),
+]
+
+# Each inventory is fetched from the web, or read from docs/_inventories when
+# there is no network (see docs/_inventories/make.py).
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3", (None, "_inventories/python.inv")),
+    "attrs": ("https://www.attrs.org/en/stable/", (None, "_inventories/attrs.inv")),
+    "cattrs": ("https://catt.rs/en/stable/", (None, "_inventories/cattrs.inv")),
+}
+intersphinx_timeout = 5
+
+doctest_global_setup = "import backext\nfrom backext import *  # noqa: F403"
+
+html_theme = "furo"
+html_title = f"backext {release}"

@@ -1,0 +1,78 @@
+"""Development tasks: ``nox`` runs them all, ``nox -s NAME`` one of them.
+
+Sessions: ``tests`` (every supported Python that is present), ``lint``,
+``mypy`` and ``docs``. Python versions come from ``pyproject.toml``'s
+classifiers. Where pyenv manages the interpreters (as on our machines), the
+newest installed patch release of each supported version is put on ``PATH``,
+so that nox finds ``python3.10`` … ``python3.13`` without any set-up.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import re
+
+import nox
+
+
+nox.needs_version = ">=2024.4.15"
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["lint", "mypy", "tests", "docs"]
+
+ROOT = pathlib.Path(__file__).parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+PYTHONS = nox.project.python_versions(PYPROJECT)
+
+
+def _expose_pyenv_interpreters() -> None:
+    """Put each supported pyenv Python's ``bin`` on ``PATH`` (newest patch first)."""
+    root = pathlib.Path(os.environ.get("PYENV_ROOT", pathlib.Path.home() / ".pyenv")) / "versions"
+    if not root.is_dir():
+        return
+    found: list[str] = []
+    for version in PYTHONS:
+        pattern = re.compile(rf"^{re.escape(version)}\.(\d+)$")
+        patches = [(int(m[1]), d) for d in root.iterdir() if (m := pattern.match(d.name))]
+        if patches:
+            found.append(str(max(patches)[1] / "bin"))
+    os.environ["PATH"] = os.pathsep.join([*found, os.environ.get("PATH", "")])
+
+
+_expose_pyenv_interpreters()
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """Run the test suite (the ``ci`` hypothesis profile when ``CI`` is set)."""
+    session.install(".[yaml]", *nox.project.dependency_groups(PYPROJECT, "tests"))
+    env = {}
+    if os.environ.get("CI"):
+        env["BACKEXT_HYPOTHESIS_PROFILE"] = os.environ.get("BACKEXT_HYPOTHESIS_PROFILE", "ci")
+    session.run("coverage", "run", "-m", "pytest", *session.posargs, env=env)
+    session.run("coverage", "report", "--fail-under=95")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check style and formatting with ruff."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    session.run("ruff", "check", ".", *session.posargs)
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def mypy(session: nox.Session) -> None:
+    """Type-check the package, the typing tests and this file, strictly."""
+    session.install(".[yaml]", *nox.project.dependency_groups(PYPROJECT, "typing"))
+    session.run("mypy", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the HTML docs and run every doctest, treating warnings as errors."""
+    session.install(".[yaml]", *nox.project.dependency_groups(PYPROJECT, "docs"))
+    common = ["-T", "-E", "-W", "--keep-going", "-n", "docs"]
+    session.run("sphinx-build", "-b", "doctest", *common, "docs/_build/doctest")
+    session.run("sphinx-build", "-b", "html", *common, "docs/_build/html", *session.posargs)

@@ -1,0 +1,11 @@
+"""Run the command line: ``python -m backext``."""
+
+from __future__ import annotations
+
+import sys
+
+from ._cli import main
+
+
+if __name__ == "__main__":
+    sys.exit(main())

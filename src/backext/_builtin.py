@@ -1,0 +1,36 @@
+"""The built-in pack, shipped inside the package."""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+from ._load import load_pack
+from ._model import Pack
+
+
+__all__ = ["builtin_pack"]
+
+
+@functools.cache
+def builtin_pack() -> Pack:
+    """Return the built-in pack: three back-extension exercises and a variation.
+
+    The pack holds a beginner forearm press-up, an intermediate press-up on
+    the hands and an advanced prone chest lift with a pillow under the hips,
+    whose harder leg-lift variation needs a clinician's clearance. It is read
+    once, from a TOML file inside the package, and cached: the same
+    (immutable) object is returned every time.
+
+    Example:
+        >>> import backext
+        >>> pack = backext.builtin_pack()
+        >>> [e.id for e in pack.exercises]
+        ['forearm-press-up', 'hand-press-up', 'prone-chest-lift']
+        >>> pack.exercise("prone-chest-lift").hold.target_seconds
+        20
+
+    .. versionadded:: 0.1.0
+    """
+    data = resources.files("backext").joinpath("data", "builtin.toml").read_bytes()
+    return load_pack(data, format="toml")

@@ -1,0 +1,223 @@
+"""The library's own strict cattrs converter.
+
+cattrs is lenient by default: it turns ``"5"`` into ``5`` and ``True`` into
+``1``. A content schema must not, so every scalar hook here checks the exact
+type, every collection hook checks that it was given a list, and every class
+hook refuses unknown keys. Failures are raised as cattrs' exception groups,
+whose notes carry the path; :mod:`backext._problems` turns them into
+:class:`~backext.Problem` objects with JSON Pointers.
+
+Use :data:`converter` (re-exported as ``backext.converter``); never the
+global cattrs converter.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import types
+from collections.abc import Callable
+from typing import Any, TypeVar, Union, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.errors import IterableValidationError, IterableValidationNote
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+
+from ._text import LocalizedText
+
+
+__all__ = ["WrongType", "WrongValue", "converter", "make_converter"]
+
+T = TypeVar("T")
+
+
+class WrongType(TypeError):
+    """A value of the wrong JSON type; carries what was expected and what was found."""
+
+    def __init__(self, expected: str, value: object) -> None:
+        self.expected = expected
+        self.found = json_type_name(value)
+        super().__init__(f"expected {expected}, found {self.found}")
+
+
+class WrongValue(ValueError):
+    """A value of the right type that is not allowed; carries the reason."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+def json_type_name(value: object) -> str:
+    """Name *value*'s type the way a pack author knows it (JSON's names)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, int):
+        return f"an integer ({value})"
+    if isinstance(value, float):
+        return f"a number ({value!r})"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"a string ({shown!r})"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
+def _structure_str(value: object, _: object) -> str:
+    if type(value) is not str:
+        raise WrongType("a string", value)
+    return value
+
+
+def _structure_int(value: object, _: object) -> int:
+    if type(value) is not int:
+        raise WrongType("an integer", value)
+    return value
+
+
+def _structure_float(value: object, _: object) -> float:
+    if type(value) is int:
+        return value
+    if type(value) is not float:
+        raise WrongType("a number", value)
+    if not math.isfinite(value):
+        raise WrongValue("not-finite", f"expected a finite number, found {value!r}")
+    return value
+
+
+def _structure_bool(value: object, _: object) -> bool:
+    if type(value) is not bool:
+        raise WrongType("a boolean (true or false)", value)
+    return value
+
+
+def _structure_localized(value: object, _: object) -> LocalizedText:
+    if type(value) is not dict:
+        raise WrongType("a string or an object of translations", value)
+    errors: list[Exception] = []
+    for key, text in value.items():
+        if type(text) is not str:
+            error: Exception = WrongType("a string", text)
+            error.__notes__ = [IterableValidationNote(f"translation {key!r}", key, str)]
+            errors.append(error)
+    if errors:
+        raise IterableValidationError("While structuring translations", errors, LocalizedText)
+    return LocalizedText(value)
+
+
+def _structure_text(value: object, _: object) -> str | LocalizedText:
+    if type(value) is str:
+        return value
+    if type(value) is dict:
+        return _structure_localized(value, LocalizedText)
+    raise WrongType("a string or an object of translations", value)
+
+
+def _is_text_union(type_: Any) -> bool:
+    origin = get_origin(type_)
+    if origin is not Union and origin is not types.UnionType:
+        return False
+    return {a for a in get_args(type_) if a is not type(None)} == {str, LocalizedText}
+
+
+def _is_homogeneous_tuple(type_: Any) -> bool:
+    args = get_args(type_)
+    return get_origin(type_) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def make_converter() -> cattrs.Converter:
+    """Build a new strict converter for the content model.
+
+    Most programs use the shared :data:`converter`; build your own to add
+    hooks for types of your own without touching it.
+    """
+    conv = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True, detailed_validation=True)
+
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(float, _structure_float)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(LocalizedText, _structure_localized)
+    conv.register_unstructure_hook(LocalizedText, dict)
+
+    def text_hook(type_: Any) -> Callable[[object, object], object]:
+        optional = type(None) in get_args(type_)
+
+        def structure(value: object, _: object) -> object:
+            if value is None and optional:
+                return None
+            return _structure_text(value, _)
+
+        return structure
+
+    conv.register_structure_hook_factory(_is_text_union, text_hook)
+
+    def enum_hook(type_: type[enum.Enum]) -> Callable[[object, object], enum.Enum]:
+        by_value = {member.value: member for member in type_}
+        choices = ", ".join(repr(v) for v in by_value)
+
+        def structure(value: object, _: object) -> enum.Enum:
+            if type(value) is not str:
+                raise WrongType(f"one of {choices}", value)
+            try:
+                return by_value[value]
+            except KeyError:
+                raise WrongValue("invalid-choice", f"expected one of {choices}, found {value!r}") from None
+
+        return structure
+
+    conv.register_structure_hook_factory(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), enum_hook)
+
+    def tuple_hook(type_: Any) -> Callable[[object, object], tuple[Any, ...]]:
+        item_type = get_args(type_)[0]
+        handler = conv.get_structure_hook(item_type)
+
+        def structure(value: object, _: object) -> tuple[Any, ...]:
+            if type(value) is not list and type(value) is not tuple:
+                raise WrongType("a list", value)
+            items: list[Any] = []
+            errors: list[Exception] = []
+            for index, item in enumerate(value):
+                try:
+                    items.append(handler(item, item_type))
+                except Exception as error:  # noqa: BLE001 - collected, re-raised as a group
+                    error.__notes__ = [
+                        *getattr(error, "__notes__", []),
+                        IterableValidationNote(f"Structuring item @ index {index}", index, item_type),
+                    ]
+                    errors.append(error)
+            if errors:
+                raise IterableValidationError(f"While structuring {type_!r}", errors, type_)
+            return tuple(items)
+
+        return structure
+
+    conv.register_structure_hook_factory(_is_homogeneous_tuple, tuple_hook)
+
+    def class_hook(cls: type[T]) -> Callable[[object, object], T]:
+        generated = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True)
+
+        def structure(value: object, _: object) -> T:
+            if type(value) is not dict:
+                raise WrongType("an object", value)
+            return generated(value, cls)
+
+        return structure
+
+    conv.register_structure_hook_factory(attrs.has, class_hook)
+    conv.register_unstructure_hook_factory(
+        attrs.has,
+        lambda cls: make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True),
+    )
+    return conv
+
+
+#: The library's converter: strict structuring, and unstructuring that leaves
+#: out fields at their defaults (so TOML, which has no null, can hold a pack).
+converter: cattrs.Converter = make_converter()

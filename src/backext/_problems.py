@@ -1,0 +1,139 @@
+"""Problems found in a pack, and how cattrs' errors become problems."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from typing import Literal
+
+import attrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+
+from ._converter import WrongType, WrongValue
+
+
+__all__ = ["Problem", "Severity", "escape_pointer", "problems_from_exception", "sort_problems"]
+
+#: How bad a problem is: an ``"error"`` makes a pack unusable, a
+#: ``"warning"`` is worth a look.
+Severity = Literal["error", "warning"]
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """One thing wrong with a pack, pointed at exactly.
+
+    Attributes:
+        path: An RFC 6901 JSON Pointer to the value at fault in the parsed
+            document: ``""`` is the whole document,
+            ``/exercises/2/hold/start_seconds`` a field. For a missing field it
+            points at the object that lacks it.
+        code: A stable, kebab-case code naming the kind of problem, such as
+            ``wrong-type``. Programs may rely on it.
+        message: What was found and what was expected, in plain English.
+        severity: ``"error"`` or ``"warning"``.
+        line: The 1-based line in the file, where the format tells it.
+        column: The 1-based column in the file, where the format tells it.
+
+    Example:
+        >>> print(Problem(path="/id", code="wrong-type", message="expected a string, found null"))
+        /id: error wrong-type: expected a string, found null
+
+    .. versionadded:: 0.1.0
+    """
+
+    path: str
+    code: str
+    message: str
+    severity: Severity = "error"
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path or "/"
+        if self.line is not None:
+            where += f" (line {self.line}" + (f", column {self.column})" if self.column is not None else ")")
+        return f"{where}: {self.severity} {self.code}: {self.message}"
+
+
+def escape_pointer(token: object) -> str:
+    """Escape one reference token of a JSON Pointer (RFC 6901, section 3)."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def problems_from_exception(error: BaseException, pointer: str = "") -> list[Problem]:
+    """Turn an exception raised by the strict converter into problems."""
+    problems: list[Problem] = []
+    if isinstance(error, ClassValidationError):
+        with_notes, without = error.group_exceptions()
+        for inner, note in with_notes:
+            if isinstance(inner, KeyError):
+                problems.append(
+                    Problem(
+                        path=pointer,
+                        code="missing-field",
+                        message=f"the required field {note.name!r} is missing",
+                    )
+                )
+            else:
+                problems.extend(problems_from_exception(inner, f"{pointer}/{escape_pointer(note.name)}"))
+        for inner in without:
+            if isinstance(inner, ForbiddenExtraKeysError):
+                known = [f.name for f in attrs.fields(inner.cl)]
+                problems.extend(
+                    Problem(
+                        path=f"{pointer}/{escape_pointer(key)}",
+                        code="unknown-field",
+                        message=_unknown_field_message(key, known),
+                    )
+                    for key in sorted(inner.extra_fields)
+                )
+            else:
+                problems.extend(problems_from_exception(inner, pointer))
+    elif isinstance(error, IterableValidationError):
+        items, rest = error.group_exceptions()
+        for inner, item in items:
+            problems.extend(problems_from_exception(inner, f"{pointer}/{escape_pointer(item.index)}"))
+        for inner in rest:
+            problems.extend(problems_from_exception(inner, pointer))
+    elif isinstance(error, WrongType):
+        problems.append(Problem(path=pointer, code="wrong-type", message=str(error)))
+    elif isinstance(error, WrongValue):
+        problems.append(Problem(path=pointer, code=error.code, message=str(error)))
+    else:
+        problems.append(Problem(path=pointer, code="invalid-value", message=str(error) or type(error).__name__))
+    return problems
+
+
+def _unknown_field_message(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    if close:
+        return f"unknown field {key!r}; did you mean {close[0]!r}?"
+    return f"unknown field {key!r}; expected one of {', '.join(known)}"
+
+
+def _order_key(document: object, pointer: str) -> tuple[int, ...]:
+    """Where *pointer* falls in *document*, as a sortable tuple."""
+    key: list[int] = []
+    node = document
+    for raw in pointer.split("/")[1:]:
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, Mapping):
+            keys = list(node)
+            if token not in node:
+                key.append(len(keys))
+                break
+            key.append(keys.index(token))
+            node = node[token]
+        elif isinstance(node, list | tuple) and token.isdigit() and int(token) < len(node):
+            key.append(int(token))
+            node = node[int(token)]
+        else:
+            break
+    return tuple(key)
+
+
+def sort_problems(document: object, problems: Iterable[Problem]) -> list[Problem]:
+    """Put *problems* in document order and drop exact duplicates."""
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (_order_key(document, p.path), p.code != "missing-field"))

@@ -1,0 +1,139 @@
+"""Readable renderings of a routine: plain text and Markdown."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from typing import Literal
+
+from ._model import Exercise, Hold, Modification, Pack, Repetitions
+
+
+__all__ = ["describe_dose", "describe_hold", "describe_repetitions", "number", "render"]
+
+_WIDTH = 79
+
+
+def number(value: float) -> str:
+    """Write *value* without a needless ``.0``: ``5``, ``1.5``."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _seconds(value: float) -> str:
+    return f"{number(value)} second" + ("" if value == 1 else "s")
+
+
+def describe_hold(hold: Hold) -> str:
+    """The hold in words, such as "hold for 5 seconds, building up to 30 seconds".
+
+    Example:
+        >>> describe_hold(Hold(start_seconds=1, target_seconds=2))
+        'hold for 1 to 2 seconds'
+    """
+    if hold.progresses:
+        assert hold.increment_seconds is not None  # noqa: S101 - implied by progresses
+        return (
+            f"hold for {_seconds(hold.start_seconds)}, building up to {_seconds(hold.target_seconds)}"
+            f" ({_seconds(hold.increment_seconds)} at a time)"
+        )
+    if hold.target_seconds > hold.start_seconds:
+        return f"hold for {number(hold.start_seconds)} to {_seconds(hold.target_seconds)}"
+    return f"hold for {_seconds(hold.start_seconds)}"
+
+
+def describe_repetitions(repetitions: Repetitions) -> str:
+    """The repetitions in words, such as "8 to 10 repetitions, 1 set"."""
+    if repetitions.maximum > repetitions.minimum:
+        count = f"{repetitions.minimum} to {repetitions.maximum} repetitions"
+    else:
+        count = f"{repetitions.minimum} repetition" + ("" if repetitions.minimum == 1 else "s")
+    sets = f"{repetitions.sets} set" + ("" if repetitions.sets == 1 else "s")
+    return f"{count}, {sets}"
+
+
+def describe_dose(exercise: Exercise) -> str:
+    """The exercise's dose in one sentence."""
+    text = f"{describe_hold(exercise.hold)}; {describe_repetitions(exercise.repetitions)}."
+    return text[0].upper() + text[1:]
+
+
+def _modification_line(pack: Pack, modification: Modification, locale: str | None) -> str:
+    notes = [modification.direction.value]
+    if modification.requires_clearance:
+        notes.append("only with a clinician's clearance")
+    if modification.hold_seconds_change:
+        notes.append(f"hold {modification.hold_seconds_change:+g} s")
+    if modification.repetitions_change:
+        notes.append(f"repetitions {modification.repetitions_change:+d}")
+    return (
+        f"{pack.localize(modification.name, locale)} ({'; '.join(notes)}): "
+        f"{pack.localize(modification.description, locale)}"
+    )
+
+
+def _wrap(text: str, indent: str = "", first: str | None = None) -> str:
+    return textwrap.fill(
+        text,
+        width=_WIDTH,
+        initial_indent=indent if first is None else first,
+        subsequent_indent=indent,
+        break_on_hyphens=False,
+    )
+
+
+def render(
+    pack: Pack,
+    exercises: Iterable[Exercise],
+    *,
+    locale: str | None = None,
+    style: Literal["text", "markdown"] = "text",
+) -> str:
+    """Render *exercises* of *pack* as a readable routine.
+
+    Args:
+        pack: The pack the exercises come from (for its title, disclaimer,
+            sources and default locale).
+        exercises: The exercises to show, in order.
+        locale: The locale to show texts in; the pack's default if ``None``.
+        style: ``"text"`` for a terminal, ``"markdown"`` for a document.
+    """
+    md = style == "markdown"
+    out: list[str] = []
+    title = pack.localize(pack.title, locale)
+    out.append(f"# {title}" if md else f"{title}\n{'=' * len(title)}")
+    if pack.disclaimer is not None:
+        disclaimer = pack.localize(pack.disclaimer, locale)
+        out.append(f"> **Before you start.** {disclaimer}" if md else _wrap(f"Before you start: {disclaimer}"))
+    sources = {source.id: source for source in pack.sources}
+    for exercise in exercises:
+        name = f"{pack.localize(exercise.name, locale)} ({exercise.level.value})"
+        out.append(f"## {name}" if md else f"{name}\n{'-' * len(name)}")
+        out.append(_wrap(pack.localize(exercise.purpose, locale)))
+        position = pack.localize(exercise.starting_position, locale)
+        out.append(f"**Starting position:** {position}" if md else _wrap(f"Starting position: {position}"))
+        if exercise.equipment:
+            things = "; ".join(pack.localize(e, locale) for e in exercise.equipment)
+            out.append(f"**You need:** {things}" if md else _wrap(f"You need: {things}"))
+        steps = []
+        for number_, step in enumerate(exercise.steps, start=1):
+            text = pack.localize(step.text, locale)
+            steps.append(f"{number_}. {text}" if md else _wrap(text, "     ", f"  {number_}. "))
+        out.append(("**Steps**\n\n" if md else "Steps:\n") + "\n".join(steps))
+        dose = describe_dose(exercise)
+        out.append(f"**Dose:** {dose}" if md else _wrap(f"Dose: {dose}"))
+        if exercise.modifications:
+            lines = [_modification_line(pack, m, locale) for m in exercise.modifications]
+            out.append(_bullets("Variations", lines, md=md))
+        if exercise.safety_notes:
+            lines = [pack.localize(note, locale) for note in exercise.safety_notes]
+            out.append(_bullets("Safety", lines, md=md))
+        cited = [sources[s].citation for s in exercise.sources if s in sources]
+        if cited:
+            out.append(_bullets("Sources", cited, md=md))
+    return "\n\n".join(out) + "\n"
+
+
+def _bullets(heading: str, lines: list[str], *, md: bool) -> str:
+    if md:
+        return f"**{heading}**\n\n" + "\n".join(f"- {line}" for line in lines)
+    return f"{heading}:\n" + "\n".join(_wrap(line, "    ", "  - ") for line in lines)

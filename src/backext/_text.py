@@ -1,0 +1,114 @@
+"""Localized text: a plain string or translations keyed by BCP 47 locale tag."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import TypeAlias, Union
+
+import attrs
+
+
+__all__ = ["LOCALE_TAG", "LocalizedText", "Text", "localize"]
+
+#: A simplified BCP 47 language tag: a 2-3 letter (or 5-8 letter) language
+#: subtag followed by optional subtags of 1-8 letters or digits, e.g. ``en``,
+#: ``de-CH``, ``zh-Hant-TW``, ``es-419``.
+LOCALE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$|^[A-Za-z]{5,8}$")
+
+
+def _freeze(value: Mapping[str, str] | tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    if isinstance(value, Mapping):
+        return tuple(value.items())
+    return tuple(value)
+
+
+@attrs.frozen
+class LocalizedText(Mapping[str, str]):
+    """Translations of one piece of text, keyed by BCP 47 locale tag.
+
+    It behaves as a read-only mapping from locale tag to text and is
+    hashable, so the frozen model classes that hold it stay hashable.
+
+    Attributes:
+        translations: The ``(locale tag, text)`` pairs, in the order they were
+            given. A mapping passed to the constructor is frozen into pairs.
+
+    Example:
+        >>> greeting = LocalizedText({"en": "Breathe out", "de": "Ausatmen"})
+        >>> greeting["de"]
+        'Ausatmen'
+        >>> greeting.resolve("de-AT", default_locale="en")
+        'Ausatmen'
+        >>> greeting.resolve("fr", default_locale="en")
+        'Breathe out'
+
+    .. versionadded:: 0.1.0
+    """
+
+    translations: tuple[tuple[str, str], ...] = attrs.field(converter=_freeze)
+
+    def __getitem__(self, locale: str) -> str:
+        for tag, text in self.translations:
+            if tag == locale:
+                return text
+        raise KeyError(locale)
+
+    def __iter__(self) -> Iterator[str]:
+        return (tag for tag, _ in self.translations)
+
+    def __len__(self) -> int:
+        return len(self.translations)
+
+    def resolve(self, locale: str | None, *, default_locale: str) -> str:
+        """Return the best text for *locale*.
+
+        The lookup tries *locale* itself, then ever shorter prefixes of it
+        (``de-CH-1996``, ``de-CH``, ``de``), then the same for
+        *default_locale*, and last the first translation given. Tags compare
+        case-insensitively, as BCP 47 asks.
+
+        Args:
+            locale: The locale tag wanted, or ``None`` for the default.
+            default_locale: The locale to fall back to.
+
+        Raises:
+            LookupError: If there are no translations at all.
+        """
+        by_tag = {tag.lower(): text for tag, text in self.translations}
+        for wanted in (locale, default_locale):
+            if wanted is None:
+                continue
+            parts = wanted.lower().split("-")
+            while parts:
+                found = by_tag.get("-".join(parts))
+                if found is not None:
+                    return found
+                parts.pop()
+        if not self.translations:
+            raise LookupError("this text has no translations")
+        return self.translations[0][1]
+
+
+#: A human-readable text in the content: a plain string (in the pack's default
+#: locale) or a :class:`LocalizedText`.
+Text: TypeAlias = Union[str, LocalizedText]  # noqa: UP007 - Sphinx needs a runtime alias
+
+
+def localize(text: Text, locale: str | None = None, *, default_locale: str = "en") -> str:
+    """Return *text* for *locale*, falling back to *default_locale*.
+
+    A plain string is returned as it is: it is already in the pack's default
+    locale.
+
+    Example:
+        >>> localize("Lie face down")
+        'Lie face down'
+        >>> localize(LocalizedText({"en": "Rest", "fr": "Repos"}), "fr-CA")
+        'Repos'
+
+    .. versionadded:: 0.1.0
+    """
+    if isinstance(text, str):
+        return text
+    return text.resolve(locale, default_locale=default_locale)

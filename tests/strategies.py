@@ -1,0 +1,160 @@
+"""Hypothesis strategies for the content model: valid packs and their parts.
+
+Every pack drawn here is valid: ``load_pack`` accepts it, and its exercises
+form one ladder (each exercise's ``next_exercise`` is the one after it, and
+levels rise by at most one step at a time), so the engine can run on it.
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+import backext
+from backext import (
+    Dimension,
+    Direction,
+    Exercise,
+    Hold,
+    Level,
+    LocalizedText,
+    Modification,
+    Movement,
+    Pack,
+    Progression,
+    Repetitions,
+    Source,
+    Step,
+)
+
+
+WORDS = ("arm", "back", "chest", "lift", "press", "hold", "prone", "leg", "up", "low", "wall", "x2")
+
+slugs = st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map("-".join)
+
+_alphabet = st.characters(categories=("L", "N", "P", "S", "Zs"), exclude_characters="\x85\u2028\u2029\ufeff")
+plain_texts = st.text(_alphabet, min_size=1, max_size=40).filter(lambda s: s.strip() != "")
+
+LOCALES = ("en", "de", "fr-CA", "es-419")
+
+
+@st.composite
+def texts(draw: st.DrawFn, default_locale: str = "en") -> backext.Text:
+    """A plain string, or translations that include *default_locale*."""
+    if draw(st.booleans()):
+        return draw(plain_texts)
+    others = draw(st.lists(st.sampled_from([t for t in LOCALES if t != default_locale]), unique=True, max_size=2))
+    tags = [default_locale, *others]
+    return LocalizedText({tag: draw(plain_texts) for tag in tags})
+
+
+#: Seconds as the content writes them: whole numbers, or halves.
+def seconds(low: float, high: float) -> st.SearchStrategy[float]:
+    return st.one_of(
+        st.integers(int(low), int(high)),
+        st.integers(int(low * 2), int(high * 2)).map(lambda h: h / 2).filter(lambda v: v >= low),
+    )
+
+
+@st.composite
+def holds(draw: st.DrawFn) -> Hold:
+    start = draw(seconds(1, 15))
+    if draw(st.integers(0, 3)) == 0:  # a hold that does not progress
+        return Hold(start_seconds=start, target_seconds=start + draw(seconds(0, 3)))
+    increment = draw(seconds(1, 10))
+    target = start + increment * draw(st.integers(0, 5)) + draw(st.sampled_from([0, 0, 0, 0.5, 1]))
+    if target - start < increment:
+        target = start + increment
+    return Hold(start_seconds=start, target_seconds=target, increment_seconds=increment)
+
+
+@st.composite
+def repetitions(draw: st.DrawFn) -> Repetitions:
+    minimum = draw(st.integers(1, 12))
+    return Repetitions(
+        minimum=minimum,
+        maximum=minimum + draw(st.integers(0, 4)),
+        sets=draw(st.integers(1, 3)),
+    )
+
+
+@st.composite
+def modifications(draw: st.DrawFn, locale: str = "en") -> tuple[Modification, ...]:
+    ids = draw(st.lists(slugs, unique=True, max_size=2))
+    return tuple(
+        Modification(
+            id=id_,
+            name=draw(texts(locale)),
+            description=draw(texts(locale)),
+            direction=draw(st.sampled_from(Direction)),
+            requires_clearance=draw(st.booleans()),
+            hold_seconds_change=draw(st.sampled_from([0, 0, -5, 2.5, 5])),
+            repetitions_change=draw(st.sampled_from([0, 0, -2, 1, 2])),
+        )
+        for id_ in ids
+    )
+
+
+SAFE_MOVEMENTS = [m for m in Movement if not m.contraindicated]
+
+
+@st.composite
+def levels_ladder(draw: st.DrawFn, count: int) -> list[Level]:
+    """*count* levels, never falling and rising by at most one at a time."""
+    rank = draw(st.integers(0, 2))
+    ladder = [rank]
+    for _ in range(count - 1):
+        rank = min(2, rank + draw(st.integers(0, 1)))
+        ladder.append(rank)
+    return [list(Level)[r] for r in ladder]
+
+
+@st.composite
+def packs(draw: st.DrawFn, max_exercises: int = 4) -> Pack:
+    """A valid pack whose exercises form one ladder."""
+    locale = draw(st.sampled_from(LOCALES))
+    sources = tuple(
+        Source(id=id_, citation=draw(plain_texts), url=draw(st.none() | st.just("https://doi.org/10.1000/1")))
+        for id_ in draw(st.lists(slugs, unique=True, max_size=2))
+    )
+    ids = draw(st.lists(slugs, unique=True, min_size=1, max_size=max_exercises))
+    levels = draw(levels_ladder(len(ids)))
+    exercises = []
+    for index, (id_, level) in enumerate(zip(ids, levels, strict=True)):
+        exercises.append(
+            Exercise(
+                id=id_,
+                name=draw(texts(locale)),
+                level=level,
+                purpose=draw(texts(locale)),
+                starting_position=draw(texts(locale)),
+                steps=tuple(
+                    Step(text=draw(texts(locale)), cue=draw(st.none() | texts(locale)), media=draw(st.none() | slugs))
+                    for _ in range(draw(st.integers(1, 3)))
+                ),
+                hold=draw(holds()),
+                repetitions=draw(repetitions()),
+                progression=Progression(
+                    order=tuple(
+                        Dimension(d)
+                        for d in draw(st.sampled_from([("hold", "repetitions"), ("repetitions", "hold"), ("hold",)]))
+                    ),
+                    tolerated_sessions=draw(st.integers(1, 4)),
+                    next_exercise=ids[index + 1] if index + 1 < len(ids) else None,
+                    previous_exercise=ids[index - 1] if index > 0 else None,
+                ),
+                equipment=tuple(draw(st.lists(texts(locale), max_size=1))),
+                modifications=draw(modifications(locale)),
+                safety_notes=tuple(draw(st.lists(texts(locale), max_size=2))),
+                movements=tuple(draw(st.lists(st.sampled_from(SAFE_MOVEMENTS), unique=True, max_size=3))),
+                sources=tuple(draw(st.lists(st.sampled_from([s.id for s in sources]), unique=True)) if sources else ()),
+            )
+        )
+    return Pack(
+        id=draw(slugs),
+        title=draw(texts(locale)),
+        version=draw(st.sampled_from(["1", "1.0.0", "2026.11"])),
+        default_locale=locale,
+        exercises=tuple(exercises),
+        sources=sources,
+        disclaimer=draw(st.none() | texts(locale)),
+    )

@@ -1,0 +1,119 @@
+"""The ``backext`` command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import backext
+from backext._cli import main
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_show_prints_the_whole_builtin_routine(capsys):
+    status, out, err = run(capsys, "show")
+    assert (status, err) == (0, "")
+    assert out.startswith("Back extension exercises for osteoporosis\n====")
+    for name in ("Forearm press-up (beginner)", "Press-up on the hands (intermediate)", "Prone chest lift (advanced)"):
+        assert name in out
+    assert "Before you start:" in out
+    assert "Hold for 5 seconds, building up to 30 seconds (5 seconds at a time); 10\nrepetitions, 1 set." in out
+    assert "Hold for 1 to 2 seconds; 10 repetitions, 1 set." in out
+    assert "8 to 10 repetitions" in " ".join(out.split())
+    assert "Chest and leg lift (harder; only with a clinician's clearance)" in out
+    assert "  1. Lie on your front" in out
+
+
+def test_show_one_exercise_as_markdown(capsys):
+    status, out, _ = run(capsys, "show", "--exercise", "prone-chest-lift", "--format", "markdown")
+    assert status == 0
+    assert out.startswith("# Back extension exercises for osteoporosis")
+    assert "## Prone chest lift (advanced)" in out
+    assert "Forearm press-up" not in out
+    assert "**Dose:** Hold for 5 seconds, building up to 20 seconds" in out
+    assert "\n1. Lie on your front with a pillow under your hips." in out
+
+
+def test_show_json_is_the_pack_or_one_exercise(capsys):
+    status, out, _ = run(capsys, "show", "--format", "json")
+    assert status == 0
+    assert backext.load_pack(out, format="json") == backext.builtin_pack()
+    status, out, _ = run(capsys, "show", "--format", "json", "--exercise", "hand-press-up")
+    assert json.loads(out)["hold"] == {"start_seconds": 1, "target_seconds": 2}
+
+
+def test_show_a_pack_file_in_another_locale(capsys, tmp_path):
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    document["title"] = {"en": "Back", "de": "Rücken"}
+    path = tmp_path / "pack.yaml"
+    path.write_text(backext.dump_pack(backext.load_pack(document), "yaml"), encoding="utf-8")
+    status, out, _ = run(capsys, "show", "--pack", str(path), "--locale", "de-AT")
+    assert status == 0
+    assert out.startswith("Rücken\n")
+
+
+def test_unknown_exercise_is_a_usage_error(capsys):
+    status, out, err = run(capsys, "show", "--exercise", "hand-pressup")
+    assert (status, out) == (2, "")
+    assert "did you mean 'hand-press-up'" in err
+
+
+def test_an_invalid_pack_exits_1_with_every_problem(capsys, tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{"id": "x", "titel": "y"}')
+    status, out, err = run(capsys, "show", "--pack", str(path))
+    assert (status, out) == (1, "")
+    assert f"{path}:/titel: error unknown-field" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("name", ["missing.json", "pack.txt"])
+def test_an_unreadable_pack_exits_2(capsys, tmp_path, name):
+    status, _, err = run(capsys, "show", "--pack", str(tmp_path / name))
+    assert status == 2
+    assert "Traceback" not in err
+
+
+def test_no_command_and_bad_options_are_usage_errors(capsys):
+    assert (
+        run(
+            capsys,
+        )[0]
+        == 2
+    )
+    status, _, err = run(capsys, "show", "--format", "pdf")
+    assert status == 2
+    assert "invalid choice" in err
+
+
+def test_version_and_help(capsys):
+    status, out, _ = run(capsys, "--version")
+    assert (status, out.strip()) == (0, f"backext {backext.__version__}")
+    status, out, _ = run(capsys, "show", "--help")
+    assert status == 0
+    assert "--exercise ID" in out
+
+
+def test_schema_prints_the_json_schema(capsys):
+    status, out, _ = run(capsys, "schema")
+    assert status == 0
+    assert json.loads(out) == backext.json_schema()
+
+
+def test_python_dash_m_runs_the_command_line():
+    result = subprocess.run(
+        [sys.executable, "-m", "backext", "show", "--exercise", "hand-press-up"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Press-up on the hands" in result.stdout

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import pickle
+
+import attrs
+import pytest
+
+import backext
+from backext import Hold, Level, LocalizedText, Pack, localize
+
+
+def test_levels_are_ordered_by_difficulty_not_by_name():
+    assert Level.BEGINNER < Level.INTERMEDIATE < Level.ADVANCED
+    assert sorted([Level.ADVANCED, Level.BEGINNER, Level.INTERMEDIATE]) == list(Level)
+    assert [level.rank for level in Level] == [0, 1, 2]
+    assert Level.ADVANCED >= Level.INTERMEDIATE
+
+
+def test_levels_do_not_compare_with_strings():
+    with pytest.raises(TypeError):
+        _ = Level.BEGINNER < "intermediate"  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("hold", "progresses"),
+    [
+        (Hold(start_seconds=5, target_seconds=30, increment_seconds=5), True),
+        (Hold(start_seconds=1, target_seconds=2), False),
+        (Hold(start_seconds=5, target_seconds=5, increment_seconds=5), False),
+        (Hold(start_seconds=5, target_seconds=30, increment_seconds=0), False),
+    ],
+)
+def test_hold_progresses_only_with_room_and_an_increment(hold, progresses):
+    assert hold.progresses is progresses
+
+
+def test_model_classes_are_frozen_and_slotted():
+    pack = backext.builtin_pack()
+    for obj in (pack, pack.exercises[0], pack.exercises[0].hold, pack.exercises[0].steps[0]):
+        assert not hasattr(obj, "__dict__")
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            obj.id = "x"  # type: ignore[misc]
+    assert hash(pack) == hash(backext.builtin_pack())
+
+
+def test_localized_text_resolves_with_fallbacks():
+    text = LocalizedText({"en": "Rest", "de": "Pause", "de-CH": "Pausi"})
+    assert text.resolve("de-CH", default_locale="en") == "Pausi"
+    assert text.resolve("DE-ch", default_locale="en") == "Pausi"
+    assert text.resolve("de-AT", default_locale="en") == "Pause"
+    assert text.resolve("fr", default_locale="en") == "Rest"
+    assert text.resolve(None, default_locale="de") == "Pause"
+    assert LocalizedText({"fr": "Repos"}).resolve("it", default_locale="en") == "Repos"
+    with pytest.raises(LookupError):
+        LocalizedText({}).resolve("en", default_locale="en")
+
+
+def test_localized_text_is_a_hashable_read_only_mapping():
+    text = LocalizedText({"en": "Rest", "de": "Pause"})
+    assert dict(text) == {"en": "Rest", "de": "Pause"}
+    assert len(text) == 2
+    assert "de" in text
+    assert text.get("fr") is None
+    assert hash(text) == hash(LocalizedText({"en": "Rest", "de": "Pause"}))
+    with pytest.raises(KeyError):
+        text["fr"]
+
+
+def test_localize_plain_strings_as_they_are():
+    assert localize("Lie down", "de") == "Lie down"
+    assert localize(LocalizedText({"en": "a", "de": "b"}), "de") == "b"
+
+
+def test_pack_finds_exercises_and_suggests_close_ids():
+    pack = backext.builtin_pack()
+    assert pack.exercise("hand-press-up").level is Level.INTERMEDIATE
+    with pytest.raises(KeyError, match="did you mean 'hand-press-up'"):
+        pack.exercise("hand-pressup")
+    chest_lift = pack.exercise("prone-chest-lift")
+    assert chest_lift.modification("leg-lift").requires_clearance
+    with pytest.raises(KeyError, match="no variation"):
+        chest_lift.modification("arm-lift")
+
+
+def test_pack_localize_uses_its_default_locale():
+    pack = attrs.evolve(backext.builtin_pack(), default_locale="de", title=LocalizedText({"en": "E", "de": "D"}))
+    assert pack.localize(pack.title) == "D"
+    assert pack.localize(pack.title, "en-GB") == "E"
+
+
+def test_pack_error_carries_problems_and_pickles():
+    with pytest.raises(backext.PackError) as caught:
+        backext.load_pack("{}", format="json")
+    error = caught.value
+    assert isinstance(error, ValueError)
+    assert isinstance(error, backext.BackextError)
+    assert {p.code for p in error.problems} == {"missing-field"}
+    clone = pickle.loads(pickle.dumps(error))
+    assert clone.problems == error.problems
+    assert str(clone) == str(error)
+
+
+def test_public_api_is_sorted_and_complete():
+    assert len(set(backext.__all__)) == len(backext.__all__)
+    public = {n for n in dir(backext) if not n.startswith("_") and not isinstance(getattr(backext, n), type(backext))}
+    assert public <= set(backext.__all__)
+    for name in backext.__all__:
+        assert hasattr(backext, name), name
+    assert isinstance(backext.__version__, str)
+    assert isinstance(backext.builtin_pack(), Pack)

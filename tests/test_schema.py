@@ -1,0 +1,111 @@
+"""The published JSON Schema agrees with the loader."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import backext
+from strategies import packs
+
+
+STRUCTURAL = {"wrong-type", "missing-field", "unknown-field", "invalid-choice", "not-finite"}
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft202012Validator:
+    schema = backext.json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def as_document(pack: backext.Pack) -> dict:
+    return json.loads(backext.dump_pack(pack, "json"))
+
+
+def test_the_shipped_file_is_the_generated_schema():
+    shipped = resources.files("backext").joinpath("data", "pack.schema.json").read_text(encoding="utf-8")
+    assert json.loads(shipped) == backext.json_schema(), (
+        "regenerate it: backext schema > src/backext/data/pack.schema.json"
+    )
+
+
+def test_json_schema_returns_a_fresh_copy():
+    schema = backext.json_schema()
+    schema["title"] = "changed"
+    assert backext.json_schema()["title"] != "changed"
+
+
+def test_every_property_is_described():
+    schema = backext.json_schema()
+    definitions = [schema, *schema["$defs"].values()]
+    for definition in definitions:
+        assert definition["description"]
+        for name, prop in definition.get("properties", {}).items():
+            assert prop.get("description"), name
+
+
+def test_required_fields_are_those_without_defaults():
+    schema = backext.json_schema()
+    assert schema["required"] == ["id", "title", "version", "exercises"]
+    assert schema["$defs"]["Hold"]["required"] == ["start_seconds", "target_seconds"]
+    assert schema["$defs"]["Exercise"]["properties"]["level"]["enum"] == ["beginner", "intermediate", "advanced"]
+
+
+def test_the_builtin_pack_follows_the_schema(validator):
+    validator.validate(as_document(backext.builtin_pack()))
+
+
+@given(pack=packs())
+def test_generated_packs_follow_the_schema(validator, pack):
+    validator.validate(as_document(pack))
+
+
+def _locations(node, path=()):
+    yield path
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _locations(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _locations(value, (*path, index))
+
+
+@st.composite
+def mutated_documents(draw):
+    document = as_document(draw(packs(max_exercises=2)))
+    location = draw(st.sampled_from([p for p in _locations(document) if p]))
+    *parents, last = location
+    node = document
+    for token in parents:
+        node = node[token]
+    action = draw(st.sampled_from(["replace", "delete", "add"]))
+    if action == "replace":
+        node[last] = draw(st.sampled_from([None, True, False, "5", 5.5, 7, -1, [], {}, [1], {"x": 1}]))
+    elif action == "delete":
+        if isinstance(node, list):
+            node.pop(last)
+        else:
+            del node[last]
+    elif isinstance(node, dict):
+        node[draw(st.sampled_from(["extra", "holdd", "nme"]))] = 1
+    else:
+        node.append(draw(st.sampled_from([1, "x", None, {}])))
+    return document
+
+
+@given(document=mutated_documents())
+def test_structural_rejections_agree(validator, document):
+    try:
+        backext.load_pack(document)
+    except backext.PackError as error:
+        codes = {p.code for p in error.problems}
+        if codes & STRUCTURAL:
+            assert not validator.is_valid(document), codes
+    else:
+        assert validator.is_valid(document), list(validator.iter_errors(document))[:3]
