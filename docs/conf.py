@@ -7,7 +7,7 @@ import importlib.metadata
 
 project = "backext"
 author = "The backext developers"
-copyright = "2026, The backext developers"  # noqa: A001
+copyright = "2026, The backext developers"
 release = importlib.metadata.version("backext")
 version = ".".join(release.split(".")[:2])
 

@@ -10,10 +10,10 @@ import os
 from hypothesis import HealthCheck, settings
 
 
-settings.register_profile("fast", max_examples=40, deadline=None)
+settings.register_profile("fast", max_examples=25, deadline=None)
 settings.register_profile(
     "ci",
-    max_examples=300,
+    max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     print_blob=True,
