@@ -15,7 +15,27 @@ import importlib.metadata as _metadata
 
 from ._builtin import builtin_pack
 from ._converter import converter, make_converter
+from ._engine import (
+    Action,
+    Clearance,
+    ClearanceRequiredError,
+    Decision,
+    Prescription,
+    Reason,
+    RedFlag,
+    Rules,
+    SessionError,
+    SessionLog,
+    State,
+    Stop,
+    choose_modifications,
+    record_clearance,
+    replay,
+    start,
+    step,
+)
 from ._formats import DEFAULT_MAX_BYTES, FORMATS, Format
+from ._ladder import Dose, ladder
 from ._load import PackSource, dump_pack, load_pack
 from ._model import (
     SCHEMA_VERSION,
@@ -28,9 +48,11 @@ from ._model import (
     Source,
     Step,
 )
+from ._plan import Milestone, Plan, PlannedSession, plan, session_dates
 from ._problems import Problem, Severity
 from ._schema import json_schema
 from ._text import LocalizedText, Text, localize
+from ._timeline import Cue, CueKind, Phrases, timeline
 from ._vocabulary import Dimension, Direction, Level, Movement
 from .exceptions import BackextError, PackError
 
@@ -44,32 +66,60 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "FORMATS",
     "SCHEMA_VERSION",
+    "Action",
     "BackextError",
+    "Clearance",
+    "ClearanceRequiredError",
+    "Cue",
+    "CueKind",
+    "Decision",
     "Dimension",
     "Direction",
+    "Dose",
     "Exercise",
     "Format",
     "Hold",
     "Level",
     "LocalizedText",
+    "Milestone",
     "Modification",
     "Movement",
     "Pack",
     "PackError",
     "PackSource",
+    "Phrases",
+    "Plan",
+    "PlannedSession",
+    "Prescription",
     "Problem",
     "Progression",
+    "Reason",
+    "RedFlag",
     "Repetitions",
+    "Rules",
+    "SessionError",
+    "SessionLog",
     "Severity",
     "Source",
+    "State",
     "Step",
+    "Stop",
     "Text",
     "__version__",
     "builtin_pack",
+    "choose_modifications",
     "converter",
     "dump_pack",
     "json_schema",
+    "ladder",
     "load_pack",
     "localize",
     "make_converter",
+    "plan",
+    "record_clearance",
+    "replay",
+    "session_dates",
+    "start",
+    "step",
+    "timeline",
 ]

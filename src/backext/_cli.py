@@ -7,10 +7,15 @@ when the content is invalid, 2 for a usage error or an unreadable file.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+
+if TYPE_CHECKING:
+    from ._model import Exercise, Pack
 
 
 __all__ = ["build_parser", "main"]
@@ -48,6 +53,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show.set_defaults(handler=_show)
 
+    plan = commands.add_parser(
+        "plan",
+        help="print the calendar of doses if every session goes well",
+        description=(
+            "Print the best-case plan: the dose on each training day if every session is done in full without"
+            " pain, and the day each level is reached. Real sessions decide the real doses."
+        ),
+    )
+    plan.add_argument("--pack", metavar="FILE", help="a pack file; default: the built-in pack")
+    plan.add_argument("--exercise", metavar="ID", help="the exercise to start on; default: the pack's first")
+    plan.add_argument(
+        "--days-per-week", metavar="N", type=int, default=3, help="training days a week, 1 to 7 (default: 3)"
+    )
+    plan.add_argument("--weeks", metavar="N", type=int, default=12, help="weeks to plan (default: 12)")
+    plan.add_argument("--start-date", metavar="YYYY-MM-DD", type=_date, help="the first training day; default: today")
+    plan.add_argument("--format", choices=("text", "json"), default="text", help="text table or json (default: text)")
+    plan.set_defaults(handler=_plan)
+
+    session = commands.add_parser(
+        "session",
+        help="print the timed cues of one session, for voice coaching",
+        description="Print the timed cue sequence of one session of an exercise at its starting dose.",
+    )
+    session.add_argument("--pack", metavar="FILE", help="a pack file; default: the built-in pack")
+    session.add_argument("--exercise", metavar="ID", required=True, help="the exercise")
+    session.add_argument("--locale", metavar="TAG", help="the BCP 47 locale to show texts in; default: the pack's")
+    session.add_argument("--format", choices=("text", "json"), default="text", help="text or json (default: text)")
+    session.set_defaults(handler=_session)
+
     schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of pack files",
@@ -61,7 +95,81 @@ class _UsageError(Exception):
     pass
 
 
-def _load(path: str | None) -> object:
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {text!r}") from None
+
+
+def _exercise(pack: Pack, exercise_id: str) -> Exercise:
+    try:
+        return pack.exercise(exercise_id)
+    except KeyError as error:
+        raise _UsageError(error.args[0]) from None
+
+
+def _plan(args: argparse.Namespace, out: TextIO) -> int:
+    from . import converter, plan, start  # noqa: PLC0415
+    from ._render import number  # noqa: PLC0415
+
+    pack = _load(args.pack)
+    exercise = pack.exercises[0] if args.exercise is None else _exercise(pack, args.exercise)
+    start_date = args.start_date if args.start_date is not None else datetime.date.today()  # noqa: DTZ011 - a local day
+    result = plan(
+        pack, start(pack, exercise.id), start_date=start_date, days_per_week=args.days_per_week, weeks=args.weeks
+    )
+    if args.format == "json":
+        document = {
+            "sessions": converter.unstructure(result.sessions),
+            "milestones": converter.unstructure(result.milestones),
+        }
+        out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    rows = [("Date", "Exercise", "Level", "Hold", "Reps", "Sets", "Change")]
+    for planned in result.sessions:
+        p = planned.prescription
+        change = "start" if planned is result.sessions[0] else planned.action.value
+        rows.append(
+            (
+                planned.date.isoformat(),
+                p.exercise_id,
+                p.level.value,
+                f"{number(p.hold_seconds)} s",
+                str(p.repetitions),
+                str(p.sets),
+                change,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    out.writelines(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n" for row in rows
+    )
+    out.write("\n")
+    for milestone in result.milestones:
+        name = pack.localize(pack.exercise(milestone.exercise_id).name)
+        out.write(f"{milestone.date.isoformat()}: {name} ({milestone.level.value})\n")
+    out.write("A best case: every session done in full, without pain. Real sessions decide the real doses.\n")
+    return EXIT_OK
+
+
+def _session(args: argparse.Namespace, out: TextIO) -> int:
+    from . import converter, start, timeline  # noqa: PLC0415
+
+    pack = _load(args.pack)
+    exercise = _exercise(pack, args.exercise)
+    cues = timeline(pack, start(pack, exercise.id).prescription)
+    if args.format == "json":
+        document = [{**converter.unstructure(cue), "text": pack.localize(cue.text, args.locale)} for cue in cues]
+        out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    for cue in cues:
+        minutes, seconds = divmod(cue.offset_seconds, 60)
+        out.write(f"{int(minutes):02d}:{seconds:04.1f}  {cue.kind.value:<10}  {pack.localize(cue.text, args.locale)}\n")
+    return EXIT_OK
+
+
+def _load(path: str | None) -> Pack:
     from . import builtin_pack, load_pack  # noqa: PLC0415
 
     if path is None:
@@ -72,18 +180,11 @@ def _load(path: str | None) -> object:
 
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
-    from . import Pack, converter, dump_pack  # noqa: PLC0415
+    from . import converter, dump_pack  # noqa: PLC0415
     from ._render import render  # noqa: PLC0415
 
     pack = _load(args.pack)
-    assert isinstance(pack, Pack)  # noqa: S101 - for the type checker
-    if args.exercise is None:
-        exercises = list(pack.exercises)
-    else:
-        try:
-            exercises = [pack.exercise(args.exercise)]
-        except KeyError as error:
-            raise _UsageError(error.args[0]) from None
+    exercises = list(pack.exercises) if args.exercise is None else [_exercise(pack, args.exercise)]
     if args.format == "json":
         if args.exercise is None:
             out.write(dump_pack(pack, "json"))

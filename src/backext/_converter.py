@@ -13,8 +13,10 @@ global cattrs converter.
 
 from __future__ import annotations
 
+import datetime
 import enum
 import math
+import re
 import types
 from collections.abc import Callable
 from typing import Any, TypeVar, Union, get_args, get_origin
@@ -97,6 +99,22 @@ def _structure_bool(value: object, _: object) -> bool:
     return value
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _structure_date(value: object, _: object) -> datetime.date:
+    if type(value) is datetime.date:
+        return value
+    if type(value) is not str:
+        raise WrongType("a date written YYYY-MM-DD", value)
+    try:
+        if not _ISO_DATE.match(value):
+            raise ValueError(value)  # noqa: TRY301 - one message for both failures
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise WrongValue("invalid-date", f"expected a date written YYYY-MM-DD, found {value!r}") from None
+
+
 def _structure_localized(value: object, _: object) -> LocalizedText:
     if type(value) is not dict:
         raise WrongType("a string or an object of translations", value)
@@ -131,6 +149,10 @@ def _is_homogeneous_tuple(type_: Any) -> bool:
     return get_origin(type_) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
+def _is_frozenset(type_: Any) -> bool:
+    return get_origin(type_) is frozenset
+
+
 def make_converter() -> cattrs.Converter:
     """Build a new strict converter for the content model.
 
@@ -145,6 +167,8 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook(LocalizedText, _structure_localized)
     conv.register_unstructure_hook(LocalizedText, dict)
+    conv.register_structure_hook(datetime.date, _structure_date)
+    conv.register_unstructure_hook(datetime.date, datetime.date.isoformat)
 
     def text_hook(type_: Any) -> Callable[[object, object], object]:
         optional = type(None) in get_args(type_)
@@ -199,6 +223,20 @@ def make_converter() -> cattrs.Converter:
         return structure
 
     conv.register_structure_hook_factory(_is_homogeneous_tuple, tuple_hook)
+
+    def frozenset_hook(type_: Any) -> Callable[[object, object], frozenset[Any]]:
+        as_tuple = tuple_hook(tuple[get_args(type_)[0], ...])  # type: ignore[misc]  # a runtime type
+
+        def structure(value: object, _: object) -> frozenset[Any]:
+            return frozenset(as_tuple(value, _))
+
+        return structure
+
+    def unstructure_frozenset(value: frozenset[Any]) -> list[Any]:
+        return sorted((conv.unstructure(item) for item in value), key=repr)
+
+    conv.register_structure_hook_factory(_is_frozenset, frozenset_hook)
+    conv.register_unstructure_hook_func(lambda t: _is_frozenset(t) or t is frozenset, unstructure_frozenset)
 
     def class_hook(cls: type[T]) -> Callable[[object, object], T]:
         generated = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True)

@@ -1,0 +1,151 @@
+"""The plan: the calendar of doses if every session goes well."""
+
+from __future__ import annotations
+
+import datetime
+
+import attrs
+
+from ._engine import Action, Prescription, Rules, SessionError, SessionLog, State, step
+from ._model import Pack
+from ._vocabulary import Level
+
+
+__all__ = ["Milestone", "Plan", "PlannedSession", "plan", "session_dates"]
+
+
+@attrs.frozen(kw_only=True)
+class PlannedSession:
+    """One day of a plan.
+
+    Attributes:
+        date: The day.
+        prescription: The dose to do that day.
+        action: How this dose came about: :attr:`Action.PROGRESS` when it is a
+            step up from the session before, :attr:`Action.REPEAT` otherwise
+            (and for the first session).
+
+    .. versionadded:: 0.1.0
+    """
+
+    date: datetime.date
+    prescription: Prescription
+    action: Action
+
+
+@attrs.frozen(kw_only=True)
+class Milestone:
+    """The first day of a plan on a new exercise.
+
+    Attributes:
+        date: The day.
+        exercise_id: The exercise first done that day.
+        level: Its level.
+
+    .. versionadded:: 0.1.0
+    """
+
+    date: datetime.date
+    exercise_id: str
+    level: Level
+
+
+@attrs.frozen(kw_only=True)
+class Plan:
+    """The doses on each planned day if every session is done in full, without pain.
+
+    A plan is the best case, for showing a person where the programme leads;
+    real sessions decide the real doses.
+
+    Attributes:
+        sessions: The planned days, in order.
+        milestones: The first day on each exercise, in order, the start
+            included.
+        state: The state after the last planned session.
+
+    .. versionadded:: 0.1.0
+    """
+
+    sessions: tuple[PlannedSession, ...]
+    milestones: tuple[Milestone, ...]
+    state: State
+
+    def level_reached(self, level: Level) -> datetime.date | None:
+        """The first planned day at *level*, or ``None`` if the plan does not reach it."""
+        for milestone in self.milestones:
+            if milestone.level is level:
+                return milestone.date
+        return None
+
+
+def session_dates(start_date: datetime.date, *, days_per_week: int, weeks: int) -> list[datetime.date]:
+    """The training days: *days_per_week* days in each of *weeks* weeks, spread evenly.
+
+    The first day is *start_date*; within each week the days are spaced as
+    evenly as whole days allow (three days a week: days 0, 2 and 5).
+
+    Example:
+        >>> import datetime
+        >>> [d.day for d in session_dates(datetime.date(2026, 1, 5), days_per_week=3, weeks=2)]
+        [5, 7, 10, 12, 14, 17]
+
+    Raises:
+        ValueError: If *days_per_week* is not 1 to 7 or *weeks* is below 1.
+    """
+    if type(days_per_week) is not int or not 1 <= days_per_week <= 7:
+        raise ValueError(f"days_per_week must be 1 to 7, not {days_per_week!r}")
+    if type(weeks) is not int or weeks < 1:
+        raise ValueError(f"weeks must be at least 1, not {weeks!r}")
+    offsets = [round(i * 7 / days_per_week) for i in range(days_per_week)]
+    return [start_date + datetime.timedelta(days=7 * week + offset) for week in range(weeks) for offset in offsets]
+
+
+def plan(
+    pack: Pack,
+    state: State,
+    *,
+    start_date: datetime.date,
+    days_per_week: int = 3,
+    weeks: int = 12,
+    rules: Rules = Rules(),  # noqa: B008 - immutable
+) -> Plan:
+    """Plan *weeks* weeks of sessions from *state*, as if every session went perfectly.
+
+    Each planned day's dose is the one :func:`~backext.step` gives after the
+    perfect sessions before it, so replaying perfect logs on the same days
+    reaches the same doses on the same days.
+
+    Raises:
+        SessionError: If the state is stopped by a red flag, or
+            *start_date* is before its last session.
+        ValueError: If *days_per_week* or *weeks* is out of range.
+
+    Example:
+        >>> import datetime, backext
+        >>> pack = backext.builtin_pack()
+        >>> result = backext.plan(
+        ...     pack, backext.start(pack, "forearm-press-up"),
+        ...     start_date=datetime.date(2026, 1, 5), days_per_week=3, weeks=12,
+        ... )
+        >>> result.sessions[3].prescription.hold_seconds
+        10
+        >>> result.level_reached(backext.Level.INTERMEDIATE)
+        datetime.date(2026, 2, 16)
+
+    .. versionadded:: 0.1.0
+    """
+    if state.stopped:
+        raise SessionError("the engine is stopped by a red flag: record a clinician's clearance before planning")
+    if state.last_session is not None and start_date < state.last_session:
+        raise SessionError(f"the plan starts ({start_date}) before the last session ({state.last_session})")
+    sessions: list[PlannedSession] = []
+    milestones: list[Milestone] = []
+    action = Action.REPEAT
+    for date in session_dates(start_date, days_per_week=days_per_week, weeks=weeks):
+        prescription = state.prescription
+        sessions.append(PlannedSession(date=date, prescription=prescription, action=action))
+        if not milestones or milestones[-1].exercise_id != prescription.exercise_id:
+            milestones.append(Milestone(date=date, exercise_id=prescription.exercise_id, level=prescription.level))
+        decision = step(pack, state, SessionLog.as_prescribed(prescription, date), rules)
+        state, action = decision.state, decision.action
+    return Plan(sessions=tuple(sessions), milestones=tuple(milestones), state=state)

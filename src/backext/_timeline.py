@@ -1,0 +1,224 @@
+"""Timed cues for a voice-coached session."""
+
+from __future__ import annotations
+
+import enum
+import math
+
+import attrs
+
+from ._engine import Prescription
+from ._model import Pack
+from ._text import Text
+
+
+__all__ = ["Cue", "CueKind", "Phrases", "timeline"]
+
+
+class CueKind(enum.Enum):
+    """What a :class:`Cue` asks the person to do.
+
+    .. versionadded:: 0.1.0
+    """
+
+    STEP = "step"
+    """Get into position: one of the exercise's steps."""
+    SET = "set"
+    """A set begins."""
+    REPETITION = "repetition"
+    """A repetition begins."""
+    LIFT = "lift"
+    """Lift into the position."""
+    HOLD = "hold"
+    """Hold still; the countdown follows."""
+    COUNTDOWN = "countdown"
+    """Seconds left in the hold."""
+    LOWER = "lower"
+    """Lower gently."""
+    REST = "rest"
+    """Rest before the next repetition or set."""
+    FINISH = "finish"
+    """The session is over; its offset is the session's total duration."""
+
+
+@attrs.frozen(kw_only=True)
+class Phrases:
+    """The words the timeline speaks, for an app to translate.
+
+    Each is a :meth:`str.format` template; the fields it may use are named.
+
+    Attributes:
+        set: Starts a set; ``{set}`` and ``{sets}``.
+        repetition: Starts a repetition; ``{repetition}`` and ``{repetitions}``.
+        lift: Lift into the position.
+        hold: Hold; ``{seconds}``.
+        countdown: Seconds left; ``{seconds}``.
+        lower: Lower gently.
+        rest: Rest; ``{seconds}``.
+        finish: The end of the session.
+
+    Example:
+        >>> Phrases().repetition.format(repetition=2, repetitions=10)
+        'Repetition 2 of 10'
+
+    .. versionadded:: 0.1.0
+    """
+
+    set: str = "Set {set} of {sets}"
+    repetition: str = "Repetition {repetition} of {repetitions}"
+    lift: str = "Lift"
+    hold: str = "Hold for {seconds} seconds"
+    countdown: str = "{seconds}"
+    lower: str = "Lower slowly"
+    rest: str = "Rest for {seconds} seconds"
+    finish: str = "Well done, that is the session"
+
+
+@attrs.frozen(kw_only=True)
+class Cue:
+    """One timed cue.
+
+    Attributes:
+        offset_seconds: Seconds from the start of the session.
+        kind: What the cue asks for.
+        text: What to say or show: the exercise's own text for steps (localize
+            it with :meth:`Pack.localize <backext.Pack.localize>`), a phrase for
+            the rest.
+        set: The set the cue belongs to, from 1.
+        repetition: The repetition the cue belongs to, from 1.
+
+    .. versionadded:: 0.1.0
+    """
+
+    offset_seconds: float
+    kind: CueKind
+    text: Text
+    set: int | None = None
+    repetition: int | None = None
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def timeline(
+    pack: Pack,
+    prescription: Prescription,
+    *,
+    rest_seconds: float | None = None,
+    set_rest_seconds: float = 60,
+    step_seconds: float = 5,
+    lift_seconds: float = 2,
+    lower_seconds: float = 2,
+    phrases: Phrases = Phrases(),
+) -> tuple[Cue, ...]:
+    """The ordered, timed cues of one session of *prescription*.
+
+    The session opens with the exercise's steps (its spoken cue where it has
+    one), then for each set and repetition: lift, hold with a countdown of
+    whole seconds, lower, and rest. The last cue, :attr:`CueKind.FINISH`,
+    comes at the session's total duration.
+
+    Args:
+        pack: The pack the prescription's exercise comes from.
+        prescription: The dose, usually ``state.prescription``.
+        rest_seconds: Rest between repetitions; by default as long as the hold
+            and at least 3 seconds. It may not be shorter than the hold.
+        set_rest_seconds: Rest between sets.
+        step_seconds: Time given to each step of getting into position.
+        lift_seconds: Time to lift into the position.
+        lower_seconds: Time to lower out of it.
+        phrases: The words spoken, for translation.
+
+    Raises:
+        ValueError: If a duration is negative or not finite, or *rest_seconds*
+            is shorter than the hold.
+
+    Example:
+        >>> import backext
+        >>> pack = backext.builtin_pack()
+        >>> cues = backext.timeline(pack, backext.start(pack, "hand-press-up").prescription)
+        >>> for cue in cues[3:8]:
+        ...     print(cue.offset_seconds, cue.kind.value, pack.localize(cue.text))
+        15 set Set 1 of 1
+        15 repetition Repetition 1 of 10
+        15 lift Lift
+        17 hold Hold for 1 seconds
+        17 countdown 1
+        >>> cues[-1].kind, cues[-1].offset_seconds
+        (<CueKind.FINISH: 'finish'>, 92)
+
+    .. versionadded:: 0.1.0
+    """
+    hold = prescription.hold_seconds
+    rest = max(hold, 3) if rest_seconds is None else rest_seconds
+    for name, value in (
+        ("rest_seconds", rest),
+        ("set_rest_seconds", set_rest_seconds),
+        ("step_seconds", step_seconds),
+        ("lift_seconds", lift_seconds),
+        ("lower_seconds", lower_seconds),
+    ):
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be a finite number of at least 0, not {value!r}")
+    if rest < hold:
+        raise ValueError(f"rest_seconds ({_number(rest)}) may not be shorter than the hold ({_number(hold)})")
+    exercise = pack.exercise(prescription.exercise_id)
+    cues: list[Cue] = []
+    now: float = 0
+    for step_ in exercise.steps:
+        cues.append(Cue(offset_seconds=now, kind=CueKind.STEP, text=step_.cue if step_.cue is not None else step_.text))
+        now += step_seconds
+    for set_number in range(1, prescription.sets + 1):
+        if set_number > 1:
+            cues.append(
+                Cue(
+                    offset_seconds=now,
+                    kind=CueKind.REST,
+                    text=phrases.rest.format(seconds=_number(set_rest_seconds)),
+                    set=set_number - 1,
+                )
+            )
+            now += set_rest_seconds
+        cues.append(
+            Cue(
+                offset_seconds=now,
+                kind=CueKind.SET,
+                text=phrases.set.format(set=set_number, sets=prescription.sets),
+                set=set_number,
+            )
+        )
+        for repetition in range(1, prescription.repetitions + 1):
+            where = {"set": set_number, "repetition": repetition}
+            if repetition > 1:
+                cues.append(
+                    Cue(
+                        offset_seconds=now,
+                        kind=CueKind.REST,
+                        text=phrases.rest.format(seconds=_number(rest)),
+                        set=set_number,
+                        repetition=repetition - 1,
+                    )
+                )
+                now += rest
+            count = phrases.repetition.format(repetition=repetition, repetitions=prescription.repetitions)
+            cues.append(Cue(offset_seconds=now, kind=CueKind.REPETITION, text=count, **where))
+            cues.append(Cue(offset_seconds=now, kind=CueKind.LIFT, text=phrases.lift, **where))
+            now += lift_seconds
+            cues.append(
+                Cue(offset_seconds=now, kind=CueKind.HOLD, text=phrases.hold.format(seconds=_number(hold)), **where)
+            )
+            cues.extend(
+                Cue(
+                    offset_seconds=max(now, now + hold - left),
+                    kind=CueKind.COUNTDOWN,
+                    text=phrases.countdown.format(seconds=left),
+                    **where,
+                )
+                for left in range(math.ceil(hold), 0, -1)
+            )
+            now += hold
+            cues.append(Cue(offset_seconds=now, kind=CueKind.LOWER, text=phrases.lower, **where))
+            now += lower_seconds
+    cues.append(Cue(offset_seconds=now, kind=CueKind.FINISH, text=phrases.finish))
+    return tuple(cues)
