@@ -7,6 +7,8 @@ levels rise by at most one step at a time), so the engine can run on it.
 
 from __future__ import annotations
 
+import datetime
+
 from hypothesis import strategies as st
 
 import backext
@@ -160,4 +162,54 @@ def packs(draw: st.DrawFn, max_exercises: int = 3) -> Pack:
         exercises=tuple(exercises),
         sources=sources,
         disclaimer=draw(st.none() | texts(locale)),
+    )
+
+
+# --- The engine ---------------------------------------------------------
+
+
+@st.composite
+def rules(draw: st.DrawFn) -> backext.Rules:
+    """Valid engine rules, the defaults among them."""
+    if draw(st.booleans()):
+        return backext.Rules()
+    tolerated = draw(st.integers(0, 4))
+    return backext.Rules(
+        tolerated_pain=tolerated,
+        regress_pain=draw(st.integers(tolerated + 1, 10)),
+        next_day_pain=draw(st.integers(0, 6)),
+        tolerated_sessions=draw(st.integers(1, 4)),
+        max_gap_days=draw(st.integers(1, 10)),
+        min_rest_days=draw(st.integers(0, 2)),
+    )
+
+
+red_flag_sets = st.frozensets(st.sampled_from(backext.RedFlag), max_size=2)
+
+
+@st.composite
+def session_logs(
+    draw: st.DrawFn, prescription: backext.Prescription, after: datetime.date | None
+) -> backext.SessionLog:
+    """A log of a session of *prescription*: mostly good days, some bad ones."""
+    gap = draw(st.sampled_from([1, 1, 2, 2, 3, 0, 8, 12]))
+    date = (after or datetime.date(2026, 1, 5)) + datetime.timedelta(days=gap)
+    full = prescription.repetitions * prescription.sets
+    good = draw(st.integers(0, 3)) > 0
+    return backext.SessionLog(
+        date=date,
+        exercise_id=prescription.exercise_id,
+        repetitions_completed=full if good else draw(st.integers(0, full + 2)),
+        hold_seconds=prescription.hold_seconds
+        if good
+        else draw(
+            st.sampled_from(
+                [0, prescription.hold_seconds / 2, prescription.hold_seconds, prescription.hold_seconds + 1]
+            )
+        ),
+        pain=draw(st.integers(0, 2)) if good else draw(st.integers(0, 10)),
+        pain_next_day=draw(st.none() | st.integers(0, 2)) if good else draw(st.none() | st.integers(0, 10)),
+        red_flags=draw(st.just(frozenset()) | red_flag_sets)
+        if not good and draw(st.integers(0, 4)) == 0
+        else frozenset(),
     )

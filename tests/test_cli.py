@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import subprocess
 import sys
@@ -117,3 +118,87 @@ def test_python_dash_m_runs_the_command_line():
     )
     assert result.returncode == 0, result.stderr
     assert "Press-up on the hands" in result.stdout
+
+
+def test_plan_prints_a_table_and_the_levels(capsys):
+    status, out, err = run(capsys, "plan", "--start-date", "2026-01-05", "--weeks", "8")
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].split() == ["Date", "Exercise", "Level", "Hold", "Reps", "Sets", "Change"]
+    assert lines[1].split() == ["2026-01-05", "forearm-press-up", "beginner", "5", "s", "10", "1", "start"]
+    assert "2026-02-16: Press-up on the hands (intermediate)" in out
+    assert "2026-02-23: Prone chest lift (advanced)" in out
+    assert len([line for line in lines if line.startswith("2026-") and "s  " in line]) == 24
+
+
+def test_plan_as_json(capsys):
+    status, out, _ = run(
+        capsys,
+        "plan",
+        "--exercise",
+        "prone-chest-lift",
+        "--days-per-week",
+        "5",
+        "--weeks",
+        "2",
+        "--start-date",
+        "2026-03-02",
+        "--format",
+        "json",
+    )
+    assert status == 0
+    document = json.loads(out)
+    assert len(document["sessions"]) == 10
+    assert document["sessions"][0] == {
+        "date": "2026-03-02",
+        "prescription": {
+            "exercise_id": "prone-chest-lift",
+            "level": "advanced",
+            "hold_seconds": 5,
+            "repetitions": 8,
+            "sets": 1,
+        },
+        "action": "repeat",
+    }
+    assert document["milestones"] == [{"date": "2026-03-02", "exercise_id": "prone-chest-lift", "level": "advanced"}]
+
+
+def test_plan_without_a_start_date_starts_today(capsys):
+    status, out, _ = run(capsys, "plan", "--weeks", "1", "--days-per-week", "1")
+    assert status == 0
+    assert datetime.date.today().isoformat() in out  # noqa: DTZ011 - the command uses the local day
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["plan", "--start-date", "5 January"],
+        ["plan", "--days-per-week", "9"],
+        ["plan", "--weeks", "0"],
+        ["plan", "--exercise", "plank"],
+        ["session"],
+        ["session", "--exercise", "plank"],
+    ],
+)
+def test_plan_and_session_usage_errors_exit_2(capsys, argv):
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert err
+    assert "Traceback" not in err
+
+
+def test_session_prints_the_timed_cues(capsys):
+    status, out, _ = run(capsys, "session", "--exercise", "prone-chest-lift")
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0] == "00:00  step        Pillow under hips"
+    assert "00:22  countdown   5" in lines
+    assert lines[-1].split(maxsplit=2)[1:] == ["finish", "Well done, that is the session"]
+
+
+def test_session_as_json(capsys):
+    status, out, _ = run(capsys, "session", "--exercise", "hand-press-up", "--format", "json")
+    assert status == 0
+    cues = json.loads(out)
+    assert cues[0] == {"offset_seconds": 0, "kind": "step", "text": "Hands by your ribs"}
+    assert cues[-1]["kind"] == "finish"

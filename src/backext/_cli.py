@@ -153,6 +153,13 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _clock(seconds: float) -> str:
+    """Write *seconds* as ``mm:ss``, with tenths where they are not whole."""
+    minutes, rest = divmod(seconds, 60)
+    shown = f"{int(rest):02d}" if float(rest).is_integer() else f"{rest:04.1f}"
+    return f"{int(minutes):02d}:{shown}"
+
+
 def _session(args: argparse.Namespace, out: TextIO) -> int:
     from . import converter, start, timeline  # noqa: PLC0415
 
@@ -163,9 +170,10 @@ def _session(args: argparse.Namespace, out: TextIO) -> int:
         document = [{**converter.unstructure(cue), "text": pack.localize(cue.text, args.locale)} for cue in cues]
         out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
-    for cue in cues:
-        minutes, seconds = divmod(cue.offset_seconds, 60)
-        out.write(f"{int(minutes):02d}:{seconds:04.1f}  {cue.kind.value:<10}  {pack.localize(cue.text, args.locale)}\n")
+    lines = (
+        f"{_clock(cue.offset_seconds)}  {cue.kind.value:<10}  {pack.localize(cue.text, args.locale)}" for cue in cues
+    )
+    out.writelines(line + "\n" for line in lines)
     return EXIT_OK
 
 

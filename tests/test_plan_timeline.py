@@ -1,0 +1,128 @@
+"""The best-case plan and the timed cues of a session."""
+
+from __future__ import annotations
+
+import datetime
+
+import attrs
+import pytest
+
+import backext
+from backext import Action, CueKind, Level
+
+
+PACK = backext.builtin_pack()
+MONDAY = datetime.date(2026, 1, 5)
+
+
+@pytest.mark.parametrize(
+    ("days_per_week", "weekdays"),
+    [(1, [0]), (2, [0, 4]), (3, [0, 2, 5]), (5, [0, 1, 3, 4, 6]), (7, [0, 1, 2, 3, 4, 5, 6])],
+)
+def test_session_dates_spread_the_days_evenly(days_per_week, weekdays):
+    dates = backext.session_dates(MONDAY, days_per_week=days_per_week, weeks=2)
+    assert [d.weekday() for d in dates] == weekdays * 2
+    assert dates[0] == MONDAY
+    assert len(set(dates)) == len(dates)
+
+
+@pytest.mark.parametrize(("days_per_week", "weeks"), [(0, 1), (8, 1), (3, 0), (2.5, 1)])
+def test_session_dates_refuse_impossible_calendars(days_per_week, weeks):
+    with pytest.raises(ValueError, match="must be"):
+        backext.session_dates(MONDAY, days_per_week=days_per_week, weeks=weeks)
+
+
+def test_the_builtin_plan_climbs_one_rung_every_three_sessions():
+    plan = backext.plan(PACK, backext.start(PACK, "forearm-press-up"), start_date=MONDAY, days_per_week=3, weeks=16)
+    doses = [
+        (s.prescription.exercise_id, s.prescription.hold_seconds, s.prescription.repetitions) for s in plan.sessions
+    ]
+    rungs = [(d.exercise_id, d.hold_seconds, d.repetitions) for d in backext.ladder(PACK, "forearm-press-up")]
+    climb = len(rungs) * 3
+    assert doses[:climb:3] == rungs
+    assert set(doses[climb:]) == {rungs[-1]}, "then the full dose, again and again"
+    assert all(len(set(doses[i : i + 3])) == 1 for i in range(0, len(rungs) * 3, 3))
+    assert [s.action for s in plan.sessions[:4]] == [Action.REPEAT, Action.REPEAT, Action.REPEAT, Action.PROGRESS]
+    assert [(m.exercise_id, m.level) for m in plan.milestones] == [
+        ("forearm-press-up", Level.BEGINNER),
+        ("hand-press-up", Level.INTERMEDIATE),
+        ("prone-chest-lift", Level.ADVANCED),
+    ]
+    assert plan.level_reached(Level.BEGINNER) == MONDAY
+    assert plan.level_reached(Level.INTERMEDIATE) == datetime.date(2026, 2, 16)
+    assert plan.level_reached(Level.ADVANCED) == datetime.date(2026, 2, 23)
+
+
+def test_a_short_plan_may_not_reach_a_level():
+    plan = backext.plan(PACK, backext.start(PACK, "forearm-press-up"), start_date=MONDAY, days_per_week=2, weeks=1)
+    assert plan.level_reached(Level.ADVANCED) is None
+
+
+def test_no_plan_while_stopped_or_in_the_past():
+    state = backext.start(PACK, "forearm-press-up")
+    stopped = backext.step(
+        PACK,
+        state,
+        attrs.evolve(backext.SessionLog.as_prescribed(state.prescription, MONDAY), red_flags={"new-leg-weakness"}),
+    ).state
+    with pytest.raises(backext.SessionError, match="stopped"):
+        backext.plan(PACK, stopped, start_date=MONDAY)
+    resumed = backext.record_clearance(stopped, date=MONDAY)
+    with pytest.raises(backext.SessionError, match="before the last session"):
+        backext.plan(PACK, resumed, start_date=MONDAY - datetime.timedelta(days=1))
+    assert backext.plan(PACK, resumed, start_date=MONDAY, weeks=1).sessions[0].date == MONDAY
+
+
+def test_timeline_of_one_repetition_in_order():
+    prescription = attrs.evolve(backext.start(PACK, "forearm-press-up").prescription, repetitions=2, sets=2)
+    cues = backext.timeline(PACK, prescription, rest_seconds=6, set_rest_seconds=30)
+    kinds = [c.kind for c in cues]
+    assert kinds[:4] == [CueKind.STEP] * 4
+    assert [PACK.localize(c.text) for c in cues[:4]] == ["Forearms in", "Chest up", "Hips stay down", "Slowly down"]
+    one_rep = [CueKind.REPETITION, CueKind.LIFT, CueKind.HOLD] + [CueKind.COUNTDOWN] * 5 + [CueKind.LOWER]
+    assert kinds[4:] == [
+        CueKind.SET,
+        *one_rep,
+        CueKind.REST,
+        *one_rep,
+        CueKind.REST,
+        CueKind.SET,
+        *one_rep,
+        CueKind.REST,
+        *one_rep,
+        CueKind.FINISH,
+    ]
+    offsets = [c.offset_seconds for c in cues]
+    assert offsets == sorted(offsets)
+    countdown = [(c.offset_seconds, c.text) for c in cues if c.kind is CueKind.COUNTDOWN][:5]
+    assert countdown == [(22, "5"), (23, "4"), (24, "3"), (25, "2"), (26, "1")]
+    # 4 steps x 5 s; each repetition: 2 s lift + 5 s hold + 2 s lower; 6 s rest between repetitions; 30 s between sets
+    assert cues[-1].offset_seconds == 20 + 4 * 9 + 2 * 6 + 30
+    assert {(c.set, c.repetition) for c in cues if c.kind is CueKind.LIFT} == {(1, 1), (1, 2), (2, 1), (2, 2)}
+
+
+def test_timeline_defaults_rest_to_the_hold_and_refuses_less():
+    prescription = backext.start(PACK, "prone-chest-lift").prescription
+    rests = {c.text for c in backext.timeline(PACK, prescription) if c.kind is CueKind.REST}
+    assert rests == {"Rest for 5 seconds"}
+    with pytest.raises(ValueError, match="shorter than the hold"):
+        backext.timeline(PACK, prescription, rest_seconds=4)
+    with pytest.raises(ValueError, match="finite"):
+        backext.timeline(PACK, prescription, lift_seconds=float("inf"))
+
+
+def test_timeline_fractional_holds_count_down_whole_seconds():
+    prescription = attrs.evolve(backext.start(PACK, "hand-press-up").prescription, hold_seconds=1.5, repetitions=1)
+    cues = backext.timeline(PACK, prescription)
+    countdown = [(c.offset_seconds, c.text) for c in cues if c.kind is CueKind.COUNTDOWN]
+    hold = next(c for c in cues if c.kind is CueKind.HOLD)
+    assert countdown == [(hold.offset_seconds, "2"), (hold.offset_seconds + 0.5, "1")]
+
+
+def test_timeline_speaks_the_apps_phrases():
+    phrases = backext.Phrases(
+        lift="Heben", rest="Pause {seconds} s", finish="Fertig", repetition="{repetition}/{repetitions}"
+    )
+    cues = backext.timeline(PACK, backext.start(PACK, "hand-press-up").prescription, phrases=phrases)
+    texts = {c.text for c in cues}
+    assert {"Heben", "Pause 3 s", "Fertig", "1/10"} <= texts
