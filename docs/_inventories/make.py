@@ -21,6 +21,7 @@ INVENTORIES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
         "3",
         [
             ("str", "py:class", "library/stdtypes.html#str"),
+            ("str.format", "py:method", "library/stdtypes.html#str.format"),
             ("int", "py:class", "library/functions.html#int"),
             ("float", "py:class", "library/functions.html#float"),
             ("bool", "py:class", "library/functions.html#bool"),

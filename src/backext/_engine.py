@@ -78,7 +78,7 @@ class RedFlag(enum.Enum):
     """
 
     SUDDEN_SEVERE_PAIN = "sudden-severe-back-pain"
-    """Sudden or severe back pain with no clear cause: possibly a new vertebral fracture."""
+    """Sudden or severe back pain with no clear cause, possibly a new vertebral fracture."""
     NUMBNESS_OR_TINGLING = "numbness-or-tingling"
     """Numbness or tingling, in the legs or the saddle area."""
     LEG_WEAKNESS = "new-leg-weakness"

@@ -22,7 +22,7 @@ class CueKind(enum.Enum):
     """
 
     STEP = "step"
-    """Get into position: one of the exercise's steps."""
+    """One of the exercise's steps, to get into position."""
     SET = "set"
     """A set begins."""
     REPETITION = "repetition"
