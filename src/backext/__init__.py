@@ -14,6 +14,7 @@ Example:
 import importlib.metadata as _metadata
 
 from ._builtin import builtin_pack
+from ._codes import PROBLEM_CODES, ProblemCode
 from ._converter import converter, make_converter
 from ._engine import (
     Action,
@@ -36,7 +37,7 @@ from ._engine import (
 )
 from ._formats import DEFAULT_MAX_BYTES, FORMATS, Format
 from ._ladder import Dose, ladder
-from ._load import PackSource, dump_pack, load_pack
+from ._load import PackSource, dump_pack, load_pack, validate_pack
 from ._model import (
     SCHEMA_VERSION,
     Exercise,
@@ -65,6 +66,7 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - running from a sour
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "FORMATS",
+    "PROBLEM_CODES",
     "SCHEMA_VERSION",
     "Action",
     "BackextError",
@@ -92,6 +94,7 @@ __all__ = [
     "PlannedSession",
     "Prescription",
     "Problem",
+    "ProblemCode",
     "Progression",
     "Reason",
     "RedFlag",
@@ -122,4 +125,5 @@ __all__ = [
     "start",
     "step",
     "timeline",
+    "validate_pack",
 ]

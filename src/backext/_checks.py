@@ -18,6 +18,7 @@ import attrs
 from ._model import Exercise, Hold, Pack, Repetitions
 from ._problems import Problem, escape_pointer
 from ._text import LOCALE_TAG, LocalizedText
+from ._vocabulary import Direction
 
 
 __all__ = ["SLUG", "check_pack"]
@@ -53,7 +54,18 @@ def _check_pack(pack: Pack) -> Iterator[Problem]:
             yield Problem(path=f"/sources/{index}/citation", code="empty-value", message="the citation is empty")
     for index, exercise in enumerate(pack.exercises):
         yield from _check_exercise(exercise, f"/exercises/{index}", exercise_ids, source_ids)
+    yield from _check_ladder(pack)
     yield from _check_texts(pack, "", pack.default_locale)
+    yield from _check_translations(pack)
+    if pack.disclaimer is None:
+        yield Problem(
+            path="",
+            code="no-disclaimer",
+            severity="warning",
+            message="the pack has no disclaimer: tell people to exercise with a health-care provider's guidance",
+        )
+    if not pack.sources:
+        yield Problem(path="", code="no-sources", severity="warning", message="the pack cites no sources")
 
 
 def _check_exercise(exercise: Exercise, at: str, exercise_ids: set[str], source_ids: set[str]) -> Iterator[Problem]:
@@ -89,6 +101,20 @@ def _check_exercise(exercise: Exercise, at: str, exercise_ids: set[str], source_
     yield from _duplicates([m.id for m in exercise.modifications], f"{at}/modifications", "variation")
     for index, modification in enumerate(exercise.modifications):
         yield from _check_id(modification.id, f"{at}/modifications/{index}/id")
+        if modification.direction is Direction.HARDER and not modification.requires_clearance:
+            yield Problem(
+                path=f"{at}/modifications/{index}",
+                code="harder-without-clearance",
+                severity="warning",
+                message=f"the harder variation {modification.id!r} does not ask for a clinician's clearance",
+            )
+    for index, movement in enumerate(exercise.movements):
+        if movement.contraindicated:
+            yield Problem(
+                path=f"{at}/movements/{index}",
+                code="contraindicated-movement",
+                message=f"{movement.value!r} is a movement osteoporosis guidance advises against",
+            )
     for index, source in enumerate(exercise.sources):
         if source not in source_ids:
             yield Problem(
@@ -98,7 +124,67 @@ def _check_exercise(exercise: Exercise, at: str, exercise_ids: set[str], source_
             )
 
 
+def _check_ladder(pack: Pack) -> Iterator[Problem]:
+    """Levels along next and previous links, and cycles."""
+    by_id = {e.id: e for e in pack.exercises}
+    for index, exercise in enumerate(pack.exercises):
+        for name, up in (("next_exercise", True), ("previous_exercise", False)):
+            target_id = getattr(exercise.progression, name)
+            target = by_id.get(target_id) if target_id is not None else None
+            if target is None or target is exercise:
+                continue
+            at = f"/exercises/{index}/progression/{name}"
+            difference = (target.level.rank - exercise.level.rank) * (1 if up else -1)
+            if difference < 0:
+                where = "lower" if up else "higher"
+                yield Problem(
+                    path=at,
+                    code="level-goes-down",
+                    message=f"{target.id!r} ({target.level.value}) is at a {where} level than "
+                    f"{exercise.id!r} ({exercise.level.value})",
+                )
+            elif difference > 1:
+                yield Problem(
+                    path=at,
+                    code="level-skipped",
+                    message=f"{target.id!r} ({target.level.value}) skips a level from {exercise.id!r} "
+                    f"({exercise.level.value}); the engine will not follow this link",
+                )
+    for name in ("next_exercise", "previous_exercise"):
+        reported: set[str] = set()
+        for index, exercise in enumerate(pack.exercises):
+            seen = [exercise.id]
+            current = exercise
+            while (following := getattr(current.progression, name)) in by_id and following != current.id:
+                if following in seen:
+                    cycle = seen[seen.index(following) :]
+                    if not reported & set(cycle):
+                        reported.update(cycle)
+                        yield Problem(
+                            path=f"/exercises/{index}/progression/{name}",
+                            code="progression-cycle",
+                            message="following the exercises leads back in a circle: "
+                            + " -> ".join([*cycle, following]),
+                        )
+                    break
+                seen.append(following)
+                current = by_id[following]
+
+
+_PLAUSIBLE_HOLD_SECONDS = 60
+_PLAUSIBLE_REPETITIONS = 30
+_PLAUSIBLE_SETS = 5
+
+
 def _check_hold(hold: Hold, at: str) -> Iterator[Problem]:
+    if hold.target_seconds > _PLAUSIBLE_HOLD_SECONDS:
+        yield Problem(
+            path=f"{at}/target_seconds",
+            code="implausible-dose",
+            severity="warning",
+            message=f"a hold of {hold.target_seconds} s is unusually long for a back extension "
+            f"(over {_PLAUSIBLE_HOLD_SECONDS} s)",
+        )
     if hold.start_seconds <= 0:
         yield Problem(
             path=f"{at}/start_seconds",
@@ -136,6 +222,20 @@ def _check_repetitions(repetitions: Repetitions, at: str) -> Iterator[Problem]:
         value = getattr(repetitions, name)
         if value < 1:
             yield Problem(path=f"{at}/{name}", code="not-positive", message=f"expected at least 1, found {value}")
+    if repetitions.maximum > _PLAUSIBLE_REPETITIONS:
+        yield Problem(
+            path=f"{at}/maximum",
+            code="implausible-dose",
+            severity="warning",
+            message=f"{repetitions.maximum} repetitions is unusually many (over {_PLAUSIBLE_REPETITIONS})",
+        )
+    if repetitions.sets > _PLAUSIBLE_SETS:
+        yield Problem(
+            path=f"{at}/sets",
+            code="implausible-dose",
+            severity="warning",
+            message=f"{repetitions.sets} sets is unusually many (over {_PLAUSIBLE_SETS})",
+        )
     if repetitions.maximum < repetitions.minimum:
         yield Problem(
             path=f"{at}/maximum",
@@ -201,6 +301,44 @@ def _check_texts(node: object, at: str, default_locale: str, *, text: bool = Fal
         for field in attrs.fields(cls):
             value = getattr(node, field.name)
             yield from _check_texts(value, f"{at}/{field.name}", default_locale, text=field.name in text_fields)
+
+
+def _texts(node: object, at: str, *, text: bool = False) -> Iterator[tuple[str, str | LocalizedText]]:
+    """Every human-readable text in the model, with its pointer."""
+    if isinstance(node, (str, LocalizedText)):
+        if text:
+            yield at, node
+        return
+    if isinstance(node, tuple):
+        for index, item in enumerate(node):
+            yield from _texts(item, f"{at}/{index}", text=text)
+        return
+    cls: Any = type(node)
+    if attrs.has(cls):
+        text_fields = _text_fields(cls)
+        for field in attrs.fields(cls):
+            yield from _texts(getattr(node, field.name), f"{at}/{field.name}", text=field.name in text_fields)
+
+
+def _check_translations(pack: Pack) -> Iterator[Problem]:
+    texts = list(_texts(pack, ""))
+    locales: dict[str, None] = {}
+    for _, value in texts:
+        if isinstance(value, LocalizedText):
+            locales.update(dict.fromkeys(tag for tag in value if LOCALE_TAG.match(tag)))
+    wanted = [tag for tag in locales if tag != pack.default_locale]
+    if not wanted:
+        return
+    for at, value in texts:
+        have = set(value) if isinstance(value, LocalizedText) else {pack.default_locale}
+        missing = [tag for tag in wanted if tag not in have]
+        if missing:
+            yield Problem(
+                path=at,
+                code="incomplete-translation",
+                severity="warning",
+                message=f"no translation for {', '.join(repr(t) for t in missing)}, which other texts of the pack have",
+            )
 
 
 @functools.cache

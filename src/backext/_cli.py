@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from ._model import Exercise, Pack
+    from ._problems import Problem
 
 
 __all__ = ["build_parser", "main"]
@@ -52,6 +53,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="text for a terminal, markdown for a document, json for a program (default: text)",
     )
     show.set_defaults(handler=_show)
+
+    validate = commands.add_parser(
+        "validate",
+        help="check pack files and report every problem",
+        description=(
+            "Check pack files (.json, .toml, .yaml, .yml) and report every problem, each with a JSON Pointer"
+            " to the value at fault. Exit status: 0 when there are no errors (warnings are allowed unless"
+            " --strict), 1 when there are errors, 2 for a usage error or a file that cannot be read."
+        ),
+    )
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="pack files; - reads standard input")
+    validate.add_argument(
+        "--format", choices=("text", "json"), default="text", help="how to report problems (default: text)"
+    )
+    validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    validate.add_argument(
+        "--input-format",
+        choices=("json", "toml", "yaml"),
+        help="the format of standard input (default: told from the content) or of files with another suffix",
+    )
+    validate.add_argument(
+        "--max-bytes", metavar="N", type=int, default=16 * 1024 * 1024, help="refuse larger files (default: 16 MiB)"
+    )
+    validate.set_defaults(handler=_validate)
 
     plan = commands.add_parser(
         "plan",
@@ -151,6 +176,62 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"{milestone.date.isoformat()}: {name} ({milestone.level.value})\n")
     out.write("A best case: every session done in full, without pain. Real sessions decide the real doses.\n")
     return EXIT_OK
+
+
+def _sniff(text: str) -> str:
+    """Guess the format of a pack read from standard input."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith(("{", "[")):
+        return "json"
+    for raw in stripped.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        return "toml" if "=" in line.split(":", 1)[0] or line.startswith("[") else "yaml"
+    return "json"
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    from . import validate_pack  # noqa: PLC0415
+
+    results: list[tuple[str, list[Problem]]] = []
+    for path in args.paths:
+        if path == "-":
+            data = sys.stdin.buffer.read(args.max_bytes + 1)
+            fmt = args.input_format or _sniff(data.decode("utf-8", "replace"))
+            results.append(("<stdin>", validate_pack(data, format=fmt, max_bytes=args.max_bytes)))
+        else:
+            results.append((path, validate_pack(path, format=args.input_format, max_bytes=args.max_bytes)))
+    errors = sum(p.severity == "error" for _, problems in results for p in problems)
+    warnings = sum(p.severity == "warning" for _, problems in results for p in problems)
+    if args.format == "json":
+        document = [
+            {
+                "file": name,
+                "path": p.path,
+                "code": p.code,
+                "severity": p.severity,
+                "message": p.message,
+                "line": p.line,
+                "column": p.column,
+            }
+            for name, problems in results
+            for p in problems
+        ]
+        out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    else:
+        for name, problems in results:
+            for p in problems:
+                where = f"{name}:{p.path or '/'}" + (f":{p.line}:{p.column or 1}" if p.line is not None else "")
+                out.write(f"{where}: {p.severity} {p.code}: {p.message}\n")
+        files = len(results)
+        out.write(
+            f"{files} file{'s' * (files != 1)} checked: {errors} error{'s' * (errors != 1)},"
+            f" {warnings} warning{'s' * (warnings != 1)}\n"
+        )
+    if any(p.code in {"unreadable", "too-large"} for _, problems in results for p in problems):
+        return EXIT_USAGE
+    return EXIT_INVALID if errors or (args.strict and warnings) else EXIT_OK
 
 
 def _clock(seconds: float) -> str:

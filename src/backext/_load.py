@@ -18,7 +18,7 @@ from ._problems import Problem, problems_from_exception, sort_problems
 from .exceptions import PackError
 
 
-__all__ = ["PackSource", "dump_pack", "load_pack", "read_document"]
+__all__ = ["PackSource", "analyse_document", "dump_pack", "load_pack", "read_document", "validate_pack"]
 
 #: What :func:`load_pack` reads: a path, text or bytes (with ``format=``), or
 #: an already parsed mapping.
@@ -100,21 +100,61 @@ def _parse_bytes(data: bytes, fmt: Format, name: str, max_bytes: int) -> object:
         raise PackError([failure.problem], name) from None
 
 
-def structure_document(document: object, name: str = "<pack>") -> Pack:
-    """Turn parsed data into a :class:`Pack`, raising :class:`PackError` with every problem."""
+def analyse_document(document: object) -> tuple[Pack | None, list[Problem]]:
+    """Structure and check parsed data: the pack (if it could be built) and every problem, in document order."""
     if not isinstance(document, dict):
-        raise PackError([Problem(path="", code="wrong-type", message=str(WrongType("an object", document)))], name)
+        return None, [Problem(path="", code="wrong-type", message=str(WrongType("an object", document)))]
     document, problems = migrate(dict(document))
     if problems:
-        raise PackError(problems, name)
+        return None, problems
     try:
         pack = converter.structure(document, Pack)
     except (BaseValidationError, WrongType, WrongValue) as error:
-        raise PackError(sort_problems(document, problems_from_exception(error)), name) from None
-    errors = [p for p in check_pack(pack) if p.severity == "error"]
-    if errors:
-        raise PackError(sort_problems(document, errors), name)
+        return None, sort_problems(document, problems_from_exception(error))
+    return pack, sort_problems(document, check_pack(pack))
+
+
+def structure_document(document: object, name: str = "<pack>") -> Pack:
+    """Turn parsed data into a :class:`Pack`, raising :class:`PackError` with every error."""
+    pack, problems = analyse_document(document)
+    errors = [p for p in problems if p.severity == "error"]
+    if pack is None or errors:
+        raise PackError(errors, name)
     return pack
+
+
+def validate_pack(
+    source: PackSource,
+    *,
+    format: str | None = None,  # noqa: A002 - the public name
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> list[Problem]:
+    """Return every problem of a pack, errors and warnings, without raising for bad content.
+
+    It reads the same sources as :func:`load_pack`. A file that cannot be
+    read, a syntax error, a wrong type: all are problems in the list, in
+    document order, each with a JSON Pointer that resolves in the parsed
+    document. An empty list means a valid pack without warnings.
+
+    Raises:
+        ValueError: If *format* is unknown or cannot be told from the suffix.
+        TypeError: If *source* is of a type that cannot hold a pack.
+
+    Example:
+        >>> import backext
+        >>> for problem in backext.validate_pack('{"id": "My Pack"}', format="json"):
+        ...     print(problem)
+        /: error missing-field: the required field 'title' is missing
+        /: error missing-field: the required field 'version' is missing
+        /: error missing-field: the required field 'exercises' is missing
+
+    .. versionadded:: 0.1.0
+    """
+    try:
+        _, document = read_document(source, format=format, max_bytes=max_bytes)
+    except PackError as error:
+        return list(error.problems)
+    return analyse_document(document)[1]
 
 
 def load_pack(

@@ -1,0 +1,269 @@
+"""The catalogue of problem codes: every code a validator can report.
+
+The catalogue is data, so that the documentation can render it and programs
+can look a code up. A code, once published, keeps its meaning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import attrs
+
+from ._problems import Severity
+
+
+__all__ = ["PROBLEM_CODES", "ProblemCode"]
+
+
+@attrs.frozen(kw_only=True)
+class ProblemCode:
+    """One entry of the catalogue of problem codes.
+
+    Attributes:
+        code: The stable, kebab-case code.
+        severity: How bad a problem with this code is.
+        description: What the code means and how to fix it.
+        example: A small example of input that has the problem.
+
+    .. versionadded:: 0.1.0
+    """
+
+    code: str
+    severity: Severity
+    description: str
+    example: str
+
+
+def _catalogue(*entries: ProblemCode) -> Mapping[str, ProblemCode]:
+    return MappingProxyType({entry.code: entry for entry in entries})
+
+
+#: Every problem code, keyed by code, in the order the docs list them.
+PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
+    # Reading and parsing
+    ProblemCode(
+        code="unreadable",
+        severity="error",
+        description="The file could not be opened or read: it does not exist, or is a folder, or is not readable.",
+        example="backext validate missing.json",
+    ),
+    ProblemCode(
+        code="too-large",
+        severity="error",
+        description="The file is larger than the size limit (16 MiB by default) and was not parsed.",
+        example="a 20 MiB JSON file",
+    ),
+    ProblemCode(
+        code="not-utf8",
+        severity="error",
+        description="The file is not UTF-8 text; the message gives the offset of the first bad byte.",
+        example='{"id": "caf\\xe9"} saved as Latin-1',
+    ),
+    ProblemCode(
+        code="syntax-error",
+        severity="error",
+        description="The file is not valid JSON, TOML or YAML (or uses a YAML tag other than the standard ones).",
+        example='{"id": "my-pack",}',
+    ),
+    ProblemCode(
+        code="duplicate-key",
+        severity="error",
+        description="A key appears twice in one object; every format refuses this rather than keep the last value.",
+        example='{"id": "a", "id": "b"}',
+    ),
+    ProblemCode(
+        code="too-deep",
+        severity="error",
+        description="The document is nested too deeply to be read safely.",
+        example="[[[[[[ ... ]]]]]] nested a hundred thousand times",
+    ),
+    ProblemCode(
+        code="too-many-aliases",
+        severity="error",
+        description="A YAML document uses more aliases than the limit, as in a 'billion laughs' attack.",
+        example="a: &a [x, x]\nb: &b [*a, *a]\n...",
+    ),
+    ProblemCode(
+        code="yaml-unavailable",
+        severity="error",
+        description="Reading YAML needs PyYAML, which is not installed: install backext[yaml].",
+        example="backext validate pack.yaml, without PyYAML",
+    ),
+    # Structure
+    ProblemCode(
+        code="missing-field",
+        severity="error",
+        description="A required field is missing. The path points at the object that lacks it.",
+        example='"hold": {"start_seconds": 5}',
+    ),
+    ProblemCode(
+        code="wrong-type",
+        severity="error",
+        description='A value has the wrong type. Nothing is converted: the string "5" is not the number 5, '
+        "true is not 1, and 5.5 is not a whole number.",
+        example='"start_seconds": "5"',
+    ),
+    ProblemCode(
+        code="unknown-field",
+        severity="error",
+        description="A field the schema does not know, often a misspelling; the message suggests the closest "
+        "known field.",
+        example='"hold": {"start_secs": 5}',
+    ),
+    ProblemCode(
+        code="invalid-choice",
+        severity="error",
+        description="A value is not one of the allowed words, such as a level or a movement tag.",
+        example='"level": "expert"',
+    ),
+    ProblemCode(
+        code="invalid-date",
+        severity="error",
+        description="A date is not written YYYY-MM-DD, or is not a real day.",
+        example='"date": "2026-02-30"',
+    ),
+    ProblemCode(
+        code="empty-value",
+        severity="error",
+        description="A text, list or version that must have content is empty or only spaces.",
+        example='"steps": []',
+    ),
+    ProblemCode(
+        code="unsupported-schema-version",
+        severity="error",
+        description="The pack is written for a schema version this library does not read: upgrade backext, or "
+        "fix the version.",
+        example='"schema_version": 2',
+    ),
+    # Values
+    ProblemCode(
+        code="not-finite",
+        severity="error",
+        description="A number is NaN or infinite.",
+        example='"start_seconds": NaN',
+    ),
+    ProblemCode(
+        code="not-positive",
+        severity="error",
+        description="A duration or a count that must be above zero is not.",
+        example='"start_seconds": 0',
+    ),
+    ProblemCode(
+        code="hold-start-above-target",
+        severity="error",
+        description="A hold starts longer than its target.",
+        example='"hold": {"start_seconds": 30, "target_seconds": 5}',
+    ),
+    ProblemCode(
+        code="increment-too-large",
+        severity="error",
+        description="A hold's increment is larger than the whole span from start to target.",
+        example='"hold": {"start_seconds": 5, "target_seconds": 10, "increment_seconds": 20}',
+    ),
+    ProblemCode(
+        code="repetitions-min-above-max",
+        severity="error",
+        description="The fewest repetitions are more than the most repetitions.",
+        example='"repetitions": {"minimum": 10, "maximum": 8}',
+    ),
+    ProblemCode(
+        code="implausible-dose",
+        severity="warning",
+        description="A dose is outside what is plausible for a back-extension exercise (a hold over 60 s, more "
+        "than 30 repetitions or more than 5 sets): check it is meant.",
+        example='"hold": {"start_seconds": 5, "target_seconds": 120, "increment_seconds": 5}',
+    ),
+    # Identity and references
+    ProblemCode(
+        code="invalid-id",
+        severity="error",
+        description="An id is not a slug: use lower-case letters, digits and single hyphens.",
+        example='"id": "Chest Lift"',
+    ),
+    ProblemCode(
+        code="duplicate-id",
+        severity="error",
+        description="Two exercises (or sources, or variations of one exercise) share an id.",
+        example='two exercises with "id": "chest-lift"',
+    ),
+    ProblemCode(
+        code="unknown-reference",
+        severity="error",
+        description="A reference names an exercise or source that the pack does not have.",
+        example='"next_exercise": "chest-lfit"',
+    ),
+    ProblemCode(
+        code="self-reference",
+        severity="error",
+        description="An exercise names itself as its next or previous exercise.",
+        example='"id": "a", ... "next_exercise": "a"',
+    ),
+    ProblemCode(
+        code="progression-cycle",
+        severity="error",
+        description="Following next (or previous) exercises leads back to where it started.",
+        example="a -> b -> a",
+    ),
+    ProblemCode(
+        code="level-goes-down",
+        severity="error",
+        description="A next exercise is at a lower level, or a previous exercise at a higher one.",
+        example="an advanced exercise whose next exercise is a beginner one",
+    ),
+    ProblemCode(
+        code="level-skipped",
+        severity="error",
+        description="A next or previous exercise is two levels away. The engine never skips a level, so it would "
+        "not follow this link: put an exercise of the level between them.",
+        example="a beginner exercise whose next exercise is an advanced one",
+    ),
+    # Text
+    ProblemCode(
+        code="invalid-locale",
+        severity="error",
+        description="A locale tag is not a BCP 47 tag such as en, de-CH or es-419.",
+        example='"name": {"english": "Press-up"}',
+    ),
+    ProblemCode(
+        code="missing-default-locale",
+        severity="error",
+        description="A translated text has no translation in the pack's default locale, the one every text falls "
+        "back to.",
+        example='"default_locale": "en", ... "name": {"de": "Liegestütz"}',
+    ),
+    ProblemCode(
+        code="incomplete-translation",
+        severity="warning",
+        description="Some texts of the pack are translated into a locale that this text lacks; readers of that "
+        "locale will see the default locale here.",
+        example='"title": {"en": "...", "de": "..."}, "name": "Press-up"',
+    ),
+    # Safety
+    ProblemCode(
+        code="contraindicated-movement",
+        severity="error",
+        description="An exercise is tagged with a movement that osteoporosis guidance advises against: loaded or "
+        "end-range spinal flexion, twisting while bent forward, sit-ups, crunches, toe-touches.",
+        example='"movements": ["spinal-extension", "sit-up"]',
+    ),
+    ProblemCode(
+        code="harder-without-clearance",
+        severity="warning",
+        description="A harder variation does not ask for a clinician's clearance.",
+        example='{"direction": "harder", "requires_clearance": false}',
+    ),
+    ProblemCode(
+        code="no-disclaimer",
+        severity="warning",
+        description="The pack has no disclaimer telling a person to exercise with a health-care provider's guidance.",
+        example="a pack without a disclaimer field",
+    ),
+    ProblemCode(
+        code="no-sources",
+        severity="warning",
+        description="The pack cites no sources for its content.",
+        example="a pack without sources",
+    ),
+)
