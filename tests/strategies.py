@@ -43,13 +43,11 @@ LOCALES = ("en", "de", "fr-CA", "es-419")
 
 
 @st.composite
-def texts(draw: st.DrawFn, default_locale: str = "en") -> backext.Text:
-    """A plain string, or translations that include *default_locale*."""
-    if draw(st.booleans()):
+def texts(draw: st.DrawFn, locales: tuple[str, ...] = ("en",)) -> backext.Text:
+    """A text in every one of *locales* (the first is the pack's default): plain where that is one locale."""
+    if len(locales) == 1 and draw(st.booleans()):
         return draw(plain_texts)
-    others = draw(st.lists(st.sampled_from([t for t in LOCALES if t != default_locale]), unique=True, max_size=2))
-    tags = [default_locale, *others]
-    return LocalizedText({tag: draw(plain_texts) for tag in tags})
+    return LocalizedText({tag: draw(plain_texts) for tag in locales})
 
 
 #: Seconds as the content writes them: whole numbers, or halves.
@@ -65,7 +63,7 @@ def holds(draw: st.DrawFn) -> Hold:
     start = draw(seconds(1, 15))
     if draw(st.integers(0, 3)) == 0:  # a hold that does not progress
         return Hold(start_seconds=start, target_seconds=start + draw(seconds(0, 3)))
-    increment = draw(seconds(1, 10))
+    increment = draw(seconds(1, 8))
     target = start + increment * draw(st.integers(0, 5)) + draw(st.sampled_from([0, 0, 0, 0.5, 1]))
     if target - start < increment:
         target = start + increment
@@ -83,19 +81,20 @@ def repetitions(draw: st.DrawFn) -> Repetitions:
 
 
 @st.composite
-def modifications(draw: st.DrawFn, locale: str = "en") -> tuple[Modification, ...]:
+def modifications(draw: st.DrawFn, locales: tuple[str, ...] = ("en",)) -> tuple[Modification, ...]:
     ids = draw(st.lists(slugs, unique=True, max_size=2))
+    directions = [draw(st.sampled_from(Direction)) for _ in ids]
     return tuple(
         Modification(
             id=id_,
-            name=draw(texts(locale)),
-            description=draw(texts(locale)),
-            direction=draw(st.sampled_from(Direction)),
-            requires_clearance=draw(st.booleans()),
+            name=draw(texts(locales)),
+            description=draw(texts(locales)),
+            direction=direction,
+            requires_clearance=direction is Direction.HARDER or draw(st.booleans()),
             hold_seconds_change=draw(st.sampled_from([0, 0, -5, 2.5, 5])),
             repetitions_change=draw(st.sampled_from([0, 0, -2, 1, 2])),
         )
-        for id_ in ids
+        for id_, direction in zip(ids, directions, strict=True)
     )
 
 
@@ -115,11 +114,12 @@ def levels_ladder(draw: st.DrawFn, count: int) -> list[Level]:
 
 @st.composite
 def packs(draw: st.DrawFn, max_exercises: int = 3) -> Pack:
-    """A valid pack whose exercises form one ladder."""
+    """A valid pack, without warnings, whose exercises form one ladder."""
     locale = draw(st.sampled_from(LOCALES))
+    locales = (locale, *draw(st.lists(st.sampled_from([t for t in LOCALES if t != locale]), unique=True, max_size=2)))
     sources = tuple(
         Source(id=id_, citation=draw(plain_texts), url=draw(st.none() | st.just("https://doi.org/10.1000/1")))
-        for id_ in draw(st.lists(slugs, unique=True, max_size=2))
+        for id_ in draw(st.lists(slugs, unique=True, min_size=1, max_size=2))
     )
     ids = draw(st.lists(slugs, unique=True, min_size=1, max_size=max_exercises))
     levels = draw(levels_ladder(len(ids)))
@@ -128,12 +128,12 @@ def packs(draw: st.DrawFn, max_exercises: int = 3) -> Pack:
         exercises.append(
             Exercise(
                 id=id_,
-                name=draw(texts(locale)),
+                name=draw(texts(locales)),
                 level=level,
-                purpose=draw(texts(locale)),
-                starting_position=draw(texts(locale)),
+                purpose=draw(texts(locales)),
+                starting_position=draw(texts(locales)),
                 steps=tuple(
-                    Step(text=draw(texts(locale)), cue=draw(st.none() | texts(locale)), media=draw(st.none() | slugs))
+                    Step(text=draw(texts(locales)), cue=draw(st.none() | texts(locales)), media=draw(st.none() | slugs))
                     for _ in range(draw(st.integers(1, 3)))
                 ),
                 hold=draw(holds()),
@@ -147,21 +147,21 @@ def packs(draw: st.DrawFn, max_exercises: int = 3) -> Pack:
                     next_exercise=ids[index + 1] if index + 1 < len(ids) else None,
                     previous_exercise=ids[index - 1] if index > 0 else None,
                 ),
-                equipment=tuple(draw(st.lists(texts(locale), max_size=1))),
-                modifications=draw(modifications(locale)),
-                safety_notes=tuple(draw(st.lists(texts(locale), max_size=2))),
+                equipment=tuple(draw(st.lists(texts(locales), max_size=1))),
+                modifications=draw(modifications(locales)),
+                safety_notes=tuple(draw(st.lists(texts(locales), max_size=2))),
                 movements=tuple(draw(st.lists(st.sampled_from(SAFE_MOVEMENTS), unique=True, max_size=3))),
                 sources=tuple(draw(st.lists(st.sampled_from([s.id for s in sources]), unique=True)) if sources else ()),
             )
         )
     return Pack(
         id=draw(slugs),
-        title=draw(texts(locale)),
+        title=draw(texts(locales)),
         version=draw(st.sampled_from(["1", "1.0.0", "2026.11"])),
         default_locale=locale,
         exercises=tuple(exercises),
         sources=sources,
-        disclaimer=draw(st.none() | texts(locale)),
+        disclaimer=draw(texts(locales)),
     )
 
 

@@ -152,7 +152,7 @@ def _check_ladder(pack: Pack) -> Iterator[Problem]:
                 )
     for name in ("next_exercise", "previous_exercise"):
         reported: set[str] = set()
-        for index, exercise in enumerate(pack.exercises):
+        for exercise in pack.exercises:
             seen = [exercise.id]
             current = exercise
             while (following := getattr(current.progression, name)) in by_id and following != current.id:
@@ -160,8 +160,9 @@ def _check_ladder(pack: Pack) -> Iterator[Problem]:
                     cycle = seen[seen.index(following) :]
                     if not reported & set(cycle):
                         reported.update(cycle)
+                        first = min(i for i, e in enumerate(pack.exercises) if e.id in cycle)
                         yield Problem(
-                            path=f"/exercises/{index}/progression/{name}",
+                            path=f"/exercises/{first}/progression/{name}",
                             code="progression-cycle",
                             message="following the exercises leads back in a circle: "
                             + " -> ".join([*cycle, following]),

@@ -1,0 +1,438 @@
+"""Validators: every problem at once, with pointers that resolve, codes from the catalogue."""
+
+from __future__ import annotations
+
+import io
+import json
+import pathlib
+import shlex
+import subprocess
+import sys
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+import backext
+from backext import PROBLEM_CODES
+from backext._cli import main
+from strategies import packs
+
+
+def builtin_document() -> dict:
+    return json.loads(backext.dump_pack(backext.builtin_pack(), "json"))
+
+
+def resolve(document: object, pointer: str) -> object:
+    """Follow an RFC 6901 pointer; raise LookupError if it does not resolve."""
+    node = document
+    for raw in pointer.split("/")[1:]:
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict):
+            node = node[token]
+        elif isinstance(node, list):
+            node = node[int(token)]
+        else:
+            raise LookupError(pointer)  # noqa: TRY004 - a pointer that does not resolve
+    return node
+
+
+def changed(change) -> dict:
+    document = builtin_document()
+    change(document)
+    return document
+
+
+def set_at(pointer: str, value: object):
+    def change(document: dict) -> None:
+        *parents, last = pointer.split("/")[1:]
+        node = resolve(document, "/" + "/".join(parents)) if parents else document
+        if isinstance(node, list):
+            node[int(last)] = value
+        else:
+            node[last] = value
+
+    return change
+
+
+def chest_lift(document: dict) -> dict:
+    return document["exercises"][2]
+
+
+#: One case per code: the source to validate (a mapping, or (text-or-bytes, format)) and the expected pointer.
+CASES: dict[str, tuple[object, str]] = {
+    "too-deep": (("[" * 50_000 + "]" * 50_000, "json"), ""),
+    "syntax-error": (('{"id": "x",}', "json"), ""),
+    "duplicate-key": (("id: a\nid: b\n", "yaml"), ""),
+    "not-utf8": ((b'{"id": "caf\xe9"}', "json"), ""),
+    "too-many-aliases": (("a: &a [x]\n" + "".join(f"b{i}: *a\n" for i in range(150)), "yaml"), ""),
+    "missing-field": (changed(lambda d: d["exercises"][1].pop("hold")), "/exercises/1"),
+    "wrong-type": (changed(set_at("/exercises/1/hold/start_seconds", "1")), "/exercises/1/hold/start_seconds"),
+    "unknown-field": (changed(set_at("/exercises/1/hold/start_secs", 1)), "/exercises/1/hold/start_secs"),
+    "invalid-choice": (changed(set_at("/exercises/0/level", "expert")), "/exercises/0/level"),
+    "empty-value": (changed(set_at("/exercises/0/steps", [])), "/exercises/0/steps"),
+    "unsupported-schema-version": (changed(set_at("/schema_version", 7)), "/schema_version"),
+    "not-finite": (
+        (
+            backext.dump_pack(backext.builtin_pack(), "toml").replace("start_seconds = 5", "start_seconds = nan", 1),
+            "toml",
+        ),
+        "/exercises/0/hold/start_seconds",
+    ),
+    "not-positive": (changed(set_at("/exercises/0/hold/start_seconds", 0)), "/exercises/0/hold/start_seconds"),
+    "hold-start-above-target": (
+        changed(set_at("/exercises/0/hold/target_seconds", 4)),
+        "/exercises/0/hold/target_seconds",
+    ),
+    "increment-too-large": (
+        changed(set_at("/exercises/0/hold/increment_seconds", 26)),
+        "/exercises/0/hold/increment_seconds",
+    ),
+    "repetitions-min-above-max": (
+        changed(set_at("/exercises/2/repetitions/maximum", 7)),
+        "/exercises/2/repetitions/maximum",
+    ),
+    "implausible-dose": (changed(set_at("/exercises/0/hold/target_seconds", 90)), "/exercises/0/hold/target_seconds"),
+    "invalid-id": (changed(set_at("/exercises/0/id", "Forearm")), "/exercises/0/id"),
+    "duplicate-id": (changed(set_at("/sources/1/id", "sinaki-2002")), "/sources/1"),
+    "unknown-reference": (changed(set_at("/exercises/1/sources/0", "nobody")), "/exercises/1/sources/0"),
+    "self-reference": (
+        changed(set_at("/exercises/1/progression/next_exercise", "hand-press-up")),
+        "/exercises/1/progression/next_exercise",
+    ),
+    "progression-cycle": (
+        changed(set_at("/exercises/2/progression/next_exercise", "hand-press-up")),
+        "/exercises/1/progression/next_exercise",
+    ),
+    "level-goes-down": (
+        changed(set_at("/exercises/2/progression/next_exercise", "forearm-press-up")),
+        "/exercises/2/progression/next_exercise",
+    ),
+    "level-skipped": (
+        changed(set_at("/exercises/0/progression/next_exercise", "prone-chest-lift")),
+        "/exercises/0/progression/next_exercise",
+    ),
+    "invalid-locale": (changed(set_at("/title", {"en": "x", "en_GB": "y"})), "/title/en_GB"),
+    "missing-default-locale": (changed(set_at("/title", {"de": "Rücken"})), "/title"),
+    "incomplete-translation": (changed(set_at("/title", {"en": "Back", "de": "Rücken"})), "/exercises/0/name"),
+    "contraindicated-movement": (
+        changed(lambda d: d["exercises"][0]["movements"].append("toe-touch")),
+        "/exercises/0/movements/4",
+    ),
+    "harder-without-clearance": (
+        changed(lambda d: chest_lift(d)["modifications"][0].update(requires_clearance=False)),
+        "/exercises/2/modifications/0",
+    ),
+    "no-disclaimer": (changed(lambda d: d.pop("disclaimer")), ""),
+    "no-sources": (changed(lambda d: [d.pop("sources"), *(e.pop("sources") for e in d["exercises"])]), ""),
+}
+SPECIAL = {"unreadable", "too-large", "yaml-unavailable", "invalid-date"}
+
+
+def validate(source: object) -> list[backext.Problem]:
+    if isinstance(source, tuple):
+        text, fmt = source
+        return backext.validate_pack(text, format=fmt)
+    return backext.validate_pack(source)
+
+
+def test_every_code_in_the_catalogue_has_a_case():
+    assert set(CASES) | SPECIAL == set(PROBLEM_CODES)
+    for code, entry in PROBLEM_CODES.items():
+        assert entry.code == code
+        assert entry.severity in {"error", "warning"}
+        assert entry.description.endswith((".", ")"))
+        assert entry.example
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_each_code_is_reported_at_its_pointer(code):
+    source, pointer = CASES[code]
+    problems = validate(source)
+    assert (pointer, code) in [(p.path, p.code) for p in problems], problems
+    for problem in problems:
+        assert problem.code in PROBLEM_CODES
+        assert problem.severity == PROBLEM_CODES[problem.code].severity
+    if isinstance(source, dict):
+        for problem in problems:
+            resolve(source, problem.path)
+
+
+def test_unreadable_and_too_large_files(tmp_path):
+    (problem,) = backext.validate_pack(tmp_path / "missing.json")
+    assert (problem.path, problem.code) == ("", "unreadable")
+    big = tmp_path / "big.json"
+    big.write_text(" " * 100)
+    (problem,) = backext.validate_pack(big, max_bytes=10)
+    assert problem.code == "too-large"
+
+
+def test_yaml_without_pyyaml(monkeypatch):
+    monkeypatch.setitem(sys.modules, "yaml", None)
+    (problem,) = backext.validate_pack("id: x\n", format="yaml")
+    assert problem.code == "yaml-unavailable"
+    assert "backext[yaml]" in problem.message
+
+
+def test_invalid_dates_in_stored_states():
+    from backext._problems import problems_from_exception  # noqa: PLC0415
+
+    document = backext.converter.unstructure(backext.start(backext.builtin_pack(), "hand-press-up"))
+    document["last_session"] = "2026-02-30"
+    with pytest.raises(Exception) as caught:
+        backext.converter.structure(document, backext.State)
+    (problem,) = problems_from_exception(caught.value)
+    assert (problem.path, problem.code) == ("/last_session", "invalid-date")
+
+
+def test_syntax_errors_carry_line_and_column():
+    (problem,) = backext.validate_pack('{\n  "id": "x",\n  "title": ]\n}', format="json")
+    assert (problem.line, problem.column) == (3, 12)
+    (problem,) = backext.validate_pack("id: [\n", format="yaml")
+    assert problem.line is not None
+
+
+def test_many_problems_at_once_in_document_order_without_duplicates():
+    document = builtin_document()
+    document["exercises"][2]["hold"]["start_seconds"] = -1
+    document["exercises"][0]["movements"].append("crunch")
+    document["exercises"][1]["steps"][0]["txt"] = "x"
+    document.pop("disclaimer")
+    document["exercises"][2]["repetitions"]["sets"] = "1"
+    document["id"] = None
+    problems = backext.validate_pack(document)
+    assert [(p.path, p.code) for p in problems] == [
+        ("/id", "wrong-type"),
+        ("/exercises/1/steps/0/txt", "unknown-field"),
+        ("/exercises/2/repetitions/sets", "wrong-type"),
+    ], "structure first: the other checks need a pack"
+    document["id"] = "fixed"
+    del document["exercises"][1]["steps"][0]["txt"]
+    document["exercises"][2]["repetitions"]["sets"] = 1
+    problems = backext.validate_pack(document)
+    assert [(p.path, p.code) for p in problems] == [
+        ("", "no-disclaimer"),
+        ("/exercises/0/movements/4", "contraindicated-movement"),
+        ("/exercises/2/hold/start_seconds", "not-positive"),
+    ]
+    assert len(problems) == len(set(problems))
+
+
+def test_warnings_do_not_stop_loading():
+    document = builtin_document()
+    document.pop("disclaimer")
+    assert backext.load_pack(document).disclaimer is None
+
+
+def test_load_pack_raises_with_every_error_and_no_warning():
+    document = builtin_document()
+    document.pop("disclaimer")
+    document["exercises"][0]["hold"]["start_seconds"] = 0
+    document["exercises"][2]["repetitions"]["maximum"] = 1
+    with pytest.raises(backext.PackError) as caught:
+        backext.load_pack(document)
+    assert [p.code for p in caught.value.problems] == ["not-positive", "repetitions-min-above-max"]
+
+
+# --- hypothesis: valid packs, mutations, fuzz --------------------------------
+
+
+@given(pack=packs())
+def test_generated_valid_packs_have_no_problems(pack):
+    for fmt in backext.FORMATS:
+        assert backext.validate_pack(backext.dump_pack(pack, fmt), format=fmt) == []
+
+
+def _mutations(document: dict, exercise: int) -> list[tuple[str, str, object]]:
+    at = f"/exercises/{exercise}"
+    return [
+        ("wrong-type", f"{at}/hold/start_seconds", set_at(f"{at}/hold/start_seconds", "5")),
+        ("wrong-type", f"{at}/repetitions/minimum", set_at(f"{at}/repetitions/minimum", 2.5)),
+        ("wrong-type", f"{at}/name", set_at(f"{at}/name", 7)),
+        ("unknown-field", f"{at}/holdd", set_at(f"{at}/holdd", {})),
+        ("missing-field", at, lambda d: d["exercises"][exercise].pop("steps")),
+        ("invalid-choice", f"{at}/level", set_at(f"{at}/level", "expert")),
+        ("not-positive", f"{at}/hold/start_seconds", set_at(f"{at}/hold/start_seconds", 0)),
+        ("not-positive", f"{at}/repetitions/sets", set_at(f"{at}/repetitions/sets", 0)),
+        ("empty-value", f"{at}/steps", set_at(f"{at}/steps", [])),
+        ("invalid-id", f"{at}/id", set_at(f"{at}/id", "Not A Slug")),
+        (
+            "unknown-reference",
+            f"{at}/progression/next_exercise",
+            set_at(f"{at}/progression/next_exercise", "nowhere-x"),
+        ),
+        ("contraindicated-movement", f"{at}/movements/0", set_at(f"{at}/movements", ["sit-up"])),
+        ("implausible-dose", f"{at}/repetitions/maximum", set_at(f"{at}/repetitions/maximum", 45)),
+        (
+            "invalid-locale",
+            "/title/not_a_tag",
+            lambda d: d.update(title={document["default_locale"]: "x", "not_a_tag": "y"}),
+        ),
+        ("no-disclaimer", "", lambda d: d.pop("disclaimer")),
+    ]
+
+
+@given(pack=packs(), data=st.data())
+def test_one_mutation_gives_its_code_at_a_pointer_that_resolves(pack, data):
+    document = json.loads(backext.dump_pack(pack, "json"))
+    exercise = data.draw(st.integers(0, len(pack.exercises) - 1))
+    code, pointer, mutate = data.draw(st.sampled_from(_mutations(document, exercise)))
+    mutate(document)
+    problems = backext.validate_pack(document)
+    assert (pointer, code) in [(p.path, p.code) for p in problems]
+    for problem in problems:
+        resolve(document, problem.path)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=25,
+)
+
+
+@given(value=json_values)
+def test_random_json_never_raises(value):
+    problems = backext.validate_pack(json.dumps(value), format="json")
+    assert all(p.code in PROBLEM_CODES for p in problems)
+    if isinstance(value, dict):
+        for problem in backext.validate_pack(value):
+            resolve(value, problem.path)
+
+
+@given(data=st.binary(max_size=200), fmt=st.sampled_from(backext.FORMATS))
+def test_random_bytes_never_raise(data, fmt):
+    assert all(p.code in PROBLEM_CODES for p in backext.validate_pack(data, format=fmt))
+
+
+@given(fmt=st.sampled_from(backext.FORMATS), cut=st.floats(0, 1))
+def test_truncated_files_never_raise(fmt, cut):
+    text = backext.dump_pack(backext.builtin_pack(), fmt)
+    truncated = text[: int(len(text) * cut)]
+    assert all(p.code in PROBLEM_CODES for p in backext.validate_pack(truncated, format=fmt))
+
+
+# --- the command line -------------------------------------------------------
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture
+def files(tmp_path) -> dict[str, pathlib.Path]:
+    good = tmp_path / "good.toml"
+    good.write_text(backext.dump_pack(backext.builtin_pack(), "toml"), encoding="utf-8")
+    warned = tmp_path / "warned.json"
+    warned.write_text(json.dumps(changed(lambda d: d.pop("disclaimer"))), encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(changed(set_at("/exercises/0/hold/start_seconds", "5"))), encoding="utf-8")
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"id":\n  }', encoding="utf-8")
+    return {"good": good, "warned": warned, "bad": bad, "broken": broken}
+
+
+def test_validate_good_files_exit_0(capsys, files):
+    status, out, err = run(capsys, "validate", str(files["good"]), str(files["warned"]))
+    assert (status, err) == (0, "")
+    assert out.splitlines() == [
+        (
+            f"{files['warned']}:/: warning no-disclaimer: the pack has no disclaimer: tell people to exercise with a"
+            " health-care provider's guidance"
+        ),
+        "2 files checked: 0 errors, 1 warning",
+    ]
+
+
+def test_validate_strict_fails_on_warnings(capsys, files):
+    assert run(capsys, "validate", "--strict", str(files["warned"]))[0] == 1
+    assert run(capsys, "validate", "--strict", str(files["good"]))[0] == 0
+
+
+def test_validate_errors_exit_1_with_line_and_column(capsys, files):
+    status, out, _ = run(capsys, "validate", str(files["bad"]), str(files["broken"]))
+    assert status == 1
+    lines = out.splitlines()
+    assert (
+        lines[0]
+        == f"{files['bad']}:/exercises/0/hold/start_seconds: error wrong-type: expected a number, found a string ('5')"
+    )
+    assert lines[1].startswith(f"{files['broken']}:/:2:3: error syntax-error: invalid JSON")
+    assert lines[-1] == "2 files checked: 2 errors, 0 warnings"
+
+
+def test_validate_json_output(capsys, files):
+    status, out, _ = run(capsys, "validate", "--format", "json", str(files["broken"]), str(files["warned"]))
+    assert status == 1
+    report = json.loads(out)
+    assert [r["code"] for r in report] == ["syntax-error", "no-disclaimer"]
+    assert report[0] == {
+        "file": str(files["broken"]),
+        "path": "",
+        "code": "syntax-error",
+        "severity": "error",
+        "message": report[0]["message"],
+        "line": 2,
+        "column": 3,
+    }
+
+
+def test_validate_unreadable_file_exits_2(capsys, files, tmp_path):
+    status, out, err = run(capsys, "validate", str(files["good"]), str(tmp_path / "nope.json"))
+    assert status == 2
+    assert "unreadable" in out
+    assert "Traceback" not in out + err
+    assert run(capsys, "validate")[0] == 2
+    assert run(capsys, "validate", str(tmp_path / "pack.txt"))[0] == 2
+
+
+@pytest.mark.parametrize("fmt", backext.FORMATS)
+def test_validate_reads_standard_input(capsys, monkeypatch, fmt):
+    text = backext.dump_pack(backext.builtin_pack(), fmt)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+    status, out, _ = run(capsys, "validate", "-")
+    assert (status, out) == (0, "1 file checked: 0 errors, 0 warnings\n")
+
+
+def test_validate_standard_input_with_a_named_format(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"id = 'x'\n")))
+    status, out, _ = run(capsys, "validate", "--input-format", "toml", "-")
+    assert status == 1
+    assert out.startswith("<stdin>:/: error missing-field")
+
+
+@given(data=st.binary(max_size=300), suffix=st.sampled_from([".json", ".toml", ".yaml"]))
+def test_the_command_never_prints_a_traceback(tmp_path_factory, data, suffix):
+    path = tmp_path_factory.mktemp("fuzz") / f"pack{suffix}"
+    path.write_bytes(data)
+    out, err = io.StringIO(), io.StringIO()
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = out, err
+    try:
+        status = main(["validate", str(path)])
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+    assert status in {0, 1}
+    assert "Traceback" not in out.getvalue() + err.getvalue()
+
+
+def test_the_pre_commit_hooks_run_on_fixture_files(files):
+    hooks_file = pathlib.Path(__file__).parent.parent / ".pre-commit-hooks.yaml"
+    hooks = {hook["id"]: hook for hook in yaml.safe_load(hooks_file.read_text(encoding="utf-8"))}
+    assert set(hooks) == {"backext-validate", "backext-validate-strict"}
+    for hook in hooks.values():
+        assert hook["language"] == "python"
+        assert set(hook["types_or"]) == {"json", "toml", "yaml"}
+
+    def run_hook(hook_id: str, *paths: pathlib.Path) -> int:
+        program, *args = shlex.split(hooks[hook_id]["entry"])
+        assert program == "backext"
+        command = [sys.executable, "-m", "backext", *args, *map(str, paths)]
+        return subprocess.run(command, capture_output=True, check=False).returncode
+
+    assert run_hook("backext-validate", files["good"], files["warned"]) == 0
+    assert run_hook("backext-validate", files["good"], files["bad"]) == 1
+    assert run_hook("backext-validate-strict", files["warned"]) == 1
