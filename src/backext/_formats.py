@@ -134,8 +134,9 @@ def _parse_yaml(text: str) -> object:
     yaml = _yaml()
     from ._yaml import StrictLoader  # noqa: PLC0415 - needs PyYAML
 
-    loader = StrictLoader(text)
+    loader = None
     try:
+        loader = StrictLoader(text)
         return loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
@@ -145,7 +146,8 @@ def _parse_yaml(text: str) -> object:
     except yaml.YAMLError as error:
         _fail("syntax-error", f"invalid YAML: {error}")
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 _PARSERS: dict[Format, Callable[[str], object]] = {
