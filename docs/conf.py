@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import importlib.metadata
+import pathlib
+import sys
+
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent / "_ext"))
 
 
 project = "backext"
@@ -12,6 +17,7 @@ release = importlib.metadata.version("backext")
 version = ".".join(release.split(".")[:2])
 
 extensions = [
+    "backext_docs",
     "myst_parser",
     "sphinx.ext.autodoc",
     "sphinx.ext.doctest",

@@ -1,0 +1,138 @@
+"""Sphinx directives that render reference pages from the code itself.
+
+- ``backext-problem-codes``: the catalogue of problem codes.
+- ``backext-schema``: every object and field of the pack schema.
+- ``backext-cli``: the help of every ``backext`` command.
+
+Generating these pages from the code keeps them from drifting from it.
+"""
+
+from __future__ import annotations
+
+import abc
+import json
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import nested_parse_with_titles
+
+from backext import PROBLEM_CODES, json_schema
+from backext._cli import build_parser
+
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+class _RstDirective(SphinxDirective):
+    @abc.abstractmethod
+    def lines(self) -> list[str]:
+        """The reStructuredText the directive stands for."""
+
+    def run(self) -> list[nodes.Node]:
+        container = nodes.container()
+        nested_parse_with_titles(self.state, StringList(self.lines(), source="<backext-docs>"), container)
+        return container.children
+
+
+class ProblemCodes(_RstDirective):
+    """A table of every problem code, its severity, meaning and an example."""
+
+    def lines(self) -> list[str]:
+        out = [".. list-table::", "   :header-rows: 1", "   :widths: 20 10 45 25", ""]
+        out += ["   * - Code", "     - Severity", "     - Meaning", "     - Example"]
+        for entry in PROBLEM_CODES.values():
+            out += [
+                f"   * - ``{entry.code}``",
+                f"     - {entry.severity}",
+                f"     - {_cell(entry.description)}",
+                f"     - ``{_cell(entry.example)}``",
+            ]
+        return out
+
+
+def _type_of(schema: dict[str, Any]) -> str:
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        return f":ref:`{name} <schema-{name.lower()}>`"
+    if "anyOf" in schema:
+        return " or ".join(_type_of(option) for option in schema["anyOf"])
+    if "enum" in schema:
+        return "one of " + ", ".join(f"``{json.dumps(v)}``" for v in schema["enum"])
+    if schema.get("type") == "array":
+        return f"list of {_type_of(schema['items'])}"
+    if schema.get("type") == "object":
+        return "object of locale tag to string"
+    return str(schema.get("type", "any"))
+
+
+_CONSTRAINTS = {
+    "minimum": "at least {}",
+    "maximum": "at most {}",
+    "exclusiveMinimum": "more than {}",
+    "minItems": "at least {} item(s)",
+    "uniqueItems": "no repeats",
+    "pattern": "matches ``{}``",
+}
+
+
+class Schema(_RstDirective):
+    """Every object of the pack schema with its fields."""
+
+    def lines(self) -> list[str]:
+        schema = json_schema()
+        objects = [("Pack", schema), *schema["$defs"].items()]
+        out: list[str] = []
+        for name, definition in objects:
+            out += [f".. _schema-{name.lower()}:", "", name, "-" * len(name), "", _cell(definition["description"]), ""]
+            if "properties" not in definition:
+                out += [f"Type: {_type_of(definition)}", ""]
+                continue
+            out += [".. list-table::", "   :header-rows: 1", "   :widths: 20 25 10 45", ""]
+            out += ["   * - Field", "     - Type", "     - Required", "     - Description"]
+            for field, prop in definition["properties"].items():
+                rules = [text.format(prop[key]) for key, text in _CONSTRAINTS.items() if key in prop]
+                if "default" in prop:
+                    rules.append(f"default ``{json.dumps(prop['default'])}``")
+                described = _cell(prop.get("description", ""))
+                if rules:
+                    described += " (" + "; ".join(rules) + ")"
+                out += [
+                    f"   * - ``{field}``",
+                    f"     - {_type_of(prop)}",
+                    f"     - {'yes' if field in definition['required'] else 'no'}",
+                    f"     - {described}",
+                ]
+            out.append("")
+        return out
+
+
+class CommandLine(_RstDirective):
+    """The ``--help`` of ``backext`` and of each of its commands."""
+
+    def lines(self) -> list[str]:
+        parser = build_parser()
+        out: list[str] = []
+        helps = [("backext", parser.format_help())]
+        for action in parser._subparsers._group_actions:  # noqa: SLF001 - argparse has no public API for this
+            for name, sub in action.choices.items():
+                helps.append((f"backext {name}", sub.format_help()))
+        for title, text in helps:
+            out += [title, "-" * len(title), "", ".. code-block:: text", ""]
+            out += ["   " + line for line in text.splitlines()]
+            out.append("")
+        return out
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the directives."""
+    app.add_directive("backext-problem-codes", ProblemCodes)
+    app.add_directive("backext-schema", Schema)
+    app.add_directive("backext-cli", CommandLine)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
