@@ -27,6 +27,11 @@ class ProblemCode:
         description: What the code means and how to fix it.
         example: A small example of input that has the problem.
 
+    Example:
+        >>> import backext
+        >>> backext.PROBLEM_CODES["unknown-field"].severity
+        'error'
+
     .. versionadded:: 0.1.0
     """
 

@@ -158,6 +158,14 @@ def make_converter() -> cattrs.Converter:
 
     Most programs use the shared :data:`converter`; build your own to add
     hooks for types of your own without touching it.
+
+    Example:
+        >>> import backext
+        >>> converter = backext.make_converter()
+        >>> converter.structure({"minimum": 8, "maximum": 10}, backext.Repetitions)
+        Repetitions(minimum=8, maximum=10, sets=1)
+
+    .. versionadded:: 0.1.0
     """
     conv = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True, detailed_validation=True)
 

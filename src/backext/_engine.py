@@ -47,6 +47,19 @@ __all__ = [
 class SessionError(BackextError, ValueError):
     """A session log or a call does not fit the state it is applied to.
 
+    Example:
+        >>> import datetime, backext
+        >>> pack = backext.builtin_pack()
+        >>> state = backext.start(pack, "forearm-press-up")
+        >>> log = backext.SessionLog(
+        ...     date=datetime.date(2026, 1, 5), exercise_id="hand-press-up",
+        ...     repetitions_completed=10, hold_seconds=1, pain=0,
+        ... )
+        >>> backext.step(pack, state, log)
+        Traceback (most recent call last):
+        ...
+        backext._engine.SessionError: the log is for 'hand-press-up', but 'forearm-press-up' was prescribed
+
     .. versionadded:: 0.1.0
     """
 
@@ -56,6 +69,16 @@ class ClearanceRequiredError(SessionError):
 
     Attributes:
         modification_id: The variation asked for.
+
+    Example:
+        >>> import backext
+        >>> pack = backext.builtin_pack()
+        >>> state = backext.start(pack, "prone-chest-lift")
+        >>> try:
+        ...     backext.choose_modifications(pack, state, ["leg-lift"])
+        ... except backext.ClearanceRequiredError as error:
+        ...     print(error.modification_id)
+        leg-lift
 
     .. versionadded:: 0.1.0
     """
@@ -73,6 +96,10 @@ class RedFlag(enum.Enum):
     Any red flag in a :class:`SessionLog` makes the engine answer
     :attr:`Action.STOP`, and nothing more is prescribed until a clinician's
     clearance is recorded with :func:`record_clearance`.
+
+    Example:
+        >>> RedFlag("numbness-or-tingling").description
+        'numbness or tingling'
 
     .. versionadded:: 0.1.0
     """
@@ -108,6 +135,10 @@ _RED_FLAG_WORDS = {
 
 class Action(enum.Enum):
     """What the engine decided after a session.
+
+    Example:
+        >>> Action("progress") is Action.PROGRESS
+        True
 
     .. versionadded:: 0.1.0
     """
@@ -149,6 +180,12 @@ class Prescription:
         repetitions: Repetitions in each set, variations included.
         sets: Sets in the session.
         modifications: Ids of the variations in use.
+
+    Example:
+        >>> import backext
+        >>> prescription = backext.start(backext.builtin_pack(), "prone-chest-lift").prescription
+        >>> prescription.hold_seconds, prescription.repetitions, prescription.sets
+        (5, 8, 1)
 
     .. versionadded:: 0.1.0
     """
@@ -215,6 +252,11 @@ class Stop:
         date: The day of the session that reported the red flags.
         red_flags: The red flags reported, in a stable order.
 
+    Example:
+        >>> import datetime
+        >>> Stop(date=datetime.date(2026, 1, 5), red_flags=(RedFlag.LEG_WEAKNESS,)).red_flags[0].value
+        'new-leg-weakness'
+
     .. versionadded:: 0.1.0
     """
 
@@ -230,6 +272,11 @@ class Clearance:
         date: The day the clearance was given.
         modifications: Ids of variations the clinician allowed.
         note: Free text, such as who gave the clearance.
+
+    Example:
+        >>> import datetime
+        >>> Clearance(date=datetime.date(2026, 2, 1), modifications=("leg-lift",)).modifications
+        ('leg-lift',)
 
     .. versionadded:: 0.1.0
     """
@@ -256,6 +303,15 @@ class State:
         last_session: The day of the last session logged.
         stop: Set while the engine is stopped by a red flag.
         clearances: Every clearance recorded, oldest first.
+
+    Example:
+        >>> import backext
+        >>> state = backext.start(backext.builtin_pack(), "forearm-press-up")
+        >>> document = backext.converter.unstructure(state)  # JSON-ready data
+        >>> document["dose"]
+        {'exercise_id': 'forearm-press-up', 'hold_seconds': 5, 'repetitions': 10}
+        >>> backext.converter.structure(document, backext.State) == state
+        True
 
     .. versionadded:: 0.1.0
     """
@@ -287,6 +343,10 @@ class Reason:
         code: A stable kebab-case code, such as ``pain-high``.
         message: The reason in plain words.
 
+    Example:
+        >>> Reason(code="pain-moderate", message="pain of 3/10 during the session: the same dose again").code
+        'pain-moderate'
+
     .. versionadded:: 0.1.0
     """
 
@@ -303,6 +363,15 @@ class Decision:
         state: The state to store for the next session.
         prescription: The next session's dose; ``None`` on :attr:`Action.STOP`.
         reasons: Why, most important first.
+
+    Example:
+        >>> import datetime, backext
+        >>> pack = backext.builtin_pack()
+        >>> state = backext.start(pack, "forearm-press-up")
+        >>> log = backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, 5))
+        >>> decision = backext.step(pack, state, log)
+        >>> decision.action, decision.prescription == state.prescription
+        (<Action.REPEAT: 'repeat'>, True)
 
     .. versionadded:: 0.1.0
     """
@@ -416,6 +485,14 @@ def choose_modifications(pack: Pack, state: State, modification_ids: Iterable[st
             that the state does not record.
         SessionError: If the state is stopped or belongs to another pack.
 
+    Example:
+        >>> import datetime, backext
+        >>> pack = backext.builtin_pack()
+        >>> state = backext.start(pack, "prone-chest-lift")
+        >>> state = backext.record_clearance(state, date=datetime.date(2026, 3, 2), modifications=["leg-lift"])
+        >>> backext.choose_modifications(pack, state, ["leg-lift"]).prescription.modifications
+        ('leg-lift',)
+
     .. versionadded:: 0.1.0
     """
     _check_pack(pack, state)
@@ -444,6 +521,20 @@ def record_clearance(
 
     Raises:
         SessionError: If *date* is before the session that stopped the engine.
+
+    Example:
+        >>> import datetime, backext
+        >>> pack = backext.builtin_pack()
+        >>> state = backext.start(pack, "forearm-press-up")
+        >>> log = backext.SessionLog(
+        ...     date=datetime.date(2026, 1, 5), exercise_id="forearm-press-up",
+        ...     repetitions_completed=4, hold_seconds=5, pain=6, red_flags={"sudden-severe-back-pain"},
+        ... )
+        >>> stopped = backext.step(pack, state, log).state
+        >>> stopped.stopped
+        True
+        >>> backext.record_clearance(stopped, date=datetime.date(2026, 1, 20), note="GP review").stopped
+        False
 
     .. versionadded:: 0.1.0
     """
@@ -623,6 +714,15 @@ def replay(pack: Pack, state: State, logs: Iterable[SessionLog], rules: Rules = 
     """Apply :func:`step` to each log in turn; return every decision.
 
     The last decision's ``state`` is the state after all the logs.
+
+    Example:
+        >>> import datetime, backext
+        >>> pack = backext.builtin_pack()
+        >>> state = backext.start(pack, "hand-press-up")
+        >>> days = [datetime.date(2026, 1, d) for d in (5, 7, 9)]
+        >>> logs = [backext.SessionLog.as_prescribed(state.prescription, day) for day in days]
+        >>> [d.action.value for d in backext.replay(pack, state, logs)]
+        ['repeat', 'repeat', 'progress']
 
     .. versionadded:: 0.1.0
     """

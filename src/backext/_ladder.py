@@ -29,6 +29,11 @@ class Dose:
         hold_seconds: Seconds each repetition is held.
         repetitions: Repetitions in each set.
 
+    Example:
+        >>> import backext
+        >>> backext.start(backext.builtin_pack(), "hand-press-up").dose
+        Dose(exercise_id='hand-press-up', hold_seconds=1, repetitions=10)
+
     .. versionadded:: 0.1.0
     """
 

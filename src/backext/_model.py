@@ -223,6 +223,12 @@ class Exercise:
             (:class:`~backext.Movement`) describing the movement.
         sources: Ids of the pack's sources that this exercise rests on.
 
+    Example:
+        >>> import backext
+        >>> exercise = backext.builtin_pack().exercise("prone-chest-lift")
+        >>> exercise.level, exercise.repetitions.minimum, exercise.repetitions.maximum
+        (<Level.ADVANCED: 'advanced'>, 8, 10)
+
     .. versionadded:: 0.1.0
     """
 

@@ -25,6 +25,14 @@ class PlannedSession:
             step up from the session before, :attr:`Action.REPEAT` otherwise
             (and for the first session).
 
+    Example:
+        >>> import datetime, backext
+        >>> pack = backext.builtin_pack()
+        >>> state = backext.start(pack, "forearm-press-up")
+        >>> first = backext.plan(pack, state, start_date=datetime.date(2026, 1, 5)).sessions[0]
+        >>> first.date, first.prescription.hold_seconds
+        (datetime.date(2026, 1, 5), 5)
+
     .. versionadded:: 0.1.0
     """
 
@@ -41,6 +49,13 @@ class Milestone:
         date: The day.
         exercise_id: The exercise first done that day.
         level: Its level.
+
+    Example:
+        >>> import datetime, backext
+        >>> pack = backext.builtin_pack()
+        >>> result = backext.plan(pack, backext.start(pack, "forearm-press-up"), start_date=datetime.date(2026, 1, 5))
+        >>> [(m.date.isoformat(), m.exercise_id) for m in result.milestones][1]
+        ('2026-02-16', 'hand-press-up')
 
     .. versionadded:: 0.1.0
     """
@@ -62,6 +77,13 @@ class Plan:
         milestones: The first day on each exercise, in order, the start
             included.
         state: The state after the last planned session.
+
+    Example:
+        >>> import datetime, backext
+        >>> pack = backext.builtin_pack()
+        >>> result = backext.plan(pack, backext.start(pack, "forearm-press-up"), start_date=datetime.date(2026, 1, 5))
+        >>> len(result.sessions), result.level_reached(backext.Level.ADVANCED)
+        (36, datetime.date(2026, 2, 23))
 
     .. versionadded:: 0.1.0
     """

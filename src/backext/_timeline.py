@@ -18,6 +18,10 @@ __all__ = ["Cue", "CueKind", "Phrases", "timeline"]
 class CueKind(enum.Enum):
     """What a :class:`Cue` asks the person to do.
 
+    Example:
+        >>> CueKind("countdown") is CueKind.COUNTDOWN
+        True
+
     .. versionadded:: 0.1.0
     """
 
@@ -86,6 +90,13 @@ class Cue:
             the rest.
         set: The set the cue belongs to, from 1.
         repetition: The repetition the cue belongs to, from 1.
+
+    Example:
+        >>> import backext
+        >>> pack = backext.builtin_pack()
+        >>> first = backext.timeline(pack, backext.start(pack, "forearm-press-up").prescription)[0]
+        >>> first.offset_seconds, first.kind.value, first.text
+        (0, 'step', 'Forearms in')
 
     .. versionadded:: 0.1.0
     """

@@ -47,6 +47,10 @@ _LEVEL_RANK = {level: rank for rank, level in enumerate(Level)}
 class Dimension(enum.Enum):
     """A part of the dose that the progression engine may change.
 
+    Example:
+        >>> Dimension("hold")
+        <Dimension.HOLD: 'hold'>
+
     .. versionadded:: 0.1.0
     """
 
@@ -59,6 +63,10 @@ class Dimension(enum.Enum):
 
 class Direction(enum.Enum):
     """Whether a :class:`~backext.Modification` makes an exercise easier or harder.
+
+    Example:
+        >>> Direction("harder") is Direction.HARDER
+        True
 
     .. versionadded:: 0.1.0
     """

@@ -16,6 +16,11 @@ __all__ = ["BackextError", "PackError"]
 class BackextError(Exception):
     """The base class of every exception this library raises on purpose.
 
+    Example:
+        >>> import backext
+        >>> issubclass(backext.PackError, backext.BackextError)
+        True
+
     .. versionadded:: 0.1.0
     """
 
