@@ -19,6 +19,7 @@ version = ".".join(release.split(".")[:2])
 extensions = [
     "backext_docs",
     "myst_parser",
+    "sphinx_design",
     "sphinx.ext.autodoc",
     "sphinx.ext.doctest",
     "sphinx.ext.intersphinx",
@@ -26,7 +27,7 @@ extensions = [
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "examples"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 
@@ -54,7 +55,9 @@ intersphinx_mapping = {
 }
 intersphinx_timeout = 5
 
-doctest_global_setup = "import backext\nfrom backext import *  # noqa: F403"
+# Doctests run from this folder, so that examples can name files in it.
+_HERE = pathlib.Path(__file__).parent
+doctest_global_setup = f"import os\nos.chdir({str(_HERE)!r})\nimport backext\nfrom backext import *"
 
 html_theme = "furo"
 html_title = f"backext {release}"
