@@ -17,7 +17,7 @@ import attrs
 
 from ._model import Exercise, Hold, Pack, Repetitions
 from ._problems import Problem, escape_pointer
-from ._text import LOCALE_TAG, LocalizedText
+from ._text import LOCALE_TAG, LocalizedText, Text
 from ._vocabulary import Direction
 
 
@@ -55,8 +55,9 @@ def _check_pack(pack: Pack) -> Iterator[Problem]:
     for index, exercise in enumerate(pack.exercises):
         yield from _check_exercise(exercise, f"/exercises/{index}", exercise_ids, source_ids)
     yield from _check_ladder(pack)
-    yield from _check_texts(pack, "", pack.default_locale)
-    yield from _check_translations(pack)
+    texts = _all_texts(pack)
+    yield from _check_texts(texts, pack.default_locale)
+    yield from _check_translations(pack, texts)
     if pack.disclaimer is None:
         yield Problem(
             path="",
@@ -266,17 +267,17 @@ def _duplicates(values: list[str], at: str, what: str) -> Iterator[Problem]:
         seen.add(value)
 
 
-def _check_texts(node: object, at: str, default_locale: str, *, text: bool = False) -> Iterator[Problem]:
-    """Walk the model; check every text for emptiness and its locales."""
-    if isinstance(node, str):
-        if text and not node.strip():
-            yield Problem(path=at, code="empty-value", message="the text is empty")
-        return
-    if isinstance(node, LocalizedText):
-        if not node.translations:
+def _check_texts(texts: list[tuple[str, Text]], default_locale: str) -> Iterator[Problem]:
+    """Check every text for emptiness and its locales."""
+    for at, value in texts:
+        if isinstance(value, str):
+            if not value.strip():
+                yield Problem(path=at, code="empty-value", message="the text is empty")
+            continue
+        if not value.translations:
             yield Problem(path=at, code="empty-value", message="a text needs at least one translation")
-            return
-        for tag, translation in node.translations:
+            continue
+        for tag, translation in value.translations:
             if not LOCALE_TAG.match(tag):
                 yield Problem(
                     path=f"{at}/{escape_pointer(tag)}",
@@ -285,44 +286,58 @@ def _check_texts(node: object, at: str, default_locale: str, *, text: bool = Fal
                 )
             if not translation.strip():
                 yield Problem(path=f"{at}/{escape_pointer(tag)}", code="empty-value", message="the text is empty")
-        if default_locale not in node:
+        if default_locale not in value:
             yield Problem(
                 path=at,
                 code="missing-default-locale",
                 message=f"the text has no translation for the pack's default locale {default_locale!r}",
             )
-        return
-    if isinstance(node, tuple):
-        for index, item in enumerate(node):
-            yield from _check_texts(item, f"{at}/{index}", default_locale, text=text)
-        return
+
+
+_TEXT, _TEXTS, _NODE, _NODES = range(4)
+
+
+@functools.cache
+def _walk_plan(cls: type) -> tuple[tuple[str, int], ...]:
+    """Which fields of *cls* hold texts, directly or below: (name, kind) pairs, in field order."""
+    plan: list[tuple[str, int]] = []
+    for name, hint in typing.get_type_hints(cls).items():
+        if "LocalizedText" in str(hint):
+            plan.append((name, _TEXTS if typing.get_origin(hint) is tuple else _TEXT))
+            continue
+        args = [a for a in typing.get_args(hint) if a is not type(None) and a is not Ellipsis] or [hint]
+        inner = args[0]
+        if isinstance(inner, type) and attrs.has(inner) and _walk_plan(inner):
+            plan.append((name, _NODES if typing.get_origin(hint) is tuple else _NODE))
+    order = [f.name for f in attrs.fields(cls)]
+    return tuple(sorted(plan, key=lambda entry: order.index(entry[0])))
+
+
+def _collect_texts(node: object, at: str, out: list[tuple[str, Text]]) -> None:
     cls: Any = type(node)
-    if attrs.has(cls):
-        text_fields = _text_fields(cls)
-        for field in attrs.fields(cls):
-            value = getattr(node, field.name)
-            yield from _check_texts(value, f"{at}/{field.name}", default_locale, text=field.name in text_fields)
+    for name, kind in _walk_plan(cls):
+        value: Any = getattr(node, name)
+        if value is None:
+            continue
+        if kind == _TEXT:
+            out.append((f"{at}/{name}", value))
+        elif kind == _TEXTS:
+            out.extend((f"{at}/{name}/{index}", item) for index, item in enumerate(value))
+        elif kind == _NODE:
+            _collect_texts(value, f"{at}/{name}", out)
+        else:
+            for index, item in enumerate(value):
+                _collect_texts(item, f"{at}/{name}/{index}", out)
 
 
-def _texts(node: object, at: str, *, text: bool = False) -> Iterator[tuple[str, str | LocalizedText]]:
-    """Every human-readable text in the model, with its pointer."""
-    if isinstance(node, (str, LocalizedText)):
-        if text:
-            yield at, node
-        return
-    if isinstance(node, tuple):
-        for index, item in enumerate(node):
-            yield from _texts(item, f"{at}/{index}", text=text)
-        return
-    cls: Any = type(node)
-    if attrs.has(cls):
-        text_fields = _text_fields(cls)
-        for field in attrs.fields(cls):
-            yield from _texts(getattr(node, field.name), f"{at}/{field.name}", text=field.name in text_fields)
+def _all_texts(pack: Pack) -> list[tuple[str, Text]]:
+    """Every human-readable text of *pack*, with its pointer."""
+    out: list[tuple[str, Text]] = []
+    _collect_texts(pack, "", out)
+    return out
 
 
-def _check_translations(pack: Pack) -> Iterator[Problem]:
-    texts = list(_texts(pack, ""))
+def _check_translations(pack: Pack, texts: list[tuple[str, Text]]) -> Iterator[Problem]:
     locales: dict[str, None] = {}
     for _, value in texts:
         if isinstance(value, LocalizedText):
@@ -340,9 +355,3 @@ def _check_translations(pack: Pack) -> Iterator[Problem]:
                 severity="warning",
                 message=f"no translation for {', '.join(repr(t) for t in missing)}, which other texts of the pack have",
             )
-
-
-@functools.cache
-def _text_fields(cls: type) -> frozenset[str]:
-    """The names of *cls*'s fields that hold human-readable text."""
-    return frozenset(name for name, hint in typing.get_type_hints(cls).items() if "LocalizedText" in str(hint))
