@@ -81,3 +81,13 @@ def docs(session: nox.Session) -> None:
     common = ["-T", "-E", "-W", "--keep-going", "-n", "docs"]
     session.run("sphinx-build", "-b", "doctest", *common, "docs/_build/doctest")
     session.run("sphinx-build", "-b", "html", *common, "docs/_build/html", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Run the benchmarks: ratios against baselines measured in the same run.
+
+    ``nox -s bench -- --quick`` runs tiny sizes once, as a smoke test.
+    """
+    session.install(".[yaml]", *nox.project.dependency_groups(PYPROJECT, "bench"))
+    session.run("python", "benchmarks/run.py", *session.posargs)

@@ -11,8 +11,6 @@ Example:
     (5, 30)
 """
 
-import importlib.metadata as _metadata
-
 from ._builtin import builtin_pack
 from ._codes import PROBLEM_CODES, ProblemCode
 from ._converter import converter, make_converter
@@ -58,10 +56,17 @@ from ._vocabulary import Dimension, Direction, Level, Movement
 from .exceptions import BackextError, PackError
 
 
-try:
-    __version__ = _metadata.version("backext")
-except _metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+def __getattr__(name: str) -> str:
+    # The version is read on first use: importlib.metadata is slow to import.
+    if name == "__version__":
+        import importlib.metadata  # noqa: PLC0415
+
+        try:
+            return importlib.metadata.version("backext")
+        except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+            return "0.0.0"
+    raise AttributeError(f"module 'backext' has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

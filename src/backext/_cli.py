@@ -26,16 +26,27 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, reading the version only when asked (importlib.metadata is slow to import)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **_kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
+        import backext  # noqa: PLC0415
+
+        print(f"{parser.prog} {backext.__version__}")  # noqa: T201 - the CLI's output
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``backext`` command (the docs render it)."""
-    from . import __version__  # noqa: PLC0415 - keeps start-up light
-
     parser = argparse.ArgumentParser(
         prog="backext",
         description="Back-extension exercise routines for osteoporosis: show, validate and plan them.",
         epilog="Not medical advice: exercise with the guidance of a health-care provider.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     show = commands.add_parser(
