@@ -13,6 +13,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from ._formats import DEFAULT_MAX_BYTES
+
 
 if TYPE_CHECKING:
     from ._model import Exercise, Pack
@@ -44,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backext",
         description="Back-extension exercise routines for osteoporosis: show, validate and plan them.",
-        epilog="Not medical advice: exercise with the guidance of a health-care provider.",
+        epilog="Not medical advice: ask your doctor or physiotherapist before you start.",
     )
     parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -85,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the format of standard input (default: told from the content) or of files with another suffix",
     )
     validate.add_argument(
-        "--max-bytes", metavar="N", type=int, default=16 * 1024 * 1024, help="refuse larger files (default: 16 MiB)"
+        "--max-bytes", metavar="N", type=int, default=DEFAULT_MAX_BYTES, help="refuse larger files (default: 16 MiB)"
     )
     validate.set_defaults(handler=_validate)
 
