@@ -284,6 +284,8 @@ def test_session_logs_refuse_unknown_red_flags():
         {"max_gap_days": 0},
         {"min_rest_days": -1},
         {"tolerated_sessions": True},
+        {"min_rest_days": True},
+        {"min_rest_days": 0.5},
     ],
 )
 def test_rules_refuse_inconsistent_policies(changes):

@@ -387,6 +387,11 @@ def _positive_int(_: object, attribute: attrs.Attribute[int], value: int) -> Non
         raise ValueError(f"{attribute.name} must be a whole number of at least 1, not {value!r}")
 
 
+def _non_negative_int(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if type(value) is not int or value < 0:
+        raise ValueError(f"{attribute.name} must be a whole number of at least 0, not {value!r}")
+
+
 def _rating(_: object, attribute: attrs.Attribute[int], value: int) -> None:
     if type(value) is not int or not 0 <= value <= 10:
         raise ValueError(f"{attribute.name} must be a whole number from 0 to 10, not {value!r}")
@@ -426,7 +431,7 @@ class Rules:
     next_day_pain: int = attrs.field(default=2, validator=_rating)
     tolerated_sessions: int = attrs.field(default=3, validator=_positive_int)
     max_gap_days: int = attrs.field(default=7, validator=_positive_int)
-    min_rest_days: int = attrs.field(default=1, validator=attrs.validators.ge(0))
+    min_rest_days: int = attrs.field(default=1, validator=_non_negative_int)
 
     def __attrs_post_init__(self) -> None:
         if self.regress_pain <= self.tolerated_pain:
