@@ -88,11 +88,13 @@ def _reject_constant(name: str) -> NoReturn:
 
 
 def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            _fail("duplicate-key", f"the key {key!r} appears twice in one object")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                _fail("duplicate-key", f"the key {key!r} appears twice in one object")
+            seen.add(key)
     return result
 
 

@@ -10,7 +10,7 @@ from typing import Union
 from cattrs.errors import BaseValidationError
 
 from ._checks import check_pack
-from ._converter import WrongType, WrongValue, converter
+from ._converter import WrongType, WrongValue, converter, fast_converter
 from ._formats import DEFAULT_MAX_BYTES, FORMATS, SUFFIXES, Format, ParseFailure, decode, parse, serialize
 from ._migrations import migrate
 from ._model import Pack
@@ -108,9 +108,12 @@ def analyse_document(document: object) -> tuple[Pack | None, list[Problem]]:
     if problems:
         return None, problems
     try:
-        pack = converter.structure(document, Pack)
-    except (BaseValidationError, WrongType, WrongValue) as error:
-        return None, sort_problems(document, problems_from_exception(error))
+        pack = fast_converter.structure(document, Pack)
+    except Exception:  # noqa: BLE001 - any failure: structure again, collecting every problem
+        try:
+            pack = converter.structure(document, Pack)
+        except (BaseValidationError, WrongType, WrongValue) as error:
+            return None, sort_problems(document, problems_from_exception(error))
     return pack, sort_problems(document, check_pack(pack))
 
 
