@@ -19,6 +19,7 @@ import attrs
 
 from ._ladder import Dose, Move, start_dose, step_down, step_up
 from ._model import Exercise, Pack
+from ._render import number
 from ._vocabulary import Level
 from .exceptions import BackextError
 
@@ -554,10 +555,6 @@ def record_clearance(
     )
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
 def _move_reason(move: Move, pack: Pack, *, up: bool) -> Reason:
     dose = move.dose
     if move.changed is None:
@@ -567,12 +564,12 @@ def _move_reason(move: Move, pack: Pack, *, up: bool) -> Reason:
         return Reason(
             code=code,
             message=f"{where} {pack.localize(exercise.name)} ({exercise.level.value}),"
-            f" {_number(dose.hold_seconds)} s hold, {dose.repetitions} repetitions",
+            f" {number(dose.hold_seconds)} s hold, {dose.repetitions} repetitions",
         )
     if move.changed.value == "hold":
         return Reason(
             code="hold-up" if up else "hold-down",
-            message=f"hold {'lengthened' if up else 'shortened'} to {_number(dose.hold_seconds)} s",
+            message=f"hold {'lengthened' if up else 'shortened'} to {number(dose.hold_seconds)} s",
         )
     return Reason(
         code="repetitions-up" if up else "repetitions-down",

@@ -9,6 +9,7 @@ import attrs
 
 from ._engine import Prescription
 from ._model import Pack
+from ._render import number
 from ._text import Text
 
 
@@ -108,10 +109,6 @@ class Cue:
     repetition: int | None = None
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
 def timeline(
     pack: Pack,
     prescription: Prescription,
@@ -173,7 +170,7 @@ def timeline(
         if not math.isfinite(value) or value < 0:
             raise ValueError(f"{name} must be a finite number of at least 0, not {value!r}")
     if rest < hold:
-        raise ValueError(f"rest_seconds ({_number(rest)}) may not be shorter than the hold ({_number(hold)})")
+        raise ValueError(f"rest_seconds ({number(rest)}) may not be shorter than the hold ({number(hold)})")
     exercise = pack.exercise(prescription.exercise_id)
     cues: list[Cue] = []
     now: float = 0
@@ -186,7 +183,7 @@ def timeline(
                 Cue(
                     offset_seconds=now,
                     kind=CueKind.REST,
-                    text=phrases.rest.format(seconds=_number(set_rest_seconds)),
+                    text=phrases.rest.format(seconds=number(set_rest_seconds)),
                     set=set_number - 1,
                 )
             )
@@ -206,7 +203,7 @@ def timeline(
                     Cue(
                         offset_seconds=now,
                         kind=CueKind.REST,
-                        text=phrases.rest.format(seconds=_number(rest)),
+                        text=phrases.rest.format(seconds=number(rest)),
                         set=set_number,
                         repetition=repetition - 1,
                     )
@@ -217,7 +214,7 @@ def timeline(
             cues.append(Cue(offset_seconds=now, kind=CueKind.LIFT, text=phrases.lift, **where))
             now += lift_seconds
             cues.append(
-                Cue(offset_seconds=now, kind=CueKind.HOLD, text=phrases.hold.format(seconds=_number(hold)), **where)
+                Cue(offset_seconds=now, kind=CueKind.HOLD, text=phrases.hold.format(seconds=number(hold)), **where)
             )
             cues.extend(
                 Cue(
