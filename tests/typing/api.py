@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import pathlib
 
 import attrs
@@ -30,3 +31,29 @@ except backext.PackError as error:
     problems: tuple[backext.Problem, ...] = error.problems
     where: str = problems[0].path
     line: int | None = problems[0].line
+
+# The engine.
+state: backext.State = backext.start(pack, "forearm-press-up")
+dose: backext.Prescription = state.prescription
+log = backext.SessionLog(
+    date=datetime.date(2026, 1, 5),
+    exercise_id=dose.exercise_id,
+    repetitions_completed=10,
+    hold_seconds=5,
+    pain=1,
+    red_flags={backext.RedFlag.LEG_WEAKNESS},
+)
+decision: backext.Decision = backext.step(pack, state, log, backext.Rules(tolerated_sessions=4))
+action: backext.Action = decision.action
+maybe_next: backext.Prescription | None = decision.prescription
+reasons: tuple[backext.Reason, ...] = decision.reasons
+decisions: list[backext.Decision] = backext.replay(pack, state, [log])
+cleared: backext.State = backext.record_clearance(state, date=datetime.date(2026, 1, 9), modifications=["leg-lift"])
+varied: backext.State = backext.choose_modifications(pack, cleared, ["leg-lift"])
+rungs: tuple[backext.Dose, ...] = backext.ladder(pack, "forearm-press-up")
+calendar: backext.Plan = backext.plan(pack, state, start_date=datetime.date(2026, 1, 5), days_per_week=3, weeks=4)
+reached: datetime.date | None = calendar.level_reached(backext.Level.ADVANCED)
+cues: tuple[backext.Cue, ...] = backext.timeline(pack, dose, rest_seconds=10)
+total_seconds: float = cues[-1].offset_seconds
+found: list[backext.Problem] = backext.validate_pack("pack.yaml")
+code_info: backext.ProblemCode = backext.PROBLEM_CODES["wrong-type"]
