@@ -436,3 +436,21 @@ def test_the_pre_commit_hooks_run_on_fixture_files(files):
     assert run_hook("backext-validate", files["good"], files["warned"]) == 0
     assert run_hook("backext-validate", files["good"], files["bad"]) == 1
     assert run_hook("backext-validate-strict", files["warned"]) == 1
+
+
+def test_a_cycle_at_the_end_of_a_long_ladder_is_reported_once():
+    document = builtin_document()
+    template = document["exercises"][0]
+    count = 2_000
+    exercises = []
+    for index in range(count):
+        exercise = json.loads(json.dumps(template))
+        exercise["id"] = f"step-{index}"
+        exercise["progression"] = {"next_exercise": f"step-{index + 1}"} if index + 1 < count else {}
+        exercises.append(exercise)
+    exercises[-1]["progression"]["next_exercise"] = f"step-{count - 3}"
+    document["exercises"] = exercises
+    cycles = [p for p in backext.validate_pack(document) if p.code == "progression-cycle"]
+    assert [(p.path, p.message.count("->")) for p in cycles] == [
+        (f"/exercises/{count - 3}/progression/next_exercise", 3)
+    ]

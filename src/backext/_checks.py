@@ -151,26 +151,28 @@ def _check_ladder(pack: Pack) -> Iterator[Problem]:
                     message=f"{target.id!r} ({target.level.value}) skips a level from {exercise.id!r} "
                     f"({exercise.level.value}); the engine will not follow this link",
                 )
+    position = {e.id: i for i, e in enumerate(pack.exercises)}
     for name in ("next_exercise", "previous_exercise"):
-        reported: set[str] = set()
+        done: set[str] = set()  # exercises whose chain is known to end, or to have been reported
         for exercise in pack.exercises:
-            seen = [exercise.id]
-            current = exercise
-            while (following := getattr(current.progression, name)) in by_id and following != current.id:
-                if following in seen:
-                    cycle = seen[seen.index(following) :]
-                    if not reported & set(cycle):
-                        reported.update(cycle)
-                        first = min(i for i, e in enumerate(pack.exercises) if e.id in cycle)
-                        yield Problem(
-                            path=f"/exercises/{first}/progression/{name}",
-                            code="progression-cycle",
-                            message="following the exercises leads back in a circle: "
-                            + " -> ".join([*cycle, following]),
-                        )
+            path: list[str] = []
+            on_path: set[str] = set()
+            current: str | None = exercise.id
+            while current is not None and current in by_id and current not in done:
+                if current in on_path:
+                    cycle = path[path.index(current) :]
+                    first = min(position[c] for c in cycle)
+                    yield Problem(
+                        path=f"/exercises/{first}/progression/{name}",
+                        code="progression-cycle",
+                        message="following the exercises leads back in a circle: " + " -> ".join([*cycle, current]),
+                    )
                     break
-                seen.append(following)
-                current = by_id[following]
+                path.append(current)
+                on_path.add(current)
+                following = getattr(by_id[current].progression, name)
+                current = None if following == current else following
+            done.update(path)
 
 
 _PLAUSIBLE_HOLD_SECONDS = 60
