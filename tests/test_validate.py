@@ -454,3 +454,43 @@ def test_a_cycle_at_the_end_of_a_long_ladder_is_reported_once():
     assert [(p.path, p.message.count("->")) for p in cycles] == [
         (f"/exercises/{count - 3}/progression/next_exercise", 3)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "pointer", "found"),
+    [
+        ("id: x\n1: y\n", "", "an integer (1)"),
+        ("id: x\nnull: y\n", "", "null"),
+        ("title: {en: x, 2026-01-01: y}\n", "/title", "a date"),
+        ("exercises: [{true: 1}]\n", "/exercises/0", "a boolean (true)"),
+    ],
+)
+def test_yaml_keys_must_be_strings(text, pointer, found):
+    (problem,) = backext.validate_pack(text, format="yaml")
+    assert (problem.path, problem.code) == (pointer, "wrong-type")
+    assert problem.message == f"keys must be strings, found {found}"
+
+
+def test_mapping_keys_must_be_strings():
+    document = builtin_document()
+    document["title"] = {"en": "x", 5: "y"}
+    (problem,) = backext.validate_pack(document)
+    assert (problem.path, problem.code) == ("/title", "wrong-type")
+
+
+yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5) | st.dates(),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.one_of(st.text(max_size=6), st.integers(), st.booleans(), st.none()), children, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@given(value=yaml_values)
+def test_random_yaml_never_raises(value):
+    text = yaml.safe_dump(value)
+    assert all(p.code in PROBLEM_CODES for p in backext.validate_pack(text, format="yaml"))
+    if isinstance(value, dict):
+        assert all(p.code in PROBLEM_CODES for p in backext.validate_pack(value))

@@ -29,6 +29,7 @@ __all__ = [
     "SUFFIXES",
     "Format",
     "ParseFailure",
+    "check_keys",
     "decode",
     "parse",
     "serialize",
@@ -139,7 +140,7 @@ def _parse_yaml(text: str) -> object:
     loader = None
     try:
         loader = StrictLoader(text)
-        return loader.get_single_data()
+        document = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
@@ -150,6 +151,31 @@ def _parse_yaml(text: str) -> object:
     finally:
         if loader is not None:
             loader.dispose()
+    check_keys(document)
+    return document
+
+
+def check_keys(document: object) -> None:
+    """Refuse mapping keys that are not strings (YAML allows numbers, dates, null...)."""
+    from ._converter import json_type_name  # noqa: PLC0415 - avoids an import cycle
+    from ._problems import escape_pointer  # noqa: PLC0415
+
+    stack: list[tuple[object, str]] = [(document, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not isinstance(key, str):
+                    raise ParseFailure(
+                        Problem(
+                            path=pointer,
+                            code="wrong-type",
+                            message=f"keys must be strings, found {json_type_name(key)}",
+                        )
+                    )
+                stack.append((value, f"{pointer}/{escape_pointer(key)}"))
+        elif isinstance(node, list):
+            stack.extend((item, f"{pointer}/{index}") for index, item in enumerate(node))
 
 
 _PARSERS: dict[Format, Callable[[str], object]] = {

@@ -11,7 +11,17 @@ from cattrs.errors import BaseValidationError
 
 from ._checks import check_pack
 from ._converter import WrongType, WrongValue, converter, fast_converter
-from ._formats import DEFAULT_MAX_BYTES, FORMATS, SUFFIXES, Format, ParseFailure, decode, parse, serialize
+from ._formats import (
+    DEFAULT_MAX_BYTES,
+    FORMATS,
+    SUFFIXES,
+    Format,
+    ParseFailure,
+    check_keys,
+    decode,
+    parse,
+    serialize,
+)
 from ._migrations import migrate
 from ._model import Pack
 from ._problems import Problem, problems_from_exception, sort_problems
@@ -53,6 +63,10 @@ def read_document(
         ValueError: If the format is unknown or cannot be told.
     """
     if isinstance(source, Mapping):
+        try:
+            check_keys(source)
+        except ParseFailure as failure:
+            raise PackError([failure.problem], "<mapping>") from None
         return "<mapping>", source
     if isinstance(source, bytes):
         name, data = "<bytes>", source
