@@ -269,6 +269,17 @@ def test_session_logs_refuse_impossible_values(changes):
         log(state, 0, **changes)
 
 
+@pytest.mark.parametrize(
+    "date", ["2026-01-05", datetime.datetime(2026, 1, 5, 9, 30, tzinfo=datetime.timezone.utc), None]
+)
+def test_session_logs_and_clearances_need_a_day(date):
+    state = backext.start(PACK, "forearm-press-up")
+    with pytest.raises(TypeError, match=r"datetime\.date"):
+        log(state, 0, date=date)
+    with pytest.raises(TypeError, match=r"datetime\.date"):
+        backext.record_clearance(state, date=date)
+
+
 def test_session_logs_refuse_unknown_red_flags():
     with pytest.raises(ValueError, match="is not a valid RedFlag"):
         SessionLog(date=DAY, exercise_id="x", repetitions_completed=1, hold_seconds=1, pain=0, red_flags=["itchy"])

@@ -166,6 +166,16 @@ def _non_negative(_: object, attribute: attrs.Attribute[Any], value: float) -> N
         raise ValueError(f"{attribute.name} must be a finite number of at least 0, not {value!r}")
 
 
+def _day(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not datetime.date:
+        raise TypeError(f"{attribute.name} must be a datetime.date (a day, not a datetime), not {value!r}")
+
+
+def _text_id(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not str:
+        raise TypeError(f"{attribute.name} must be a string, not {value!r}")
+
+
 def _red_flags(values: Iterable[RedFlag | str]) -> frozenset[RedFlag]:
     return frozenset(RedFlag(v) for v in values)
 
@@ -224,8 +234,8 @@ class SessionLog:
     .. versionadded:: 0.1.0
     """
 
-    date: datetime.date
-    exercise_id: str
+    date: datetime.date = attrs.field(validator=_day)
+    exercise_id: str = attrs.field(validator=_text_id)
     repetitions_completed: int = attrs.field(validator=_non_negative)
     hold_seconds: float = attrs.field(validator=_non_negative)
     pain: int = attrs.field(validator=_pain)
@@ -282,7 +292,7 @@ class Clearance:
     .. versionadded:: 0.1.0
     """
 
-    date: datetime.date
+    date: datetime.date = attrs.field(validator=_day)
     modifications: tuple[str, ...] = ()
     note: str | None = None
 
