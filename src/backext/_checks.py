@@ -226,20 +226,15 @@ def _check_repetitions(repetitions: Repetitions, at: str) -> Iterator[Problem]:
         value = getattr(repetitions, name)
         if value < 1:
             yield Problem(path=f"{at}/{name}", code="not-positive", message=f"expected at least 1, found {value}")
-    if repetitions.maximum > _PLAUSIBLE_REPETITIONS:
-        yield Problem(
-            path=f"{at}/maximum",
-            code="implausible-dose",
-            severity="warning",
-            message=f"{repetitions.maximum} repetitions is unusually many (over {_PLAUSIBLE_REPETITIONS})",
-        )
-    if repetitions.sets > _PLAUSIBLE_SETS:
-        yield Problem(
-            path=f"{at}/sets",
-            code="implausible-dose",
-            severity="warning",
-            message=f"{repetitions.sets} sets is unusually many (over {_PLAUSIBLE_SETS})",
-        )
+    for name, what, limit in (("maximum", "repetitions", _PLAUSIBLE_REPETITIONS), ("sets", "sets", _PLAUSIBLE_SETS)):
+        value = getattr(repetitions, name)
+        if value > limit:
+            yield Problem(
+                path=f"{at}/{name}",
+                code="implausible-dose",
+                severity="warning",
+                message=f"{value} {what} is unusually many (over {limit})",
+            )
     if repetitions.maximum < repetitions.minimum:
         yield Problem(
             path=f"{at}/maximum",

@@ -41,6 +41,16 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+def _pack_options(
+    parser: argparse.ArgumentParser, *, exercise_help: str, locale: bool, exercise_required: bool = False
+) -> None:
+    """Add the options that choose a pack, an exercise and (optionally) a locale."""
+    parser.add_argument("--pack", metavar="FILE", help="a pack file (.json, .toml, .yaml); default: the built-in pack")
+    parser.add_argument("--exercise", metavar="ID", required=exercise_required, help=exercise_help)
+    if locale:
+        parser.add_argument("--locale", metavar="TAG", help="the BCP 47 locale to show texts in; default: the pack's")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``backext`` command (the docs render it)."""
     parser = argparse.ArgumentParser(
@@ -56,9 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print a routine: steps, dose, variations and safety notes",
         description="Print the exercises of a pack (the built-in one by default) as a readable routine.",
     )
-    show.add_argument("--pack", metavar="FILE", help="a pack file (.json, .toml, .yaml); default: the built-in pack")
-    show.add_argument("--exercise", metavar="ID", help="show only this exercise")
-    show.add_argument("--locale", metavar="TAG", help="the BCP 47 locale to show texts in; default: the pack's")
+    _pack_options(show, exercise_help="show only this exercise", locale=True)
     show.add_argument(
         "--format",
         choices=("text", "markdown", "json"),
@@ -99,8 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
             " pain, and the day each level is reached. Real sessions decide the real doses."
         ),
     )
-    plan.add_argument("--pack", metavar="FILE", help="a pack file; default: the built-in pack")
-    plan.add_argument("--exercise", metavar="ID", help="the exercise to start on; default: the pack's first")
+    _pack_options(plan, exercise_help="the exercise to start on; default: the pack's first", locale=False)
     plan.add_argument(
         "--days-per-week", metavar="N", type=int, default=3, help="training days a week, 1 to 7 (default: 3)"
     )
@@ -114,9 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the timed cues of one session, for voice coaching",
         description="Print the timed cue sequence of one session of an exercise at its starting dose.",
     )
-    session.add_argument("--pack", metavar="FILE", help="a pack file; default: the built-in pack")
-    session.add_argument("--exercise", metavar="ID", required=True, help="the exercise")
-    session.add_argument("--locale", metavar="TAG", help="the BCP 47 locale to show texts in; default: the pack's")
+    _pack_options(session, exercise_help="the exercise", locale=True, exercise_required=True)
     session.add_argument("--format", choices=("text", "json"), default="text", help="text or json (default: text)")
     session.set_defaults(handler=_session)
 

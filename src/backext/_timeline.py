@@ -177,16 +177,14 @@ def timeline(
     for step_ in exercise.steps:
         cues.append(Cue(offset_seconds=now, kind=CueKind.STEP, text=step_.cue if step_.cue is not None else step_.text))
         now += step_seconds
+
+    def rest_cue(seconds: float, set_: int, repetition: int | None = None) -> Cue:
+        text = phrases.rest.format(seconds=number(seconds))
+        return Cue(offset_seconds=now, kind=CueKind.REST, text=text, set=set_, repetition=repetition)
+
     for set_number in range(1, prescription.sets + 1):
         if set_number > 1:
-            cues.append(
-                Cue(
-                    offset_seconds=now,
-                    kind=CueKind.REST,
-                    text=phrases.rest.format(seconds=number(set_rest_seconds)),
-                    set=set_number - 1,
-                )
-            )
+            cues.append(rest_cue(set_rest_seconds, set_number - 1))
             now += set_rest_seconds
         cues.append(
             Cue(
@@ -199,15 +197,7 @@ def timeline(
         for repetition in range(1, prescription.repetitions + 1):
             where = {"set": set_number, "repetition": repetition}
             if repetition > 1:
-                cues.append(
-                    Cue(
-                        offset_seconds=now,
-                        kind=CueKind.REST,
-                        text=phrases.rest.format(seconds=number(rest)),
-                        set=set_number,
-                        repetition=repetition - 1,
-                    )
-                )
+                cues.append(rest_cue(rest, set_number, repetition - 1))
                 now += rest
             count = phrases.repetition.format(repetition=repetition, repetitions=prescription.repetitions)
             cues.append(Cue(offset_seconds=now, kind=CueKind.REPETITION, text=count, **where))
