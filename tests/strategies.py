@@ -165,6 +165,14 @@ def packs(draw: st.DrawFn, max_exercises: int = 3) -> Pack:
     )
 
 
+#: Any JSON value, small.
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=25,
+)
+
+
 # --- The engine ---------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import backext
 from backext import PROBLEM_CODES
 from backext._cli import main
-from strategies import packs
+from strategies import json_values, packs
 
 
 def builtin_document() -> dict:
@@ -283,13 +283,6 @@ def test_one_mutation_gives_its_code_at_a_pointer_that_resolves(pack, data):
     assert (pointer, code) in [(p.path, p.code) for p in problems]
     for problem in problems:
         resolve(document, problem.path)
-
-
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
-    max_leaves=25,
-)
 
 
 @given(value=json_values)

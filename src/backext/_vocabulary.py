@@ -26,6 +26,10 @@ class Level(enum.Enum):
     .. versionadded:: 0.1.0
     """
 
+    # Members are singletons compared by identity: hash them by identity too, which is
+    # faster than Enum's own __hash__ (Python code) in the loader's and the engine's sets and dicts.
+    __hash__ = object.__hash__
+
     BEGINNER = "beginner"
     INTERMEDIATE = "intermediate"
     ADVANCED = "advanced"
@@ -54,6 +58,10 @@ class Dimension(enum.Enum):
     .. versionadded:: 0.1.0
     """
 
+    # Members are singletons compared by identity: hash them by identity too, which is
+    # faster than Enum's own __hash__ (Python code) in the loader's and the engine's sets and dicts.
+    __hash__ = object.__hash__
+
     HOLD = "hold"
     """The number of seconds each repetition is held."""
 
@@ -70,6 +78,10 @@ class Direction(enum.Enum):
 
     .. versionadded:: 0.1.0
     """
+
+    # Members are singletons compared by identity: hash them by identity too, which is
+    # faster than Enum's own __hash__ (Python code) in the loader's and the engine's sets and dicts.
+    __hash__ = object.__hash__
 
     EASIER = "easier"
     """The variation takes load away, for a bad day or a first attempt."""
@@ -94,6 +106,10 @@ class Movement(enum.Enum):
 
     .. versionadded:: 0.1.0
     """
+
+    # Members are singletons compared by identity: hash them by identity too, which is
+    # faster than Enum's own __hash__ (Python code) in the loader's and the engine's sets and dicts.
+    __hash__ = object.__hash__
 
     SPINAL_EXTENSION = "spinal-extension"
     """The spine bends backwards, the movement this library is built around."""

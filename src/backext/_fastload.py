@@ -1,0 +1,256 @@
+"""The loader's fast path: structuring code generated for each model class.
+
+The strict cattrs :data:`~backext.converter` calls one hook per field, and
+each hook is a Python function call. For a pack of thousands of exercises
+those calls are most of the loading time. This module writes, for each attrs
+class of the content model, one Python function (compiled once, on first
+use, the way attrs and cattrs generate theirs) that checks every field's
+type inline, with the same strictness as the converter, and builds the
+instance.
+
+The generated code gives no reasons: it raises at the first thing it does
+not like. The loader then structures the document again with the detailed
+converter, which collects every problem with its path. So this path decides
+nothing on its own: a document it accepts is a document the converter
+accepts, giving an equal pack (``tests/test_fastload.py`` checks both
+directions with hypothesis).
+
+While it walks the document it also counts the entries of every object it
+reads, which lets the JSON loader prove that a document has no duplicate
+keys without the slow per-object hook of :mod:`json` (see
+:func:`json_has_no_duplicates`).
+"""
+
+from __future__ import annotations
+
+import enum
+import linecache
+import types
+import typing
+from collections.abc import Callable
+from typing import Any, Union
+
+import attrs
+
+from ._text import LocalizedText
+
+
+__all__ = ["Unstructurable", "json_has_no_duplicates", "structure"]
+
+
+class Unstructurable(Exception):
+    """Raised by the generated code at the first value it refuses."""
+
+
+_REFUSE = Unstructurable()
+_MISSING = object()
+
+
+def _localized(value: object, count: list[int]) -> LocalizedText:
+    if type(value) is not dict:
+        raise _REFUSE
+    for text in value.values():
+        if type(text) is not str:
+            raise _REFUSE
+    count[0] += len(value)
+    return LocalizedText(value)
+
+
+def _text(value: object, count: list[int]) -> str | LocalizedText:
+    return value if type(value) is str else _localized(value, count)
+
+
+def _is_text(hint: Any) -> bool:
+    return hint is LocalizedText or (
+        typing.get_origin(hint) in (Union, types.UnionType)
+        and {a for a in typing.get_args(hint) if a is not type(None)} == {str, LocalizedText}
+    )
+
+
+class _Writer:
+    """Writes the body of one generated function and collects its globals."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.globals: dict[str, Any] = {
+            "_REFUSE": _REFUSE,
+            "_MISSING": _MISSING,
+            "_localized": _localized,
+            "_text": _text,
+        }
+
+    def name(self, prefix: str, value: object) -> str:
+        """A global name bound to *value* in the generated code."""
+        for key, bound in self.globals.items():
+            if bound is value and key.startswith(prefix):
+                return key
+        key = f"{prefix}_{len(self.globals)}"
+        self.globals[key] = value
+        return key
+
+    def line(self, indent: int, text: str) -> None:
+        self.lines.append("    " * indent + text)
+
+    def check(self, indent: int, var: str, hint: Any, structure: Callable[[type], str]) -> None:
+        """Emit code that checks (and converts, in place) the value in *var* against *hint*."""
+        args = typing.get_args(hint)
+        origin = typing.get_origin(hint)
+        if origin in (Union, types.UnionType) and type(None) in args:
+            inner = [a for a in args if a is not type(None)]
+            self.line(indent, f"if {var} is not None:")
+            self.check(indent + 1, var, Union[tuple(inner)], structure)  # noqa: UP007 - built at run time
+        elif _is_text(hint):
+            # A plain string, or translations (the rare case: a function call).
+            self.line(indent, f"if type({var}) is not str:")
+            self.line(indent + 1, f"{var} = _localized({var}, count)")
+        elif hint is str or hint is int or hint is bool:
+            self.line(indent, f"if type({var}) is not {hint.__name__}:")
+            self.line(indent + 1, "raise _REFUSE")
+        elif hint is float:
+            # An integer is a number; a float must be finite (inf - inf and nan - nan are nan, not 0).
+            self.line(indent, f"if type({var}) is not int and (type({var}) is not float or {var} - {var} != 0):")
+            self.line(indent + 1, "raise _REFUSE")
+        elif isinstance(hint, type) and issubclass(hint, enum.Enum):
+            members = self.name("members", {m.value: m for m in hint})
+            self.line(indent, f"if type({var}) is not str:")
+            self.line(indent + 1, "raise _REFUSE")
+            self.line(indent, f"{var} = {members}[{var}]")
+        elif origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+            self.line(indent, f"if type({var}) is not list and type({var}) is not tuple:")
+            self.line(indent + 1, "raise _REFUSE")
+            item = args[0]
+            if item is str:
+                self.line(indent, f"for item in {var}:")
+                self.line(indent + 1, "if type(item) is not str:")
+                self.line(indent + 2, "raise _REFUSE")
+                self.line(indent, f"{var} = tuple({var})")
+            elif _is_text(item):
+                # Usually all plain strings: one quick pass; translations take the slower way.
+                self.line(indent, f"for item in {var}:")
+                self.line(indent + 1, "if type(item) is not str:")
+                self.line(indent + 2, f"{var} = tuple([_text(item, count) for item in {var}])")
+                self.line(indent + 2, "break")
+                self.line(indent, "else:")
+                self.line(indent + 1, f"{var} = tuple({var})")
+            elif isinstance(item, type) and issubclass(item, enum.Enum):
+                members = self.name("members", {m.value: m for m in item})
+                self.line(indent, f"items = tuple([{members}[item] for item in {var} if type(item) is str])")
+                self.line(indent, f"if len(items) != len({var}):")
+                self.line(indent + 1, "raise _REFUSE")
+                self.line(indent, f"{var} = items")
+            elif isinstance(item, type) and attrs.has(item):
+                self.line(indent, f"{var} = tuple([{structure(item)}(item, count) for item in {var}])")
+            else:  # pragma: no cover - the model has no other tuples; a new one must be added here
+                raise TypeError(f"the fast loader cannot structure {hint!r}")
+        elif isinstance(hint, type) and attrs.has(hint):
+            self.line(indent, f"{var} = {structure(hint)}({var}, count)")
+        else:  # pragma: no cover - the model has no other types; a new one must be added here
+            raise TypeError(f"the fast loader cannot structure {hint!r}")
+
+
+_FUNCTIONS: dict[type, Callable[[object, list[int]], Any]] = {}
+
+
+def _function(cls: type) -> Callable[[object, list[int]], Any]:
+    """The structuring function of *cls*, generated on first use (with those of the classes it holds)."""
+    try:
+        return _FUNCTIONS[cls]
+    except KeyError:
+        pass
+    function = _FUNCTIONS[cls] = _generate(cls)
+    return function
+
+
+def _generate(cls: type) -> Callable[[object, list[int]], Any]:
+    """Write and compile the structuring function of the attrs class *cls*."""
+    hints = typing.get_type_hints(cls)
+    fields = attrs.fields(cls)
+    writer = _Writer()
+    writer.globals.update({"_cls": cls, "_new": object.__new__, "_keys": frozenset(f.name for f in fields)})
+    # Building the instance with the slots' own setters skips attrs' __init__,
+    # which is safe only for plain fields: check that nothing runs there.
+    plain = all(
+        f.validator is None and f.converter is None and f.on_setattr in (None, attrs.setters.NO_OP) for f in fields
+    ) and not hasattr(cls, "__attrs_post_init__")
+    setters = {}
+    for field in fields:
+        descriptor: Any = cls.__dict__.get(field.name)
+        if type(descriptor).__name__ != "member_descriptor":
+            plain = False
+            break
+        setters[field.name] = writer.name("set", descriptor.__set__)
+
+    def structure(other: type) -> str:
+        return writer.name("structure", _function(other))
+
+    writer.line(1, "if type(value) is not dict or not value.keys() <= _keys:")
+    writer.line(2, "raise _REFUSE")
+    writer.line(1, "count[0] += len(value)")
+    for field in fields:
+        var = f"f_{field.name}"
+        hint = hints[field.name]
+        if field.default is attrs.NOTHING:
+            writer.line(1, f"{var} = value[{field.name!r}]")
+            writer.check(1, var, hint, structure)
+        elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]  # pragma: no cover - none yet
+            raise TypeError(f"the fast loader does not handle factories ({cls.__name__}.{field.name})")
+        elif field.default is None:
+            writer.line(1, f"{var} = value.get({field.name!r})")
+            writer.check(1, var, hint, structure)
+        else:
+            default = writer.name("default", field.default)
+            writer.line(1, f"{var} = value.get({field.name!r}, _MISSING)")
+            writer.line(1, f"if {var} is _MISSING:")
+            writer.line(2, f"{var} = {default}")
+            writer.line(1, "else:")
+            writer.check(2, var, hint, structure)
+    if plain:
+        writer.line(1, "instance = _new(_cls)")
+        for field in fields:
+            writer.line(1, f"{setters[field.name]}(instance, f_{field.name})")
+        writer.line(1, "return instance")
+    else:
+        arguments = ", ".join(f"{f.alias}=f_{f.name}" for f in fields)
+        writer.line(1, f"return _cls({arguments})")
+    name = f"structure_{cls.__name__}"
+    source = "\n".join([f"def {name}(value, count):", *writer.lines, ""])
+    filename = f"<backext generated structure {cls.__module__}.{cls.__qualname__}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    namespace = dict(writer.globals)
+    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - our own generated code
+    function: Callable[[object, list[int]], Any] = namespace[name]
+    return function
+
+
+T = typing.TypeVar("T")
+
+
+def structure(document: object, cls: type[T]) -> tuple[T, int]:
+    """Structure *document* as *cls*; return the instance and how many object entries were read.
+
+    Raises:
+        Exception: Any exception at all means "not here": structure the
+            document with the detailed converter to learn why.
+    """
+    count = [0]
+    return _function(cls)(document, count), count[0]
+
+
+def json_has_no_duplicates(data: bytes, entries: int) -> bool:
+    """Whether the JSON text *data* certainly has no duplicate keys.
+
+    *entries* is the number of entries in all the objects parsed from
+    *data*. A duplicate key leaves the text with more keys than that, and
+    every key is followed by a colon, so the text has no duplicate when:
+
+    - it has exactly *entries* colons (none inside strings); or
+    - with all whitespace taken out, so that every key's colon directly
+      follows the key's closing quote, ``":`` appears exactly *entries* times
+      (inside strings a quote is always escaped, so ``":`` is rare there, and
+      taking out whitespace can only add such pairs, never remove a key's).
+
+    ``False`` means "cannot tell": parse again with the exact, slower check.
+    """
+    if data.count(b":") == entries:
+        return True
+    return data.translate(None, b" \t\r\n").count(b'":') == entries
