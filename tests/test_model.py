@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import pathlib
 import pickle
+import subprocess
+import sys
 
 import attrs
 import pytest
@@ -108,3 +111,21 @@ def test_public_api_is_sorted_and_complete():
         assert hasattr(backext, name), name
     assert isinstance(backext.__version__, str)
     assert isinstance(backext.builtin_pack(), Pack)
+
+
+def test_names_are_imported_when_first_used():
+    # backext/__init__ imports nothing up front (PEP 562): a clean pack is checked without cattrs.
+    assert set(backext._WHERE) == set(backext.__all__) - {"__version__"}
+    code = (
+        "import sys, backext\n"
+        "assert 'backext._engine' not in sys.modules and 'cattrs' not in sys.modules\n"
+        "assert backext.validate_pack(backext.dump_pack(backext.builtin_pack()), format='json') == []\n"
+        "print('cattrs' in sys.modules, 'backext._engine' in sys.modules)\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    # dump_pack needs cattrs; validating does not need the engine.
+    assert shown.split() == ["True", "False"]
+    code = "import sys, backext\nbackext.validate_pack(sys.argv[1])\nprint('cattrs' in sys.modules)\n"
+    path = pathlib.Path(backext.__file__).parent / "data" / "builtin.toml"
+    shown = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True).stdout
+    assert shown.split() == ["False"]

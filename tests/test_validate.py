@@ -176,7 +176,7 @@ def test_yaml_without_pyyaml(monkeypatch):
 
 
 def test_invalid_dates_in_stored_states():
-    from backext._problems import problems_from_exception  # noqa: PLC0415
+    from backext._converter import problems_from_exception  # noqa: PLC0415
 
     document = backext.converter.unstructure(backext.start(backext.builtin_pack(), "hand-press-up"))
     document["last_session"] = "2026-02-30"

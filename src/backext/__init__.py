@@ -11,61 +11,150 @@ Example:
     (5, 30)
 """
 
-from ._builtin import builtin_pack
-from ._codes import PROBLEM_CODES, ProblemCode
-from ._converter import converter, make_converter
-from ._engine import (
-    Action,
-    Clearance,
-    ClearanceRequiredError,
-    Decision,
-    Prescription,
-    Reason,
-    RedFlag,
-    Rules,
-    SessionError,
-    SessionLog,
-    State,
-    Stop,
-    choose_modifications,
-    record_clearance,
-    replay,
-    start,
-    step,
-)
-from ._formats import DEFAULT_MAX_BYTES, FORMATS, Format
-from ._ladder import Dose, ladder
-from ._load import PackSource, dump_pack, load_pack, validate_pack
-from ._model import (
-    SCHEMA_VERSION,
-    Exercise,
-    Hold,
-    Modification,
-    Pack,
-    Progression,
-    Repetitions,
-    Source,
-    Step,
-)
-from ._plan import Milestone, Plan, PlannedSession, plan, session_dates
-from ._problems import Problem, Severity
-from ._schema import json_schema
-from ._text import LocalizedText, Text, localize
-from ._timeline import Cue, CueKind, Phrases, timeline
-from ._vocabulary import Dimension, Direction, Level, Movement
-from .exceptions import BackextError, PackError
+import typing as _typing
+from importlib import import_module as _import_module
 
 
-def __getattr__(name: str) -> str:
-    # The version is read on first use: importlib.metadata is slow to import.
-    if name == "__version__":
-        import importlib.metadata  # noqa: PLC0415
+if _typing.TYPE_CHECKING:
+    __version__: str
 
+    from ._builtin import builtin_pack
+    from ._codes import PROBLEM_CODES, ProblemCode
+    from ._converter import converter, make_converter
+    from ._engine import (
+        Action,
+        Clearance,
+        ClearanceRequiredError,
+        Decision,
+        Prescription,
+        Reason,
+        RedFlag,
+        Rules,
+        SessionError,
+        SessionLog,
+        State,
+        Stop,
+        choose_modifications,
+        record_clearance,
+        replay,
+        start,
+        step,
+    )
+    from ._formats import DEFAULT_MAX_BYTES, FORMATS, Format
+    from ._ladder import Dose, ladder
+    from ._load import PackSource, dump_pack, load_pack, validate_pack
+    from ._model import (
+        SCHEMA_VERSION,
+        Exercise,
+        Hold,
+        Modification,
+        Pack,
+        Progression,
+        Repetitions,
+        Source,
+        Step,
+    )
+    from ._plan import Milestone, Plan, PlannedSession, plan, session_dates
+    from ._problems import Problem, Severity
+    from ._schema import json_schema
+    from ._text import LocalizedText, Text, localize
+    from ._timeline import Cue, CueKind, Phrases, timeline
+    from ._vocabulary import Dimension, Direction, Level, Movement
+    from .exceptions import BackextError, PackError
+
+
+#: Where each public name lives. Importing ``backext`` is quick: a module is
+#: imported when one of its names is first used (PEP 562), so that the
+#: command line and programs that need only a part do not pay for the rest
+#: (cattrs, for one, is needed only to dump a pack or explain a bad one).
+_WHERE = {
+    "Action": "._engine",
+    "BackextError": ".exceptions",
+    "Clearance": "._engine",
+    "ClearanceRequiredError": "._engine",
+    "Cue": "._timeline",
+    "CueKind": "._timeline",
+    "DEFAULT_MAX_BYTES": "._formats",
+    "Decision": "._engine",
+    "Dimension": "._vocabulary",
+    "Direction": "._vocabulary",
+    "Dose": "._ladder",
+    "Exercise": "._model",
+    "FORMATS": "._formats",
+    "Format": "._formats",
+    "Hold": "._model",
+    "Level": "._vocabulary",
+    "LocalizedText": "._text",
+    "Milestone": "._plan",
+    "Modification": "._model",
+    "Movement": "._vocabulary",
+    "PROBLEM_CODES": "._codes",
+    "Pack": "._model",
+    "PackError": ".exceptions",
+    "PackSource": "._load",
+    "Phrases": "._timeline",
+    "Plan": "._plan",
+    "PlannedSession": "._plan",
+    "Prescription": "._engine",
+    "Problem": "._problems",
+    "ProblemCode": "._codes",
+    "Progression": "._model",
+    "Reason": "._engine",
+    "RedFlag": "._engine",
+    "Repetitions": "._model",
+    "Rules": "._engine",
+    "SCHEMA_VERSION": "._model",
+    "SessionError": "._engine",
+    "SessionLog": "._engine",
+    "Severity": "._problems",
+    "Source": "._model",
+    "State": "._engine",
+    "Step": "._model",
+    "Stop": "._engine",
+    "Text": "._text",
+    "builtin_pack": "._builtin",
+    "choose_modifications": "._engine",
+    "converter": "._converter",
+    "dump_pack": "._load",
+    "json_schema": "._schema",
+    "ladder": "._ladder",
+    "load_pack": "._load",
+    "localize": "._text",
+    "make_converter": "._converter",
+    "plan": "._plan",
+    "record_clearance": "._engine",
+    "replay": "._engine",
+    "session_dates": "._plan",
+    "start": "._engine",
+    "step": "._engine",
+    "timeline": "._timeline",
+    "validate_pack": "._load",
+}
+
+
+if not _typing.TYPE_CHECKING:
+    # Hidden from type checkers, which see the imports above instead (and
+    # would otherwise accept any name at all as an attribute of the module).
+    def __getattr__(name: str) -> object:
+        if name == "__version__":
+            # importlib.metadata is slow to import: read the version only when asked.
+            import importlib.metadata  # noqa: PLC0415
+
+            try:
+                return importlib.metadata.version("backext")
+            except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+                return "0.0.0"
         try:
-            return importlib.metadata.version("backext")
-        except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-            return "0.0.0"
-    raise AttributeError(f"module 'backext' has no attribute {name!r}")
+            module = _WHERE[name]
+        except KeyError:
+            raise AttributeError(f"module 'backext' has no attribute {name!r}") from None
+        value = getattr(_import_module(module, __name__), name)
+        globals()[name] = value  # later look-ups find it directly
+        return value
+
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})
 
 
 __all__ = [

@@ -14,6 +14,7 @@ global cattrs converter.
 from __future__ import annotations
 
 import datetime
+import difflib
 import enum
 import math
 import re
@@ -23,52 +24,29 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
-from cattrs.errors import IterableValidationError, IterableValidationNote
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
+from ._problems import Problem, escape_pointer
 from ._text import LocalizedText
+from ._wrong import WrongType, WrongValue, json_type_name
 
 
-__all__ = ["WrongType", "WrongValue", "converter", "make_converter"]
+__all__ = [
+    "WrongType",
+    "WrongValue",
+    "converter",
+    "json_type_name",
+    "make_converter",
+    "problems_from_exception",
+]
 
 T = TypeVar("T")
-
-
-class WrongType(TypeError):
-    """A value of the wrong JSON type; carries what was expected and what was found."""
-
-    def __init__(self, expected: str, value: object) -> None:
-        self.expected = expected
-        self.found = json_type_name(value)
-        super().__init__(f"expected {expected}, found {self.found}")
-
-
-class WrongValue(ValueError):
-    """A value of the right type that is not allowed; carries the reason."""
-
-    def __init__(self, code: str, message: str) -> None:
-        self.code = code
-        super().__init__(message)
-
-
-def json_type_name(value: object) -> str:
-    """Name *value*'s type the way a pack author knows it (JSON's names)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, int):
-        return f"an integer ({value})"
-    if isinstance(value, float):
-        return f"a number ({value!r})"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"a string ({shown!r})"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return f"a {type(value).__name__}"
 
 
 def _structure_str(value: object, _: object) -> str:
@@ -284,3 +262,54 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
 #: The library's converter: strict structuring, and unstructuring that leaves
 #: out fields at their defaults (so TOML, which has no null, can hold a pack).
 converter: cattrs.Converter = make_converter()
+
+
+def problems_from_exception(error: BaseException, pointer: str = "") -> list[Problem]:
+    """Turn an exception raised by the strict converter into problems."""
+    problems: list[Problem] = []
+    if isinstance(error, ClassValidationError):
+        with_notes, without = error.group_exceptions()
+        for inner, note in with_notes:
+            if isinstance(inner, KeyError):
+                problems.append(
+                    Problem(
+                        path=pointer,
+                        code="missing-field",
+                        message=f"the required field {note.name!r} is missing",
+                    )
+                )
+            else:
+                problems.extend(problems_from_exception(inner, f"{pointer}/{escape_pointer(note.name)}"))
+        for inner in without:
+            if isinstance(inner, ForbiddenExtraKeysError):
+                known = [f.name for f in attrs.fields(inner.cl)]
+                problems.extend(
+                    Problem(
+                        path=f"{pointer}/{escape_pointer(key)}",
+                        code="unknown-field",
+                        message=_unknown_field_message(key, known),
+                    )
+                    for key in sorted(inner.extra_fields)
+                )
+            else:
+                problems.extend(problems_from_exception(inner, pointer))
+    elif isinstance(error, IterableValidationError):
+        items, rest = error.group_exceptions()
+        for inner, item in items:
+            problems.extend(problems_from_exception(inner, f"{pointer}/{escape_pointer(item.index)}"))
+        for inner in rest:
+            problems.extend(problems_from_exception(inner, pointer))
+    elif isinstance(error, WrongType):
+        problems.append(Problem(path=pointer, code="wrong-type", message=str(error)))
+    elif isinstance(error, WrongValue):
+        problems.append(Problem(path=pointer, code=error.code, message=str(error)))
+    else:
+        problems.append(Problem(path=pointer, code="invalid-value", message=str(error) or type(error).__name__))
+    return problems
+
+
+def _unknown_field_message(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    if close:
+        return f"unknown field {key!r}; did you mean {close[0]!r}?"
+    return f"unknown field {key!r}; expected one of {', '.join(known)}"

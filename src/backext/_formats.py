@@ -15,13 +15,9 @@ import sys
 from collections.abc import Callable
 from typing import Any, Literal, NoReturn
 
-from ._problems import Problem
+from ._problems import Problem, escape_pointer
+from ._wrong import json_type_name
 
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -112,6 +108,11 @@ _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def _parse_toml(text: str) -> object:
+    # Imported here, as the TOML writer is: reading JSON need not pay for it.
+    if sys.version_info >= (3, 11):
+        import tomllib  # noqa: PLC0415
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib  # noqa: PLC0415
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -157,9 +158,6 @@ def _parse_yaml(text: str) -> object:
 
 def check_keys(document: object) -> None:
     """Refuse mapping keys that are not strings (YAML allows numbers, dates, null...)."""
-    from ._converter import json_type_name  # noqa: PLC0415 - avoids an import cycle
-    from ._problems import escape_pointer  # noqa: PLC0415
-
     stack: list[tuple[object, str]] = [(document, "")]
     while stack:
         node, pointer = stack.pop()

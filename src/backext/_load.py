@@ -10,11 +10,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Union
 
-from cattrs.errors import BaseValidationError
-
 from . import _fastload as fastload
 from ._checks import check_pack, is_clean
-from ._converter import WrongType, WrongValue, converter
 from ._formats import (
     DEFAULT_MAX_BYTES,
     FORMATS,
@@ -28,7 +25,8 @@ from ._formats import (
 )
 from ._migrations import migrate
 from ._model import SCHEMA_VERSION, Pack
-from ._problems import Problem, problems_from_exception, sort_problems
+from ._problems import Problem, sort_problems
+from ._wrong import WrongType, WrongValue
 from .exceptions import PackError
 
 
@@ -187,6 +185,11 @@ def analyse_document(document: object) -> tuple[Pack | None, list[Problem]]:
     try:
         pack, _ = fastload.structure(document, Pack)
     except Exception:  # noqa: BLE001 - any failure: structure again, collecting every problem
+        # cattrs is imported only here, when something is wrong: a clean pack loads without it.
+        from cattrs.errors import BaseValidationError  # noqa: PLC0415
+
+        from ._converter import converter, problems_from_exception  # noqa: PLC0415
+
         try:
             pack = converter.structure(document, Pack)
         except (BaseValidationError, WrongType, WrongValue) as error:
@@ -291,6 +294,8 @@ def dump_pack(pack: Pack, format: str = "json") -> str:  # noqa: A002 - the publ
 
     .. versionadded:: 0.1.0
     """
+    from ._converter import converter  # noqa: PLC0415 - cattrs is slow to import: only when needed
+
     fmt = _format_for("", format)
     document = converter.unstructure(pack, Pack)
     # The schema version is always written, so that a future reader knows it.

@@ -7,8 +7,6 @@ identity. Construct them with keyword arguments, change them with
 
 from __future__ import annotations
 
-import difflib
-
 import attrs
 
 from ._text import Text, localize
@@ -326,6 +324,8 @@ class Pack:
 
 
 def _unknown(what: str, wanted: str, known: list[str]) -> str:
+    import difflib  # noqa: PLC0415 - only for a message
+
     close = difflib.get_close_matches(wanted, known, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(known) or 'none'}"
     return f"no {what} with the id {wanted!r}{hint}"

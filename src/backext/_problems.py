@@ -1,18 +1,14 @@
-"""Problems found in a pack, and how cattrs' errors become problems."""
+"""Problems found in a pack, with JSON Pointers to them, in document order."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
 import attrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
-
-from ._converter import WrongType, WrongValue
 
 
-__all__ = ["Problem", "Severity", "escape_pointer", "problems_from_exception", "sort_problems"]
+__all__ = ["Problem", "Severity", "escape_pointer", "sort_problems"]
 
 #: How bad a problem is: an ``"error"`` makes a pack unusable, a
 #: ``"warning"`` is worth a look.
@@ -59,57 +55,6 @@ class Problem:
 def escape_pointer(token: object) -> str:
     """Escape one reference token of a JSON Pointer (RFC 6901, section 3)."""
     return str(token).replace("~", "~0").replace("/", "~1")
-
-
-def problems_from_exception(error: BaseException, pointer: str = "") -> list[Problem]:
-    """Turn an exception raised by the strict converter into problems."""
-    problems: list[Problem] = []
-    if isinstance(error, ClassValidationError):
-        with_notes, without = error.group_exceptions()
-        for inner, note in with_notes:
-            if isinstance(inner, KeyError):
-                problems.append(
-                    Problem(
-                        path=pointer,
-                        code="missing-field",
-                        message=f"the required field {note.name!r} is missing",
-                    )
-                )
-            else:
-                problems.extend(problems_from_exception(inner, f"{pointer}/{escape_pointer(note.name)}"))
-        for inner in without:
-            if isinstance(inner, ForbiddenExtraKeysError):
-                known = [f.name for f in attrs.fields(inner.cl)]
-                problems.extend(
-                    Problem(
-                        path=f"{pointer}/{escape_pointer(key)}",
-                        code="unknown-field",
-                        message=_unknown_field_message(key, known),
-                    )
-                    for key in sorted(inner.extra_fields)
-                )
-            else:
-                problems.extend(problems_from_exception(inner, pointer))
-    elif isinstance(error, IterableValidationError):
-        items, rest = error.group_exceptions()
-        for inner, item in items:
-            problems.extend(problems_from_exception(inner, f"{pointer}/{escape_pointer(item.index)}"))
-        for inner in rest:
-            problems.extend(problems_from_exception(inner, pointer))
-    elif isinstance(error, WrongType):
-        problems.append(Problem(path=pointer, code="wrong-type", message=str(error)))
-    elif isinstance(error, WrongValue):
-        problems.append(Problem(path=pointer, code=error.code, message=str(error)))
-    else:
-        problems.append(Problem(path=pointer, code="invalid-value", message=str(error) or type(error).__name__))
-    return problems
-
-
-def _unknown_field_message(key: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    if close:
-        return f"unknown field {key!r}; did you mean {close[0]!r}?"
-    return f"unknown field {key!r}; expected one of {', '.join(known)}"
 
 
 def _order_key(document: object, pointer: str) -> tuple[int, ...]:
