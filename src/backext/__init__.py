@@ -152,7 +152,6 @@ if not _typing.TYPE_CHECKING:
         globals()[name] = value  # later look-ups find it directly
         return value
 
-
     def __dir__() -> list[str]:
         return sorted({*globals(), *__all__})
 
