@@ -129,3 +129,20 @@ def test_names_are_imported_when_first_used():
     path = pathlib.Path(backext.__file__).parent / "data" / "builtin.toml"
     shown = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True).stdout
     assert shown.split() == ["False"]
+
+
+def test_large_packs_are_indexed_by_id_until_they_go():
+    from backext import _model  # noqa: PLC0415
+
+    base = backext.builtin_pack()
+    exercises = [attrs.evolve(base.exercises[i % 3], id=f"ex-{i}") for i in range(40)]
+    exercises.append(attrs.evolve(base.exercises[0], id="ex-3", level=Level.ADVANCED))  # a duplicate id
+    pack = attrs.evolve(base, exercises=tuple(exercises))
+    before = len(_model._INDEXES)
+    assert pack.exercise("ex-39") is exercises[39]
+    assert pack.exercise("ex-3") is exercises[3]  # the first, as a scan would find it
+    assert len(_model._INDEXES) == before + 1
+    with pytest.raises(KeyError, match="did you mean 'ex-1'"):
+        pack.exercise("ex-1x")
+    del pack
+    assert len(_model._INDEXES) == before

@@ -7,6 +7,8 @@ identity. Construct them with keyword arguments, change them with
 
 from __future__ import annotations
 
+import weakref
+
 import attrs
 
 from ._text import Text, localize
@@ -301,14 +303,22 @@ class Pack:
         Raises:
             KeyError: If the pack has none; the message suggests close ids.
 
+        It takes the same short time in a pack of thousands of exercises as
+        in a pack of three: large packs are indexed by id on first use.
+
         Example:
             >>> import backext
             >>> backext.builtin_pack().exercise("forearm-press-up").level
             <Level.BEGINNER: 'beginner'>
         """
-        for exercise in self.exercises:
-            if exercise.id == exercise_id:
-                return exercise
+        if len(self.exercises) <= _SCAN_AT_MOST:
+            for exercise in self.exercises:
+                if exercise.id == exercise_id:
+                    return exercise
+        else:
+            found = _index(self).get(exercise_id)
+            if found is not None:
+                return found
         raise KeyError(_unknown("exercise", exercise_id, [e.id for e in self.exercises]))
 
     def localize(self, text: Text, locale: str | None = None) -> str:
@@ -321,6 +331,27 @@ class Pack:
             'Back extension exercises for osteoporosis'
         """
         return localize(text, locale, default_locale=self.default_locale)
+
+
+#: Up to this many exercises, looking through them is as quick as an index.
+_SCAN_AT_MOST = 16
+
+#: Indexes of large packs by id: ``id(pack)`` -> (a weak reference to the
+#: pack, its exercises by id). An entry goes when its pack does. A pack is
+#: frozen, so its index never goes stale; it is a cache, not state.
+_INDEXES: dict[int, tuple[weakref.ref[Pack], dict[str, Exercise]]] = {}
+
+
+def _index(pack: Pack) -> dict[str, Exercise]:
+    key = id(pack)
+    entry = _INDEXES.get(key)
+    if entry is not None and entry[0]() is pack:
+        return entry[1]
+    index: dict[str, Exercise] = {}
+    for exercise in pack.exercises:
+        index.setdefault(exercise.id, exercise)  # the first of duplicate ids, as a scan finds it
+    _INDEXES[key] = (weakref.ref(pack, lambda _, key=key: _INDEXES.pop(key, None)), index)  # type: ignore[misc]
+    return index
 
 
 def _unknown(what: str, wanted: str, known: list[str]) -> str:
