@@ -260,7 +260,8 @@ def _mutations(default_locale: str, exercise: int) -> list[tuple[str, str, objec
         (
             "unknown-reference",
             f"{at}/progression/next_exercise",
-            set_at(f"{at}/progression/next_exercise", "nowhere-x"),
+            # A default progression is left out of the document: add it back.
+            lambda d: d["exercises"][exercise].setdefault("progression", {}).update(next_exercise="nowhere-x"),
         ),
         ("contraindicated-movement", f"{at}/movements/0", set_at(f"{at}/movements", ["sit-up"])),
         ("implausible-dose", f"{at}/repetitions/maximum", set_at(f"{at}/repetitions/maximum", 45)),
