@@ -124,6 +124,14 @@ def test_fast_structuring_refuses_non_finite_numbers_and_lookalike_types():
     assert exact(changed) is None
 
 
+def test_classes_without_slots_are_built_through_their_init():
+    @attrs.frozen(kw_only=True, slots=False)
+    class Loose:
+        count: int
+
+    assert _fastload.structure({"count": 2}, Loose) == (Loose(count=2), 1)
+
+
 def test_classes_with_validators_are_built_through_their_init():
     @attrs.frozen(kw_only=True)
     class Checked:
@@ -307,6 +315,26 @@ def test_is_clean_sees_each_problem(change):
     assert pack is not None
     assert check_pack(pack)
     assert not is_clean(pack)
+
+
+def test_links_against_the_order_of_the_list_are_clean():
+    # Exercises listed from the hardest down: no link points further down the list, and there is no cycle.
+    document = _builtin()
+    document["exercises"].reverse()
+    pack = exact(document)
+    assert pack is not None
+    assert check_pack(pack) == []
+    assert is_clean(pack)
+
+
+def test_a_blank_plain_text_beside_translations_is_not_clean():
+    document = _builtin()
+    document["title"] = {"en": "Back"}
+    document["exercises"][0]["name"] = " "
+    pack = exact(document)
+    assert pack is not None
+    assert not is_clean(pack)
+    assert [p.code for p in check_pack(pack)] == ["empty-value"]
 
 
 def test_fully_translated_packs_are_clean():

@@ -132,7 +132,7 @@ _WHERE = {
 }
 
 
-if not _typing.TYPE_CHECKING:
+if not _typing.TYPE_CHECKING:  # pragma: no branch
     # Hidden from type checkers, which see the imports above instead (and
     # would otherwise accept any name at all as an attribute of the module).
     def __getattr__(name: str) -> object:
