@@ -12,6 +12,7 @@ import argparse
 import datetime
 import gc
 import json
+import math
 import os
 import platform
 import statistics
@@ -91,6 +92,13 @@ def memory_held(function: Callable[[], object]) -> tuple[int, object]:
     held, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return held, result
+
+
+def fit(points: list[tuple[int, float]]) -> tuple[float, float]:
+    """The least-squares slope of seconds against size, and the exponent b of seconds ~ size^b."""
+    slope = statistics.linear_regression([p[0] for p in points], [p[1] for p in points]).slope
+    exponent = statistics.linear_regression([math.log(p[0]) for p in points], [math.log(p[1]) for p in points]).slope
+    return slope, exponent
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,8 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             1 if count > 10_000 else repeat,
         )
         scaling.append((count, seconds))
-    first, last = scaling[0], scaling[-1]
-    slope = (last[1] - first[1]) / (last[0] - first[0])
+    slope, exponent = fit(scaling)
 
     lines = [
         (
@@ -218,7 +225,13 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"| {what} | {against} | {shown} | {target} | {'yes' if met else 'no' if met is False else '-'} |")
     lines += ["", "| exercises | load_pack | per exercise |", "| --- | --- | --- |"]
     lines += [f"| {count:,} | {seconds * 1000:.1f} ms | {seconds / count * 1e6:.1f} µs |" for count, seconds in scaling]
-    lines += ["", f"Slope: {slope * 1e6:.1f} µs per exercise (linear if the per-exercise column is flat)."]
+    lines += [
+        "",
+        (
+            f"Slope: {slope * 1e6:.1f} µs per exercise (least squares over all sizes). Time grows as"
+            f" n^{exponent:.2f} (fitted on a log-log scale: 1.00 is linear)."
+        ),
+    ]
     report = "\n".join(lines)
     print(report)
     if args.markdown:
