@@ -4,7 +4,8 @@ Three shortcuts make loading fast, and each one is checked here against the
 slow, exact way it stands in for:
 
 - the generated structuring code against the detailed cattrs converter;
-- :func:`is_clean` against :func:`check_pack`;
+- the proof that a pack is clean (conditions checked while structuring, then
+  :func:`links_clean`) against :func:`check_pack`;
 - the colon count for duplicate JSON keys against a parser that sees every key.
 """
 
@@ -23,9 +24,10 @@ from hypothesis import strategies as st
 
 import backext
 from backext import _fastload, _load
-from backext._checks import _walk_plan, check_pack, is_clean
+from backext._checks import check_pack
+from backext._clean import _translations_clean, links_clean
 from backext._converter import WrongType, WrongValue, converter
-from backext._model import Exercise, Modification, Pack, Step
+from backext._model import Pack
 from strategies import LOCALES, json_values, packs
 
 
@@ -47,11 +49,17 @@ def exact(document: object) -> Pack | None:
 
 def fast(document: object) -> Pack | None:
     try:
-        pack, count = _fastload.structure(document, Pack)
+        structured = _fastload.structure(document, Pack)
     except Exception:  # noqa: BLE001 - anything means "refused"
         return None
-    assert count == entries(document)
-    return pack
+    assert structured.entries == entries(document)
+    return structured.value
+
+
+def proven_clean(document: object) -> bool:
+    """Whether the fast loader proves *document* clean (it must structure)."""
+    structured = _fastload.structure(copy.deepcopy(document), Pack)
+    return structured.clean and links_clean(structured.value, translated=structured.translated)
 
 
 def places(node: object, at: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
@@ -129,7 +137,7 @@ def test_classes_without_slots_are_built_through_their_init():
     class Loose:
         count: int
 
-    assert _fastload.structure({"count": 2}, Loose) == (Loose(count=2), 1)
+    assert _fastload.structure({"count": 2}, Loose).value == Loose(count=2)
 
 
 def test_classes_with_validators_are_built_through_their_init():
@@ -138,24 +146,24 @@ def test_classes_with_validators_are_built_through_their_init():
         count: int = attrs.field(validator=attrs.validators.ge(1))
         name: str | None = None
 
-    assert _fastload.structure({"count": 2}, Checked) == (Checked(count=2), 1)
+    assert _fastload.structure({"count": 2}, Checked) == _fastload.Structured(Checked(count=2), 1, True, False)
     with pytest.raises(ValueError, match="count"):
         _fastload.structure({"count": 0, "name": "x"}, Checked)
 
 
-# --- is_clean against check_pack ---------------------------------------------
+# --- the proof of cleanliness against check_pack -----------------------------
 
 _IDS = ("x", "ex-1", "Bad Id", "")
 _NUMBERS = (-1, 0, 0.5, 1, 2, 5, 10, 29, 30, 31, 59, 60, 61)
 
 
 @st.composite
-def semantic_mutations(draw: st.DrawFn) -> Pack:
+def semantic_mutations(draw: st.DrawFn) -> dict:
     """A valid pack with one or two fields changed to values that checks (not types) may object to.
 
     Each value is drawn from a short list mixing good and bad values, so
     that many examples have exactly one problem: those are the ones that
-    show whether :func:`is_clean` misses a check.
+    show whether the proof misses a check.
     """
     document = json.loads(backext.dump_pack(draw(packs()), "json"))
     exercises = document["exercises"]
@@ -224,16 +232,15 @@ def semantic_mutations(draw: st.DrawFn) -> Pack:
                 document.pop(field, None)
             else:
                 document[field] = draw(st.sampled_from(["", " ", "en", "Bad Id", "x"]))
-    pack = exact(document)
-    if pack is None:  # pragma: no cover - every change above keeps the types right
+    if exact(document) is None:  # pragma: no cover - every change above keeps the types right
         raise AssertionError(document)
-    return pack
+    return document
 
 
 @settings(max_examples=4 * settings.default.max_examples)
-@given(pack=semantic_mutations())
-def test_is_clean_agrees_with_check_pack(pack):
-    assert is_clean(pack) == (check_pack(pack) == [])
+@given(document=semantic_mutations())
+def test_the_proof_agrees_with_check_pack(document):
+    assert proven_clean(document) == (check_pack(exact(document)) == [])
 
 
 def _builtin() -> dict:
@@ -251,7 +258,7 @@ def _at(pointer: str, value: object):
     return change
 
 
-#: One change to the built-in pack per question is_clean asks: each leaves exactly one kind of problem.
+#: One change to the built-in pack per question the proof asks: each leaves exactly one kind of problem.
 ONE_PROBLEM = {
     "pack id": _at("/id", "Back"),
     "default locale": _at("/default_locale", "en_GB"),
@@ -260,7 +267,7 @@ ONE_PROBLEM = {
     "no disclaimer": lambda d: d.pop("disclaimer"),
     "no sources": lambda d: [d.pop("sources"), *(e.pop("sources") for e in d["exercises"])],
     "source id": _at("/sources/0/id", "Sinaki"),
-    "duplicate source": _at("/sources/1/id", "sinaki-2002"),
+    "duplicate source": lambda d: d["sources"].append(d["sources"][0]),
     "citation": _at("/sources/0/citation", ""),
     "exercise id": _at("/exercises/2/id", "Chest lift"),
     "duplicate exercise": lambda d: d["exercises"].append(d["exercises"][2]),
@@ -308,13 +315,13 @@ ONE_PROBLEM = {
 
 
 @pytest.mark.parametrize("change", sorted(ONE_PROBLEM))
-def test_is_clean_sees_each_problem(change):
+def test_the_proof_sees_each_problem(change):
     document = _builtin()
     ONE_PROBLEM[change](document)
     pack = exact(document)
     assert pack is not None
     assert check_pack(pack)
-    assert not is_clean(pack)
+    assert not proven_clean(document)
 
 
 def test_links_against_the_order_of_the_list_are_clean():
@@ -324,7 +331,7 @@ def test_links_against_the_order_of_the_list_are_clean():
     pack = exact(document)
     assert pack is not None
     assert check_pack(pack) == []
-    assert is_clean(pack)
+    assert proven_clean(document)
 
 
 def test_a_blank_plain_text_beside_translations_is_not_clean():
@@ -333,8 +340,16 @@ def test_a_blank_plain_text_beside_translations_is_not_clean():
     document["exercises"][0]["name"] = " "
     pack = exact(document)
     assert pack is not None
-    assert not is_clean(pack)
+    assert not proven_clean(document)
     assert [p.code for p in check_pack(pack)] == ["empty-value"]
+
+
+def test_translations_are_checked_with_the_plain_texts_beside_them():
+    translated = backext.LocalizedText({"en": "Back", "de": "Rücken"})
+    assert _translations_clean([translated, backext.LocalizedText({"de": "Arm", "en": "Arm"})], "en")
+    assert not _translations_clean([translated, " "], "en")
+    assert not _translations_clean([translated, "Arm"], "en")  # a plain text has no German
+    assert _translations_clean([backext.LocalizedText({"en": "Back"}), "Arm"], "en")
 
 
 def test_fully_translated_packs_are_clean():
@@ -349,32 +364,34 @@ def test_fully_translated_packs_are_clean():
         texts = {"title", "name", "purpose", "starting_position", "text", "cue", "description", "disclaimer"}
         return both(node) if isinstance(node, str) and key in texts | {"equipment", "safety_notes"} else node
 
-    pack = exact(translate(_builtin()))
+    document = translate(_builtin())
+    pack = exact(document)
     assert pack is not None
     assert isinstance(pack.title, backext.LocalizedText)
     assert check_pack(pack) == []
-    assert is_clean(pack)
+    assert proven_clean(document)
 
 
 @given(pack=packs())
 def test_valid_packs_are_clean(pack):
-    assert is_clean(pack)
+    assert proven_clean(json.loads(backext.dump_pack(pack, "json")))
 
 
-def test_is_clean_looks_at_every_text_field():
-    # is_clean lists the text fields by hand; _walk_plan finds them from the types.
-    assert [name for name, _ in _walk_plan(Step)] == ["text", "cue"]
-    assert [name for name, _ in _walk_plan(Modification)] == ["name", "description"]
-    assert [name for name, _ in _walk_plan(Exercise)] == [
-        "name",
-        "purpose",
-        "starting_position",
-        "steps",
-        "equipment",
-        "modifications",
-        "safety_notes",
-    ]
-    assert [name for name, _ in _walk_plan(Pack)] == ["title", "exercises", "disclaimer"]
+@pytest.mark.parametrize(
+    "replacement", ["", " ", "Bad Id", "prone-chest-lift", "sit-up", "harder", 0, -1, 0.5, 2, 31, 61, False]
+)
+def test_every_value_of_the_builtin_pack_changed_the_proof_agrees(replacement):
+    # Each value in turn (every text, id, number and flag), replaced where the type allows it.
+    document = _builtin()
+    for path in places(document)[1:]:
+        changed = copy.deepcopy(document)
+        parent = parent_of(changed, path)
+        if isinstance(parent[path[-1]], (dict, list)):  # type: ignore[index]
+            continue
+        parent[path[-1]] = replacement  # type: ignore[index]
+        pack = exact(changed)
+        if pack is not None:
+            assert proven_clean(changed) == (check_pack(pack) == []), path
 
 
 # --- duplicate JSON keys -------------------------------------------------------

@@ -18,10 +18,10 @@ import attrs
 from ._model import Exercise, Hold, Pack, Repetitions
 from ._problems import Problem, escape_pointer
 from ._text import LOCALE_TAG, LocalizedText, Text
-from ._vocabulary import Direction, Level, Movement
+from ._vocabulary import Direction
 
 
-__all__ = ["SLUG", "check_pack", "is_clean"]
+__all__ = ["SLUG", "check_pack"]
 
 #: The shape of every id: lower-case letters and digits, joined by single hyphens.
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -352,136 +352,3 @@ def _check_translations(pack: Pack, texts: list[tuple[str, Text]]) -> Iterator[P
                 severity="warning",
                 message=f"no translation for {', '.join(repr(t) for t in missing)}, which other texts of the pack have",
             )
-
-
-def is_clean(pack: Pack) -> bool:
-    """Whether :func:`check_pack` would find nothing, decided quickly.
-
-    It asks the same questions as :func:`check_pack`, in one flat pass, with
-    no paths and no messages: the usual pack is clean, and proving it should
-    cost little next to reading it. ``False`` means "run :func:`check_pack`
-    to learn what is wrong". ``tests/test_checks_clean.py`` checks with
-    hypothesis that the two agree.
-    """
-    if (
-        not SLUG.match(pack.id)
-        or not LOCALE_TAG.match(pack.default_locale)
-        or not pack.version.strip()
-        or not pack.exercises
-        or pack.disclaimer is None
-        or not pack.sources
-    ):
-        return False
-    source_ids = {s.id for s in pack.sources}
-    if len(source_ids) != len(pack.sources):
-        return False
-    for source in pack.sources:
-        if not SLUG.match(source.id) or not source.citation.strip():
-            return False
-    exercises = pack.exercises
-    position = {e.id: index for index, e in enumerate(exercises)}
-    if len(position) != len(exercises):
-        return False
-    slug = SLUG.match
-    harder = Direction.HARDER
-    rank = {level: level.rank for level in Level}
-    contraindicated = frozenset(m for m in Movement if m.contraindicated)
-    texts: list[Text] = [pack.title, pack.disclaimer]
-    add_text = texts.append
-    add_texts = texts.extend
-    ordered = True  # whether every next link points further down the list, and every previous link up it
-    for index, exercise in enumerate(exercises):
-        hold = exercise.hold
-        repetitions = exercise.repetitions
-        progression = exercise.progression
-        start, target, increment = hold.start_seconds, hold.target_seconds, hold.increment_seconds
-        if (
-            not slug(exercise.id)
-            or not exercise.steps
-            or not 0 < start <= target <= _PLAUSIBLE_HOLD_SECONDS
-            or (increment is not None and (increment <= 0 or increment > target - start > 0))
-            or not 1 <= repetitions.minimum <= repetitions.maximum <= _PLAUSIBLE_REPETITIONS
-            or not 1 <= repetitions.sets <= _PLAUSIBLE_SETS
-            or progression.tolerated_sessions < 1
-            or (len(progression.order) > 1 and len(set(progression.order)) != len(progression.order))
-        ):
-            return False
-        following, preceding = progression.next_exercise, progression.previous_exercise
-        if following is not None:
-            there = position.get(following)
-            if there is None or there == index or not 0 <= rank[exercises[there].level] - rank[exercise.level] <= 1:
-                return False
-            ordered = ordered and there > index
-        if preceding is not None:
-            there = position.get(preceding)
-            if there is None or there == index or not 0 <= rank[exercise.level] - rank[exercises[there].level] <= 1:
-                return False
-            ordered = ordered and there < index
-        if exercise.modifications:
-            if len({m.id for m in exercise.modifications}) != len(exercise.modifications):
-                return False
-            for modification in exercise.modifications:
-                if not slug(modification.id) or (
-                    modification.direction is harder and not modification.requires_clearance
-                ):
-                    return False
-                add_text(modification.name)
-                add_text(modification.description)
-        if not contraindicated.isdisjoint(exercise.movements) or not source_ids.issuperset(exercise.sources):
-            return False
-        add_text(exercise.name)
-        add_text(exercise.purpose)
-        add_text(exercise.starting_position)
-        add_texts(exercise.equipment)
-        add_texts(exercise.safety_notes)
-        for step in exercise.steps:
-            add_text(step.text)
-            if step.cue is not None:
-                add_text(step.cue)
-    # Links that all point one way along the list cannot go round in a circle.
-    if not ordered and (
-        _has_cycle({e.id: e.progression.next_exercise for e in exercises})
-        or _has_cycle({e.id: e.progression.previous_exercise for e in exercises})
-    ):
-        return False
-    try:
-        # Plain strings: str.strip gives back the same string unless there is something to strip.
-        return all(map(str.strip, texts))  # type: ignore[arg-type]  # a LocalizedText raises TypeError
-    except TypeError:
-        return _translations_clean(texts, pack.default_locale)
-
-
-def _translations_clean(texts: list[Text], default_locale: str) -> bool:
-    """Whether texts, some of them translated, have no problem: all non-empty, all in the same locales."""
-    locales = {default_locale}
-    plain = False
-    for text in texts:
-        if isinstance(text, str):
-            if not text.strip():
-                return False
-            plain = True
-            continue
-        if not text.translations or default_locale not in text:
-            return False
-        for tag, translation in text.translations:
-            if not LOCALE_TAG.match(tag) or not translation.strip():
-                return False
-            locales.add(tag)
-    if plain and len(locales) > 1:
-        return False  # plain strings are in the default locale only
-    return all(locales <= set(text) for text in texts if not isinstance(text, str))
-
-
-def _has_cycle(successor: dict[str, str | None]) -> bool:
-    """Whether following *successor* from some id leads back to an id already passed."""
-    done: set[str] = set()
-    for first in successor:
-        path: set[str] = set()
-        current: str | None = first
-        while current is not None and current not in done:
-            if current in path:
-                return True
-            path.add(current)
-            current = successor.get(current)
-        done.update(path)
-    return False

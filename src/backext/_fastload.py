@@ -23,6 +23,7 @@ keys without the slow per-object hook of :mod:`json` (see
 
 from __future__ import annotations
 
+import ast
 import enum
 import linecache
 import types
@@ -32,10 +33,11 @@ from typing import Any, Union
 
 import attrs
 
+from ._clean import NAMES, condition
 from ._text import LocalizedText
 
 
-__all__ = ["Unstructurable", "json_has_no_duplicates", "structure"]
+__all__ = ["Structured", "Unstructurable", "json_has_no_duplicates", "structure"]
 
 
 class Unstructurable(Exception):
@@ -45,6 +47,11 @@ class Unstructurable(Exception):
 _REFUSE = Unstructurable()
 _MISSING = object()
 
+#: What the generated code counts, in the list it passes along: object
+#: entries read, instances or texts that do not meet their conditions
+#: (see :mod:`backext._clean`), and whether any text was translated.
+_ENTRIES, _UNCLEAN, _TRANSLATED = range(3)
+
 
 def _localized(value: object, count: list[int]) -> LocalizedText:
     if type(value) is not dict:
@@ -52,7 +59,8 @@ def _localized(value: object, count: list[int]) -> LocalizedText:
     for text in value.values():
         if type(text) is not str:
             raise _REFUSE
-    count[0] += len(value)
+    count[_ENTRIES] += len(value)
+    count[_TRANSLATED] = 1
     return LocalizedText(value)
 
 
@@ -100,9 +108,11 @@ class _Writer:
             self.line(indent, f"if {var} is not None:")
             self.check(indent + 1, var, Union[tuple(inner)], structure)  # noqa: UP007 - built at run time
         elif _is_text(hint):
-            # A plain string, or translations (the rare case: a function call).
+            # A plain string (which must be more than whitespace), or translations (rare: a function call).
             self.line(indent, f"if type({var}) is not str:")
             self.line(indent + 1, f"{var} = _localized({var}, count)")
+            self.line(indent, f"elif not {var}.strip():")
+            self.line(indent + 1, f"count[{_UNCLEAN}] += 1")
         elif hint is str or hint is int or hint is bool:
             self.line(indent, f"if type({var}) is not {hint.__name__}:")
             self.line(indent + 1, "raise _REFUSE")
@@ -130,6 +140,8 @@ class _Writer:
                 self.line(indent + 1, "if type(item) is not str:")
                 self.line(indent + 2, f"{var} = tuple([_text(item, count) for item in {var}])")
                 self.line(indent + 2, "break")
+                self.line(indent + 1, "if not item.strip():")
+                self.line(indent + 2, f"count[{_UNCLEAN}] += 1")
                 self.line(indent, "else:")
                 self.line(indent + 1, f"{var} = tuple({var})")
             elif isinstance(item, type) and issubclass(item, enum.Enum):
@@ -185,7 +197,7 @@ def _generate(cls: type) -> Callable[[object, list[int]], Any]:
 
     writer.line(1, "if type(value) is not dict or not value.keys() <= _keys:")
     writer.line(2, "raise _REFUSE")
-    writer.line(1, "count[0] += len(value)")
+    writer.line(1, f"count[{_ENTRIES}] += len(value)")
     for field in fields:
         var = f"f_{field.name}"
         hint = hints[field.name]
@@ -204,6 +216,11 @@ def _generate(cls: type) -> Callable[[object, list[int]], Any]:
             writer.line(2, f"{var} = {default}")
             writer.line(1, "else:")
             writer.check(2, var, hint, structure)
+    conditions = condition(cls, lambda name: ast.Name(f"f_{name}", ast.Load()))
+    if conditions is not None:
+        writer.globals.update(NAMES)
+        writer.line(1, f"if not ({conditions}):")
+        writer.line(2, f"count[{_UNCLEAN}] += 1")
     if plain:
         writer.line(1, "instance = _new(_cls)")
         for field in fields:
@@ -225,15 +242,36 @@ def _generate(cls: type) -> Callable[[object, list[int]], Any]:
 T = typing.TypeVar("T")
 
 
-def structure(document: object, cls: type[T]) -> tuple[T, int]:
-    """Structure *document* as *cls*; return the instance and how many object entries were read.
+@attrs.frozen
+class Structured(typing.Generic[T]):
+    """What :func:`structure` built, and what it saw on the way.
+
+    Attributes:
+        value: The instance.
+        entries: How many entries all the objects of the document hold.
+        clean: Whether every instance met its conditions and every plain
+            text was more than whitespace.
+        translated: Whether any text was translated (a
+            :class:`~backext.LocalizedText`): then
+            :func:`~backext._clean.links_clean` must look at the texts.
+    """
+
+    value: T
+    entries: int
+    clean: bool
+    translated: bool
+
+
+def structure(document: object, cls: type[T]) -> Structured[T]:
+    """Structure *document* as *cls*.
 
     Raises:
         Exception: Any exception at all means "not here": structure the
             document with the detailed converter to learn why.
     """
-    count = [0]
-    return _function(cls)(document, count), count[0]
+    count = [0, 0, 0]
+    value = _function(cls)(document, count)
+    return Structured(value, count[_ENTRIES], not count[_UNCLEAN], bool(count[_TRANSLATED]))
 
 
 def json_has_no_duplicates(data: bytes, entries: int) -> bool:

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Union
 
 from . import _fastload as fastload
-from ._checks import check_pack, is_clean
+from ._checks import check_pack
+from ._clean import links_clean
 from ._formats import (
     DEFAULT_MAX_BYTES,
     FORMATS,
@@ -153,9 +154,9 @@ def _analyse_source(
         except ParseFailure as failure:
             raise PackError([failure.problem], name) from None
         if fmt == "json":
-            pack = _fast_json(text, data)
-            if pack is not None:
-                return name, pack, checked(pack)
+            structured = _fast_json(text, data)
+            if structured is not None:
+                return name, structured.value, checked(structured)
         try:
             document = parse(text, fmt)
         except ParseFailure as failure:
@@ -163,16 +164,16 @@ def _analyse_source(
         return (name, *analyse_document(document))
 
 
-def _fast_json(text: str, data: bytes) -> Pack | None:
+def _fast_json(text: str, data: bytes) -> fastload.Structured[Pack] | None:
     """The pack in the JSON *text* if it is well-formed, has no duplicate key and structures; else ``None``."""
     try:
         document = json.loads(text)
         if type(document) is not dict or document.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
             return None
-        pack, entries = fastload.structure(document, Pack)
+        structured = fastload.structure(document, Pack)
     except Exception:  # noqa: BLE001 - any failure: the exact path will say what it is
         return None
-    return pack if fastload.json_has_no_duplicates(data, entries) else None
+    return structured if fastload.json_has_no_duplicates(data, structured.entries) else None
 
 
 def analyse_document(document: object) -> tuple[Pack | None, list[Problem]]:
@@ -183,7 +184,7 @@ def analyse_document(document: object) -> tuple[Pack | None, list[Problem]]:
     if problems:
         return None, problems
     try:
-        pack, _ = fastload.structure(document, Pack)
+        structured = fastload.structure(document, Pack)
     except Exception:  # noqa: BLE001 - any failure: structure again, collecting every problem
         # cattrs is imported only here, when something is wrong: a clean pack loads without it.
         from cattrs.errors import BaseValidationError  # noqa: PLC0415
@@ -194,12 +195,17 @@ def analyse_document(document: object) -> tuple[Pack | None, list[Problem]]:
             pack = converter.structure(document, Pack)
         except (BaseValidationError, WrongType, WrongValue) as error:
             return None, sort_problems(document, problems_from_exception(error))
-    return pack, sort_problems(document, checked(pack))
+        # Not reached while the fast path refuses only what the converter refuses (tests/test_fastload.py).
+        return pack, sort_problems(document, check_pack(pack))  # pragma: no cover
+    return structured.value, sort_problems(document, checked(structured))
 
 
-def checked(pack: Pack) -> list[Problem]:
-    """Every problem of the structured *pack* (usually none, which is quick to prove)."""
-    return [] if is_clean(pack) else check_pack(pack)
+def checked(structured: fastload.Structured[Pack]) -> list[Problem]:
+    """Every problem of a pack the fast loader built (usually none, which is quick to prove)."""
+    pack = structured.value
+    if structured.clean and links_clean(pack, translated=structured.translated):
+        return []
+    return check_pack(pack)
 
 
 def validate_pack(

@@ -1,0 +1,170 @@
+"""Proving a pack clean, quickly: deciding that :func:`check_pack` would find nothing.
+
+:func:`~backext._checks.check_pack` looks for problems and says what and
+where. Most packs have none, and proving that takes far less: no paths, no
+messages, one answer. The proof has two halves.
+
+- :data:`CONDITIONS`: what each instance of a model class meets on its own
+  when nothing is wrong with it, written as Python expressions over its
+  fields; and, for every text, that it is more than whitespace. The fast
+  loader (:mod:`backext._fastload`) evaluates them inline while it builds
+  each instance, when the values are at hand: a second walk over a large
+  pack would cost about as much again, mostly in memory traffic.
+- :func:`links_clean`: what depends on more than one object: unique ids,
+  the links between exercises and their levels, cycles, references to
+  sources, and translations.
+
+``False`` never says what is wrong: it means "run check_pack". The tests in
+``tests/test_fastload.py`` check with hypothesis that the proof agrees with
+:func:`~backext._checks.check_pack`.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+import attrs
+
+from ._checks import _PLAUSIBLE_HOLD_SECONDS, _PLAUSIBLE_REPETITIONS, _PLAUSIBLE_SETS, SLUG, _all_texts
+from ._model import Exercise, Hold, Modification, Pack, Progression, Repetitions, Source
+from ._text import LOCALE_TAG, Text
+from ._vocabulary import Direction, Level, Movement
+
+
+__all__ = ["CONDITIONS", "NAMES", "condition", "links_clean"]
+
+#: What each instance meets when :func:`check_pack` finds nothing wrong with
+#: it on its own, as Python expressions over the instance's fields (and
+#: :data:`NAMES`). Texts are not listed: every text is checked for being
+#: more than whitespace wherever it is.
+CONDITIONS: dict[type, tuple[str, ...]] = {
+    Pack: (
+        "slug(id)",
+        "locale_tag(default_locale)",
+        "version.strip()",
+        "exercises",
+        "disclaimer is not None",
+        "sources",
+    ),
+    Source: ("slug(id)", "citation.strip()"),
+    Exercise: (
+        "slug(id)",
+        "steps",
+        "CONTRAINDICATED.isdisjoint(movements)",
+        "len(modifications) < 2 or len({m.id for m in modifications}) == len(modifications)",
+    ),
+    Hold: (
+        "0 < start_seconds <= target_seconds <= PLAUSIBLE_HOLD_SECONDS",
+        "increment_seconds is None or increment_seconds > 0",
+        "increment_seconds is None or not increment_seconds > target_seconds - start_seconds > 0",
+    ),
+    Repetitions: ("1 <= minimum <= maximum <= PLAUSIBLE_REPETITIONS", "1 <= sets <= PLAUSIBLE_SETS"),
+    Progression: ("tolerated_sessions >= 1", "len(order) < 2 or len(set(order)) == len(order)"),
+    Modification: ("slug(id)", "direction is not HARDER or requires_clearance"),
+}
+
+#: The names the expressions in :data:`CONDITIONS` may use besides fields.
+NAMES: dict[str, object] = {
+    "slug": SLUG.match,
+    "locale_tag": LOCALE_TAG.match,
+    "HARDER": Direction.HARDER,
+    "CONTRAINDICATED": frozenset(m for m in Movement if m.contraindicated),
+    "PLAUSIBLE_HOLD_SECONDS": _PLAUSIBLE_HOLD_SECONDS,
+    "PLAUSIBLE_REPETITIONS": _PLAUSIBLE_REPETITIONS,
+    "PLAUSIBLE_SETS": _PLAUSIBLE_SETS,
+}
+
+
+def condition(cls: type, field: Callable[[str], ast.expr]) -> str | None:
+    """The conditions of *cls* as one expression, each field written as *field* gives it; ``None`` if none."""
+    names = {f.name for f in attrs.fields(cls)}
+
+    class Fields(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.expr:
+            return ast.copy_location(field(node.id), node) if node.id in names else node
+
+    parts = CONDITIONS.get(cls)
+    if not parts:
+        return None
+    tree = ast.parse(" and ".join(f"({part})" for part in parts), mode="eval")
+    return ast.unparse(ast.fix_missing_locations(Fields().visit(tree)))
+
+
+def links_clean(pack: Pack, *, translated: bool) -> bool:
+    """Whether what spans more than one object is clean.
+
+    Ids are unique, every link leads to another exercise of the same level
+    or the next (in its direction), the links go round in no circle, every
+    source an exercise cites is in the pack, and the texts are complete in
+    every locale. *translated* says whether any text may be a
+    :class:`~backext.LocalizedText`: if not, every text is a plain string in
+    the pack's default locale, whose emptiness the caller has checked.
+    """
+    exercises = pack.exercises
+    position = {e.id: index for index, e in enumerate(exercises)}
+    source_ids = {s.id for s in pack.sources}
+    if len(position) != len(exercises) or len(source_ids) != len(pack.sources):
+        return False
+    rank = {level: level.rank for level in Level}
+    ordered = True  # whether every next link points further down the list, and every previous link up it
+    for index, exercise in enumerate(exercises):
+        progression = exercise.progression
+        following, preceding = progression.next_exercise, progression.previous_exercise
+        if following is not None:
+            there = position.get(following)
+            if there is None or there == index or not 0 <= rank[exercises[there].level] - rank[exercise.level] <= 1:
+                return False
+            ordered = ordered and there > index
+        if preceding is not None:
+            there = position.get(preceding)
+            if there is None or there == index or not 0 <= rank[exercise.level] - rank[exercises[there].level] <= 1:
+                return False
+            ordered = ordered and there < index
+        if exercise.sources and not source_ids.issuperset(exercise.sources):
+            return False
+    # Links that all point one way along the list cannot go round in a circle.
+    if not ordered and (
+        _has_cycle({e.id: e.progression.next_exercise for e in exercises})
+        or _has_cycle({e.id: e.progression.previous_exercise for e in exercises})
+    ):
+        return False
+    if not translated:
+        return True
+    return _translations_clean([text for _, text in _all_texts(pack)], pack.default_locale)
+
+
+def _translations_clean(texts: list[Text], default_locale: str) -> bool:
+    """Whether texts, some of them translated, have no problem: all non-empty, all in the same locales."""
+    locales = {default_locale}
+    plain = False
+    for text in texts:
+        if isinstance(text, str):
+            if not text.strip():
+                return False
+            plain = True
+            continue
+        if not text.translations or default_locale not in text:
+            return False
+        for tag, translation in text.translations:
+            if not LOCALE_TAG.match(tag) or not translation.strip():
+                return False
+            locales.add(tag)
+    if plain and len(locales) > 1:
+        return False  # plain strings are in the default locale only
+    return all(locales <= set(text) for text in texts if not isinstance(text, str))
+
+
+def _has_cycle(successor: dict[str, str | None]) -> bool:
+    """Whether following *successor* from some id leads back to an id already passed."""
+    done: set[str] = set()
+    for first in successor:
+        path: set[str] = set()
+        current: str | None = first
+        while current is not None and current not in done:
+            if current in path:
+                return True
+            path.add(current)
+            current = successor.get(current)
+        done.update(path)
+    return False
