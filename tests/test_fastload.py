@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 import backext
 from backext import _fastload, _load
 from backext._checks import check_pack
-from backext._clean import _translations_clean, links_clean
+from backext._clean import links_clean
 from backext._converter import WrongType, WrongValue, converter
 from backext._model import Pack
 from strategies import LOCALES, json_values, packs
@@ -59,7 +59,7 @@ def fast(document: object) -> Pack | None:
 def proven_clean(document: object) -> bool:
     """Whether the fast loader proves *document* clean (it must structure)."""
     structured = _fastload.structure(copy.deepcopy(document), Pack)
-    return structured.clean and links_clean(structured.value, translated=structured.translated)
+    return structured.clean and links_clean(structured.value, locales=structured.locales, plain=structured.plain)
 
 
 def places(node: object, at: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
@@ -146,7 +146,7 @@ def test_classes_with_validators_are_built_through_their_init():
         count: int = attrs.field(validator=attrs.validators.ge(1))
         name: str | None = None
 
-    assert _fastload.structure({"count": 2}, Checked) == _fastload.Structured(Checked(count=2), 1, True, False)
+    assert _fastload.structure({"count": 2}, Checked) == _fastload.Structured(Checked(count=2), 1, True, 0, None)
     with pytest.raises(ValueError, match="count"):
         _fastload.structure({"count": 0, "name": "x"}, Checked)
 
@@ -311,6 +311,16 @@ ONE_PROBLEM = {
     "translation default": _at("/title", {"de": "Rücken"}),
     "translation incomplete": _at("/exercises/0/name", {"en": "Press", "de": "Drücken"}),
     "no translations": _at("/title", {}),
+    "translations differ": lambda d: [
+        _at("/title", {"en": "Back", "de": "Rücken"})(d),
+        _at("/disclaimer", {"en": "Careful", "fr": "Attention"})(d),
+    ],
+    "a locale only in a later text": lambda d: [
+        _at("/title", {"en": "Back"})(d),
+        _at("/disclaimer", {"en": "Careful", "fr": "Attention"})(d),
+    ],
+    "translation blank": _at("/exercises/1/steps/0/text", {"en": "\t"}),
+    "blank note beside a translated one": _at("/exercises/0/safety_notes", [{"en": "Slowly."}, " "]),
 }
 
 
@@ -344,32 +354,48 @@ def test_a_blank_plain_text_beside_translations_is_not_clean():
     assert [p.code for p in check_pack(pack)] == ["empty-value"]
 
 
-def test_translations_are_checked_with_the_plain_texts_beside_them():
-    translated = backext.LocalizedText({"en": "Back", "de": "Rücken"})
-    assert _translations_clean([translated, backext.LocalizedText({"de": "Arm", "en": "Arm"})], "en")
-    assert not _translations_clean([translated, " "], "en")
-    assert not _translations_clean([translated, "Arm"], "en")  # a plain text has no German
-    assert _translations_clean([backext.LocalizedText({"en": "Back"}), "Arm"], "en")
+def test_texts_translated_into_the_default_locale_only_are_clean_beside_plain_ones():
+    document = _builtin()
+    document["title"] = {"en": "Back"}
+    document["exercises"][0]["safety_notes"] = [{"en": "Slowly."}, "Gently."]
+    pack = exact(document)
+    assert pack is not None
+    assert check_pack(pack) == []
+    assert proven_clean(document)
 
 
-def test_fully_translated_packs_are_clean():
-    def both(text: str) -> dict[str, str]:
-        return {"en": text, "de": text}
+_TEXT_FIELDS = {"title", "name", "purpose", "starting_position", "text", "cue", "description", "disclaimer"}
 
-    def translate(node: object, key: str = "") -> object:
-        if isinstance(node, dict):
-            return {k: translate(v, k) for k, v in node.items()}
-        if isinstance(node, list):
-            return [translate(item, key) for item in node]
-        texts = {"title", "name", "purpose", "starting_position", "text", "cue", "description", "disclaimer"}
-        return both(node) if isinstance(node, str) and key in texts | {"equipment", "safety_notes"} else node
 
-    document = translate(_builtin())
+def translated(node: object, tags: tuple[str, ...], plain: frozenset[str] = frozenset(), key: str = "") -> object:
+    """*node* with every text (except those under the keys in *plain*) given in each of *tags*."""
+    if isinstance(node, dict):
+        return {k: v if k in plain else translated(v, tags, plain, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return [translated(item, tags, plain, key) for item in node]
+    if isinstance(node, str) and key in _TEXT_FIELDS | {"equipment", "safety_notes"}:
+        return dict.fromkeys(tags, node)
+    return node
+
+
+@pytest.mark.parametrize(
+    ("tags", "plain", "clean"),
+    [
+        (("en", "de"), frozenset(), True),
+        (("en",), frozenset({"safety_notes"}), True),
+        (("en", "de"), frozenset({"safety_notes"}), False),  # plain notes have no German
+        (("en", "de"), frozenset({"cue"}), False),
+        (("en", "en_GB"), frozenset(), False),  # not a locale tag
+        (("de", "fr"), frozenset(), False),  # no text in the default locale
+    ],
+)
+def test_translated_packs(tags, plain, clean):
+    document = translated(_builtin(), tags, plain)
     pack = exact(document)
     assert pack is not None
     assert isinstance(pack.title, backext.LocalizedText)
-    assert check_pack(pack) == []
-    assert proven_clean(document)
+    assert (check_pack(pack) == []) is clean
+    assert proven_clean(document) is clean
 
 
 @given(pack=packs())

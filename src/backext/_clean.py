@@ -26,9 +26,9 @@ from collections.abc import Callable
 
 import attrs
 
-from ._checks import _PLAUSIBLE_HOLD_SECONDS, _PLAUSIBLE_REPETITIONS, _PLAUSIBLE_SETS, SLUG, _all_texts
+from ._checks import _PLAUSIBLE_HOLD_SECONDS, _PLAUSIBLE_REPETITIONS, _PLAUSIBLE_SETS, SLUG
 from ._model import Exercise, Hold, Modification, Pack, Progression, Repetitions, Source
-from ._text import LOCALE_TAG, Text
+from ._text import LOCALE_TAG
 from ._vocabulary import Direction, Level, Movement
 
 
@@ -91,15 +91,16 @@ def condition(cls: type, field: Callable[[str], ast.expr]) -> str | None:
     return ast.unparse(ast.fix_missing_locations(Fields().visit(tree)))
 
 
-def links_clean(pack: Pack, *, translated: bool) -> bool:
+def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bool:
     """Whether what spans more than one object is clean.
 
     Ids are unique, every link leads to another exercise of the same level
     or the next (in its direction), the links go round in no circle, every
     source an exercise cites is in the pack, and the texts are complete in
-    every locale. *translated* says whether any text may be a
-    :class:`~backext.LocalizedText`: if not, every text is a plain string in
-    the pack's default locale, whose emptiness the caller has checked.
+    every locale. The caller has checked each text, and passes *locales*,
+    the locales every translated text has (``None`` if no text is
+    translated), and the number of *plain* texts, which are in the pack's
+    default locale only.
     """
     exercises = pack.exercises
     position = {e.id: index for index, e in enumerate(exercises)}
@@ -129,30 +130,13 @@ def links_clean(pack: Pack, *, translated: bool) -> bool:
         or _has_cycle({e.id: e.progression.previous_exercise for e in exercises})
     ):
         return False
-    if not translated:
+    if locales is None:
         return True
-    return _translations_clean([text for _, text in _all_texts(pack)], pack.default_locale)
-
-
-def _translations_clean(texts: list[Text], default_locale: str) -> bool:
-    """Whether texts, some of them translated, have no problem: all non-empty, all in the same locales."""
-    locales = {default_locale}
-    plain = False
-    for text in texts:
-        if isinstance(text, str):
-            if not text.strip():
-                return False
-            plain = True
-            continue
-        if not text.translations or default_locale not in text:
-            return False
-        for tag, translation in text.translations:
-            if not LOCALE_TAG.match(tag) or not translation.strip():
-                return False
-            locales.add(tag)
-    if plain and len(locales) > 1:
-        return False  # plain strings are in the default locale only
-    return all(locales <= set(text) for text in texts if not isinstance(text, str))
+    return (
+        pack.default_locale in locales
+        and all(LOCALE_TAG.match(tag) for tag in locales)
+        and not (plain and len(locales) > 1)  # a plain text would miss the other locales
+    )
 
 
 def _has_cycle(successor: dict[str, str | None]) -> bool:

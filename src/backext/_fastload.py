@@ -47,25 +47,44 @@ class Unstructurable(Exception):
 _REFUSE = Unstructurable()
 _MISSING = object()
 
-#: What the generated code counts, in the list it passes along: object
+#: What the generated code notes, in the list it passes along: object
 #: entries read, instances or texts that do not meet their conditions
-#: (see :mod:`backext._clean`), and whether any text was translated.
-_ENTRIES, _UNCLEAN, _TRANSLATED = range(3)
+#: (see :mod:`backext._clean`), plain-string texts, and the locales of the
+#: first translated text (``None`` until there is one).
+_ENTRIES, _UNCLEAN, _PLAIN, _LOCALES = range(4)
 
 
-def _localized(value: object, count: list[int]) -> LocalizedText:
+def _localized(value: object, count: list[Any]) -> LocalizedText:
+    """Translations, checked as the converter checks them; noting what the proof of cleanliness needs."""
     if type(value) is not dict:
         raise _REFUSE
     for text in value.values():
         if type(text) is not str:
             raise _REFUSE
+        if not text.strip():
+            count[_UNCLEAN] += 1
     count[_ENTRIES] += len(value)
-    count[_TRANSLATED] = 1
-    return LocalizedText(value)
+    locales = count[_LOCALES]
+    if locales is None:
+        count[_LOCALES] = frozenset(value)
+    elif locales != value.keys():
+        count[_UNCLEAN] += 1  # texts in different locales: some translation is missing
+    instance = _new_localized(LocalizedText)
+    _set_translations(instance, tuple(value.items()))  # what LocalizedText's converter makes of a dict
+    return instance
 
 
-def _text(value: object, count: list[int]) -> str | LocalizedText:
-    return value if type(value) is str else _localized(value, count)
+_new_localized = object.__new__
+_set_translations = LocalizedText.__dict__["translations"].__set__
+
+
+def _text(value: object, count: list[Any]) -> str | LocalizedText:
+    if type(value) is not str:
+        return _localized(value, count)
+    count[_PLAIN] += 1
+    if not value.strip():
+        count[_UNCLEAN] += 1
+    return value
 
 
 def _is_text(hint: Any) -> bool:
@@ -111,8 +130,10 @@ class _Writer:
             # A plain string (which must be more than whitespace), or translations (rare: a function call).
             self.line(indent, f"if type({var}) is not str:")
             self.line(indent + 1, f"{var} = _localized({var}, count)")
-            self.line(indent, f"elif not {var}.strip():")
-            self.line(indent + 1, f"count[{_UNCLEAN}] += 1")
+            self.line(indent, "else:")
+            self.line(indent + 1, f"count[{_PLAIN}] += 1")
+            self.line(indent + 1, f"if not {var}.strip():")
+            self.line(indent + 2, f"count[{_UNCLEAN}] += 1")
         elif hint is str or hint is int or hint is bool:
             self.line(indent, f"if type({var}) is not {hint.__name__}:")
             self.line(indent + 1, "raise _REFUSE")
@@ -143,6 +164,7 @@ class _Writer:
                 self.line(indent + 1, "if not item.strip():")
                 self.line(indent + 2, f"count[{_UNCLEAN}] += 1")
                 self.line(indent, "else:")
+                self.line(indent + 1, f"count[{_PLAIN}] += len({var})")
                 self.line(indent + 1, f"{var} = tuple({var})")
             elif isinstance(item, type) and issubclass(item, enum.Enum):
                 members = self.name("members", {m.value: m for m in item})
@@ -160,10 +182,10 @@ class _Writer:
             raise TypeError(f"the fast loader cannot structure {hint!r}")
 
 
-_FUNCTIONS: dict[type, Callable[[object, list[int]], Any]] = {}
+_FUNCTIONS: dict[type, Callable[[object, list[Any]], Any]] = {}
 
 
-def _function(cls: type) -> Callable[[object, list[int]], Any]:
+def _function(cls: type) -> Callable[[object, list[Any]], Any]:
     """The structuring function of *cls*, generated on first use (with those of the classes it holds)."""
     try:
         return _FUNCTIONS[cls]
@@ -173,7 +195,7 @@ def _function(cls: type) -> Callable[[object, list[int]], Any]:
     return function
 
 
-def _generate(cls: type) -> Callable[[object, list[int]], Any]:
+def _generate(cls: type) -> Callable[[object, list[Any]], Any]:
     """Write and compile the structuring function of the attrs class *cls*."""
     hints = typing.get_type_hints(cls)
     fields = attrs.fields(cls)
@@ -235,7 +257,7 @@ def _generate(cls: type) -> Callable[[object, list[int]], Any]:
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
     namespace = dict(writer.globals)
     exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - our own generated code
-    function: Callable[[object, list[int]], Any] = namespace[name]
+    function: Callable[[object, list[Any]], Any] = namespace[name]
     return function
 
 
@@ -251,15 +273,17 @@ class Structured(typing.Generic[T]):
         entries: How many entries all the objects of the document hold.
         clean: Whether every instance met its conditions and every plain
             text was more than whitespace.
-        translated: Whether any text was translated (a
-            :class:`~backext.LocalizedText`): then
-            :func:`~backext._clean.links_clean` must look at the texts.
+        plain: How many texts are plain strings.
+        locales: The locales of the translated texts (a
+            :class:`~backext.LocalizedText`), if all of them have the
+            same; ``None`` if no text is translated.
     """
 
     value: T
     entries: int
     clean: bool
-    translated: bool
+    plain: int
+    locales: frozenset[str] | None
 
 
 def structure(document: object, cls: type[T]) -> Structured[T]:
@@ -269,9 +293,9 @@ def structure(document: object, cls: type[T]) -> Structured[T]:
         Exception: Any exception at all means "not here": structure the
             document with the detailed converter to learn why.
     """
-    count = [0, 0, 0]
+    count: list[Any] = [0, 0, 0, None]
     value = _function(cls)(document, count)
-    return Structured(value, count[_ENTRIES], not count[_UNCLEAN], bool(count[_TRANSLATED]))
+    return Structured(value, count[_ENTRIES], not count[_UNCLEAN], count[_PLAIN], count[_LOCALES])
 
 
 def json_has_no_duplicates(data: bytes, entries: int) -> bool:

@@ -203,7 +203,7 @@ def analyse_document(document: object) -> tuple[Pack | None, list[Problem]]:
 def checked(structured: fastload.Structured[Pack]) -> list[Problem]:
     """Every problem of a pack the fast loader built (usually none, which is quick to prove)."""
     pack = structured.value
-    if structured.clean and links_clean(pack, translated=structured.translated):
+    if structured.clean and links_clean(pack, locales=structured.locales, plain=structured.plain):
         return []
     return check_pack(pack)
 
