@@ -32,7 +32,21 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
 
-def big_pack(count: int) -> bytes:
+_TEXT_FIELDS = {"title", "name", "purpose", "starting_position", "text", "cue", "description", "disclaimer"}
+
+
+def translated(node: object, key: str = "") -> object:
+    """*node* with every text given in English and German (the same words: the size is what counts)."""
+    if isinstance(node, dict):
+        return {name: translated(value, name) for name, value in node.items()}
+    if isinstance(node, list):
+        return [translated(item, key) for item in node]
+    if isinstance(node, str) and key in _TEXT_FIELDS | {"equipment", "safety_notes"}:
+        return {"en": node, "de": node}
+    return node
+
+
+def big_pack(count: int, *, translate: bool = False) -> bytes:
     """A valid pack of *count* exercises as compact JSON: ladders of three, with variations."""
     pack = backext.builtin_pack()
     exercises = []
@@ -46,6 +60,8 @@ def big_pack(count: int) -> bytes:
         )
         exercises.append(attrs.evolve(base, id=f"ex-{index}", progression=progression))
     document = json.loads(backext.dump_pack(attrs.evolve(pack, exercises=tuple(exercises)), "json"))
+    if translate:
+        document = translated(document)
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
 
 
@@ -134,6 +150,12 @@ def main(argv: list[str] | None = None) -> int:
         lambda: backext.validate_pack(data, format="json", max_bytes=limit), lambda: json.loads(data), repeat
     )
     rows.append((f"validate_pack, {size:,} exercises", "json.loads", ours / theirs, "<= 2.8x", ours / theirs <= 2.8))
+
+    both = big_pack(size, translate=True)
+    ours, theirs = side_by_side(
+        lambda: backext.load_pack(both, format="json", max_bytes=limit), lambda: json.loads(both), repeat
+    )
+    rows.append((f"load_pack, {size:,} exercises in 2 locales", "json.loads", ours / theirs, "report", None))
 
     pack = backext.builtin_pack()
     state = backext.start(pack, "forearm-press-up")
