@@ -18,9 +18,8 @@ import difflib
 import enum
 import math
 import re
-import types
 from collections.abc import Callable
-from typing import Any, TypeVar, Union, get_args, get_origin
+from typing import Any, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
@@ -33,7 +32,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from ._problems import Problem, escape_pointer
-from ._text import LocalizedText
+from ._text import LocalizedText, is_text_type
 from ._wrong import WrongType, WrongValue, json_type_name
 
 
@@ -115,13 +114,6 @@ def _structure_text(value: object, _: object) -> str | LocalizedText:
     raise WrongType("a string or an object of translations", value)
 
 
-def _is_text_union(type_: Any) -> bool:
-    origin = get_origin(type_)
-    if origin is not Union and origin is not types.UnionType:
-        return False
-    return {a for a in get_args(type_) if a is not type(None)} == {str, LocalizedText}
-
-
 def _is_homogeneous_tuple(type_: Any) -> bool:
     args = get_args(type_)
     return get_origin(type_) is tuple and len(args) == 2 and args[1] is Ellipsis
@@ -173,7 +165,7 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
 
         return structure
 
-    conv.register_structure_hook_factory(_is_text_union, text_hook)
+    conv.register_structure_hook_factory(is_text_type, text_hook)
 
     def enum_hook(type_: type[enum.Enum]) -> Callable[[object, object], enum.Enum]:
         by_value = {member.value: member for member in type_}

@@ -34,7 +34,7 @@ from typing import Any, Union
 import attrs
 
 from ._clean import NAMES, condition
-from ._text import LocalizedText
+from ._text import LocalizedText, is_text_type
 
 
 __all__ = ["Structured", "Unstructurable", "json_has_no_duplicates", "structure"]
@@ -88,10 +88,7 @@ def _text(value: object, count: list[Any]) -> str | LocalizedText:
 
 
 def _is_text(hint: Any) -> bool:
-    return hint is LocalizedText or (
-        typing.get_origin(hint) in (Union, types.UnionType)
-        and {a for a in typing.get_args(hint) if a is not type(None)} == {str, LocalizedText}
-    )
+    return hint is LocalizedText or is_text_type(hint)
 
 
 class _Writer:

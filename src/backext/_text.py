@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import types
+import typing
 from collections.abc import Iterator, Mapping
 from typing import TypeAlias, Union
 
 import attrs
 
 
-__all__ = ["LOCALE_TAG", "LocalizedText", "Text", "localize"]
+__all__ = ["LOCALE_TAG", "LocalizedText", "Text", "is_text_type", "localize"]
 
 #: A simplified BCP 47 language tag: a 2-3 letter (or 5-8 letter) language
 #: subtag followed by optional subtags of 1-8 letters or digits, e.g. ``en``,
@@ -112,3 +114,11 @@ def localize(text: Text, locale: str | None = None, *, default_locale: str = "en
     if isinstance(text, str):
         return text
     return text.resolve(locale, default_locale=default_locale)
+
+
+def is_text_type(hint: object) -> bool:
+    """Whether the type *hint* is :data:`Text` (``str | LocalizedText``), optional or not."""
+    origin = typing.get_origin(hint)
+    if origin is not Union and origin is not types.UnionType:
+        return False
+    return {a for a in typing.get_args(hint) if a is not type(None)} == {str, LocalizedText}
