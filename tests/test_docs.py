@@ -9,7 +9,7 @@ import pytest
 import backext
 
 
-DATA = {
+DATA = {"REASON_CODES", "STATE_FORMAT_VERSION", 
     "DEFAULT_MAX_BYTES",
     "FORMATS",
     "PROBLEM_CODES",
