@@ -9,7 +9,9 @@ import pytest
 import backext
 
 
-DATA = {"REASON_CODES", "STATE_FORMAT_VERSION", 
+DATA = {
+    "REASON_CODES",
+    "STATE_FORMAT_VERSION",
     "DEFAULT_MAX_BYTES",
     "FORMATS",
     "PROBLEM_CODES",

@@ -395,9 +395,7 @@ def _down(
     return (start_dose(preceding) if landing is None else fit(preceding, landing)), ()
 
 
-def _step_back(
-    pack: Pack, state: State, reasons: list[Reason], *, within: int, one_more: bool, because: str
-) -> Decision:
+def _step_back(pack: Pack, state: State, reasons: list[Reason], *, within: int, one_more: bool) -> Decision:
     """Step back *within* steps inside the exercise (a gap), then one more that may leave it (pain)."""
     exercise = pack.exercise(state.dose.exercise_id)
     modifications = state.prescription.modifications
@@ -418,7 +416,6 @@ def _step_back(
             return Decision(
                 action=Action.REGRESS, state=new_state, prescription=state.prescription, reasons=tuple(reasons)
             )
-        reasons.append(Reason(code="long-gap", message=f"{because}: the same dose, from the start of the exercise"))
         return Decision(action=Action.REPEAT, state=new_state, prescription=state.prescription, reasons=tuple(reasons))
     return _moved(pack, state, dose, modifications, reasons, Action.REGRESS)
 
@@ -655,7 +652,6 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
     if gap is not None and gap > rules.max_gap_days:
         steps_away = -(-(gap - rules.max_gap_days) // rules.gap_days_per_step)
     if pain_high or next_day_high or steps_away:
-        because = f"{gap} days since the last session"
         if pain_high:
             reasons.append(Reason(code="pain-high", message=f"pain of {log.pain}/10 during the session: a step back"))
         if next_day_high:
@@ -663,10 +659,14 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
                 Reason(code="pain-next-day", message=f"pain of {log.pain_next_day}/10 the next day: a step back")
             )
         if steps_away:
-            reasons.append(Reason(code="long-gap", message=f"{because}: {steps_away} step(s) back to start again"))
-        return finish(
-            _step_back(pack, state, reasons, within=steps_away, one_more=pain_high or next_day_high, because=because)
-        )
+            reasons.append(
+                Reason(
+                    code="long-gap",
+                    message=f"{gap} days since the last session: {steps_away} step{'s' if steps_away > 1 else ''}"
+                    " back, never below the start of the exercise",
+                )
+            )
+        return finish(_step_back(pack, state, reasons, within=steps_away, one_more=pain_high or next_day_high))
     complete = log.repetitions_completed >= prescription.repetitions * prescription.sets and tenths(
         log.hold_seconds
     ) >= tenths(prescription.hold_seconds)
@@ -684,7 +684,7 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
             reasons.append(
                 Reason(code="not-tolerated", message=f"not well tolerated {untolerated} sessions in a row: a step back")
             )
-            return finish(_step_back(pack, state, reasons, within=0, one_more=True, because=""))
+            return finish(_step_back(pack, state, reasons, within=0, one_more=True))
         return finish(_repeat(attrs.evolve(state, tolerated_streak=0, untolerated_streak=untolerated), reasons))
     if gap is not None and gap < rules.min_rest_days:
         reasons.append(Reason(code="too-soon", message="too soon after the last session to count towards a step up"))
@@ -791,7 +791,7 @@ def report_next_day(
             reasons.append(Reason(code="pain-next-day", message="the session already stepped the dose back"))
             decision = _repeat(attrs.evolve(state, tolerated_streak=0), reasons)
         else:
-            decision = _step_back(pack, state, reasons, within=0, one_more=True, because="")
+            decision = _step_back(pack, state, reasons, within=0, one_more=True)
         return attrs.evolve(decision, reasons=(*decision.reasons, *advice))
     if pending.counts:
         return _count(pack, state, reasons, rules)

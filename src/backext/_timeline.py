@@ -12,7 +12,7 @@ from ._model import Pack
 from ._render import number
 from ._state import Prescription, State
 from ._text import Text
-from .exceptions import SessionError, StoppedError
+from .exceptions import StoppedError
 
 
 __all__ = ["Cue", "CueKind", "Phrases", "timeline"]
@@ -145,8 +145,6 @@ def timeline(
         ValueError: If a duration is negative or not finite, or *rest_seconds*
             is shorter than the hold.
         StoppedError: If *prescription* is a stopped state.
-        SessionError: If the prescription is beyond the limits of its
-            exercise in *pack*.
         UnknownIdError: If the pack has no such exercise.
 
     Example:
@@ -172,13 +170,6 @@ def timeline(
             )
         prescription = reconcile(pack, prescription)[0].prescription
     exercise = exercise_of(pack, prescription.exercise_id)
-    within = (
-        exercise.hold.start_seconds <= prescription.hold_seconds <= exercise.hold.target_seconds
-        and exercise.repetitions.minimum <= prescription.repetitions <= exercise.repetitions.maximum
-        and prescription.sets == exercise.repetitions.sets
-    )
-    if not within:
-        raise SessionError(f"the prescription is beyond the limits of {exercise.id!r} in the pack given")
     hold = prescription.hold_seconds
     rest = max(hold, 3) if rest_seconds is None else rest_seconds
     for name, value in (
