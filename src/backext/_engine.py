@@ -7,9 +7,9 @@ next state; :func:`report_next_day` adds the next morning's pain;
 :func:`replay` folds many logs. Nothing here reads a clock, touches a file or
 draws a random number: the same inputs always give the same decision.
 
-At every call the state is checked against the pack given *now*
-(:func:`reconcile`): the prescription is derived from the pack, the place on
-the ladder and the variations, never taken from the stored state.
+At every call the state is checked against the pack given *now*: the
+prescription is derived from the pack, the place on the ladder and the
+variations, never taken from the stored state.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
     What depends on the pack's content (the ladder, the variations, the
     clearances' ids) is checked only when the state was stored against this
     version of the pack: after an update the engine brings the state within
-    the new limits instead (:func:`reconcile`).
+    the new limits instead.
     """
     problems: list[Problem] = []
 
@@ -151,7 +151,7 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
         problem("/dose/exercise_id", "unknown-exercise", str(error.args[0]))
         return problems
     if state.pending is not None and (state.last_session is None or state.pending.date != state.last_session):
-        problem("/pending/date", "out-of-order", "the session awaiting its next-day report is not the last one")
+        problem("/pending/date", "out-of-range", "the session awaiting its next-day report is not the last one")
     if state.pack_version != pack.version:
         return problems
     dose = state.dose
@@ -567,8 +567,8 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
     2. Bookkeeping: a log for another exercise, dated before the last
        session or before the clearance that lifted a stop raises
        :class:`~backext.SessionError`.
-    3. The state is checked against the pack as it is now
-       (:func:`reconcile`).
+    3. The state is checked against the pack as it is now: a changed pack
+       brings the dose within its limits (``pack-changed``).
     4. Pain during at or above ``rules.regress_pain``, next-day pain above
        ``rules.next_day_pain``, or a gap longer than ``rules.max_gap_days``:
        the dose steps back (:attr:`~backext.Action.REGRESS`).
