@@ -162,6 +162,12 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         example='"hold": {"start_seconds": 30, "target_seconds": 5}',
     ),
     ProblemCode(
+        code="too-precise",
+        severity="error",
+        description="A hold is not a whole number of tenths of a second: holds are exact to a tenth of a second.",
+        example='"start_seconds": 5.05',
+    ),
+    ProblemCode(
         code="increment-too-large",
         severity="error",
         description="A hold's increment is larger than the whole span from start to target.",

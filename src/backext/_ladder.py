@@ -22,6 +22,7 @@ import attrs
 
 from ._model import Exercise, Hold, Pack
 from ._vocabulary import Dimension
+from ._wrong import WrongValue
 
 
 __all__ = [
@@ -75,12 +76,16 @@ def from_tenths(value: int) -> float:
 
 def _non_negative_number(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if type(value) not in (int, float) or not math.isfinite(value) or value < 0:  # type: ignore[arg-type,operator]
-        raise ValueError(f"{attribute.name} must be a finite number of at least 0, not {value!r}")
+        raise WrongValue(
+            "out-of-range", f"{attribute.name} must be a finite number of at least 0, not {value!r}", attribute.name
+        )
 
 
 def _whole_number(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if type(value) is not int or value < 0:
-        raise ValueError(f"{attribute.name} must be a whole number of at least 0, not {value!r}")
+        raise WrongValue(
+            "out-of-range", f"{attribute.name} must be a whole number of at least 0, not {value!r}", attribute.name
+        )
 
 
 def _string(_: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -15,6 +15,7 @@ import attrs
 from ._ladder import Dose
 from ._session import RedFlag, day, pain_rating
 from ._vocabulary import Level
+from ._wrong import WrongValue
 
 
 __all__ = ["STATE_FORMAT_VERSION", "Clearance", "Pending", "Prescription", "State", "Stop"]
@@ -26,7 +27,9 @@ STATE_FORMAT_VERSION = 1
 
 def _count(_: object, attribute: attrs.Attribute[Any], value: int) -> None:
     if type(value) is not int or value < 0:
-        raise ValueError(f"{attribute.name} must be a whole number of at least 0, not {value!r}")
+        raise WrongValue(
+            "out-of-range", f"{attribute.name} must be a whole number of at least 0, not {value!r}", attribute.name
+        )
 
 
 def _optional_day(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
