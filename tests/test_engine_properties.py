@@ -192,6 +192,42 @@ class EngineMachine(RuleBasedStateMachine):
         self.state = decision.state
 
     @rule(data=st.data())
+    def messy_log_without_a_flag(self, data: st.DataObject) -> None:  # bookkeeping problems are SessionErrors
+        before = self.state
+        assume(before.last_session is not None and not before.stopped)
+        log = data.draw(session_logs(before.prescription, before.last_session))
+        log = attrs.evolve(
+            log,
+            red_flags=frozenset(),
+            pain=min(log.pain, self.rules.severe_pain - 1),
+            pain_next_day=None,
+            date=before.last_session - datetime.timedelta(days=data.draw(st.integers(1, 30), label="days back")),
+        )
+        if data.draw(st.booleans(), label="wrong exercise"):
+            log = attrs.evolve(log, exercise_id="not-" + log.exercise_id)
+        with pytest.raises(backext.SessionError):
+            backext.step(self.pack, before, log, self.rules)
+
+    @rule(data=st.data())
+    def exercise_removed(self, data: st.DataObject) -> None:  # a typed error, never a bare KeyError
+        current = self.state.dose.exercise_id
+        others = tuple(e for e in self.pack.exercises if e.id != current)
+        assume(others)
+        pack = attrs.evolve(self.pack, version=self.pack.version + "-cut", exercises=others)
+        log = backext.SessionLog.as_prescribed(
+            self.state.prescription, (self.state.last_session or datetime.date(2026, 1, 5)) + datetime.timedelta(1)
+        )
+        if self.state.stopped:
+            assert backext.step(pack, self.state, log, self.rules).action is Action.STOP
+            return
+        if self.state.resume_on is not None and log.date < self.state.resume_on:
+            return
+        with pytest.raises(backext.UnknownIdError):
+            backext.step(pack, self.state, log, self.rules)
+        flagged = attrs.evolve(log, red_flags={backext.RedFlag.LEG_WEAKNESS})
+        check_stop(backext.step(pack, self.state, flagged, self.rules), flagged.red_flags)
+
+    @rule(data=st.data())
     def clearance(self, data: st.DataObject) -> None:
         exercise = self.pack.exercise(self.state.dose.exercise_id)
         allowed = data.draw(st.lists(st.sampled_from([m.id for m in exercise.modifications] or ["none"])))
