@@ -189,9 +189,11 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
             ok = False
         if not ok:
             problem(f"/tolerated/{index}", "not-on-ladder", "not a dose of the pack's ladders")
-    every = {m.id for e in pack.exercises for m in e.modifications}
+    every: set[str] | None = None
     for index, clearance in enumerate(state.clearances):
         for inner, modification_id in enumerate(clearance.modifications):
+            if every is None:
+                every = {m.id for e in pack.exercises for m in e.modifications}
             if modification_id not in every:
                 problem(
                     f"/clearances/{index}/modifications/{inner}",
@@ -229,7 +231,7 @@ def reconcile(
         if problems:
             raise StateError(problems)
     reasons: list[Reason] = []
-    dose = fit(exercise, state.dose)
+    dose = state.dose if same else fit(exercise, state.dose)
     kept: list[str] = []
     dropped: list[str] = []
     for modification_id in dict.fromkeys(state.prescription.modifications):
@@ -250,7 +252,12 @@ def reconcile(
                 dropped.append(modification_id)
             continue
         kept.append(modification_id)
-    prescription = prescribe(exercise, dose, tuple(kept))
+    kept_ids = tuple(kept)
+    prescription = (
+        state.prescription
+        if same and kept_ids == state.prescription.modifications
+        else prescribe(exercise, dose, kept_ids)
+    )
     changed = dose != state.dose or prescription != state.prescription
     if changed and not same:
         what = [f"the dose is now {_dose_words(prescription)}"]
@@ -264,7 +271,9 @@ def reconcile(
                 + "; ".join(what),
             ),
         )
-    tolerated = tuple(_fitted(pack, d) for d in state.tolerated if _has(pack, d.exercise_id))
+    tolerated = (
+        state.tolerated if same else tuple(_fitted(pack, d) for d in state.tolerated if _has(pack, d.exercise_id))
+    )
     streak = state.tolerated_streak if dose == state.dose else 0
     streak = min(streak, _required(exercise, rules) - 1) if step_within(exercise, dose, up=True) else streak
     if (

@@ -14,6 +14,7 @@ a ladder is computed in whole tenths, so a hold that grows in steps of
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -123,6 +124,7 @@ class Move:
     changed: Dimension | None  # None: the exercise (and so the level) changed
 
 
+@functools.lru_cache(maxsize=4096)
 def _hold(hold: Hold) -> tuple[int, int, int]:
     """The hold's start, increment and target in tenths; an increment of 0 for a hold that does not progress."""
     start, target = tenths(hold.start_seconds), tenths(hold.target_seconds)
