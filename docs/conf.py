@@ -17,13 +17,17 @@ release = importlib.metadata.version("backext")
 version = ".".join(release.split(".")[:2])
 
 extensions = [
+    "backext_api",
     "backext_docs",
     "myst_parser",
+    "notfound.extension",
+    "sphinx_copybutton",
     "sphinx_design",
     "sphinx.ext.autodoc",
     "sphinx.ext.doctest",
     "sphinx.ext.intersphinx",
     "sphinx.ext.napoleon",
+    "sphinx.ext.viewcode",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
@@ -32,19 +36,18 @@ myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 
 autodoc_member_order = "bysource"
+# Types go with the text, for the arguments a docstring describes; an attrs
+# class's fields are described once, as attributes (their types come from the
+# annotations), and its signature shows the defaults (see _ext/backext_api.py).
 autodoc_typehints = "description"
+autodoc_typehints_description_target = "documented_params"
 autodoc_preserve_defaults = True
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
-napoleon_use_ivar = True
-
-nitpick_ignore = [
-    # Type aliases and typing constructs that autodoc renders without a target.
-    ("py:class", "Text"),
-    ("py:class", "Severity"),
-    ("py:class", "PackSource"),
-    ("py:class", "os.PathLike"),
-]
+napoleon_use_ivar = False
+napoleon_attr_annotations = True
+# A type links to its entry, and is shown by its name alone: State, not backext.State.
+python_use_unqualified_type_names = True
 
 # Each inventory is fetched from the web, or read from docs/_inventories when
 # there is no network (see docs/_inventories/make.py).
@@ -58,6 +61,11 @@ intersphinx_timeout = 5
 # Doctests run from this folder, so that examples can name files in it.
 _HERE = pathlib.Path(__file__).parent
 doctest_global_setup = f"import os\nos.chdir({str(_HERE)!r})\nimport backext\nfrom backext import *"
+
+# The copy button copies the commands and code, without prompts or output.
+copybutton_prompt_text = r">>> |\.\.\. |\$ "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
 
 html_theme = "furo"
 html_title = f"backext {release}"
