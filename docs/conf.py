@@ -68,4 +68,6 @@ copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
 
 html_theme = "furo"
+html_static_path = ["_static"]
+html_css_files = ["backext.css"]
 html_title = f"backext {release}"

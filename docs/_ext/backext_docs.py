@@ -3,6 +3,8 @@
 - ``backext-problem-codes``: the catalogue of problem codes.
 - ``backext-schema``: every object and field of the pack schema.
 - ``backext-cli``: the help of every ``backext`` command.
+- ``backext-cli-run``: a ``backext`` command line, run when the docs are
+  built, with what it printed and its exit status.
 
 Generating these pages from the code keeps them from drifting from it.
 """
@@ -10,17 +12,22 @@ Generating these pages from the code keeps them from drifting from it.
 from __future__ import annotations
 
 import abc
+import contextlib
 import datetime
+import io
 import json
-from typing import TYPE_CHECKING, Any
+import os
+import shlex
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import nested_parse_with_titles
 
 from backext import PROBLEM_CODES, builtin_pack, json_schema, plan, start
-from backext._cli import build_parser
+from backext._cli import build_parser, main
 
 
 if TYPE_CHECKING:
@@ -43,7 +50,25 @@ class _RstDirective(SphinxDirective):
 
 
 class ProblemCodes(_RstDirective):
-    """A table of every problem code, its severity, meaning and an example."""
+    """A table of every problem code, its severity, meaning and an example.
+
+    Each row is an anchor named for its code (``problems.html#wrong-type``),
+    and a label for ``:ref:`` (``problem-wrong-type``).
+    """
+
+    def run(self) -> list[nodes.Node]:
+        """Build the table, then give each row its anchor."""
+        result = super().run()
+        rows = [row for table in result for body in table.findall(nodes.tbody) for row in body.children]
+        std = self.env.domains.standard_domain
+        for row, entry in zip(rows, PROBLEM_CODES.values(), strict=True):
+            anchor = nodes.make_id(entry.code)
+            row["ids"].append(anchor)
+            std.anonlabels[f"problem-{entry.code}"] = (self.env.docname, anchor)
+            std.labels[f"problem-{entry.code}"] = (self.env.docname, anchor, entry.code)
+            cell = row.children[0].children[0]
+            cell.replace_self(nodes.paragraph("", "", nodes.reference("", "", *cell.children, refid=anchor)))
+        return result
 
     def lines(self) -> list[str]:
         out = [".. list-table::", "   :header-rows: 1", "   :widths: 20 10 45 25", ""]
@@ -125,10 +150,43 @@ class CommandLine(_RstDirective):
             for name, sub in action.choices.items():
                 helps.append((f"backext {name}", sub.format_help()))
         for title, text in helps:
-            out += [title, "-" * len(title), "", ".. code-block:: text", ""]
+            out += [title, "~" * len(title), "", ".. code-block:: text", ""]
             out += ["   " + line for line in text.splitlines()]
             out.append("")
         return out
+
+
+class CommandLineRun(SphinxDirective):
+    """``.. backext-cli-run:: ARGS``: run ``backext ARGS`` and show what it printed.
+
+    The command runs in the docs folder, when the docs are built, so the page
+    cannot drift from what the command does. ``:lines: N`` shows the first N
+    lines of the output.
+    """
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    option_spec: ClassVar[dict[str, Any]] = {"lines": directives.positive_int}
+
+    def run(self) -> list[nodes.Node]:
+        """Run the command and return a console block."""
+        argv = shlex.split(self.arguments[0])
+        output = io.StringIO()
+        here = os.getcwd()
+        try:
+            os.chdir(self.env.srcdir)
+            with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+                status = main(argv)
+        finally:
+            os.chdir(here)
+        printed = output.getvalue().rstrip("\n").splitlines()
+        if "lines" in self.options and len(printed) > self.options["lines"]:
+            printed = [*printed[: self.options["lines"]], "…"]
+        command = "$ " + shlex.join(["backext", *argv])
+        text = "\n".join([command, *printed, "$ echo $?  # the exit status", str(status)])
+        block = nodes.literal_block(text, text, language="console", classes=["backext-cli-run"])
+        self.set_source_info(block)
+        return [block]
 
 
 def progression_svg(weeks: int = 16, days_per_week: int = 3) -> str:
@@ -220,5 +278,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("backext-problem-codes", ProblemCodes)
     app.add_directive("backext-schema", Schema)
     app.add_directive("backext-cli", CommandLine)
+    app.add_directive("backext-cli-run", CommandLineRun)
     app.add_directive("backext-progression-chart", ProgressionChart)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
