@@ -17,6 +17,7 @@ import datetime
 import io
 import json
 import os
+import pathlib
 import shlex
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -172,7 +173,7 @@ class CommandLineRun(SphinxDirective):
         """Run the command and return a console block."""
         argv = shlex.split(self.arguments[0])
         output = io.StringIO()
-        here = os.getcwd()
+        here = pathlib.Path.cwd()
         try:
             os.chdir(self.env.srcdir)
             with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
