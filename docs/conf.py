@@ -14,6 +14,10 @@ project = "backext"
 author = "The backext developers"
 copyright = "2026, The backext developers"
 release = importlib.metadata.version("backext")
+# The project's links, from pyproject.toml's [project.urls] (one place for them).
+urls = dict(
+    entry.split(", ", 1) for entry in importlib.metadata.metadata("backext").get_all("Project-URL") or []
+)
 version = ".".join(release.split(".")[:2])
 
 extensions = [
@@ -71,3 +75,24 @@ html_theme = "furo"
 html_static_path = ["_static"]
 html_css_files = ["backext.css"]
 html_title = f"backext {release}"
+html_theme_options = {
+    "source_repository": urls.get("Source", ""),
+    "source_branch": "main",
+    "source_directory": "docs/",
+    "footer_icons": [
+        {
+            "name": "Source code",
+            "url": urls.get("Source", ""),
+            "html": "Source code",
+            "class": "",
+        },
+    ],
+}
+# Shown by the 404 page, which works wherever the site is served from.
+notfound_context = {
+    "title": "Page not found",
+    "body": (
+        "<h1>Page not found</h1><p>There is no page at this address: it may have moved when the "
+        "documentation was reorganised. Try the search box, or the list of pages beside this text.</p>"
+    ),
+}
