@@ -15,13 +15,12 @@ author = "The backext developers"
 copyright = "2026, The backext developers"
 release = importlib.metadata.version("backext")
 # The project's links, from pyproject.toml's [project.urls] (one place for them).
-urls = dict(
-    entry.split(", ", 1) for entry in importlib.metadata.metadata("backext").get_all("Project-URL") or []
-)
+urls = dict(entry.split(", ", 1) for entry in importlib.metadata.metadata("backext").get_all("Project-URL") or [])
 version = ".".join(release.split(".")[:2])
 
 extensions = [
     "backext_api",
+    "backext_charts",
     "backext_docs",
     "myst_parser",
     "notfound.extension",
@@ -35,7 +34,7 @@ extensions = [
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "examples"]
+exclude_patterns = ["_build", "_generated", "examples"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import abc
 import contextlib
-import datetime
 import io
 import json
 import os
@@ -27,7 +26,7 @@ from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import nested_parse_with_titles
 
-from backext import PROBLEM_CODES, builtin_pack, json_schema, plan, start
+from backext import PROBLEM_CODES, json_schema
 from backext._cli import build_parser, main
 
 
@@ -190,95 +189,10 @@ class CommandLineRun(SphinxDirective):
         return [block]
 
 
-def progression_svg(weeks: int = 16, days_per_week: int = 3) -> str:
-    """Draw the built-in pack's best-case plan as an SVG chart: hold and repetitions against weeks."""
-    pack = builtin_pack()
-    start_date = datetime.date(2026, 1, 5)
-    result = plan(
-        pack, start(pack, pack.exercises[0].id), start_date=start_date, days_per_week=days_per_week, weeks=weeks
-    )
-    width, height, left, right, top, bottom = 760, 400, 60, 60, 70, 50
-    plot_w, plot_h = width - left - right, height - top - bottom
-    max_hold = max(e.hold.target_seconds for e in pack.exercises)
-    max_reps = max(e.repetitions.maximum for e in pack.exercises) + 2
-
-    def x(date: datetime.date) -> float:
-        return left + plot_w * (date - start_date).days / (7 * weeks)
-
-    def y(value: float, top_value: float) -> float:
-        return top + plot_h * (1 - value / top_value)
-
-    def steps(values: list[tuple[datetime.date, float]], top_value: float) -> str:
-        points: list[str] = []
-        for index, (date, value) in enumerate(values):
-            if index:
-                points.append(f"{x(date):.1f},{y(values[index - 1][1], top_value):.1f}")
-            points.append(f"{x(date):.1f},{y(value, top_value):.1f}")
-        end = start_date + datetime.timedelta(days=7 * weeks)
-        points.append(f"{x(end):.1f},{y(values[-1][1], top_value):.1f}")
-        return " ".join(points)
-
-    holds = [(s.date, s.prescription.hold_seconds) for s in result.sessions]
-    reps = [(s.date, float(s.prescription.repetitions)) for s in result.sessions]
-    parts = [
-        (
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-            'aria-labelledby="chart-title" style="max-width:100%;height:auto;font-family:sans-serif;font-size:12px">'
-        ),
-        (
-            '<title id="chart-title">Best-case progression of the built-in pack: hold seconds and repetitions '
-            f"over {weeks} weeks at {days_per_week} sessions a week</title>"
-        ),
-    ]
-    for week in range(weeks + 1):
-        gx = left + plot_w * week / weeks
-        parts.append(f'<text x="{gx:.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#555">{week}</text>')
-    parts.append(f'<text x="{left + plot_w / 2}" y="{height - 8}" text-anchor="middle" fill="#333">weeks</text>')
-    parts.extend(
-        f'<text x="{left - 8}" y="{y(value, max_hold) + 4:.1f}" text-anchor="end" fill="#1f6fb2">{value}</text>'
-        for value in range(0, int(max_hold) + 1, 5)
-    )
-    parts.extend(
-        f'<text x="{left + plot_w + 8}" y="{y(value, max_reps) + 4:.1f}" fill="#c0392b">{value}</text>'
-        for value in range(0, max_reps + 1, 2)
-    )
-    parts.append(f'<text x="{left}" y="{top - 50}" fill="#1f6fb2">hold (seconds)</text>')
-    parts.append(f'<text x="{left + plot_w}" y="{top - 50}" text-anchor="end" fill="#c0392b">repetitions</text>')
-    bands = {"beginner": "#e8f4ea", "intermediate": "#fdf3dc", "advanced": "#fbe6e4"}
-    end = start_date + datetime.timedelta(days=7 * weeks)
-    for index, milestone in enumerate(result.milestones):
-        following = result.milestones[index + 1].date if index + 1 < len(result.milestones) else end
-        x0, x1 = x(milestone.date), x(following)
-        parts.append(
-            f'<rect x="{x0:.1f}" y="{top}" width="{x1 - x0:.1f}" height="{plot_h}" '
-            f'fill="{bands.get(milestone.level.value, "#eee")}"/>'
-        )
-        parts.append(
-            f'<text x="{x0 + 4:.1f}" y="{top - 8 - 16 * (index % 2)}" fill="#333">{milestone.level.value}</text>'
-        )
-    parts.append(f'<polyline points="{steps(holds, max_hold)}" fill="none" stroke="#1f6fb2" stroke-width="2.5"/>')
-    parts.append(
-        f'<polyline points="{steps(reps, max_reps)}" fill="none" stroke="#c0392b" stroke-width="2" '
-        'stroke-dasharray="6 3"/>'
-    )
-    parts.append(f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#999"/>')
-    parts.append("</svg>")
-    return "\n".join(parts)
-
-
-class ProgressionChart(SphinxDirective):
-    """The built-in pack's best-case progression, drawn when the docs are built."""
-
-    def run(self) -> list[nodes.Node]:
-        """Return the chart as raw HTML (an inline SVG)."""
-        return [nodes.raw("", progression_svg(), format="html")]
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directives."""
     app.add_directive("backext-problem-codes", ProblemCodes)
     app.add_directive("backext-schema", Schema)
     app.add_directive("backext-cli", CommandLine)
     app.add_directive("backext-cli-run", CommandLineRun)
-    app.add_directive("backext-progression-chart", ProgressionChart)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
