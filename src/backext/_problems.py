@@ -32,7 +32,9 @@ class Problem:
         column: The 1-based column in the file, where the format tells it.
 
     Example:
-        >>> problem = Problem(path="/id", code="wrong-type", message="expected a string, found null")
+        >>> problem = Problem(
+        ...     path="/id", code="wrong-type", message="expected a string, found null"
+        ... )
         >>> print(problem)
         /id: error wrong-type: expected a string, found null
 
