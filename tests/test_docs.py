@@ -110,3 +110,8 @@ def test_every_public_name_has_its_own_description(site, name):
     assert text
     borrowed = inspect.getdoc(type(getattr(backext, name))) or ""
     assert " ".join(borrowed.split("\n\n")[0].split()) != text, f"{name} shows the docstring of its type"
+
+
+def test_every_problem_code_has_an_anchor(site):
+    page = (site / "reference" / "problems.html").read_text(encoding="utf-8")
+    assert [code for code in backext.PROBLEM_CODES if f'id="{code}"' not in page] == []

@@ -71,7 +71,13 @@ class ProblemCodes(_RstDirective):
         return result
 
     def lines(self) -> list[str]:
-        out = [".. list-table::", "   :header-rows: 1", "   :widths: 20 10 45 25", ""]
+        out = [
+            ".. list-table::",
+            "   :header-rows: 1",
+            "   :widths: 20 10 45 25",
+            "   :class: backext-problem-codes",
+            "",
+        ]
         out += ["   * - Code", "     - Severity", "     - Meaning", "     - Example"]
         for entry in PROBLEM_CODES.values():
             out += [
