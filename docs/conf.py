@@ -92,6 +92,6 @@ notfound_context = {
     "title": "Page not found",
     "body": (
         "<h1>Page not found</h1><p>There is no page at this address: it may have moved when the "
-        "documentation was reorganised. Try the search box, or the list of pages beside this text.</p>"
+        "documentation was reorganised. Try the search box, or the list of pages in the menu.</p>"
     ),
 }

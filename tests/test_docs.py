@@ -50,11 +50,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     out = shared / "docs-html"
     with FileLock(str(shared / "docs-html.lock")):
         if not (out / "objects.inv").exists():
-            subprocess.run(
+            build = subprocess.run(
                 [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-E", str(ROOT / "docs"), str(out)],
-                check=True,
+                check=False,
                 capture_output=True,
+                text=True,
             )
+            assert build.returncode == 0, build.stderr
     return out
 
 

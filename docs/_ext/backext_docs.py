@@ -60,7 +60,7 @@ class ProblemCodes(_RstDirective):
         """Build the table, then give each row its anchor."""
         result = super().run()
         rows = [row for table in result for body in table.findall(nodes.tbody) for row in body.children]
-        std = self.env.domains.standard_domain
+        std = self.env.get_domain("std")
         for row, entry in zip(rows, PROBLEM_CODES.values(), strict=True):
             anchor = nodes.make_id(entry.code)
             row["ids"].append(anchor)
