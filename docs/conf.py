@@ -39,11 +39,10 @@ myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 
 autodoc_member_order = "bysource"
-# Types go with the text, for the arguments a docstring describes; an attrs
-# class's fields are described once, as attributes (their types come from the
-# annotations), and its signature shows the defaults (see _ext/backext_api.py).
+# Types go with the text. A class's fields are described once, as attributes
+# (their types come from the annotations), and its signature shows the
+# defaults (see _ext/backext_api.py).
 autodoc_typehints = "description"
-autodoc_typehints_description_target = "documented_params"
 autodoc_preserve_defaults = True
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False

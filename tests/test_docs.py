@@ -117,3 +117,15 @@ def test_every_public_name_has_its_own_description(site, name):
 def test_every_problem_code_has_an_anchor(site):
     page = (site / "reference" / "problems.html").read_text(encoding="utf-8")
     assert [code for code in backext.PROBLEM_CODES if f'id="{code}"' not in page] == []
+
+
+def _description(page: str, anchor: str) -> str:
+    start = page.index(f'id="{anchor}"')
+    return page[start : page.find('<dt class="sig', start + 1)]
+
+
+def test_functions_show_the_types_of_their_arguments_and_classes_list_their_fields_once(site):
+    page = (site / "api.html").read_text(encoding="utf-8")
+    assert "Parameters" in _description(page, "backext.start")
+    assert "Parameters" not in _description(page, "backext.Rules")
+    assert 'id="backext.Rules.tolerated_pain"' in page

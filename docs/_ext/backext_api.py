@@ -99,18 +99,32 @@ def attrs_signature(cls: type) -> str:
     return f"({', '.join(parts)})"
 
 
+def _recorded_types(app: Sphinx) -> dict[str, dict[str, str]]:
+    """Where autodoc keeps the types it will add to a description (the place moved in Sphinx 8.2)."""
+    document = getattr(app.env, "current_document", None)
+    if document is not None and hasattr(document, "autodoc_annotations"):
+        return document.autodoc_annotations  # type: ignore[no-any-return]
+    return app.env.temp_data.setdefault("annotations", {})  # type: ignore[no-any-return]
+
+
 def process_signature(  # noqa: PLR0917 - the signature of a Sphinx event
-    app: Sphinx,  # noqa: ARG001
+    app: Sphinx,
     what: str,
-    name: str,  # noqa: ARG001
+    name: str,
     obj: object,
     options: object,  # noqa: ARG001
     signature: str | None,  # noqa: ARG001
     return_annotation: str | None,
 ) -> tuple[str, str | None] | None:
-    """Real defaults for attrs classes; no ``(*values)`` for enums."""
+    """Real defaults for attrs classes; no ``(*values)`` for enums.
+
+    A class lists its fields once, as attributes with their types: the
+    types of its ``__init__`` arguments, which autodoc would add as
+    "Parameters", are dropped.
+    """
     if what not in {"class", "exception"} or not isinstance(obj, type):
         return None
+    _recorded_types(app).pop(name, None)
     if issubclass(obj, enum.Enum):
         return "", None
     if attrs.has(obj):
