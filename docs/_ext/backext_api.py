@@ -221,6 +221,36 @@ def rewrite_private_paths(app: Sphinx, doctree: nodes.document) -> None:  # noqa
                 text.parent.replace(text, nodes.Text(public_path(text)))
 
 
+# -- the order of a description ---------------------------------------------------
+
+_FIELD_ORDER = {"Parameters": 0, "Returns": 1, "Return type": 2, "Raises": 3}
+
+
+def order_fields(app: Sphinx, doctree: nodes.document) -> None:  # noqa: ARG001
+    """Parameters, returns and raises, in that order, before the examples and version notes.
+
+    autodoc adds the types it reads from the annotations after what the
+    docstring wrote, which can put "Parameters" below "Raises", or below the
+    example.
+    """
+    for content in doctree.findall(addnodes.desc_content):
+        lists = [child for child in content.children if isinstance(child, nodes.field_list)]
+        for field_list in lists:
+            fields = sorted(
+                field_list.children, key=lambda field: _FIELD_ORDER.get(field[0].astext(), len(_FIELD_ORDER))
+            )
+            field_list.children = []
+            field_list.extend(fields)
+            later = [
+                child
+                for child in content.children
+                if isinstance(child, (nodes.rubric, addnodes.versionmodified, addnodes.desc))
+            ]
+            if later and content.index(later[0]) < content.index(field_list):
+                content.remove(field_list)
+                content.insert(content.index(later[0]), field_list)
+
+
 # -- the summary table -----------------------------------------------------------
 
 
@@ -293,6 +323,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("autodoc-process-docstring", process_docstring, priority=600)  # after napoleon
     app.connect("doctree-read", rewrite_private_paths)
     app.connect("doctree-read", fill_summary)
+    app.connect("doctree-read", order_fields)
     app.add_node(summary_placeholder)
     app.add_directive("backext-type", TypeAlias)
     app.add_directive("backext-api-summary", ApiSummary)
