@@ -251,6 +251,30 @@ def order_fields(app: Sphinx, doctree: nodes.document) -> None:  # noqa: ARG001
                 content.insert(content.index(later[0]), field_list)
 
 
+def types_into_signatures(app: Sphinx, doctree: nodes.document) -> None:  # noqa: ARG001
+    """Show a field's type in its signature (``path: str``), not as a "Type" field below it.
+
+    napoleon writes the type of each attribute that a class docstring
+    lists as a field of its own, which takes three lines per attribute.
+    """
+    for desc in doctree.findall(addnodes.desc):
+        if desc.get("objtype") != "attribute" or not isinstance(desc[-1], addnodes.desc_content):
+            continue
+        signature, content = desc[0], desc[-1]
+        for field_list in [child for child in content.children if isinstance(child, nodes.field_list)]:
+            for field in list(field_list.children):
+                body = field[1]
+                if field[0].astext() != "Type" or len(body) != 1 or not isinstance(body[0], nodes.paragraph):
+                    continue
+                annotation = addnodes.desc_annotation("", "")
+                annotation += [addnodes.desc_sig_punctuation("", ":"), addnodes.desc_sig_space()]
+                annotation += body[0].children
+                signature.insert(signature.index(signature.next_node(addnodes.desc_name)) + 1, annotation)
+                field_list.remove(field)
+            if not field_list.children:
+                content.remove(field_list)
+
+
 # -- the summary table -----------------------------------------------------------
 
 
@@ -324,6 +348,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", rewrite_private_paths)
     app.connect("doctree-read", fill_summary)
     app.connect("doctree-read", order_fields)
+    app.connect("doctree-read", types_into_signatures)
     app.add_node(summary_placeholder)
     app.add_directive("backext-type", TypeAlias)
     app.add_directive("backext-api-summary", ApiSummary)
