@@ -251,8 +251,14 @@ def _seconds(value: float) -> str:
 def load_time_svg(layout: Layout = WIDE, *, standalone: bool = False) -> str:
     """Load time against pack size on log-log scales, with a line proportional to size for comparison."""
     rows = load_times()
+    labels = [_seconds(10.0**power) for power in range(-3, 3)]
+    widest = f"{rows[-1][0]:,}"  # the last label of the x axis is centred on the right edge
+    layout = layout._replace(
+        left=max(layout.left, round(max(map(len, labels)) * layout.font * 0.6) + 12),
+        right=max(layout.right, round(len(widest) * layout.font * 0.3) + 6),
+    )
     plot_w = layout.width - layout.left - layout.right
-    plot_h = 240 if layout is WIDE else 200
+    plot_h = 240 if layout.name == "wide" else 200
     x_lo, x_hi = math.floor(math.log10(rows[0][0])), math.ceil(math.log10(rows[-1][0]))
     y_lo = math.floor(math.log10(min(s for _, s in rows)))
     y_hi = math.ceil(math.log10(max(s for _, s in rows)))
@@ -287,7 +293,7 @@ def load_time_svg(layout: Layout = WIDE, *, standalone: bool = False) -> str:
         body.append(_text(layout.left - 6, y(value) + layout.font * 0.35, _seconds(value), anchor="end", css="muted"))
     for power in range(x_lo, x_hi + 1):
         count = 10**power
-        label = f"{count:,}" if layout is WIDE or power % 2 == 0 else ""
+        label = f"{count:,}" if layout.name == "wide" or power % 2 == 0 else ""
         body.append(_text(x(count), top + plot_h + layout.font + 6, label, anchor="middle", css="muted"))
     largest_count, largest_seconds = rows[-1]
     per_exercise = largest_seconds / largest_count
