@@ -19,6 +19,8 @@ import backext
 ROOT = pathlib.Path(__file__).parent.parent
 
 DATA = {
+    "REASON_CODES",
+    "STATE_FORMAT_VERSION",
     "DEFAULT_MAX_BYTES",
     "FORMATS",
     "PROBLEM_CODES",

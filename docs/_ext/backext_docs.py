@@ -1,6 +1,7 @@
 """Sphinx directives that render reference pages from the code itself.
 
 - ``backext-problem-codes``: the catalogue of problem codes.
+- ``backext-reason-codes``: the catalogue of the engine's reason codes.
 - ``backext-schema``: every object and field of the pack schema.
 - ``backext-cli``: the help of every ``backext`` command.
 - ``backext-cli-run``: a ``backext`` command line, run when the docs are
@@ -26,7 +27,7 @@ from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import nested_parse_with_titles
 
-from backext import PROBLEM_CODES, json_schema
+from backext import PROBLEM_CODES, REASON_CODES, json_schema
 from backext._cli import build_parser, main
 
 
@@ -85,6 +86,21 @@ class ProblemCodes(_RstDirective):
                 f"     - {entry.severity}",
                 f"     - {_cell(entry.description)}",
                 f"     - ``{_cell(entry.example)}``",
+            ]
+        return out
+
+
+class ReasonCodes(_RstDirective):
+    """A table of every reason code the engine gives, with the actions it comes with."""
+
+    def lines(self) -> list[str]:
+        out = [".. list-table::", "   :header-rows: 1", "   :widths: 25 20 55", ""]
+        out += ["   * - Code", "     - Actions", "     - Meaning"]
+        for entry in REASON_CODES.values():
+            out += [
+                f"   * - ``{entry.code}``",
+                f"     - {', '.join(action.value for action in entry.actions)}",
+                f"     - {_cell(entry.description)}",
             ]
         return out
 
@@ -198,6 +214,7 @@ class CommandLineRun(SphinxDirective):
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directives."""
     app.add_directive("backext-problem-codes", ProblemCodes)
+    app.add_directive("backext-reason-codes", ReasonCodes)
     app.add_directive("backext-schema", Schema)
     app.add_directive("backext-cli", CommandLine)
     app.add_directive("backext-cli-run", CommandLineRun)

@@ -8,6 +8,7 @@ document field for field, so the path is known while walking the model).
 from __future__ import annotations
 
 import functools
+import math
 import re
 import typing
 from collections.abc import Iterator
@@ -201,9 +202,17 @@ def _check_hold(hold: Hold, at: str) -> Iterator[Problem]:
             code="hold-start-above-target",
             message=f"the target hold ({hold.target_seconds} s) is shorter than the start ({hold.start_seconds} s)",
         )
+    for name in ("start_seconds", "target_seconds", "increment_seconds"):
+        value = getattr(hold, name)
+        if value is not None and not in_tenths(value):
+            yield Problem(
+                path=f"{at}/{name}",
+                code="too-precise",
+                message=f"holds are exact to a tenth of a second, found {value}",
+            )
     increment = hold.increment_seconds
     if increment is not None:
-        span = hold.target_seconds - hold.start_seconds
+        span = tenths_of(hold.target_seconds) - tenths_of(hold.start_seconds)
         if increment <= 0:
             yield Problem(
                 path=f"{at}/increment_seconds",
@@ -213,12 +222,29 @@ def _check_hold(hold: Hold, at: str) -> Iterator[Problem]:
                     "leave it out for a hold that does not progress"
                 ),
             )
-        elif span > 0 and increment > span:
+        elif span > 0 and tenths_of(increment) > span:
             yield Problem(
                 path=f"{at}/increment_seconds",
                 code="increment-too-large",
-                message=f"the increment ({increment} s) is larger than the span from start to target ({span} s)",
+                message=f"the increment ({increment} s) is larger than the span from start to target ({span / 10:g} s)",
             )
+
+
+def in_tenths(value: float) -> bool:
+    """Whether *value* seconds is a whole number of tenths (to within rounding of the decimal it was written as)."""
+    if isinstance(value, int):
+        return True
+    if not math.isfinite(value):
+        return True  # reported as not finite elsewhere
+    scaled = value * 10
+    return abs(scaled - round(scaled)) <= 1e-9 * max(1.0, abs(scaled))
+
+
+def tenths_of(value: float) -> int:
+    """*value* seconds in whole tenths (ints of any size stay exact)."""
+    if isinstance(value, int):
+        return value * 10
+    return round(value * 10) if math.isfinite(value) else 0
 
 
 def _check_repetitions(repetitions: Repetitions, at: str) -> Iterator[Problem]:

@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 import attrs
 
-from ._checks import _PLAUSIBLE_HOLD_SECONDS, _PLAUSIBLE_REPETITIONS, _PLAUSIBLE_SETS, SLUG
+from ._checks import _PLAUSIBLE_HOLD_SECONDS, _PLAUSIBLE_REPETITIONS, _PLAUSIBLE_SETS, SLUG, in_tenths, tenths_of
 from ._model import Exercise, Hold, Modification, Pack, Progression, Repetitions, Source
 from ._text import LOCALE_TAG
 from ._vocabulary import Direction, Level, Movement
@@ -57,7 +57,12 @@ CONDITIONS: dict[type, tuple[str, ...]] = {
     Hold: (
         "0 < start_seconds <= target_seconds <= PLAUSIBLE_HOLD_SECONDS",
         "increment_seconds is None or increment_seconds > 0",
-        "increment_seconds is None or not increment_seconds > target_seconds - start_seconds > 0",
+        "in_tenths(start_seconds) and in_tenths(target_seconds)",
+        "increment_seconds is None or in_tenths(increment_seconds)",
+        (
+            "increment_seconds is None or not tenths_of(increment_seconds)"
+            " > tenths_of(target_seconds) - tenths_of(start_seconds) > 0"
+        ),
     ),
     Repetitions: ("1 <= minimum <= maximum <= PLAUSIBLE_REPETITIONS", "1 <= sets <= PLAUSIBLE_SETS"),
     Progression: ("tolerated_sessions >= 1", "len(order) < 2 or len(set(order)) == len(order)"),
@@ -67,6 +72,8 @@ CONDITIONS: dict[type, tuple[str, ...]] = {
 #: The names the expressions in :data:`CONDITIONS` may use besides fields.
 NAMES: dict[str, object] = {
     "slug": SLUG.match,
+    "in_tenths": in_tenths,
+    "tenths_of": tenths_of,
     "locale_tag": LOCALE_TAG.match,
     "HARDER": Direction.HARDER,
     "CONTRAINDICATED": frozenset(m for m in Movement if m.contraindicated),
