@@ -116,9 +116,10 @@ def test_every_public_name_has_its_own_description(site, name):
     assert " ".join(borrowed.split("\n\n")[0].split()) != text, f"{name} shows the docstring of its type"
 
 
-def test_every_problem_code_has_an_anchor(site):
-    page = (site / "reference" / "problems.html").read_text(encoding="utf-8")
-    assert [code for code in backext.PROBLEM_CODES if f'id="{code}"' not in page] == []
+@pytest.mark.parametrize(("page", "codes"), [("problems", backext.PROBLEM_CODES), ("reasons", backext.REASON_CODES)])
+def test_every_code_has_an_anchor(site, page, codes):
+    text = (site / "reference" / f"{page}.html").read_text(encoding="utf-8")
+    assert [code for code in codes if f'id="{code}"' not in text] == []
 
 
 def _description(page: str, anchor: str) -> str:

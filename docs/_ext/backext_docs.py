@@ -50,33 +50,49 @@ class _RstDirective(SphinxDirective):
         return container.children
 
 
-class ProblemCodes(_RstDirective):
-    """A table of every problem code, its severity, meaning and an example.
+class _CodeTable(_RstDirective):
+    """A table with a row per code, each row an anchor named for its code.
 
-    Each row is an anchor named for its code (``problems.html#wrong-type``),
-    and a label for ``:ref:`` (``problem-wrong-type``).
+    A row of ``problems.html`` is ``problems.html#wrong-type``, and a label
+    for ``:ref:`` (``problem-wrong-type``); the first cell links to the row.
     """
+
+    label_prefix: ClassVar[str]
+
+    @abc.abstractmethod
+    def codes(self) -> list[str]:
+        """The codes, in the order of the table's rows."""
 
     def run(self) -> list[nodes.Node]:
         """Build the table, then give each row its anchor."""
         result = super().run()
         rows = [row for table in result for body in table.findall(nodes.tbody) for row in body.children]
         std = self.env.get_domain("std")
-        for row, entry in zip(rows, PROBLEM_CODES.values(), strict=True):
-            anchor = nodes.make_id(entry.code)
+        for row, code in zip(rows, self.codes(), strict=True):
+            anchor = nodes.make_id(code)
             row["ids"].append(anchor)
-            std.anonlabels[f"problem-{entry.code}"] = (self.env.docname, anchor)
-            std.labels[f"problem-{entry.code}"] = (self.env.docname, anchor, entry.code)
+            std.anonlabels[f"{self.label_prefix}-{code}"] = (self.env.docname, anchor)
+            std.labels[f"{self.label_prefix}-{code}"] = (self.env.docname, anchor, code)
             cell = row.children[0].children[0]
             cell.replace_self(nodes.paragraph("", "", nodes.reference("", "", *cell.children, refid=anchor)))
         return result
+
+
+class ProblemCodes(_CodeTable):
+    """A table of every problem code, its severity, meaning and an example."""
+
+    label_prefix = "problem"
+
+    def codes(self) -> list[str]:
+        """Every problem code."""
+        return list(PROBLEM_CODES)
 
     def lines(self) -> list[str]:
         out = [
             ".. list-table::",
             "   :header-rows: 1",
             "   :widths: 20 10 45 25",
-            "   :class: backext-problem-codes",
+            "   :class: backext-codes",
             "",
         ]
         out += ["   * - Code", "     - Severity", "     - Meaning", "     - Example"]
@@ -90,11 +106,17 @@ class ProblemCodes(_RstDirective):
         return out
 
 
-class ReasonCodes(_RstDirective):
+class ReasonCodes(_CodeTable):
     """A table of every reason code the engine gives, with the actions it comes with."""
 
+    label_prefix = "reason"
+
+    def codes(self) -> list[str]:
+        """Every reason code."""
+        return list(REASON_CODES)
+
     def lines(self) -> list[str]:
-        out = [".. list-table::", "   :header-rows: 1", "   :widths: 25 20 55", ""]
+        out = [".. list-table::", "   :header-rows: 1", "   :widths: 25 20 55", "   :class: backext-codes", ""]
         out += ["   * - Code", "     - Actions", "     - Meaning"]
         for entry in REASON_CODES.values():
             out += [
