@@ -33,7 +33,7 @@ def at(exercise_id: str, hold: float, reps: int) -> backext.State:
     for candidate in backext.ladder(PACK, "forearm-press-up"):
         if candidate == dose:
             prescription = attrs.evolve(state.prescription, hold_seconds=hold, repetitions=reps)
-            return attrs.evolve(state, dose=dose, prescription=prescription)
+            return attrs.evolve(state, dose=dose, prescription=prescription, tolerated=(dose,))
     raise AssertionError(dose)
 
 

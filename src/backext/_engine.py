@@ -23,9 +23,12 @@ from ._ladder import (
     Dose,
     fit,
     from_tenths,
+    full_dose,
     next_exercise,
     on_ladder,
+    position,
     previous_exercise,
+    rungs,
     start_dose,
     step_within,
     tenths,
@@ -38,6 +41,7 @@ from ._rules import DEFAULT_RULES, Rules
 from ._session import RedFlag, SessionLog, in_order
 from ._session import red_flags as _flags
 from ._state import STATE_FORMAT_VERSION, Clearance, Pending, Prescription, State, Stop
+from ._vocabulary import Direction
 from .exceptions import ClearanceRequiredError, SessionError, StateError, StoppedError, UnknownIdError
 
 
@@ -176,12 +180,17 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
         problem(
             "/prescription", "prescription-mismatch", "the prescription is not the one the dose and variations give"
         )
-    if state.tolerated_streak >= _required(exercise, rules) and step_within(exercise, dose, up=True) is not None:
+    modifications = tuple(m for m in modifications if m in known)
+    required = _required(exercise, rules)
+    at_top = _higher(pack, exercise, dose, modifications) == (dose, modifications)
+    if state.tolerated_streak > required or (state.tolerated_streak == required and not at_top):
         problem(
             "/tolerated_streak",
             "out-of-range",
             f"a run of {state.tolerated_streak} tolerated sessions would already have stepped the dose up",
         )
+    if position(exercise, dose) > position(exercise, _ceiling(pack, exercise, state)):
+        problem("/dose", "out-of-range", "the dose is more than one step above the last dose tolerated")
     for index, tolerated in enumerate(state.tolerated):
         try:
             ok = on_ladder(pack.exercise(tolerated.exercise_id), tolerated)
@@ -189,18 +198,23 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
             ok = False
         if not ok:
             problem(f"/tolerated/{index}", "not-on-ladder", "not a dose of the pack's ladders")
-    every: set[str] | None = None
-    for index, clearance in enumerate(state.clearances):
-        for inner, modification_id in enumerate(clearance.modifications):
-            if every is None:
-                every = {m.id for e in pack.exercises for m in e.modifications}
-            if modification_id not in every:
-                problem(
-                    f"/clearances/{index}/modifications/{inner}",
-                    "unknown-variation",
-                    f"no exercise of the pack has a variation {modification_id!r}",
-                )
     return problems
+
+
+def _ceiling(pack: Pack, exercise: Exercise, state: State) -> Dose:
+    """The highest dose the person may be at on *exercise*: one step above the last dose tolerated there.
+
+    Without a tolerated dose, the exercise's start. Every decision the engine makes keeps a
+    state at or below it; a stored state above it was edited.
+    """
+    last = state.last_tolerated(exercise.id)
+    if last is None:
+        return start_dose(exercise)
+    below = fit(exercise, last)
+    known = {m.id for m in exercise.modifications}
+    modifications = tuple(m for m in state.prescription.modifications if m in known)
+    higher, _ = _higher(pack, exercise, below, modifications)
+    return higher if higher.exercise_id == exercise.id else full_dose(exercise)
 
 
 def reconcile(
@@ -231,7 +245,12 @@ def reconcile(
         if problems:
             raise StateError(problems)
     reasons: list[Reason] = []
-    dose = state.dose if same else fit(exercise, state.dose)
+    dose = state.dose
+    if not same:
+        dose = fit(exercise, state.dose)
+        ceiling = _ceiling(pack, exercise, attrs.evolve(state, tolerated=_fitted_all(pack, state.tolerated)))
+        if position(exercise, dose) > position(exercise, ceiling):
+            dose = ceiling
     kept: list[str] = []
     dropped: list[str] = []
     for modification_id in dict.fromkeys(state.prescription.modifications):
@@ -271,10 +290,8 @@ def reconcile(
                 + "; ".join(what),
             ),
         )
-    tolerated = (
-        state.tolerated if same else tuple(_fitted(pack, d) for d in state.tolerated if _has(pack, d.exercise_id))
-    )
-    streak = state.tolerated_streak if dose == state.dose else 0
+    tolerated = state.tolerated if same else _fitted_all(pack, state.tolerated)
+    streak = state.tolerated_streak if same else 0  # a new version of the pack: the count starts again
     streak = min(streak, _required(exercise, rules) - 1) if step_within(exercise, dose, up=True) else streak
     if (
         not changed
@@ -308,8 +325,9 @@ def _has(pack: Pack, exercise_id: str) -> bool:
     return True
 
 
-def _fitted(pack: Pack, dose: Dose) -> Dose:
-    return fit(pack.exercise(dose.exercise_id), dose)
+def _fitted_all(pack: Pack, doses: tuple[Dose, ...]) -> tuple[Dose, ...]:
+    """*doses* brought within the pack's ladders, leaving out those of exercises it no longer has."""
+    return tuple(fit(pack.exercise(d.exercise_id), d) for d in doses if _has(pack, d.exercise_id))
 
 
 def _dose_words(prescription: Prescription) -> str:
@@ -387,16 +405,28 @@ def _higher(pack: Pack, exercise: Exercise, dose: Dose, modifications: tuple[str
     return start_dose(following), ()
 
 
+def _lower_than(prescription: Prescription, base: tuple[int, int]) -> bool:
+    hold, reps = _effective(prescription)
+    return hold <= base[0] and reps <= base[1] and (hold, reps) != base
+
+
 def _down(
     pack: Pack, exercise: Exercise, state: State, dose: Dose, modifications: tuple[str, ...]
 ) -> tuple[Dose, tuple[str, ...]]:
-    """The next dose down whose prescription is lower, or the previous exercise, or *dose* at the bottom."""
+    """The next dose down whose prescription is lower, or the previous exercise, or *dose* at the bottom.
+
+    Within the exercise: the dose steps down until the prescription is lower; failing that, the harder
+    variations are dropped; failing that, the previous exercise at the last dose tolerated there.
+    """
     base = _effective(prescribe(exercise, dose, modifications))
     current = dose
     while (move := step_within(exercise, current, up=False)) is not None:
         current = move.dose
-        if _effective(prescribe(exercise, current, modifications)) != base:
+        if _lower_than(prescribe(exercise, current, modifications), base):
             return current, modifications
+    easier = tuple(m for m in modifications if exercise.modification(m).direction is not Direction.HARDER)
+    if easier != modifications and _lower_than(prescribe(exercise, dose, easier), base):
+        return dose, easier
     preceding = previous_exercise(pack, exercise)
     if preceding is None:
         return current, modifications
@@ -409,14 +439,15 @@ def _step_back(pack: Pack, state: State, reasons: list[Reason], *, within: int, 
     exercise = pack.exercise(state.dose.exercise_id)
     modifications = state.prescription.modifications
     dose = state.dose
-    for _ in range(within):
+    for _ in range(min(within, rungs(exercise))):
         move = step_within(exercise, dose, up=False)
         if move is None:
             break
         dose = move.dose
     if one_more:
         dose, modifications = _down(pack, exercise, state, dose, modifications)
-    if dose == state.dose and modifications == state.prescription.modifications:
+    after = prescribe(pack.exercise(dose.exercise_id), dose, modifications)
+    if after.exercise_id == state.prescription.exercise_id and _effective(after) == _effective(state.prescription):
         new_state = attrs.evolve(state, tolerated_streak=0, untolerated_streak=0)
         if one_more:
             reasons.append(
