@@ -200,7 +200,7 @@ def test_a_red_flag_stops_until_a_clinicians_clearance():
     assert codes(again) == ["awaiting-clearance"]
     with pytest.raises(backext.SessionError, match="clearance"):
         backext.choose_modifications(PACK, stopped, [])
-    with pytest.raises(backext.SessionError, match="before the stop"):
+    with pytest.raises(backext.SessionError, match="before the last report"):
         backext.record_clearance(stopped, date=day(-1))
     cleared = backext.record_clearance(again.state, date=day(5), note="Dr. Osei, phone")
     assert not cleared.stopped

@@ -45,6 +45,10 @@ from ._vocabulary import Direction
 from .exceptions import ClearanceRequiredError, SessionError, StateError, StoppedError, UnknownIdError
 
 
+#: The longest note or clinician's name a clearance keeps, in characters (our choice): a
+#: stored state stays small.
+MAX_NOTE = 2000
+
 __all__ = [
     "check_state",
     "choose_modifications",
@@ -55,6 +59,19 @@ __all__ = [
     "start",
     "step",
 ]
+
+
+# --- Arguments ------------------------------------------------------------------
+
+
+def _arguments(pack: object, state: object, rules: object = DEFAULT_RULES) -> None:
+    """Refuse arguments of the wrong type with a :class:`TypeError` that names them."""
+    for name, value, kind in (("pack", pack, Pack), ("state", state, State), ("rules", rules, Rules)):
+        if not isinstance(value, kind):
+            hint = (
+                ": read a stored state with backext.load_state()" if kind is State and isinstance(value, dict) else ""
+            )
+            raise TypeError(f"{name} must be a backext.{kind.__name__}, not {type(value).__name__}{hint}")
 
 
 # --- Deriving a prescription ------------------------------------------------
@@ -488,7 +505,12 @@ def _stop(  # noqa: PLR0917 - a private helper
     if state.stop is not None:
         old = state.stop
         pains = [p for p in (old.pain, severe) if p is not None]
-        stop = Stop(date=old.date, red_flags=in_order((*old.red_flags, *flags)), pain=max(pains) if pains else None)
+        stop = Stop(
+            date=old.date,
+            red_flags=in_order((*old.red_flags, *flags)),
+            pain=max(pains) if pains else None,
+            last_reported=max(old.latest, date) if flags or severe is not None else old.last_reported,
+        )
         reasons.append(
             Reason(code="awaiting-clearance", message="stopped: a clinician's clearance is needed before going on")
         )
@@ -641,6 +663,9 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
 
     .. versionadded:: 0.1.0
     """
+    _arguments(pack, state, rules)
+    if not isinstance(log, SessionLog):
+        raise TypeError(f"log must be a backext.SessionLog, not {type(log).__name__}")
     alarms = _alarms(log.red_flags, [(log.pain, "during the session"), (log.pain_next_day, "the next day")], rules)
     bookkeeping = _bookkeeping(pack, state, log)
     if alarms:
@@ -795,6 +820,7 @@ def report_next_day(
 
     .. versionadded:: 0.1.0
     """
+    _arguments(pack, state, rules)
     flags = _flags(red_flags)
     if type(pain) is not int or not 0 <= pain <= 10:
         raise ValueError(f"pain must be a whole number from 0 to 10, not {pain!r}")
@@ -886,11 +912,18 @@ def _ids(values: Iterable[str], what: str) -> tuple[str, ...]:
 
 
 def choose_modifications(
-    pack: Pack, state: State, modification_ids: Iterable[str], rules: Rules = DEFAULT_RULES
+    pack: Pack,
+    state: State,
+    modification_ids: Iterable[str],
+    rules: Rules = DEFAULT_RULES,
+    *,
+    on: datetime.date | None = None,
 ) -> State:
     """Use the variations *modification_ids* of the current exercise from now on.
 
-    Pass an empty list to go back to the plain exercise. The run of
+    Pass an empty list to go back to the plain exercise. A variation that
+    needs a clearance needs one in force on the day *on* (by default the
+    day of the last session, if there was one). The run of
     well-tolerated sessions starts again, and the new prescription is at
     most one step above the current one: if the variations would raise it
     more (dropping an easier variation, say), the dose underneath is lowered
@@ -921,14 +954,18 @@ def choose_modifications(
     .. versionadded:: 0.1.0
     """
     chosen = _ids(modification_ids, "modification_ids")
+    _arguments(pack, state, rules)
+    if on is not None and type(on) is not datetime.date:
+        raise TypeError(f"on must be a datetime.date, not {on!r}")
     if state.stop is not None:
         raise StoppedError(f"the engine is stopped since {state.stop.date}: record a clinician's clearance first")
     state, _ = reconcile(pack, state, None, rules)
     exercise = pack.exercise(state.dose.exercise_id)
     for modification_id in chosen:
         modification = _modification(exercise, modification_id)
-        if modification.requires_clearance and not state.allows(modification_id, exercise.id):
-            raise ClearanceRequiredError(modification_id)
+        day = on if on is not None else state.last_session
+        if modification.requires_clearance and not state.allows(modification_id, exercise.id, day):
+            raise ClearanceRequiredError(modification_id, day if state.allows(modification_id, exercise.id) else None)
     dose = state.dose
     while not _one_step_over(exercise, state.prescription, prescription := prescribe(exercise, dose, chosen)):
         move = step_within(exercise, dose, up=False)
@@ -938,7 +975,10 @@ def choose_modifications(
                 " even from the start of the exercise"
             )
         dose = move.dose
-    return attrs.evolve(state, dose=dose, prescription=prescription, tolerated_streak=0, untolerated_streak=0)
+    pending = None if state.pending is None else attrs.evolve(state.pending, counts=False)
+    return attrs.evolve(
+        state, dose=dose, prescription=prescription, tolerated_streak=0, untolerated_streak=0, pending=pending
+    )
 
 
 def record_clearance(
@@ -998,13 +1038,25 @@ def record_clearance(
 
     .. versionadded:: 0.1.0
     """
-    if type(date) is not datetime.date:
-        raise TypeError(f"date must be a datetime.date (a day, not a datetime), not {date!r}")
+    if not isinstance(state, State):
+        raise TypeError(f"state must be a backext.State, not {type(state).__name__}")
+    for name, day in (("date", date), ("until", until)):
+        if (day is not None or name == "date") and type(day) is not datetime.date:
+            raise TypeError(f"{name} must be a datetime.date (a day, not a datetime), not {day!r}")
+    for name, text in (("note", note), ("clinician", clinician)):
+        if text is not None and type(text) is not str:
+            raise TypeError(f"{name} must be a string, not {type(text).__name__}")
+        if text is not None and len(text) > MAX_NOTE:
+            raise ValueError(f"{name} may have at most {MAX_NOTE} characters, not {len(text)}")
+    if pack is not None and not isinstance(pack, Pack):
+        raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
     allowed = _ids(modifications, "modifications")
     covered = _ids(exercises, "exercises")
-    if state.stop is not None and date < state.stop.date:
-        raise SessionError(f"the clearance ({date}) is dated before the stop it lifts ({state.stop.date})")
-    if until is not None and (type(until) is not datetime.date or until < date):
+    if state.stop is not None and date < state.stop.latest:
+        raise SessionError(
+            f"the clearance ({date}) is dated before the last report that stopped the engine ({state.stop.latest})"
+        )
+    if until is not None and until < date:
         raise SessionError(f"the clearance ends ({until}) before it begins ({date})")
     if pack is not None:
         if pack.id != state.pack_id:

@@ -80,6 +80,8 @@ class Stop:
             while stopped are added.
         pain: The severe pain rating (0-10) that stopped the engine, if it was
             severe pain; the highest, if more came while stopped.
+        last_reported: The day of the latest red flag or severe pain reported
+            while already stopped, if any.
 
     Example:
         >>> import datetime
@@ -92,6 +94,12 @@ class Stop:
     date: datetime.date = attrs.field(validator=day)
     red_flags: tuple[RedFlag, ...] = ()
     pain: int | None = attrs.field(default=None, validator=pain_rating)
+    last_reported: datetime.date | None = attrs.field(default=None, validator=_optional_day)
+
+    @property
+    def latest(self) -> datetime.date:
+        """The day of the latest red flag or severe pain reported: a clearance must not be older."""
+        return self.date if self.last_reported is None else max(self.date, self.last_reported)
 
 
 @attrs.frozen(kw_only=True)

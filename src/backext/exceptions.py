@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 
 from ._problems import Problem
@@ -131,6 +132,8 @@ class ClearanceRequiredError(SessionError):
 
     Attributes:
         modification_id: The variation asked for.
+        on: The day on which a clearance was looked for, when one is on
+            record but not in force that day.
 
     Example:
         >>> import backext
@@ -145,14 +148,21 @@ class ClearanceRequiredError(SessionError):
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, modification_id: str) -> None:
+    def __init__(self, modification_id: str, on: datetime.date | None = None) -> None:
         self.modification_id = modification_id
-        super().__init__(
-            f"the variation {modification_id!r} needs a clinician's clearance: record it with record_clearance()"
-        )
+        self.on = on
+        if on is None:
+            message = (
+                f"the variation {modification_id!r} needs a clinician's clearance: record it with record_clearance()"
+            )
+        else:
+            message = (
+                f"no clearance for the variation {modification_id!r} is in force on {on}: pass on= the day it starts"
+            )
+        super().__init__(message)
 
-    def __reduce__(self) -> tuple[type[ClearanceRequiredError], tuple[str]]:
-        return (type(self), (self.modification_id,))
+    def __reduce__(self) -> tuple[type[ClearanceRequiredError], tuple[str, datetime.date | None]]:
+        return (type(self), (self.modification_id, self.on))
 
 
 class UnknownIdError(SessionError, KeyError):
