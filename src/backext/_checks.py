@@ -8,6 +8,7 @@ document field for field, so the path is known while walking the model).
 from __future__ import annotations
 
 import functools
+import math
 import re
 import typing
 from collections.abc import Iterator
@@ -15,30 +16,38 @@ from typing import Any
 
 import attrs
 
+from ._limits import DEFAULT_LIMITS, Limits, shorten
 from ._model import Exercise, Hold, Pack, Repetitions
 from ._problems import Problem, escape_pointer
 from ._text import LOCALE_TAG, LocalizedText, Text
-from ._vocabulary import Direction
+from ._vocabulary import Dimension, Direction
+from ._wrong import show_number
 
 
-__all__ = ["SLUG", "check_pack"]
+__all__ = ["SLUG", "check_pack", "ladder_rungs"]
 
 #: The shape of every id: lower-case letters and digits, joined by single hyphens.
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-def check_pack(pack: Pack) -> list[Problem]:
+def check_pack(pack: Pack, limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
     """Return every problem of *pack* that its types do not rule out."""
-    return list(_check_pack(pack))
+    return list(_check_pack(pack, limits))
 
 
-def _check_pack(pack: Pack) -> Iterator[Problem]:
+def _check_pack(pack: Pack, limits: Limits) -> Iterator[Problem]:
+    if len(pack.exercises) > limits.max_exercises:
+        yield Problem(
+            path="/exercises",
+            code="too-many-exercises",
+            message=f"the pack has {len(pack.exercises)} exercises, more than the limit of {limits.max_exercises}",
+        )
     yield from _check_id(pack.id, "/id")
     if not LOCALE_TAG.match(pack.default_locale):
         yield Problem(
             path="/default_locale",
             code="invalid-locale",
-            message=f"{pack.default_locale!r} is not a BCP 47 locale tag such as 'en' or 'de-CH'",
+            message=f"{shorten(pack.default_locale)} is not a BCP 47 locale tag such as 'en' or 'de-CH'",
         )
     if not pack.version.strip():
         yield Problem(path="/version", code="empty-value", message="the pack's version is empty")
@@ -53,7 +62,7 @@ def _check_pack(pack: Pack) -> Iterator[Problem]:
         if not source.citation.strip():
             yield Problem(path=f"/sources/{index}/citation", code="empty-value", message="the citation is empty")
     for index, exercise in enumerate(pack.exercises):
-        yield from _check_exercise(exercise, f"/exercises/{index}", exercise_ids, source_ids)
+        yield from _check_exercise(exercise, f"/exercises/{index}", exercise_ids, source_ids, limits)
     yield from _check_ladder(pack)
     texts = _all_texts(pack)
     yield from _check_texts(texts, pack.default_locale)
@@ -69,12 +78,25 @@ def _check_pack(pack: Pack) -> Iterator[Problem]:
         yield Problem(path="", code="no-sources", severity="warning", message="the pack cites no sources")
 
 
-def _check_exercise(exercise: Exercise, at: str, exercise_ids: set[str], source_ids: set[str]) -> Iterator[Problem]:
+def _check_exercise(
+    exercise: Exercise, at: str, exercise_ids: set[str], source_ids: set[str], limits: Limits
+) -> Iterator[Problem]:
     yield from _check_id(exercise.id, f"{at}/id")
     if not exercise.steps:
         yield Problem(path=f"{at}/steps", code="empty-value", message="an exercise needs at least one step")
-    yield from _check_hold(exercise.hold, f"{at}/hold")
-    yield from _check_repetitions(exercise.repetitions, f"{at}/repetitions")
+    out_of_range = list(_check_numbers(exercise, at, limits.max_number))
+    yield from out_of_range
+    if not out_of_range:  # the arithmetic below is safe only on numbers in range
+        yield from _check_hold(exercise.hold, f"{at}/hold")
+        yield from _check_repetitions(exercise.repetitions, f"{at}/repetitions")
+        rungs = ladder_rungs(exercise, limits.max_ladder_rungs)
+        if rungs > limits.max_ladder_rungs:
+            yield Problem(
+                path=f"{at}/hold" if _hold_steps(exercise.hold, limits.max_ladder_rungs) else f"{at}/repetitions",
+                code="ladder-too-long",
+                message=f"the exercise's dose would climb through more than {limits.max_ladder_rungs} steps from "
+                "its start to its full dose: make the increment larger or the range smaller",
+            )
     progression = exercise.progression
     if progression.tolerated_sessions < 1:
         yield Problem(
@@ -91,13 +113,13 @@ def _check_exercise(exercise: Exercise, at: str, exercise_ids: set[str], source_
             yield Problem(
                 path=f"{at}/progression/{name}",
                 code="self-reference",
-                message=f"{exercise.id!r} cannot lead to itself",
+                message=f"{shorten(exercise.id)} cannot lead to itself",
             )
         elif target not in exercise_ids:
             yield Problem(
                 path=f"{at}/progression/{name}",
                 code="unknown-reference",
-                message=f"no exercise in this pack has the id {target!r}",
+                message=f"no exercise in this pack has the id {shorten(target)}",
             )
     yield from _duplicates([m.id for m in exercise.modifications], f"{at}/modifications", "variation")
     for index, modification in enumerate(exercise.modifications):
@@ -107,21 +129,21 @@ def _check_exercise(exercise: Exercise, at: str, exercise_ids: set[str], source_
                 path=f"{at}/modifications/{index}",
                 code="harder-without-clearance",
                 severity="warning",
-                message=f"the harder variation {modification.id!r} does not ask for a clinician's clearance",
+                message=f"the harder variation {shorten(modification.id)} does not ask for a clinician's clearance",
             )
     for index, movement in enumerate(exercise.movements):
         if movement.contraindicated:
             yield Problem(
                 path=f"{at}/movements/{index}",
                 code="contraindicated-movement",
-                message=f"{movement.value!r} is a movement osteoporosis guidance advises against",
+                message=f"{shorten(movement.value)} is a movement osteoporosis guidance advises against",
             )
     for index, source in enumerate(exercise.sources):
         if source not in source_ids:
             yield Problem(
                 path=f"{at}/sources/{index}",
                 code="unknown-reference",
-                message=f"the pack lists no source with the id {source!r}",
+                message=f"the pack lists no source with the id {shorten(source)}",
             )
 
 
@@ -141,14 +163,14 @@ def _check_ladder(pack: Pack) -> Iterator[Problem]:
                 yield Problem(
                     path=at,
                     code="level-goes-down",
-                    message=f"{target.id!r} ({target.level.value}) is at a {where} level than "
-                    f"{exercise.id!r} ({exercise.level.value})",
+                    message=f"{shorten(target.id)} ({target.level.value}) is at a {where} level than "
+                    f"{shorten(exercise.id)} ({exercise.level.value})",
                 )
             elif difference > 1:
                 yield Problem(
                     path=at,
                     code="level-skipped",
-                    message=f"{target.id!r} ({target.level.value}) skips a level from {exercise.id!r} "
+                    message=f"{shorten(target.id)} ({target.level.value}) skips a level from {shorten(exercise.id)} "
                     f"({exercise.level.value}); the engine will not follow this link",
                 )
     position = {e.id: i for i, e in enumerate(pack.exercises)}
@@ -165,7 +187,7 @@ def _check_ladder(pack: Pack) -> Iterator[Problem]:
                     yield Problem(
                         path=f"/exercises/{first}/progression/{name}",
                         code="progression-cycle",
-                        message="following the exercises leads back in a circle: " + " -> ".join([*cycle, current]),
+                        message="following the exercises leads back in a circle: " + _circle(cycle),
                     )
                     break
                 path.append(current)
@@ -175,9 +197,69 @@ def _check_ladder(pack: Pack) -> Iterator[Problem]:
             done.update(path)
 
 
+def _circle(cycle: list[str]) -> str:
+    """The ids of a circle, first to first again; a long one with the middle left out."""
+    shown = [*cycle, cycle[0]]
+    if len(shown) > 12:
+        shown = [*shown[:5], f"... ({len(cycle) - 9} more)", *shown[-5:]]
+    return " -> ".join(name if len(name) <= 60 else name[:57] + "..." for name in shown)
+
+
 _PLAUSIBLE_HOLD_SECONDS = 60
 _PLAUSIBLE_REPETITIONS = 30
 _PLAUSIBLE_SETS = 5
+
+#: The numbers of an exercise, by pointer below the exercise.
+_NUMBERS = (
+    ("hold/start_seconds", lambda e: e.hold.start_seconds),
+    ("hold/target_seconds", lambda e: e.hold.target_seconds),
+    ("hold/increment_seconds", lambda e: e.hold.increment_seconds),
+    ("repetitions/minimum", lambda e: e.repetitions.minimum),
+    ("repetitions/maximum", lambda e: e.repetitions.maximum),
+    ("repetitions/sets", lambda e: e.repetitions.sets),
+    ("progression/tolerated_sessions", lambda e: e.progression.tolerated_sessions),
+)
+
+
+def _check_numbers(exercise: Exercise, at: str, limit: int) -> Iterator[Problem]:
+    """Numbers beyond *limit* in magnitude (NaN and infinities included)."""
+    found: list[tuple[str, object]] = [(name, get(exercise)) for name, get in _NUMBERS]
+    for index, modification in enumerate(exercise.modifications):
+        found.append((f"modifications/{index}/hold_seconds_change", modification.hold_seconds_change))
+        found.append((f"modifications/{index}/repetitions_change", modification.repetitions_change))
+    for name, value in found:
+        if value is not None and not -limit <= value <= limit:  # type: ignore[operator]
+            yield Problem(
+                path=f"{at}/{name}",
+                code="number-out-of-range",
+                message=f"{show_number(value)} is out of range: numbers must lie between {-limit} and {limit}",
+            )
+
+
+def _hold_steps(hold: Hold, limit: int) -> int:
+    """How many times the hold grows from start to target; ``limit + 1`` for anything more than *limit*."""
+    if not hold.progresses or hold.increment_seconds is None:
+        return 0
+    steps = (hold.target_seconds - hold.start_seconds) / hold.increment_seconds
+    if not steps <= limit:  # also infinity, when the increment is tiny
+        return limit + 1
+    return math.ceil(steps)
+
+
+def ladder_rungs(exercise: Exercise, limit: int) -> int:
+    """How many doses *exercise*'s ladder holds (counted, never built); at most ``limit + 1``.
+
+    The ladder climbs each part of the dose in :attr:`~backext.Progression.order`
+    in turn (see :func:`backext.ladder`): its start, then each growth of the
+    hold and each added repetition. Numbers must be in range.
+    """
+    order = set(exercise.progression.order)
+    steps = 0
+    if Dimension.HOLD in order:
+        steps += _hold_steps(exercise.hold, limit)
+    if Dimension.REPETITIONS in order:
+        steps += max(0, exercise.repetitions.maximum - exercise.repetitions.minimum)
+    return min(1 + steps, limit + 1)
 
 
 def _check_hold(hold: Hold, at: str) -> Iterator[Problem]:
@@ -248,7 +330,8 @@ def _check_id(value: str, at: str) -> Iterator[Problem]:
         yield Problem(
             path=at,
             code="invalid-id",
-            message=f"{value!r} is not an id: use lower-case letters, digits and single hyphens, like 'chest-lift'",
+            message=f"{shorten(value)} is not an id: use lower-case letters, digits and single hyphens, like "
+            "'chest-lift'",
         )
 
 
@@ -259,7 +342,7 @@ def _duplicates(values: list[str], at: str, what: str) -> Iterator[Problem]:
             yield Problem(
                 path=f"{at}/{index}",
                 code="duplicate-id",
-                message=f"the {what} {value!r} appears more than once",
+                message=f"the {what} {shorten(value)} appears more than once",
             )
         seen.add(value)
 
@@ -279,7 +362,7 @@ def _check_texts(texts: list[tuple[str, Text]], default_locale: str) -> Iterator
                 yield Problem(
                     path=f"{at}/{escape_pointer(tag)}",
                     code="invalid-locale",
-                    message=f"{tag!r} is not a BCP 47 locale tag",
+                    message=f"{shorten(tag)} is not a BCP 47 locale tag",
                 )
             if not translation.strip():
                 yield Problem(path=f"{at}/{escape_pointer(tag)}", code="empty-value", message="the text is empty")
@@ -287,7 +370,7 @@ def _check_texts(texts: list[tuple[str, Text]], default_locale: str) -> Iterator
             yield Problem(
                 path=at,
                 code="missing-default-locale",
-                message=f"the text has no translation for the pack's default locale {default_locale!r}",
+                message=f"the text has no translation for the pack's default locale {shorten(default_locale)}",
             )
 
 

@@ -27,12 +27,13 @@ from collections.abc import Callable
 import attrs
 
 from ._checks import _PLAUSIBLE_HOLD_SECONDS, _PLAUSIBLE_REPETITIONS, _PLAUSIBLE_SETS, SLUG
+from ._limits import DEFAULT_LIMITS
 from ._model import Exercise, Hold, Modification, Pack, Progression, Repetitions, Source
 from ._text import LOCALE_TAG
 from ._vocabulary import Direction, Level, Movement
 
 
-__all__ = ["CONDITIONS", "NAMES", "condition", "links_clean"]
+__all__ = ["CONDITIONS", "MAX_CLEAN_STRING", "NAMES", "condition", "links_clean"]
 
 #: What each instance meets when :func:`check_pack` finds nothing wrong with
 #: it on its own, as Python expressions over the instance's fields (and
@@ -56,12 +57,19 @@ CONDITIONS: dict[type, tuple[str, ...]] = {
     ),
     Hold: (
         "0 < start_seconds <= target_seconds <= PLAUSIBLE_HOLD_SECONDS",
-        "increment_seconds is None or increment_seconds > 0",
+        "increment_seconds is None or 0 < increment_seconds <= MAX_NUMBER",
         "increment_seconds is None or not increment_seconds > target_seconds - start_seconds > 0",
+        # Few enough growths of the hold that the whole ladder stays within its limit.
+        "increment_seconds is None or target_seconds - start_seconds <= increment_seconds * CLEAN_HOLD_STEPS",
     ),
     Repetitions: ("1 <= minimum <= maximum <= PLAUSIBLE_REPETITIONS", "1 <= sets <= PLAUSIBLE_SETS"),
-    Progression: ("tolerated_sessions >= 1", "len(order) < 2 or len(set(order)) == len(order)"),
-    Modification: ("slug(id)", "direction is not HARDER or requires_clearance"),
+    Progression: ("1 <= tolerated_sessions <= MAX_NUMBER", "len(order) < 2 or len(set(order)) == len(order)"),
+    Modification: (
+        "slug(id)",
+        "direction is not HARDER or requires_clearance",
+        "-MAX_NUMBER <= hold_seconds_change <= MAX_NUMBER",
+        "-MAX_NUMBER <= repetitions_change <= MAX_NUMBER",
+    ),
 }
 
 #: The names the expressions in :data:`CONDITIONS` may use besides fields.
@@ -73,7 +81,14 @@ NAMES: dict[str, object] = {
     "PLAUSIBLE_HOLD_SECONDS": _PLAUSIBLE_HOLD_SECONDS,
     "PLAUSIBLE_REPETITIONS": _PLAUSIBLE_REPETITIONS,
     "PLAUSIBLE_SETS": _PLAUSIBLE_SETS,
+    "MAX_NUMBER": DEFAULT_LIMITS.max_number,
+    # Each growth of the hold is a rung, and so is each added repetition (at most
+    # PLAUSIBLE_REPETITIONS - 1) and the start; one more for rounding.
+    "CLEAN_HOLD_STEPS": DEFAULT_LIMITS.max_ladder_rungs - _PLAUSIBLE_REPETITIONS - 1,
 }
+
+#: The longest string in a pack proved clean (checked by the fast loader as it reads each one).
+MAX_CLEAN_STRING = DEFAULT_LIMITS.max_string_length
 
 
 def condition(cls: type, field: Callable[[str], ast.expr]) -> str | None:
@@ -134,7 +149,7 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
         return True
     return (
         pack.default_locale in locales
-        and all(LOCALE_TAG.match(tag) for tag in locales)
+        and all(LOCALE_TAG.match(tag) and len(tag) <= MAX_CLEAN_STRING for tag in locales)
         and not (plain and len(locales) > 1)  # a plain text would miss the other locales
     )
 

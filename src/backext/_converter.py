@@ -31,6 +31,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
+from ._limits import shorten
 from ._problems import Problem, escape_pointer
 from ._text import LocalizedText, is_text_type
 from ._wrong import WrongType, WrongValue, json_type_name
@@ -89,7 +90,7 @@ def _structure_date(value: object, _: object) -> datetime.date:
             raise ValueError(value)  # noqa: TRY301 - one message for both failures
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise WrongValue("invalid-date", f"expected a date written YYYY-MM-DD, found {value!r}") from None
+        raise WrongValue("invalid-date", f"expected a date written YYYY-MM-DD, found {shorten(value)}") from None
 
 
 def _structure_localized(value: object, _: object) -> LocalizedText:
@@ -99,7 +100,7 @@ def _structure_localized(value: object, _: object) -> LocalizedText:
     for key, text in value.items():
         if type(text) is not str:
             error: Exception = WrongType("a string", text)
-            error.__notes__ = [IterableValidationNote(f"translation {key!r}", key, str)]
+            error.__notes__ = [IterableValidationNote(f"translation {shorten(str(key))}", key, str)]
             errors.append(error)
     if errors:
         raise IterableValidationError("While structuring translations", errors, LocalizedText)
@@ -177,7 +178,7 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
             try:
                 return by_value[value]
             except KeyError:
-                raise WrongValue("invalid-choice", f"expected one of {choices}, found {value!r}") from None
+                raise WrongValue("invalid-choice", f"expected one of {choices}, found {shorten(value)}") from None
 
         return structure
 
@@ -275,11 +276,13 @@ def problems_from_exception(error: BaseException, pointer: str = "") -> list[Pro
         for inner in without:
             if isinstance(inner, ForbiddenExtraKeysError):
                 known = [f.name for f in attrs.fields(inner.cl)]
+                # Many unknown fields are no misspelling: suggest only among a few.
+                suggest = len(inner.extra_fields) <= _SUGGEST_AT_MOST
                 problems.extend(
                     Problem(
                         path=f"{pointer}/{escape_pointer(key)}",
                         code="unknown-field",
-                        message=_unknown_field_message(key, known),
+                        message=_unknown_field_message(key, known, suggest=suggest),
                     )
                     for key in sorted(inner.extra_fields)
                 )
@@ -300,8 +303,16 @@ def problems_from_exception(error: BaseException, pointer: str = "") -> list[Pro
     return problems
 
 
-def _unknown_field_message(key: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    if close:
-        return f"unknown field {key!r}; did you mean {close[0]!r}?"
-    return f"unknown field {key!r}; expected one of {', '.join(known)}"
+#: "Did you mean" is looked for only in objects with at most this many unknown
+#: fields, and only for keys at most :data:`_SUGGEST_LENGTH` long: each look-up
+#: compares the key with every known field.
+_SUGGEST_AT_MOST = 20
+_SUGGEST_LENGTH = 100
+
+
+def _unknown_field_message(key: str, known: list[str], *, suggest: bool = True) -> str:
+    if suggest and len(key) <= _SUGGEST_LENGTH:
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        if close:
+            return f"unknown field {shorten(key)}; did you mean {close[0]!r}?"
+    return f"unknown field {shorten(key)}; expected one of {', '.join(known)}"
