@@ -42,6 +42,7 @@ if _typing.TYPE_CHECKING:
     )
     from ._formats import DEFAULT_MAX_BYTES, FORMATS, Format
     from ._ladder import Dose, ladder
+    from ._limits import Limits
     from ._load import PackSource, dump_pack, load_pack, validate_pack
     from ._model import (
         SCHEMA_VERSION,
@@ -84,6 +85,7 @@ _WHERE = {
     "Format": "._formats",
     "Hold": "._model",
     "Level": "._vocabulary",
+    "Limits": "._limits",
     "LocalizedText": "._text",
     "Milestone": "._plan",
     "Modification": "._model",
@@ -175,6 +177,7 @@ __all__ = [
     "Format",
     "Hold",
     "Level",
+    "Limits",
     "LocalizedText",
     "Milestone",
     "Modification",

@@ -43,14 +43,18 @@ _NOT_READ = frozenset({"unreadable", "too-large", "unknown-format"})
 
 
 class _UsageError(Exception):
-    pass
+    """A usage error; *usage* is the command's usage line, printed before the message on standard error."""
+
+    def __init__(self, message: str, usage: str = "") -> None:
+        super().__init__(message)
+        self.usage = usage
 
 
 class _Parser(argparse.ArgumentParser):
     """An argument parser that raises on a usage error, so that the error can be reported as JSON too."""
 
     def error(self, message: str) -> NoReturn:
-        raise _UsageError(f"{self.prog}: {message}\n{self.format_usage().rstrip()}")
+        raise _UsageError(f"{self.prog}: error: {message}", self.format_usage())
 
 
 class _Output:
@@ -251,15 +255,6 @@ def _date(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {text!r}") from None
 
 
-def _plan_start(args: argparse.Namespace) -> datetime.date:
-    start_date: datetime.date = (
-        args.start_date if args.start_date is not None else datetime.date.today()  # noqa: DTZ011 - a local day
-    )
-    if start_date.toordinal() + 7 * args.weeks > datetime.date.max.toordinal():
-        raise _UsageError(f"a plan of {args.weeks} weeks from {start_date} would end after {datetime.date.max}")
-    return start_date
-
-
 def _exercise(pack: Pack, exercise_id: str) -> Exercise:
     try:
         return pack.exercise(exercise_id)
@@ -271,7 +266,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
     from . import converter, plan, start  # noqa: PLC0415
     from ._render import number  # noqa: PLC0415
 
-    start_date = _plan_start(args)
+    start_date = args.start_date if args.start_date is not None else datetime.date.today()  # noqa: DTZ011 - a local day
     pack = _load(args)
     exercise = pack.exercises[0] if args.exercise is None else _exercise(pack, args.exercise)
     result = plan(
@@ -499,6 +494,7 @@ def _run(arguments: list[str], out: _Output, err: _Output, *, as_json: bool) -> 
     try:
         args = parser.parse_args(arguments)
     except _UsageError as error:
+        err.write(error.usage)
         return _fail(out, err, str(error), EXIT_USAGE, as_json=as_json)
     except SystemExit as exit_:  # --help or --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE

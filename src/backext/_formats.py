@@ -143,7 +143,27 @@ def _parse_json(text: str, _: Limits) -> object:
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def _parse_toml(text: str, _: Limits) -> object:
+def _dotted_key(parts: int) -> re.Pattern[str]:
+    """A TOML key of more than *parts* dotted parts, where a key may stand (a line's start, after ``[``, ``{`` or ``,``)."""
+    part = r"""(?:[A-Za-z0-9_-]+|"[^"\\\n]*"|'[^'\n]*')"""
+    return re.compile(rf"(?:^|[\[{{,])[ \t]*(?:{part}[ \t]*\.[ \t]*){{{parts},}}{part}[ \t]*[=\]]", re.MULTILINE)
+
+
+def _check_dotted_keys(text: str, limits: Limits) -> None:
+    """Refuse keys of more dotted parts than objects may nest: Python's TOML reader takes quadratic time on them."""
+    found = _dotted_key(limits.max_depth).search(text)
+    if found is not None:
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        _fail(
+            "too-deep",
+            f"a key of more than {limits.max_depth} dotted parts: objects may nest at most that deep",
+            line,
+            column,
+        )
+
+
+def _parse_toml(text: str, limits: Limits) -> object:
     # Imported here, as the TOML writer is: reading JSON need not pay for it.
     if sys.version_info >= (3, 11):
         import tomllib  # noqa: PLC0415
@@ -151,6 +171,8 @@ def _parse_toml(text: str, _: Limits) -> object:
         import tomli as tomllib  # noqa: PLC0415
     if integer_hook() is not None and _LONG_DIGITS.search(text):
         _too_many_digits()
+    if text.count(".") > limits.max_depth:  # no key can have too many parts otherwise: skip the search
+        _check_dotted_keys(text, limits)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
