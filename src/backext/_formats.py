@@ -144,9 +144,14 @@ _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def _dotted_key(parts: int) -> re.Pattern[str]:
-    """A TOML key of more than *parts* dotted parts, where a key may stand (a line's start, after ``[``, ``{`` or ``,``)."""
+    """A TOML key of more than *parts* dotted parts, where a key may start (a line's start, after ``[``, ``{`` or ``,``).
+
+    A string could hold such a run of dotted words after a comma too, and
+    would be refused with it: a price worth paying against a reader that
+    takes quadratic time on long keys, even misplaced ones.
+    """
     part = r"""(?:[A-Za-z0-9_-]+|"[^"\\\n]*"|'[^'\n]*')"""
-    return re.compile(rf"(?:^|[\[{{,])[ \t]*(?:{part}[ \t]*\.[ \t]*){{{parts},}}{part}[ \t]*[=\]]", re.MULTILINE)
+    return re.compile(rf"(?:^|[\[{{,])[ \t]*(?:{part}[ \t]*\.[ \t]*){{{parts},}}{part}", re.MULTILINE)
 
 
 def _check_dotted_keys(text: str, limits: Limits) -> None:

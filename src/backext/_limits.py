@@ -148,7 +148,7 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
                         path=_pointer_to(document, node, limits),
                         code="too-deep",
                         message=f"objects and lists nest more than {max_depth} deep here"
-                        + (" (the value contains itself)" if _contains_itself(node, limits) else ""),
+                        + (" (the document contains itself)" if _has_cycle(document, limits) else ""),
                     )
                 )
             if isinstance(node, dict):
@@ -181,17 +181,28 @@ def _too_long(document: object, text: str, limits: Limits, container: object = N
     )
 
 
-def _contains_itself(node: object, limits: Limits) -> bool:
-    """Whether *node* can be reached from itself (looked for within the limits)."""
-    stack = [(child, 1) for child in _children(node)]
+def _has_cycle(document: object, limits: Limits) -> bool:
+    """Whether *document* contains itself somewhere (looked for within ``max_values`` visits)."""
+    on_path: set[int] = set()
+    done: set[int] = set()
+    stack: list[tuple[object, bool]] = [(document, False)]
     visited = 0
     while stack and visited <= limits.max_values:
-        current, depth = stack.pop()
-        visited += 1
-        if current is node:
+        node, leaving = stack.pop()
+        key = id(node)
+        if leaving:
+            on_path.discard(key)
+            done.add(key)
+            continue
+        if key in on_path:
             return True
-        if depth < limits.max_depth:
-            stack.extend((child, depth + 1) for child in _children(current))
+        children = _children(node)
+        if key in done or not children:
+            continue
+        visited += 1
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children)
     return False
 
 

@@ -64,6 +64,8 @@ class StrictLoader(yaml.SafeLoader):
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # "<<: *base": merged keys may be overridden; the base class merges them
             key = self.construct_object(key_node, deep=deep)
             try:
                 duplicate = key in seen
