@@ -11,7 +11,7 @@ import functools
 import math
 import re
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
@@ -210,7 +210,7 @@ _PLAUSIBLE_REPETITIONS = 30
 _PLAUSIBLE_SETS = 5
 
 #: The numbers of an exercise, by pointer below the exercise.
-_NUMBERS = (
+_NUMBERS: tuple[tuple[str, Callable[[Exercise], float | None]], ...] = (
     ("hold/start_seconds", lambda e: e.hold.start_seconds),
     ("hold/target_seconds", lambda e: e.hold.target_seconds),
     ("hold/increment_seconds", lambda e: e.hold.increment_seconds),

@@ -144,7 +144,9 @@ _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def _dotted_key(parts: int) -> re.Pattern[str]:
-    """A TOML key of more than *parts* dotted parts, where a key may start (a line's start, after ``[``, ``{`` or ``,``).
+    """A TOML key of more than *parts* dotted parts, where a key may start.
+
+    A key starts a line, or follows ``[``, ``{`` or ``,``.
 
     A string could hold such a run of dotted words after a comma too, and
     would be refused with it: a price worth paying against a reader that

@@ -139,8 +139,9 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
             )
         kind = type(node)
         if kind is str:
-            if len(node) > max_length:  # type: ignore[arg-type]
-                raise _too_long(document, node, limits)
+            text: str = node  # type: ignore[assignment]
+            if len(text) > max_length:
+                raise _too_long(document, text, limits)
         elif kind is dict or kind is list or isinstance(node, (dict, list, tuple)):
             if depth > max_depth:
                 raise LimitExceeded(

@@ -102,7 +102,8 @@ def _wrap(text: str, indent: str = "", first: str | None = None) -> str:
 def _wrap_long_words(text: str, indent: str, first: str) -> str:
     """Fill lines greedily as :func:`textwrap.fill` does, cutting words longer than a line, in linear time."""
     lines: list[str] = []
-    line, prefix = [], first
+    line: list[str] = []
+    prefix = first
     used = len(prefix)
     for word in text.split():
         room = _WIDTH - used - (1 if line else 0)

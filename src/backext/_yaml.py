@@ -55,11 +55,11 @@ class StrictLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
     def get_single_data(self) -> Any:
-        node = self.get_single_node()  # type: ignore[no-untyped-call]
+        node = self.get_single_node()
         if node is None:
             return None
         _measure(node, self._limits.max_values)
-        return self.construct_document(node)  # type: ignore[no-untyped-call]
+        return self.construct_document(node)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: set[Any] = set()
@@ -86,7 +86,7 @@ class StrictLoader(yaml.SafeLoader):
                 f"an integer of more than {_MAX_INTEGER_CHARACTERS} characters: far beyond the largest number allowed",
                 node.start_mark,
             )
-        return super().construct_yaml_int(node)  # type: ignore[no-any-return]
+        return super().construct_yaml_int(node)
 
 
 StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
