@@ -161,6 +161,17 @@ def cases() -> Iterator[Case]:
     yield Case(
         "many-unknown-keys.json", _many_unknown_keys(60_000), codes=error({"unknown-field", "too-many-problems"})
     )
+    # Many wrong values: explaining each one must not take minutes and gigabytes.
+    yield Case(
+        "exercises-of-numbers.json",
+        b'{"exercises": [' + b",".join([b"0"] * 200_000) + b"]}",
+        codes=error({"too-many-exercises"}),
+    )
+    yield Case(
+        "many-wrong-items.json",
+        json.dumps({"exercises": [{"id": "a", "steps": [0] * 100}] * 10_000}).encode(),
+        codes=error({"wrong-type", "too-many-problems"}),
+    )
     # Empty and truncated files.
     yield Case("empty.json", b"", codes=error({"syntax-error"}))
     yield Case("empty.yaml", b"", codes=error({"wrong-type"}))

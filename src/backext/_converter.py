@@ -13,6 +13,7 @@ global cattrs converter.
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import difflib
 import enum
@@ -47,6 +48,12 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+#: How many more item errors the detailed structuring may collect, when set
+#: (as ``[count]``): past it each list stops at its first error, so that a
+#: document with millions of wrong items is explained in bounded time and
+#: memory. ``None`` (the default) collects every error.
+ERROR_BUDGET: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("ERROR_BUDGET", default=None)
 
 
 def _structure_str(value: object, _: object) -> str:
@@ -201,6 +208,7 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
                 raise WrongType("a list", value)
             items: list[Any] = []
             errors: list[Exception] = []
+            budget = ERROR_BUDGET.get()
             for index, item in enumerate(value):
                 try:
                     items.append(handler(item, item_type))
@@ -210,6 +218,10 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
                         IterableValidationNote(f"Structuring item @ index {index}", index, item_type),
                     ]
                     errors.append(error)
+                    if budget is not None:
+                        budget[0] -= 1
+                        if budget[0] < 0:
+                            break  # enough errors to report: stop explaining the rest of this list
             if errors:
                 raise IterableValidationError(f"While structuring {type_!r}", errors, type_)
             return tuple(items)

@@ -108,7 +108,8 @@ def shorten(text: str, at_most: int = 40) -> str:
 def check_document(document: object, limits: Limits, *, count_values: bool) -> None:
     """Refuse a parsed document that crosses a limit, before it is structured.
 
-    Keys must be strings (YAML allows numbers, dates and null), no string
+    The pack may have at most ``max_exercises`` exercises; keys must be
+    strings (YAML allows numbers, dates and null), no string
     may be longer than ``max_string_length``, nothing may nest deeper than
     ``max_depth``, and with *count_values* (for a mapping, which may share
     objects or contain itself) the document may stand for at most
@@ -121,6 +122,16 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
     Raises:
         LimitExceeded: At the first limit crossed.
     """
+    exercises = document.get("exercises") if isinstance(document, dict) else None
+    if isinstance(exercises, (list, tuple)) and len(exercises) > limits.max_exercises:
+        # Refused before structuring: explaining millions of wrong exercises one by one would take minutes.
+        raise LimitExceeded(
+            Problem(
+                path="/exercises",
+                code="too-many-exercises",
+                message=f"the pack has {len(exercises)} exercises, more than the limit of {limits.max_exercises}",
+            )
+        )
     max_depth, max_length = limits.max_depth, limits.max_string_length
     max_values = limits.max_values if count_values else -1
     stack: list[tuple[object, int]] = [(document, 1)]

@@ -242,12 +242,15 @@ def analyse_document(document: object, limits: Limits = DEFAULT_LIMITS) -> tuple
         # cattrs is imported only here, when something is wrong: a clean pack loads without it.
         from cattrs.errors import BaseValidationError  # noqa: PLC0415
 
-        from ._converter import converter, problems_from_exception  # noqa: PLC0415
+        from ._converter import ERROR_BUDGET, converter, problems_from_exception  # noqa: PLC0415
 
+        token = ERROR_BUDGET.set([limits.max_problems])
         try:
             pack = converter.structure(document, Pack)
         except (BaseValidationError, WrongType, WrongValue) as error:
             return None, sort_problems(document, problems_from_exception(error))
+        finally:
+            ERROR_BUDGET.reset(token)
         # Not reached while the fast path refuses only what the converter refuses (tests/test_fastload.py).
         return pack, sort_problems(document, check_pack(pack, limits))  # pragma: no cover
     return structured.value, sort_problems(document, checked(structured, limits))
