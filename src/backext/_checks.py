@@ -64,6 +64,7 @@ def _check_pack(pack: Pack, limits: Limits) -> Iterator[Problem]:
     for index, exercise in enumerate(pack.exercises):
         yield from _check_exercise(exercise, f"/exercises/{index}", exercise_ids, source_ids, limits)
     yield from _check_ladder(pack)
+    yield from _check_ladder_lengths(pack, limits)
     texts = _all_texts(pack)
     yield from _check_texts(texts, pack.default_locale)
     yield from _check_translations(pack, texts)
@@ -94,7 +95,7 @@ def _check_exercise(
             yield Problem(
                 path=f"{at}/hold" if _hold_steps(exercise.hold, limits.max_ladder_rungs) else f"{at}/repetitions",
                 code="ladder-too-long",
-                message=f"the exercise's dose would climb through more than {limits.max_ladder_rungs} steps from "
+                message=f"the exercise's dose would climb through more than {limits.max_ladder_rungs} doses from "
                 "its start to its full dose: make the increment larger or the range smaller",
             )
     progression = exercise.progression
@@ -195,6 +196,44 @@ def _check_ladder(pack: Pack) -> Iterator[Problem]:
                 following = getattr(by_id[current].progression, name)
                 current = None if following == current else following
             done.update(path)
+
+
+def _check_ladder_lengths(pack: Pack, limits: Limits) -> Iterator[Problem]:
+    """Ladders longer than the limit from some exercise to the top, reported where the limit is crossed.
+
+    :func:`backext.ladder` climbs from an exercise through every dose of it
+    and of each next exercise the engine would follow. Counted, never built.
+    """
+    limit = limits.max_ladder_rungs
+    exercises = pack.exercises
+    position = {e.id: i for i, e in enumerate(exercises)}
+    own = [ladder_rungs(e, limit) if not any(_check_numbers(e, "", limits.max_number)) else 1 for e in exercises]
+    following: list[int] = []
+    for index, exercise in enumerate(exercises):
+        there = position.get(exercise.progression.next_exercise or "", -1)
+        allowed = there not in (-1, index) and 0 <= exercises[there].level.rank - exercise.level.rank <= 1
+        following.append(there if allowed else -1)
+    total = [0] * len(exercises)  # doses from each exercise to the top, at most limit + 1
+    for start in range(len(exercises)):
+        path: list[int] = []
+        on_path: set[int] = set()
+        current = start
+        while current != -1 and total[current] == 0 and current not in on_path:
+            path.append(current)
+            on_path.add(current)
+            current = following[current]
+        above = total[current] if current != -1 and current not in on_path else 0  # a circle stops the climb
+        for index in reversed(path):
+            above = total[index] = min(own[index] + above, limit + 1)
+    for index, exercise in enumerate(exercises):
+        after = following[index]
+        if own[index] <= limit and total[index] > limit and (after == -1 or total[after] <= limit):
+            yield Problem(
+                path=f"/exercises/{index}/progression/next_exercise",
+                code="ladder-too-long",
+                message=f"the doses from {shorten(exercise.id)} to the top of its progression number more than "
+                f"{limit}: {own[index]} of its own and {total[after]} from the exercises after it",
+            )
 
 
 def _circle(cycle: list[str]) -> str:

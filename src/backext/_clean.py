@@ -33,7 +33,7 @@ from ._text import LOCALE_TAG
 from ._vocabulary import Direction, Level, Movement
 
 
-__all__ = ["CONDITIONS", "MAX_CLEAN_STRING", "NAMES", "condition", "links_clean"]
+__all__ = ["CLEAN_CHAIN", "CLEAN_RUNGS", "CONDITIONS", "MAX_CLEAN_STRING", "NAMES", "condition", "links_clean"]
 
 #: What each instance meets when :func:`check_pack` finds nothing wrong with
 #: it on its own, as Python expressions over the instance's fields (and
@@ -82,10 +82,17 @@ NAMES: dict[str, object] = {
     "PLAUSIBLE_REPETITIONS": _PLAUSIBLE_REPETITIONS,
     "PLAUSIBLE_SETS": _PLAUSIBLE_SETS,
     "MAX_NUMBER": DEFAULT_LIMITS.max_number,
-    # Each growth of the hold is a rung, and so is each added repetition (at most
-    # PLAUSIBLE_REPETITIONS - 1) and the start; one more for rounding.
-    "CLEAN_HOLD_STEPS": DEFAULT_LIMITS.max_ladder_rungs - _PLAUSIBLE_REPETITIONS - 1,
+    # At most this many growths of the hold in a pack proved clean (finer holds take the detailed checks).
+    "CLEAN_HOLD_STEPS": 60,
 }
+
+#: The most doses on one exercise's ladder in a pack proved clean: the start,
+#: each growth of the hold (one more for rounding), each added repetition.
+CLEAN_RUNGS = 1 + (60 + 1) + (_PLAUSIBLE_REPETITIONS - 1)
+
+#: The most exercises in a chain of next links in a pack proved clean, so that
+#: its whole ladder stays within the limit.
+CLEAN_CHAIN = DEFAULT_LIMITS.max_ladder_rungs // CLEAN_RUNGS
 
 #: The longest string in a pack proved clean (checked by the fast loader as it reads each one).
 MAX_CLEAN_STRING = DEFAULT_LIMITS.max_string_length
@@ -124,6 +131,8 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
         return False
     rank = {level: level.rank for level in Level}
     ordered = True  # whether every next link points further down the list, and every previous link up it
+    chained = len(exercises) > CLEAN_CHAIN  # only then can a chain of next links be too long
+    next_index: list[int] = []
     for index, exercise in enumerate(exercises):
         progression = exercise.progression
         following, preceding = progression.next_exercise, progression.previous_exercise
@@ -132,6 +141,10 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
             if there is None or there == index or not 0 <= rank[exercises[there].level] - rank[exercise.level] <= 1:
                 return False
             ordered = ordered and there > index
+            if chained:
+                next_index.append(there)
+        elif chained:
+            next_index.append(-1)
         if preceding is not None:
             there = position.get(preceding)
             if there is None or there == index or not 0 <= rank[exercise.level] - rank[exercises[there].level] <= 1:
@@ -144,6 +157,8 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
         _has_cycle({e.id: e.progression.next_exercise for e in exercises})
         or _has_cycle({e.id: e.progression.previous_exercise for e in exercises})
     ):
+        return False
+    if chained and _longest_chain(next_index, ordered=ordered) > CLEAN_CHAIN:
         return False
     if locales is None:
         return True
@@ -167,3 +182,26 @@ def _has_cycle(successor: dict[str, str | None]) -> bool:
             current = successor.get(current)
         done.update(path)
     return False
+
+
+def _longest_chain(following: list[int], *, ordered: bool) -> int:
+    """The most exercises on one chain of *following* indexes (-1: none), which go round in no circle."""
+    length = [1] * len(following)
+    if ordered:  # every link points further down the list: one pass from the end
+        for index in range(len(following) - 1, -1, -1):
+            there = following[index]
+            if there != -1:
+                length[index] = length[there] + 1
+        return max(length, default=0)
+    known = [False] * len(following)
+    for start in range(len(following)):
+        path: list[int] = []
+        current = start
+        while current != -1 and not known[current]:
+            path.append(current)
+            current = following[current]
+        above = 0 if current == -1 else length[current]
+        for index in reversed(path):
+            above = length[index] = above + 1
+            known[index] = True
+    return max(length, default=0)
