@@ -79,6 +79,20 @@ def _laughs(levels: int, width: int) -> bytes:
     return "\n".join(lines).encode()
 
 
+def _chain(count: int, *, backwards: bool = False) -> bytes:
+    """*count* copies of the first exercise, each leading to the next: a ladder of ``6 * count`` doses."""
+    document = _builtin()
+    template = document["exercises"][0]
+    exercises = []
+    for index in range(count):
+        exercise = json.loads(json.dumps(template))
+        exercise["id"] = f"step-{index}"
+        exercise["progression"] = {"next_exercise": f"step-{index + 1}"} if index + 1 < count else {}
+        exercises.append(exercise)
+    document["exercises"] = exercises[::-1] if backwards else exercises
+    return json.dumps(document).encode()
+
+
 def _many_unknown_keys(count: int) -> bytes:
     document = _builtin()
     for index in range(count):
@@ -135,6 +149,8 @@ def cases() -> Iterator[Case]:
         _json(_hold(start_seconds=0)).replace(b'"start_seconds": 0', b'"start_seconds": NaN'),
         codes=error({"not-finite"}),
     )
+    yield Case("long-chain.json", _chain(200), codes=error({"ladder-too-long"}))
+    yield Case("long-chain-backwards.json", _chain(200, backwards=True), codes=error({"ladder-too-long"}))
     yield Case("overflowing-float.json", b'{"schema_version": 1e400}', codes=error({"wrong-type"}))
     yield Case("infinite.yaml", b"schema_version: .inf\n", codes=error({"wrong-type"}))
     # YAML values that PyYAML cannot build, or cannot use as keys.

@@ -205,9 +205,9 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
     ProblemCode(
         code="ladder-too-long",
         severity="error",
-        description="An exercise's dose would climb through more steps from its start to its full dose than the "
-        "limit (Limits.max_ladder_rungs, 1,000 by default): the increment is tiny or the range enormous. The "
-        "engine and the plan walk these steps.",
+        description="The ladder of doses from an exercise to the top of its progression (its own doses and those "
+        "of every next exercise) is longer than the limit (Limits.max_ladder_rungs, 1,000 by default): an increment "
+        "is tiny, a range enormous, or a chain of exercises very long. The engine and the plan walk this ladder.",
         example='"hold": {"start_seconds": 5, "target_seconds": 30, "increment_seconds": 1e-9}',
     ),
     ProblemCode(

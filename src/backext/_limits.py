@@ -55,9 +55,10 @@ class Limits:
             (``number-out-of-range``).
         max_exercises: The most exercises in one pack
             (``too-many-exercises``).
-        max_ladder_rungs: The most doses on one exercise's ladder, from its
-            start to its full dose (``ladder-too-long``): the engine and the
-            plan walk it.
+        max_ladder_rungs: The most doses on the ladder from any exercise to
+            the top of its progression, through every next exercise
+            (``ladder-too-long``): :func:`~backext.ladder`, the engine and
+            the plan walk it. Counted from the numbers, never built.
         max_problems: The most problems reported for one pack; the rest are
             summed up by one ``too-many-problems`` warning (errors are
             reported before warnings are left out).
