@@ -353,7 +353,10 @@ def test_standard_input_is_read_within_the_limit():
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize("command", [["validate", "--format", "json"], ["validate"], ["show", "--pack"]])
+@pytest.mark.parametrize(
+    "command",
+    [["validate", "--format", "json"], ["validate"], ["show", "--pack"], ["show", "--format", "json", "--pack"]],
+)
 def test_output_survives_an_ascii_terminal(tmp_path, command):
     path = CASES["surrogate-key.json"].create(tmp_path)
     title = CASES["surrogate-title.json"].create(tmp_path)
@@ -456,3 +459,50 @@ def test_any_hold_validates_and_a_valid_one_can_be_planned(start, target, increm
         pack = backext.load_pack(document)
         assert render(pack, pack.exercises)
         backext.plan(pack, backext.start(pack, "forearm-press-up"), start_date=datetime.date(2026, 1, 5), weeks=52)
+
+
+def test_a_file_that_grows_past_the_limit_while_read(tmp_path, monkeypatch):
+    path = tmp_path / "pack.json"
+    path.write_text(backext.dump_pack(backext.builtin_pack()), encoding="utf-8")
+    real = os.fstat
+
+    def reports_empty(descriptor: int) -> os.stat_result:
+        found = real(descriptor)
+        return os.stat_result((found.st_mode, *[0] * 9))  # like files in /proc: a size of 0
+
+    monkeypatch.setattr(backext._load.os, "fstat", reports_empty)
+    assert [p.code for p in backext.validate_pack(path, max_bytes=100)] == ["too-large"]
+    assert backext.load_pack(path) == backext.builtin_pack()
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize("fmt", ["json", "toml"])
+def test_long_integers_are_refused_where_python_would_convert_them(fmt):
+    set_limit = getattr(sys, "set_int_max_str_digits", None)
+    if set_limit is None:  # pragma: no cover - Python 3.10 before 3.10.7
+        return
+    before = sys.get_int_max_str_digits()
+    set_limit(0)  # a program that lifted Python's own limit
+    try:
+        text = ('{"schema_version": %s}' if fmt == "json" else "schema_version = %s\n") % ("9" * 200_000)
+        assert [p.code for p in backext.validate_pack(text, format=fmt)] == ["number-out-of-range"]
+        assert backext.load_pack(backext.dump_pack(backext.builtin_pack(), fmt), format=fmt) == backext.builtin_pack()
+    finally:
+        set_limit(before)
+
+
+def test_long_words_are_wrapped_in_linear_time_and_ordinary_text_as_textwrap_does():
+    import textwrap  # noqa: PLC0415
+
+    from backext._render import _wrap  # noqa: PLC0415
+
+    ordinary = "Lie on your front with a pillow under your hips and your arms by your sides, palms up. " * 3
+    assert _wrap(ordinary, "    ", "  - ") == textwrap.fill(
+        ordinary, width=79, initial_indent="  - ", subsequent_indent="    ", break_on_hyphens=False
+    )
+    word = "y" * 2_000_000
+    lines = _wrap(f"short {word} end", "    ", "  - ").splitlines()
+    assert lines[0].startswith("  - short yyy")
+    assert all(len(line) <= 79 for line in lines)
+    assert "".join(line.strip(" -").removeprefix("short ").removesuffix(" end") for line in lines) == word
+    assert lines[-1].endswith(" end")

@@ -74,6 +74,13 @@ class _Output:
         for line in lines:
             self.write(line)
 
+    def json_text(self, text: str) -> None:
+        """Write the JSON *text*, written again with every non-ASCII character escaped if the stream cannot hold it."""
+        try:
+            self.stream.write(text)
+        except UnicodeEncodeError:
+            self.stream.write(json.dumps(json.loads(text), indent=2, ensure_ascii=True) + "\n")
+
     def json(self, document: object) -> None:
         """Write *document* as JSON, escaping every non-ASCII character if the stream cannot hold it."""
         try:
@@ -433,7 +440,7 @@ def _show(args: argparse.Namespace, out: _Output) -> int:
     exercises = list(pack.exercises) if args.exercise is None else [_exercise(pack, args.exercise)]
     if args.format == "json":
         if args.exercise is None:
-            out.write(dump_pack(pack, "json"))
+            out.json_text(dump_pack(pack, "json"))
         else:
             out.json(converter.unstructure(exercises[0]))
         return EXIT_OK

@@ -82,10 +82,6 @@ class Limits:
     max_ladder_rungs: int = attrs.field(default=1_000, validator=_positive)
     max_problems: int = attrs.field(default=1_000, validator=_positive)
 
-    def at_least(self, other: Limits) -> bool:
-        """Whether every limit of this one is as generous as *other*'s."""
-        return all(mine >= theirs for mine, theirs in zip(attrs.astuple(self), attrs.astuple(other), strict=True))
-
 
 #: The limits that apply when none are given.
 DEFAULT_LIMITS = Limits()
