@@ -506,3 +506,20 @@ def test_long_words_are_wrapped_in_linear_time_and_ordinary_text_as_textwrap_doe
     assert all(len(line) <= 79 for line in lines)
     assert "".join(line.strip(" -").removeprefix("short ").removesuffix(" end") for line in lines) == word
     assert lines[-1].endswith(" end")
+
+
+@pytest.mark.timeout(10)
+def test_a_very_long_locale_or_id_from_outside_is_answered_quickly():
+    pack = backext.builtin_pack()
+    assert pack.localize(pack.title, "de-" * 300_000) == pack.localize(pack.title)
+    text = backext.LocalizedText({"en": "E", "de": "D", "de-CH": "C"})
+    assert [text.resolve(tag, default_locale="en") for tag in ("de-CH-1996", "DE-ch", "de-AT", "fr")] == list("CCDE")
+    with pytest.raises(KeyError) as caught:
+        pack.exercise("x" * 1_000_000)
+    assert len(str(caught.value)) < 300
+    many = attrs.evolve(pack, exercises=tuple(attrs.evolve(pack.exercises[0], id=f"e-{i}") for i in range(1000)))
+    with pytest.raises(KeyError, match="and 990 more"):
+        many.exercise("zzzzzzzzzzzzzzzz")
+    status, _, err = run("show", "--locale", "de-" * 30_000)
+    assert status == 0
+    assert err == ""
