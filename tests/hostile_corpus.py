@@ -149,6 +149,16 @@ def cases() -> Iterator[Case]:
         _json(_hold(start_seconds=0)).replace(b'"start_seconds": 0', b'"start_seconds": NaN'),
         codes=error({"not-finite"}),
     )
+    yield Case(
+        "endless-session.json",
+        _json(lambda d: d["exercises"][1]["hold"].update(start_seconds=1e8, target_seconds=1e8)),
+        codes=error({"session-too-long"}),
+    )
+    yield Case(
+        "many-steps.json",
+        _json(lambda d: d["exercises"][0].update(steps=[{"text": "a"}] * 120_000)),
+        codes=error({"session-too-long"}),
+    )
     yield Case("long-chain.json", _chain(200), codes=error({"ladder-too-long"}))
     yield Case("long-chain-backwards.json", _chain(200, backwards=True), codes=error({"ladder-too-long"}))
     yield Case("overflowing-float.json", b'{"schema_version": 1e400}', codes=error({"wrong-type"}))

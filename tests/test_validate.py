@@ -138,6 +138,10 @@ CASES: dict[str, tuple[object, str]] = {
         changed(set_at("/exercises/0/repetitions/maximum", 10**10)),
         "/exercises/0/repetitions/maximum",
     ),
+    "session-too-long": (
+        changed(set_at("/exercises/1/hold", {"start_seconds": 1e8, "target_seconds": 1e8})),
+        "/exercises/1",
+    ),
     "ladder-too-long": (changed(set_at("/exercises/0/hold/increment_seconds", 0.001)), "/exercises/0/hold"),
     "no-sources": (changed(lambda d: [d.pop("sources"), *(e.pop("sources") for e in d["exercises"])]), ""),
 }

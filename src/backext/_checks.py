@@ -19,12 +19,13 @@ import attrs
 from ._limits import DEFAULT_LIMITS, Limits, shorten
 from ._model import Exercise, Hold, Pack, Repetitions
 from ._problems import Problem, escape_pointer
+from ._render import number
 from ._text import LOCALE_TAG, LocalizedText, Text
 from ._vocabulary import Dimension, Direction
 from ._wrong import show_number
 
 
-__all__ = ["SLUG", "check_pack", "ladder_rungs"]
+__all__ = ["SLUG", "check_pack", "ladder_rungs", "session_cues"]
 
 #: The shape of every id: lower-case letters and digits, joined by single hyphens.
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -90,6 +91,16 @@ def _check_exercise(
     if not out_of_range:  # the arithmetic below is safe only on numbers in range
         yield from _check_hold(exercise.hold, f"{at}/hold")
         yield from _check_repetitions(exercise.repetitions, f"{at}/repetitions")
+        cues = session_cues(exercise)
+        if cues > limits.max_session_cues:
+            yield Problem(
+                path=at,
+                code="session-too-long",
+                message=f"one session at the full dose would have about {cues} timed cues, more than the limit of "
+                f"{limits.max_session_cues}: {_count(exercise.repetitions.sets, 'set')} of "
+                f"{_count(exercise.repetitions.maximum, 'repetition')}, each held up to "
+                f"{number(exercise.hold.target_seconds)} s",
+            )
         rungs = ladder_rungs(exercise, limits.max_ladder_rungs)
         if rungs > limits.max_ladder_rungs:
             yield Problem(
@@ -283,6 +294,27 @@ def _hold_steps(hold: Hold, limit: int) -> int:
     if not steps <= limit:  # also infinity, when the increment is tiny
         return limit + 1
     return math.ceil(steps)
+
+
+def _count(how_many: int, noun: str) -> str:
+    return f"{how_many} {noun}" + ("" if how_many == 1 else "s")
+
+
+#: Cues of each repetition besides the countdown: the repetition, lift, hold, lower, and rest.
+_CUES_PER_REPETITION = 5
+
+
+def session_cues(exercise: Exercise) -> int:
+    """About how many cues :func:`backext.timeline` gives for one session at *exercise*'s full dose.
+
+    The steps and the finish, and for each set its cue and, for each
+    repetition, its cues and a countdown of each whole second of the hold.
+    Numbers must be in range.
+    """
+    repetitions = exercise.repetitions
+    hold = max(exercise.hold.start_seconds, exercise.hold.target_seconds)
+    per_repetition = _CUES_PER_REPETITION + max(0, math.ceil(hold))
+    return len(exercise.steps) + 1 + max(0, repetitions.sets) * (1 + max(0, repetitions.maximum) * per_repetition)
 
 
 def ladder_rungs(exercise: Exercise, limit: int) -> int:

@@ -51,7 +51,8 @@ CONDITIONS: dict[type, tuple[str, ...]] = {
     Source: ("slug(id)", "citation.strip()"),
     Exercise: (
         "slug(id)",
-        "steps",
+        # Few enough steps that a session's cues stay within their limit (the rest are bounded by plausibility).
+        "0 < len(steps) <= CLEAN_STEPS",
         "CONTRAINDICATED.isdisjoint(movements)",
         "len(modifications) < 2 or len({m.id for m in modifications}) == len(modifications)",
     ),
@@ -84,6 +85,7 @@ NAMES: dict[str, object] = {
     "MAX_NUMBER": DEFAULT_LIMITS.max_number,
     # At most this many growths of the hold in a pack proved clean (finer holds take the detailed checks).
     "CLEAN_HOLD_STEPS": 60,
+    "CLEAN_STEPS": 1_000,
 }
 
 #: The most doses on one exercise's ladder in a pack proved clean: the start,

@@ -211,6 +211,14 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         example='"hold": {"start_seconds": 5, "target_seconds": 30, "increment_seconds": 1e-9}',
     ),
     ProblemCode(
+        code="session-too-long",
+        severity="error",
+        description="One session of the exercise at its full dose would have more timed cues than the limit "
+        "(Limits.max_session_cues, 100,000 by default): backext.timeline counts down every second of every hold "
+        "of every repetition of every set.",
+        example='"hold": {"start_seconds": 100000000, "target_seconds": 100000000}',
+    ),
+    ProblemCode(
         code="implausible-dose",
         severity="warning",
         description="A dose is outside what is plausible for a back-extension exercise (a hold over 60 s, more "

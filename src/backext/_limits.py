@@ -59,6 +59,10 @@ class Limits:
             the top of its progression, through every next exercise
             (``ladder-too-long``): :func:`~backext.ladder`, the engine and
             the plan walk it. Counted from the numbers, never built.
+        max_session_cues: The most timed cues in one session of an exercise
+            at its full dose (``session-too-long``): its steps, and for each
+            repetition of each set a countdown of every second of the hold,
+            as :func:`~backext.timeline` makes them.
         max_problems: The most problems reported for one pack; the rest are
             summed up by one ``too-many-problems`` warning (errors are
             reported before warnings are left out).
@@ -80,6 +84,7 @@ class Limits:
     max_number: int = attrs.field(default=1_000_000_000, validator=_positive)
     max_exercises: int = attrs.field(default=10_000, validator=_positive)
     max_ladder_rungs: int = attrs.field(default=1_000, validator=_positive)
+    max_session_cues: int = attrs.field(default=100_000, validator=_positive)
     max_problems: int = attrs.field(default=1_000, validator=_positive)
 
 
