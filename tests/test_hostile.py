@@ -12,8 +12,10 @@ import io
 import json
 import os
 import pathlib
+import signal
 import subprocess
 import sys
+import time
 
 import attrs
 import pytest
@@ -523,3 +525,21 @@ def test_a_very_long_locale_or_id_from_outside_is_answered_quickly():
     status, _, err = run("show", "--locale", "de-" * 30_000)
     assert status == 0
     assert err == ""
+
+
+@pytest.mark.timeout(60)
+def test_an_interrupted_command_exits_130_quietly():
+    # Waiting on standard input, which never comes: the command is surely inside main() when interrupted.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "backext", "validate", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        time.sleep(3)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert (process.returncode, out, err) == (130, b"", b"backext: interrupted\n")
