@@ -51,7 +51,8 @@ def _format_for(name: str, format: str | None) -> Format:  # noqa: A002
         return SUFFIXES[suffix]
     except KeyError:
         raise ValueError(
-            f"{shorten(name, 200)}: cannot tell the format from the suffix {shorten(suffix)}: "
+            f"{name if len(name) <= 200 else shorten(name, 200)}: cannot tell the format from the suffix "
+            f"{shorten(suffix)}: "
             f"use .json, .toml, .yaml or .yml, or pass format="
         ) from None
 
