@@ -132,8 +132,14 @@ def cases() -> Iterator[Case]:
         codes=error({"number-out-of-range"}),
     )
     yield Case("target-1e12.json", _json(_hold(target_seconds=1e12)), codes=error({"number-out-of-range"}))
-    yield Case("tiny-increment.json", _json(_hold(increment_seconds=1e-9)), codes=error({"ladder-too-long"}))
-    yield Case("subnormal-increment.json", _json(_hold(increment_seconds=5e-324)), codes=error({"ladder-too-long"}))
+    # Holds are exact to a tenth: a finer increment is an error of its own, and never a ladder without end.
+    yield Case("tiny-increment.json", _json(_hold(increment_seconds=1e-9)), codes=error({"too-precise"}))
+    yield Case("subnormal-increment.json", _json(_hold(increment_seconds=5e-324)), codes=error({"too-precise"}))
+    yield Case(
+        "fine-increment.json",
+        _json(_hold(target_seconds=200, increment_seconds=0.1)),
+        codes=error({"ladder-too-long"}),
+    )
     yield Case(
         "long-hold-ladder.json",
         _json(_hold(target_seconds=100_000_000, increment_seconds=5)),

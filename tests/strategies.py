@@ -182,13 +182,19 @@ def rules(draw: st.DrawFn) -> backext.Rules:
     if draw(st.booleans()):
         return backext.Rules()
     tolerated = draw(st.integers(0, 4))
+    severe = draw(st.integers(tolerated + 1, 7))
     return backext.Rules(
         tolerated_pain=tolerated,
-        regress_pain=draw(st.integers(tolerated + 1, 10)),
-        next_day_pain=draw(st.integers(0, 6)),
+        regress_pain=draw(st.integers(tolerated + 1, severe)),
+        next_day_pain=draw(st.integers(0, min(5, severe - 1))),
+        severe_pain=severe,
         tolerated_sessions=draw(st.integers(1, 4)),
+        untolerated_sessions=draw(st.integers(1, 4)),
+        painful_sessions=draw(st.integers(1, 4)),
         max_gap_days=draw(st.integers(1, 10)),
+        gap_days_per_step=draw(st.integers(1, 10)),
         min_rest_days=draw(st.integers(0, 2)),
+        require_next_day_report=draw(st.booleans()),
     )
 
 

@@ -84,14 +84,18 @@ def test_at_the_very_top_the_dose_stays():
 @pytest.mark.parametrize(
     ("pain", "next_day", "action", "code"),
     [
-        (0, None, Action.REPEAT, "tolerated"),
+        (0, None, Action.REPEAT, "awaiting-next-day"),
+        (0, 0, Action.REPEAT, "tolerated"),
         (2, 2, Action.REPEAT, "tolerated"),
         (3, None, Action.REPEAT, "pain-moderate"),
         (4, 1, Action.REPEAT, "pain-moderate"),
         (5, None, Action.REGRESS, "pain-high"),
-        (9, 9, Action.REGRESS, "pain-high"),
+        (6, 5, Action.REGRESS, "pain-high"),
+        (7, None, Action.STOP, "pain-severe"),
+        (0, 7, Action.STOP, "pain-severe"),
+        (10, 10, Action.STOP, "pain-severe"),
         (0, 3, Action.REGRESS, "pain-next-day"),
-        (2, 7, Action.REGRESS, "pain-next-day"),
+        (2, 5, Action.REGRESS, "pain-next-day"),
     ],
 )
 def test_pain_gates(pain, next_day, action, code):
@@ -123,12 +127,25 @@ def test_regress_retraces_the_ladder_and_falls_back_a_level_at_the_start():
     state = backext.start(PACK, "hand-press-up")
     decision = backext.step(PACK, state, log(state, 0, pain=6))
     assert decision.prescription.exercise_id == "forearm-press-up"
-    assert decision.prescription.hold_seconds == 30, "the previous exercise at its full dose"
+    assert decision.prescription.hold_seconds == 5, "the previous exercise at its start: never done there"
+
+
+def test_stepping_back_a_level_lands_on_the_last_dose_tolerated_there():
+    state = backext.start(PACK, "forearm-press-up")
+    n = 0
+    while state.dose.exercise_id == "forearm-press-up":
+        state = backext.step(PACK, state, perfect(state, n)).state
+        n += 2
+    assert state.last_tolerated("forearm-press-up").hold_seconds == 30
+    decision = backext.step(PACK, state, log(state, n, pain=6))
+    assert codes(decision) == ["pain-high", "level-down"]
+    assert decision.prescription.exercise_id == "forearm-press-up"
+    assert decision.prescription.hold_seconds == 30
 
 
 def test_at_the_lowest_dose_a_regress_keeps_the_dose_and_says_so():
     state = backext.start(PACK, "forearm-press-up")
-    decision = backext.step(PACK, state, log(state, 0, pain=8))
+    decision = backext.step(PACK, state, log(state, 0, pain=6))
     assert decision.action is Action.REGRESS
     assert decision.prescription == state.prescription
     assert codes(decision) == ["pain-high", "lowest-dose"]
@@ -153,13 +170,19 @@ def test_a_second_session_the_same_day_does_not_count():
     assert decisions[-1].action is Action.REPEAT
 
 
-def test_after_a_long_gap_the_next_session_does_not_progress():
+def test_after_a_long_gap_the_dose_steps_back_in_proportion():
     state = backext.start(PACK, "forearm-press-up")
     logs = [perfect(state, 0), perfect(state, 2), perfect(state, 10)]
     decisions = backext.replay(PACK, state, logs)
-    assert decisions[-1].action is Action.REPEAT
+    assert decisions[-1].action is Action.REPEAT, "at the start already: nothing lower within the exercise"
     assert codes(decisions[-1]) == ["long-gap"]
     assert decisions[-1].state.tolerated_streak == 0
+    high = at("forearm-press-up", 30, 10)
+    for gap, hold in ((8, 25), (14, 25), (15, 20), (400, 5)):
+        decision = backext.step(PACK, attrs.evolve(high, last_session=day(0)), perfect(high, gap))
+        assert decision.action is Action.REGRESS
+        assert decision.prescription.hold_seconds == hold, gap
+        assert codes(decision)[0] == "long-gap"
     exactly_a_week = backext.replay(PACK, state, [perfect(state, 0), perfect(state, 2), perfect(state, 9)])
     assert exactly_a_week[-1].action is Action.PROGRESS
 
@@ -181,7 +204,7 @@ def test_a_red_flag_stops_until_a_clinicians_clearance():
         backext.record_clearance(stopped, date=day(-1))
     cleared = backext.record_clearance(again.state, date=day(5), note="Dr. Osei, phone")
     assert not cleared.stopped
-    assert cleared.prescription == state.prescription, "resumes at the dose it had"
+    assert cleared.prescription == backext.start(PACK, "forearm-press-up").prescription, "resumes at the start"
     assert cleared.tolerated_streak == 0
     assert backext.step(PACK, cleared, perfect(cleared, 6)).action is Action.REPEAT
 
@@ -218,23 +241,25 @@ def test_variations_change_the_dose_within_the_exercises_limits():
         description="Keep the arms by the sides.",
         direction=backext.Direction.EASIER,
         hold_seconds_change=-10,
-        repetitions_change=5,
+        repetitions_change=1,
     )
     pack = attrs.evolve(
         PACK,
         exercises=(*PACK.exercises[:2], attrs.evolve(exercise, modifications=(*exercise.modifications, easier))),
     )
     state = backext.choose_modifications(pack, backext.start(pack, "prone-chest-lift"), ["arms-down"])
-    assert (state.prescription.hold_seconds, state.prescription.repetitions) == (5, 10)
+    assert (state.prescription.hold_seconds, state.prescription.repetitions) == (5, 9)
     decision = backext.replay(pack, state, [SessionLog.as_prescribed(state.prescription, day(n)) for n in (0, 2, 4)])
-    assert decision[-1].state.dose.hold_seconds == 10
+    assert decision[-1].action is Action.PROGRESS
+    assert (decision[-1].prescription.hold_seconds, decision[-1].prescription.repetitions) == (10, 9)
+    assert decision[-1].state.dose.hold_seconds == 20, "the dose climbs until the prescription does"
     assert decision[-1].prescription.modifications == ("arms-down",)
 
 
 def test_moving_to_another_exercise_drops_its_variations():
     state = backext.record_clearance(backext.start(PACK, "prone-chest-lift"), date=DAY, modifications=["leg-lift"])
     state = backext.choose_modifications(PACK, state, ["leg-lift"])
-    decision = backext.step(PACK, state, log(state, 0, pain=7))
+    decision = backext.step(PACK, state, log(state, 0, pain=6))
     assert decision.prescription.exercise_id == "hand-press-up"
     assert decision.prescription.modifications == ()
 

@@ -247,10 +247,10 @@ def test_problems_reported_are_capped_errors_first():
 @pytest.mark.timeout(30)
 def test_the_engine_never_meets_a_ladder_too_long_to_walk():
     document = builtin_document()
-    document["exercises"][0]["hold"]["increment_seconds"] = 0.031  # 807 growths: long, within the limit
+    document["exercises"][0]["hold"].update(target_seconds=90, increment_seconds=0.1)  # 850 growths: within
     pack = backext.load_pack(document)
-    assert len(backext.ladder(pack, "forearm-press-up")) > 800
-    document["exercises"][0]["hold"]["increment_seconds"] = 0.02
+    assert len(backext.ladder(pack, "forearm-press-up")) > 850
+    document["exercises"][0]["hold"]["target_seconds"] = 110  # 1,050 growths: too many
     with pytest.raises(PackError, match="ladder-too-long"):
         backext.load_pack(document)
 

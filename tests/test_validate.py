@@ -89,6 +89,10 @@ CASES: dict[str, tuple[object, str]] = {
         changed(set_at("/exercises/0/hold/increment_seconds", 26)),
         "/exercises/0/hold/increment_seconds",
     ),
+    "too-precise": (
+        changed(set_at("/exercises/0/hold/start_seconds", 5.05)),
+        "/exercises/0/hold/start_seconds",
+    ),
     "repetitions-min-above-max": (
         changed(set_at("/exercises/2/repetitions/maximum", 7)),
         "/exercises/2/repetitions/maximum",
@@ -142,7 +146,10 @@ CASES: dict[str, tuple[object, str]] = {
         changed(set_at("/exercises/1/hold", {"start_seconds": 1e8, "target_seconds": 1e8})),
         "/exercises/1",
     ),
-    "ladder-too-long": (changed(set_at("/exercises/0/hold/increment_seconds", 0.001)), "/exercises/0/hold"),
+    "ladder-too-long": (
+        changed(set_at("/exercises/0/hold", {"start_seconds": 5, "target_seconds": 200, "increment_seconds": 0.1})),
+        "/exercises/0/hold",
+    ),
     "no-sources": (changed(lambda d: [d.pop("sources"), *(e.pop("sources") for e in d["exercises"])]), ""),
 }
 #: Codes tested elsewhere: files that cannot be read, and limits that need a lowered Limits (tests/test_hostile.py).
@@ -155,6 +162,17 @@ SPECIAL = {
     "too-many-exercises",
     "too-many-problems",
 }
+#: Codes of stored states, tested with ``load_state`` in ``test_state.py``.
+STATE_CODES = {
+    "unsupported-state-version",
+    "wrong-pack",
+    "unknown-exercise",
+    "not-on-ladder",
+    "prescription-mismatch",
+    "unknown-variation",
+    "uncleared-variation",
+    "out-of-range",
+}
 
 
 def validate(source: object) -> list[backext.Problem]:
@@ -165,7 +183,7 @@ def validate(source: object) -> list[backext.Problem]:
 
 
 def test_every_code_in_the_catalogue_has_a_case():
-    assert set(CASES) | SPECIAL == set(PROBLEM_CODES)
+    assert set(CASES) | SPECIAL | STATE_CODES == set(PROBLEM_CODES)
     for code, entry in PROBLEM_CODES.items():
         assert entry.code == code
         assert entry.severity in {"error", "warning"}

@@ -1,8 +1,11 @@
 """Sphinx directives that render reference pages from the code itself.
 
 - ``backext-problem-codes``: the catalogue of problem codes.
+- ``backext-reason-codes``: the catalogue of the engine's reason codes.
 - ``backext-schema``: every object and field of the pack schema.
 - ``backext-cli``: the help of every ``backext`` command.
+- ``backext-cli-run``: a ``backext`` command line, run when the docs are
+  built, with what it printed and its exit status.
 
 Generating these pages from the code keeps them from drifting from it.
 """
@@ -10,17 +13,22 @@ Generating these pages from the code keeps them from drifting from it.
 from __future__ import annotations
 
 import abc
-import datetime
+import contextlib
+import io
 import json
-from typing import TYPE_CHECKING, Any
+import os
+import pathlib
+import shlex
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import nested_parse_with_titles
 
-from backext import PROBLEM_CODES, builtin_pack, json_schema, plan, start
-from backext._cli import build_parser
+from backext import PROBLEM_CODES, REASON_CODES, json_schema
+from backext._cli import build_parser, main
 
 
 if TYPE_CHECKING:
@@ -42,11 +50,51 @@ class _RstDirective(SphinxDirective):
         return container.children
 
 
-class ProblemCodes(_RstDirective):
+class _CodeTable(_RstDirective):
+    """A table with a row per code, each row an anchor named for its code.
+
+    A row of ``problems.html`` is ``problems.html#wrong-type``, and a label
+    for ``:ref:`` (``problem-wrong-type``); the first cell links to the row.
+    """
+
+    label_prefix: ClassVar[str]
+
+    @abc.abstractmethod
+    def codes(self) -> list[str]:
+        """The codes, in the order of the table's rows."""
+
+    def run(self) -> list[nodes.Node]:
+        """Build the table, then give each row its anchor."""
+        result = super().run()
+        rows = [row for table in result for body in table.findall(nodes.tbody) for row in body.children]
+        std = self.env.get_domain("std")
+        for row, code in zip(rows, self.codes(), strict=True):
+            anchor = nodes.make_id(code)
+            row["ids"].append(anchor)
+            std.anonlabels[f"{self.label_prefix}-{code}"] = (self.env.docname, anchor)
+            std.labels[f"{self.label_prefix}-{code}"] = (self.env.docname, anchor, code)
+            cell = row.children[0].children[0]
+            cell.replace_self(nodes.paragraph("", "", nodes.reference("", "", *cell.children, refid=anchor)))
+        return result
+
+
+class ProblemCodes(_CodeTable):
     """A table of every problem code, its severity, meaning and an example."""
 
+    label_prefix = "problem"
+
+    def codes(self) -> list[str]:
+        """Every problem code."""
+        return list(PROBLEM_CODES)
+
     def lines(self) -> list[str]:
-        out = [".. list-table::", "   :header-rows: 1", "   :widths: 20 10 45 25", ""]
+        out = [
+            ".. list-table::",
+            "   :header-rows: 1",
+            "   :widths: 20 10 45 25",
+            "   :class: backext-codes",
+            "",
+        ]
         out += ["   * - Code", "     - Severity", "     - Meaning", "     - Example"]
         for entry in PROBLEM_CODES.values():
             out += [
@@ -54,6 +102,27 @@ class ProblemCodes(_RstDirective):
                 f"     - {entry.severity}",
                 f"     - {_cell(entry.description)}",
                 f"     - ``{_cell(entry.example)}``",
+            ]
+        return out
+
+
+class ReasonCodes(_CodeTable):
+    """A table of every reason code the engine gives, with the actions it comes with."""
+
+    label_prefix = "reason"
+
+    def codes(self) -> list[str]:
+        """Every reason code."""
+        return list(REASON_CODES)
+
+    def lines(self) -> list[str]:
+        out = [".. list-table::", "   :header-rows: 1", "   :widths: 25 20 55", "   :class: backext-codes", ""]
+        out += ["   * - Code", "     - Actions", "     - Meaning"]
+        for entry in REASON_CODES.values():
+            out += [
+                f"   * - ``{entry.code}``",
+                f"     - {', '.join(action.value for action in entry.actions)}",
+                f"     - {_cell(entry.description)}",
             ]
         return out
 
@@ -125,100 +194,50 @@ class CommandLine(_RstDirective):
             for name, sub in action.choices.items():
                 helps.append((f"backext {name}", sub.format_help()))
         for title, text in helps:
-            out += [title, "-" * len(title), "", ".. code-block:: text", ""]
+            out += [title, "~" * len(title), "", ".. code-block:: text", ""]
             out += ["   " + line for line in text.splitlines()]
             out.append("")
         return out
 
 
-def progression_svg(weeks: int = 16, days_per_week: int = 3) -> str:
-    """Draw the built-in pack's best-case plan as an SVG chart: hold and repetitions against weeks."""
-    pack = builtin_pack()
-    start_date = datetime.date(2026, 1, 5)
-    result = plan(
-        pack, start(pack, pack.exercises[0].id), start_date=start_date, days_per_week=days_per_week, weeks=weeks
-    )
-    width, height, left, right, top, bottom = 760, 400, 60, 60, 70, 50
-    plot_w, plot_h = width - left - right, height - top - bottom
-    max_hold = max(e.hold.target_seconds for e in pack.exercises)
-    max_reps = max(e.repetitions.maximum for e in pack.exercises) + 2
+class CommandLineRun(SphinxDirective):
+    """``.. backext-cli-run:: ARGS``: run ``backext ARGS`` and show what it printed.
 
-    def x(date: datetime.date) -> float:
-        return left + plot_w * (date - start_date).days / (7 * weeks)
+    The command runs in the docs folder, when the docs are built, so the page
+    cannot drift from what the command does. ``:lines: N`` shows the first N
+    lines of the output.
+    """
 
-    def y(value: float, top_value: float) -> float:
-        return top + plot_h * (1 - value / top_value)
-
-    def steps(values: list[tuple[datetime.date, float]], top_value: float) -> str:
-        points: list[str] = []
-        for index, (date, value) in enumerate(values):
-            if index:
-                points.append(f"{x(date):.1f},{y(values[index - 1][1], top_value):.1f}")
-            points.append(f"{x(date):.1f},{y(value, top_value):.1f}")
-        end = start_date + datetime.timedelta(days=7 * weeks)
-        points.append(f"{x(end):.1f},{y(values[-1][1], top_value):.1f}")
-        return " ".join(points)
-
-    holds = [(s.date, s.prescription.hold_seconds) for s in result.sessions]
-    reps = [(s.date, float(s.prescription.repetitions)) for s in result.sessions]
-    parts = [
-        (
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-            'aria-labelledby="chart-title" style="max-width:100%;height:auto;font-family:sans-serif;font-size:12px">'
-        ),
-        (
-            '<title id="chart-title">Best-case progression of the built-in pack: hold seconds and repetitions '
-            f"over {weeks} weeks at {days_per_week} sessions a week</title>"
-        ),
-    ]
-    for week in range(weeks + 1):
-        gx = left + plot_w * week / weeks
-        parts.append(f'<text x="{gx:.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#555">{week}</text>')
-    parts.append(f'<text x="{left + plot_w / 2}" y="{height - 8}" text-anchor="middle" fill="#333">weeks</text>')
-    parts.extend(
-        f'<text x="{left - 8}" y="{y(value, max_hold) + 4:.1f}" text-anchor="end" fill="#1f6fb2">{value}</text>'
-        for value in range(0, int(max_hold) + 1, 5)
-    )
-    parts.extend(
-        f'<text x="{left + plot_w + 8}" y="{y(value, max_reps) + 4:.1f}" fill="#c0392b">{value}</text>'
-        for value in range(0, max_reps + 1, 2)
-    )
-    parts.append(f'<text x="{left}" y="{top - 50}" fill="#1f6fb2">hold (seconds)</text>')
-    parts.append(f'<text x="{left + plot_w}" y="{top - 50}" text-anchor="end" fill="#c0392b">repetitions</text>')
-    bands = {"beginner": "#e8f4ea", "intermediate": "#fdf3dc", "advanced": "#fbe6e4"}
-    end = start_date + datetime.timedelta(days=7 * weeks)
-    for index, milestone in enumerate(result.milestones):
-        following = result.milestones[index + 1].date if index + 1 < len(result.milestones) else end
-        x0, x1 = x(milestone.date), x(following)
-        parts.append(
-            f'<rect x="{x0:.1f}" y="{top}" width="{x1 - x0:.1f}" height="{plot_h}" '
-            f'fill="{bands.get(milestone.level.value, "#eee")}"/>'
-        )
-        parts.append(
-            f'<text x="{x0 + 4:.1f}" y="{top - 8 - 16 * (index % 2)}" fill="#333">{milestone.level.value}</text>'
-        )
-    parts.append(f'<polyline points="{steps(holds, max_hold)}" fill="none" stroke="#1f6fb2" stroke-width="2.5"/>')
-    parts.append(
-        f'<polyline points="{steps(reps, max_reps)}" fill="none" stroke="#c0392b" stroke-width="2" '
-        'stroke-dasharray="6 3"/>'
-    )
-    parts.append(f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#999"/>')
-    parts.append("</svg>")
-    return "\n".join(parts)
-
-
-class ProgressionChart(SphinxDirective):
-    """The built-in pack's best-case progression, drawn when the docs are built."""
+    required_arguments = 1
+    final_argument_whitespace = True
+    option_spec: ClassVar[dict[str, Any]] = {"lines": directives.positive_int}
 
     def run(self) -> list[nodes.Node]:
-        """Return the chart as raw HTML (an inline SVG)."""
-        return [nodes.raw("", progression_svg(), format="html")]
+        """Run the command and return a console block."""
+        argv = shlex.split(self.arguments[0])
+        output = io.StringIO()
+        here = pathlib.Path.cwd()
+        try:
+            os.chdir(self.env.srcdir)
+            with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+                status = main(argv)
+        finally:
+            os.chdir(here)
+        printed = output.getvalue().rstrip("\n").splitlines()
+        if "lines" in self.options and len(printed) > self.options["lines"]:
+            printed = [*printed[: self.options["lines"]], "…"]
+        command = "$ " + shlex.join(["backext", *argv])
+        text = "\n".join([command, *printed, "$ echo $?  # the exit status", str(status)])
+        block = nodes.literal_block(text, text, language="console", classes=["backext-cli-run"])
+        self.set_source_info(block)
+        return [block]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directives."""
     app.add_directive("backext-problem-codes", ProblemCodes)
+    app.add_directive("backext-reason-codes", ReasonCodes)
     app.add_directive("backext-schema", Schema)
     app.add_directive("backext-cli", CommandLine)
-    app.add_directive("backext-progression-chart", ProgressionChart)
+    app.add_directive("backext-cli-run", CommandLineRun)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

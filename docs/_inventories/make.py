@@ -59,6 +59,7 @@ INVENTORIES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
             ("attrs.evolve", "py:function", "api.html#attrs.evolve"),
             ("attrs.frozen", "py:function", "api.html#attrs.frozen"),
             ("attrs.define", "py:function", "api.html#attrs.define"),
+            ("index", "std:doc", "index.html"),
         ],
     ),
     "cattrs": (
@@ -68,6 +69,7 @@ INVENTORIES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
             ("cattrs.Converter", "py:class", "cattrs.html#cattrs.Converter"),
             ("cattrs.converters.Converter", "py:class", "cattrs.html#cattrs.converters.Converter"),
             ("cattrs.BaseValidationError", "py:exception", "cattrs.html#cattrs.BaseValidationError"),
+            ("index", "std:doc", "index.html"),
         ],
     ),
 }

@@ -21,28 +21,10 @@ if _typing.TYPE_CHECKING:
     from ._builtin import builtin_pack
     from ._codes import PROBLEM_CODES, ProblemCode
     from ._converter import converter, make_converter
-    from ._engine import (
-        Action,
-        Clearance,
-        ClearanceRequiredError,
-        Decision,
-        Prescription,
-        Reason,
-        RedFlag,
-        Rules,
-        SessionError,
-        SessionLog,
-        State,
-        Stop,
-        choose_modifications,
-        record_clearance,
-        replay,
-        start,
-        step,
-    )
-    from ._formats import DEFAULT_MAX_BYTES, FORMATS, Format
+    from ._engine import choose_modifications, record_clearance, replay, report_next_day, start, step
+    from ._formats import FORMATS, Format
     from ._ladder import Dose, ladder
-    from ._limits import Limits
+    from ._limits import DEFAULT_MAX_BYTES, Limits
     from ._load import PackSource, dump_pack, load_pack, validate_pack
     from ._model import (
         SCHEMA_VERSION,
@@ -57,11 +39,24 @@ if _typing.TYPE_CHECKING:
     )
     from ._plan import Milestone, Plan, PlannedSession, plan, session_dates
     from ._problems import Problem, Severity
+    from ._reasons import REASON_CODES, Action, Decision, Reason, ReasonCode
+    from ._rules import Rules
     from ._schema import json_schema
+    from ._session import RedFlag, SessionLog
+    from ._state import STATE_FORMAT_VERSION, Clearance, Pending, Prescription, State, Stop
+    from ._stored import load_state
     from ._text import LocalizedText, Text, localize
     from ._timeline import Cue, CueKind, Phrases, timeline
     from ._vocabulary import Dimension, Direction, Level, Movement
-    from .exceptions import BackextError, PackError
+    from .exceptions import (
+        BackextError,
+        ClearanceRequiredError,
+        PackError,
+        SessionError,
+        StateError,
+        StoppedError,
+        UnknownIdError,
+    )
 
 
 #: Where each public name lives. Importing ``backext`` is quick: a module is
@@ -69,14 +64,14 @@ if _typing.TYPE_CHECKING:
 #: command line and programs that need only a part do not pay for the rest
 #: (cattrs, for one, is needed only to dump a pack or explain a bad one).
 _WHERE = {
-    "Action": "._engine",
+    "Action": "._reasons",
     "BackextError": ".exceptions",
-    "Clearance": "._engine",
-    "ClearanceRequiredError": "._engine",
+    "Clearance": "._state",
+    "ClearanceRequiredError": ".exceptions",
     "Cue": "._timeline",
     "CueKind": "._timeline",
-    "DEFAULT_MAX_BYTES": "._formats",
-    "Decision": "._engine",
+    "DEFAULT_MAX_BYTES": "._limits",
+    "Decision": "._reasons",
     "Dimension": "._vocabulary",
     "Direction": "._vocabulary",
     "Dose": "._ladder",
@@ -94,26 +89,33 @@ _WHERE = {
     "Pack": "._model",
     "PackError": ".exceptions",
     "PackSource": "._load",
+    "Pending": "._state",
     "Phrases": "._timeline",
     "Plan": "._plan",
     "PlannedSession": "._plan",
-    "Prescription": "._engine",
+    "Prescription": "._state",
     "Problem": "._problems",
     "ProblemCode": "._codes",
     "Progression": "._model",
-    "Reason": "._engine",
-    "RedFlag": "._engine",
+    "REASON_CODES": "._reasons",
+    "Reason": "._reasons",
+    "ReasonCode": "._reasons",
+    "RedFlag": "._session",
     "Repetitions": "._model",
-    "Rules": "._engine",
+    "Rules": "._rules",
     "SCHEMA_VERSION": "._model",
-    "SessionError": "._engine",
-    "SessionLog": "._engine",
+    "STATE_FORMAT_VERSION": "._state",
+    "SessionError": ".exceptions",
+    "SessionLog": "._session",
     "Severity": "._problems",
     "Source": "._model",
-    "State": "._engine",
+    "State": "._state",
+    "StateError": ".exceptions",
     "Step": "._model",
-    "Stop": "._engine",
+    "Stop": "._state",
+    "StoppedError": ".exceptions",
     "Text": "._text",
+    "UnknownIdError": ".exceptions",
     "builtin_pack": "._builtin",
     "choose_modifications": "._engine",
     "converter": "._converter",
@@ -121,11 +123,13 @@ _WHERE = {
     "json_schema": "._schema",
     "ladder": "._ladder",
     "load_pack": "._load",
+    "load_state": "._stored",
     "localize": "._text",
     "make_converter": "._converter",
     "plan": "._plan",
     "record_clearance": "._engine",
     "replay": "._engine",
+    "report_next_day": "._engine",
     "session_dates": "._plan",
     "start": "._engine",
     "step": "._engine",
@@ -162,7 +166,9 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "FORMATS",
     "PROBLEM_CODES",
+    "REASON_CODES",
     "SCHEMA_VERSION",
+    "STATE_FORMAT_VERSION",
     "Action",
     "BackextError",
     "Clearance",
@@ -185,6 +191,7 @@ __all__ = [
     "Pack",
     "PackError",
     "PackSource",
+    "Pending",
     "Phrases",
     "Plan",
     "PlannedSession",
@@ -193,6 +200,7 @@ __all__ = [
     "ProblemCode",
     "Progression",
     "Reason",
+    "ReasonCode",
     "RedFlag",
     "Repetitions",
     "Rules",
@@ -201,9 +209,12 @@ __all__ = [
     "Severity",
     "Source",
     "State",
+    "StateError",
     "Step",
     "Stop",
+    "StoppedError",
     "Text",
+    "UnknownIdError",
     "__version__",
     "builtin_pack",
     "choose_modifications",
@@ -212,11 +223,13 @@ __all__ = [
     "json_schema",
     "ladder",
     "load_pack",
+    "load_state",
     "localize",
     "make_converter",
     "plan",
     "record_clearance",
     "replay",
+    "report_next_day",
     "session_dates",
     "start",
     "step",

@@ -16,12 +16,13 @@ from typing import Any
 
 import attrs
 
+from ._ladder import hold_rungs, rungs
 from ._limits import DEFAULT_LIMITS, Limits, shorten
 from ._model import Exercise, Hold, Pack, Repetitions
 from ._problems import Problem, escape_pointer
 from ._render import number
 from ._text import LOCALE_TAG, LocalizedText, Text
-from ._vocabulary import Dimension, Direction
+from ._vocabulary import Direction
 from ._wrong import show_number
 
 
@@ -104,7 +105,7 @@ def _check_exercise(
         rungs = ladder_rungs(exercise, limits.max_ladder_rungs)
         if rungs > limits.max_ladder_rungs:
             yield Problem(
-                path=f"{at}/hold" if _hold_steps(exercise.hold, limits.max_ladder_rungs) else f"{at}/repetitions",
+                path=f"{at}/hold" if hold_rungs(exercise.hold) > 1 else f"{at}/repetitions",
                 code="ladder-too-long",
                 message=f"the exercise's dose would climb through more than {limits.max_ladder_rungs} doses from "
                 "its start to its full dose: make the increment larger or the range smaller",
@@ -286,16 +287,6 @@ def _check_numbers(exercise: Exercise, at: str, limit: int) -> Iterator[Problem]
             )
 
 
-def _hold_steps(hold: Hold, limit: int) -> int:
-    """How many times the hold grows from start to target; ``limit + 1`` for anything more than *limit*."""
-    if not hold.progresses or hold.increment_seconds is None:
-        return 0
-    steps = (hold.target_seconds - hold.start_seconds) / hold.increment_seconds
-    if not steps <= limit:  # also infinity, when the increment is tiny
-        return limit + 1
-    return math.ceil(steps)
-
-
 def _count(how_many: int, noun: str) -> str:
     return f"{how_many} {noun}" + ("" if how_many == 1 else "s")
 
@@ -318,19 +309,12 @@ def session_cues(exercise: Exercise) -> int:
 
 
 def ladder_rungs(exercise: Exercise, limit: int) -> int:
-    """How many doses *exercise*'s ladder holds (counted, never built); at most ``limit + 1``.
+    """How many doses *exercise*'s own ladder holds (counted, never built), at most ``limit + 1``.
 
-    The ladder climbs each part of the dose in :attr:`~backext.Progression.order`
-    in turn (see :func:`backext.ladder`): its start, then each growth of the
-    hold and each added repetition. Numbers must be in range.
+    The count is :func:`backext._ladder.rungs`: the ladder's own rule.
+    Numbers must be in range.
     """
-    order = set(exercise.progression.order)
-    steps = 0
-    if Dimension.HOLD in order:
-        steps += _hold_steps(exercise.hold, limit)
-    if Dimension.REPETITIONS in order:
-        steps += max(0, exercise.repetitions.maximum - exercise.repetitions.minimum)
-    return min(1 + steps, limit + 1)
+    return min(rungs(exercise), limit + 1)
 
 
 def _check_hold(hold: Hold, at: str) -> Iterator[Problem]:
@@ -354,9 +338,17 @@ def _check_hold(hold: Hold, at: str) -> Iterator[Problem]:
             code="hold-start-above-target",
             message=f"the target hold ({hold.target_seconds} s) is shorter than the start ({hold.start_seconds} s)",
         )
+    for name in ("start_seconds", "target_seconds", "increment_seconds"):
+        value = getattr(hold, name)
+        if value is not None and not in_tenths(value):
+            yield Problem(
+                path=f"{at}/{name}",
+                code="too-precise",
+                message=f"holds are exact to a tenth of a second, found {value}",
+            )
     increment = hold.increment_seconds
     if increment is not None:
-        span = hold.target_seconds - hold.start_seconds
+        span = tenths_of(hold.target_seconds) - tenths_of(hold.start_seconds)
         if increment <= 0:
             yield Problem(
                 path=f"{at}/increment_seconds",
@@ -366,12 +358,31 @@ def _check_hold(hold: Hold, at: str) -> Iterator[Problem]:
                     "leave it out for a hold that does not progress"
                 ),
             )
-        elif span > 0 and increment > span:
+        elif span > 0 and tenths_of(increment) > span:
             yield Problem(
                 path=f"{at}/increment_seconds",
                 code="increment-too-large",
-                message=f"the increment ({increment} s) is larger than the span from start to target ({span} s)",
+                message=f"the increment ({increment} s) is larger than the span from start to target ({span / 10:g} s)",
             )
+
+
+def in_tenths(value: float) -> bool:
+    """Whether *value* seconds is a whole number of tenths (to within rounding of the decimal it was written as)."""
+    if isinstance(value, int):
+        return True
+    if not math.isfinite(value):
+        return True  # reported as not finite elsewhere
+    scaled = value * 10
+    whole = round(scaled)
+    # A value too small to be a tenth (5e-324) is no whole number of tenths, however close to none it is.
+    return abs(scaled - whole) <= 1e-9 * max(1.0, abs(scaled)) and (whole != 0 or value == 0)
+
+
+def tenths_of(value: float) -> int:
+    """*value* seconds in whole tenths (ints of any size stay exact)."""
+    if isinstance(value, int):
+        return value * 10
+    return round(value * 10) if math.isfinite(value) else 0
 
 
 def _check_repetitions(repetitions: Repetitions, at: str) -> Iterator[Problem]:

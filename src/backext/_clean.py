@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 import attrs
 
-from ._checks import _PLAUSIBLE_HOLD_SECONDS, _PLAUSIBLE_REPETITIONS, _PLAUSIBLE_SETS, SLUG
+from ._checks import _PLAUSIBLE_HOLD_SECONDS, _PLAUSIBLE_REPETITIONS, _PLAUSIBLE_SETS, SLUG, in_tenths, tenths_of
 from ._limits import DEFAULT_LIMITS
 from ._model import Exercise, Hold, Modification, Pack, Progression, Repetitions, Source
 from ._text import LOCALE_TAG
@@ -59,9 +59,17 @@ CONDITIONS: dict[type, tuple[str, ...]] = {
     Hold: (
         "0 < start_seconds <= target_seconds <= PLAUSIBLE_HOLD_SECONDS",
         "increment_seconds is None or 0 < increment_seconds <= MAX_NUMBER",
-        "increment_seconds is None or not increment_seconds > target_seconds - start_seconds > 0",
-        # Few enough growths of the hold that the whole ladder stays within its limit.
-        "increment_seconds is None or target_seconds - start_seconds <= increment_seconds * CLEAN_HOLD_STEPS",
+        "in_tenths(start_seconds) and in_tenths(target_seconds)",
+        "increment_seconds is None or in_tenths(increment_seconds)",
+        (
+            "increment_seconds is None or not tenths_of(increment_seconds)"
+            " > tenths_of(target_seconds) - tenths_of(start_seconds) > 0"
+        ),
+        # Few enough growths of the hold that the ladder stays within its limit (see CLEAN_RUNGS).
+        (
+            "increment_seconds is None or tenths_of(target_seconds) - tenths_of(start_seconds)"
+            " <= tenths_of(increment_seconds) * CLEAN_HOLD_STEPS"
+        ),
     ),
     Repetitions: ("1 <= minimum <= maximum <= PLAUSIBLE_REPETITIONS", "1 <= sets <= PLAUSIBLE_SETS"),
     Progression: ("1 <= tolerated_sessions <= MAX_NUMBER", "len(order) < 2 or len(set(order)) == len(order)"),
@@ -76,6 +84,8 @@ CONDITIONS: dict[type, tuple[str, ...]] = {
 #: The names the expressions in :data:`CONDITIONS` may use besides fields.
 NAMES: dict[str, object] = {
     "slug": SLUG.match,
+    "in_tenths": in_tenths,
+    "tenths_of": tenths_of,
     "locale_tag": LOCALE_TAG.match,
     "HARDER": Direction.HARDER,
     "CONTRAINDICATED": frozenset(m for m in Movement if m.contraindicated),
@@ -89,8 +99,8 @@ NAMES: dict[str, object] = {
 }
 
 #: The most doses on one exercise's ladder in a pack proved clean: the start,
-#: each growth of the hold (one more for rounding), each added repetition.
-CLEAN_RUNGS = 1 + (60 + 1) + (_PLAUSIBLE_REPETITIONS - 1)
+#: each growth of the hold (whole tenths: no rounding), each added repetition.
+CLEAN_RUNGS = 1 + 60 + (_PLAUSIBLE_REPETITIONS - 1)
 
 #: The most exercises in a chain of next links in a pack proved clean, so that
 #: its whole ladder stays within the limit.

@@ -191,6 +191,12 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         example='"hold": {"start_seconds": 30, "target_seconds": 5}',
     ),
     ProblemCode(
+        code="too-precise",
+        severity="error",
+        description="A hold is not a whole number of tenths of a second: holds are exact to a tenth of a second.",
+        example='"start_seconds": 5.05',
+    ),
+    ProblemCode(
         code="increment-too-large",
         severity="error",
         description="A hold's increment is larger than the whole span from start to target.",
@@ -321,6 +327,60 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         severity="warning",
         description="The pack cites no sources for its content.",
         example="a pack without sources",
+    ),
+    # Stored states (load_state)
+    ProblemCode(
+        code="unsupported-state-version",
+        severity="error",
+        description="A stored state is in a format this version of backext does not read (load_state).",
+        example='{"format_version": 99, ...}',
+    ),
+    ProblemCode(
+        code="wrong-pack",
+        severity="error",
+        description="A stored state belongs to another pack than the one it is used with.",
+        example="a state of 'clinic-pack' loaded with the built-in pack",
+    ),
+    ProblemCode(
+        code="unknown-exercise",
+        severity="error",
+        description="A stored state names an exercise the pack does not have (removed by an update, or edited).",
+        example='"dose": {"exercise_id": "plank", ...}',
+    ),
+    ProblemCode(
+        code="not-on-ladder",
+        severity="error",
+        description=(
+            "A stored state's dose is not a step of its exercise's ladder in the pack version it was stored against."
+        ),
+        example='"hold_seconds": 999',
+    ),
+    ProblemCode(
+        code="prescription-mismatch",
+        severity="error",
+        description="A stored state's prescription is not the one its dose and variations give.",
+        example="a prescription of 30 s on a dose of 5 s",
+    ),
+    ProblemCode(
+        code="unknown-variation",
+        severity="error",
+        description="A stored state (or its clearances) names a variation the exercise or pack does not have.",
+        example='"modifications": ["arm-lift"]',
+    ),
+    ProblemCode(
+        code="uncleared-variation",
+        severity="error",
+        description="A stored state uses a variation that needs a clearance, with none in force.",
+        example='"modifications": ["leg-lift"] without a clearance',
+    ),
+    ProblemCode(
+        code="out-of-range",
+        severity="error",
+        description=(
+            "A stored state's count or date is out of range: a run of sessions that would already have stepped up,"
+            " or a pending session that is not the last."
+        ),
+        example='"tolerated_streak": 99',
     ),
     # Reporting
     ProblemCode(

@@ -309,7 +309,8 @@ def problems_from_exception(error: BaseException, pointer: str = "") -> list[Pro
     elif isinstance(error, WrongType):
         problems.append(Problem(path=pointer, code="wrong-type", message=str(error)))
     elif isinstance(error, WrongValue):
-        problems.append(Problem(path=pointer, code=error.code, message=str(error)))
+        at = pointer if error.field is None else f"{pointer}/{escape_pointer(error.field)}"
+        problems.append(Problem(path=at, code=error.code, message=str(error)))
     else:
         problems.append(Problem(path=pointer, code="invalid-value", message=str(error) or type(error).__name__))
     return problems

@@ -1,476 +1,108 @@
 """The progression engine: from one session's log, the next session's dose.
 
 The engine is a set of pure functions. :func:`start` makes a person's
-:class:`State`; :func:`step` takes the state and a :class:`SessionLog` and
-returns a :class:`Decision` with the next state; :func:`replay` folds many
-logs. Nothing here reads a clock, touches a file or draws a random number:
-the same inputs always give the same decision.
+:class:`~backext.State`; :func:`step` takes the state and a
+:class:`~backext.SessionLog` and returns a :class:`~backext.Decision` with the
+next state; :func:`report_next_day` adds the next morning's pain;
+:func:`replay` folds many logs. Nothing here reads a clock, touches a file or
+draws a random number: the same inputs always give the same decision.
+
+At every call the state is checked against the pack given *now*: the
+prescription is derived from the pack, the place on the ladder and the
+variations, never taken from the stored state.
 """
 
 from __future__ import annotations
 
 import datetime
-import enum
-import math
 from collections.abc import Iterable
-from typing import Any
 
 import attrs
 
-from ._ladder import Dose, Move, start_dose, step_down, step_up
-from ._model import Exercise, Pack
+from ._ladder import (
+    Dose,
+    fit,
+    from_tenths,
+    next_exercise,
+    on_ladder,
+    previous_exercise,
+    start_dose,
+    step_within,
+    tenths,
+)
+from ._model import Exercise, Modification, Pack
+from ._problems import Problem
+from ._reasons import Action, Decision, Reason
 from ._render import number
-from ._vocabulary import Level
-from .exceptions import BackextError
+from ._rules import DEFAULT_RULES, Rules
+from ._session import RedFlag, SessionLog, in_order
+from ._session import red_flags as _flags
+from ._state import STATE_FORMAT_VERSION, Clearance, Pending, Prescription, State, Stop
+from .exceptions import ClearanceRequiredError, SessionError, StateError, StoppedError, UnknownIdError
 
 
 __all__ = [
-    "Action",
-    "Clearance",
-    "ClearanceRequiredError",
-    "Decision",
-    "Prescription",
-    "Reason",
-    "RedFlag",
-    "Rules",
-    "SessionError",
-    "SessionLog",
-    "State",
-    "Stop",
+    "check_state",
     "choose_modifications",
+    "reconcile",
     "record_clearance",
     "replay",
+    "report_next_day",
     "start",
     "step",
 ]
 
 
-class SessionError(BackextError, ValueError):
-    """A session log or a call does not fit the state it is applied to.
+# --- Deriving a prescription ------------------------------------------------
 
-    Example:
-        >>> import datetime, backext
-        >>> pack = backext.builtin_pack()
-        >>> state = backext.start(pack, "forearm-press-up")
-        >>> log = backext.SessionLog(
-        ...     date=datetime.date(2026, 1, 5), exercise_id="hand-press-up",
-        ...     repetitions_completed=10, hold_seconds=1, pain=0,
-        ... )
-        >>> backext.step(pack, state, log)
-        Traceback (most recent call last):
-        ...
-        backext._engine.SessionError: the log is for 'hand-press-up', but 'forearm-press-up' was prescribed
 
-    .. versionadded:: 0.1.0
-    """
+def exercise_of(pack: Pack, exercise_id: str) -> Exercise:
+    """The pack's exercise *exercise_id*, or :class:`UnknownIdError`."""
+    try:
+        return pack.exercise(exercise_id)
+    except KeyError as error:
+        raise UnknownIdError("exercise", exercise_id, str(error.args[0])) from None
 
 
-class ClearanceRequiredError(SessionError):
-    """A variation that needs a clinician's clearance was asked for without one.
+def _modification(exercise: Exercise, modification_id: str) -> Modification:
+    try:
+        return exercise.modification(modification_id)
+    except KeyError as error:
+        raise UnknownIdError("variation", modification_id, str(error.args[0])) from None
 
-    Attributes:
-        modification_id: The variation asked for.
 
-    Example:
-        >>> import backext
-        >>> pack = backext.builtin_pack()
-        >>> state = backext.start(pack, "prone-chest-lift")
-        >>> try:
-        ...     backext.choose_modifications(pack, state, ["leg-lift"])
-        ... except backext.ClearanceRequiredError as error:
-        ...     print(error.modification_id)
-        leg-lift
-
-    .. versionadded:: 0.1.0
-    """
-
-    def __init__(self, modification_id: str) -> None:
-        self.modification_id = modification_id
-        super().__init__(
-            f"the variation {modification_id!r} needs a clinician's clearance: record it with record_clearance()"
-        )
-
-
-class RedFlag(enum.Enum):
-    """Signs that mean: stop exercising and contact a clinician.
-
-    Any red flag in a :class:`SessionLog` makes the engine answer
-    :attr:`Action.STOP`, and nothing more is prescribed until a clinician's
-    clearance is recorded with :func:`record_clearance`.
-
-    Example:
-        >>> RedFlag("numbness-or-tingling").description
-        'numbness or tingling'
-
-    .. versionadded:: 0.1.0
-    """
-
-    SUDDEN_SEVERE_PAIN = "sudden-severe-back-pain"
-    """Sudden or severe back pain with no clear cause, possibly a new vertebral fracture."""
-    NUMBNESS_OR_TINGLING = "numbness-or-tingling"
-    """Numbness or tingling, in the legs or the saddle area."""
-    LEG_WEAKNESS = "new-leg-weakness"
-    """New weakness in one or both legs."""
-    BLADDER_OR_BOWEL_CHANGE = "bladder-or-bowel-change"
-    """A new change in bladder or bowel control."""
-    LASTING_PAIN = "pain-over-48-hours"
-    """Pain that has not eased within 48 hours."""
-    RIB_OR_CHEST_PAIN = "rib-or-chest-pain"
-    """New pain in the ribs or chest wall, which prone exercise can strain."""
-
-    @property
-    def description(self) -> str:
-        """The sign, in plain words."""
-        return _RED_FLAG_WORDS[self]
-
-
-_RED_FLAG_WORDS = {
-    RedFlag.SUDDEN_SEVERE_PAIN: "sudden or severe back pain",
-    RedFlag.NUMBNESS_OR_TINGLING: "numbness or tingling",
-    RedFlag.LEG_WEAKNESS: "new weakness in the legs",
-    RedFlag.BLADDER_OR_BOWEL_CHANGE: "a change in bladder or bowel control",
-    RedFlag.LASTING_PAIN: "pain lasting more than 48 hours",
-    RedFlag.RIB_OR_CHEST_PAIN: "pain in the ribs or chest",
-}
-
-
-class Action(enum.Enum):
-    """What the engine decided after a session.
-
-    Example:
-        >>> Action("progress") is Action.PROGRESS
-        True
-
-    .. versionadded:: 0.1.0
-    """
-
-    PROGRESS = "progress"
-    """The dose goes one step up."""
-    REPEAT = "repeat"
-    """The same dose again."""
-    REGRESS = "regress"
-    """The dose goes one step down (or stays, if it is already at the bottom)."""
-    STOP = "stop"
-    """Stop exercising and contact a clinician; nothing is prescribed until clearance."""
-
-
-def _pain(_: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
-    if value is None:
-        return
-    if type(value) is not int or not 0 <= value <= 10:
-        raise ValueError(f"{attribute.name} must be a whole number from 0 to 10, not {value!r}")
-
-
-def _non_negative(_: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    if type(value) not in (int, float) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"{attribute.name} must be a finite number of at least 0, not {value!r}")
-
-
-def _day(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if type(value) is not datetime.date:
-        raise TypeError(f"{attribute.name} must be a datetime.date (a day, not a datetime), not {value!r}")
-
-
-def _text_id(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if type(value) is not str:
-        raise TypeError(f"{attribute.name} must be a string, not {value!r}")
-
-
-def _red_flags(values: Iterable[RedFlag | str]) -> frozenset[RedFlag]:
-    return frozenset(RedFlag(v) for v in values)
-
-
-@attrs.frozen(kw_only=True)
-class Prescription:
-    """The dose for one session: what the person is asked to do.
-
-    Attributes:
-        exercise_id: The exercise to do.
-        level: The exercise's level.
-        hold_seconds: Seconds to hold each repetition, variations included.
-        repetitions: Repetitions in each set, variations included.
-        sets: Sets in the session.
-        modifications: Ids of the variations in use.
-
-    Example:
-        >>> import backext
-        >>> prescription = backext.start(backext.builtin_pack(), "prone-chest-lift").prescription
-        >>> prescription.hold_seconds, prescription.repetitions, prescription.sets
-        (5, 8, 1)
-
-    .. versionadded:: 0.1.0
-    """
-
-    exercise_id: str
-    level: Level
-    hold_seconds: float
-    repetitions: int
-    sets: int
-    modifications: tuple[str, ...] = ()
-
-
-@attrs.frozen(kw_only=True)
-class SessionLog:
-    """What a person did and felt in one session.
-
-    Attributes:
-        date: The day of the session.
-        exercise_id: The exercise done (it must be the one prescribed).
-        repetitions_completed: Repetitions completed, all sets together.
-        hold_seconds: The hold achieved in the repetitions, in seconds.
-        pain: Pain during the session, 0 (none) to 10 (the worst imaginable).
-        pain_next_day: Pain the next day, 0 to 10, if it was recorded.
-        red_flags: Red flags reported, from :class:`RedFlag` (or their codes).
-
-    Example:
-        >>> import datetime
-        >>> log = SessionLog(
-        ...     date=datetime.date(2026, 1, 5), exercise_id="forearm-press-up",
-        ...     repetitions_completed=10, hold_seconds=5, pain=1,
-        ... )
-        >>> log.red_flags
-        frozenset()
-
-    .. versionadded:: 0.1.0
-    """
-
-    date: datetime.date = attrs.field(validator=_day)
-    exercise_id: str = attrs.field(validator=_text_id)
-    repetitions_completed: int = attrs.field(validator=_non_negative)
-    hold_seconds: float = attrs.field(validator=_non_negative)
-    pain: int = attrs.field(validator=_pain)
-    pain_next_day: int | None = attrs.field(default=None, validator=_pain)
-    red_flags: frozenset[RedFlag] = attrs.field(default=frozenset(), converter=_red_flags)
-
-    @classmethod
-    def as_prescribed(cls, prescription: Prescription, date: datetime.date) -> SessionLog:
-        """A session done in full as *prescription* asks, with no pain: the log of a perfect day."""
-        return cls(
-            date=date,
-            exercise_id=prescription.exercise_id,
-            repetitions_completed=prescription.repetitions * prescription.sets,
-            hold_seconds=prescription.hold_seconds,
-            pain=0,
-            pain_next_day=0,
-        )
-
-
-@attrs.frozen(kw_only=True)
-class Stop:
-    """Why and since when the engine has stopped prescribing.
-
-    Attributes:
-        date: The day of the session that reported the red flags.
-        red_flags: The red flags reported, in a stable order.
-
-    Example:
-        >>> import datetime
-        >>> Stop(date=datetime.date(2026, 1, 5), red_flags=(RedFlag.LEG_WEAKNESS,)).red_flags[0].value
-        'new-leg-weakness'
-
-    .. versionadded:: 0.1.0
-    """
-
-    date: datetime.date
-    red_flags: tuple[RedFlag, ...]
-
-
-@attrs.frozen(kw_only=True)
-class Clearance:
-    """A clinician's clearance, as the app recorded it.
-
-    Attributes:
-        date: The day the clearance was given.
-        modifications: Ids of variations the clinician allowed.
-        note: Free text, such as who gave the clearance.
-
-    Example:
-        >>> import datetime
-        >>> Clearance(date=datetime.date(2026, 2, 1), modifications=("leg-lift",)).modifications
-        ('leg-lift',)
-
-    .. versionadded:: 0.1.0
-    """
-
-    date: datetime.date = attrs.field(validator=_day)
-    modifications: tuple[str, ...] = ()
-    note: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class State:
-    """A person's place in the programme: what an app stores between sessions.
-
-    Make one with :func:`start`; every other state comes from the engine.
-    It round-trips through JSON with :data:`backext.converter`.
-
-    Attributes:
-        pack_id: The id of the pack the state belongs to.
-        dose: The place on the ladder, before variations.
-        prescription: The next session's dose, variations included (while
-            stopped: the dose to resume at after clearance).
-        tolerated_streak: Well-tolerated, complete, counted sessions in a row at
-            this dose.
-        last_session: The day of the last session logged.
-        stop: Set while the engine is stopped by a red flag.
-        clearances: Every clearance recorded, oldest first.
-
-    Example:
-        >>> import backext
-        >>> state = backext.start(backext.builtin_pack(), "forearm-press-up")
-        >>> document = backext.converter.unstructure(state)  # JSON-ready data
-        >>> document["dose"]
-        {'exercise_id': 'forearm-press-up', 'hold_seconds': 5, 'repetitions': 10}
-        >>> backext.converter.structure(document, backext.State) == state
-        True
-
-    .. versionadded:: 0.1.0
-    """
-
-    pack_id: str
-    dose: Dose
-    prescription: Prescription
-    tolerated_streak: int = 0
-    last_session: datetime.date | None = None
-    stop: Stop | None = None
-    clearances: tuple[Clearance, ...] = ()
-
-    @property
-    def stopped(self) -> bool:
-        """Whether the engine is stopped until a clinician's clearance."""
-        return self.stop is not None
-
-    @property
-    def cleared_modifications(self) -> frozenset[str]:
-        """Ids of every variation a recorded clearance allows."""
-        return frozenset(m for clearance in self.clearances for m in clearance.modifications)
-
-
-@attrs.frozen(kw_only=True)
-class Reason:
-    """One reason for a decision: a stable code and a sentence for the person.
-
-    Attributes:
-        code: A stable kebab-case code, such as ``pain-high``.
-        message: The reason in plain words.
-
-    Example:
-        >>> Reason(code="pain-moderate", message="pain of 3/10 during the session: the same dose again").code
-        'pain-moderate'
-
-    .. versionadded:: 0.1.0
-    """
-
-    code: str
-    message: str
-
-
-@attrs.frozen(kw_only=True)
-class Decision:
-    """The engine's answer to one session.
-
-    Attributes:
-        action: What was decided.
-        state: The state to store for the next session.
-        prescription: The next session's dose; ``None`` on :attr:`Action.STOP`.
-        reasons: Why, most important first.
-
-    Example:
-        >>> import datetime, backext
-        >>> pack = backext.builtin_pack()
-        >>> state = backext.start(pack, "forearm-press-up")
-        >>> log = backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, 5))
-        >>> decision = backext.step(pack, state, log)
-        >>> decision.action, decision.prescription == state.prescription
-        (<Action.REPEAT: 'repeat'>, True)
-
-    .. versionadded:: 0.1.0
-    """
-
-    action: Action
-    state: State
-    prescription: Prescription | None
-    reasons: tuple[Reason, ...]
-
-
-def _positive_int(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if type(value) is not int or value < 1:
-        raise ValueError(f"{attribute.name} must be a whole number of at least 1, not {value!r}")
-
-
-def _non_negative_int(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if type(value) is not int or value < 0:
-        raise ValueError(f"{attribute.name} must be a whole number of at least 0, not {value!r}")
-
-
-def _rating(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if type(value) is not int or not 0 <= value <= 10:
-        raise ValueError(f"{attribute.name} must be a whole number from 0 to 10, not {value!r}")
-
-
-@attrs.frozen(kw_only=True)
-class Rules:
-    """The engine's policy. Every default is documented with its source.
-
-    Attributes:
-        tolerated_pain: The most pain during a session (0-10) that counts as
-            well tolerated. Default 2.
-        regress_pain: Pain during a session (0-10) from which the dose steps
-            back. Between the two, the dose is repeated. Default 5.
-        next_day_pain: The most pain the next day (0-10) that counts as
-            settled; above it the dose steps back. Default 2.
-        tolerated_sessions: Well-tolerated sessions in a row at one dose before
-            it steps up. An exercise may ask for more, never for fewer.
-            Default 3.
-        max_gap_days: After a gap of more than this many days, the next session
-            does not progress, and the count starts again. Default 7.
-        min_rest_days: A session fewer days than this after the previous one
-            does not count towards progression. Default 1 (a second session on
-            the same day does not count).
-
-    Example:
-        >>> Rules().tolerated_sessions
-        3
-        >>> Rules(tolerated_sessions=4).regress_pain
-        5
-
-    .. versionadded:: 0.1.0
-    """
-
-    tolerated_pain: int = attrs.field(default=2, validator=_rating)
-    regress_pain: int = attrs.field(default=5, validator=_rating)
-    next_day_pain: int = attrs.field(default=2, validator=_rating)
-    tolerated_sessions: int = attrs.field(default=3, validator=_positive_int)
-    max_gap_days: int = attrs.field(default=7, validator=_positive_int)
-    min_rest_days: int = attrs.field(default=1, validator=_non_negative_int)
-
-    def __attrs_post_init__(self) -> None:
-        if self.regress_pain <= self.tolerated_pain:
-            raise ValueError(f"regress_pain ({self.regress_pain}) must be above tolerated_pain ({self.tolerated_pain})")
-
-
-def _prescribe(pack: Pack, dose: Dose, modifications: tuple[str, ...]) -> Prescription:
-    exercise = pack.exercise(dose.exercise_id)
-    hold, reps = dose.hold_seconds, dose.repetitions
+def prescribe(exercise: Exercise, dose: Dose, modifications: tuple[str, ...]) -> Prescription:
+    """The prescription of *dose* with *modifications*, within the exercise's limits, exact to a tenth."""
+    hold = tenths(dose.hold_seconds)
+    reps = dose.repetitions
     for modification_id in modifications:
         modification = exercise.modification(modification_id)
-        hold += modification.hold_seconds_change
+        hold += tenths(modification.hold_seconds_change)
         reps += modification.repetitions_change
+    low, high = tenths(exercise.hold.start_seconds), tenths(exercise.hold.target_seconds)
     return Prescription(
         exercise_id=exercise.id,
         level=exercise.level,
-        hold_seconds=min(max(hold, exercise.hold.start_seconds), exercise.hold.target_seconds),
+        hold_seconds=from_tenths(min(max(hold, low), max(high, low))),
         repetitions=min(max(reps, exercise.repetitions.minimum), exercise.repetitions.maximum),
         sets=exercise.repetitions.sets,
         modifications=modifications,
     )
 
 
+def _effective(prescription: Prescription) -> tuple[int, int]:
+    return tenths(prescription.hold_seconds), prescription.repetitions
+
+
+def _required(exercise: Exercise, rules: Rules) -> int:
+    return max(rules.tolerated_sessions, exercise.progression.tolerated_sessions)
+
+
 def start(pack: Pack, exercise_id: str) -> State:
     """Start a person on *exercise_id* at its starting dose.
 
     Raises:
-        KeyError: If the pack has no such exercise.
+        UnknownIdError: If the pack has no such exercise (a :class:`KeyError`).
 
     Example:
         >>> import backext
@@ -481,145 +113,489 @@ def start(pack: Pack, exercise_id: str) -> State:
 
     .. versionadded:: 0.1.0
     """
-    dose = start_dose(pack.exercise(exercise_id))
-    return State(pack_id=pack.id, dose=dose, prescription=_prescribe(pack, dose, ()))
+    exercise = exercise_of(pack, exercise_id)
+    dose = start_dose(exercise)
+    return State(pack_id=pack.id, pack_version=pack.version, dose=dose, prescription=prescribe(exercise, dose, ()))
 
 
-def _check_pack(pack: Pack, state: State) -> None:
-    if pack.id != state.pack_id:
+# --- Checking a state against a pack -----------------------------------------
+
+
+def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[Problem]:
+    """Every problem of *state* against *pack*, each with a JSON Pointer into the stored state.
+
+    What depends on the pack's content (the ladder, the variations, the
+    clearances' ids) is checked only when the state was stored against this
+    version of the pack: after an update the engine brings the state within
+    the new limits instead.
+    """
+    problems: list[Problem] = []
+
+    def problem(path: str, code: str, message: str) -> None:
+        problems.append(Problem(path=path, code=code, message=message))
+
+    if state.format_version != STATE_FORMAT_VERSION:
+        problem("/format_version", "unsupported-state-version", f"unknown state format {state.format_version!r}")
+    if state.pack_id != pack.id:
+        problem("/pack_id", "wrong-pack", f"the state belongs to the pack {state.pack_id!r}, not {pack.id!r}")
+        return problems
+    if state.prescription.exercise_id != state.dose.exercise_id:
+        problem(
+            "/prescription/exercise_id",
+            "prescription-mismatch",
+            f"the prescription is for {state.prescription.exercise_id!r}, the dose for {state.dose.exercise_id!r}",
+        )
+    try:
+        exercise = pack.exercise(state.dose.exercise_id)
+    except KeyError as error:
+        problem("/dose/exercise_id", "unknown-exercise", str(error.args[0]))
+        return problems
+    if state.pending is not None and (state.last_session is None or state.pending.date != state.last_session):
+        problem("/pending/date", "out-of-range", "the session awaiting its next-day report is not the last one")
+    if state.pack_version != pack.version:
+        return problems
+    dose = state.dose
+    if not on_ladder(exercise, dose):
+        problem(
+            "/dose",
+            "not-on-ladder",
+            f"the dose ({number(dose.hold_seconds)} s, {dose.repetitions} repetitions) is not a step of the ladder"
+            f" of {exercise.id!r}",
+        )
+    known = {m.id for m in exercise.modifications}
+    modifications = state.prescription.modifications
+    for index, modification_id in enumerate(modifications):
+        at = f"/prescription/modifications/{index}"
+        if modification_id not in known:
+            problem(at, "unknown-variation", f"{exercise.id!r} has no variation {modification_id!r}")
+        elif exercise.modification(modification_id).requires_clearance and not state.allows(
+            modification_id, exercise.id
+        ):
+            problem(at, "uncleared-variation", f"no clearance in force allows the variation {modification_id!r}")
+    if not problems and prescribe(exercise, dose, modifications) != state.prescription:
+        problem(
+            "/prescription", "prescription-mismatch", "the prescription is not the one the dose and variations give"
+        )
+    if state.tolerated_streak >= _required(exercise, rules) and step_within(exercise, dose, up=True) is not None:
+        problem(
+            "/tolerated_streak",
+            "out-of-range",
+            f"a run of {state.tolerated_streak} tolerated sessions would already have stepped the dose up",
+        )
+    for index, tolerated in enumerate(state.tolerated):
+        try:
+            ok = on_ladder(pack.exercise(tolerated.exercise_id), tolerated)
+        except KeyError:
+            ok = False
+        if not ok:
+            problem(f"/tolerated/{index}", "not-on-ladder", "not a dose of the pack's ladders")
+    every: set[str] | None = None
+    for index, clearance in enumerate(state.clearances):
+        for inner, modification_id in enumerate(clearance.modifications):
+            if every is None:
+                every = {m.id for e in pack.exercises for m in e.modifications}
+            if modification_id not in every:
+                problem(
+                    f"/clearances/{index}/modifications/{inner}",
+                    "unknown-variation",
+                    f"no exercise of the pack has a variation {modification_id!r}",
+                )
+    return problems
+
+
+def reconcile(
+    pack: Pack, state: State, on: datetime.date | None = None, rules: Rules = DEFAULT_RULES
+) -> tuple[State, list[Reason]]:
+    """*state* brought within *pack* as it is now, with the reasons for any change.
+
+    The prescription is derived from the pack, the place on the ladder and
+    the variations. When the pack's version differs from the one the state
+    was stored against, the dose is brought within the new limits, variations
+    the exercise no longer has or that now need a clearance not on record
+    are dropped, and a ``pack-changed`` reason says so. Variations whose
+    clearance is not in force on the day *on* are dropped
+    (``clearance-expired``).
+
+    Raises:
+        SessionError: If the state belongs to another pack.
+        UnknownIdError: If the pack no longer has the state's exercise.
+        StateError: If the state was stored against this very version of the
+            pack and does not fit it: it was edited or corrupted.
+    """
+    if state.pack_id != pack.id:
         raise SessionError(f"the state belongs to the pack {state.pack_id!r}, not {pack.id!r}")
+    exercise = exercise_of(pack, state.dose.exercise_id)
+    same = state.pack_version == pack.version
+    if same:
+        problems = check_state(pack, state, rules)
+        if problems:
+            raise StateError(problems)
+    reasons: list[Reason] = []
+    dose = state.dose if same else fit(exercise, state.dose)
+    kept: list[str] = []
+    dropped: list[str] = []
+    for modification_id in dict.fromkeys(state.prescription.modifications):
+        try:
+            modification = exercise.modification(modification_id)
+        except KeyError:
+            dropped.append(modification_id)
+            continue
+        if modification.requires_clearance and not state.allows(modification_id, exercise.id, on):
+            if state.allows(modification_id, exercise.id):
+                reasons.append(
+                    Reason(
+                        code="clearance-expired",
+                        message=f"the clearance for the variation {modification_id!r} is not in force: it is dropped",
+                    )
+                )
+            else:
+                dropped.append(modification_id)
+            continue
+        kept.append(modification_id)
+    kept_ids = tuple(kept)
+    prescription = (
+        state.prescription
+        if same and kept_ids == state.prescription.modifications
+        else prescribe(exercise, dose, kept_ids)
+    )
+    changed = dose != state.dose or prescription != state.prescription
+    if changed and not same:
+        what = [f"the dose is now {_dose_words(prescription)}"]
+        if dropped:
+            what.append(f"the variations {', '.join(map(repr, dropped))} are dropped")
+        reasons.insert(
+            0,
+            Reason(
+                code="pack-changed",
+                message=f"the pack {pack.id!r} changed (version {state.pack_version} to {pack.version}): "
+                + "; ".join(what),
+            ),
+        )
+    tolerated = (
+        state.tolerated if same else tuple(_fitted(pack, d) for d in state.tolerated if _has(pack, d.exercise_id))
+    )
+    streak = state.tolerated_streak if dose == state.dose else 0
+    streak = min(streak, _required(exercise, rules) - 1) if step_within(exercise, dose, up=True) else streak
+    if (
+        not changed
+        and same
+        and streak == state.tolerated_streak
+        and tolerated == state.tolerated
+        and state.untolerated_streak < rules.untolerated_sessions
+    ):
+        return state, reasons
+    return (
+        attrs.evolve(
+            state,
+            pack_version=pack.version,
+            dose=dose,
+            prescription=prescription,
+            tolerated_streak=streak,
+            untolerated_streak=min(state.untolerated_streak, rules.untolerated_sessions - 1)
+            if dose == state.dose
+            else 0,
+            tolerated=tolerated,
+        ),
+        reasons,
+    )
 
 
-def choose_modifications(pack: Pack, state: State, modification_ids: Iterable[str]) -> State:
-    """Use the variations *modification_ids* of the current exercise from now on.
-
-    Pass an empty list to go back to the plain exercise.
-
-    Raises:
-        KeyError: If the current exercise has no such variation.
-        ClearanceRequiredError: If a variation needs a clinician's clearance
-            that the state does not record.
-        SessionError: If the state is stopped or belongs to another pack.
-
-    Example:
-        >>> import datetime, backext
-        >>> pack = backext.builtin_pack()
-        >>> state = backext.start(pack, "prone-chest-lift")
-        >>> state = backext.record_clearance(state, date=datetime.date(2026, 3, 2), modifications=["leg-lift"])
-        >>> backext.choose_modifications(pack, state, ["leg-lift"]).prescription.modifications
-        ('leg-lift',)
-
-    .. versionadded:: 0.1.0
-    """
-    _check_pack(pack, state)
-    if state.stopped:
-        raise SessionError("the engine is stopped by a red flag: record a clinician's clearance first")
-    exercise = pack.exercise(state.dose.exercise_id)
-    chosen = tuple(dict.fromkeys(modification_ids))
-    for modification_id in chosen:
-        modification = exercise.modification(modification_id)
-        if modification.requires_clearance and modification_id not in state.cleared_modifications:
-            raise ClearanceRequiredError(modification_id)
-    return attrs.evolve(state, prescription=_prescribe(pack, state.dose, chosen))
+def _has(pack: Pack, exercise_id: str) -> bool:
+    try:
+        pack.exercise(exercise_id)
+    except KeyError:
+        return False
+    return True
 
 
-def record_clearance(
+def _fitted(pack: Pack, dose: Dose) -> Dose:
+    return fit(pack.exercise(dose.exercise_id), dose)
+
+
+def _dose_words(prescription: Prescription) -> str:
+    return f"{number(prescription.hold_seconds)} s hold, {prescription.repetitions} repetitions"
+
+
+# --- Moving along the ladder -------------------------------------------------
+
+
+def _lower(dose: Dose, state: State) -> tuple[Dose, ...]:
+    return (dose, *(d for d in state.tolerated if d.exercise_id != dose.exercise_id))
+
+
+def _moved(  # noqa: PLR0917 - a private helper
+    pack: Pack,
     state: State,
-    *,
-    date: datetime.date,
-    modifications: Iterable[str] = (),
-    note: str | None = None,
-) -> State:
-    """Record a clinician's clearance: lift a STOP and allow named variations.
-
-    After a STOP the person resumes at the dose they had, and the count of
-    well-tolerated sessions starts again.
-
-    Raises:
-        SessionError: If *date* is before the session that stopped the engine.
-
-    Example:
-        >>> import datetime, backext
-        >>> pack = backext.builtin_pack()
-        >>> state = backext.start(pack, "forearm-press-up")
-        >>> log = backext.SessionLog(
-        ...     date=datetime.date(2026, 1, 5), exercise_id="forearm-press-up",
-        ...     repetitions_completed=4, hold_seconds=5, pain=6, red_flags={"sudden-severe-back-pain"},
-        ... )
-        >>> stopped = backext.step(pack, state, log).state
-        >>> stopped.stopped
-        True
-        >>> backext.record_clearance(stopped, date=datetime.date(2026, 1, 20), note="GP review").stopped
-        False
-
-    .. versionadded:: 0.1.0
-    """
-    if state.stop is not None and date < state.stop.date:
-        raise SessionError(f"the clearance ({date}) is dated before the stop it lifts ({state.stop.date})")
-    clearance = Clearance(date=date, modifications=tuple(dict.fromkeys(modifications)), note=note)
-    return attrs.evolve(
-        state,
-        stop=None,
-        tolerated_streak=0 if state.stopped else state.tolerated_streak,
-        clearances=(*state.clearances, clearance),
-    )
-
-
-def _move_reason(move: Move, pack: Pack, *, up: bool) -> Reason:
-    dose = move.dose
-    if move.changed is None:
-        exercise = pack.exercise(dose.exercise_id)
-        code = "level-up" if up else "level-down"
-        where = "on to" if up else "back to"
-        return Reason(
-            code=code,
-            message=f"{where} {pack.localize(exercise.name)} ({exercise.level.value}),"
-            f" {number(dose.hold_seconds)} s hold, {dose.repetitions} repetitions",
+    dose: Dose,
+    modifications: tuple[str, ...],
+    reasons: list[Reason],
+    action: Action,
+) -> Decision:
+    """A decision that moves to *dose*: the move's reasons, a fresh count."""
+    exercise = pack.exercise(dose.exercise_id)
+    prescription = prescribe(exercise, dose, modifications)
+    before = state.prescription
+    if prescription.exercise_id != before.exercise_id:
+        code = "level-up" if action is Action.PROGRESS else "level-down"
+        where = "on to" if action is Action.PROGRESS else "back to"
+        reasons.append(
+            Reason(
+                code=code,
+                message=f"{where} {pack.localize(exercise.name)} ({exercise.level.value}), {_dose_words(prescription)}",
+            )
         )
-    if move.changed.value == "hold":
-        return Reason(
-            code="hold-up" if up else "hold-down",
-            message=f"hold {'lengthened' if up else 'shortened'} to {number(dose.hold_seconds)} s",
-        )
-    return Reason(
-        code="repetitions-up" if up else "repetitions-down",
-        message=f"{'one more' if up else 'one fewer'} repetition: {dose.repetitions} a set",
-    )
-
-
-def _moved(pack: Pack, state: State, move: Move, reasons: list[Reason], action: Action, *, up: bool) -> Decision:
-    reasons.append(_move_reason(move, pack, up=up))
-    same_exercise = move.dose.exercise_id == state.dose.exercise_id
-    modifications = state.prescription.modifications if same_exercise else ()
+    else:
+        old_hold, old_reps = _effective(before)
+        new_hold, new_reps = _effective(prescription)
+        if new_hold != old_hold:
+            up = new_hold > old_hold
+            reasons.append(
+                Reason(
+                    code="hold-up" if up else "hold-down",
+                    message=f"hold {'lengthened' if up else 'shortened'} to {number(prescription.hold_seconds)} s",
+                )
+            )
+        if new_reps != old_reps:
+            up = new_reps > old_reps
+            reasons.append(
+                Reason(
+                    code="repetitions-up" if up else "repetitions-down",
+                    message=f"{'more' if up else 'fewer'} repetitions: {prescription.repetitions} a set",
+                )
+            )
     new_state = attrs.evolve(
-        state, dose=move.dose, prescription=_prescribe(pack, move.dose, modifications), tolerated_streak=0
+        state,
+        dose=dose,
+        prescription=prescription,
+        tolerated_streak=0,
+        untolerated_streak=0,
     )
-    return Decision(action=action, state=new_state, prescription=new_state.prescription, reasons=tuple(reasons))
+    return Decision(action=action, state=new_state, prescription=prescription, reasons=tuple(reasons))
 
 
-def _required_sessions(exercise: Exercise, rules: Rules) -> int:
-    return max(rules.tolerated_sessions, exercise.progression.tolerated_sessions)
+def _higher(pack: Pack, exercise: Exercise, dose: Dose, modifications: tuple[str, ...]) -> tuple[Dose, tuple[str, ...]]:
+    """The next dose up whose prescription is higher, or the next exercise's start, or *dose* at the top."""
+    base = _effective(prescribe(exercise, dose, modifications))
+    current = dose
+    while (move := step_within(exercise, current, up=True)) is not None:
+        current = move.dose
+        if _effective(prescribe(exercise, current, modifications)) != base:
+            return current, modifications
+    following = next_exercise(pack, exercise)
+    if following is None:
+        return dose, modifications
+    return start_dose(following), ()
 
 
-def step(pack: Pack, state: State, log: SessionLog, rules: Rules = Rules()) -> Decision:
+def _down(
+    pack: Pack, exercise: Exercise, state: State, dose: Dose, modifications: tuple[str, ...]
+) -> tuple[Dose, tuple[str, ...]]:
+    """The next dose down whose prescription is lower, or the previous exercise, or *dose* at the bottom."""
+    base = _effective(prescribe(exercise, dose, modifications))
+    current = dose
+    while (move := step_within(exercise, current, up=False)) is not None:
+        current = move.dose
+        if _effective(prescribe(exercise, current, modifications)) != base:
+            return current, modifications
+    preceding = previous_exercise(pack, exercise)
+    if preceding is None:
+        return current, modifications
+    landing = state.last_tolerated(preceding.id)
+    return (start_dose(preceding) if landing is None else fit(preceding, landing)), ()
+
+
+def _step_back(pack: Pack, state: State, reasons: list[Reason], *, within: int, one_more: bool) -> Decision:
+    """Step back *within* steps inside the exercise (a gap), then one more that may leave it (pain)."""
+    exercise = pack.exercise(state.dose.exercise_id)
+    modifications = state.prescription.modifications
+    dose = state.dose
+    for _ in range(within):
+        move = step_within(exercise, dose, up=False)
+        if move is None:
+            break
+        dose = move.dose
+    if one_more:
+        dose, modifications = _down(pack, exercise, state, dose, modifications)
+    if dose == state.dose and modifications == state.prescription.modifications:
+        new_state = attrs.evolve(state, tolerated_streak=0, untolerated_streak=0)
+        if one_more:
+            reasons.append(
+                Reason(code="lowest-dose", message="already at the lowest dose: talk to a clinician before going on")
+            )
+            return Decision(
+                action=Action.REGRESS, state=new_state, prescription=state.prescription, reasons=tuple(reasons)
+            )
+        return Decision(action=Action.REPEAT, state=new_state, prescription=state.prescription, reasons=tuple(reasons))
+    return _moved(pack, state, dose, modifications, reasons, Action.REGRESS)
+
+
+# --- Stopping ----------------------------------------------------------------
+
+
+def _alarms(flags: frozenset[RedFlag], pains: Iterable[tuple[int | None, str]], rules: Rules) -> list[Reason]:
+    reasons = [
+        Reason(code="red-flag", message=f"{flag.description} reported: stop and contact a clinician")
+        for flag in in_order(flags)
+    ]
+    for pain, when in pains:
+        if pain is not None and pain >= rules.severe_pain:
+            reasons.append(
+                Reason(code="pain-severe", message=f"severe pain of {pain}/10 {when}: stop and contact a clinician")
+            )
+    return reasons
+
+
+def _stop(  # noqa: PLR0917 - a private helper
+    pack: Pack,
+    state: State,
+    date: datetime.date,
+    flags: frozenset[RedFlag],
+    severe: int | None,
+    reasons: list[Reason],
+) -> Decision:
+    """Stop, recording the flags: nothing is prescribed until a clearance; the dose to resume at is reduced."""
+    if state.stop is not None:
+        old = state.stop
+        pains = [p for p in (old.pain, severe) if p is not None]
+        stop = Stop(date=old.date, red_flags=in_order((*old.red_flags, *flags)), pain=max(pains) if pains else None)
+        reasons.append(
+            Reason(code="awaiting-clearance", message="stopped: a clinician's clearance is needed before going on")
+        )
+        dose, prescription = state.dose, state.prescription
+    else:
+        stop = Stop(date=date, red_flags=in_order(flags), pain=severe)
+        dose, prescription = state.dose, state.prescription
+        if pack.id == state.pack_id and _has(pack, state.dose.exercise_id):
+            # The dose to resume at after clearance: the start of the exercise, without the variations
+            # that need a clearance (the new clearance must name them again).
+            exercise = pack.exercise(state.dose.exercise_id)
+            dose = start_dose(exercise)
+            kept = tuple(
+                m
+                for m in state.prescription.modifications
+                if any(x.id == m and not x.requires_clearance for x in exercise.modifications)
+            )
+            prescription = prescribe(exercise, dose, kept)
+    last = date if state.last_session is None else max(date, state.last_session)
+    new_state = attrs.evolve(
+        state,
+        stop=stop,
+        dose=dose,
+        prescription=prescription,
+        tolerated_streak=0,
+        untolerated_streak=0,
+        pending=None,
+        last_session=last,
+    )
+    return Decision(action=Action.STOP, state=new_state, prescription=None, reasons=tuple(reasons))
+
+
+def _bookkeeping(pack: Pack, state: State, log: SessionLog) -> list[Reason]:
+    reasons = []
+    if state.pack_id != pack.id:
+        reasons.append(
+            Reason(code="wrong-pack", message=f"the state belongs to the pack {state.pack_id!r}, not {pack.id!r}")
+        )
+    if log.exercise_id != state.prescription.exercise_id:
+        reasons.append(
+            Reason(
+                code="wrong-exercise",
+                message=f"the log is for {log.exercise_id!r}, but {state.prescription.exercise_id!r} was prescribed",
+            )
+        )
+    if state.last_session is not None and log.date < state.last_session:
+        reasons.append(
+            Reason(
+                code="out-of-order",
+                message=f"the log ({log.date}) is dated before the last session ({state.last_session})",
+            )
+        )
+    resume = state.resume_on
+    if state.stop is None and resume is not None and log.date < resume:
+        reasons.append(
+            Reason(
+                code="before-clearance",
+                message=f"the log ({log.date}) is dated before the clearance that lifted the stop ({resume})",
+            )
+        )
+    return reasons
+
+
+# --- Counting -----------------------------------------------------------------
+
+
+def _advice(state: State, rules: Rules) -> list[Reason]:
+    if state.painful_streak >= rules.painful_sessions:
+        return [
+            Reason(
+                code="see-clinician",
+                message=f"pain in {state.painful_streak} sessions in a row: see a clinician before going on",
+            )
+        ]
+    return []
+
+
+def _count(pack: Pack, state: State, reasons: list[Reason], rules: Rules) -> Decision:
+    """A well-tolerated, settled session at the current dose: count it, and step up after a full run."""
+    exercise = pack.exercise(state.dose.exercise_id)
+    streak = state.tolerated_streak + 1
+    required = _required(exercise, rules)
+    state = attrs.evolve(state, untolerated_streak=0, tolerated=_lower(state.dose, state))
+    if streak < required:
+        reasons.append(
+            Reason(code="tolerated", message=f"well tolerated: {streak} of {required} sessions before a step up")
+        )
+        state = attrs.evolve(state, tolerated_streak=streak)
+        return Decision(action=Action.REPEAT, state=state, prescription=state.prescription, reasons=tuple(reasons))
+    dose, modifications = _higher(pack, exercise, state.dose, state.prescription.modifications)
+    if dose == state.dose:
+        reasons.append(Reason(code="full-dose", message="well tolerated, and already at the full dose: keep it up"))
+        state = attrs.evolve(state, tolerated_streak=required)
+        return Decision(action=Action.REPEAT, state=state, prescription=state.prescription, reasons=tuple(reasons))
+    reasons.append(Reason(code="tolerated", message=f"well tolerated {streak} sessions in a row"))
+    return _moved(pack, state, dose, modifications, reasons, Action.PROGRESS)
+
+
+def _repeat(state: State, reasons: list[Reason]) -> Decision:
+    return Decision(action=Action.REPEAT, state=state, prescription=state.prescription, reasons=tuple(reasons))
+
+
+# --- The public steps ---------------------------------------------------------
+
+
+def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES) -> Decision:
     """Decide the next session's dose from *log*, the session just done.
 
-    The rules, in the order they apply:
+    The rules, in the order they apply (:doc:`/rules` has the details and
+    the sources):
 
-    1. Stopped, or any red flag: :attr:`Action.STOP`.
-    2. Pain during at or above ``rules.regress_pain``, or next-day pain above
-       ``rules.next_day_pain``: :attr:`Action.REGRESS`, one step back.
-    3. Pain during above ``rules.tolerated_pain``: :attr:`Action.REPEAT`.
-    4. Otherwise the session was well tolerated. It counts towards
-       progression if it was complete (every repetition at the full hold),
-       not too soon after the last one and not after a long gap; once
-       enough counted sessions come in a row, :attr:`Action.PROGRESS`, one
-       step up; until then :attr:`Action.REPEAT`.
+    1. Any red flag, or severe pain during the session or the next day:
+       :attr:`~backext.Action.STOP`, recorded in the state, whatever else is
+       wrong with the log (bookkeeping problems come as further reasons).
+       While stopped, every session gives STOP.
+    2. Bookkeeping: a log for another exercise, dated before the last
+       session or before the clearance that lifted a stop raises
+       :class:`~backext.SessionError`.
+    3. The state is checked against the pack as it is now: a changed pack
+       brings the dose within its limits (``pack-changed``).
+    4. Pain during at or above ``rules.regress_pain``, next-day pain above
+       ``rules.next_day_pain``, or a gap longer than ``rules.max_gap_days``:
+       the dose steps back (:attr:`~backext.Action.REGRESS`).
+    5. Pain during above ``rules.tolerated_pain``, or an incomplete session:
+       :attr:`~backext.Action.REPEAT`, or a step back once that has happened
+       ``rules.untolerated_sessions`` times in a row.
+    6. Otherwise the session was well tolerated. It counts once its next-day
+       pain is known and settled (in the log, or later through
+       :func:`report_next_day`), and if it was not too soon after the last
+       one; once enough counted sessions come in a row,
+       :attr:`~backext.Action.PROGRESS`, one step up.
 
     Raises:
-        SessionError: If the log is for another exercise than the one
-            prescribed, is dated before the last session, or the state
-            belongs to another pack.
+        SessionError: For the bookkeeping problems above, or a state of
+            another pack (unless the log stops the engine).
+        UnknownIdError: If the pack no longer has the state's exercise.
+        StateError: If the state does not fit the very pack version it was
+            stored against.
 
     Example:
         >>> import datetime, backext
@@ -634,95 +610,205 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = Rules()) -> D
 
     .. versionadded:: 0.1.0
     """
-    _check_pack(pack, state)
-    prescription = state.prescription
-    if log.exercise_id != prescription.exercise_id:
-        raise SessionError(f"the log is for {log.exercise_id!r}, but {prescription.exercise_id!r} was prescribed")
-    if state.last_session is not None and log.date < state.last_session:
-        raise SessionError(f"the log ({log.date}) is dated before the last session ({state.last_session})")
-    gap = None if state.last_session is None else (log.date - state.last_session).days
-    state = attrs.evolve(state, last_session=log.date)
-    reasons: list[Reason] = []
-
-    if state.stop is not None or log.red_flags:
-        flags = sorted(log.red_flags, key=lambda f: list(RedFlag).index(f))
-        reasons.extend(
-            Reason(code="red-flag", message=f"{flag.description} reported: stop and contact a clinician")
-            for flag in flags
+    alarms = _alarms(log.red_flags, [(log.pain, "during the session"), (log.pain_next_day, "the next day")], rules)
+    bookkeeping = _bookkeeping(pack, state, log)
+    if alarms:
+        severe = max(
+            (p for p in (log.pain, log.pain_next_day) if p is not None and p >= rules.severe_pain), default=None
         )
-        if state.stop is None:
-            state = attrs.evolve(state, stop=Stop(date=log.date, red_flags=tuple(flags)), tolerated_streak=0)
-        else:
-            reasons.append(
-                Reason(code="awaiting-clearance", message="stopped since a red flag: a clinician's clearance is needed")
-            )
-        return Decision(action=Action.STOP, state=state, prescription=None, reasons=tuple(reasons))
-
-    if log.pain >= rules.regress_pain:
-        reasons.append(Reason(code="pain-high", message=f"pain of {log.pain}/10 during the session: a step back"))
-    if log.pain_next_day is not None and log.pain_next_day > rules.next_day_pain:
-        reasons.append(
-            Reason(code="pain-next-day", message=f"pain of {log.pain_next_day}/10 the next day: a step back")
-        )
-    if reasons:
-        move = step_down(pack, state.dose)
-        if move is None:
+        return _stop(pack, state, log.date, log.red_flags, severe, alarms + bookkeeping)
+    if state.stop is not None:
+        return _stop(pack, state, log.date, frozenset(), None, bookkeeping)
+    if bookkeeping:
+        raise SessionError("; ".join(reason.message for reason in bookkeeping))
+    state, reasons = reconcile(pack, state, log.date, rules)
+    if state.pending is not None:
+        if state.pending.counts:
             reasons.append(
                 Reason(
-                    code="lowest-dose",
-                    message="already at the lowest dose: talk to a clinician before going on",
+                    code="next-day-unreported",
+                    message=f"the next-day pain after {state.pending.date} was not reported: the count starts again",
                 )
             )
             state = attrs.evolve(state, tolerated_streak=0)
-            return Decision(action=Action.REGRESS, state=state, prescription=prescription, reasons=tuple(reasons))
-        return _moved(pack, state, move, reasons, Action.REGRESS, up=False)
+        state = attrs.evolve(state, pending=None)
+    gap = None if state.last_session is None else (log.date - state.last_session).days
+    prescription = state.prescription
+    pain_high = log.pain >= rules.regress_pain
+    next_day_high = log.pain_next_day is not None and log.pain_next_day > rules.next_day_pain
+    painful = log.pain > rules.tolerated_pain or next_day_high
+    awaiting = log.pain_next_day is None and rules.require_next_day_report
+    state = attrs.evolve(state, last_session=log.date, painful_streak=state.painful_streak + 1 if painful else 0)
+    advice = _advice(state, rules)
 
-    def repeat(*more: Reason, streak: int) -> Decision:
-        new_state = attrs.evolve(state, tolerated_streak=streak)
-        return Decision(action=Action.REPEAT, state=new_state, prescription=prescription, reasons=(*reasons, *more))
+    def pending(decision: Decision, *, counts: bool = False) -> Decision:
+        """*decision*, its state waiting for the next-day report where one is awaited."""
+        if log.pain_next_day is not None:
+            return decision
+        mark = Pending(
+            date=log.date, counts=counts and awaiting, stepped_back=decision.action is Action.REGRESS, painful=painful
+        )
+        return attrs.evolve(
+            decision, state=attrs.evolve(decision.state, pending=mark), reasons=(*decision.reasons, *advice)
+        )
 
-    if log.pain > rules.tolerated_pain:
-        return repeat(
-            Reason(code="pain-moderate", message=f"pain of {log.pain}/10 during the session: the same dose again"),
-            streak=0,
-        )
-    complete = (
-        log.repetitions_completed >= prescription.repetitions * prescription.sets
-        and log.hold_seconds >= prescription.hold_seconds
-    )
-    if not complete:
-        return repeat(
-            Reason(code="incomplete", message="not every repetition reached the full hold: the same dose again"),
-            streak=0,
-        )
+    def finish(decision: Decision) -> Decision:
+        if log.pain_next_day is None:
+            return pending(decision)
+        return attrs.evolve(decision, reasons=(*decision.reasons, *advice))
+
+    steps_away = 0
     if gap is not None and gap > rules.max_gap_days:
-        return repeat(
-            Reason(code="long-gap", message=f"{gap} days since the last session: the same dose again to start back"),
-            streak=0,
-        )
+        steps_away = -(-(gap - rules.max_gap_days) // rules.gap_days_per_step)
+    if pain_high or next_day_high or steps_away:
+        if pain_high:
+            reasons.append(Reason(code="pain-high", message=f"pain of {log.pain}/10 during the session: a step back"))
+        if next_day_high:
+            reasons.append(
+                Reason(code="pain-next-day", message=f"pain of {log.pain_next_day}/10 the next day: a step back")
+            )
+        if steps_away:
+            reasons.append(
+                Reason(
+                    code="long-gap",
+                    message=f"{gap} days since the last session: {steps_away} step{'s' if steps_away > 1 else ''}"
+                    " back, never below the start of the exercise",
+                )
+            )
+        return finish(_step_back(pack, state, reasons, within=steps_away, one_more=pain_high or next_day_high))
+    complete = log.repetitions_completed >= prescription.repetitions * prescription.sets and tenths(
+        log.hold_seconds
+    ) >= tenths(prescription.hold_seconds)
+    if log.pain > rules.tolerated_pain or not complete:
+        if log.pain > rules.tolerated_pain:
+            reasons.append(
+                Reason(code="pain-moderate", message=f"pain of {log.pain}/10 during the session: the same dose again")
+            )
+        else:
+            reasons.append(
+                Reason(code="incomplete", message="not every repetition reached the full hold: the same dose again")
+            )
+        untolerated = state.untolerated_streak + 1
+        if untolerated >= rules.untolerated_sessions:
+            reasons.append(
+                Reason(code="not-tolerated", message=f"not well tolerated {untolerated} sessions in a row: a step back")
+            )
+            return finish(_step_back(pack, state, reasons, within=0, one_more=True))
+        return finish(_repeat(attrs.evolve(state, tolerated_streak=0, untolerated_streak=untolerated), reasons))
     if gap is not None and gap < rules.min_rest_days:
-        return repeat(
-            Reason(code="too-soon", message="too soon after the last session to count towards a step up"),
-            streak=state.tolerated_streak,
+        reasons.append(Reason(code="too-soon", message="too soon after the last session to count towards a step up"))
+        return finish(_repeat(state, reasons))
+    if awaiting:
+        reasons.append(
+            Reason(
+                code="awaiting-next-day",
+                message="well tolerated: it counts once the pain the next day is reported settled",
+            )
         )
-    streak = state.tolerated_streak + 1
-    required = _required_sessions(pack.exercise(state.dose.exercise_id), rules)
-    if streak < required:
-        return repeat(
-            Reason(code="tolerated", message=f"well tolerated: {streak} of {required} sessions before a step up"),
-            streak=streak,
-        )
-    move = step_up(pack, state.dose)
-    if move is None:
-        return repeat(
-            Reason(code="full-dose", message="well tolerated, and already at the full dose: keep it up"),
-            streak=streak,
-        )
-    reasons.append(Reason(code="tolerated", message=f"well tolerated {streak} sessions in a row"))
-    return _moved(pack, state, move, reasons, Action.PROGRESS, up=True)
+        return pending(_repeat(state, reasons), counts=True)
+    return finish(_count(pack, state, reasons, rules))
 
 
-def replay(pack: Pack, state: State, logs: Iterable[SessionLog], rules: Rules = Rules()) -> list[Decision]:
+def report_next_day(
+    pack: Pack,
+    state: State,
+    pain: int,
+    *,
+    red_flags: Iterable[RedFlag | str] = (),
+    date: datetime.date | None = None,
+    rules: Rules = DEFAULT_RULES,
+) -> Decision:
+    """Report the pain the day after the last session, and decide again.
+
+    The ordinary app flow: log a session with :func:`step` right after it,
+    then ask about pain the next morning and report it here. A session
+    counts towards a step up only once its next-day pain is reported
+    settled (unless ``rules.require_next_day_report`` is ``False``).
+
+    Severe pain or any red flag stops the engine, whatever else is wrong.
+    Pain above ``rules.next_day_pain`` steps the dose back (unless the
+    session already did). Settled pain lets the session count, which may
+    step the dose up.
+
+    Args:
+        pack: The pack, as it is now.
+        state: The state :func:`step` returned for the session.
+        pain: Pain the next day, 0 to 10.
+        red_flags: Red flags reported with it.
+        date: The day of the report, if known: it may not be before the
+            session.
+        rules: The engine's policy.
+
+    Raises:
+        SessionError: If no session is waiting for its next-day report, or
+            *date* is before the session (unless the report stops the
+            engine).
+        UnknownIdError: If the pack no longer has the state's exercise.
+        StateError: If the state does not fit the very pack version it was
+            stored against.
+
+    Example:
+        >>> import datetime, backext
+        >>> pack = backext.builtin_pack()
+        >>> state = backext.start(pack, "forearm-press-up")
+        >>> for day in (5, 7, 9):
+        ...     log = backext.SessionLog(
+        ...         date=datetime.date(2026, 1, day), exercise_id="forearm-press-up",
+        ...         repetitions_completed=10, hold_seconds=state.prescription.hold_seconds, pain=1,
+        ...     )
+        ...     state = backext.step(pack, state, log).state  # right after the session
+        ...     decision = backext.report_next_day(pack, state, pain=0)  # the next morning
+        ...     state = decision.state
+        >>> decision.action, decision.prescription.hold_seconds
+        (<Action.PROGRESS: 'progress'>, 10)
+
+    .. versionadded:: 0.1.0
+    """
+    flags = _flags(red_flags)
+    if type(pain) is not int or not 0 <= pain <= 10:
+        raise ValueError(f"pain must be a whole number from 0 to 10, not {pain!r}")
+    if date is not None and type(date) is not datetime.date:
+        raise TypeError(f"date must be a datetime.date, not {date!r}")
+    pending = state.pending
+    when = date or (pending.date if pending is not None else state.last_session) or datetime.date.min
+    alarms = _alarms(flags, [(pain, "the day after the session")], rules)
+    bookkeeping: list[Reason] = []
+    if state.pack_id != pack.id:
+        bookkeeping.append(
+            Reason(code="wrong-pack", message=f"the state belongs to the pack {state.pack_id!r}, not {pack.id!r}")
+        )
+    if pending is not None and date is not None and date < pending.date:
+        bookkeeping.append(
+            Reason(code="out-of-order", message=f"the report ({date}) is dated before the session ({pending.date})")
+        )
+    if alarms:
+        return _stop(pack, state, when, flags, pain if pain >= rules.severe_pain else None, alarms + bookkeeping)
+    if state.stop is not None:
+        return _stop(pack, state, when, frozenset(), None, bookkeeping)
+    if bookkeeping:
+        raise SessionError("; ".join(reason.message for reason in bookkeeping))
+    if pending is None:
+        raise SessionError("no session is waiting for its next-day report")
+    state, reasons = reconcile(pack, state, pending.date, rules)
+    state = attrs.evolve(state, pending=None)
+    if pain > rules.next_day_pain:
+        if not pending.painful:
+            state = attrs.evolve(state, painful_streak=state.painful_streak + 1)
+        advice = _advice(state, rules)
+        reasons.append(Reason(code="pain-next-day", message=f"pain of {pain}/10 the next day: a step back"))
+        if pending.stepped_back:
+            reasons.append(Reason(code="pain-next-day", message="the session already stepped the dose back"))
+            decision = _repeat(attrs.evolve(state, tolerated_streak=0), reasons)
+        else:
+            decision = _step_back(pack, state, reasons, within=0, one_more=True)
+        return attrs.evolve(decision, reasons=(*decision.reasons, *advice))
+    if pending.counts:
+        return _count(pack, state, reasons, rules)
+    reasons.append(Reason(code="next-day-settled", message=f"pain of {pain}/10 the next day: settled"))
+    return _repeat(state, reasons)
+
+
+def replay(pack: Pack, state: State, logs: Iterable[SessionLog], rules: Rules = DEFAULT_RULES) -> list[Decision]:
     """Apply :func:`step` to each log in turn; return every decision.
 
     The last decision's ``state`` is the state after all the logs.
@@ -744,3 +830,181 @@ def replay(pack: Pack, state: State, logs: Iterable[SessionLog], rules: Rules = 
         decisions.append(decision)
         state = decision.state
     return decisions
+
+
+# --- Variations and clearances ------------------------------------------------
+
+
+def _one_step_over(exercise: Exercise, before: Prescription, after: Prescription) -> bool:
+    """Whether *after* is at most one step above *before*, in one dimension only."""
+    old_hold, old_reps = _effective(before)
+    new_hold, new_reps = _effective(after)
+    increment = tenths(exercise.hold.increment_seconds) if exercise.hold.progresses else 0  # type: ignore[arg-type]
+    raised_hold, raised_reps = new_hold > old_hold, new_reps > old_reps
+    return not (raised_hold and raised_reps) and new_hold - old_hold <= increment and new_reps - old_reps <= 1
+
+
+def _ids(values: Iterable[str], what: str) -> tuple[str, ...]:
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{what} must be a collection of ids, not the single value {values!r}")
+    ids = tuple(dict.fromkeys(values))
+    for value in ids:
+        if type(value) is not str:
+            raise TypeError(f"{what} must be strings, not {value!r}")
+    return ids
+
+
+def choose_modifications(
+    pack: Pack, state: State, modification_ids: Iterable[str], rules: Rules = DEFAULT_RULES
+) -> State:
+    """Use the variations *modification_ids* of the current exercise from now on.
+
+    Pass an empty list to go back to the plain exercise. The run of
+    well-tolerated sessions starts again, and the new prescription is at
+    most one step above the current one: if the variations would raise it
+    more (dropping an easier variation, say), the dose underneath is lowered
+    until it is not.
+
+    Raises:
+        UnknownIdError: If the current exercise has no such variation (a
+            :class:`KeyError`).
+        ClearanceRequiredError: If a variation needs a clinician's clearance
+            that the state does not record.
+        StoppedError: If the state is stopped.
+        SessionError: If the state belongs to another pack, or the variations
+            raise the dose by more than one step even from the exercise's
+            start.
+        StateError: If the state does not fit the pack version it was
+            stored against.
+
+    Example:
+        >>> import datetime, backext
+        >>> pack = backext.builtin_pack()
+        >>> state = backext.start(pack, "prone-chest-lift")
+        >>> state = backext.record_clearance(
+        ...     state, date=datetime.date(2026, 3, 2), modifications=["leg-lift"], pack=pack
+        ... )
+        >>> backext.choose_modifications(pack, state, ["leg-lift"]).prescription.modifications
+        ('leg-lift',)
+
+    .. versionadded:: 0.1.0
+    """
+    chosen = _ids(modification_ids, "modification_ids")
+    if state.stop is not None:
+        raise StoppedError(f"the engine is stopped since {state.stop.date}: record a clinician's clearance first")
+    state, _ = reconcile(pack, state, None, rules)
+    exercise = pack.exercise(state.dose.exercise_id)
+    for modification_id in chosen:
+        modification = _modification(exercise, modification_id)
+        if modification.requires_clearance and not state.allows(modification_id, exercise.id):
+            raise ClearanceRequiredError(modification_id)
+    dose = state.dose
+    while not _one_step_over(exercise, state.prescription, prescription := prescribe(exercise, dose, chosen)):
+        move = step_within(exercise, dose, up=False)
+        if move is None:
+            raise SessionError(
+                f"the variations {', '.join(map(repr, chosen))} raise the dose by more than one step,"
+                " even from the start of the exercise"
+            )
+        dose = move.dose
+    return attrs.evolve(state, dose=dose, prescription=prescription, tolerated_streak=0, untolerated_streak=0)
+
+
+def record_clearance(
+    state: State,
+    *,
+    date: datetime.date,
+    modifications: Iterable[str] = (),
+    note: str | None = None,
+    pack: Pack | None = None,
+    clinician: str | None = None,
+    exercises: Iterable[str] = (),
+    until: datetime.date | None = None,
+) -> State:
+    """Record a clinician's clearance: lift a stop and allow named variations.
+
+    After a stop the person resumes, from *date* on, at the start of the
+    exercise they were on, without the variations that need a clearance;
+    variations allowed before the stop must be named again. The clearance
+    does not lift the stop before its date: sessions dated earlier are
+    refused.
+
+    Args:
+        state: The state.
+        date: The day from which the clearance holds.
+        modifications: Ids of variations the clinician allows.
+        note: Free text.
+        pack: The pack, to check the ids against (recommended).
+        clinician: Who gave the clearance.
+        exercises: Ids of the exercises the clearance covers; all if empty.
+            A clearance that lifts a stop must cover the current exercise.
+        until: The last day the variations are allowed, if the clearance
+            ends.
+
+    Raises:
+        SessionError: If *date* is before the stop it lifts, *until* is
+            before *date*, or a clearance that lifts a stop does not cover
+            the current exercise.
+        UnknownIdError: If *pack* is given and has no such exercise or
+            variation.
+
+    Example:
+        >>> import datetime, backext
+        >>> pack = backext.builtin_pack()
+        >>> state = backext.start(pack, "forearm-press-up")
+        >>> log = backext.SessionLog(
+        ...     date=datetime.date(2026, 1, 5), exercise_id="forearm-press-up",
+        ...     repetitions_completed=4, hold_seconds=5, pain=6, red_flags={"sudden-severe-back-pain"},
+        ... )
+        >>> stopped = backext.step(pack, state, log).state
+        >>> stopped.stopped
+        True
+        >>> cleared = backext.record_clearance(
+        ...     stopped, date=datetime.date(2026, 1, 20), note="GP review", clinician="Dr Rivera", pack=pack
+        ... )
+        >>> cleared.stopped, cleared.stopped_on(datetime.date(2026, 1, 19))
+        (False, True)
+
+    .. versionadded:: 0.1.0
+    """
+    if type(date) is not datetime.date:
+        raise TypeError(f"date must be a datetime.date (a day, not a datetime), not {date!r}")
+    allowed = _ids(modifications, "modifications")
+    covered = _ids(exercises, "exercises")
+    if state.stop is not None and date < state.stop.date:
+        raise SessionError(f"the clearance ({date}) is dated before the stop it lifts ({state.stop.date})")
+    if until is not None and (type(until) is not datetime.date or until < date):
+        raise SessionError(f"the clearance ends ({until}) before it begins ({date})")
+    if pack is not None:
+        if pack.id != state.pack_id:
+            raise SessionError(f"the state belongs to the pack {state.pack_id!r}, not {pack.id!r}")
+        in_scope = [exercise_of(pack, e) for e in covered] or list(pack.exercises)
+        for modification_id in allowed:
+            if not any(m.id == modification_id for e in in_scope for m in e.modifications):
+                known = sorted({m.id for e in in_scope for m in e.modifications})
+                raise UnknownIdError(
+                    "variation",
+                    modification_id,
+                    f"no exercise the clearance covers has a variation {modification_id!r};"
+                    f" known: {', '.join(known) or 'none'}",
+                )
+    lifts = state.stop is not None
+    if lifts and covered and state.dose.exercise_id not in covered:
+        raise SessionError(
+            f"the clearance does not cover {state.dose.exercise_id!r}, the exercise the person was stopped on"
+        )
+    clearance = Clearance(
+        date=date,
+        modifications=allowed,
+        note=note,
+        clinician=clinician,
+        exercises=covered,
+        until=until,
+        lifts_stop=lifts,
+    )
+    return attrs.evolve(
+        state,
+        stop=None,
+        tolerated_streak=0 if lifts else state.tolerated_streak,
+        clearances=(*state.clearances, clearance),
+    )

@@ -4,20 +4,94 @@ Every exercise's dose climbs one variable at a time, in the order its
 :class:`~backext.Progression` gives (by default the hold, then the
 repetitions), and the top of one exercise leads to the start of the next;
 stepping down retraces the same ladder. These pure functions are the only
-place that knows the ladder's shape: the engine and the plan both use them.
+place that knows the ladder's shape: the engine, the plan and the
+validators all use them.
+
+Holds are exact to a tenth of a second (:data:`RESOLUTION`): every hold on
+a ladder is computed in whole tenths, so a hold that grows in steps of
+1.1 s from 3 s reaches 4.1 s, not 4.1000000000000005 s.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Iterator
+from typing import Any
 
 import attrs
 
 from ._model import Exercise, Hold, Pack
 from ._vocabulary import Dimension
+from ._wrong import WrongValue
 
 
-__all__ = ["Dose", "Move", "full_dose", "hold_points", "ladder", "start_dose", "step_down", "step_up"]
+__all__ = [
+    "RESOLUTION",
+    "Dose",
+    "Move",
+    "fit",
+    "from_tenths",
+    "full_dose",
+    "hold_points",
+    "hold_rungs",
+    "ladder",
+    "on_ladder",
+    "position",
+    "rungs",
+    "start_dose",
+    "step_down",
+    "step_up",
+    "tenths",
+]
+
+#: Parts of a second to which every hold is exact: tenths.
+RESOLUTION = 10
+
+
+def tenths(seconds: float) -> int:
+    """*seconds* in whole tenths of a second, rounded to the nearest.
+
+    Raises:
+        ValueError: If *seconds* is not a finite number.
+
+    Example:
+        >>> tenths(5.8), tenths(3 + 1.1), tenths(0.05)
+        (58, 41, 0)
+    """
+    if not math.isfinite(seconds):
+        raise ValueError(f"a number of seconds must be finite, not {seconds!r}")
+    return round(seconds * RESOLUTION)
+
+
+def from_tenths(value: int) -> float:
+    """Seconds from whole tenths: a whole number where it is one (``50`` gives ``5``).
+
+    Example:
+        >>> from_tenths(58), from_tenths(50)
+        (5.8, 5)
+    """
+    whole, part = divmod(value, RESOLUTION)
+    return whole if part == 0 else value / RESOLUTION
+
+
+def _non_negative_number(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) not in (int, float) or not math.isfinite(value) or value < 0:  # type: ignore[arg-type,operator]
+        raise WrongValue(
+            "out-of-range", f"{attribute.name} must be a finite number of at least 0, not {value!r}", attribute.name
+        )
+
+
+def _whole_number(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not int or value < 0:
+        raise WrongValue(
+            "out-of-range", f"{attribute.name} must be a whole number of at least 0, not {value!r}", attribute.name
+        )
+
+
+def _string(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not str:
+        raise TypeError(f"{attribute.name} must be a string, not {value!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -37,9 +111,9 @@ class Dose:
     .. versionadded:: 0.1.0
     """
 
-    exercise_id: str
-    hold_seconds: float
-    repetitions: int
+    exercise_id: str = attrs.field(validator=_string)
+    hold_seconds: float = attrs.field(validator=_non_negative_number)
+    repetitions: int = attrs.field(validator=_whole_number)
 
 
 @attrs.frozen(kw_only=True)
@@ -50,43 +124,190 @@ class Move:
     changed: Dimension | None  # None: the exercise (and so the level) changed
 
 
+@functools.lru_cache(maxsize=4096)
+def _hold(hold: Hold) -> tuple[int, int, int]:
+    """The hold's start, increment and target in tenths; an increment of 0 for a hold that does not progress."""
+    start, target = tenths(hold.start_seconds), tenths(hold.target_seconds)
+    increment = 0 if hold.increment_seconds is None else tenths(hold.increment_seconds)
+    if increment <= 0 or target <= start:
+        return start, 0, start
+    return start, increment, target
+
+
+def hold_rungs(hold: Hold) -> int:
+    """How many holds a progressing hold passes through, from start to target, counted without listing them.
+
+    Example:
+        >>> hold_rungs(Hold(start_seconds=5, target_seconds=17, increment_seconds=5))
+        4
+    """
+    start, increment, target = _hold(hold)
+    return 1 if increment == 0 else -(-(target - start) // increment) + 1
+
+
+def rungs(exercise: Exercise) -> int:
+    """How many doses *exercise*'s own ladder has, from its start to its full dose.
+
+    Example:
+        >>> import backext
+        >>> rungs(backext.builtin_pack().exercise("forearm-press-up"))
+        6
+    """
+    count = 1
+    for dimension in exercise.progression.order:
+        if dimension is Dimension.HOLD:
+            count += hold_rungs(exercise.hold) - 1
+        else:
+            count += max(exercise.repetitions.maximum - exercise.repetitions.minimum, 0)
+    return count
+
+
 def hold_points(hold: Hold) -> list[float]:
     """The holds a progressing hold passes through, from start to target.
 
     Example:
         >>> hold_points(Hold(start_seconds=5, target_seconds=17, increment_seconds=5))
         [5, 10, 15, 17]
+        >>> hold_points(Hold(start_seconds=3, target_seconds=4.1, increment_seconds=1.1))
+        [3, 4.1]
     """
-    if not hold.progresses or hold.increment_seconds is None:
-        return [hold.start_seconds]
-    points: list[float] = []
-    value = hold.start_seconds
-    count = 0
-    while value < hold.target_seconds:
-        points.append(value)
-        count += 1
-        value = hold.start_seconds + count * hold.increment_seconds
-    points.append(hold.target_seconds)
-    return points
+    start, increment, target = _hold(hold)
+    if increment == 0:
+        return [from_tenths(start)]
+    return [from_tenths(t) for t in range(start, target, increment)] + [from_tenths(target)]
+
+
+def _top(exercise: Exercise, dimension: Dimension) -> int:
+    """The highest value of *dimension* on the ladder (tenths for the hold)."""
+    if dimension is Dimension.HOLD:
+        return _hold(exercise.hold)[2]
+    return exercise.repetitions.maximum
+
+
+def _base(exercise: Exercise, dimension: Dimension) -> int:
+    if dimension is Dimension.HOLD:
+        return _hold(exercise.hold)[0]
+    return exercise.repetitions.minimum
+
+
+def _values(dose: Dose) -> dict[Dimension, int]:
+    return {Dimension.HOLD: tenths(dose.hold_seconds), Dimension.REPETITIONS: dose.repetitions}
+
+
+def _dose(exercise: Exercise, values: dict[Dimension, int]) -> Dose:
+    return Dose(
+        exercise_id=exercise.id,
+        hold_seconds=from_tenths(values[Dimension.HOLD]),
+        repetitions=values[Dimension.REPETITIONS],
+    )
+
+
+def _floor(exercise: Exercise, dimension: Dimension, value: int) -> int:
+    """The highest value of *dimension* on the ladder that is at most *value*, and never below the base."""
+    base, top = _base(exercise, dimension), _top(exercise, dimension)
+    if value >= top:
+        return top
+    if value <= base or dimension is Dimension.REPETITIONS:
+        return max(value, base)
+    increment = _hold(exercise.hold)[1]
+    return base + (value - base) // increment * increment
+
+
+def _neighbour_value(exercise: Exercise, dimension: Dimension, value: int, *, up: bool) -> int | None:
+    """The next value of *dimension* above (or below) *value* on the ladder, if any."""
+    base, top = _base(exercise, dimension), _top(exercise, dimension)
+    if dimension is Dimension.REPETITIONS:
+        if up:
+            return value + 1 if value < top else None
+        return value - 1 if value > base else None
+    start, increment, target = _hold(exercise.hold)
+    if increment == 0:
+        return None
+    if up:
+        if value >= target:
+            return None
+        return min(start + ((value - start) // increment + 1) * increment, target)
+    if value <= start:
+        return None
+    return start + ((min(value, target) - start - 1) // increment) * increment
 
 
 def start_dose(exercise: Exercise) -> Dose:
     """The bottom of *exercise*'s ladder: its starting hold and fewest repetitions."""
     return Dose(
         exercise_id=exercise.id,
-        hold_seconds=exercise.hold.start_seconds,
+        hold_seconds=from_tenths(tenths(exercise.hold.start_seconds)),
         repetitions=exercise.repetitions.minimum,
     )
 
 
 def full_dose(exercise: Exercise) -> Dose:
     """The top of *exercise*'s ladder: every dimension in its order at its maximum."""
-    order = exercise.progression.order
-    return Dose(
-        exercise_id=exercise.id,
-        hold_seconds=hold_points(exercise.hold)[-1] if Dimension.HOLD in order else exercise.hold.start_seconds,
-        repetitions=exercise.repetitions.maximum if Dimension.REPETITIONS in order else exercise.repetitions.minimum,
-    )
+    values = {d: _base(exercise, d) for d in Dimension}
+    for dimension in exercise.progression.order:
+        values[dimension] = _top(exercise, dimension)
+    return _dose(exercise, values)
+
+
+def fit(exercise: Exercise, dose: Dose) -> Dose:
+    """The highest dose on *exercise*'s ladder that is at most *dose* in every dimension.
+
+    Never below the exercise's start: a dose below it gives the start. This
+    brings a dose within an exercise's limits after the exercise changed.
+
+    Example:
+        >>> import backext
+        >>> exercise = backext.builtin_pack().exercise("forearm-press-up")
+        >>> fit(exercise, Dose(exercise_id="forearm-press-up", hold_seconds=999, repetitions=99))
+        Dose(exercise_id='forearm-press-up', hold_seconds=30, repetitions=10)
+        >>> fit(exercise, Dose(exercise_id="forearm-press-up", hold_seconds=12.5, repetitions=10))
+        Dose(exercise_id='forearm-press-up', hold_seconds=10, repetitions=10)
+    """
+    wanted = _values(dose)
+    values = {d: _base(exercise, d) for d in Dimension}
+    for dimension in exercise.progression.order:
+        values[dimension] = _floor(exercise, dimension, wanted[dimension])
+        if values[dimension] < _top(exercise, dimension):
+            break  # a dimension below its top: the ones after it have not started growing
+    return _dose(exercise, values)
+
+
+def on_ladder(exercise: Exercise, dose: Dose) -> bool:
+    """Whether *dose* is a point of *exercise*'s ladder.
+
+    Example:
+        >>> import backext
+        >>> exercise = backext.builtin_pack().exercise("forearm-press-up")
+        >>> on_ladder(exercise, Dose(exercise_id="forearm-press-up", hold_seconds=15, repetitions=10))
+        True
+        >>> on_ladder(exercise, Dose(exercise_id="forearm-press-up", hold_seconds=16, repetitions=10))
+        False
+    """
+    if dose.exercise_id != exercise.id or not math.isfinite(dose.hold_seconds):
+        return False
+    return fit(exercise, dose) == dose and tenths(dose.hold_seconds) == dose.hold_seconds * RESOLUTION
+
+
+def position(exercise: Exercise, dose: Dose) -> int:
+    """How many steps *dose* is above *exercise*'s start (for a dose on its ladder).
+
+    Example:
+        >>> import backext
+        >>> exercise = backext.builtin_pack().exercise("forearm-press-up")
+        >>> position(exercise, Dose(exercise_id="forearm-press-up", hold_seconds=15, repetitions=10))
+        2
+    """
+    values = _values(dose)
+    steps = 0
+    for dimension in exercise.progression.order:
+        value = values[dimension]
+        if dimension is Dimension.REPETITIONS:
+            steps += value - _base(exercise, dimension)
+        else:
+            start, increment, target = _hold(exercise.hold)
+            if increment:
+                steps += -(-(min(value, target) - start) // increment)
+    return steps
 
 
 def _neighbour(pack: Pack, exercise: Exercise, *, up: bool) -> Exercise | None:
@@ -103,36 +324,49 @@ def _neighbour(pack: Pack, exercise: Exercise, *, up: bool) -> Exercise | None:
     return target if difference in allowed and target.id != exercise.id else None
 
 
+def next_exercise(pack: Pack, exercise: Exercise) -> Exercise | None:
+    """The exercise a full dose of *exercise* leads to, if the ladder goes on."""
+    return _neighbour(pack, exercise, up=True)
+
+
+def previous_exercise(pack: Pack, exercise: Exercise) -> Exercise | None:
+    """The exercise the start of *exercise* falls back to, if there is one."""
+    return _neighbour(pack, exercise, up=False)
+
+
+def step_within(exercise: Exercise, dose: Dose, *, up: bool) -> Move | None:
+    """One step up (or down) within *exercise*'s own ladder, or ``None`` at its end."""
+    values = _values(dose)
+    order = exercise.progression.order if up else tuple(reversed(exercise.progression.order))
+    for dimension in order:
+        value = _neighbour_value(exercise, dimension, values[dimension], up=up)
+        if value is not None:
+            return Move(dose=_dose(exercise, {**values, dimension: value}), changed=dimension)
+    return None
+
+
 def step_up(pack: Pack, dose: Dose) -> Move | None:
     """One step up from *dose*, or ``None`` at the top of the whole ladder."""
     exercise = pack.exercise(dose.exercise_id)
-    for dimension in exercise.progression.order:
-        if dimension is Dimension.HOLD:
-            higher = [p for p in hold_points(exercise.hold) if p > dose.hold_seconds]
-            if higher and exercise.hold.progresses:
-                return Move(dose=attrs.evolve(dose, hold_seconds=higher[0]), changed=dimension)
-        elif dose.repetitions < exercise.repetitions.maximum:
-            return Move(dose=attrs.evolve(dose, repetitions=dose.repetitions + 1), changed=dimension)
-    following = _neighbour(pack, exercise, up=True)
-    if following is None:
-        return None
-    return Move(dose=start_dose(following), changed=None)
+    move = step_within(exercise, dose, up=True)
+    if move is not None:
+        return move
+    following = next_exercise(pack, exercise)
+    return None if following is None else Move(dose=start_dose(following), changed=None)
 
 
 def step_down(pack: Pack, dose: Dose) -> Move | None:
-    """One step down from *dose*, retracing the ladder, or ``None`` at its bottom."""
+    """One step down from *dose*, retracing the ladder, or ``None`` at its bottom.
+
+    Below an exercise's start comes the previous exercise's full dose; the
+    engine lands instead on the last dose the person tolerated there.
+    """
     exercise = pack.exercise(dose.exercise_id)
-    for dimension in reversed(exercise.progression.order):
-        if dimension is Dimension.HOLD:
-            lower = [p for p in hold_points(exercise.hold) if p < dose.hold_seconds]
-            if lower and exercise.hold.progresses:
-                return Move(dose=attrs.evolve(dose, hold_seconds=lower[-1]), changed=dimension)
-        elif dose.repetitions > exercise.repetitions.minimum:
-            return Move(dose=attrs.evolve(dose, repetitions=dose.repetitions - 1), changed=dimension)
-    preceding = _neighbour(pack, exercise, up=False)
-    if preceding is None:
-        return None
-    return Move(dose=full_dose(preceding), changed=None)
+    move = step_within(exercise, dose, up=False)
+    if move is not None:
+        return move
+    preceding = previous_exercise(pack, exercise)
+    return None if preceding is None else Move(dose=full_dose(preceding), changed=None)
 
 
 def _climb(pack: Pack, dose: Dose) -> Iterator[Dose]:

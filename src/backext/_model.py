@@ -300,11 +300,11 @@ class Pack:
     def exercise(self, exercise_id: str) -> Exercise:
         """Return the exercise with the id *exercise_id*.
 
-        Raises:
-            KeyError: If the pack has none; the message suggests close ids.
-
         It takes the same short time in a pack of thousands of exercises as
         in a pack of three: large packs are indexed by id on first use.
+
+        Raises:
+            KeyError: If the pack has none; the message suggests close ids.
 
         Example:
             >>> import backext

@@ -6,9 +6,14 @@ import datetime
 
 import attrs
 
-from ._engine import Action, Prescription, Rules, SessionError, SessionLog, State, step
+from ._engine import reconcile, step
 from ._model import Pack
+from ._reasons import Action
+from ._rules import DEFAULT_RULES, Rules
+from ._session import SessionLog
+from ._state import Prescription, State
 from ._vocabulary import Level
+from .exceptions import SessionError, StoppedError
 
 
 __all__ = ["Milestone", "Plan", "PlannedSession", "plan", "session_dates"]
@@ -133,7 +138,7 @@ def plan(
     start_date: datetime.date,
     days_per_week: int = 3,
     weeks: int = 12,
-    rules: Rules = Rules(),  # noqa: B008 - immutable
+    rules: Rules = DEFAULT_RULES,
 ) -> Plan:
     """Plan *weeks* weeks of sessions from *state*, as if every session went perfectly.
 
@@ -141,9 +146,17 @@ def plan(
     perfect sessions before it, so replaying perfect logs on the same days
     reaches the same doses on the same days.
 
+    The state is first checked against the pack as it is now, as
+    :func:`~backext.step` does.
+
     Raises:
-        SessionError: If the state is stopped by a red flag, or
-            *start_date* is before its last session.
+        StoppedError: If the state is stopped, or *start_date* is before the
+            clearance that lifted its last stop.
+        SessionError: If *start_date* is before its last session, or the
+            state belongs to another pack.
+        UnknownIdError: If the pack no longer has the state's exercise.
+        StateError: If the state does not fit the pack version it was
+            stored against.
         ValueError: If *days_per_week* or *weeks* is out of range.
 
     Example:
@@ -160,10 +173,13 @@ def plan(
 
     .. versionadded:: 0.1.0
     """
-    if state.stopped:
-        raise SessionError("the engine is stopped by a red flag: record a clinician's clearance before planning")
+    if state.stop is not None:
+        raise StoppedError(f"the engine is stopped since {state.stop.date}: record a clinician's clearance first")
+    if state.stopped_on(start_date):
+        raise StoppedError(f"the plan starts ({start_date}) before the clearance that lifted the stop")
     if state.last_session is not None and start_date < state.last_session:
         raise SessionError(f"the plan starts ({start_date}) before the last session ({state.last_session})")
+    state, _ = reconcile(pack, state, start_date, rules)
     sessions: list[PlannedSession] = []
     milestones: list[Milestone] = []
     action = Action.REPEAT

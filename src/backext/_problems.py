@@ -32,7 +32,10 @@ class Problem:
         column: The 1-based column in the file, where the format tells it.
 
     Example:
-        >>> print(Problem(path="/id", code="wrong-type", message="expected a string, found null"))
+        >>> problem = Problem(
+        ...     path="/id", code="wrong-type", message="expected a string, found null"
+        ... )
+        >>> print(problem)
         /id: error wrong-type: expected a string, found null
 
     .. versionadded:: 0.1.0

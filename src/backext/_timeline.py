@@ -7,10 +7,12 @@ import math
 
 import attrs
 
-from ._engine import Prescription
+from ._engine import exercise_of, reconcile
 from ._model import Pack
 from ._render import number
+from ._state import Prescription, State
 from ._text import Text
+from .exceptions import StoppedError
 
 
 __all__ = ["Cue", "CueKind", "Phrases", "timeline"]
@@ -111,7 +113,7 @@ class Cue:
 
 def timeline(
     pack: Pack,
-    prescription: Prescription,
+    prescription: Prescription | State,
     *,
     rest_seconds: float | None = None,
     set_rest_seconds: float = 60,
@@ -129,7 +131,8 @@ def timeline(
 
     Args:
         pack: The pack the prescription's exercise comes from.
-        prescription: The dose, usually ``state.prescription``.
+        prescription: The dose, or a person's state (checked against the
+            pack as :func:`~backext.step` does, and refused while stopped).
         rest_seconds: Rest between repetitions; by default as long as the hold
             and at least 3 seconds. It may not be shorter than the hold.
         set_rest_seconds: Rest between sets.
@@ -141,6 +144,8 @@ def timeline(
     Raises:
         ValueError: If a duration is negative or not finite, or *rest_seconds*
             is shorter than the hold.
+        StoppedError: If *prescription* is a stopped state.
+        UnknownIdError: If the pack has no such exercise.
 
     Example:
         >>> import backext
@@ -158,6 +163,13 @@ def timeline(
 
     .. versionadded:: 0.1.0
     """
+    if isinstance(prescription, State):
+        if prescription.stop is not None:
+            raise StoppedError(
+                f"the engine is stopped since {prescription.stop.date}: record a clinician's clearance first"
+            )
+        prescription = reconcile(pack, prescription)[0].prescription
+    exercise = exercise_of(pack, prescription.exercise_id)
     hold = prescription.hold_seconds
     rest = max(hold, 3) if rest_seconds is None else rest_seconds
     for name, value in (
@@ -171,7 +183,6 @@ def timeline(
             raise ValueError(f"{name} must be a finite number of at least 0, not {value!r}")
     if rest < hold:
         raise ValueError(f"rest_seconds ({number(rest)}) may not be shorter than the hold ({number(hold)})")
-    exercise = pack.exercise(prescription.exercise_id)
     cues: list[Cue] = []
     now: float = 0
     for step_ in exercise.steps:

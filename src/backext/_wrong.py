@@ -20,10 +20,11 @@ class WrongType(TypeError):
 
 
 class WrongValue(ValueError):
-    """A value of the right type that is not allowed; carries the reason."""
+    """A value of the right type that is not allowed; carries the reason, and the field where it is known."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
         self.code = code
+        self.field = field
         super().__init__(message)
 
 

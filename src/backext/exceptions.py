@@ -10,7 +10,15 @@ from collections.abc import Sequence
 from ._problems import Problem
 
 
-__all__ = ["BackextError", "PackError"]
+__all__ = [
+    "BackextError",
+    "ClearanceRequiredError",
+    "PackError",
+    "SessionError",
+    "StateError",
+    "StoppedError",
+    "UnknownIdError",
+]
 
 
 class BackextError(Exception):
@@ -62,4 +70,163 @@ class PackError(BackextError, ValueError):
         return "\n".join(lines)
 
     def __reduce__(self) -> tuple[type[PackError], tuple[tuple[Problem, ...], str]]:
+        return (type(self), (self.problems, self.source))
+
+
+class SessionError(BackextError, ValueError):
+    """A session log or a call does not fit the state it is applied to.
+
+    The engine raises it for bookkeeping problems: a log for another
+    exercise than the one prescribed, a log dated before the last session
+    or before the clearance that lifted a stop, a state of another pack.
+    It never raises it *instead of* a stop: a log that reports a red flag or
+    severe pain stops the engine whatever else is wrong with it, and the
+    bookkeeping problems come with the decision as reasons.
+
+    Example:
+        >>> import datetime, backext
+        >>> pack = backext.builtin_pack()
+        >>> state = backext.start(pack, "forearm-press-up")
+        >>> log = backext.SessionLog(
+        ...     date=datetime.date(2026, 1, 5), exercise_id="hand-press-up",
+        ...     repetitions_completed=10, hold_seconds=1, pain=0,
+        ... )
+        >>> backext.step(pack, state, log)
+        Traceback (most recent call last):
+        ...
+        backext.exceptions.SessionError: the log is for 'hand-press-up', but 'forearm-press-up' was prescribed
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class StoppedError(SessionError):
+    """The state is stopped (by a red flag or severe pain) and the call would prescribe or coach.
+
+    :func:`~backext.plan`, :func:`~backext.timeline` and
+    :func:`~backext.choose_modifications` raise it: until a clinician's
+    clearance is recorded (and its date has come), nothing is prescribed.
+
+    Example:
+        >>> import datetime, backext
+        >>> pack = backext.builtin_pack()
+        >>> state = backext.start(pack, "forearm-press-up")
+        >>> log = backext.SessionLog(
+        ...     date=datetime.date(2026, 1, 5), exercise_id="forearm-press-up",
+        ...     repetitions_completed=10, hold_seconds=5, pain=0, red_flags={"new-leg-weakness"},
+        ... )
+        >>> stopped = backext.step(pack, state, log).state
+        >>> try:
+        ...     backext.plan(pack, stopped, start_date=datetime.date(2026, 1, 6))
+        ... except backext.StoppedError as error:
+        ...     print(error)
+        the engine is stopped since 2026-01-05: record a clinician's clearance first
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class ClearanceRequiredError(SessionError):
+    """A variation that needs a clinician's clearance was asked for without one.
+
+    Attributes:
+        modification_id: The variation asked for.
+
+    Example:
+        >>> import backext
+        >>> pack = backext.builtin_pack()
+        >>> state = backext.start(pack, "prone-chest-lift")
+        >>> try:
+        ...     backext.choose_modifications(pack, state, ["leg-lift"])
+        ... except backext.ClearanceRequiredError as error:
+        ...     print(error.modification_id)
+        leg-lift
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, modification_id: str) -> None:
+        self.modification_id = modification_id
+        super().__init__(
+            f"the variation {modification_id!r} needs a clinician's clearance: record it with record_clearance()"
+        )
+
+    def __reduce__(self) -> tuple[type[ClearanceRequiredError], tuple[str]]:
+        return (type(self), (self.modification_id,))
+
+
+class UnknownIdError(SessionError, KeyError):
+    """An exercise or variation id that the pack does not have.
+
+    It is a :class:`KeyError` too, as the look-ups it replaces were. The
+    engine raises it when a stored state names an exercise that an updated
+    pack no longer has: start the person again on an exercise of the new
+    pack (:func:`~backext.start`), usually the one the pack's authors name
+    as its replacement.
+
+    Attributes:
+        kind: ``"exercise"`` or ``"variation"``.
+        id: The id that was not found.
+
+    Example:
+        >>> import backext
+        >>> try:
+        ...     backext.start(backext.builtin_pack(), "forearm-pressup")
+        ... except backext.UnknownIdError as error:
+        ...     print(error.kind, error.id)
+        ...     print(error)
+        exercise forearm-pressup
+        no exercise with the id 'forearm-pressup'; did you mean 'forearm-press-up'?
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, kind: str, id: str, message: str) -> None:  # noqa: A002 - the attribute's name
+        self.kind = kind
+        self.id = id
+        super().__init__(message)
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+    def __reduce__(self) -> tuple[type[UnknownIdError], tuple[str, str, str]]:
+        return (type(self), (self.kind, self.id, str(self.args[0])))
+
+
+class StateError(BackextError, ValueError):
+    """A stored state is invalid, or does not fit the pack it is used with.
+
+    Like :class:`PackError`, it lists every problem at once, each with a
+    JSON Pointer into the stored state document.
+
+    Attributes:
+        problems: Every problem found.
+        source: Where the state came from, such as ``"<state>"``.
+
+    Example:
+        >>> import backext
+        >>> pack = backext.builtin_pack()
+        >>> document = backext.converter.unstructure(backext.start(pack, "forearm-press-up"))
+        >>> document["dose"]["hold_seconds"] = 999
+        >>> try:
+        ...     backext.load_state(document, pack)
+        ... except backext.StateError as error:
+        ...     print(error.problems[0])
+        /dose: error not-on-ladder: the dose (999 s, 10 repetitions) is not a step of the ladder of 'forearm-press-up'
+
+    .. versionadded:: 0.1.0
+    """
+
+    problems: tuple[Problem, ...]
+    source: str
+
+    def __init__(self, problems: Sequence[Problem], source: str = "<state>") -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        count = len(self.problems)
+        lines = [f"{source}: invalid state, {count} problem{'' if count == 1 else 's'}:"]
+        lines.extend(f"  {source}:{problem}" for problem in self.problems)
+        super().__init__("\n".join(lines))
+
+    def __reduce__(self) -> tuple[type[StateError], tuple[tuple[Problem, ...], str]]:
         return (type(self), (self.problems, self.source))

@@ -61,3 +61,24 @@ cues: tuple[backext.Cue, ...] = backext.timeline(pack, dose, rest_seconds=10)
 total_seconds: float = cues[-1].offset_seconds
 found: list[backext.Problem] = backext.validate_pack("pack.yaml")
 code_info: backext.ProblemCode = backext.PROBLEM_CODES["wrong-type"]
+morning: backext.Decision = backext.report_next_day(pack, decision.state, 1, red_flags=["new-leg-weakness"])
+loaded: backext.State = backext.load_state('{"pack_id": "x"}', pack, rules=backext.Rules(), name="row 5")
+pending: backext.Pending | None = loaded.pending
+stop_pain: int | None = loaded.stop.pain if loaded.stop is not None else None
+resumes: datetime.date | None = loaded.resume_on
+blocked: bool = loaded.stopped_on(datetime.date(2026, 1, 6))
+signed: backext.State = backext.record_clearance(
+    state,
+    date=datetime.date(2026, 1, 9),
+    clinician="Dr Osei",
+    exercises=["prone-chest-lift"],
+    until=datetime.date(2026, 3, 1),
+    pack=pack,
+)
+reason_info: backext.ReasonCode = backext.REASON_CODES["pain-severe"]
+codes: tuple[str, ...] = decision.codes
+state_format: int = backext.STATE_FORMAT_VERSION
+state_problems: tuple[backext.Problem, ...] = backext.StateError([]).problems
+unknown: backext.UnknownIdError = backext.UnknownIdError("exercise", "plank", "no exercise 'plank'")
+stopped_error: type[backext.SessionError] = backext.StoppedError
+coached: tuple[backext.Cue, ...] = backext.timeline(pack, state)

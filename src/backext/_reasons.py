@@ -1,0 +1,193 @@
+"""The engine's answers: an action, a new state, and reasons with stable codes.
+
+:data:`REASON_CODES` is the catalogue of every reason code the engine gives,
+as data, so that the documentation renders it and apps can look a code up.
+A code, once published, keeps its meaning; the message that comes with it
+may be reworded.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import attrs
+
+from ._state import Prescription, State
+
+
+__all__ = ["REASON_CODES", "Action", "Decision", "Reason", "ReasonCode"]
+
+
+class Action(enum.Enum):
+    """What the engine decided after a session.
+
+    Example:
+        >>> Action("progress") is Action.PROGRESS
+        True
+
+    .. versionadded:: 0.1.0
+    """
+
+    PROGRESS = "progress"
+    """The dose goes one step up."""
+    REPEAT = "repeat"
+    """The same dose again."""
+    REGRESS = "regress"
+    """The dose goes down (or stays, if it is already the lowest, and a reason says so)."""
+    STOP = "stop"
+    """Stop exercising and contact a clinician; nothing is prescribed until clearance."""
+
+
+@attrs.frozen(kw_only=True)
+class Reason:
+    """One reason for a decision: a stable code and a sentence for the person.
+
+    Attributes:
+        code: A stable kebab-case code from :data:`~backext.REASON_CODES`, such
+            as ``pain-high``.
+        message: The reason in plain words.
+
+    Example:
+        >>> Reason(code="pain-moderate", message="pain of 3/10 during the session: the same dose again").code
+        'pain-moderate'
+
+    .. versionadded:: 0.1.0
+    """
+
+    code: str
+    message: str
+
+
+@attrs.frozen(kw_only=True)
+class Decision:
+    """The engine's answer to one session (or one next-day report).
+
+    Attributes:
+        action: What was decided.
+        state: The state to store for the next session.
+        prescription: The next session's dose; ``None`` on :attr:`Action.STOP`.
+        reasons: Why, most important first.
+
+    Example:
+        >>> import datetime, backext
+        >>> pack = backext.builtin_pack()
+        >>> state = backext.start(pack, "forearm-press-up")
+        >>> log = backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, 5))
+        >>> decision = backext.step(pack, state, log)
+        >>> decision.action, decision.prescription == state.prescription
+        (<Action.REPEAT: 'repeat'>, True)
+
+    .. versionadded:: 0.1.0
+    """
+
+    action: Action
+    state: State
+    prescription: Prescription | None
+    reasons: tuple[Reason, ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The codes of the reasons, in order."""
+        return tuple(reason.code for reason in self.reasons)
+
+
+@attrs.frozen(kw_only=True)
+class ReasonCode:
+    """One entry of the catalogue of reason codes.
+
+    Attributes:
+        code: The stable, kebab-case code.
+        actions: The actions a decision with this reason can have.
+        description: What the reason means.
+
+    Example:
+        >>> import backext
+        >>> backext.REASON_CODES["pain-severe"].actions
+        (<Action.STOP: 'stop'>,)
+
+    .. versionadded:: 0.1.0
+    """
+
+    code: str
+    actions: tuple[Action, ...]
+    description: str
+
+
+_ALL = (Action.PROGRESS, Action.REPEAT, Action.REGRESS, Action.STOP)
+_GOING_ON = (Action.PROGRESS, Action.REPEAT, Action.REGRESS)
+
+
+def _catalogue(*entries: tuple[str, tuple[Action, ...], str]) -> Mapping[str, ReasonCode]:
+    return MappingProxyType(
+        {code: ReasonCode(code=code, actions=actions, description=text) for code, actions, text in entries}
+    )
+
+
+#: Every reason code the engine gives, keyed by code, in the order the docs list them.
+REASON_CODES: Mapping[str, ReasonCode] = _catalogue(
+    # Stops
+    ("red-flag", (Action.STOP,), "A red flag was reported: stop and contact a clinician."),
+    ("pain-severe", (Action.STOP,), "Severe pain (7/10 or more by default), during or the day after a session."),
+    ("awaiting-clearance", (Action.STOP,), "The engine is stopped: a clinician's clearance must be recorded."),
+    # Bookkeeping, alongside a stop (otherwise a SessionError)
+    ("wrong-exercise", (Action.STOP,), "The log names another exercise than the one prescribed."),
+    ("out-of-order", (Action.STOP,), "The log is dated before the last session logged."),
+    ("before-clearance", (Action.STOP,), "The log is dated before the clearance that lifted the last stop."),
+    ("wrong-pack", (Action.STOP,), "The state belongs to another pack than the one given."),
+    # Stepping back
+    ("pain-high", (Action.REGRESS, Action.REPEAT), "Pain during the session at or above the step-back threshold."),
+    ("pain-next-day", (Action.REGRESS, Action.REPEAT), "Pain the next day above the settled threshold."),
+    (
+        "not-tolerated",
+        (Action.REGRESS,),
+        "The dose was not well tolerated several sessions in a row (moderate pain or not completed): a step back.",
+    ),
+    (
+        "long-gap",
+        (Action.REGRESS, Action.REPEAT),
+        "A long gap since the last session: the dose steps back in proportion to the time away.",
+    ),
+    ("lowest-dose", (Action.REGRESS,), "Already at the lowest dose: talk to a clinician before going on."),
+    # Repeating
+    ("pain-moderate", (Action.REPEAT,), "Pain during the session above the tolerated band: the same dose again."),
+    ("incomplete", (Action.REPEAT,), "Not every repetition reached the full hold: the same dose again."),
+    ("too-soon", (Action.REPEAT,), "Too soon after the last session to count towards a step up."),
+    (
+        "awaiting-next-day",
+        (Action.REPEAT,),
+        "The session went well; it counts once its next-day pain is reported settled (report_next_day).",
+    ),
+    (
+        "next-day-unreported",
+        (Action.REPEAT, Action.REGRESS, Action.PROGRESS),
+        "The last session's next-day pain was never reported: it did not count, and the count starts again.",
+    ),
+    ("next-day-settled", (Action.REPEAT,), "The next-day pain was settled."),
+    ("tolerated", (Action.REPEAT, Action.PROGRESS), "The session was well tolerated and counted."),
+    ("full-dose", (Action.REPEAT,), "Well tolerated, at the top of the whole ladder."),
+    # Moves
+    ("hold-up", (Action.PROGRESS,), "The hold is lengthened by one step."),
+    ("repetitions-up", (Action.PROGRESS,), "One more repetition a set."),
+    ("level-up", (Action.PROGRESS,), "On to the next exercise, at its starting dose."),
+    ("hold-down", (Action.REGRESS,), "The hold is shortened."),
+    ("repetitions-down", (Action.REGRESS,), "Fewer repetitions a set."),
+    (
+        "level-down",
+        (Action.REGRESS,),
+        "Back to the previous exercise, at the last dose tolerated there (or its start).",
+    ),
+    # Advice and changes around the session
+    (
+        "see-clinician",
+        _GOING_ON,
+        "Pain above the tolerated band several sessions in a row: see a clinician before going on.",
+    ),
+    (
+        "pack-changed",
+        _ALL,
+        "The pack changed since the state was stored: the dose or the variations were brought within its limits.",
+    ),
+    ("clearance-expired", _GOING_ON, "A variation's clearance has ended: the variation is dropped."),
+)

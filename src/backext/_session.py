@@ -1,0 +1,153 @@
+"""What a person reports: one session's log, and the red flags it may carry."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+
+if TYPE_CHECKING:
+    from ._state import Prescription
+
+
+__all__ = ["RedFlag", "SessionLog"]
+
+
+class RedFlag(enum.Enum):
+    """Signs that mean: stop exercising and contact a clinician.
+
+    Any red flag in a :class:`SessionLog` (or a next-day report) makes the
+    engine answer :attr:`Action.STOP <backext.Action.STOP>`, and nothing more
+    is prescribed until a clinician's clearance is recorded with
+    :func:`~backext.record_clearance`.
+
+    Example:
+        >>> RedFlag("numbness-or-tingling").description
+        'numbness or tingling'
+
+    .. versionadded:: 0.1.0
+    """
+
+    SUDDEN_SEVERE_PAIN = "sudden-severe-back-pain"
+    """Sudden or severe back pain with no clear cause, possibly a new vertebral fracture."""
+    NUMBNESS_OR_TINGLING = "numbness-or-tingling"
+    """Numbness or tingling, in the legs or the saddle area."""
+    LEG_WEAKNESS = "new-leg-weakness"
+    """New weakness in one or both legs."""
+    BLADDER_OR_BOWEL_CHANGE = "bladder-or-bowel-change"
+    """A new change in bladder or bowel control."""
+    LASTING_PAIN = "pain-over-48-hours"
+    """Pain that has not eased within 48 hours."""
+    RIB_OR_CHEST_PAIN = "rib-or-chest-pain"
+    """New pain in the ribs or chest wall, which prone exercise can strain."""
+
+    @property
+    def description(self) -> str:
+        """The sign, in plain words."""
+        return _RED_FLAG_WORDS[self]
+
+
+_RED_FLAG_WORDS = {
+    RedFlag.SUDDEN_SEVERE_PAIN: "sudden or severe back pain",
+    RedFlag.NUMBNESS_OR_TINGLING: "numbness or tingling",
+    RedFlag.LEG_WEAKNESS: "new weakness in the legs",
+    RedFlag.BLADDER_OR_BOWEL_CHANGE: "a change in bladder or bowel control",
+    RedFlag.LASTING_PAIN: "pain lasting more than 48 hours",
+    RedFlag.RIB_OR_CHEST_PAIN: "pain in the ribs or chest",
+}
+
+_FLAG_ORDER = {flag: index for index, flag in enumerate(RedFlag)}
+
+
+def in_order(flags: Iterable[RedFlag]) -> tuple[RedFlag, ...]:
+    """*flags* without repeats, in the order :class:`RedFlag` lists them."""
+    return tuple(sorted(set(flags), key=_FLAG_ORDER.__getitem__))
+
+
+def red_flags(values: Iterable[RedFlag | str]) -> frozenset[RedFlag]:
+    """Red flags from flags or their codes."""
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"red_flags must be a collection of red flags, not the single value {values!r}")
+    return frozenset(RedFlag(v) for v in values)
+
+
+def pain_rating(_: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    """Validate a 0-10 pain rating (``None`` allowed)."""
+    if value is None:
+        return
+    if type(value) is not int or not 0 <= value <= 10:
+        raise ValueError(f"{attribute.name} must be a whole number from 0 to 10, not {value!r}")
+
+
+def _count(_: object, attribute: attrs.Attribute[Any], value: int) -> None:
+    if type(value) is not int or value < 0:
+        raise ValueError(f"{attribute.name} must be a whole number of at least 0, not {value!r}")
+
+
+def _seconds(_: object, attribute: attrs.Attribute[Any], value: float) -> None:
+    if type(value) not in (int, float) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"{attribute.name} must be a finite number of at least 0, not {value!r}")
+
+
+def day(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a day: a :class:`datetime.date`, not a datetime."""
+    if type(value) is not datetime.date:
+        raise TypeError(f"{attribute.name} must be a datetime.date (a day, not a datetime), not {value!r}")
+
+
+def _text_id(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not str:
+        raise TypeError(f"{attribute.name} must be a string, not {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class SessionLog:
+    """What a person did and felt in one session.
+
+    Attributes:
+        date: The day of the session.
+        exercise_id: The exercise done (it must be the one prescribed).
+        repetitions_completed: Repetitions completed, all sets together.
+        hold_seconds: The hold achieved in the repetitions, in seconds.
+        pain: Pain during the session, 0 (none) to 10 (the worst imaginable).
+        pain_next_day: Pain the next day, 0 to 10, if it is already known.
+            Usually it is not: report it the next day with
+            :func:`~backext.report_next_day`.
+        red_flags: Red flags reported, from :class:`RedFlag` (or their codes).
+
+    Example:
+        >>> import datetime
+        >>> log = SessionLog(
+        ...     date=datetime.date(2026, 1, 5), exercise_id="forearm-press-up",
+        ...     repetitions_completed=10, hold_seconds=5, pain=1,
+        ... )
+        >>> log.red_flags
+        frozenset()
+
+    .. versionadded:: 0.1.0
+    """
+
+    date: datetime.date = attrs.field(validator=day)
+    exercise_id: str = attrs.field(validator=_text_id)
+    repetitions_completed: int = attrs.field(validator=_count)
+    hold_seconds: float = attrs.field(validator=_seconds)
+    pain: int = attrs.field(validator=pain_rating)
+    pain_next_day: int | None = attrs.field(default=None, validator=pain_rating)
+    red_flags: frozenset[RedFlag] = attrs.field(default=frozenset(), converter=red_flags)
+
+    @classmethod
+    def as_prescribed(cls, prescription: Prescription, date: datetime.date) -> SessionLog:
+        """A session done in full as *prescription* asks, with no pain that day or the next: a perfect day."""
+        return cls(
+            date=date,
+            exercise_id=prescription.exercise_id,
+            repetitions_completed=prescription.repetitions * prescription.sets,
+            hold_seconds=prescription.hold_seconds,
+            pain=0,
+            pain_next_day=0,
+        )

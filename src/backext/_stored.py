@@ -1,0 +1,119 @@
+"""Reading a stored state back, checked against the pack it will be used with."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ._engine import check_state
+from ._model import Pack
+from ._problems import Problem
+from ._rules import DEFAULT_RULES, Rules
+from ._state import STATE_FORMAT_VERSION, State
+from .exceptions import StateError
+
+
+__all__ = ["STATE_MIGRATIONS", "load_state"]
+
+#: Upgrades of stored states, keyed by the format version they upgrade from:
+#: each takes a version *n* document and returns the version *n + 1* one.
+#: Version 1 is the first, so there is nothing to upgrade yet.
+STATE_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+#: The largest stored state read from text, in bytes: a state is small.
+_MAX_STATE_BYTES = 1 << 20
+
+
+def _document(source: Mapping[str, Any] | str | bytes, name: str) -> dict[str, Any]:
+    if isinstance(source, Mapping):
+        return dict(source)
+    if not isinstance(source, (str, bytes)):
+        raise TypeError(f"cannot read a state from {type(source).__name__}: pass a mapping or JSON text")
+    if len(source) > _MAX_STATE_BYTES:
+        raise StateError([Problem(path="", code="too-large", message="a stored state is at most 1 MiB")], name)
+    try:
+        document = json.loads(source)
+    except (ValueError, RecursionError) as error:
+        raise StateError(
+            [Problem(path="", code="syntax-error", message=f"not a JSON document: {error}")], name
+        ) from None
+    if type(document) is not dict:
+        raise StateError([Problem(path="", code="wrong-type", message="a stored state is a JSON object")], name)
+    return document
+
+
+def _migrate(document: dict[str, Any], name: str) -> dict[str, Any]:
+    version = document.get("format_version", STATE_FORMAT_VERSION)
+    if type(version) is not int:
+        return document  # the converter reports the wrong type
+    if not 1 <= version <= STATE_FORMAT_VERSION:
+        raise StateError(
+            [
+                Problem(
+                    path="/format_version",
+                    code="unsupported-state-version",
+                    message=f"the state is in format {version}; this version of backext reads formats 1 to "
+                    f"{STATE_FORMAT_VERSION}",
+                )
+            ],
+            name,
+        )
+    while version < STATE_FORMAT_VERSION:  # pragma: no cover - no migrations exist yet
+        document = STATE_MIGRATIONS[version](document)
+        version += 1
+        document["format_version"] = version
+    return document
+
+
+def load_state(
+    source: Mapping[str, Any] | str | bytes,
+    pack: Pack,
+    *,
+    rules: Rules = DEFAULT_RULES,
+    name: str = "<state>",
+) -> State:
+    """Read a stored state (JSON text or its parsed mapping) and check it against *pack*.
+
+    Use it wherever an app reads a state back from its database. Every
+    problem is reported at once, with a JSON Pointer into the stored
+    document: wrong types, unknown or missing fields, negative or absurd
+    numbers, an exercise or variation the pack does not have, a dose that is
+    not a step of the ladder, a prescription that the dose and variations do
+    not give, a variation without a clearance in force. Older state formats
+    are upgraded.
+
+    A state stored against another version of the pack is accepted if its
+    exercise still exists: the next call to the engine brings it within the
+    new pack's limits and says so with a ``pack-changed`` reason.
+
+    Args:
+        source: The stored state: JSON text (or bytes), or the mapping it
+            parses to.
+        pack: The pack the state will be used with.
+        rules: The rules it will be used with.
+        name: What to call the source in error messages.
+
+    Raises:
+        StateError: If the state is invalid or does not fit the pack.
+
+    Example:
+        >>> import json, backext
+        >>> pack = backext.builtin_pack()
+        >>> stored = json.dumps(backext.converter.unstructure(backext.start(pack, "prone-chest-lift")))
+        >>> backext.load_state(stored, pack).prescription.hold_seconds
+        5
+
+    .. versionadded:: 0.1.0
+    """
+    from ._converter import converter, problems_from_exception  # noqa: PLC0415 - cattrs only when needed
+
+    document = _migrate(_document(source, name), name)
+    try:
+        state = converter.structure(document, State)
+    except Exception as error:  # noqa: BLE001 - every structuring error becomes problems
+        raise StateError(problems_from_exception(error), name) from None
+    problems = check_state(pack, state, rules)
+    if problems:
+        raise StateError(problems, name)
+    return state

@@ -1,0 +1,188 @@
+"""Stored states read back with ``load_state``: every problem found, with its pointer; pack updates accepted."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import attrs
+import pytest
+
+import backext
+from backext import Action, SessionLog
+
+
+PACK = backext.builtin_pack()
+DAY = datetime.date(2026, 1, 5)
+
+
+def stored(state: backext.State) -> dict:
+    return json.loads(json.dumps(backext.converter.unstructure(state)))
+
+
+def problems_of(document: object, pack: backext.Pack = PACK) -> list[tuple[str, str]]:
+    with pytest.raises(backext.StateError) as caught:
+        backext.load_state(document, pack)
+    for problem in caught.value.problems:
+        assert problem.code in backext.PROBLEM_CODES, problem
+    return [(p.path, p.code) for p in caught.value.problems]
+
+
+def with_leg_lift() -> backext.State:
+    state = backext.start(PACK, "prone-chest-lift")
+    state = backext.record_clearance(state, date=DAY, modifications=["leg-lift"], pack=PACK)
+    return backext.choose_modifications(PACK, state, ["leg-lift"])
+
+
+def test_a_state_round_trips_through_json_text_and_mapping():
+    state = with_leg_lift()
+    assert backext.load_state(json.dumps(stored(state)), PACK) == state
+    assert backext.load_state(stored(state), PACK) == state
+    assert backext.load_state(json.dumps(stored(state)).encode(), PACK) == state
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda d: d.update(format_version=99), ("/format_version", "unsupported-state-version")),
+        (lambda d: d.update(format_version=0), ("/format_version", "unsupported-state-version")),
+        (lambda d: d.update(pack_id="another"), ("/pack_id", "wrong-pack")),
+        (lambda d: d["dose"].update(exercise_id="plank"), ("/dose/exercise_id", "unknown-exercise")),
+        (lambda d: d["dose"].update(hold_seconds=999), ("/dose", "not-on-ladder")),
+        (lambda d: d["dose"].update(hold_seconds=12.5), ("/dose", "not-on-ladder")),
+        (lambda d: d["prescription"].update(hold_seconds=20), ("/prescription", "prescription-mismatch")),
+        (
+            lambda d: d["prescription"].update(exercise_id="hand-press-up"),
+            ("/prescription/exercise_id", "prescription-mismatch"),
+        ),
+        (
+            lambda d: d["prescription"].update(modifications=["arm-lift"]),
+            ("/prescription/modifications/0", "unknown-variation"),
+        ),
+        (lambda d: d.update(clearances=[]), ("/prescription/modifications/0", "uncleared-variation")),
+        (
+            lambda d: d["clearances"][0].update(modifications=["wings"]),
+            ("/clearances/0/modifications/0", "unknown-variation"),
+        ),
+        (lambda d: d.update(tolerated_streak=99), ("/tolerated_streak", "out-of-range")),
+        (lambda d: d.update(pending={"date": "2026-01-01", "counts": True}), ("/pending/date", "out-of-range")),
+        (
+            lambda d: d.update(tolerated=[{"exercise_id": "forearm-press-up", "hold_seconds": 7, "repetitions": 10}]),
+            ("/tolerated/0", "not-on-ladder"),
+        ),
+    ],
+)
+def test_a_tampered_state_is_refused_with_every_problem_at_its_pointer(edit, expected):
+    document = stored(with_leg_lift())
+    edit(document)
+    assert expected in problems_of(document)
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda d: d["dose"].update(hold_seconds=-5), ("/dose/hold_seconds", "out-of-range")),
+        (lambda d: d.update(tolerated_streak=-1), ("/tolerated_streak", "out-of-range")),
+        (lambda d: d.update(tolerated_streak="3"), ("/tolerated_streak", "wrong-type")),
+        (lambda d: d.update(colour="blue"), ("/colour", "unknown-field")),
+        (lambda d: d.pop("dose"), ("", "missing-field")),
+        (lambda d: d.update(last_session="2026-02-30"), ("/last_session", "invalid-date")),
+    ],
+)
+def test_a_malformed_state_is_refused(edit, expected):
+    document = stored(with_leg_lift())
+    edit(document)
+    found = problems_of(document)
+    assert any(path.startswith(expected[0]) and code == expected[1] for path, code in found), found
+
+
+@pytest.mark.parametrize("text", ["{", "[]", "null", '"state"', b"\xff", "[" * 100_000])
+def test_state_text_that_is_not_a_state_object(text):
+    assert problems_of(text)[0][1] in {"syntax-error", "wrong-type"}
+
+
+def test_a_state_from_an_older_pack_version_is_accepted_and_brought_within_the_new_limits():
+    state = backext.start(PACK, "forearm-press-up")
+    state = attrs.evolve(
+        state,
+        dose=attrs.evolve(state.dose, hold_seconds=30),
+        prescription=attrs.evolve(state.prescription, hold_seconds=30),
+    )
+    exercise = PACK.exercise("forearm-press-up")
+    lowered = attrs.evolve(exercise, hold=attrs.evolve(exercise.hold, target_seconds=20))
+    new_pack = attrs.evolve(PACK, version="2", exercises=(lowered, *PACK.exercises[1:]))
+    loaded = backext.load_state(stored(state), new_pack)
+    assert loaded == state, "accepted as stored: the engine adapts it at its next call"
+    decision = backext.step(new_pack, loaded, SessionLog.as_prescribed(loaded.prescription, DAY))
+    assert decision.codes[0] == "pack-changed"
+    assert decision.prescription.hold_seconds == 20
+    assert decision.state.pack_version == "2"
+    # The same edit without a new version is tampering.
+    same_version = attrs.evolve(new_pack, version=PACK.version)
+    with pytest.raises(backext.StateError):
+        backext.step(same_version, state, SessionLog.as_prescribed(state.prescription, DAY))
+
+
+def test_a_variation_that_now_needs_clearance_is_dropped_after_an_update():
+    exercise = PACK.exercise("prone-chest-lift")
+    easier = backext.Modification(
+        id="arms-down", name="Arms down", description="Arms by the sides.", direction=backext.Direction.EASIER
+    )
+    pack = attrs.evolve(PACK, exercises=(*PACK.exercises[:2], attrs.evolve(exercise, modifications=(easier,))))
+    state = backext.choose_modifications(pack, backext.start(pack, "prone-chest-lift"), ["arms-down"])
+    stricter = attrs.evolve(
+        pack,
+        version="2",
+        exercises=(
+            *PACK.exercises[:2],
+            attrs.evolve(exercise, modifications=(attrs.evolve(easier, requires_clearance=True),)),
+        ),
+    )
+    decision = backext.step(stricter, state, SessionLog.as_prescribed(state.prescription, DAY))
+    assert decision.codes[0] == "pack-changed"
+    assert decision.prescription.modifications == ()
+
+
+def test_a_removed_exercise_is_a_typed_error_unless_the_log_stops():
+    state = backext.start(PACK, "hand-press-up")
+    pack = attrs.evolve(PACK, version="2", exercises=(PACK.exercises[0], PACK.exercises[2]))
+    log = SessionLog.as_prescribed(state.prescription, DAY)
+    with pytest.raises(backext.UnknownIdError) as caught:
+        backext.step(pack, state, log)
+    assert (caught.value.kind, caught.value.id) == ("exercise", "hand-press-up")
+    assert isinstance(caught.value, KeyError)
+    flagged = attrs.evolve(log, red_flags={"new-leg-weakness"})
+    assert backext.step(pack, state, flagged).action is Action.STOP
+    assert "unknown-exercise" in [code for _, code in problems_of(stored(state), pack)]
+
+
+def test_a_clearance_expires_and_its_variation_is_dropped():
+    state = backext.start(PACK, "prone-chest-lift")
+    state = backext.record_clearance(
+        state, date=DAY, modifications=["leg-lift"], until=DAY + datetime.timedelta(days=10), pack=PACK
+    )
+    state = backext.choose_modifications(PACK, state, ["leg-lift"])
+    inside = backext.step(PACK, state, SessionLog.as_prescribed(state.prescription, DAY + datetime.timedelta(days=2)))
+    assert inside.prescription.modifications == ("leg-lift",)
+    after = backext.step(
+        PACK, inside.state, SessionLog.as_prescribed(inside.prescription, DAY + datetime.timedelta(days=11))
+    )
+    assert "clearance-expired" in after.codes
+    assert after.prescription.modifications == ()
+
+
+def test_clearances_check_their_ids_and_dates():
+    state = backext.start(PACK, "prone-chest-lift")
+    with pytest.raises(backext.UnknownIdError, match="wings"):
+        backext.record_clearance(state, date=DAY, modifications=["wings"], pack=PACK)
+    with pytest.raises(backext.UnknownIdError, match="plank"):
+        backext.record_clearance(state, date=DAY, exercises=["plank"], pack=PACK)
+    with pytest.raises(backext.SessionError, match="ends"):
+        backext.record_clearance(state, date=DAY, until=DAY - datetime.timedelta(days=1))
+    with pytest.raises(TypeError, match="single value"):
+        backext.record_clearance(state, date=DAY, modifications="leg-lift")
+    stopped = backext.step(
+        PACK, state, attrs.evolve(SessionLog.as_prescribed(state.prescription, DAY), red_flags={"rib-or-chest-pain"})
+    ).state
+    with pytest.raises(backext.SessionError, match="does not cover"):
+        backext.record_clearance(stopped, date=DAY, exercises=["hand-press-up"], pack=PACK)
