@@ -543,3 +543,51 @@ def test_an_interrupted_command_exits_130_quietly():
     finally:
         process.kill()
     assert (process.returncode, out, err) == (130, b"", b"backext: interrupted\n")
+
+
+_WORDS = [
+    "show",
+    "validate",
+    "plan",
+    "session",
+    "schema",
+    "--format",
+    "json",
+    "text",
+    "markdown",
+    "--pack",
+    "--exercise",
+    "prone-chest-lift",
+    "--locale",
+    "de",
+    "--weeks",
+    "--days-per-week",
+    "--start-date",
+    "9999-12-31",
+    "--limit",
+    "exercises=1",
+    "--max-bytes",
+    "0",
+    "-1",
+    "100000000",
+    "--input-format",
+    "yaml",
+    "--strict",
+    "-",
+    "--format=json",
+    "missing.json",
+    "\ud800",
+    "\x00",
+    "",
+]
+
+
+@pytest.mark.timeout(120)
+@given(argv=st.lists(st.sampled_from(_WORDS) | st.text(max_size=8), max_size=8))
+def test_any_command_line_gets_an_exit_status_and_json_when_asked(argv):
+    status, out, err = run(*argv, stdin=b"")
+    assert status in {0, 1, 2}
+    assert "Traceback" not in err
+    formats = [argv[i + 1] if i + 1 < len(argv) else None for i, word in enumerate(argv) if word == "--format"]
+    if status != 0 and formats == ["json"] and not any(word.startswith("--format=") for word in argv):
+        json.loads(out)
