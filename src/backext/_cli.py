@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 import attrs
 
 from ._formats import SUFFIXES
-from ._limits import DEFAULT_LIMITS, Limits
+from ._limits import DEFAULT_LIMITS, Limits, shorten
 
 
 if TYPE_CHECKING:
@@ -109,14 +109,14 @@ def _limit(text: str) -> tuple[str, int]:
         name = f"max_{name}"
     if name not in _LIMIT_NAMES:
         raise argparse.ArgumentTypeError(
-            f"unknown limit {text!r}: expected NAME=N with NAME one of {', '.join(_LIMIT_NAMES)}"
+            f"unknown limit {shorten(text)}: expected NAME=N with NAME one of {', '.join(_LIMIT_NAMES)}"
         )
     try:
         number = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not a whole number: {shorten(text)}") from None
     if number < 1:
-        raise argparse.ArgumentTypeError(f"a limit must be at least 1: {text!r}")
+        raise argparse.ArgumentTypeError(f"a limit must be at least 1: {shorten(text)}")
     return name, number
 
 
@@ -127,9 +127,9 @@ def _positive_int(text: str) -> int:
     try:
         number = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not a whole number: {shorten(text)}") from None
     if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+        raise argparse.ArgumentTypeError(f"must be at least 1: {shorten(text)}")
     return number
 
 
@@ -251,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _weeks(text: str) -> int:
     number = _positive_int(text)
     if number > MAX_WEEKS:
-        raise argparse.ArgumentTypeError(f"at most {MAX_WEEKS} weeks (ten years): {text!r}")
+        raise argparse.ArgumentTypeError(f"at most {MAX_WEEKS} weeks (ten years): {shorten(text)}")
     return number
 
 
@@ -259,7 +259,7 @@ def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {shorten(text)}") from None
 
 
 def _exercise(pack: Pack, exercise_id: str) -> Exercise:
