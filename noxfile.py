@@ -1,7 +1,10 @@
 """Development tasks: ``nox`` runs them all, ``nox -s NAME`` one of them.
 
 Sessions: ``tests`` (every supported Python that is present), ``lint``,
-``mypy`` and ``docs``. Python versions come from ``pyproject.toml``'s
+``mypy`` and ``docs``; ``tests_lowest`` (the lowest versions of the
+dependencies that ``pyproject.toml`` declares, on the oldest Python, which
+they must support; about a minute, as long as the tests) and ``bench`` run
+when named. Python versions come from ``pyproject.toml``'s
 classifiers. Where pyenv manages the interpreters (as on our machines), the
 newest installed patch release of each supported version is put on ``PATH``,
 so that nox finds ``python3.10`` … ``python3.13`` without any set-up.
@@ -57,6 +60,29 @@ def tests(session: nox.Session) -> None:
     if session.python == PYTHONS[-1]:  # coverage slows the suite down: measure it once, on the newest Python
         args += ["--cov", "--cov-report=term-missing:skip-covered", "--cov-fail-under=95"]
     session.run("pytest", *(session.posargs or args), env=env)
+
+
+def _lowest(requirements: list[str]) -> list[str]:
+    """*requirements* pinned to the lowest version each declares (``name>=1.2; marker`` -> ``name==1.2; marker``)."""
+    return [re.sub(r">=", "==", requirement, count=1) for requirement in requirements if ">=" in requirement]
+
+
+@nox.session(python=PYTHONS[0])
+def tests_lowest(session: nox.Session) -> None:
+    """Run the tests against the lowest versions of the runtime dependencies that we declare.
+
+    The declared lower bounds are a promise: this session keeps it. The test
+    tools come in their usual versions; then the runtime dependencies are
+    pinned to their lowest declared versions, and backext installed without
+    letting pip upgrade them again.
+    """
+    project = PYPROJECT["project"]
+    runtime = [*project["dependencies"], *project["optional-dependencies"]["yaml"]]
+    session.install(*nox.project.dependency_groups(PYPROJECT, "tests"))
+    session.install(*_lowest(runtime))
+    session.install("--no-deps", ".")
+    session.run("python", "-m", "pip", "check")
+    session.run("pytest", *(session.posargs or ["-n", "2"]))
 
 
 @nox.session

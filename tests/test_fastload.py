@@ -520,9 +520,9 @@ def pause_always(monkeypatch):
     seen: list[bool] = []
     checked = _load.checked
 
-    def spy(pack: Pack) -> list[backext.Problem]:
+    def spy(*args: object) -> list[backext.Problem]:
         seen.append(gc.isenabled())
-        return checked(pack)
+        return checked(*args)
 
     monkeypatch.setattr(_load, "checked", spy)
     return seen
@@ -550,6 +550,6 @@ def test_a_disabled_collector_stays_disabled(pause_always):
 def test_small_documents_leave_the_collector_alone(monkeypatch):
     seen: list[bool] = []
     checked = _load.checked
-    monkeypatch.setattr(_load, "checked", lambda pack: seen.append(gc.isenabled()) or checked(pack))
+    monkeypatch.setattr(_load, "checked", lambda *args: seen.append(gc.isenabled()) or checked(*args))
     backext.load_pack(backext.dump_pack(backext.builtin_pack()), format="json")
     assert seen == [True]

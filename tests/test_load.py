@@ -272,9 +272,10 @@ def test_unreadable_files_are_pack_errors_naming_the_file(tmp_path):
         backext.load_pack(tmp_path.joinpath("dir.json").mkdir() or tmp_path / "dir.json")
 
 
-def test_format_must_be_known():
+def test_format_must_be_known(tmp_path):
+    (tmp_path / "pack.txt").write_text("{}")
     with pytest.raises(ValueError, match="cannot tell the format"):
-        backext.load_pack("pack.txt")
+        backext.load_pack(tmp_path / "pack.txt")
     with pytest.raises(ValueError, match="unknown format"):
         backext.load_pack("{}", format="xml")
     with pytest.raises(ValueError, match="unknown format"):

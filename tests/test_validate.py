@@ -129,9 +129,39 @@ CASES: dict[str, tuple[object, str]] = {
         "/exercises/2/modifications/0",
     ),
     "no-disclaimer": (changed(lambda d: d.pop("disclaimer")), ""),
+    "too-many-values": (
+        (
+            "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 8)),
+            "yaml",
+        ),
+        "",
+    ),
+    "too-long": (changed(set_at("/exercises/1/purpose", "x" * 100_001)), "/exercises/1/purpose"),
+    "number-out-of-range": (
+        changed(set_at("/exercises/0/repetitions/maximum", 10**10)),
+        "/exercises/0/repetitions/maximum",
+    ),
+    "session-too-long": (
+        changed(set_at("/exercises/1/hold", {"start_seconds": 1e8, "target_seconds": 1e8})),
+        "/exercises/1",
+    ),
+    "ladder-too-long": (
+        changed(set_at("/exercises/0/hold", {"start_seconds": 5, "target_seconds": 200, "increment_seconds": 0.1})),
+        "/exercises/0/hold",
+    ),
     "no-sources": (changed(lambda d: [d.pop("sources"), *(e.pop("sources") for e in d["exercises"])]), ""),
 }
-SPECIAL = {"unreadable", "too-large", "yaml-unavailable", "invalid-date"}
+#: Codes tested elsewhere: files that cannot be read, and limits that need a lowered Limits (tests/test_hostile.py).
+SPECIAL = {
+    "unreadable",
+    "too-large",
+    "yaml-unavailable",
+    "invalid-date",
+    "unknown-format",
+    "too-many-exercises",
+    "too-many-problems",
+}
 #: Codes of stored states, tested with ``load_state`` in ``test_state.py``.
 STATE_CODES = {
     "unsupported-state-version",

@@ -22,8 +22,9 @@ if _typing.TYPE_CHECKING:
     from ._codes import PROBLEM_CODES, ProblemCode
     from ._converter import converter, make_converter
     from ._engine import choose_modifications, record_clearance, replay, report_next_day, start, step
-    from ._formats import DEFAULT_MAX_BYTES, FORMATS, Format
+    from ._formats import FORMATS, Format
     from ._ladder import Dose, ladder
+    from ._limits import DEFAULT_MAX_BYTES, Limits
     from ._load import PackSource, dump_pack, load_pack, validate_pack
     from ._model import (
         SCHEMA_VERSION,
@@ -69,7 +70,7 @@ _WHERE = {
     "ClearanceRequiredError": ".exceptions",
     "Cue": "._timeline",
     "CueKind": "._timeline",
-    "DEFAULT_MAX_BYTES": "._formats",
+    "DEFAULT_MAX_BYTES": "._limits",
     "Decision": "._reasons",
     "Dimension": "._vocabulary",
     "Direction": "._vocabulary",
@@ -79,6 +80,7 @@ _WHERE = {
     "Format": "._formats",
     "Hold": "._model",
     "Level": "._vocabulary",
+    "Limits": "._limits",
     "LocalizedText": "._text",
     "Milestone": "._plan",
     "Modification": "._model",
@@ -181,6 +183,7 @@ __all__ = [
     "Format",
     "Hold",
     "Level",
+    "Limits",
     "LocalizedText",
     "Milestone",
     "Modification",

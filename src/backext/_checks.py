@@ -11,35 +11,45 @@ import functools
 import math
 import re
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
 
+from ._ladder import hold_rungs, rungs
+from ._limits import DEFAULT_LIMITS, Limits, shorten
 from ._model import Exercise, Hold, Pack, Repetitions
 from ._problems import Problem, escape_pointer
+from ._render import number
 from ._text import LOCALE_TAG, LocalizedText, Text
 from ._vocabulary import Direction
+from ._wrong import show_number
 
 
-__all__ = ["SLUG", "check_pack"]
+__all__ = ["SLUG", "check_pack", "ladder_rungs", "session_cues"]
 
 #: The shape of every id: lower-case letters and digits, joined by single hyphens.
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-def check_pack(pack: Pack) -> list[Problem]:
+def check_pack(pack: Pack, limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
     """Return every problem of *pack* that its types do not rule out."""
-    return list(_check_pack(pack))
+    return list(_check_pack(pack, limits))
 
 
-def _check_pack(pack: Pack) -> Iterator[Problem]:
+def _check_pack(pack: Pack, limits: Limits) -> Iterator[Problem]:
+    if len(pack.exercises) > limits.max_exercises:
+        yield Problem(
+            path="/exercises",
+            code="too-many-exercises",
+            message=f"the pack has {len(pack.exercises)} exercises, more than the limit of {limits.max_exercises}",
+        )
     yield from _check_id(pack.id, "/id")
     if not LOCALE_TAG.match(pack.default_locale):
         yield Problem(
             path="/default_locale",
             code="invalid-locale",
-            message=f"{pack.default_locale!r} is not a BCP 47 locale tag such as 'en' or 'de-CH'",
+            message=f"{shorten(pack.default_locale)} is not a BCP 47 locale tag such as 'en' or 'de-CH'",
         )
     if not pack.version.strip():
         yield Problem(path="/version", code="empty-value", message="the pack's version is empty")
@@ -54,8 +64,9 @@ def _check_pack(pack: Pack) -> Iterator[Problem]:
         if not source.citation.strip():
             yield Problem(path=f"/sources/{index}/citation", code="empty-value", message="the citation is empty")
     for index, exercise in enumerate(pack.exercises):
-        yield from _check_exercise(exercise, f"/exercises/{index}", exercise_ids, source_ids)
+        yield from _check_exercise(exercise, f"/exercises/{index}", exercise_ids, source_ids, limits)
     yield from _check_ladder(pack)
+    yield from _check_ladder_lengths(pack, limits)
     texts = _all_texts(pack)
     yield from _check_texts(texts, pack.default_locale)
     yield from _check_translations(pack, texts)
@@ -70,12 +81,35 @@ def _check_pack(pack: Pack) -> Iterator[Problem]:
         yield Problem(path="", code="no-sources", severity="warning", message="the pack cites no sources")
 
 
-def _check_exercise(exercise: Exercise, at: str, exercise_ids: set[str], source_ids: set[str]) -> Iterator[Problem]:
+def _check_exercise(
+    exercise: Exercise, at: str, exercise_ids: set[str], source_ids: set[str], limits: Limits
+) -> Iterator[Problem]:
     yield from _check_id(exercise.id, f"{at}/id")
     if not exercise.steps:
         yield Problem(path=f"{at}/steps", code="empty-value", message="an exercise needs at least one step")
-    yield from _check_hold(exercise.hold, f"{at}/hold")
-    yield from _check_repetitions(exercise.repetitions, f"{at}/repetitions")
+    out_of_range = list(_check_numbers(exercise, at, limits.max_number))
+    yield from out_of_range
+    if not out_of_range:  # the arithmetic below is safe only on numbers in range
+        yield from _check_hold(exercise.hold, f"{at}/hold")
+        yield from _check_repetitions(exercise.repetitions, f"{at}/repetitions")
+        cues = session_cues(exercise)
+        if cues > limits.max_session_cues:
+            yield Problem(
+                path=at,
+                code="session-too-long",
+                message=f"one session at the full dose would have about {cues} timed cues, more than the limit of "
+                f"{limits.max_session_cues}: {_count(exercise.repetitions.sets, 'set')} of "
+                f"{_count(exercise.repetitions.maximum, 'repetition')}, each held up to "
+                f"{number(exercise.hold.target_seconds)} s",
+            )
+        rungs = ladder_rungs(exercise, limits.max_ladder_rungs)
+        if rungs > limits.max_ladder_rungs:
+            yield Problem(
+                path=f"{at}/hold" if hold_rungs(exercise.hold) > 1 else f"{at}/repetitions",
+                code="ladder-too-long",
+                message=f"the exercise's dose would climb through more than {limits.max_ladder_rungs} doses from "
+                "its start to its full dose: make the increment larger or the range smaller",
+            )
     progression = exercise.progression
     if progression.tolerated_sessions < 1:
         yield Problem(
@@ -92,13 +126,13 @@ def _check_exercise(exercise: Exercise, at: str, exercise_ids: set[str], source_
             yield Problem(
                 path=f"{at}/progression/{name}",
                 code="self-reference",
-                message=f"{exercise.id!r} cannot lead to itself",
+                message=f"{shorten(exercise.id)} cannot lead to itself",
             )
         elif target not in exercise_ids:
             yield Problem(
                 path=f"{at}/progression/{name}",
                 code="unknown-reference",
-                message=f"no exercise in this pack has the id {target!r}",
+                message=f"no exercise in this pack has the id {shorten(target)}",
             )
     yield from _duplicates([m.id for m in exercise.modifications], f"{at}/modifications", "variation")
     for index, modification in enumerate(exercise.modifications):
@@ -108,21 +142,21 @@ def _check_exercise(exercise: Exercise, at: str, exercise_ids: set[str], source_
                 path=f"{at}/modifications/{index}",
                 code="harder-without-clearance",
                 severity="warning",
-                message=f"the harder variation {modification.id!r} does not ask for a clinician's clearance",
+                message=f"the harder variation {shorten(modification.id)} does not ask for a clinician's clearance",
             )
     for index, movement in enumerate(exercise.movements):
         if movement.contraindicated:
             yield Problem(
                 path=f"{at}/movements/{index}",
                 code="contraindicated-movement",
-                message=f"{movement.value!r} is a movement osteoporosis guidance advises against",
+                message=f"{shorten(movement.value)} is a movement osteoporosis guidance advises against",
             )
     for index, source in enumerate(exercise.sources):
         if source not in source_ids:
             yield Problem(
                 path=f"{at}/sources/{index}",
                 code="unknown-reference",
-                message=f"the pack lists no source with the id {source!r}",
+                message=f"the pack lists no source with the id {shorten(source)}",
             )
 
 
@@ -142,14 +176,14 @@ def _check_ladder(pack: Pack) -> Iterator[Problem]:
                 yield Problem(
                     path=at,
                     code="level-goes-down",
-                    message=f"{target.id!r} ({target.level.value}) is at a {where} level than "
-                    f"{exercise.id!r} ({exercise.level.value})",
+                    message=f"{shorten(target.id)} ({target.level.value}) is at a {where} level than "
+                    f"{shorten(exercise.id)} ({exercise.level.value})",
                 )
             elif difference > 1:
                 yield Problem(
                     path=at,
                     code="level-skipped",
-                    message=f"{target.id!r} ({target.level.value}) skips a level from {exercise.id!r} "
+                    message=f"{shorten(target.id)} ({target.level.value}) skips a level from {shorten(exercise.id)} "
                     f"({exercise.level.value}); the engine will not follow this link",
                 )
     position = {e.id: i for i, e in enumerate(pack.exercises)}
@@ -166,7 +200,7 @@ def _check_ladder(pack: Pack) -> Iterator[Problem]:
                     yield Problem(
                         path=f"/exercises/{first}/progression/{name}",
                         code="progression-cycle",
-                        message="following the exercises leads back in a circle: " + " -> ".join([*cycle, current]),
+                        message="following the exercises leads back in a circle: " + _circle(cycle),
                     )
                     break
                 path.append(current)
@@ -176,9 +210,111 @@ def _check_ladder(pack: Pack) -> Iterator[Problem]:
             done.update(path)
 
 
+def _check_ladder_lengths(pack: Pack, limits: Limits) -> Iterator[Problem]:
+    """Ladders longer than the limit from some exercise to the top, reported where the limit is crossed.
+
+    :func:`backext.ladder` climbs from an exercise through every dose of it
+    and of each next exercise the engine would follow. Counted, never built.
+    """
+    limit = limits.max_ladder_rungs
+    exercises = pack.exercises
+    position = {e.id: i for i, e in enumerate(exercises)}
+    own = [ladder_rungs(e, limit) if not any(_check_numbers(e, "", limits.max_number)) else 1 for e in exercises]
+    following: list[int] = []
+    for index, exercise in enumerate(exercises):
+        there = position.get(exercise.progression.next_exercise or "", -1)
+        allowed = there not in (-1, index) and 0 <= exercises[there].level.rank - exercise.level.rank <= 1
+        following.append(there if allowed else -1)
+    total = [0] * len(exercises)  # doses from each exercise to the top, at most limit + 1
+    for start in range(len(exercises)):
+        path: list[int] = []
+        on_path: set[int] = set()
+        current = start
+        while current != -1 and total[current] == 0 and current not in on_path:
+            path.append(current)
+            on_path.add(current)
+            current = following[current]
+        above = total[current] if current != -1 and current not in on_path else 0  # a circle stops the climb
+        for index in reversed(path):
+            above = total[index] = min(own[index] + above, limit + 1)
+    for index, exercise in enumerate(exercises):
+        after = following[index]
+        if own[index] <= limit and total[index] > limit and (after == -1 or total[after] <= limit):
+            yield Problem(
+                path=f"/exercises/{index}/progression/next_exercise",
+                code="ladder-too-long",
+                message=f"the doses from {shorten(exercise.id)} to the top of its progression number more than "
+                f"{limit}: {own[index]} of its own and {total[after]} from the exercises after it",
+            )
+
+
+def _circle(cycle: list[str]) -> str:
+    """The ids of a circle, first to first again; a long one with the middle left out."""
+    shown = [*cycle, cycle[0]]
+    if len(shown) > 12:
+        shown = [*shown[:5], f"... ({len(cycle) - 9} more)", *shown[-5:]]
+    return " -> ".join(name if len(name) <= 60 else name[:57] + "..." for name in shown)
+
+
 _PLAUSIBLE_HOLD_SECONDS = 60
 _PLAUSIBLE_REPETITIONS = 30
 _PLAUSIBLE_SETS = 5
+
+#: The numbers of an exercise, by pointer below the exercise.
+_NUMBERS: tuple[tuple[str, Callable[[Exercise], float | None]], ...] = (
+    ("hold/start_seconds", lambda e: e.hold.start_seconds),
+    ("hold/target_seconds", lambda e: e.hold.target_seconds),
+    ("hold/increment_seconds", lambda e: e.hold.increment_seconds),
+    ("repetitions/minimum", lambda e: e.repetitions.minimum),
+    ("repetitions/maximum", lambda e: e.repetitions.maximum),
+    ("repetitions/sets", lambda e: e.repetitions.sets),
+    ("progression/tolerated_sessions", lambda e: e.progression.tolerated_sessions),
+)
+
+
+def _check_numbers(exercise: Exercise, at: str, limit: int) -> Iterator[Problem]:
+    """Numbers beyond *limit* in magnitude (NaN and infinities included)."""
+    found: list[tuple[str, object]] = [(name, get(exercise)) for name, get in _NUMBERS]
+    for index, modification in enumerate(exercise.modifications):
+        found.append((f"modifications/{index}/hold_seconds_change", modification.hold_seconds_change))
+        found.append((f"modifications/{index}/repetitions_change", modification.repetitions_change))
+    for name, value in found:
+        if value is not None and not -limit <= value <= limit:  # type: ignore[operator]
+            yield Problem(
+                path=f"{at}/{name}",
+                code="number-out-of-range",
+                message=f"{show_number(value)} is out of range: numbers must lie between {-limit} and {limit}",
+            )
+
+
+def _count(how_many: int, noun: str) -> str:
+    return f"{how_many} {noun}" + ("" if how_many == 1 else "s")
+
+
+#: Cues of each repetition besides the countdown: the repetition, lift, hold, lower, and rest.
+_CUES_PER_REPETITION = 5
+
+
+def session_cues(exercise: Exercise) -> int:
+    """About how many cues :func:`backext.timeline` gives for one session at *exercise*'s full dose.
+
+    The steps and the finish, and for each set its cue and, for each
+    repetition, its cues and a countdown of each whole second of the hold.
+    Numbers must be in range.
+    """
+    repetitions = exercise.repetitions
+    hold = max(exercise.hold.start_seconds, exercise.hold.target_seconds)
+    per_repetition = _CUES_PER_REPETITION + max(0, math.ceil(hold))
+    return len(exercise.steps) + 1 + max(0, repetitions.sets) * (1 + max(0, repetitions.maximum) * per_repetition)
+
+
+def ladder_rungs(exercise: Exercise, limit: int) -> int:
+    """How many doses *exercise*'s own ladder holds (counted, never built), at most ``limit + 1``.
+
+    The count is :func:`backext._ladder.rungs`: the ladder's own rule.
+    Numbers must be in range.
+    """
+    return min(rungs(exercise), limit + 1)
 
 
 def _check_hold(hold: Hold, at: str) -> Iterator[Problem]:
@@ -237,7 +373,9 @@ def in_tenths(value: float) -> bool:
     if not math.isfinite(value):
         return True  # reported as not finite elsewhere
     scaled = value * 10
-    return abs(scaled - round(scaled)) <= 1e-9 * max(1.0, abs(scaled))
+    whole = round(scaled)
+    # A value too small to be a tenth (5e-324) is no whole number of tenths, however close to none it is.
+    return abs(scaled - whole) <= 1e-9 * max(1.0, abs(scaled)) and (whole != 0 or value == 0)
 
 
 def tenths_of(value: float) -> int:
@@ -274,7 +412,8 @@ def _check_id(value: str, at: str) -> Iterator[Problem]:
         yield Problem(
             path=at,
             code="invalid-id",
-            message=f"{value!r} is not an id: use lower-case letters, digits and single hyphens, like 'chest-lift'",
+            message=f"{shorten(value)} is not an id: use lower-case letters, digits and single hyphens, like "
+            "'chest-lift'",
         )
 
 
@@ -285,7 +424,7 @@ def _duplicates(values: list[str], at: str, what: str) -> Iterator[Problem]:
             yield Problem(
                 path=f"{at}/{index}",
                 code="duplicate-id",
-                message=f"the {what} {value!r} appears more than once",
+                message=f"the {what} {shorten(value)} appears more than once",
             )
         seen.add(value)
 
@@ -305,7 +444,7 @@ def _check_texts(texts: list[tuple[str, Text]], default_locale: str) -> Iterator
                 yield Problem(
                     path=f"{at}/{escape_pointer(tag)}",
                     code="invalid-locale",
-                    message=f"{tag!r} is not a BCP 47 locale tag",
+                    message=f"{shorten(tag)} is not a BCP 47 locale tag",
                 )
             if not translation.strip():
                 yield Problem(path=f"{at}/{escape_pointer(tag)}", code="empty-value", message="the text is empty")
@@ -313,7 +452,7 @@ def _check_texts(texts: list[tuple[str, Text]], default_locale: str) -> Iterator
             yield Problem(
                 path=at,
                 code="missing-default-locale",
-                message=f"the text has no translation for the pack's default locale {default_locale!r}",
+                message=f"the text has no translation for the pack's default locale {shorten(default_locale)}",
             )
 
 

@@ -27,12 +27,13 @@ from collections.abc import Callable
 import attrs
 
 from ._checks import _PLAUSIBLE_HOLD_SECONDS, _PLAUSIBLE_REPETITIONS, _PLAUSIBLE_SETS, SLUG, in_tenths, tenths_of
+from ._limits import DEFAULT_LIMITS
 from ._model import Exercise, Hold, Modification, Pack, Progression, Repetitions, Source
 from ._text import LOCALE_TAG
 from ._vocabulary import Direction, Level, Movement
 
 
-__all__ = ["CONDITIONS", "NAMES", "condition", "links_clean"]
+__all__ = ["CLEAN_CHAIN", "CLEAN_RUNGS", "CONDITIONS", "MAX_CLEAN_STRING", "NAMES", "condition", "links_clean"]
 
 #: What each instance meets when :func:`check_pack` finds nothing wrong with
 #: it on its own, as Python expressions over the instance's fields (and
@@ -50,23 +51,34 @@ CONDITIONS: dict[type, tuple[str, ...]] = {
     Source: ("slug(id)", "citation.strip()"),
     Exercise: (
         "slug(id)",
-        "steps",
+        # Few enough steps that a session's cues stay within their limit (the rest are bounded by plausibility).
+        "0 < len(steps) <= CLEAN_STEPS",
         "CONTRAINDICATED.isdisjoint(movements)",
         "len(modifications) < 2 or len({m.id for m in modifications}) == len(modifications)",
     ),
     Hold: (
         "0 < start_seconds <= target_seconds <= PLAUSIBLE_HOLD_SECONDS",
-        "increment_seconds is None or increment_seconds > 0",
+        "increment_seconds is None or 0 < increment_seconds <= MAX_NUMBER",
         "in_tenths(start_seconds) and in_tenths(target_seconds)",
         "increment_seconds is None or in_tenths(increment_seconds)",
         (
             "increment_seconds is None or not tenths_of(increment_seconds)"
             " > tenths_of(target_seconds) - tenths_of(start_seconds) > 0"
         ),
+        # Few enough growths of the hold that the ladder stays within its limit (see CLEAN_RUNGS).
+        (
+            "increment_seconds is None or tenths_of(target_seconds) - tenths_of(start_seconds)"
+            " <= tenths_of(increment_seconds) * CLEAN_HOLD_STEPS"
+        ),
     ),
     Repetitions: ("1 <= minimum <= maximum <= PLAUSIBLE_REPETITIONS", "1 <= sets <= PLAUSIBLE_SETS"),
-    Progression: ("tolerated_sessions >= 1", "len(order) < 2 or len(set(order)) == len(order)"),
-    Modification: ("slug(id)", "direction is not HARDER or requires_clearance"),
+    Progression: ("1 <= tolerated_sessions <= MAX_NUMBER", "len(order) < 2 or len(set(order)) == len(order)"),
+    Modification: (
+        "slug(id)",
+        "direction is not HARDER or requires_clearance",
+        "-MAX_NUMBER <= hold_seconds_change <= MAX_NUMBER",
+        "-MAX_NUMBER <= repetitions_change <= MAX_NUMBER",
+    ),
 }
 
 #: The names the expressions in :data:`CONDITIONS` may use besides fields.
@@ -80,7 +92,22 @@ NAMES: dict[str, object] = {
     "PLAUSIBLE_HOLD_SECONDS": _PLAUSIBLE_HOLD_SECONDS,
     "PLAUSIBLE_REPETITIONS": _PLAUSIBLE_REPETITIONS,
     "PLAUSIBLE_SETS": _PLAUSIBLE_SETS,
+    "MAX_NUMBER": DEFAULT_LIMITS.max_number,
+    # At most this many growths of the hold in a pack proved clean (finer holds take the detailed checks).
+    "CLEAN_HOLD_STEPS": 60,
+    "CLEAN_STEPS": 1_000,
 }
+
+#: The most doses on one exercise's ladder in a pack proved clean: the start,
+#: each growth of the hold (whole tenths: no rounding), each added repetition.
+CLEAN_RUNGS = 1 + 60 + (_PLAUSIBLE_REPETITIONS - 1)
+
+#: The most exercises in a chain of next links in a pack proved clean, so that
+#: its whole ladder stays within the limit.
+CLEAN_CHAIN = DEFAULT_LIMITS.max_ladder_rungs // CLEAN_RUNGS
+
+#: The longest string in a pack proved clean (checked by the fast loader as it reads each one).
+MAX_CLEAN_STRING = DEFAULT_LIMITS.max_string_length
 
 
 def condition(cls: type, field: Callable[[str], ast.expr]) -> str | None:
@@ -116,6 +143,8 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
         return False
     rank = {level: level.rank for level in Level}
     ordered = True  # whether every next link points further down the list, and every previous link up it
+    chained = len(exercises) > CLEAN_CHAIN  # only then can a chain of next links be too long
+    next_index: list[int] = []
     for index, exercise in enumerate(exercises):
         progression = exercise.progression
         following, preceding = progression.next_exercise, progression.previous_exercise
@@ -124,6 +153,10 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
             if there is None or there == index or not 0 <= rank[exercises[there].level] - rank[exercise.level] <= 1:
                 return False
             ordered = ordered and there > index
+            if chained:
+                next_index.append(there)
+        elif chained:
+            next_index.append(-1)
         if preceding is not None:
             there = position.get(preceding)
             if there is None or there == index or not 0 <= rank[exercise.level] - rank[exercises[there].level] <= 1:
@@ -137,11 +170,13 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
         or _has_cycle({e.id: e.progression.previous_exercise for e in exercises})
     ):
         return False
+    if chained and _longest_chain(next_index, ordered=ordered) > CLEAN_CHAIN:
+        return False
     if locales is None:
         return True
     return (
         pack.default_locale in locales
-        and all(LOCALE_TAG.match(tag) for tag in locales)
+        and all(LOCALE_TAG.match(tag) and len(tag) <= MAX_CLEAN_STRING for tag in locales)
         and not (plain and len(locales) > 1)  # a plain text would miss the other locales
     )
 
@@ -159,3 +194,26 @@ def _has_cycle(successor: dict[str, str | None]) -> bool:
             current = successor.get(current)
         done.update(path)
     return False
+
+
+def _longest_chain(following: list[int], *, ordered: bool) -> int:
+    """The most exercises on one chain of *following* indexes (-1: none), which go round in no circle."""
+    length = [1] * len(following)
+    if ordered:  # every link points further down the list: one pass from the end
+        for index in range(len(following) - 1, -1, -1):
+            there = following[index]
+            if there != -1:
+                length[index] = length[there] + 1
+        return max(length, default=0)
+    known = [False] * len(following)
+    for start in range(len(following)):
+        path: list[int] = []
+        current = start
+        while current != -1 and not known[current]:
+            path.append(current)
+            current = following[current]
+        above = 0 if current == -1 else length[current]
+        for index in reversed(path):
+            above = length[index] = above + 1
+            known[index] = True
+    return max(length, default=0)

@@ -1,7 +1,10 @@
 """The ``backext`` command line.
 
 Every command returns an exit status instead of raising: 0 for success, 1
-when the content is invalid, 2 for a usage error or an unreadable file.
+when the content is invalid, 2 for a usage error or an unreadable file, 130
+when interrupted (Ctrl-C). No input makes it print a traceback. With
+``--format json`` standard output is always one JSON document, errors
+included; text that the terminal's encoding cannot show is escaped.
 """
 
 from __future__ import annotations
@@ -11,9 +14,13 @@ import datetime
 import json
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from ._formats import DEFAULT_MAX_BYTES
+import attrs
+
+from ._formats import SUFFIXES
+from ._limits import DEFAULT_LIMITS, Limits, shorten
 
 
 if TYPE_CHECKING:
@@ -26,6 +33,60 @@ __all__ = ["build_parser", "main"]
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+#: The most weeks ``backext plan`` lays out: ten years.
+MAX_WEEKS = 520
+
+#: Problem codes that mean the file could not be used at all: a usage or I/O error, not bad content.
+_NOT_READ = frozenset({"unreadable", "too-large", "unknown-format"})
+
+
+class _UsageError(Exception):
+    """A usage error; *usage* is the command's usage line, printed before the message on standard error."""
+
+    def __init__(self, message: str, usage: str = "") -> None:
+        super().__init__(message)
+        self.usage = usage
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that raises on a usage error, so that the error can be reported as JSON too."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{self.prog}: error: {message}", self.format_usage())
+
+
+class _Output:
+    """A text stream that never fails on a character its encoding cannot hold: it escapes it instead."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+        except UnicodeEncodeError:
+            encoding = getattr(self.stream, "encoding", None) or "utf-8"
+            self.stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def json_text(self, text: str) -> None:
+        """Write the JSON *text*, written again with every non-ASCII character escaped if the stream cannot hold it."""
+        try:
+            self.stream.write(text)
+        except UnicodeEncodeError:
+            self.stream.write(json.dumps(json.loads(text), indent=2, ensure_ascii=True) + "\n")
+
+    def json(self, document: object) -> None:
+        """Write *document* as JSON, escaping every non-ASCII character if the stream cannot hold it."""
+        try:
+            self.stream.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        except UnicodeEncodeError:
+            self.stream.write(json.dumps(document, indent=2, ensure_ascii=True) + "\n")
 
 
 class _VersionAction(argparse.Action):
@@ -41,11 +102,62 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+def _limit(text: str) -> tuple[str, int]:
+    name, _, value = text.partition("=")
+    name = name.strip().replace("-", "_")
+    if not name.startswith("max_"):
+        name = f"max_{name}"
+    if name not in _LIMIT_NAMES:
+        raise argparse.ArgumentTypeError(
+            f"unknown limit {shorten(text)}: expected NAME=N with NAME one of {', '.join(_LIMIT_NAMES)}"
+        )
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {shorten(text)}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"a limit must be at least 1: {shorten(text)}")
+    return name, number
+
+
+_LIMIT_NAMES = tuple(field.name for field in attrs.fields(Limits))
+
+
+def _positive_int(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {shorten(text)}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {shorten(text)}")
+    return number
+
+
+def _limit_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--limit",
+        metavar="NAME=N",
+        type=_limit,
+        action="append",
+        default=[],
+        help="raise or lower a limit on the pack, such as exercises=50000 or string_length=1000 (the names are"
+        " those of backext.Limits; repeat for several)",
+    )
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    chosen = dict(args.limit)
+    if getattr(args, "max_bytes", None) is not None:
+        chosen["max_bytes"] = args.max_bytes
+    return attrs.evolve(DEFAULT_LIMITS, **chosen) if chosen else DEFAULT_LIMITS
+
+
 def _pack_options(
     parser: argparse.ArgumentParser, *, exercise_help: str, locale: bool, exercise_required: bool = False
 ) -> None:
     """Add the options that choose a pack, an exercise and (optionally) a locale."""
     parser.add_argument("--pack", metavar="FILE", help="a pack file (.json, .toml, .yaml); default: the built-in pack")
+    _limit_option(parser)
     parser.add_argument("--exercise", metavar="ID", required=exercise_required, help=exercise_help)
     if locale:
         parser.add_argument("--locale", metavar="TAG", help="the BCP 47 locale to show texts in; default: the pack's")
@@ -53,7 +165,7 @@ def _pack_options(
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``backext`` command (the docs render it)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="backext",
         description="Back-extension exercise routines for osteoporosis: show, validate and plan them.",
         epilog="Not medical advice: ask your doctor or physiotherapist before you start.",
@@ -92,11 +204,11 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--input-format",
         choices=("json", "toml", "yaml"),
-        help="the format of standard input (default: told from the content) or of files with another suffix",
+        help="the format of every file and of standard input (default: told from each file's suffix, and from the"
+        " content of standard input)",
     )
-    validate.add_argument(
-        "--max-bytes", metavar="N", type=int, default=DEFAULT_MAX_BYTES, help="refuse larger files (default: 16 MiB)"
-    )
+    validate.add_argument("--max-bytes", metavar="N", type=_positive_int, help="refuse larger files (default: 16 MiB)")
+    _limit_option(validate)
     validate.set_defaults(handler=_validate)
 
     plan = commands.add_parser(
@@ -111,7 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument(
         "--days-per-week", metavar="N", type=int, default=3, help="training days a week, 1 to 7 (default: 3)"
     )
-    plan.add_argument("--weeks", metavar="N", type=int, default=12, help="weeks to plan (default: 12)")
+    plan.add_argument(
+        "--weeks", metavar="N", type=_weeks, default=12, help=f"weeks to plan, 1 to {MAX_WEEKS} (default: 12)"
+    )
     plan.add_argument("--start-date", metavar="YYYY-MM-DD", type=_date, help="the first training day; default: today")
     plan.add_argument("--format", choices=("text", "json"), default="text", help="text table or json (default: text)")
     plan.set_defaults(handler=_plan)
@@ -134,15 +248,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _UsageError(Exception):
-    pass
+def _weeks(text: str) -> int:
+    number = _positive_int(text)
+    if number > MAX_WEEKS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_WEEKS} weeks (ten years): {shorten(text)}")
+    return number
 
 
 def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {shorten(text)}") from None
 
 
 def _exercise(pack: Pack, exercise_id: str) -> Exercise:
@@ -152,13 +269,13 @@ def _exercise(pack: Pack, exercise_id: str) -> Exercise:
         raise _UsageError(error.args[0]) from None
 
 
-def _plan(args: argparse.Namespace, out: TextIO) -> int:
+def _plan(args: argparse.Namespace, out: _Output) -> int:
     from . import converter, plan, start  # noqa: PLC0415
     from ._render import number  # noqa: PLC0415
 
-    pack = _load(args.pack)
-    exercise = pack.exercises[0] if args.exercise is None else _exercise(pack, args.exercise)
     start_date = args.start_date if args.start_date is not None else datetime.date.today()  # noqa: DTZ011 - a local day
+    pack = _load(args)
+    exercise = pack.exercises[0] if args.exercise is None else _exercise(pack, args.exercise)
     result = plan(
         pack, start(pack, exercise.id), start_date=start_date, days_per_week=args.days_per_week, weeks=args.weeks
     )
@@ -167,7 +284,7 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
             "sessions": converter.unstructure(result.sessions),
             "milestones": converter.unstructure(result.milestones),
         }
-        out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        out.json(document)
         return EXIT_OK
     rows = [("Date", "Exercise", "Level", "Hold", "Reps", "Sets", "Change")]
     for planned in result.sessions:
@@ -209,34 +326,58 @@ def _sniff(text: str) -> str:
     return "json"
 
 
-def _validate(args: argparse.Namespace, out: TextIO) -> int:
-    from . import validate_pack  # noqa: PLC0415
+def _read_stdin(max_bytes: int) -> bytes:
+    """Standard input, up to one byte more than *max_bytes*, read a piece at a time (reserving no more)."""
+    chunks: list[bytes] = []
+    total = 0
+    while total <= max_bytes:
+        chunk = sys.stdin.buffer.read(min(1 << 20, max_bytes + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
-    results: list[tuple[str, list[Problem]]] = []
-    for path in args.paths:
-        if path == "-":
-            data = sys.stdin.buffer.read(args.max_bytes + 1)
-            fmt = args.input_format or _sniff(data.decode("utf-8", "replace"))
-            results.append(("<stdin>", validate_pack(data, format=fmt, max_bytes=args.max_bytes)))
-        else:
-            results.append((path, validate_pack(path, format=args.input_format, max_bytes=args.max_bytes)))
+
+def _validate_one(path: str, args: argparse.Namespace, limits: Limits) -> tuple[str, list[Problem]]:
+    from . import validate_pack  # noqa: PLC0415
+    from ._problems import Problem  # noqa: PLC0415
+
+    if path == "-":
+        data = _read_stdin(limits.max_bytes)
+        fmt = args.input_format or _sniff(data[:65536].decode("utf-8", "replace"))
+        return "<stdin>", validate_pack(data, format=fmt, limits=limits)
+    if args.input_format is None and Path(path).suffix.lower() not in SUFFIXES and Path(path).is_file():
+        suffix = Path(path).suffix
+        message = (
+            f"cannot tell the format from the suffix {suffix!r}: name the file .json, .toml, .yaml or .yml,"
+            " or pass --input-format"
+        )
+        return path, [Problem(path="", code="unknown-format", message=message)]
+    return path, validate_pack(Path(path), format=args.input_format, limits=limits)
+
+
+def _validate(args: argparse.Namespace, out: _Output) -> int:
+    limits = _limits(args)
+    results = [_validate_one(path, args, limits) for path in args.paths]
     errors = sum(p.severity == "error" for _, problems in results for p in problems)
     warnings = sum(p.severity == "warning" for _, problems in results for p in problems)
     if args.format == "json":
-        document = [
-            {
-                "file": name,
-                "path": p.path,
-                "code": p.code,
-                "severity": p.severity,
-                "message": p.message,
-                "line": p.line,
-                "column": p.column,
-            }
-            for name, problems in results
-            for p in problems
-        ]
-        out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        out.json(
+            [
+                {
+                    "file": name,
+                    "path": p.path,
+                    "code": p.code,
+                    "severity": p.severity,
+                    "message": p.message,
+                    "line": p.line,
+                    "column": p.column,
+                }
+                for name, problems in results
+                for p in problems
+            ]
+        )
     else:
         for name, problems in results:
             for p in problems:
@@ -247,7 +388,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
             f"{files} file{'s' * (files != 1)} checked: {errors} error{'s' * (errors != 1)},"
             f" {warnings} warning{'s' * (warnings != 1)}\n"
         )
-    if any(p.code in {"unreadable", "too-large"} for _, problems in results for p in problems):
+    if any(p.code in _NOT_READ for _, problems in results for p in problems):
         return EXIT_USAGE
     return EXIT_INVALID if errors or (args.strict and warnings) else EXIT_OK
 
@@ -259,15 +400,14 @@ def _clock(seconds: float) -> str:
     return f"{int(minutes):02d}:{shown}"
 
 
-def _session(args: argparse.Namespace, out: TextIO) -> int:
+def _session(args: argparse.Namespace, out: _Output) -> int:
     from . import converter, start, timeline  # noqa: PLC0415
 
-    pack = _load(args.pack)
+    pack = _load(args)
     exercise = _exercise(pack, args.exercise)
     cues = timeline(pack, start(pack, exercise.id).prescription)
     if args.format == "json":
-        document = [{**converter.unstructure(cue), "text": pack.localize(cue.text, args.locale)} for cue in cues]
-        out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        out.json([{**converter.unstructure(cue), "text": pack.localize(cue.text, args.locale)} for cue in cues])
         return EXIT_OK
     lines = (
         f"{_clock(cue.offset_seconds)}  {cue.kind.value:<10}  {pack.localize(cue.text, args.locale)}" for cue in cues
@@ -276,45 +416,94 @@ def _session(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _load(path: str | None) -> Pack:
+def _load(args: argparse.Namespace) -> Pack:
     from . import builtin_pack, load_pack  # noqa: PLC0415
 
+    path = args.pack
     if path is None:
         return builtin_pack()
     if path == "-":
         raise _UsageError("--pack does not read standard input: name a file")
-    return load_pack(path)
+    if Path(path).suffix.lower() not in SUFFIXES and Path(path).is_file():
+        raise _UsageError(
+            f"{path}: cannot tell the format from the suffix {Path(path).suffix!r}: name the file .json, .toml,"
+            " .yaml or .yml"
+        )
+    return load_pack(Path(path), limits=_limits(args))
 
 
-def _show(args: argparse.Namespace, out: TextIO) -> int:
+def _show(args: argparse.Namespace, out: _Output) -> int:
     from . import converter, dump_pack  # noqa: PLC0415
     from ._render import render  # noqa: PLC0415
 
-    pack = _load(args.pack)
+    pack = _load(args)
     exercises = list(pack.exercises) if args.exercise is None else [_exercise(pack, args.exercise)]
     if args.format == "json":
         if args.exercise is None:
-            out.write(dump_pack(pack, "json"))
+            out.json_text(dump_pack(pack, "json"))
         else:
-            out.write(json.dumps(converter.unstructure(exercises[0]), indent=2, ensure_ascii=False) + "\n")
+            out.json(converter.unstructure(exercises[0]))
         return EXIT_OK
     out.write(render(pack, exercises, locale=args.locale, style=args.format))
     return EXIT_OK
 
 
-def _schema(args: argparse.Namespace, out: TextIO) -> int:  # noqa: ARG001 - handler signature
+def _schema(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handler signature
     from . import json_schema  # noqa: PLC0415
 
-    out.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+    out.json(json_schema())
     return EXIT_OK
+
+
+def _wants_json(argv: Sequence[str]) -> bool:
+    """Whether the command line asks for JSON output (looked at before, or without, parsing it)."""
+    return any(
+        arg == "--format=json" or (arg == "--format" and following == "json")
+        for arg, following in zip(argv, [*argv[1:], ""])  # noqa: B905 - the second is one longer, on purpose
+    )
+
+
+def _fail(out: _Output, err: _Output, message: str, status: int, *, as_json: bool, problems: Any = ()) -> int:
+    """Report an error on standard error (and as JSON on standard output, if JSON was asked for)."""
+    err.write(message.rstrip("\n") + "\n")
+    if as_json:
+        error: dict[str, object] = {"status": status, "message": message}
+        if problems:
+            error["problems"] = [
+                {
+                    "path": p.path,
+                    "code": p.code,
+                    "severity": p.severity,
+                    "message": p.message,
+                    "line": p.line,
+                    "column": p.column,
+                }
+                for p in problems
+            ]
+        out.json({"error": error})
+    return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit status."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    out, err = _Output(sys.stdout), _Output(sys.stderr)
+    as_json = _wants_json(arguments)
+    try:
+        return _run(arguments, out, err, as_json=as_json)
+    except KeyboardInterrupt:
+        err.write("backext: interrupted\n")
+        return EXIT_INTERRUPTED
+
+
+def _run(arguments: list[str], out: _Output, err: _Output, *, as_json: bool) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # --help, --version, or a usage error
+        args = parser.parse_args(arguments)
+    except _UsageError as error:
+        err.write(error.usage)
+        return _fail(out, err, str(error), EXIT_USAGE, as_json=as_json)
+    except SystemExit as exit_:  # --help or --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     if args.command is None:
         parser.print_help(sys.stderr)
@@ -322,14 +511,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .exceptions import PackError  # noqa: PLC0415
 
     try:
-        status: int = args.handler(args, sys.stdout)
+        status: int = args.handler(args, out)
     except PackError as error:
-        print(error, file=sys.stderr)  # noqa: T201 - the CLI's output
-        unreadable = any(p.code in {"unreadable", "too-large"} for p in error.problems)
-        return EXIT_USAGE if unreadable else EXIT_INVALID
+        unreadable = any(p.code in _NOT_READ for p in error.problems)
+        status = EXIT_USAGE if unreadable else EXIT_INVALID
+        return _fail(out, err, str(error), status, as_json=as_json, problems=error.problems)
     except (_UsageError, ValueError) as error:
-        print(f"backext: error: {error}", file=sys.stderr)  # noqa: T201 - the CLI's output
-        return EXIT_USAGE
+        return _fail(out, err, f"backext: error: {error}", EXIT_USAGE, as_json=as_json)
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         return EXIT_OK
     return status

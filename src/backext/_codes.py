@@ -55,9 +55,16 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         example="backext validate missing.json",
     ),
     ProblemCode(
+        code="unknown-format",
+        severity="error",
+        description="backext validate cannot tell the file's format from its suffix: name it .json, .toml, .yaml "
+        "or .yml, or pass --input-format.",
+        example="backext validate pack.txt",
+    ),
+    ProblemCode(
         code="too-large",
         severity="error",
-        description="The file is larger than the size limit (16 MiB by default) and was not parsed.",
+        description="The file is larger than the size limit (Limits.max_bytes, 16 MiB by default) and was not parsed.",
         example="a 20 MiB JSON file",
     ),
     ProblemCode(
@@ -81,14 +88,29 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
     ProblemCode(
         code="too-deep",
         severity="error",
-        description="The document is nested too deeply to be read safely.",
-        example="[[[[[[ ... ]]]]]] nested a hundred thousand times",
+        description="Objects and lists nest deeper than the limit (Limits.max_depth, 32 by default), or a value "
+        "contains itself (a YAML alias inside its own anchor, a mapping that holds itself).",
+        example="a: &a [*a]",
     ),
     ProblemCode(
         code="too-many-aliases",
         severity="error",
-        description="A YAML document uses more aliases than the limit, as in a 'billion laughs' attack.",
+        description="A YAML document uses more than 100 aliases, as in a 'billion laughs' attack.",
         example="a: &a [x, x]\nb: &b [*a, *a]\n...",
+    ),
+    ProblemCode(
+        code="too-many-values",
+        severity="error",
+        description="A YAML document or a mapping stands for more values than the limit (Limits.max_values, "
+        "1,000,000 by default) once each alias, or each shared object, is counted every time it is used.",
+        example="nine anchors, each a list of nine aliases of the one before",
+    ),
+    ProblemCode(
+        code="too-long",
+        severity="error",
+        description="A string or a key is longer than the limit (Limits.max_string_length, 100,000 characters by "
+        "default).",
+        example='"purpose": "..." of a million characters',
     ),
     ProblemCode(
         code="yaml-unavailable",
@@ -150,6 +172,13 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         example='"start_seconds": NaN',
     ),
     ProblemCode(
+        code="number-out-of-range",
+        severity="error",
+        description="A number is larger in magnitude than the limit (Limits.max_number, 1,000,000,000 by default), "
+        "or an integer in the file has more than 100 digits.",
+        example='"target_seconds": 1e12',
+    ),
+    ProblemCode(
         code="not-positive",
         severity="error",
         description="A duration or a count that must be above zero is not.",
@@ -180,11 +209,33 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         example='"repetitions": {"minimum": 10, "maximum": 8}',
     ),
     ProblemCode(
+        code="ladder-too-long",
+        severity="error",
+        description="The ladder of doses from an exercise to the top of its progression (its own doses and those "
+        "of every next exercise) is longer than the limit (Limits.max_ladder_rungs, 1,000 by default): an increment "
+        "is tiny, a range enormous, or a chain of exercises very long. The engine and the plan walk this ladder.",
+        example='"hold": {"start_seconds": 5, "target_seconds": 30, "increment_seconds": 1e-9}',
+    ),
+    ProblemCode(
+        code="session-too-long",
+        severity="error",
+        description="One session of the exercise at its full dose would have more timed cues than the limit "
+        "(Limits.max_session_cues, 100,000 by default): backext.timeline counts down every second of every hold "
+        "of every repetition of every set.",
+        example='"hold": {"start_seconds": 100000000, "target_seconds": 100000000}',
+    ),
+    ProblemCode(
         code="implausible-dose",
         severity="warning",
         description="A dose is outside what is plausible for a back-extension exercise (a hold over 60 s, more "
         "than 30 repetitions or more than 5 sets): check it is meant.",
         example='"hold": {"start_seconds": 5, "target_seconds": 120, "increment_seconds": 5}',
+    ),
+    ProblemCode(
+        code="too-many-exercises",
+        severity="error",
+        description="The pack has more exercises than the limit (Limits.max_exercises, 10,000 by default).",
+        example="a pack of 20,000 exercises",
     ),
     # Identity and references
     ProblemCode(
@@ -330,5 +381,13 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
             " or a pending session that is not the last."
         ),
         example='"tolerated_streak": 99',
+    ),
+    # Reporting
+    ProblemCode(
+        code="too-many-problems",
+        severity="warning",
+        description="More problems were found than the limit on those reported (Limits.max_problems, 1,000 by "
+        "default); the message says how many were left out. Errors are reported before warnings are left out.",
+        example="a pack with 5,000 unknown fields",
     ),
 )

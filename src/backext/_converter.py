@@ -13,6 +13,7 @@ global cattrs converter.
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import difflib
 import enum
@@ -31,6 +32,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
+from ._limits import shorten
 from ._problems import Problem, escape_pointer
 from ._text import LocalizedText, is_text_type
 from ._wrong import WrongType, WrongValue, json_type_name
@@ -46,6 +48,12 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+#: How many more item errors the detailed structuring may collect, when set
+#: (as ``[count]``): past it each list stops at its first error, so that a
+#: document with millions of wrong items is explained in bounded time and
+#: memory. ``None`` (the default) collects every error.
+ERROR_BUDGET: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("ERROR_BUDGET", default=None)
 
 
 def _structure_str(value: object, _: object) -> str:
@@ -89,7 +97,7 @@ def _structure_date(value: object, _: object) -> datetime.date:
             raise ValueError(value)  # noqa: TRY301 - one message for both failures
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise WrongValue("invalid-date", f"expected a date written YYYY-MM-DD, found {value!r}") from None
+        raise WrongValue("invalid-date", f"expected a date written YYYY-MM-DD, found {shorten(value)}") from None
 
 
 def _structure_localized(value: object, _: object) -> LocalizedText:
@@ -99,7 +107,7 @@ def _structure_localized(value: object, _: object) -> LocalizedText:
     for key, text in value.items():
         if type(text) is not str:
             error: Exception = WrongType("a string", text)
-            error.__notes__ = [IterableValidationNote(f"translation {key!r}", key, str)]
+            error.__notes__ = [IterableValidationNote(f"translation {shorten(str(key))}", key, str)]
             errors.append(error)
     if errors:
         raise IterableValidationError("While structuring translations", errors, LocalizedText)
@@ -177,7 +185,7 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
             try:
                 return by_value[value]
             except KeyError:
-                raise WrongValue("invalid-choice", f"expected one of {choices}, found {value!r}") from None
+                raise WrongValue("invalid-choice", f"expected one of {choices}, found {shorten(value)}") from None
 
         return structure
 
@@ -200,6 +208,7 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
                 raise WrongType("a list", value)
             items: list[Any] = []
             errors: list[Exception] = []
+            budget = ERROR_BUDGET.get()
             for index, item in enumerate(value):
                 try:
                     items.append(handler(item, item_type))
@@ -209,6 +218,10 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
                         IterableValidationNote(f"Structuring item @ index {index}", index, item_type),
                     ]
                     errors.append(error)
+                    if budget is not None:
+                        budget[0] -= 1
+                        if budget[0] < 0:
+                            break  # enough errors to report: stop explaining the rest of this list
             if errors:
                 raise IterableValidationError(f"While structuring {type_!r}", errors, type_)
             return tuple(items)
@@ -275,11 +288,13 @@ def problems_from_exception(error: BaseException, pointer: str = "") -> list[Pro
         for inner in without:
             if isinstance(inner, ForbiddenExtraKeysError):
                 known = [f.name for f in attrs.fields(inner.cl)]
+                # Many unknown fields are no misspelling: suggest only among a few.
+                suggest = len(inner.extra_fields) <= _SUGGEST_AT_MOST
                 problems.extend(
                     Problem(
                         path=f"{pointer}/{escape_pointer(key)}",
                         code="unknown-field",
-                        message=_unknown_field_message(key, known),
+                        message=_unknown_field_message(key, known, suggest=suggest),
                     )
                     for key in sorted(inner.extra_fields)
                 )
@@ -301,8 +316,16 @@ def problems_from_exception(error: BaseException, pointer: str = "") -> list[Pro
     return problems
 
 
-def _unknown_field_message(key: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    if close:
-        return f"unknown field {key!r}; did you mean {close[0]!r}?"
-    return f"unknown field {key!r}; expected one of {', '.join(known)}"
+#: "Did you mean" is looked for only in objects with at most this many unknown
+#: fields, and only for keys at most :data:`_SUGGEST_LENGTH` long: each look-up
+#: compares the key with every known field.
+_SUGGEST_AT_MOST = 20
+_SUGGEST_LENGTH = 100
+
+
+def _unknown_field_message(key: str, known: list[str], *, suggest: bool = True) -> str:
+    if suggest and len(key) <= _SUGGEST_LENGTH:
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        if close:
+            return f"unknown field {shorten(key)}; did you mean {close[0]!r}?"
+    return f"unknown field {shorten(key)}; expected one of {', '.join(known)}"

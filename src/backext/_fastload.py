@@ -33,7 +33,7 @@ from typing import Any, Union
 
 import attrs
 
-from ._clean import NAMES, condition
+from ._clean import MAX_CLEAN_STRING, NAMES, condition
 from ._text import LocalizedText, is_text_type
 
 
@@ -61,7 +61,7 @@ def _localized(value: object, count: list[Any]) -> LocalizedText:
     for text in value.values():
         if type(text) is not str:
             raise _REFUSE
-        if not text.strip():
+        if not text.strip() or len(text) > MAX_CLEAN_STRING:
             count[_UNCLEAN] += 1
     count[_ENTRIES] += len(value)
     locales = count[_LOCALES]
@@ -82,7 +82,7 @@ def _text(value: object, count: list[Any]) -> str | LocalizedText:
     if type(value) is not str:
         return _localized(value, count)
     count[_PLAIN] += 1
-    if not value.strip():
+    if not value.strip() or len(value) > MAX_CLEAN_STRING:
         count[_UNCLEAN] += 1
     return value
 
@@ -129,9 +129,14 @@ class _Writer:
             self.line(indent + 1, f"{var} = _localized({var}, count)")
             self.line(indent, "else:")
             self.line(indent + 1, f"count[{_PLAIN}] += 1")
-            self.line(indent + 1, f"if not {var}.strip():")
+            self.line(indent + 1, f"if not {var}.strip() or len({var}) > {MAX_CLEAN_STRING}:")
             self.line(indent + 2, f"count[{_UNCLEAN}] += 1")
-        elif hint is str or hint is int or hint is bool:
+        elif hint is str:
+            self.line(indent, f"if type({var}) is not str:")
+            self.line(indent + 1, "raise _REFUSE")
+            self.line(indent, f"if len({var}) > {MAX_CLEAN_STRING}:")
+            self.line(indent + 1, f"count[{_UNCLEAN}] += 1")
+        elif hint is int or hint is bool:
             self.line(indent, f"if type({var}) is not {hint.__name__}:")
             self.line(indent + 1, "raise _REFUSE")
         elif hint is float:
@@ -151,6 +156,8 @@ class _Writer:
                 self.line(indent, f"for item in {var}:")
                 self.line(indent + 1, "if type(item) is not str:")
                 self.line(indent + 2, "raise _REFUSE")
+                self.line(indent + 1, f"if len(item) > {MAX_CLEAN_STRING}:")
+                self.line(indent + 2, f"count[{_UNCLEAN}] += 1")
                 self.line(indent, f"{var} = tuple({var})")
             elif _is_text(item):
                 # Usually all plain strings: one quick pass; translations take the slower way.
@@ -158,7 +165,7 @@ class _Writer:
                 self.line(indent + 1, "if type(item) is not str:")
                 self.line(indent + 2, f"{var} = tuple([_text(item, count) for item in {var}])")
                 self.line(indent + 2, "break")
-                self.line(indent + 1, "if not item.strip():")
+                self.line(indent + 1, f"if not item.strip() or len(item) > {MAX_CLEAN_STRING}:")
                 self.line(indent + 2, f"count[{_UNCLEAN}] += 1")
                 self.line(indent, "else:")
                 self.line(indent + 1, f"count[{_PLAIN}] += len({var})")

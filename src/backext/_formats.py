@@ -15,8 +15,8 @@ import sys
 from collections.abc import Callable
 from typing import Any, Literal, NoReturn
 
-from ._problems import Problem, escape_pointer
-from ._wrong import json_type_name
+from ._limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
+from ._problems import Problem
 
 
 __all__ = [
@@ -25,7 +25,6 @@ __all__ = [
     "SUFFIXES",
     "Format",
     "ParseFailure",
-    "check_keys",
     "decode",
     "parse",
     "serialize",
@@ -40,8 +39,10 @@ FORMATS: tuple[Format, ...] = ("json", "toml", "yaml")
 #: File name suffixes and the format each stands for.
 SUFFIXES: dict[str, Format] = {".json": "json", ".toml": "toml", ".yaml": "yaml", ".yml": "yaml"}
 
-#: The largest pack file read by default: 16 MiB.
-DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+#: The most digits of an integer read from a file. Longer integers are far
+#: beyond any limit on numbers, and turning them into Python integers could
+#: take time quadratic in their length.
+MAX_INTEGER_DIGITS = 100
 
 
 class ParseFailure(Exception):
@@ -72,10 +73,10 @@ def decode(data: bytes) -> str:
         )
 
 
-def parse(text: str, format: Format) -> object:  # noqa: A002 - the public name
+def parse(text: str, format: Format, limits: Limits = DEFAULT_LIMITS) -> object:  # noqa: A002 - the public name
     """Parse *text* in *format* into plain Python data."""
     try:
-        return _PARSERS[format](text)
+        return _PARSERS[format](text, limits)
     except RecursionError:
         _fail("too-deep", "the document is nested too deeply to read")
 
@@ -95,24 +96,90 @@ def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _parse_json(text: str) -> object:
+def _too_many_digits(line: int | None = None, column: int | None = None) -> NoReturn:
+    _fail(
+        "number-out-of-range",
+        f"an integer with more than {MAX_INTEGER_DIGITS} digits: far beyond the largest number allowed",
+        line,
+        column,
+    )
+
+
+def _bounded_int(literal: str) -> int:
+    if len(literal) > MAX_INTEGER_DIGITS:
+        _too_many_digits()
+    return int(literal)
+
+
+def integer_hook() -> Callable[[str], int] | None:
+    """A ``parse_int`` for :func:`json.loads` that refuses long integers, if Python's own limit does not.
+
+    Python refuses to convert integers of more than 4300 digits unless a
+    program lifted that limit; only then is a hook (which slows parsing)
+    needed to keep the conversion quick.
+    """
+    get_limit = getattr(sys, "get_int_max_str_digits", None)
+    if get_limit is not None and 0 < get_limit() <= _PYTHON_INT_DIGITS:
+        return None
+    return _bounded_int
+
+
+_PYTHON_INT_DIGITS = 4300
+
+
+def _parse_json(text: str, _: Limits) -> object:
     try:
-        return json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_reject_constant)
+        return json.loads(
+            text, object_pairs_hook=_json_pairs, parse_constant=_reject_constant, parse_int=integer_hook()
+        )
     except json.JSONDecodeError as error:
         _fail("syntax-error", f"invalid JSON: {error.msg}", error.lineno, error.colno)
-    except ValueError as error:  # e.g. an integer with too many digits
-        _fail("syntax-error", f"invalid JSON: {error}")
+    except ValueError as error:  # an integer with more digits than Python converts
+        if "digits" in str(error):
+            _too_many_digits()
+        _fail("syntax-error", f"invalid JSON: {error}")  # pragma: no cover - no other ValueError is known
 
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def _parse_toml(text: str) -> object:
+def _dotted_key(parts: int) -> re.Pattern[str]:
+    """A TOML key of more than *parts* dotted parts, where a key may start.
+
+    A key starts a line, or follows ``[``, ``{`` or ``,``.
+
+    A string could hold such a run of dotted words after a comma too, and
+    would be refused with it: a price worth paying against a reader that
+    takes quadratic time on long keys, even misplaced ones.
+    """
+    part = r"""(?:[A-Za-z0-9_-]+|"[^"\\\n]*"|'[^'\n]*')"""
+    return re.compile(rf"(?:^|[\[{{,])[ \t]*(?:{part}[ \t]*\.[ \t]*){{{parts},}}{part}", re.MULTILINE)
+
+
+def _check_dotted_keys(text: str, limits: Limits) -> None:
+    """Refuse keys of more dotted parts than objects may nest: Python's TOML reader takes quadratic time on them."""
+    found = _dotted_key(limits.max_depth).search(text)
+    if found is not None:
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        _fail(
+            "too-deep",
+            f"a key of more than {limits.max_depth} dotted parts: objects may nest at most that deep",
+            line,
+            column,
+        )
+
+
+def _parse_toml(text: str, limits: Limits) -> object:
     # Imported here, as the TOML writer is: reading JSON need not pay for it.
     if sys.version_info >= (3, 11):
         import tomllib  # noqa: PLC0415
     else:  # pragma: no cover - exercised on Python 3.10 only
         import tomli as tomllib  # noqa: PLC0415
+    if integer_hook() is not None and _LONG_DIGITS.search(text):
+        _too_many_digits()
+    if text.count(".") > limits.max_depth:  # no key can have too many parts otherwise: skip the search
+        _check_dotted_keys(text, limits)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -122,8 +189,14 @@ def _parse_toml(text: str) -> object:
         message = _TOML_POSITION.sub("", message).strip()
         code = "duplicate-key" if "overwrite" in message.lower() or "redefin" in message.lower() else "syntax-error"
         _fail(code, f"invalid TOML: {message}", line, column)
-    except ValueError as error:
-        _fail("syntax-error", f"invalid TOML: {error}")
+    except ValueError as error:  # an integer with more digits than Python converts
+        if "digits" in str(error):
+            _too_many_digits()
+        _fail("syntax-error", f"invalid TOML: {error}")  # pragma: no cover - no other ValueError is known
+
+
+#: A run of digits too long to be a number allowed (looked for only where Python's own limit is lifted).
+_LONG_DIGITS = re.compile(rf"[0-9_]{{{MAX_INTEGER_DIGITS + 1},}}")
 
 
 def _yaml() -> Any:
@@ -134,13 +207,13 @@ def _yaml() -> Any:
     return yaml
 
 
-def _parse_yaml(text: str) -> object:
+def _parse_yaml(text: str, limits: Limits) -> object:
     yaml = _yaml()
     from ._yaml import StrictLoader  # noqa: PLC0415 - needs PyYAML
 
     loader = None
     try:
-        loader = StrictLoader(text)
+        loader = StrictLoader(text, limits)
         document = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
@@ -149,34 +222,18 @@ def _parse_yaml(text: str) -> object:
         _fail(code, f"invalid YAML: {error.problem or error}", line, column)
     except yaml.YAMLError as error:
         _fail("syntax-error", f"invalid YAML: {error}")
+    except RecursionError:
+        raise
+    except Exception as error:  # noqa: BLE001 - PyYAML's constructors raise ValueError, TypeError...
+        # A value its tag cannot hold, such as the timestamp 2024-13-45, or a set used as a key.
+        _fail("syntax-error", f"invalid YAML: {type(error).__name__}: {str(error)[:200]}")
     finally:
         if loader is not None:
             loader.dispose()
-    check_keys(document)
     return document
 
 
-def check_keys(document: object) -> None:
-    """Refuse mapping keys that are not strings (YAML allows numbers, dates, null...)."""
-    stack: list[tuple[object, str]] = [(document, "")]
-    while stack:
-        node, pointer = stack.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if not isinstance(key, str):
-                    raise ParseFailure(
-                        Problem(
-                            path=pointer,
-                            code="wrong-type",
-                            message=f"keys must be strings, found {json_type_name(key)}",
-                        )
-                    )
-                stack.append((value, f"{pointer}/{escape_pointer(key)}"))
-        elif isinstance(node, list):
-            stack.extend((item, f"{pointer}/{index}") for index, item in enumerate(node))
-
-
-_PARSERS: dict[Format, Callable[[str], object]] = {
+_PARSERS: dict[Format, Callable[[str, Limits], object]] = {
     "json": _parse_json,
     "toml": _parse_toml,
     "yaml": _parse_yaml,

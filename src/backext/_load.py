@@ -6,24 +6,27 @@ import contextlib
 import gc
 import json
 import os
+import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Union
+
+import attrs
 
 from . import _fastload as fastload
 from ._checks import check_pack
 from ._clean import links_clean
 from ._formats import (
-    DEFAULT_MAX_BYTES,
     FORMATS,
     SUFFIXES,
     Format,
     ParseFailure,
-    check_keys,
     decode,
+    integer_hook,
     parse,
     serialize,
 )
+from ._limits import DEFAULT_LIMITS, LimitExceeded, Limits, check_document, shorten, truncate_problems
 from ._migrations import migrate
 from ._model import SCHEMA_VERSION, Pack
 from ._problems import Problem, sort_problems
@@ -41,16 +44,76 @@ PackSource = Union[str, bytes, "os.PathLike[str]", Mapping[str, object]]
 def _format_for(name: str, format: str | None) -> Format:  # noqa: A002
     if format is not None:
         if format not in FORMATS:
-            raise ValueError(f"unknown format {format!r}: expected one of {', '.join(FORMATS)}")
+            raise ValueError(f"unknown format {shorten(str(format))}: expected one of {', '.join(FORMATS)}")
         return format
     suffix = Path(name).suffix.lower()
     try:
         return SUFFIXES[suffix]
     except KeyError:
         raise ValueError(
-            f"{name}: cannot tell the format from the suffix {suffix!r}: "
+            f"{name if len(name) <= 200 else shorten(name, 200)}: cannot tell the format from the suffix "
+            f"{shorten(suffix)}: "
             f"use .json, .toml, .yaml or .yml, or pass format="
         ) from None
+
+
+def _unreadable(name: str, reason: str) -> PackError:
+    return PackError([Problem(path="", code="unreadable", message=f"cannot read the file: {reason}")], name)
+
+
+def _too_large(name: str, max_bytes: int, size: int | None = None) -> PackError:
+    found = f"has {size} bytes" if size is not None else f"has more than {max_bytes} bytes"
+    return PackError([Problem(path="", code="too-large", message=f"the pack {found}; the limit is {max_bytes}")], name)
+
+
+def _looks_like_text(source: str) -> bool:
+    """Whether a :class:`str` given without a format is surely a pack's text, not a path."""
+    return "\n" in source or source.lstrip().startswith(("{", "[")) or len(source) > 4096
+
+
+def _read_file(path: Path, name: str, format: str | None, max_bytes: int) -> tuple[str, Format, bytes]:  # noqa: A002
+    """Read a regular file of at most *max_bytes* bytes; never wait on a FIFO or a device.
+
+    Raises:
+        PackError: If the file cannot be read, is not a regular file, or is too large.
+        ValueError: If its format cannot be told from its suffix.
+    """
+    try:
+        kind = path.stat().st_mode
+    except ValueError:  # a NUL character: no file has such a name
+        raise _unreadable(name, "the path contains a NUL character") from None
+    except OSError as error:
+        raise _unreadable(name, error.strerror or str(error)) from None
+    if stat.S_ISDIR(kind):
+        raise _unreadable(name, "it is a directory")
+    if not stat.S_ISREG(kind):
+        raise _unreadable(name, "it is not a regular file (a pipe, a socket or a device)")
+    fmt = _format_for(name, format)
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        # Opened without waiting: a FIFO swapped in after the check above must not block.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):  # pragma: no cover - replaced since the check
+                raise _unreadable(name, "it is not a regular file (a pipe, a socket or a device)")
+            size = os.fstat(descriptor).st_size
+            if size > max_bytes:
+                raise _too_large(name, max_bytes, size)
+            while chunk := os.read(descriptor, min(_CHUNK, max_bytes + 1 - total)):
+                chunks.append(chunk)
+                total += len(chunk)
+                if total > max_bytes:
+                    raise _too_large(name, max_bytes)
+        finally:
+            os.close(descriptor)
+    except OSError as error:
+        raise _unreadable(name, error.strerror or str(error)) from None
+    return name, fmt, b"".join(chunks)
+
+
+#: Files are read this many bytes at a time, so that a high limit reserves no memory of its own.
+_CHUNK = 1 << 20
 
 
 def _read(source: PackSource, format: str | None, max_bytes: int) -> tuple[str, Format, bytes] | Mapping[str, object]:  # noqa: A002
@@ -58,50 +121,35 @@ def _read(source: PackSource, format: str | None, max_bytes: int) -> tuple[str, 
 
     Raises:
         PackError: If the file cannot be read or is too large.
+        ValueError: If the format is unknown, or cannot be told.
+        TypeError: If *source* is of a type that cannot hold a pack.
     """
     if isinstance(source, Mapping):
         return source
     if isinstance(source, bytes):
         name, data = "<bytes>", source
     elif isinstance(source, str) and format is not None:
-        name, data = "<string>", source.encode("utf-8", "surrogatepass")
+        name = "<string>"
+        if len(source) > max_bytes:  # each character is at least one byte
+            raise _too_large(name, max_bytes)
+        data = source.encode("utf-8", "surrogatepass")
+    elif isinstance(source, str) and _looks_like_text(source):
+        raise ValueError("this str looks like a pack's text, not a path: pass format='json', 'toml' or 'yaml'")
     elif isinstance(source, (str, os.PathLike)):
-        path = Path(source)
-        name = str(path)
-        fmt = _format_for(name, format)
         try:
-            size = path.stat().st_size
-            if size > max_bytes:
-                raise PackError(
-                    [
-                        Problem(
-                            path="", code="too-large", message=f"the file has {size} bytes; the limit is {max_bytes}"
-                        )
-                    ],
-                    name,
-                )
-            with path.open("rb") as stream:
-                data = stream.read(max_bytes + 1)
-        except OSError as error:
-            reason = error.strerror or str(error)
-            raise PackError(
-                [Problem(path="", code="unreadable", message=f"cannot read the file: {reason}")], name
-            ) from None
-        return name, fmt, _within_limit(data, name, max_bytes)
+            path = Path(source)
+        except TypeError as error:  # a PathLike whose __fspath__ gives no str
+            raise TypeError(f"cannot read a pack from {type(source).__name__}: {error}") from None
+        name = str(path) if len(str(path)) <= 1000 else str(path)[:997] + "..."
+        return _read_file(path, name, format, max_bytes)
     else:
         raise TypeError(f"cannot read a pack from {type(source).__name__}")
     if format is None:
-        raise ValueError("pass format= to read a pack from text or bytes")
-    return name, _format_for(name, format), _within_limit(data, name, max_bytes)
-
-
-def _within_limit(data: bytes, name: str, max_bytes: int) -> bytes:
+        raise ValueError("pass format='json', 'toml' or 'yaml' to read a pack from text or bytes")
+    fmt = _format_for(name, format)
     if len(data) > max_bytes:
-        raise PackError(
-            [Problem(path="", code="too-large", message=f"the pack has more than {max_bytes} bytes, the limit")],
-            name,
-        )
-    return data
+        raise _too_large(name, max_bytes)
+    return name, fmt, data
 
 
 #: Documents at least this large are structured with the cyclic garbage
@@ -133,51 +181,57 @@ def _collector_paused(size: int) -> Iterator[None]:
 def _analyse_source(
     source: PackSource,
     format: str | None,  # noqa: A002
-    max_bytes: int,
+    limits: Limits,
 ) -> tuple[str, Pack | None, list[Problem]]:
     """Read, parse, structure and check *source*: its display name, the pack (if built) and every problem.
 
     Raises:
-        PackError: If *source* cannot be read or parsed.
+        PackError: If *source* cannot be read or parsed, or crosses a limit before it is structured.
     """
-    read = _read(source, format, max_bytes)
+    read = _read(source, format, limits.max_bytes)
     if isinstance(read, Mapping):
+        name = "<mapping>"
         try:
-            check_keys(read)
-        except ParseFailure as failure:
-            raise PackError([failure.problem], "<mapping>") from None
-        return ("<mapping>", *analyse_document(read))
+            # A mapping may share objects, or contain itself: count what it stands for.
+            check_document(read, limits, count_values=True)
+        except LimitExceeded as exceeded:
+            raise PackError([exceeded.problem], name) from None
+        return (name, *analyse_document(read, limits))
     name, fmt, data = read
     with _collector_paused(len(data)):
         try:
             text = decode(data)
-        except ParseFailure as failure:
+            if fmt == "json":
+                fast = _fast_json(text, data)
+                if fast is not None:
+                    problems = checked(fast[1], limits, fast[0])
+                    pack = fast[1].value
+                    del fast  # free the parsed document while the collector is still paused
+                    return name, pack, problems
+            document = parse(text, fmt, limits)
+            check_document(document, limits, count_values=False)
+        except (ParseFailure, LimitExceeded) as failure:
             raise PackError([failure.problem], name) from None
-        if fmt == "json":
-            structured = _fast_json(text, data)
-            if structured is not None:
-                return name, structured.value, checked(structured)
-        try:
-            document = parse(text, fmt)
-        except ParseFailure as failure:
-            raise PackError([failure.problem], name) from None
-        return (name, *analyse_document(document))
+        return (name, *analyse_document(document, limits))
 
 
-def _fast_json(text: str, data: bytes) -> fastload.Structured[Pack] | None:
-    """The pack in the JSON *text* if it is well-formed, has no duplicate key and structures; else ``None``."""
+def _fast_json(text: str, data: bytes) -> tuple[dict[str, object], fastload.Structured[Pack]] | None:
+    """The document and pack in the JSON *text* if it is well-formed, has no duplicate key and structures."""
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_int=integer_hook())
         if type(document) is not dict or document.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
             return None
         structured = fastload.structure(document, Pack)
     except Exception:  # noqa: BLE001 - any failure: the exact path will say what it is
         return None
-    return structured if fastload.json_has_no_duplicates(data, structured.entries) else None
+    return (document, structured) if fastload.json_has_no_duplicates(data, structured.entries) else None
 
 
-def analyse_document(document: object) -> tuple[Pack | None, list[Problem]]:
-    """Structure and check parsed data: the pack (if it could be built) and every problem, in document order."""
+def analyse_document(document: object, limits: Limits = DEFAULT_LIMITS) -> tuple[Pack | None, list[Problem]]:
+    """Structure and check parsed data: the pack (if it could be built) and every problem, in document order.
+
+    The document must be within *limits* already (see :func:`~backext._limits.check_document`).
+    """
     if not isinstance(document, dict):
         return None, [Problem(path="", code="wrong-type", message=str(WrongType("an object", document)))]
     document, problems = migrate(dict(document))
@@ -189,30 +243,61 @@ def analyse_document(document: object) -> tuple[Pack | None, list[Problem]]:
         # cattrs is imported only here, when something is wrong: a clean pack loads without it.
         from cattrs.errors import BaseValidationError  # noqa: PLC0415
 
-        from ._converter import converter, problems_from_exception  # noqa: PLC0415
+        from ._converter import ERROR_BUDGET, converter, problems_from_exception  # noqa: PLC0415
 
+        token = ERROR_BUDGET.set([limits.max_problems])
         try:
             pack = converter.structure(document, Pack)
         except (BaseValidationError, WrongType, WrongValue) as error:
             return None, sort_problems(document, problems_from_exception(error))
+        finally:
+            ERROR_BUDGET.reset(token)
         # Not reached while the fast path refuses only what the converter refuses (tests/test_fastload.py).
-        return pack, sort_problems(document, check_pack(pack))  # pragma: no cover
-    return structured.value, sort_problems(document, checked(structured))
+        return pack, sort_problems(document, check_pack(pack, limits))  # pragma: no cover
+    return structured.value, sort_problems(document, checked(structured, limits))
 
 
-def checked(structured: fastload.Structured[Pack]) -> list[Problem]:
-    """Every problem of a pack the fast loader built (usually none, which is quick to prove)."""
+#: The limits that the fast loader's proof of cleanliness assumes (see :data:`backext._clean.CONDITIONS`).
+_PROVEN_LIMITS = ("max_string_length", "max_number", "max_ladder_rungs")
+
+
+def checked(
+    structured: fastload.Structured[Pack], limits: Limits = DEFAULT_LIMITS, document: object = None
+) -> list[Problem]:
+    """Every problem of a pack the fast loader built (usually none, which is quick to prove).
+
+    *document*, if given, is the JSON it was built from, which has not been
+    checked against the limits yet: it is, if the pack is not proved clean.
+
+    Raises:
+        LimitExceeded: If *document* crosses a limit.
+    """
     pack = structured.value
-    if structured.clean and links_clean(pack, locales=structured.locales, plain=structured.plain):
+    if (
+        structured.clean
+        and len(pack.exercises) <= limits.max_exercises
+        and (limits is DEFAULT_LIMITS or all(getattr(limits, n) >= getattr(DEFAULT_LIMITS, n) for n in _PROVEN_LIMITS))
+        and links_clean(pack, locales=structured.locales, plain=structured.plain)
+    ):
         return []
-    return check_pack(pack)
+    if document is not None:
+        check_document(document, limits, count_values=False)
+    return check_pack(pack, limits)
+
+
+def _limits(limits: Limits | None, max_bytes: int | None) -> Limits:
+    chosen = DEFAULT_LIMITS if limits is None else limits
+    if max_bytes is not None and max_bytes != chosen.max_bytes:
+        chosen = attrs.evolve(chosen, max_bytes=max_bytes)
+    return chosen
 
 
 def validate_pack(
     source: PackSource,
     *,
     format: str | None = None,  # noqa: A002 - the public name
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
+    limits: Limits | None = None,
 ) -> list[Problem]:
     """Return every problem of a pack, errors and warnings, without raising for bad content.
 
@@ -221,8 +306,13 @@ def validate_pack(
     document order, each with a JSON Pointer that resolves in the parsed
     document. An empty list means a valid pack without warnings.
 
+    Whatever the source holds, the answer comes in a bounded time and
+    memory: input beyond *limits* is a problem too (see
+    :doc:`/limits`), and at most ``limits.max_problems`` problems are listed.
+
     Raises:
-        ValueError: If *format* is unknown or cannot be told from the suffix.
+        ValueError: If *format* is unknown or cannot be told from the suffix,
+            or a :class:`str` that is a pack's text is given without *format*.
         TypeError: If *source* is of a type that cannot hold a pack.
 
     Example:
@@ -235,17 +325,20 @@ def validate_pack(
 
     .. versionadded:: 0.1.0
     """
+    chosen = _limits(limits, max_bytes)
     try:
-        return _analyse_source(source, format, max_bytes)[2]
+        problems = _analyse_source(source, format, chosen)[2]
     except PackError as error:
-        return list(error.problems)
+        problems = list(error.problems)
+    return truncate_problems(problems, chosen.max_problems)
 
 
 def load_pack(
     source: PackSource,
     *,
     format: str | None = None,  # noqa: A002 - the public name
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
+    limits: Limits | None = None,
 ) -> Pack:
     """Load a pack from a file, text, bytes or an already parsed mapping.
 
@@ -258,15 +351,21 @@ def load_pack(
             *source*, giving a format means the string is the pack's text,
             not a path.
         max_bytes: Files or texts larger than this are refused before they
-            are parsed.
+            are parsed; the default is ``limits.max_bytes`` (16 MiB).
+        limits: The bounds on size, nesting, strings, numbers, exercises,
+            ladders and problems reported (see :class:`~backext.Limits` and
+            :doc:`/limits`); by default ``Limits()``.
 
     Returns:
         The pack, structured and checked.
 
     Raises:
-        PackError: If the pack cannot be read, parsed, or is invalid. Its
-            ``problems`` list every error at once, each with a JSON Pointer.
-        ValueError: If *format* is unknown or cannot be told from the suffix.
+        PackError: If the pack cannot be read, parsed, crosses a limit, or is
+            invalid. Its ``problems`` list every error at once (up to
+            ``limits.max_problems``), each with a JSON Pointer.
+        ValueError: If *format* is unknown or cannot be told from the suffix,
+            or a :class:`str` that is a pack's text is given without *format*.
+        TypeError: If *source* is of a type that cannot hold a pack.
 
     Example:
         >>> import backext
@@ -276,10 +375,11 @@ def load_pack(
 
     .. versionadded:: 0.1.0
     """
-    name, pack, problems = _analyse_source(source, format, max_bytes)
+    chosen = _limits(limits, max_bytes)
+    name, pack, problems = _analyse_source(source, format, chosen)
     errors = [p for p in problems if p.severity == "error"]
     if pack is None or errors:
-        raise PackError(errors, name)
+        raise PackError(truncate_problems(errors, chosen.max_problems), name)
     return pack
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from ._model import SCHEMA_VERSION
 from ._problems import Problem
+from ._wrong import show_number
 
 
 __all__ = ["MIGRATIONS", "migrate"]
@@ -37,7 +38,7 @@ def migrate(document: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
                 path="/schema_version",
                 code="unsupported-schema-version",
                 message=(
-                    f"the pack is written for schema version {version}, but this version of "
+                    f"the pack is written for schema version {show_number(version)}, but this version of "
                     f"backext reads versions up to {SCHEMA_VERSION}: upgrade backext"
                 ),
             )
@@ -47,7 +48,7 @@ def migrate(document: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
             Problem(
                 path="/schema_version",
                 code="unsupported-schema-version",
-                message=f"schema versions start at 1, found {version}",
+                message=f"schema versions start at 1, found {show_number(version)}",
             )
         ]
     while version < SCHEMA_VERSION:  # pragma: no cover - no migrations exist yet

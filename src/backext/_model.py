@@ -357,6 +357,12 @@ def _index(pack: Pack) -> dict[str, Exercise]:
 def _unknown(what: str, wanted: str, known: list[str]) -> str:
     import difflib  # noqa: PLC0415 - only for a message
 
-    close = difflib.get_close_matches(wanted, known, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(known) or 'none'}"
-    return f"no {what} with the id {wanted!r}{hint}"
+    from ._limits import shorten  # noqa: PLC0415
+
+    close = difflib.get_close_matches(wanted, known, n=1) if len(wanted) <= 100 else []
+    if close:
+        hint = f"; did you mean {shorten(close[0], 100)}?"
+    else:
+        listed = ", ".join(name if len(name) <= 60 else name[:57] + "..." for name in known[:10])
+        hint = f"; known: {listed or 'none'}" + (f" and {len(known) - 10} more" if len(known) > 10 else "")
+    return f"no {what} with the id {shorten(wanted)}{hint}"

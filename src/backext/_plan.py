@@ -117,12 +117,16 @@ def session_dates(start_date: datetime.date, *, days_per_week: int, weeks: int) 
         [5, 7, 10, 12, 14, 17]
 
     Raises:
-        ValueError: If *days_per_week* is not 1 to 7 or *weeks* is below 1.
+        ValueError: If *days_per_week* is not 1 to 7, *weeks* is below 1, or
+            the last week would end after the last day a date can hold
+            (9999-12-31).
     """
     if type(days_per_week) is not int or not 1 <= days_per_week <= 7:
         raise ValueError(f"days_per_week must be 1 to 7, not {days_per_week!r}")
     if type(weeks) is not int or weeks < 1:
         raise ValueError(f"weeks must be at least 1, not {weeks!r}")
+    if weeks > (datetime.date.max.toordinal() - start_date.toordinal() + 1) // 7:
+        raise ValueError(f"{weeks} weeks from {start_date} would end after {datetime.date.max}")
     offsets = [round(i * 7 / days_per_week) for i in range(days_per_week)]
     return [start_date + datetime.timedelta(days=7 * week + offset) for week in range(weeks) for offset in offsets]
 

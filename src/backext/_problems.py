@@ -60,20 +60,27 @@ def escape_pointer(token: object) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
 
-def _order_key(document: object, pointer: str) -> tuple[int, ...]:
-    """Where *pointer* falls in *document*, as a sortable tuple."""
+def _order_key(document: object, pointer: str, positions: dict[int, dict[str, int]]) -> tuple[int, ...]:
+    """Where *pointer* falls in *document*, as a sortable tuple.
+
+    *positions* caches each mapping's key positions (by the mapping's id), so
+    that ordering many problems in one large mapping takes linear time.
+    """
     key: list[int] = []
     node = document
     for raw in pointer.split("/")[1:]:
         token = raw.replace("~1", "/").replace("~0", "~")
         if isinstance(node, Mapping):
-            keys = list(node)
-            if token not in node:
-                key.append(len(keys))
+            where = positions.get(id(node))
+            if where is None:
+                where = positions[id(node)] = {name: index for index, name in enumerate(node)}
+            index = where.get(token)
+            if index is None:
+                key.append(len(where))
                 break
-            key.append(keys.index(token))
+            key.append(index)
             node = node[token]
-        elif isinstance(node, list | tuple) and token.isdigit() and int(token) < len(node):
+        elif isinstance(node, list | tuple) and token.isascii() and token.isdigit() and int(token) < len(node):
             key.append(int(token))
             node = node[int(token)]
         else:
@@ -84,4 +91,5 @@ def _order_key(document: object, pointer: str) -> tuple[int, ...]:
 def sort_problems(document: object, problems: Iterable[Problem]) -> list[Problem]:
     """Put *problems* in document order and drop exact duplicates."""
     unique = list(dict.fromkeys(problems))
-    return sorted(unique, key=lambda p: (_order_key(document, p.path), p.code != "missing-field"))
+    positions: dict[int, dict[str, int]] = {}
+    return sorted(unique, key=lambda p: (_order_key(document, p.path, positions), p.code != "missing-field"))

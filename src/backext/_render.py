@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import re
 import textwrap
 from collections.abc import Iterable
 from typing import Literal
 
 from ._model import Exercise, Hold, Modification, Pack, Repetitions
+from ._wrong import show_number
 
 
 __all__ = ["describe_dose", "describe_hold", "describe_repetitions", "number", "render"]
@@ -15,8 +18,20 @@ _WIDTH = 79
 
 
 def number(value: float) -> str:
-    """Write *value* without a needless ``.0``: ``5``, ``1.5``."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    """Write *value* without a needless ``.0``: ``5``, ``1.5``.
+
+    Any number at all can be written, however large (an integer too long to
+    write in full is described by its length).
+
+    Example:
+        >>> number(5.0), number(1.5), number(10**400)
+        ('5', '1.5', 'an integer of about 401 digits')
+    """
+    if isinstance(value, int):
+        return show_number(value)
+    if math.isfinite(value) and value.is_integer():
+        return show_number(int(value))
+    return f"{value:g}"
 
 
 def _seconds(value: float) -> str:
@@ -62,23 +77,58 @@ def _modification_line(pack: Pack, modification: Modification, locale: str | Non
     if modification.requires_clearance:
         notes.append("only with a clinician's clearance")
     if modification.hold_seconds_change:
-        notes.append(f"hold {modification.hold_seconds_change:+g} s")
+        change = modification.hold_seconds_change
+        notes.append(f"hold {'+' if change > 0 else ''}{number(change)} s")
     if modification.repetitions_change:
-        notes.append(f"repetitions {modification.repetitions_change:+d}")
+        change = modification.repetitions_change
+        notes.append(f"repetitions {'+' if change > 0 else ''}{number(change)}")
     return (
         f"{pack.localize(modification.name, locale)} ({'; '.join(notes)}): "
         f"{pack.localize(modification.description, locale)}"
     )
 
 
+#: A word too long for one line: :mod:`textwrap` cuts it in time quadratic in its length.
+_LONG_WORD = re.compile(rf"\S{{{_WIDTH},}}")
+
+
 def _wrap(text: str, indent: str = "", first: str | None = None) -> str:
-    return textwrap.fill(
-        text,
-        width=_WIDTH,
-        initial_indent=indent if first is None else first,
-        subsequent_indent=indent,
-        break_on_hyphens=False,
-    )
+    first = indent if first is None else first
+    if _LONG_WORD.search(text):
+        return _wrap_long_words(text, indent, first)
+    return textwrap.fill(text, width=_WIDTH, initial_indent=first, subsequent_indent=indent, break_on_hyphens=False)
+
+
+def _wrap_long_words(text: str, indent: str, first: str) -> str:
+    """Fill lines greedily as :func:`textwrap.fill` does, cutting words longer than a line, in linear time."""
+    lines: list[str] = []
+    line: list[str] = []
+    prefix = first
+    used = len(prefix)
+    for word in text.split():
+        room = _WIDTH - used - (1 if line else 0)
+        if len(word) <= room:
+            line.append(word)
+            used += len(word) + (1 if len(line) > 1 else 0)
+            continue
+        start = 0
+        if len(word) > _WIDTH - len(indent):  # a word no line can hold: fill this line, then whole lines
+            if room > 0:
+                line.append(word[:room])
+                start = room
+            lines.append(prefix + " ".join(line))
+            prefix, line = indent, []
+            step = max(1, _WIDTH - len(indent))
+            while len(word) - start > step:
+                lines.append(prefix + word[start : start + step])
+                start += step
+            line, used = [word[start:]], len(prefix) + len(word) - start
+        else:
+            lines.append(prefix + " ".join(line))
+            prefix, line, used = indent, [word], len(indent) + len(word)
+    if line:
+        lines.append(prefix + " ".join(line))
+    return "\n".join(lines)
 
 
 def render(

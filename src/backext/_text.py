@@ -78,15 +78,18 @@ class LocalizedText(Mapping[str, str]):
             LookupError: If there are no translations at all.
         """
         by_tag = {tag.lower(): text for tag, text in self.translations}
-        for wanted in (locale, default_locale):
-            if wanted is None:
+        for asked in (locale, default_locale):
+            if asked is None:
                 continue
-            parts = wanted.lower().split("-")
-            while parts:
-                found = by_tag.get("-".join(parts))
-                if found is not None:
-                    return found
-                parts.pop()
+            wanted = asked.lower()
+            # The longest translation's tag that is *wanted* or a prefix of it ending at a "-": the same as
+            # trying ever shorter prefixes, in time linear in the tags (a tag from outside may be very long).
+            best: tuple[int, str] | None = None
+            for tag, text in by_tag.items():
+                if (wanted == tag or wanted.startswith(f"{tag}-")) and (best is None or len(tag) > best[0]):
+                    best = (len(tag), text)
+            if best is not None:
+                return best[1]
         if not self.translations:
             raise LookupError("this text has no translations")
         return self.translations[0][1]

@@ -7,7 +7,7 @@ reports them (the fast loader, the file parsers) need not import cattrs.
 from __future__ import annotations
 
 
-__all__ = ["WrongType", "WrongValue", "json_type_name"]
+__all__ = ["WrongType", "WrongValue", "json_type_name", "show_number"]
 
 
 class WrongType(TypeError):
@@ -35,7 +35,7 @@ def json_type_name(value: object) -> str:
     if isinstance(value, bool):
         return f"a boolean ({str(value).lower()})"
     if isinstance(value, int):
-        return f"an integer ({value})"
+        return f"an integer ({show_number(value)})"
     if isinstance(value, float):
         return f"a number ({value!r})"
     if isinstance(value, str):
@@ -46,3 +46,15 @@ def json_type_name(value: object) -> str:
     if isinstance(value, dict):
         return "an object"
     return f"a {type(value).__name__}"
+
+
+def show_number(value: object) -> str:
+    """Write a number for a message; an integer too long to write in full is described by its length.
+
+    (Python refuses to write integers of more than 4300 digits, and writing
+    them takes time quadratic in their length.)
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        digits = int(value.bit_length() * 0.30103) + 1  # about: log10(2) digits per bit
+        return f"{'-' if value < 0 else ''}an integer of about {digits} digits"
+    return repr(value)

@@ -1,4 +1,4 @@
-"""A strict, safe YAML loader: no Python tags, no duplicate keys, bounded aliases."""
+"""A strict, safe YAML loader: no Python tags, no duplicate keys, bounded aliases and size."""
 
 from __future__ import annotations
 
@@ -6,12 +6,19 @@ from typing import Any
 
 import yaml
 
+from ._limits import DEFAULT_LIMITS, Limits, shorten
+
 
 __all__ = ["MAX_ALIASES", "StrictLoader"]
 
 #: The most aliases (``*name``) a document may use: enough for any honest
 #: pack, too few for an exponential "billion laughs" document.
 MAX_ALIASES = 100
+
+#: The most characters of an integer: any longer is far out of range (see
+#: :data:`backext._formats.MAX_INTEGER_DIGITS`), and YAML 1.1's base-60
+#: integers (``1:20:30``) would take time quadratic in their length.
+_MAX_INTEGER_CHARACTERS = 100
 
 
 class _LoaderError(yaml.constructor.ConstructorError):
@@ -21,11 +28,19 @@ class _LoaderError(yaml.constructor.ConstructorError):
 
 
 class StrictLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing duplicate keys and alias bombs."""
+    """PyYAML's safe loader, refusing duplicate keys, alias bombs and documents that contain themselves.
 
-    def __init__(self, stream: str) -> None:
+    Aliases make a YAML document a graph: a short text can stand for an
+    enormous tree, or for one that contains itself. The graph of nodes is
+    measured before any value is built: a node that contains itself is
+    refused, and so is a document that stands for more than
+    :attr:`~backext.Limits.max_values` values, each alias counted as a copy.
+    """
+
+    def __init__(self, stream: str, limits: Limits = DEFAULT_LIMITS) -> None:
         super().__init__(stream)
         self._aliases = 0
+        self._limits = limits
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -39,17 +54,82 @@ class StrictLoader(yaml.SafeLoader):
                 )
         return super().compose_node(parent, index)
 
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        _measure(node, self._limits.max_values)
+        return self.construct_document(node)
+
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # "<<: *base": merged keys may be overridden; the base class merges them
             key = self.construct_object(key_node, deep=deep)
             try:
                 duplicate = key in seen
             except TypeError:
                 continue  # an unhashable key: the base class reports it
             if duplicate:
+                shown = shorten(key) if isinstance(key, str) else shorten(repr(key))
                 raise _LoaderError(
-                    "duplicate-key", f"the key {key!r} appears twice in one mapping", key_node.start_mark
+                    "duplicate-key", f"the key {shown} appears twice in one mapping", key_node.start_mark
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_int(self, node: Any) -> int:
+        if len(node.value) > _MAX_INTEGER_CHARACTERS:
+            raise _LoaderError(
+                "number-out-of-range",
+                f"an integer of more than {_MAX_INTEGER_CHARACTERS} characters: far beyond the largest number allowed",
+                node.start_mark,
+            )
+        return super().construct_yaml_int(node)
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
+
+
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _measure(root: Any, max_values: int) -> None:
+    """Refuse a node graph that contains itself or stands for more than *max_values* values.
+
+    Each node is measured once (a depth-first walk remembering sizes), so the
+    time is linear in the number of nodes, however many times aliases repeat
+    them.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # nodes whose children are being measured: their ancestors-to-be
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            open_nodes.discard(key)
+            size = 1 + sum(sizes[id(child)] for child in _children(node))
+            if size > max_values:
+                raise _LoaderError(
+                    "too-many-values",
+                    f"the document stands for more than {max_values} values once its aliases are expanded",
+                    node.start_mark,
+                )
+            sizes[key] = size
+        elif key not in sizes:
+            if key in open_nodes:
+                raise _LoaderError(
+                    "too-deep",
+                    "an alias refers to a node that contains it: the value would nest without end",
+                    node.start_mark,
+                )
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node) if id(child) not in sizes)

@@ -1,0 +1,265 @@
+"""Limits on what a pack may be, so that any input gets a bounded answer.
+
+A pack may come from anyone: an app's user uploads it, a pull request
+changes it. Whatever it holds, reading and checking it must end soon, in
+bounded memory, with problems rather than exceptions. :class:`Limits` names
+every bound; each one crossed is a :class:`~backext.Problem` with a stable
+code. ``docs/limits.md`` tells the whole model.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from ._problems import Problem, escape_pointer
+from ._wrong import json_type_name
+
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "DEFAULT_MAX_BYTES",
+    "LimitExceeded",
+    "Limits",
+    "check_document",
+    "shorten",
+    "truncate_problems",
+]
+
+#: The largest pack file read by default: 16 MiB.
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+
+
+def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if type(value) is not int or value < 1:
+        raise ValueError(f"{attribute.name} must be a whole number of at least 1, not {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class Limits:
+    """How large, deep and long a pack may be before it is refused.
+
+    The defaults are far beyond any honest pack and small enough that
+    reading, checking and using one takes a bounded time and memory. Raise
+    one when a real pack needs it; lower them for input you trust less.
+
+    Attributes:
+        max_bytes: The largest file, text or bytes read (``too-large``).
+        max_depth: How deeply objects and lists may nest (``too-deep``).
+        max_values: How many values (objects, lists, strings, numbers...) a
+            YAML document or a mapping may stand for, counting each use of a
+            YAML alias or of a shared object again (``too-many-values``).
+            JSON and TOML text share nothing: *max_bytes* bounds them.
+        max_string_length: The longest string, key or text, in characters
+            (``too-long``).
+        max_number: The largest magnitude of a number in the pack
+            (``number-out-of-range``).
+        max_exercises: The most exercises in one pack
+            (``too-many-exercises``).
+        max_ladder_rungs: The most doses on the ladder from any exercise to
+            the top of its progression, through every next exercise
+            (``ladder-too-long``): :func:`~backext.ladder`, the engine and
+            the plan walk it. Counted from the numbers, never built.
+        max_session_cues: The most timed cues in one session of an exercise
+            at its full dose (``session-too-long``): its steps, and for each
+            repetition of each set a countdown of every second of the hold,
+            as :func:`~backext.timeline` makes them.
+        max_problems: The most problems reported for one pack; the rest are
+            summed up by one ``too-many-problems`` warning (errors are
+            reported before warnings are left out).
+
+    Example:
+        >>> import backext
+        >>> backext.Limits().max_exercises
+        10000
+        >>> backext.Limits(max_exercises=50_000).max_exercises
+        50000
+
+    .. versionadded:: 0.1.0
+    """
+
+    max_bytes: int = attrs.field(default=DEFAULT_MAX_BYTES, validator=_positive)
+    max_depth: int = attrs.field(default=32, validator=_positive)
+    max_values: int = attrs.field(default=1_000_000, validator=_positive)
+    max_string_length: int = attrs.field(default=100_000, validator=_positive)
+    max_number: int = attrs.field(default=1_000_000_000, validator=_positive)
+    max_exercises: int = attrs.field(default=10_000, validator=_positive)
+    max_ladder_rungs: int = attrs.field(default=1_000, validator=_positive)
+    max_session_cues: int = attrs.field(default=100_000, validator=_positive)
+    max_problems: int = attrs.field(default=1_000, validator=_positive)
+
+
+#: The limits that apply when none are given.
+DEFAULT_LIMITS = Limits()
+
+
+class LimitExceeded(Exception):
+    """A document crosses a limit; carries the problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+def shorten(text: str, at_most: int = 40) -> str:
+    """*text*'s :func:`repr`, cut to about *at_most* characters: safe to put in a message."""
+    if len(text) <= at_most:
+        return repr(text)
+    return repr(text[: at_most - 3]) + f"... ({len(text)} characters)"
+
+
+def check_document(document: object, limits: Limits, *, count_values: bool) -> None:
+    """Refuse a parsed document that crosses a limit, before it is structured.
+
+    The pack may have at most ``max_exercises`` exercises; keys must be
+    strings (YAML allows numbers, dates and null), no string
+    may be longer than ``max_string_length``, nothing may nest deeper than
+    ``max_depth``, and with *count_values* (for a mapping, which may share
+    objects or contain itself) the document may stand for at most
+    ``max_values`` values. A mapping that contains itself nests without
+    end, so it is refused as too deep.
+
+    The walk keeps no pointers, so that it stays cheap; the pointer of a
+    problem is found afterwards.
+
+    Raises:
+        LimitExceeded: At the first limit crossed.
+    """
+    exercises = document.get("exercises") if isinstance(document, dict) else None
+    if isinstance(exercises, (list, tuple)) and len(exercises) > limits.max_exercises:
+        # Refused before structuring: explaining millions of wrong exercises one by one would take minutes.
+        raise LimitExceeded(
+            Problem(
+                path="/exercises",
+                code="too-many-exercises",
+                message=f"the pack has {len(exercises)} exercises, more than the limit of {limits.max_exercises}",
+            )
+        )
+    max_depth, max_length = limits.max_depth, limits.max_string_length
+    max_values = limits.max_values if count_values else -1
+    stack: list[tuple[object, int]] = [(document, 1)]
+    values = 0
+    while stack:
+        node, depth = stack.pop()
+        values += 1
+        if values == max_values + 1:
+            raise LimitExceeded(
+                Problem(
+                    path="",
+                    code="too-many-values",
+                    message=f"the document stands for more than {max_values} values once its shared parts are "
+                    "counted each time they are used",
+                )
+            )
+        kind = type(node)
+        if kind is str:
+            text: str = node  # type: ignore[assignment]
+            if len(text) > max_length:
+                raise _too_long(document, text, limits)
+        elif kind is dict or kind is list or isinstance(node, (dict, list, tuple)):
+            if depth > max_depth:
+                raise LimitExceeded(
+                    Problem(
+                        path=_pointer_to(document, node, limits),
+                        code="too-deep",
+                        message=f"objects and lists nest more than {max_depth} deep here"
+                        + (" (the document contains itself)" if _has_cycle(document, limits) else ""),
+                    )
+                )
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    if type(key) is not str:
+                        raise LimitExceeded(
+                            Problem(
+                                path=_pointer_to(document, node, limits),
+                                code="wrong-type",
+                                message=f"keys must be strings, found {json_type_name(key)}",
+                            )
+                        )
+                    if len(key) > max_length:
+                        raise _too_long(document, key, limits, container=node)
+                    stack.append((value, depth + 1))
+            else:
+                stack.extend((item, depth + 1) for item in node)  # type: ignore[attr-defined]
+
+
+def _too_long(document: object, text: str, limits: Limits, container: object = None) -> LimitExceeded:
+    where = _pointer_to(document, text if container is None else container, limits)
+    what = "a key" if container is not None else "a string"
+    return LimitExceeded(
+        Problem(
+            path=where,
+            code="too-long",
+            message=f"{what} of {len(text)} characters, more than the limit of {limits.max_string_length}: "
+            f"{shorten(text)}",
+        )
+    )
+
+
+def _has_cycle(document: object, limits: Limits) -> bool:
+    """Whether *document* contains itself somewhere (looked for within ``max_values`` visits)."""
+    on_path: set[int] = set()
+    done: set[int] = set()
+    stack: list[tuple[object, bool]] = [(document, False)]
+    visited = 0
+    while stack and visited <= limits.max_values:
+        node, leaving = stack.pop()
+        key = id(node)
+        if leaving:
+            on_path.discard(key)
+            done.add(key)
+            continue
+        if key in on_path:
+            return True
+        children = _children(node)
+        if key in done or not children:
+            continue
+        visited += 1
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children)
+    return False
+
+
+def _children(node: object) -> list[object]:
+    if isinstance(node, dict):
+        return list(node.values())
+    if isinstance(node, (list, tuple)):
+        return list(node)
+    return []
+
+
+def _pointer_to(document: object, target: object, limits: Limits) -> str:
+    """The JSON Pointer of the first place *target* (by identity) is found in *document*, within the limits."""
+    stack: list[tuple[object, str, int]] = [(document, "", 1)]
+    visited = 0
+    while stack and visited <= limits.max_values:
+        node, pointer, depth = stack.pop()
+        visited += 1
+        if node is target:
+            return pointer
+        if depth > limits.max_depth + 1:
+            continue
+        if isinstance(node, dict):
+            for key, value in reversed(list(node.items())):
+                stack.append((value, f"{pointer}/{escape_pointer(key)}", depth + 1))
+        elif isinstance(node, (list, tuple)):
+            stack.extend((item, f"{pointer}/{index}", depth + 1) for index, item in reversed(list(enumerate(node))))
+    return ""
+
+
+def truncate_problems(problems: list[Problem], limit: int) -> list[Problem]:
+    """At most *limit* of *problems* (errors first), in their order, and a warning that says how many were left out."""
+    if len(problems) <= limit:
+        return problems
+    ranked = sorted(range(len(problems)), key=lambda index: (problems[index].severity != "error", index))
+    kept = sorted(ranked[:limit])
+    left_out = len(problems) - limit
+    return [
+        *(problems[index] for index in kept),
+        Problem(
+            path="",
+            code="too-many-problems",
+            severity="warning",
+            message=f"{left_out} more problem{'s' * (left_out != 1)} not reported: the limit is {limit} per pack",
+        ),
+    ]
