@@ -89,7 +89,23 @@ def _code_system(identifier: str, url: str, title: str, concepts: list[tuple[str
 
 
 def conformance_resources(*, fhir_version: FhirVersion = "R5", base: str = DEFAULT_BASE) -> list[Any]:
-    """The StructureDefinitions of backext's extensions and its two CodeSystems, under *base*."""
+    """The StructureDefinitions of backext's extensions and its two CodeSystems, under *base*.
+
+    Publish them where a clinical system can find them (or load them into
+    its validator). The package ships them for the default base, as JSON in
+    ``backext/fhir/data/R4B`` and ``backext/fhir/data/R5``.
+
+    Args:
+        fhir_version: ``"R4B"`` or ``"R5"``.
+        base: The base of the canonical URLs.
+
+    Example:
+        >>> from backext.fhir import conformance_resources
+        >>> [item.url for item in conformance_resources(base="https://example.org/fhir")][:2]
+        ['https://example.org/fhir/StructureDefinition/exercise-repetitions', 'https://example.org/fhir/StructureDefinition/exercise-sets']
+
+    .. versionadded:: 0.1.0
+    """
     fhir_version = check_version(fhir_version)
     urls = Urls(base)
     documents = [_structure_definition(spec, urls, fhir_version) for spec in EXTENSIONS.values()]
@@ -120,7 +136,7 @@ def shipped_resources(fhir_version: FhirVersion = "R5") -> dict[str, dict[str, A
 
 
 def write_shipped(root: Any) -> None:
-    """Write the conformance resources of every version into *root* (``backext/fhir/data``): run by the tests' maintainers."""
+    """Write the conformance resources of every version into *root*, the package's ``data`` folder."""
     for fhir_version in FHIR_RELEASES:
         folder = root / fhir_version
         folder.mkdir(parents=True, exist_ok=True)

@@ -8,11 +8,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
 
-from .._model import Exercise, Pack
-from .._render import number
-from .._session import SessionLog, in_order
-from .._state import Prescription, State
-from .._text import LocalizedText, Text
+from backext._model import Exercise, Pack
+from backext._render import number
+from backext._session import SessionLog, in_order
+from backext._state import Prescription, State
+from backext._text import LocalizedText, Text
+
 from ._models import check_version, resource
 from ._terms import (
     DEFAULT_BASE,
@@ -73,9 +74,10 @@ def _localized(
     pack: Pack,
     parts: Sequence[Text],
     render: Callable[[Sequence[str]], str] = _paragraphs,
+    *,
     locale: str | None = None,
 ) -> None:
-    """Set *fields*\\[*name*] to *parts* rendered in *locale*; with no *locale*, in the pack's with translations."""
+    """Set the element *name* to *parts* rendered in *locale*; with no *locale*, in the pack's with translations."""
     fields[name] = render([pack.localize(part, locale) for part in parts])
     if locale is not None:
         return
@@ -200,7 +202,36 @@ def _plan_definition(pack: Pack, urls: Urls, fhir_version: FhirVersion) -> Any:
 
 
 def export_pack(pack: Pack, *, fhir_version: FhirVersion = "R5", base: str = DEFAULT_BASE) -> list[Any]:
-    """The pack as a ``PlanDefinition`` followed by one ``ActivityDefinition`` per exercise."""
+    """The pack as a ``PlanDefinition`` followed by one ``ActivityDefinition`` per exercise.
+
+    The PlanDefinition has one action per exercise, pointing at its
+    ActivityDefinition by canonical URL and version, and the ladder of
+    levels as related actions (``before`` the next exercise, ``after`` the
+    previous one). Each ActivityDefinition is coded SNOMED CT 229065009
+    (exercise therapy) and holds the starting dose in backext's extensions
+    and the starting position and steps as Markdown in ``description``.
+    Texts are in the pack's default locale, with every translation the pack
+    has in FHIR's ``translation`` extension.
+
+    Args:
+        pack: The pack.
+        fhir_version: ``"R4B"`` or ``"R5"``.
+        base: The base of the canonical URLs.
+
+    Returns:
+        ``fhir.resources`` models of *fhir_version*, validated.
+
+    Example:
+        >>> import backext
+        >>> from backext.fhir import export_pack
+        >>> plan, *activities = export_pack(backext.builtin_pack(), fhir_version="R4B")
+        >>> [action.relatedAction[0].relationship for action in plan.action]
+        ['before', 'after', 'after']
+        >>> activities[0].code.coding[0].code
+        '229065009'
+
+    .. versionadded:: 0.1.0
+    """
     fhir_version = check_version(fhir_version)
     urls = Urls(base)
     return [
@@ -234,7 +265,42 @@ def export_state(
     fhir_version: FhirVersion = "R5",
     base: str = DEFAULT_BASE,
 ) -> list[Any]:
-    """The state's prescription as a ``ServiceRequest``, and a ``CarePlan`` that holds it."""
+    """The state's prescription as a ``ServiceRequest``, and a ``CarePlan`` that holds it.
+
+    The ServiceRequest instantiates the exercise's ActivityDefinition; it
+    carries the dose (repetitions, sets, hold, variations) in backext's
+    extensions, the training days in ``occurrenceTiming`` and the
+    instructions in ``patientInstruction``, in *locale*. It is ``active``,
+    or ``on-hold`` while the engine is stopped. The CarePlan instantiates
+    the pack's PlanDefinition and lists the ServiceRequest as its activity.
+
+    Args:
+        pack: The pack the state belongs to.
+        state: The person's state.
+        subject: A reference to the person, such as ``"Patient/123"``.
+        days_per_week: Training days a week (1 to 7), if the app knows them.
+        locale: The person's locale for the instructions; default: the
+            pack's.
+        fhir_version: ``"R4B"`` or ``"R5"``.
+        base: The base of the canonical URLs.
+
+    Raises:
+        ValueError: If *days_per_week* is not a whole number from 1 to 7.
+
+    Example:
+        >>> import backext
+        >>> from backext.fhir import export_state
+        >>> pack = backext.builtin_pack()
+        >>> request, care_plan = export_state(
+        ...     pack, backext.start(pack, "forearm-press-up"), subject="Patient/123", days_per_week=3
+        ... )
+        >>> request.occurrenceTiming.repeat.frequency, request.occurrenceTiming.repeat.periodUnit
+        (3, 'wk')
+        >>> [extension.url.rsplit("/", 1)[1] for extension in request.extension]
+        ['exercise-repetitions', 'exercise-sets', 'exercise-hold']
+
+    .. versionadded:: 0.1.0
+    """
     fhir_version = check_version(fhir_version)
     urls = Urls(base)
     if days_per_week is not None and (type(days_per_week) is not int or not 1 <= days_per_week <= 7):
@@ -339,7 +405,34 @@ def export_logs(
     fhir_version: FhirVersion = "R5",
     base: str = DEFAULT_BASE,
 ) -> list[Any]:
-    """Session logs as ``Observation``\\ s: for each log, the session, then its pain ratings and red flags."""
+    """Session logs as ``Observation`` resources: for each log, the session, then its pain ratings and red flags.
+
+    The session Observation (backext's code ``exercise-session``) holds the
+    exercise, the repetitions completed and the hold achieved as components
+    and lists the others in ``hasMember``: pain during the session and, if
+    known, the next day's pain (LOINC 72514-3, dated the session's day and
+    the day after), and one Observation per red flag (backext's red-flag
+    codes, ``valueBoolean`` true). :func:`import_logs` reads them back.
+
+    Args:
+        logs: The session logs.
+        subject: A reference to the person, such as ``"Patient/123"``.
+        fhir_version: ``"R4B"`` or ``"R5"``.
+        base: The base of the canonical URLs.
+
+    Example:
+        >>> import datetime, backext
+        >>> from backext.fhir import export_logs
+        >>> log = backext.SessionLog(
+        ...     date=datetime.date(2026, 1, 5), exercise_id="forearm-press-up",
+        ...     repetitions_completed=10, hold_seconds=5, pain=2, pain_next_day=1,
+        ... )
+        >>> session, pain, next_day = export_logs([log], subject="Patient/123")
+        >>> pain.code.coding[0].code, pain.valueInteger, str(next_day.effectiveDateTime)
+        ('72514-3', 2, '2026-01-06')
+
+    .. versionadded:: 0.1.0
+    """
     fhir_version = check_version(fhir_version)
     urls = Urls(base)
     seen: Counter[tuple[datetime.date, str]] = Counter()
@@ -365,7 +458,41 @@ def export_bundle(
     fhir_version: FhirVersion = "R5",
     base: str = DEFAULT_BASE,
 ) -> Any:
-    """One ``Bundle`` of the pack, the state's prescription and the session logs."""
+    """One ``Bundle`` of the pack, the state's prescription and the session logs.
+
+    Every resource has a stable id, a UUID derived from *base* and what the
+    resource is (the pack and exercise; the subject and pack; the subject,
+    day, exercise and role of an observation), so that exporting again gives
+    the same ids. Entries are named ``urn:uuid:<id>`` and refer to each
+    other that way. A ``transaction`` bundle puts each resource with ``PUT
+    Type/id``, so that sending it again updates rather than duplicates.
+
+    Args:
+        pack: The pack (a PlanDefinition and its ActivityDefinitions).
+        state: A person's state, for a ServiceRequest and a CarePlan.
+        logs: Session logs, for Observations.
+        subject: A reference to the person; needed with *state*.
+        days_per_week: Training days a week, for the ServiceRequest.
+        locale: The person's locale, for the ServiceRequest's instructions.
+        bundle_type: ``"collection"`` or ``"transaction"``.
+        fhir_version: ``"R4B"`` or ``"R5"``.
+        base: The base of the canonical URLs.
+
+    Raises:
+        ValueError: If *state* is given without *subject*, or an argument
+            has a value not listed here.
+
+    Example:
+        >>> import backext
+        >>> from backext.fhir import export_bundle
+        >>> bundle = export_bundle(backext.builtin_pack(), bundle_type="transaction")
+        >>> [entry.resource.get_resource_type() for entry in bundle.entry]
+        ['PlanDefinition', 'ActivityDefinition', 'ActivityDefinition', 'ActivityDefinition']
+        >>> bundle.entry[0].request.method
+        'PUT'
+
+    .. versionadded:: 0.1.0
+    """
     fhir_version = check_version(fhir_version)
     if bundle_type not in ("collection", "transaction"):
         raise ValueError(f"bundle_type must be 'collection' or 'transaction', not {bundle_type!r}")

@@ -1,4 +1,4 @@
-"""Import: session Observations (a Bundle, or a list of resources) back to :class:`~backext.SessionLog`\\ s."""
+"""Import: session Observations (a Bundle, or a list of resources) back to :class:`~backext.SessionLog` objects."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from typing import Any
 
 import attrs
 
-from .._problems import Problem, escape_pointer
-from .._session import RedFlag, SessionLog
-from ..exceptions import BackextError
+from backext._problems import Problem, escape_pointer
+from backext._session import RedFlag, SessionLog
+from backext.exceptions import BackextError
+
 from ._models import check_version, model_class
 from ._terms import DEFAULT_BASE, LOINC, LOINC_PAIN_SEVERITY, UCUM, FhirVersion, SessionCode, Urls
 
@@ -279,15 +280,15 @@ class _Reader:
         pain_ids = {id(item) for item in pains}
         for item in (*pains, *flags):
             is_pain = id(item) in pain_ids
-            session = owner.get(id(item)) or self.by_date(item, sessions, is_pain=is_pain)
-            if session is None:
+            belongs = owner.get(id(item)) or self.by_date(item, sessions, is_pain=is_pain)
+            if belongs is None:
                 continue
             if is_pain:
-                self.add_pain(session, item)
+                self.add_pain(belongs, item)
             elif self.flag_value(item):
                 flag = self.red_flag(item)
                 if flag is not None:
-                    session.red_flags.add(flag)
+                    belongs.red_flags.add(flag)
         logs = []
         for session in sessions:
             if session.pain is None:
@@ -383,7 +384,40 @@ def import_logs(
     base: str = DEFAULT_BASE,
     name: str = "<bundle>",
 ) -> list[SessionLog]:
-    """Read session logs back from FHIR ``Observation``\\ s."""
+    """Read session logs back from FHIR ``Observation`` resources, written by :func:`export_logs` or another system.
+
+    Each session Observation (backext's code ``exercise-session``) gives one
+    log, in the order of the document. Its pain ratings (LOINC 72514-3) and
+    red flags are the Observations it lists in ``hasMember``; an
+    Observation that no session lists belongs to the one session of its day
+    (a pain rating dated the day after a session is that session's next-day
+    pain) and is refused when that is ambiguous. Other resources and
+    Observations with other codes are left alone; Observations
+    ``entered-in-error`` or ``cancelled`` are skipped.
+
+    Args:
+        source: A Bundle (JSON text or bytes, its parsed mapping, or a
+            ``fhir.resources`` model), or a list of resource mappings.
+        fhir_version: The FHIR version to read the Observations as.
+        base: The base of backext's code system URLs in the document.
+        name: What to call the source in error messages.
+
+    Raises:
+        FhirError: With every problem found, if anything could not be read.
+
+    Example:
+        >>> import datetime, backext
+        >>> from backext.fhir import export_bundle, import_logs
+        >>> log = backext.SessionLog(
+        ...     date=datetime.date(2026, 1, 5), exercise_id="forearm-press-up",
+        ...     repetitions_completed=10, hold_seconds=5, pain=1, red_flags={"new-leg-weakness"},
+        ... )
+        >>> bundle = export_bundle(backext.builtin_pack(), logs=[log], fhir_version="R4B")
+        >>> import_logs(bundle.model_dump_json(), fhir_version="R4B") == [log]
+        True
+
+    .. versionadded:: 0.1.0
+    """
     fhir_version = check_version(fhir_version)
     reader = _Reader(fhir_version, Urls(base))
     logs = reader.read(_parse(source, name))

@@ -12,7 +12,7 @@ from typing import Literal
 
 import attrs
 
-from .._session import RedFlag
+from backext._session import RedFlag
 
 
 __all__ = [
@@ -81,7 +81,11 @@ SESSION_CONCEPTS: dict[SessionCode, tuple[str, str]] = {
 def red_flag_concepts() -> list[tuple[str, str, str]]:
     """(code, display, definition) of each red flag, from :class:`~backext.RedFlag`."""
     return [
-        (flag.value, flag.description, f"The person reported {flag.description}: stop exercising and contact a clinician.")
+        (
+            flag.value,
+            flag.description,
+            f"The person reported {flag.description}: stop exercising and contact a clinician.",
+        )
         for flag in RedFlag
     ]
 
@@ -135,6 +139,10 @@ EXTENSIONS: dict[str, ExtensionSpec] = {
 }
 
 
+def _strip(value: str) -> str:
+    return value.rstrip("/")
+
+
 @attrs.frozen
 class Urls:
     """backext's canonical URLs under one base.
@@ -143,7 +151,7 @@ class Urls:
         base: The base URL, without a trailing slash.
     """
 
-    base: str = attrs.field(converter=lambda value: str(value).rstrip("/"))
+    base: str = attrs.field(converter=_strip)
 
     def extension(self, name: str) -> str:
         """The canonical URL of the extension *name*."""
