@@ -78,8 +78,8 @@ class _Found:
 @attrs.define(eq=False)
 class _Session:
     found: _Found
-    date: datetime.date
-    values: dict[str, Any]
+    date: datetime.date | None  # None, or values None: the session could not be read (its problems are reported)
+    values: dict[str, Any] | None
     pain: int | None = None
     pain_next_day: int | None = None
     red_flags: set[RedFlag] = attrs.Factory(set)
@@ -157,7 +157,7 @@ class _Reader:
                 continue
             if model.status in _WITHDRAWN:
                 continue
-            names = {f"Observation/{model.id}"} if model.id else set()
+            names = {f"Observation/{model.id}", f"urn:uuid:{model.id}"} if model.id else set()
             if full_url:
                 names.add(full_url)
             found.append(_Found(pointer, model, frozenset(names)))
@@ -238,7 +238,8 @@ class _Reader:
             self.problem(f"{pointer}/valueQuantity", "invalid-value", "a hold is a quantity in seconds (UCUM s or min)")
             return None
         value = quantity.value * _SECONDS[unit]
-        return int(value) if value == value.to_integral_value() else float(value)
+        # Whole numbers of seconds come back as int, as they were written; beyond 2**53 a float holds them as well.
+        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
 
     # -- putting it together ----------------------------------------------------------
 
@@ -251,10 +252,7 @@ class _Reader:
         for item in found:
             codes = self.codes(item.model)
             if session_code in codes:
-                day = self.date(item)
-                values = self.session_values(item)
-                if day is not None and values is not None:
-                    sessions.append(_Session(item, day, values))
+                sessions.append(_Session(item, self.date(item), self.session_values(item)))
             elif (LOINC, LOINC_PAIN_SEVERITY) in codes:
                 pains.append(item)
             elif any(system == self.urls.red_flag_system for system, _ in codes):
@@ -291,6 +289,8 @@ class _Reader:
                     belongs.red_flags.add(flag)
         logs = []
         for session in sessions:
+            if session.date is None or session.values is None:
+                continue
             if session.pain is None:
                 self.problem(
                     session.found.pointer, "missing-pain", "the session has no pain rating (LOINC 72514-3) of its day"
@@ -332,7 +332,7 @@ class _Reader:
 
     def add_pain(self, session: _Session, item: _Found) -> None:
         day, rating = self.date(item), self.pain(item)
-        if day is None or rating is None:
+        if day is None or rating is None or session.date is None:
             return
         if day == session.date:
             field = "pain"
