@@ -447,7 +447,7 @@ def export_logs(
 
 
 def export_bundle(
-    pack: Pack,
+    pack: Pack | None = None,
     *,
     state: State | None = None,
     logs: Iterable[SessionLog] = (),
@@ -468,7 +468,8 @@ def export_bundle(
     Type/id``, so that sending it again updates rather than duplicates.
 
     Args:
-        pack: The pack (a PlanDefinition and its ActivityDefinitions).
+        pack: The pack (a PlanDefinition and its ActivityDefinitions), if
+            the bundle is to hold it; needed with *state*.
         state: A person's state, for a ServiceRequest and a CarePlan.
         logs: Session logs, for Observations.
         subject: A reference to the person; needed with *state*.
@@ -479,7 +480,7 @@ def export_bundle(
         base: The base of the canonical URLs.
 
     Raises:
-        ValueError: If *state* is given without *subject*, or an argument
+        ValueError: If *state* is given without *pack* or *subject*, or an argument
             has a value not listed here.
 
     Example:
@@ -496,8 +497,10 @@ def export_bundle(
     fhir_version = check_version(fhir_version)
     if bundle_type not in ("collection", "transaction"):
         raise ValueError(f"bundle_type must be 'collection' or 'transaction', not {bundle_type!r}")
-    resources = export_pack(pack, fhir_version=fhir_version, base=base)
+    resources = [] if pack is None else export_pack(pack, fhir_version=fhir_version, base=base)
     if state is not None:
+        if pack is None:
+            raise ValueError("a state is exported with its pack: pass the pack too")
         if subject is None:
             raise ValueError("a ServiceRequest needs a subject: pass subject='Patient/...' with a state")
         resources += export_state(
