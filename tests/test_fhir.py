@@ -191,6 +191,13 @@ def test_the_prescription_is_a_request_in_the_persons_locale_held_in_a_care_plan
     )
     assert request["status"] == "active"
     assert request["intent"] == "order"
+    assert request["category"][0]["coding"] == [
+        {
+            "system": "http://hl7.org/fhir/us/physical-activity/CodeSystem/pa-temporary-codes",
+            "code": "PhysicalActivity",
+            "display": "Physical Activity",
+        }
+    ]
     assert request["subject"] == {"reference": "Patient/7"}
     assert request["occurrenceTiming"] == {"repeat": {"frequency": 2, "period": 1, "periodUnit": "wk"}}
     code = request["code"] if version == "R4B" else request["code"]["concept"]

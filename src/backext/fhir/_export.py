@@ -21,6 +21,7 @@ from ._terms import (
     LOINC_PAIN_SEVERITY,
     OBSERVATION_CATEGORY,
     PAIN_DISPLAY,
+    PHYSICAL_ACTIVITY_CATEGORY,
     SESSION_CONCEPTS,
     SNOMED,
     SNOMED_EXERCISE_THERAPY,
@@ -47,8 +48,8 @@ def resource_id(urls: Urls, *key: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, "\x1f".join([urls.base, *key])))
 
 
-def _reference(resource_type: str, urls: Urls, *key: str) -> dict[str, str]:
-    del resource_type  # the key starts with it; kept for the reader
+def _reference(urls: Urls, *key: str) -> dict[str, str]:
+    """A reference, within a Bundle, to the resource named by *key*."""
     return {"reference": f"urn:uuid:{resource_id(urls, *key)}"}
 
 
@@ -322,13 +323,14 @@ def export_state(
         "instantiatesCanonical": [_canonical(urls.activity(pack.id, exercise.id), pack.version)],
         "status": status,
         "intent": "order",
+        "category": [_coding(*PHYSICAL_ACTIVITY_CATEGORY)],
         "code": code if fhir_version == "R4B" else {"concept": code},
         "subject": {"reference": subject},
         "patientInstruction": instruction if fhir_version == "R4B" else [{"instructionMarkdown": instruction}],
     }
     if days_per_week is not None:
         request["occurrenceTiming"] = {"repeat": {"frequency": days_per_week, "period": 1, "periodUnit": "wk"}}
-    reference = _reference("ServiceRequest", urls, *request_key)
+    reference = _reference(urls, *request_key)
     care_plan: dict[str, Any] = {
         "resourceType": "CarePlan",
         "id": resource_id(urls, "CarePlan", subject, pack.id),

@@ -22,6 +22,7 @@ __all__ = [
     "LOINC_PAIN_SEVERITY",
     "OBSERVATION_CATEGORY",
     "PAIN_DISPLAY",
+    "PHYSICAL_ACTIVITY_CATEGORY",
     "SESSION_CONCEPTS",
     "SNOMED",
     "SNOMED_EXERCISE_THERAPY",
@@ -52,6 +53,14 @@ UCUM = "http://unitsofmeasure.org"
 TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 #: HL7's observation category code system, and its code for physical activity.
 OBSERVATION_CATEGORY = ("http://terminology.hl7.org/CodeSystem/observation-category", "activity", "Activity")
+
+
+#: The category that the Physical Activity IG's ServiceRequest profile requires (its slice ``PA``).
+PHYSICAL_ACTIVITY_CATEGORY = (
+    "http://hl7.org/fhir/us/physical-activity/CodeSystem/pa-temporary-codes",
+    "PhysicalActivity",
+    "Physical Activity",
+)
 
 
 class SessionCode(enum.Enum):
