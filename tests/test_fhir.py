@@ -263,12 +263,17 @@ def test_logs_are_a_session_with_its_pain_and_red_flags_as_members(version):
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_the_shipped_definitions_are_the_generated_ones_and_validate(version):
+def test_the_shipped_definitions_are_the_generated_ones_and_validate(version, tmp_path):
     generated = {
         _definitions._file_name(_document(item)): _document(item)
         for item in fhir.conformance_resources(fhir_version=version)
     }
-    assert _definitions.shipped_resources(version) == generated  # regenerate: _definitions.write_shipped(path to data)
+    assert _definitions.shipped_resources(version) == generated
+    _definitions.write_shipped(tmp_path)  # how the shipped files are made (into backext/fhir/data)
+    shipped = pathlib.Path(_definitions.__file__).parent / "data" / version
+    assert sorted(p.name for p in shipped.iterdir()) == sorted(generated)
+    for path in shipped.iterdir():
+        assert path.read_bytes() == (tmp_path / version / path.name).read_bytes()
     for document in generated.values():
         _models.resource(version, document)
     urls = {document["url"] for document in generated.values()}

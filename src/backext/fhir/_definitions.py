@@ -143,5 +143,5 @@ def write_shipped(root: Any) -> None:
         for item in conformance_resources(fhir_version=fhir_version):  # type: ignore[arg-type]
             document = item.model_dump(mode="json")
             (folder / _file_name(document)).write_text(
-                json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+                json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n"
             )
