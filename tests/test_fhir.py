@@ -84,6 +84,14 @@ def test_arguments_out_of_range_are_refused(name):
         )
 
 
+@pytest.mark.parametrize("base", ["example.org/fhir", "https://exa mple.org", ""])
+def test_the_base_must_be_an_absolute_url(base):
+    with pytest.raises(ValueError, match="base must be an absolute URL"):
+        fhir.export_pack(PACK, base=base)
+    with pytest.raises(ValueError, match="base must be an absolute URL"):
+        fhir.import_logs([], base=base)
+
+
 def test_a_state_needs_a_subject():
     with pytest.raises(ValueError, match="subject"):
         fhir.export_bundle(PACK, state=backext.start(PACK, "forearm-press-up"))
@@ -504,6 +512,16 @@ def test_the_command_refuses_bad_input_with_a_clear_status(capsys, tmp_path):
     status, _, err = _run(capsys, "fhir", "--state", str(tmp_path / "missing.json"), "--subject", "Patient/1")
     assert status == 2
     assert "cannot read the state" in err
+    state.write_text("[1, 2]", encoding="utf-8")
+    status, out, err = _run(capsys, "fhir", "--state", str(state), "--subject", "Patient/1")
+    assert (status, out) == (1, "")
+    assert "wrong-type: a stored state is a JSON object" in err
+    status, _, err = _run(capsys, "fhir", "--state", str(tmp_path), "--subject", "Patient/1")  # a folder
+    assert status == 2
+    assert "cannot read the state" in err
+    status, _, err = _run(capsys, "fhir", "--base", "not a url")
+    assert status == 2
+    assert "base must be an absolute URL" in err
     state.write_text('{"pack_id": "backext-core"}', encoding="utf-8")
     status, out, err = _run(capsys, "fhir", "--state", str(state), "--subject", "Patient/1")
     assert (status, out) == (1, "")

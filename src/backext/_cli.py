@@ -491,8 +491,8 @@ def _fhir_parser(commands: Any) -> None:
     fhir.set_defaults(handler=_fhir)
 
 
-def _read_json_file(path: str, what: str) -> object:
-    """The JSON document in the file *path* (at most 16 MiB)."""
+def _read_file(path: str, what: str) -> bytes:
+    """The bytes of the file *path* (at most 16 MiB)."""
     try:
         with Path(path).open("rb") as stream:
             data = stream.read(DEFAULT_LIMITS.max_bytes + 1)
@@ -500,6 +500,12 @@ def _read_json_file(path: str, what: str) -> object:
         raise _UsageError(f"cannot read the {what} {shorten(path)}: {error.strerror or error}") from None
     if len(data) > DEFAULT_LIMITS.max_bytes:
         raise _UsageError(f"the {what} {shorten(path)} is larger than {DEFAULT_LIMITS.max_bytes} bytes")
+    return data
+
+
+def _read_json_file(path: str, what: str) -> object:
+    """The JSON document in the file *path* (at most 16 MiB)."""
+    data = _read_file(path, what)
     try:
         return json.loads(data)
     except (ValueError, RecursionError) as error:
@@ -525,7 +531,7 @@ def _fhir(args: argparse.Namespace, out: _Output) -> int:
         if args.state is not None:
             if args.subject is None:
                 raise _UsageError("--state needs --subject, the person's reference (such as Patient/123)")
-            state = load_state(_read_json_file(args.state, "state"), pack, name=args.state)  # type: ignore[arg-type]
+            state = load_state(_read_file(args.state, "state"), pack, name=args.state)
         if args.logs is not None:
             document = _read_json_file(args.logs, "logs")
             try:

@@ -8,6 +8,7 @@ it (see :mod:`backext.fhir._definitions`).
 from __future__ import annotations
 
 import enum
+import re
 from typing import Literal
 
 import attrs
@@ -148,7 +149,16 @@ EXTENSIONS: dict[str, ExtensionSpec] = {
 }
 
 
-def _strip(value: str) -> str:
+_ABSOLUTE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
+
+
+def _base(value: object) -> str:
+    """*value* without a trailing slash, if it is an absolute URL; :class:`ValueError` if not."""
+    if not isinstance(value, str) or not _ABSOLUTE_URL.match(value):
+        shown = value[:100] if isinstance(value, str) else type(value).__name__
+        raise ValueError(
+            f"base must be an absolute URL without spaces, such as https://example.org/fhir, not {shown!r}"
+        )
     return value.rstrip("/")
 
 
@@ -160,7 +170,7 @@ class Urls:
         base: The base URL, without a trailing slash.
     """
 
-    base: str = attrs.field(converter=_strip)
+    base: str = attrs.field(converter=_base)
 
     def extension(self, name: str) -> str:
         """The canonical URL of the extension *name*."""
