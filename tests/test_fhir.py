@@ -84,6 +84,12 @@ def test_arguments_out_of_range_are_refused(name):
         )
 
 
+@pytest.mark.parametrize(("name", "value"), [("subject", ""), ("subject", " Patient/1"), ("locale", "\x00")])
+def test_a_blank_subject_and_a_locale_that_is_no_tag_are_refused(name, value):
+    with pytest.raises(ValueError, match=name):
+        fhir.export_state(PACK, backext.start(PACK, "forearm-press-up"), **{"subject": "Patient/1", name: value})
+
+
 @pytest.mark.parametrize("base", ["example.org/fhir", "https://exa mple.org", ""])
 def test_the_base_must_be_an_absolute_url(base):
     with pytest.raises(ValueError, match="base must be an absolute URL"):

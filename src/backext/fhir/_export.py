@@ -12,7 +12,7 @@ from backext._model import Exercise, Pack
 from backext._render import number
 from backext._session import SessionLog, in_order
 from backext._state import Prescription, State
-from backext._text import LocalizedText, Text
+from backext._text import LOCALE_TAG, LocalizedText, Text
 
 from ._models import check_version, resource
 from ._terms import (
@@ -51,6 +51,16 @@ def resource_id(urls: Urls, *key: str) -> str:
 def _reference(urls: Urls, *key: str) -> dict[str, str]:
     """A reference, within a Bundle, to the resource named by *key*."""
     return {"reference": f"urn:uuid:{resource_id(urls, *key)}"}
+
+
+def _check_subject(subject: object) -> None:
+    if subject is not None and (type(subject) is not str or not subject.strip() or subject != subject.strip()):
+        raise ValueError(f"subject must be a reference such as 'Patient/123', not {str(subject)[:100]!r}")
+
+
+def _check_locale(locale: object) -> None:
+    if locale is not None and (type(locale) is not str or not LOCALE_TAG.match(locale)):
+        raise ValueError(f"locale must be a BCP 47 tag such as 'de' or 'fr-CA', not {str(locale)[:100]!r}")
 
 
 def _tags(pack: Pack, parts: Iterable[Text | None]) -> list[str]:
@@ -286,7 +296,8 @@ def export_state(
         base: The base of the canonical URLs.
 
     Raises:
-        ValueError: If *days_per_week* is not a whole number from 1 to 7.
+        ValueError: If *days_per_week* is not a whole number from 1 to 7,
+            *subject* is blank or *locale* is not a BCP 47 tag.
 
     Example:
         >>> import backext
@@ -304,6 +315,8 @@ def export_state(
     """
     fhir_version = check_version(fhir_version)
     urls = Urls(base)
+    _check_subject(subject)
+    _check_locale(locale)
     if days_per_week is not None and (type(days_per_week) is not int or not 1 <= days_per_week <= 7):
         raise ValueError(f"days_per_week must be a whole number from 1 to 7, not {days_per_week!r}")
     prescription = state.prescription
@@ -437,6 +450,7 @@ def export_logs(
     """
     fhir_version = check_version(fhir_version)
     urls = Urls(base)
+    _check_subject(subject)
     seen: Counter[tuple[datetime.date, str]] = Counter()
     observations: list[Any] = []
     for log in logs:
