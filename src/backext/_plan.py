@@ -6,7 +6,7 @@ import datetime
 
 import attrs
 
-from ._engine import reconcile, step
+from ._engine import _arguments, reconcile, step
 from ._model import Pack
 from ._reasons import Action
 from ._rules import DEFAULT_RULES, Rules
@@ -173,6 +173,7 @@ def plan(
 
     .. versionadded:: 0.1.0
     """
+    _arguments(pack, state, rules)
     if state.stop is not None:
         raise StoppedError(f"the engine is stopped since {state.stop.date}: record a clinician's clearance first")
     if state.stopped_on(start_date):
@@ -184,6 +185,7 @@ def plan(
     milestones: list[Milestone] = []
     action = Action.REPEAT
     for date in session_dates(start_date, days_per_week=days_per_week, weeks=weeks):
+        state = reconcile(pack, state, date, rules)[0]  # a clearance may end between two sessions
         prescription = state.prescription
         sessions.append(PlannedSession(date=date, prescription=prescription, action=action))
         if not milestones or milestones[-1].exercise_id != prescription.exercise_id:
