@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 import os
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Union
 
@@ -152,32 +150,6 @@ def _read(source: PackSource, format: str | None, max_bytes: int) -> tuple[str, 
     return name, fmt, data
 
 
-#: Documents at least this large are structured with the cyclic garbage
-#: collector paused (see :func:`_collector_paused`).
-_PAUSE_COLLECTOR_BYTES = 1 << 20
-
-
-@contextlib.contextmanager
-def _collector_paused(size: int) -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a large document is turned into objects.
-
-    Building hundreds of thousands of objects makes the collector run again
-    and again over everything alive, which made loading a 13 MB pack about
-    40 % slower and its cost grow faster than its size. The objects built
-    here hold no reference cycles, so there is nothing for it to find; it is
-    enabled again (if it was enabled) as soon as the work is done. This is
-    the same remedy as Mercurial's ``util.nogc``.
-    """
-    if size < _PAUSE_COLLECTOR_BYTES or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def _analyse_source(
     source: PackSource,
     format: str | None,  # noqa: A002
@@ -198,21 +170,17 @@ def _analyse_source(
             raise PackError([exceeded.problem], name) from None
         return (name, *analyse_document(read, limits))
     name, fmt, data = read
-    with _collector_paused(len(data)):
-        try:
-            text = decode(data)
-            if fmt == "json":
-                fast = _fast_json(text, data)
-                if fast is not None:
-                    problems = checked(fast[1], limits, fast[0])
-                    pack = fast[1].value
-                    del fast  # free the parsed document while the collector is still paused
-                    return name, pack, problems
-            document = parse(text, fmt, limits)
-            check_document(document, limits, count_values=False)
-        except (ParseFailure, LimitExceeded) as failure:
-            raise PackError([failure.problem], name) from None
-        return (name, *analyse_document(document, limits))
+    try:
+        text = decode(data)
+        if fmt == "json":
+            fast = _fast_json(text, data)
+            if fast is not None:
+                return name, fast[1].value, checked(fast[1], limits, fast[0])
+        document = parse(text, fmt, limits)
+        check_document(document, limits, count_values=False)
+    except (ParseFailure, LimitExceeded) as failure:
+        raise PackError([failure.problem], name) from None
+    return (name, *analyse_document(document, limits))
 
 
 def _fast_json(text: str, data: bytes) -> tuple[dict[str, object], fastload.Structured[Pack]] | None:
