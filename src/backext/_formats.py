@@ -209,16 +209,18 @@ def _yaml() -> Any:
 
 def _parse_yaml(text: str, limits: Limits) -> object:
     yaml = _yaml()
-    from ._yaml import StrictLoader  # noqa: PLC0415 - needs PyYAML
+    from . import _yaml as strict  # noqa: PLC0415 - needs PyYAML
 
     loader = None
     try:
-        loader = StrictLoader(text, limits)
+        loader = strict.Loader(text, limits)
         document = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
         code = getattr(error, "backext_code", "syntax-error")
+        if code == "syntax-error" and error.problem == _LIBYAML_TOO_DEEP:
+            code = "too-deep"  # libyaml's own bound on nesting, far beyond max_depth
         _fail(code, f"invalid YAML: {error.problem or error}", line, column)
     except yaml.YAMLError as error:
         _fail("syntax-error", f"invalid YAML: {error}")
@@ -231,6 +233,10 @@ def _parse_yaml(text: str, limits: Limits) -> object:
         if loader is not None:
             loader.dispose()
     return document
+
+
+#: What libyaml says of a document nested more than 1,000 deep.
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 
 
 _PARSERS: dict[Format, Callable[[str, Limits], object]] = {

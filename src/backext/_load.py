@@ -176,7 +176,13 @@ def _analyse_source(
             fast = _fast_json(text, data)
             if fast is not None:
                 return name, fast[1].value, checked(fast[1], limits, fast[0])
-        document = parse(text, fmt, limits)
+            document = parse(text, fmt, limits)
+        else:
+            # TOML and YAML refuse duplicate keys as they parse: only the structuring can be quicker.
+            document = parse(text, fmt, limits)
+            structured = _fast_structure(document)
+            if structured is not None:
+                return name, structured.value, checked(structured, limits, document)
         check_document(document, limits, count_values=False)
     except (ParseFailure, LimitExceeded) as failure:
         raise PackError([failure.problem], name) from None
@@ -187,12 +193,26 @@ def _fast_json(text: str, data: bytes) -> tuple[dict[str, object], fastload.Stru
     """The document and pack in the JSON *text* if it is well-formed, has no duplicate key and structures."""
     try:
         document = json.loads(text, parse_int=integer_hook())
-        if type(document) is not dict or document.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
-            return None
-        structured = fastload.structure(document, Pack)
     except Exception:  # noqa: BLE001 - any failure: the exact path will say what it is
         return None
-    return (document, structured) if fastload.json_has_no_duplicates(data, structured.entries) else None
+    structured = _fast_structure(document)
+    if structured is None or not fastload.json_has_no_duplicates(data, structured.entries):
+        return None
+    return document, structured
+
+
+def _fast_structure(document: object) -> fastload.Structured[Pack] | None:
+    """The pack in a parsed *document* of the current schema version, if the generated code builds it.
+
+    ``None`` means "not here": the document, checked against the limits
+    first, goes the exact way, which says what is wrong.
+    """
+    if type(document) is not dict or document.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
+        return None
+    try:
+        return fastload.structure(document, Pack)
+    except Exception:  # noqa: BLE001 - any failure: the exact path will say what it is
+        return None
 
 
 def analyse_document(document: object, limits: Limits = DEFAULT_LIMITS) -> tuple[Pack | None, list[Problem]]:
