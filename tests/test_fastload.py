@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import backext
-from backext import _fastload, _load
+from backext import _fastload
 from backext._checks import check_pack
 from backext._clean import links_clean
 from backext._converter import WrongType, WrongValue, converter

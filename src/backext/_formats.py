@@ -9,6 +9,7 @@ format tells them.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sys
@@ -178,7 +179,8 @@ def _parse_toml(text: str, limits: Limits) -> object:
         import tomli as tomllib  # noqa: PLC0415
     if integer_hook() is not None and _LONG_DIGITS.search(text):
         _too_many_digits()
-    if text.count(".") > limits.max_depth:  # no key can have too many parts otherwise: skip the search
+    # A key lies on one line: only a line with that many dots can hold one of too many parts.
+    if max(map(str.count, text.splitlines(), itertools.repeat(".")), default=0) >= limits.max_depth:
         _check_dotted_keys(text, limits)
     try:
         return tomllib.loads(text)

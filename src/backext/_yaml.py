@@ -13,6 +13,7 @@ does not know.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -28,7 +29,7 @@ from ._limits import DEFAULT_LIMITS, Limits, shorten
 try:
     from yaml._yaml import CParser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    CParser = None
+    CParser = None  # type: ignore[assignment,misc]
 
 
 __all__ = ["MAX_ALIASES", "CStrictLoader", "Loader", "StrictLoader"]
@@ -92,9 +93,10 @@ class _Strict(Composer, SafeConstructor, Resolver):
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         pairs = node.value
         # Usually every key is a plain string: compare the texts, without building anything.
-        if all(type(key) is yaml.ScalarNode and key.tag == _STR for key, _ in pairs):
-            if len({key.value for key, _ in pairs}) == len(pairs):
-                return super().construct_mapping(node, deep=deep)
+        if all(type(key) is yaml.ScalarNode and key.tag == _STR for key, _ in pairs) and len(
+            {key.value for key, _ in pairs}
+        ) == len(pairs):
+            return super().construct_mapping(node, deep=deep)
         seen: set[Any] = set()
         for key_node, _ in pairs:
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -124,7 +126,7 @@ class _Strict(Composer, SafeConstructor, Resolver):
 
 _STR = "tag:yaml.org,2002:str"
 
-_Strict.add_constructor("tag:yaml.org,2002:int", _Strict.construct_yaml_int)
+_Strict.add_constructor("tag:yaml.org,2002:int", _Strict.construct_yaml_int)  # type: ignore[type-var]
 
 
 class StrictLoader(Reader, Scanner, yaml.parser.Parser, _Strict):
@@ -139,7 +141,7 @@ class StrictLoader(Reader, Scanner, yaml.parser.Parser, _Strict):
 
 if CParser is not None:
 
-    class CStrictLoader(_Strict, CParser):  # type: ignore[misc,valid-type]
+    class CStrictLoader(_Strict, CParser):
         """The strict loader with libyaml's scanner and parser (in C): the same strictness, several times faster.
 
         The composer stays the Python one of :class:`StrictLoader` (it costs
@@ -152,7 +154,7 @@ if CParser is not None:
             self._strict_init(limits)
 
     #: The loader that :func:`backext.load_pack` uses: :class:`CStrictLoader` where libyaml is present.
-    Loader: type[_Strict] = CStrictLoader
+    Loader: Callable[[str, Limits], StrictLoader | CStrictLoader] = CStrictLoader
 else:  # pragma: no cover - PyYAML built without libyaml
     CStrictLoader = None  # type: ignore[assignment,misc]
     Loader = StrictLoader
