@@ -152,12 +152,41 @@ if CParser is not None:
         def __init__(self, stream: str, limits: Limits = DEFAULT_LIMITS) -> None:
             CParser.__init__(self, stream)
             self._strict_init(limits)
+            self._aliases_possible = "*" in stream
+
+        def get_single_data(self) -> Any:
+            if self._aliases_possible:
+                return super().get_single_data()
+            # No "*" anywhere, so no alias: libyaml composes the nodes too (it refuses nesting deeper
+            # than 1,000 as it parses), and they form a tree, whose values are counted in one quick walk.
+            node = CParser.get_single_node(self)
+            if node is None:
+                return None
+            if _count(node) > self._limits.max_values:
+                _measure(node, self._limits.max_values)
+            return self.construct_document(node)
 
     #: The loader that :func:`backext.load_pack` uses: :class:`CStrictLoader` where libyaml is present.
     Loader: Callable[[str, Limits], StrictLoader | CStrictLoader] = CStrictLoader
 else:  # pragma: no cover - PyYAML built without libyaml
     CStrictLoader = None  # type: ignore[assignment,misc]
     Loader = StrictLoader
+
+
+def _count(root: Any) -> int:
+    """How many nodes the tree under *root* holds (a tree: without aliases, no node is shared)."""
+    count = 0
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        count += 1
+        kind = type(node)
+        if kind is yaml.MappingNode:
+            for pair in node.value:
+                stack.extend(pair)
+        elif kind is yaml.SequenceNode:
+            stack.extend(node.value)
+    return count
 
 
 def _children(node: Any) -> list[Any]:
