@@ -23,9 +23,7 @@ from strategies import packs
 LOADERS = {"libyaml": _yaml.CStrictLoader or _yaml.StrictLoader, "pure Python": _yaml.StrictLoader}
 
 
-def outcomes(
-    text: str | bytes, limits: backext.Limits = backext.Limits()
-) -> dict[str, list[tuple[str, str, int | None]]]:
+def outcomes(text: str | bytes, limits: backext.Limits | None = None) -> dict[str, list[tuple[str, str, int | None]]]:
     """The problems each loader finds in *text*: code, pointer and line."""
     found = {}
     for name, loader in LOADERS.items():
