@@ -117,3 +117,18 @@ def test_libyaml_refuses_nesting_beyond_its_own_bound_as_too_deep():
         found = outcomes(text)
         assert [code for code, _, _ in found["libyaml"]] == ["too-deep"]
         assert [code for code, _, _ in found["pure Python"]] == ["too-deep"]
+
+
+_STRICT = {"duplicate-key", "too-many-aliases", "too-deep", "too-many-values", "number-out-of-range", "wrong-type"}
+_PIECES = st.sampled_from(
+    [*"ab1:-[]{},&*!?|>'\"#% \n.~", "!!str ", "!!int ", "!!python/none ", "<<: ", "&x ", "*x", "a: 1\n", "9" * 120]
+)
+
+
+@given(text=st.lists(_PIECES, max_size=30).map("".join))
+def test_the_loaders_are_equally_strict_on_any_text(text):
+    """libyaml and PyYAML differ on some corners of YAML's syntax; never on what backext refuses beyond it."""
+    found = outcomes(text)
+    codes = {name: {code for code, _, _ in problems} for name, problems in found.items()}
+    if "syntax-error" not in codes["libyaml"] | codes["pure Python"]:
+        assert codes["libyaml"] & _STRICT == codes["pure Python"] & _STRICT
