@@ -154,12 +154,12 @@ load = {{
     "backext": lambda: backext.load_pack(data, format="json", limits=backext.Limits(max_bytes=1 << 30)),
     "pydantic": lambda: pydantic_model.load(data),
 }}[contender]
-def peak():  # KiB: the kernel's high-water mark of the resident set
+def peak():  # bytes: the kernel's high-water mark of the resident set
     try:
         with open("/proc/self/status") as status:
-            return int(next(line for line in status if line.startswith("VmHWM:")).split()[1])
-    except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            return 1024 * int(next(line for line in status if line.startswith("VmHWM:")).split()[1])
+    except OSError:  # no /proc: ru_maxrss, in bytes on macOS, KiB elsewhere
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
 gc.collect()
 (gc.enable if enabled else gc.disable)()
 before = peak()
@@ -177,7 +177,7 @@ def peak_growth(contender: str, enabled: bool, path: Path) -> int:
         capture_output=True,
         text=True,
     ).stdout
-    return int(output) * 1024  # ru_maxrss is in KiB on Linux
+    return int(output)
 
 
 def fit(points: list[tuple[int, float]]) -> tuple[float, float]:
