@@ -689,7 +689,8 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
         >>> pack = backext.builtin_pack()
         >>> state = backext.start(pack, "forearm-press-up")
         >>> for day in (5, 7, 9):
-        ...     log = backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, day))
+        ...     when = datetime.date(2026, 1, day)
+        ...     log = backext.SessionLog.as_prescribed(state.prescription, when)
         ...     decision = backext.step(pack, state, log)
         ...     state = decision.state
         >>> decision.action, decision.prescription.hold_seconds
@@ -844,7 +845,8 @@ def report_next_day(
         >>> for day in (5, 7, 9):
         ...     log = backext.SessionLog(
         ...         date=datetime.date(2026, 1, day), exercise_id="forearm-press-up",
-        ...         repetitions_completed=10, hold_seconds=state.prescription.hold_seconds, pain=1,
+        ...         repetitions_completed=10, pain=1,
+        ...         hold_seconds=state.prescription.hold_seconds,
         ...     )
         ...     state = backext.step(pack, state, log).state  # right after the session
         ...     decision = backext.report_next_day(pack, state, pain=0)  # the next morning
@@ -921,7 +923,8 @@ def replay(pack: Pack, state: State, logs: Iterable[SessionLog], rules: Rules = 
         >>> pack = backext.builtin_pack()
         >>> state = backext.start(pack, "hand-press-up")
         >>> days = [datetime.date(2026, 1, d) for d in (5, 7, 9)]
-        >>> logs = [backext.SessionLog.as_prescribed(state.prescription, day) for day in days]
+        >>> perfect = backext.SessionLog.as_prescribed
+        >>> logs = [perfect(state.prescription, day) for day in days]
         >>> [d.action.value for d in backext.replay(pack, state, logs)]
         ['repeat', 'repeat', 'progress']
 
@@ -1006,7 +1009,8 @@ def choose_modifications(
         >>> state = backext.record_clearance(
         ...     state, date=datetime.date(2026, 3, 2), modifications=["leg-lift"], pack=pack
         ... )
-        >>> backext.choose_modifications(pack, state, ["leg-lift"]).prescription.modifications
+        >>> chosen = backext.choose_modifications(pack, state, ["leg-lift"])
+        >>> chosen.prescription.modifications
         ('leg-lift',)
 
     .. versionadded:: 0.1.0
@@ -1086,13 +1090,15 @@ def record_clearance(
         >>> state = backext.start(pack, "forearm-press-up")
         >>> log = backext.SessionLog(
         ...     date=datetime.date(2026, 1, 5), exercise_id="forearm-press-up",
-        ...     repetitions_completed=4, hold_seconds=5, pain=6, red_flags={"sudden-severe-back-pain"},
+        ...     repetitions_completed=4, hold_seconds=5, pain=6,
+        ...     red_flags={"sudden-severe-back-pain"},
         ... )
         >>> stopped = backext.step(pack, state, log).state
         >>> stopped.stopped
         True
         >>> cleared = backext.record_clearance(
-        ...     stopped, date=datetime.date(2026, 1, 20), note="GP review", clinician="Dr Rivera", pack=pack
+        ...     stopped, date=datetime.date(2026, 1, 20), pack=pack,
+        ...     note="GP review", clinician="Dr Rivera",
         ... )
         >>> cleared.stopped, cleared.stopped_on(datetime.date(2026, 1, 19))
         (False, True)

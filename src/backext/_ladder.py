@@ -274,9 +274,9 @@ def fit(exercise: Exercise, dose: Dose) -> Dose:
     Example:
         >>> import backext
         >>> exercise = backext.builtin_pack().exercise("forearm-press-up")
-        >>> fit(exercise, Dose(exercise_id="forearm-press-up", hold_seconds=999, repetitions=99))
+        >>> fit(exercise, Dose(exercise_id=exercise.id, hold_seconds=999, repetitions=99))
         Dose(exercise_id='forearm-press-up', hold_seconds=30, repetitions=10)
-        >>> fit(exercise, Dose(exercise_id="forearm-press-up", hold_seconds=12.5, repetitions=10))
+        >>> fit(exercise, Dose(exercise_id=exercise.id, hold_seconds=12.5, repetitions=10))
         Dose(exercise_id='forearm-press-up', hold_seconds=10, repetitions=10)
     """
     wanted = _values(dose)
@@ -294,9 +294,9 @@ def on_ladder(exercise: Exercise, dose: Dose) -> bool:
     Example:
         >>> import backext
         >>> exercise = backext.builtin_pack().exercise("forearm-press-up")
-        >>> on_ladder(exercise, Dose(exercise_id="forearm-press-up", hold_seconds=15, repetitions=10))
+        >>> on_ladder(exercise, Dose(exercise_id=exercise.id, hold_seconds=15, repetitions=10))
         True
-        >>> on_ladder(exercise, Dose(exercise_id="forearm-press-up", hold_seconds=16, repetitions=10))
+        >>> on_ladder(exercise, Dose(exercise_id=exercise.id, hold_seconds=16, repetitions=10))
         False
     """
     if dose.exercise_id != exercise.id or not math.isfinite(dose.hold_seconds):
@@ -310,7 +310,7 @@ def position(exercise: Exercise, dose: Dose) -> int:
     Example:
         >>> import backext
         >>> exercise = backext.builtin_pack().exercise("forearm-press-up")
-        >>> position(exercise, Dose(exercise_id="forearm-press-up", hold_seconds=15, repetitions=10))
+        >>> position(exercise, Dose(exercise_id=exercise.id, hold_seconds=15, repetitions=10))
         2
     """
     values = _values(dose)

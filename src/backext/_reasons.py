@@ -50,7 +50,8 @@ class Reason:
         message: The reason in plain words.
 
     Example:
-        >>> Reason(code="pain-moderate", message="pain of 3/10 during the session: the same dose again").code
+        >>> reason = Reason(code="pain-moderate", message="pain of 3/10: the same dose again")
+        >>> reason.code
         'pain-moderate'
 
     .. versionadded:: 0.1.0
@@ -74,7 +75,8 @@ class Decision:
         >>> import datetime, backext
         >>> pack = backext.builtin_pack()
         >>> state = backext.start(pack, "forearm-press-up")
-        >>> log = backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, 5))
+        >>> day = datetime.date(2026, 1, 5)
+        >>> log = backext.SessionLog.as_prescribed(state.prescription, day)
         >>> decision = backext.step(pack, state, log)
         >>> decision.action, decision.prescription == state.prescription
         (<Action.REPEAT: 'repeat'>, True)

@@ -58,7 +58,8 @@ class Prescription:
 
     Example:
         >>> import backext
-        >>> prescription = backext.start(backext.builtin_pack(), "prone-chest-lift").prescription
+        >>> state = backext.start(backext.builtin_pack(), "prone-chest-lift")
+        >>> prescription = state.prescription
         >>> prescription.hold_seconds, prescription.repetitions, prescription.sets
         (5, 8, 1)
 
@@ -89,7 +90,8 @@ class Stop:
 
     Example:
         >>> import datetime
-        >>> Stop(date=datetime.date(2026, 1, 5), red_flags=(RedFlag.LEG_WEAKNESS,)).red_flags[0].value
+        >>> stop = Stop(date=datetime.date(2026, 1, 5), red_flags=(RedFlag.LEG_WEAKNESS,))
+        >>> stop.red_flags[0].value
         'new-leg-weakness'
 
     .. versionadded:: 0.1.0
@@ -123,7 +125,8 @@ class Clearance:
 
     Example:
         >>> import datetime
-        >>> Clearance(date=datetime.date(2026, 2, 1), modifications=("leg-lift",)).modifications
+        >>> clearance = Clearance(date=datetime.date(2026, 2, 1), modifications=("leg-lift",))
+        >>> clearance.modifications
         ('leg-lift',)
 
     .. versionadded:: 0.1.0

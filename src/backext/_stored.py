@@ -112,7 +112,8 @@ def load_state(
     Example:
         >>> import json, backext
         >>> pack = backext.builtin_pack()
-        >>> stored = json.dumps(backext.converter.unstructure(backext.start(pack, "prone-chest-lift")))
+        >>> state = backext.start(pack, "prone-chest-lift")
+        >>> stored = json.dumps(backext.converter.unstructure(state))
         >>> backext.load_state(stored, pack).prescription.hold_seconds
         5
 

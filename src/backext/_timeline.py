@@ -98,7 +98,8 @@ class Cue:
     Example:
         >>> import backext
         >>> pack = backext.builtin_pack()
-        >>> first = backext.timeline(pack, backext.start(pack, "forearm-press-up").prescription)[0]
+        >>> state = backext.start(pack, "forearm-press-up")
+        >>> first = backext.timeline(pack, state)[0]
         >>> first.offset_seconds, first.kind.value, first.text
         (0, 'step', 'Forearms in')
 
