@@ -434,12 +434,13 @@ def _load(args: argparse.Namespace) -> Pack:
 
 
 def _show(args: argparse.Namespace, out: _Output) -> int:
-    from . import converter, dump_pack  # noqa: PLC0415
     from ._render import render  # noqa: PLC0415
 
     pack = _load(args)
     exercises = list(pack.exercises) if args.exercise is None else [_exercise(pack, args.exercise)]
     if args.format == "json":
+        from . import converter, dump_pack  # noqa: PLC0415 - cattrs is slow to import: only for JSON
+
         if args.exercise is None:
             out.json_text(dump_pack(pack, "json"))
         else:
