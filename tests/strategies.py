@@ -27,6 +27,7 @@ from backext import (
     Source,
     Step,
 )
+from backext._session import _MOST_REPETITIONS, _MOST_SECONDS
 
 
 WORDS = ("arm", "back", "chest", "lift", "press", "hold", "prone", "leg", "up", "low", "wall", "x2")
@@ -235,9 +236,10 @@ any_session_logs = st.lists(
         backext.SessionLog,
         date=st.dates(datetime.date(1900, 1, 1), datetime.date(2200, 12, 31)),
         exercise_id=slugs,
-        repetitions_completed=st.integers(0, 10**6),
+        repetitions_completed=st.integers(0, _MOST_REPETITIONS),
         hold_seconds=st.one_of(
-            st.integers(0, 10**6), st.floats(min_value=0, max_value=1e300, allow_nan=False, allow_infinity=False)
+            st.integers(0, _MOST_SECONDS),
+            st.floats(min_value=0, max_value=_MOST_SECONDS, allow_nan=False),
         ),
         pain=st.integers(0, 10),
         pain_next_day=st.none() | st.integers(0, 10),
