@@ -101,8 +101,9 @@ def conformance_resources(*, fhir_version: FhirVersion = "R5", base: str = DEFAU
 
     Example:
         >>> from backext.fhir import conformance_resources
-        >>> [item.url for item in conformance_resources(base="https://example.org/fhir")][:2]
-        ['https://example.org/fhir/StructureDefinition/exercise-repetitions', 'https://example.org/fhir/StructureDefinition/exercise-sets']
+        >>> resources = conformance_resources(base="https://example.org/fhir")
+        >>> len(resources), resources[0].url
+        (6, 'https://example.org/fhir/StructureDefinition/exercise-repetitions')
 
     .. versionadded:: 0.1.0
     """

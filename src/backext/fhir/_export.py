@@ -303,10 +303,12 @@ def export_state(
         >>> import backext
         >>> from backext.fhir import export_state
         >>> pack = backext.builtin_pack()
+        >>> state = backext.start(pack, "forearm-press-up")
         >>> request, care_plan = export_state(
-        ...     pack, backext.start(pack, "forearm-press-up"), subject="Patient/123", days_per_week=3
+        ...     pack, state, subject="Patient/123", days_per_week=3
         ... )
-        >>> request.occurrenceTiming.repeat.frequency, request.occurrenceTiming.repeat.periodUnit
+        >>> repeat = request.occurrenceTiming.repeat
+        >>> repeat.frequency, repeat.periodUnit
         (3, 'wk')
         >>> [extension.url.rsplit("/", 1)[1] for extension in request.extension]
         ['exercise-repetitions', 'exercise-sets', 'exercise-hold']

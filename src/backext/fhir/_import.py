@@ -45,8 +45,9 @@ class FhirError(BackextError, ValueError):
         >>> try:
         ...     import_logs({"resourceType": "Patient"})
         ... except FhirError as error:
-        ...     print(error.problems[0])
-        /resourceType: error not-a-bundle: expected a Bundle or a list of resources, found a Patient
+        ...     problem = error.problems[0]
+        ...     print(problem.path, problem.code)
+        /resourceType not-a-bundle
 
     .. versionadded:: 0.1.0
     """
@@ -410,9 +411,10 @@ def import_logs(
         >>> from backext.fhir import export_bundle, import_logs
         >>> log = backext.SessionLog(
         ...     date=datetime.date(2026, 1, 5), exercise_id="forearm-press-up",
-        ...     repetitions_completed=10, hold_seconds=5, pain=1, red_flags={"new-leg-weakness"},
+        ...     repetitions_completed=10, hold_seconds=5, pain=1,
+        ...     red_flags={"new-leg-weakness"},
         ... )
-        >>> bundle = export_bundle(backext.builtin_pack(), logs=[log], fhir_version="R4B")
+        >>> bundle = export_bundle(logs=[log], fhir_version="R4B")
         >>> import_logs(bundle.model_dump_json(), fhir_version="R4B") == [log]
         True
 
