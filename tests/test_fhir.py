@@ -449,6 +449,14 @@ def test_invalid_session_values_and_documents_are_refused():
     assert _problems({"resourceType": "Bundle", "entry": {}}) == [("/entry", "invalid-resource")]
 
 
+def test_the_first_and_last_days_do_not_overflow():
+    assert _problems([_observation(PAIN, "0001-01-01", valueInteger=1)]) == [("/0", "no-session")]
+    last = _log(date=datetime.date.max)
+    assert fhir.import_logs([_document(o) for o in fhir.export_logs([last])]) == [last]
+    with pytest.raises(ValueError, match="the day after 9999-12-31"):
+        fhir.export_logs([_log(date=datetime.date.max, pain_next_day=0)])
+
+
 def test_the_error_is_a_backext_error_that_pickles():
     with pytest.raises(fhir.FhirError) as caught:
         fhir.import_logs("[1]", name="upload.json")

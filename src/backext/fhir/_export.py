@@ -387,6 +387,8 @@ def _log_observations(
 
     members = [pain("pain", log.pain, log.date)]
     if log.pain_next_day is not None:
+        if log.date == datetime.date.max:
+            raise ValueError(f"the day after {log.date} cannot be written: its next-day pain has no date")
         members.append(pain("pain-next-day", log.pain_next_day, log.date + datetime.timedelta(days=1)))
     members.extend(
         {

@@ -277,9 +277,13 @@ class _Reader:
                         f"the member {member.reference!r} is listed by two sessions",
                     )
         pain_ids = {id(item) for item in pains}
+        on_day: dict[datetime.date, list[_Session]] = {}
+        for session in sessions:
+            if session.date is not None:
+                on_day.setdefault(session.date, []).append(session)
         for item in (*pains, *flags):
             is_pain = id(item) in pain_ids
-            belongs = owner.get(id(item)) or self.by_date(item, sessions, is_pain=is_pain)
+            belongs = owner.get(id(item)) or self.by_date(item, on_day, is_pain=is_pain)
             if belongs is None:
                 continue
             if is_pain:
@@ -311,13 +315,13 @@ class _Reader:
                 self.problem(session.found.pointer, "invalid-value", str(error))
         return logs
 
-    def by_date(self, item: _Found, sessions: list[_Session], *, is_pain: bool) -> _Session | None:
+    def by_date(self, item: _Found, on_day: dict[datetime.date, list[_Session]], *, is_pain: bool) -> _Session | None:
         """The one session that an observation no session lists belongs to, by its day."""
         day = self.date(item)
         if day is None:
             return None
-        days = (day, day - datetime.timedelta(days=1)) if is_pain else (day,)
-        candidates = [s for s in sessions if s.date in days]
+        days = (day, day - datetime.timedelta(days=1)) if is_pain and day > datetime.date.min else (day,)
+        candidates = [session for date in days for session in on_day.get(date, ())]
         if len(candidates) == 1:
             return candidates[0]
         what = "pain rating" if is_pain else "red flag"
@@ -337,7 +341,7 @@ class _Reader:
             return
         if day == session.date:
             field = "pain"
-        elif day == session.date + datetime.timedelta(days=1):
+        elif (day - session.date).days == 1:
             field = "pain_next_day"
         else:
             self.problem(
