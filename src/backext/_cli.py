@@ -10,8 +10,11 @@ included; text that the terminal's encoding cannot show is escaped.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
+import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -57,6 +60,14 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(f"{self.prog}: error: {message}", self.format_usage())
 
 
+#: Control characters other than line feed and tab: escape sequences a terminal would act on.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group()):02x}"
+
+
 class _Output:
     """A text stream that never fails on a character its encoding cannot hold: it escapes it instead."""
 
@@ -64,6 +75,7 @@ class _Output:
         self.stream = stream
 
     def write(self, text: str) -> None:
+        text = _CONTROL.sub(_escape_control, text)  # a pack's text never drives the terminal
         try:
             self.stream.write(text)
         except UnicodeEncodeError:
@@ -591,13 +603,31 @@ def _fail(out: _Output, err: _Output, message: str, status: int, *, as_json: boo
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if sys.stdout is None or sys.stderr is None:  # started with a standard stream closed
+        return EXIT_USAGE
     out, err = _Output(sys.stdout), _Output(sys.stderr)
     as_json = _wants_json(arguments)
     try:
-        return _run(arguments, out, err, as_json=as_json)
+        status = _run(arguments, out, err, as_json=as_json)
+        sys.stdout.flush()
     except KeyboardInterrupt:
-        err.write("backext: interrupted\n")
-        return EXIT_INTERRUPTED
+        return _fail(out, err, "backext: interrupted", EXIT_INTERRUPTED, as_json=as_json)
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_OK
+    except OSError as error:  # the output cannot be written: a full disk, a closed stream
+        _quiet_stdout()
+        with contextlib.suppress(OSError):
+            err.write(f"backext: error: cannot write the output: {error.strerror or error}\n")
+        return EXIT_USAGE
+    return status
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at nothing, so that the interpreter's final flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _run(arguments: list[str], out: _Output, err: _Output, *, as_json: bool) -> int:

@@ -315,8 +315,9 @@ def reconcile(
         reference = _reference(exercise, state)
         while not _within_reach(exercise, reference, prescription, one_dimension=False):
             move = step_within(exercise, dose, up=False)
-            if move is None:
-                kept_ids = tuple(m for m in kept_ids if exercise.modification(m).direction is not Direction.HARDER)
+            if move is None:  # at the start: without variations, the start is within reach of anything
+                dropped.extend(kept_ids)
+                kept_ids = ()
                 prescription = prescribe(exercise, dose, kept_ids)
                 break
             dose = move.dose
@@ -374,8 +375,22 @@ def _has(pack: Pack, exercise_id: str) -> bool:
 
 
 def _fitted_all(pack: Pack, doses: tuple[Dose, ...]) -> tuple[Dose, ...]:
-    """*doses* brought within the pack's ladders, leaving out those of exercises it no longer has."""
-    return tuple(fit(pack.exercise(d.exercise_id), d) for d in doses if _has(pack, d.exercise_id))
+    """Tolerated doses (as done) brought within the pack's limits, without those of exercises it no longer has."""
+    fitted = []
+    for dose in doses:
+        if not _has(pack, dose.exercise_id):
+            continue
+        exercise = pack.exercise(dose.exercise_id)
+        low, high = tenths(exercise.hold.start_seconds), tenths(exercise.hold.target_seconds)
+        reps = exercise.repetitions
+        fitted.append(
+            Dose(
+                exercise_id=dose.exercise_id,
+                hold_seconds=from_tenths(min(max(tenths(dose.hold_seconds), low), max(low, high))),
+                repetitions=min(max(dose.repetitions, reps.minimum), reps.maximum),
+            )
+        )
+    return tuple(fitted)
 
 
 def _dose_words(prescription: Prescription) -> str:
@@ -530,12 +545,16 @@ def _alarms(flags: frozenset[RedFlag], pains: Iterable[tuple[int | None, str]], 
 def _stop(  # noqa: PLR0917 - a private helper
     pack: Pack,
     state: State,
-    date: datetime.date,
+    date: datetime.date | None,
     flags: frozenset[RedFlag],
     severe: int | None,
     reasons: list[Reason],
 ) -> Decision:
-    """Stop, recording the flags: nothing is prescribed until a clearance; the dose to resume at is reduced."""
+    """Stop, recording the flags: nothing is prescribed until a clearance; the dose to resume at is reduced.
+
+    Without a *date* (a next-day report with no session and no day), the stop is recorded undated.
+    """
+    day = datetime.date.min if date is None else date
     if state.stop is not None:
         old = state.stop
         pains = [p for p in (old.pain, severe) if p is not None]
@@ -543,32 +562,36 @@ def _stop(  # noqa: PLR0917 - a private helper
             date=old.date,
             red_flags=in_order((*old.red_flags, *flags)),
             pain=max(pains) if pains else None,
-            last_reported=max(old.latest, date) if flags or severe is not None else old.last_reported,
+            last_reported=max(old.latest, day) if flags or severe is not None else old.last_reported,
         )
         reasons.append(
             Reason(code="awaiting-clearance", message="stopped: a clinician's clearance is needed before going on")
         )
-        dose, prescription = state.dose, state.prescription
     else:
-        stop = Stop(date=date, red_flags=in_order(flags), pain=severe)
-        dose, prescription = state.dose, state.prescription
+        stop = Stop(date=day, red_flags=in_order(flags), pain=severe)
         if pack.id == state.pack_id and _has(pack, state.dose.exercise_id):
-            # The dose to resume at after clearance: the start of the exercise, without the variations
-            # that need a clearance (the new clearance must name them again).
+            # The dose to resume at after clearance: the start of the exercise, with only the variations
+            # that need no clearance and lower the dose (the new clearance must name the others again).
             exercise = pack.exercise(state.dose.exercise_id)
-            dose = start_dose(exercise)
-            kept = tuple(
-                m
-                for m in state.prescription.modifications
-                if any(x.id == m and not x.requires_clearance for x in exercise.modifications)
+            lowering = {
+                m.id
+                for m in exercise.modifications
+                if not m.requires_clearance and m.hold_seconds_change <= 0 and m.repetitions_change <= 0
+            }
+            kept = tuple(m for m in state.prescription.modifications if m in lowering)
+            state = attrs.evolve(
+                state,
+                pack_version=pack.version,
+                dose=start_dose(exercise),
+                prescription=prescribe(exercise, start_dose(exercise), kept),
+                tolerated=_fitted_all(pack, state.tolerated),
             )
-            prescription = prescribe(exercise, dose, kept)
-    last = date if state.last_session is None else max(date, state.last_session)
+    last = (
+        state.last_session if date is None else (date if state.last_session is None else max(date, state.last_session))
+    )
     new_state = attrs.evolve(
         state,
         stop=stop,
-        dose=dose,
-        prescription=prescription,
         tolerated_streak=0,
         untolerated_streak=0,
         pending=None,
@@ -870,7 +893,7 @@ def report_next_day(
     if not rating_ok:
         pain = 0  # the red flags stop the engine; the rating given could not be read
     pending = state.pending
-    when = date or (pending.date if pending is not None else state.last_session) or datetime.date.min
+    when = date or (pending.date if pending is not None else state.last_session)
     alarms = _alarms(flags, [(pain, "the day after the session")], rules)
     bookkeeping: list[Reason] = []
     if state.pack_id != pack.id:
@@ -937,7 +960,7 @@ def replay(pack: Pack, state: State, logs: Iterable[SessionLog], rules: Rules = 
     while index < len(batch):
         try:
             decision = step(pack, state, batch[index], rules)
-        except SessionError as error:
+        except (SessionError, StateError) as error:
             # A later log of the batch that stops the engine must not be lost with this one.
             stopping = next((i for i in range(index + 1, len(batch)) if _alarming(batch[i], rules)), None)
             if stopping is None:

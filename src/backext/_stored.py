@@ -31,6 +31,23 @@ _MAX_STATE_BYTES = 1 << 20
 _STATE_LIMITS = attrs.evolve(DEFAULT_LIMITS, max_depth=8, max_values=100_000, max_string_length=10_000)
 
 
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(key)
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key[:40])
+            seen.add(key)
+    return document
+
+
 def _document(source: Mapping[str, Any] | str | bytes, name: str) -> dict[str, Any]:
     if isinstance(source, Mapping):
         return dict(source)
@@ -39,7 +56,12 @@ def _document(source: Mapping[str, Any] | str | bytes, name: str) -> dict[str, A
     if len(source) > _MAX_STATE_BYTES:
         raise StateError([Problem(path="", code="too-large", message="a stored state is at most 1 MiB")], name)
     try:
-        document = json.loads(source)
+        document = json.loads(source, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as duplicate:
+        raise StateError(
+            [Problem(path="", code="duplicate-key", message=f"the key {duplicate.key!r} appears twice in one object")],
+            name,
+        ) from None
     except (ValueError, RecursionError) as error:
         raise StateError(
             [Problem(path="", code="syntax-error", message=f"not a JSON document: {error}")], name

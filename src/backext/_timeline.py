@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import enum
 import math
+import string
 
 import attrs
 
 from ._engine import exercise_of, reconcile
+from ._ladder import from_tenths, tenths
 from ._limits import DEFAULT_LIMITS
 from ._model import Exercise, Pack
 from ._render import number
@@ -136,6 +138,37 @@ def _check_within(exercise: Exercise, prescription: Prescription) -> None:
         )
 
 
+#: The fields each phrase may use.
+_FIELDS = {
+    "set": {"set", "sets"},
+    "repetition": {"repetition", "repetitions"},
+    "lift": set(),
+    "hold": {"seconds"},
+    "countdown": {"seconds"},
+    "lower": set(),
+    "rest": {"seconds"},
+    "finish": set(),
+}
+
+
+def _check_phrases(phrases: Phrases) -> None:
+    """Refuse a phrase that uses a field it may not, or any conversion, format spec or attribute."""
+    for name, allowed in _FIELDS.items():
+        template = getattr(phrases, name)
+        if type(template) is not str or len(template) > 1000:
+            raise ValueError(f"the phrase {name!r} must be a string of at most 1000 characters")
+        try:
+            parts = list(string.Formatter().parse(template))
+        except ValueError as error:
+            raise ValueError(f"the phrase {name!r} is not a valid template: {error}") from None
+        for _, field, spec, conversion in parts:
+            if field is None:
+                continue
+            if field not in allowed or spec or conversion:
+                fields = ", ".join(f"{{{f}}}" for f in sorted(allowed)) or "no fields"
+                raise ValueError(f"the phrase {name!r} may use {fields}, plainly, not {{{field}}}")
+
+
 def timeline(
     pack: Pack,
     prescription: Prescription | State,
@@ -219,30 +252,30 @@ def timeline(
     cue_count = len(exercise.steps) + 1 + prescription.sets * (1 + prescription.repetitions * (5 + math.ceil(hold)))
     if cue_count > DEFAULT_LIMITS.max_session_cues:
         raise ValueError(f"the session would have {cue_count} cues, more than {DEFAULT_LIMITS.max_session_cues}")
-    try:
-        for template in attrs.astuple(phrases):
-            template.format(set=1, sets=1, repetition=1, repetitions=1, seconds=1)
-    except (KeyError, IndexError, ValueError, AttributeError) as error:
-        raise ValueError(f"a phrase uses a field it may not ({error!r}): see backext.Phrases") from None
+    _check_phrases(phrases)
     if rest < hold:
         raise ValueError(f"rest_seconds ({number(rest)}) may not be shorter than the hold ({number(hold)})")
+    # Every offset is counted in whole tenths of a second, so that it is exact (a 1.1 s hold ten times is 11 s).
+    step_t, lift_t, lower_t = tenths(step_seconds), tenths(lift_seconds), tenths(lower_seconds)
+    rest_t, set_rest_t, hold_t = tenths(rest), tenths(set_rest_seconds), tenths(hold)
     cues: list[Cue] = []
-    now: float = 0
+    now = 0
     for step_ in exercise.steps:
-        cues.append(Cue(offset_seconds=now, kind=CueKind.STEP, text=step_.cue if step_.cue is not None else step_.text))
-        now += step_seconds
+        text = step_.cue if step_.cue is not None else step_.text
+        cues.append(Cue(offset_seconds=from_tenths(now), kind=CueKind.STEP, text=text))
+        now += step_t
 
     def rest_cue(seconds: float, set_: int, repetition: int | None = None) -> Cue:
         text = phrases.rest.format(seconds=number(seconds))
-        return Cue(offset_seconds=now, kind=CueKind.REST, text=text, set=set_, repetition=repetition)
+        return Cue(offset_seconds=from_tenths(now), kind=CueKind.REST, text=text, set=set_, repetition=repetition)
 
     for set_number in range(1, prescription.sets + 1):
         if set_number > 1:
-            cues.append(rest_cue(set_rest_seconds, set_number - 1))
-            now += set_rest_seconds
+            cues.append(rest_cue(from_tenths(set_rest_t), set_number - 1))
+            now += set_rest_t
         cues.append(
             Cue(
-                offset_seconds=now,
+                offset_seconds=from_tenths(now),
                 kind=CueKind.SET,
                 text=phrases.set.format(set=set_number, sets=prescription.sets),
                 set=set_number,
@@ -251,26 +284,25 @@ def timeline(
         for repetition in range(1, prescription.repetitions + 1):
             where = {"set": set_number, "repetition": repetition}
             if repetition > 1:
-                cues.append(rest_cue(rest, set_number, repetition - 1))
-                now += rest
+                cues.append(rest_cue(from_tenths(rest_t), set_number, repetition - 1))
+                now += rest_t
             count = phrases.repetition.format(repetition=repetition, repetitions=prescription.repetitions)
-            cues.append(Cue(offset_seconds=now, kind=CueKind.REPETITION, text=count, **where))
-            cues.append(Cue(offset_seconds=now, kind=CueKind.LIFT, text=phrases.lift, **where))
-            now += lift_seconds
-            cues.append(
-                Cue(offset_seconds=now, kind=CueKind.HOLD, text=phrases.hold.format(seconds=number(hold)), **where)
-            )
+            cues.append(Cue(offset_seconds=from_tenths(now), kind=CueKind.REPETITION, text=count, **where))
+            cues.append(Cue(offset_seconds=from_tenths(now), kind=CueKind.LIFT, text=phrases.lift, **where))
+            now += lift_t
+            said = phrases.hold.format(seconds=number(hold))
+            cues.append(Cue(offset_seconds=from_tenths(now), kind=CueKind.HOLD, text=said, **where))
             cues.extend(
                 Cue(
-                    offset_seconds=max(now, now + hold - left),
+                    offset_seconds=from_tenths(max(now, now + hold_t - 10 * left)),
                     kind=CueKind.COUNTDOWN,
                     text=phrases.countdown.format(seconds=left),
                     **where,
                 )
-                for left in range(math.ceil(hold), 0, -1)
+                for left in range(-(-hold_t // 10), 0, -1)
             )
-            now += hold
-            cues.append(Cue(offset_seconds=now, kind=CueKind.LOWER, text=phrases.lower, **where))
-            now += lower_seconds
-    cues.append(Cue(offset_seconds=now, kind=CueKind.FINISH, text=phrases.finish))
+            now += hold_t
+            cues.append(Cue(offset_seconds=from_tenths(now), kind=CueKind.LOWER, text=phrases.lower, **where))
+            now += lower_t
+    cues.append(Cue(offset_seconds=from_tenths(now), kind=CueKind.FINISH, text=phrases.finish))
     return tuple(cues)
