@@ -198,6 +198,7 @@ def _analyse_source(
             raise PackError([exceeded.problem], name) from None
         return (name, *analyse_document(read, limits))
     name, fmt, data = read
+    text = None
     with _collector_paused(len(data)):
         try:
             text = decode(data)
@@ -207,12 +208,23 @@ def _analyse_source(
                     problems = checked(fast[1], limits, fast[0])
                     pack = fast[1].value
                     del fast  # free the parsed document while the collector is still paused
-                    return name, pack, problems
+                    return name, pack, _placed(text, fmt, problems)
             document = parse(text, fmt, limits)
             check_document(document, limits, count_values=False)
         except (ParseFailure, LimitExceeded) as failure:
-            raise PackError([failure.problem], name) from None
-        return (name, *analyse_document(document, limits))
+            problems = [failure.problem] if text is None else _placed(text, fmt, [failure.problem])
+            raise PackError(problems, name) from None
+        built, problems = analyse_document(document, limits)
+        return name, built, _placed(text, fmt, problems)
+
+
+def _placed(text: str, fmt: Format, problems: list[Problem]) -> list[Problem]:
+    """*problems* with the line and column of each in *text*; nothing is done (or imported) when there is none."""
+    if not problems:
+        return problems
+    from ._positions import locate  # noqa: PLC0415 - the error path only
+
+    return locate(text, fmt, problems)
 
 
 def _fast_json(text: str, data: bytes) -> tuple[dict[str, object], fastload.Structured[Pack]] | None:

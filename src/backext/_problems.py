@@ -28,8 +28,15 @@ class Problem:
             ``wrong-type``. Programs may rely on it.
         message: What was found and what was expected, in plain English.
         severity: ``"error"`` or ``"warning"``.
-        line: The 1-based line in the file, where the format tells it.
-        column: The 1-based column in the file, where the format tells it.
+        line: The 1-based line in the file of the value at fault (of the
+            key, for an unknown or duplicate key; of the object, for a missing
+            field). ``None`` where there is no file: a mapping passed from
+            Python has no positions.
+        column: The 1-based column of that line, counted in characters
+            (Unicode code points).
+        end_line: The line where the value at fault ends, where known.
+        end_column: The column just past the end of the value at fault,
+            where known (the end is exclusive, as in SARIF).
 
     Example:
         >>> problem = Problem(
@@ -47,6 +54,8 @@ class Problem:
     severity: Severity = "error"
     line: int | None = None
     column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
 
     def __str__(self) -> str:
         where = self.path or "/"
