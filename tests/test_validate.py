@@ -379,8 +379,8 @@ def test_validate_good_files_exit_0(capsys, files):
     assert (status, err) == (0, "")
     assert out.splitlines() == [
         (
-            f"{files['warned']}:/: warning no-disclaimer: the pack has no disclaimer: tell people to exercise with a"
-            " health-care provider's guidance"
+            f"{files['warned']}:1:1: warning no-disclaimer: the pack has no disclaimer: tell people to exercise with a"
+            ' health-care provider\'s guidance (at "")'
         ),
         "2 files checked: 0 errors, 1 warning",
     ]
@@ -393,13 +393,17 @@ def test_validate_strict_fails_on_warnings(capsys, files):
 
 def test_validate_errors_exit_1_with_line_and_column(capsys, files):
     status, out, _ = run(capsys, "validate", str(files["bad"]), str(files["broken"]))
+    bad_text = files["bad"].read_text(encoding="utf-8").splitlines()
+    bad_line = next(n for n, line in enumerate(bad_text, 1) if "start_seconds: '5'" in line)
+    bad_column = bad_text[bad_line - 1].index("'5'") + 1
     assert status == 1
     lines = out.splitlines()
     assert (
         lines[0]
-        == f"{files['bad']}:/exercises/0/hold/start_seconds: error wrong-type: expected a number, found a string ('5')"
+        == f"{files['bad']}:{bad_line}:{bad_column}: error wrong-type: expected a number, found a string ('5')"
+        ' (at "/exercises/0/hold/start_seconds")'
     )
-    assert lines[1].startswith(f"{files['broken']}:/:2:3: error syntax-error: invalid JSON")
+    assert lines[1].startswith(f"{files['broken']}:2:3: error syntax-error: invalid JSON")
     assert lines[-1] == "2 files checked: 2 errors, 0 warnings"
 
 
@@ -416,6 +420,8 @@ def test_validate_json_output(capsys, files):
         "message": report[0]["message"],
         "line": 2,
         "column": 3,
+        "end_line": None,
+        "end_column": None,
     }
 
 
@@ -440,7 +446,7 @@ def test_validate_standard_input_with_a_named_format(capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"id = 'x'\n")))
     status, out, _ = run(capsys, "validate", "--input-format", "toml", "-")
     assert status == 1
-    assert out.startswith("<stdin>:/: error missing-field")
+    assert out.startswith("<stdin>:1:1: error missing-field")
 
 
 @given(data=st.binary(max_size=300), suffix=st.sampled_from([".json", ".toml", ".yaml"]))

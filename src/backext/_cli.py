@@ -198,7 +198,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("paths", nargs="+", metavar="PATH", help="pack files; - reads standard input")
     validate.add_argument(
-        "--format", choices=("text", "json"), default="text", help="how to report problems (default: text)"
+        "--format",
+        choices=("text", "json", "sarif", "github"),
+        default="text",
+        help="text (FILE:LINE:COLUMN: severity code: message) for people and editors, json for programs, sarif"
+        " (SARIF 2.1.0) for code-scanning tools, github for annotations in GitHub Actions (default: text)",
     )
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
     validate.add_argument(
@@ -362,32 +366,16 @@ def _validate(args: argparse.Namespace, out: _Output) -> int:
     results = [_validate_one(path, args, limits) for path in args.paths]
     errors = sum(p.severity == "error" for _, problems in results for p in problems)
     warnings = sum(p.severity == "warning" for _, problems in results for p in problems)
+    from . import _report  # noqa: PLC0415
+
     if args.format == "json":
-        out.json(
-            [
-                {
-                    "file": name,
-                    "path": p.path,
-                    "code": p.code,
-                    "severity": p.severity,
-                    "message": p.message,
-                    "line": p.line,
-                    "column": p.column,
-                }
-                for name, problems in results
-                for p in problems
-            ]
-        )
+        out.json(_report.json_report(results))
+    elif args.format == "sarif":
+        from . import __version__  # noqa: PLC0415
+
+        out.json(_report.sarif(results, __version__))
     else:
-        for name, problems in results:
-            for p in problems:
-                where = f"{name}:{p.path or '/'}" + (f":{p.line}:{p.column or 1}" if p.line is not None else "")
-                out.write(f"{where}: {p.severity} {p.code}: {p.message}\n")
-        files = len(results)
-        out.write(
-            f"{files} file{'s' * (files != 1)} checked: {errors} error{'s' * (errors != 1)},"
-            f" {warnings} warning{'s' * (warnings != 1)}\n"
-        )
+        out.writelines(_report.github(results) if args.format == "github" else _report.text(results))
     if any(p.code in _NOT_READ for _, problems in results for p in problems):
         return EXIT_USAGE
     return EXIT_INVALID if errors or (args.strict and warnings) else EXIT_OK
@@ -477,6 +465,8 @@ def _fail(out: _Output, err: _Output, message: str, status: int, *, as_json: boo
                     "message": p.message,
                     "line": p.line,
                     "column": p.column,
+                    "end_line": p.end_line,
+                    "end_column": p.end_column,
                 }
                 for p in problems
             ]

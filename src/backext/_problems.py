@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
 import attrs
 
 
-__all__ = ["Problem", "Severity", "escape_pointer", "sort_problems"]
+__all__ = ["Problem", "Severity", "escape_pointer", "located", "sort_problems"]
 
 #: How bad a problem is: an ``"error"`` makes a pack unusable, a
 #: ``"warning"`` is worth a look.
@@ -62,6 +63,17 @@ class Problem:
         if self.line is not None:
             where += f" (line {self.line}" + (f", column {self.column})" if self.column is not None else ")")
         return f"{where}: {self.severity} {self.code}: {self.message}"
+
+
+def located(source: str, problem: Problem) -> str:
+    """*problem* as a compiler would print it: ``FILE:LINE:COLUMN: severity code: message (at "POINTER")``.
+
+    The pointer is quoted, so that the whole document's shows as ``""``;
+    without a line (a mapping has none), ``FILE: severity code: ...``.
+    """
+    where = source if problem.line is None else f"{source}:{problem.line}:{problem.column or 1}"
+    pointer = json.dumps(problem.path, ensure_ascii=False)
+    return f"{where}: {problem.severity} {problem.code}: {problem.message} (at {pointer})"
 
 
 def escape_pointer(token: object) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from ._problems import Problem
+from ._problems import Problem, located
 
 
 __all__ = [
@@ -67,7 +67,7 @@ class PackError(BackextError, ValueError):
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
         lines = [f"{self.source}: invalid pack, {count} {noun}:"]
-        lines.extend(f"  {self.source}:{problem}" for problem in self.problems)
+        lines.extend(f"  {located(self.source, problem)}" for problem in self.problems)
         return "\n".join(lines)
 
     def __reduce__(self) -> tuple[type[PackError], tuple[tuple[Problem, ...], str]]:
