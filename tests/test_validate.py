@@ -399,8 +399,7 @@ def test_validate_errors_exit_1_with_line_and_column(capsys, files):
     assert status == 1
     lines = out.splitlines()
     assert (
-        lines[0]
-        == f"{files['bad']}:{bad_line}:{bad_column}: error wrong-type: expected a number, found a string ('5')"
+        lines[0] == f"{files['bad']}:{bad_line}:{bad_column}: error wrong-type: expected a number, found a string ('5')"
         ' (at "/exercises/0/hold/start_seconds")'
     )
     assert lines[1].startswith(f"{files['broken']}:2:3: error syntax-error: invalid JSON")

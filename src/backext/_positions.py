@@ -247,6 +247,8 @@ def index_toml(text: str) -> Index:
             arrays[array] = arrays.get(array, -1) + 1
             table = (*array, arrays[array])
             header = (pos, text.index("]]", after) + 2)
+            for depth in range(1, len(array)):  # the tables it lies in, if no header names them
+                record(array[:depth], header, None)
             record(array, header, parts[-1][1])
             record(table, header, parts[-1][1])
             pos = header[1]
@@ -254,6 +256,8 @@ def index_toml(text: str) -> Index:
             after, parts = key(pos + 1)
             table = resolve([name for name, _ in parts])
             header = (pos, text.index("]", after) + 1)
+            for depth in range(1, len(table)):
+                record(table[:depth], header, None)
             if table not in defined:
                 defined.add(table)
                 index.entries[pointer_of(table)] = Entry(header, parts[-1][1])
@@ -384,7 +388,10 @@ def locate(text: str, fmt: str, problems: list[Problem]) -> list[Problem]:
         where = entry.value
         if entry.key is not None and pointer == problem.path and problem.code in _AT_KEY:
             where = entry.key
-        elif entry.key is not None and problem.code == "missing-field":
-            where = (entry.key[0], max(entry.key[1], entry.value[1]))
+        elif entry.key is not None and (
+            problem.code == "missing-field" or lines.position(entry.value[0])[0] > lines.position(entry.key[0])[0]
+        ):
+            # An object, or a value starting below its key (a YAML block): from the key, which names it.
+            where = (min(entry.key[0], entry.value[0]), max(entry.key[1], entry.value[1]))
         result.append(placed(problem, where))
     return result
