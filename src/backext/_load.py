@@ -331,9 +331,9 @@ def validate_pack(
         >>> import backext
         >>> for problem in backext.validate_pack('{"id": "My Pack"}', format="json"):
         ...     print(problem)
-        /: error missing-field: the required field 'title' is missing
-        /: error missing-field: the required field 'version' is missing
-        /: error missing-field: the required field 'exercises' is missing
+        1:1: error missing-field: the required field 'title' is missing (at "")
+        1:1: error missing-field: the required field 'version' is missing (at "")
+        1:1: error missing-field: the required field 'exercises' is missing (at "")
 
     .. versionadded:: 0.1.0
     """

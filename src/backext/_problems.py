@@ -44,7 +44,7 @@ class Problem:
         ...     path="/id", code="wrong-type", message="expected a string, found null"
         ... )
         >>> print(problem)
-        /id: error wrong-type: expected a string, found null
+        error wrong-type: expected a string, found null (at "/id")
 
     .. versionadded:: 0.1.0
     """
@@ -59,10 +59,9 @@ class Problem:
     end_column: int | None = None
 
     def __str__(self) -> str:
-        where = self.path or "/"
-        if self.line is not None:
-            where += f" (line {self.line}" + (f", column {self.column})" if self.column is not None else ")")
-        return f"{where}: {self.severity} {self.code}: {self.message}"
+        where = "" if self.line is None else f"{self.line}:{self.column or 1}: "
+        pointer = json.dumps(self.path, ensure_ascii=False)
+        return f"{where}{self.severity} {self.code}: {self.message} (at {pointer})"
 
 
 def located(source: str, problem: Problem) -> str:
@@ -71,9 +70,7 @@ def located(source: str, problem: Problem) -> str:
     The pointer is quoted, so that the whole document's shows as ``""``;
     without a line (a mapping has none), ``FILE: severity code: ...``.
     """
-    where = source if problem.line is None else f"{source}:{problem.line}:{problem.column or 1}"
-    pointer = json.dumps(problem.path, ensure_ascii=False)
-    return f"{where}: {problem.severity} {problem.code}: {problem.message} (at {pointer})"
+    return f"{source}:{problem}" if problem.line is not None else f"{source}: {problem}"
 
 
 def escape_pointer(token: object) -> str:
