@@ -538,3 +538,41 @@ def test_random_yaml_never_raises(value):
     assert all(p.code in PROBLEM_CODES for p in backext.validate_pack(text, format="yaml"))
     if isinstance(value, dict):
         assert all(p.code in PROBLEM_CODES for p in backext.validate_pack(value))
+
+
+@pytest.mark.parametrize(
+    ("change", "pointer", "hint"),
+    [
+        (
+            set_at("/exercises/0/progression/next_exercise", "hand-press-upp"),
+            "/exercises/0/progression/next_exercise",
+            "did you mean 'hand-press-up'?",
+        ),
+        (set_at("/exercises/0/sources/0", "sinaki-2003"), "/exercises/0/sources/0", "did you mean 'sinaki-2002'?"),
+        (set_at("/default_locale", "en_GB"), "/default_locale", "did you mean 'en-GB'?"),
+    ],
+)
+def test_every_reference_suggests_the_nearest_known_one(change, pointer, hint):
+    problems = backext.validate_pack(changed(change))
+    assert any(p.path == pointer and p.message.endswith(hint) for p in problems), problems
+
+
+def test_a_locale_tag_with_an_underscore_suggests_a_hyphen():
+    document = builtin_document()
+    document["title"] = {"en": "Title", "de_DE": "Titel"}
+    (problem,) = [p for p in backext.validate_pack(document) if p.code == "invalid-locale"]
+    assert (problem.path, problem.message) == (
+        "/title/de_DE",
+        "'de_DE' is not a BCP 47 locale tag; did you mean 'de-DE'?",
+    )
+
+
+def test_far_references_suggest_nothing_and_suggestions_are_bounded():
+    (problem,) = backext.validate_pack(changed(set_at("/exercises/0/progression/next_exercise", "zzzz")))
+    assert problem.message == "no exercise in this pack has the id 'zzzz'"
+    document = builtin_document()
+    for exercise in document["exercises"]:
+        exercise["sources"] = [f"sinaki-200{digit}" for digit in range(3, 10)]
+    problems = [p for p in backext.validate_pack(document) if p.code == "unknown-reference"]
+    assert len(problems) == 21
+    assert sum("did you mean" in p.message for p in problems) == 20

@@ -21,6 +21,7 @@ from ._limits import DEFAULT_LIMITS, Limits, shorten
 from ._model import Exercise, Hold, Pack, Repetitions
 from ._problems import Problem, escape_pointer
 from ._render import number
+from ._suggest import Suggester, locale_hint
 from ._text import LOCALE_TAG, LocalizedText, Text
 from ._vocabulary import Direction
 from ._wrong import show_number
@@ -49,7 +50,8 @@ def _check_pack(pack: Pack, limits: Limits) -> Iterator[Problem]:
         yield Problem(
             path="/default_locale",
             code="invalid-locale",
-            message=f"{shorten(pack.default_locale)} is not a BCP 47 locale tag such as 'en' or 'de-CH'",
+            message=f"{shorten(pack.default_locale)} is not a BCP 47 locale tag such as 'en' or 'de-CH'"
+            + locale_hint(pack.default_locale),
         )
     if not pack.version.strip():
         yield Problem(path="/version", code="empty-value", message="the pack's version is empty")
@@ -59,12 +61,13 @@ def _check_pack(pack: Pack, limits: Limits) -> Iterator[Problem]:
     source_ids = {s.id for s in pack.sources}
     yield from _duplicates([e.id for e in pack.exercises], "/exercises", "exercise")
     yield from _duplicates([s.id for s in pack.sources], "/sources", "source")
+    suggest = Suggester()
     for index, source in enumerate(pack.sources):
         yield from _check_id(source.id, f"/sources/{index}/id")
         if not source.citation.strip():
             yield Problem(path=f"/sources/{index}/citation", code="empty-value", message="the citation is empty")
     for index, exercise in enumerate(pack.exercises):
-        yield from _check_exercise(exercise, f"/exercises/{index}", exercise_ids, source_ids, limits)
+        yield from _check_exercise(exercise, f"/exercises/{index}", (exercise_ids, source_ids), limits, suggest)
     yield from _check_ladder(pack)
     yield from _check_ladder_lengths(pack, limits)
     texts = _all_texts(pack)
@@ -82,8 +85,9 @@ def _check_pack(pack: Pack, limits: Limits) -> Iterator[Problem]:
 
 
 def _check_exercise(
-    exercise: Exercise, at: str, exercise_ids: set[str], source_ids: set[str], limits: Limits
+    exercise: Exercise, at: str, ids: tuple[set[str], set[str]], limits: Limits, suggest: Suggester
 ) -> Iterator[Problem]:
+    exercise_ids, source_ids = ids
     yield from _check_id(exercise.id, f"{at}/id")
     if not exercise.steps:
         yield Problem(path=f"{at}/steps", code="empty-value", message="an exercise needs at least one step")
@@ -132,7 +136,7 @@ def _check_exercise(
             yield Problem(
                 path=f"{at}/progression/{name}",
                 code="unknown-reference",
-                message=f"no exercise in this pack has the id {shorten(target)}",
+                message=f"no exercise in this pack has the id {shorten(target)}" + suggest(target, exercise_ids),
             )
     yield from _duplicates([m.id for m in exercise.modifications], f"{at}/modifications", "variation")
     for index, modification in enumerate(exercise.modifications):
@@ -156,7 +160,7 @@ def _check_exercise(
             yield Problem(
                 path=f"{at}/sources/{index}",
                 code="unknown-reference",
-                message=f"the pack lists no source with the id {shorten(source)}",
+                message=f"the pack lists no source with the id {shorten(source)}" + suggest(source, source_ids),
             )
 
 
@@ -444,7 +448,7 @@ def _check_texts(texts: list[tuple[str, Text]], default_locale: str) -> Iterator
                 yield Problem(
                     path=f"{at}/{escape_pointer(tag)}",
                     code="invalid-locale",
-                    message=f"{shorten(tag)} is not a BCP 47 locale tag",
+                    message=f"{shorten(tag)} is not a BCP 47 locale tag" + locale_hint(tag),
                 )
             if not translation.strip():
                 yield Problem(path=f"{at}/{escape_pointer(tag)}", code="empty-value", message="the text is empty")
