@@ -16,8 +16,7 @@ import backext
 from backext._formats import serialize
 from backext._positions import index_json, index_toml, locate
 from backext._problems import escape_pointer
-
-from .strategies import packs
+from strategies import packs
 
 
 if sys.version_info >= (3, 11):

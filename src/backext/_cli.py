@@ -246,8 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of pack files",
-        description="Print the JSON Schema (draft 2020-12) that pack files follow.",
+        description="Print the JSON Schema (draft 2020-12) that pack files follow, or write it to a file.",
     )
+    schema.add_argument("-o", "--output", metavar="FILE", help="write the schema to FILE instead of standard output")
     schema.set_defaults(handler=_schema)
     return parser
 
@@ -436,10 +437,17 @@ def _show(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_OK
 
 
-def _schema(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handler signature
+def _schema(args: argparse.Namespace, out: _Output) -> int:
     from . import json_schema  # noqa: PLC0415
 
-    out.json(json_schema())
+    if args.output is None:
+        out.json(json_schema())
+        return EXIT_OK
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except (OSError, ValueError) as error:
+        raise _UsageError(f"cannot write {shorten(args.output)}: {getattr(error, 'strerror', None) or error}") from None
     return EXIT_OK
 
 

@@ -233,6 +233,8 @@ def _fast_json(text: str, data: bytes) -> tuple[dict[str, object], fastload.Stru
         document = json.loads(text, parse_int=integer_hook())
         if type(document) is not dict or document.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
             return None
+        if "$schema" in document and type(document.pop("$schema")) is not str:
+            return None
         structured = fastload.structure(document, Pack)
     except Exception:  # noqa: BLE001 - any failure: the exact path will say what it is
         return None
@@ -246,7 +248,11 @@ def analyse_document(document: object, limits: Limits = DEFAULT_LIMITS) -> tuple
     """
     if not isinstance(document, dict):
         return None, [Problem(path="", code="wrong-type", message=str(WrongType("an object", document)))]
-    document, problems = migrate(dict(document))
+    document = dict(document)
+    named = document.pop("$schema", None)  # the schema an editor checks the pack with: not part of the pack
+    if named is not None and not isinstance(named, str):
+        return None, [Problem(path="/$schema", code="wrong-type", message=str(WrongType("a string", named)))]
+    document, problems = migrate(document)
     if problems:
         return None, problems
     try:
