@@ -151,6 +151,10 @@ CASES: dict[str, tuple[object, str]] = {
         "/exercises/0/hold",
     ),
     "no-sources": (changed(lambda d: [d.pop("sources"), *(e.pop("sources") for e in d["exercises"])]), ""),
+    "unused-source": (
+        changed(lambda d: d["sources"].append({"id": "nobody-2020", "citation": "Nobody."})),
+        "/sources/3",
+    ),
 }
 #: Codes tested elsewhere: files that cannot be read, and limits that need a lowered Limits (tests/test_hostile.py).
 SPECIAL = {

@@ -68,6 +68,15 @@ def _check_pack(pack: Pack, limits: Limits) -> Iterator[Problem]:
             yield Problem(path=f"/sources/{index}/citation", code="empty-value", message="the citation is empty")
     for index, exercise in enumerate(pack.exercises):
         yield from _check_exercise(exercise, f"/exercises/{index}", (exercise_ids, source_ids), limits, suggest)
+    cited = {source for exercise in pack.exercises for source in exercise.sources}
+    for index, source in enumerate(pack.sources):
+        if source.id not in cited:
+            yield Problem(
+                path=f"/sources/{index}",
+                code="unused-source",
+                severity="warning",
+                message=f"no exercise cites the source {shorten(source.id)}",
+            )
     yield from _check_ladder(pack)
     yield from _check_ladder_lengths(pack, limits)
     texts = _all_texts(pack)

@@ -145,6 +145,7 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
     ordered = True  # whether every next link points further down the list, and every previous link up it
     chained = len(exercises) > CLEAN_CHAIN  # only then can a chain of next links be too long
     next_index: list[int] = []
+    cited: set[str] = set()
     for index, exercise in enumerate(exercises):
         progression = exercise.progression
         following, preceding = progression.next_exercise, progression.previous_exercise
@@ -162,8 +163,10 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
             if there is None or there == index or not 0 <= rank[exercise.level] - rank[exercises[there].level] <= 1:
                 return False
             ordered = ordered and there < index
-        if exercise.sources and not source_ids.issuperset(exercise.sources):
-            return False
+        if exercise.sources:
+            if not source_ids.issuperset(exercise.sources):
+                return False
+            cited.update(exercise.sources)
     # Links that all point one way along the list cannot go round in a circle.
     if not ordered and (
         _has_cycle({e.id: e.progression.next_exercise for e in exercises})
@@ -171,6 +174,8 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
     ):
         return False
     if chained and _longest_chain(next_index, ordered=ordered) > CLEAN_CHAIN:
+        return False
+    if len(cited) != len(source_ids):  # a source no exercise cites
         return False
     if locales is None:
         return True

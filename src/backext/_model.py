@@ -125,10 +125,12 @@ class Progression:
         tolerated_sessions: Well-tolerated sessions in a row at one dose before
             the dose steps up. The engine never uses fewer than its own rules
             ask for.
-        next_exercise: The id of the exercise to move to (one level up) once
-            this one is at its full dose.
-        previous_exercise: The id of the exercise to fall back to (one level
-            down) when this one is too much at its starting dose.
+        next_exercise: The id of the exercise to move to once this one is at
+            its full dose: at the same level or one level up, never down and
+            never two levels up.
+        previous_exercise: The id of the exercise to fall back to when this
+            one is too much at its starting dose: at the same level or one
+            level down.
 
     Example:
         >>> Progression(next_exercise="press-up").order
