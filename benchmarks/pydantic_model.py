@@ -94,6 +94,15 @@ class Exercise(_Model):
     sources: tuple[str, ...] = ()
 
 
+class Avoid(_Model):
+    id: str
+    name: Text
+    description: Text
+    why: Text
+    movements: tuple[Movement, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
 class Pack(_Model):
     schema_version: int = Field(default=1, ge=1, le=1)
     id: str
@@ -103,3 +112,4 @@ class Pack(_Model):
     exercises: tuple[Exercise, ...] = Field(min_length=1)
     sources: tuple[Source, ...] = ()
     disclaimer: Text | None = None
+    avoid: tuple[Avoid, ...] = ()

@@ -32,7 +32,7 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
 
-_TEXT_FIELDS = {"title", "name", "purpose", "starting_position", "text", "cue", "description", "disclaimer"}
+_TEXT_FIELDS = {"title", "name", "purpose", "starting_position", "text", "cue", "description", "disclaimer", "why"}
 
 
 def translated(node: object, key: str = "") -> object:

@@ -153,7 +153,11 @@ CASES: dict[str, tuple[object, str]] = {
     "no-sources": (changed(lambda d: [d.pop("sources"), *(e.pop("sources") for e in d["exercises"])]), ""),
     "unused-source": (
         changed(lambda d: d["sources"].append({"id": "nobody-2020", "citation": "Nobody."})),
-        "/sources/3",
+        "/sources/4",
+    ),
+    "avoided-in-ladder": (
+        changed(set_at("/exercises/2/progression/next_exercise", "sit-ups-and-crunches")),
+        "/exercises/2/progression/next_exercise",
     ),
 }
 #: Codes tested elsewhere: files that cannot be read, and limits that need a lowered Limits (tests/test_hostile.py).

@@ -67,8 +67,12 @@ def _check_pack(pack: Pack, limits: Limits) -> Iterator[Problem]:
         if not source.citation.strip():
             yield Problem(path=f"/sources/{index}/citation", code="empty-value", message="the citation is empty")
     for index, exercise in enumerate(pack.exercises):
-        yield from _check_exercise(exercise, f"/exercises/{index}", (exercise_ids, source_ids), limits, suggest)
+        yield from _check_exercise(
+            exercise, f"/exercises/{index}", (exercise_ids, source_ids, {a.id for a in pack.avoid}), limits, suggest
+        )
+    yield from _check_avoid(pack, exercise_ids, source_ids, suggest)
     cited = {source for exercise in pack.exercises for source in exercise.sources}
+    cited.update(source for entry in pack.avoid for source in entry.sources)
     for index, source in enumerate(pack.sources):
         if source.id not in cited:
             yield Problem(
@@ -94,9 +98,9 @@ def _check_pack(pack: Pack, limits: Limits) -> Iterator[Problem]:
 
 
 def _check_exercise(
-    exercise: Exercise, at: str, ids: tuple[set[str], set[str]], limits: Limits, suggest: Suggester
+    exercise: Exercise, at: str, ids: tuple[set[str], set[str], set[str]], limits: Limits, suggest: Suggester
 ) -> Iterator[Problem]:
-    exercise_ids, source_ids = ids
+    exercise_ids, source_ids, avoid_ids = ids
     yield from _check_id(exercise.id, f"{at}/id")
     if not exercise.steps:
         yield Problem(path=f"{at}/steps", code="empty-value", message="an exercise needs at least one step")
@@ -141,6 +145,12 @@ def _check_exercise(
                 code="self-reference",
                 message=f"{shorten(exercise.id)} cannot lead to itself",
             )
+        elif target in avoid_ids and target not in exercise_ids:
+            yield Problem(
+                path=f"{at}/progression/{name}",
+                code="avoided-in-ladder",
+                message=f"{shorten(target)} is listed among the exercises to avoid: it cannot be on a ladder",
+            )
         elif target not in exercise_ids:
             yield Problem(
                 path=f"{at}/progression/{name}",
@@ -171,6 +181,27 @@ def _check_exercise(
                 code="unknown-reference",
                 message=f"the pack lists no source with the id {shorten(source)}" + suggest(source, source_ids),
             )
+
+
+def _check_avoid(pack: Pack, exercise_ids: set[str], source_ids: set[str], suggest: Suggester) -> Iterator[Problem]:
+    """The movements and exercises to avoid: ids, and the sources they cite."""
+    yield from _duplicates([a.id for a in pack.avoid], "/avoid", "entry to avoid")
+    for index, entry in enumerate(pack.avoid):
+        at = f"/avoid/{index}"
+        yield from _check_id(entry.id, f"{at}/id")
+        if entry.id in exercise_ids:
+            yield Problem(
+                path=f"{at}/id",
+                code="duplicate-id",
+                message=f"{shorten(entry.id)} names an exercise too: an entry to avoid needs an id of its own",
+            )
+        for number_, source in enumerate(entry.sources):
+            if source not in source_ids:
+                yield Problem(
+                    path=f"{at}/sources/{number_}",
+                    code="unknown-reference",
+                    message=f"the pack lists no source with the id {shorten(source)}" + suggest(source, source_ids),
+                )
 
 
 def _check_ladder(pack: Pack) -> Iterator[Problem]:

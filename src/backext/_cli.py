@@ -474,7 +474,8 @@ def _show(args: argparse.Namespace, out: _Output) -> int:
         else:
             out.json(converter.unstructure(exercises[0]))
         return EXIT_OK
-    out.write(render(pack, exercises, locale=args.locale, style=args.format))
+    avoid = pack.avoid if args.exercise is None else ()
+    out.write(render(pack, exercises, locale=args.locale, style=args.format, avoid=avoid))
     return EXIT_OK
 
 

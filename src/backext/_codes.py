@@ -329,6 +329,13 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         example="a pack without sources",
     ),
     ProblemCode(
+        code="avoided-in-ladder",
+        severity="error",
+        description="A next or previous exercise names an entry of the pack's exercises to avoid: those are there to "
+        "warn, and can never be part of a ladder.",
+        example='progression: {next_exercise: "sit-ups-and-crunches"}',
+    ),
+    ProblemCode(
         code="unused-source",
         severity="warning",
         description="A source that no exercise cites: cite it in an exercise's sources, or remove it.",
