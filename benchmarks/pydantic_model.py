@@ -1,18 +1,31 @@
-"""The pack schema written as pydantic v2 models: the benchmark's point of comparison.
+"""The pack schema written as pydantic v2 models, with the checks backext makes on each object.
 
-Strict like backext (no coercion, unknown fields forbidden), frozen, and with
-the same value checks on single fields; the cross-field checks backext also
-makes (references, ladder, translations, safety) have no counterpart here.
+This is the benchmark's point of comparison, written as a pydantic user
+would write it: strict (no coercion), frozen, unknown fields forbidden; ids
+and the locale tag matched by patterns; every text more than whitespace;
+a hold's start at most its target and a minimum at most its maximum, in
+``model_validator`` methods; and duplicate keys refused. pydantic's JSON
+parser keeps the last of duplicate keys without a word, so :func:`load`
+first parses the text with :func:`json.loads` and a hook that refuses them,
+the usual remedy. What spans objects (references between exercises, the
+ladder, translations, safety) has no counterpart here: backext checks more.
 """
 
 from __future__ import annotations
 
-from typing import Literal, Union
+import json
+from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 
-Text = Union[str, dict[str, str]]  # noqa: UP007
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+LOCALE = r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$|^[A-Za-z]{5,8}$"
+
+NonBlank = Annotated[str, StringConstraints(pattern=r"\S")]
+Slug = Annotated[str, StringConstraints(pattern=SLUG)]
+Text = Union[NonBlank, dict[Annotated[str, StringConstraints(pattern=LOCALE)], NonBlank]]  # noqa: UP007
+Seconds = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
 
 class _Model(BaseModel):
@@ -26,9 +39,15 @@ class Step(_Model):
 
 
 class Hold(_Model):
-    start_seconds: float = Field(gt=0, allow_inf_nan=False)
-    target_seconds: float = Field(gt=0, allow_inf_nan=False)
-    increment_seconds: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    start_seconds: Seconds
+    target_seconds: Seconds
+    increment_seconds: Seconds | None = None
+
+    @model_validator(mode="after")
+    def _start_within_target(self) -> Hold:
+        if self.start_seconds > self.target_seconds:
+            raise ValueError("start_seconds is above target_seconds")
+        return self
 
 
 class Repetitions(_Model):
@@ -36,27 +55,33 @@ class Repetitions(_Model):
     maximum: int = Field(ge=1)
     sets: int = Field(default=1, ge=1)
 
+    @model_validator(mode="after")
+    def _minimum_within_maximum(self) -> Repetitions:
+        if self.minimum > self.maximum:
+            raise ValueError("minimum is above maximum")
+        return self
+
 
 class Progression(_Model):
     order: tuple[Literal["hold", "repetitions"], ...] = ("hold", "repetitions")
     tolerated_sessions: int = Field(default=3, ge=1)
-    next_exercise: str | None = None
-    previous_exercise: str | None = None
+    next_exercise: Slug | None = None
+    previous_exercise: Slug | None = None
 
 
 class Modification(_Model):
-    id: str
+    id: Slug
     name: Text
     description: Text
     direction: Literal["easier", "harder"]
     requires_clearance: bool = False
-    hold_seconds_change: float = 0
+    hold_seconds_change: float = Field(default=0, allow_inf_nan=False)
     repetitions_change: int = 0
 
 
 class Source(_Model):
-    id: str
-    citation: str
+    id: Slug
+    citation: NonBlank
     url: str | None = None
 
 
@@ -78,7 +103,7 @@ Movement = Literal[
 
 
 class Exercise(_Model):
-    id: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    id: Slug
     name: Text
     level: Literal["beginner", "intermediate", "advanced"]
     purpose: Text
@@ -91,25 +116,38 @@ class Exercise(_Model):
     modifications: tuple[Modification, ...] = ()
     safety_notes: tuple[Text, ...] = ()
     movements: tuple[Movement, ...] = ()
-    sources: tuple[str, ...] = ()
+    sources: tuple[Slug, ...] = ()
 
 
 class Avoid(_Model):
-    id: str
+    id: Slug
     name: Text
     description: Text
     why: Text
     movements: tuple[Movement, ...] = ()
-    sources: tuple[str, ...] = ()
+    sources: tuple[Slug, ...] = ()
 
 
 class Pack(_Model):
     schema_version: int = Field(default=1, ge=1, le=1)
-    id: str
+    id: Slug
     title: Text
-    version: str
-    default_locale: str = "en"
+    version: NonBlank
+    default_locale: Annotated[str, StringConstraints(pattern=LOCALE)] = "en"
     exercises: tuple[Exercise, ...] = Field(min_length=1)
     sources: tuple[Source, ...] = ()
     disclaimer: Text | None = None
     avoid: tuple[Avoid, ...] = ()
+
+
+def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise ValueError("a key appears twice in one object")
+    return result
+
+
+def load(data: bytes) -> Pack:
+    """The pack in the JSON *data*, refusing duplicate keys and everything the models refuse."""
+    json.loads(data, object_pairs_hook=_refuse_duplicates)
+    return Pack.model_validate_json(data)

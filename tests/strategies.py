@@ -28,6 +28,7 @@ from backext import (
     Source,
     Step,
 )
+from backext._session import _MOST_REPETITIONS, _MOST_SECONDS
 
 
 WORDS = ("arm", "back", "chest", "lift", "press", "hold", "prone", "leg", "up", "low", "wall", "x2")
@@ -232,3 +233,22 @@ def session_logs(
         if not good and draw(st.integers(0, 4)) == 0
         else frozenset(),
     )
+
+
+#: Any session logs at all, in any order, several on one day included (for exchange formats, not the engine).
+any_session_logs = st.lists(
+    st.builds(
+        backext.SessionLog,
+        date=st.dates(datetime.date(1900, 1, 1), datetime.date(2200, 12, 31)),
+        exercise_id=slugs,
+        repetitions_completed=st.integers(0, _MOST_REPETITIONS),
+        hold_seconds=st.one_of(
+            st.integers(0, _MOST_SECONDS),
+            st.floats(min_value=0, max_value=_MOST_SECONDS, allow_nan=False),
+        ),
+        pain=st.integers(0, 10),
+        pain_next_day=st.none() | st.integers(0, 10),
+        red_flags=st.frozensets(st.sampled_from(backext.RedFlag)),
+    ),
+    max_size=6,
+)

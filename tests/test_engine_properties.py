@@ -139,7 +139,7 @@ class EngineMachine(RuleBasedStateMachine):
         assert decision.action is not Action.STOP
         assert not after.stopped
         assert decision.prescription == after.prescription
-        was = reconciled(self.pack, before)
+        was = reconciled(self.pack, before, self.rules)
         check_move(self.pack, was.prescription, decision)
         if decision.action is Action.PROGRESS:  # 7
             exercise = self.pack.exercise(was.dose.exercise_id)
@@ -247,14 +247,16 @@ class EngineMachine(RuleBasedStateMachine):
     @precondition(lambda self: not self.state.stopped)
     @rule(data=st.data())
     def choose_variations(self, data: st.DataObject) -> None:
-        state = reconciled(self.pack, self.state)
+        state = reconciled(self.pack, self.state, self.rules)
         exercise = self.pack.exercise(state.dose.exercise_id)
         assume(exercise.modifications)
         wanted = data.draw(st.lists(st.sampled_from([m.id for m in exercise.modifications]), unique=True))
         needs = [m for m in wanted if exercise.modification(m).requires_clearance]
-        if all(state.allows(m, exercise.id) for m in needs):
+        days = [d for d in (state.last_session, *(c.date for c in state.clearances)) if d is not None]
+        on = max(days) if days else None
+        if all(state.allows(m, exercise.id, on) for m in needs):
             try:
-                chosen = backext.choose_modifications(self.pack, self.state, wanted, self.rules)
+                chosen = backext.choose_modifications(self.pack, self.state, wanted, self.rules, on=on)
             except backext.SessionError as error:
                 message = str(error)
                 assert "more than one step" in message
@@ -269,7 +271,7 @@ class EngineMachine(RuleBasedStateMachine):
             self.state = chosen
         else:
             with pytest.raises(backext.ClearanceRequiredError) as caught:
-                backext.choose_modifications(self.pack, self.state, wanted, self.rules)
+                backext.choose_modifications(self.pack, self.state, wanted, self.rules, on=on)
             assert caught.value.modification_id in needs
 
     @rule(data=st.data())
@@ -304,14 +306,14 @@ class EngineMachine(RuleBasedStateMachine):
             assert problems
             return
         # Accepted: it must fit the pack once reconciled, and be no higher than a step of the ladder.
-        fitted = reconciled(self.pack, loaded)
+        fitted = reconciled(self.pack, loaded, self.rules)
         check_within_limits(self.pack, fitted.prescription)
 
     @invariant()
     def within_limits(self) -> None:  # 6, 8: against the pack as it is now
         if self.state.stopped:
             return
-        state = reconciled(self.pack, self.state)
+        state = reconciled(self.pack, self.state, self.rules)
         check_within_limits(self.pack, state.prescription)
         check_clearances(self.pack, state)
 
@@ -323,10 +325,10 @@ class EngineMachine(RuleBasedStateMachine):
             assert backext.load_state(document, self.pack, rules=self.rules) == self.state
 
 
-def reconciled(pack: Pack, state: State) -> State:
+def reconciled(pack: Pack, state: State, rules: backext.Rules = backext.Rules()) -> State:  # noqa: B008
     from backext._engine import reconcile  # noqa: PLC0415 - the derivation under test
 
-    return reconcile(pack, state)[0]
+    return reconcile(pack, state, None, rules)[0]
 
 
 TestEngineMachine = EngineMachine.TestCase

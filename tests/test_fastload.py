@@ -12,7 +12,6 @@ slow, exact way it stands in for:
 from __future__ import annotations
 
 import copy
-import gc
 import json
 import re
 
@@ -23,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import backext
-from backext import _fastload, _load
+from backext import _fastload
 from backext._checks import check_pack
 from backext._clean import links_clean
 from backext._converter import WrongType, WrongValue, converter
@@ -509,47 +508,3 @@ def test_load_pack_reports_a_duplicate_key_written_anywhere(pack, data, colon):
     assert "duplicate-key" in [p.code for p in backext.validate_pack(text, format="json")]
     with pytest.raises(backext.PackError, match="appears twice"):
         backext.load_pack(text, format="json")
-
-
-# --- the garbage collector ---------------------------------------------------
-
-
-@pytest.fixture
-def pause_always(monkeypatch):
-    monkeypatch.setattr(_load, "_PAUSE_COLLECTOR_BYTES", 0)
-    seen: list[bool] = []
-    checked = _load.checked
-
-    def spy(*args: object) -> list[backext.Problem]:
-        seen.append(gc.isenabled())
-        return checked(*args)
-
-    monkeypatch.setattr(_load, "checked", spy)
-    return seen
-
-
-def test_the_collector_is_paused_while_loading_and_enabled_again(pause_always):
-    assert gc.isenabled()
-    backext.load_pack(backext.dump_pack(backext.builtin_pack()), format="json")
-    assert pause_always == [False]
-    assert gc.isenabled()
-    with pytest.raises(backext.PackError):
-        backext.load_pack('{"id": 1}', format="json")
-    assert gc.isenabled()
-
-
-def test_a_disabled_collector_stays_disabled(pause_always):
-    gc.disable()
-    try:
-        backext.load_pack(backext.dump_pack(backext.builtin_pack()), format="json")
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-
-
-def test_small_documents_leave_the_collector_alone(monkeypatch):
-    seen: list[bool] = []
-    checked = _load.checked
-    monkeypatch.setattr(_load, "checked", lambda *args: seen.append(gc.isenabled()) or checked(*args))
-    backext.load_pack(backext.dump_pack(backext.builtin_pack()), format="json")
-    assert seen == [True]

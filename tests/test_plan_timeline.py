@@ -78,9 +78,16 @@ def test_no_plan_while_stopped_or_in_the_past():
     assert backext.plan(PACK, resumed, start_date=MONDAY, weeks=1).sessions[0].date == MONDAY
 
 
+def roomy(exercise_id: str, sets: int = 1) -> backext.Pack:
+    """The built-in pack with *exercise_id* allowing 1 to 10 repetitions in *sets* sets."""
+    exercise = PACK.exercise(exercise_id)
+    wider = attrs.evolve(exercise, repetitions=backext.Repetitions(minimum=1, maximum=10, sets=sets))
+    return attrs.evolve(PACK, exercises=tuple(wider if e.id == exercise_id else e for e in PACK.exercises))
+
+
 def test_timeline_of_one_repetition_in_order():
     prescription = attrs.evolve(backext.start(PACK, "forearm-press-up").prescription, repetitions=2, sets=2)
-    cues = backext.timeline(PACK, prescription, rest_seconds=6, set_rest_seconds=30)
+    cues = backext.timeline(roomy("forearm-press-up", sets=2), prescription, rest_seconds=6, set_rest_seconds=30)
     kinds = [c.kind for c in cues]
     assert kinds[:4] == [CueKind.STEP] * 4
     assert [PACK.localize(c.text) for c in cues[:4]] == ["Forearms in", "Chest up", "Hips stay down", "Slowly down"]
@@ -112,13 +119,26 @@ def test_timeline_defaults_rest_to_the_hold_and_refuses_less():
     assert rests == {"Rest for 5 seconds"}
     with pytest.raises(ValueError, match="shorter than the hold"):
         backext.timeline(PACK, prescription, rest_seconds=4)
-    with pytest.raises(ValueError, match="finite"):
-        backext.timeline(PACK, prescription, lift_seconds=float("inf"))
+    for bad in (float("inf"), float("nan"), -1, 10**400, 1e308):
+        with pytest.raises(ValueError, match="from 0 to 3600"):
+            backext.timeline(PACK, prescription, lift_seconds=bad)
+
+
+def test_timeline_refuses_what_the_pack_does_not_allow():
+    prescription = backext.start(PACK, "prone-chest-lift").prescription
+    for changes in ({"hold_seconds": 999}, {"repetitions": 500}, {"sets": 3}, {"modifications": ("wings",)}):
+        with pytest.raises(backext.SessionError, match="beyond the limits"):
+            backext.timeline(PACK, attrs.evolve(prescription, **changes))
+    for phrases in (backext.Phrases(hold="Hold {secs} s"), backext.Phrases(set="Set {0}")):
+        with pytest.raises(ValueError, match="phrase"):
+            backext.timeline(PACK, prescription, phrases=phrases)
+    with pytest.raises(TypeError):
+        backext.timeline(PACK, None)
 
 
 def test_timeline_fractional_holds_count_down_whole_seconds():
     prescription = attrs.evolve(backext.start(PACK, "hand-press-up").prescription, hold_seconds=1.5, repetitions=1)
-    cues = backext.timeline(PACK, prescription)
+    cues = backext.timeline(roomy("hand-press-up"), prescription)
     countdown = [(c.offset_seconds, c.text) for c in cues if c.kind is CueKind.COUNTDOWN]
     hold = next(c for c in cues if c.kind is CueKind.HOLD)
     assert countdown == [(hold.offset_seconds, "2"), (hold.offset_seconds + 0.5, "1")]

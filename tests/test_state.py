@@ -63,8 +63,8 @@ def test_a_state_round_trips_through_json_text_and_mapping():
         (lambda d: d.update(tolerated_streak=99), ("/tolerated_streak", "out-of-range")),
         (lambda d: d.update(pending={"date": "2026-01-01", "counts": True}), ("/pending/date", "out-of-range")),
         (
-            lambda d: d.update(tolerated=[{"exercise_id": "forearm-press-up", "hold_seconds": 7, "repetitions": 10}]),
-            ("/tolerated/0", "not-on-ladder"),
+            lambda d: d.update(tolerated=[{"exercise_id": "forearm-press-up", "hold_seconds": 70, "repetitions": 10}]),
+            ("/tolerated/0", "out-of-range"),
         ),
     ],
 )
@@ -108,8 +108,11 @@ def test_a_state_from_an_older_pack_version_is_accepted_and_brought_within_the_n
     exercise = PACK.exercise("forearm-press-up")
     lowered = attrs.evolve(exercise, hold=attrs.evolve(exercise.hold, target_seconds=20))
     new_pack = attrs.evolve(PACK, version="2", exercises=(lowered, *PACK.exercises[1:]))
-    loaded = backext.load_state(stored(state), new_pack)
-    assert loaded == state, "accepted as stored: the engine adapts it at its next call"
+    refreshed = backext.load_state(stored(state), new_pack)
+    assert refreshed.prescription.hold_seconds == 20, "within the new limits as soon as it is read"
+    assert refreshed.pack_version == "2"
+    loaded = backext.load_state(stored(state), new_pack, refresh=False)
+    assert loaded == state, "accepted as stored: the engine adapts it at its next call, and says why"
     decision = backext.step(new_pack, loaded, SessionLog.as_prescribed(loaded.prescription, DAY))
     assert decision.codes[0] == "pack-changed"
     assert decision.prescription.hold_seconds == 20
@@ -183,3 +186,16 @@ def test_clearances_check_their_ids_and_dates():
     ).state
     with pytest.raises(backext.SessionError, match="does not cover"):
         backext.record_clearance(stopped, date=DAY, exercises=["hand-press-up"], pack=PACK)
+
+
+def test_hostile_numbers_in_a_stored_state_are_problems():
+    for field, value in (("hold_seconds", 1e308), ("hold_seconds", 10**400), ("repetitions", 10**5000)):
+        document = stored(backext.start(PACK, "forearm-press-up"))
+        document["dose"][field] = value
+        found = problems_of(document)
+        assert found, field
+
+
+def test_load_state_refuses_what_is_not_a_pack():
+    with pytest.raises(TypeError):
+        backext.load_state(stored(backext.start(PACK, "forearm-press-up")), None)

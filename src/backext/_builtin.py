@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from importlib import resources
+from pathlib import Path
 
 from ._load import load_pack
 from ._model import Pack
@@ -32,5 +32,10 @@ def builtin_pack() -> Pack:
 
     .. versionadded:: 0.1.0
     """
-    data = resources.files("backext").joinpath("data", "builtin.toml").read_bytes()
+    try:
+        data = (Path(__file__).parent / "data" / "builtin.toml").read_bytes()
+    except OSError:  # pragma: no cover - installed as a zip: importlib.resources reads it there (slower to import)
+        from importlib import resources  # noqa: PLC0415
+
+        data = resources.files("backext").joinpath("data", "builtin.toml").read_bytes()
     return load_pack(data, format="toml")

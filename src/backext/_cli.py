@@ -291,6 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("-o", "--output", metavar="FILE", help="write the schema to FILE instead of standard output")
     schema.set_defaults(handler=_schema)
+    _fhir_parser(commands)
     return parser
 
 
@@ -463,12 +464,13 @@ def _load(args: argparse.Namespace) -> Pack:
 
 
 def _show(args: argparse.Namespace, out: _Output) -> int:
-    from . import converter, dump_pack  # noqa: PLC0415
     from ._render import render  # noqa: PLC0415
 
     pack = _load(args)
     exercises = list(pack.exercises) if args.exercise is None else [_exercise(pack, args.exercise)]
     if args.format == "json":
+        from . import converter, dump_pack  # noqa: PLC0415 - cattrs is slow to import: only for JSON
+
         if args.exercise is None:
             out.json_text(dump_pack(pack, "json"))
         else:
@@ -570,6 +572,110 @@ def _schema(args: argparse.Namespace, out: _Output) -> int:
         Path(args.output).write_text(text, encoding="utf-8")
     except (OSError, ValueError) as error:
         raise _UsageError(f"cannot write {shorten(args.output)}: {getattr(error, 'strerror', None) or error}") from None
+    return EXIT_OK
+
+
+# -- backext fhir: the command of the fhir extra -----------------------------------------------------------------------
+
+
+def _fhir_parser(commands: Any) -> None:
+    """Add ``backext fhir``."""
+    fhir = commands.add_parser(
+        "fhir",
+        help="write a pack, a prescription and session logs as an HL7 FHIR Bundle (needs backext[fhir])",
+        description=(
+            "Write a FHIR Bundle (JSON) of a pack's PlanDefinition and ActivityDefinitions, and, when given, a"
+            " person's prescription (ServiceRequest and CarePlan) and session logs (Observations). Needs the fhir"
+            " extra: pip install 'backext[fhir]'. Exit status: 0 on success, 1 for an invalid state or log file, 2"
+            " for a usage error, a file that cannot be read, or a missing extra."
+        ),
+    )
+    fhir.add_argument("--pack", metavar="FILE", help="a pack file (.json, .toml, .yaml); default: the built-in pack")
+    _limit_option(fhir)
+    fhir.add_argument("--state", metavar="FILE", help="a stored state (JSON, as backext.converter writes it)")
+    fhir.add_argument("--logs", metavar="FILE", help="session logs: a JSON list, as backext.converter writes them")
+    fhir.add_argument("--subject", metavar="REFERENCE", help="the person, such as Patient/123 (needed with --state)")
+    fhir.add_argument(
+        "--days-per-week", metavar="N", type=int, choices=range(1, 8), help="training days a week, 1 to 7"
+    )
+    fhir.add_argument("--locale", metavar="TAG", help="the person's locale for the instructions; default: the pack's")
+    fhir.add_argument("--fhir-version", choices=("R4B", "R5"), default="R5", help="the FHIR version (default: R5)")
+    fhir.add_argument(
+        "--bundle",
+        choices=("collection", "transaction"),
+        default="collection",
+        help="the Bundle type (default: collection)",
+    )
+    fhir.add_argument("--base", metavar="URL", help="the base of backext's canonical URLs (default: backext's own)")
+    fhir.set_defaults(handler=_fhir)
+
+
+def _read_file(path: str, what: str) -> bytes:
+    """The bytes of the file *path* (at most 16 MiB)."""
+    try:
+        with Path(path).open("rb") as stream:
+            data = stream.read(DEFAULT_LIMITS.max_bytes + 1)
+    except OSError as error:
+        raise _UsageError(f"cannot read the {what} {shorten(path)}: {error.strerror or error}") from None
+    if len(data) > DEFAULT_LIMITS.max_bytes:
+        raise _UsageError(f"the {what} {shorten(path)} is larger than {DEFAULT_LIMITS.max_bytes} bytes")
+    return data
+
+
+def _read_json_file(path: str, what: str) -> object:
+    """The JSON document in the file *path* (at most 16 MiB)."""
+    data = _read_file(path, what)
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as error:
+        raise _InvalidInputError(f"{path}: the {what} is not a JSON document: {error}") from None
+
+
+class _InvalidInputError(Exception):
+    """A state or log file that was read but is not valid: exit status 1."""
+
+
+def _fhir(args: argparse.Namespace, out: _Output) -> int:
+    try:
+        from . import fhir  # noqa: PLC0415 - the extra is optional
+    except ImportError as error:
+        raise _UsageError(str(error)) from None
+    from . import SessionLog, converter, load_state  # noqa: PLC0415
+    from ._converter import problems_from_exception  # noqa: PLC0415
+    from .exceptions import StateError  # noqa: PLC0415
+
+    pack = _load(args)
+    state = logs = None
+    try:
+        if args.state is not None:
+            if args.subject is None:
+                raise _UsageError("--state needs --subject, the person's reference (such as Patient/123)")
+            state = load_state(_read_file(args.state, "state"), pack, name=args.state)
+        if args.logs is not None:
+            document = _read_json_file(args.logs, "logs")
+            try:
+                logs = converter.structure(document, list[SessionLog])
+            except Exception as error:  # noqa: BLE001 - every structuring error becomes problems
+                problems = problems_from_exception(error)
+                from ._problems import located  # noqa: PLC0415
+
+                lines = [f"{args.logs}: invalid session logs:", *(f"  {located(args.logs, p)}" for p in problems)]
+                raise _InvalidInputError("\n".join(lines)) from None
+    except (StateError, _InvalidInputError) as error:
+        _Output(sys.stderr).write(f"{error}\n")
+        return EXIT_INVALID
+    bundle = fhir.export_bundle(
+        pack,
+        state=state,
+        logs=logs or (),
+        subject=args.subject,
+        days_per_week=args.days_per_week,
+        locale=args.locale,
+        bundle_type=args.bundle,
+        fhir_version=args.fhir_version,
+        base=args.base or fhir.DEFAULT_BASE,
+    )
+    out.json_text(bundle.model_dump_json(indent=2) + "\n")
     return EXIT_OK
 
 

@@ -23,10 +23,8 @@ from ._ladder import (
     Dose,
     fit,
     from_tenths,
-    full_dose,
     next_exercise,
     on_ladder,
-    position,
     previous_exercise,
     rungs,
     start_dose,
@@ -206,32 +204,51 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
             "out-of-range",
             f"a run of {state.tolerated_streak} tolerated sessions would already have stepped the dose up",
         )
-    if position(exercise, dose) > position(exercise, _ceiling(pack, exercise, state)):
-        problem("/dose", "out-of-range", "the dose is more than one step above the last dose tolerated")
+    if not problems and not _within_reach(
+        exercise, _reference(exercise, state), state.prescription, one_dimension=False
+    ):
+        problem("/prescription", "out-of-range", "the prescription is more than one step above the last one tolerated")
     for index, tolerated in enumerate(state.tolerated):
         try:
-            ok = on_ladder(pack.exercise(tolerated.exercise_id), tolerated)
+            ok = _within_limits(pack.exercise(tolerated.exercise_id), tolerated)
         except KeyError:
             ok = False
         if not ok:
-            problem(f"/tolerated/{index}", "not-on-ladder", "not a dose of the pack's ladders")
+            problem(f"/tolerated/{index}", "out-of-range", "not a dose within the limits of an exercise of the pack")
     return problems
 
 
-def _ceiling(pack: Pack, exercise: Exercise, state: State) -> Dose:
-    """The highest dose the person may be at on *exercise*: one step above the last dose tolerated there.
+def _within_limits(exercise: Exercise, dose: Dose) -> bool:
+    hold = tenths(dose.hold_seconds)
+    return (
+        tenths(exercise.hold.start_seconds) <= hold <= tenths(exercise.hold.target_seconds)
+        and exercise.repetitions.minimum <= dose.repetitions <= exercise.repetitions.maximum
+        and hold == dose.hold_seconds * 10
+    )
 
-    Without a tolerated dose, the exercise's start. Every decision the engine makes keeps a
-    state at or below it; a stored state above it was edited.
+
+def _reference(exercise: Exercise, state: State) -> tuple[int, int]:
+    """What the person last tolerated on *exercise*, as done (variations applied); else its start.
+
+    Every decision the engine makes keeps the prescription within one step of it; a stored
+    state beyond that was edited.
     """
     last = state.last_tolerated(exercise.id)
+    low, high = tenths(exercise.hold.start_seconds), tenths(exercise.hold.target_seconds)
     if last is None:
-        return start_dose(exercise)
-    below = fit(exercise, last)
-    known = {m.id for m in exercise.modifications}
-    modifications = tuple(m for m in state.prescription.modifications if m in known)
-    higher, _ = _higher(pack, exercise, below, modifications)
-    return higher if higher.exercise_id == exercise.id else full_dose(exercise)
+        return low, exercise.repetitions.minimum
+    reps = exercise.repetitions
+    return min(max(tenths(last.hold_seconds), low), high), min(max(last.repetitions, reps.minimum), reps.maximum)
+
+
+def _within_reach(
+    exercise: Exercise, reference: tuple[int, int], prescription: Prescription, *, one_dimension: bool
+) -> bool:
+    """Whether *prescription* is at most one step above *reference* (in one dimension only, if so asked)."""
+    new_hold, new_reps = _effective(prescription)
+    increment = tenths(exercise.hold.increment_seconds) if exercise.hold.progresses else 0  # type: ignore[arg-type]
+    raised_both = new_hold > reference[0] and new_reps > reference[1]
+    return new_hold - reference[0] <= increment and new_reps - reference[1] <= 1 and not (one_dimension and raised_both)
 
 
 def reconcile(
@@ -258,16 +275,16 @@ def reconcile(
     exercise = exercise_of(pack, state.dose.exercise_id)
     same = state.pack_version == pack.version
     if same:
-        problems = check_state(pack, state, rules)
+        # The run of sessions is judged against the rules; an app may change its rules between calls, so a
+        # run longer than the rules now ask for is shortened below, not refused.
+        problems = [p for p in check_state(pack, state, rules) if p.path != "/tolerated_streak"]
         if problems:
             raise StateError(problems)
     reasons: list[Reason] = []
     dose = state.dose
     if not same:
-        dose = fit(exercise, state.dose)
-        ceiling = _ceiling(pack, exercise, attrs.evolve(state, tolerated=_fitted_all(pack, state.tolerated)))
-        if position(exercise, dose) > position(exercise, ceiling):
-            dose = ceiling
+        # Nothing tolerated on this exercise yet: its start, whatever the old pack's start was.
+        dose = start_dose(exercise) if state.last_tolerated(exercise.id) is None else fit(exercise, state.dose)
     kept: list[str] = []
     dropped: list[str] = []
     for modification_id in dict.fromkeys(state.prescription.modifications):
@@ -294,6 +311,19 @@ def reconcile(
         if same and kept_ids == state.prescription.modifications
         else prescribe(exercise, dose, kept_ids)
     )
+    if not same:  # after an update, never above one step over what the person last tolerated
+        reference = _reference(exercise, state)
+        while not _within_reach(exercise, reference, prescription, one_dimension=False):
+            move = step_within(exercise, dose, up=False)
+            if move is None:
+                kept_ids = tuple(m for m in kept_ids if exercise.modification(m).direction is not Direction.HARDER)
+                prescription = prescribe(exercise, dose, kept_ids)
+                break
+            dose = move.dose
+            prescription = prescribe(exercise, dose, kept_ids)
+        pending = state.pending
+        if pending is not None and pending.counts:  # done under the old pack: it does not count under the new one
+            state = attrs.evolve(state, pending=attrs.evolve(pending, counts=False))
     changed = dose != state.dose or prescription != state.prescription
     if changed and not same:
         what = [f"the dose is now {_dose_words(prescription)}"]
@@ -309,7 +339,8 @@ def reconcile(
         )
     tolerated = state.tolerated if same else _fitted_all(pack, state.tolerated)
     streak = state.tolerated_streak if same else 0  # a new version of the pack: the count starts again
-    streak = min(streak, _required(exercise, rules) - 1) if step_within(exercise, dose, up=True) else streak
+    at_top = _higher(pack, exercise, dose, prescription.modifications) == (dose, prescription.modifications)
+    streak = min(streak, _required(exercise, rules) - (0 if at_top else 1))
     if (
         not changed
         and same
@@ -354,7 +385,10 @@ def _dose_words(prescription: Prescription) -> str:
 # --- Moving along the ladder -------------------------------------------------
 
 
-def _lower(dose: Dose, state: State) -> tuple[Dose, ...]:
+def _tolerated_now(state: State) -> tuple[Dose, ...]:
+    """The state's tolerated doses with the current prescription, as done, recorded for its exercise."""
+    done = state.prescription
+    dose = Dose(exercise_id=done.exercise_id, hold_seconds=done.hold_seconds, repetitions=done.repetitions)
     return (dose, *(d for d in state.tolerated if d.exercise_id != dose.exercise_id))
 
 
@@ -593,7 +627,7 @@ def _count(pack: Pack, state: State, reasons: list[Reason], rules: Rules) -> Dec
     exercise = pack.exercise(state.dose.exercise_id)
     streak = state.tolerated_streak + 1
     required = _required(exercise, rules)
-    state = attrs.evolve(state, untolerated_streak=0, tolerated=_lower(state.dose, state))
+    state = attrs.evolve(state, untolerated_streak=0, tolerated=_tolerated_now(state))
     if streak < required:
         reasons.append(
             Reason(code="tolerated", message=f"well tolerated: {streak} of {required} sessions before a step up")
@@ -655,7 +689,8 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
         >>> pack = backext.builtin_pack()
         >>> state = backext.start(pack, "forearm-press-up")
         >>> for day in (5, 7, 9):
-        ...     log = backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, day))
+        ...     when = datetime.date(2026, 1, day)
+        ...     log = backext.SessionLog.as_prescribed(state.prescription, when)
         ...     decision = backext.step(pack, state, log)
         ...     state = decision.state
         >>> decision.action, decision.prescription.hold_seconds
@@ -810,7 +845,8 @@ def report_next_day(
         >>> for day in (5, 7, 9):
         ...     log = backext.SessionLog(
         ...         date=datetime.date(2026, 1, day), exercise_id="forearm-press-up",
-        ...         repetitions_completed=10, hold_seconds=state.prescription.hold_seconds, pain=1,
+        ...         repetitions_completed=10, pain=1,
+        ...         hold_seconds=state.prescription.hold_seconds,
         ...     )
         ...     state = backext.step(pack, state, log).state  # right after the session
         ...     decision = backext.report_next_day(pack, state, pain=0)  # the next morning
@@ -822,10 +858,17 @@ def report_next_day(
     """
     _arguments(pack, state, rules)
     flags = _flags(red_flags)
-    if type(pain) is not int or not 0 <= pain <= 10:
-        raise ValueError(f"pain must be a whole number from 0 to 10, not {pain!r}")
-    if date is not None and type(date) is not datetime.date:
-        raise TypeError(f"date must be a datetime.date, not {date!r}")
+    rating_ok = type(pain) is int and 0 <= pain <= 10
+    date_ok = date is None or type(date) is datetime.date
+    if not (flags or (rating_ok and pain >= rules.severe_pain)):
+        if not rating_ok:
+            raise ValueError(f"pain must be a whole number from 0 to 10, not {pain!r}")
+        if not date_ok:
+            raise TypeError(f"date must be a datetime.date, not {date!r}")
+    if not date_ok:  # a stop is recorded whatever is wrong with the date: the day of the session stands in
+        date = None
+    if not rating_ok:
+        pain = 0  # the red flags stop the engine; the rating given could not be read
     pending = state.pending
     when = date or (pending.date if pending is not None else state.last_session) or datetime.date.min
     alarms = _alarms(flags, [(pain, "the day after the session")], rules)
@@ -846,7 +889,8 @@ def report_next_day(
         raise SessionError("; ".join(reason.message for reason in bookkeeping))
     if pending is None:
         raise SessionError("no session is waiting for its next-day report")
-    state, reasons = reconcile(pack, state, pending.date, rules)
+    state, reasons = reconcile(pack, state, date or pending.date, rules)
+    pending = state.pending or pending  # a pack update may have taken away its right to count
     state = attrs.evolve(state, pending=None)
     if pain > rules.next_day_pain:
         if not pending.painful:
@@ -868,37 +912,54 @@ def report_next_day(
 def replay(pack: Pack, state: State, logs: Iterable[SessionLog], rules: Rules = DEFAULT_RULES) -> list[Decision]:
     """Apply :func:`step` to each log in turn; return every decision.
 
-    The last decision's ``state`` is the state after all the logs.
+    The last decision's ``state`` is the state after all the logs. A log
+    that does not fit the state raises :class:`~backext.SessionError`, as
+    :func:`step` does, unless a later log of the batch reports a red flag or
+    severe pain: then the logs in between are not applied, the stop is
+    recorded, and a ``log-skipped`` reason says which log was left out.
 
     Example:
         >>> import datetime, backext
         >>> pack = backext.builtin_pack()
         >>> state = backext.start(pack, "hand-press-up")
         >>> days = [datetime.date(2026, 1, d) for d in (5, 7, 9)]
-        >>> logs = [backext.SessionLog.as_prescribed(state.prescription, day) for day in days]
+        >>> perfect = backext.SessionLog.as_prescribed
+        >>> logs = [perfect(state.prescription, day) for day in days]
         >>> [d.action.value for d in backext.replay(pack, state, logs)]
         ['repeat', 'repeat', 'progress']
 
     .. versionadded:: 0.1.0
     """
+    _arguments(pack, state, rules)
+    batch = list(logs)
     decisions: list[Decision] = []
-    for log in logs:
-        decision = step(pack, state, log, rules)
+    index = 0
+    while index < len(batch):
+        try:
+            decision = step(pack, state, batch[index], rules)
+        except SessionError as error:
+            # A later log of the batch that stops the engine must not be lost with this one.
+            stopping = next((i for i in range(index + 1, len(batch)) if _alarming(batch[i], rules)), None)
+            if stopping is None:
+                raise
+            decision = step(pack, state, batch[stopping], rules)
+            skipped = Reason(code="log-skipped", message=f"the log of {batch[index].date} was not applied: {error}")
+            decision = attrs.evolve(decision, reasons=(*decision.reasons, skipped))
+            index = stopping
         decisions.append(decision)
         state = decision.state
+        index += 1
     return decisions
 
 
+def _alarming(log: object, rules: Rules) -> bool:
+    if not isinstance(log, SessionLog):
+        return False
+    pains = (p for p in (log.pain, log.pain_next_day) if p is not None)
+    return bool(log.red_flags) or any(p >= rules.severe_pain for p in pains)
+
+
 # --- Variations and clearances ------------------------------------------------
-
-
-def _one_step_over(exercise: Exercise, before: Prescription, after: Prescription) -> bool:
-    """Whether *after* is at most one step above *before*, in one dimension only."""
-    old_hold, old_reps = _effective(before)
-    new_hold, new_reps = _effective(after)
-    increment = tenths(exercise.hold.increment_seconds) if exercise.hold.progresses else 0  # type: ignore[arg-type]
-    raised_hold, raised_reps = new_hold > old_hold, new_reps > old_reps
-    return not (raised_hold and raised_reps) and new_hold - old_hold <= increment and new_reps - old_reps <= 1
 
 
 def _ids(values: Iterable[str], what: str) -> tuple[str, ...]:
@@ -948,7 +1009,8 @@ def choose_modifications(
         >>> state = backext.record_clearance(
         ...     state, date=datetime.date(2026, 3, 2), modifications=["leg-lift"], pack=pack
         ... )
-        >>> backext.choose_modifications(pack, state, ["leg-lift"]).prescription.modifications
+        >>> chosen = backext.choose_modifications(pack, state, ["leg-lift"])
+        >>> chosen.prescription.modifications
         ('leg-lift',)
 
     .. versionadded:: 0.1.0
@@ -957,6 +1019,8 @@ def choose_modifications(
     _arguments(pack, state, rules)
     if on is not None and type(on) is not datetime.date:
         raise TypeError(f"on must be a datetime.date, not {on!r}")
+    if on is not None and state.last_session is not None and on < state.last_session:
+        raise SessionError(f"the variations cannot start ({on}) before the last session ({state.last_session})")
     if state.stop is not None:
         raise StoppedError(f"the engine is stopped since {state.stop.date}: record a clinician's clearance first")
     state, _ = reconcile(pack, state, None, rules)
@@ -967,7 +1031,8 @@ def choose_modifications(
         if modification.requires_clearance and not state.allows(modification_id, exercise.id, day):
             raise ClearanceRequiredError(modification_id, day if state.allows(modification_id, exercise.id) else None)
     dose = state.dose
-    while not _one_step_over(exercise, state.prescription, prescription := prescribe(exercise, dose, chosen)):
+    reference = _reference(exercise, state)
+    while not _within_reach(exercise, reference, prescription := prescribe(exercise, dose, chosen), one_dimension=True):
         move = step_within(exercise, dose, up=False)
         if move is None:
             raise SessionError(
@@ -1025,13 +1090,15 @@ def record_clearance(
         >>> state = backext.start(pack, "forearm-press-up")
         >>> log = backext.SessionLog(
         ...     date=datetime.date(2026, 1, 5), exercise_id="forearm-press-up",
-        ...     repetitions_completed=4, hold_seconds=5, pain=6, red_flags={"sudden-severe-back-pain"},
+        ...     repetitions_completed=4, hold_seconds=5, pain=6,
+        ...     red_flags={"sudden-severe-back-pain"},
         ... )
         >>> stopped = backext.step(pack, state, log).state
         >>> stopped.stopped
         True
         >>> cleared = backext.record_clearance(
-        ...     stopped, date=datetime.date(2026, 1, 20), note="GP review", clinician="Dr Rivera", pack=pack
+        ...     stopped, date=datetime.date(2026, 1, 20), pack=pack,
+        ...     note="GP review", clinician="Dr Rivera",
         ... )
         >>> cleared.stopped, cleared.stopped_on(datetime.date(2026, 1, 19))
         (False, True)
@@ -1085,9 +1152,12 @@ def record_clearance(
         until=until,
         lifts_stop=lifts,
     )
-    return attrs.evolve(
+    cleared = attrs.evolve(
         state,
         stop=None,
         tolerated_streak=0 if lifts else state.tolerated_streak,
         clearances=(*state.clearances, clearance),
     )
+    if pack is not None:  # the dose to resume at, within the pack as it is now
+        cleared = reconcile(pack, cleared, date)[0]
+    return cleared

@@ -9,6 +9,7 @@ format tells them.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sys
@@ -178,7 +179,8 @@ def _parse_toml(text: str, limits: Limits) -> object:
         import tomli as tomllib  # noqa: PLC0415
     if integer_hook() is not None and _LONG_DIGITS.search(text):
         _too_many_digits()
-    if text.count(".") > limits.max_depth:  # no key can have too many parts otherwise: skip the search
+    # A key lies on one line: only a line with that many dots can hold one of too many parts.
+    if max(map(str.count, text.splitlines(), itertools.repeat(".")), default=0) >= limits.max_depth:
         _check_dotted_keys(text, limits)
     try:
         return tomllib.loads(text)
@@ -209,16 +211,18 @@ def _yaml() -> Any:
 
 def _parse_yaml(text: str, limits: Limits) -> object:
     yaml = _yaml()
-    from ._yaml import StrictLoader  # noqa: PLC0415 - needs PyYAML
+    from . import _yaml as strict  # noqa: PLC0415 - needs PyYAML
 
     loader = None
     try:
-        loader = StrictLoader(text, limits)
+        loader = strict.Loader(text, limits)
         document = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
         code = getattr(error, "backext_code", "syntax-error")
+        if code == "syntax-error" and error.problem == _LIBYAML_TOO_DEEP:
+            code = "too-deep"  # libyaml's own bound on nesting, far beyond max_depth
         _fail(code, f"invalid YAML: {error.problem or error}", line, column)
     except yaml.YAMLError as error:
         _fail("syntax-error", f"invalid YAML: {error}")
@@ -231,6 +235,10 @@ def _parse_yaml(text: str, limits: Limits) -> object:
         if loader is not None:
             loader.dispose()
     return document
+
+
+#: What libyaml says of a document nested more than 1,000 deep.
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 
 
 _PARSERS: dict[Format, Callable[[str, Limits], object]] = {

@@ -27,6 +27,8 @@ from ._wrong import WrongValue
 
 
 __all__ = [
+    "MAX_REPETITIONS",
+    "MAX_SECONDS",
     "RESOLUTION",
     "Dose",
     "Move",
@@ -59,9 +61,10 @@ def tenths(seconds: float) -> int:
         >>> tenths(5.8), tenths(3 + 1.1), tenths(0.05)
         (58, 41, 0)
     """
-    if not math.isfinite(seconds):
-        raise ValueError(f"a number of seconds must be finite, not {seconds!r}")
-    return round(seconds * RESOLUTION)
+    scaled = seconds * RESOLUTION
+    if not math.isfinite(scaled):
+        raise ValueError("a number of seconds must be finite and not huge")
+    return round(scaled)
 
 
 def from_tenths(value: int) -> float:
@@ -75,18 +78,31 @@ def from_tenths(value: int) -> float:
     return whole if part == 0 else value / RESOLUTION
 
 
+#: The longest hold a dose, a log or a prescription may name, in seconds: a day (our choice: far beyond any
+#: exercise, small enough for exact arithmetic).
+MAX_SECONDS = 86_400
+
+#: The most repetitions a dose or a log may name (our choice).
+MAX_REPETITIONS = 100_000
+
+
+def _shown(value: object) -> str:
+    """*value* for a message; a huge integer by its size, not its digits."""
+    if type(value) is int and abs(value) > 10**30:
+        return "a huge integer"
+    return repr(value)
+
+
 def _non_negative_number(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if type(value) not in (int, float) or not math.isfinite(value) or value < 0:  # type: ignore[arg-type,operator]
-        raise WrongValue(
-            "out-of-range", f"{attribute.name} must be a finite number of at least 0, not {value!r}", attribute.name
-        )
+    if type(value) not in (int, float) or not 0 <= value <= MAX_SECONDS:  # type: ignore[operator]
+        message = f"{attribute.name} must be a number from 0 to {MAX_SECONDS}, not {_shown(value)}"
+        raise WrongValue("out-of-range", message, attribute.name)
 
 
 def _whole_number(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if type(value) is not int or value < 0:
-        raise WrongValue(
-            "out-of-range", f"{attribute.name} must be a whole number of at least 0, not {value!r}", attribute.name
-        )
+    if type(value) is not int or not 0 <= value <= MAX_REPETITIONS:
+        message = f"{attribute.name} must be a whole number from 0 to {MAX_REPETITIONS}, not {_shown(value)}"
+        raise WrongValue("out-of-range", message, attribute.name)
 
 
 def _string(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -258,9 +274,9 @@ def fit(exercise: Exercise, dose: Dose) -> Dose:
     Example:
         >>> import backext
         >>> exercise = backext.builtin_pack().exercise("forearm-press-up")
-        >>> fit(exercise, Dose(exercise_id="forearm-press-up", hold_seconds=999, repetitions=99))
+        >>> fit(exercise, Dose(exercise_id=exercise.id, hold_seconds=999, repetitions=99))
         Dose(exercise_id='forearm-press-up', hold_seconds=30, repetitions=10)
-        >>> fit(exercise, Dose(exercise_id="forearm-press-up", hold_seconds=12.5, repetitions=10))
+        >>> fit(exercise, Dose(exercise_id=exercise.id, hold_seconds=12.5, repetitions=10))
         Dose(exercise_id='forearm-press-up', hold_seconds=10, repetitions=10)
     """
     wanted = _values(dose)
@@ -278,9 +294,9 @@ def on_ladder(exercise: Exercise, dose: Dose) -> bool:
     Example:
         >>> import backext
         >>> exercise = backext.builtin_pack().exercise("forearm-press-up")
-        >>> on_ladder(exercise, Dose(exercise_id="forearm-press-up", hold_seconds=15, repetitions=10))
+        >>> on_ladder(exercise, Dose(exercise_id=exercise.id, hold_seconds=15, repetitions=10))
         True
-        >>> on_ladder(exercise, Dose(exercise_id="forearm-press-up", hold_seconds=16, repetitions=10))
+        >>> on_ladder(exercise, Dose(exercise_id=exercise.id, hold_seconds=16, repetitions=10))
         False
     """
     if dose.exercise_id != exercise.id or not math.isfinite(dose.hold_seconds):
@@ -294,7 +310,7 @@ def position(exercise: Exercise, dose: Dose) -> int:
     Example:
         >>> import backext
         >>> exercise = backext.builtin_pack().exercise("forearm-press-up")
-        >>> position(exercise, Dose(exercise_id="forearm-press-up", hold_seconds=15, repetitions=10))
+        >>> position(exercise, Dose(exercise_id=exercise.id, hold_seconds=15, repetitions=10))
         2
     """
     values = _values(dose)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 import os
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Union
 
@@ -152,32 +150,6 @@ def _read(source: PackSource, format: str | None, max_bytes: int) -> tuple[str, 
     return name, fmt, data
 
 
-#: Documents at least this large are structured with the cyclic garbage
-#: collector paused (see :func:`_collector_paused`).
-_PAUSE_COLLECTOR_BYTES = 1 << 20
-
-
-@contextlib.contextmanager
-def _collector_paused(size: int) -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a large document is turned into objects.
-
-    Building hundreds of thousands of objects makes the collector run again
-    and again over everything alive, which made loading a 13 MB pack about
-    40 % slower and its cost grow faster than its size. The objects built
-    here hold no reference cycles, so there is nothing for it to find; it is
-    enabled again (if it was enabled) as soon as the work is done. This is
-    the same remedy as Mercurial's ``util.nogc``.
-    """
-    if size < _PAUSE_COLLECTOR_BYTES or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def _analyse_source(
     source: PackSource,
     format: str | None,  # noqa: A002
@@ -199,23 +171,25 @@ def _analyse_source(
         return (name, *analyse_document(read, limits))
     name, fmt, data = read
     text = None
-    with _collector_paused(len(data)):
-        try:
-            text = decode(data)
-            if fmt == "json":
-                fast = _fast_json(text, data)
-                if fast is not None:
-                    problems = checked(fast[1], limits, fast[0])
-                    pack = fast[1].value
-                    del fast  # free the parsed document while the collector is still paused
-                    return name, pack, _placed(text, fmt, problems)
+    try:
+        text = decode(data)
+        if fmt == "json":
+            fast = _fast_json(text, data)
+            if fast is not None:
+                return name, fast[1].value, _placed(text, fmt, checked(fast[1], limits, fast[0]))
             document = parse(text, fmt, limits)
-            check_document(document, limits, count_values=False)
-        except (ParseFailure, LimitExceeded) as failure:
-            problems = [failure.problem] if text is None else _placed(text, fmt, [failure.problem])
-            raise PackError(problems, name) from None
-        built, problems = analyse_document(document, limits)
-        return name, built, _placed(text, fmt, problems)
+        else:
+            # TOML and YAML refuse duplicate keys as they parse: only the structuring can be quicker.
+            document = parse(text, fmt, limits)
+            structured = _fast_structure(document)
+            if structured is not None:
+                return name, structured.value, _placed(text, fmt, checked(structured, limits, document))
+        check_document(document, limits, count_values=False)
+    except (ParseFailure, LimitExceeded) as failure:
+        problems = [failure.problem] if text is None else _placed(text, fmt, [failure.problem])
+        raise PackError(problems, name) from None
+    built, problems = analyse_document(document, limits)
+    return name, built, _placed(text, fmt, problems)
 
 
 def _placed(text: str, fmt: Format, problems: list[Problem]) -> list[Problem]:
@@ -231,14 +205,30 @@ def _fast_json(text: str, data: bytes) -> tuple[dict[str, object], fastload.Stru
     """The document and pack in the JSON *text* if it is well-formed, has no duplicate key and structures."""
     try:
         document = json.loads(text, parse_int=integer_hook())
-        if type(document) is not dict or document.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
-            return None
-        if "$schema" in document and type(document.pop("$schema")) is not str:
-            return None
-        structured = fastload.structure(document, Pack)
     except Exception:  # noqa: BLE001 - any failure: the exact path will say what it is
         return None
-    return (document, structured) if fastload.json_has_no_duplicates(data, structured.entries) else None
+    structured = _fast_structure(document)
+    if structured is None or not fastload.json_has_no_duplicates(data, structured.entries):
+        return None
+    return document, structured
+
+
+def _fast_structure(document: object) -> fastload.Structured[Pack] | None:
+    """The pack in a parsed *document* of the current schema version, if the generated code builds it.
+
+    ``None`` means "not here": the document, checked against the limits
+    first, goes the exact way, which says what is wrong.
+    """
+    if type(document) is not dict or document.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
+        return None
+    if "$schema" in document:  # the schema an editor checks the pack with: not part of the pack
+        if type(document["$schema"]) is not str:
+            return None
+        del document["$schema"]
+    try:
+        return fastload.structure(document, Pack)
+    except Exception:  # noqa: BLE001 - any failure: the exact path will say what it is
+        return None
 
 
 def analyse_document(document: object, limits: Limits = DEFAULT_LIMITS) -> tuple[Pack | None, list[Problem]]:

@@ -6,7 +6,7 @@ import datetime
 
 import attrs
 
-from ._engine import reconcile, step
+from ._engine import _arguments, reconcile, step
 from ._model import Pack
 from ._reasons import Action
 from ._rules import DEFAULT_RULES, Rules
@@ -34,7 +34,8 @@ class PlannedSession:
         >>> import datetime, backext
         >>> pack = backext.builtin_pack()
         >>> state = backext.start(pack, "forearm-press-up")
-        >>> first = backext.plan(pack, state, start_date=datetime.date(2026, 1, 5)).sessions[0]
+        >>> calendar = backext.plan(pack, state, start_date=datetime.date(2026, 1, 5))
+        >>> first = calendar.sessions[0]
         >>> first.date, first.prescription.hold_seconds
         (datetime.date(2026, 1, 5), 5)
 
@@ -58,7 +59,8 @@ class Milestone:
     Example:
         >>> import datetime, backext
         >>> pack = backext.builtin_pack()
-        >>> result = backext.plan(pack, backext.start(pack, "forearm-press-up"), start_date=datetime.date(2026, 1, 5))
+        >>> state = backext.start(pack, "forearm-press-up")
+        >>> result = backext.plan(pack, state, start_date=datetime.date(2026, 1, 5))
         >>> [(m.date.isoformat(), m.exercise_id) for m in result.milestones][1]
         ('2026-02-16', 'hand-press-up')
 
@@ -86,7 +88,8 @@ class Plan:
     Example:
         >>> import datetime, backext
         >>> pack = backext.builtin_pack()
-        >>> result = backext.plan(pack, backext.start(pack, "forearm-press-up"), start_date=datetime.date(2026, 1, 5))
+        >>> state = backext.start(pack, "forearm-press-up")
+        >>> result = backext.plan(pack, state, start_date=datetime.date(2026, 1, 5))
         >>> len(result.sessions), result.level_reached(backext.Level.ADVANCED)
         (36, datetime.date(2026, 2, 23))
 
@@ -113,7 +116,8 @@ def session_dates(start_date: datetime.date, *, days_per_week: int, weeks: int) 
 
     Example:
         >>> import datetime
-        >>> [d.day for d in session_dates(datetime.date(2026, 1, 5), days_per_week=3, weeks=2)]
+        >>> days = session_dates(datetime.date(2026, 1, 5), days_per_week=3, weeks=2)
+        >>> [d.day for d in days]
         [5, 7, 10, 12, 14, 17]
 
     Raises:
@@ -173,6 +177,7 @@ def plan(
 
     .. versionadded:: 0.1.0
     """
+    _arguments(pack, state, rules)
     if state.stop is not None:
         raise StoppedError(f"the engine is stopped since {state.stop.date}: record a clinician's clearance first")
     if state.stopped_on(start_date):
@@ -184,6 +189,7 @@ def plan(
     milestones: list[Milestone] = []
     action = Action.REPEAT
     for date in session_dates(start_date, days_per_week=days_per_week, weeks=weeks):
+        state = reconcile(pack, state, date, rules)[0]  # a clearance may end between two sessions
         prescription = state.prescription
         sessions.append(PlannedSession(date=date, prescription=prescription, action=action))
         if not milestones or milestones[-1].exercise_id != prescription.exercise_id:

@@ -50,7 +50,8 @@ class Reason:
         message: The reason in plain words.
 
     Example:
-        >>> Reason(code="pain-moderate", message="pain of 3/10 during the session: the same dose again").code
+        >>> reason = Reason(code="pain-moderate", message="pain of 3/10: the same dose again")
+        >>> reason.code
         'pain-moderate'
 
     .. versionadded:: 0.1.0
@@ -74,7 +75,8 @@ class Decision:
         >>> import datetime, backext
         >>> pack = backext.builtin_pack()
         >>> state = backext.start(pack, "forearm-press-up")
-        >>> log = backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, 5))
+        >>> day = datetime.date(2026, 1, 5)
+        >>> log = backext.SessionLog.as_prescribed(state.prescription, day)
         >>> decision = backext.step(pack, state, log)
         >>> decision.action, decision.prescription == state.prescription
         (<Action.REPEAT: 'repeat'>, True)
@@ -136,6 +138,11 @@ REASON_CODES: Mapping[str, ReasonCode] = _catalogue(
     ("out-of-order", (Action.STOP,), "The log is dated before the last session logged."),
     ("before-clearance", (Action.STOP,), "The log is dated before the clearance that lifted the last stop."),
     ("wrong-pack", (Action.STOP,), "The state belongs to another pack than the one given."),
+    (
+        "log-skipped",
+        (Action.STOP,),
+        "replay: a log did not fit the state and was not applied; a later log of the batch stopped the engine.",
+    ),
     # Stepping back
     ("pain-high", (Action.REGRESS, Action.REPEAT), "Pain during the session at or above the step-back threshold."),
     ("pain-next-day", (Action.REGRESS, Action.REPEAT), "Pain the next day above the settled threshold."),
@@ -151,8 +158,16 @@ REASON_CODES: Mapping[str, ReasonCode] = _catalogue(
     ),
     ("lowest-dose", (Action.REGRESS,), "Already at the lowest dose: talk to a clinician before going on."),
     # Repeating
-    ("pain-moderate", (Action.REPEAT,), "Pain during the session above the tolerated band: the same dose again."),
-    ("incomplete", (Action.REPEAT,), "Not every repetition reached the full hold: the same dose again."),
+    (
+        "pain-moderate",
+        (Action.REPEAT, Action.REGRESS),
+        "Pain during the session above the tolerated band: the same dose again (or a step back, see not-tolerated).",
+    ),
+    (
+        "incomplete",
+        (Action.REPEAT, Action.REGRESS),
+        "Not every repetition reached the full hold: the same dose again (or a step back, see not-tolerated).",
+    ),
     ("too-soon", (Action.REPEAT,), "Too soon after the last session to count towards a step up."),
     (
         "awaiting-next-day",

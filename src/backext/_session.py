@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import enum
-import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -84,14 +83,20 @@ def pain_rating(_: object, attribute: attrs.Attribute[Any], value: int | None) -
         raise ValueError(f"{attribute.name} must be a whole number from 0 to 10, not {value!r}")
 
 
+#: The longest hold a log may report, in seconds, and the most repetitions (our choice: far beyond any session).
+_MOST_SECONDS, _MOST_REPETITIONS = 86_400, 1_000_000
+
+
 def _count(_: object, attribute: attrs.Attribute[Any], value: int) -> None:
-    if type(value) is not int or value < 0:
-        raise ValueError(f"{attribute.name} must be a whole number of at least 0, not {value!r}")
+    if type(value) is not int or not 0 <= value <= _MOST_REPETITIONS:
+        shown = repr(value) if type(value) is not int or abs(value) < 10**30 else "a huge integer"
+        raise ValueError(f"{attribute.name} must be a whole number from 0 to {_MOST_REPETITIONS}, not {shown}")
 
 
 def _seconds(_: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    if type(value) not in (int, float) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"{attribute.name} must be a finite number of at least 0, not {value!r}")
+    if type(value) not in (int, float) or not 0 <= value <= _MOST_SECONDS:
+        shown = repr(value) if type(value) is not int or abs(value) < 10**30 else "a huge integer"
+        raise ValueError(f"{attribute.name} must be a number of seconds from 0 to {_MOST_SECONDS}, not {shown}")
 
 
 def day(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -143,6 +148,10 @@ class SessionLog:
     @classmethod
     def as_prescribed(cls, prescription: Prescription, date: datetime.date) -> SessionLog:
         """A session done in full as *prescription* asks, with no pain that day or the next: a perfect day."""
+        from ._state import Prescription  # noqa: PLC0415 - the state module imports this one
+
+        if not isinstance(prescription, Prescription):
+            raise TypeError(f"prescription must be a backext.Prescription, not {type(prescription).__name__}")
         return cls(
             date=date,
             exercise_id=prescription.exercise_id,

@@ -26,10 +26,14 @@ STATE_FORMAT_VERSION = 1
 
 
 def _count(_: object, attribute: attrs.Attribute[Any], value: int) -> None:
-    if type(value) is not int or value < 0:
-        raise WrongValue(
-            "out-of-range", f"{attribute.name} must be a whole number of at least 0, not {value!r}", attribute.name
-        )
+    if type(value) is not int or not 0 <= value <= _MOST:
+        shown = "a huge integer" if type(value) is int and abs(value) > 10**30 else repr(value)
+        message = f"{attribute.name} must be a whole number from 0 to {_MOST}, not {shown}"
+        raise WrongValue("out-of-range", message, attribute.name)
+
+
+#: The largest count a state may hold (our choice: far beyond any run of sessions).
+_MOST = 100_000
 
 
 def _optional_day(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -54,7 +58,8 @@ class Prescription:
 
     Example:
         >>> import backext
-        >>> prescription = backext.start(backext.builtin_pack(), "prone-chest-lift").prescription
+        >>> state = backext.start(backext.builtin_pack(), "prone-chest-lift")
+        >>> prescription = state.prescription
         >>> prescription.hold_seconds, prescription.repetitions, prescription.sets
         (5, 8, 1)
 
@@ -85,7 +90,8 @@ class Stop:
 
     Example:
         >>> import datetime
-        >>> Stop(date=datetime.date(2026, 1, 5), red_flags=(RedFlag.LEG_WEAKNESS,)).red_flags[0].value
+        >>> stop = Stop(date=datetime.date(2026, 1, 5), red_flags=(RedFlag.LEG_WEAKNESS,))
+        >>> stop.red_flags[0].value
         'new-leg-weakness'
 
     .. versionadded:: 0.1.0
@@ -119,7 +125,8 @@ class Clearance:
 
     Example:
         >>> import datetime
-        >>> Clearance(date=datetime.date(2026, 2, 1), modifications=("leg-lift",)).modifications
+        >>> clearance = Clearance(date=datetime.date(2026, 2, 1), modifications=("leg-lift",))
+        >>> clearance.modifications
         ('leg-lift',)
 
     .. versionadded:: 0.1.0
@@ -203,8 +210,10 @@ class State:
         pending: The last session, while its next-day report is awaited.
         stop: Set while the engine is stopped by a red flag or severe pain.
         clearances: Every clearance recorded, oldest first.
-        tolerated: The last dose tolerated on each exercise done, for
-            stepping back to an earlier exercise.
+        tolerated: What the person last tolerated on each exercise done, as
+            done (variations applied): stepping back to an earlier exercise
+            lands no higher, and no prescription goes more than one step
+            beyond it.
 
     Example:
         >>> import backext

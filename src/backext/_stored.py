@@ -6,7 +6,10 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ._engine import check_state
+import attrs
+
+from ._engine import check_state, reconcile
+from ._limits import DEFAULT_LIMITS, LimitExceeded, check_document
 from ._model import Pack
 from ._problems import Problem
 from ._rules import DEFAULT_RULES, Rules
@@ -23,6 +26,9 @@ STATE_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 #: The largest stored state read from text, in bytes: a state is small.
 _MAX_STATE_BYTES = 1 << 20
+
+#: Bounds on a stored state's document: a state is small and shallow.
+_STATE_LIMITS = attrs.evolve(DEFAULT_LIMITS, max_depth=8, max_values=100_000, max_string_length=10_000)
 
 
 def _document(source: Mapping[str, Any] | str | bytes, name: str) -> dict[str, Any]:
@@ -72,6 +78,7 @@ def load_state(
     *,
     rules: Rules = DEFAULT_RULES,
     name: str = "<state>",
+    refresh: bool = True,
 ) -> State:
     """Read a stored state (JSON text or its parsed mapping) and check it against *pack*.
 
@@ -84,8 +91,10 @@ def load_state(
     are upgraded.
 
     A state stored against another version of the pack is accepted if its
-    exercise still exists: the next call to the engine brings it within the
-    new pack's limits and says so with a ``pack-changed`` reason.
+    exercise still exists, and brought within the new pack's limits: its
+    prescription is one the pack allows now. To learn what changed (the
+    ``pack-changed`` reasons), load it with ``refresh=False``: the next call
+    to the engine then brings it within the limits and says why.
 
     Args:
         source: The stored state: JSON text (or bytes), or the mapping it
@@ -93,14 +102,18 @@ def load_state(
         pack: The pack the state will be used with.
         rules: The rules it will be used with.
         name: What to call the source in error messages.
+        refresh: Whether to bring a state stored against another version of
+            the pack within its limits now.
 
     Raises:
         StateError: If the state is invalid or does not fit the pack.
+        TypeError: If *pack* is not a pack, or *source* not a mapping or text.
 
     Example:
         >>> import json, backext
         >>> pack = backext.builtin_pack()
-        >>> stored = json.dumps(backext.converter.unstructure(backext.start(pack, "prone-chest-lift")))
+        >>> state = backext.start(pack, "prone-chest-lift")
+        >>> stored = json.dumps(backext.converter.unstructure(state))
         >>> backext.load_state(stored, pack).prescription.hold_seconds
         5
 
@@ -108,7 +121,14 @@ def load_state(
     """
     from ._converter import converter, problems_from_exception  # noqa: PLC0415 - cattrs only when needed
 
-    document = _migrate(_document(source, name), name)
+    if not isinstance(pack, Pack):
+        raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
+    document = _document(source, name)
+    try:
+        check_document(document, _STATE_LIMITS, count_values=True)
+    except LimitExceeded as exceeded:
+        raise StateError([exceeded.problem], name) from None
+    document = _migrate(document, name)
     try:
         state = converter.structure(document, State)
     except Exception as error:  # noqa: BLE001 - every structuring error becomes problems
@@ -116,4 +136,4 @@ def load_state(
     problems = check_state(pack, state, rules)
     if problems:
         raise StateError(problems, name)
-    return state
+    return reconcile(pack, state, None, rules)[0] if refresh else state

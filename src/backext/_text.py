@@ -112,10 +112,15 @@ def localize(text: Text, locale: str | None = None, *, default_locale: str = "en
         >>> localize(LocalizedText({"en": "Rest", "fr": "Repos"}), "fr-CA")
         'Repos'
 
+    Raises:
+        TypeError: If *text* is neither.
+
     .. versionadded:: 0.1.0
     """
     if isinstance(text, str):
         return text
+    if not isinstance(text, LocalizedText):
+        raise TypeError(f"text must be a string or a LocalizedText, not {type(text).__name__}")
     return text.resolve(locale, default_locale=default_locale)
 
 

@@ -8,11 +8,12 @@ import math
 import attrs
 
 from ._engine import exercise_of, reconcile
-from ._model import Pack
+from ._limits import DEFAULT_LIMITS
+from ._model import Exercise, Pack
 from ._render import number
 from ._state import Prescription, State
 from ._text import Text
-from .exceptions import StoppedError
+from .exceptions import SessionError, StoppedError
 
 
 __all__ = ["Cue", "CueKind", "Phrases", "timeline"]
@@ -97,7 +98,8 @@ class Cue:
     Example:
         >>> import backext
         >>> pack = backext.builtin_pack()
-        >>> first = backext.timeline(pack, backext.start(pack, "forearm-press-up").prescription)[0]
+        >>> state = backext.start(pack, "forearm-press-up")
+        >>> first = backext.timeline(pack, state)[0]
         >>> first.offset_seconds, first.kind.value, first.text
         (0, 'step', 'Forearms in')
 
@@ -109,6 +111,29 @@ class Cue:
     text: Text
     set: int | None = None
     repetition: int | None = None
+
+
+#: The longest rest, step or movement time a timeline accepts, in seconds (our choice): an hour.
+MAX_PAUSE_SECONDS = 3600
+
+
+def _check_within(exercise: Exercise, prescription: Prescription) -> None:
+    """Refuse a prescription beyond its exercise's limits in the pack given."""
+    hold, reps = prescription.hold_seconds, prescription.repetitions
+    known = {m.id for m in exercise.modifications}
+    within = (
+        type(hold) in (int, float)
+        and exercise.hold.start_seconds <= hold <= exercise.hold.target_seconds
+        and type(reps) is int
+        and exercise.repetitions.minimum <= reps <= exercise.repetitions.maximum
+        and prescription.sets == exercise.repetitions.sets
+        and all(m in known for m in prescription.modifications)
+    )
+    if not within:
+        raise SessionError(
+            f"the prescription is beyond the limits of {exercise.id!r} in the pack given: pass the person's state,"
+            " which the pack checks"
+        )
 
 
 def timeline(
@@ -142,9 +167,14 @@ def timeline(
         phrases: The words spoken, for translation.
 
     Raises:
-        ValueError: If a duration is negative or not finite, or *rest_seconds*
-            is shorter than the hold.
+        ValueError: If a duration is not from 0 to an hour, *rest_seconds* is
+            shorter than the hold, a phrase uses a field it may not, or the
+            session would have more cues than ``Limits.max_session_cues``.
         StoppedError: If *prescription* is a stopped state.
+        SessionError: If the prescription is beyond the limits of its
+            exercise in *pack* (hold, repetitions, sets, variations). A
+            bare prescription cannot show its clearances: pass the state.
+        TypeError: If an argument is of the wrong type.
         UnknownIdError: If the pack has no such exercise.
 
     Example:
@@ -163,13 +193,18 @@ def timeline(
 
     .. versionadded:: 0.1.0
     """
+    if not isinstance(pack, Pack):
+        raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
     if isinstance(prescription, State):
         if prescription.stop is not None:
             raise StoppedError(
                 f"the engine is stopped since {prescription.stop.date}: record a clinician's clearance first"
             )
         prescription = reconcile(pack, prescription)[0].prescription
+    elif not isinstance(prescription, Prescription):
+        raise TypeError(f"prescription must be a backext.Prescription or State, not {type(prescription).__name__}")
     exercise = exercise_of(pack, prescription.exercise_id)
+    _check_within(exercise, prescription)
     hold = prescription.hold_seconds
     rest = max(hold, 3) if rest_seconds is None else rest_seconds
     for name, value in (
@@ -179,8 +214,16 @@ def timeline(
         ("lift_seconds", lift_seconds),
         ("lower_seconds", lower_seconds),
     ):
-        if not math.isfinite(value) or value < 0:
-            raise ValueError(f"{name} must be a finite number of at least 0, not {value!r}")
+        if type(value) not in (int, float) or not 0 <= value <= MAX_PAUSE_SECONDS:
+            raise ValueError(f"{name} must be a number of seconds from 0 to {MAX_PAUSE_SECONDS}, not {value!r}")
+    cue_count = len(exercise.steps) + 1 + prescription.sets * (1 + prescription.repetitions * (5 + math.ceil(hold)))
+    if cue_count > DEFAULT_LIMITS.max_session_cues:
+        raise ValueError(f"the session would have {cue_count} cues, more than {DEFAULT_LIMITS.max_session_cues}")
+    try:
+        for template in attrs.astuple(phrases):
+            template.format(set=1, sets=1, repetition=1, repetitions=1, seconds=1)
+    except (KeyError, IndexError, ValueError, AttributeError) as error:
+        raise ValueError(f"a phrase uses a field it may not ({error!r}): see backext.Phrases") from None
     if rest < hold:
         raise ValueError(f"rest_seconds ({number(rest)}) may not be shorter than the hold ({number(hold)})")
     cues: list[Cue] = []

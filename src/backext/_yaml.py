@@ -1,15 +1,38 @@
-"""A strict, safe YAML loader: no Python tags, no duplicate keys, bounded aliases and size."""
+"""A strict, safe YAML loader: no Python tags, no duplicate keys, bounded aliases and size.
+
+Where PyYAML was built with libyaml (``yaml.__with_libyaml__``), the text is
+scanned and parsed in C, by libyaml, and only the nodes and values are made
+in Python: :data:`Loader` is then :class:`CStrictLoader`, several times
+faster than the pure-Python :class:`StrictLoader`, which is used otherwise.
+Both share everything that makes them strict: the composer that counts
+aliases (so an alias bomb is refused at the same alias, with the same
+position), the measurement of the node graph, the refusal of duplicate keys
+and of long integers, and the safe constructor, which refuses every tag it
+does not know.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 from ._limits import DEFAULT_LIMITS, Limits, shorten
 
 
-__all__ = ["MAX_ALIASES", "StrictLoader"]
+try:
+    from yaml._yaml import CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    CParser = None  # type: ignore[assignment,misc]
+
+
+__all__ = ["MAX_ALIASES", "CStrictLoader", "Loader", "StrictLoader"]
 
 #: The most aliases (``*name``) a document may use: enough for any honest
 #: pack, too few for an exponential "billion laughs" document.
@@ -27,8 +50,8 @@ class _LoaderError(yaml.constructor.ConstructorError):
         self.backext_code = code
 
 
-class StrictLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing duplicate keys, alias bombs and documents that contain themselves.
+class _Strict(Composer, SafeConstructor, Resolver):
+    """What makes a loader strict: the composer, constructor and resolver that both loaders share.
 
     Aliases make a YAML document a graph: a short text can stand for an
     enormous tree, or for one that contains itself. The graph of nodes is
@@ -37,16 +60,20 @@ class StrictLoader(yaml.SafeLoader):
     :attr:`~backext.Limits.max_values` values, each alias counted as a copy.
     """
 
-    def __init__(self, stream: str, limits: Limits = DEFAULT_LIMITS) -> None:
-        super().__init__(stream)
+    def _strict_init(self, limits: Limits) -> None:
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
         self._aliases = 0
+        self._nodes = 0
         self._limits = limits
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
+        self._nodes += 1
+        if self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
-                event = self.peek_event()  # type: ignore[no-untyped-call]
+                event = self.peek_event()  # type: ignore[attr-defined]
                 raise _LoaderError(
                     "too-many-aliases",
                     f"the document uses more than {MAX_ALIASES} aliases",
@@ -58,12 +85,20 @@ class StrictLoader(yaml.SafeLoader):
         node = self.get_single_node()
         if node is None:
             return None
-        _measure(node, self._limits.max_values)
+        if self._aliases or self._nodes > self._limits.max_values:
+            # Without aliases the nodes form a tree of as many values as nodes were composed: nothing to measure.
+            _measure(node, self._limits.max_values)
         return self.construct_document(node)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        pairs = node.value
+        # Usually every key is a plain string: compare the texts, without building anything.
+        if all(type(key) is yaml.ScalarNode and key.tag == _STR for key, _ in pairs) and len(
+            {key.value for key, _ in pairs}
+        ) == len(pairs):
+            return super().construct_mapping(node, deep=deep)
         seen: set[Any] = set()
-        for key_node, _ in node.value:
+        for key_node, _ in pairs:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue  # "<<: *base": merged keys may be overridden; the base class merges them
             key = self.construct_object(key_node, deep=deep)
@@ -89,7 +124,69 @@ class StrictLoader(yaml.SafeLoader):
         return super().construct_yaml_int(node)
 
 
-StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
+_STR = "tag:yaml.org,2002:str"
+
+_Strict.add_constructor("tag:yaml.org,2002:int", _Strict.construct_yaml_int)  # type: ignore[type-var]
+
+
+class StrictLoader(Reader, Scanner, yaml.parser.Parser, _Strict):
+    """The strict loader in pure Python: PyYAML's own reader, scanner and parser."""
+
+    def __init__(self, stream: str, limits: Limits = DEFAULT_LIMITS) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        self._strict_init(limits)
+
+
+if CParser is not None:
+
+    class CStrictLoader(_Strict, CParser):
+        """The strict loader with libyaml's scanner and parser (in C): the same strictness, several times faster.
+
+        The composer stays the Python one of :class:`StrictLoader` (it costs
+        little next to scanning), so that aliases are counted, and their
+        positions reported, exactly as there.
+        """
+
+        def __init__(self, stream: str, limits: Limits = DEFAULT_LIMITS) -> None:
+            CParser.__init__(self, stream)
+            self._strict_init(limits)
+            self._aliases_possible = "*" in stream
+
+        def get_single_data(self) -> Any:
+            if self._aliases_possible:
+                return super().get_single_data()
+            # No "*" anywhere, so no alias: libyaml composes the nodes too (it refuses nesting deeper
+            # than 1,000 as it parses), and they form a tree, whose values are counted in one quick walk.
+            node = CParser.get_single_node(self)
+            if node is None:
+                return None
+            if _count(node) > self._limits.max_values:
+                _measure(node, self._limits.max_values)
+            return self.construct_document(node)
+
+    #: The loader that :func:`backext.load_pack` uses: :class:`CStrictLoader` where libyaml is present.
+    Loader: Callable[[str, Limits], StrictLoader | CStrictLoader] = CStrictLoader
+else:  # pragma: no cover - PyYAML built without libyaml
+    CStrictLoader = None  # type: ignore[assignment,misc]
+    Loader = StrictLoader
+
+
+def _count(root: Any) -> int:
+    """How many nodes the tree under *root* holds (a tree: without aliases, no node is shared)."""
+    count = 0
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        count += 1
+        kind = type(node)
+        if kind is yaml.MappingNode:
+            for pair in node.value:
+                stack.extend(pair)
+        elif kind is yaml.SequenceNode:
+            stack.extend(node.value)
+    return count
 
 
 def _children(node: Any) -> list[Any]:

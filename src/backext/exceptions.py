@@ -114,7 +114,8 @@ class StoppedError(SessionError):
         >>> state = backext.start(pack, "forearm-press-up")
         >>> log = backext.SessionLog(
         ...     date=datetime.date(2026, 1, 5), exercise_id="forearm-press-up",
-        ...     repetitions_completed=10, hold_seconds=5, pain=0, red_flags={"new-leg-weakness"},
+        ...     repetitions_completed=10, hold_seconds=5, pain=0,
+        ...     red_flags={"new-leg-weakness"},
         ... )
         >>> stopped = backext.step(pack, state, log).state
         >>> try:

@@ -1,0 +1,432 @@
+"""Import: session Observations (a Bundle, or a list of resources) back to :class:`~backext.SessionLog` objects."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from backext._problems import Problem, escape_pointer, located
+from backext._session import RedFlag, SessionLog
+from backext.exceptions import BackextError
+
+from ._models import check_version, model_class
+from ._terms import DEFAULT_BASE, LOINC, LOINC_PAIN_SEVERITY, UCUM, FhirVersion, SessionCode, Urls
+
+
+__all__ = ["FhirError", "import_logs"]
+
+#: The largest document read from text, in bytes.
+_MAX_BYTES = 16 << 20
+
+#: Observation statuses that mean "this did not happen, or was withdrawn": such observations are skipped.
+_WITHDRAWN = frozenset({"entered-in-error", "cancelled"})
+
+_SECONDS = {"s": 1, "min": 60}
+
+
+class FhirError(BackextError, ValueError):
+    """FHIR resources could not be read back as session logs.
+
+    It lists every problem at once, each with a JSON Pointer into the
+    document given (``/entry/3/resource/valueInteger``) and a stable code
+    (see :ref:`fhir-problems`).
+
+    Attributes:
+        problems: Every problem found, in document order.
+        source: What the resources came from, such as ``"<bundle>"``.
+
+    Example:
+        >>> from backext.fhir import FhirError, import_logs
+        >>> try:
+        ...     import_logs({"resourceType": "Patient"})
+        ... except FhirError as error:
+        ...     problem = error.problems[0]
+        ...     print(problem.path, problem.code)
+        /resourceType not-a-bundle
+
+    .. versionadded:: 0.1.0
+    """
+
+    problems: tuple[Problem, ...]
+    source: str
+
+    def __init__(self, problems: Sequence[Problem], source: str = "<bundle>") -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        count = len(self.problems)
+        lines = [f"{source}: cannot read the session logs, {count} problem{'' if count == 1 else 's'}:"]
+        lines.extend(f"  {located(source, problem)}" for problem in self.problems)
+        super().__init__("\n".join(lines))
+
+    def __reduce__(self) -> tuple[type[FhirError], tuple[tuple[Problem, ...], str]]:
+        return (type(self), (self.problems, self.source))
+
+
+@attrs.define(eq=False)
+class _Found:
+    """An Observation read, where it was, and what it is."""
+
+    pointer: str
+    model: Any
+    names: frozenset[str]  # the ways a reference may name it: its fullUrl, Type/id
+
+
+@attrs.define(eq=False)
+class _Session:
+    found: _Found
+    date: datetime.date | None  # None, or values None: the session could not be read (its problems are reported)
+    values: dict[str, Any] | None
+    pain: int | None = None
+    pain_next_day: int | None = None
+    red_flags: set[RedFlag] = attrs.Factory(set)
+
+
+class _Reader:
+    def __init__(self, fhir_version: FhirVersion, urls: Urls) -> None:
+        self.fhir_version = fhir_version
+        self.urls = urls
+        self.problems: list[Problem] = []
+
+    def problem(self, pointer: str, code: str, message: str) -> None:
+        self.problems.append(Problem(path=pointer, code=code, message=message))
+
+    # -- the document ------------------------------------------------------------
+
+    def entries(self, document: object) -> list[tuple[str, Mapping[str, Any], str | None]]:
+        """(pointer, resource, fullUrl) of each resource of *document*."""
+        if isinstance(document, Sequence) and not isinstance(document, (str, bytes)):
+            return [
+                (f"/{index}", item, None) for index, item in enumerate(document) if self.is_object(f"/{index}", item)
+            ]
+        if not isinstance(document, Mapping):
+            self.problem(
+                "", "not-a-bundle", f"expected a Bundle or a list of resources, found {type(document).__name__}"
+            )
+            return []
+        kind = document.get("resourceType")
+        if kind != "Bundle":
+            self.problem(
+                "/resourceType",
+                "not-a-bundle",
+                f"expected a Bundle or a list of resources, found a {kind or 'mapping'}",
+            )
+            return []
+        entries = document.get("entry", [])
+        if not isinstance(entries, list):
+            self.problem("/entry", "invalid-resource", "a Bundle's entry is a list")
+            return []
+        found = []
+        for index, entry in enumerate(entries):
+            pointer = f"/entry/{index}"
+            if not self.is_object(pointer, entry) or "resource" not in entry:
+                continue
+            full_url = entry.get("fullUrl")
+            if self.is_object(f"{pointer}/resource", entry["resource"]):
+                found.append(
+                    (f"{pointer}/resource", entry["resource"], full_url if isinstance(full_url, str) else None)
+                )
+        return found
+
+    def is_object(self, pointer: str, value: object) -> bool:
+        if isinstance(value, Mapping):
+            return True
+        self.problem(pointer, "invalid-resource", f"expected a JSON object, found {type(value).__name__}")
+        return False
+
+    def observations(self, document: object) -> list[_Found]:
+        """Every Observation of *document*, validated by the version's model; problems for the invalid."""
+        found = []
+        observation = model_class(self.fhir_version, "Observation")
+        for pointer, item, full_url in self.entries(document):
+            if item.get("resourceType") != "Observation":
+                continue
+            try:
+                model = observation.model_validate(dict(item))
+            except ValueError as error:  # pydantic's ValidationError is a ValueError
+                for detail in getattr(error, "errors", list)():
+                    where = "".join(f"/{escape_pointer(part)}" for part in detail.get("loc", ()))
+                    self.problem(
+                        f"{pointer}{where}",
+                        "invalid-resource",
+                        f"not a valid {self.fhir_version} Observation: {detail.get('msg', error)}",
+                    )
+                continue
+            if model.status in _WITHDRAWN:
+                continue
+            names = {f"Observation/{model.id}", f"urn:uuid:{model.id}"} if model.id else set()
+            if full_url:
+                names.add(full_url)
+            found.append(_Found(pointer, model, frozenset(names)))
+        return found
+
+    # -- what an Observation is ------------------------------------------------------
+
+    def codes(self, model: Any) -> set[tuple[str | None, str | None]]:
+        return {(coding.system, coding.code) for coding in (model.code.coding or ())}
+
+    def red_flag(self, found: _Found) -> RedFlag | None:
+        for system, code in self.codes(found.model):
+            if system == self.urls.red_flag_system:
+                try:
+                    return RedFlag(code)
+                except ValueError:
+                    self.problem(f"{found.pointer}/code", "unknown-code", f"{code!r} is not a red flag backext knows")
+        return None
+
+    def date(self, found: _Found) -> datetime.date | None:
+        value = found.model.effectiveDateTime
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        self.problem(
+            found.pointer,
+            "missing-date",
+            "the observation has no effectiveDateTime with at least a day (a year or a month alone is not enough)",
+        )
+        return None
+
+    def pain(self, found: _Found) -> int | None:
+        model = found.model
+        value: object = model.valueInteger
+        where = f"{found.pointer}/valueInteger"
+        if value is None and model.valueQuantity is not None:
+            value, where = model.valueQuantity.value, f"{found.pointer}/valueQuantity/value"
+            if isinstance(value, decimal.Decimal) and value == value.to_integral_value():
+                value = int(value)
+        if type(value) is not int or not 0 <= value <= 10:
+            shown = "nothing" if value is None else str(value)
+            self.problem(where, "invalid-pain", f"a pain rating is a whole number from 0 to 10, found {shown}")
+            return None
+        return value
+
+    def flag_value(self, found: _Found) -> bool:
+        value = found.model.valueBoolean
+        return value is None or bool(value)  # a finding with no value is present; False says it was not
+
+    def session_values(self, found: _Found) -> dict[str, Any] | None:
+        values: dict[str, Any] = {}
+        for index, component in enumerate(found.model.component or ()):
+            pointer = f"{found.pointer}/component/{index}"
+            codes = {(coding.system, coding.code) for coding in (component.code.coding or ())}
+            for code in SessionCode:
+                if (self.urls.session_system, code.value) not in codes:
+                    continue
+                if code is SessionCode.EXERCISE and isinstance(component.valueString, str):
+                    values["exercise_id"] = component.valueString
+                elif code is SessionCode.REPETITIONS_COMPLETED and type(component.valueInteger) is int:
+                    values["repetitions_completed"] = component.valueInteger
+                elif code is SessionCode.HOLD_SECONDS and component.valueQuantity is not None:
+                    seconds = self.seconds(pointer, component.valueQuantity)
+                    if seconds is not None:
+                        values["hold_seconds"] = seconds
+                else:
+                    self.problem(pointer, "invalid-value", f"the component {code.value} has no value of the right type")
+        missing = [code.value for code in SessionCode if code is not SessionCode.SESSION and _FIELD[code] not in values]
+        if missing:
+            self.problem(found.pointer, "missing-component", f"the session has no component {', '.join(missing)}")
+            return None
+        return values
+
+    def seconds(self, pointer: str, quantity: Any) -> float | None:
+        unit = quantity.code if quantity.system == UCUM else (quantity.code or quantity.unit)
+        if quantity.value is None or unit not in _SECONDS:
+            self.problem(f"{pointer}/valueQuantity", "invalid-value", "a hold is a quantity in seconds (UCUM s or min)")
+            return None
+        value = quantity.value * _SECONDS[unit]
+        # Whole numbers of seconds come back as int, as they were written; beyond 2**53 a float holds them as well.
+        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
+
+    # -- putting it together ----------------------------------------------------------
+
+    def read(self, document: object) -> list[SessionLog]:
+        found = self.observations(document)
+        session_code = (self.urls.session_system, SessionCode.SESSION.value)
+        sessions: list[_Session] = []
+        pains: list[_Found] = []
+        flags: list[_Found] = []
+        for item in found:
+            codes = self.codes(item.model)
+            if session_code in codes:
+                sessions.append(_Session(item, self.date(item), self.session_values(item)))
+            elif (LOINC, LOINC_PAIN_SEVERITY) in codes:
+                pains.append(item)
+            elif any(system == self.urls.red_flag_system for system, _ in codes):
+                flags.append(item)
+        by_name = {name: item for item in (*pains, *flags) for name in item.names}
+        owner: dict[int, _Session] = {}
+        for session in sessions:
+            for index, member in enumerate(session.found.model.hasMember or ()):
+                target = by_name.get(member.reference or "")
+                if target is None:
+                    self.problem(
+                        f"{session.found.pointer}/hasMember/{index}",
+                        "unresolved-reference",
+                        f"the member {member.reference!r} is not a pain rating or red flag among the resources given",
+                    )
+                    continue
+                if owner.setdefault(id(target), session) is not session:
+                    self.problem(
+                        f"{session.found.pointer}/hasMember/{index}",
+                        "ambiguous-session",
+                        f"the member {member.reference!r} is listed by two sessions",
+                    )
+        pain_ids = {id(item) for item in pains}
+        on_day: dict[datetime.date, list[_Session]] = {}
+        for session in sessions:
+            if session.date is not None:
+                on_day.setdefault(session.date, []).append(session)
+        for item in (*pains, *flags):
+            is_pain = id(item) in pain_ids
+            belongs = owner.get(id(item)) or self.by_date(item, on_day, is_pain=is_pain)
+            if belongs is None:
+                continue
+            if is_pain:
+                self.add_pain(belongs, item)
+            elif self.flag_value(item):
+                flag = self.red_flag(item)
+                if flag is not None:
+                    belongs.red_flags.add(flag)
+        logs = []
+        for session in sessions:
+            if session.date is None or session.values is None:
+                continue
+            if session.pain is None:
+                self.problem(
+                    session.found.pointer, "missing-pain", "the session has no pain rating (LOINC 72514-3) of its day"
+                )
+                continue
+            try:
+                logs.append(
+                    SessionLog(
+                        date=session.date,
+                        pain=session.pain,
+                        pain_next_day=session.pain_next_day,
+                        red_flags=session.red_flags,
+                        **session.values,
+                    )
+                )
+            except (TypeError, ValueError) as error:
+                self.problem(session.found.pointer, "invalid-value", str(error))
+        return logs
+
+    def by_date(self, item: _Found, on_day: dict[datetime.date, list[_Session]], *, is_pain: bool) -> _Session | None:
+        """The one session that an observation no session lists belongs to, by its day."""
+        day = self.date(item)
+        if day is None:
+            return None
+        days = (day, day - datetime.timedelta(days=1)) if is_pain and day > datetime.date.min else (day,)
+        candidates = [session for date in days for session in on_day.get(date, ())]
+        if len(candidates) == 1:
+            return candidates[0]
+        what = "pain rating" if is_pain else "red flag"
+        if candidates:
+            self.problem(
+                item.pointer,
+                "ambiguous-session",
+                f"the {what} of {day} could belong to {len(candidates)} sessions: list it in one session's hasMember",
+            )
+        else:
+            self.problem(item.pointer, "no-session", f"no session is listed for the {what} of {day}")
+        return None
+
+    def add_pain(self, session: _Session, item: _Found) -> None:
+        day, rating = self.date(item), self.pain(item)
+        if day is None or rating is None or session.date is None:
+            return
+        if day == session.date:
+            field = "pain"
+        elif (day - session.date).days == 1:
+            field = "pain_next_day"
+        else:
+            self.problem(
+                item.pointer,
+                "wrong-date",
+                f"a pain rating of {day} for the session of {session.date}: expected that day or the next",
+            )
+            return
+        if getattr(session, field) is not None:
+            self.problem(
+                item.pointer,
+                "duplicate-pain",
+                f"the session of {session.date} has two ratings of {field.replace('_', ' ')}",
+            )
+            return
+        setattr(session, field, rating)
+
+
+_FIELD = {
+    SessionCode.EXERCISE: "exercise_id",
+    SessionCode.REPETITIONS_COMPLETED: "repetitions_completed",
+    SessionCode.HOLD_SECONDS: "hold_seconds",
+}
+
+
+def _parse(source: object, name: str) -> object:
+    if isinstance(source, (str, bytes)):
+        if len(source) > _MAX_BYTES:
+            raise FhirError([Problem(path="", code="too-large", message="a document is at most 16 MiB")], name)
+        try:
+            return json.loads(source)
+        except (ValueError, RecursionError) as error:
+            raise FhirError(
+                [Problem(path="", code="syntax-error", message=f"not a JSON document: {error}")], name
+            ) from None
+    if hasattr(source, "model_dump"):  # a fhir.resources model
+        return source.model_dump(mode="json")
+    return source
+
+
+def import_logs(
+    source: object,
+    *,
+    fhir_version: FhirVersion = "R5",
+    base: str = DEFAULT_BASE,
+    name: str = "<bundle>",
+) -> list[SessionLog]:
+    """Read session logs back from FHIR ``Observation`` resources, written by :func:`export_logs` or another system.
+
+    Each session Observation (backext's code ``exercise-session``) gives one
+    log, in the order of the document. Its pain ratings (LOINC 72514-3) and
+    red flags are the Observations it lists in ``hasMember``; an
+    Observation that no session lists belongs to the one session of its day
+    (a pain rating dated the day after a session is that session's next-day
+    pain) and is refused when that is ambiguous. Other resources and
+    Observations with other codes are left alone; Observations
+    ``entered-in-error`` or ``cancelled`` are skipped.
+
+    Args:
+        source: A Bundle (JSON text or bytes, its parsed mapping, or a
+            ``fhir.resources`` model), or a list of resource mappings.
+        fhir_version: The FHIR version to read the Observations as.
+        base: The base of backext's code system URLs in the document.
+        name: What to call the source in error messages.
+
+    Raises:
+        FhirError: With every problem found, if anything could not be read.
+
+    Example:
+        >>> import datetime, backext
+        >>> from backext.fhir import export_bundle, import_logs
+        >>> log = backext.SessionLog(
+        ...     date=datetime.date(2026, 1, 5), exercise_id="forearm-press-up",
+        ...     repetitions_completed=10, hold_seconds=5, pain=1,
+        ...     red_flags={"new-leg-weakness"},
+        ... )
+        >>> bundle = export_bundle(logs=[log], fhir_version="R4B")
+        >>> import_logs(bundle.model_dump_json(), fhir_version="R4B") == [log]
+        True
+
+    .. versionadded:: 0.1.0
+    """
+    fhir_version = check_version(fhir_version)
+    reader = _Reader(fhir_version, Urls(base))
+    logs = reader.read(_parse(source, name))
+    if reader.problems:
+        raise FhirError(reader.problems, name)
+    return logs

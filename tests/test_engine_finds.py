@@ -1,0 +1,349 @@
+"""What a tester with fresh eyes found by attacking the engine from the outside: one test per find.
+
+Each test names the promise it keeps. They use the public API only, as the
+tester did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import attrs
+import pytest
+
+import backext
+from backext import Action, SessionLog
+
+
+P = backext.builtin_pack()
+FOREARM, HANDS, CHEST = P.exercises
+DAY = dt.date(2026, 1, 5)
+
+
+def pack_with(exercise: backext.Exercise, version: str = "1.1.0") -> backext.Pack:
+    return attrs.evolve(
+        P, version=version, exercises=tuple(exercise if e.id == exercise.id else e for e in P.exercises)
+    )
+
+
+def variation(id_: str, direction: str, **changes: object) -> backext.Modification:
+    return backext.Modification(
+        id=id_,
+        name=id_,
+        description=id_,
+        direction=backext.Direction(direction),
+        requires_clearance=direction == "harder",
+        **changes,
+    )
+
+
+def perfect_run(pack: backext.Pack, state: backext.State, sessions: int, day: dt.date = DAY) -> backext.State:
+    for n in range(sessions):
+        state = backext.step(pack, state, SessionLog.as_prescribed(state.prescription, day + dt.timedelta(2 * n))).state
+    return state
+
+
+def assert_within(pack: backext.Pack, prescription: backext.Prescription) -> None:
+    exercise = pack.exercise(prescription.exercise_id)
+    assert exercise.hold.start_seconds <= prescription.hold_seconds <= exercise.hold.target_seconds
+    assert exercise.repetitions.minimum <= prescription.repetitions <= exercise.repetitions.maximum
+
+
+@pytest.mark.parametrize(("start", "target", "increment"), [(3, 4.1, 1.1), (5, 5.8, 0.8)])
+def test_holds_in_tenths_validate_and_climb_exactly(start, target, increment):  # exact doses
+    hold = backext.Hold(start_seconds=start, target_seconds=target, increment_seconds=increment)
+    pack = pack_with(attrs.evolve(FOREARM, hold=hold))
+    assert backext.load_pack(backext.dump_pack(pack, "json"), format="json") == pack
+    assert [d.hold_seconds for d in backext.ladder(pack, FOREARM.id)][:2] == [start, target]
+    state = perfect_run(pack, backext.start(pack, FOREARM.id), 3)
+    assert state.prescription.hold_seconds == target
+
+
+def test_a_variation_at_the_top_leaves_a_state_the_engine_accepts():  # the engine accepts what it made
+    extra = variation("arms-forward", "harder", repetitions_change=1)
+    pack = pack_with(attrs.evolve(CHEST, modifications=(*CHEST.modifications, extra)))
+    state = backext.record_clearance(backext.start(pack, CHEST.id), date=DAY, modifications=[extra.id], pack=pack)
+    state = backext.choose_modifications(pack, state, [extra.id])
+    state = perfect_run(pack, state, 30)
+    assert backext.load_state(backext.converter.unstructure(state), pack) == state
+    backext.plan(pack, state, start_date=DAY + dt.timedelta(100), weeks=2)
+
+
+def test_choosing_a_variation_needs_a_clearance_in_force_on_the_day():  # clearance in force
+    state = perfect_run(P, backext.start(P, CHEST.id), 2)
+    ended = backext.record_clearance(
+        state, date=dt.date(2026, 1, 1), until=dt.date(2026, 1, 5), modifications=["leg-lift"], pack=P
+    )
+    with pytest.raises(backext.ClearanceRequiredError):
+        backext.choose_modifications(P, ended, ["leg-lift"])
+    with pytest.raises(backext.SessionError, match="before the last session"):
+        backext.choose_modifications(P, ended, ["leg-lift"], on=dt.date(2026, 1, 3))
+    later = backext.record_clearance(state, date=dt.date(2026, 12, 1), modifications=["leg-lift"], pack=P)
+    with pytest.raises(backext.ClearanceRequiredError, match="pass on="):
+        backext.choose_modifications(P, later, ["leg-lift"])
+    assert backext.choose_modifications(P, later, ["leg-lift"], on=dt.date(2026, 12, 1)).prescription.modifications
+
+
+def test_plans_and_reports_drop_a_variation_once_its_clearance_ends():  # clearance in force
+    state = backext.record_clearance(
+        backext.start(P, CHEST.id), date=dt.date(2026, 1, 1), until=dt.date(2026, 1, 12), modifications=["leg-lift"]
+    )
+    state = backext.choose_modifications(P, state, ["leg-lift"])
+    plan = backext.plan(P, state, start_date=dt.date(2026, 1, 9), weeks=2)
+    for planned in plan.sessions:
+        assert ("leg-lift" in planned.prescription.modifications) == (planned.date <= dt.date(2026, 1, 12))
+    done = backext.step(
+        P, state, attrs.evolve(SessionLog.as_prescribed(state.prescription, dt.date(2026, 1, 12)), pain_next_day=None)
+    ).state
+    report = backext.report_next_day(P, done, 0, date=dt.date(2026, 1, 13))
+    assert report.prescription.modifications == ()
+    assert "clearance-expired" in report.codes
+
+
+@pytest.mark.parametrize(
+    "edit", [("hold_seconds", 1e308), ("hold_seconds", 10**400), ("repetitions", 10**5000), ("repetitions", -1)]
+)
+def test_absurd_numbers_in_a_stored_state_are_state_errors(edit):  # documented errors only
+    document = backext.converter.unstructure(backext.start(P, FOREARM.id))
+    document["dose"][edit[0]] = edit[1]
+    with pytest.raises(backext.StateError):
+        backext.load_state(document, P)
+
+
+@pytest.mark.parametrize("hold", [1e308, 10**400, float("nan"), -1])
+def test_absurd_numbers_in_a_log_are_value_errors(hold):  # documented errors only
+    with pytest.raises(ValueError, match="hold_seconds"):
+        SessionLog(date=DAY, exercise_id=FOREARM.id, repetitions_completed=10, hold_seconds=hold, pain=9)
+
+
+def test_a_step_back_with_a_clamped_easier_variation_says_it_is_the_lowest():  # every REGRESS lowers
+    pillow = variation("pillow", "easier", hold_seconds_change=-5)
+    pack = pack_with(attrs.evolve(FOREARM, modifications=(pillow,)))
+    state = backext.choose_modifications(pack, perfect_run(pack, backext.start(pack, FOREARM.id), 3), ["pillow"])
+    before = state.prescription
+    log = SessionLog(
+        date=DAY + dt.timedelta(10), exercise_id=FOREARM.id, repetitions_completed=10, hold_seconds=5, pain=6
+    )
+    decision = backext.step(pack, state, log)
+    assert decision.action is Action.REGRESS
+    assert decision.prescription.hold_seconds == before.hold_seconds
+    assert "lowest-dose" in decision.codes
+
+
+def test_a_step_back_drops_a_harder_variation_before_saying_lowest():  # every REGRESS lowers
+    weights = variation("weights", "harder", hold_seconds_change=5)
+    pack = pack_with(attrs.evolve(FOREARM, modifications=(weights,)))
+    state = backext.record_clearance(backext.start(pack, FOREARM.id), date=DAY, modifications=["weights"], pack=pack)
+    state = backext.choose_modifications(pack, state, ["weights"])
+    log = SessionLog(date=DAY, exercise_id=FOREARM.id, repetitions_completed=10, hold_seconds=10, pain=6)
+    decision = backext.step(pack, state, log)
+    assert (decision.prescription.hold_seconds, decision.prescription.modifications) == (5, ())
+    assert "lowest-dose" not in decision.codes
+
+
+def test_every_reason_comes_with_an_action_the_catalogue_allows():  # the catalogue is true
+    state = perfect_run(P, backext.start(P, FOREARM.id), 3)
+    for changes in ({"repetitions_completed": 5}, {"pain": 3}):
+        current = state
+        for n in range(3):
+            log = attrs.evolve(SessionLog.as_prescribed(current.prescription, DAY + dt.timedelta(6 + n)), **changes)
+            decision = backext.step(P, current, log)
+            for code in decision.codes:
+                assert decision.action in backext.REASON_CODES[code].actions, code
+            current = decision.state
+        assert decision.action is Action.REGRESS
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: backext.step(P, backext.converter.unstructure(s), SessionLog.as_prescribed(s.prescription, DAY)),
+        lambda s: backext.step(P, s, SessionLog.as_prescribed(s.prescription, DAY), rules=None),
+        lambda s: backext.step(None, s, SessionLog.as_prescribed(s.prescription, DAY)),
+        lambda s: backext.replay(P, s, [None]),
+        lambda s: backext.report_next_day(P, s, 0, rules=None),
+        lambda s: backext.plan(P, None, start_date=DAY),
+        lambda s: backext.timeline(P, None),
+        lambda s: backext.load_state(backext.converter.unstructure(s), None),
+        lambda s: backext.record_clearance(None, date=DAY),
+        lambda s: SessionLog.as_prescribed(None, DAY),
+        lambda s: P.localize(None),
+    ],
+)
+def test_arguments_of_the_wrong_type_are_type_errors(call):  # documented errors only
+    with pytest.raises(TypeError):
+        call(backext.start(P, FOREARM.id))
+
+
+def test_a_clearance_may_not_predate_red_flags_reported_while_stopped():  # a red flag is never lost
+    state = backext.start(P, FOREARM.id)
+    flagged = SessionLog(
+        date=dt.date(2026, 1, 10),
+        exercise_id=FOREARM.id,
+        repetitions_completed=10,
+        hold_seconds=5,
+        pain=0,
+        red_flags={"numbness-or-tingling"},
+    )
+    state = backext.step(P, state, flagged).state
+    later = attrs.evolve(flagged, date=dt.date(2026, 2, 1), pain=9, red_flags={"new-leg-weakness"})
+    state = backext.step(P, state, later).state
+    assert set(state.stop.red_flags) == {backext.RedFlag.NUMBNESS_OR_TINGLING, backext.RedFlag.LEG_WEAKNESS}
+    with pytest.raises(backext.SessionError, match="before the last report"):
+        backext.record_clearance(state, date=dt.date(2026, 1, 15), pack=P)
+    assert not backext.record_clearance(state, date=dt.date(2026, 2, 3), pack=P).stopped
+
+
+def test_a_pending_session_does_not_count_after_a_change_of_variations_or_of_pack():  # no early step up
+    arms = variation("arms-forward", "harder", hold_seconds_change=5)
+    pack = pack_with(attrs.evolve(CHEST, modifications=(*CHEST.modifications, arms)))
+    state = backext.record_clearance(backext.start(pack, CHEST.id), date=DAY, modifications=[arms.id], pack=pack)
+    log = SessionLog(date=DAY, exercise_id=CHEST.id, repetitions_completed=8, hold_seconds=5, pain=0)
+    waiting = backext.step(pack, state, log).state
+    chosen = backext.choose_modifications(pack, waiting, [arms.id])
+    assert backext.report_next_day(pack, chosen, 0).state.tolerated_streak == 0
+    raised = pack_with(attrs.evolve(CHEST, hold=attrs.evolve(CHEST.hold, start_seconds=10)), version="2")
+    assert backext.report_next_day(raised, waiting, 0).state.tolerated_streak == 0
+
+
+def test_old_clearances_naming_a_removed_variation_do_not_lock_the_state():  # pack updates absorbed
+    state = backext.record_clearance(backext.start(P, CHEST.id), date=DAY, modifications=["leg-lift"], pack=P)
+    update = pack_with(attrs.evolve(CHEST, modifications=()), version="2.0.0")
+    decision = backext.step(update, state, SessionLog.as_prescribed(state.prescription, DAY))
+    again = backext.step(update, decision.state, SessionLog.as_prescribed(decision.prescription, DAY + dt.timedelta(2)))
+    assert backext.load_state(json.dumps(backext.converter.unstructure(again.state)), update) == again.state
+    backext.plan(update, again.state, start_date=DAY + dt.timedelta(3))
+
+
+def test_replay_never_loses_a_later_red_flag():  # a red flag is never lost
+    state = backext.start(P, FOREARM.id)
+    logs = [
+        SessionLog.as_prescribed(state.prescription, DAY),
+        SessionLog.as_prescribed(state.prescription, DAY - dt.timedelta(2)),
+        attrs.evolve(
+            SessionLog.as_prescribed(state.prescription, DAY + dt.timedelta(2)), red_flags={"new-leg-weakness"}
+        ),
+    ]
+    decisions = backext.replay(P, state, logs)
+    assert decisions[-1].action is Action.STOP
+    assert decisions[-1].state.stopped
+    assert "log-skipped" in decisions[-1].codes
+    with pytest.raises(backext.SessionError):
+        backext.replay(P, state, logs[:2])
+
+
+@pytest.mark.parametrize("field", ["tolerated_streak", "hold"])
+def test_a_tampered_state_with_another_pack_version_gains_nothing(field):  # never beyond what was done
+    document = backext.converter.unstructure(backext.start(P, FOREARM.id))
+    document["pack_version"] = "0.9.0"
+    if field == "hold":
+        document["dose"]["hold_seconds"] = 999
+        document["prescription"]["hold_seconds"] = 999
+    else:
+        document["tolerated_streak"] = 99
+    state = backext.load_state(document, P)
+    assert state.prescription.hold_seconds == 5
+    decision = backext.step(P, state, SessionLog.as_prescribed(state.prescription, DAY))
+    assert decision.action is not Action.PROGRESS
+
+
+def test_resuming_after_a_pack_update_starts_at_the_new_start():  # reduced dose within today's pack
+    state = backext.start(P, CHEST.id)
+    stop = SessionLog(
+        date=DAY, exercise_id=CHEST.id, repetitions_completed=8, hold_seconds=5, pain=1, red_flags={"new-leg-weakness"}
+    )
+    state = backext.step(P, state, stop).state
+    smaller = pack_with(
+        attrs.evolve(
+            CHEST,
+            hold=backext.Hold(start_seconds=2, target_seconds=4, increment_seconds=1),
+            repetitions=backext.Repetitions(minimum=4, maximum=6),
+        ),
+        version="2.0.0",
+    )
+    cleared = backext.record_clearance(state, date=DAY + dt.timedelta(15), pack=smaller)
+    assert (cleared.prescription.hold_seconds, cleared.prescription.repetitions) == (2, 4)
+    assert (
+        backext.plan(smaller, cleared, start_date=DAY + dt.timedelta(15)).sessions[0].prescription
+        == cleared.prescription
+    )
+
+
+def test_a_loaded_state_and_its_timeline_fit_the_updated_pack():  # never beyond today's pack
+    state = perfect_run(P, backext.start(P, FOREARM.id), 9)
+    assert state.prescription.hold_seconds == 20
+    lower = pack_with(attrs.evolve(FOREARM, hold=attrs.evolve(FOREARM.hold, target_seconds=10)), version="2")
+    loaded = backext.load_state(json.dumps(backext.converter.unstructure(state)), lower)
+    assert_within(lower, loaded.prescription)
+    assert all("20" not in str(cue.text) for cue in backext.timeline(lower, loaded))
+    with pytest.raises(backext.SessionError, match="beyond the limits"):
+        backext.timeline(lower, state.prescription)
+
+
+def test_clearance_arguments_are_checked_before_they_are_stored():  # the state stays readable
+    state = backext.start(P, CHEST.id)
+    with pytest.raises(TypeError, match="until"):
+        backext.record_clearance(state, date=DAY, until=dt.datetime(2026, 2, 1, 9, 30, tzinfo=dt.timezone.utc))
+    with pytest.raises(TypeError, match="note"):
+        backext.record_clearance(state, date=DAY, note=5)
+    with pytest.raises(TypeError, match="clinician"):
+        backext.record_clearance(state, date=DAY, clinician=["Dr Rivera"])
+    with pytest.raises(ValueError, match="at most"):
+        backext.record_clearance(state, date=DAY, note="Clinic letter. " * 80_000)
+
+
+def test_a_severe_report_with_a_malformed_date_still_stops():  # a red flag is never lost
+    start = backext.start(P, FOREARM.id)
+    log = SessionLog(date=DAY, exercise_id=FOREARM.id, repetitions_completed=10, hold_seconds=5, pain=0)
+    state = backext.step(P, start, log).state
+    decision = backext.report_next_day(P, state, 9, date=dt.datetime(2026, 1, 6, 8, 0, tzinfo=dt.timezone.utc))
+    assert decision.action is Action.STOP
+    flagged = backext.report_next_day(P, state, 11, red_flags={"new-leg-weakness"})
+    assert flagged.action is Action.STOP
+    with pytest.raises(ValueError, match="pain"):
+        backext.report_next_day(P, state, 11)
+
+
+def test_stepping_back_a_level_lands_no_higher_than_what_was_done_there():  # never beyond what was done
+    pillow = variation("pillow", "easier", hold_seconds_change=-10)
+    pack = pack_with(attrs.evolve(FOREARM, modifications=(pillow,)))
+    state = backext.choose_modifications(pack, backext.start(pack, FOREARM.id), ["pillow"])
+    day = DAY
+    while state.dose.exercise_id == FOREARM.id:
+        state = backext.step(pack, state, SessionLog.as_prescribed(state.prescription, day)).state
+        day += dt.timedelta(2)
+    log = SessionLog(date=day, exercise_id=HANDS.id, repetitions_completed=10, hold_seconds=1, pain=6)
+    decision = backext.step(pack, state, log)
+    assert decision.prescription.exercise_id == FOREARM.id
+    assert decision.prescription.hold_seconds <= 20
+
+
+def test_variations_that_raise_the_dose_underneath_leave_a_loadable_state():  # the engine accepts what it made
+    exercise = attrs.evolve(
+        FOREARM,
+        repetitions=backext.Repetitions(minimum=3, maximum=8),
+        progression=attrs.evolve(FOREARM.progression, order=(backext.Dimension.REPETITIONS,)),
+        modifications=(
+            variation("fewer", "easier", repetitions_change=-2),
+            variation("more", "harder", repetitions_change=2),
+        ),
+    )
+    pack = pack_with(exercise)
+    state = backext.record_clearance(backext.start(pack, FOREARM.id), date=DAY, modifications=["more"], pack=pack)
+    state = perfect_run(pack, backext.choose_modifications(pack, state, ["fewer"]), 3)
+    state = backext.choose_modifications(pack, state, ["fewer", "more"])
+    assert backext.load_state(backext.converter.unstructure(state), pack) == state
+    backext.step(pack, state, SessionLog.as_prescribed(state.prescription, DAY + dt.timedelta(30)))
+
+
+def test_a_removed_variation_in_use_is_dropped_by_every_call():  # pack updates absorbed
+    hands_down = variation("hands-down", "easier", hold_seconds_change=-5)
+    v1 = pack_with(attrs.evolve(CHEST, modifications=(*CHEST.modifications, hands_down)))
+    v2 = pack_with(CHEST, version="2.0.0")
+    state = backext.choose_modifications(v1, perfect_run(v1, backext.start(v1, CHEST.id), 3), ["hands-down"])
+    log = SessionLog(date=DAY + dt.timedelta(10), exercise_id=CHEST.id, repetitions_completed=8, hold_seconds=5, pain=0)
+    assert "pack-changed" in backext.step(v2, state, log).codes
+    backext.plan(v2, state, start_date=DAY + dt.timedelta(10))
+    backext.timeline(v2, state)
+    assert backext.choose_modifications(v2, state, []).prescription.modifications == ()

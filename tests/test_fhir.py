@@ -1,0 +1,555 @@
+"""backext.fhir: export to and import from HL7 FHIR R4B and R5, validated by fhir.resources' models."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import pathlib
+import pickle
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given
+
+import backext
+from backext import fhir
+from backext._cli import main
+from backext.fhir import _definitions, _models
+from backext.fhir._terms import EXTENSIONS, SESSION_CONCEPTS
+from strategies import any_session_logs
+
+
+VERSIONS = ("R4B", "R5")
+PACK = backext.builtin_pack()
+CLINIC = backext.load_pack(pathlib.Path(__file__).parent.parent / "docs" / "examples" / "clinic-pack.toml")
+DAY = datetime.date(2026, 1, 5)
+
+
+def _log(**changes: object) -> backext.SessionLog:
+    fields: dict[str, object] = {
+        "date": DAY,
+        "exercise_id": "forearm-press-up",
+        "repetitions_completed": 10,
+        "hold_seconds": 5,
+        "pain": 1,
+    }
+    return backext.SessionLog(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+def _document(bundle: object) -> dict:
+    return json.loads(bundle.model_dump_json())  # type: ignore[attr-defined]
+
+
+def _full_bundle(version: str, bundle_type: str = "collection") -> object:
+    state = backext.start(PACK, "forearm-press-up")
+    logs = [_log(pain_next_day=0, red_flags={"new-leg-weakness"}), _log(date=DAY + datetime.timedelta(days=2))]
+    return fhir.export_bundle(
+        PACK,
+        state=state,
+        logs=logs,
+        subject="Patient/123",
+        days_per_week=3,
+        bundle_type=bundle_type,  # type: ignore[arg-type]
+        fhir_version=version,  # type: ignore[arg-type]
+    )
+
+
+# -- the package ---------------------------------------------------------------------------------------------------
+
+
+def test_importing_backext_does_not_import_fhir_resources():
+    code = "import sys, backext; backext.builtin_pack(); backext.start; print('fhir.resources' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_without_the_extra_the_package_says_how_to_install_it_and_the_command_exits_2():
+    code = "import sys; sys.modules['fhir.resources'] = None\nfrom backext._cli import main\nsys.exit(main(['fhir']))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "pip install 'backext[fhir]'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["fhir_version", "bundle_type", "days_per_week"])
+def test_arguments_out_of_range_are_refused(name):
+    with pytest.raises(ValueError, match=name):
+        fhir.export_bundle(
+            PACK,
+            state=backext.start(PACK, "forearm-press-up"),
+            subject="Patient/1",
+            **{name: {"fhir_version": "R4", "bundle_type": "batch", "days_per_week": 8}[name]},  # type: ignore[arg-type]
+        )
+
+
+@pytest.mark.parametrize(("name", "value"), [("subject", ""), ("subject", " Patient/1"), ("locale", "\x00")])
+def test_a_blank_subject_and_a_locale_that_is_no_tag_are_refused(name, value):
+    with pytest.raises(ValueError, match=name):
+        fhir.export_state(PACK, backext.start(PACK, "forearm-press-up"), **{"subject": "Patient/1", name: value})
+
+
+@pytest.mark.parametrize("base", ["example.org/fhir", "https://exa mple.org", ""])
+def test_the_base_must_be_an_absolute_url(base):
+    with pytest.raises(ValueError, match="base must be an absolute URL"):
+        fhir.export_pack(PACK, base=base)
+    with pytest.raises(ValueError, match="base must be an absolute URL"):
+        fhir.import_logs([], base=base)
+
+
+def test_a_state_needs_a_subject():
+    with pytest.raises(ValueError, match="subject"):
+        fhir.export_bundle(PACK, state=backext.start(PACK, "forearm-press-up"))
+
+
+# -- export ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("bundle_type", ["collection", "transaction"])
+def test_the_bundle_validates_as_json_in_its_version_and_ids_are_stable(version, bundle_type):
+    document = _document(_full_bundle(version, bundle_type))
+    again = _models.model_class(version, "Bundle").model_validate(document)  # FHIR JSON, read back by the models
+    assert _document(again) == document
+    assert _document(_full_bundle(version, bundle_type)) == document  # deterministic
+    kinds = [entry["resource"]["resourceType"] for entry in document["entry"]]
+    assert kinds[:6] == ["PlanDefinition", *["ActivityDefinition"] * 3, "ServiceRequest", "CarePlan"]
+    assert kinds.count("Observation") == 1 + 2 + 1 + 1 + 1  # session, pain, next-day pain, red flag; session, pain
+    ids = [entry["resource"]["id"] for entry in document["entry"]]
+    assert len(set(ids)) == len(ids)
+    for entry in document["entry"]:
+        assert entry["fullUrl"] == f"urn:uuid:{entry['resource']['id']}"
+        if bundle_type == "transaction":
+            assert entry["request"] == {
+                "method": "PUT",
+                "url": f"{entry['resource']['resourceType']}/{entry['resource']['id']}",
+            }
+        else:
+            assert "request" not in entry
+    references = {
+        value
+        for entry in document["entry"]
+        for value in _strings(entry["resource"])
+        if isinstance(value, str) and value.startswith("urn:uuid:")
+    }
+    assert references <= {entry["fullUrl"] for entry in document["entry"]}
+
+
+def _strings(node: object) -> list[object]:
+    if isinstance(node, dict):
+        return [value for item in node.values() for value in _strings(item)]
+    if isinstance(node, list):
+        return [value for item in node for value in _strings(item)]
+    return [node]
+
+
+def test_ids_depend_on_the_base_and_the_subject():
+    one = _document(fhir.export_bundle(PACK))
+    other = _document(fhir.export_bundle(PACK, base="https://example.org/fhir/"))
+    assert {e["resource"]["id"] for e in one["entry"]}.isdisjoint(e["resource"]["id"] for e in other["entry"])
+    assert other["entry"][0]["resource"]["url"] == "https://example.org/fhir/PlanDefinition/backext-core"
+    logs = [_log()]
+    assert fhir.export_logs(logs, subject="Patient/1")[0].id != fhir.export_logs(logs, subject="Patient/2")[0].id
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_pack_is_a_plan_of_activities_with_the_ladder_and_translations(version):
+    plan, *activities = fhir.export_pack(CLINIC, fhir_version=version)
+    plan_json = _document(plan)
+    assert plan_json["title"] == CLINIC.localize(CLINIC.title)
+    assert plan_json["_title"]["extension"][0]["extension"] == [
+        {"url": "lang", "valueCode": "de"},
+        {"url": "content", "valueString": "Sanfter Einstieg"},
+    ]
+    target = "actionId" if version == "R4B" else "targetId"
+    ladder = {
+        action["id"]: [(r[target], r["relationship"]) for r in action.get("relatedAction", [])]
+        for action in plan_json["action"]
+    }
+    for exercise in CLINIC.exercises:
+        expected = []
+        if exercise.progression.previous_exercise:
+            expected.append((exercise.progression.previous_exercise, "after"))
+        if exercise.progression.next_exercise:
+            expected.append((exercise.progression.next_exercise, "before"))
+        assert ladder[exercise.id] == expected
+    first = _document(activities[0])
+    exercise = CLINIC.exercises[0]
+    assert [a["definitionCanonical"] for a in plan_json["action"]] == [f"{a.url}|{CLINIC.version}" for a in activities]
+    assert first["code"]["coding"] == [
+        {"system": "http://snomed.info/sct", "code": "229065009", "display": "Exercise therapy"}
+    ]
+    assert first["description"].startswith(CLINIC.localize(exercise.starting_position) + "\n\n1. ")
+    german = first["_description"]["extension"][0]["extension"][1]["valueString"]
+    assert "1. Stützen Sie sich auf die Unterarme." in german
+    dose = {e["url"].rsplit("/", 1)[1]: e for e in first["extension"]}
+    assert dose["exercise-repetitions"]["valuePositiveInt"] == exercise.repetitions.minimum
+    assert dose["exercise-sets"]["valuePositiveInt"] == exercise.repetitions.sets
+    assert dose["exercise-hold"]["valueQuantity"] == {
+        "value": exercise.hold.start_seconds,
+        "unit": "s",
+        "system": "http://unitsofmeasure.org",
+        "code": "s",
+    }
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_prescription_is_a_request_in_the_persons_locale_held_in_a_care_plan(version):
+    state = backext.start(CLINIC, CLINIC.exercises[0].id)
+    request, care_plan = (
+        _document(r)
+        for r in fhir.export_state(
+            CLINIC, state, subject="Patient/7", days_per_week=2, locale="de", fhir_version=version
+        )
+    )
+    assert request["status"] == "active"
+    assert request["intent"] == "order"
+    assert request["category"][0]["coding"] == [
+        {
+            "system": "http://hl7.org/fhir/us/physical-activity/CodeSystem/pa-temporary-codes",
+            "code": "PhysicalActivity",
+            "display": "Physical Activity",
+        }
+    ]
+    assert request["subject"] == {"reference": "Patient/7"}
+    assert request["occurrenceTiming"] == {"repeat": {"frequency": 2, "period": 1, "periodUnit": "wk"}}
+    code = request["code"] if version == "R4B" else request["code"]["concept"]
+    assert code["coding"][0]["code"] == "229065009"
+    assert code["text"] == "Unterarmstütz in Bauchlage"
+    instruction = (
+        request["patientInstruction"] if version == "R4B" else request["patientInstruction"][0]["instructionMarkdown"]
+    )
+    assert instruction.startswith("Unterarmstütz in Bauchlage\n\nBauchlage auf einer Matte.\n\n1. Stützen Sie sich")
+    assert instruction.endswith(f"Repetitions: {state.prescription.repetitions}. Sets: {state.prescription.sets}.")
+    assert request["instantiatesCanonical"] == [
+        f"https://backext.readthedocs.io/fhir/ActivityDefinition/{CLINIC.id}/{CLINIC.exercises[0].id}|{CLINIC.version}"
+    ]
+    activity = care_plan["activity"][0]["reference" if version == "R4B" else "plannedActivityReference"]
+    assert activity == {"reference": f"urn:uuid:{request['id']}"}
+    assert care_plan["title"] == "Sanfter Einstieg"
+    assert care_plan["instantiatesCanonical"] == [
+        f"https://backext.readthedocs.io/fhir/PlanDefinition/{CLINIC.id}|{CLINIC.version}"
+    ]
+
+
+def test_a_stopped_state_is_on_hold_and_variations_are_listed():
+    state = backext.start(PACK, "prone-chest-lift")
+    state = backext.record_clearance(state, date=DAY, modifications=["leg-lift"], pack=PACK)
+    state = backext.choose_modifications(PACK, state, ["leg-lift"], on=DAY)
+    request, care_plan = fhir.export_state(PACK, state, subject="Patient/1")
+    assert [e.valueCode for e in request.extension if e.url.endswith("exercise-variation")] == ["leg-lift"]
+    stopped = backext.step(PACK, state, _log(exercise_id="prone-chest-lift", red_flags={"rib-or-chest-pain"})).state
+    request, care_plan = fhir.export_state(PACK, stopped, subject="Patient/1")
+    assert (request.status, care_plan.status) == ("on-hold", "on-hold")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_logs_are_a_session_with_its_pain_and_red_flags_as_members(version):
+    session, pain, next_day, flag = (
+        _document(o)
+        for o in fhir.export_logs(
+            [_log(pain=3, pain_next_day=2, red_flags={"new-leg-weakness"})], subject="Patient/1", fhir_version=version
+        )
+    )
+    assert session["hasMember"] == [{"reference": f"urn:uuid:{o['id']}"} for o in (pain, next_day, flag)]
+    assert [c["code"]["coding"][0]["code"] for c in session["component"]] == [
+        "exercise",
+        "repetitions-completed",
+        "hold-seconds",
+    ]
+    assert (pain["code"]["coding"][0]["code"], pain["valueInteger"], pain["effectiveDateTime"]) == (
+        "72514-3",
+        3,
+        "2026-01-05",
+    )
+    assert (next_day["valueInteger"], next_day["effectiveDateTime"]) == (2, "2026-01-06")
+    assert flag["code"]["coding"][0] == {
+        "system": "https://backext.readthedocs.io/fhir/CodeSystem/red-flag",
+        "code": "new-leg-weakness",
+        "display": "new weakness in the legs",
+    }
+    assert flag["valueBoolean"] is True
+    assert {o["subject"]["reference"] for o in (session, pain, next_day, flag)} == {"Patient/1"}
+
+
+# -- conformance resources ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_shipped_definitions_are_the_generated_ones_and_validate(version, tmp_path):
+    generated = {
+        _definitions._file_name(_document(item)): _document(item)
+        for item in fhir.conformance_resources(fhir_version=version)
+    }
+    assert _definitions.shipped_resources(version) == generated
+    _definitions.write_shipped(tmp_path)  # how the shipped files are made (into backext/fhir/data)
+    shipped = pathlib.Path(_definitions.__file__).parent / "data" / version
+    assert sorted(p.name for p in shipped.iterdir()) == sorted(generated)
+    for path in shipped.iterdir():
+        assert path.read_bytes() == (tmp_path / version / path.name).read_bytes()
+    for document in generated.values():
+        _models.resource(version, document)
+    urls = {document["url"] for document in generated.values()}
+    exported = {
+        extension["url"]
+        for entry in _document(_full_bundle(version))["entry"]
+        for extension in entry["resource"].get("extension", [])
+    }
+    assert exported <= urls  # every extension the export writes is defined
+    assert {f"https://backext.readthedocs.io/fhir/StructureDefinition/{name}" for name in EXTENSIONS} <= urls
+    sessions = generated["CodeSystem-backext-session.json"]
+    assert [c["code"] for c in sessions["concept"]] == [code.value for code in SESSION_CONCEPTS]
+    flags = generated["CodeSystem-backext-red-flag.json"]
+    assert [c["code"] for c in flags["concept"]] == [flag.value for flag in backext.RedFlag]
+
+
+# -- import ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@given(logs=any_session_logs)
+def test_export_then_import_gives_the_same_logs(version, logs):
+    bundle = fhir.export_bundle(PACK, logs=logs, subject="Patient/1", fhir_version=version)
+    assert fhir.import_logs(bundle.model_dump_json(), fhir_version=version) == logs
+    observations = [_document(o) for o in fhir.export_logs(logs, fhir_version=version)]
+    assert fhir.import_logs(observations, fhir_version=version) == logs
+
+
+def _observation(code: tuple[str, str], day: str, **fields: object) -> dict:
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"coding": [{"system": code[0], "code": code[1]}]},
+        "effectiveDateTime": day,
+        **fields,
+    }
+
+
+SESSION = ("https://backext.readthedocs.io/fhir/CodeSystem/session", "exercise-session")
+PAIN = ("http://loinc.org", "72514-3")
+FLAG = ("https://backext.readthedocs.io/fhir/CodeSystem/red-flag", "numbness-or-tingling")
+
+
+def _component(code: str, **value: object) -> dict:
+    return {"code": {"coding": [{"system": SESSION[0], "code": code}]}, **value}
+
+
+def _session(day: str = "2026-01-05", **fields: object) -> dict:
+    components = [
+        _component("exercise", valueString="forearm-press-up"),
+        _component("repetitions-completed", valueInteger=8),
+        _component("hold-seconds", valueQuantity={"value": 0.5, "system": "http://unitsofmeasure.org", "code": "min"}),
+    ]
+    return _observation(SESSION, day, **{"component": components, **fields})
+
+
+def test_observations_written_by_another_system_are_read_by_their_days():
+    resources = [
+        {"resourceType": "Patient", "id": "p"},  # other resources are left alone
+        _observation(("http://loinc.org", "8867-4"), "2026-01-05", valueInteger=60),  # so are other observations
+        _session(),
+        _observation(PAIN, "2026-01-05T10:30:00+01:00", valueQuantity={"value": 4, "unit": "{score}"}),
+        _observation(PAIN, "2026-01-06", valueInteger=2),
+        _observation(FLAG, "2026-01-05"),
+        _observation(FLAG, "2026-01-05", status="entered-in-error"),
+        _observation(
+            ("https://backext.readthedocs.io/fhir/CodeSystem/red-flag", "new-leg-weakness"),
+            "2026-01-05",
+            valueBoolean=False,
+        ),
+    ]
+    assert fhir.import_logs(resources, fhir_version="R4B") == [
+        _log(repetitions_completed=8, hold_seconds=30, pain=4, pain_next_day=2, red_flags={"numbness-or-tingling"})
+    ]
+
+
+def test_an_exported_bundle_model_and_a_custom_base_are_read():
+    base = "https://clinic.example/fhir"
+    bundle = fhir.export_bundle(PACK, logs=[_log()], base=base)
+    assert fhir.import_logs(bundle, base=base) == [_log()]
+    with pytest.raises(fhir.FhirError) as caught:
+        fhir.import_logs(bundle)  # the default base: no session code it knows, so the pain has no session
+    assert {p.code for p in caught.value.problems} == {"no-session"}
+
+
+def _problems(source: object, version: str = "R5") -> list[tuple[str, str]]:
+    with pytest.raises(fhir.FhirError) as caught:
+        fhir.import_logs(source, fhir_version=version)  # type: ignore[arg-type]
+    return [(p.path, p.code) for p in caught.value.problems]
+
+
+def test_what_cannot_be_read_is_refused_with_every_problem_pointed_at():
+    entries = [
+        _session(),  # 0: no pain rating of its day
+        _session("2026-01-07"),  # 1
+        _observation(PAIN, "2026-01-07", valueInteger=11),  # 2: out of range
+        _observation(PAIN, "2026-01-07", valueString="bad"),  # 3: not a number
+        _observation(PAIN, "2026-02-01", valueInteger=1),  # 4: no session that day
+        _observation(("https://backext.readthedocs.io/fhir/CodeSystem/red-flag", "dizzy"), "2026-01-07"),  # 5
+        {"resourceType": "Observation", "status": "final"},  # 6: no code
+        _session("2026-01-09", hasMember=[{"reference": "Observation/elsewhere"}]),  # 7
+        _observation(PAIN, "2026-01", valueInteger=1),  # 8: a month is not a day
+        _session("2026-01-10", component=[]),  # 9: no components
+    ]
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": r} for r in entries]}
+    assert sorted(_problems(bundle)) == sorted(
+        [
+            ("/entry/6/resource/code", "invalid-resource"),
+            ("/entry/9/resource", "missing-component"),
+            ("/entry/7/resource/hasMember/0", "unresolved-reference"),
+            ("/entry/2/resource/valueInteger", "invalid-pain"),
+            ("/entry/3/resource/valueInteger", "invalid-pain"),
+            ("/entry/4/resource", "no-session"),
+            ("/entry/5/resource/code", "unknown-code"),
+            ("/entry/8/resource", "missing-date"),
+            ("/entry/0/resource", "missing-pain"),
+            ("/entry/1/resource", "missing-pain"),
+            ("/entry/7/resource", "missing-pain"),
+        ]
+    )
+
+
+def test_ambiguous_duplicate_and_misdated_ratings_are_refused():
+    assert _problems(
+        [_session("2026-01-05"), _session("2026-01-06"), _observation(PAIN, "2026-01-06", valueInteger=1)]
+    ) == [
+        ("/2", "ambiguous-session"),
+        ("/0", "missing-pain"),
+        ("/1", "missing-pain"),
+    ]
+    pain = _observation(PAIN, "2026-01-05", valueInteger=1, id="a")
+    twice = _observation(PAIN, "2026-01-05", valueInteger=2, id="b")
+    late = _observation(PAIN, "2026-01-08", valueInteger=2, id="c")
+    members = [{"reference": f"Observation/{name}"} for name in "abc"]
+    assert _problems([_session(hasMember=members), pain, twice, late]) == [
+        ("/2", "duplicate-pain"),
+        ("/3", "wrong-date"),
+    ]
+    shared = [_session(hasMember=members[:1]), _session(hasMember=members[:1]), pain]
+    assert ("/1/hasMember/0", "ambiguous-session") in _problems(shared)
+
+
+def test_invalid_session_values_and_documents_are_refused():
+    negative = _session(
+        component=[
+            _component("exercise", valueString="x"),
+            _component("repetitions-completed", valueInteger=-1),
+            _component("hold-seconds", valueQuantity={"value": 3, "unit": "h"}),
+        ]
+    )
+    assert _problems([negative, _observation(PAIN, "2026-01-05", valueInteger=0)]) == [
+        ("/0/component/2/valueQuantity", "invalid-value"),
+        ("/0", "missing-component"),
+    ]
+    assert _problems({"resourceType": "Patient"}) == [("/resourceType", "not-a-bundle")]
+    assert _problems(42) == [("", "not-a-bundle")]
+    assert _problems("{") == [("", "syntax-error")]
+    assert _problems([1]) == [("/0", "invalid-resource")]
+    assert _problems({"resourceType": "Bundle", "entry": {}}) == [("/entry", "invalid-resource")]
+
+
+def test_the_first_and_last_days_do_not_overflow():
+    assert _problems([_observation(PAIN, "0001-01-01", valueInteger=1)]) == [("/0", "no-session")]
+    last = _log(date=datetime.date.max)
+    assert fhir.import_logs([_document(o) for o in fhir.export_logs([last])]) == [last]
+    with pytest.raises(ValueError, match="the day after 9999-12-31"):
+        fhir.export_logs([_log(date=datetime.date.max, pain_next_day=0)])
+
+
+def test_the_error_is_a_backext_error_that_pickles():
+    with pytest.raises(fhir.FhirError) as caught:
+        fhir.import_logs("[1]", name="upload.json")
+    error = caught.value
+    assert isinstance(error, backext.BackextError)
+    assert isinstance(error, ValueError)
+    assert str(error).startswith("upload.json: cannot read the session logs, 1 problem:\n  upload.json: error")
+    assert str(error).endswith('(at "/0")')
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.problems, copy.source) == (error.problems, error.source)
+
+
+# -- the command line -----------------------------------------------------------------------------------------------
+
+
+def _run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_command_writes_the_bundle(capsys, tmp_path, version):
+    state = backext.start(PACK, "forearm-press-up")
+    (tmp_path / "state.json").write_text(json.dumps(backext.converter.unstructure(state)), encoding="utf-8")
+    logs = [_log(pain_next_day=1)]
+    (tmp_path / "logs.json").write_text(json.dumps(backext.converter.unstructure(logs)), encoding="utf-8")
+    status, out, err = _run(
+        capsys,
+        "fhir",
+        "--state",
+        str(tmp_path / "state.json"),
+        "--logs",
+        str(tmp_path / "logs.json"),
+        "--subject",
+        "Patient/9",
+        "--days-per-week",
+        "3",
+        "--fhir-version",
+        version,
+        "--bundle",
+        "transaction",
+    )
+    assert (status, err) == (0, "")
+    expected = fhir.export_bundle(
+        PACK,
+        state=state,
+        logs=logs,
+        subject="Patient/9",
+        days_per_week=3,
+        bundle_type="transaction",
+        fhir_version=version,  # type: ignore[arg-type]
+    )
+    assert json.loads(out) == _document(expected)
+    assert fhir.import_logs(out, fhir_version=version) == logs  # type: ignore[arg-type]
+
+
+def test_the_command_refuses_bad_input_with_a_clear_status(capsys, tmp_path):
+    state = tmp_path / "state.json"
+    state.write_text(
+        json.dumps(backext.converter.unstructure(backext.start(PACK, "forearm-press-up"))), encoding="utf-8"
+    )
+    status, _, err = _run(capsys, "fhir", "--state", str(state))
+    assert (status, err) == (
+        2,
+        "backext: error: --state needs --subject, the person's reference (such as Patient/123)\n",
+    )
+    status, _, err = _run(capsys, "fhir", "--state", str(tmp_path / "missing.json"), "--subject", "Patient/1")
+    assert status == 2
+    assert "cannot read the state" in err
+    state.write_text("[1, 2]", encoding="utf-8")
+    status, out, err = _run(capsys, "fhir", "--state", str(state), "--subject", "Patient/1")
+    assert (status, out) == (1, "")
+    assert "wrong-type: a stored state is a JSON object" in err
+    status, _, err = _run(capsys, "fhir", "--state", str(tmp_path), "--subject", "Patient/1")  # a folder
+    assert status == 2
+    assert "cannot read the state" in err
+    status, _, err = _run(capsys, "fhir", "--base", "not a url")
+    assert status == 2
+    assert "base must be an absolute URL" in err
+    state.write_text('{"pack_id": "backext-core"}', encoding="utf-8")
+    status, out, err = _run(capsys, "fhir", "--state", str(state), "--subject", "Patient/1")
+    assert (status, out) == (1, "")
+    assert "invalid state" in err
+    logs = tmp_path / "logs.json"
+    logs.write_text("[{", encoding="utf-8")
+    status, out, err = _run(capsys, "fhir", "--logs", str(logs))
+    assert (status, out) == (1, "")
+    assert "not a JSON document" in err
+    logs.write_text('[{"date": "2026-01-05"}]', encoding="utf-8")
+    status, out, err = _run(capsys, "fhir", "--logs", str(logs))
+    assert status == 1
+    assert "error missing-field: the required field 'pain' is missing (at \"/0\")" in err
+    status, _, err = _run(capsys, "fhir", "--fhir-version", "R4")
+    assert status == 2
+    assert "invalid choice: 'R4'" in err
