@@ -119,6 +119,15 @@ class Exercise(_Model):
     sources: tuple[Slug, ...] = ()
 
 
+class Avoid(_Model):
+    id: Slug
+    name: Text
+    description: Text
+    why: Text
+    movements: tuple[Movement, ...] = ()
+    sources: tuple[Slug, ...] = ()
+
+
 class Pack(_Model):
     schema_version: int = Field(default=1, ge=1, le=1)
     id: Slug
@@ -128,6 +137,7 @@ class Pack(_Model):
     exercises: tuple[Exercise, ...] = Field(min_length=1)
     sources: tuple[Source, ...] = ()
     disclaimer: Text | None = None
+    avoid: tuple[Avoid, ...] = ()
 
 
 def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:

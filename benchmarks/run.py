@@ -45,7 +45,7 @@ sys.path.insert(0, str(HERE))
 #: The two conditions every contender is measured in.
 CONDITIONS = ("collector enabled", "collector disabled")
 
-_TEXT_FIELDS = {"title", "name", "purpose", "starting_position", "text", "cue", "description", "disclaimer"}
+_TEXT_FIELDS = {"title", "name", "purpose", "starting_position", "text", "cue", "description", "disclaimer", "why"}
 
 #: Packs beyond the default limits on size and exercises, for the larger rows.
 LIMITS = backext.Limits(max_bytes=1 << 30, max_exercises=1_000_000)

@@ -71,6 +71,8 @@ copybutton_only_copy_prompt_lines = True
 
 html_theme = "furo"
 html_static_path = ["_static"]
+# Served at the root of the site, where the schema's $id points.
+html_extra_path = ["../src/backext/data/pack.schema.json"]
 html_css_files = ["backext.css"]
 html_title = f"backext {release}"
 html_theme_options = {

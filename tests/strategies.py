@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+import attrs
 from hypothesis import strategies as st
 
 import backext
@@ -155,6 +156,10 @@ def packs(draw: st.DrawFn, max_exercises: int = 3) -> Pack:
                 sources=tuple(draw(st.lists(st.sampled_from([s.id for s in sources]), unique=True)) if sources else ()),
             )
         )
+    cited = {source for exercise in exercises for source in exercise.sources}
+    uncited = tuple(s.id for s in sources if s.id not in cited)
+    if uncited:  # every source cited: an uncited one is worth a warning
+        exercises[0] = attrs.evolve(exercises[0], sources=(*exercises[0].sources, *uncited))
     return Pack(
         id=draw(slugs),
         title=draw(texts(locales)),

@@ -72,7 +72,7 @@ def test_an_invalid_pack_exits_1_with_every_problem(capsys, tmp_path):
     path.write_text('{"id": "x", "titel": "y"}')
     status, out, err = run(capsys, "show", "--pack", str(path))
     assert (status, out) == (1, "")
-    assert f"{path}:/titel: error unknown-field" in err
+    assert f"{path}:1:13: error unknown-field: unknown field 'titel'; did you mean 'title'? (at \"/titel\")" in err
     assert "Traceback" not in err
 
 

@@ -363,7 +363,7 @@ def test_texts_translated_into_the_default_locale_only_are_clean_beside_plain_on
     assert proven_clean(document)
 
 
-_TEXT_FIELDS = {"title", "name", "purpose", "starting_position", "text", "cue", "description", "disclaimer"}
+_TEXT_FIELDS = {"title", "name", "purpose", "starting_position", "text", "cue", "description", "disclaimer", "why"}
 
 
 def translated(node: object, tags: tuple[str, ...], plain: frozenset[str] = frozenset(), key: str = "") -> object:

@@ -463,7 +463,8 @@ def test_the_error_is_a_backext_error_that_pickles():
     error = caught.value
     assert isinstance(error, backext.BackextError)
     assert isinstance(error, ValueError)
-    assert str(error).startswith("upload.json: cannot read the session logs, 1 problem:\n  upload.json:/0: error")
+    assert str(error).startswith("upload.json: cannot read the session logs, 1 problem:\n  upload.json: error")
+    assert str(error).endswith('(at "/0")')
     copy = pickle.loads(pickle.dumps(error))
     assert (copy.problems, copy.source) == (error.problems, error.source)
 
@@ -548,7 +549,7 @@ def test_the_command_refuses_bad_input_with_a_clear_status(capsys, tmp_path):
     logs.write_text('[{"date": "2026-01-05"}]', encoding="utf-8")
     status, out, err = _run(capsys, "fhir", "--logs", str(logs))
     assert status == 1
-    assert "/0: error missing-field: the required field 'pain' is missing" in err
+    assert "error missing-field: the required field 'pain' is missing (at \"/0\")" in err
     status, _, err = _run(capsys, "fhir", "--fhir-version", "R4")
     assert status == 2
     assert "invalid choice: 'R4'" in err

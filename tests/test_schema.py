@@ -7,10 +7,12 @@ from importlib import resources
 
 import jsonschema
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
 import backext
+from backext._cli import main
 from strategies import packs
 
 
@@ -109,3 +111,36 @@ def test_structural_rejections_agree(validator, document):
             assert not validator.is_valid(document), codes
     else:
         assert validator.is_valid(document), list(validator.iter_errors(document))[:3]
+
+
+def test_the_schema_has_a_stable_id():
+    assert backext.json_schema()["$id"] == "https://backext.readthedocs.io/en/stable/pack.schema.json"
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml"])
+def test_a_pack_may_name_its_schema(validator, fmt):
+    document = {"$schema": backext.json_schema()["$id"], **as_document(backext.builtin_pack())}
+    validator.validate(document)
+    text = json.dumps(document) if fmt == "json" else yaml.safe_dump(document, sort_keys=False)
+    assert backext.load_pack(text, format=fmt) == backext.builtin_pack()
+    assert backext.validate_pack(text, format=fmt) == []
+
+
+def test_a_schema_that_is_not_a_string_is_a_wrong_type():
+    document = {"$schema": 5, **as_document(backext.builtin_pack())}
+    for source in (document, (json.dumps(document), "json")):
+        problems = (
+            backext.validate_pack(source)
+            if isinstance(source, dict)
+            else backext.validate_pack(source[0], format=source[1])
+        )
+        assert [(p.path, p.code) for p in problems] == [("/$schema", "wrong-type")]
+
+
+def test_schema_writes_a_file_with_o(tmp_path, capsys):
+    path = tmp_path / "pack.schema.json"
+    assert main(["schema", "-o", str(path)]) == 0
+    assert capsys.readouterr().out == ""
+    assert json.loads(path.read_text(encoding="utf-8")) == backext.json_schema()
+    assert main(["schema", "-o", str(tmp_path / "no" / "such" / "dir.json")]) == 2
+    assert "cannot write" in capsys.readouterr().err

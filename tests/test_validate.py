@@ -151,6 +151,14 @@ CASES: dict[str, tuple[object, str]] = {
         "/exercises/0/hold",
     ),
     "no-sources": (changed(lambda d: [d.pop("sources"), *(e.pop("sources") for e in d["exercises"])]), ""),
+    "unused-source": (
+        changed(lambda d: d["sources"].append({"id": "nobody-2020", "citation": "Nobody."})),
+        "/sources/4",
+    ),
+    "avoided-in-ladder": (
+        changed(set_at("/exercises/2/progression/next_exercise", "sit-ups-and-crunches")),
+        "/exercises/2/progression/next_exercise",
+    ),
 }
 #: Codes tested elsewhere: files that cannot be read, and limits that need a lowered Limits (tests/test_hostile.py).
 SPECIAL = {
@@ -379,8 +387,8 @@ def test_validate_good_files_exit_0(capsys, files):
     assert (status, err) == (0, "")
     assert out.splitlines() == [
         (
-            f"{files['warned']}:/: warning no-disclaimer: the pack has no disclaimer: tell people to exercise with a"
-            " health-care provider's guidance"
+            f"{files['warned']}:1:1: warning no-disclaimer: the pack has no disclaimer: tell people to exercise with a"
+            ' health-care provider\'s guidance (at "")'
         ),
         "2 files checked: 0 errors, 1 warning",
     ]
@@ -393,13 +401,16 @@ def test_validate_strict_fails_on_warnings(capsys, files):
 
 def test_validate_errors_exit_1_with_line_and_column(capsys, files):
     status, out, _ = run(capsys, "validate", str(files["bad"]), str(files["broken"]))
+    bad_text = files["bad"].read_text(encoding="utf-8").splitlines()
+    bad_line = next(n for n, line in enumerate(bad_text, 1) if "start_seconds: '5'" in line)
+    bad_column = bad_text[bad_line - 1].index("'5'") + 1
     assert status == 1
     lines = out.splitlines()
     assert (
-        lines[0]
-        == f"{files['bad']}:/exercises/0/hold/start_seconds: error wrong-type: expected a number, found a string ('5')"
+        lines[0] == f"{files['bad']}:{bad_line}:{bad_column}: error wrong-type: expected a number, found a string ('5')"
+        ' (at "/exercises/0/hold/start_seconds")'
     )
-    assert lines[1].startswith(f"{files['broken']}:/:2:3: error syntax-error: invalid JSON")
+    assert lines[1].startswith(f"{files['broken']}:2:3: error syntax-error: invalid JSON")
     assert lines[-1] == "2 files checked: 2 errors, 0 warnings"
 
 
@@ -416,6 +427,8 @@ def test_validate_json_output(capsys, files):
         "message": report[0]["message"],
         "line": 2,
         "column": 3,
+        "end_line": None,
+        "end_column": None,
     }
 
 
@@ -440,7 +453,7 @@ def test_validate_standard_input_with_a_named_format(capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"id = 'x'\n")))
     status, out, _ = run(capsys, "validate", "--input-format", "toml", "-")
     assert status == 1
-    assert out.startswith("<stdin>:/: error missing-field")
+    assert out.startswith("<stdin>:1:1: error missing-field")
 
 
 @given(data=st.binary(max_size=300), suffix=st.sampled_from([".json", ".toml", ".yaml"]))
@@ -533,3 +546,41 @@ def test_random_yaml_never_raises(value):
     assert all(p.code in PROBLEM_CODES for p in backext.validate_pack(text, format="yaml"))
     if isinstance(value, dict):
         assert all(p.code in PROBLEM_CODES for p in backext.validate_pack(value))
+
+
+@pytest.mark.parametrize(
+    ("change", "pointer", "hint"),
+    [
+        (
+            set_at("/exercises/0/progression/next_exercise", "hand-press-upp"),
+            "/exercises/0/progression/next_exercise",
+            "did you mean 'hand-press-up'?",
+        ),
+        (set_at("/exercises/0/sources/0", "sinaki-2003"), "/exercises/0/sources/0", "did you mean 'sinaki-2002'?"),
+        (set_at("/default_locale", "en_GB"), "/default_locale", "did you mean 'en-GB'?"),
+    ],
+)
+def test_every_reference_suggests_the_nearest_known_one(change, pointer, hint):
+    problems = backext.validate_pack(changed(change))
+    assert any(p.path == pointer and p.message.endswith(hint) for p in problems), problems
+
+
+def test_a_locale_tag_with_an_underscore_suggests_a_hyphen():
+    document = builtin_document()
+    document["title"] = {"en": "Title", "de_DE": "Titel"}
+    (problem,) = [p for p in backext.validate_pack(document) if p.code == "invalid-locale"]
+    assert (problem.path, problem.message) == (
+        "/title/de_DE",
+        "'de_DE' is not a BCP 47 locale tag; did you mean 'de-DE'?",
+    )
+
+
+def test_far_references_suggest_nothing_and_suggestions_are_bounded():
+    (problem,) = backext.validate_pack(changed(set_at("/exercises/0/progression/next_exercise", "zzzz")))
+    assert problem.message == "no exercise in this pack has the id 'zzzz'"
+    document = builtin_document()
+    for exercise in document["exercises"]:
+        exercise["sources"] = [f"sinaki-200{digit}" for digit in range(3, 10)]
+    problems = [p for p in backext.validate_pack(document) if p.code == "unknown-reference"]
+    assert len(problems) == 21
+    assert sum("did you mean" in p.message for p in problems) == 20

@@ -28,6 +28,7 @@ if _typing.TYPE_CHECKING:
     from ._load import PackSource, dump_pack, load_pack, validate_pack
     from ._model import (
         SCHEMA_VERSION,
+        Avoid,
         Exercise,
         Hold,
         Modification,
@@ -65,6 +66,7 @@ if _typing.TYPE_CHECKING:
 #: (cattrs, for one, is needed only to dump a pack or explain a bad one).
 _WHERE = {
     "Action": "._reasons",
+    "Avoid": "._model",
     "BackextError": ".exceptions",
     "Clearance": "._state",
     "ClearanceRequiredError": ".exceptions",
@@ -170,6 +172,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "STATE_FORMAT_VERSION",
     "Action",
+    "Avoid",
     "BackextError",
     "Clearance",
     "ClearanceRequiredError",

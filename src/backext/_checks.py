@@ -21,6 +21,7 @@ from ._limits import DEFAULT_LIMITS, Limits, shorten
 from ._model import Exercise, Hold, Pack, Repetitions
 from ._problems import Problem, escape_pointer
 from ._render import number
+from ._suggest import Suggester, locale_hint
 from ._text import LOCALE_TAG, LocalizedText, Text
 from ._vocabulary import Direction
 from ._wrong import show_number
@@ -49,7 +50,8 @@ def _check_pack(pack: Pack, limits: Limits) -> Iterator[Problem]:
         yield Problem(
             path="/default_locale",
             code="invalid-locale",
-            message=f"{shorten(pack.default_locale)} is not a BCP 47 locale tag such as 'en' or 'de-CH'",
+            message=f"{shorten(pack.default_locale)} is not a BCP 47 locale tag such as 'en' or 'de-CH'"
+            + locale_hint(pack.default_locale),
         )
     if not pack.version.strip():
         yield Problem(path="/version", code="empty-value", message="the pack's version is empty")
@@ -59,12 +61,26 @@ def _check_pack(pack: Pack, limits: Limits) -> Iterator[Problem]:
     source_ids = {s.id for s in pack.sources}
     yield from _duplicates([e.id for e in pack.exercises], "/exercises", "exercise")
     yield from _duplicates([s.id for s in pack.sources], "/sources", "source")
+    suggest = Suggester()
     for index, source in enumerate(pack.sources):
         yield from _check_id(source.id, f"/sources/{index}/id")
         if not source.citation.strip():
             yield Problem(path=f"/sources/{index}/citation", code="empty-value", message="the citation is empty")
     for index, exercise in enumerate(pack.exercises):
-        yield from _check_exercise(exercise, f"/exercises/{index}", exercise_ids, source_ids, limits)
+        yield from _check_exercise(
+            exercise, f"/exercises/{index}", (exercise_ids, source_ids, {a.id for a in pack.avoid}), limits, suggest
+        )
+    yield from _check_avoid(pack, exercise_ids, source_ids, suggest)
+    cited = {source for exercise in pack.exercises for source in exercise.sources}
+    cited.update(source for entry in pack.avoid for source in entry.sources)
+    for index, source in enumerate(pack.sources):
+        if source.id not in cited:
+            yield Problem(
+                path=f"/sources/{index}",
+                code="unused-source",
+                severity="warning",
+                message=f"no exercise cites the source {shorten(source.id)}",
+            )
     yield from _check_ladder(pack)
     yield from _check_ladder_lengths(pack, limits)
     texts = _all_texts(pack)
@@ -82,8 +98,9 @@ def _check_pack(pack: Pack, limits: Limits) -> Iterator[Problem]:
 
 
 def _check_exercise(
-    exercise: Exercise, at: str, exercise_ids: set[str], source_ids: set[str], limits: Limits
+    exercise: Exercise, at: str, ids: tuple[set[str], set[str], set[str]], limits: Limits, suggest: Suggester
 ) -> Iterator[Problem]:
+    exercise_ids, source_ids, avoid_ids = ids
     yield from _check_id(exercise.id, f"{at}/id")
     if not exercise.steps:
         yield Problem(path=f"{at}/steps", code="empty-value", message="an exercise needs at least one step")
@@ -128,11 +145,17 @@ def _check_exercise(
                 code="self-reference",
                 message=f"{shorten(exercise.id)} cannot lead to itself",
             )
+        elif target in avoid_ids and target not in exercise_ids:
+            yield Problem(
+                path=f"{at}/progression/{name}",
+                code="avoided-in-ladder",
+                message=f"{shorten(target)} is listed among the exercises to avoid: it cannot be on a ladder",
+            )
         elif target not in exercise_ids:
             yield Problem(
                 path=f"{at}/progression/{name}",
                 code="unknown-reference",
-                message=f"no exercise in this pack has the id {shorten(target)}",
+                message=f"no exercise in this pack has the id {shorten(target)}" + suggest(target, exercise_ids),
             )
     yield from _duplicates([m.id for m in exercise.modifications], f"{at}/modifications", "variation")
     for index, modification in enumerate(exercise.modifications):
@@ -156,8 +179,29 @@ def _check_exercise(
             yield Problem(
                 path=f"{at}/sources/{index}",
                 code="unknown-reference",
-                message=f"the pack lists no source with the id {shorten(source)}",
+                message=f"the pack lists no source with the id {shorten(source)}" + suggest(source, source_ids),
             )
+
+
+def _check_avoid(pack: Pack, exercise_ids: set[str], source_ids: set[str], suggest: Suggester) -> Iterator[Problem]:
+    """The movements and exercises to avoid: ids, and the sources they cite."""
+    yield from _duplicates([a.id for a in pack.avoid], "/avoid", "entry to avoid")
+    for index, entry in enumerate(pack.avoid):
+        at = f"/avoid/{index}"
+        yield from _check_id(entry.id, f"{at}/id")
+        if entry.id in exercise_ids:
+            yield Problem(
+                path=f"{at}/id",
+                code="duplicate-id",
+                message=f"{shorten(entry.id)} names an exercise too: an entry to avoid needs an id of its own",
+            )
+        for number_, source in enumerate(entry.sources):
+            if source not in source_ids:
+                yield Problem(
+                    path=f"{at}/sources/{number_}",
+                    code="unknown-reference",
+                    message=f"the pack lists no source with the id {shorten(source)}" + suggest(source, source_ids),
+                )
 
 
 def _check_ladder(pack: Pack) -> Iterator[Problem]:
@@ -444,7 +488,7 @@ def _check_texts(texts: list[tuple[str, Text]], default_locale: str) -> Iterator
                 yield Problem(
                     path=f"{at}/{escape_pointer(tag)}",
                     code="invalid-locale",
-                    message=f"{shorten(tag)} is not a BCP 47 locale tag",
+                    message=f"{shorten(tag)} is not a BCP 47 locale tag" + locale_hint(tag),
                 )
             if not translation.strip():
                 yield Problem(path=f"{at}/{escape_pointer(tag)}", code="empty-value", message="the text is empty")

@@ -28,7 +28,7 @@ import attrs
 
 from ._checks import _PLAUSIBLE_HOLD_SECONDS, _PLAUSIBLE_REPETITIONS, _PLAUSIBLE_SETS, SLUG, in_tenths, tenths_of
 from ._limits import DEFAULT_LIMITS
-from ._model import Exercise, Hold, Modification, Pack, Progression, Repetitions, Source
+from ._model import Avoid, Exercise, Hold, Modification, Pack, Progression, Repetitions, Source
 from ._text import LOCALE_TAG
 from ._vocabulary import Direction, Level, Movement
 
@@ -49,6 +49,7 @@ CONDITIONS: dict[type, tuple[str, ...]] = {
         "sources",
     ),
     Source: ("slug(id)", "citation.strip()"),
+    Avoid: ("slug(id)",),
     Exercise: (
         "slug(id)",
         # Few enough steps that a session's cues stay within their limit (the rest are bounded by plausibility).
@@ -145,6 +146,7 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
     ordered = True  # whether every next link points further down the list, and every previous link up it
     chained = len(exercises) > CLEAN_CHAIN  # only then can a chain of next links be too long
     next_index: list[int] = []
+    cited: set[str] = set()
     for index, exercise in enumerate(exercises):
         progression = exercise.progression
         following, preceding = progression.next_exercise, progression.previous_exercise
@@ -162,8 +164,18 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
             if there is None or there == index or not 0 <= rank[exercise.level] - rank[exercises[there].level] <= 1:
                 return False
             ordered = ordered and there < index
-        if exercise.sources and not source_ids.issuperset(exercise.sources):
+        if exercise.sources:
+            if not source_ids.issuperset(exercise.sources):
+                return False
+            cited.update(exercise.sources)
+    if pack.avoid:
+        avoided = {entry.id for entry in pack.avoid}
+        if len(avoided) != len(pack.avoid) or not avoided.isdisjoint(position):
             return False
+        for entry in pack.avoid:
+            if not source_ids.issuperset(entry.sources):
+                return False
+            cited.update(entry.sources)
     # Links that all point one way along the list cannot go round in a circle.
     if not ordered and (
         _has_cycle({e.id: e.progression.next_exercise for e in exercises})
@@ -171,6 +183,8 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
     ):
         return False
     if chained and _longest_chain(next_index, ordered=ordered) > CLEAN_CHAIN:
+        return False
+    if len(cited) != len(source_ids):  # a source no exercise cites
         return False
     if locales is None:
         return True

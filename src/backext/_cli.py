@@ -210,7 +210,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("paths", nargs="+", metavar="PATH", help="pack files; - reads standard input")
     validate.add_argument(
-        "--format", choices=("text", "json"), default="text", help="how to report problems (default: text)"
+        "--format",
+        choices=("text", "json", "sarif", "github"),
+        default="text",
+        help="text (FILE:LINE:COLUMN: severity code: message) for people and editors, json for programs, sarif"
+        " (SARIF 2.1.0) for code-scanning tools, github for annotations in GitHub Actions (default: text)",
     )
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
     validate.add_argument(
@@ -251,11 +255,53 @@ def build_parser() -> argparse.ArgumentParser:
     session.add_argument("--format", choices=("text", "json"), default="text", help="text or json (default: text)")
     session.set_defaults(handler=_session)
 
+    new = commands.add_parser(
+        "new",
+        help="write a pack to start from",
+        description=(
+            "Write a new pack file to start from: the built-in pack's exercises under an id made from the file's"
+            " name, each text repeated under every --locale, ready to translate, and the schema named for editors."
+            " An existing file is never overwritten."
+        ),
+    )
+    new.add_argument("path", metavar="PATH", help="the file to write (.yaml, .yml, .toml or .json)")
+    new.add_argument(
+        "--format",
+        choices=("yaml", "toml", "json"),
+        help="the file's format (default: told from the suffix, yaml if there is none)",
+    )
+    new.add_argument(
+        "--locale",
+        metavar="TAG",
+        type=_tags,
+        action="extend",
+        default=[],
+        help="a BCP 47 tag of a language to translate the pack into, besides English (repeat, or separate tags"
+        " with commas: de,fr)",
+    )
+    new.set_defaults(handler=_new)
+
+    convert = commands.add_parser(
+        "convert",
+        help="write a pack in another format",
+        description=(
+            "Write the pack in IN in the format of OUT (told from the suffixes), whether it is valid or not, as long as"
+            " it can be parsed; say on standard error what cannot be kept, such as comments. An existing OUT is never"
+            " overwritten."
+        ),
+    )
+    convert.add_argument("input", metavar="IN", help="the pack to read (.json, .toml, .yaml or .yml)")
+    convert.add_argument("output", metavar="OUT", help="the file to write (.json, .toml, .yaml or .yml)")
+    convert.add_argument("--max-bytes", metavar="N", type=_positive_int, help="refuse larger files (default: 16 MiB)")
+    _limit_option(convert)
+    convert.set_defaults(handler=_convert)
+
     schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of pack files",
-        description="Print the JSON Schema (draft 2020-12) that pack files follow.",
+        description="Print the JSON Schema (draft 2020-12) that pack files follow, or write it to a file.",
     )
+    schema.add_argument("-o", "--output", metavar="FILE", help="write the schema to FILE instead of standard output")
     schema.set_defaults(handler=_schema)
     _fhir_parser(commands)
     return parser
@@ -375,32 +421,16 @@ def _validate(args: argparse.Namespace, out: _Output) -> int:
     results = [_validate_one(path, args, limits) for path in args.paths]
     errors = sum(p.severity == "error" for _, problems in results for p in problems)
     warnings = sum(p.severity == "warning" for _, problems in results for p in problems)
+    from . import _report  # noqa: PLC0415
+
     if args.format == "json":
-        out.json(
-            [
-                {
-                    "file": name,
-                    "path": p.path,
-                    "code": p.code,
-                    "severity": p.severity,
-                    "message": p.message,
-                    "line": p.line,
-                    "column": p.column,
-                }
-                for name, problems in results
-                for p in problems
-            ]
-        )
+        out.json(_report.json_report(results))
+    elif args.format == "sarif":
+        from . import __version__  # noqa: PLC0415
+
+        out.json(_report.sarif(results, __version__))
     else:
-        for name, problems in results:
-            for p in problems:
-                where = f"{name}:{p.path or '/'}" + (f":{p.line}:{p.column or 1}" if p.line is not None else "")
-                out.write(f"{where}: {p.severity} {p.code}: {p.message}\n")
-        files = len(results)
-        out.write(
-            f"{files} file{'s' * (files != 1)} checked: {errors} error{'s' * (errors != 1)},"
-            f" {warnings} warning{'s' * (warnings != 1)}\n"
-        )
+        out.writelines(_report.github(results) if args.format == "github" else _report.text(results))
     if any(p.code in _NOT_READ for _, problems in results for p in problems):
         return EXIT_USAGE
     return EXIT_INVALID if errors or (args.strict and warnings) else EXIT_OK
@@ -458,14 +488,102 @@ def _show(args: argparse.Namespace, out: _Output) -> int:
         else:
             out.json(converter.unstructure(exercises[0]))
         return EXIT_OK
-    out.write(render(pack, exercises, locale=args.locale, style=args.format))
+    avoid = pack.avoid if args.exercise is None else ()
+    out.write(render(pack, exercises, locale=args.locale, style=args.format, avoid=avoid))
     return EXIT_OK
 
 
-def _schema(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handler signature
+def _new_file(path: str) -> Path:
+    target = Path(path)
+    if target.exists() or target.is_symlink():
+        raise _UsageError(f"{shorten(path)} exists already: choose another name, or remove it first")
+    return target
+
+
+def _write(target: Path, text: str) -> None:
+    try:
+        with target.open("x", encoding="utf-8") as file:
+            file.write(text)
+    except (OSError, ValueError) as error:
+        message = getattr(error, "strerror", None) or str(error)
+        raise _UsageError(f"cannot write {shorten(str(target))}: {message}") from None
+
+
+def _tags(text: str) -> list[str]:
+    from ._suggest import locale_hint  # noqa: PLC0415
+    from ._text import LOCALE_TAG  # noqa: PLC0415
+
+    tags = [tag.strip() for tag in text.split(",")]
+    for tag in tags:
+        if not LOCALE_TAG.match(tag):
+            raise argparse.ArgumentTypeError(
+                f"{shorten(tag)} is not a BCP 47 locale tag such as 'de' or 'de-CH'{locale_hint(tag)}"
+            )
+    return tags
+
+
+def _new(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handler signature
+    from ._authoring import starter_pack  # noqa: PLC0415
+
+    suffix = Path(args.path).suffix.lower()
+    told = SUFFIXES.get(suffix)
+    if args.format is not None and told is not None and told != args.format:
+        raise _UsageError(f"the suffix {shorten(suffix)} does not fit --format {args.format}")
+    fmt = args.format or told or "yaml"
+    target = _new_file(args.path)
+    _write(target, starter_pack(fmt, pack_id=target.stem, locales=tuple(args.locale)))
+    sys.stderr.write(f"wrote {target}: check it with 'backext validate {target}'\n")
+    return EXIT_OK
+
+
+def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handler signature
+    from ._authoring import convert_document, losses  # noqa: PLC0415
+    from ._formats import ParseFailure, decode, parse  # noqa: PLC0415
+    from ._limits import LimitExceeded, check_document  # noqa: PLC0415
+    from ._load import _read  # noqa: PLC0415
+    from .exceptions import PackError  # noqa: PLC0415
+
+    limits = _limits(args)
+    source = SUFFIXES.get(Path(args.input).suffix.lower())
+    target_format = SUFFIXES.get(Path(args.output).suffix.lower())
+    if source is None or target_format is None:
+        raise _UsageError("cannot tell the formats from the suffixes: name both files .json, .toml, .yaml or .yml")
+    if Path(args.output).resolve() == Path(args.input).resolve():
+        raise _UsageError("IN and OUT are the same file")
+    read = _read(Path(args.input), source, limits.max_bytes)
+    if not isinstance(read, tuple):  # pragma: no cover - a path is never a mapping
+        raise TypeError(read)
+    name, _, data = read
+    try:
+        text = decode(data)
+        document = parse(text, source, limits)
+        check_document(document, limits, count_values=False)
+    except (ParseFailure, LimitExceeded) as failure:
+        raise PackError([failure.problem], name) from None
+    try:
+        converted = convert_document(document, target_format)
+    except ValueError as error:
+        sys.stderr.write(f"backext: cannot convert {name}: {error}\n")
+        return EXIT_INVALID
+    target = _new_file(args.output)
+    _write(target, converted)
+    for lost in losses(text, source, target_format):
+        sys.stderr.write(f"backext: not kept: {lost}\n")
+    sys.stderr.write(f"wrote {target}\n")
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace, out: _Output) -> int:
     from . import json_schema  # noqa: PLC0415
 
-    out.json(json_schema())
+    if args.output is None:
+        out.json(json_schema())
+        return EXIT_OK
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except (OSError, ValueError) as error:
+        raise _UsageError(f"cannot write {shorten(args.output)}: {getattr(error, 'strerror', None) or error}") from None
     return EXIT_OK
 
 
@@ -551,7 +669,9 @@ def _fhir(args: argparse.Namespace, out: _Output) -> int:
                 logs = converter.structure(document, list[SessionLog])
             except Exception as error:  # noqa: BLE001 - every structuring error becomes problems
                 problems = problems_from_exception(error)
-                lines = [f"{args.logs}: invalid session logs:", *(f"  {args.logs}:{p}" for p in problems)]
+                from ._problems import located  # noqa: PLC0415
+
+                lines = [f"{args.logs}: invalid session logs:", *(f"  {located(args.logs, p)}" for p in problems)]
                 raise _InvalidInputError("\n".join(lines)) from None
     except (StateError, _InvalidInputError) as error:
         _Output(sys.stderr).write(f"{error}\n")
@@ -593,6 +713,8 @@ def _fail(out: _Output, err: _Output, message: str, status: int, *, as_json: boo
                     "message": p.message,
                     "line": p.line,
                     "column": p.column,
+                    "end_line": p.end_line,
+                    "end_column": p.end_column,
                 }
                 for p in problems
             ]

@@ -328,6 +328,19 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         description="The pack cites no sources for its content.",
         example="a pack without sources",
     ),
+    ProblemCode(
+        code="avoided-in-ladder",
+        severity="error",
+        description="A next or previous exercise names an entry of the pack's exercises to avoid: those are there to "
+        "warn, and can never be part of a ladder.",
+        example='progression: {next_exercise: "sit-ups-and-crunches"}',
+    ),
+    ProblemCode(
+        code="unused-source",
+        severity="warning",
+        description="A source that no exercise cites: cite it in an exercise's sources, or remove it.",
+        example='sources: [{id: "sinaki-2002", ...}] with no exercise listing "sinaki-2002"',
+    ),
     # Stored states (load_state)
     ProblemCode(
         code="unsupported-state-version",

@@ -170,23 +170,35 @@ def _analyse_source(
             raise PackError([exceeded.problem], name) from None
         return (name, *analyse_document(read, limits))
     name, fmt, data = read
+    text = None
     try:
         text = decode(data)
         if fmt == "json":
             fast = _fast_json(text, data)
             if fast is not None:
-                return name, fast[1].value, checked(fast[1], limits, fast[0])
+                return name, fast[1].value, _placed(text, fmt, checked(fast[1], limits, fast[0]))
             document = parse(text, fmt, limits)
         else:
             # TOML and YAML refuse duplicate keys as they parse: only the structuring can be quicker.
             document = parse(text, fmt, limits)
             structured = _fast_structure(document)
             if structured is not None:
-                return name, structured.value, checked(structured, limits, document)
+                return name, structured.value, _placed(text, fmt, checked(structured, limits, document))
         check_document(document, limits, count_values=False)
     except (ParseFailure, LimitExceeded) as failure:
-        raise PackError([failure.problem], name) from None
-    return (name, *analyse_document(document, limits))
+        problems = [failure.problem] if text is None else _placed(text, fmt, [failure.problem])
+        raise PackError(problems, name) from None
+    built, problems = analyse_document(document, limits)
+    return name, built, _placed(text, fmt, problems)
+
+
+def _placed(text: str, fmt: Format, problems: list[Problem]) -> list[Problem]:
+    """*problems* with the line and column of each in *text*; nothing is done (or imported) when there is none."""
+    if not problems:
+        return problems
+    from ._positions import locate  # noqa: PLC0415 - the error path only
+
+    return locate(text, fmt, problems)
 
 
 def _fast_json(text: str, data: bytes) -> tuple[dict[str, object], fastload.Structured[Pack]] | None:
@@ -209,6 +221,10 @@ def _fast_structure(document: object) -> fastload.Structured[Pack] | None:
     """
     if type(document) is not dict or document.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
         return None
+    if "$schema" in document:  # the schema an editor checks the pack with: not part of the pack
+        if type(document["$schema"]) is not str:
+            return None
+        del document["$schema"]
     try:
         return fastload.structure(document, Pack)
     except Exception:  # noqa: BLE001 - any failure: the exact path will say what it is
@@ -222,7 +238,11 @@ def analyse_document(document: object, limits: Limits = DEFAULT_LIMITS) -> tuple
     """
     if not isinstance(document, dict):
         return None, [Problem(path="", code="wrong-type", message=str(WrongType("an object", document)))]
-    document, problems = migrate(dict(document))
+    document = dict(document)
+    named = document.pop("$schema", None)  # the schema an editor checks the pack with: not part of the pack
+    if named is not None and not isinstance(named, str):
+        return None, [Problem(path="/$schema", code="wrong-type", message=str(WrongType("a string", named)))]
+    document, problems = migrate(document)
     if problems:
         return None, problems
     try:
@@ -307,9 +327,9 @@ def validate_pack(
         >>> import backext
         >>> for problem in backext.validate_pack('{"id": "My Pack"}', format="json"):
         ...     print(problem)
-        /: error missing-field: the required field 'title' is missing
-        /: error missing-field: the required field 'version' is missing
-        /: error missing-field: the required field 'exercises' is missing
+        1:1: error missing-field: the required field 'title' is missing (at "")
+        1:1: error missing-field: the required field 'version' is missing (at "")
+        1:1: error missing-field: the required field 'exercises' is missing (at "")
 
     .. versionadded:: 0.1.0
     """

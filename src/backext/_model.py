@@ -17,6 +17,7 @@ from ._vocabulary import Dimension, Direction, Level, Movement
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Avoid",
     "Exercise",
     "Hold",
     "Modification",
@@ -125,10 +126,12 @@ class Progression:
         tolerated_sessions: Well-tolerated sessions in a row at one dose before
             the dose steps up. The engine never uses fewer than its own rules
             ask for.
-        next_exercise: The id of the exercise to move to (one level up) once
-            this one is at its full dose.
-        previous_exercise: The id of the exercise to fall back to (one level
-            down) when this one is too much at its starting dose.
+        next_exercise: The id of the exercise to move to once this one is at
+            its full dose: at the same level or one level up, never down and
+            never two levels up.
+        previous_exercise: The id of the exercise to fall back to when this
+            one is too much at its starting dose: at the same level or one
+            level down.
 
     Example:
         >>> Progression(next_exercise="press-up").order
@@ -260,6 +263,41 @@ class Exercise:
 
 
 @attrs.frozen(kw_only=True)
+class Avoid:
+    """A movement or exercise to avoid, with the reason: the other half of the guidance.
+
+    A pack lists them so that people learn what not to do as well as what to
+    do. They are never part of a ladder: no exercise may lead to one, and
+    ``backext show`` prints them under a heading of their own. Unlike an
+    exercise, an entry may name the movements that osteoporosis guidance
+    advises against: that is what it is for.
+
+    Attributes:
+        id: A slug naming the entry, unique among the pack's exercises and
+            entries to avoid.
+        name: What to avoid, such as "Sit-ups and crunches".
+        description: What the movement is, so that it can be recognised.
+        why: Why it is to be avoided.
+        movements: The movements it involves (:class:`~backext.Movement`).
+        sources: Ids of the pack's sources that say so.
+
+    Example:
+        >>> import backext
+        >>> [entry.id for entry in backext.builtin_pack().avoid][:2]
+        ['sit-ups-and-crunches', 'toe-touches']
+
+    .. versionadded:: 0.1.0
+    """
+
+    id: str
+    name: Text
+    description: Text
+    why: Text
+    movements: tuple[Movement, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
 class Pack:
     """A set of exercises with their sources and disclaimer: what a pack file holds.
 
@@ -276,6 +314,8 @@ class Pack:
             locale to fall back to when a translation is missing.
         exercises: The exercises, usually from the easiest to the hardest.
         sources: Citations the exercises refer to.
+        avoid: Movements and exercises to avoid, with the reasons
+            (:class:`Avoid`); never part of a ladder.
         disclaimer: What a person must know before starting, shown with the
             routine.
 
@@ -296,6 +336,7 @@ class Pack:
     exercises: tuple[Exercise, ...]
     sources: tuple[Source, ...] = ()
     disclaimer: Text | None = None
+    avoid: tuple[Avoid, ...] = ()
 
     def exercise(self, exercise_id: str) -> Exercise:
         """Return the exercise with the id *exercise_id*.

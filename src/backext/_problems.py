@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
 import attrs
 
 
-__all__ = ["Problem", "Severity", "escape_pointer", "sort_problems"]
+__all__ = ["Problem", "Severity", "escape_pointer", "located", "sort_problems"]
 
 #: How bad a problem is: an ``"error"`` makes a pack unusable, a
 #: ``"warning"`` is worth a look.
@@ -28,15 +29,22 @@ class Problem:
             ``wrong-type``. Programs may rely on it.
         message: What was found and what was expected, in plain English.
         severity: ``"error"`` or ``"warning"``.
-        line: The 1-based line in the file, where the format tells it.
-        column: The 1-based column in the file, where the format tells it.
+        line: The 1-based line in the file of the value at fault (of the
+            key, for an unknown or duplicate key; of the object, for a missing
+            field). ``None`` where there is no file: a mapping passed from
+            Python has no positions.
+        column: The 1-based column of that line, counted in characters
+            (Unicode code points).
+        end_line: The line where the value at fault ends, where known.
+        end_column: The column just past the end of the value at fault,
+            where known (the end is exclusive, as in SARIF).
 
     Example:
         >>> problem = Problem(
         ...     path="/id", code="wrong-type", message="expected a string, found null"
         ... )
         >>> print(problem)
-        /id: error wrong-type: expected a string, found null
+        error wrong-type: expected a string, found null (at "/id")
 
     .. versionadded:: 0.1.0
     """
@@ -47,12 +55,22 @@ class Problem:
     severity: Severity = "error"
     line: int | None = None
     column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
 
     def __str__(self) -> str:
-        where = self.path or "/"
-        if self.line is not None:
-            where += f" (line {self.line}" + (f", column {self.column})" if self.column is not None else ")")
-        return f"{where}: {self.severity} {self.code}: {self.message}"
+        where = "" if self.line is None else f"{self.line}:{self.column or 1}: "
+        pointer = json.dumps(self.path, ensure_ascii=False)
+        return f"{where}{self.severity} {self.code}: {self.message} (at {pointer})"
+
+
+def located(source: str, problem: Problem) -> str:
+    """*problem* as a compiler would print it: ``FILE:LINE:COLUMN: severity code: message (at "POINTER")``.
+
+    The pointer is quoted, so that the whole document's shows as ``""``;
+    without a line (a mapping has none), ``FILE: severity code: ...``.
+    """
+    return f"{source}:{problem}" if problem.line is not None else f"{source}: {problem}"
 
 
 def escape_pointer(token: object) -> str:

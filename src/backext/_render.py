@@ -8,7 +8,7 @@ import textwrap
 from collections.abc import Iterable
 from typing import Literal
 
-from ._model import Exercise, Hold, Modification, Pack, Repetitions
+from ._model import Avoid, Exercise, Hold, Modification, Pack, Repetitions
 from ._wrong import show_number
 
 
@@ -137,6 +137,7 @@ def render(
     *,
     locale: str | None = None,
     style: Literal["text", "markdown"] = "text",
+    avoid: Iterable[Avoid] = (),
 ) -> str:
     """Render *exercises* of *pack* as a readable routine.
 
@@ -146,6 +147,8 @@ def render(
         exercises: The exercises to show, in order.
         locale: The locale to show texts in; the pack's default if ``None``.
         style: ``"text"`` for a terminal, ``"markdown"`` for a document.
+        avoid: Movements and exercises to avoid, shown last under a heading
+            of their own.
     """
     md = style == "markdown"
     out: list[str] = []
@@ -180,6 +183,19 @@ def render(
         cited = [sources[s].citation for s in exercise.sources if s in sources]
         if cited:
             out.append(_bullets("Sources", cited, md=md))
+    entries = list(avoid)
+    if entries:
+        heading = "What to avoid"
+        out.append(f"## {heading}" if md else f"{heading}\n{'-' * len(heading)}")
+        for entry in entries:
+            name = pack.localize(entry.name, locale)
+            out.append(f"### {name}" if md else _wrap(f"{name}:"))
+            out.append(_wrap(pack.localize(entry.description, locale)))
+            why = pack.localize(entry.why, locale)
+            out.append(f"**Why:** {why}" if md else _wrap(f"Why: {why}"))
+            cited = [sources[s].citation for s in entry.sources if s in sources]
+            if cited:
+                out.append(_bullets("Sources", cited, md=md))
     return "\n\n".join(out) + "\n"
 
 

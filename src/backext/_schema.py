@@ -165,12 +165,24 @@ def _build() -> dict[str, Any]:
     builder = _Builder()
     builder.schema_for(Pack)
     pack = builder.defs.pop("Pack")
+    pack["properties"] = {
+        "$schema": {
+            "description": "The schema the pack follows, for editors; backext reads the pack the same without it.",
+            "type": "string",
+        },
+        **pack["properties"],
+    }
     return {
         "$schema": _DIALECT,
+        "$id": SCHEMA_ID,
         "title": "backext exercise pack",
         **pack,
         "$defs": dict(sorted(builder.defs.items())),
     }
+
+
+#: The stable identifier of the schema of pack files, which is also where the documentation serves it.
+SCHEMA_ID = "https://backext.readthedocs.io/en/stable/pack.schema.json"
 
 
 def json_schema() -> dict[str, Any]:
@@ -179,8 +191,10 @@ def json_schema() -> dict[str, Any]:
     The schema is generated from the model classes, so it cannot drift from
     what :func:`~backext.load_pack` reads. The same schema ships with the
     package as ``backext/data/pack.schema.json`` for tools that want a file,
-    and ``backext schema`` prints it. Each call returns a new dictionary,
-    which the caller may change.
+    and ``backext schema`` prints it (or writes it to a file, with ``-o``).
+    Its ``$id`` is stable, and a pack may name it in a ``$schema`` key (in
+    JSON and YAML) so that editors check and complete it as it is typed.
+    Each call returns a new dictionary, which the caller may change.
 
     The schema checks structure and simple bounds. Rules that span fields
     (a hold's start not above its target, references between exercises)
@@ -191,6 +205,8 @@ def json_schema() -> dict[str, Any]:
         >>> schema = backext.json_schema()
         >>> schema["$schema"]
         'https://json-schema.org/draft/2020-12/schema'
+        >>> schema["$id"]
+        'https://backext.readthedocs.io/en/stable/pack.schema.json'
         >>> schema["properties"]["exercises"]["items"]
         {'$ref': '#/$defs/Exercise'}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from ._problems import Problem
+from ._problems import Problem, located
 
 
 __all__ = [
@@ -50,7 +50,7 @@ class PackError(BackextError, ValueError):
         ...     backext.load_pack('{"id": 5}', format="json")
         ... except backext.PackError as error:
         ...     print(error.problems[0])
-        /: error missing-field: the required field 'title' is missing
+        1:1: error missing-field: the required field 'title' is missing (at "")
 
     .. versionadded:: 0.1.0
     """
@@ -67,7 +67,7 @@ class PackError(BackextError, ValueError):
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
         lines = [f"{self.source}: invalid pack, {count} {noun}:"]
-        lines.extend(f"  {self.source}:{problem}" for problem in self.problems)
+        lines.extend(f"  {located(self.source, problem)}" for problem in self.problems)
         return "\n".join(lines)
 
     def __reduce__(self) -> tuple[type[PackError], tuple[tuple[Problem, ...], str]]:
@@ -222,8 +222,8 @@ class StateError(BackextError, ValueError):
         >>> try:
         ...     backext.load_state(document, pack)
         ... except backext.StateError as error:
-        ...     print(error.problems[0])
-        /dose: error not-on-ladder: the dose (999 s, 10 repetitions) is not a step of the ladder of 'forearm-press-up'
+        ...     print(error.problems[0].path, error.problems[0].code)
+        /dose not-on-ladder
 
     .. versionadded:: 0.1.0
     """
@@ -236,7 +236,7 @@ class StateError(BackextError, ValueError):
         self.source = source
         count = len(self.problems)
         lines = [f"{source}: invalid state, {count} problem{'' if count == 1 else 's'}:"]
-        lines.extend(f"  {source}:{problem}" for problem in self.problems)
+        lines.extend(f"  {located(source, problem)}" for problem in self.problems)
         super().__init__("\n".join(lines))
 
     def __reduce__(self) -> tuple[type[StateError], tuple[tuple[Problem, ...], str]]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from backext._problems import Problem, escape_pointer
+from backext._problems import Problem, escape_pointer, located
 from backext._session import RedFlag, SessionLog
 from backext.exceptions import BackextError
 
@@ -60,7 +60,7 @@ class FhirError(BackextError, ValueError):
         self.source = source
         count = len(self.problems)
         lines = [f"{source}: cannot read the session logs, {count} problem{'' if count == 1 else 's'}:"]
-        lines.extend(f"  {source}:{problem}" for problem in self.problems)
+        lines.extend(f"  {located(source, problem)}" for problem in self.problems)
         super().__init__("\n".join(lines))
 
     def __reduce__(self) -> tuple[type[FhirError], tuple[tuple[Problem, ...], str]]:

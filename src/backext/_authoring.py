@@ -1,0 +1,129 @@
+"""For pack authors: a pack to start from (``backext new``) and a pack in another format (``backext convert``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ._formats import Format, serialize
+from ._problems import escape_pointer
+from ._schema import SCHEMA_ID
+
+
+__all__ = ["convert_document", "losses", "starter_pack"]
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug or "my-pack"
+
+
+def _set(document: dict[str, Any], pointer: str, value: object) -> None:
+    *parents, last = [raw.replace("~1", "/").replace("~0", "~") for raw in pointer.split("/")[1:]]
+    node: Any = document
+    for token in parents:
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+
+
+def _header(fmt: Format) -> str:
+    """The line that names the schema, for editors, in the form each format's language server reads."""
+    if fmt == "yaml":
+        return f"# yaml-language-server: $schema={SCHEMA_ID}\n"
+    if fmt == "toml":
+        return f"#:schema {SCHEMA_ID}\n"
+    return ""
+
+
+def starter_pack(fmt: Format, *, pack_id: str, locales: tuple[str, ...] = ()) -> str:
+    """The text of a pack to start from: the built-in pack's exercises, under the id *pack_id*.
+
+    Each text of the built-in pack, in English, is given again under each of
+    *locales*, ready to be translated (it stays English until it is): the
+    pack validates as it is, and a search for a tag finds what is left to do.
+
+    Example:
+        >>> import backext
+        >>> text = starter_pack("yaml", pack_id="Our Clinic", locales=("de",))
+        >>> print(text.splitlines()[3])
+        id: our-clinic
+        >>> backext.validate_pack(text, format="yaml")
+        []
+    """
+    from . import builtin_pack  # noqa: PLC0415
+    from ._checks import _all_texts  # noqa: PLC0415
+    from ._converter import converter  # noqa: PLC0415
+    from ._model import Pack  # noqa: PLC0415
+
+    pack = builtin_pack()
+    document: dict[str, Any] = {"schema_version": pack.schema_version, **converter.unstructure(pack, Pack)}
+    document["id"] = _slug(pack_id)
+    wanted = [tag for tag in dict.fromkeys(locales) if tag != pack.default_locale]
+    if wanted:
+        for pointer, text in _all_texts(pack):
+            english = pack.localize(text, pack.default_locale)
+            _set(document, pointer, {pack.default_locale: english, **dict.fromkeys(wanted, english)})
+    if fmt == "json":
+        document = {"$schema": SCHEMA_ID, **document}
+    return _header(fmt) + serialize(document, fmt)
+
+
+def _nulls(node: object, pointer: str = "") -> str | None:
+    """The pointer of the first null in *node*, if any."""
+    if node is None:
+        return pointer
+    if isinstance(node, dict):
+        items: Any = ((escape_pointer(k), v) for k, v in node.items())
+    elif isinstance(node, list):
+        items = enumerate(node)
+    else:
+        return None
+    for token, value in items:
+        found = _nulls(value, f"{pointer}/{token}")
+        if found is not None:
+            return found
+    return None
+
+
+_COMMENT = {"toml": re.compile(r"(?m)^\s*#|\s#"), "yaml": re.compile(r"(?m)^\s*#|\s#")}
+
+
+def losses(text: str, source: Format, target: Format) -> list[str]:
+    r"""What converting *text* from *source* to *target* cannot keep, in plain words.
+
+    Example:
+        >>> losses("# our pack\\nid: x\\n", "yaml", "json")
+        ['comments: JSON has none, and the other formats are rewritten without them']
+    """
+    lost = []
+    pattern = _COMMENT.get(source)
+    if pattern is not None and pattern.search(text):
+        lost.append(
+            "comments: JSON has none, and the other formats are rewritten without them"
+            if target == "json"
+            else "comments: the pack is rewritten from its values, without them"
+        )
+    if source == "yaml" and re.search(r"(?m)[&*][A-Za-z0-9_-]+", text):
+        lost.append("YAML anchors and aliases: what an alias stands for is written out in full")
+    return lost
+
+
+def convert_document(document: object, target: Format) -> str:
+    """*document*, read from any format, written in *target*.
+
+    Raises:
+        ValueError: If *target* cannot hold it (TOML has no null, and needs a table at the top).
+    """
+    if target == "toml":
+        if not isinstance(document, dict):
+            raise ValueError("TOML can only hold a pack whose top level is an object")
+        null = _nulls(document)
+        if null is not None:
+            raise ValueError(f"TOML has no null, found at {null or '(the top)'}: remove it, or convert to JSON or YAML")
+    try:
+        return serialize(document, target)
+    except (TypeError, ValueError) as error:  # a YAML date or a key that is not a string, say
+        raise ValueError(f"cannot write it as {target.upper()}: {str(error)[:200]}") from None

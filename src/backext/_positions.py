@@ -1,0 +1,397 @@
+"""Where each value of a pack's text stands: line and column for every JSON Pointer.
+
+Used on the error path only: a pack that loads cleanly never comes here. The
+text is read a second time by a reader that keeps positions, and each
+problem is given the line and column (and the end) of the value it points
+at; of the key, for an unknown or duplicate key; of the object, for a
+missing field. JSON is read with the standard library's own string and
+number scanners, YAML with PyYAML's composer (whose nodes carry marks), TOML
+with a small reader written here (the standard reader keeps no positions);
+``tests/test_positions.py`` checks each against the standard parser.
+
+A position is a half-open range of characters: the end column is that of
+the first character past the value, as in SARIF.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import json.decoder
+import json.scanner
+import re
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from ._problems import Problem, escape_pointer
+
+
+__all__ = ["Entry", "Index", "index_json", "index_toml", "index_yaml", "locate"]
+
+#: A range of characters: start offset and end offset in the text.
+Range = tuple[int, int]
+
+
+@attrs.define
+class Entry:
+    """Where one value stands: its own range, and its key's where it has one."""
+
+    value: Range
+    key: Range | None = None
+
+
+@attrs.define
+class Index:
+    """The entries of a document by JSON Pointer, and the keys that appear twice (pointer and key range)."""
+
+    entries: dict[str, Entry] = attrs.Factory(dict)
+    duplicates: list[tuple[str, Range]] = attrs.Factory(list)
+
+
+class _Lines:
+    """Turns offsets in *text* into 1-based lines and columns."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [found.end() for found in re.finditer(r"\r\n|\r|\n", text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+
+# --- JSON ------------------------------------------------------------------------------------------------------------
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_JSON_LITERAL = re.compile(r"true|false|null|NaN|-?Infinity")
+
+
+def index_json(text: str, wanted: frozenset[str] | None = None) -> Index:
+    """Index the JSON *text* (parsed already by :func:`json.loads`).
+
+    With *wanted* (pointers and all their prefixes), values elsewhere are
+    skipped by the standard decoder, which is much quicker.
+    """
+    index = Index()
+    skip = json.JSONDecoder().raw_decode
+    number = json.scanner.NUMBER_RE
+    scanstring: Any = getattr(json.decoder, "scanstring")  # noqa: B009 - not in the type stubs
+
+    def space(pos: int) -> int:
+        return _JSON_SPACE.match(text, pos).end()  # type: ignore[union-attr]
+
+    def value(pos: int, pointer: str, key: Range | None) -> int:
+        start = pos
+        char = text[pos]
+        if wanted is not None and pointer not in wanted:
+            end: int = skip(text, pos)[1]
+        elif char == "{":
+            seen: set[str] = set()
+            pos = space(pos + 1)
+            while text[pos] != "}":
+                name, after = scanstring(text, pos + 1)
+                child = f"{pointer}/{escape_pointer(name)}"
+                if name in seen:
+                    index.duplicates.append((child, (pos, after)))
+                seen.add(name)
+                pos = space(value(space(space(after) + 1), child, (pos, after)))
+                if text[pos] == ",":
+                    pos = space(pos + 1)
+            end = pos + 1
+        elif char == "[":
+            pos = space(pos + 1)
+            item = 0
+            while text[pos] != "]":
+                pos = space(value(pos, f"{pointer}/{item}", None))
+                item += 1
+                if text[pos] == ",":
+                    pos = space(pos + 1)
+            end = pos + 1
+        elif char == '"':
+            end = scanstring(text, pos + 1)[1]
+        else:
+            found = number.match(text, pos) or _JSON_LITERAL.match(text, pos)
+            if found is None:
+                raise ValueError(pos)
+            end = found.end()
+        if pointer not in index.entries:
+            index.entries[pointer] = Entry((start, end), key)
+        return end
+
+    value(space(0), "", None)
+    return index
+
+
+# --- TOML ------------------------------------------------------------------------------------------------------------
+
+_TOML_BLANK = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")
+_TOML_INLINE_SPACE = re.compile(r"[ \t]*")
+_TOML_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_TOML_STRINGS = (
+    re.compile(r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"{3,5}'),
+    re.compile(r"'''(?:[^']|'(?!''))*'{3,5}"),
+    re.compile(r'"(?:[^"\\\n]|\\.)*"'),
+    re.compile(r"'[^'\n]*'"),
+)
+_TOML_SCALAR = re.compile(r"[^\s,\]}#]+(?: [0-9]{2}:[^\s,\]}#]*)?")
+
+
+def _toml_string(token: str) -> str:
+    if token.startswith("'"):
+        return token[1:-1]
+    if sys.version_info >= (3, 11):
+        import tomllib  # noqa: PLC0415 - only for quoted keys
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib  # noqa: PLC0415
+
+    decoded: str = tomllib.loads(f"k = {token}")["k"]
+    return decoded
+
+
+def index_toml(text: str) -> Index:
+    """Index the TOML *text* (parsed already by the standard reader)."""
+    index = Index()
+    arrays: dict[tuple[object, ...], int] = {}  # arrays of tables: the last index of each
+    defined: set[tuple[object, ...]] = set()
+
+    def inline(pos: int) -> int:
+        return _TOML_INLINE_SPACE.match(text, pos).end()  # type: ignore[union-attr]
+
+    def blank(pos: int) -> int:
+        return _TOML_BLANK.match(text, pos).end()  # type: ignore[union-attr]
+
+    def key(pos: int) -> tuple[int, list[tuple[str, Range]]]:
+        parts: list[tuple[str, Range]] = []
+        while True:
+            pos = inline(pos)
+            bare = _TOML_BARE_KEY.match(text, pos)
+            if bare is not None and text[pos] not in "\"'":
+                parts.append((bare.group(), (pos, bare.end())))
+                pos = bare.end()
+            else:
+                quoted = _TOML_STRINGS[2].match(text, pos) or _TOML_STRINGS[3].match(text, pos)
+                if quoted is None:
+                    raise ValueError(pos)
+                parts.append((_toml_string(quoted.group()), (pos, quoted.end())))
+                pos = quoted.end()
+            pos = inline(pos)
+            if text.startswith(".", pos):
+                pos += 1
+            else:
+                return pos, parts
+
+    def pointer_of(path: Iterable[object]) -> str:
+        return "".join(f"/{escape_pointer(part)}" for part in path)
+
+    def resolve(names: list[str]) -> tuple[object, ...]:
+        path: list[object] = []
+        for name in names:
+            path.append(name)
+            last = arrays.get(tuple(path))
+            if last is not None:
+                path.append(last)
+        return tuple(path)
+
+    def record(path: tuple[object, ...], value: Range, key_range: Range | None) -> None:
+        index.entries.setdefault(pointer_of(path), Entry(value, key_range))
+
+    def assignment(pos: int, table: tuple[object, ...]) -> int:
+        pos, parts = key(pos)
+        pos = inline(pos + 1)  # past "="
+        for depth, (_, part_range) in enumerate(parts[:-1]):
+            path = table + tuple(name for name, _ in parts[: depth + 1])
+            record(path, (parts[0][1][0], parts[-1][1][1]), part_range)
+        path = table + tuple(name for name, _ in parts)
+        return value(pos, path, parts[-1][1])
+
+    def value(pos: int, path: tuple[object, ...], key_range: Range | None) -> int:
+        start = pos
+        char = text[pos]
+        if char == "[":
+            pos = blank(pos + 1)
+            item = 0
+            while text[pos] != "]":
+                pos = blank(value(pos, (*path, item), None))
+                item += 1
+                if text[pos] == ",":
+                    pos = blank(pos + 1)
+            end = pos + 1
+        elif char == "{":
+            pos = inline(pos + 1)
+            while text[pos] != "}":
+                pos = inline(assignment(pos, path))
+                if text[pos] == ",":
+                    pos = inline(pos + 1)
+            end = pos + 1
+        else:
+            for pattern in _TOML_STRINGS if char in "\"'" else (_TOML_SCALAR,):
+                found = pattern.match(text, pos)
+                if found is not None:
+                    end = found.end()
+                    break
+            else:
+                raise ValueError(pos)
+        index.entries[pointer_of(path)] = Entry((start, end), key_range)
+        return end
+
+    index.entries[""] = Entry((0, len(text)))
+    table: tuple[object, ...] = ()
+    pos = blank(0)
+    while pos < len(text):
+        if text.startswith("[[", pos):
+            after, parts = key(pos + 2)
+            names = [name for name, _ in parts]
+            array = (*resolve(names[:-1]), names[-1])
+            arrays[array] = arrays.get(array, -1) + 1
+            table = (*array, arrays[array])
+            header = (pos, text.index("]]", after) + 2)
+            for depth in range(1, len(array)):  # the tables it lies in, if no header names them
+                record(array[:depth], header, None)
+            record(array, header, parts[-1][1])
+            record(table, header, parts[-1][1])
+            pos = header[1]
+        elif text.startswith("[", pos):
+            after, parts = key(pos + 1)
+            table = resolve([name for name, _ in parts])
+            header = (pos, text.index("]", after) + 1)
+            for depth in range(1, len(table)):
+                record(table[:depth], header, None)
+            if table not in defined:
+                defined.add(table)
+                index.entries[pointer_of(table)] = Entry(header, parts[-1][1])
+            pos = header[1]
+        else:
+            pos = assignment(pos, table)
+        pos = blank(pos)
+    return index
+
+
+# --- YAML ------------------------------------------------------------------------------------------------------------
+
+
+def index_yaml(text: str, pointers: Iterable[str]) -> Index:
+    """Index the YAML *text* (loaded already by the strict loader) along *pointers*."""
+    import yaml  # noqa: PLC0415 - only here, on the error path
+
+    from ._yaml import StrictLoader  # noqa: PLC0415
+
+    loader = StrictLoader(text)
+    try:
+        root = loader.get_single_node()
+    finally:
+        loader.dispose()
+    index = Index()
+    if root is None:
+        return index
+
+    def span(node: Any) -> Range:
+        return node.start_mark.index, node.end_mark.index
+
+    def pairs(node: Any) -> list[tuple[Any, Any]]:
+        """The key and value nodes of a mapping: its own first, then those it merges (``<<: *base``)."""
+        own = [pair for pair in node.value if pair[0].tag != "tag:yaml.org,2002:merge"]
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                merged = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                own.extend(pair for base in merged if isinstance(base, yaml.MappingNode) for pair in pairs(base))
+        return own
+
+    index.entries[""] = Entry(span(root))
+    for pointer in pointers:
+        node, walked = root, ""
+        for raw in pointer.split("/")[1:]:
+            token = raw.replace("~1", "/").replace("~0", "~")
+            child, key_range = None, None
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in pairs(node):
+                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == token:
+                        child, key_range = value_node, span(key_node)
+                        break
+            elif isinstance(node, yaml.SequenceNode) and token.isdigit() and int(token) < len(node.value):
+                child = node.value[int(token)]
+            if child is None:
+                break
+            node, walked = child, f"{walked}/{raw}"
+            index.entries.setdefault(walked, Entry(span(node), key_range))
+    return index
+
+
+# --- Problems --------------------------------------------------------------------------------------------------------
+
+#: Codes whose pointer names a key that should not be there: the key is shown, not its value.
+_AT_KEY = frozenset({"unknown-field", "duplicate-key"})
+
+
+def _prefixes(pointers: Iterable[str]) -> frozenset[str]:
+    wanted = {""}
+    for pointer in pointers:
+        parts = pointer.split("/")
+        wanted.update("/".join(parts[:end]) for end in range(2, len(parts) + 1))
+    return frozenset(wanted)
+
+
+def _index(text: str, fmt: str, problems: list[Problem]) -> Index:
+    pointers = [p.path for p in problems]
+    if fmt == "json":
+        duplicates = any(p.code == "duplicate-key" and p.line is None for p in problems)
+        return index_json(text, None if duplicates else _prefixes(pointers))
+    if fmt == "toml":
+        return index_toml(text)
+    return index_yaml(text, pointers)
+
+
+def locate(text: str, fmt: str, problems: list[Problem]) -> list[Problem]:
+    """Give each of *problems* the line and column of what it points at in *text*, a document in *fmt*.
+
+    Problems that have a line already keep it. If the text cannot be read
+    again (it was refused before it was parsed, say), the problems are
+    returned as they are.
+    """
+    if not problems or all(p.line is not None for p in problems):
+        return problems
+    try:
+        index = _index(text, fmt, problems)
+    except Exception:  # noqa: BLE001 - a document that could not be parsed: the problems stand without positions
+        return problems
+    lines = _Lines(text)
+
+    def placed(problem: Problem, where: Range, path: str | None = None) -> Problem:
+        (line, column), (end_line, end_column) = lines.position(where[0]), lines.position(where[1])
+        return attrs.evolve(
+            problem,
+            path=problem.path if path is None else path,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+        )
+
+    duplicates = iter(index.duplicates)
+    result: list[Problem] = []
+    for problem in problems:
+        if problem.line is not None:
+            result.append(problem)
+            continue
+        if problem.code == "duplicate-key" and not problem.path:
+            duplicate = next(duplicates, None)
+            result.append(problem if duplicate is None else placed(problem, duplicate[1], duplicate[0]))
+            continue
+        pointer = problem.path
+        while pointer not in index.entries and pointer:
+            pointer = pointer.rsplit("/", 1)[0]
+        entry = index.entries.get(pointer)
+        if entry is None:
+            result.append(problem)
+            continue
+        where = entry.value
+        if entry.key is not None and pointer == problem.path and problem.code in _AT_KEY:
+            where = entry.key
+        elif entry.key is not None and (
+            problem.code == "missing-field" or lines.position(entry.value[0])[0] > lines.position(entry.key[0])[0]
+        ):
+            # An object, or a value starting below its key (a YAML block): from the key, which names it.
+            where = (min(entry.key[0], entry.value[0]), max(entry.key[1], entry.value[1]))
+        result.append(placed(problem, where))
+    return result

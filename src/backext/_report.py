@@ -1,0 +1,176 @@
+"""Reports of ``backext validate`` in the forms that people, editors and CI read.
+
+- ``text``: ``FILE:LINE:COLUMN: severity code: message (at "POINTER")``, the
+  convention of compilers and linters, which editors and terminals make
+  clickable;
+- ``json``: one object per problem, with the positions;
+- ``sarif``: a SARIF 2.1.0 log with one run, whose rules are the problem-code
+  catalogue;
+- ``github``: GitHub Actions workflow commands, so that a pull request shows
+  each problem on its line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import PurePath
+from urllib.parse import quote
+
+from ._codes import PROBLEM_CODES
+from ._problems import Problem, located
+
+
+__all__ = ["DOCS", "REPORT_FORMATS", "github", "json_report", "sarif", "text"]
+
+#: The forms ``backext validate --format`` writes.
+REPORT_FORMATS = ("text", "json", "sarif", "github")
+
+#: Where the documentation lives: rules in SARIF link to their code's row of the problem-code page.
+DOCS = "https://backext.readthedocs.io/en/latest"
+
+#: The files checked and the problems of each.
+Results = Sequence[tuple[str, Sequence[Problem]]]
+
+
+def _pointer(problem: Problem) -> str:
+    """The JSON Pointer, quoted, so that the whole document's empty pointer shows as ``""``."""
+    return json.dumps(problem.path, ensure_ascii=False)
+
+
+def text(results: Results) -> Iterator[str]:
+    """One line per problem, then a summary line.
+
+    Example:
+        >>> from backext import Problem
+        >>> problem = Problem(path="/id", code="invalid-id", message="not a slug", line=2, column=9)
+        >>> print(*text([("pack.yaml", [problem])]), sep="")
+        pack.yaml:2:9: error invalid-id: not a slug (at "/id")
+        1 file checked: 1 error, 0 warnings
+    """
+    for name, problems in results:
+        for p in problems:
+            yield located(name, p) + "\n"
+    files = len(results)
+    errors = sum(p.severity == "error" for _, problems in results for p in problems)
+    warnings = sum(p.severity == "warning" for _, problems in results for p in problems)
+    yield (
+        f"{files} file{'s' * (files != 1)} checked: {errors} error{'s' * (errors != 1)},"
+        f" {warnings} warning{'s' * (warnings != 1)}\n"
+    )
+
+
+def json_report(results: Results) -> list[dict[str, object]]:
+    """One object per problem: ``file``, ``path``, ``code``, ``severity``, ``message`` and the four positions."""
+    return [
+        {
+            "file": name,
+            "path": p.path,
+            "code": p.code,
+            "severity": p.severity,
+            "message": p.message,
+            "line": p.line,
+            "column": p.column,
+            "end_line": p.end_line,
+            "end_column": p.end_column,
+        }
+        for name, problems in results
+        for p in problems
+    ]
+
+
+def _uri(name: str) -> str:
+    path = PurePath(name)
+    if path.is_absolute():
+        return "file://" + quote(path.as_posix() if path.as_posix().startswith("/") else "/" + path.as_posix())
+    return quote(path.as_posix())
+
+
+def _region(p: Problem) -> dict[str, int]:
+    region = {"startLine": p.line or 1, "startColumn": p.column or 1}
+    if p.end_line is not None and p.end_column is not None:
+        region |= {"endLine": p.end_line, "endColumn": p.end_column}
+    return region
+
+
+def sarif(results: Results, version: str) -> dict[str, object]:
+    """A SARIF 2.1.0 log of *results*, written by backext *version*.
+
+    Every code of the catalogue is a rule, with its description and a link to
+    its row in the documentation; each problem is a result at its file, line
+    and column, with its JSON Pointer among the result's properties.
+    """
+    codes = list(PROBLEM_CODES)
+    rules = [
+        {
+            "id": code,
+            "shortDescription": {"text": entry.description.split(": ")[0].split(". ")[0].rstrip(".") + "."},
+            "fullDescription": {"text": entry.description},
+            "helpUri": f"{DOCS}/reference/problems.html#{code}",
+            "defaultConfiguration": {"level": entry.severity},
+        }
+        for code, entry in PROBLEM_CODES.items()
+    ]
+    found: list[dict[str, object]] = []
+    for name, problems in results:
+        for p in problems:
+            location: dict[str, object] = {"artifactLocation": {"uri": _uri(name)}}
+            if p.line is not None:
+                location["region"] = _region(p)
+            result: dict[str, object] = {
+                "ruleId": p.code,
+                "level": p.severity,
+                "message": {"text": p.message},
+                "locations": [{"physicalLocation": location}],
+                "properties": {"pointer": p.path},
+            }
+            if p.code in PROBLEM_CODES:
+                result["ruleIndex"] = codes.index(p.code)
+            found.append(result)
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "backext",
+                        "version": version,
+                        "informationUri": DOCS,
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": found,
+            }
+        ],
+    }
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(results: Results) -> Iterator[str]:
+    """One GitHub Actions workflow command per problem (``::error file=…,line=…::…``), then the summary line.
+
+    Example:
+        >>> from backext import Problem
+        >>> problem = Problem(path="", code="no-sources", message="no sources", severity="warning", line=1, column=1)
+        >>> print(next(github([("pack.yaml", [problem])])), end="")
+        ::warning file=pack.yaml,line=1,col=1,title=backext no-sources::no sources (at "")
+    """
+    for name, problems in results:
+        for p in problems:
+            fields = [f"file={_escape_property(name)}"]
+            if p.line is not None:
+                fields += [f"line={p.line}", f"col={p.column or 1}"]
+                if p.end_line is not None and p.end_column is not None:
+                    fields += [f"endLine={p.end_line}", f"endColumn={p.end_column}"]
+            fields.append(f"title={_escape_property('backext ' + p.code)}")
+            yield f"::{p.severity} {','.join(fields)}::{_escape_data(f'{p.message} (at {_pointer(p)})')}\n"
+    yield from list(text(results))[-1:]

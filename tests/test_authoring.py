@@ -1,0 +1,124 @@
+"""``backext new`` and ``backext convert``."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+import backext
+from backext._cli import main
+from backext._schema import SCHEMA_ID
+
+
+BROKEN = sorted((Path(__file__).parent / "data" / "broken").iterdir())
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".toml", ".json"])
+def test_new_writes_a_valid_pack_ready_to_translate(capsys, tmp_path, suffix):
+    path = tmp_path / f"Our Clinic{suffix}"
+    status, out, err = run(capsys, "new", "--locale", "de,fr", "--locale", "de-CH", str(path))
+    assert (status, out) == (0, "")
+    assert str(path) in err
+    text = path.read_text(encoding="utf-8")
+    assert SCHEMA_ID in text.splitlines()[0] + text.splitlines()[1]
+    assert backext.validate_pack(path) == []
+    pack = backext.load_pack(path)
+    assert pack.id == "our-clinic"
+    exercise = pack.exercises[0]
+    assert pack.localize(exercise.name, "fr") == pack.localize(exercise.name, "en")
+    assert {"en", "de", "fr", "de-CH"} <= set(exercise.name)  # type: ignore[arg-type]
+
+
+def test_new_is_english_alone_without_locales_and_json_names_its_schema(capsys, tmp_path):
+    path = tmp_path / "pack"
+    assert run(capsys, "new", "--format", "json", str(path))[0] == 0
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["$schema"] == SCHEMA_ID
+    assert isinstance(document["title"], str)
+    assert backext.load_pack(path, format="json").exercises == backext.builtin_pack().exercises
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["new", "--locale", "de_DE", "x.yaml"], "did you mean 'de-DE'?"),
+        (["new", "--format", "toml", "x.yaml"], "does not fit --format toml"),
+    ],
+)
+def test_new_refuses_bad_arguments(capsys, tmp_path, monkeypatch, argv, message):
+    monkeypatch.chdir(tmp_path)
+    status, _, err = run(capsys, *argv)
+    assert status == 2
+    assert message in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_and_convert_never_overwrite(capsys, tmp_path):
+    path = tmp_path / "pack.yaml"
+    path.write_text("mine\n", encoding="utf-8")
+    assert run(capsys, "new", str(path))[0] == 2
+    assert run(capsys, "convert", str(BROKEN[0]), str(path))[0] == 2
+    assert path.read_text(encoding="utf-8") == "mine\n"
+
+
+@pytest.mark.parametrize(
+    ("path", "suffix"), [(p, s) for p, s in itertools.product(BROKEN, [".json", ".toml", ".yaml"]) if p.suffix != s]
+)
+def test_convert_keeps_every_value_of_a_broken_pack(capsys, tmp_path, path, suffix):
+    out_path = tmp_path / f"converted{suffix}"
+    status, out, _ = run(capsys, "convert", str(path), str(out_path))
+    assert (status, out) == (0, "")
+    before = [(p.path, p.code) for p in backext.validate_pack(path)]
+    after = [(p.path, p.code) for p in backext.validate_pack(out_path)]
+    assert sorted(after) == sorted(before)
+    assert before
+
+
+def test_convert_says_what_it_cannot_keep(capsys, tmp_path):
+    source = tmp_path / "in.yaml"
+    source.write_text(
+        "# our pack\n"
+        + backext.dump_pack(backext.builtin_pack(), "yaml").replace("id: backext-core", "id: &i x", 1)
+        + "extra: *i\n",
+        encoding="utf-8",
+    )
+    status, _, err = run(capsys, "convert", str(source), str(tmp_path / "out.json"))
+    assert status == 0
+    assert "not kept: comments" in err
+    assert "anchors and aliases" in err
+    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["extra"] == "x"
+
+
+def test_convert_refuses_what_the_target_cannot_hold(capsys, tmp_path):
+    source = tmp_path / "in.json"
+    source.write_text('{"id": null}', encoding="utf-8")
+    status, _, err = run(capsys, "convert", str(source), str(tmp_path / "out.toml"))
+    assert status == 1
+    assert "TOML has no null, found at /id" in err
+    assert not (tmp_path / "out.toml").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "names", "status"),
+    [
+        ('{"id": ', ("in.json", "out.yaml"), 1),
+        ("{}", ("in.json", "in.json"), 2),
+        ("{}", ("in.txt", "out.yaml"), 2),
+        (None, ("missing.json", "out.yaml"), 2),
+    ],
+)
+def test_convert_errors(capsys, tmp_path, content, names, status):
+    source, target = (tmp_path / name for name in names)
+    if content is not None:
+        source.write_text(content, encoding="utf-8")
+    assert run(capsys, "convert", str(source), str(target))[0] == status
+    assert not target.exists() or target == source

@@ -1,0 +1,255 @@
+"""Line and column of every problem: the position-keeping readers and where problems point."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import tomli_w
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+import backext
+from backext._formats import serialize
+from backext._positions import index_json, index_toml, locate
+from backext._problems import escape_pointer
+from strategies import packs
+
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+BROKEN = Path(__file__).parent / "data" / "broken"
+
+
+def pointers(document: object, pointer: str = "") -> dict[str, object]:
+    """Every pointer in *document* and the value it resolves to."""
+    found = {pointer: document}
+    if isinstance(document, dict):
+        for key, value in document.items():
+            found.update(pointers(value, f"{pointer}/{escape_pointer(key)}"))
+    elif isinstance(document, list):
+        for index, value in enumerate(document):
+            found.update(pointers(value, f"{pointer}/{index}"))
+    return found
+
+
+def resolve(document: object, pointer: str) -> object:
+    return pointers(document)[pointer]
+
+
+# --- The readers, fuzzed against the standard parsers ----------------------------------------------------------------
+
+_keys = st.text(max_size=6)
+_scalars = (
+    st.none() | st.booleans() | st.integers(-(10**20), 10**20) | st.floats(allow_nan=False, allow_infinity=False)
+) | st.text(max_size=8)
+json_documents = st.dictionaries(
+    _keys,
+    st.recursive(
+        _scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_keys, inner, max_size=3), max_leaves=12
+    ),
+    max_size=4,
+)
+
+
+@given(json_documents, st.sampled_from([None, 0, 2]), st.booleans())
+def test_the_json_reader_finds_every_value_and_key(document, indent, ascii_only):
+    text = json.dumps(document, indent=indent, ensure_ascii=ascii_only)
+    parsed = json.loads(text)
+    index = index_json(text)
+    assert set(index.entries) == set(pointers(parsed))
+    for pointer, entry in index.entries.items():
+        start, end = entry.value
+        assert json.loads(text[start:end]) == resolve(parsed, pointer)
+        if entry.key is not None:
+            assert json.loads(text[slice(*entry.key)]) == pointer.rsplit("/", 1)[1].replace("~1", "/").replace(
+                "~0", "~"
+            )
+    assert index.duplicates == []
+
+
+def test_the_json_reader_finds_duplicate_keys():
+    text = '{"a": {"b": 1, "b": 2}, "a": 3}'
+    index = index_json(text)
+    assert [(pointer, text[slice(*where)]) for pointer, where in index.duplicates] == [("/a/b", '"b"'), ("/a", '"a"')]
+
+
+_toml_scalars = (
+    st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.characters(exclude_categories=("Cs",)), max_size=8)
+    | st.dates()
+)
+toml_documents = st.recursive(
+    st.dictionaries(_keys, _toml_scalars, max_size=3),
+    lambda inner: st.dictionaries(
+        _keys, _toml_scalars | inner | st.lists(_toml_scalars, max_size=3) | st.lists(inner, max_size=2), max_size=4
+    ),
+    max_leaves=10,
+)
+
+
+@given(toml_documents, st.booleans())
+def test_the_toml_reader_finds_every_value_and_key(document, multiline):
+    text = tomli_w.dumps(document, multiline_strings=multiline)
+    parsed = tomllib.loads(text)
+    index = index_toml(text)
+    assert set(pointers(parsed)) <= set(index.entries)
+    for pointer, entry in index.entries.items():
+        value = resolve(parsed, pointer)
+        piece = text[slice(*entry.value)]
+        if not isinstance(value, dict | list):
+            assert tomllib.loads(f"v = {piece}")["v"] == value
+        if entry.key is not None:
+            key = text[slice(*entry.key)]
+            name = tomllib.loads(f"{key} = 1").popitem()[0]
+            parent, _, last = pointer.rpartition("/")
+            if isinstance(resolve(parsed, parent), list):  # a table of an array of tables: its header's key
+                last = parent.rpartition("/")[2]
+            assert name == last.replace("~1", "/").replace("~0", "~")
+
+
+def test_the_toml_reader_knows_inline_tables_dotted_keys_and_comments():
+    text = (
+        "# a pack\n"
+        "a.b = 1  # one\n"
+        "c = { d = 'x', e.f = [1, # two\n  2] }\n"
+        "[[t]]\nx = 1979-05-27 07:32:00Z\n"
+        '[[t]]\n"y z" = """two\nlines"""\n'
+        "[t.u]\nv = '''w'''\n"
+    )
+    index = index_toml(text)
+    assert set(pointers(tomllib.loads(text))) <= set(index.entries)
+    shown = {pointer: text[slice(*entry.value)] for pointer, entry in index.entries.items()}
+    assert shown["/a/b"] == "1"
+    assert shown["/c/e/f/1"] == "2"
+    assert shown["/t/0/x"] == "1979-05-27 07:32:00Z"
+    assert shown["/t/1/y z"] == '"""two\nlines"""'
+    assert shown["/t/1/u/v"] == "'''w'''"
+
+
+# --- Where problems point ---------------------------------------------------------------------------------------------
+
+
+def _mutations(document: dict) -> list[tuple[str, str]]:
+    """Where a mutation may go: (pointer, kind) for every value, and every object for an unknown key."""
+    found = []
+    for pointer, value in pointers(document).items():
+        if pointer:
+            found.append((pointer, "replace"))
+            found.append((pointer, "delete"))
+        if isinstance(value, dict):
+            found.append((pointer, "add"))
+    return [(p, k) for p, k in found if k != "delete" or not p.rsplit("/", 1)[1].isdigit()]
+
+
+def _mutate(document: dict, pointer: str, kind: str) -> None:
+    parent_pointer, _, last = pointer.rpartition("/")
+    if kind == "add":
+        node = resolve(document, pointer)
+        assert isinstance(node, dict)
+        node["unknown_key"] = 1
+        return
+    parent = resolve(document, parent_pointer)
+    key: int | str = int(last) if isinstance(parent, list) else last.replace("~1", "/").replace("~0", "~")
+    if kind == "delete":
+        del parent[key]  # type: ignore[union-attr]
+    else:
+        parent[key] = 7 if isinstance(parent[key], str) else "x"  # type: ignore[index]
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    lines = text.splitlines(keepends=True)
+    return sum(len(previous) for previous in lines[: line - 1]) + column - 1
+
+
+def _belongs(fmt: str, piece: str, *, text: str, column: int, value: object, pointer: str) -> bool:
+    """Whether *piece* (the text at a problem's position) is the value at *pointer*, or its last key."""
+    tokens = [raw.replace("~1", "/").replace("~0", "~") for raw in pointer.split("/")]
+    token, parent = tokens[-1], tokens[-2] if len(tokens) > 1 else ""
+    if fmt == "json":
+        decoded = json.JSONDecoder().raw_decode(piece)[0]
+        return bool(decoded in (value, token))
+    if fmt == "yaml":
+        decoded = yaml.safe_load(" " * (column - 1) + piece)
+        return bool(decoded in (value, token) or (isinstance(decoded, dict) and token in decoded))
+    if piece == text:  # the whole document
+        return bool(tomllib.loads(piece) == value)
+    if piece.startswith("["):  # a table's header, which names the table, or the array whose element it begins
+        name = piece.strip("[]").split(".")[-1].strip().strip("\"'")
+        return name in (token, parent)
+    try:
+        decoded = tomllib.loads(f"v = {piece}")["v"]
+    except tomllib.TOMLDecodeError:
+        decoded = tomllib.loads(f"{piece} = 1").popitem()[0] if "=" not in piece else None
+    return bool(decoded in (value, token))
+
+
+@given(packs(), st.sampled_from(backext.FORMATS), st.data())
+def test_every_position_points_at_a_token_of_its_pointer(pack, fmt, data):
+    document = json.loads(backext.dump_pack(pack, "json"))
+    pointer, kind = data.draw(st.sampled_from(_mutations(document)))
+    _mutate(document, pointer, kind)
+    text = serialize(document, fmt)
+    problems = backext.validate_pack(text, format=fmt)
+    parsed = json.loads(json.dumps(document))
+    for problem in problems:
+        assert problem.line is not None, problem
+        assert problem.end_line is not None
+        assert problem.end_column is not None
+        start = _offset(text, problem.line, problem.column)
+        end = _offset(text, problem.end_line, problem.end_column)
+        assert 0 <= start < end <= len(text), problem
+        path = problem.path
+        while path not in pointers(parsed):
+            path = path.rsplit("/", 1)[0]
+        piece = text[start:end]
+        assert _belongs(
+            fmt, piece, text=text, column=problem.column, value=resolve(parsed, path), pointer=problem.path
+        ), (problem, piece)
+
+
+def test_a_mapping_has_no_positions():
+    (problem, *_) = backext.validate_pack({"id": 5})
+    assert (problem.line, problem.column, problem.end_line, problem.end_column) == (None, None, None, None)
+
+
+def test_problems_with_a_line_keep_it_and_unreadable_text_leaves_problems_alone():
+    placed = backext.Problem(path="/x", code="wrong-type", message="m", line=3, column=4)
+    assert locate("{}", "json", [placed]) == [placed]
+    loose = backext.Problem(path="/x", code="wrong-type", message="m")
+    assert locate("{", "json", [loose]) == [loose]
+
+
+@pytest.mark.parametrize("path", sorted(BROKEN.iterdir()), ids=lambda p: p.name)
+def test_the_broken_copies_are_reported_on_the_line_of_the_value(path):
+    text = path.read_text(encoding="utf-8")
+    problems = backext.validate_pack(path)
+    assert [p for p in problems if p.severity == "error"]
+    parsed = pointers(
+        json.loads(text)
+        if path.suffix == ".json"
+        else tomllib.loads(text)
+        if path.suffix == ".toml"
+        else yaml.safe_load(text)
+    )
+    lines = text.splitlines()
+    for problem in problems:
+        line = lines[problem.line - 1]
+        token = problem.path.rsplit("/", 1)[-1]
+        value = parsed.get(problem.path)
+        shown = value if isinstance(value, str) else None
+        assert token in line or (shown is not None and shown in line) or problem.code == "missing-field", (
+            problem,
+            line,
+        )
+        if problem.code == "missing-field":
+            # The object that lacks the field: its key, its header, or its first line.
+            assert line.strip().startswith(("-", "[[", "{", '"', token)), line

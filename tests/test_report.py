@@ -1,0 +1,132 @@
+"""``backext validate --format text|json|sarif|github`` on the broken copies of the example pack."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import jsonschema
+import pytest
+
+import backext
+from backext._cli import main
+from backext._report import github
+
+
+DATA = Path(__file__).parent / "data"
+BROKEN = sorted((DATA / "broken").iterdir())
+
+#: The official SARIF 2.1.0 schema (sarif-2.1.0-rtm.5, from the npm package @microsoft/jest-sarif, MIT).
+SARIF_SCHEMA = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+
+
+def run(capsys, *argv: str) -> tuple[int, str]:
+    status = main(list(argv))
+    return status, capsys.readouterr().out
+
+
+def line_of(path: Path, line: int) -> str:
+    return path.read_text(encoding="utf-8").splitlines()[line - 1]
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.name)
+def test_text_is_file_line_column_severity_code_message_pointer(capsys, path):
+    status, out = run(capsys, "validate", str(path))
+    assert status == 1
+    *lines, summary = out.splitlines()
+    assert summary.startswith("1 file checked: ")
+    for line in lines:
+        found = re.fullmatch(r"(.+):(\d+):(\d+): (error|warning) ([a-z-]+): (.+) \(at (\".*\")\)", line)
+        assert found is not None, line
+        assert found[1] == str(path)
+        pointer = json.loads(found[7])
+        assert pointer != "/"
+        token = pointer.rsplit("/", 1)[-1]
+        assert token in line_of(path, int(found[2])) or found[5] == "missing-field"
+
+
+def test_the_whole_documents_pointer_is_empty(capsys, tmp_path):
+    path = tmp_path / "pack.yaml"
+    path.write_text("id: my-pack\n", encoding="utf-8")
+    _, out = run(capsys, "validate", str(path))
+    assert out.splitlines()[0] == f"{path}:1:1: error missing-field: the required field 'title' is missing (at \"\")"
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.name)
+def test_json_gives_the_positions(capsys, path):
+    status, out = run(capsys, "validate", "--format", "json", str(path))
+    assert status == 1
+    for entry in json.loads(out):
+        assert set(entry) == {
+            "file",
+            "path",
+            "code",
+            "severity",
+            "message",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+        }
+        assert (entry["line"], entry["column"]) <= (entry["end_line"], entry["end_column"])
+
+
+def test_sarif_follows_the_official_schema(capsys):
+    status, out = run(capsys, "validate", "--format", "sarif", *map(str, BROKEN))
+    assert status == 1
+    log = json.loads(out)
+    jsonschema.validators.validator_for(SARIF_SCHEMA)(SARIF_SCHEMA).validate(log)
+    (run_,) = log["runs"]
+    rules = run_["tool"]["driver"]["rules"]
+    assert [rule["id"] for rule in rules] == list(backext.PROBLEM_CODES)
+    assert all(rule["helpUri"].endswith(f"/reference/problems.html#{rule['id']}") for rule in rules)
+    results = run_["results"]
+    assert len(results) == sum(len(backext.validate_pack(path)) for path in BROKEN)
+    for result in results:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        location = result["locations"][0]["physicalLocation"]
+        path = Path(unquote(urlparse(location["artifactLocation"]["uri"]).path))
+        token = result["properties"]["pointer"].rsplit("/", 1)[-1]
+        line = line_of(path, location["region"]["startLine"])
+        assert token in line or result["ruleId"] == "missing-field"
+
+
+def test_sarif_of_a_clean_file_and_of_an_unreadable_one_follow_the_schema(capsys, tmp_path):
+    validator = jsonschema.validators.validator_for(SARIF_SCHEMA)(SARIF_SCHEMA)
+    with pytest.raises(jsonschema.ValidationError):  # the schema does refuse what is not SARIF
+        validator.validate({"version": "2.1.0", "runs": [{"results": []}]})
+    clean = Path(__file__).parent.parent / "docs" / "examples" / "clinic-pack.yaml"
+    status, out = run(capsys, "validate", "--format", "sarif", str(clean))
+    validator.validate(json.loads(out))
+    assert (status, json.loads(out)["runs"][0]["results"]) == (0, [])
+    status, out = run(capsys, "validate", "--format", "sarif", str(tmp_path / "missing pack.json"))
+    assert status == 2
+    log = json.loads(out)
+    validator.validate(log)
+    (result,) = log["runs"][0]["results"]
+    assert result["ruleId"] == "unreadable"
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("file:///")
+    assert "%20" in result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.name)
+def test_github_annotates_each_problem_on_its_line(capsys, path):
+    status, out = run(capsys, "validate", "--format", "github", str(path))
+    assert status == 1
+    *commands, summary = out.splitlines()
+    assert summary.startswith("1 file checked: ")
+    problems = backext.validate_pack(path)
+    assert len(commands) == len(problems)
+    for command, problem in zip(commands, problems, strict=True):
+        assert command.startswith(
+            f"::{problem.severity} file={path},line={problem.line},col={problem.column},"
+            f"endLine={problem.end_line},endColumn={problem.end_column},title=backext {problem.code}::"
+        )
+
+
+def test_github_escapes_what_workflow_commands_read():
+    problem = backext.Problem(path="/a", code="wrong-type", message="50%\nor: more, less")
+    (command, _) = github([("dir,x:y.json", [problem])])
+    assert command == '::error file=dir%2Cx%3Ay.json,title=backext wrong-type::50%25%0Aor: more, less (at "/a")\n'
