@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 import json
+import pathlib
 import subprocess
 import sys
 
+import attrs
 import pytest
 
 import backext
@@ -202,3 +204,24 @@ def test_session_as_json(capsys):
     cues = json.loads(out)
     assert cues[0] == {"offset_seconds": 0, "kind": "step", "text": "Hands by your ribs"}
     assert cues[-1]["kind"] == "finish"
+
+
+def test_show_escapes_control_characters_from_a_pack(tmp_path):
+    pack = attrs.evolve(backext.builtin_pack(), title="Evil \x1b]0;PWNED\x07\x1b[2J title")
+    path = tmp_path / "evil.json"
+    path.write_text(backext.dump_pack(pack, "json"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "backext", "show", "--pack", str(path)], capture_output=True, check=False
+    )
+    assert done.returncode == 0
+    assert b"\x1b" not in done.stdout
+    assert b"\\x1b]0;PWNED" in done.stdout
+
+
+def test_an_output_that_cannot_be_written_exits_2_without_a_traceback():
+    with pathlib.Path("/dev/full").open("w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "backext", "schema"], stdout=full, stderr=subprocess.PIPE, check=False
+        )
+    assert done.returncode == 2
+    assert b"Traceback" not in done.stderr

@@ -347,3 +347,84 @@ def test_a_removed_variation_in_use_is_dropped_by_every_call():  # pack updates 
     backext.plan(v2, state, start_date=DAY + dt.timedelta(10))
     backext.timeline(v2, state)
     assert backext.choose_modifications(v2, state, []).prescription.modifications == ()
+
+
+# --- A second attack, with fresh eyes ------------------------------------------
+
+
+def test_a_stop_under_an_updated_pack_leaves_a_state_every_version_reads():  # the engine accepts what it made
+    wider = pack_with(attrs.evolve(CHEST, repetitions=backext.Repetitions(minimum=6, maximum=12)), version="2.0.0")
+    state = backext.start(P, CHEST.id)
+    log = SessionLog(date=DAY, exercise_id=CHEST.id, repetitions_completed=8, hold_seconds=5, pain=8)
+    stopped = backext.step(wider, state, log).state
+    assert stopped.stopped
+    assert stopped.pack_version == "2.0.0"
+    document = backext.converter.unstructure(stopped)
+    cleared = backext.record_clearance(backext.load_state(document, wider), date=DAY + dt.timedelta(3), pack=P)
+    backext.plan(P, cleared, start_date=DAY + dt.timedelta(3), weeks=1)
+
+
+def test_an_undated_next_day_stop_invents_no_session():  # a red flag is never lost, nothing invented
+    state = backext.start(P, FOREARM.id)
+    decision = backext.report_next_day(P, state, 8)
+    assert decision.action is Action.STOP
+    assert decision.state.last_session is None
+
+
+def test_replay_keeps_a_later_red_flag_past_a_tampered_state():  # a red flag is never lost
+    state = backext.start(P, FOREARM.id)
+    tampered = attrs.evolve(state, dose=attrs.evolve(state.dose, hold_seconds=999))
+    logs = [
+        SessionLog.as_prescribed(state.prescription, DAY),
+        attrs.evolve(SessionLog.as_prescribed(state.prescription, DAY + dt.timedelta(2)), pain=9),
+    ]
+    decisions = backext.replay(P, tampered, logs)
+    assert decisions[-1].action is Action.STOP
+    assert "log-skipped" in decisions[-1].codes
+
+
+def test_a_duplicate_key_in_a_stored_state_is_refused():  # stored states are validated
+    stopped = backext.step(
+        P,
+        backext.start(P, FOREARM.id),
+        attrs.evolve(
+            SessionLog.as_prescribed(backext.start(P, FOREARM.id).prescription, DAY), red_flags={"new-leg-weakness"}
+        ),
+    ).state
+    text = json.dumps(backext.converter.unstructure(stopped))
+    with pytest.raises(backext.StateError) as caught:
+        backext.load_state(text[:-1] + ', "stop": null}', P)
+    assert caught.value.problems[0].code == "duplicate-key"
+
+
+def test_a_variation_that_grows_in_an_update_never_locks_the_person_out():  # the engine accepts what it made
+    pillow = variation("pillow", "easier", hold_seconds_change=-5)
+    knee = backext.Modification(
+        id="knee", name="Knee", description="d", direction=backext.Direction.HARDER, repetitions_change=1
+    )
+    v1 = pack_with(attrs.evolve(CHEST, modifications=(pillow, knee)))
+    bigger = attrs.evolve(knee, repetitions_change=2)
+    v2 = pack_with(
+        attrs.evolve(CHEST, repetitions=backext.Repetitions(minimum=8, maximum=12), modifications=(pillow, bigger)),
+        version="2",
+    )
+    state = perfect_run(v1, backext.start(v1, CHEST.id), 6)
+    state = perfect_run(v1, backext.choose_modifications(v1, state, ["knee"]), 4, DAY + dt.timedelta(12))
+    plan = backext.plan(v2, state, start_date=DAY + dt.timedelta(30), weeks=4)
+    for planned in plan.sessions:
+        assert_within(v2, planned.prescription)
+    backext.load_state(backext.converter.unstructure(plan.state), v2)
+
+
+def test_timeline_offsets_are_exact_tenths():  # exact doses
+    hold = backext.Hold(start_seconds=1.1, target_seconds=1.1)
+    pack = pack_with(attrs.evolve(FOREARM, hold=hold, repetitions=backext.Repetitions(minimum=10, maximum=10, sets=3)))
+    cues = backext.timeline(pack, backext.start(pack, FOREARM.id))
+    assert all(round(c.offset_seconds * 10) == c.offset_seconds * 10 for c in cues)
+
+
+@pytest.mark.parametrize("phrase", ["{seconds:>100000000}", "{seconds.real}", "{seconds!r}", "{set.__class__}"])
+def test_phrases_may_only_name_their_fields(phrase):  # bounded time, documented errors
+    field = "set" if phrase.startswith("{set") else "countdown"
+    with pytest.raises(ValueError, match="phrase"):
+        backext.timeline(P, backext.start(P, FOREARM.id), phrases=backext.Phrases(**{field: phrase}))
