@@ -363,9 +363,8 @@ def test_worse_pain_never_gives_a_higher_dose(case, worse_pain, worse_next):  # 
     worse = attrs.evolve(
         better,
         pain=max(better.pain, worse_pain),
-        pain_next_day=None
-        if better.pain_next_day is None and worse_next is None
-        else max(better.pain_next_day or 0, worse_next or 0),
+        # Unknown next-day pain stays unknown: knowing it is settled is more information, not less pain.
+        pain_next_day=None if better.pain_next_day is None else max(better.pain_next_day, worse_next or 0),
     )
     after_better = backext.step(pack, state, better, rules_)
     after_worse = backext.step(pack, state, worse, rules_)
