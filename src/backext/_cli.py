@@ -705,19 +705,9 @@ def _fail(out: _Output, err: _Output, message: str, status: int, *, as_json: boo
     if as_json:
         error: dict[str, object] = {"status": status, "message": message}
         if problems:
-            error["problems"] = [
-                {
-                    "path": p.path,
-                    "code": p.code,
-                    "severity": p.severity,
-                    "message": p.message,
-                    "line": p.line,
-                    "column": p.column,
-                    "end_line": p.end_line,
-                    "end_column": p.end_column,
-                }
-                for p in problems
-            ]
+            from ._report import problem_json  # noqa: PLC0415 - only on the error path
+
+            error["problems"] = [problem_json(p) for p in problems]
         out.json({"error": error})
     return status
 

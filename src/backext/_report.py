@@ -60,23 +60,23 @@ def text(results: Results) -> Iterator[str]:
     )
 
 
+def problem_json(problem: Problem) -> dict[str, object]:
+    """*problem* as a JSON object: ``path``, ``code``, ``severity``, ``message`` and the four positions."""
+    return {
+        "path": problem.path,
+        "code": problem.code,
+        "severity": problem.severity,
+        "message": problem.message,
+        "line": problem.line,
+        "column": problem.column,
+        "end_line": problem.end_line,
+        "end_column": problem.end_column,
+    }
+
+
 def json_report(results: Results) -> list[dict[str, object]]:
-    """One object per problem: ``file``, ``path``, ``code``, ``severity``, ``message`` and the four positions."""
-    return [
-        {
-            "file": name,
-            "path": p.path,
-            "code": p.code,
-            "severity": p.severity,
-            "message": p.message,
-            "line": p.line,
-            "column": p.column,
-            "end_line": p.end_line,
-            "end_column": p.end_column,
-        }
-        for name, problems in results
-        for p in problems
-    ]
+    """One object per problem: ``file``, then what :func:`problem_json` gives."""
+    return [{"file": name, **problem_json(p)} for name, problems in results for p in problems]
 
 
 def _uri(name: str) -> str:
