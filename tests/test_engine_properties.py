@@ -326,7 +326,7 @@ class EngineMachine(RuleBasedStateMachine):
 
 
 def reconciled(pack: Pack, state: State, rules: backext.Rules = backext.Rules()) -> State:  # noqa: B008
-    from backext._engine import reconcile  # noqa: PLC0415 - the derivation under test
+    from backext._reconcile import reconcile  # noqa: PLC0415 - the derivation under test
 
     return reconcile(pack, state, None, rules)[0]
 

@@ -22,23 +22,33 @@ import attrs
 from ._ladder import (
     Dose,
     fit,
-    from_tenths,
-    next_exercise,
-    on_ladder,
     previous_exercise,
     rungs,
     start_dose,
     step_within,
     tenths,
 )
-from ._model import Exercise, Modification, Pack
-from ._problems import Problem
+from ._model import Exercise, Pack
 from ._reasons import Action, Decision, Reason
+from ._reconcile import (
+    dose_words,
+    effective,
+    exercise_of,
+    fitted_all,
+    has_exercise,
+    higher,
+    modification_of,
+    prescribe,
+    reconcile,
+    reference,
+    required_sessions,
+    within_reach,
+)
 from ._render import number
 from ._rules import DEFAULT_RULES, Rules
 from ._session import RedFlag, SessionLog, in_order
 from ._session import red_flags as _flags
-from ._state import STATE_FORMAT_VERSION, Clearance, Pending, Prescription, State, Stop
+from ._state import Clearance, Pending, Prescription, State, Stop
 from ._vocabulary import Direction
 from .exceptions import ClearanceRequiredError, SessionError, StateError, StoppedError, UnknownIdError
 
@@ -48,9 +58,7 @@ from .exceptions import ClearanceRequiredError, SessionError, StateError, Stoppe
 MAX_NOTE = 2000
 
 __all__ = [
-    "check_state",
     "choose_modifications",
-    "reconcile",
     "record_clearance",
     "replay",
     "report_next_day",
@@ -72,51 +80,6 @@ def _arguments(pack: object, state: object, rules: object = DEFAULT_RULES) -> No
             raise TypeError(f"{name} must be a backext.{kind.__name__}, not {type(value).__name__}{hint}")
 
 
-# --- Deriving a prescription ------------------------------------------------
-
-
-def exercise_of(pack: Pack, exercise_id: str) -> Exercise:
-    """The pack's exercise *exercise_id*, or :class:`UnknownIdError`."""
-    try:
-        return pack.exercise(exercise_id)
-    except KeyError as error:
-        raise UnknownIdError("exercise", exercise_id, str(error.args[0])) from None
-
-
-def _modification(exercise: Exercise, modification_id: str) -> Modification:
-    try:
-        return exercise.modification(modification_id)
-    except KeyError as error:
-        raise UnknownIdError("variation", modification_id, str(error.args[0])) from None
-
-
-def prescribe(exercise: Exercise, dose: Dose, modifications: tuple[str, ...]) -> Prescription:
-    """The prescription of *dose* with *modifications*, within the exercise's limits, exact to a tenth."""
-    hold = tenths(dose.hold_seconds)
-    reps = dose.repetitions
-    for modification_id in modifications:
-        modification = exercise.modification(modification_id)
-        hold += tenths(modification.hold_seconds_change)
-        reps += modification.repetitions_change
-    low, high = tenths(exercise.hold.start_seconds), tenths(exercise.hold.target_seconds)
-    return Prescription(
-        exercise_id=exercise.id,
-        level=exercise.level,
-        hold_seconds=from_tenths(min(max(hold, low), max(high, low))),
-        repetitions=min(max(reps, exercise.repetitions.minimum), exercise.repetitions.maximum),
-        sets=exercise.repetitions.sets,
-        modifications=modifications,
-    )
-
-
-def _effective(prescription: Prescription) -> tuple[int, int]:
-    return tenths(prescription.hold_seconds), prescription.repetitions
-
-
-def _required(exercise: Exercise, rules: Rules) -> int:
-    return max(rules.tolerated_sessions, exercise.progression.tolerated_sessions)
-
-
 def start(pack: Pack, exercise_id: str) -> State:
     """Start a person on *exercise_id* at its starting dose.
 
@@ -135,266 +98,6 @@ def start(pack: Pack, exercise_id: str) -> State:
     exercise = exercise_of(pack, exercise_id)
     dose = start_dose(exercise)
     return State(pack_id=pack.id, pack_version=pack.version, dose=dose, prescription=prescribe(exercise, dose, ()))
-
-
-# --- Checking a state against a pack -----------------------------------------
-
-
-def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[Problem]:
-    """Every problem of *state* against *pack*, each with a JSON Pointer into the stored state.
-
-    What depends on the pack's content (the ladder, the variations, the
-    clearances' ids) is checked only when the state was stored against this
-    version of the pack: after an update the engine brings the state within
-    the new limits instead.
-    """
-    problems: list[Problem] = []
-
-    def problem(path: str, code: str, message: str) -> None:
-        problems.append(Problem(path=path, code=code, message=message))
-
-    if state.format_version != STATE_FORMAT_VERSION:
-        problem("/format_version", "unsupported-state-version", f"unknown state format {state.format_version!r}")
-    if state.pack_id != pack.id:
-        problem("/pack_id", "wrong-pack", f"the state belongs to the pack {state.pack_id!r}, not {pack.id!r}")
-        return problems
-    if state.prescription.exercise_id != state.dose.exercise_id:
-        problem(
-            "/prescription/exercise_id",
-            "prescription-mismatch",
-            f"the prescription is for {state.prescription.exercise_id!r}, the dose for {state.dose.exercise_id!r}",
-        )
-    try:
-        exercise = pack.exercise(state.dose.exercise_id)
-    except KeyError as error:
-        problem("/dose/exercise_id", "unknown-exercise", str(error.args[0]))
-        return problems
-    if state.pending is not None and (state.last_session is None or state.pending.date != state.last_session):
-        problem("/pending/date", "out-of-range", "the session awaiting its next-day report is not the last one")
-    if state.pack_version != pack.version:
-        return problems
-    dose = state.dose
-    if not on_ladder(exercise, dose):
-        problem(
-            "/dose",
-            "not-on-ladder",
-            f"the dose ({number(dose.hold_seconds)} s, {dose.repetitions} repetitions) is not a step of the ladder"
-            f" of {exercise.id!r}",
-        )
-    known = {m.id for m in exercise.modifications}
-    modifications = state.prescription.modifications
-    for index, modification_id in enumerate(modifications):
-        at = f"/prescription/modifications/{index}"
-        if modification_id not in known:
-            problem(at, "unknown-variation", f"{exercise.id!r} has no variation {modification_id!r}")
-        elif exercise.modification(modification_id).requires_clearance and not state.allows(
-            modification_id, exercise.id
-        ):
-            problem(at, "uncleared-variation", f"no clearance in force allows the variation {modification_id!r}")
-    if not problems and prescribe(exercise, dose, modifications) != state.prescription:
-        problem(
-            "/prescription", "prescription-mismatch", "the prescription is not the one the dose and variations give"
-        )
-    modifications = tuple(m for m in modifications if m in known)
-    required = _required(exercise, rules)
-    at_top = _higher(pack, exercise, dose, modifications) == (dose, modifications)
-    if state.tolerated_streak > required or (state.tolerated_streak == required and not at_top):
-        problem(
-            "/tolerated_streak",
-            "out-of-range",
-            f"a run of {state.tolerated_streak} tolerated sessions would already have stepped the dose up",
-        )
-    if not problems and not _within_reach(
-        exercise, _reference(exercise, state), state.prescription, one_dimension=False
-    ):
-        problem("/prescription", "out-of-range", "the prescription is more than one step above the last one tolerated")
-    for index, tolerated in enumerate(state.tolerated):
-        try:
-            ok = _within_limits(pack.exercise(tolerated.exercise_id), tolerated)
-        except KeyError:
-            ok = False
-        if not ok:
-            problem(f"/tolerated/{index}", "out-of-range", "not a dose within the limits of an exercise of the pack")
-    return problems
-
-
-def _within_limits(exercise: Exercise, dose: Dose) -> bool:
-    hold = tenths(dose.hold_seconds)
-    return (
-        tenths(exercise.hold.start_seconds) <= hold <= tenths(exercise.hold.target_seconds)
-        and exercise.repetitions.minimum <= dose.repetitions <= exercise.repetitions.maximum
-        and hold == dose.hold_seconds * 10
-    )
-
-
-def _reference(exercise: Exercise, state: State) -> tuple[int, int]:
-    """What the person last tolerated on *exercise*, as done (variations applied); else its start.
-
-    Every decision the engine makes keeps the prescription within one step of it; a stored
-    state beyond that was edited.
-    """
-    last = state.last_tolerated(exercise.id)
-    low, high = tenths(exercise.hold.start_seconds), tenths(exercise.hold.target_seconds)
-    if last is None:
-        return low, exercise.repetitions.minimum
-    reps = exercise.repetitions
-    return min(max(tenths(last.hold_seconds), low), high), min(max(last.repetitions, reps.minimum), reps.maximum)
-
-
-def _within_reach(
-    exercise: Exercise, reference: tuple[int, int], prescription: Prescription, *, one_dimension: bool
-) -> bool:
-    """Whether *prescription* is at most one step above *reference* (in one dimension only, if so asked)."""
-    new_hold, new_reps = _effective(prescription)
-    increment = tenths(exercise.hold.increment_seconds) if exercise.hold.progresses else 0  # type: ignore[arg-type]
-    raised_both = new_hold > reference[0] and new_reps > reference[1]
-    return new_hold - reference[0] <= increment and new_reps - reference[1] <= 1 and not (one_dimension and raised_both)
-
-
-def reconcile(
-    pack: Pack, state: State, on: datetime.date | None = None, rules: Rules = DEFAULT_RULES
-) -> tuple[State, list[Reason]]:
-    """*state* brought within *pack* as it is now, with the reasons for any change.
-
-    The prescription is derived from the pack, the place on the ladder and
-    the variations. When the pack's version differs from the one the state
-    was stored against, the dose is brought within the new limits, variations
-    the exercise no longer has or that now need a clearance not on record
-    are dropped, and a ``pack-changed`` reason says so. Variations whose
-    clearance is not in force on the day *on* are dropped
-    (``clearance-expired``).
-
-    Raises:
-        SessionError: If the state belongs to another pack.
-        UnknownIdError: If the pack no longer has the state's exercise.
-        StateError: If the state was stored against this very version of the
-            pack and does not fit it: it was edited or corrupted.
-    """
-    if state.pack_id != pack.id:
-        raise SessionError(f"the state belongs to the pack {state.pack_id!r}, not {pack.id!r}")
-    exercise = exercise_of(pack, state.dose.exercise_id)
-    same = state.pack_version == pack.version
-    if same:
-        # The run of sessions is judged against the rules; an app may change its rules between calls, so a
-        # run longer than the rules now ask for is shortened below, not refused.
-        problems = [p for p in check_state(pack, state, rules) if p.path != "/tolerated_streak"]
-        if problems:
-            raise StateError(problems)
-    reasons: list[Reason] = []
-    dose = state.dose
-    if not same:
-        # Nothing tolerated on this exercise yet: its start, whatever the old pack's start was.
-        dose = start_dose(exercise) if state.last_tolerated(exercise.id) is None else fit(exercise, state.dose)
-    kept: list[str] = []
-    dropped: list[str] = []
-    for modification_id in dict.fromkeys(state.prescription.modifications):
-        try:
-            modification = exercise.modification(modification_id)
-        except KeyError:
-            dropped.append(modification_id)
-            continue
-        if modification.requires_clearance and not state.allows(modification_id, exercise.id, on):
-            if state.allows(modification_id, exercise.id):
-                reasons.append(
-                    Reason(
-                        code="clearance-expired",
-                        message=f"the clearance for the variation {modification_id!r} is not in force: it is dropped",
-                    )
-                )
-            else:
-                dropped.append(modification_id)
-            continue
-        kept.append(modification_id)
-    kept_ids = tuple(kept)
-    prescription = (
-        state.prescription
-        if same and kept_ids == state.prescription.modifications
-        else prescribe(exercise, dose, kept_ids)
-    )
-    if not same:  # after an update, never above one step over what the person last tolerated
-        reference = _reference(exercise, state)
-        while not _within_reach(exercise, reference, prescription, one_dimension=False):
-            move = step_within(exercise, dose, up=False)
-            if move is None:  # at the start: without variations, the start is within reach of anything
-                dropped.extend(kept_ids)
-                kept_ids = ()
-                prescription = prescribe(exercise, dose, kept_ids)
-                break
-            dose = move.dose
-            prescription = prescribe(exercise, dose, kept_ids)
-        pending = state.pending
-        if pending is not None and pending.counts:  # done under the old pack: it does not count under the new one
-            state = attrs.evolve(state, pending=attrs.evolve(pending, counts=False))
-    changed = dose != state.dose or prescription != state.prescription
-    if changed and not same:
-        what = [f"the dose is now {_dose_words(prescription)}"]
-        if dropped:
-            what.append(f"the variations {', '.join(map(repr, dropped))} are dropped")
-        reasons.insert(
-            0,
-            Reason(
-                code="pack-changed",
-                message=f"the pack {pack.id!r} changed (version {state.pack_version} to {pack.version}): "
-                + "; ".join(what),
-            ),
-        )
-    tolerated = state.tolerated if same else _fitted_all(pack, state.tolerated)
-    streak = state.tolerated_streak if same else 0  # a new version of the pack: the count starts again
-    at_top = _higher(pack, exercise, dose, prescription.modifications) == (dose, prescription.modifications)
-    streak = min(streak, _required(exercise, rules) - (0 if at_top else 1))
-    if (
-        not changed
-        and same
-        and streak == state.tolerated_streak
-        and tolerated == state.tolerated
-        and state.untolerated_streak < rules.untolerated_sessions
-    ):
-        return state, reasons
-    return (
-        attrs.evolve(
-            state,
-            pack_version=pack.version,
-            dose=dose,
-            prescription=prescription,
-            tolerated_streak=streak,
-            untolerated_streak=min(state.untolerated_streak, rules.untolerated_sessions - 1)
-            if dose == state.dose
-            else 0,
-            tolerated=tolerated,
-        ),
-        reasons,
-    )
-
-
-def _has(pack: Pack, exercise_id: str) -> bool:
-    try:
-        pack.exercise(exercise_id)
-    except KeyError:
-        return False
-    return True
-
-
-def _fitted_all(pack: Pack, doses: tuple[Dose, ...]) -> tuple[Dose, ...]:
-    """Tolerated doses (as done) brought within the pack's limits, without those of exercises it no longer has."""
-    fitted = []
-    for dose in doses:
-        if not _has(pack, dose.exercise_id):
-            continue
-        exercise = pack.exercise(dose.exercise_id)
-        low, high = tenths(exercise.hold.start_seconds), tenths(exercise.hold.target_seconds)
-        reps = exercise.repetitions
-        fitted.append(
-            Dose(
-                exercise_id=dose.exercise_id,
-                hold_seconds=from_tenths(min(max(tenths(dose.hold_seconds), low), max(low, high))),
-                repetitions=min(max(dose.repetitions, reps.minimum), reps.maximum),
-            )
-        )
-    return tuple(fitted)
-
-
-def _dose_words(prescription: Prescription) -> str:
-    return f"{number(prescription.hold_seconds)} s hold, {prescription.repetitions} repetitions"
 
 
 # --- Moving along the ladder -------------------------------------------------
@@ -425,12 +128,12 @@ def _moved(  # noqa: PLR0917 - a private helper
         reasons.append(
             Reason(
                 code=code,
-                message=f"{where} {pack.localize(exercise.name)} ({exercise.level.value}), {_dose_words(prescription)}",
+                message=f"{where} {pack.localize(exercise.name)} ({exercise.level.value}), {dose_words(prescription)}",
             )
         )
     else:
-        old_hold, old_reps = _effective(before)
-        new_hold, new_reps = _effective(prescription)
+        old_hold, old_reps = effective(before)
+        new_hold, new_reps = effective(prescription)
         if new_hold != old_hold:
             up = new_hold > old_hold
             reasons.append(
@@ -457,22 +160,8 @@ def _moved(  # noqa: PLR0917 - a private helper
     return Decision(action=action, state=new_state, prescription=prescription, reasons=tuple(reasons))
 
 
-def _higher(pack: Pack, exercise: Exercise, dose: Dose, modifications: tuple[str, ...]) -> tuple[Dose, tuple[str, ...]]:
-    """The next dose up whose prescription is higher, or the next exercise's start, or *dose* at the top."""
-    base = _effective(prescribe(exercise, dose, modifications))
-    current = dose
-    while (move := step_within(exercise, current, up=True)) is not None:
-        current = move.dose
-        if _effective(prescribe(exercise, current, modifications)) != base:
-            return current, modifications
-    following = next_exercise(pack, exercise)
-    if following is None:
-        return dose, modifications
-    return start_dose(following), ()
-
-
 def _lower_than(prescription: Prescription, base: tuple[int, int]) -> bool:
-    hold, reps = _effective(prescription)
+    hold, reps = effective(prescription)
     return hold <= base[0] and reps <= base[1] and (hold, reps) != base
 
 
@@ -484,7 +173,7 @@ def _down(
     Within the exercise: the dose steps down until the prescription is lower; failing that, the harder
     variations are dropped; failing that, the previous exercise at the last dose tolerated there.
     """
-    base = _effective(prescribe(exercise, dose, modifications))
+    base = effective(prescribe(exercise, dose, modifications))
     current = dose
     while (move := step_within(exercise, current, up=False)) is not None:
         current = move.dose
@@ -513,7 +202,7 @@ def _step_back(pack: Pack, state: State, reasons: list[Reason], *, within: int, 
     if one_more:
         dose, modifications = _down(pack, exercise, state, dose, modifications)
     after = prescribe(pack.exercise(dose.exercise_id), dose, modifications)
-    if after.exercise_id == state.prescription.exercise_id and _effective(after) == _effective(state.prescription):
+    if after.exercise_id == state.prescription.exercise_id and effective(after) == effective(state.prescription):
         new_state = attrs.evolve(state, tolerated_streak=0, untolerated_streak=0)
         if one_more:
             reasons.append(
@@ -569,7 +258,7 @@ def _stop(  # noqa: PLR0917 - a private helper
         )
     else:
         stop = Stop(date=day, red_flags=in_order(flags), pain=severe)
-        if pack.id == state.pack_id and _has(pack, state.dose.exercise_id):
+        if pack.id == state.pack_id and has_exercise(pack, state.dose.exercise_id):
             # The dose to resume at after clearance: the start of the exercise, with only the variations
             # that need no clearance and lower the dose (the new clearance must name the others again).
             exercise = pack.exercise(state.dose.exercise_id)
@@ -584,7 +273,7 @@ def _stop(  # noqa: PLR0917 - a private helper
                 pack_version=pack.version,
                 dose=start_dose(exercise),
                 prescription=prescribe(exercise, start_dose(exercise), kept),
-                tolerated=_fitted_all(pack, state.tolerated),
+                tolerated=fitted_all(pack, state.tolerated),
             )
     last = (
         state.last_session if date is None else (date if state.last_session is None else max(date, state.last_session))
@@ -649,7 +338,7 @@ def _count(pack: Pack, state: State, reasons: list[Reason], rules: Rules) -> Dec
     """A well-tolerated, settled session at the current dose: count it, and step up after a full run."""
     exercise = pack.exercise(state.dose.exercise_id)
     streak = state.tolerated_streak + 1
-    required = _required(exercise, rules)
+    required = required_sessions(exercise, rules)
     state = attrs.evolve(state, untolerated_streak=0, tolerated=_tolerated_now(state))
     if streak < required:
         reasons.append(
@@ -657,7 +346,7 @@ def _count(pack: Pack, state: State, reasons: list[Reason], rules: Rules) -> Dec
         )
         state = attrs.evolve(state, tolerated_streak=streak)
         return Decision(action=Action.REPEAT, state=state, prescription=state.prescription, reasons=tuple(reasons))
-    dose, modifications = _higher(pack, exercise, state.dose, state.prescription.modifications)
+    dose, modifications = higher(pack, exercise, state.dose, state.prescription.modifications)
     if dose == state.dose:
         reasons.append(Reason(code="full-dose", message="well tolerated, and already at the full dose: keep it up"))
         state = attrs.evolve(state, tolerated_streak=required)
@@ -1049,13 +738,13 @@ def choose_modifications(
     state, _ = reconcile(pack, state, None, rules)
     exercise = pack.exercise(state.dose.exercise_id)
     for modification_id in chosen:
-        modification = _modification(exercise, modification_id)
+        modification = modification_of(exercise, modification_id)
         day = on if on is not None else state.last_session
         if modification.requires_clearance and not state.allows(modification_id, exercise.id, day):
             raise ClearanceRequiredError(modification_id, day if state.allows(modification_id, exercise.id) else None)
     dose = state.dose
-    reference = _reference(exercise, state)
-    while not _within_reach(exercise, reference, prescription := prescribe(exercise, dose, chosen), one_dimension=True):
+    ceiling = reference(exercise, state)
+    while not within_reach(exercise, ceiling, prescription := prescribe(exercise, dose, chosen), one_dimension=True):
         move = step_within(exercise, dose, up=False)
         if move is None:
             raise SessionError(

@@ -6,9 +6,10 @@ import datetime
 
 import attrs
 
-from ._engine import _arguments, reconcile, step
+from ._engine import _arguments, step
 from ._model import Pack
 from ._reasons import Action
+from ._reconcile import reconcile
 from ._rules import DEFAULT_RULES, Rules
 from ._session import SessionLog
 from ._state import Prescription, State

@@ -8,10 +8,10 @@ from typing import Any
 
 import attrs
 
-from ._engine import check_state, reconcile
 from ._limits import DEFAULT_LIMITS, LimitExceeded, check_document
 from ._model import Pack
 from ._problems import Problem
+from ._reconcile import check_state, reconcile
 from ._rules import DEFAULT_RULES, Rules
 from ._state import STATE_FORMAT_VERSION, State
 from .exceptions import StateError

@@ -8,10 +8,10 @@ import string
 
 import attrs
 
-from ._engine import exercise_of, reconcile
 from ._ladder import from_tenths, tenths
 from ._limits import DEFAULT_LIMITS
 from ._model import Exercise, Pack
+from ._reconcile import exercise_of, reconcile
 from ._render import number
 from ._state import Prescription, State
 from ._text import Text
