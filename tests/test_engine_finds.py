@@ -428,3 +428,16 @@ def test_phrases_may_only_name_their_fields(phrase):  # bounded time, documented
     field = "set" if phrase.startswith("{set") else "countdown"
     with pytest.raises(ValueError, match="phrase"):
         backext.timeline(P, backext.start(P, FOREARM.id), phrases=backext.Phrases(**{field: phrase}))
+
+
+def test_rules_may_change_between_calls():  # the engine accepts what it made, under any valid rules
+    strict = backext.Rules(tolerated_sessions=4)
+    state = backext.start(P, FOREARM.id)
+    for n in range(3):
+        state = backext.step(
+            P, state, SessionLog.as_prescribed(state.prescription, DAY + dt.timedelta(2 * n)), strict
+        ).state
+    assert state.tolerated_streak == 3
+    decision = backext.step(P, state, SessionLog.as_prescribed(state.prescription, DAY + dt.timedelta(6)))
+    assert decision.action is Action.PROGRESS
+    assert backext.load_state(backext.converter.unstructure(state), P, rules=strict) == state
