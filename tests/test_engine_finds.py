@@ -441,3 +441,13 @@ def test_rules_may_change_between_calls():  # the engine accepts what it made, u
     decision = backext.step(P, state, SessionLog.as_prescribed(state.prescription, DAY + dt.timedelta(6)))
     assert decision.action is Action.PROGRESS
     assert backext.load_state(backext.converter.unstructure(state), P, rules=strict) == state
+
+
+def test_a_next_day_stop_is_never_dated_before_its_session():  # a clearance cannot predate the stop
+    state = backext.start(P, FOREARM.id)
+    log = SessionLog(date=DAY, exercise_id=FOREARM.id, repetitions_completed=10, hold_seconds=5, pain=0)
+    state = backext.step(P, state, log).state
+    stopped = backext.report_next_day(P, state, 8, date=DAY - dt.timedelta(4)).state
+    assert stopped.stop.date == DAY
+    with pytest.raises(backext.SessionError):
+        backext.record_clearance(stopped, date=DAY - dt.timedelta(3), pack=P)

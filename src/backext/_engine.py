@@ -582,7 +582,9 @@ def report_next_day(
     if not rating_ok:
         pain = 0  # the red flags stop the engine; the rating given could not be read
     pending = state.pending
-    when = date or (pending.date if pending is not None else state.last_session)
+    session_day = pending.date if pending is not None else state.last_session
+    # A stop is never dated before the session it reports on.
+    when = session_day if date is None else (date if session_day is None else max(date, session_day))
     alarms = _alarms(flags, [(pain, "the day after the session")], rules)
     bookkeeping: list[Reason] = []
     if state.pack_id != pack.id:
