@@ -207,6 +207,9 @@ class Rule:
             proves it).
         gated: Whether the rule applies only when every number of the
             exercise is within range (its arithmetic needs them to be).
+        implied: Whether the other conditions of the class imply this one
+            (a bounded dose is within range), so that the fast proof leaves
+            it out.
         note: How a rule checked in code is decided, for the reference page.
     """
 
@@ -221,6 +224,7 @@ class Rule:
     schema: Mapping[str, Any] | None = None
     proof: str | None = None
     gated: bool = False
+    implied: bool = False
     note: str = ""
 
     @property
@@ -259,9 +263,10 @@ def _id(name: str, model: type) -> Rule:
     )
 
 
-def _range(model: type, field: str, *, optional: bool = False) -> Rule:
+def _range(model: type, field: str, *, optional: bool = False, implied: bool = False) -> Rule:
     inside = f"-MAX_NUMBER <= {field} <= MAX_NUMBER"
     return Rule(
+        implied=implied,
         name=f"{model.__name__.lower()}-{field.replace('_', '-')}-in-range",
         code="number-out-of-range",
         model=model,
@@ -549,8 +554,8 @@ RULES: tuple[Rule, ...] = (
         gated=True,
     ),
     # --- the hold ---------------------------------------------------------------------
-    _range(Hold, "start_seconds"),
-    _range(Hold, "target_seconds"),
+    _range(Hold, "start_seconds", implied=True),
+    _range(Hold, "target_seconds", implied=True),
     _range(Hold, "increment_seconds", optional=True),
     Rule(
         name="hold-plausible",
@@ -629,9 +634,9 @@ RULES: tuple[Rule, ...] = (
         note="proved by bounding the growths of the hold; checked as exercise-ladder-too-long",
     ),
     # --- the repetitions --------------------------------------------------------------
-    _range(Repetitions, "minimum"),
-    _range(Repetitions, "maximum"),
-    _range(Repetitions, "sets"),
+    _range(Repetitions, "minimum", implied=True),
+    _range(Repetitions, "maximum", implied=True),
+    _range(Repetitions, "sets", implied=True),
     Rule(
         name="repetitions-minimum-positive",
         code="not-positive",
@@ -858,10 +863,15 @@ def rewrite(expression: str, model: type, field: Callable[[str], ast.expr]) -> s
 
 
 def proof(model: type, field: Callable[[str], ast.expr]) -> str | None:
-    """The fast proof of *model*: every rule's proof (or condition), as one expression; ``None`` if none."""
+    """The fast proof of *model*: every rule's proof (or condition), as one expression; ``None`` if none.
+
+    The conditions of the rules that apply to each item of one field are
+    checked in one pass over it, and only if it is not empty.
+    """
     parts: list[str] = []
+    each: dict[str, list[str]] = {}
     for entry in RULES:
-        if entry.model is not model:
+        if entry.model is not model or entry.implied:
             continue
         if entry.proof is not None:
             parts.append(entry.proof)
@@ -869,9 +879,18 @@ def proof(model: type, field: Callable[[str], ast.expr]) -> str | None:
             if entry.each is None:
                 parts.append(entry.condition)
             else:
-                parts.append(f"not {entry.each} or all({entry.condition} for index, item in enumerate({entry.each}))")
+                if entry.each not in each:
+                    each[entry.each] = []
+                    parts.append(entry.each)  # a placeholder, where the pass goes
+                each[entry.each].append(entry.condition)
     if not parts:
         return None
+    for name, conditions in each.items():
+        joined = " and ".join(f"({c})" for c in conditions)
+        names = {n.id for n in ast.walk(ast.parse(joined, mode="eval")) if isinstance(n, ast.Name)}
+        items = f"enumerate({name})" if "index" in names else name
+        target = "index, item" if "index" in names else "item"
+        parts[parts.index(name)] = f"not {name} or all({joined} for {target} in {items})"
     return rewrite(" and ".join(f"({part})" for part in parts), model, field)
 
 
