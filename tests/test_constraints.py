@@ -253,3 +253,14 @@ def test_a_link_to_the_same_level_is_allowed_and_followed():
     pack = backext.load_pack(document)
     climbed = [d.exercise_id for d in backext.ladder(pack, "forearm-press-up")]
     assert climbed.index("hand-press-up") > climbed.index("forearm-press-up")
+
+
+def test_an_unknown_variation_in_a_stored_state_suggests_the_nearest():
+    state = backext.start(PACK, "prone-chest-lift")
+    stored = backext.converter.unstructure(state)
+    stored["prescription"]["modifications"] = ["leg-lfit"]
+    with pytest.raises(backext.StateError) as caught:
+        backext.load_state(stored, PACK)
+    problem = caught.value.problems[0]
+    assert (problem.code, problem.path) == ("unknown-variation", "/prescription/modifications/0")
+    assert problem.message.endswith("did you mean 'leg-lift'?")
