@@ -27,8 +27,7 @@ sufficient condition the fast proof uses, with the rest proved by
 still come from this table.
 
 Messages are :meth:`str.format` templates with named placeholders, whole
-sentences a catalog can translate (marked with ``_template``, the
-:func:`backext._i18n.N_` marker, which the catalogs do not extract yet);
+sentences that the catalogs translate (marked with :func:`backext._i18n.N_`);
 ``values`` gives each placeholder as an expression like a condition.
 
 Adding a rule is adding one entry here. ``tests/test_constraints.py`` proves
@@ -79,11 +78,6 @@ __all__ = [
 #: The shape of every id: lower-case letters and digits, joined by single hyphens.
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
-
-#: The marker of the message templates: :func:`backext._i18n.N_` under another name, so that the catalogs do
-#: not take the templates in before they have their German, French and Spanish translations. Renaming it
-#: ``N_`` (and running ``nox -s catalogs``) hands them to the translators.
-_template = N_
 
 #: Doses beyond these are legal but worth a look (``implausible-dose``): our choice, for back extensions.
 PLAUSIBLE_HOLD_SECONDS = 60
@@ -249,11 +243,12 @@ class Rule:
         return f"{at}/{self.field}" if self.field else at
 
 
-_ID_MESSAGE = _template("{value} is not an id: use lower-case letters, digits and single hyphens, like 'chest-lift'")
-_RANGE_MESSAGE = _template("{value} is out of range: numbers must lie between {low} and {high}")
-_TENTHS_MESSAGE = _template("holds are exact to a tenth of a second, found {value}")
-_AT_LEAST_ONE = _template("expected at least 1, found {value}")
-_UNKNOWN_SOURCE = _template("the pack lists no source with the id {value}{hint}")
+_ID_MESSAGE = N_("{value} is not an id: use lower-case letters, digits and single hyphens, like 'chest-lift'")
+_RANGE_MESSAGE = N_("{value} is out of range: numbers must lie between {low} and {high}")
+_TENTHS_MESSAGE = N_("holds are exact to a tenth of a second, found {value}")
+_AT_LEAST_ONE = N_("expected at least 1, found {value}")
+# Translators: {hint} is empty, or a suggestion such as "; did you mean 'de-DE'?".
+_UNKNOWN_SOURCE = N_("the pack lists no source with the id {value}{hint}")
 
 
 def _id(name: str, model: type) -> Rule:
@@ -317,7 +312,7 @@ RULES: tuple[Rule, ...] = (
         model=Pack,
         field="schema_version",
         condition="schema_version >= 1",
-        message=_template("schema versions start at 1, found {value}"),
+        message=N_("schema versions start at 1, found {value}"),
         values={"value": "show_number(schema_version)"},
         schema={"minimum": 1},
     ),
@@ -327,7 +322,7 @@ RULES: tuple[Rule, ...] = (
         model=Pack,
         field="schema_version",
         condition="schema_version <= SCHEMA_VERSION",
-        message=_template(
+        message=N_(
             "the pack is written for schema version {value}, but this version of backext reads versions up to "
             "{newest}: upgrade backext"
         ),
@@ -339,7 +334,7 @@ RULES: tuple[Rule, ...] = (
         code="too-many-exercises",
         model=Pack,
         field="exercises",
-        message=_template("the pack has {count} exercises, more than the limit of {limit}"),
+        message=N_("the pack has {count} exercises, more than the limit of {limit}"),
         note="more exercises than Limits.max_exercises",
     ),
     _id("pack-id", Pack),
@@ -349,7 +344,8 @@ RULES: tuple[Rule, ...] = (
         model=Pack,
         field="default_locale",
         condition="locale_tag(default_locale)",
-        message=_template("{value} is not a BCP 47 locale tag such as 'en' or 'de-CH'{hint}"),
+        # Translators: {hint} is empty, or a suggestion such as "; did you mean 'de-DE'?".
+        message=N_("{value} is not a BCP 47 locale tag such as 'en' or 'de-CH'{hint}"),
         values={"value": "shorten(default_locale)", "hint": "locale_hint(default_locale)"},
         schema={"pattern": LOCALE_TAG.pattern},
     ),
@@ -359,7 +355,7 @@ RULES: tuple[Rule, ...] = (
         model=Pack,
         field="version",
         condition="version.strip()",
-        message=_template("the pack's version is empty"),
+        message=N_("the pack's version is empty"),
     ),
     Rule(
         name="pack-exercises",
@@ -367,16 +363,16 @@ RULES: tuple[Rule, ...] = (
         model=Pack,
         field="exercises",
         condition="exercises",
-        message=_template("a pack needs at least one exercise"),
+        message=N_("a pack needs at least one exercise"),
         schema={"minItems": 1},
     ),
-    _duplicate("duplicate-exercise", Pack, "exercises", _template("the exercise {value} appears more than once")),
-    _duplicate("duplicate-source", Pack, "sources", _template("the source {value} appears more than once")),
+    _duplicate("duplicate-exercise", Pack, "exercises", N_("the exercise {value} appears more than once")),
+    _duplicate("duplicate-source", Pack, "sources", N_("the source {value} appears more than once")),
     Rule(
         name="unused-source",
         code="unused-source",
         model=Source,
-        message=_template("no exercise cites the source {value}"),
+        message=N_("no exercise cites the source {value}"),
         note="no exercise and no entry to avoid lists the source's id",
     ),
     Rule(
@@ -384,14 +380,14 @@ RULES: tuple[Rule, ...] = (
         code="no-disclaimer",
         model=Pack,
         condition="disclaimer is not None",
-        message=_template("the pack has no disclaimer: tell people to exercise with a health-care provider's guidance"),
+        message=N_("the pack has no disclaimer: tell people to exercise with a health-care provider's guidance"),
     ),
     Rule(
         name="no-sources",
         code="no-sources",
         model=Pack,
         condition="sources",
-        message=_template("the pack cites no sources"),
+        message=N_("the pack cites no sources"),
     ),
     # --- sources and entries to avoid ---------------------------------------------
     _id("source-id", Source),
@@ -401,16 +397,16 @@ RULES: tuple[Rule, ...] = (
         model=Source,
         field="citation",
         condition="citation.strip()",
-        message=_template("the citation is empty"),
+        message=N_("the citation is empty"),
     ),
     _id("avoid-id", Avoid),
-    _duplicate("duplicate-avoid", Pack, "avoid", _template("the entry to avoid {value} appears more than once")),
+    _duplicate("duplicate-avoid", Pack, "avoid", N_("the entry to avoid {value} appears more than once")),
     Rule(
         name="avoid-names-exercise",
         code="duplicate-id",
         model=Avoid,
         field="id",
-        message=_template("{value} names an exercise too: an entry to avoid needs an id of its own"),
+        message=N_("{value} names an exercise too: an entry to avoid needs an id of its own"),
         note="an exercise of the pack has the same id",
     ),
     Rule(
@@ -429,7 +425,7 @@ RULES: tuple[Rule, ...] = (
         model=Exercise,
         field="steps",
         condition="steps",
-        message=_template("an exercise needs at least one step"),
+        message=N_("an exercise needs at least one step"),
         schema={"minItems": 1},
         # Few enough steps that a session's cues stay within their limit (the rest are bounded by plausibility).
         proof="0 < len(steps) <= CLEAN_STEPS",
@@ -438,7 +434,7 @@ RULES: tuple[Rule, ...] = (
         name="session-too-long",
         code="session-too-long",
         model=Exercise,
-        message=_template(
+        message=N_(
             "one session at the full dose would have about {cues} timed cues, more than the limit of {limit}: "
             "{sets} of {repetitions}, each held up to {seconds} s"
         ),
@@ -449,7 +445,7 @@ RULES: tuple[Rule, ...] = (
         name="exercise-ladder-too-long",
         code="ladder-too-long",
         model=Exercise,
-        message=_template(
+        message=N_(
             "the exercise's dose would climb through more than {limit} doses from its start to its full dose: "
             "make the increment larger or the range smaller"
         ),
@@ -463,7 +459,7 @@ RULES: tuple[Rule, ...] = (
         model=Exercise,
         field="progression/next_exercise",
         condition="progression.next_exercise != id",
-        message=_template("{value} cannot lead to itself"),
+        message=N_("{value} cannot lead to itself"),
         values={"value": "shorten(id)"},
     ),
     Rule(
@@ -472,7 +468,7 @@ RULES: tuple[Rule, ...] = (
         model=Exercise,
         field="progression/previous_exercise",
         condition="progression.previous_exercise != id",
-        message=_template("{value} cannot lead to itself"),
+        message=N_("{value} cannot lead to itself"),
         values={"value": "shorten(id)"},
     ),
     Rule(
@@ -480,7 +476,7 @@ RULES: tuple[Rule, ...] = (
         code="avoided-in-ladder",
         model=Progression,
         field="next_exercise",
-        message=_template("{value} is listed among the exercises to avoid: it cannot be on a ladder"),
+        message=N_("{value} is listed among the exercises to avoid: it cannot be on a ladder"),
         note="a next or previous exercise is an entry to avoid (reported at the link)",
     ),
     Rule(
@@ -488,7 +484,8 @@ RULES: tuple[Rule, ...] = (
         code="unknown-reference",
         model=Progression,
         field="next_exercise",
-        message=_template("no exercise in this pack has the id {value}{hint}"),
+        # Translators: {hint} is empty, or a suggestion such as "; did you mean 'de-DE'?".
+        message=N_("no exercise in this pack has the id {value}{hint}"),
         note="a next or previous exercise is no exercise of the pack (reported at the link)",
     ),
     Rule(
@@ -496,7 +493,7 @@ RULES: tuple[Rule, ...] = (
         code="link-to-refused",
         model=Progression,
         field="next_exercise",
-        message=_template(
+        message=N_(
             "{value} is refused: it has a movement osteoporosis guidance advises against, so the ladder cannot go there"
         ),
         note="a next or previous exercise has a contraindicated movement (reported at the link)",
@@ -507,7 +504,7 @@ RULES: tuple[Rule, ...] = (
         model=Exercise,
         each="movements",
         condition="not item.contraindicated",
-        message=_template("{value} is a movement osteoporosis guidance advises against"),
+        message=N_("{value} is a movement osteoporosis guidance advises against"),
         values={"value": "shorten(item.value)"},
         proof="CONTRAINDICATED.isdisjoint(movements)",
     ),
@@ -515,7 +512,7 @@ RULES: tuple[Rule, ...] = (
         "duplicate-variation",
         Exercise,
         "modifications",
-        _template("the variation {value} appears more than once"),
+        N_("the variation {value} appears more than once"),
         proof="len(modifications) < 2 or len({m.id for m in modifications}) == len(modifications)",
     ),
     Rule(
@@ -527,7 +524,7 @@ RULES: tuple[Rule, ...] = (
             "item.hold_seconds_change == 0 and item.repetitions_change == 0"
             " or changes_dose(hold, repetitions, progression, item)"
         ),
-        message=_template(
+        message=N_(
             "the variation {value} changes the hold by {hold} s and the repetitions by {repetitions}, but within the "
             "exercise's limits that changes no dose it prescribes"
         ),
@@ -547,7 +544,7 @@ RULES: tuple[Rule, ...] = (
             "item.direction is not EASIER or not lowers_only(item)"
             " or not changes_dose(hold, repetitions, progression, item)"
         ),
-        message=_template(
+        message=N_(
             "the easier variation {value} only takes away from the dose, but doses stay within the exercise's "
             "limits: at the starting dose ({seconds} s, {repetitions} repetitions) it lowers nothing; lower the "
             "exercise's start, or add an easier exercise before it"
@@ -569,7 +566,7 @@ RULES: tuple[Rule, ...] = (
         model=Hold,
         field="target_seconds",
         condition="target_seconds <= PLAUSIBLE_HOLD_SECONDS",
-        message=_template("a hold of {value} s is unusually long for a back extension (over {limit} s)"),
+        message=N_("a hold of {value} s is unusually long for a back extension (over {limit} s)"),
         values={"value": "target_seconds", "limit": "PLAUSIBLE_HOLD_SECONDS"},
         gated=True,
     ),
@@ -579,7 +576,7 @@ RULES: tuple[Rule, ...] = (
         model=Hold,
         field="start_seconds",
         condition="start_seconds > 0",
-        message=_template("a hold must last more than 0 seconds, found {value}"),
+        message=N_("a hold must last more than 0 seconds, found {value}"),
         values={"value": "start_seconds"},
         schema={"exclusiveMinimum": 0},
         gated=True,
@@ -590,7 +587,7 @@ RULES: tuple[Rule, ...] = (
         model=Hold,
         field="target_seconds",
         condition="target_seconds >= start_seconds",
-        message=_template("the target hold ({target} s) is shorter than the start ({start} s)"),
+        message=N_("the target hold ({target} s) is shorter than the start ({start} s)"),
         values={"target": "target_seconds", "start": "start_seconds"},
         gated=True,
     ),
@@ -603,7 +600,7 @@ RULES: tuple[Rule, ...] = (
         model=Hold,
         field="increment_seconds",
         condition="increment_seconds is None or increment_seconds > 0",
-        message=_template(
+        message=N_(
             "an increment must be more than 0 seconds, found {value}; leave it out for a hold that does not progress"
         ),
         values={"value": "increment_seconds"},
@@ -619,7 +616,7 @@ RULES: tuple[Rule, ...] = (
             "increment_seconds is None or increment_seconds <= 0"
             " or not tenths_of(increment_seconds) > tenths_of(target_seconds) - tenths_of(start_seconds) > 0"
         ),
-        message=_template("the increment ({value} s) is larger than the span from start to target ({span:g} s)"),
+        message=N_("the increment ({value} s) is larger than the span from start to target ({span:g} s)"),
         values={"value": "increment_seconds", "span": "(tenths_of(target_seconds) - tenths_of(start_seconds)) / 10"},
         gated=True,
     ),
@@ -627,7 +624,7 @@ RULES: tuple[Rule, ...] = (
         name="hold-ladder-too-long",
         code="ladder-too-long",
         model=Hold,
-        message=_template(
+        message=N_(
             "the exercise's dose would climb through more than {limit} doses from its start to its full dose: "
             "make the increment larger or the range smaller"
         ),
@@ -671,7 +668,7 @@ RULES: tuple[Rule, ...] = (
         model=Repetitions,
         field="maximum",
         condition="maximum <= PLAUSIBLE_REPETITIONS",
-        message=_template("{value} repetitions is unusually many (over {limit})"),
+        message=N_("{value} repetitions is unusually many (over {limit})"),
         values={"value": "maximum", "limit": "PLAUSIBLE_REPETITIONS"},
         gated=True,
     ),
@@ -681,7 +678,7 @@ RULES: tuple[Rule, ...] = (
         model=Repetitions,
         field="sets",
         condition="sets <= PLAUSIBLE_SETS",
-        message=_template("{value} sets is unusually many (over {limit})"),
+        message=N_("{value} sets is unusually many (over {limit})"),
         values={"value": "sets", "limit": "PLAUSIBLE_SETS"},
         gated=True,
     ),
@@ -702,7 +699,7 @@ RULES: tuple[Rule, ...] = (
         model=Repetitions,
         field="maximum",
         condition="maximum >= minimum",
-        message=_template("the maximum ({maximum}) is below the minimum ({minimum})"),
+        message=N_("the maximum ({maximum}) is below the minimum ({minimum})"),
         values={"maximum": "maximum", "minimum": "minimum"},
         gated=True,
     ),
@@ -714,7 +711,7 @@ RULES: tuple[Rule, ...] = (
         model=Progression,
         field="tolerated_sessions",
         condition="tolerated_sessions >= 1",
-        message=_template("expected at least 1 session, found {value}"),
+        message=N_("expected at least 1 session, found {value}"),
         values={"value": "tolerated_sessions"},
         schema={"minimum": 1},
     ),
@@ -723,7 +720,7 @@ RULES: tuple[Rule, ...] = (
         code="duplicate-id",
         model=Progression,
         each="order",
-        message=_template("the dimension {value} appears more than once"),
+        message=N_("the dimension {value} appears more than once"),
         schema={"uniqueItems": True},
         proof="len(order) < 2 or len(set(order)) == len(order)",
         note="each repetition of a dimension already listed",
@@ -737,7 +734,7 @@ RULES: tuple[Rule, ...] = (
         code="harder-without-clearance",
         model=Modification,
         condition="direction is not HARDER or requires_clearance",
-        message=_template("the harder variation {value} does not ask for a clinician's clearance"),
+        message=N_("the harder variation {value} does not ask for a clinician's clearance"),
         values={"value": "shorten(id)"},
     ),
     Rule(
@@ -745,7 +742,7 @@ RULES: tuple[Rule, ...] = (
         code="easier-adds-load",
         model=Modification,
         condition="direction is not EASIER or (hold_seconds_change <= 0 and repetitions_change <= 0)",
-        message=_template(
+        message=N_(
             "the easier variation {value} adds to the dose (hold {hold} s, repetitions {repetitions}): "
             "make it take away, or mark it harder"
         ),
@@ -762,7 +759,7 @@ RULES: tuple[Rule, ...] = (
         code="level-goes-down",
         model=Progression,
         field="next_exercise",
-        message=_template("{target} ({target_level}) is at a lower level than {exercise} ({level})"),
+        message=N_("{target} ({target_level}) is at a lower level than {exercise} ({level})"),
         note="the next exercise is at a lower level",
     ),
     Rule(
@@ -770,7 +767,7 @@ RULES: tuple[Rule, ...] = (
         code="level-goes-down",
         model=Progression,
         field="previous_exercise",
-        message=_template("{target} ({target_level}) is at a higher level than {exercise} ({level})"),
+        message=N_("{target} ({target_level}) is at a higher level than {exercise} ({level})"),
         note="the previous exercise is at a higher level",
     ),
     Rule(
@@ -778,7 +775,7 @@ RULES: tuple[Rule, ...] = (
         code="level-skipped",
         model=Progression,
         field="next_exercise",
-        message=_template(
+        message=N_(
             "{target} ({target_level}) skips a level from {exercise} ({level}); the engine will not follow this link"
         ),
         note="a next or previous exercise is two levels away (a link to the same level is allowed)",
@@ -788,7 +785,7 @@ RULES: tuple[Rule, ...] = (
         code="progression-cycle",
         model=Progression,
         field="next_exercise",
-        message=_template("following the exercises leads back in a circle: {circle}"),
+        message=N_("following the exercises leads back in a circle: {circle}"),
         note="following next (or previous) links comes back to an exercise already passed",
     ),
     Rule(
@@ -796,7 +793,7 @@ RULES: tuple[Rule, ...] = (
         code="ladder-too-long",
         model=Progression,
         field="next_exercise",
-        message=_template(
+        message=N_(
             "the doses from {exercise} to the top of its progression number more than {limit}: {own} of its own and "
             "{after} from the exercises after it"
         ),
@@ -807,35 +804,36 @@ RULES: tuple[Rule, ...] = (
         name="text-empty",
         code="empty-value",
         model=LocalizedText,
-        message=_template("the text is empty"),
+        message=N_("the text is empty"),
         note="a text, or one translation of it, is only whitespace",
     ),
     Rule(
         name="text-no-translation",
         code="empty-value",
         model=LocalizedText,
-        message=_template("a text needs at least one translation"),
+        message=N_("a text needs at least one translation"),
         note="a translated text is an empty object",
     ),
     Rule(
         name="text-locale",
         code="invalid-locale",
         model=LocalizedText,
-        message=_template("{value} is not a BCP 47 locale tag{hint}"),
+        # Translators: {hint} is empty, or a suggestion such as "; did you mean 'de-DE'?".
+        message=N_("{value} is not a BCP 47 locale tag{hint}"),
         note="a translation's key is no BCP 47 tag",
     ),
     Rule(
         name="missing-default-locale",
         code="missing-default-locale",
         model=LocalizedText,
-        message=_template("the text has no translation for the pack's default locale {value}"),
+        message=N_("the text has no translation for the pack's default locale {value}"),
         note="a translated text lacks the pack's default locale",
     ),
     Rule(
         name="incomplete-translation",
         code="incomplete-translation",
         model=LocalizedText,
-        message=_template("no translation for {locales}, which other texts of the pack have"),
+        message=N_("no translation for {locales}, which other texts of the pack have"),
         note="other texts of the pack have locales this one lacks",
     ),
 )
