@@ -50,7 +50,7 @@ CONDITIONS: Mapping[type, str] = MappingProxyType(
 )
 
 #: The names the expressions in :data:`CONDITIONS` may use besides fields.
-NAMES: dict[str, object] = dict(_constraints.NAMES)
+NAMES: Mapping[str, object] = _constraints.NAMES
 
 _HOLD_STEPS = _constraints.NAMES["CLEAN_HOLD_STEPS"]
 assert isinstance(_HOLD_STEPS, int)  # noqa: S101 - a constant of the table

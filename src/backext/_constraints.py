@@ -144,33 +144,32 @@ def signed(value: float) -> str:
 #: of a field). ``MAX_NUMBER`` is the limit on numbers
 #: (:attr:`backext.Limits.max_number`): the detailed checks bind it to the
 #: limits they are given, the fast proof to the default.
-NAMES: Mapping[str, object] = MappingProxyType(
-    {
-        "slug": _SLUG.match,
-        "locale_tag": LOCALE_TAG.match,
-        "in_tenths": in_tenths,
-        "tenths_of": tenths_of,
-        "changes_dose": changes_dose,
-        "lowers_only": lowers_only,
-        "shorten": shorten,
-        "show_number": show_number,
-        "number": number,
-        "signed": signed,
-        "locale_hint": locale_hint,
-        "HARDER": Direction.HARDER,
-        "EASIER": Direction.EASIER,
-        "CONTRAINDICATED": frozenset(m for m in Movement if m.contraindicated),
-        "SCHEMA_VERSION": SCHEMA_VERSION,
-        "PLAUSIBLE_HOLD_SECONDS": PLAUSIBLE_HOLD_SECONDS,
-        "PLAUSIBLE_REPETITIONS": PLAUSIBLE_REPETITIONS,
-        "PLAUSIBLE_SETS": PLAUSIBLE_SETS,
-        "MAX_NUMBER": DEFAULT_LIMITS.max_number,
-        # At most this many growths of the hold in a pack proved clean (finer holds take the detailed checks).
-        "CLEAN_HOLD_STEPS": 60,
-        # At most this many steps in an exercise proved clean, so that a session's cues stay within their limit.
-        "CLEAN_STEPS": 1_000,
-    }
-)
+_NAMES: dict[str, object] = {
+    "slug": _SLUG.match,
+    "locale_tag": LOCALE_TAG.match,
+    "in_tenths": in_tenths,
+    "tenths_of": tenths_of,
+    "changes_dose": changes_dose,
+    "lowers_only": lowers_only,
+    "shorten": shorten,
+    "show_number": show_number,
+    "number": number,
+    "signed": signed,
+    "locale_hint": locale_hint,
+    "HARDER": Direction.HARDER,
+    "EASIER": Direction.EASIER,
+    "CONTRAINDICATED": frozenset(m for m in Movement if m.contraindicated),
+    "SCHEMA_VERSION": SCHEMA_VERSION,
+    "PLAUSIBLE_HOLD_SECONDS": PLAUSIBLE_HOLD_SECONDS,
+    "PLAUSIBLE_REPETITIONS": PLAUSIBLE_REPETITIONS,
+    "PLAUSIBLE_SETS": PLAUSIBLE_SETS,
+    "MAX_NUMBER": DEFAULT_LIMITS.max_number,
+    # At most this many growths of the hold in a pack proved clean (finer holds take the detailed checks).
+    "CLEAN_HOLD_STEPS": 60,
+    # At most this many steps in an exercise proved clean, so that a session's cues stay within their limit.
+    "CLEAN_STEPS": 1_000,
+}
+NAMES: Mapping[str, object] = MappingProxyType(_NAMES)
 
 
 def _frozen(values: Mapping[str, str]) -> Mapping[str, str]:
@@ -210,6 +209,9 @@ class Rule:
         implied: Whether the other conditions of the class imply this one
             (a bounded dose is within range), so that the fast proof leaves
             it out.
+        linked: Whether the fast proof leaves the rule to
+            :func:`backext._clean.links_clean`, which proves it with the
+            links between exercises.
         note: How a rule checked in code is decided, for the reference page.
     """
 
@@ -225,6 +227,7 @@ class Rule:
     proof: str | None = None
     gated: bool = False
     implied: bool = False
+    linked: bool = False
     note: str = ""
 
     @property
@@ -461,6 +464,7 @@ RULES: tuple[Rule, ...] = (
         condition="progression.next_exercise != id",
         message=N_("{value} cannot lead to itself"),
         values={"value": "shorten(id)"},
+        linked=True,
     ),
     Rule(
         name="self-reference-previous",
@@ -470,6 +474,7 @@ RULES: tuple[Rule, ...] = (
         condition="progression.previous_exercise != id",
         message=N_("{value} cannot lead to itself"),
         values={"value": "shorten(id)"},
+        linked=True,
     ),
     Rule(
         name="avoided-in-ladder",
@@ -875,7 +880,7 @@ def proof(model: type, field: Callable[[str], ast.expr]) -> str | None:
     parts: list[str] = []
     each: dict[str, list[str]] = {}
     for entry in RULES:
-        if entry.model is not model or entry.implied:
+        if entry.model is not model or entry.implied or entry.linked:
             continue
         if entry.proof is not None:
             parts.append(entry.proof)
@@ -890,12 +895,36 @@ def proof(model: type, field: Callable[[str], ast.expr]) -> str | None:
     if not parts:
         return None
     for name, conditions in each.items():
-        joined = " and ".join(f"({c})" for c in conditions)
-        names = {n.id for n in ast.walk(ast.parse(joined, mode="eval")) if isinstance(n, ast.Name)}
-        items = f"enumerate({name})" if "index" in names else name
-        target = "index, item" if "index" in names else "item"
-        parts[parts.index(name)] = f"not {name} or all({joined} for {target} in {items})"
+        parts[parts.index(name)] = f"not {name} or {_one_pass(model, name, tuple(conditions))}"
     return rewrite(" and ".join(f"({part})" for part in parts), model, field)
+
+
+@functools.cache
+def _one_pass(model: type, each: str, conditions: tuple[str, ...]) -> str:
+    """A call of a function (added to :data:`NAMES`) that checks *conditions* on each item of *each*.
+
+    A loop in a function of its own is quicker than a generator expression
+    for the few items a field usually holds.
+    """
+    joined = " and ".join(f"({c})" for c in conditions)
+    used = {n.id for n in ast.walk(ast.parse(joined, mode="eval")) if isinstance(n, ast.Name)}
+    arguments = [f.name for f in attrs.fields(model) if f.name in used and f.name != each] + [each]
+    name = f"each_{model.__name__}_{each}"
+    items = f"enumerate({each})" if "index" in used else each
+    target = "index, item" if "index" in used else "item"
+    source = "\n".join(
+        [
+            f"def {name}({', '.join(arguments)}):",
+            f"    for {target} in {items}:",
+            f"        if not ({joined}):",
+            "            return False",
+            "    return True",
+        ]
+    )
+    namespace: dict[str, Any] = {}
+    exec(compile(source, f"<backext one pass over {model.__name__}.{each}>", "exec"), _NAMES, namespace)  # noqa: S102
+    _NAMES[name] = namespace[name]
+    return f"{name}({', '.join(arguments)})"
 
 
 _Compiled = Callable[[object, object, int, int], Any]
