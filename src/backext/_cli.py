@@ -260,11 +260,16 @@ def build_parser() -> argparse.ArgumentParser:
     handout.add_argument("--pack", metavar="FILE", help="a pack file (.json, .toml, .yaml); default: the built-in pack")
     _limit_option(handout)
     chosen = handout.add_mutually_exclusive_group()
-    chosen.add_argument("--exercise", metavar="ID", help="the exercise, at its starting dose; default: the pack's first")
+    chosen.add_argument(
+        "--exercise", metavar="ID", help="the exercise, at its starting dose; default: the pack's first"
+    )
     chosen.add_argument("--state", metavar="FILE", help="a stored state (JSON): the person's current exercise and dose")
     handout.add_argument("--locale", metavar="TAG", help="the BCP 47 locale to write in; default: the pack's")
     handout.add_argument(
-        "-o", "--output", metavar="FILE", help="write the page to FILE, which must not exist yet; default: standard output"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the page to FILE, which must not exist yet; default: standard output",
     )
     handout.set_defaults(handler=_handout)
 

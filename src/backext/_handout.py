@@ -16,6 +16,7 @@ import os
 import typing
 from typing import Any
 
+from ._limits import shorten
 from ._media import Pictures, builtin_folder
 from ._model import Exercise, Modification, Pack
 from ._reconcile import exercise_of, reconcile
@@ -150,8 +151,7 @@ class _Handout:
     ) -> None:
         if not isinstance(pack, Pack):
             raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
-        if locale is not None and (not isinstance(locale, str) or not LOCALE_TAG.match(locale)):
-            raise ValueError(f"locale must be a BCP 47 language tag such as 'en' or 'de-CH', not {locale!r}")
+        _check_locale(locale)
         self.pack = pack
         self.locale = locale or pack.default_locale
         self.state: State | None = None
@@ -257,6 +257,15 @@ class _Handout:
 
     def html(self) -> str:
         return _template(self.locale).render(self.context())
+
+
+def _check_locale(locale: object) -> None:
+    if locale is None:
+        return
+    if not isinstance(locale, str):
+        raise TypeError(f"locale must be a string or None, not {type(locale).__name__}")
+    if not LOCALE_TAG.match(locale):
+        raise ValueError(f"locale must be a BCP 47 language tag such as 'en' or 'de-CH', not {shorten(locale)}")
 
 
 def _stop_context(date: str, flags: tuple[RedFlag, ...], pain: int | None) -> dict[str, Any]:

@@ -134,7 +134,11 @@ class Pictures:
         if not real.is_relative_to(self._root):
             return omit("outside-folder", "the path leads out of the pack's folder")
         try:
-            with real.open("rb") as file:
+            if not stat.S_ISREG(real.stat().st_mode):
+                return omit("not-a-file", "it is not a regular file")
+            # Not blocking: a FIFO put in place of the file after the check above is not waited on.
+            descriptor = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(descriptor, "rb") as file:
                 if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
                     return omit("not-a-file", "it is not a regular file")
                 data = file.read(MAX_PICTURE_BYTES + 1)
@@ -153,4 +157,4 @@ class Pictures:
 def _looks_like(kind: str, data: bytes) -> bool:
     if kind == "image/png":
         return data.startswith(_PNG_SIGNATURE)
-    return b"<svg" in data[:4096] or b"<svg" in data
+    return b"<svg" in data
