@@ -4,8 +4,9 @@ Sessions: ``tests`` (every supported Python that is present), ``lint``,
 ``mypy``, ``tests_lowest`` (the lowest versions of the dependencies that
 ``pyproject.toml`` declares, extras included, on the oldest Python, which
 they must support), ``browser`` (the handout in headless Chromium, which it
-installs when absent) and ``docs`` run by default; ``bench`` runs when
-named. Python versions come from ``pyproject.toml``'s
+installs when absent) and ``docs`` run by default; ``catalogs`` (the message
+catalogs: extract, update, compile; ``-- --check`` fails if a committed one
+is stale) and ``bench`` run when named. Python versions come from ``pyproject.toml``'s
 classifiers. Where pyenv manages the interpreters (as on our machines), the
 newest installed patch release of each supported version is put on ``PATH``,
 so that nox finds ``python3.10`` … ``python3.13`` without any set-up.
@@ -173,6 +174,21 @@ def docs(session: nox.Session) -> None:
     common = ["-T", "-E", "-W", "--keep-going", "-n", "docs"]
     session.run("sphinx-build", "-b", "doctest", *common, "docs/_build/doctest", env=env)
     session.run("sphinx-build", "-b", "html", *common, "docs/_build/html", *session.posargs, env=env)
+
+
+@nox.session
+def catalogs(session: nox.Session) -> None:
+    """Extract the messages, update each language's catalog and compile it (``-- --check``: only check).
+
+    ``nox -s catalogs`` rewrites ``src/backext/locale/backext.pot`` from the
+    sources and templates (``babel.cfg``), updates every ``backext.po`` from
+    it and compiles each ``backext.mo``; it lists the messages still to
+    translate. ``nox -s catalogs -- --check`` changes nothing and fails if a
+    committed file is stale or a catalog is incomplete;
+    ``nox -s catalogs -- --init LANG`` starts a new language.
+    """
+    session.install(*nox.project.dependency_groups(PYPROJECT, "i18n"))
+    session.run("python", "tools/catalogs.py", *session.posargs)
 
 
 @nox.session

@@ -10,13 +10,11 @@ one file.
 from __future__ import annotations
 
 import functools
-import gettext
-import importlib
 import os
 import typing
 from typing import Any
 
-from ._limits import shorten
+from ._i18n import parse_locale, translation
 from ._media import Pictures, builtin_folder
 from ._model import Exercise, Modification, Pack
 from ._reconcile import exercise_of, reconcile
@@ -24,7 +22,7 @@ from ._render import number
 from ._rules import DEFAULT_RULES
 from ._session import RedFlag
 from ._state import Prescription, State
-from ._text import LOCALE_TAG, Text
+from ._text import Text
 
 
 if typing.TYPE_CHECKING:
@@ -151,9 +149,8 @@ class _Handout:
     ) -> None:
         if not isinstance(pack, Pack):
             raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
-        _check_locale(locale)
         self.pack = pack
-        self.locale = locale or pack.default_locale
+        self.locale = _locale(locale) or pack.default_locale
         self.state: State | None = None
         if isinstance(state_or_exercise, State):
             self.state = reconcile(pack, state_or_exercise)[0]
@@ -259,13 +256,12 @@ class _Handout:
         return _template(self.locale).render(self.context())
 
 
-def _check_locale(locale: object) -> None:
+def _locale(locale: object) -> str | None:
     if locale is None:
-        return
+        return None
     if not isinstance(locale, str):
         raise TypeError(f"locale must be a string or None, not {type(locale).__name__}")
-    if not LOCALE_TAG.match(locale):
-        raise ValueError(f"locale must be a BCP 47 language tag such as 'en' or 'de-CH', not {shorten(locale)}")
+    return parse_locale(locale)
 
 
 def _stop_context(date: str, flags: tuple[RedFlag, ...], pain: int | None) -> dict[str, Any]:
@@ -295,15 +291,6 @@ def _is_builtin(pack: Pack) -> bool:
     return pack is builtin or (pack.id == builtin.id and pack == builtin)
 
 
-def _translation(locale: str) -> gettext.NullTranslations:
-    """The library's own words in *locale* (English where there is no catalog)."""
-    try:
-        module = importlib.import_module("backext._i18n")
-    except ModuleNotFoundError:
-        return gettext.NullTranslations()
-    return typing.cast("gettext.NullTranslations", module.translation(locale))
-
-
 @functools.lru_cache(maxsize=16)
 def _template(locale: str) -> jinja2.Template:
     """The handout's template with the words of *locale* (one environment per locale: nothing shared changes)."""
@@ -320,5 +307,5 @@ def _template(locale: str) -> jinja2.Template:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.install_gettext_translations(_translation(locale), newstyle=True)  # type: ignore[attr-defined]
+    environment.install_gettext_translations(translation(locale), newstyle=True)  # type: ignore[attr-defined]
     return environment.get_template("handout.html")
