@@ -126,7 +126,7 @@ def test_a_variation_that_changes_the_dose_says_by_how_much(pack):
     text = " ".join(Page(backext.handout(changed, "forearm-press-up")).text)
     assert "Easier variation" in text
     assert "Hold: \N{MINUS SIGN}2.5 seconds" in text
-    assert "Repetitions: +1" in text
+    assert "Repetitions in each set: +1" in text
 
 
 def test_the_red_flag_box_lists_every_red_flag_and_severe_pain(chest_lift):

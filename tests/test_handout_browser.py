@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import backext
+from backext._i18n import available_languages
 from browser import WCAG_TAGS, axe_script, browser
 from handouts import PWNED, hostile_pack, stopped_state
 
@@ -101,6 +102,20 @@ def test_axe_core_finds_no_wcag_violation(page, pages, name):
         page.set_content(pages[name], wait_until="load")
         violations = run_axe(page)
         assert violations == [], f"{media}: {violations}"
+
+
+@pytest.mark.parametrize("language", available_languages())
+def test_every_language_fits_the_page_and_passes_axe_core(page, language):
+    pack = backext.builtin_pack()
+    for paper, width in PAPER.items():
+        page.set_viewport_size({"width": int(width), "height": 1000})
+        page.emulate_media(media="print")
+        page.set_content(backext.handout(pack, "prone-chest-lift", locale=language), wait_until="load")
+        assert page.evaluate(_OVERFLOWS, width) == [], paper
+        assert page.evaluate(_SMALL_TEXT, SMALLEST_TEXT) == [], paper
+        assert 4 <= pdf_pages(page.pdf(format=paper)) <= 7, paper
+    assert page.evaluate("() => document.documentElement.lang") == language
+    assert run_axe(page) == []
 
 
 def run_axe(page: Any) -> list[str]:

@@ -29,6 +29,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxDirective
 
 import backext
+from backext._i18n import available_languages
 
 
 if TYPE_CHECKING:
@@ -57,10 +58,8 @@ LANGUAGES = {"en": "English", "de": "German (Deutsch)", "fr": "French (français
 
 
 def languages() -> list[str]:
-    """English, and every language the package ships a compiled message catalog for."""
-    folder = pathlib.Path(backext.__file__).parent / "locale"
-    shipped = sorted(p.parent.parent.name for p in folder.glob("*/LC_MESSAGES/backext.mo")) if folder.is_dir() else []
-    return ["en", *(tag for tag in shipped if tag != "en")]
+    """English, then every language the package ships a message catalog for."""
+    return ["en", *(tag for tag in available_languages() if tag != "en")]
 
 
 def _required() -> bool:

@@ -248,7 +248,6 @@ class _Handout:
             "hold_change": _signed(modification.hold_seconds_change),
             "hold_change_count": _count(abs(modification.hold_seconds_change)),
             "repetitions_change": _signed(modification.repetitions_change),
-            "repetitions_change_count": abs(modification.repetitions_change),
             "pictures": [p.uri for p in self.pictures.all(modification.media)],
         }
 
