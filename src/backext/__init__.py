@@ -26,6 +26,7 @@ if _typing.TYPE_CHECKING:
     from ._ladder import Dose, ladder
     from ._limits import DEFAULT_MAX_BYTES, Limits
     from ._load import PackSource, dump_pack, load_pack, validate_pack
+    from ._messages import Message
     from ._model import (
         SCHEMA_VERSION,
         Avoid,
@@ -84,6 +85,7 @@ _WHERE = {
     "Level": "._vocabulary",
     "Limits": "._limits",
     "LocalizedText": "._text",
+    "Message": "._messages",
     "Milestone": "._plan",
     "Modification": "._model",
     "Movement": "._vocabulary",
@@ -188,6 +190,7 @@ __all__ = [
     "Level",
     "Limits",
     "LocalizedText",
+    "Message",
     "Milestone",
     "Modification",
     "Movement",
