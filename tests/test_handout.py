@@ -367,6 +367,28 @@ def test_a_picture_in_a_subfolder_is_embedded(tmp_path):
 # -- the command line ----------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def no_language_in_the_environment(monkeypatch):
+    """The command line speaks the environment's language: these tests set none."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_the_command_speaks_the_environment_s_language(capsys, monkeypatch, pack):
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    status, out, _ = run(capsys, "handout", "--exercise", "hand-press-up")
+    assert status == 0
+    assert out == backext.handout(pack, "hand-press-up", locale="fr-FR")
+    assert '<html lang="fr-FR"' in out
+    assert "Étapes" in out
+
+
+def test_the_page_s_words_are_translated(pack):
+    parsed = Page(backext.handout(pack, stopped_state(), locale="de"))
+    assert parsed.texts("h2")[0] == "Die Übungen sind unterbrochen"
+    assert backext.RedFlag.NUMBNESS_OR_TINGLING.describe("de") in parsed.texts("li")
+
+
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     status = main(list(argv))
     out, err = capsys.readouterr()

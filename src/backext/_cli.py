@@ -291,7 +291,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--exercise", metavar="ID", help="the exercise, at its starting dose; default: the pack's first"
     )
     chosen.add_argument("--state", metavar="FILE", help="a stored state (JSON): the person's current exercise and dose")
-    handout.add_argument("--locale", metavar="TAG", help="the BCP 47 locale to write in; default: the pack's")
+    handout.add_argument(
+        "--locale",
+        metavar="TAG",
+        help="the language to write in, a BCP 47 tag such as de or de-AT (de_DE is accepted); default: the"
+        " environment's (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), else the pack's default locale",
+    )
     handout.add_argument(
         "-o",
         "--output",
@@ -597,7 +602,7 @@ def _handout(args: argparse.Namespace, out: _Output) -> int:
     else:
         chosen = _exercise(pack, args.exercise if args.exercise is not None else pack.exercises[0].id)
     folder = None if args.pack is None else Path(args.pack).parent
-    page, omitted = make(pack, chosen, args.locale, folder)
+    page, omitted = make(pack, chosen, _locale(args, pack), folder)
     err = _Output(sys.stderr)
     for sentence in omitted:
         err.write(f"backext: note: {sentence}\n")

@@ -21,7 +21,7 @@ from ._reconcile import exercise_of, reconcile
 from ._render import number
 from ._rules import DEFAULT_RULES
 from ._session import RedFlag
-from ._state import Prescription, State
+from ._state import Prescription, State, Stop
 from ._text import Text
 
 
@@ -186,13 +186,13 @@ class _Handout:
             "purpose": self.text(exercise.purpose),
             "starting_position": self.text(exercise.starting_position),
             "equipment": [self.text(thing) for thing in exercise.equipment],
-            "stop": None if stop is None else _stop_context(stop.date.isoformat(), stop.red_flags, stop.pain),
+            "stop": None if stop is None else self._stop(stop),
             "resume_on": None if state is None or state.resume_on is None else state.resume_on.isoformat(),
             "dose": None if stop is not None else self._dose(state.prescription if state else None),
             "steps": [] if stop is not None else self._steps(),
             "variations": [] if stop is not None else [self._variation(m) for m in exercise.modifications],
             "safety_notes": [self.text(note) for note in exercise.safety_notes],
-            "red_flags": [flag.description for flag in RedFlag],
+            "red_flags": [flag.describe(self.locale) for flag in RedFlag],
             "severe_pain": DEFAULT_RULES.severe_pain,
             "avoid": [
                 {"name": self.text(e.name), "description": self.text(e.description), "why": self.text(e.why)}
@@ -202,6 +202,10 @@ class _Handout:
             "disclaimer": None if pack.disclaimer is None else self.text(pack.disclaimer),
             "days": range(1, 8),
         }
+
+    def _stop(self, stop: Stop) -> dict[str, Any]:
+        flags = [flag.describe(self.locale) for flag in stop.red_flags]
+        return {"date": stop.date.isoformat(), "red_flags": flags, "pain": stop.pain}
 
     def _dose(self, prescription: Prescription | None) -> dict[str, Any]:
         exercise = self.exercise
@@ -261,10 +265,6 @@ def _locale(locale: object) -> str | None:
     if not isinstance(locale, str):
         raise TypeError(f"locale must be a string or None, not {type(locale).__name__}")
     return parse_locale(locale)
-
-
-def _stop_context(date: str, flags: tuple[RedFlag, ...], pain: int | None) -> dict[str, Any]:
-    return {"date": date, "red_flags": [flag.description for flag in flags], "pain": pain}
 
 
 def _source_context(source: Any) -> dict[str, str | None]:
