@@ -237,6 +237,23 @@ def test_the_locale_chooses_the_pack_texts_and_the_language_of_the_page(pack):
     assert parsed.texts("h1") == ["שכיבה על האמות"]
 
 
+def test_a_text_in_another_language_than_the_page_is_marked(pack):
+    exercise = pack.exercise("forearm-press-up")
+    name = backext.LocalizedText({"en": "Forearm press-up", "fr-CA": "Appui sur les avant-bras"})
+    purpose = backext.LocalizedText({"en": "Only in English."})
+    translated = attrs.evolve(exercise, name=name, purpose=purpose)
+    changed = attrs.evolve(pack, exercises=(translated, *pack.exercises[1:]))
+    french = Page(backext.handout(changed, "forearm-press-up", locale="fr-FR"))
+    assert french.texts("h1") == ["Forearm press-up"]  # fr-FR is not served by fr-CA: the pack's default
+    assert [a for a, _ in french.all("h1")] == [{"dir": "auto", "lang": "en"}]
+    assert {"dir": "auto", "lang": "en"} in [a for a, t in french.all("p") if t == "Only in English."]
+    canadian = Page(backext.handout(changed, "forearm-press-up", locale="fr-CA"))
+    assert [a for a, _ in canadian.all("h1")] == [{"dir": "auto"}]  # the page's own language
+    assert canadian.texts("h1") == ["Appui sur les avant-bras"]
+    english = Page(backext.handout(changed, "forearm-press-up"))
+    assert all("lang" not in attributes for tag, attributes, _ in english.elements if tag != "html")
+
+
 # -- hostile packs -----------------------------------------------------------------
 
 
@@ -451,3 +468,12 @@ def test_the_command_reports_usage_errors_with_status_2(capsys, argv, message):
     status, out, err = run(capsys, "handout", *argv)
     assert (status, out) == (2, "")
     assert message in err
+
+
+def test_a_language_tag_is_escaped_too(pack):
+    exercise = pack.exercise("forearm-press-up")
+    name = backext.LocalizedText({'x" onmouseover="alert(1)': "Made up"})
+    changed = attrs.evolve(pack, exercises=(attrs.evolve(exercise, name=name), *pack.exercises[1:]))
+    page = backext.handout(changed, "forearm-press-up")
+    assert [a for a, _ in Page(page).all("h1")] == [{"dir": "auto", "lang": 'x" onmouseover="alert(1)'}]
+    assert 'lang="x&#34; onmouseover=&#34;alert(1)"' in page

@@ -14,6 +14,9 @@ import os
 import typing
 from typing import Any
 
+import attrs
+from markupsafe import Markup
+
 from ._i18n import parse_locale, translation
 from ._media import Pictures, builtin_folder
 from ._model import Exercise, Modification, Pack
@@ -22,7 +25,7 @@ from ._render import number
 from ._rules import DEFAULT_RULES
 from ._session import RedFlag
 from ._state import Prescription, State, Stop
-from ._text import Text
+from ._text import LocalizedText, Text, localize
 
 
 if typing.TYPE_CHECKING:
@@ -137,6 +140,27 @@ def handout_omissions(
     return [str(omitted) for omitted in made.pictures.omitted]
 
 
+@attrs.frozen
+class Shown:
+    """A pack text as the page shows it, with its language when that is not the page's.
+
+    It prints as its text (escaped by the template, as any value is), and
+    the template's ``lang`` filter marks the element holding it.
+    """
+
+    text: str
+    lang: str | None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _lang_attribute(value: object) -> Markup:
+    """`` lang="…"`` for a text in another language than the page's, else nothing."""
+    tag = value.lang if isinstance(value, Shown) else None
+    return Markup(' lang="%s"') % tag if tag else Markup("")  # Markup escapes what % puts in
+
+
 class _Handout:
     """The data of one handout, gathered for the template."""
 
@@ -168,8 +192,13 @@ class _Handout:
             media_folder = builtin_folder()
         self.pictures = Pictures(media_folder)
 
-    def text(self, text: Text) -> str:
-        return self.pack.localize(text, self.locale)
+    def text(self, text: Text) -> Shown:
+        if isinstance(text, LocalizedText):
+            tag, shown = text.resolve_tagged(self.locale, default_locale=self.pack.default_locale)
+        else:
+            tag, shown = self.pack.default_locale, localize(text)
+        same = tag.split("-", 1)[0].lower() == self.locale.split("-", 1)[0].lower()
+        return Shown(shown, None if same else tag)
 
     def context(self) -> dict[str, Any]:
         pack, exercise, state = self.pack, self.exercise, self.state
@@ -306,5 +335,6 @@ def _template(locale: str) -> jinja2.Template:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["lang"] = _lang_attribute
     environment.install_gettext_translations(translation(locale), newstyle=True)  # type: ignore[attr-defined]
     return environment.get_template("handout.html")
