@@ -35,7 +35,7 @@ if typing.TYPE_CHECKING:
 __all__ = ["handout", "handout_omissions", "make"]
 
 #: Languages written from right to left: the page's direction follows the locale.
-_RIGHT_TO_LEFT = frozenset({"ar", "arc", "dv", "fa", "ha", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"})
+_RIGHT_TO_LEFT = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "ug", "ur", "yi"})
 
 #: Link targets a handout may carry: anything else from a pack is shown as text.
 _LINKABLE = ("https://", "http://")
