@@ -66,6 +66,7 @@ def _tag() -> re.Pattern[str]:
     """The compiled pattern of a tag: compiled on first use, so that importing this module costs next to nothing."""
     return re.compile(_TAG)
 
+
 # The longest tag we look at: a tag from outside (the environment, a command line) may be anything.
 _MAX_TAG = 64
 
