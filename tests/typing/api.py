@@ -82,3 +82,8 @@ state_problems: tuple[backext.Problem, ...] = backext.StateError([]).problems
 unknown: backext.UnknownIdError = backext.UnknownIdError("exercise", "plank", "no exercise 'plank'")
 stopped_error: type[backext.SessionError] = backext.StoppedError
 coached: tuple[backext.Cue, ...] = backext.timeline(pack, state)
+page: str = backext.handout(pack, state, locale="de-AT")
+page_for_exercise: str = backext.handout(pack, "prone-chest-lift", media_folder=pathlib.Path("packs"))
+page_for_object: str = backext.handout(pack, pack.exercises[0], media_folder="packs")
+left_out: list[str] = backext.handout_omissions(pack, "prone-chest-lift", media_folder=None)
+variation_pictures: tuple[str, ...] = pack.exercises[0].modifications[0].media
