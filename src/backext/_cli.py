@@ -330,6 +330,7 @@ def _exercise(pack: Pack, exercise_id: str) -> Exercise:
 
 def _plan(args: argparse.Namespace, out: _Output) -> int:
     from . import converter, plan, start  # noqa: PLC0415
+    from ._plan import BEST_CASE  # noqa: PLC0415
     from ._render import number  # noqa: PLC0415
 
     start_date = args.start_date if args.start_date is not None else datetime.date.today()  # noqa: DTZ011 - a local day
@@ -368,7 +369,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
     for milestone in result.milestones:
         name = pack.localize(pack.exercise(milestone.exercise_id).name)
         out.write(f"{milestone.date.isoformat()}: {name} ({milestone.level.value})\n")
-    out.write("A best case: every session done in full, without pain. Real sessions decide the real doses.\n")
+    out.write(BEST_CASE + "\n")
     return EXIT_OK
 
 

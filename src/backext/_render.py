@@ -8,11 +8,13 @@ import textwrap
 from collections.abc import Iterable
 from typing import Literal
 
+from ._i18n import gettext, ngettext
 from ._model import Avoid, Exercise, Hold, Modification, Pack, Repetitions
+from ._state import Prescription
 from ._wrong import show_number
 
 
-__all__ = ["describe_dose", "describe_hold", "describe_repetitions", "number", "render"]
+__all__ = ["describe_dose", "describe_hold", "describe_prescription", "describe_repetitions", "number", "render"]
 
 _WIDTH = 79
 
@@ -70,6 +72,25 @@ def describe_dose(exercise: Exercise) -> str:
     """The exercise's dose in one sentence."""
     text = f"{describe_hold(exercise.hold)}; {describe_repetitions(exercise.repetitions)}."
     return text[0].upper() + text[1:]
+
+
+def describe_prescription(prescription: Prescription, *, locale: str | None = None) -> str:
+    """One session's dose in words, such as "hold 5 seconds, 8 repetitions, 1 set", in *locale*.
+
+    Example:
+        >>> import backext
+        >>> state = backext.start(backext.builtin_pack(), "prone-chest-lift")
+        >>> describe_prescription(state.prescription)
+        'hold 5 seconds, 8 repetitions, 1 set'
+    """
+    seconds = prescription.hold_seconds
+    whole = int(seconds) if float(seconds).is_integer() else 2  # a fraction takes the plural
+    hold = ngettext("hold {seconds} second", "hold {seconds} seconds", whole, locale).format(seconds=number(seconds))
+    repetitions = ngettext(
+        "{count} repetition", "{count} repetitions", prescription.repetitions, locale
+    ).format(count=prescription.repetitions)
+    sets = ngettext("{count} set", "{count} sets", prescription.sets, locale).format(count=prescription.sets)
+    return gettext("{hold}, {repetitions}, {sets}", locale).format(hold=hold, repetitions=repetitions, sets=sets)
 
 
 def _modification_line(pack: Pack, modification: Modification, locale: str | None) -> str:

@@ -1,0 +1,374 @@
+"""The plan as iCalendar (RFC 5545): one event per planned session, for a person's calendar app.
+
+The only module that imports :mod:`icalendar` (the ``calendar`` extra); it
+does so when a calendar is asked for, so ``import backext`` never needs it.
+
+What makes re-exporting safe:
+
+- **UIDs** are UUIDs (as RFC 7986 recommends) derived from a *series* (the
+  person's programme, chosen by the app) and the session's day, nothing
+  else: the same day's session keeps its UID when its dose, exercise or
+  time changes, so a calendar app updates the event instead of adding a
+  second one.
+- **Revisions** follow RFC 5545 for a calendar without ``METHOD``: DTSTAMP
+  and LAST-MODIFIED are when the event was last revised and SEQUENCE counts
+  the revisions. Given the calendar written last time (*previous*), an
+  unchanged event keeps all three, a changed one gets SEQUENCE + 1 and the
+  new time, and a session the new plan no longer has, from its first day on,
+  is kept as ``STATUS:CANCELLED`` so that the app removes it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import uuid
+import zoneinfo
+from typing import TYPE_CHECKING, Any
+
+from ._i18n import gettext, ngettext
+from ._model import Pack
+from ._plan import BEST_CASE, Plan, PlannedSession
+from ._reasons import Action
+from ._render import describe_prescription
+
+
+if TYPE_CHECKING:
+    import icalendar
+
+
+__all__ = ["PRODID", "plan_calendar"]
+
+#: The product identifier written in every calendar (RFC 5545 section 3.7.3).
+PRODID = "-//backext//plan calendar//EN"
+
+#: The namespace of the UUIDs of planned sessions (a fixed, random UUID: never change it).
+_NAMESPACE = uuid.UUID("5c8f3a52-6a1e-4b8e-9d0b-3f2c7e41a9d6")
+
+#: What the revision of an event consists of, not what it says.
+_REVISION = ("DTSTAMP", "LAST-MODIFIED", "SEQUENCE", "CREATED")
+
+#: Characters iCalendar text may not hold (RFC 5545 section 3.3.11: CONTROL other than HTAB; line feeds are
+#: escaped by icalendar), and C1 controls and lone surrogates, which no calendar app shows usefully.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+#: The fewest and most minutes a timed session may last.
+_DURATION = (datetime.timedelta(minutes=1), datetime.timedelta(hours=12))
+
+
+def calendar_text(text: str) -> str:
+    r"""*text* made safe for an iCalendar TEXT value: line breaks kept as ``\n``, control characters dropped.
+
+    Escaping (``,`` ``;`` ``\`` and line breaks) and folding are left to
+    :mod:`icalendar`; this removes what RFC 5545 does not allow at all.
+
+    Example:
+        >>> calendar_text("Lift\r\nslowly\x1b[31m; breathe\x00")
+        'Lift\nslowly[31m; breathe'
+    """
+    return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _icalendar() -> Any:
+    try:
+        import icalendar  # noqa: PLC0415 - the extra is optional
+    except ImportError:
+        raise ImportError(
+            "writing a calendar needs the icalendar library: pip install 'backext[calendar]'", name="icalendar"
+        ) from None
+    return icalendar
+
+
+def _zone(timezone: str | datetime.tzinfo) -> datetime.tzinfo:
+    """*timezone* as UTC or an IANA zone; ``ValueError`` for anything else."""
+    if isinstance(timezone, str):
+        if timezone.upper() in {"UTC", "Z"}:
+            return datetime.timezone.utc
+        try:
+            return zoneinfo.ZoneInfo(timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{timezone[:64]!r} is not a time zone (an IANA name such as 'Europe/Berlin', or 'UTC')")
+    if timezone is datetime.timezone.utc or (isinstance(timezone, zoneinfo.ZoneInfo) and timezone.key == "UTC"):
+        return datetime.timezone.utc
+    if isinstance(timezone, zoneinfo.ZoneInfo):
+        return timezone
+    raise ValueError("the time zone must be an IANA name (or zoneinfo.ZoneInfo) or UTC: a fixed offset has no rules")
+
+
+def _utc(moment: datetime.datetime) -> datetime.datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("now must be an aware datetime (such as datetime.datetime.now(datetime.timezone.utc))")
+    return moment.astimezone(datetime.timezone.utc).replace(microsecond=0)
+
+
+def _summary(pack: Pack, planned: PlannedSession, locale: str) -> str:
+    exercise = pack.exercise(planned.prescription.exercise_id)
+    return gettext("{exercise}: {dose}", locale).format(
+        exercise=pack.localize(exercise.name, locale), dose=describe_prescription(planned.prescription, locale=locale)
+    )
+
+
+def _description(pack: Pack, planned: PlannedSession, locale: str, *, first: bool) -> str:
+    prescription = planned.prescription
+    exercise = pack.exercise(prescription.exercise_id)
+    dose = describe_prescription(prescription, locale=locale)
+    lines = [dose[:1].upper() + dose[1:] + "."]
+    if first:
+        lines.append(gettext("The first session of the plan.", locale))
+    elif planned.action is Action.PROGRESS:
+        lines.append(gettext("A step up from the session before.", locale))
+    if prescription.modifications:
+        names = [pack.localize(m.name, locale) for m in exercise.modifications if m.id in prescription.modifications]
+        count = len(names)
+        lines.append(ngettext("Variation: {names}", "Variations: {names}", count, locale).format(names="; ".join(names)))
+    lines.append("")
+    lines.append(gettext("Steps:", locale))
+    lines.extend(
+        gettext("{number}. {text}", locale).format(number=number, text=pack.localize(step.text, locale))
+        for number, step in enumerate(exercise.steps, start=1)
+    )
+    lines.append("")
+    lines.append(gettext(BEST_CASE, locale))
+    if pack.disclaimer is not None:
+        lines.append(pack.localize(pack.disclaimer, locale))
+    return "\n".join(lines)
+
+
+def _reminder_trigger(
+    reminder: datetime.timedelta | datetime.time, start: datetime.time | None
+) -> datetime.timedelta:
+    """The TRIGGER (relative to the event's start) for *reminder*."""
+    if isinstance(reminder, datetime.timedelta):
+        if reminder < datetime.timedelta(0):
+            raise ValueError(f"a reminder is a time before the session, not {reminder}: use a positive one")
+        return -reminder
+    if reminder.tzinfo is not None:
+        raise ValueError("a reminder's time of day is in the time zone of the sessions: give it without one")
+    at = datetime.timedelta(hours=reminder.hour, minutes=reminder.minute, seconds=reminder.second)
+    begins = datetime.timedelta() if start is None else datetime.timedelta(hours=start.hour, minutes=start.minute)
+    return at - begins
+
+
+def plan_calendar(
+    pack: Pack,
+    plan: Plan,
+    *,
+    locale: str | None = None,
+    time: datetime.time | None = None,
+    timezone: str | datetime.tzinfo | None = None,
+    duration: datetime.timedelta = datetime.timedelta(minutes=15),
+    reminder: datetime.timedelta | datetime.time | None = None,
+    series: str | None = None,
+    previous: bytes | str | None = None,
+    now: datetime.datetime | None = None,
+) -> bytes:
+    r"""Write *plan* as an iCalendar file: one event per planned session.
+
+    Each event's title is the exercise and the day's dose in words, in
+    *locale*; its description adds what changed, the exercise's steps, that
+    the plan is a best case, and the pack's disclaimer. Sessions are all-day
+    events that do not block time, unless *time* is given.
+
+    Events have stable UIDs: exporting the plan again (after a real session
+    changed the doses, say) and importing it updates the same events. Pass the
+    calendar written last time as *previous* so that changed events get a
+    higher SEQUENCE, unchanged ones stay exactly as they were, and planned
+    days that are no longer planned are cancelled (see :ref:`the tutorial
+    <tutorial-calendar>`).
+
+    The result is bytes: UTF-8, lines ending in CRLF and folded at 75 octets,
+    as RFC 5545 requires (write it to a file in binary mode, or serve it as
+    ``text/calendar; charset=utf-8``). Pack text is escaped; control
+    characters, which iCalendar cannot carry, are dropped.
+
+    A stopped state has no plan: :func:`~backext.plan` raises
+    :exc:`~backext.StoppedError` for it, so there is no calendar to write.
+
+    Args:
+        pack: The pack the plan was made with (for names, steps, disclaimer).
+        plan: The plan, from :func:`~backext.plan`.
+        locale: The BCP 47 locale of the texts; the pack's default if ``None``.
+        time: The time of day of every session, which makes them timed
+            events; it needs *timezone*.
+        timezone: An IANA time zone name (``"Europe/Berlin"``, written with
+            its VTIMEZONE so that the sessions stay at *time* across daylight
+            saving changes) or ``"UTC"``; a :class:`zoneinfo.ZoneInfo` works
+            too. Needed with *time*, refused without it.
+        duration: How long a timed session lasts (1 minute to 12 hours).
+        reminder: An alarm for each session: a :class:`~datetime.timedelta`
+            is that long before the start (before midnight, for an all-day
+            event), a :class:`~datetime.time` is that time on the session's
+            day. ``None``: no alarm.
+        series: What makes the UIDs of this person's sessions differ from
+            another's: a stable id of the person's programme in the app (it
+            is hashed, never written out). Default: the pack's id.
+        previous: The calendar this function wrote last time for the same
+            series (bytes or text), to carry over revisions.
+        now: The time of this revision (aware); default: the current time.
+
+    Returns:
+        The iCalendar file, as bytes.
+
+    Raises:
+        ImportError: If the ``calendar`` extra (icalendar) is not installed.
+        ValueError: If *time* is given without *timezone* or the other way
+            round, *timezone* is not a known zone, *duration* or *reminder*
+            is out of range, *locale* is malformed, *now* is naive, or
+            *previous* is not an iCalendar file.
+
+    Example:
+        >>> import datetime, backext
+        >>> pack = backext.builtin_pack()
+        >>> result = backext.plan(
+        ...     pack, backext.start(pack, "forearm-press-up"), start_date=datetime.date(2026, 1, 5), weeks=1
+        ... )
+        >>> ics = backext.plan_calendar(
+        ...     pack, result, now=datetime.datetime(2026, 1, 1, 12, tzinfo=datetime.timezone.utc)
+        ... )
+        >>> lines = ics.decode().split("\r\n")
+        >>> [line for line in lines if line.startswith(("DTSTART", "SUMMARY"))][:2]
+        ['DTSTART;VALUE=DATE:20260105', 'SUMMARY:Forearm press-up: hold 5 seconds\\, 8 repetitions\\, 1 set']
+
+    .. versionadded:: 0.1.0
+    """
+    ical = _icalendar()
+    if (time is None) != (timezone is None):
+        raise ValueError("a time of day needs a time zone, and a time zone a time of day: give both or neither")
+    if time is not None and time.tzinfo is not None:
+        raise ValueError("give the time of day without a time zone, and the zone as timezone=")
+    if time is not None and not _DURATION[0] <= duration <= _DURATION[1]:
+        raise ValueError(f"a session lasts 1 minute to 12 hours, not {duration}")
+    zone = None if timezone is None else _zone(timezone)
+    trigger = None if reminder is None else _reminder_trigger(reminder, time)
+    language = pack.default_locale if locale is None else locale
+    stamp = _utc(datetime.datetime.now(datetime.timezone.utc) if now is None else now)
+    old = {} if previous is None else _events(ical, previous)
+    calendar = ical.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    title = calendar_text(pack.localize(pack.title, language))
+    calendar.add("name", title)
+    calendar.add("x-wr-calname", title)
+    events = []
+    planned_uids = set()
+    for index, planned in enumerate(plan.sessions):
+        event = ical.Event()
+        uid = session_uid(planned.date, series=pack.id if series is None else series)
+        planned_uids.add(uid)
+        event.add("uid", uid)
+        summary = calendar_text(_summary(pack, planned, language))
+        if time is None or zone is None:
+            event.add("dtstart", planned.date)
+            event.add("dtend", planned.date + datetime.timedelta(days=1))
+            event.add("transp", "TRANSPARENT")
+        else:
+            start = datetime.datetime.combine(planned.date, time, zone)
+            event.add("dtstart", start)
+            event.add("dtend", start + duration)
+        event.add("summary", summary)
+        event.add("description", calendar_text(_description(pack, planned, language, first=index == 0)))
+        event.add("categories", [calendar_text(gettext("Exercise", language))])
+        if trigger is not None:
+            alarm = ical.Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", summary)
+            alarm.add("trigger", trigger)
+            event.add_component(alarm)
+        events.append(_revised(ical, event, old.get(uid), stamp))
+    first_day = plan.sessions[0].date if plan.sessions else datetime.date.max
+    for uid, event in old.items():
+        if uid not in planned_uids:
+            events.append(_dropped(ical, event, first_day, stamp))
+    events.sort(key=lambda e: (_day(e), str(e["UID"])))
+    for event in events:
+        calendar.add_component(event)
+    if events:
+        days = [_day(e) for e in events]
+        calendar.add_missing_timezones(first_date=min(days), last_date=max(days) + datetime.timedelta(days=1))
+    return bytes(calendar.to_ical())
+
+
+def session_uid(day: datetime.date, *, series: str) -> str:
+    """The UID of the session on *day* in *series*: the same for every export, whatever the dose.
+
+    Example:
+        >>> session_uid(datetime.date(2026, 1, 5), series="person-1") == session_uid(
+        ...     datetime.date(2026, 1, 5), series="person-1"
+        ... )
+        True
+    """
+    return str(uuid.uuid5(_NAMESPACE, f"{series}\n{day.isoformat()}"))
+
+
+def _day(event: icalendar.Event) -> datetime.date:
+    start = event.decoded("DTSTART")
+    return start.date() if isinstance(start, datetime.datetime) else start  # type: ignore[no-any-return]
+
+
+def _events(ical: Any, previous: bytes | str) -> dict[str, icalendar.Event]:
+    """The events of the calendar *previous*, by UID."""
+    try:
+        parsed = ical.Calendar.from_ical(previous)
+    except Exception as error:  # noqa: BLE001 - icalendar raises many kinds for a malformed file
+        raise ValueError(f"the previous calendar cannot be read: {error}") from None
+    found = {}
+    for event in parsed.walk("VEVENT"):
+        try:
+            uid = str(event["UID"])
+            _day(event)
+        except (KeyError, ValueError, TypeError):
+            continue  # not one of ours: an event without a UID or a start
+        found[uid] = event
+    return found
+
+
+def _content(event: icalendar.Event) -> bytes:
+    """What *event* says, without when it was revised: the same for the same content, however it was made."""
+    copy = type(event).from_ical(event.to_ical())
+    for name in _REVISION:
+        copy.pop(name, None)
+    return bytes(copy.to_ical())
+
+
+def _sequence(event: icalendar.Event) -> int:
+    try:
+        return max(0, int(event.get("SEQUENCE", 0)))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _revision(event: icalendar.Event, *, sequence: int, stamp: datetime.datetime, created: Any) -> None:
+    for name in _REVISION:
+        event.pop(name, None)
+    event.add("dtstamp", stamp)
+    event.add("created", created)
+    event.add("last-modified", stamp)
+    event.add("sequence", sequence)
+
+
+def _revised(
+    ical: Any, event: icalendar.Event, old: icalendar.Event | None, stamp: datetime.datetime
+) -> icalendar.Event:
+    """*event*, revised against the same day's *old* one: unchanged, or one revision more."""
+    if old is None:
+        _revision(event, sequence=0, stamp=stamp, created=stamp)
+        return event
+    if _content(old) == _content(event):
+        return ical.Event.from_ical(old.to_ical())  # type: ignore[no-any-return]
+    created = old.decoded("CREATED") if "CREATED" in old else stamp
+    _revision(event, sequence=_sequence(old) + 1, stamp=stamp, created=created)
+    return event
+
+
+def _dropped(ical: Any, old: icalendar.Event, first_day: datetime.date, stamp: datetime.datetime) -> icalendar.Event:
+    """An event of the previous calendar that the plan no longer has: kept if past or cancelled, else cancelled."""
+    event = ical.Event.from_ical(old.to_ical())
+    if _day(event) < first_day or str(event.get("STATUS", "")).upper() == "CANCELLED":
+        return event  # type: ignore[no-any-return]
+    event.subcomponents = [c for c in event.subcomponents if c.name != "VALARM"]
+    event.pop("STATUS", None)
+    event.add("status", "CANCELLED")
+    created = event.decoded("CREATED") if "CREATED" in event else stamp
+    _revision(event, sequence=_sequence(old) + 1, stamp=stamp, created=created)
+    return event  # type: ignore[no-any-return]
