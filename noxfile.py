@@ -52,7 +52,7 @@ def tests(session: nox.Session) -> None:
 
     ``nox -s tests -- ARGS`` passes ARGS to pytest instead of the defaults.
     """
-    session.install(".[yaml,fhir]", *nox.project.dependency_groups(PYPROJECT, "tests"))
+    session.install(".[yaml,fhir,calendar]", *nox.project.dependency_groups(PYPROJECT, "tests"))
     env = {}
     if os.environ.get("CI"):
         env["BACKEXT_HYPOTHESIS_PROFILE"] = os.environ.get("BACKEXT_HYPOTHESIS_PROFILE", "ci")
@@ -96,14 +96,14 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def mypy(session: nox.Session) -> None:
     """Type-check the package, the typing tests and this file, strictly."""
-    session.install(".[yaml,fhir]", *nox.project.dependency_groups(PYPROJECT, "typing"))
+    session.install(".[yaml,fhir,calendar]", *nox.project.dependency_groups(PYPROJECT, "typing"))
     session.run("mypy", *session.posargs)
 
 
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the HTML docs and run every doctest, treating warnings as errors."""
-    session.install(".[yaml,fhir]", *nox.project.dependency_groups(PYPROJECT, "docs"))
+    session.install(".[yaml,fhir,calendar]", *nox.project.dependency_groups(PYPROJECT, "docs"))
     common = ["-T", "-E", "-W", "--keep-going", "-n", "docs"]
     session.run("sphinx-build", "-b", "doctest", *common, "docs/_build/doctest")
     session.run("sphinx-build", "-b", "html", *common, "docs/_build/html", *session.posargs)

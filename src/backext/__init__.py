@@ -19,6 +19,7 @@ if _typing.TYPE_CHECKING:
     __version__: str
 
     from ._builtin import builtin_pack
+    from ._calendar import plan_calendar, session_uid
     from ._codes import PROBLEM_CODES, ProblemCode
     from ._converter import converter, make_converter
     from ._engine import choose_modifications, record_clearance, replay, report_next_day, start, step
@@ -129,10 +130,12 @@ _WHERE = {
     "localize": "._text",
     "make_converter": "._converter",
     "plan": "._plan",
+    "plan_calendar": "._calendar",
     "record_clearance": "._engine",
     "replay": "._engine",
     "report_next_day": "._engine",
     "session_dates": "._plan",
+    "session_uid": "._calendar",
     "start": "._engine",
     "step": "._engine",
     "timeline": "._timeline",
@@ -230,10 +233,12 @@ __all__ = [
     "localize",
     "make_converter",
     "plan",
+    "plan_calendar",
     "record_clearance",
     "replay",
     "report_next_day",
     "session_dates",
+    "session_uid",
     "start",
     "step",
     "timeline",

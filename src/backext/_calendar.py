@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     import icalendar
 
 
-__all__ = ["PRODID", "plan_calendar"]
+__all__ = ["PRODID", "UnreadableCalendarError", "calendar_text", "plan_calendar", "session_uid"]
 
 #: The product identifier written in every calendar (RFC 5545 section 3.7.3).
 PRODID = "-//backext//plan calendar//EN"
@@ -54,6 +54,10 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 #: The fewest and most minutes a timed session may last.
 _DURATION = (datetime.timedelta(minutes=1), datetime.timedelta(hours=12))
+
+
+class UnreadableCalendarError(ValueError):
+    """The previous calendar given to :func:`plan_calendar` is not an iCalendar file."""
 
 
 def calendar_text(text: str) -> str:
@@ -311,7 +315,7 @@ def _events(ical: Any, previous: bytes | str) -> dict[str, icalendar.Event]:
     try:
         parsed = ical.Calendar.from_ical(previous)
     except Exception as error:  # noqa: BLE001 - icalendar raises many kinds for a malformed file
-        raise ValueError(f"the previous calendar cannot be read: {error}") from None
+        raise UnreadableCalendarError(f"the previous calendar cannot be read: {error}") from None
     found = {}
     for event in parsed.walk("VEVENT"):
         try:
