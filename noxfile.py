@@ -1,7 +1,8 @@
 """Development tasks: ``nox`` runs them all, ``nox -s NAME`` one of them.
 
 Sessions: ``tests`` (every supported Python that is present), ``lint``,
-``mypy`` and ``docs``; ``tests_lowest`` (the lowest versions of the
+``mypy`` and ``docs``; ``catalogs`` (the message catalogs: extract, update,
+compile; ``-- --check`` fails if a committed one is stale), ``tests_lowest`` (the lowest versions of the
 dependencies that ``pyproject.toml`` declares, on the oldest Python, which
 they must support; about a minute, as long as the tests) and ``bench`` run
 when named. Python versions come from ``pyproject.toml``'s
@@ -107,6 +108,21 @@ def docs(session: nox.Session) -> None:
     common = ["-T", "-E", "-W", "--keep-going", "-n", "docs"]
     session.run("sphinx-build", "-b", "doctest", *common, "docs/_build/doctest")
     session.run("sphinx-build", "-b", "html", *common, "docs/_build/html", *session.posargs)
+
+
+@nox.session
+def catalogs(session: nox.Session) -> None:
+    """Extract the messages, update each language's catalog and compile it (``-- --check``: only check).
+
+    ``nox -s catalogs`` rewrites ``src/backext/locale/backext.pot`` from the
+    sources and templates (``babel.cfg``), updates every ``backext.po`` from
+    it and compiles each ``backext.mo``; it lists the messages still to
+    translate. ``nox -s catalogs -- --check`` changes nothing and fails if a
+    committed file is stale or a catalog is incomplete;
+    ``nox -s catalogs -- --init LANG`` starts a new language.
+    """
+    session.install(*nox.project.dependency_groups(PYPROJECT, "i18n"))
+    session.run("python", "tools/catalogs.py", *session.posargs)
 
 
 @nox.session
