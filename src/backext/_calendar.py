@@ -26,7 +26,7 @@ import uuid
 import zoneinfo
 from typing import TYPE_CHECKING, Any
 
-from ._i18n import gettext, ngettext
+from ._i18n import gettext, ngettext, pgettext
 from ._model import Pack
 from ._plan import BEST_CASE, Plan, PlannedSession
 from ._reasons import Action
@@ -272,7 +272,7 @@ def plan_calendar(
             event.add("dtend", start + duration)
         event.add("summary", summary)
         event.add("description", calendar_text(_description(pack, planned, language, first=index == 0)))
-        event.add("categories", [calendar_text(gettext("Exercise", language))])
+        event.add("categories", [calendar_text(pgettext("calendar category", "Exercise", language))])
         if trigger is not None:
             alarm = ical.Alarm()
             alarm.add("action", "DISPLAY")

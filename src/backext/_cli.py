@@ -394,6 +394,7 @@ def _exercise(pack: Pack, exercise_id: str) -> Exercise:
 
 def _plan(args: argparse.Namespace, out: _Output) -> int:
     from . import converter, plan, start  # noqa: PLC0415
+    from ._i18n import gettext  # noqa: PLC0415
     from ._plan import BEST_CASE  # noqa: PLC0415
     from ._render import number  # noqa: PLC0415
 
@@ -456,7 +457,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
     for milestone in result.milestones:
         name = pack.localize(pack.exercise(milestone.exercise_id).name, args.locale)
         out.write(f"{milestone.date.isoformat()}: {name} ({milestone.level.value})\n")
-    out.write(BEST_CASE + "\n")
+    out.write(gettext(BEST_CASE, args.locale) + "\n")
     return EXIT_OK
 
 
