@@ -251,7 +251,8 @@ def plan_calendar(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    title = calendar_text(pack.localize(pack.title, language))
+    # icalendar escapes TEXT only for the properties it knows as text: NAME (RFC 7986) and X-WR-CALNAME are not.
+    title = ical.vText(calendar_text(pack.localize(pack.title, language)))
     calendar.add("name", title)
     calendar.add("x-wr-calname", title)
     events = []
@@ -318,6 +319,8 @@ def _events(ical: Any, previous: bytes | str) -> dict[str, icalendar.Event]:
         raise UnreadableCalendarError(f"the previous calendar cannot be read: {error}") from None
     found = {}
     for event in parsed.walk("VEVENT"):
+        if event.errors:
+            continue  # not one of ours: a property that does not parse
         try:
             uid = str(event["UID"])
             _day(event)
