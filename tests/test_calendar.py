@@ -348,7 +348,12 @@ ZONES = ("Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Pacific/Au
 # Days near daylight saving changes (north and south) and year ends, and anywhere in two centuries.
 start_days = st.one_of(
     st.sampled_from(
-        [datetime.date(2026, 3, 26), datetime.date(2026, 10, 22), datetime.date(2026, 4, 2), datetime.date(2025, 12, 29)]
+        [
+            datetime.date(2026, 3, 26),
+            datetime.date(2026, 10, 22),
+            datetime.date(2026, 4, 2),
+            datetime.date(2025, 12, 29),
+        ]
     ),
     st.dates(datetime.date(1990, 1, 1), datetime.date(2150, 12, 31)),
     st.integers(2000, 2100).map(lambda year: datetime.date(year, 12, 27)),
@@ -363,7 +368,9 @@ start_days = st.one_of(
     timed=st.none() | st.tuples(st.times().map(lambda t: t.replace(second=0, microsecond=0)), st.sampled_from(ZONES)),
     reminder=st.none() | st.timedeltas(datetime.timedelta(0), datetime.timedelta(days=2)) | st.times(),
 )
-def test_any_plan_with_any_text_gives_a_valid_calendar_that_reads_back(text, start, weeks, days, timed, reminder):
+def test_any_plan_with_any_text_gives_a_valid_calendar_that_reads_back(  # noqa: PLR0917 - one per strategy
+    text, start, weeks, days, timed, reminder
+):
     pack = hostile_pack(text)
     plan = make_plan(pack, start=start, weeks=weeks, days=days)
     time, zone = timed if timed is not None else (None, None)
@@ -443,9 +450,16 @@ def test_days_no_longer_planned_are_cancelled_and_past_days_kept():
             assert event["SEQUENCE"] == before[day]["SEQUENCE"] + 1
             assert event.decoded("DTSTAMP") == LATER
             assert not event.subcomponents  # no reminder for a cancelled session
-    assert backext.plan_calendar(
-        PACK, replanned, now=LATER + datetime.timedelta(days=1), reminder=datetime.timedelta(hours=1), previous=second
-    ) == second  # cancelled stays cancelled, without another revision
+    assert (
+        backext.plan_calendar(
+            PACK,
+            replanned,
+            now=LATER + datetime.timedelta(days=1),
+            reminder=datetime.timedelta(hours=1),
+            previous=second,
+        )
+        == second
+    )  # cancelled stays cancelled, without another revision
 
 
 def test_a_moved_session_time_is_a_revision():
@@ -505,7 +519,9 @@ def test_cli_calendar_options(capsysbinary, tmp_path):
     assert (status, out, err) == (0, b"", "")
     calendar = check_rfc5545(target.read_bytes())
     event = calendar.events[0]
-    assert event.decoded("DTSTART") == datetime.datetime(2026, 3, 23, 7, 5, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
+    assert event.decoded("DTSTART") == datetime.datetime(
+        2026, 3, 23, 7, 5, tzinfo=zoneinfo.ZoneInfo("America/New_York")
+    )
     assert event.decoded("DTEND") - event.decoded("DTSTART") == datetime.timedelta(minutes=25)
     assert event.subcomponents[0]["TRIGGER"].to_ical() == b"-PT1H"
     assert "mantener 1 segundo" in str(event["SUMMARY"])

@@ -91,7 +91,9 @@ def _zone(timezone: str | datetime.tzinfo) -> datetime.tzinfo:
         try:
             return zoneinfo.ZoneInfo(timezone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{timezone[:64]!r} is not a time zone (an IANA name such as 'Europe/Berlin', or 'UTC')")
+            raise ValueError(
+                f"{timezone[:64]!r} is not a time zone (an IANA name such as 'Europe/Berlin', or 'UTC')"
+            ) from None
     if timezone is datetime.timezone.utc or (isinstance(timezone, zoneinfo.ZoneInfo) and timezone.key == "UTC"):
         return datetime.timezone.utc
     if isinstance(timezone, zoneinfo.ZoneInfo):
@@ -123,8 +125,8 @@ def _description(pack: Pack, planned: PlannedSession, locale: str, *, first: boo
         lines.append(gettext("A step up from the session before.", locale))
     if prescription.modifications:
         names = [pack.localize(m.name, locale) for m in exercise.modifications if m.id in prescription.modifications]
-        count = len(names)
-        lines.append(ngettext("Variation: {names}", "Variations: {names}", count, locale).format(names="; ".join(names)))
+        variations = ngettext("Variation: {names}", "Variations: {names}", len(names), locale)
+        lines.append(variations.format(names="; ".join(names)))
     lines.append("")
     lines.append(gettext("Steps:", locale))
     lines.extend(
@@ -138,9 +140,7 @@ def _description(pack: Pack, planned: PlannedSession, locale: str, *, first: boo
     return "\n".join(lines)
 
 
-def _reminder_trigger(
-    reminder: datetime.timedelta | datetime.time, start: datetime.time | None
-) -> datetime.timedelta:
+def _reminder_trigger(reminder: datetime.timedelta | datetime.time, start: datetime.time | None) -> datetime.timedelta:
     """The TRIGGER (relative to the event's start) for *reminder*."""
     if isinstance(reminder, datetime.timedelta):
         if reminder < datetime.timedelta(0):
@@ -308,7 +308,7 @@ def session_uid(day: datetime.date, *, series: str) -> str:
 
 def _day(event: icalendar.Event) -> datetime.date:
     start = event.decoded("DTSTART")
-    return start.date() if isinstance(start, datetime.datetime) else start  # type: ignore[no-any-return]
+    return start.date() if isinstance(start, datetime.datetime) else start
 
 
 def _events(ical: Any, previous: bytes | str) -> dict[str, icalendar.Event]:

@@ -258,11 +258,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calendar = plan.add_argument_group("calendar options (with --format ics)")
     calendar.add_argument(
-        "--time", metavar="HH:MM", type=_time, help="the time of day of the sessions (needs --timezone); default: all day"
+        "--time",
+        metavar="HH:MM",
+        type=_time,
+        help="the time of day of the sessions (needs --timezone); default: all day",
     )
-    calendar.add_argument("--timezone", metavar="ZONE", help="the IANA time zone of --time, such as Europe/Berlin, or UTC")
     calendar.add_argument(
-        "--duration", metavar="MINUTES", type=_positive_int, default=15, help="how long a timed session lasts (default: 15)"
+        "--timezone", metavar="ZONE", help="the IANA time zone of --time, such as Europe/Berlin, or UTC"
+    )
+    calendar.add_argument(
+        "--duration",
+        metavar="MINUTES",
+        type=_positive_int,
+        default=15,
+        help="how long a timed session lasts (default: 15)",
     )
     calendar.add_argument(
         "--reminder",

@@ -86,9 +86,9 @@ def describe_prescription(prescription: Prescription, *, locale: str | None = No
     seconds = prescription.hold_seconds
     whole = int(seconds) if float(seconds).is_integer() else 2  # a fraction takes the plural
     hold = ngettext("hold {seconds} second", "hold {seconds} seconds", whole, locale).format(seconds=number(seconds))
-    repetitions = ngettext(
-        "{count} repetition", "{count} repetitions", prescription.repetitions, locale
-    ).format(count=prescription.repetitions)
+    repetitions = ngettext("{count} repetition", "{count} repetitions", prescription.repetitions, locale).format(
+        count=prescription.repetitions
+    )
     sets = ngettext("{count} set", "{count} sets", prescription.sets, locale).format(count=prescription.sets)
     return gettext("{hold}, {repetitions}, {sets}", locale).format(hold=hold, repetitions=repetitions, sets=sets)
 
