@@ -158,7 +158,7 @@ def test_every_planned_session_is_one_all_day_event_with_the_dose_in_its_title()
         assert event.decoded("DTEND") == planned.date + datetime.timedelta(days=1)
         assert str(event["SUMMARY"]) == f"{name}: {dose}"
         description = str(event["DESCRIPTION"])
-        assert description.startswith(dose[0].upper() + dose[1:] + ".\n")
+        assert description.startswith(describe_prescription(planned.prescription, sentence=True) + "\n")
         assert "1. Lie on your front" in description or "1. Kneel" in description or "1. " in description
         assert description.endswith(PACK.localize(PACK.disclaimer))
         assert str(event["UID"]) == session_uid(planned.date, series=PACK.id)
@@ -166,7 +166,7 @@ def test_every_planned_session_is_one_all_day_event_with_the_dose_in_its_title()
         assert event.decoded("DTSTAMP") == NOW.replace(microsecond=0)
         assert event["SEQUENCE"] == 0
         assert not event.subcomponents  # no alarm unless asked
-    assert "hold 5 seconds, 10 repetitions, 1 set" in str(events[0]["SUMMARY"])
+    assert str(events[0]["SUMMARY"]) == "Forearm press-up: hold for 5 seconds; 10 repetitions, 1 set"
     assert "A step up from the session before." in str(events[3]["DESCRIPTION"])
     assert "The first session of the plan." in str(events[0]["DESCRIPTION"])
     assert "Press-up on the hands" in str(events[-1]["SUMMARY"]) or "Prone chest lift" in str(events[-1]["SUMMARY"])
@@ -196,12 +196,12 @@ def test_texts_follow_the_locale():
     exercises = (attrs.evolve(PACK.exercises[0], name=title), *PACK.exercises[1:])
     pack = attrs.evolve(PACK, exercises=exercises)
     events = icalendar.Calendar.from_ical(backext.plan_calendar(pack, make_plan(pack), locale="de", now=NOW)).events
-    assert str(events[0]["SUMMARY"]) == "Unterarmstütz: 5 Sekunden halten, 10 Wiederholungen, 1 Satz"
+    assert str(events[0]["SUMMARY"]) == "Unterarmstütz: 5 Sekunden halten; 10 Wiederholungen, 1 Satz"
     assert "Schritte:" in str(events[0]["DESCRIPTION"])
     assert "Die erste Einheit des Plans." in str(events[0]["DESCRIPTION"])
     assert [str(c) for c in events[0]["CATEGORIES"].cats] == ["Übung"]
     french = icalendar.Calendar.from_ical(backext.plan_calendar(pack, make_plan(pack), locale="fr-CA", now=NOW))
-    assert str(french.events[0]["SUMMARY"]) == "Forearm press-up : tenir 5 secondes, 10 répétitions, 1 série"
+    assert str(french.events[0]["SUMMARY"]) == "Forearm press-up : tenir 5 secondes ; 10 répétitions, 1 série"
     with pytest.raises(ValueError, match="not a language tag"):
         backext.plan_calendar(pack, make_plan(pack), locale="de DE", now=NOW)
 
@@ -326,7 +326,7 @@ def test_hostile_pack_text_is_escaped_folded_and_read_back(text):
     assert unescape_text(str(calendar["NAME"])) == safe
     assert unescape_text(str(calendar["X-WR-CALNAME"])) == safe
     for event in calendar.events:
-        assert str(event["SUMMARY"]).startswith(f"{safe}: hold ")
+        assert str(event["SUMMARY"]).startswith(f"{safe}: hold for ")
         description = str(event["DESCRIPTION"])
         assert f"\n1. {calendar_text(text + ' 0')}\n" in description
         assert description.endswith(safe)
@@ -335,7 +335,7 @@ def test_hostile_pack_text_is_escaped_folded_and_read_back(text):
 def test_the_escapes_are_the_ones_rfc_5545_names():
     pack = hostile_pack("a, b; c\\d\ne")
     data = backext.plan_calendar(pack, make_plan(pack, weeks=1), now=NOW)
-    assert b"SUMMARY:a\\, b\\; c\\\\d\\ne: hold 5 seconds\\, 10 repetitions\\, 1 set\r\n" in data
+    assert b"SUMMARY:a\\, b\\; c\\\\d\\ne: hold for 5 seconds\\; 10 repetitions\\, 1 set\r\n" in data
 
 
 def test_calendar_text_keeps_line_breaks_and_drops_controls():

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from babel.core import Locale
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
@@ -62,6 +62,10 @@ _COMMENT = """\
 
 _WIDTH = 100
 
+#: Babel's keywords, and backext._i18n's markers: N_plural (a singular and plural pair, as ngettext) and NC_ (a
+#: message in a context, as pgettext).
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_plural": (1, 2), "NC_": ((1, "c"), 2)}
+
 
 def languages() -> list[str]:
     """The languages with a catalog: each folder of ``locale`` that holds a ``backext.po``."""
@@ -82,7 +86,12 @@ def extract() -> Catalog:
         method_map, options_map = parse_mapping_cfg(config)  # type: ignore[no-untyped-call]
     catalog = Catalog(header_comment=_COMMENT.format(language="The template of the"), fuzzy=False, **_HEADER)
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(ROOT), method_map, options_map, comment_tags=("Translators:",), strip_comment_tags=True
+        str(ROOT),
+        method_map,
+        options_map,
+        keywords=KEYWORDS,
+        comment_tags=("Translators:",),
+        strip_comment_tags=True,
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog

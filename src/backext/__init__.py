@@ -27,6 +27,7 @@ if _typing.TYPE_CHECKING:
     from ._ladder import Dose, ladder
     from ._limits import DEFAULT_MAX_BYTES, Limits
     from ._load import PackSource, dump_pack, load_pack, validate_pack
+    from ._messages import Message
     from ._model import (
         SCHEMA_VERSION,
         Avoid,
@@ -85,6 +86,7 @@ _WHERE = {
     "Level": "._vocabulary",
     "Limits": "._limits",
     "LocalizedText": "._text",
+    "Message": "._messages",
     "Milestone": "._plan",
     "Modification": "._model",
     "Movement": "._vocabulary",
@@ -191,6 +193,7 @@ __all__ = [
     "Level",
     "Limits",
     "LocalizedText",
+    "Message",
     "Milestone",
     "Modification",
     "Movement",

@@ -26,7 +26,7 @@ import uuid
 import zoneinfo
 from typing import TYPE_CHECKING, Any
 
-from ._i18n import gettext, ngettext, pgettext
+from ._i18n import gettext, ngettext, parse_locale, pgettext
 from ._model import Pack
 from ._plan import BEST_CASE, Plan, PlannedSession
 from ._reasons import Action
@@ -107,34 +107,37 @@ def _utc(moment: datetime.datetime) -> datetime.datetime:
     return moment.astimezone(datetime.timezone.utc).replace(microsecond=0)
 
 
-def _summary(pack: Pack, planned: PlannedSession, locale: str) -> str:
+def _summary(pack: Pack, planned: PlannedSession, locale: str | None) -> str:
+    tags = (locale, pack.default_locale)
     exercise = pack.exercise(planned.prescription.exercise_id)
-    return gettext("{exercise}: {dose}", locale).format(
-        exercise=pack.localize(exercise.name, locale), dose=describe_prescription(planned.prescription, locale=locale)
+    # Translators: a calendar event's title: the exercise, then the day's dose.
+    return gettext("{exercise}: {dose}", *tags).format(
+        exercise=pack.localize(exercise.name, locale),
+        dose=describe_prescription(planned.prescription, locale, default_locale=pack.default_locale),
     )
 
 
-def _description(pack: Pack, planned: PlannedSession, locale: str, *, first: bool) -> str:
+def _description(pack: Pack, planned: PlannedSession, locale: str | None, *, first: bool) -> str:
+    tags = (locale, pack.default_locale)
     prescription = planned.prescription
     exercise = pack.exercise(prescription.exercise_id)
-    dose = describe_prescription(prescription, locale=locale)
-    lines = [dose[:1].upper() + dose[1:] + "."]
+    lines = [describe_prescription(prescription, locale, default_locale=pack.default_locale, sentence=True)]
     if first:
-        lines.append(gettext("The first session of the plan.", locale))
+        lines.append(gettext("The first session of the plan.", *tags))
     elif planned.action is Action.PROGRESS:
-        lines.append(gettext("A step up from the session before.", locale))
+        lines.append(gettext("A step up from the session before.", *tags))
     if prescription.modifications:
         names = [pack.localize(m.name, locale) for m in exercise.modifications if m.id in prescription.modifications]
-        variations = ngettext("Variation: {names}", "Variations: {names}", len(names), locale)
+        variations = ngettext("Variation: {names}", "Variations: {names}", len(names), *tags)
         lines.append(variations.format(names="; ".join(names)))
     lines.append("")
-    lines.append(gettext("Steps:", locale))
+    lines.append(gettext("{label}:", *tags).format(label=gettext("Steps", *tags)))
     lines.extend(
-        gettext("{number}. {text}", locale).format(number=number, text=pack.localize(step.text, locale))
+        gettext("{number}. {text}", *tags).format(number=number, text=pack.localize(step.text, locale))
         for number, step in enumerate(exercise.steps, start=1)
     )
     lines.append("")
-    lines.append(gettext(BEST_CASE, locale))
+    lines.append(gettext(BEST_CASE, *tags))
     if pack.disclaimer is not None:
         lines.append(pack.localize(pack.disclaimer, locale))
     return "\n".join(lines)
@@ -231,7 +234,7 @@ def plan_calendar(
         ... )
         >>> lines = ics.decode().split("\r\n")
         >>> [line for line in lines if line.startswith(("DTSTART", "SUMMARY"))][:2]
-        ['DTSTART;VALUE=DATE:20260105', 'SUMMARY:Forearm press-up: hold 5 seconds\\, 8 repetitions\\, 1 set']
+        ['DTSTART;VALUE=DATE:20260105', 'SUMMARY:Forearm press-up: hold for 5 seconds\\; 10 repetitions\\, 1 set']
 
     .. versionadded:: 0.1.0
     """
@@ -244,7 +247,8 @@ def plan_calendar(
         raise ValueError(f"a session lasts 1 minute to 12 hours, not {duration}")
     zone = None if timezone is None else _zone(timezone)
     trigger = None if reminder is None else _reminder_trigger(reminder, time)
-    language = pack.default_locale if locale is None else locale
+    if locale is not None:
+        parse_locale(locale)  # a malformed tag is an error, not silently the default
     stamp = _utc(datetime.datetime.now(datetime.timezone.utc) if now is None else now)
     old = {} if previous is None else _events(ical, previous)
     calendar = ical.Calendar()
@@ -252,7 +256,7 @@ def plan_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     # icalendar escapes TEXT only for the properties it knows as text: NAME (RFC 7986) and X-WR-CALNAME are not.
-    title = ical.vText(calendar_text(pack.localize(pack.title, language)))
+    title = ical.vText(calendar_text(pack.localize(pack.title, locale)))
     calendar.add("name", title)
     calendar.add("x-wr-calname", title)
     events = []
@@ -262,7 +266,7 @@ def plan_calendar(
         uid = session_uid(planned.date, series=pack.id if series is None else series)
         planned_uids.add(uid)
         event.add("uid", uid)
-        summary = calendar_text(_summary(pack, planned, language))
+        summary = calendar_text(_summary(pack, planned, locale))
         if time is None or zone is None:
             event.add("dtstart", planned.date)
             event.add("dtend", planned.date + datetime.timedelta(days=1))
@@ -272,8 +276,8 @@ def plan_calendar(
             event.add("dtstart", start)
             event.add("dtend", start + duration)
         event.add("summary", summary)
-        event.add("description", calendar_text(_description(pack, planned, language, first=index == 0)))
-        event.add("categories", [calendar_text(pgettext("calendar category", "Exercise", language))])
+        event.add("description", calendar_text(_description(pack, planned, locale, first=index == 0)))
+        event.add("categories", [calendar_text(pgettext("calendar category", "Exercise", locale, pack.default_locale))])
         if trigger is not None:
             alarm = ical.Alarm()
             alarm.add("action", "DISPLAY")

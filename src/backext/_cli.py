@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 import attrs
 
 from ._formats import SUFFIXES
+from ._i18n import NC_
 from ._limits import DEFAULT_LIMITS, Limits, shorten
 
 
@@ -41,6 +42,27 @@ EXIT_INTERRUPTED = 130
 
 #: The most weeks ``backext plan`` lays out: ten years.
 MAX_WEEKS = 520
+
+# Translators: how the dose changed, in the plan's last column.
+_ACTION_WORDS = {
+    "progress": NC_("change", "progress"),
+    "repeat": NC_("change", "repeat"),
+    "regress": NC_("change", "regress"),
+    "stop": NC_("change", "stop"),
+}
+
+# Translators: what a cue asks for, the first column of a session's cues.
+_KIND_WORDS = {
+    "step": NC_("cue kind", "step"),
+    "set": NC_("cue kind", "set"),
+    "repetition": NC_("cue kind", "repetition"),
+    "lift": NC_("cue kind", "lift"),
+    "hold": NC_("cue kind", "hold"),
+    "countdown": NC_("cue kind", "countdown"),
+    "lower": NC_("cue kind", "lower"),
+    "rest": NC_("cue kind", "rest"),
+    "finish": NC_("cue kind", "finish"),
+}
 
 #: Problem codes that mean the file could not be used at all: a usage or I/O error, not bad content.
 _NOT_READ = frozenset({"unreadable", "too-large", "unknown-format"})
@@ -173,7 +195,12 @@ def _pack_options(
     _limit_option(parser)
     parser.add_argument("--exercise", metavar="ID", required=exercise_required, help=exercise_help)
     if locale:
-        parser.add_argument("--locale", metavar="TAG", help="the BCP 47 locale to show texts in; default: the pack's")
+        parser.add_argument(
+            "--locale",
+            metavar="TAG",
+            help="the language to show texts in, a BCP 47 tag such as de or de-AT (de_DE is accepted); default: the"
+            " environment's (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), else the pack's default locale",
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -401,11 +428,18 @@ def _exercise(pack: Pack, exercise_id: str) -> Exercise:
         raise _UsageError(error.args[0]) from None
 
 
+def _locale(args: argparse.Namespace, pack: Pack) -> str:
+    """The locale to speak in: ``--locale``, the environment's, the pack's default (see ``_locales``)."""
+    from ._locales import choose_locale  # noqa: PLC0415
+
+    return choose_locale(args.locale, os.environ, pack)
+
+
 def _plan(args: argparse.Namespace, out: _Output) -> int:
     from . import converter, plan, start  # noqa: PLC0415
-    from ._i18n import gettext  # noqa: PLC0415
+    from ._i18n import gettext, pgettext  # noqa: PLC0415
     from ._plan import BEST_CASE  # noqa: PLC0415
-    from ._render import number  # noqa: PLC0415
+    from ._render import level_name, localized_number  # noqa: PLC0415
 
     start_date = args.start_date if args.start_date is not None else datetime.date.today()  # noqa: DTZ011 - a local day
     if args.format != "ics":
@@ -433,9 +467,10 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
             " clearance is recorded\n"
         )
         return EXIT_INVALID
+    tags = (_locale(args, pack), pack.default_locale)
     result = plan(pack, state, start_date=start_date, days_per_week=args.days_per_week, weeks=args.weeks)
     if args.format == "ics":
-        return _plan_ics(args, pack, result)
+        return _plan_ics(args, pack, result, tags[0])
     if args.format == "json":
         document = {
             "sessions": converter.unstructure(result.sessions),
@@ -443,19 +478,30 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         }
         out.json(document)
         return EXIT_OK
-    rows = [("Date", "Exercise", "Level", "Hold", "Reps", "Sets", "Change")]
+    headings = (
+        NC_("plan", "Date"),
+        NC_("plan", "Exercise"),
+        NC_("plan", "Level"),
+        NC_("plan", "Hold"),
+        # Translators: a column heading: repetitions a set.
+        NC_("plan", "Reps"),
+        NC_("plan", "Sets"),
+        # Translators: a column heading: how the dose changed from the session before (start, progress, repeat).
+        NC_("plan", "Change"),
+    )
+    rows = [tuple(pgettext("plan", heading, *tags) for heading in headings)]
     for planned in result.sessions:
         p = planned.prescription
-        change = "start" if planned is result.sessions[0] else planned.action.value
+        change = NC_("change", "start") if planned is result.sessions[0] else _ACTION_WORDS[planned.action.value]
         rows.append(
             (
                 planned.date.isoformat(),
                 p.exercise_id,
-                p.level.value,
-                f"{number(p.hold_seconds)} s",
+                level_name(p.level, *tags),
+                gettext("{seconds} s", *tags).format(seconds=localized_number(p.hold_seconds, *tags)),
                 str(p.repetitions),
                 str(p.sets),
-                change,
+                pgettext("change", change, *tags),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -464,9 +510,12 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
     )
     out.write("\n")
     for milestone in result.milestones:
-        name = pack.localize(pack.exercise(milestone.exercise_id).name, args.locale)
-        out.write(f"{milestone.date.isoformat()}: {name} ({milestone.level.value})\n")
-    out.write(gettext(BEST_CASE, args.locale) + "\n")
+        name = pack.localize(pack.exercise(milestone.exercise_id).name, tags[0])
+        level = level_name(milestone.level, *tags)
+        out.write(
+            f"{milestone.date.isoformat()}: {gettext('{name} ({level})', *tags).format(name=name, level=level)}\n"
+        )
+    out.write(f"{gettext(BEST_CASE, *tags)}\n")
     return EXIT_OK
 
 
@@ -474,7 +523,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
 _CALENDAR_ONLY = ("time", "timezone", "reminder", "series", "previous", "output")
 
 
-def _plan_ics(args: argparse.Namespace, pack: Pack, result: Plan) -> int:
+def _plan_ics(args: argparse.Namespace, pack: Pack, result: Plan, locale: str) -> int:
     try:
         from ._calendar import UnreadableCalendarError, plan_calendar  # noqa: PLC0415
 
@@ -482,7 +531,7 @@ def _plan_ics(args: argparse.Namespace, pack: Pack, result: Plan) -> int:
         document = plan_calendar(
             pack,
             result,
-            locale=args.locale,
+            locale=locale,
             time=args.time,
             timezone=args.timezone,
             duration=datetime.timedelta(minutes=args.duration),
@@ -586,15 +635,22 @@ def _clock(seconds: float) -> str:
 
 def _session(args: argparse.Namespace, out: _Output) -> int:
     from . import converter, start, timeline  # noqa: PLC0415
+    from ._i18n import pgettext  # noqa: PLC0415
 
     pack = _load(args)
+    locale = _locale(args, pack)
     exercise = _exercise(pack, args.exercise)
-    cues = timeline(pack, start(pack, exercise.id).prescription)
+    cues = timeline(pack, start(pack, exercise.id).prescription, locale=locale)
     if args.format == "json":
-        out.json([{**converter.unstructure(cue), "text": pack.localize(cue.text, args.locale)} for cue in cues])
+        out.json([{**converter.unstructure(cue), "text": pack.localize(cue.text, locale)} for cue in cues])
         return EXIT_OK
+    kinds = {
+        kind: pgettext("cue kind", _KIND_WORDS[kind.value], locale, pack.default_locale)
+        for kind in {c.kind for c in cues}
+    }
+    width = max(10, *(len(word) for word in kinds.values()))
     lines = (
-        f"{_clock(cue.offset_seconds)}  {cue.kind.value:<10}  {pack.localize(cue.text, args.locale)}" for cue in cues
+        f"{_clock(cue.offset_seconds)}  {kinds[cue.kind]:<{width}}  {pack.localize(cue.text, locale)}" for cue in cues
     )
     out.writelines(line + "\n" for line in lines)
     return EXIT_OK
@@ -620,6 +676,8 @@ def _show(args: argparse.Namespace, out: _Output) -> int:
     from ._render import render  # noqa: PLC0415
 
     pack = _load(args)
+    if args.format == "json" and args.locale is not None:
+        _locale(args, pack)  # a locale given must be a good one, whatever the output
     exercises = list(pack.exercises) if args.exercise is None else [_exercise(pack, args.exercise)]
     if args.format == "json":
         from . import converter, dump_pack  # noqa: PLC0415 - cattrs is slow to import: only for JSON
@@ -630,7 +688,7 @@ def _show(args: argparse.Namespace, out: _Output) -> int:
             out.json(converter.unstructure(exercises[0]))
         return EXIT_OK
     avoid = pack.avoid if args.exercise is None else ()
-    out.write(render(pack, exercises, locale=args.locale, style=args.format, avoid=avoid))
+    out.write(render(pack, exercises, locale=_locale(args, pack), style=args.format, avoid=avoid))
     return EXIT_OK
 
 

@@ -27,13 +27,17 @@ __all__ = [
     "DOMAIN",
     "LANGUAGES",
     "LOCALE_DIR",
+    "NC_",
     "N_",
+    "N_plural",
     "available_languages",
     "candidates",
     "gettext",
+    "language",
     "ngettext",
     "parse_locale",
     "pgettext",
+    "plural_count",
     "translation",
 ]
 
@@ -114,11 +118,32 @@ def available_languages() -> tuple[str, ...]:
 
 
 def _catalog_language(tag: str) -> str | None:
-    """The shipped catalog that serves *tag* (``de`` for ``de-AT``), or ``None`` for English."""
+    """The language of the library that serves *tag* (``de`` for ``de-AT``, ``en`` for ``en-GB``), or ``None``."""
     for candidate in candidates(tag):
-        if candidate in LANGUAGES:
+        if candidate == "en" or candidate in LANGUAGES:
             return candidate
     return None
+
+
+def language(locale: str | None, default_locale: str | None = None) -> str:
+    """The language the library speaks for *locale*: BCP 47 fallback, then *default_locale*'s, then English.
+
+    ``de-AT`` gives ``de``; a language without a catalog gives the one of
+    *default_locale* (a pack's default locale, say), and last ``en``.
+
+    Raises:
+        ValueError: If *locale* or *default_locale* is not a well-formed language tag.
+
+    Example:
+        >>> language("de-AT"), language("ja", "fr-CA"), language("ja"), language(None, "es")
+        ('de', 'fr', 'en', 'es')
+    """
+    for tag in (locale, default_locale):
+        if tag is not None:
+            found = _catalog_language(tag)
+            if found is not None:
+                return found
+    return "en"
 
 
 @functools.cache
@@ -132,31 +157,35 @@ _ENGLISH = _gettext.NullTranslations()
 
 
 @functools.cache
-def _translation(tag: str | None) -> _gettext.NullTranslations:
-    if tag is None:
-        return _ENGLISH
-    language = _catalog_language(tag)
-    return _ENGLISH if language is None else _load(language)
+def _translation(locale: str | None, default_locale: str | None) -> _gettext.NullTranslations:
+    chosen = language(locale, default_locale)
+    return _ENGLISH if chosen == "en" else _load(chosen)
 
 
-def translation(locale: str | None) -> _gettext.NullTranslations:
-    """The library's catalog for *locale*, with BCP 47 fallback to English.
+def translation(locale: str | None, default_locale: str | None = None) -> _gettext.NullTranslations:
+    """The library's catalog for *locale*, with BCP 47 fallback, then *default_locale*'s, then English.
 
     ``de-AT`` is served by ``de`` if there is no ``de-AT`` catalog; a language
-    without a catalog, and ``None``, get English (a
-    :class:`gettext.NullTranslations`, which returns the source text). The
+    without a catalog gets *default_locale*'s (a pack's default locale: the
+    same chain as the pack's own texts), and last English, a
+    :class:`gettext.NullTranslations`, which returns the source text. The
     result is cached per tag; no global state is changed.
 
     Raises:
-        ValueError: If *locale* is not a well-formed language tag.
+        ValueError: If *locale* or *default_locale* is not a well-formed language tag.
 
     Example:
-        >>> translation("de-AT").gettext("Dose")
-        'Dosis'
-        >>> translation("ja").gettext("Dose")
-        'Dose'
+        >>> translation("de-AT").gettext("Steps")
+        'Schritte'
+        >>> translation("ja").gettext("Steps")
+        'Steps'
+        >>> translation("ja", "fr").gettext("Steps")
+        'Étapes'
     """
-    return _translation(None if locale is None else parse_locale(locale))
+    return _translation(
+        None if locale is None else parse_locale(locale),
+        None if default_locale is None else parse_locale(default_locale),
+    )
 
 
 def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for
@@ -169,38 +198,76 @@ def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for
     return message
 
 
-def gettext(message: str, locale: str | None) -> str:
-    """*message* translated for *locale* (English when there is no catalog for it).
+def NC_(context: str, message: str) -> str:  # noqa: N802 - named like N_
+    """Mark *message* in *context* for extraction (as ``pgettext`` would); look it up with :func:`pgettext`.
 
     Example:
-        >>> gettext("Dose", "fr")
-        'Dose'
-        >>> gettext("Dose", "es")
-        'Dosis'
+        >>> NC_("level", "beginner")
+        'beginner'
     """
-    return translation(locale).gettext(message)
+    del context
+    return message
 
 
-def ngettext(singular: str, plural: str, n: int, locale: str | None) -> str:
+def N_plural(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - named like N_
+    """Mark a singular and plural pair for extraction (as ``ngettext`` would), translated where it is shown.
+
+    ``tools/catalogs.py`` tells Babel to extract it as it extracts ``ngettext``.
+
+    Example:
+        >>> N_plural("{count} set", "{count} sets")
+        ('{count} set', '{count} sets')
+    """
+    return singular, plural
+
+
+def gettext(message: str, locale: str | None, default_locale: str | None = None) -> str:
+    """*message* translated for *locale* (then *default_locale*, then English: see :func:`translation`).
+
+    Example:
+        >>> gettext("Steps", "fr")
+        'Étapes'
+        >>> gettext("Steps", "es")
+        'Pasos'
+    """
+    return translation(locale, default_locale).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int, locale: str | None, default_locale: str | None = None) -> str:
     """The form of *singular*/*plural* for the number *n* in *locale*, translated.
 
     The placeholders are filled by the caller (``.format(n=n)``): the
     catalog chooses the plural form, the caller the numbers.
 
     Example:
-        >>> ngettext("{n} second", "{n} seconds", 1, "en").format(n=1)
+        >>> ngettext("{seconds} second", "{seconds} seconds", 1, "en").format(seconds=1)
         '1 second'
-        >>> ngettext("{n} second", "{n} seconds", 5, "de").format(n=5)
+        >>> ngettext("{seconds} second", "{seconds} seconds", 5, "de").format(seconds=5)
         '5 Sekunden'
     """
-    return translation(locale).ngettext(singular, plural, n)
+    return translation(locale, default_locale).ngettext(singular, plural, n)
 
 
-def pgettext(context: str, message: str, locale: str | None) -> str:
+def pgettext(context: str, message: str, locale: str | None, default_locale: str | None = None) -> str:
     """*message* in *context* (``msgctxt``) translated for *locale*: for words that differ by use.
 
     Example:
-        >>> pgettext("cue", "Rest", "de")
-        'Pause'
+        >>> pgettext("level", "beginner", "de")
+        'Einsteiger'
     """
-    return translation(locale).pgettext(context, message)
+    return translation(locale, default_locale).pgettext(context, message)
+
+
+def plural_count(value: float) -> int:
+    """The number that chooses the plural form for *value*: itself if whole, else 2.
+
+    A fraction takes the form of "2" in every language we ship (``1.5
+    seconds``, ``1,5 Sekunden``, ``1,5 secondes``), and in most others.
+
+    Example:
+        >>> plural_count(1), plural_count(1.0), plural_count(1.5)
+        (1, 1, 2)
+    """
+    if isinstance(value, int):
+        return value
+    return int(value) if float(value).is_integer() else 2
