@@ -472,6 +472,33 @@ def test_a_moved_session_time_is_a_revision():
     assert [e.decoded("DTSTART").hour for e in icalendar.Calendar.from_ical(second).events] == [10, 10, 10]
 
 
+def test_a_stop_cancels_the_sessions_from_a_day_on():
+    first = backext.plan_calendar(PACK, make_plan(weeks=2), now=NOW, reminder=datetime.time(8))
+    since = MONDAY + datetime.timedelta(days=5)
+    stopped = backext.cancel_sessions(PACK, first, since=since, now=LATER)
+    check_rfc5545(stopped)
+    before, after = by_day(first), by_day(stopped)
+    assert before.keys() == after.keys()
+    for day, event in after.items():
+        if day < since:
+            assert event.to_ical() == before[day].to_ical()
+        else:
+            assert str(event["STATUS"]) == "CANCELLED"
+            assert event["SEQUENCE"] == 1
+            assert event.decoded("LAST-MODIFIED") == LATER
+            assert not event.subcomponents
+            assert event["UID"] == before[day]["UID"]
+    # Cleared and planned again: the sessions come back, one revision more.
+    resumed = backext.plan_calendar(PACK, make_plan(weeks=2), now=LATER, reminder=datetime.time(8), previous=stopped)
+    for day, event in by_day(resumed).items():
+        assert "STATUS" not in event
+        assert event["SEQUENCE"] == (0 if day < since else 2)
+    with pytest.raises(UnreadableCalendarError, match="no sessions to cancel"):
+        backext.cancel_sessions(PACK, b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", since=MONDAY)
+    with pytest.raises(ValueError, match="aware"):
+        backext.cancel_sessions(PACK, first, since=MONDAY, now=datetime.datetime(2026, 1, 1))  # noqa: DTZ001
+
+
 @pytest.mark.parametrize("previous", [b"garbage", b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n", "\x00\x01"])
 def test_a_previous_calendar_that_is_not_one_is_refused(previous):
     with pytest.raises(UnreadableCalendarError, match="previous calendar cannot be read"):
@@ -589,6 +616,15 @@ def test_cli_plans_from_a_state_and_a_stopped_one_gives_no_events(capsysbinary, 
         status, out, err = run(capsysbinary, "plan", "--format", form, "--state", str(path))
         assert (status, out) == (1, b"")
         assert "the engine is stopped since 2026-01-05: no sessions are planned" in err
+    # With the calendar written before the stop, its sessions after the last one done are cancelled.
+    calendar = tmp_path / "plan.ics"
+    calendar.write_bytes(backext.plan_calendar(PACK, make_plan(weeks=1, exercise="hand-press-up"), now=NOW))
+    argv = ["plan", "--format", "ics", "--state", str(path), "--previous", str(calendar), "-o", str(calendar)]
+    status, out, err = run(capsysbinary, *argv)
+    assert (status, out) == (1, b"")
+    assert f"the sessions from 2026-01-06 on in {calendar} are cancelled" in err
+    statuses = {e.decoded("DTSTART"): str(e.get("STATUS")) for e in check_rfc5545(calendar.read_bytes()).events}
+    assert statuses == {MONDAY: "None", datetime.date(2026, 1, 7): "CANCELLED", datetime.date(2026, 1, 10): "CANCELLED"}
     path.write_text("{}", encoding="utf-8")
     status, out, err = run(capsysbinary, "plan", "--format", "ics", "--state", str(path))
     assert (status, out) == (1, b"")

@@ -19,7 +19,7 @@ if _typing.TYPE_CHECKING:
     __version__: str
 
     from ._builtin import builtin_pack
-    from ._calendar import plan_calendar, session_uid
+    from ._calendar import cancel_sessions, plan_calendar, session_uid
     from ._codes import PROBLEM_CODES, ProblemCode
     from ._converter import converter, make_converter
     from ._engine import choose_modifications, record_clearance, replay, report_next_day, start, step
@@ -122,6 +122,7 @@ _WHERE = {
     "Text": "._text",
     "UnknownIdError": ".exceptions",
     "builtin_pack": "._builtin",
+    "cancel_sessions": "._calendar",
     "choose_modifications": "._engine",
     "converter": "._converter",
     "dump_pack": "._load",
@@ -226,6 +227,7 @@ __all__ = [
     "UnknownIdError",
     "__version__",
     "builtin_pack",
+    "cancel_sessions",
     "choose_modifications",
     "converter",
     "dump_pack",

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     import icalendar
 
 
-__all__ = ["PRODID", "UnreadableCalendarError", "calendar_text", "plan_calendar", "session_uid"]
+__all__ = ["PRODID", "UnreadableCalendarError", "calendar_text", "cancel_sessions", "plan_calendar", "session_uid"]
 
 #: The product identifier written in every calendar (RFC 5545 section 3.7.3).
 PRODID = "-//backext//plan calendar//EN"
@@ -189,7 +189,8 @@ def plan_calendar(
     characters, which iCalendar cannot carry, are dropped.
 
     A stopped state has no plan: :func:`~backext.plan` raises
-    :exc:`~backext.StoppedError` for it, so there is no calendar to write.
+    :exc:`~backext.StoppedError` for it, so there is no calendar to write;
+    :func:`cancel_sessions` cancels the sessions of the last one instead.
 
     Args:
         pack: The pack the plan was made with (for names, steps, disclaimer).
@@ -234,7 +235,7 @@ def plan_calendar(
         ... )
         >>> lines = ics.decode().split("\r\n")
         >>> [line for line in lines if line.startswith(("DTSTART", "SUMMARY"))][:2]
-        ['DTSTART;VALUE=DATE:20260105', 'SUMMARY:Forearm press-up: hold for 5 seconds\\; 10 repetitions\\, 1 set']
+        ['SUMMARY:Forearm press-up: hold for 5 seconds\\; 10 repetitions\\, 1 set', 'DTSTART;VALUE=DATE:20260105']
 
     .. versionadded:: 0.1.0
     """
@@ -251,14 +252,6 @@ def plan_calendar(
         parse_locale(locale)  # a malformed tag is an error, not silently the default
     stamp = _utc(datetime.datetime.now(datetime.timezone.utc) if now is None else now)
     old = {} if previous is None else _events(ical, previous)
-    calendar = ical.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    # icalendar escapes TEXT only for the properties it knows as text: NAME (RFC 7986) and X-WR-CALNAME are not.
-    title = ical.vText(calendar_text(pack.localize(pack.title, locale)))
-    calendar.add("name", title)
-    calendar.add("x-wr-calname", title)
     events = []
     planned_uids = set()
     for index, planned in enumerate(plan.sessions):
@@ -289,12 +282,80 @@ def plan_calendar(
     for uid, event in old.items():
         if uid not in planned_uids:
             events.append(_dropped(ical, event, first_day, stamp))
+    return _write(ical, pack, locale, events)
+
+
+def cancel_sessions(
+    pack: Pack,
+    previous: bytes | str,
+    *,
+    since: datetime.date,
+    locale: str | None = None,
+    now: datetime.datetime | None = None,
+) -> bytes:
+    r"""The calendar *previous* with every session from *since* on cancelled: for a state that is stopped.
+
+    A stopped state has no plan, so :func:`plan_calendar` cannot write one;
+    but the person's calendar still holds the sessions planned before the
+    stop. Importing what this returns marks them ``STATUS:CANCELLED`` (one
+    revision more, without their reminders), so the calendar app stops
+    showing them; sessions before *since* are kept as they were. Once a
+    clinician's clearance is recorded, plan again and pass this calendar to
+    :func:`plan_calendar` as *previous*: the sessions planned then come back.
+
+    Args:
+        pack: The pack (for the calendar's name).
+        previous: The calendar :func:`plan_calendar` wrote last time.
+        since: The first day whose session is cancelled.
+        locale: The locale of the calendar's name.
+        now: The time of this revision (aware); default: the current time.
+
+    Returns:
+        The iCalendar file, as bytes.
+
+    Raises:
+        ImportError: If the ``calendar`` extra (icalendar) is not installed.
+        ValueError: If *previous* is not an iCalendar file or has no
+            sessions, *now* is naive, or *locale* is malformed.
+
+    Example:
+        >>> import datetime, backext
+        >>> pack = backext.builtin_pack()
+        >>> result = backext.plan(
+        ...     pack, backext.start(pack, "forearm-press-up"), start_date=datetime.date(2026, 1, 5), weeks=1
+        ... )
+        >>> ics = backext.plan_calendar(pack, result)
+        >>> stopped = backext.cancel_sessions(pack, ics, since=datetime.date(2026, 1, 6))
+        >>> [line for line in stopped.decode().split("\r\n") if line.startswith("STATUS")]
+        ['STATUS:CANCELLED', 'STATUS:CANCELLED']
+
+    .. versionadded:: 0.1.0
+    """
+    ical = _icalendar()
+    if locale is not None:
+        parse_locale(locale)
+    stamp = _utc(datetime.datetime.now(datetime.timezone.utc) if now is None else now)
+    events = [_dropped(ical, event, since, stamp) for event in _events(ical, previous).values()]
+    if not events:
+        raise UnreadableCalendarError("the previous calendar has no sessions to cancel")
+    return _write(ical, pack, locale, events)
+
+
+def _write(ical: Any, pack: Pack, locale: str | None, events: list[icalendar.Event]) -> bytes:
+    """The calendar of *events*, in order, with the VTIMEZONE of every time zone they use."""
+    calendar = ical.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    # icalendar escapes TEXT only for the properties it knows as text: NAME (RFC 7986) and X-WR-CALNAME are not.
+    title = ical.vText(calendar_text(pack.localize(pack.title, locale)))
+    calendar.add("name", title)
+    calendar.add("x-wr-calname", title)
     events.sort(key=lambda e: (_day(e), str(e["UID"])))
     for event in events:
         calendar.add_component(event)
-    if events:
-        days = [_day(e) for e in events]
-        calendar.add_missing_timezones(first_date=min(days), last_date=max(days) + datetime.timedelta(days=1))
+    days = [_day(e) for e in events]
+    calendar.add_missing_timezones(first_date=min(days), last_date=max(days) + datetime.timedelta(days=1))
     return bytes(calendar.to_ical())
 
 

@@ -461,13 +461,22 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
     else:
         exercise = pack.exercises[0] if args.exercise is None else _exercise(pack, args.exercise)
         state = start(pack, exercise.id)
-    if state.stop is not None:
-        _Output(sys.stderr).write(
-            f"backext: the engine is stopped since {state.stop.date}: no sessions are planned until a clinician's"
-            " clearance is recorded\n"
-        )
-        return EXIT_INVALID
     tags = (_locale(args, pack), pack.default_locale)
+    if state.stop is not None:
+        message = (
+            f"backext: the engine is stopped since {state.stop.date}: no sessions are planned until a clinician's"
+            " clearance is recorded"
+        )
+        if args.format == "ics" and args.previous is not None:
+            # Sessions from the day after the last one done (or from the stop, if later) are cancelled.
+            after = state.stop.date if state.last_session is None else state.last_session + datetime.timedelta(days=1)
+            since = max(state.stop.date, after)
+            status = _plan_ics(args, pack, None, tags[0], since=since)
+            if status != EXIT_OK:
+                return status
+            message += f"; the sessions from {since} on in {args.previous} are cancelled"
+        _Output(sys.stderr).write(message + "\n")
+        return EXIT_INVALID
     result = plan(pack, state, start_date=start_date, days_per_week=args.days_per_week, weeks=args.weeks)
     if args.format == "ics":
         return _plan_ics(args, pack, result, tags[0])
@@ -523,22 +532,30 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
 _CALENDAR_ONLY = ("time", "timezone", "reminder", "series", "previous", "output")
 
 
-def _plan_ics(args: argparse.Namespace, pack: Pack, result: Plan, locale: str) -> int:
+def _plan_ics(
+    args: argparse.Namespace, pack: Pack, result: Plan | None, locale: str, since: datetime.date | None = None
+) -> int:
+    """Write *result* as a calendar or, without one (a stopped state), the previous calendar cancelled from *since*."""
     try:
-        from ._calendar import UnreadableCalendarError, plan_calendar  # noqa: PLC0415
+        from ._calendar import UnreadableCalendarError, cancel_sessions, plan_calendar  # noqa: PLC0415
 
         previous = None if args.previous is None else _read_file(args.previous, "previous calendar")
-        document = plan_calendar(
-            pack,
-            result,
-            locale=locale,
-            time=args.time,
-            timezone=args.timezone,
-            duration=datetime.timedelta(minutes=args.duration),
-            reminder=args.reminder,
-            series=args.series,
-            previous=previous,
-        )
+        if result is None:
+            assert previous is not None  # noqa: S101 - the caller's condition
+            assert since is not None  # noqa: S101 - the caller's condition
+            document = cancel_sessions(pack, previous, since=since, locale=locale)
+        else:
+            document = plan_calendar(
+                pack,
+                result,
+                locale=locale,
+                time=args.time,
+                timezone=args.timezone,
+                duration=datetime.timedelta(minutes=args.duration),
+                reminder=args.reminder,
+                series=args.series,
+                previous=previous,
+            )
     except ImportError as error:
         raise _UsageError(str(error)) from None
     except UnreadableCalendarError as error:

@@ -97,3 +97,4 @@ timed_ics: bytes = backext.plan_calendar(
 )
 morning_alarm: bytes = backext.plan_calendar(pack, calendar, reminder=datetime.time(8), previous=ics.decode())
 uid: str = backext.session_uid(datetime.date(2026, 1, 5), series="person-1")
+cancelled: bytes = backext.cancel_sessions(pack, ics, since=datetime.date(2026, 2, 1), locale="fr")
