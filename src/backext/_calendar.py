@@ -148,7 +148,7 @@ def _reminder_trigger(reminder: datetime.timedelta | datetime.time, start: datet
     if isinstance(reminder, datetime.timedelta):
         if reminder < datetime.timedelta(0):
             raise ValueError(f"a reminder is a time before the session, not {reminder}: use a positive one")
-        return -reminder
+        return -datetime.timedelta(seconds=int(reminder.total_seconds()))  # iCalendar durations have no fractions
     if reminder.tzinfo is not None:
         raise ValueError("a reminder's time of day is in the time zone of the sessions: give it without one")
     at = datetime.timedelta(hours=reminder.hour, minutes=reminder.minute, seconds=reminder.second)
@@ -247,6 +247,9 @@ def plan_calendar(
     if time is not None and not _DURATION[0] <= duration <= _DURATION[1]:
         raise ValueError(f"a session lasts 1 minute to 12 hours, not {duration}")
     zone = None if timezone is None else _zone(timezone)
+    if time is not None:  # iCalendar times and durations have no fractions of a second
+        time = time.replace(microsecond=0)
+        duration = datetime.timedelta(seconds=int(duration.total_seconds()))
     trigger = None if reminder is None else _reminder_trigger(reminder, time)
     if locale is not None:
         parse_locale(locale)  # a malformed tag is an error, not silently the default
@@ -362,11 +365,12 @@ def _write(ical: Any, pack: Pack, locale: str | None, events: list[icalendar.Eve
 def session_uid(day: datetime.date, *, series: str) -> str:
     """The UID of the session on *day* in *series*: the same for every export, whatever the dose.
 
+    It is a name-based UUID (version 5) of *series* and *day*: apps that
+    sync events one by one (CalDAV, say) can find a day's event by it.
+
     Example:
-        >>> session_uid(datetime.date(2026, 1, 5), series="person-1") == session_uid(
-        ...     datetime.date(2026, 1, 5), series="person-1"
-        ... )
-        True
+        >>> session_uid(datetime.date(2026, 1, 5), series="person-1")
+        '5e20ecd7-983c-519f-9162-b77a0eac2c33'
     """
     return str(uuid.uuid5(_NAMESPACE, f"{series}\n{day.isoformat()}"))
 
