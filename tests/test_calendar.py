@@ -635,3 +635,12 @@ def test_cli_text_plan_in_a_locale(capsysbinary):
     status, out, _ = run(capsysbinary, "plan", "--weeks", "1", "--start-date", "2026-01-05", "--locale", "de")
     assert status == 0
     assert out.decode().endswith("Über die tatsächliche Dosis entscheiden die tatsächlichen Einheiten.\n")
+
+
+def test_cli_without_icalendar_exits_2_and_says_what_to_install(capsysbinary, monkeypatch):
+    monkeypatch.setitem(sys.modules, "icalendar", None)
+    status, out, err = run(capsysbinary, "plan", "--format", "ics")
+    assert (status, out) == (2, b"")
+    assert "pip install 'backext[calendar]'" in err
+    status, _, _ = run(capsysbinary, "plan", "--format", "text")  # the other formats do not need it
+    assert status == 0

@@ -57,7 +57,12 @@ _DURATION = (datetime.timedelta(minutes=1), datetime.timedelta(hours=12))
 
 
 class UnreadableCalendarError(ValueError):
-    """The previous calendar given to :func:`plan_calendar` is not an iCalendar file."""
+    """The previous calendar given to :func:`plan_calendar` or :func:`cancel_sessions` cannot be used.
+
+    It is not an iCalendar file, or (for :func:`cancel_sessions`) it has no
+    sessions. The command line exits with status 1 for it: the file was
+    read, but its content is wrong.
+    """
 
 
 def calendar_text(text: str) -> str:

@@ -260,7 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the calendar of doses if every session goes well",
         description=(
             "Print the best-case plan: the dose on each training day if every session is done in full without"
-            " pain, and the day each level is reached. Real sessions decide the real doses."
+            " pain, and the day each level is reached. Real sessions decide the real doses. --format ics writes it"
+            " as an iCalendar file for a calendar app (needs backext[calendar]). Exit status: 0 on success, 1 for a"
+            " stopped or invalid state or a --previous file that is not a calendar, 2 for a usage error, a file that"
+            " cannot be read, or a missing extra."
         ),
     )
     _pack_options(plan, exercise_help="the exercise to start on; default: the pack's first", locale=True)
