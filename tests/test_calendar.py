@@ -499,6 +499,35 @@ def test_a_stop_cancels_the_sessions_from_a_day_on():
         backext.cancel_sessions(PACK, first, since=MONDAY, now=datetime.datetime(2026, 1, 1))  # noqa: DTZ001
 
 
+@given(
+    first=st.tuples(st.sampled_from([e.id for e in PACK.exercises]), st.integers(0, 10), st.integers(1, 7)),
+    second=st.tuples(st.sampled_from([e.id for e in PACK.exercises]), st.integers(0, 10), st.integers(1, 7)),
+    timed=st.none() | st.tuples(st.times(), st.sampled_from(ZONES)),
+)
+def test_any_replan_revises_each_day_at_most_once_and_then_stays_put(first, second, timed):
+    time, zone = timed if timed is not None else (None, None)
+
+    def export(choice, **options):
+        exercise, offset, days = choice
+        plan = make_plan(start=MONDAY + datetime.timedelta(days=offset), weeks=2, days=days, exercise=exercise)
+        return plan, backext.plan_calendar(PACK, plan, time=time, timezone=zone, **options)
+
+    _, before = export(first, now=NOW)
+    plan, after = export(second, now=LATER, previous=before)
+    check_rfc5545(after)
+    old, new = by_day(before), by_day(after)
+    kept_from = plan.sessions[0].date
+    for day, event in new.items():
+        key = day if isinstance(day, datetime.date) and not isinstance(day, datetime.datetime) else day.date()
+        assert event["SEQUENCE"] in {0, 1}
+        if day in old:
+            assert event["UID"] == old[day]["UID"]
+            assert (event["SEQUENCE"] == 0) == (event.to_ical() == old[day].to_ical())
+        if key < kept_from:
+            assert event.to_ical() == old[day].to_ical()
+    assert export(second, now=LATER + datetime.timedelta(days=1), previous=after)[1] == after
+
+
 @pytest.mark.parametrize("previous", [b"garbage", b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n", "\x00\x01"])
 def test_a_previous_calendar_that_is_not_one_is_refused(previous):
     with pytest.raises(UnreadableCalendarError, match="previous calendar cannot be read"):
