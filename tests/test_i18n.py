@@ -131,3 +131,28 @@ def test_importing_and_translating_needs_no_babel_and_compiles_nothing() -> None
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
     assert {p: p.stat().st_mtime_ns for p in _i18n.LOCALE_DIR.rglob("*")} == before
+
+
+@pytest.mark.parametrize(
+    ("message", "problem"),
+    [
+        ({"id": "Hold for {seconds} s", "string": "{sekunden} s halten"}, "has the placeholders ['sekunden']"),
+        ({"id": "Hold for {seconds} s", "string": "Halten"}, "has the placeholders []"),
+        ({"id": "Steps", "string": ""}, "is not translated"),
+        ({"id": ("{count} set", "{count} sets"), "string": ("{count} Satz", "")}, "is not translated"),
+        ({"id": ("{count} set", "{count} sets"), "string": ("{count} Satz", "Sätze")}, "has the placeholders []"),
+        ({"id": "Steps", "string": "Schritte", "flags": ["fuzzy"]}, "is fuzzy"),
+    ],
+)
+def test_the_check_finds_a_bad_translation(message: dict[str, object], problem: str) -> None:
+    from babel.messages.catalog import Message  # noqa: PLC0415
+
+    found = list(catalogs._problems("de", Message(**message)))
+    assert any(problem in line for line in found), found
+
+
+def test_a_good_translation_passes_the_check() -> None:
+    from babel.messages.catalog import Message  # noqa: PLC0415
+
+    good = Message(("{count} set", "{count} sets"), ("{count} Satz", "{count} Sätze"))
+    assert list(catalogs._problems("de", good)) == []

@@ -159,6 +159,11 @@ def test_a_pack_in_german_speaks_german_by_default():
     assert "Anheben" in texts
     assert "Lift" in [cue.text for cue in backext.timeline(pack, state, locale="en")]
     assert "Anheben" in [cue.text for cue in backext.timeline(pack, state, locale="ja")]  # ja -> the pack's de
+    log = backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, 5))
+    (reason,) = backext.step(pack, state, log).reasons
+    assert reason.message == "well tolerated: 1 of 3 sessions before a step up"  # the message stays English
+    assert reason.render() == reason.render("ja") == "gut vertragen: 1 von 3 Einheiten vor einer Steigerung"
+    assert reason.render("en-GB") == reason.message
 
 
 def _decisions() -> list[backext.Decision]:

@@ -35,6 +35,8 @@ def test_the_wheel_holds_every_compiled_catalog(built: Path) -> None:
         with zipfile.ZipFile(wheel) as archive:
             shipped = archive.read(f"backext/locale/{language}/LC_MESSAGES/backext.mo")
         assert shipped == (_i18n.LOCALE_DIR / language / "LC_MESSAGES" / "backext.mo").read_bytes()
+    assert not [name for name in names if name.endswith((".po", ".pot"))]  # the sources stay in the sdist
+    assert "backext/_i18n.py" in names
 
 
 def test_the_sdist_holds_every_catalog_and_the_tools_to_rebuild_them(built: Path) -> None:

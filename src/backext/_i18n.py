@@ -18,9 +18,13 @@ are never concatenated.
 from __future__ import annotations
 
 import functools
-import gettext as _gettext
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+
+if TYPE_CHECKING:
+    import gettext as _gettext
 
 
 __all__ = [
@@ -54,7 +58,14 @@ LANGUAGES = ("de", "es", "fr")
 # A BCP 47 tag as packs and people write it (simplified, as in ``_text.LOCALE_TAG``): a language subtag of
 # 2-3 letters (or a registered 5-8 letter one), then subtags of 1-8 letters or digits. ``_`` is accepted in
 # place of ``-`` (``de_DE``) and normalized.
-_TAG = re.compile(r"(?:[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*|[A-Za-z]{5,8})")
+_TAG = r"(?:[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*|[A-Za-z]{5,8})"
+
+
+@functools.cache
+def _tag() -> re.Pattern[str]:
+    """The compiled pattern of a tag: compiled on first use, so that importing this module costs next to nothing."""
+    return re.compile(_TAG)
+
 
 # The longest tag we look at: a tag from outside (the environment, a command line) may be anything.
 _MAX_TAG = 64
@@ -81,7 +92,7 @@ def parse_locale(tag: str) -> str:
     if not isinstance(tag, str):
         raise TypeError(f"a language tag must be a string, not {type(tag).__name__}")
     candidate = tag.replace("_", "-")
-    if len(candidate) > _MAX_TAG or not _TAG.fullmatch(candidate):
+    if len(candidate) > _MAX_TAG or not _tag().fullmatch(candidate):
         shown = tag if len(tag) <= _MAX_TAG else f"{tag[:_MAX_TAG]}…"
         raise ValueError(f"{shown!r} is not a language tag (BCP 47, such as 'de' or 'de-AT')")
     language, *rest = candidate.split("-")
@@ -148,18 +159,19 @@ def language(locale: str | None, default_locale: str | None = None) -> str:
 
 @functools.cache
 def _load(language: str) -> _gettext.NullTranslations:
+    # gettext (and the locale module it imports) only when words are wanted: `backext validate` needs none.
+    import gettext  # noqa: PLC0415
+
+    if language == "en":
+        return gettext.NullTranslations()
     path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
     with path.open("rb") as handle:
-        return _gettext.GNUTranslations(handle)
-
-
-_ENGLISH = _gettext.NullTranslations()
+        return gettext.GNUTranslations(handle)
 
 
 @functools.cache
 def _translation(locale: str | None, default_locale: str | None) -> _gettext.NullTranslations:
-    chosen = language(locale, default_locale)
-    return _ENGLISH if chosen == "en" else _load(chosen)
+    return _load(language(locale, default_locale))
 
 
 def translation(locale: str | None, default_locale: str | None = None) -> _gettext.NullTranslations:
