@@ -48,3 +48,13 @@ def test_the_sdist_holds_every_catalog_and_the_tools_to_rebuild_them(built: Path
     for language in _i18n.LANGUAGES:
         for suffix in ("po", "mo"):
             assert f"src/backext/locale/{language}/LC_MESSAGES/backext.{suffix}" in names
+
+
+def test_the_wheel_holds_the_handout_template_and_the_drawings(built: Path) -> None:
+    (wheel,) = built.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    package = ROOT / "src" / "backext"
+    shipped = [*package.glob("templates/*"), *package.glob("data/media/*.svg")]
+    assert len(shipped) == 2 + 8
+    for path in shipped:
+        assert path.relative_to(ROOT / "src").as_posix() in names

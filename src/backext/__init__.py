@@ -24,6 +24,7 @@ if _typing.TYPE_CHECKING:
     from ._converter import converter, make_converter
     from ._engine import choose_modifications, record_clearance, replay, report_next_day, start, step
     from ._formats import FORMATS, Format
+    from ._handout import handout, handout_omissions
     from ._ladder import Dose, ladder
     from ._limits import DEFAULT_MAX_BYTES, Limits
     from ._load import PackSource, dump_pack, load_pack, validate_pack
@@ -126,6 +127,8 @@ _WHERE = {
     "choose_modifications": "._engine",
     "converter": "._converter",
     "dump_pack": "._load",
+    "handout": "._handout",
+    "handout_omissions": "._handout",
     "json_schema": "._schema",
     "ladder": "._ladder",
     "load_pack": "._load",
@@ -231,6 +234,8 @@ __all__ = [
     "choose_modifications",
     "converter",
     "dump_pack",
+    "handout",
+    "handout_omissions",
     "json_schema",
     "ladder",
     "load_pack",

@@ -326,6 +326,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plan.set_defaults(handler=_plan)
 
+    handout = commands.add_parser(
+        "handout",
+        help="write a printable handout of one exercise as an HTML page",
+        description=(
+            "Write one self-contained HTML page to print for a person: the exercise and its dose (the person's"
+            " current one with --state, else the starting dose), the steps with pictures, the variations, the"
+            " safety notes, when to stop and call a clinician, what to avoid, the sources, and a week to tick off."
+            " Pictures named by the pack's media fields are embedded from the pack file's folder; each one left"
+            " out is named on standard error."
+        ),
+    )
+    handout.add_argument("--pack", metavar="FILE", help="a pack file (.json, .toml, .yaml); default: the built-in pack")
+    _limit_option(handout)
+    chosen = handout.add_mutually_exclusive_group()
+    chosen.add_argument(
+        "--exercise", metavar="ID", help="the exercise, at its starting dose; default: the pack's first"
+    )
+    chosen.add_argument("--state", metavar="FILE", help="a stored state (JSON): the person's current exercise and dose")
+    handout.add_argument(
+        "--locale",
+        metavar="TAG",
+        help="the language to write in, a BCP 47 tag such as de or de-AT (de_DE is accepted); default: the"
+        " environment's (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), else the pack's default locale",
+    )
+    handout.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the page to FILE, which must not exist yet; default: standard output",
+    )
+    handout.set_defaults(handler=_handout)
+
     session = commands.add_parser(
         "session",
         help="print the timed cues of one session, for voice coaching",
@@ -709,6 +741,34 @@ def _show(args: argparse.Namespace, out: _Output) -> int:
         return EXIT_OK
     avoid = pack.avoid if args.exercise is None else ()
     out.write(render(pack, exercises, locale=_locale(args, pack), style=args.format, avoid=avoid))
+    return EXIT_OK
+
+
+def _handout(args: argparse.Namespace, out: _Output) -> int:
+    from . import load_state  # noqa: PLC0415
+    from ._handout import make  # noqa: PLC0415
+    from .exceptions import StateError  # noqa: PLC0415
+
+    pack = _load(args)
+    target = None if args.output is None else _new_file(args.output)
+    chosen: Any
+    if args.state is not None:
+        try:
+            chosen = load_state(_read_file(args.state, "state"), pack, name=args.state)
+        except StateError as error:
+            _Output(sys.stderr).write(f"{error}\n")
+            return EXIT_INVALID
+    else:
+        chosen = _exercise(pack, args.exercise if args.exercise is not None else pack.exercises[0].id)
+    folder = None if args.pack is None else Path(args.pack).parent
+    page, omitted = make(pack, chosen, _locale(args, pack), folder)
+    err = _Output(sys.stderr)
+    for sentence in omitted:
+        err.write(f"backext: note: {sentence}\n")
+    if target is None:
+        out.write(page)
+    else:
+        _write(target, page)
     return EXIT_OK
 
 
