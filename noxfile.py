@@ -56,7 +56,7 @@ def tests(session: nox.Session) -> None:
 
     ``nox -s tests -- ARGS`` passes ARGS to pytest instead of the defaults.
     """
-    session.install(".[yaml,fhir]", *nox.project.dependency_groups(PYPROJECT, "tests"))
+    session.install(".[yaml,fhir,calendar]", *nox.project.dependency_groups(PYPROJECT, "tests"))
     env = {}
     if os.environ.get("CI"):
         env["BACKEXT_HYPOTHESIS_PROFILE"] = os.environ.get("BACKEXT_HYPOTHESIS_PROFILE", "ci")
@@ -85,6 +85,7 @@ def tests_lowest(session: nox.Session) -> None:
         *project["dependencies"],
         *project["optional-dependencies"]["yaml"],
         *project["optional-dependencies"]["fhir"],
+        *project["optional-dependencies"]["calendar"],
     ]
     session.install(*nox.project.dependency_groups(PYPROJECT, "tests"))
     session.install(*_lowest(runtime))
@@ -104,7 +105,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def mypy(session: nox.Session) -> None:
     """Type-check the package, the typing tests and this file, strictly."""
-    session.install(".[yaml,fhir]", *nox.project.dependency_groups(PYPROJECT, "typing"))
+    session.install(".[yaml,fhir,calendar]", *nox.project.dependency_groups(PYPROJECT, "typing"))
     session.run("mypy", *session.posargs)
 
 
@@ -170,7 +171,7 @@ def docs(session: nox.Session) -> None:
     the build fails without it.
     """
     env = {"BACKEXT_DOCS_SCREENSHOTS": "required", "BACKEXT_CHROMIUM": _chromium(session)}
-    session.install(".[yaml,fhir]", *nox.project.dependency_groups(PYPROJECT, "docs"))
+    session.install(".[yaml,fhir,calendar]", *nox.project.dependency_groups(PYPROJECT, "docs"))
     common = ["-T", "-E", "-W", "--keep-going", "-n", "docs"]
     session.run("sphinx-build", "-b", "doctest", *common, "docs/_build/doctest", env=env)
     session.run("sphinx-build", "-b", "html", *common, "docs/_build/html", *session.posargs, env=env)

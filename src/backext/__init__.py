@@ -19,6 +19,7 @@ if _typing.TYPE_CHECKING:
     __version__: str
 
     from ._builtin import builtin_pack
+    from ._calendar import cancel_sessions, plan_calendar, session_uid
     from ._codes import PROBLEM_CODES, ProblemCode
     from ._converter import converter, make_converter
     from ._engine import choose_modifications, record_clearance, replay, report_next_day, start, step
@@ -122,6 +123,7 @@ _WHERE = {
     "Text": "._text",
     "UnknownIdError": ".exceptions",
     "builtin_pack": "._builtin",
+    "cancel_sessions": "._calendar",
     "choose_modifications": "._engine",
     "converter": "._converter",
     "dump_pack": "._load",
@@ -134,10 +136,12 @@ _WHERE = {
     "localize": "._text",
     "make_converter": "._converter",
     "plan": "._plan",
+    "plan_calendar": "._calendar",
     "record_clearance": "._engine",
     "replay": "._engine",
     "report_next_day": "._engine",
     "session_dates": "._plan",
+    "session_uid": "._calendar",
     "start": "._engine",
     "step": "._engine",
     "timeline": "._timeline",
@@ -226,6 +230,7 @@ __all__ = [
     "UnknownIdError",
     "__version__",
     "builtin_pack",
+    "cancel_sessions",
     "choose_modifications",
     "converter",
     "dump_pack",
@@ -238,10 +243,12 @@ __all__ = [
     "localize",
     "make_converter",
     "plan",
+    "plan_calendar",
     "record_clearance",
     "replay",
     "report_next_day",
     "session_dates",
+    "session_uid",
     "start",
     "step",
     "timeline",

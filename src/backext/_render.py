@@ -10,6 +10,7 @@ from typing import Literal
 
 from ._i18n import NC_, gettext, ngettext, pgettext, plural_count
 from ._model import Avoid, Exercise, Hold, Modification, Pack, Repetitions
+from ._state import Prescription
 from ._vocabulary import Direction, Level
 from ._wrong import show_number
 
@@ -18,6 +19,7 @@ __all__ = [
     "LEVEL_WORDS",
     "describe_dose",
     "describe_hold",
+    "describe_prescription",
     "describe_repetitions",
     "level_name",
     "localized_number",
@@ -142,6 +144,40 @@ def describe_dose(exercise: Exercise, locale: str | None = None, *, default_loca
         hold=describe_hold(exercise.hold, locale, default_locale=default_locale),
         repetitions=describe_repetitions(exercise.repetitions, locale, default_locale=default_locale),
     )
+    return text[:1].upper() + text[1:]
+
+
+def describe_prescription(
+    prescription: Prescription, locale: str | None = None, *, default_locale: str | None = None, sentence: bool = False
+) -> str:
+    """One session's dose in words, such as "hold for 5 seconds; 10 repetitions, 1 set".
+
+    The same words as :func:`describe_dose`, for the dose of one day rather
+    than an exercise's range; with *sentence*, a sentence as
+    :func:`describe_dose` writes it.
+
+    Example:
+        >>> import backext
+        >>> state = backext.start(backext.builtin_pack(), "prone-chest-lift")
+        >>> describe_prescription(state.prescription)
+        'hold for 5 seconds; 8 repetitions, 1 set'
+        >>> describe_prescription(state.prescription, "de", sentence=True)
+        '5 Sekunden halten; 8 Wiederholungen, 1 Satz.'
+    """
+    tags = (locale, default_locale)
+    seconds_, count = prescription.hold_seconds, prescription.repetitions
+    values = {
+        "hold": describe_hold(
+            Hold(start_seconds=seconds_, target_seconds=seconds_), locale, default_locale=default_locale
+        ),
+        "repetitions": describe_repetitions(
+            Repetitions(minimum=count, maximum=count, sets=prescription.sets), locale, default_locale=default_locale
+        ),
+    }
+    if not sentence:
+        # Translators: one day's dose, as in a calendar event's title: "hold for 5 seconds; 10 repetitions, 1 set".
+        return gettext("{hold}; {repetitions}", *tags).format(**values)
+    text = gettext("{hold}; {repetitions}.", *tags).format(**values)
     return text[:1].upper() + text[1:]
 
 
