@@ -556,9 +556,10 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
     for milestone in result.milestones:
         name = pack.localize(pack.exercise(milestone.exercise_id).name, tags[0])
         level = level_name(milestone.level, *tags)
-        out.write(
-            f"{milestone.date.isoformat()}: {gettext('{name} ({level})', *tags).format(name=name, level=level)}\n"
-        )
+        # Not inside an f-string: Babel extracts calls from f-strings on Python 3.12 and later only (PEP 701), and
+        # the catalogs must come out the same on every Python the project supports.
+        named = gettext("{name} ({level})", *tags).format(name=name, level=level)
+        out.write(f"{milestone.date.isoformat()}: {named}\n")
     out.write(f"{gettext(BEST_CASE, *tags)}\n")
     return EXIT_OK
 
