@@ -1,0 +1,192 @@
+"""The built-in pack in German, French and Spanish: every text, consistent, with the English's facts.
+
+The texts are found by walking the model from its type hints, so a text
+field added to the model later is checked here as soon as the built-in pack
+uses it.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+import pytest
+
+import backext
+from backext import LocalizedText
+
+
+LANGUAGES = ("de", "fr", "es")
+
+#: Translations allowed to be the same as the English: proper names and numbers only, as (language, pointer).
+#: There are none today; a text that is only a name or a number would be listed here, with its reason.
+SAME_AS_ENGLISH: frozenset[tuple[str, str]] = frozenset()
+
+#: The docs' page that holds the glossary the translations follow.
+PAGE = Path(__file__).parent.parent / "docs" / "builtin-languages.md"
+
+
+def _holds_text(hint: object) -> bool:
+    return "LocalizedText" in str(hint)
+
+
+def texts(node: object, at: str = "") -> Iterator[tuple[str, object]]:
+    """Every value of a text field below *node*, with its JSON Pointer, from the model's type hints alone."""
+    hints = typing.get_type_hints(type(node))
+    for field in attrs.fields(type(node)):
+        value = getattr(node, field.name)
+        where = f"{at}/{field.name}"
+        items = list(enumerate(value)) if isinstance(value, tuple) else None
+        if _holds_text(hints[field.name]):
+            if items is not None:
+                yield from ((f"{where}/{index}", item) for index, item in items)
+            elif value is not None:
+                yield where, value
+        elif items is not None:
+            for index, item in items:
+                if attrs.has(type(item)):
+                    yield from texts(item, f"{where}/{index}")
+        elif attrs.has(type(value)):
+            yield from texts(value, where)
+
+
+PACK = backext.builtin_pack()
+TEXTS = list(texts(PACK))
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_walk_finds_every_kind_of_text():
+    kinds = {re.sub(r"/\d+", "", pointer) for pointer, _ in TEXTS}
+    assert kinds >= {
+        "/title",
+        "/disclaimer",
+        "/avoid/name",
+        "/avoid/description",
+        "/avoid/why",
+        "/exercises/name",
+        "/exercises/purpose",
+        "/exercises/starting_position",
+        "/exercises/steps/text",
+        "/exercises/steps/cue",
+        "/exercises/equipment",
+        "/exercises/modifications/name",
+        "/exercises/modifications/description",
+        "/exercises/safety_notes",
+    }
+    assert len(TEXTS) == 54
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_text_is_given_in_the_language(language):
+    for pointer, text in TEXTS:
+        assert isinstance(text, LocalizedText), pointer
+        assert list(text) == ["en", *LANGUAGES], pointer
+        assert text[language].strip() == text[language], pointer
+        assert "  " not in text[language], pointer
+        for tag in (language, f"{language}-XY", language.upper()):
+            assert PACK.localize(text, tag) == text[language], (pointer, tag)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_translation_is_left_in_english(language):
+    for pointer, text in TEXTS:
+        assert isinstance(text, LocalizedText)
+        if (language, pointer) not in SAME_AS_ENGLISH:
+            assert text[language] != text["en"], pointer
+    english = re.compile(r"\b(the|and|your|you|with|for|of|to|is|at|from)\b", re.IGNORECASE)
+    found = {pointer: english.findall(text[language]) for pointer, text in TEXTS if isinstance(text, LocalizedText)}
+    assert {pointer: words for pointer, words in found.items() if words} == {}
+
+
+def test_the_exceptions_are_real_texts():
+    pointers = {pointer for pointer, _ in TEXTS}
+    assert all(language in LANGUAGES and pointer in pointers for language, pointer in SAME_AS_ENGLISH)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_numbers_and_placeholders_agree_with_the_english(language):
+    facts = re.compile(r"\d+|\{[^{}]*\}|%")
+    for pointer, text in TEXTS:
+        assert isinstance(text, LocalizedText)
+        assert Counter(facts.findall(text[language])) == Counter(facts.findall(text["en"])), pointer
+    assert any("89" in str(text) for _, text in TEXTS)  # the check has numbers to compare
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_address_is_formal(language):
+    informal = {
+        "de": r"\b(du|dich|dir|dein\w*)\b",
+        "fr": r"\b(tu|toi|ton|ta|tes)\b|-toi\b",
+        "es": r"\b(tú|tu|tus|ti|te)\b",
+    }[language]
+    for pointer, text in TEXTS:
+        assert isinstance(text, LocalizedText)
+        assert not re.search(informal, text[language], re.IGNORECASE), pointer
+
+
+def glossary() -> list[dict[str, list[str]]]:
+    """The rows of the glossary table on the docs' page: each language's forms of one term."""
+    lines = PAGE.read_text(encoding="utf-8").split("## Glossary", 1)[1].splitlines()
+    table = [line for line in lines if line.startswith("|")]
+    header, _, *rows = table
+    assert [cell.strip() for cell in header.strip("|").split("|")] == ["English", "Deutsch", "Français", "Español"]
+    out = []
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        out.append(
+            {tag: [form.strip() for form in cell.split(" / ")] for tag, cell in zip(("en", *LANGUAGES), cells)}
+        )
+    return out
+
+
+GLOSSARY = glossary()
+
+
+def _uses_english(text: str, forms: list[str]) -> bool:
+    return any(re.search(rf"(?<!\w){re.escape(form)}(s|es|e|ed|ing)?(?!\w)", text, re.IGNORECASE) for form in forms)
+
+
+def _uses(text: str, forms: list[str]) -> bool:
+    return any(form.removesuffix("-").lower() in text.lower() for form in forms)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_term_of_the_glossary_is_translated_the_same_way_everywhere(language):
+    assert len(GLOSSARY) > 30
+    unused = []
+    for term in GLOSSARY:
+        uses = [(pointer, text) for pointer, text in TEXTS if _uses_english(str(PACK.localize(text, "en")), term["en"])]
+        if not uses:
+            unused.append(term["en"])
+        for pointer, text in uses:
+            assert isinstance(text, LocalizedText)
+            assert _uses(text[language], term[language]), (term["en"], pointer, text[language])
+    assert unused == []  # every row of the glossary is about a word the pack uses
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_routine_shows_each_text_in_the_language(language, capsys):
+    """``backext show`` prints every text but the spoken cues; a session's timeline speaks the cues."""
+    from backext._cli import main  # noqa: PLC0415
+
+    assert main(["show", "--locale", f"{language}-XY"]) == 0
+    shown = _flat(capsys.readouterr().out)
+    spoken = [
+        PACK.localize(cue.text, f"{language}-XY")
+        for exercise in PACK.exercises
+        for cue in backext.timeline(PACK, backext.start(PACK, exercise.id))
+    ]
+    for pointer, text in TEXTS:
+        assert isinstance(text, LocalizedText)
+        if pointer.endswith("/cue"):
+            assert text[language] in spoken, pointer
+        else:
+            assert _flat(text[language]) in shown, pointer
+            assert _flat(text["en"]) not in shown, pointer
