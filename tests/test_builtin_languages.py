@@ -140,9 +140,8 @@ def glossary() -> list[dict[str, list[str]]]:
     out = []
     for row in rows:
         cells = [cell.strip() for cell in row.strip("|").split("|")]
-        out.append(
-            {tag: [form.strip() for form in cell.split(" / ")] for tag, cell in zip(("en", *LANGUAGES), cells)}
-        )
+        forms = [[form.strip() for form in cell.split(" / ")] for cell in cells]
+        out.append(dict(zip(("en", *LANGUAGES), forms, strict=True)))
     return out
 
 
