@@ -7,6 +7,7 @@ uses it.
 
 from __future__ import annotations
 
+import json
 import re
 import typing
 from collections import Counter
@@ -189,3 +190,46 @@ def test_the_routine_shows_each_text_in_the_language(language, capsys):
         else:
             assert _flat(text[language]) in shown, pointer
             assert _flat(text["en"]) not in shown, pointer
+
+
+def _translations(element: dict) -> dict[str, str]:
+    """The translations of a FHIR element's ``_element`` extension, by language."""
+    out = {}
+    for extension in element["extension"]:
+        assert extension["url"] == "http://hl7.org/fhir/StructureDefinition/translation"
+        parts = {part["url"]: part for part in extension["extension"]}
+        out[parts["lang"]["valueCode"]] = parts["content"]["valueString"]
+    return out
+
+
+@pytest.mark.parametrize("version", ["R4B", "R5"])
+def test_the_fhir_export_carries_every_language(version):
+    from backext import fhir  # noqa: PLC0415
+
+    plan, *activities = (json.loads(r.model_dump_json()) for r in fhir.export_pack(PACK, fhir_version=version))
+    assert plan["language"] == "en"
+    assert _translations(plan["_title"]) == {language: PACK.title[language] for language in LANGUAGES}
+    for activity, exercise in zip(activities, PACK.exercises, strict=True):
+        assert activity["language"] == "en"
+        assert activity["title"] == exercise.name["en"]
+        assert _translations(activity["_title"]) == {language: exercise.name[language] for language in LANGUAGES}
+        translated = [key for key in activity if key.startswith("_")]
+        assert translated  # every element with text: title, purpose, description, usage
+        for key in translated:
+            assert list(_translations(activity[key])) == list(LANGUAGES), key
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_fhir_prescription_is_in_the_persons_language(language):
+    from backext import fhir  # noqa: PLC0415
+
+    state = backext.start(PACK, "prone-chest-lift")
+    exercise = PACK.exercise("prone-chest-lift")
+    request, care_plan = (
+        json.loads(r.model_dump_json())
+        for r in fhir.export_state(PACK, state, subject="Patient/1", locale=language, fhir_version="R4B")
+    )
+    assert request["language"] == care_plan["language"] == language
+    assert care_plan["title"] == PACK.title[language]
+    for text in (exercise.name, exercise.starting_position, *(step.text for step in exercise.steps)):
+        assert text[language] in request["patientInstruction"]
