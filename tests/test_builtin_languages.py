@@ -81,7 +81,6 @@ def test_the_walk_finds_every_kind_of_text():
         "/exercises/modifications/description",
         "/exercises/safety_notes",
     }
-    assert len(TEXTS) == 54
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
