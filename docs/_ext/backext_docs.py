@@ -200,12 +200,17 @@ class CommandLine(_RstDirective):
         return out
 
 
+#: The environment variables the command line takes the language from.
+_LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
 class CommandLineRun(SphinxDirective):
     """``.. backext-cli-run:: ARGS``: run ``backext ARGS`` and show what it printed.
 
     The command runs in the docs folder, when the docs are built, so the page
-    cannot drift from what the command does. ``:lines: N`` shows the first N
-    lines of the output.
+    cannot drift from what the command does, and with no language in the
+    environment, so that it speaks English unless ``--locale`` says
+    otherwise. ``:lines: N`` shows the first N lines of the output.
     """
 
     required_arguments = 1
@@ -217,12 +222,14 @@ class CommandLineRun(SphinxDirective):
         argv = shlex.split(self.arguments[0])
         output = io.StringIO()
         here = pathlib.Path.cwd()
+        languages = {name: os.environ.pop(name) for name in _LANGUAGE_VARIABLES if name in os.environ}
         try:
             os.chdir(self.env.srcdir)
             with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
                 status = main(argv)
         finally:
             os.chdir(here)
+            os.environ.update(languages)
         printed = output.getvalue().rstrip("\n").splitlines()
         if "lines" in self.options and len(printed) > self.options["lines"]:
             printed = [*printed[: self.options["lines"]], "…"]
