@@ -232,3 +232,61 @@ def test_the_fhir_prescription_is_in_the_persons_language(language):
     assert care_plan["title"] == PACK.title[language]
     for text in (exercise.name, exercise.starting_position, *(step.text for step in exercise.steps)):
         assert text[language] in request["patientInstruction"]
+
+
+#: Words that are English and also words of the language, which the library's own catalog uses (the pack's texts do
+#: not): the French headings "Dose :" and "Sources :", and the plan's column "Date".
+SHARED_WORDS: dict[str, frozenset[str]] = {
+    "de": frozenset(),
+    "fr": frozenset({"dose", "doses", "sources", "date"}),
+    "es": frozenset(),
+}
+
+#: Unit symbols, the same in every language.
+UNITS = frozenset({"s"})
+
+
+#: The pack's ids (slugs such as ``forearm-press-up``, which ``backext plan`` shows): codes, the same in every language.
+IDS = [
+    PACK.id,
+    *(item.id for item in (*PACK.exercises, *PACK.sources, *PACK.avoid)),
+    *(modification.id for exercise in PACK.exercises for modification in exercise.modifications),
+]
+
+
+def _words(text: str) -> set[str]:
+    """The words of *text* in lower case, without the pack's ids and citations (sources are cited as published)."""
+    flat = _flat(text)
+    for source in PACK.sources:
+        flat = flat.replace(_flat(source.citation), " ")
+    for slug in IDS:
+        flat = re.sub(rf"(?<![\w-]){re.escape(slug)}(?![\w-])", " ", flat)
+    return set(re.findall(r"[^\W\d_]+", flat.lower()))
+
+
+def _printed(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    from backext._cli import main  # noqa: PLC0415
+
+    assert main(list(argv)) == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_command_line_leaves_no_english_word_in_the_language(language, capsys):
+    """The routine, the plan and a session of each exercise: the library's words and the pack's, all in the language.
+
+    A word of the English output counts as left over unless the language's own texts in the pack use it too
+    (German "in", French "extension", Spanish "control"), it is a unit symbol, or it is listed in SHARED_WORDS.
+    """
+    own = set().union(*(_words(text[language]) for _, text in TEXTS if isinstance(text, LocalizedText)))
+    commands = [
+        ["show"],
+        ["show", "--format", "markdown"],
+        ["plan", "--start-date", "2026-01-05", "--weeks", "26"],
+        *(["session", "--exercise", exercise.id] for exercise in PACK.exercises),
+    ]
+    for command in commands:
+        english = _words(_printed(capsys, *command, "--locale", "en"))
+        shown = _words(_printed(capsys, *command, "--locale", language))
+        assert english - own  # there are English words to find
+        assert shown & english - own - UNITS - SHARED_WORDS[language] == set(), command
