@@ -2,6 +2,7 @@
 
 - ``backext-problem-codes``: the catalogue of problem codes.
 - ``backext-reason-codes``: the catalogue of the engine's reason codes.
+- ``backext-rules``: the table of the rules of a pack's content.
 - ``backext-schema``: every object and field of the pack schema.
 - ``backext-cli``: the help of every ``backext`` command.
 - ``backext-cli-run``: a ``backext`` command line, run when the docs are
@@ -29,6 +30,7 @@ from sphinx.util.nodes import nested_parse_with_titles
 
 from backext import PROBLEM_CODES, REASON_CODES, json_schema
 from backext._cli import build_parser, main
+from backext._constraints import RULES
 
 
 if TYPE_CHECKING:
@@ -102,6 +104,37 @@ class ProblemCodes(_CodeTable):
                 f"     - {entry.severity}",
                 f"     - {_cell(entry.description)}",
                 f"     - ``{_cell(entry.example)}``",
+            ]
+        return out
+
+
+def _where(rule: Any) -> str:
+    model = "text" if rule.model.__name__ == "LocalizedText" else rule.model.__name__
+    below = "/".join(part for part in (f"{rule.each}/N" if rule.each else "", rule.field) if part)
+    return f"{model} ``{below}``" if below else model
+
+
+class Rules(_RstDirective):
+    """A table of every rule of the table of rules, grouped under its problem code's row order."""
+
+    def lines(self) -> list[str]:
+        out = [
+            ".. list-table::",
+            "   :header-rows: 1",
+            "   :widths: 18 14 18 25 25",
+            "   :class: backext-rules",
+            "",
+        ]
+        out += ["   * - Rule", "     - Code", "     - Where", "     - Met when", "     - Message"]
+        order = list(PROBLEM_CODES)
+        for rule in sorted(RULES, key=lambda r: order.index(r.code)):
+            met = f"``{_cell(rule.condition)}``" if rule.condition is not None else _cell(rule.note)
+            out += [
+                f"   * - ``{rule.name}``",
+                f"     - :ref:`{rule.code} <problem-{rule.code}>`",
+                f"     - {_where(rule)}",
+                f"     - {met}",
+                f"     - ``{_cell(rule.message)}``",
             ]
         return out
 
@@ -244,6 +277,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directives."""
     app.add_directive("backext-problem-codes", ProblemCodes)
     app.add_directive("backext-reason-codes", ReasonCodes)
+    app.add_directive("backext-rules", Rules)
     app.add_directive("backext-schema", Schema)
     app.add_directive("backext-cli", CommandLine)
     app.add_directive("backext-cli-run", CommandLineRun)

@@ -208,6 +208,9 @@ def plan_calendar(
             saving changes) or ``"UTC"``; a :class:`zoneinfo.ZoneInfo` works
             too. Needed with *time*, refused without it.
         duration: How long a timed session lasts (1 minute to 12 hours).
+            The default, 15 minutes, is our choice (no source): the longest
+            built-in session, ten 30-second holds with rests as long, takes
+            ten minutes, and getting down and up again takes a few more.
         reminder: An alarm for each session: a :class:`~datetime.timedelta`
             is that long before the start (before midnight, for an all-day
             event), a :class:`~datetime.time` is that time on the session's

@@ -23,6 +23,7 @@ from ._reasons import Reason, because, words
 from ._render import number
 from ._rules import DEFAULT_RULES, Rules
 from ._state import STATE_FORMAT_VERSION, Prescription, State
+from ._suggest import did_you_mean
 from .exceptions import SessionError, StateError, UnknownIdError
 
 
@@ -137,7 +138,8 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
     for index, modification_id in enumerate(modifications):
         at = f"/prescription/modifications/{index}"
         if modification_id not in known:
-            problem(at, "unknown-variation", f"{exercise.id!r} has no variation {modification_id!r}")
+            hint = did_you_mean(modification_id, known)
+            problem(at, "unknown-variation", f"{exercise.id!r} has no variation {modification_id!r}{hint}")
         elif exercise.modification(modification_id).requires_clearance and not state.allows(
             modification_id, exercise.id
         ):
