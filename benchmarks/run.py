@@ -62,6 +62,17 @@ def translated(node: object, key: str = "") -> object:
     return node
 
 
+def in_english(node: object, key: str = "") -> object:
+    """*node* with every text in English alone: the rows measure packs in one language unless they say otherwise."""
+    if isinstance(node, dict):
+        if key in _TEXT_FIELDS | {"equipment", "safety_notes"}:
+            return node["en"]
+        return {name: in_english(value, name) for name, value in node.items()}
+    if isinstance(node, list):
+        return [in_english(item, key) for item in node]
+    return node
+
+
 def big_pack(count: int, *, translate: bool = False) -> bytes:
     """A valid pack of *count* exercises as compact JSON: ladders of three, with variations."""
     pack = backext.builtin_pack()
@@ -75,7 +86,7 @@ def big_pack(count: int, *, translate: bool = False) -> bytes:
             previous_exercise=f"ex-{index - 1}" if step != 0 else None,
         )
         exercises.append(attrs.evolve(base, id=f"ex-{index}", progression=progression))
-    document = json.loads(backext.dump_pack(attrs.evolve(pack, exercises=tuple(exercises)), "json"))
+    document = in_english(json.loads(backext.dump_pack(attrs.evolve(pack, exercises=tuple(exercises)), "json")))
     if translate:
         document = translated(document)
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import backext
+from backext._checks import _all_texts
 from backext._cli import main
 from backext._schema import SCHEMA_ID
 
@@ -44,7 +45,11 @@ def test_new_is_english_alone_without_locales_and_json_names_its_schema(capsys, 
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document["$schema"] == SCHEMA_ID
     assert isinstance(document["title"], str)
-    assert backext.load_pack(path, format="json").exercises == backext.builtin_pack().exercises
+    builtin = backext.builtin_pack()
+    texts = _all_texts(backext.load_pack(path, format="json"))
+    assert [pointer for pointer, _ in texts] == [pointer for pointer, _ in _all_texts(builtin)]
+    assert all(isinstance(text, str) for _, text in texts)  # the built-in's translations are not copied
+    assert [text for _, text in texts] == [builtin.localize(text, "en") for _, text in _all_texts(builtin)]
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,9 @@ def starter_pack(fmt: Format, *, pack_id: str, locales: tuple[str, ...] = ()) ->
     Each text of the built-in pack, in English, is given again under each of
     *locales*, ready to be translated (it stays English until it is): the
     pack validates as it is, and a search for a tag finds what is left to do.
+    Without *locales*, every text is a plain English string. The built-in
+    pack's own German, French and Spanish are not copied: a starter pack
+    holds what its authors still have to write or check.
 
     Example:
         >>> import backext
@@ -62,10 +65,10 @@ def starter_pack(fmt: Format, *, pack_id: str, locales: tuple[str, ...] = ()) ->
     document: dict[str, Any] = {"schema_version": pack.schema_version, **converter.unstructure(pack, Pack)}
     document["id"] = _slug(pack_id)
     wanted = [tag for tag in dict.fromkeys(locales) if tag != pack.default_locale]
-    if wanted:
-        for pointer, text in _all_texts(pack):
-            english = pack.localize(text, pack.default_locale)
-            _set(document, pointer, {pack.default_locale: english, **dict.fromkeys(wanted, english)})
+    # English alone, or the English under every tag wanted: the built-in pack's own translations are not copied.
+    for pointer, text in _all_texts(pack):
+        english = pack.localize(text, pack.default_locale)
+        _set(document, pointer, {pack.default_locale: english, **dict.fromkeys(wanted, english)} if wanted else english)
     if fmt == "json":
         document = {"$schema": SCHEMA_ID, **document}
     return _header(fmt) + serialize(document, fmt)

@@ -18,9 +18,11 @@ def builtin_pack() -> Pack:
 
     The pack holds a beginner forearm press-up, an intermediate press-up on
     the hands and an advanced prone chest lift with a pillow under the hips,
-    whose harder leg-lift variation needs a clinician's clearance. It is read
-    once, from a TOML file inside the package, and cached: the same
-    (immutable) object is returned every time.
+    whose harder leg-lift variation needs a clinician's clearance. Every
+    text is given in English (the default locale), German, French and
+    Spanish; the translations await review by native-speaking clinicians.
+    It is read once, from a TOML file inside the package, and cached: the
+    same (immutable) object is returned every time.
 
     Example:
         >>> import backext
@@ -29,6 +31,8 @@ def builtin_pack() -> Pack:
         ['forearm-press-up', 'hand-press-up', 'prone-chest-lift']
         >>> pack.exercise("prone-chest-lift").hold.target_seconds
         20
+        >>> pack.localize(pack.exercise("prone-chest-lift").name, "fr")
+        'Soulèvement du buste à plat ventre'
 
     .. versionadded:: 0.1.0
     """

@@ -128,7 +128,7 @@ class Cue:
         >>> pack = backext.builtin_pack()
         >>> state = backext.start(pack, "forearm-press-up")
         >>> first = backext.timeline(pack, state)[0]
-        >>> first.offset_seconds, first.kind.value, first.text
+        >>> first.offset_seconds, first.kind.value, pack.localize(first.text)
         (0, 'step', 'Forearms in')
 
     .. versionadded:: 0.1.0
