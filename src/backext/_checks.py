@@ -318,7 +318,10 @@ def _check_texts(texts: list[tuple[str, Text]], default_locale: str) -> _Found:
             continue
         for tag, translation in value.translations:
             if not LOCALE_TAG.match(tag):
-                yield locale, locale.problem(f"{at}/{escape_pointer(tag)}", value=shorten(tag), hint=locale_suggestion(tag))
+                yield (
+                    locale,
+                    locale.problem(f"{at}/{escape_pointer(tag)}", value=shorten(tag), hint=locale_suggestion(tag)),
+                )
             if not translation.strip():
                 yield empty, empty.problem(f"{at}/{escape_pointer(tag)}")
         if default_locale not in value:

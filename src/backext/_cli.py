@@ -642,7 +642,8 @@ def _read_stdin(max_bytes: int) -> bytes:
 
 def _validate_one(path: str, args: argparse.Namespace, limits: Limits) -> tuple[str, list[Problem]]:
     from . import validate_pack  # noqa: PLC0415
-    from ._problems import Problem  # noqa: PLC0415
+    from ._i18n import N_  # noqa: PLC0415
+    from ._problems import problem  # noqa: PLC0415
 
     if path == "-":
         data = _read_stdin(limits.max_bytes)
@@ -650,11 +651,11 @@ def _validate_one(path: str, args: argparse.Namespace, limits: Limits) -> tuple[
         return "<stdin>", validate_pack(data, format=fmt, limits=limits)
     if args.input_format is None and Path(path).suffix.lower() not in SUFFIXES and Path(path).is_file():
         suffix = Path(path).suffix
-        message = (
-            f"cannot tell the format from the suffix {suffix!r}: name the file .json, .toml, .yaml or .yml,"
+        message = N_(
+            "cannot tell the format from the suffix {suffix}: name the file .json, .toml, .yaml or .yml,"
             " or pass --input-format"
         )
-        return path, [Problem(path="", code="unknown-format", message=message)]
+        return path, [problem("", "unknown-format", message, {"suffix": repr(suffix)})]
     return path, validate_pack(Path(path), format=args.input_format, limits=limits)
 
 

@@ -49,8 +49,8 @@ import attrs
 from ._codes import PROBLEM_CODES
 from ._i18n import N_
 from ._limits import DEFAULT_LIMITS, shorten
-from ._model import SCHEMA_VERSION, Avoid, Exercise, Hold, Modification, Pack, Progression, Repetitions, Source
 from ._messages import Message, Value
+from ._model import SCHEMA_VERSION, Avoid, Exercise, Hold, Modification, Pack, Progression, Repetitions, Source
 from ._problems import Problem, Severity, problem
 from ._render import number
 from ._suggest import locale_suggestion
