@@ -252,6 +252,12 @@ def build_parser() -> argparse.ArgumentParser:
         " content of standard input)",
     )
     validate.add_argument("--max-bytes", metavar="N", type=_positive_int, help="refuse larger files (default: 16 MiB)")
+    validate.add_argument(
+        "--locale",
+        metavar="TAG",
+        help="the language of the problems' messages, a BCP 47 tag such as de or de-AT; default: the environment's"
+        " (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), else English. Codes, pointers and positions never change",
+    )
     _limit_option(validate)
     validate.set_defaults(handler=_validate)
 
@@ -640,6 +646,14 @@ def _read_stdin(max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
+def _in_locale(result: tuple[str, list[Problem]], locale: str) -> tuple[str, list[Problem]]:
+    """*result*'s problems with their messages in *locale*; codes, pointers and positions stay."""
+    name, problems = result
+    if not problems or locale == "en":
+        return result
+    return name, [attrs.evolve(p, message=p.render(locale)) for p in problems]
+
+
 def _validate_one(path: str, args: argparse.Namespace, limits: Limits) -> tuple[str, list[Problem]]:
     from . import validate_pack  # noqa: PLC0415
     from ._i18n import N_  # noqa: PLC0415
@@ -660,8 +674,12 @@ def _validate_one(path: str, args: argparse.Namespace, limits: Limits) -> tuple[
 
 
 def _validate(args: argparse.Namespace, out: _Output) -> int:
+    from . import builtin_pack  # noqa: PLC0415
+
+    # The files checked may not load: the library's languages are those offered, and English is the default.
+    locale = _locale(args, builtin_pack())
     limits = _limits(args)
-    results = [_validate_one(path, args, limits) for path in args.paths]
+    results = [_in_locale(_validate_one(path, args, limits), locale) for path in args.paths]
     errors = sum(p.severity == "error" for _, problems in results for p in problems)
     warnings = sum(p.severity == "warning" for _, problems in results for p in problems)
     from . import _report  # noqa: PLC0415
