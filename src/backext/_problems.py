@@ -86,9 +86,9 @@ class Problem:
             >>> problem.code, problem.path
             ('missing-field', '')
             >>> problem.message
-            "the required field 'version' is missing"
+            "the required field 'title' is missing"
             >>> print(problem.render("de-CH"))
-            das Pflichtfeld 'version' fehlt
+            das Pflichtfeld 'title' fehlt
         """
         if self.template is None:
             if locale is not None:

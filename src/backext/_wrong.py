@@ -48,7 +48,7 @@ class WrongValue(ValueError):
 def json_type(value: object) -> Message:
     """Name *value*'s type the way a pack author knows it (JSON's names), as a message in any locale."""
     if value is None:
-        return Message(template="null")
+        return Message(template="{value}", values={"value": "null"})  # JSON's word, the same in every language
     if isinstance(value, bool):
         return Message(template=N_("a boolean ({value})"), values={"value": str(value).lower()})
     if isinstance(value, int):

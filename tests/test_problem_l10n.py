@@ -1,0 +1,180 @@
+"""The validators' problems in the author's language: every message from the catalogs, codes and places unchanged."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+
+import attrs
+import pytest
+
+import backext
+from backext import Limits, Message, Problem, _i18n
+from backext._cli import main
+from test_validate import CASES, builtin_document, changed, set_at, validate
+
+
+LANGUAGES = _i18n.LANGUAGES
+
+
+def _extra_cases(tmp_path) -> dict[str, list[Problem]]:
+    """Problems the table of cases leaves to other tests: files, limits, parsers, fragments of messages."""
+    big = tmp_path / "big.json"
+    big.write_text(" " * 100)
+    many = builtin_document()
+    many["exercises"][0].update({f"unknown{i}": 1 for i in range(5)})
+    return {
+        "unreadable": backext.validate_pack(tmp_path / "missing.json"),
+        "too-large": backext.validate_pack(big, max_bytes=10),
+        "too-many-exercises": backext.validate_pack(builtin_document(), limits=Limits(max_exercises=2)),
+        "too-many-problems": backext.validate_pack(many, limits=Limits(max_problems=2)),
+        "not-utf8": backext.validate_pack(b'{"id": "\xff"}', format="json"),
+        "invalid-json": backext.validate_pack('{"id": ]', format="json"),
+        "invalid-toml": backext.validate_pack("id = ", format="toml"),
+        "invalid-yaml": backext.validate_pack("id: [\n", format="yaml"),
+        "duplicate-key": backext.validate_pack('{"id": "a", "id": "b"}', format="json"),
+        "not-finite": backext.validate_pack('{"id": NaN}', format="json"),
+        "wrong-types": validate(
+            changed(
+                lambda d: d.update(
+                    id=None,
+                    title=True,
+                    version=1,
+                    default_locale=1.5,
+                    disclaimer=[],
+                    sources={},
+                    avoid="x",
+                )
+            )
+        ),
+        "unknown-field-hint": validate(changed(lambda d: d.update(titel="x"))),
+        "unknown-field-far": validate(changed(lambda d: d.update(zzzzzzzz="x"))),
+        "invalid-choice": validate(changed(set_at("/exercises/0/level", "expert"))),
+        "session-one-set": validate(
+            changed(
+                lambda d: d["exercises"][1].update(
+                    repetitions={"minimum": 1, "maximum": 1, "sets": 1},
+                    hold={"start_seconds": 1e8, "target_seconds": 1e8},
+                )
+            )
+        ),
+    }
+
+
+def _literal(template: str) -> str:
+    """The words of *template* outside its placeholders."""
+    return "".join(text for text, *_ in string.Formatter().parse(template))
+
+
+def _messages(message: Message) -> list[Message]:
+    """*message* and every message among its values, at any depth."""
+    found = [message]
+    for _, value in message.values:
+        if isinstance(value, Message):
+            found += _messages(value)
+    return found
+
+
+def _assert_translated(problem: Problem) -> None:
+    assert problem.template is not None, problem
+    assert problem.render() == problem.render("en") == problem.message
+    for language in LANGUAGES:
+        rendered = problem.render(language)
+        assert rendered and "{" not in rendered.replace(problem.message, ""), (language, rendered)
+        for part in _messages(problem.template):
+            if re.search(r"[a-z]{2}", _literal(part.template)):  # words, not only data
+                assert part.render(language) != part.render("en"), (language, part.template)
+
+
+def _all_problems(tmp_path) -> list[Problem]:
+    problems = [p for source, _ in CASES.values() for p in validate(source)]
+    problems += [p for found in _extra_cases(tmp_path).values() for p in found]
+    return problems
+
+
+def test_every_problem_of_the_corpus_renders_in_each_language(tmp_path):
+    problems = _all_problems(tmp_path)
+    codes = {p.code for p in problems}
+    assert codes >= set(CASES) | {"unreadable", "too-large", "too-many-exercises", "too-many-problems"}
+    for problem in problems:
+        _assert_translated(problem)
+
+
+def test_a_hint_and_a_count_are_messages_of_their_own(tmp_path):
+    cases = _extra_cases(tmp_path)
+    (unknown,) = [p for p in cases["unknown-field-hint"] if p.code == "unknown-field"]
+    assert unknown.message == "unknown field 'titel'; did you mean 'title'?"
+    assert unknown.render("de") == "unbekanntes Feld 'titel'; meinten Sie 'title'?"
+    assert unknown.render("fr") == "champ inconnu 'titel' ; vouliez-vous dire 'title' ?"
+    (long,) = [p for p in cases["session-one-set"] if p.code == "session-too-long"]
+    assert "1 set of 1 repetition," in long.message
+    assert "1 Satz" in long.render("de") and "1 Wiederholung" in long.render("de")
+    (left_out,) = [p for p in cases["too-many-problems"] if p.code == "too-many-problems"]
+    assert left_out.render("es").startswith(f"{left_out.message.split()[0]} problemas más no notificados")
+
+
+def test_the_template_takes_no_part_in_equality_and_hashing():
+    made = validate(changed(set_at("/id", "Not An Id")))
+    (found,) = [p for p in made if p.code == "invalid-id"]
+    plain = attrs.evolve(found, template=None)
+    assert found == plain and hash(found) == hash(plain)
+    assert plain.render("de") == plain.message != found.render("de")
+    with pytest.raises(ValueError, match="tag"):
+        plain.render("not a tag")
+    with pytest.raises(ValueError, match="tag"):
+        found.render("not a tag")
+
+
+def test_a_regional_variant_falls_back_to_its_language():
+    (found,) = [p for p in validate(changed(set_at("/id", "Not An Id"))) if p.code == "invalid-id"]
+    assert found.render("de-AT") == found.render("de") != found.message
+    assert found.render("pt") == found.message  # no Portuguese catalog: English
+
+
+def _run(capsys, *argv: str) -> tuple[int, str]:
+    status = main(list(argv))
+    out, _ = capsys.readouterr()
+    return status, out
+
+
+BROKEN = "docs/examples/broken-pack.toml"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_validate_in_a_language_keeps_codes_pointers_and_positions(capsys, language):
+    english_status, english = _run(capsys, "validate", "--format", "json", BROKEN)
+    status, translated = _run(capsys, "validate", "--format", "json", "--locale", language, BROKEN)
+    assert status == english_status == 1
+    before, after = json.loads(english), json.loads(translated)
+    assert [{**p, "message": None} for p in before] == [{**p, "message": None} for p in after]
+    assert all(a["message"] != b["message"] for a, b in zip(after, before, strict=True))
+
+
+def test_validate_in_german_on_the_command_line(capsys):
+    status, out = _run(capsys, "validate", "--locale", "de", BROKEN)
+    assert status == 1
+    assert "ist eine Bewegung, von der die Empfehlungen bei Osteoporose abraten" in out
+    assert "error contraindicated-movement:" in out  # codes and severities are not translated
+    _, sarif = _run(capsys, "validate", "--format", "sarif", "--locale", "de", BROKEN)
+    texts = [r["message"]["text"] for run in json.loads(sarif)["runs"] for r in run["results"]]
+    assert any("Osteoporose" in text for text in texts)
+    _, github = _run(capsys, "validate", "--format", "github", "--locale", "de", BROKEN)
+    assert "Osteoporose" in github
+
+
+def test_validate_takes_the_language_from_the_environment(capsys, monkeypatch):
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    _, out = _run(capsys, "validate", BROKEN)
+    assert "ostéoporose" in out
+    monkeypatch.setenv("LANG", "C")
+    _, out = _run(capsys, "validate", BROKEN)
+    assert "osteoporosis guidance advises against" in out
+
+
+def test_validate_refuses_a_malformed_or_unknown_locale(capsys):
+    for tag in ("not a tag", "xx"):
+        status = main(["validate", "--locale", tag, BROKEN])
+        _, err = capsys.readouterr()
+        assert status == 2
+        assert "choose one of de, en, es, fr" in err
