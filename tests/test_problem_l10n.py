@@ -159,6 +159,7 @@ def test_validate_in_german_on_the_command_line(capsys):
     assert status == 1
     assert "ist eine Bewegung, von der die Empfehlungen bei Osteoporose abraten" in out
     assert "error contraindicated-movement:" in out  # codes and severities are not translated
+    assert out.endswith("1 Datei geprüft: 2 Fehler, 2 Warnungen\n")
     _, sarif = _run(capsys, "validate", "--format", "sarif", "--locale", "de", BROKEN)
     texts = [r["message"]["text"] for run in json.loads(sarif)["runs"] for r in run["results"]]
     assert any("Osteoporose" in text for text in texts)

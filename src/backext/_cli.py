@@ -691,7 +691,7 @@ def _validate(args: argparse.Namespace, out: _Output) -> int:
 
         out.json(_report.sarif(results, __version__))
     else:
-        out.writelines(_report.github(results) if args.format == "github" else _report.text(results))
+        out.writelines(_report.github(results) if args.format == "github" else _report.text(results, locale))
     if any(p.code in _NOT_READ for _, problems in results for p in problems):
         return EXIT_USAGE
     return EXIT_INVALID if errors or (args.strict and warnings) else EXIT_OK
