@@ -674,10 +674,11 @@ def _validate_one(path: str, args: argparse.Namespace, limits: Limits) -> tuple[
 
 
 def _validate(args: argparse.Namespace, out: _Output) -> int:
-    from . import builtin_pack  # noqa: PLC0415
+    from ._i18n import available_languages  # noqa: PLC0415
+    from ._locales import choose_among  # noqa: PLC0415
 
     # The files checked may not load: the library's languages are those offered, and English is the default.
-    locale = _locale(args, builtin_pack())
+    locale = choose_among(args.locale, os.environ, set(available_languages()), "en")
     limits = _limits(args)
     results = [_in_locale(_validate_one(path, args, limits), locale) for path in args.paths]
     errors = sum(p.severity == "error" for _, problems in results for p in problems)
