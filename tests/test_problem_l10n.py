@@ -182,3 +182,51 @@ def test_validate_refuses_a_malformed_or_unknown_locale(capsys):
         _, err = capsys.readouterr()
         assert status == 2
         assert "choose one of de, en, es, fr" in err
+
+
+STATE_EDITS = [
+    lambda d: d.update(format_version=99),
+    lambda d: d.update(pack_id="another"),
+    lambda d: d["dose"].update(exercise_id="prone-chest-lif"),
+    lambda d: d["dose"].update(hold_seconds=999),
+    lambda d: d["dose"].update(repetitions=1),
+    lambda d: d["prescription"].update(hold_seconds=20),
+    lambda d: d["prescription"].update(exercise_id="hand-press-up"),
+    lambda d: d["prescription"].update(modifications=["leg-lifts"]),
+    lambda d: d.update(clearances=[]),
+    lambda d: d.update(tolerated_streak=10**40),
+    lambda d: d.update(pending={"date": "2026-01-01", "counts": True}),
+    lambda d: d["dose"].update(hold_seconds=-5),
+    lambda d: d.update(last_session="2026-02-30"),
+]
+
+
+@pytest.mark.parametrize("edit", STATE_EDITS)
+def test_the_problems_of_a_stored_state_render_in_each_language(edit):
+    from test_state import stored, with_leg_lift  # noqa: PLC0415
+
+    document = stored(with_leg_lift())
+    edit(document)
+    with pytest.raises(backext.StateError) as caught:
+        backext.load_state(document, backext.builtin_pack())
+    for problem in caught.value.problems:
+        _assert_translated(problem)
+
+
+@pytest.mark.parametrize("text", ["{", "[]", '{"a": 1, "a": 2}', "x" * (2**20 + 1)])
+def test_the_problems_of_state_text_render_in_each_language(text):
+    with pytest.raises(backext.StateError) as caught:
+        backext.load_state(text, backext.builtin_pack())
+    for problem in caught.value.problems:
+        _assert_translated(problem)
+
+
+def test_a_suggested_variation_is_a_message_of_its_own():
+    from test_state import stored, with_leg_lift  # noqa: PLC0415
+
+    document = stored(with_leg_lift())
+    document["prescription"]["modifications"] = ["leg-lifts"]
+    with pytest.raises(backext.StateError) as caught:
+        backext.load_state(document, backext.builtin_pack())
+    (unknown,) = [p for p in caught.value.problems if p.code == "unknown-variation"]
+    assert unknown.render("es") == "'prone-chest-lift' no tiene la variante 'leg-lifts'; ¿quería decir 'leg-lift'?"

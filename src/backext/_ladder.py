@@ -21,6 +21,8 @@ from typing import Any
 
 import attrs
 
+from ._i18n import N_
+from ._messages import Message
 from ._model import Exercise, Hold, Pack
 from ._vocabulary import Dimension
 from ._wrong import WrongValue
@@ -86,23 +88,31 @@ MAX_SECONDS = 86_400
 MAX_REPETITIONS = 100_000
 
 
-def _shown(value: object) -> str:
-    """*value* for a message; a huge integer by its size, not its digits."""
+def shown(value: object) -> Message | str:
+    """*value* for a message; a huge integer by its size, not its digits (words of their own, in any locale)."""
     if type(value) is int and abs(value) > 10**30:
-        return "a huge integer"
+        return Message(template=N_("a huge integer"))
     return repr(value)
+
+
+NUMBER_FROM_0 = N_("{name} must be a number from 0 to {most}, not {value}")
+WHOLE_FROM_0 = N_("{name} must be a whole number from 0 to {most}, not {value}")
+
+
+def out_of_range(template: str, name: str, most: int, value: object) -> WrongValue:
+    """The error of the field *name* whose *value* is not from 0 to *most*."""
+    message = Message(template=template, values={"name": name, "most": str(most), "value": shown(value)})
+    return WrongValue("out-of-range", message, name)
 
 
 def _non_negative_number(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if type(value) not in (int, float) or not 0 <= value <= MAX_SECONDS:  # type: ignore[operator]
-        message = f"{attribute.name} must be a number from 0 to {MAX_SECONDS}, not {_shown(value)}"
-        raise WrongValue("out-of-range", message, attribute.name)
+        raise out_of_range(NUMBER_FROM_0, attribute.name, MAX_SECONDS, value)
 
 
 def _whole_number(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if type(value) is not int or not 0 <= value <= MAX_REPETITIONS:
-        message = f"{attribute.name} must be a whole number from 0 to {MAX_REPETITIONS}, not {_shown(value)}"
-        raise WrongValue("out-of-range", message, attribute.name)
+        raise out_of_range(WHOLE_FROM_0, attribute.name, MAX_REPETITIONS, value)
 
 
 def _string(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
