@@ -76,7 +76,8 @@ def _messages(message: Message) -> list[Message]:
     return found
 
 
-def _assert_translated(problem: Problem) -> None:
+def assert_translated(problem: Problem) -> None:
+    """*problem* has a template, and every part of its message with words of its own is translated in each language."""
     assert problem.template is not None, problem
     assert problem.render() == problem.render("en") == problem.message
     for language in LANGUAGES:
@@ -99,7 +100,7 @@ def test_every_problem_of_the_corpus_renders_in_each_language(tmp_path):
     codes = {p.code for p in problems}
     assert codes >= set(CASES) | {"unreadable", "too-large", "too-many-exercises", "too-many-problems"}
     for problem in problems:
-        _assert_translated(problem)
+        assert_translated(problem)
 
 
 def test_a_hint_and_a_count_are_messages_of_their_own(tmp_path):
@@ -210,7 +211,7 @@ def test_the_problems_of_a_stored_state_render_in_each_language(edit):
     with pytest.raises(backext.StateError) as caught:
         backext.load_state(document, backext.builtin_pack())
     for problem in caught.value.problems:
-        _assert_translated(problem)
+        assert_translated(problem)
 
 
 @pytest.mark.parametrize("text", ["{", "[]", '{"a": 1, "a": 2}', "x" * (2**20 + 1)])
@@ -218,7 +219,7 @@ def test_the_problems_of_state_text_render_in_each_language(text):
     with pytest.raises(backext.StateError) as caught:
         backext.load_state(text, backext.builtin_pack())
     for problem in caught.value.problems:
-        _assert_translated(problem)
+        assert_translated(problem)
 
 
 def test_a_suggested_variation_is_a_message_of_its_own():
