@@ -51,6 +51,8 @@ def _extra_cases(tmp_path) -> dict[str, list[Problem]]:
         "unknown-field-hint": validate(changed(lambda d: d.update(titel="x"))),
         "unknown-field-far": validate(changed(lambda d: d.update(zzzzzzzz="x"))),
         "invalid-choice": validate(changed(set_at("/exercises/0/level", "expert"))),
+        "huge-numbers": validate(changed(lambda d: d.update(schema_version=-(10**5000), version=10**5000))),
+        "huge-number-in-range": validate(changed(set_at("/exercises/0/repetitions/maximum", 10**5000))),
         "session-one-set": validate(
             changed(
                 lambda d: d["exercises"][1].update(
@@ -113,6 +115,9 @@ def test_a_hint_and_a_count_are_messages_of_their_own(tmp_path):
     assert "1 set of 1 repetition," in long.message
     assert "1 Satz" in long.render("de")
     assert "1 Wiederholung" in long.render("de")
+    huge = [p for p in cases["huge-numbers"] + cases["huge-number-in-range"] if "digits" in p.message]
+    assert len(huge) >= 2
+    assert any("Ziffern" in p.render("de") for p in huge)
     (left_out,) = [p for p in cases["too-many-problems"] if p.code == "too-many-problems"]
     assert left_out.render("es").startswith(f"{left_out.message.split()[0]} problemas más no notificados")
 

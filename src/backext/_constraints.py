@@ -56,7 +56,7 @@ from ._render import number
 from ._suggest import locale_suggestion
 from ._text import LOCALE_TAG, LocalizedText
 from ._vocabulary import Dimension, Direction, Movement
-from ._wrong import show_number
+from ._wrong import shown_number
 
 
 __all__ = [
@@ -153,7 +153,7 @@ _NAMES: dict[str, object] = {
     "changes_dose": changes_dose,
     "lowers_only": lowers_only,
     "shorten": shorten,
-    "show_number": show_number,
+    "show_number": shown_number,
     "number": number,
     "signed": signed,
     "locale_hint": locale_suggestion,

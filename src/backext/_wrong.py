@@ -10,7 +10,7 @@ from ._i18n import N_
 from ._messages import Message
 
 
-__all__ = ["WrongType", "WrongValue", "json_type", "json_type_name", "show_number"]
+__all__ = ["WrongType", "WrongValue", "json_type", "json_type_name", "show_number", "shown_number"]
 
 _EXPECTED = N_("expected {expected}, found {found}")
 
@@ -52,7 +52,7 @@ def json_type(value: object) -> Message:
     if isinstance(value, bool):
         return Message(template=N_("a boolean ({value})"), values={"value": str(value).lower()})
     if isinstance(value, int):
-        return Message(template=N_("an integer ({value})"), values={"value": show_number(value)})
+        return Message(template=N_("an integer ({value})"), values={"value": shown_number(value)})
     if isinstance(value, float):
         return Message(template=N_("a number ({value})"), values={"value": repr(value)})
     if isinstance(value, str):
@@ -70,13 +70,29 @@ def json_type_name(value: object) -> str:
     return json_type(value).render()
 
 
-def show_number(value: object) -> str:
-    """Write a number for a message; an integer too long to write in full is described by its length.
+def shown_number(value: object) -> Message | str:
+    """Write a number for a message; an integer too long to write in full is described by its length, in words.
 
     (Python refuses to write integers of more than 4300 digits, and writing
-    them takes time quadratic in their length.)
+    them takes time quadratic in their length.) The words are a message of
+    their own, rendered in the locale of the message they are part of.
+
+    Example:
+        >>> shown_number(-(10**400)).render("de")
+        'eine negative ganze Zahl mit etwa 401 Ziffern'
     """
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
-        digits = int(value.bit_length() * 0.30103) + 1  # about: log10(2) digits per bit
-        return f"{'-' if value < 0 else ''}an integer of about {digits} digits"
+        digits = str(int(value.bit_length() * 0.30103) + 1)  # about: log10(2) digits per bit
+        template = (
+            N_("a negative integer of about {digits} digits")
+            if value < 0
+            else N_("an integer of about {digits} digits")
+        )
+        return Message(template=template, values={"digits": digits})
     return repr(value)
+
+
+def show_number(value: object) -> str:
+    """:func:`shown_number` in English."""
+    shown = shown_number(value)
+    return shown if isinstance(shown, str) else shown.render()
