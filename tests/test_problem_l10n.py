@@ -24,7 +24,15 @@ def _extra_cases(tmp_path) -> dict[str, list[Problem]]:
     big.write_text(" " * 100)
     many = builtin_document()
     many["exercises"][0].update({f"unknown{i}": 1 for i in range(5)})
+    circle = builtin_document()
+    exercises = []
+    for index in range(15):
+        exercise = json.loads(json.dumps(circle["exercises"][0]))
+        exercise.update(id=f"step-{index}", progression={"next_exercise": f"step-{(index + 1) % 15}"})
+        exercises.append(exercise)
+    circle["exercises"] = exercises
     return {
+        "long-circle": validate(circle),
         "unreadable": backext.validate_pack(tmp_path / "missing.json"),
         "too-large": backext.validate_pack(big, max_bytes=10),
         "too-many-exercises": backext.validate_pack(builtin_document(), limits=Limits(max_exercises=2)),
@@ -115,6 +123,9 @@ def test_a_hint_and_a_count_are_messages_of_their_own(tmp_path):
     assert "1 set of 1 repetition," in long.message
     assert "1 Satz" in long.render("de")
     assert "1 Wiederholung" in long.render("de")
+    (circle,) = [p for p in cases["long-circle"] if p.code == "progression-cycle"]
+    assert "step-0 -> step-1 -> step-2 -> step-3 -> step-4 -> ... (6 more) -> step-11" in circle.message
+    assert "(6 weitere)" in circle.render("de")
     huge = [p for p in cases["huge-numbers"] + cases["huge-number-in-range"] if "digits" in p.message]
     assert len(huge) >= 2
     assert any("Ziffern" in p.render("de") for p in huge)

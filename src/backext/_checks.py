@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from ._constraints import SLUG_PATTERN, Rule, in_tenths, rule, rule_problems, tenths_of
-from ._i18n import N_plural
+from ._i18n import N_, N_plural
 from ._ladder import hold_rungs, rungs
 from ._limits import DEFAULT_LIMITS, Limits, shorten
 from ._messages import Message
@@ -254,12 +254,17 @@ def _check_ladder_lengths(pack: Pack, limits: Limits) -> _Found:
             )
 
 
-def _circle(cycle: list[str]) -> str:
+# Translators: the ids of a long circle of exercises with the middle left out; {count} is always 3 or more.
+_LONG_CIRCLE = N_("{start} -> ... ({count} more) -> {end}")
+
+
+def _circle(cycle: list[str]) -> Message | str:
     """The ids of a circle, first to first again; a long one with the middle left out."""
-    shown = [*cycle, cycle[0]]
-    if len(shown) > 12:
-        shown = [*shown[:5], f"... ({len(cycle) - 9} more)", *shown[-5:]]
-    return " -> ".join(name if len(name) <= 60 else name[:57] + "..." for name in shown)
+    shown = [name if len(name) <= 60 else name[:57] + "..." for name in [*cycle, cycle[0]]]
+    if len(shown) <= 12:
+        return " -> ".join(shown)
+    values = {"start": " -> ".join(shown[:5]), "count": str(len(cycle) - 9), "end": " -> ".join(shown[-5:])}
+    return Message(template=_LONG_CIRCLE, values=values)
 
 
 _SETS = N_plural("{count} set", "{count} sets")
