@@ -42,6 +42,9 @@ def _extra_cases(tmp_path) -> dict[str, list[Problem]]:
         "invalid-toml": backext.validate_pack("id = ", format="toml"),
         "invalid-yaml": backext.validate_pack("id: [\n", format="yaml"),
         "duplicate-key": backext.validate_pack('{"id": "a", "id": "b"}', format="json"),
+        "yaml-duplicate-key": backext.validate_pack("id: a\nid: b\n", format="yaml"),
+        "yaml-long-integer": backext.validate_pack(f"id: {'9' * 200}\n", format="yaml"),
+        "yaml-alias-in-itself": backext.validate_pack("id: &x [*x]\n", format="yaml"),
         "not-finite": backext.validate_pack('{"id": NaN}', format="json"),
         "wrong-types": validate(
             changed(
@@ -126,6 +129,8 @@ def test_a_hint_and_a_count_are_messages_of_their_own(tmp_path):
     (circle,) = [p for p in cases["long-circle"] if p.code == "progression-cycle"]
     assert "step-0 -> step-1 -> step-2 -> step-3 -> step-4 -> ... (6 more) -> step-11" in circle.message
     assert "(6 weitere)" in circle.render("de")
+    (twice,) = cases["yaml-duplicate-key"]
+    assert twice.render("es") == "YAML no válido: la clave 'id' aparece dos veces en un mismo mapeo"
     huge = [p for p in cases["huge-numbers"] + cases["huge-number-in-range"] if "digits" in p.message]
     assert len(huge) >= 2
     assert any("Ziffern" in p.render("de") for p in huge)

@@ -246,7 +246,8 @@ def _parse_yaml(text: str, limits: Limits) -> object:
         code = getattr(error, "backext_code", "syntax-error")
         if code == "syntax-error" and error.problem == _LIBYAML_TOO_DEEP:
             code = "too-deep"  # libyaml's own bound on nesting, far beyond max_depth
-        _fail(code, _INVALID, {"format": "YAML", "detail": str(error.problem or error)}, line, column)
+        detail: Value = getattr(error, "backext_message", None) or str(error.problem or error)  # ours, or PyYAML's
+        _fail(code, _INVALID, {"format": "YAML", "detail": detail}, line, column)
     except yaml.YAMLError as error:
         _fail("syntax-error", _INVALID, {"format": "YAML", "detail": str(error)})
     except RecursionError:
