@@ -220,6 +220,7 @@ STATE_EDITS = [
     lambda d: d.update(pending={"date": "2026-01-01", "counts": True}),
     lambda d: d["dose"].update(hold_seconds=-5),
     lambda d: d.update(last_session="2026-02-30"),
+    lambda d: d.update(stop={"date": "2026-01-05", "pain": 11}),
 ]
 
 

@@ -21,11 +21,9 @@ from typing import Any
 
 import attrs
 
-from ._i18n import N_
-from ._messages import Message
 from ._model import Exercise, Hold, Pack
 from ._vocabulary import Dimension
-from ._wrong import WrongValue
+from ._wrong import NUMBER_FROM_0, WHOLE_FROM_0, out_of_range
 
 
 __all__ = [
@@ -88,31 +86,14 @@ MAX_SECONDS = 86_400
 MAX_REPETITIONS = 100_000
 
 
-def shown(value: object) -> Message | str:
-    """*value* for a message; a huge integer by its size, not its digits (words of their own, in any locale)."""
-    if type(value) is int and abs(value) > 10**30:
-        return Message(template=N_("a huge integer"))
-    return repr(value)
-
-
-NUMBER_FROM_0 = N_("{name} must be a number from 0 to {most}, not {value}")
-WHOLE_FROM_0 = N_("{name} must be a whole number from 0 to {most}, not {value}")
-
-
-def out_of_range(template: str, name: str, most: int, value: object) -> WrongValue:
-    """The error of the field *name* whose *value* is not from 0 to *most*."""
-    message = Message(template=template, values={"name": name, "most": str(most), "value": shown(value)})
-    return WrongValue("out-of-range", message, name)
-
-
 def _non_negative_number(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if type(value) not in (int, float) or not 0 <= value <= MAX_SECONDS:  # type: ignore[operator]
-        raise out_of_range(NUMBER_FROM_0, attribute.name, MAX_SECONDS, value)
+        raise out_of_range("out-of-range", NUMBER_FROM_0, attribute.name, MAX_SECONDS, value)
 
 
 def _whole_number(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if type(value) is not int or not 0 <= value <= MAX_REPETITIONS:
-        raise out_of_range(WHOLE_FROM_0, attribute.name, MAX_REPETITIONS, value)
+        raise out_of_range("out-of-range", WHOLE_FROM_0, attribute.name, MAX_REPETITIONS, value)
 
 
 def _string(_: object, attribute: attrs.Attribute[Any], value: object) -> None:

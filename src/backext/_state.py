@@ -12,9 +12,10 @@ from typing import Any
 
 import attrs
 
-from ._ladder import WHOLE_FROM_0, Dose, out_of_range
+from ._ladder import Dose
 from ._session import RedFlag, day, pain_rating
 from ._vocabulary import Level
+from ._wrong import WHOLE_FROM_0, out_of_range
 
 
 __all__ = ["STATE_FORMAT_VERSION", "Clearance", "Pending", "Prescription", "State", "Stop"]
@@ -26,7 +27,7 @@ STATE_FORMAT_VERSION = 1
 
 def _count(_: object, attribute: attrs.Attribute[Any], value: int) -> None:
     if type(value) is not int or not 0 <= value <= _MOST:
-        raise out_of_range(WHOLE_FROM_0, attribute.name, _MOST, value)
+        raise out_of_range("out-of-range", WHOLE_FROM_0, attribute.name, _MOST, value)
 
 
 #: The largest count a state may hold (our choice: far beyond any run of sessions).

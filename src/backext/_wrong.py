@@ -10,7 +10,7 @@ from ._i18n import N_
 from ._messages import Message
 
 
-__all__ = ["WrongType", "WrongValue", "json_type", "json_type_name", "show_number", "shown_number"]
+__all__ = ["WrongType", "WrongValue", "json_type", "json_type_name", "out_of_range", "show_number", "shown_number"]
 
 _EXPECTED = N_("expected {expected}, found {found}")
 
@@ -43,6 +43,24 @@ class WrongValue(ValueError):
         self.field = field
         self.template = message if isinstance(message, Message) else None
         super().__init__(message if isinstance(message, str) else message.render())
+
+
+#: The messages of a number out of its range, in the model's own checks (a log, a dose, a stored state).
+WHOLE_FROM_0 = N_("{name} must be a whole number from 0 to {most}, not {value}")
+NUMBER_FROM_0 = N_("{name} must be a number from 0 to {most}, not {value}")
+SECONDS_FROM_0 = N_("{name} must be a number of seconds from 0 to {most}, not {value}")
+
+
+def out_of_range(code: str, template: str, name: str, most: int, value: object, *, at_field: bool = True) -> WrongValue:
+    """The error (a ``ValueError``) of the field *name* whose *value* is not from 0 to *most*.
+
+    A huge integer is described by its size, in words of their own, not by its digits. With *at_field*
+    false, the problem points at the object rather than at the field.
+    """
+    huge = type(value) is int and abs(value) > 10**30
+    shown: Message | str = Message(template=N_("a huge integer")) if huge else repr(value)
+    message = Message(template=template, values={"name": name, "most": str(most), "value": shown})
+    return WrongValue(code, message, name if at_field else None)
 
 
 def json_type(value: object) -> Message:
