@@ -391,8 +391,13 @@ def test_an_exported_bundle_model_and_a_custom_base_are_read():
 
 
 def _problems(source: object, version: str = "R5") -> list[tuple[str, str]]:
+    """The (pointer, code) of each problem of importing *source*; each problem also renders in every language."""
+    from test_problem_l10n import assert_translated  # noqa: PLC0415
+
     with pytest.raises(fhir.FhirError) as caught:
         fhir.import_logs(source, fhir_version=version)  # type: ignore[arg-type]
+    for problem in caught.value.problems:
+        assert_translated(problem)
     return [(p.path, p.code) for p in caught.value.problems]
 
 

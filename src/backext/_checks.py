@@ -17,12 +17,14 @@ from typing import Any
 import attrs
 
 from ._constraints import SLUG_PATTERN, Rule, in_tenths, rule, rule_problems, tenths_of
+from ._i18n import N_, N_plural
 from ._ladder import hold_rungs, rungs
 from ._limits import DEFAULT_LIMITS, Limits, shorten
+from ._messages import Message
 from ._model import Exercise, Pack
 from ._problems import Problem, escape_pointer
 from ._render import number
-from ._suggest import Suggester, locale_hint
+from ._suggest import Suggester, locale_suggestion
 from ._text import LOCALE_TAG, LocalizedText, Text
 
 
@@ -102,8 +104,8 @@ def _check_exercise(
                     at,
                     cues=cues,
                     limit=limits.max_session_cues,
-                    sets=_count(exercise.repetitions.sets, "set"),
-                    repetitions=_count(exercise.repetitions.maximum, "repetition"),
+                    sets=_count(exercise.repetitions.sets, _SETS),
+                    repetitions=_count(exercise.repetitions.maximum, _REPETITIONS),
                     seconds=number(exercise.hold.target_seconds),
                 ),
             )
@@ -252,16 +254,26 @@ def _check_ladder_lengths(pack: Pack, limits: Limits) -> _Found:
             )
 
 
-def _circle(cycle: list[str]) -> str:
+# Translators: the ids of a long circle of exercises with the middle left out; {count} is always 3 or more.
+_LONG_CIRCLE = N_("{start} -> ... ({count} more) -> {end}")
+
+
+def _circle(cycle: list[str]) -> Message | str:
     """The ids of a circle, first to first again; a long one with the middle left out."""
-    shown = [*cycle, cycle[0]]
-    if len(shown) > 12:
-        shown = [*shown[:5], f"... ({len(cycle) - 9} more)", *shown[-5:]]
-    return " -> ".join(name if len(name) <= 60 else name[:57] + "..." for name in shown)
+    shown = [name if len(name) <= 60 else name[:57] + "..." for name in [*cycle, cycle[0]]]
+    if len(shown) <= 12:
+        return " -> ".join(shown)
+    values = {"start": " -> ".join(shown[:5]), "count": str(len(cycle) - 9), "end": " -> ".join(shown[-5:])}
+    return Message(template=_LONG_CIRCLE, values=values)
 
 
-def _count(how_many: int, noun: str) -> str:
-    return f"{how_many} {noun}" + ("" if how_many == 1 else "s")
+_SETS = N_plural("{count} set", "{count} sets")
+_REPETITIONS = N_plural("{count} repetition", "{count} repetitions")
+
+
+def _count(how_many: int, words: tuple[str, str]) -> Message:
+    """*how_many* with its noun, in the plural form of each language (the same words as the dose's)."""
+    return Message(template=words[0], plural=words[1], count=how_many, values={"count": format(how_many)})
 
 
 #: Cues of each repetition besides the countdown: the repetition, lift, hold, lower, and rest.
@@ -311,7 +323,10 @@ def _check_texts(texts: list[tuple[str, Text]], default_locale: str) -> _Found:
             continue
         for tag, translation in value.translations:
             if not LOCALE_TAG.match(tag):
-                yield locale, locale.problem(f"{at}/{escape_pointer(tag)}", value=shorten(tag), hint=locale_hint(tag))
+                yield (
+                    locale,
+                    locale.problem(f"{at}/{escape_pointer(tag)}", value=shorten(tag), hint=locale_suggestion(tag)),
+                )
             if not translation.strip():
                 yield empty, empty.problem(f"{at}/{escape_pointer(tag)}")
         if default_locale not in value:

@@ -252,6 +252,12 @@ def build_parser() -> argparse.ArgumentParser:
         " content of standard input)",
     )
     validate.add_argument("--max-bytes", metavar="N", type=_positive_int, help="refuse larger files (default: 16 MiB)")
+    validate.add_argument(
+        "--locale",
+        metavar="TAG",
+        help="the language of the problems' messages, a BCP 47 tag such as de or de-AT; default: the environment's"
+        " (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), else English. Codes, pointers and positions never change",
+    )
     _limit_option(validate)
     validate.set_defaults(handler=_validate)
 
@@ -641,9 +647,18 @@ def _read_stdin(max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
+def _in_locale(result: tuple[str, list[Problem]], locale: str) -> tuple[str, list[Problem]]:
+    """*result*'s problems with their messages in *locale*; codes, pointers and positions stay."""
+    name, problems = result
+    if not problems or locale == "en":
+        return result
+    return name, [attrs.evolve(p, message=p.render(locale)) for p in problems]
+
+
 def _validate_one(path: str, args: argparse.Namespace, limits: Limits) -> tuple[str, list[Problem]]:
     from . import validate_pack  # noqa: PLC0415
-    from ._problems import Problem  # noqa: PLC0415
+    from ._i18n import N_  # noqa: PLC0415
+    from ._problems import problem  # noqa: PLC0415
 
     if path == "-":
         data = _read_stdin(limits.max_bytes)
@@ -651,17 +666,22 @@ def _validate_one(path: str, args: argparse.Namespace, limits: Limits) -> tuple[
         return "<stdin>", validate_pack(data, format=fmt, limits=limits)
     if args.input_format is None and Path(path).suffix.lower() not in SUFFIXES and Path(path).is_file():
         suffix = Path(path).suffix
-        message = (
-            f"cannot tell the format from the suffix {suffix!r}: name the file .json, .toml, .yaml or .yml,"
+        message = N_(
+            "cannot tell the format from the suffix {suffix}: name the file .json, .toml, .yaml or .yml,"
             " or pass --input-format"
         )
-        return path, [Problem(path="", code="unknown-format", message=message)]
+        return path, [problem("", "unknown-format", message, {"suffix": repr(suffix)})]
     return path, validate_pack(Path(path), format=args.input_format, limits=limits)
 
 
 def _validate(args: argparse.Namespace, out: _Output) -> int:
+    from ._i18n import available_languages  # noqa: PLC0415
+    from ._locales import choose_among  # noqa: PLC0415
+
+    # The files checked may not load: the library's languages are those offered, and English is the default.
+    locale = choose_among(args.locale, os.environ, set(available_languages()), "en")
     limits = _limits(args)
-    results = [_validate_one(path, args, limits) for path in args.paths]
+    results = [_in_locale(_validate_one(path, args, limits), locale) for path in args.paths]
     errors = sum(p.severity == "error" for _, problems in results for p in problems)
     warnings = sum(p.severity == "warning" for _, problems in results for p in problems)
     from . import _report  # noqa: PLC0415
@@ -673,7 +693,7 @@ def _validate(args: argparse.Namespace, out: _Output) -> int:
 
         out.json(_report.sarif(results, __version__))
     else:
-        out.writelines(_report.github(results) if args.format == "github" else _report.text(results))
+        out.writelines(_report.github(results) if args.format == "github" else _report.text(results, locale))
     if any(p.code in _NOT_READ for _, problems in results for p in problems):
         return EXIT_USAGE
     return EXIT_INVALID if errors or (args.strict and warnings) else EXIT_OK

@@ -49,13 +49,14 @@ import attrs
 from ._codes import PROBLEM_CODES
 from ._i18n import N_
 from ._limits import DEFAULT_LIMITS, shorten
+from ._messages import Message, Value
 from ._model import SCHEMA_VERSION, Avoid, Exercise, Hold, Modification, Pack, Progression, Repetitions, Source
-from ._problems import Problem, Severity
+from ._problems import Problem, Severity, problem
 from ._render import number
-from ._suggest import locale_hint
+from ._suggest import locale_suggestion
 from ._text import LOCALE_TAG, LocalizedText
 from ._vocabulary import Dimension, Direction, Movement
-from ._wrong import show_number
+from ._wrong import shown_number
 
 
 __all__ = [
@@ -152,10 +153,10 @@ _NAMES: dict[str, object] = {
     "changes_dose": changes_dose,
     "lowers_only": lowers_only,
     "shorten": shorten,
-    "show_number": show_number,
+    "show_number": shown_number,
     "number": number,
     "signed": signed,
-    "locale_hint": locale_hint,
+    "locale_hint": locale_suggestion,
     "HARDER": Direction.HARDER,
     "EASIER": Direction.EASIER,
     "CONTRAINDICATED": frozenset(m for m in Movement if m.contraindicated),
@@ -236,8 +237,16 @@ class Rule:
         return PROBLEM_CODES[self.code].severity
 
     def problem(self, path: str, **values: object) -> Problem:
-        """The problem this rule reports at *path*, its message filled with *values*."""
-        return Problem(path=path, code=self.code, severity=self.severity, message=self.message.format(**values))
+        """The problem this rule reports at *path*, its message filled with *values*.
+
+        A value that is a :class:`~backext.Message` (a "did you mean" hint, a
+        count of sets) is rendered in the problem's locale; every other value
+        is data, written as it is.
+        """
+        shown: dict[str, Value] = {
+            name: value if isinstance(value, str | Message) else format(value) for name, value in values.items()
+        }
+        return problem(path, self.code, self.message, shown, severity=self.severity)
 
     def pointer(self, at: str, index: int | None = None) -> str:
         """The pointer of a problem of this rule for the instance at *at* (and the item at *index*)."""
@@ -250,7 +259,7 @@ _ID_MESSAGE = N_("{value} is not an id: use lower-case letters, digits and singl
 _RANGE_MESSAGE = N_("{value} is out of range: numbers must lie between {low} and {high}")
 _TENTHS_MESSAGE = N_("holds are exact to a tenth of a second, found {value}")
 _AT_LEAST_ONE = N_("expected at least 1, found {value}")
-# Translators: {hint} is empty, or a suggestion such as "; did you mean 'de-DE'?".
+# Translators: {hint} is empty, or the suggestion "; did you mean {name}?", translated on its own.
 _UNKNOWN_SOURCE = N_("the pack lists no source with the id {value}{hint}")
 
 
@@ -347,7 +356,7 @@ RULES: tuple[Rule, ...] = (
         model=Pack,
         field="default_locale",
         condition="locale_tag(default_locale)",
-        # Translators: {hint} is empty, or a suggestion such as "; did you mean 'de-DE'?".
+        # Translators: {hint} is empty, or the suggestion "; did you mean {name}?", translated on its own.
         message=N_("{value} is not a BCP 47 locale tag such as 'en' or 'de-CH'{hint}"),
         values={"value": "shorten(default_locale)", "hint": "locale_hint(default_locale)"},
         schema={"pattern": LOCALE_TAG.pattern},
@@ -489,7 +498,7 @@ RULES: tuple[Rule, ...] = (
         code="unknown-reference",
         model=Progression,
         field="next_exercise",
-        # Translators: {hint} is empty, or a suggestion such as "; did you mean 'de-DE'?".
+        # Translators: {hint} is empty, or the suggestion "; did you mean {name}?", translated on its own.
         message=N_("no exercise in this pack has the id {value}{hint}"),
         note="a next or previous exercise is no exercise of the pack (reported at the link)",
     ),
@@ -621,8 +630,11 @@ RULES: tuple[Rule, ...] = (
             "increment_seconds is None or increment_seconds <= 0"
             " or not tenths_of(increment_seconds) > tenths_of(target_seconds) - tenths_of(start_seconds) > 0"
         ),
-        message=N_("the increment ({value} s) is larger than the span from start to target ({span:g} s)"),
-        values={"value": "increment_seconds", "span": "(tenths_of(target_seconds) - tenths_of(start_seconds)) / 10"},
+        message=N_("the increment ({value} s) is larger than the span from start to target ({span} s)"),
+        values={
+            "value": "increment_seconds",
+            "span": "number((tenths_of(target_seconds) - tenths_of(start_seconds)) / 10)",
+        },
         gated=True,
     ),
     Rule(
@@ -823,7 +835,7 @@ RULES: tuple[Rule, ...] = (
         name="text-locale",
         code="invalid-locale",
         model=LocalizedText,
-        # Translators: {hint} is empty, or a suggestion such as "; did you mean 'de-DE'?".
+        # Translators: {hint} is empty, or the suggestion "; did you mean {name}?", translated on its own.
         message=N_("{value} is not a BCP 47 locale tag{hint}"),
         note="a translation's key is no BCP 47 tag",
     ),

@@ -32,8 +32,11 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
+from ._i18n import N_
 from ._limits import shorten
-from ._problems import Problem, escape_pointer
+from ._messages import Message
+from ._problems import Problem, escape_pointer, problem
+from ._suggest import hint
 from ._text import LocalizedText, is_text_type
 from ._wrong import WrongType, WrongValue, json_type_name
 
@@ -58,13 +61,13 @@ ERROR_BUDGET: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
 
 def _structure_str(value: object, _: object) -> str:
     if type(value) is not str:
-        raise WrongType("a string", value)
+        raise WrongType(N_("a string"), value)
     return value
 
 
 def _structure_int(value: object, _: object) -> int:
     if type(value) is not int:
-        raise WrongType("an integer", value)
+        raise WrongType(N_("an integer"), value)
     return value
 
 
@@ -72,15 +75,17 @@ def _structure_float(value: object, _: object) -> float:
     if type(value) is int:
         return value
     if type(value) is not float:
-        raise WrongType("a number", value)
+        raise WrongType(N_("a number"), value)
     if not math.isfinite(value):
-        raise WrongValue("not-finite", f"expected a finite number, found {value!r}")
+        raise WrongValue(
+            "not-finite", Message(template=N_("expected a finite number, found {value}"), values={"value": repr(value)})
+        )
     return value
 
 
 def _structure_bool(value: object, _: object) -> bool:
     if type(value) is not bool:
-        raise WrongType("a boolean (true or false)", value)
+        raise WrongType(N_("a boolean (true or false)"), value)
     return value
 
 
@@ -91,22 +96,25 @@ def _structure_date(value: object, _: object) -> datetime.date:
     if type(value) is datetime.date:
         return value
     if type(value) is not str:
-        raise WrongType("a date written YYYY-MM-DD", value)
+        raise WrongType(N_("a date written YYYY-MM-DD"), value)
     try:
         if not _ISO_DATE.match(value):
             raise ValueError(value)  # noqa: TRY301 - one message for both failures
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise WrongValue("invalid-date", f"expected a date written YYYY-MM-DD, found {shorten(value)}") from None
+        raise WrongValue(
+            "invalid-date",
+            Message(template=N_("expected a date written YYYY-MM-DD, found {value}"), values={"value": shorten(value)}),
+        ) from None
 
 
 def _structure_localized(value: object, _: object) -> LocalizedText:
     if type(value) is not dict:
-        raise WrongType("a string or an object of translations", value)
+        raise WrongType(N_("a string or an object of translations"), value)
     errors: list[Exception] = []
     for key, text in value.items():
         if type(text) is not str:
-            error: Exception = WrongType("a string", text)
+            error: Exception = WrongType(N_("a string"), text)
             error.__notes__ = [IterableValidationNote(f"translation {shorten(str(key))}", key, str)]
             errors.append(error)
     if errors:
@@ -119,7 +127,7 @@ def _structure_text(value: object, _: object) -> str | LocalizedText:
         return value
     if type(value) is dict:
         return _structure_localized(value, LocalizedText)
-    raise WrongType("a string or an object of translations", value)
+    raise WrongType(N_("a string or an object of translations"), value)
 
 
 def _is_homogeneous_tuple(type_: Any) -> bool:
@@ -181,11 +189,17 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
 
         def structure(value: object, _: object) -> enum.Enum:
             if type(value) is not str:
-                raise WrongType(f"one of {choices}", value)
+                raise WrongType(Message(template=N_("one of {choices}"), values={"choices": choices}), value)
             try:
                 return by_value[value]
             except KeyError:
-                raise WrongValue("invalid-choice", f"expected one of {choices}, found {shorten(value)}") from None
+                raise WrongValue(
+                    "invalid-choice",
+                    Message(
+                        template=N_("expected one of {choices}, found {value}"),
+                        values={"choices": choices, "value": shorten(value)},
+                    ),
+                ) from None
 
         return structure
 
@@ -197,7 +211,7 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
 
         def fast(value: object, _: object) -> tuple[Any, ...]:
             if type(value) is not list and type(value) is not tuple:
-                raise WrongType("a list", value)
+                raise WrongType(N_("a list"), value)
             return tuple([handler(item, item_type) for item in value])
 
         if not detailed:
@@ -205,7 +219,7 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
 
         def structure(value: object, _: object) -> tuple[Any, ...]:
             if type(value) is not list and type(value) is not tuple:
-                raise WrongType("a list", value)
+                raise WrongType(N_("a list"), value)
             items: list[Any] = []
             errors: list[Exception] = []
             budget = ERROR_BUDGET.get()
@@ -251,7 +265,7 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
 
         def structure(value: object, _: object) -> T:
             if type(value) is not dict:
-                raise WrongType("an object", value)
+                raise WrongType(N_("an object"), value)
             return generated(value, cls)
 
         return structure
@@ -277,10 +291,8 @@ def problems_from_exception(error: BaseException, pointer: str = "") -> list[Pro
         for inner, note in with_notes:
             if isinstance(inner, KeyError):
                 problems.append(
-                    Problem(
-                        path=pointer,
-                        code="missing-field",
-                        message=f"the required field {note.name!r} is missing",
+                    problem(
+                        pointer, "missing-field", N_("the required field {name} is missing"), {"name": repr(note.name)}
                     )
                 )
             else:
@@ -291,11 +303,7 @@ def problems_from_exception(error: BaseException, pointer: str = "") -> list[Pro
                 # Many unknown fields are no misspelling: suggest only among a few.
                 suggest = len(inner.extra_fields) <= _SUGGEST_AT_MOST
                 problems.extend(
-                    Problem(
-                        path=f"{pointer}/{escape_pointer(key)}",
-                        code="unknown-field",
-                        message=_unknown_field_message(key, known, suggest=suggest),
-                    )
+                    _unknown_field(f"{pointer}/{escape_pointer(key)}", key, known, suggest=suggest)
                     for key in sorted(inner.extra_fields)
                 )
             else:
@@ -307,10 +315,10 @@ def problems_from_exception(error: BaseException, pointer: str = "") -> list[Pro
         for inner in rest:
             problems.extend(problems_from_exception(inner, pointer))
     elif isinstance(error, WrongType):
-        problems.append(Problem(path=pointer, code="wrong-type", message=str(error)))
+        problems.append(Problem(path=pointer, code="wrong-type", message=str(error), template=error.template))
     elif isinstance(error, WrongValue):
         at = pointer if error.field is None else f"{pointer}/{escape_pointer(error.field)}"
-        problems.append(Problem(path=at, code=error.code, message=str(error)))
+        problems.append(Problem(path=at, code=error.code, message=str(error), template=error.template))
     else:
         problems.append(Problem(path=pointer, code="invalid-value", message=str(error) or type(error).__name__))
     return problems
@@ -323,9 +331,16 @@ _SUGGEST_AT_MOST = 20
 _SUGGEST_LENGTH = 100
 
 
-def _unknown_field_message(key: str, known: list[str], *, suggest: bool = True) -> str:
+def _unknown_field(pointer: str, key: str, known: list[str], *, suggest: bool = True) -> Problem:
     if suggest and len(key) <= _SUGGEST_LENGTH:
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         if close:
-            return f"unknown field {shorten(key)}; did you mean {close[0]!r}?"
-    return f"unknown field {shorten(key)}; expected one of {', '.join(known)}"
+            return problem(
+                pointer, "unknown-field", N_("unknown field {key}{hint}"), {"key": shorten(key), "hint": hint(close[0])}
+            )
+    return problem(
+        pointer,
+        "unknown-field",
+        N_("unknown field {key}; expected one of {known}"),
+        {"key": shorten(key), "known": ", ".join(known)},
+    )

@@ -13,11 +13,13 @@ import itertools
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, NoReturn
 
+from ._i18n import N_
 from ._limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
-from ._problems import Problem
+from ._messages import Value
+from ._problems import Problem, problem
 
 
 __all__ = [
@@ -54,8 +56,22 @@ class ParseFailure(Exception):
         super().__init__(str(problem))
 
 
-def _fail(code: str, message: str, line: int | None = None, column: int | None = None) -> NoReturn:
-    raise ParseFailure(Problem(path="", code=code, message=message, line=line, column=column))
+# Translators: {format} is JSON, TOML or YAML; {detail} is the parser's own explanation, in English.
+_INVALID = N_("invalid {format}: {detail}")
+
+
+def _fail(
+    code: str,
+    template: str,
+    values: Mapping[str, Value] | None = None,
+    line: int | None = None,
+    column: int | None = None,
+) -> NoReturn:
+    """Fail with the problem *code*, its message *template* (marked with ``N_``) filled with *values*.
+
+    A parser's own explanation is data: it is inserted as it is, in English.
+    """
+    raise ParseFailure(problem("", code, template, values, line=line, column=column))
 
 
 def decode(data: bytes) -> str:
@@ -68,7 +84,8 @@ def decode(data: bytes) -> str:
         column = error.start - (before.rfind(b"\n") + 1) + 1
         _fail(
             "not-utf8",
-            f"the file is not UTF-8: byte {error.start} (0x{data[error.start]:02x}) cannot be decoded",
+            N_("the file is not UTF-8: byte {index} ({byte}) cannot be decoded"),
+            {"index": str(error.start), "byte": f"0x{data[error.start]:02x}"},
             line,
             column,
         )
@@ -79,11 +96,11 @@ def parse(text: str, format: Format, limits: Limits = DEFAULT_LIMITS) -> object:
     try:
         return _PARSERS[format](text, limits)
     except RecursionError:
-        _fail("too-deep", "the document is nested too deeply to read")
+        _fail("too-deep", N_("the document is nested too deeply to read"))
 
 
 def _reject_constant(name: str) -> NoReturn:
-    _fail("not-finite", f"{name} is not allowed: numbers must be finite")
+    _fail("not-finite", N_("{name} is not allowed: numbers must be finite"), {"name": name})
 
 
 def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -92,7 +109,7 @@ def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                _fail("duplicate-key", f"the key {key!r} appears twice in one object")
+                _fail("duplicate-key", N_("the key {key} appears twice in one object"), {"key": repr(key)})
             seen.add(key)
     return result
 
@@ -100,7 +117,8 @@ def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _too_many_digits(line: int | None = None, column: int | None = None) -> NoReturn:
     _fail(
         "number-out-of-range",
-        f"an integer with more than {MAX_INTEGER_DIGITS} digits: far beyond the largest number allowed",
+        N_("an integer with more than {digits} digits: far beyond the largest number allowed"),
+        {"digits": str(MAX_INTEGER_DIGITS)},
         line,
         column,
     )
@@ -134,11 +152,13 @@ def _parse_json(text: str, _: Limits) -> object:
             text, object_pairs_hook=_json_pairs, parse_constant=_reject_constant, parse_int=integer_hook()
         )
     except json.JSONDecodeError as error:
-        _fail("syntax-error", f"invalid JSON: {error.msg}", error.lineno, error.colno)
+        _fail("syntax-error", _INVALID, {"format": "JSON", "detail": error.msg}, error.lineno, error.colno)
     except ValueError as error:  # an integer with more digits than Python converts
         if "digits" in str(error):
             _too_many_digits()
-        _fail("syntax-error", f"invalid JSON: {error}")  # pragma: no cover - no other ValueError is known
+        _fail(
+            "syntax-error", _INVALID, {"format": "JSON", "detail": str(error)}
+        )  # pragma: no cover - no other ValueError is known
 
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -165,7 +185,8 @@ def _check_dotted_keys(text: str, limits: Limits) -> None:
         column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
         _fail(
             "too-deep",
-            f"a key of more than {limits.max_depth} dotted parts: objects may nest at most that deep",
+            N_("a key of more than {depth} dotted parts: objects may nest at most that deep"),
+            {"depth": str(limits.max_depth)},
             line,
             column,
         )
@@ -190,11 +211,13 @@ def _parse_toml(text: str, limits: Limits) -> object:
         line, column = (int(found[1]), int(found[2])) if found else (None, None)
         message = _TOML_POSITION.sub("", message).strip()
         code = "duplicate-key" if "overwrite" in message.lower() or "redefin" in message.lower() else "syntax-error"
-        _fail(code, f"invalid TOML: {message}", line, column)
+        _fail(code, _INVALID, {"format": "TOML", "detail": message}, line, column)
     except ValueError as error:  # an integer with more digits than Python converts
         if "digits" in str(error):
             _too_many_digits()
-        _fail("syntax-error", f"invalid TOML: {error}")  # pragma: no cover - no other ValueError is known
+        _fail(
+            "syntax-error", _INVALID, {"format": "TOML", "detail": str(error)}
+        )  # pragma: no cover - no other ValueError is known
 
 
 #: A run of digits too long to be a number allowed (looked for only where Python's own limit is lifted).
@@ -205,7 +228,7 @@ def _yaml() -> Any:
     try:
         import yaml  # noqa: PLC0415 - optional dependency, imported when needed
     except ImportError:
-        _fail("yaml-unavailable", "reading YAML needs PyYAML: install 'backext[yaml]'")
+        _fail("yaml-unavailable", N_("reading YAML needs PyYAML: install 'backext[yaml]'"))
     return yaml
 
 
@@ -223,14 +246,15 @@ def _parse_yaml(text: str, limits: Limits) -> object:
         code = getattr(error, "backext_code", "syntax-error")
         if code == "syntax-error" and error.problem == _LIBYAML_TOO_DEEP:
             code = "too-deep"  # libyaml's own bound on nesting, far beyond max_depth
-        _fail(code, f"invalid YAML: {error.problem or error}", line, column)
+        detail: Value = getattr(error, "backext_message", None) or str(error.problem or error)  # ours, or PyYAML's
+        _fail(code, _INVALID, {"format": "YAML", "detail": detail}, line, column)
     except yaml.YAMLError as error:
-        _fail("syntax-error", f"invalid YAML: {error}")
+        _fail("syntax-error", _INVALID, {"format": "YAML", "detail": str(error)})
     except RecursionError:
         raise
     except Exception as error:  # noqa: BLE001 - PyYAML's constructors raise ValueError, TypeError...
         # A value its tag cannot hold, such as the timestamp 2024-13-45, or a set used as a key.
-        _fail("syntax-error", f"invalid YAML: {type(error).__name__}: {str(error)[:200]}")
+        _fail("syntax-error", _INVALID, {"format": "YAML", "detail": f"{type(error).__name__}: {str(error)[:200]}"})
     finally:
         if loader is not None:
             loader.dispose()

@@ -23,7 +23,7 @@ import attrs
 
 from ._model import Exercise, Hold, Pack
 from ._vocabulary import Dimension
-from ._wrong import WrongValue
+from ._wrong import NUMBER_FROM_0, WHOLE_FROM_0, out_of_range
 
 
 __all__ = [
@@ -86,23 +86,14 @@ MAX_SECONDS = 86_400
 MAX_REPETITIONS = 100_000
 
 
-def _shown(value: object) -> str:
-    """*value* for a message; a huge integer by its size, not its digits."""
-    if type(value) is int and abs(value) > 10**30:
-        return "a huge integer"
-    return repr(value)
-
-
 def _non_negative_number(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if type(value) not in (int, float) or not 0 <= value <= MAX_SECONDS:  # type: ignore[operator]
-        message = f"{attribute.name} must be a number from 0 to {MAX_SECONDS}, not {_shown(value)}"
-        raise WrongValue("out-of-range", message, attribute.name)
+        raise out_of_range("out-of-range", NUMBER_FROM_0, attribute.name, MAX_SECONDS, value)
 
 
 def _whole_number(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if type(value) is not int or not 0 <= value <= MAX_REPETITIONS:
-        message = f"{attribute.name} must be a whole number from 0 to {MAX_REPETITIONS}, not {_shown(value)}"
-        raise WrongValue("out-of-range", message, attribute.name)
+        raise out_of_range("out-of-range", WHOLE_FROM_0, attribute.name, MAX_REPETITIONS, value)
 
 
 def _string(_: object, attribute: attrs.Attribute[Any], value: object) -> None:

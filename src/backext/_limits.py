@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import attrs
 
-from ._problems import Problem, escape_pointer
-from ._wrong import json_type_name
+from ._i18n import N_, N_plural
+from ._problems import Problem, escape_pointer, problem
+from ._wrong import json_type
 
 
 __all__ = [
@@ -128,10 +129,11 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
     if isinstance(exercises, (list, tuple)) and len(exercises) > limits.max_exercises:
         # Refused before structuring: explaining millions of wrong exercises one by one would take minutes.
         raise LimitExceeded(
-            Problem(
-                path="/exercises",
-                code="too-many-exercises",
-                message=f"the pack has {len(exercises)} exercises, more than the limit of {limits.max_exercises}",
+            problem(
+                "/exercises",
+                "too-many-exercises",
+                N_("the pack has {count} exercises, more than the limit of {limit}"),
+                {"count": str(len(exercises)), "limit": str(limits.max_exercises)},
             )
         )
     max_depth, max_length = limits.max_depth, limits.max_string_length
@@ -143,11 +145,14 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
         values += 1
         if values == max_values + 1:
             raise LimitExceeded(
-                Problem(
-                    path="",
-                    code="too-many-values",
-                    message=f"the document stands for more than {max_values} values once its shared parts are "
-                    "counted each time they are used",
+                problem(
+                    "",
+                    "too-many-values",
+                    N_(
+                        "the document stands for more than {limit} values once its shared parts are counted each "
+                        "time they are used"
+                    ),
+                    {"limit": str(max_values)},
                 )
             )
         kind = type(node)
@@ -158,21 +163,24 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
         elif kind is dict or kind is list or isinstance(node, (dict, list, tuple)):
             if depth > max_depth:
                 raise LimitExceeded(
-                    Problem(
-                        path=_pointer_to(document, node, limits),
-                        code="too-deep",
-                        message=f"objects and lists nest more than {max_depth} deep here"
-                        + (" (the document contains itself)" if _has_cycle(document, limits) else ""),
+                    problem(
+                        _pointer_to(document, node, limits),
+                        "too-deep",
+                        N_("objects and lists nest more than {limit} deep here (the document contains itself)")
+                        if _has_cycle(document, limits)
+                        else N_("objects and lists nest more than {limit} deep here"),
+                        {"limit": str(max_depth)},
                     )
                 )
             if isinstance(node, dict):
                 for key, value in node.items():
                     if type(key) is not str:
                         raise LimitExceeded(
-                            Problem(
-                                path=_pointer_to(document, node, limits),
-                                code="wrong-type",
-                                message=f"keys must be strings, found {json_type_name(key)}",
+                            problem(
+                                _pointer_to(document, node, limits),
+                                "wrong-type",
+                                N_("keys must be strings, found {found}"),
+                                {"found": json_type(key)},
                             )
                         )
                     if len(key) > max_length:
@@ -184,15 +192,13 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
 
 def _too_long(document: object, text: str, limits: Limits, container: object = None) -> LimitExceeded:
     where = _pointer_to(document, text if container is None else container, limits)
-    what = "a key" if container is not None else "a string"
-    return LimitExceeded(
-        Problem(
-            path=where,
-            code="too-long",
-            message=f"{what} of {len(text)} characters, more than the limit of {limits.max_string_length}: "
-            f"{shorten(text)}",
-        )
+    template = (
+        N_("a key of {length} characters, more than the limit of {limit}: {text}")
+        if container is not None
+        else N_("a string of {length} characters, more than the limit of {limit}: {text}")
     )
+    values = {"length": str(len(text)), "limit": str(limits.max_string_length), "text": shorten(text)}
+    return LimitExceeded(problem(where, "too-long", template, values))
 
 
 def _has_cycle(document: object, limits: Limits) -> bool:
@@ -256,10 +262,15 @@ def truncate_problems(problems: list[Problem], limit: int) -> list[Problem]:
     left_out = len(problems) - limit
     return [
         *(problems[index] for index in kept),
-        Problem(
-            path="",
-            code="too-many-problems",
+        problem(
+            "",
+            "too-many-problems",
+            N_plural(
+                "{count} more problem not reported: the limit is {limit} per pack",
+                "{count} more problems not reported: the limit is {limit} per pack",
+            ),
+            {"count": str(left_out), "limit": str(limit)},
+            count=left_out,
             severity="warning",
-            message=f"{left_out} more problem{'s' * (left_out != 1)} not reported: the limit is {limit} per pack",
         ),
     ]

@@ -24,10 +24,11 @@ from ._formats import (
     parse,
     serialize,
 )
+from ._i18n import N_
 from ._limits import DEFAULT_LIMITS, LimitExceeded, Limits, check_document, shorten, truncate_problems
 from ._migrations import migrate
 from ._model import SCHEMA_VERSION, Pack
-from ._problems import Problem, sort_problems
+from ._problems import Problem, problem, sort_problems
 from ._wrong import WrongType, WrongValue
 from .exceptions import PackError
 
@@ -56,12 +57,22 @@ def _format_for(name: str, format: str | None) -> Format:  # noqa: A002
 
 
 def _unreadable(name: str, reason: str) -> PackError:
-    return PackError([Problem(path="", code="unreadable", message=f"cannot read the file: {reason}")], name)
+    return PackError([problem("", "unreadable", N_("cannot read the file: {reason}"), {"reason": reason})], name)
 
 
 def _too_large(name: str, max_bytes: int, size: int | None = None) -> PackError:
-    found = f"has {size} bytes" if size is not None else f"has more than {max_bytes} bytes"
-    return PackError([Problem(path="", code="too-large", message=f"the pack {found}; the limit is {max_bytes}")], name)
+    if size is None:
+        found = problem(
+            "", "too-large", N_("the pack has more than {limit} bytes; the limit is {limit}"), {"limit": str(max_bytes)}
+        )
+    else:
+        found = problem(
+            "",
+            "too-large",
+            N_("the pack has {size} bytes; the limit is {limit}"),
+            {"size": str(size), "limit": str(max_bytes)},
+        )
+    return PackError([found], name)
 
 
 def _looks_like_text(source: str) -> bool:
@@ -237,11 +248,13 @@ def analyse_document(document: object, limits: Limits = DEFAULT_LIMITS) -> tuple
     The document must be within *limits* already (see :func:`~backext._limits.check_document`).
     """
     if not isinstance(document, dict):
-        return None, [Problem(path="", code="wrong-type", message=str(WrongType("an object", document)))]
+        wrong = WrongType(N_("an object"), document)
+        return None, [Problem(path="", code="wrong-type", message=str(wrong), template=wrong.template)]
     document = dict(document)
     named = document.pop("$schema", None)  # the schema an editor checks the pack with: not part of the pack
     if named is not None and not isinstance(named, str):
-        return None, [Problem(path="/$schema", code="wrong-type", message=str(WrongType("a string", named)))]
+        wrong = WrongType(N_("a string"), named)
+        return None, [Problem(path="/$schema", code="wrong-type", message=str(wrong), template=wrong.template)]
     document, problems = migrate(document)
     if problems:
         return None, problems

@@ -19,7 +19,7 @@ from ._model import Pack
 from ._text import LocalizedText
 
 
-__all__ = ["UnknownLocaleError", "choose_locale", "environment_locales", "pack_languages", "spoken"]
+__all__ = ["UnknownLocaleError", "choose_among", "choose_locale", "environment_locales", "pack_languages", "spoken"]
 
 #: The environment variables that name the person's language, in the order gettext reads them.
 ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -123,7 +123,26 @@ def choose_locale(asked: str | None, environ: Mapping[str, str], pack: Pack) -> 
         ValueError: If *asked* is not a well-formed tag (the message lists the languages there are).
         UnknownLocaleError: If nothing is in *asked*'s language; the message lists the languages there are.
     """
-    languages = {*available_languages(), *pack_languages(pack)}
+    return choose_among(asked, environ, {*available_languages(), *pack_languages(pack)}, pack.default_locale)
+
+
+def choose_among(asked: str | None, environ: Mapping[str, str], languages: set[str], default: str) -> str:
+    """The locale to speak in, among *languages*: *asked*, else the environment's first served, else *default*.
+
+    :func:`choose_locale` for a pack; ``backext validate``, which speaks only
+    the library's words about files that may not load, passes the library's
+    languages and English.
+
+    Raises:
+        ValueError: If *asked* is not a well-formed tag (the message lists the languages there are).
+        UnknownLocaleError: If nothing is in *asked*'s language; the message lists the languages there are.
+
+    Example:
+        >>> choose_among(None, {"LANG": "de_AT.UTF-8"}, {"en", "de"}, "en")
+        'de-AT'
+        >>> choose_among(None, {"LANG": "pt_BR"}, {"en", "de"}, "en")
+        'en'
+    """
     if asked is not None:
         choices = f"choose one of {', '.join(sorted(languages))} (or a regional variant of one, such as de-AT)"
         try:
@@ -136,4 +155,4 @@ def choose_locale(asked: str | None, environ: Mapping[str, str], pack: Pack) -> 
     for tag in environment_locales(environ):
         if _served(tag, languages):
             return tag
-    return pack.default_locale
+    return default

@@ -82,6 +82,8 @@ class Message:
         """
         if locale is not None:
             parse_locale(locale)
+        elif self.default_locale == "en":
+            return self._english()
         tags = (locale, self.default_locale)
         if self.plural is not None:
             count = plural_count(self.count if self.count is not None else 0)
@@ -96,6 +98,14 @@ class Message:
         else:
             template = gettext(self.template, *tags)
         return template.format(**{name: _value(value, locale, self.default_locale) for name, value in self.values})
+
+    def _english(self) -> str:
+        """The message in English, the language of its templates: no catalog to look in (problems are many)."""
+        template = self.template
+        if self.plural is not None and plural_count(self.count if self.count is not None else 0) != 1:
+            template = self.plural
+        values = {name: value if type(value) is str else _value(value, None, "en") for name, value in self.values}
+        return template.format(**values)
 
 
 def _value(value: Value, locale: str | None, default_locale: str) -> str:

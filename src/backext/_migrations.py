@@ -15,7 +15,7 @@ from typing import Any
 from ._constraints import rule
 from ._model import SCHEMA_VERSION
 from ._problems import Problem
-from ._wrong import show_number
+from ._wrong import shown_number
 
 
 __all__ = ["MIGRATIONS", "migrate"]
@@ -35,10 +35,10 @@ def migrate(document: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         return document, []  # the converter reports the wrong type
     if version > SCHEMA_VERSION:
         found = rule("schema-version-too-new")
-        return document, [found.problem("/schema_version", value=show_number(version), newest=SCHEMA_VERSION)]
+        return document, [found.problem("/schema_version", value=shown_number(version), newest=SCHEMA_VERSION)]
     if version < 1:
         found = rule("schema-version-below-one")
-        return document, [found.problem("/schema_version", value=show_number(version))]
+        return document, [found.problem("/schema_version", value=shown_number(version))]
     while version < SCHEMA_VERSION:  # pragma: no cover - no migrations exist yet
         document = MIGRATIONS[version](document)
         version += 1

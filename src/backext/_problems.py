@@ -8,8 +8,11 @@ from typing import Literal
 
 import attrs
 
+from ._i18n import parse_locale
+from ._messages import Message, Value
 
-__all__ = ["Problem", "Severity", "escape_pointer", "located", "sort_problems"]
+
+__all__ = ["Problem", "Severity", "escape_pointer", "located", "problem", "sort_problems"]
 
 #: How bad a problem is: an ``"error"`` makes a pack unusable, a
 #: ``"warning"`` is worth a look.
@@ -28,6 +31,7 @@ class Problem:
         code: A stable, kebab-case code naming the kind of problem, such as
             ``wrong-type``. Programs may rely on it.
         message: What was found and what was expected, in plain English.
+            The same words in another language: :meth:`render`.
         severity: ``"error"`` or ``"warning"``.
         line: The 1-based line in the file of the value at fault (of the
             key, for an unknown or duplicate key; of the object, for a missing
@@ -38,6 +42,11 @@ class Problem:
         end_line: The line where the value at fault ends, where known.
         end_column: The column just past the end of the value at fault,
             where known (the end is exclusive, as in SARIF).
+        template: The message kept as its English template and values, for
+            :meth:`render`; ``None`` for a problem made without one (then
+            :meth:`render` gives :attr:`message`). It takes no part in
+            comparing or hashing problems: two problems are equal when their
+            pointer, code, English message, severity and positions are.
 
     Example:
         >>> problem = Problem(
@@ -57,11 +66,69 @@ class Problem:
     column: int | None = None
     end_line: int | None = None
     end_column: int | None = None
+    template: Message | None = attrs.field(default=None, eq=False, repr=False)
+
+    def render(self, locale: str | None = None) -> str:
+        """The message in *locale*'s words (BCP 47 fallback, then English); code and pointer never change.
+
+        ``None`` is English. The problems of a :class:`~backext.PackError`
+        render in any language afterwards, as often as wanted.
+
+        Raises:
+            ValueError: If *locale* is not a well-formed language tag.
+
+        Example:
+            >>> import backext
+            >>> try:
+            ...     backext.load_pack({"schema_version": 1, "id": "Mine"})
+            ... except backext.PackError as error:
+            ...     problem = error.problems[0]
+            >>> problem.code, problem.path
+            ('missing-field', '')
+            >>> problem.message
+            "the required field 'title' is missing"
+            >>> print(problem.render("de-CH"))
+            das Pflichtfeld 'title' fehlt
+        """
+        if self.template is None:
+            if locale is not None:
+                parse_locale(locale)
+            return self.message
+        return self.template.render(locale)
 
     def __str__(self) -> str:
         where = "" if self.line is None else f"{self.line}:{self.column or 1}: "
         pointer = json.dumps(self.path, ensure_ascii=False)
         return f"{where}{self.severity} {self.code}: {self.message} (at {pointer})"
+
+
+def problem(
+    path: str,
+    code: str,
+    template: str | tuple[str, str],
+    values: Mapping[str, Value] | None = None,
+    *,
+    count: float | None = None,
+    severity: Severity = "error",
+    line: int | None = None,
+    column: int | None = None,
+) -> Problem:
+    """A problem whose message is *template* (marked with ``N_``; a pair marked with ``N_plural``, chosen by *count*).
+
+    The English :attr:`Problem.message` is rendered from the template here,
+    once: problems are made only when something is wrong.
+    """
+    singular, plural = (template, None) if isinstance(template, str) else template
+    message = Message(template=singular, plural=plural, count=count, values=dict(values or {}))
+    return Problem(
+        path=path,
+        code=code,
+        message=message.render(),
+        severity=severity,
+        line=line,
+        column=column,
+        template=message,
+    )
 
 
 def located(source: str, problem: Problem) -> str:

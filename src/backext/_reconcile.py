@@ -11,6 +11,7 @@ checks.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 
 import attrs
 
@@ -19,11 +20,12 @@ from ._ladder import Dose, fit, from_tenths, next_exercise, on_ladder, start_dos
 from ._messages import Message, Value
 from ._model import Exercise, Modification, Pack
 from ._problems import Problem
+from ._problems import problem as made
 from ._reasons import Reason, because, words
 from ._render import number
 from ._rules import DEFAULT_RULES, Rules
 from ._state import STATE_FORMAT_VERSION, Prescription, State
-from ._suggest import did_you_mean
+from ._suggest import suggestion
 from .exceptions import SessionError, StateError, UnknownIdError
 
 
@@ -92,6 +94,9 @@ def required_sessions(exercise: Exercise, rules: Rules) -> int:
 # --- Checking a state against a pack -----------------------------------------
 
 
+_REPETITIONS = N_plural("{count} repetition", "{count} repetitions")
+
+
 def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[Problem]:
     """Every problem of *state* against *pack*, each with a JSON Pointer into the stored state.
 
@@ -102,27 +107,46 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
     """
     problems: list[Problem] = []
 
-    def problem(path: str, code: str, message: str) -> None:
-        problems.append(Problem(path=path, code=code, message=message))
+    def problem(path: str, code: str, template: str, values: Mapping[str, Value] | None = None) -> None:
+        problems.append(made(path, code, template, values))
 
     if state.format_version != STATE_FORMAT_VERSION:
-        problem("/format_version", "unsupported-state-version", f"unknown state format {state.format_version!r}")
+        problem(
+            "/format_version",
+            "unsupported-state-version",
+            N_("unknown state format {version}"),
+            {"version": repr(state.format_version)},
+        )
     if state.pack_id != pack.id:
-        problem("/pack_id", "wrong-pack", f"the state belongs to the pack {state.pack_id!r}, not {pack.id!r}")
+        problem(
+            "/pack_id",
+            "wrong-pack",
+            N_("the state belongs to the pack {stored}, not {given}"),
+            {"stored": repr(state.pack_id), "given": repr(pack.id)},
+        )
         return problems
     if state.prescription.exercise_id != state.dose.exercise_id:
         problem(
             "/prescription/exercise_id",
             "prescription-mismatch",
-            f"the prescription is for {state.prescription.exercise_id!r}, the dose for {state.dose.exercise_id!r}",
+            N_("the prescription is for {prescribed}, the dose for {dosed}"),
+            {"prescribed": repr(state.prescription.exercise_id), "dosed": repr(state.dose.exercise_id)},
         )
     try:
         exercise = pack.exercise(state.dose.exercise_id)
-    except KeyError as error:
-        problem("/dose/exercise_id", "unknown-exercise", str(error.args[0]))
+    except KeyError:
+        problem(
+            "/dose/exercise_id",
+            "unknown-exercise",
+            N_("no exercise with the id {value}{hint}"),
+            {
+                "value": repr(state.dose.exercise_id),
+                "hint": suggestion(state.dose.exercise_id, [e.id for e in pack.exercises]),
+            },
+        )
         return problems
     if state.pending is not None and (state.last_session is None or state.pending.date != state.last_session):
-        problem("/pending/date", "out-of-range", "the session awaiting its next-day report is not the last one")
+        problem("/pending/date", "out-of-range", N_("the session awaiting its next-day report is not the last one"))
     if state.pack_version != pack.version:
         return problems
     dose = state.dose
@@ -130,23 +154,47 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
         problem(
             "/dose",
             "not-on-ladder",
-            f"the dose ({number(dose.hold_seconds)} s, {dose.repetitions} repetitions) is not a step of the ladder"
-            f" of {exercise.id!r}",
+            N_("the dose ({seconds} s, {repetitions}) is not a step of the ladder of {exercise}"),
+            {
+                "seconds": number(dose.hold_seconds),
+                "repetitions": Message(
+                    template=_REPETITIONS[0],
+                    plural=_REPETITIONS[1],
+                    count=dose.repetitions,
+                    values={"count": str(dose.repetitions)},
+                ),
+                "exercise": repr(exercise.id),
+            },
         )
     known = {m.id for m in exercise.modifications}
     modifications = state.prescription.modifications
     for index, modification_id in enumerate(modifications):
         at = f"/prescription/modifications/{index}"
         if modification_id not in known:
-            hint = did_you_mean(modification_id, known)
-            problem(at, "unknown-variation", f"{exercise.id!r} has no variation {modification_id!r}{hint}")
+            problem(
+                at,
+                "unknown-variation",
+                N_("{exercise} has no variation {value}{hint}"),
+                {
+                    "exercise": repr(exercise.id),
+                    "value": repr(modification_id),
+                    "hint": suggestion(modification_id, known),
+                },
+            )
         elif exercise.modification(modification_id).requires_clearance and not state.allows(
             modification_id, exercise.id
         ):
-            problem(at, "uncleared-variation", f"no clearance in force allows the variation {modification_id!r}")
+            problem(
+                at,
+                "uncleared-variation",
+                N_("no clearance in force allows the variation {value}"),
+                {"value": repr(modification_id)},
+            )
     if not problems and prescribe(exercise, dose, modifications) != state.prescription:
         problem(
-            "/prescription", "prescription-mismatch", "the prescription is not the one the dose and variations give"
+            "/prescription",
+            "prescription-mismatch",
+            N_("the prescription is not the one the dose and variations give"),
         )
     modifications = tuple(m for m in modifications if m in known)
     required = required_sessions(exercise, rules)

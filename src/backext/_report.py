@@ -18,6 +18,8 @@ from pathlib import PurePath
 from urllib.parse import quote
 
 from ._codes import PROBLEM_CODES
+from ._i18n import N_, N_plural
+from ._messages import Message
 from ._problems import Problem, located
 
 
@@ -38,8 +40,22 @@ def _pointer(problem: Problem) -> str:
     return json.dumps(problem.path, ensure_ascii=False)
 
 
-def text(results: Results) -> Iterator[str]:
-    """One line per problem, then a summary line.
+# Translators: the summary of "backext validate"; each value is one of the three counts below, translated.
+_SUMMARY = N_("{files}: {errors}, {warnings}")
+_FILES = N_plural("{count} file checked", "{count} files checked")
+_ERRORS = N_plural("{count} error", "{count} errors")
+_WARNINGS = N_plural("{count} warning", "{count} warnings")
+
+
+def _counted(words: tuple[str, str], count: int) -> Message:
+    return Message(template=words[0], plural=words[1], count=count, values={"count": str(count)})
+
+
+def text(results: Results, locale: str | None = None) -> Iterator[str]:
+    """One line per problem, then a summary line in *locale*'s words (``None``: English).
+
+    The problems are written as they are: render their messages first for
+    another language (see :meth:`~backext.Problem.render`).
 
     Example:
         >>> from backext import Problem
@@ -54,10 +70,15 @@ def text(results: Results) -> Iterator[str]:
     files = len(results)
     errors = sum(p.severity == "error" for _, problems in results for p in problems)
     warnings = sum(p.severity == "warning" for _, problems in results for p in problems)
-    yield (
-        f"{files} file{'s' * (files != 1)} checked: {errors} error{'s' * (errors != 1)},"
-        f" {warnings} warning{'s' * (warnings != 1)}\n"
+    summary = Message(
+        template=_SUMMARY,
+        values={
+            "files": _counted(_FILES, files),
+            "errors": _counted(_ERRORS, errors),
+            "warnings": _counted(_WARNINGS, warnings),
+        },
     )
+    yield summary.render(locale) + "\n"
 
 
 def problem_json(problem: Problem) -> dict[str, object]:

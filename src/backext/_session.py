@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._i18n import N_
+from ._wrong import SECONDS_FROM_0, WHOLE_FROM_0, out_of_range
 
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def pain_rating(_: object, attribute: attrs.Attribute[Any], value: int | None) -
     if value is None:
         return
     if type(value) is not int or not 0 <= value <= 10:
-        raise ValueError(f"{attribute.name} must be a whole number from 0 to 10, not {value!r}")
+        raise out_of_range("invalid-value", WHOLE_FROM_0, attribute.name, 10, value, at_field=False)
 
 
 #: The longest hold a log may report, in seconds, and the most repetitions (our choice: far beyond any session).
@@ -114,14 +115,12 @@ _MOST_SECONDS, _MOST_REPETITIONS = 86_400, 1_000_000
 
 def _count(_: object, attribute: attrs.Attribute[Any], value: int) -> None:
     if type(value) is not int or not 0 <= value <= _MOST_REPETITIONS:
-        shown = repr(value) if type(value) is not int or abs(value) < 10**30 else "a huge integer"
-        raise ValueError(f"{attribute.name} must be a whole number from 0 to {_MOST_REPETITIONS}, not {shown}")
+        raise out_of_range("invalid-value", WHOLE_FROM_0, attribute.name, _MOST_REPETITIONS, value, at_field=False)
 
 
 def _seconds(_: object, attribute: attrs.Attribute[Any], value: float) -> None:
     if type(value) not in (int, float) or not 0 <= value <= _MOST_SECONDS:
-        shown = repr(value) if type(value) is not int or abs(value) < 10**30 else "a huge integer"
-        raise ValueError(f"{attribute.name} must be a number of seconds from 0 to {_MOST_SECONDS}, not {shown}")
+        raise out_of_range("invalid-value", SECONDS_FROM_0, attribute.name, _MOST_SECONDS, value, at_field=False)
 
 
 def day(_: object, attribute: attrs.Attribute[Any], value: object) -> None:

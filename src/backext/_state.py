@@ -15,7 +15,7 @@ import attrs
 from ._ladder import Dose
 from ._session import RedFlag, day, pain_rating
 from ._vocabulary import Level
-from ._wrong import WrongValue
+from ._wrong import WHOLE_FROM_0, out_of_range
 
 
 __all__ = ["STATE_FORMAT_VERSION", "Clearance", "Pending", "Prescription", "State", "Stop"]
@@ -27,9 +27,7 @@ STATE_FORMAT_VERSION = 1
 
 def _count(_: object, attribute: attrs.Attribute[Any], value: int) -> None:
     if type(value) is not int or not 0 <= value <= _MOST:
-        shown = "a huge integer" if type(value) is int and abs(value) > 10**30 else repr(value)
-        message = f"{attribute.name} must be a whole number from 0 to {_MOST}, not {shown}"
-        raise WrongValue("out-of-range", message, attribute.name)
+        raise out_of_range("out-of-range", WHOLE_FROM_0, attribute.name, _MOST, value)
 
 
 #: The largest count a state may hold (our choice: far beyond any run of sessions).

@@ -8,9 +8,10 @@ from typing import Any
 
 import attrs
 
+from ._i18n import N_
 from ._limits import DEFAULT_LIMITS, LimitExceeded, check_document
 from ._model import Pack
-from ._problems import Problem
+from ._problems import problem
 from ._reconcile import check_state, reconcile
 from ._rules import DEFAULT_RULES, Rules
 from ._state import STATE_FORMAT_VERSION, State
@@ -54,20 +55,24 @@ def _document(source: Mapping[str, Any] | str | bytes, name: str) -> dict[str, A
     if not isinstance(source, (str, bytes)):
         raise TypeError(f"cannot read a state from {type(source).__name__}: pass a mapping or JSON text")
     if len(source) > _MAX_STATE_BYTES:
-        raise StateError([Problem(path="", code="too-large", message="a stored state is at most 1 MiB")], name)
+        raise StateError([problem("", "too-large", N_("a stored state is at most 1 MiB"))], name)
     try:
         document = json.loads(source, object_pairs_hook=_no_duplicates)
     except _DuplicateKey as duplicate:
         raise StateError(
-            [Problem(path="", code="duplicate-key", message=f"the key {duplicate.key!r} appears twice in one object")],
+            [
+                problem(
+                    "", "duplicate-key", N_("the key {key} appears twice in one object"), {"key": repr(duplicate.key)}
+                )
+            ],
             name,
         ) from None
     except (ValueError, RecursionError) as error:
         raise StateError(
-            [Problem(path="", code="syntax-error", message=f"not a JSON document: {error}")], name
+            [problem("", "syntax-error", N_("not a JSON document: {detail}"), {"detail": str(error)})], name
         ) from None
     if type(document) is not dict:
-        raise StateError([Problem(path="", code="wrong-type", message="a stored state is a JSON object")], name)
+        raise StateError([problem("", "wrong-type", N_("a stored state is a JSON object"))], name)
     return document
 
 
@@ -78,11 +83,11 @@ def _migrate(document: dict[str, Any], name: str) -> dict[str, Any]:
     if not 1 <= version <= STATE_FORMAT_VERSION:
         raise StateError(
             [
-                Problem(
-                    path="/format_version",
-                    code="unsupported-state-version",
-                    message=f"the state is in format {version}; this version of backext reads formats 1 to "
-                    f"{STATE_FORMAT_VERSION}",
+                problem(
+                    "/format_version",
+                    "unsupported-state-version",
+                    N_("the state is in format {version}; this version of backext reads formats 1 to {newest}"),
+                    {"version": str(version), "newest": str(STATE_FORMAT_VERSION)},
                 )
             ],
             name,

@@ -5,15 +5,55 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection
 
+from ._i18n import N_
+from ._messages import Message
 from ._text import LOCALE_TAG
 
 
-__all__ = ["Suggester", "did_you_mean", "locale_hint"]
+__all__ = ["Suggester", "did_you_mean", "hint", "locale_hint", "locale_suggestion", "suggestion"]
 
 #: Names are compared only with at most this many known ones, and only if at
 #: most this long: each comparison costs time in the product of the lengths.
 MAX_KNOWN = 1000
 MAX_LENGTH = 100
+
+
+# Translators: added at the end of a problem's message, right after it; {name} is a quoted name.
+_HINT = N_("; did you mean {name}?")
+
+
+def hint(name: str | None) -> Message | str:
+    """The hint that suggests *name* instead, as a message of its own (rendered in any locale); ``""`` for none.
+
+    Example:
+        >>> hint("de-DE").render("fr")
+        " ; vouliez-vous dire 'de-DE' ?"
+    """
+    return "" if name is None else Message(template=_HINT, values={"name": repr(name)})
+
+
+def _nearest(name: str, known: Collection[str]) -> str | None:
+    if len(name) > MAX_LENGTH or not known or len(known) > MAX_KNOWN:
+        return None
+    close = difflib.get_close_matches(name, [k for k in known if len(k) <= MAX_LENGTH], n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _fixed_locale(tag: str) -> str | None:
+    if len(tag) > MAX_LENGTH:
+        return None
+    fixed = tag.strip().replace("_", "-")
+    return fixed if fixed != tag and LOCALE_TAG.match(fixed) else None
+
+
+def suggestion(name: str, known: Collection[str]) -> Message | str:
+    """:func:`hint` of the known name nearest to *name*, or ``""`` if none is near."""
+    return hint(_nearest(name, known))
+
+
+def locale_suggestion(tag: str) -> Message | str:
+    """:func:`hint` of how to write *tag*, a tag that is not BCP 47, if the fix is plain, or ``""``."""
+    return hint(_fixed_locale(tag))
 
 
 def did_you_mean(name: str, known: Collection[str]) -> str:
@@ -23,10 +63,8 @@ def did_you_mean(name: str, known: Collection[str]) -> str:
         >>> did_you_mean("chest-lift-arm-down", ["chest-lift-arms-down", "forearm-rest"])
         "; did you mean 'chest-lift-arms-down'?"
     """
-    if len(name) > MAX_LENGTH or not known or len(known) > MAX_KNOWN:
-        return ""
-    close = difflib.get_close_matches(name, [k for k in known if len(k) <= MAX_LENGTH], n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    found = suggestion(name, known)
+    return found if isinstance(found, str) else found.render()
 
 
 def locale_hint(tag: str) -> str:
@@ -36,26 +74,24 @@ def locale_hint(tag: str) -> str:
         >>> locale_hint("de_DE")
         "; did you mean 'de-DE'?"
     """
-    if len(tag) > MAX_LENGTH:
-        return ""
-    fixed = tag.strip().replace("_", "-")
-    return f"; did you mean {fixed!r}?" if fixed != tag and LOCALE_TAG.match(fixed) else ""
+    found = locale_suggestion(tag)
+    return found if isinstance(found, str) else found.render()
 
 
 class Suggester:
-    """:func:`did_you_mean` at most *budget* times: a pack with thousands of wrong references stays quick to check.
+    """:func:`suggestion` at most *budget* times: a pack with thousands of wrong references stays quick to check.
 
     Example:
         >>> suggest = Suggester(budget=1)
-        >>> suggest("forearm-res", ["forearm-rest"]), suggest("forearm-res", ["forearm-rest"])
-        ("; did you mean 'forearm-rest'?", '')
+        >>> suggest("forearm-res", ["forearm-rest"]).render("de"), suggest("forearm-res", ["forearm-rest"])
+        ("; meinten Sie 'forearm-rest'?", '')
     """
 
     def __init__(self, budget: int = 20) -> None:
         self.budget = budget
 
-    def __call__(self, name: str, known: Collection[str]) -> str:
+    def __call__(self, name: str, known: Collection[str]) -> Message | str:
         if self.budget <= 0:
             return ""
         self.budget -= 1
-        return did_you_mean(name, known)
+        return suggestion(name, known)

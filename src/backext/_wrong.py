@@ -6,55 +6,111 @@ reports them (the fast loader, the file parsers) need not import cattrs.
 
 from __future__ import annotations
 
+from ._i18n import N_
+from ._messages import Message
 
-__all__ = ["WrongType", "WrongValue", "json_type_name", "show_number"]
+
+__all__ = ["WrongType", "WrongValue", "json_type", "json_type_name", "out_of_range", "show_number", "shown_number"]
+
+_EXPECTED = N_("expected {expected}, found {found}")
 
 
 class WrongType(TypeError):
-    """A value of the wrong JSON type; carries what was expected and what was found."""
+    """A value of the wrong JSON type; carries what was expected and what was found.
 
-    def __init__(self, expected: str, value: object) -> None:
-        self.expected = expected
-        self.found = json_type_name(value)
-        super().__init__(f"expected {expected}, found {self.found}")
+    *expected* is a message id marked with ``N_`` (``"a string"``) or a
+    :class:`~backext.Message`; :attr:`template` is the whole message, to be
+    rendered in any locale.
+    """
+
+    def __init__(self, expected: str | Message, value: object) -> None:
+        self.expected = expected if isinstance(expected, Message) else Message(template=expected)
+        found = json_type(value)
+        self.template = Message(template=_EXPECTED, values={"expected": self.expected, "found": found})
+        self.found = found.render()
+        super().__init__(self.template.render())
 
 
 class WrongValue(ValueError):
-    """A value of the right type that is not allowed; carries the reason, and the field where it is known."""
+    """A value of the right type that is not allowed; carries the reason, and the field where it is known.
 
-    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+    *message* is a :class:`~backext.Message` (rendered in any locale) or, from
+    code that has no template, English words.
+    """
+
+    def __init__(self, code: str, message: str | Message, field: str | None = None) -> None:
         self.code = code
         self.field = field
-        super().__init__(message)
+        self.template = message if isinstance(message, Message) else None
+        super().__init__(message if isinstance(message, str) else message.render())
+
+
+#: The messages of a number out of its range, in the model's own checks (a log, a dose, a stored state).
+WHOLE_FROM_0 = N_("{name} must be a whole number from 0 to {most}, not {value}")
+NUMBER_FROM_0 = N_("{name} must be a number from 0 to {most}, not {value}")
+SECONDS_FROM_0 = N_("{name} must be a number of seconds from 0 to {most}, not {value}")
+
+
+def out_of_range(code: str, template: str, name: str, most: int, value: object, *, at_field: bool = True) -> WrongValue:
+    """The error (a ``ValueError``) of the field *name* whose *value* is not from 0 to *most*.
+
+    A huge integer is described by its size, in words of their own, not by its digits. With *at_field*
+    false, the problem points at the object rather than at the field.
+    """
+    huge = type(value) is int and abs(value) > 10**30
+    shown: Message | str = Message(template=N_("a huge integer")) if huge else repr(value)
+    message = Message(template=template, values={"name": name, "most": str(most), "value": shown})
+    return WrongValue(code, message, name if at_field else None)
+
+
+def json_type(value: object) -> Message:
+    """Name *value*'s type the way a pack author knows it (JSON's names), as a message in any locale."""
+    if value is None:
+        return Message(template="{value}", values={"value": "null"})  # JSON's word, the same in every language
+    if isinstance(value, bool):
+        return Message(template=N_("a boolean ({value})"), values={"value": str(value).lower()})
+    if isinstance(value, int):
+        return Message(template=N_("an integer ({value})"), values={"value": shown_number(value)})
+    if isinstance(value, float):
+        return Message(template=N_("a number ({value})"), values={"value": repr(value)})
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return Message(template=N_("a string ({value})"), values={"value": repr(shown)})
+    if isinstance(value, (list, tuple)):
+        return Message(template=N_("a list"))
+    if isinstance(value, dict):
+        return Message(template=N_("an object"))
+    return Message(template=N_("a {name}"), values={"name": type(value).__name__})
 
 
 def json_type_name(value: object) -> str:
-    """Name *value*'s type the way a pack author knows it (JSON's names)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, int):
-        return f"an integer ({show_number(value)})"
-    if isinstance(value, float):
-        return f"a number ({value!r})"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"a string ({shown!r})"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return f"a {type(value).__name__}"
+    """Name *value*'s type the way a pack author knows it (JSON's names), in English."""
+    return json_type(value).render()
+
+
+def shown_number(value: object) -> Message | str:
+    """Write a number for a message; an integer too long to write in full is described by its length, in words.
+
+    (Python refuses to write integers of more than 4300 digits, and writing
+    them takes time quadratic in their length.) The words are a message of
+    their own, rendered in the locale of the message they are part of.
+
+    Example:
+        >>> shown_number(-(10**400)).render("de")
+        'eine negative ganze Zahl mit etwa 401 Ziffern'
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        digits = str(int(value.bit_length() * 0.30103) + 1)  # about: log10(2) digits per bit
+        template = (
+            N_("a negative integer of about {digits} digits")
+            if value < 0
+            else N_("an integer of about {digits} digits")
+        )
+        return Message(template=template, values={"digits": digits})
+    return repr(value)
 
 
 def show_number(value: object) -> str:
-    """Write a number for a message; an integer too long to write in full is described by its length.
-
-    (Python refuses to write integers of more than 4300 digits, and writing
-    them takes time quadratic in their length.)
-    """
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
-        digits = int(value.bit_length() * 0.30103) + 1  # about: log10(2) digits per bit
-        return f"{'-' if value < 0 else ''}an integer of about {digits} digits"
-    return repr(value)
+    """:func:`shown_number` in English."""
+    shown = shown_number(value)
+    return shown if isinstance(shown, str) else shown.render()

@@ -23,7 +23,9 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
+from ._i18n import N_
 from ._limits import DEFAULT_LIMITS, Limits, shorten
+from ._messages import Message, Value
 
 
 try:
@@ -50,8 +52,11 @@ _MAX_INTEGER_CHARACTERS = 100
 
 
 class _LoaderError(yaml.constructor.ConstructorError):
-    def __init__(self, code: str, problem: str, mark: Any) -> None:
-        super().__init__(None, None, problem, mark)
+    """A problem the strict loader finds: its code, and its message as a template and values (see ``_formats``)."""
+
+    def __init__(self, code: str, template: str, values: dict[str, Value], mark: Any) -> None:
+        self.backext_message = Message(template=template, values=values)
+        super().__init__(None, None, self.backext_message.render(), mark)
         self.backext_code = code
 
 
@@ -81,7 +86,8 @@ class _Strict(Composer, SafeConstructor, Resolver):
                 event = self.peek_event()  # type: ignore[attr-defined]
                 raise _LoaderError(
                     "too-many-aliases",
-                    f"the document uses more than {MAX_ALIASES} aliases",
+                    N_("the document uses more than {limit} aliases"),
+                    {"limit": str(MAX_ALIASES)},
                     event.start_mark,
                 )
         return super().compose_node(parent, index)
@@ -114,7 +120,10 @@ class _Strict(Composer, SafeConstructor, Resolver):
             if duplicate:
                 shown = shorten(key) if isinstance(key, str) else shorten(repr(key))
                 raise _LoaderError(
-                    "duplicate-key", f"the key {shown} appears twice in one mapping", key_node.start_mark
+                    "duplicate-key",
+                    N_("the key {key} appears twice in one mapping"),
+                    {"key": shown},
+                    key_node.start_mark,
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
@@ -123,7 +132,8 @@ class _Strict(Composer, SafeConstructor, Resolver):
         if len(node.value) > _MAX_INTEGER_CHARACTERS:
             raise _LoaderError(
                 "number-out-of-range",
-                f"an integer of more than {_MAX_INTEGER_CHARACTERS} characters: far beyond the largest number allowed",
+                N_("an integer of more than {limit} characters: far beyond the largest number allowed"),
+                {"limit": str(_MAX_INTEGER_CHARACTERS)},
                 node.start_mark,
             )
         return super().construct_yaml_int(node)
@@ -221,7 +231,8 @@ def _measure(root: Any, max_values: int) -> None:
             if size > max_values:
                 raise _LoaderError(
                     "too-many-values",
-                    f"the document stands for more than {max_values} values once its aliases are expanded",
+                    N_("the document stands for more than {limit} values once its aliases are expanded"),
+                    {"limit": str(max_values)},
                     node.start_mark,
                 )
             sizes[key] = size
@@ -229,7 +240,8 @@ def _measure(root: Any, max_values: int) -> None:
             if key in open_nodes:
                 raise _LoaderError(
                     "too-deep",
-                    "an alias refers to a node that contains it: the value would nest without end",
+                    N_("an alias refers to a node that contains it: the value would nest without end"),
+                    {},
                     node.start_mark,
                 )
             open_nodes.add(key)

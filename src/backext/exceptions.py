@@ -37,7 +37,10 @@ class BackextError(Exception):
 class PackError(BackextError, ValueError):
     """A pack could not be read: it is unreadable, malformed or invalid.
 
-    The exception lists every problem at once, not just the first.
+    The exception lists every problem at once, not just the first. Its
+    ``str`` is English, for developers; to tell a pack's author in their
+    language, render each problem's message with
+    :meth:`Problem.render(locale) <backext.Problem.render>`.
 
     Attributes:
         problems: Every error found, in document order.
@@ -50,7 +53,9 @@ class PackError(BackextError, ValueError):
         ...     backext.load_pack('{"id": 5}', format="json")
         ... except backext.PackError as error:
         ...     print(error.problems[0])
+        ...     print(error.problems[0].render("fr"))
         1:1: error missing-field: the required field 'title' is missing (at "")
+        le champ obligatoire 'title' est absent
 
     .. versionadded:: 0.1.0
     """

@@ -10,7 +10,9 @@ from typing import Any
 
 import attrs
 
-from backext._problems import Problem, escape_pointer, located
+from backext._i18n import N_
+from backext._messages import Value
+from backext._problems import Problem, escape_pointer, located, problem
 from backext._session import RedFlag, SessionLog
 from backext.exceptions import BackextError
 
@@ -92,8 +94,9 @@ class _Reader:
         self.urls = urls
         self.problems: list[Problem] = []
 
-    def problem(self, pointer: str, code: str, message: str) -> None:
-        self.problems.append(Problem(path=pointer, code=code, message=message))
+    def problem(self, pointer: str, code: str, template: str, values: Mapping[str, Value] | None = None) -> None:
+        """Report the problem *code* at *pointer*: its message *template* (marked with ``N_``) filled with *values*."""
+        self.problems.append(problem(pointer, code, template, values))
 
     # -- the document ------------------------------------------------------------
 
@@ -105,7 +108,10 @@ class _Reader:
             ]
         if not isinstance(document, Mapping):
             self.problem(
-                "", "not-a-bundle", f"expected a Bundle or a list of resources, found {type(document).__name__}"
+                "",
+                "not-a-bundle",
+                N_("expected a Bundle or a list of resources, found {found}"),
+                {"found": type(document).__name__},
             )
             return []
         kind = document.get("resourceType")
@@ -113,12 +119,15 @@ class _Reader:
             self.problem(
                 "/resourceType",
                 "not-a-bundle",
-                f"expected a Bundle or a list of resources, found a {kind or 'mapping'}",
+                N_("expected a Bundle or a list of resources, found a {kind}")
+                if kind
+                else N_("expected a Bundle or a list of resources, found a mapping"),
+                {"kind": str(kind)},
             )
             return []
         entries = document.get("entry", [])
         if not isinstance(entries, list):
-            self.problem("/entry", "invalid-resource", "a Bundle's entry is a list")
+            self.problem("/entry", "invalid-resource", N_("a Bundle's entry is a list"))
             return []
         found = []
         for index, entry in enumerate(entries):
@@ -135,7 +144,9 @@ class _Reader:
     def is_object(self, pointer: str, value: object) -> bool:
         if isinstance(value, Mapping):
             return True
-        self.problem(pointer, "invalid-resource", f"expected a JSON object, found {type(value).__name__}")
+        self.problem(
+            pointer, "invalid-resource", N_("expected a JSON object, found {found}"), {"found": type(value).__name__}
+        )
         return False
 
     def observations(self, document: object) -> list[_Found]:
@@ -153,7 +164,8 @@ class _Reader:
                     self.problem(
                         f"{pointer}{where}",
                         "invalid-resource",
-                        f"not a valid {self.fhir_version} Observation: {detail.get('msg', error)}",
+                        N_("not a valid {version} Observation: {detail}"),
+                        {"version": str(self.fhir_version), "detail": str(detail.get("msg", error))},
                     )
                 continue
             if model.status in _WITHDRAWN:
@@ -175,7 +187,12 @@ class _Reader:
                 try:
                     return RedFlag(code)
                 except ValueError:
-                    self.problem(f"{found.pointer}/code", "unknown-code", f"{code!r} is not a red flag backext knows")
+                    self.problem(
+                        f"{found.pointer}/code",
+                        "unknown-code",
+                        N_("{code} is not a red flag backext knows"),
+                        {"code": repr(code)},
+                    )
         return None
 
     def date(self, found: _Found) -> datetime.date | None:
@@ -191,8 +208,10 @@ class _Reader:
         self.problem(
             found.pointer,
             "missing-date",
-            "the observation has no effectiveDateTime, effectiveInstant or effectivePeriod.start with at least a day"
-            " (a year or a month alone is not enough)",
+            N_(
+                "the observation has no effectiveDateTime, effectiveInstant or effectivePeriod.start with at least a"
+                " day (a year or a month alone is not enough)"
+            ),
         )
         return None
 
@@ -205,8 +224,15 @@ class _Reader:
             if isinstance(value, decimal.Decimal) and value == value.to_integral_value():
                 value = int(value)
         if type(value) is not int or not 0 <= value <= 10:
-            shown = "nothing" if value is None else str(value)
-            self.problem(where, "invalid-pain", f"a pain rating is a whole number from 0 to 10, found {shown}")
+            if value is None:
+                self.problem(where, "invalid-pain", N_("a pain rating is a whole number from 0 to 10, found nothing"))
+            else:
+                self.problem(
+                    where,
+                    "invalid-pain",
+                    N_("a pain rating is a whole number from 0 to 10, found {value}"),
+                    {"value": str(value)},
+                )
             return None
         return value
 
@@ -231,17 +257,29 @@ class _Reader:
                     if seconds is not None:
                         values["hold_seconds"] = seconds
                 else:
-                    self.problem(pointer, "invalid-value", f"the component {code.value} has no value of the right type")
+                    self.problem(
+                        pointer,
+                        "invalid-value",
+                        N_("the component {code} has no value of the right type"),
+                        {"code": code.value},
+                    )
         missing = [code.value for code in SessionCode if code is not SessionCode.SESSION and _FIELD[code] not in values]
         if missing:
-            self.problem(found.pointer, "missing-component", f"the session has no component {', '.join(missing)}")
+            self.problem(
+                found.pointer,
+                "missing-component",
+                N_("the session has no component {codes}"),
+                {"codes": ", ".join(missing)},
+            )
             return None
         return values
 
     def seconds(self, pointer: str, quantity: Any) -> float | None:
         unit = quantity.code if quantity.system == UCUM else (quantity.code or quantity.unit)
         if quantity.value is None or unit not in _SECONDS:
-            self.problem(f"{pointer}/valueQuantity", "invalid-value", "a hold is a quantity in seconds (UCUM s or min)")
+            self.problem(
+                f"{pointer}/valueQuantity", "invalid-value", N_("a hold is a quantity in seconds (UCUM s or min)")
+            )
             return None
         value = quantity.value * _SECONDS[unit]
         # Whole numbers of seconds come back as int, as they were written; beyond 2**53 a float holds them as well.
@@ -272,14 +310,16 @@ class _Reader:
                     self.problem(
                         f"{session.found.pointer}/hasMember/{index}",
                         "unresolved-reference",
-                        f"the member {member.reference!r} is not a pain rating or red flag among the resources given",
+                        N_("the member {reference} is not a pain rating or red flag among the resources given"),
+                        {"reference": repr(member.reference)},
                     )
                     continue
                 if owner.setdefault(id(target), session) is not session:
                     self.problem(
                         f"{session.found.pointer}/hasMember/{index}",
                         "ambiguous-session",
-                        f"the member {member.reference!r} is listed by two sessions",
+                        N_("the member {reference} is listed by two sessions"),
+                        {"reference": repr(member.reference)},
                     )
         pain_ids = {id(item) for item in pains}
         on_day: dict[datetime.date, list[_Session]] = {}
@@ -303,7 +343,9 @@ class _Reader:
                 continue
             if session.pain is None:
                 self.problem(
-                    session.found.pointer, "missing-pain", "the session has no pain rating (LOINC 72514-3) of its day"
+                    session.found.pointer,
+                    "missing-pain",
+                    N_("the session has no pain rating (LOINC 72514-3) of its day"),
                 )
                 continue
             try:
@@ -317,7 +359,9 @@ class _Reader:
                     )
                 )
             except (TypeError, ValueError) as error:
-                self.problem(session.found.pointer, "invalid-value", str(error))
+                template = getattr(error, "template", None)
+                made = problem(session.found.pointer, "invalid-value", "{detail}", {"detail": str(error)})
+                self.problems.append(made if template is None else attrs.evolve(made, template=template))
         return logs
 
     def by_date(self, item: _Found, on_day: dict[datetime.date, list[_Session]], *, is_pain: bool) -> _Session | None:
@@ -329,15 +373,21 @@ class _Reader:
         candidates = [session for date in days for session in on_day.get(date, ())]
         if len(candidates) == 1:
             return candidates[0]
-        what = "pain rating" if is_pain else "red flag"
+        values: dict[str, Value] = {"day": day, "count": str(len(candidates))}
         if candidates:
-            self.problem(
-                item.pointer,
-                "ambiguous-session",
-                f"the {what} of {day} could belong to {len(candidates)} sessions: list it in one session's hasMember",
+            template = (
+                N_("the pain rating of {day} could belong to {count} sessions: list it in one session's hasMember")
+                if is_pain
+                else N_("the red flag of {day} could belong to {count} sessions: list it in one session's hasMember")
             )
+            self.problem(item.pointer, "ambiguous-session", template, values)
         else:
-            self.problem(item.pointer, "no-session", f"no session is listed for the {what} of {day}")
+            template = (
+                N_("no session is listed for the pain rating of {day}")
+                if is_pain
+                else N_("no session is listed for the red flag of {day}")
+            )
+            self.problem(item.pointer, "no-session", template, values)
         return None
 
     def add_pain(self, session: _Session, item: _Found) -> None:
@@ -352,14 +402,18 @@ class _Reader:
             self.problem(
                 item.pointer,
                 "wrong-date",
-                f"a pain rating of {day} for the session of {session.date}: expected that day or the next",
+                N_("a pain rating of {day} for the session of {session}: expected that day or the next"),
+                {"day": day, "session": session.date},
             )
             return
         if getattr(session, field) is not None:
             self.problem(
                 item.pointer,
                 "duplicate-pain",
-                f"the session of {session.date} has two ratings of {field.replace('_', ' ')}",
+                N_("the session of {day} has two ratings of pain")
+                if field == "pain"
+                else N_("the session of {day} has two ratings of pain next day"),
+                {"day": session.date},
             )
             return
         setattr(session, field, rating)
@@ -375,12 +429,12 @@ _FIELD = {
 def _parse(source: object, name: str) -> object:
     if isinstance(source, (str, bytes)):
         if len(source) > _MAX_BYTES:
-            raise FhirError([Problem(path="", code="too-large", message="a document is at most 16 MiB")], name)
+            raise FhirError([problem("", "too-large", N_("a document is at most 16 MiB"))], name)
         try:
             return json.loads(source)
         except (ValueError, RecursionError) as error:
             raise FhirError(
-                [Problem(path="", code="syntax-error", message=f"not a JSON document: {error}")], name
+                [problem("", "syntax-error", N_("not a JSON document: {detail}"), {"detail": str(error)})], name
             ) from None
     if hasattr(source, "model_dump"):  # a fhir.resources model
         return source.model_dump(mode="json")
