@@ -44,6 +44,7 @@ from ._reconcile import (
     required_sessions,
     within_reach,
 )
+from ._remembered import memory
 from ._render import number
 from ._rules import DEFAULT_RULES, Rules
 from ._session import RedFlag, SessionLog, in_order
@@ -72,6 +73,8 @@ __all__ = [
 
 def _arguments(pack: object, state: object, rules: object = DEFAULT_RULES) -> None:
     """Refuse arguments of the wrong type with a :class:`TypeError` that names them."""
+    if type(pack) is Pack and type(state) is State and type(rules) is Rules:
+        return  # the usual case, at once
     for name, value, kind in (("pack", pack, Pack), ("state", state, State), ("rules", rules, Rules)):
         if not isinstance(value, kind):
             hint = (
@@ -106,6 +109,16 @@ def start(pack: Pack, exercise_id: str) -> State:
 def _tolerated_now(state: State) -> tuple[Dose, ...]:
     """The state's tolerated doses with the current prescription, as done, recorded for its exercise."""
     done = state.prescription
+    tolerated = state.tolerated
+    if (
+        tolerated
+        and (first := tolerated[0]).exercise_id == done.exercise_id
+        and first.repetitions == done.repetitions
+        and first.hold_seconds == done.hold_seconds
+        and type(first.hold_seconds) is type(done.hold_seconds)
+        and all(d.exercise_id != done.exercise_id for d in tolerated[1:])
+    ):
+        return tolerated  # already recorded so: the same doses, without building them again
     dose = Dose(exercise_id=done.exercise_id, hold_seconds=done.hold_seconds, repetitions=done.repetitions)
     return (dose, *(d for d in state.tolerated if d.exercise_id != dose.exercise_id))
 
@@ -339,20 +352,31 @@ def _count(pack: Pack, state: State, reasons: list[Reason], rules: Rules) -> Dec
     exercise = pack.exercise(state.dose.exercise_id)
     streak = state.tolerated_streak + 1
     required = required_sessions(exercise, rules)
-    state = attrs.evolve(state, untolerated_streak=0, tolerated=_tolerated_now(state))
+    tolerated = _tolerated_now(state)
     if streak < required:
         reasons.append(
             Reason(code="tolerated", message=f"well tolerated: {streak} of {required} sessions before a step up")
         )
-        state = attrs.evolve(state, tolerated_streak=streak)
+        state = attrs.evolve(state, untolerated_streak=0, tolerated=tolerated, tolerated_streak=streak)
         return Decision(action=Action.REPEAT, state=state, prescription=state.prescription, reasons=tuple(reasons))
     dose, modifications = higher(pack, exercise, state.dose, state.prescription.modifications)
     if dose == state.dose:
         reasons.append(Reason(code="full-dose", message="well tolerated, and already at the full dose: keep it up"))
-        state = attrs.evolve(state, tolerated_streak=required)
+        state = attrs.evolve(state, untolerated_streak=0, tolerated=tolerated, tolerated_streak=required)
         return Decision(action=Action.REPEAT, state=state, prescription=state.prescription, reasons=tuple(reasons))
     reasons.append(Reason(code="tolerated", message=f"well tolerated {streak} sessions in a row"))
+    state = attrs.evolve(state, untolerated_streak=0, tolerated=tolerated)
     return _moved(pack, state, dose, modifications, reasons, Action.PROGRESS)
+
+
+def _made(pack: Pack, rules: Rules, decision: Decision) -> Decision:
+    """*decision*, its state remembered as made for *pack* under *rules* (:mod:`._remembered`).
+
+    Only for decisions made after :func:`reconcile` checked the state given against *pack*: the
+    state made from it fits the pack too, and is not checked again if it comes straight back.
+    """
+    memory(pack).remember(decision.state, rules)
+    return decision
 
 
 def _repeat(state: State, reasons: list[Reason]) -> Decision:
@@ -425,23 +449,28 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
     if bookkeeping:
         raise SessionError("; ".join(reason.message for reason in bookkeeping))
     state, reasons = reconcile(pack, state, log.date, rules)
-    if state.pending is not None:
-        if state.pending.counts:
-            reasons.append(
-                Reason(
-                    code="next-day-unreported",
-                    message=f"the next-day pain after {state.pending.date} was not reported: the count starts again",
-                )
+    streak = state.tolerated_streak
+    if state.pending is not None and state.pending.counts:
+        reasons.append(
+            Reason(
+                code="next-day-unreported",
+                message=f"the next-day pain after {state.pending.date} was not reported: the count starts again",
             )
-            state = attrs.evolve(state, tolerated_streak=0)
-        state = attrs.evolve(state, pending=None)
+        )
+        streak = 0
     gap = None if state.last_session is None else (log.date - state.last_session).days
     prescription = state.prescription
     pain_high = log.pain >= rules.regress_pain
     next_day_high = log.pain_next_day is not None and log.pain_next_day > rules.next_day_pain
     painful = log.pain > rules.tolerated_pain or next_day_high
     awaiting = log.pain_next_day is None and rules.require_next_day_report
-    state = attrs.evolve(state, last_session=log.date, painful_streak=state.painful_streak + 1 if painful else 0)
+    state = attrs.evolve(
+        state,
+        pending=None,
+        tolerated_streak=streak,
+        last_session=log.date,
+        painful_streak=state.painful_streak + 1 if painful else 0,
+    )
     advice = _advice(state, rules)
 
     def pending(decision: Decision, *, counts: bool = False) -> Decision:
@@ -451,14 +480,23 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
         mark = Pending(
             date=log.date, counts=counts and awaiting, stepped_back=decision.action is Action.REGRESS, painful=painful
         )
-        return attrs.evolve(
-            decision, state=attrs.evolve(decision.state, pending=mark), reasons=(*decision.reasons, *advice)
+        return _made(
+            pack,
+            rules,
+            Decision(
+                action=decision.action,
+                state=attrs.evolve(decision.state, pending=mark),
+                prescription=decision.prescription,
+                reasons=(*decision.reasons, *advice),
+            ),
         )
 
     def finish(decision: Decision) -> Decision:
         if log.pain_next_day is None:
             return pending(decision)
-        return attrs.evolve(decision, reasons=(*decision.reasons, *advice))
+        if advice:
+            decision = attrs.evolve(decision, reasons=(*decision.reasons, *advice))
+        return _made(pack, rules, decision)
 
     steps_away = 0
     if gap is not None and gap > rules.max_gap_days:
@@ -616,11 +654,11 @@ def report_next_day(
             decision = _repeat(attrs.evolve(state, tolerated_streak=0), reasons)
         else:
             decision = _step_back(pack, state, reasons, within=0, one_more=True)
-        return attrs.evolve(decision, reasons=(*decision.reasons, *advice))
+        return _made(pack, rules, attrs.evolve(decision, reasons=(*decision.reasons, *advice)))
     if pending.counts:
-        return _count(pack, state, reasons, rules)
+        return _made(pack, rules, _count(pack, state, reasons, rules))
     reasons.append(Reason(code="next-day-settled", message=f"pain of {pain}/10 the next day: settled"))
-    return _repeat(state, reasons)
+    return _made(pack, rules, _repeat(state, reasons))
 
 
 def replay(pack: Pack, state: State, logs: Iterable[SessionLog], rules: Rules = DEFAULT_RULES) -> list[Decision]:
@@ -755,9 +793,11 @@ def choose_modifications(
             )
         dose = move.dose
     pending = None if state.pending is None else attrs.evolve(state.pending, counts=False)
-    return attrs.evolve(
+    chosen_state = attrs.evolve(
         state, dose=dose, prescription=prescription, tolerated_streak=0, untolerated_streak=0, pending=pending
     )
+    memory(pack).remember(chosen_state, rules)
+    return chosen_state
 
 
 def record_clearance(
