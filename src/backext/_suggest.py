@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection
 
 from ._text import LOCALE_TAG
@@ -25,6 +24,8 @@ def did_you_mean(name: str, known: Collection[str]) -> str:
     """
     if len(name) > MAX_LENGTH or not known or len(known) > MAX_KNOWN:
         return ""
+    import difflib  # noqa: PLC0415 - only when there is something to suggest
+
     close = difflib.get_close_matches(name, [k for k in known if len(k) <= MAX_LENGTH], n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
