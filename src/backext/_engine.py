@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
@@ -49,7 +50,7 @@ from ._render import number
 from ._rules import DEFAULT_RULES, Rules
 from ._session import RedFlag, SessionLog, in_order
 from ._session import red_flags as _flags
-from ._state import Clearance, Pending, Prescription, State, Stop
+from ._state import Clearance, Pending, Prescription, State, Stop, evolved
 from ._vocabulary import Direction
 from .exceptions import ClearanceRequiredError, SessionError, StateError, StoppedError, UnknownIdError
 
@@ -336,37 +337,42 @@ def _bookkeeping(pack: Pack, state: State, log: SessionLog) -> list[Reason]:
 # --- Counting -----------------------------------------------------------------
 
 
-def _advice(state: State, rules: Rules) -> list[Reason]:
-    if state.painful_streak >= rules.painful_sessions:
+def _advice(painful_streak: int, rules: Rules) -> list[Reason]:
+    if painful_streak >= rules.painful_sessions:
         return [
             Reason(
                 code="see-clinician",
-                message=f"pain in {state.painful_streak} sessions in a row: see a clinician before going on",
+                message=f"pain in {painful_streak} sessions in a row: see a clinician before going on",
             )
         ]
     return []
 
 
-def _count(pack: Pack, state: State, reasons: list[Reason], rules: Rules) -> Decision:
-    """A well-tolerated, settled session at the current dose: count it, and step up after a full run."""
+def _count(
+    pack: Pack, state: State, reasons: list[Reason], rules: Rules, session: dict[str, Any] | None = None
+) -> Decision:
+    """A well-tolerated, settled session at the current dose: count it, and step up after a full run.
+
+    *session*: changes the session makes to *state* (the day, the counts), made in the same new state.
+    """
+    changes = {} if session is None else session
     exercise = pack.exercise(state.dose.exercise_id)
-    streak = state.tolerated_streak + 1
+    streak = changes.get("tolerated_streak", state.tolerated_streak) + 1
     required = required_sessions(exercise, rules)
-    tolerated = _tolerated_now(state)
+    changes = {**changes, "untolerated_streak": 0, "tolerated": _tolerated_now(state)}
     if streak < required:
         reasons.append(
             Reason(code="tolerated", message=f"well tolerated: {streak} of {required} sessions before a step up")
         )
-        state = attrs.evolve(state, untolerated_streak=0, tolerated=tolerated, tolerated_streak=streak)
+        state = evolved(state, **{**changes, "tolerated_streak": streak})
         return Decision(action=Action.REPEAT, state=state, prescription=state.prescription, reasons=tuple(reasons))
     dose, modifications = higher(pack, exercise, state.dose, state.prescription.modifications)
     if dose == state.dose:
         reasons.append(Reason(code="full-dose", message="well tolerated, and already at the full dose: keep it up"))
-        state = attrs.evolve(state, untolerated_streak=0, tolerated=tolerated, tolerated_streak=required)
+        state = evolved(state, **{**changes, "tolerated_streak": required})
         return Decision(action=Action.REPEAT, state=state, prescription=state.prescription, reasons=tuple(reasons))
     reasons.append(Reason(code="tolerated", message=f"well tolerated {streak} sessions in a row"))
-    state = attrs.evolve(state, untolerated_streak=0, tolerated=tolerated)
-    return _moved(pack, state, dose, modifications, reasons, Action.PROGRESS)
+    return _moved(pack, evolved(state, **changes), dose, modifications, reasons, Action.PROGRESS)
 
 
 def _made(pack: Pack, rules: Rules, decision: Decision) -> Decision:
@@ -464,14 +470,14 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
     next_day_high = log.pain_next_day is not None and log.pain_next_day > rules.next_day_pain
     painful = log.pain > rules.tolerated_pain or next_day_high
     awaiting = log.pain_next_day is None and rules.require_next_day_report
-    state = attrs.evolve(
-        state,
-        pending=None,
-        tolerated_streak=streak,
-        last_session=log.date,
-        painful_streak=state.painful_streak + 1 if painful else 0,
-    )
-    advice = _advice(state, rules)
+    # What the session changes in the state; made together with the decision's own changes where it counts.
+    session: dict[str, Any] = {
+        "pending": None,
+        "tolerated_streak": streak,
+        "last_session": log.date,
+        "painful_streak": state.painful_streak + 1 if painful else 0,
+    }
+    advice = _advice(session["painful_streak"], rules)
 
     def pending(decision: Decision, *, counts: bool = False) -> Decision:
         """*decision*, its state waiting for the next-day report where one is awaited."""
@@ -485,7 +491,7 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
             rules,
             Decision(
                 action=decision.action,
-                state=attrs.evolve(decision.state, pending=mark),
+                state=evolved(decision.state, pending=mark),
                 prescription=decision.prescription,
                 reasons=(*decision.reasons, *advice),
             ),
@@ -516,7 +522,9 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
                     " back, never below the start of the exercise",
                 )
             )
-        return finish(_step_back(pack, state, reasons, within=steps_away, one_more=pain_high or next_day_high))
+        return finish(
+            _step_back(pack, evolved(state, **session), reasons, within=steps_away, one_more=pain_high or next_day_high)
+        )
     complete = log.repetitions_completed >= prescription.repetitions * prescription.sets and tenths(
         log.hold_seconds
     ) >= tenths(prescription.hold_seconds)
@@ -534,11 +542,12 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
             reasons.append(
                 Reason(code="not-tolerated", message=f"not well tolerated {untolerated} sessions in a row: a step back")
             )
-            return finish(_step_back(pack, state, reasons, within=0, one_more=True))
-        return finish(_repeat(attrs.evolve(state, tolerated_streak=0, untolerated_streak=untolerated), reasons))
+            return finish(_step_back(pack, evolved(state, **session), reasons, within=0, one_more=True))
+        changes = {**session, "tolerated_streak": 0, "untolerated_streak": untolerated}
+        return finish(_repeat(evolved(state, **changes), reasons))
     if gap is not None and gap < rules.min_rest_days:
         reasons.append(Reason(code="too-soon", message="too soon after the last session to count towards a step up"))
-        return finish(_repeat(state, reasons))
+        return finish(_repeat(evolved(state, **session), reasons))
     if awaiting:
         reasons.append(
             Reason(
@@ -546,8 +555,8 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
                 message="well tolerated: it counts once the pain the next day is reported settled",
             )
         )
-        return pending(_repeat(state, reasons), counts=True)
-    return finish(_count(pack, state, reasons, rules))
+        return pending(_repeat(evolved(state, **session), reasons), counts=True)
+    return finish(_count(pack, state, reasons, rules, session))
 
 
 def report_next_day(
@@ -647,7 +656,7 @@ def report_next_day(
     if pain > rules.next_day_pain:
         if not pending.painful:
             state = attrs.evolve(state, painful_streak=state.painful_streak + 1)
-        advice = _advice(state, rules)
+        advice = _advice(state.painful_streak, rules)
         reasons.append(Reason(code="pain-next-day", message=f"pain of {pain}/10 the next day: a step back"))
         if pending.stepped_back:
             reasons.append(Reason(code="pain-next-day", message="the session already stepped the dose back"))
