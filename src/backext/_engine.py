@@ -479,8 +479,8 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
     }
     advice = _advice(session["painful_streak"], rules)
 
-    def pending(decision: Decision, *, counts: bool = False) -> Decision:
-        """*decision*, its state waiting for the next-day report where one is awaited."""
+    def pending(decision: Decision, *, counts: bool = False, changes: dict[str, Any] | None = None) -> Decision:
+        """*decision*, its state waiting for the next-day report where one is awaited (with *changes* too)."""
         if log.pain_next_day is not None:
             return decision
         mark = Pending(
@@ -491,7 +491,7 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
             rules,
             Decision(
                 action=decision.action,
-                state=evolved(decision.state, pending=mark),
+                state=evolved(decision.state, **{**(changes or {}), "pending": mark}),
                 prescription=decision.prescription,
                 reasons=(*decision.reasons, *advice),
             ),
@@ -555,7 +555,7 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
                 message="well tolerated: it counts once the pain the next day is reported settled",
             )
         )
-        return pending(_repeat(evolved(state, **session), reasons), counts=True)
+        return pending(_repeat(state, reasons), counts=True, changes=session)
     return finish(_count(pack, state, reasons, rules, session))
 
 
