@@ -274,7 +274,9 @@ def reconcile(
         pending = state.pending
         if pending is not None and pending.counts:  # done under the old pack: it does not count under the new one
             state = attrs.evolve(state, pending=attrs.evolve(pending, counts=False))
-    changed = dose != state.dose or prescription != state.prescription
+    changed = (dose is not state.dose and dose != state.dose) or (
+        prescription is not state.prescription and prescription != state.prescription
+    )
     if changed and not same:
         what = [f"the dose is now {dose_words(prescription)}"]
         if dropped:
