@@ -1,10 +1,10 @@
 """Development tasks: ``nox`` runs them all, ``nox -s NAME`` one of them.
 
 Sessions: ``tests`` (every supported Python that is present), ``lint``,
-``mypy`` and ``docs``; ``tests_lowest`` (the lowest versions of the
-dependencies that ``pyproject.toml`` declares, on the oldest Python, which
-they must support; about a minute, as long as the tests) and ``bench`` run
-when named. Python versions come from ``pyproject.toml``'s
+``mypy``, ``tests_lowest`` (the lowest versions of the dependencies that
+``pyproject.toml`` declares, extras included, on the oldest Python, which
+they must support) and ``docs`` run by default; ``bench`` runs when
+named. Python versions come from ``pyproject.toml``'s
 classifiers. Where pyenv manages the interpreters (as on our machines), the
 newest installed patch release of each supported version is put on ``PATH``,
 so that nox finds ``python3.10`` … ``python3.13`` without any set-up.
@@ -22,7 +22,7 @@ import nox
 nox.needs_version = ">=2024.4.15"
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["lint", "mypy", "tests", "docs"]
+nox.options.sessions = ["lint", "mypy", "tests", "tests_lowest", "docs"]
 
 ROOT = pathlib.Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
@@ -77,7 +77,11 @@ def tests_lowest(session: nox.Session) -> None:
     letting pip upgrade them again.
     """
     project = PYPROJECT["project"]
-    runtime = [*project["dependencies"], *project["optional-dependencies"]["yaml"]]
+    runtime = [
+        *project["dependencies"],
+        *project["optional-dependencies"]["yaml"],
+        *project["optional-dependencies"]["fhir"],
+    ]
     session.install(*nox.project.dependency_groups(PYPROJECT, "tests"))
     session.install(*_lowest(runtime))
     session.install("--no-deps", ".")

@@ -371,6 +371,17 @@ def test_an_undated_next_day_stop_invents_no_session():  # a red flag is never l
     assert decision.state.last_session is None
 
 
+def test_an_undated_next_day_stop_is_not_lifted_by_a_clearance_older_than_the_state_knows():  # stop respected
+    state = backext.start(P, FOREARM.id)
+    cleared = backext.record_clearance(state, date=DAY + dt.timedelta(10), pack=P, modifications=())
+    stopped = backext.report_next_day(P, cleared, 0, red_flags={"new-leg-weakness"}).state
+    assert stopped.stopped
+    assert stopped.stop.date == DAY + dt.timedelta(10)
+    with pytest.raises(backext.SessionError):
+        backext.record_clearance(stopped, date=DAY + dt.timedelta(9), pack=P)
+    assert not backext.record_clearance(stopped, date=DAY + dt.timedelta(10), pack=P).stopped
+
+
 def test_replay_keeps_a_later_red_flag_past_a_tampered_state():  # a red flag is never lost
     state = backext.start(P, FOREARM.id)
     tampered = attrs.evolve(state, dose=attrs.evolve(state.dose, hold_seconds=999))

@@ -364,6 +364,23 @@ def test_observations_written_by_another_system_are_read_by_their_days():
     ]
 
 
+@pytest.mark.parametrize("version", VERSIONS)
+def test_observations_dated_by_an_instant_or_a_period_are_read_by_their_days(version):
+    pain = _observation(PAIN, "2026-01-05", valueInteger=4)
+    del pain["effectiveDateTime"]
+    pain["effectiveInstant"] = "2026-01-05T18:00:00+00:00"
+    session = _session()
+    del session["effectiveDateTime"]
+    session["effectivePeriod"] = {"start": "2026-01-05T17:40:00+00:00", "end": "2026-01-05T17:55:00+00:00"}
+    undated = _observation(PAIN, "2026-01-06", valueInteger=1)
+    del undated["effectiveDateTime"]
+    undated["effectivePeriod"] = {"end": "2026-01-06"}
+    assert fhir.import_logs([session, pain], fhir_version=version) == [
+        _log(repetitions_completed=8, hold_seconds=30, pain=4)
+    ]
+    assert ("/2", "missing-date") in _problems([session, pain, undated], version)
+
+
 def test_an_exported_bundle_model_and_a_custom_base_are_read():
     base = "https://clinic.example/fhir"
     bundle = fhir.export_bundle(PACK, logs=[_log()], base=base)

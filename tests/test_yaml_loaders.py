@@ -119,6 +119,18 @@ def test_libyaml_refuses_nesting_beyond_its_own_bound_as_too_deep():
         assert [code for code, _, _ in found["pure Python"]] == ["too-deep"]
 
 
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML built without libyaml")
+def test_an_old_libyaml_without_a_nesting_bound_leaves_composing_to_python(monkeypatch):
+    """libyaml before 0.2.6 composes deep nesting in recursive C code, which a hostile text overflows."""
+    assert _yaml._C_BOUNDS_NESTING is (yaml._yaml.get_version() >= (0, 2, 6))
+    monkeypatch.setattr(_yaml, "_C_BOUNDS_NESTING", False)
+    monkeypatch.setattr(_yaml, "Loader", _yaml.CStrictLoader)
+    for text in ("[" * 50_000 + "]" * 50_000, "- " * 5000 + "x\n", "a: {" * 2000):
+        assert [p.code for p in backext.validate_pack(text, format="yaml")] == ["too-deep"]
+    text = backext.dump_pack(backext.builtin_pack(), "yaml")
+    assert backext.load_pack(text, format="yaml") == backext.builtin_pack()
+
+
 _STRICT = {"duplicate-key", "too-many-aliases", "too-deep", "too-many-values", "number-out-of-range", "wrong-type"}
 _PIECES = st.sampled_from(
     [*"ab1:-[]{},&*!?|>'\"#% \n.~", "!!str ", "!!int ", "!!python/none ", "<<: ", "&x ", "*x", "a: 1\n", "9" * 120]

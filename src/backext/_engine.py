@@ -630,8 +630,10 @@ def report_next_day(
         pain = 0  # the red flags stop the engine; the rating given could not be read
     pending = state.pending
     session_day = pending.date if pending is not None else state.last_session
-    # A stop is never dated before the session it reports on.
-    when = session_day if date is None else (date if session_day is None else max(date, session_day))
+    # A stop is never dated before the session it reports on; an undated report is dated by the latest day the
+    # state knows (its session or a clearance), so that no clearance older than that can lift the stop.
+    known = [d for d in (session_day, *(c.date for c in state.clearances)) if d is not None]
+    when = max(known, default=None) if date is None else max(date, session_day or date)
     alarms = _alarms(flags, [(pain, "the day after the session")], rules)
     bookkeeping: list[Reason] = []
     if state.pack_id != pack.id:

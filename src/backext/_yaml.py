@@ -27,9 +27,14 @@ from ._limits import DEFAULT_LIMITS, Limits, shorten
 
 
 try:
-    from yaml._yaml import CParser
+    from yaml._yaml import CParser, get_version
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     CParser = None  # type: ignore[assignment,misc]
+    _C_BOUNDS_NESTING = False
+else:
+    # libyaml refuses nesting deeper than 1,000 from 0.2.6 on; PyYAML up to 6.0.3 (and a PyYAML built against an
+    # older system libyaml) composes nodes in recursive C code that a deeply nested text overflows.
+    _C_BOUNDS_NESTING = get_version() >= (0, 2, 6)
 
 
 __all__ = ["MAX_ALIASES", "CStrictLoader", "Loader", "StrictLoader"]
@@ -155,8 +160,8 @@ if CParser is not None:
             self._aliases_possible = "*" in stream
 
         def get_single_data(self) -> Any:
-            if self._aliases_possible:
-                return super().get_single_data()
+            if self._aliases_possible or not _C_BOUNDS_NESTING:
+                return super().get_single_data()  # the Python composer: aliases counted, nesting bounded
             # No "*" anywhere, so no alias: libyaml composes the nodes too (it refuses nesting deeper
             # than 1,000 as it parses), and they form a tree, whose values are counted in one quick walk.
             node = CParser.get_single_node(self)

@@ -179,15 +179,20 @@ class _Reader:
         return None
 
     def date(self, found: _Found) -> datetime.date | None:
-        value = found.model.effectiveDateTime
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
+        # The day the observation was made: effectiveDateTime, else effectiveInstant, else the start of
+        # effectivePeriod (a session begins and is logged on one day; the period's start is that day).
+        model = found.model
+        period = getattr(model, "effectivePeriod", None)
+        for value in (model.effectiveDateTime, getattr(model, "effectiveInstant", None), period and period.start):
+            if isinstance(value, datetime.datetime):
+                return value.date()
+            if isinstance(value, datetime.date):
+                return value
         self.problem(
             found.pointer,
             "missing-date",
-            "the observation has no effectiveDateTime with at least a day (a year or a month alone is not enough)",
+            "the observation has no effectiveDateTime, effectiveInstant or effectivePeriod.start with at least a day"
+            " (a year or a month alone is not enough)",
         )
         return None
 
