@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime
 import json
 import os
 import re
@@ -27,6 +26,8 @@ from ._limits import DEFAULT_LIMITS, Limits, shorten
 
 
 if TYPE_CHECKING:
+    import datetime
+
     from ._model import Exercise, Pack
     from ._problems import Problem
 
@@ -56,8 +57,32 @@ class _UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     """An argument parser that raises on a usage error, so that the error can be reported as JSON too."""
 
+    _building = False
+
     def error(self, message: str) -> NoReturn:
         raise _UsageError(f"{self.prog}: error: {message}", self.format_usage())
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        self._building = True
+        try:
+            return super().add_argument(*args, **kwargs)
+        finally:
+            self._building = False
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        self._building = True
+        try:
+            return super().add_subparsers(**kwargs)
+        finally:
+            self._building = False
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        if self._building:
+            # While the parser is built, argparse formats only to check a metavar and to name the commands'
+            # parsers ("backext show"): no need for the terminal's width, which imports shutil (and with it the
+            # compression modules).
+            return self.formatter_class(prog=self.prog, width=80)  # type: ignore[call-arg]
+        return super()._get_formatter()
 
 
 class _Unused:
@@ -340,6 +365,8 @@ def _weeks(text: str) -> int:
 
 
 def _date(text: str) -> datetime.date:
+    import datetime  # noqa: PLC0415 - only for plan
+
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
@@ -354,6 +381,8 @@ def _exercise(pack: Pack, exercise_id: str) -> Exercise:
 
 
 def _plan(args: argparse.Namespace, out: _Output) -> int:
+    import datetime  # noqa: PLC0415
+
     from . import converter, plan, start  # noqa: PLC0415
     from ._render import number  # noqa: PLC0415
 
