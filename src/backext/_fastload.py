@@ -3,10 +3,12 @@
 The strict cattrs :data:`~backext.converter` calls one hook per field, and
 each hook is a Python function call. For a pack of thousands of exercises
 those calls are most of the loading time. This module writes, for each attrs
-class of the content model, one Python function (compiled once, on first
-use, the way attrs and cattrs generate theirs) that checks every field's
-type inline, with the same strictness as the converter, and builds the
-instance.
+class of the content model, one Python function (the way attrs and cattrs
+generate theirs) that checks every field's type inline, with the same
+strictness as the converter, and builds the instance. The functions ship
+written out in :mod:`backext._structurers` (:func:`module_source` writes it);
+they are generated and compiled on first use only when the model is not
+the one they were written for.
 
 The generated code gives no reasons: it raises at the first thing it does
 not like. The loader then structures the document again with the detailed
