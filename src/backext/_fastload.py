@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import inspect
 import linecache
 import types
 import typing
@@ -240,8 +241,11 @@ def fingerprint(classes: tuple[type, ...]) -> str:
     """
     parts = [str(MAX_CLEAN_STRING), repr(sorted(NAMES))]
     for cls in classes:
+        # The annotations as written (attrs.resolve_types replaces the fields' own types with what they name).
+        written = inspect.get_annotations(cls)
         fields = [
-            (f.name, f.type, repr(f.default), f.validator is None, f.converter is None) for f in attrs.fields(cls)
+            (f.name, str(written.get(f.name)), repr(f.default), f.validator is None, f.converter is None)
+            for f in attrs.fields(cls)
         ]
         parts.append(f"{cls.__module__}.{cls.__qualname__}: {fields!r} {CONDITIONS.get(cls)!r}")
     return "\n".join(parts)
