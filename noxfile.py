@@ -3,8 +3,10 @@
 Sessions: ``tests`` (every supported Python that is present), ``lint``,
 ``mypy``, ``tests_lowest`` (the lowest versions of the dependencies that
 ``pyproject.toml`` declares, extras included, on the oldest Python, which
-they must support) and ``docs`` run by default; ``bench`` runs when
-named. Python versions come from ``pyproject.toml``'s
+they must support), ``browser`` (the handout in headless Chromium, which it
+installs when absent) and ``docs`` run by default; ``catalogs`` (the message
+catalogs: extract, update, compile; ``-- --check`` fails if a committed one
+is stale) and ``bench`` run when named. Python versions come from ``pyproject.toml``'s
 classifiers. Where pyenv manages the interpreters (as on our machines), the
 newest installed patch release of each supported version is put on ``PATH``,
 so that nox finds ``python3.10`` … ``python3.13`` without any set-up.
@@ -12,9 +14,11 @@ so that nox finds ``python3.10`` … ``python3.13`` without any set-up.
 
 from __future__ import annotations
 
+import json
 import os
 import pathlib
 import re
+import shutil
 
 import nox
 
@@ -22,7 +26,7 @@ import nox
 nox.needs_version = ">=2024.4.15"
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["lint", "mypy", "tests", "tests_lowest", "docs"]
+nox.options.sessions = ["lint", "mypy", "tests", "tests_lowest", "browser", "docs"]
 
 ROOT = pathlib.Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
@@ -52,7 +56,7 @@ def tests(session: nox.Session) -> None:
 
     ``nox -s tests -- ARGS`` passes ARGS to pytest instead of the defaults.
     """
-    session.install(".[yaml,fhir]", *nox.project.dependency_groups(PYPROJECT, "tests"))
+    session.install(".[yaml,fhir,calendar]", *nox.project.dependency_groups(PYPROJECT, "tests"))
     env = {}
     if os.environ.get("CI"):
         env["BACKEXT_HYPOTHESIS_PROFILE"] = os.environ.get("BACKEXT_HYPOTHESIS_PROFILE", "ci")
@@ -81,6 +85,7 @@ def tests_lowest(session: nox.Session) -> None:
         *project["dependencies"],
         *project["optional-dependencies"]["yaml"],
         *project["optional-dependencies"]["fhir"],
+        *project["optional-dependencies"]["calendar"],
     ]
     session.install(*nox.project.dependency_groups(PYPROJECT, "tests"))
     session.install(*_lowest(runtime))
@@ -100,17 +105,91 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def mypy(session: nox.Session) -> None:
     """Type-check the package, the typing tests and this file, strictly."""
-    session.install(".[yaml,fhir]", *nox.project.dependency_groups(PYPROJECT, "typing"))
+    session.install(".[yaml,fhir,calendar]", *nox.project.dependency_groups(PYPROJECT, "typing"))
     session.run("mypy", *session.posargs)
+
+
+#: The distribution's Chromium, which the browser tests and the docs' screenshots use.
+CHROMIUM = "/usr/bin/chromium"
+
+#: The axe-core release the browser tests run, installed from npm into BROWSER_CACHE.
+AXE_CORE = "4.14.1"
+BROWSER_CACHE = ROOT / ".nox" / "_browser"
+
+
+def _chromium(session: nox.Session) -> str:
+    """The path of Chromium, installed with apt-get first when it is absent."""
+    if not pathlib.Path(CHROMIUM).is_file():
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        env = {"DEBIAN_FRONTEND": "noninteractive"}
+        session.run(*sudo, "apt-get", "update", external=True, env=env)
+        session.run(*sudo, "apt-get", "install", "-y", "--no-install-recommends", "chromium", external=True, env=env)
+    if not pathlib.Path(CHROMIUM).is_file():
+        session.error(f"Chromium is still missing at {CHROMIUM} after apt-get install chromium")
+    return CHROMIUM
+
+
+def _axe_core(session: nox.Session) -> pathlib.Path:
+    """The path of axe-core's script, installed from npm into the cache folder first when absent or another release."""
+    package = BROWSER_CACHE / "node_modules" / "axe-core"
+    installed = package / "package.json"
+    if not installed.is_file() or json.loads(installed.read_text(encoding="utf-8")).get("version") != AXE_CORE:
+        if shutil.which("npm") is None:
+            session.error("npm is needed to install axe-core")
+        BROWSER_CACHE.mkdir(parents=True, exist_ok=True)
+        session.run(
+            "npm", "install", "--prefix", str(BROWSER_CACHE), "--no-audit", "--no-fund", f"axe-core@{AXE_CORE}",
+            external=True,
+        )  # fmt: skip
+    script = package / "axe.min.js"
+    if not script.is_file():
+        session.error(f"axe-core is missing at {script} after npm install")
+    return script
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Test the handout in headless Chromium: printed on A4 and Letter, checked by axe-core, attacked by a pack.
+
+    It installs Chromium (apt-get) and axe-core (npm) when they are absent,
+    and fails, never skips, when anything is missing.
+    """
+    env = {
+        "BACKEXT_BROWSER_TESTS": "required",
+        "BACKEXT_CHROMIUM": _chromium(session),
+        "BACKEXT_AXE": str(_axe_core(session)),
+    }
+    session.install(".", *nox.project.dependency_groups(PYPROJECT, "browser"))
+    session.run("pytest", *(session.posargs or ["-n", "2", "tests/test_handout_browser.py"]), env=env)
 
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the HTML docs and run every doctest, treating warnings as errors."""
-    session.install(".[yaml,fhir]", *nox.project.dependency_groups(PYPROJECT, "docs"))
+    """Build the HTML docs and run every doctest, treating warnings as errors.
+
+    The handout's screenshots need Chromium: it is installed when absent, and
+    the build fails without it.
+    """
+    env = {"BACKEXT_DOCS_SCREENSHOTS": "required", "BACKEXT_CHROMIUM": _chromium(session)}
+    session.install(".[yaml,fhir,calendar]", *nox.project.dependency_groups(PYPROJECT, "docs"))
     common = ["-T", "-E", "-W", "--keep-going", "-n", "docs"]
-    session.run("sphinx-build", "-b", "doctest", *common, "docs/_build/doctest")
-    session.run("sphinx-build", "-b", "html", *common, "docs/_build/html", *session.posargs)
+    session.run("sphinx-build", "-b", "doctest", *common, "docs/_build/doctest", env=env)
+    session.run("sphinx-build", "-b", "html", *common, "docs/_build/html", *session.posargs, env=env)
+
+
+@nox.session
+def catalogs(session: nox.Session) -> None:
+    """Extract the messages, update each language's catalog and compile it (``-- --check``: only check).
+
+    ``nox -s catalogs`` rewrites ``src/backext/locale/backext.pot`` from the
+    sources and templates (``babel.cfg``), updates every ``backext.po`` from
+    it and compiles each ``backext.mo``; it lists the messages still to
+    translate. ``nox -s catalogs -- --check`` changes nothing and fails if a
+    committed file is stale or a catalog is incomplete;
+    ``nox -s catalogs -- --init LANG`` starts a new language.
+    """
+    session.install(*nox.project.dependency_groups(PYPROJECT, "i18n"))
+    session.run("python", "tools/catalogs.py", *session.posargs)
 
 
 @nox.session

@@ -60,6 +60,7 @@ class Modification(_Struct, kw_only=True):
     requires_clearance: bool = False
     hold_seconds_change: float = 0
     repetitions_change: int = 0
+    media: tuple[str, ...] = ()
 
 
 class Source(_Struct, kw_only=True):

@@ -77,6 +77,7 @@ class Modification(_Model):
     requires_clearance: bool = False
     hold_seconds_change: float = Field(default=0, allow_inf_nan=False)
     repetitions_change: int = 0
+    media: tuple[str, ...] = ()
 
 
 class Source(_Model):

@@ -22,6 +22,7 @@ extensions = [
     "backext_api",
     "backext_charts",
     "backext_docs",
+    "backext_handouts",
     "myst_parser",
     "notfound.extension",
     "sphinx_copybutton",

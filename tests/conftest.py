@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 
@@ -19,3 +20,10 @@ settings.register_profile(
     print_blob=True,
 )
 settings.load_profile(os.environ.get("BACKEXT_HYPOTHESIS_PROFILE", "fast"))
+
+
+@pytest.fixture(autouse=True)
+def _no_language_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line speaks the environment's language: every test starts from none (tests/test_l10n.py sets one)."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)

@@ -28,6 +28,7 @@ from backext import (
     Source,
     Step,
 )
+from backext._constraints import changes_dose
 from backext._session import _MOST_REPETITIONS, _MOST_SECONDS
 
 
@@ -100,6 +101,15 @@ def modifications(draw: st.DrawFn, locales: tuple[str, ...] = ("en",)) -> tuple[
     )
 
 
+def _quiet(exercise: Exercise, modification: Modification) -> Modification:
+    """*modification* without what draws a warning: an easier one changes no number, a harder one none it cannot."""
+    if modification.direction is Direction.EASIER or not changes_dose(
+        exercise.hold, exercise.repetitions, exercise.progression, modification
+    ):
+        return attrs.evolve(modification, hold_seconds_change=0, repetitions_change=0)
+    return modification
+
+
 SAFE_MOVEMENTS = [m for m in Movement if not m.contraindicated]
 
 
@@ -115,8 +125,13 @@ def levels_ladder(draw: st.DrawFn, count: int) -> list[Level]:
 
 
 @st.composite
-def packs(draw: st.DrawFn, max_exercises: int = 3) -> Pack:
-    """A valid pack, without warnings, whose exercises form one ladder."""
+def packs(draw: st.DrawFn, max_exercises: int = 3, *, warnings: bool = False) -> Pack:
+    """A valid pack whose exercises form one ladder; without warnings unless *warnings*.
+
+    With *warnings*, variations change the dose as they please (an easier one
+    may add to it, or take away where the exercise's limits absorb it): legal,
+    and worth a warning, and what the engine must cope with all the same.
+    """
     locale = draw(st.sampled_from(LOCALES))
     locales = (locale, *draw(st.lists(st.sampled_from([t for t in LOCALES if t != locale]), unique=True, max_size=2)))
     sources = tuple(
@@ -156,6 +171,8 @@ def packs(draw: st.DrawFn, max_exercises: int = 3) -> Pack:
                 sources=tuple(draw(st.lists(st.sampled_from([s.id for s in sources]), unique=True)) if sources else ()),
             )
         )
+    if not warnings:
+        exercises = [attrs.evolve(e, modifications=tuple(_quiet(e, m) for m in e.modifications)) for e in exercises]
     cited = {source for exercise in exercises for source in exercise.sources}
     uncited = tuple(s.id for s in sources if s.id not in cited)
     if uncited:  # every source cited: an uncited one is worth a warning

@@ -125,7 +125,7 @@ def updated(pack: Pack, data: st.DataObject) -> Pack:
 class EngineMachine(RuleBasedStateMachine):
     """Random sessions, next-day reports, clearances, variation choices and pack updates."""
 
-    @initialize(pack=packs(), rules=rules(), data=st.data())
+    @initialize(pack=packs(warnings=True), rules=rules(), data=st.data())
     def begin(self, pack: Pack, rules: backext.Rules, data: st.DataObject) -> None:
         self.pack = pack
         self.rules = rules
@@ -337,7 +337,7 @@ TestEngineMachine.settings = settings(settings.get_profile(settings._current_pro
 
 @st.composite
 def state_and_log(draw: st.DrawFn) -> tuple[Pack, State, backext.SessionLog, backext.Rules]:
-    pack = draw(packs())
+    pack = draw(packs(warnings=True))
     rules_ = draw(rules())
     state = backext.start(pack, draw(st.sampled_from(pack.exercises)).id)
     for _ in range(draw(st.integers(0, 12))):  # a random history, played without stops
@@ -420,7 +420,7 @@ def test_sessions_without_next_day_reports_never_progress(case):  # 7
 
 
 @given(
-    pack=packs(),
+    pack=packs(warnings=True),
     rules_=rules(),
     days_per_week=st.integers(1, 7),
     weeks=st.integers(1, 8),

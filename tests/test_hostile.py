@@ -522,9 +522,13 @@ def test_a_very_long_locale_or_id_from_outside_is_answered_quickly():
     many = attrs.evolve(pack, exercises=tuple(attrs.evolve(pack.exercises[0], id=f"e-{i}") for i in range(1000)))
     with pytest.raises(KeyError, match="and 990 more"):
         many.exercise("zzzzzzzzzzzzzzzz")
-    status, _, err = run("show", "--locale", "de-" * 30_000)
-    assert status == 0
-    assert err == ""
+    status, _, err = run("show", "--locale", "de-" * 30_000)  # not a tag: a usage error, told briefly
+    assert status == 2
+    assert "is not a language tag" in err
+    assert len(err) < 500
+    status, _, err = run("show", "--locale", "de-" + "-".join(["x"] * 30_000))  # well formed, far too long
+    assert status == 2
+    assert len(err) < 500
 
 
 @pytest.mark.timeout(60)

@@ -132,7 +132,7 @@ def test_names_are_imported_when_first_used():
 
 
 #: Modules that checking a clean pack, or showing one, never needs: the detailed converter, the engine, other
-#: formats' parsers, the catalogue of codes, suggestions, translations (gettext is imported by argparse alone, for
+#: formats' parsers, suggestions, translations (gettext is imported by argparse alone, for
 #: the command line's own messages), and Babel, which is for building the translations, never for running.
 NOT_NEEDED = {
     "cattrs",
@@ -142,7 +142,6 @@ NOT_NEEDED = {
     "backext._converter",
     "backext._engine",
     "backext._reconcile",
-    "backext._codes",
 }
 
 _IMPORTED = (
@@ -168,8 +167,8 @@ def test_a_clean_pack_is_checked_without_what_it_does_not_need(tmp_path):
         [sys.executable, "-c", _IMPORTED, "validate", str(path)], capture_output=True, text=True, check=True
     ).stdout.split()
     assert status == "0"
-    # Nor the terminal's width (shutil) while the parser is built, nor dates.
-    assert not set(imported) & (NOT_NEEDED | {"tomllib", "shutil", "datetime"})
+    # Nor the terminal's width (shutil) while the parser is built.
+    assert not set(imported) & (NOT_NEEDED | {"tomllib", "shutil"})
     status, *imported = subprocess.run(
         [sys.executable, "-c", _IMPORTED, "show"], capture_output=True, text=True, check=True
     ).stdout.split()

@@ -128,6 +128,36 @@ CASES: dict[str, tuple[object, str]] = {
         changed(lambda d: chest_lift(d)["modifications"][0].update(requires_clearance=False)),
         "/exercises/2/modifications/0",
     ),
+    "variation-changes-nothing": (
+        changed(
+            set_at(
+                "/exercises/1/modifications",
+                [
+                    {
+                        "id": "two-more",
+                        "name": "Two more",
+                        "description": "Two more repetitions.",
+                        "direction": "harder",
+                        "requires_clearance": True,
+                        "repetitions_change": 2,  # 10 to 10 repetitions: nothing to add
+                    }
+                ],
+            )
+        ),
+        "/exercises/1/modifications/0",
+    ),
+    "easier-adds-load": (
+        changed(lambda d: chest_lift(d)["modifications"][0].update(direction="easier", repetitions_change=1)),
+        "/exercises/2/modifications/0",
+    ),
+    "easier-cannot-lower-start": (
+        changed(lambda d: chest_lift(d)["modifications"][0].update(direction="easier", repetitions_change=-1)),
+        "/exercises/2/modifications/0",
+    ),
+    "link-to-refused": (
+        changed(lambda d: d["exercises"][0]["movements"].append("sit-up")),
+        "/exercises/1/progression/previous_exercise",
+    ),
     "no-disclaimer": (changed(lambda d: d.pop("disclaimer")), ""),
     "too-many-values": (
         (
@@ -267,6 +297,7 @@ def test_many_problems_at_once_in_document_order_without_duplicates():
     assert [(p.path, p.code) for p in problems] == [
         ("", "no-disclaimer"),
         ("/exercises/0/movements/4", "contraindicated-movement"),
+        ("/exercises/1/progression/previous_exercise", "link-to-refused"),
         ("/exercises/2/hold/start_seconds", "not-positive"),
     ]
     assert len(problems) == len(set(problems))

@@ -2,6 +2,7 @@
 
 - ``backext-problem-codes``: the catalogue of problem codes.
 - ``backext-reason-codes``: the catalogue of the engine's reason codes.
+- ``backext-rules``: the table of the rules of a pack's content.
 - ``backext-schema``: every object and field of the pack schema.
 - ``backext-cli``: the help of every ``backext`` command.
 - ``backext-cli-run``: a ``backext`` command line, run when the docs are
@@ -29,6 +30,7 @@ from sphinx.util.nodes import nested_parse_with_titles
 
 from backext import PROBLEM_CODES, REASON_CODES, json_schema
 from backext._cli import build_parser, main
+from backext._constraints import RULES
 
 
 if TYPE_CHECKING:
@@ -102,6 +104,37 @@ class ProblemCodes(_CodeTable):
                 f"     - {entry.severity}",
                 f"     - {_cell(entry.description)}",
                 f"     - ``{_cell(entry.example)}``",
+            ]
+        return out
+
+
+def _where(rule: Any) -> str:
+    model = "text" if rule.model.__name__ == "LocalizedText" else rule.model.__name__
+    below = "/".join(part for part in (f"{rule.each}/N" if rule.each else "", rule.field) if part)
+    return f"{model} ``{below}``" if below else model
+
+
+class Rules(_RstDirective):
+    """A table of every rule of the table of rules, grouped under its problem code's row order."""
+
+    def lines(self) -> list[str]:
+        out = [
+            ".. list-table::",
+            "   :header-rows: 1",
+            "   :widths: 18 14 18 25 25",
+            "   :class: backext-rules",
+            "",
+        ]
+        out += ["   * - Rule", "     - Code", "     - Where", "     - Met when", "     - Message"]
+        order = list(PROBLEM_CODES)
+        for rule in sorted(RULES, key=lambda r: order.index(r.code)):
+            met = f"``{_cell(rule.condition)}``" if rule.condition is not None else _cell(rule.note)
+            out += [
+                f"   * - ``{rule.name}``",
+                f"     - :ref:`{rule.code} <problem-{rule.code}>`",
+                f"     - {_where(rule)}",
+                f"     - {met}",
+                f"     - ``{_cell(rule.message)}``",
             ]
         return out
 
@@ -200,12 +233,17 @@ class CommandLine(_RstDirective):
         return out
 
 
+#: The environment variables the command line takes the language from.
+_LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
 class CommandLineRun(SphinxDirective):
     """``.. backext-cli-run:: ARGS``: run ``backext ARGS`` and show what it printed.
 
     The command runs in the docs folder, when the docs are built, so the page
-    cannot drift from what the command does. ``:lines: N`` shows the first N
-    lines of the output.
+    cannot drift from what the command does, and with no language in the
+    environment, so that it speaks English unless ``--locale`` says
+    otherwise. ``:lines: N`` shows the first N lines of the output.
     """
 
     required_arguments = 1
@@ -217,12 +255,14 @@ class CommandLineRun(SphinxDirective):
         argv = shlex.split(self.arguments[0])
         output = io.StringIO()
         here = pathlib.Path.cwd()
+        languages = {name: os.environ.pop(name) for name in _LANGUAGE_VARIABLES if name in os.environ}
         try:
             os.chdir(self.env.srcdir)
             with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
                 status = main(argv)
         finally:
             os.chdir(here)
+            os.environ.update(languages)
         printed = output.getvalue().rstrip("\n").splitlines()
         if "lines" in self.options and len(printed) > self.options["lines"]:
             printed = [*printed[: self.options["lines"]], "…"]
@@ -237,6 +277,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directives."""
     app.add_directive("backext-problem-codes", ProblemCodes)
     app.add_directive("backext-reason-codes", ReasonCodes)
+    app.add_directive("backext-rules", Rules)
     app.add_directive("backext-schema", Schema)
     app.add_directive("backext-cli", CommandLine)
     app.add_directive("backext-cli-run", CommandLineRun)

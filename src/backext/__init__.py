@@ -19,13 +19,16 @@ if _typing.TYPE_CHECKING:
     __version__: str
 
     from ._builtin import builtin_pack
+    from ._calendar import cancel_sessions, plan_calendar, session_uid
     from ._codes import PROBLEM_CODES, ProblemCode
     from ._converter import converter, make_converter
     from ._engine import choose_modifications, record_clearance, replay, report_next_day, start, step
     from ._formats import FORMATS, Format
+    from ._handout import handout, handout_omissions
     from ._ladder import Dose, ladder
     from ._limits import DEFAULT_MAX_BYTES, Limits
     from ._load import PackSource, dump_pack, load_pack, validate_pack
+    from ._messages import Message
     from ._model import (
         SCHEMA_VERSION,
         Avoid,
@@ -84,6 +87,7 @@ _WHERE = {
     "Level": "._vocabulary",
     "Limits": "._limits",
     "LocalizedText": "._text",
+    "Message": "._messages",
     "Milestone": "._plan",
     "Modification": "._model",
     "Movement": "._vocabulary",
@@ -119,9 +123,12 @@ _WHERE = {
     "Text": "._text",
     "UnknownIdError": ".exceptions",
     "builtin_pack": "._builtin",
+    "cancel_sessions": "._calendar",
     "choose_modifications": "._engine",
     "converter": "._converter",
     "dump_pack": "._load",
+    "handout": "._handout",
+    "handout_omissions": "._handout",
     "json_schema": "._schema",
     "ladder": "._ladder",
     "load_pack": "._load",
@@ -129,10 +136,12 @@ _WHERE = {
     "localize": "._text",
     "make_converter": "._converter",
     "plan": "._plan",
+    "plan_calendar": "._calendar",
     "record_clearance": "._engine",
     "replay": "._engine",
     "report_next_day": "._engine",
     "session_dates": "._plan",
+    "session_uid": "._calendar",
     "start": "._engine",
     "step": "._engine",
     "timeline": "._timeline",
@@ -188,6 +197,7 @@ __all__ = [
     "Level",
     "Limits",
     "LocalizedText",
+    "Message",
     "Milestone",
     "Modification",
     "Movement",
@@ -220,9 +230,12 @@ __all__ = [
     "UnknownIdError",
     "__version__",
     "builtin_pack",
+    "cancel_sessions",
     "choose_modifications",
     "converter",
     "dump_pack",
+    "handout",
+    "handout_omissions",
     "json_schema",
     "ladder",
     "load_pack",
@@ -230,10 +243,12 @@ __all__ = [
     "localize",
     "make_converter",
     "plan",
+    "plan_calendar",
     "record_clearance",
     "replay",
     "report_next_day",
     "session_dates",
+    "session_uid",
     "start",
     "step",
     "timeline",

@@ -5,7 +5,8 @@ where. Most packs have none, and proving that takes far less: no paths, no
 messages, one answer. The proof has two halves.
 
 - :data:`CONDITIONS`: what each instance of a model class meets on its own
-  when nothing is wrong with it, written as Python expressions over its
+  when nothing is wrong with it, derived from the table of rules
+  (:data:`backext._constraints.RULES`) as one Python expression over its
   fields; and, for every text, that it is more than whitespace. The fast
   loader (:mod:`backext._fastload`) evaluates them inline while it builds
   each instance, when the values are at hand: a second walk over a large
@@ -22,86 +23,41 @@ messages, one answer. The proof has two halves.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 
-import attrs
-
-from ._checks import _PLAUSIBLE_HOLD_SECONDS, _PLAUSIBLE_REPETITIONS, _PLAUSIBLE_SETS, SLUG, in_tenths, tenths_of
+from . import _constraints
+from ._constraints import PLAUSIBLE_REPETITIONS, RULES, proof
 from ._limits import DEFAULT_LIMITS
-from ._model import Avoid, Exercise, Hold, Modification, Pack, Progression, Repetitions, Source
+from ._model import Pack
 from ._text import LOCALE_TAG
-from ._vocabulary import Direction, Level, Movement
+from ._vocabulary import Level
 
 
 __all__ = ["CLEAN_CHAIN", "CLEAN_RUNGS", "CONDITIONS", "MAX_CLEAN_STRING", "NAMES", "condition", "links_clean"]
 
 #: What each instance meets when :func:`check_pack` finds nothing wrong with
-#: it on its own, as Python expressions over the instance's fields (and
-#: :data:`NAMES`). Texts are not listed: every text is checked for being
-#: more than whitespace wherever it is.
-CONDITIONS: dict[type, tuple[str, ...]] = {
-    Pack: (
-        "slug(id)",
-        "locale_tag(default_locale)",
-        "version.strip()",
-        "exercises",
-        "disclaimer is not None",
-        "sources",
-    ),
-    Source: ("slug(id)", "citation.strip()"),
-    Avoid: ("slug(id)",),
-    Exercise: (
-        "slug(id)",
-        # Few enough steps that a session's cues stay within their limit (the rest are bounded by plausibility).
-        "0 < len(steps) <= CLEAN_STEPS",
-        "CONTRAINDICATED.isdisjoint(movements)",
-        "len(modifications) < 2 or len({m.id for m in modifications}) == len(modifications)",
-    ),
-    Hold: (
-        "0 < start_seconds <= target_seconds <= PLAUSIBLE_HOLD_SECONDS",
-        "increment_seconds is None or 0 < increment_seconds <= MAX_NUMBER",
-        "in_tenths(start_seconds) and in_tenths(target_seconds)",
-        "increment_seconds is None or in_tenths(increment_seconds)",
-        (
-            "increment_seconds is None or not tenths_of(increment_seconds)"
-            " > tenths_of(target_seconds) - tenths_of(start_seconds) > 0"
-        ),
-        # Few enough growths of the hold that the ladder stays within its limit (see CLEAN_RUNGS).
-        (
-            "increment_seconds is None or tenths_of(target_seconds) - tenths_of(start_seconds)"
-            " <= tenths_of(increment_seconds) * CLEAN_HOLD_STEPS"
-        ),
-    ),
-    Repetitions: ("1 <= minimum <= maximum <= PLAUSIBLE_REPETITIONS", "1 <= sets <= PLAUSIBLE_SETS"),
-    Progression: ("1 <= tolerated_sessions <= MAX_NUMBER", "len(order) < 2 or len(set(order)) == len(order)"),
-    Modification: (
-        "slug(id)",
-        "direction is not HARDER or requires_clearance",
-        "-MAX_NUMBER <= hold_seconds_change <= MAX_NUMBER",
-        "-MAX_NUMBER <= repetitions_change <= MAX_NUMBER",
-    ),
-}
+#: it on its own, as one Python expression over the instance's fields (and
+#: :data:`NAMES`), by class: derived from the table of rules
+#: (:data:`backext._constraints.RULES`). Texts are not listed: every text is
+#: checked for being more than whitespace wherever it is.
+CONDITIONS: Mapping[type, str] = MappingProxyType(
+    {
+        model: expression
+        for model in dict.fromkeys(r.model for r in RULES)
+        if (expression := proof(model, lambda name: ast.Name(name, ast.Load()))) is not None
+    }
+)
 
 #: The names the expressions in :data:`CONDITIONS` may use besides fields.
-NAMES: dict[str, object] = {
-    "slug": SLUG.match,
-    "in_tenths": in_tenths,
-    "tenths_of": tenths_of,
-    "locale_tag": LOCALE_TAG.match,
-    "HARDER": Direction.HARDER,
-    "CONTRAINDICATED": frozenset(m for m in Movement if m.contraindicated),
-    "PLAUSIBLE_HOLD_SECONDS": _PLAUSIBLE_HOLD_SECONDS,
-    "PLAUSIBLE_REPETITIONS": _PLAUSIBLE_REPETITIONS,
-    "PLAUSIBLE_SETS": _PLAUSIBLE_SETS,
-    "MAX_NUMBER": DEFAULT_LIMITS.max_number,
-    # At most this many growths of the hold in a pack proved clean (finer holds take the detailed checks).
-    "CLEAN_HOLD_STEPS": 60,
-    "CLEAN_STEPS": 1_000,
-}
+NAMES: Mapping[str, object] = _constraints.NAMES
+
+_HOLD_STEPS = _constraints.NAMES["CLEAN_HOLD_STEPS"]
+assert isinstance(_HOLD_STEPS, int)  # noqa: S101 - a constant of the table
 
 #: The most doses on one exercise's ladder in a pack proved clean: the start,
 #: each growth of the hold (whole tenths: no rounding), each added repetition.
-CLEAN_RUNGS = 1 + 60 + (_PLAUSIBLE_REPETITIONS - 1)
+CLEAN_RUNGS = 1 + _HOLD_STEPS + (PLAUSIBLE_REPETITIONS - 1)
 
 #: The most exercises in a chain of next links in a pack proved clean, so that
 #: its whole ladder stays within the limit.
@@ -113,17 +69,7 @@ MAX_CLEAN_STRING = DEFAULT_LIMITS.max_string_length
 
 def condition(cls: type, field: Callable[[str], ast.expr]) -> str | None:
     """The conditions of *cls* as one expression, each field written as *field* gives it; ``None`` if none."""
-    names = {f.name for f in attrs.fields(cls)}
-
-    class Fields(ast.NodeTransformer):
-        def visit_Name(self, node: ast.Name) -> ast.expr:
-            return ast.copy_location(field(node.id), node) if node.id in names else node
-
-    parts = CONDITIONS.get(cls)
-    if not parts:
-        return None
-    tree = ast.parse(" and ".join(f"({part})" for part in parts), mode="eval")
-    return ast.unparse(ast.fix_missing_locations(Fields().visit(tree)))
+    return proof(cls, field)
 
 
 def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import json
 import os
 import re
@@ -22,13 +23,13 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 import attrs
 
 from ._formats import SUFFIXES
+from ._i18n import NC_
 from ._limits import DEFAULT_LIMITS, Limits, shorten
 
 
 if TYPE_CHECKING:
-    import datetime
-
     from ._model import Exercise, Pack
+    from ._plan import Plan
     from ._problems import Problem
 
 
@@ -41,6 +42,27 @@ EXIT_INTERRUPTED = 130
 
 #: The most weeks ``backext plan`` lays out: ten years.
 MAX_WEEKS = 520
+
+# Translators: how the dose changed, in the plan's last column.
+_ACTION_WORDS = {
+    "progress": NC_("change", "progress"),
+    "repeat": NC_("change", "repeat"),
+    "regress": NC_("change", "regress"),
+    "stop": NC_("change", "stop"),
+}
+
+# Translators: what a cue asks for, the first column of a session's cues.
+_KIND_WORDS = {
+    "step": NC_("cue kind", "step"),
+    "set": NC_("cue kind", "set"),
+    "repetition": NC_("cue kind", "repetition"),
+    "lift": NC_("cue kind", "lift"),
+    "hold": NC_("cue kind", "hold"),
+    "countdown": NC_("cue kind", "countdown"),
+    "lower": NC_("cue kind", "lower"),
+    "rest": NC_("cue kind", "rest"),
+    "finish": NC_("cue kind", "finish"),
+}
 
 #: Problem codes that mean the file could not be used at all: a usage or I/O error, not bad content.
 _NOT_READ = frozenset({"unreadable", "too-large", "unknown-format"})
@@ -219,7 +241,12 @@ def _pack_options(
     _limit_option(parser)
     parser.add_argument("--exercise", metavar="ID", required=exercise_required, help=exercise_help)
     if locale:
-        parser.add_argument("--locale", metavar="TAG", help="the BCP 47 locale to show texts in; default: the pack's")
+        parser.add_argument(
+            "--locale",
+            metavar="TAG",
+            help="the language to show texts in, a BCP 47 tag such as de or de-AT (de_DE is accepted); default: the"
+            " environment's (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), else the pack's default locale",
+        )
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -282,10 +309,18 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help="print the calendar of doses if every session goes well",
         description=(
             "Print the best-case plan: the dose on each training day if every session is done in full without"
-            " pain, and the day each level is reached. Real sessions decide the real doses."
+            " pain, and the day each level is reached. Real sessions decide the real doses. --format ics writes it"
+            " as an iCalendar file for a calendar app (needs backext[calendar]). Exit status: 0 on success, 1 for a"
+            " stopped or invalid state or a --previous file that is not a calendar, 2 for a usage error, a file that"
+            " cannot be read, or a missing extra."
         ),
     )
-    _pack_options(plan, exercise_help="the exercise to start on; default: the pack's first", locale=False)
+    _pack_options(plan, exercise_help="the exercise to start on; default: the pack's first", locale=True)
+    plan.add_argument(
+        "--state",
+        metavar="FILE",
+        help="plan from a stored state (JSON, as backext.converter writes it) instead of --exercise's start",
+    )
     plan.add_argument(
         "--days-per-week", metavar="N", type=int, default=3, help="training days a week, 1 to 7 (default: 3)"
     )
@@ -293,8 +328,84 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "--weeks", metavar="N", type=_weeks, default=12, help=f"weeks to plan, 1 to {MAX_WEEKS} (default: 12)"
     )
     plan.add_argument("--start-date", metavar="YYYY-MM-DD", type=_date, help="the first training day; default: today")
-    plan.add_argument("--format", choices=("text", "json"), default="text", help="text table or json (default: text)")
+    plan.add_argument(
+        "--format",
+        choices=("text", "json", "ics"),
+        default="text",
+        help="text table, json, or ics: an iCalendar file with one event per session (needs backext[calendar])"
+        " (default: text)",
+    )
+    calendar = plan.add_argument_group("calendar options (with --format ics)")
+    calendar.add_argument(
+        "--time",
+        metavar="HH:MM",
+        type=_time,
+        help="the time of day of the sessions (needs --timezone); default: all day",
+    )
+    calendar.add_argument(
+        "--timezone", metavar="ZONE", help="the IANA time zone of --time, such as Europe/Berlin, or UTC"
+    )
+    calendar.add_argument(
+        "--duration",
+        metavar="MINUTES",
+        type=_positive_int,
+        default=15,
+        help="how long a timed session lasts (default: 15)",
+    )
+    calendar.add_argument(
+        "--reminder",
+        metavar="WHEN",
+        type=_reminder,
+        help="an alarm: a time before the session (30m, 2h, 1d) or a time of day on its day (HH:MM)",
+    )
+    calendar.add_argument(
+        "--series",
+        metavar="ID",
+        help="a stable id of this person's programme, so that two people's calendars never share an event"
+        " (default: the pack's id)",
+    )
+    calendar.add_argument(
+        "--previous",
+        metavar="FILE",
+        help="the calendar written last time: unchanged events are kept as they were, changed ones revised, and"
+        " sessions no longer planned cancelled",
+    )
+    calendar.add_argument(
+        "-o", "--output", metavar="FILE", help="write the calendar to FILE (replacing it) instead of standard output"
+    )
     plan.set_defaults(handler=_plan)
+
+    handout = commands.add_parser(
+        "handout",
+        help="write a printable handout of one exercise as an HTML page",
+        description=(
+            "Write one self-contained HTML page to print for a person: the exercise and its dose (the person's"
+            " current one with --state, else the starting dose), the steps with pictures, the variations, the"
+            " safety notes, when to stop and call a clinician, what to avoid, the sources, and a week to tick off."
+            " Pictures named by the pack's media fields are embedded from the pack file's folder; each one left"
+            " out is named on standard error."
+        ),
+    )
+    handout.add_argument("--pack", metavar="FILE", help="a pack file (.json, .toml, .yaml); default: the built-in pack")
+    _limit_option(handout)
+    chosen = handout.add_mutually_exclusive_group()
+    chosen.add_argument(
+        "--exercise", metavar="ID", help="the exercise, at its starting dose; default: the pack's first"
+    )
+    chosen.add_argument("--state", metavar="FILE", help="a stored state (JSON): the person's current exercise and dose")
+    handout.add_argument(
+        "--locale",
+        metavar="TAG",
+        help="the language to write in, a BCP 47 tag such as de or de-AT (de_DE is accepted); default: the"
+        " environment's (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), else the pack's default locale",
+    )
+    handout.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the page to FILE, which must not exist yet; default: standard output",
+    )
+    handout.set_defaults(handler=_handout)
 
     session = commands.add_parser(
         "session",
@@ -365,12 +476,33 @@ def _weeks(text: str) -> int:
 
 
 def _date(text: str) -> datetime.date:
-    import datetime  # noqa: PLC0415 - only for plan
-
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {shorten(text)}") from None
+
+
+def _time(text: str) -> datetime.time:
+    if not re.fullmatch(r"[0-9]{1,2}:[0-9]{2}", text):
+        raise argparse.ArgumentTypeError(f"not a time written HH:MM: {shorten(text)}")
+    hour, minute = (int(part) for part in text.split(":"))
+    if hour > 23 or minute > 59:
+        raise argparse.ArgumentTypeError(f"not a time of day (00:00 to 23:59): {shorten(text)}")
+    return datetime.time(hour, minute)
+
+
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+def _reminder(text: str) -> datetime.timedelta | datetime.time:
+    if ":" in text:
+        return _time(text)
+    match = re.fullmatch(r"([0-9]{1,4})([mhd])", text.strip().lower())
+    if match is None:
+        raise argparse.ArgumentTypeError(
+            f"not a reminder: write a time before the session (30m, 2h, 1d) or a time of day (HH:MM): {shorten(text)}"
+        )
+    return datetime.timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
 def _exercise(pack: Pack, exercise_id: str) -> Exercise:
@@ -380,18 +512,58 @@ def _exercise(pack: Pack, exercise_id: str) -> Exercise:
         raise _UsageError(error.args[0]) from None
 
 
-def _plan(args: argparse.Namespace, out: _Output) -> int:
-    import datetime  # noqa: PLC0415
+def _locale(args: argparse.Namespace, pack: Pack) -> str:
+    """The locale to speak in: ``--locale``, the environment's, the pack's default (see ``_locales``)."""
+    from ._locales import choose_locale  # noqa: PLC0415
 
+    return choose_locale(args.locale, os.environ, pack)
+
+
+def _plan(args: argparse.Namespace, out: _Output) -> int:
     from . import converter, plan, start  # noqa: PLC0415
-    from ._render import number  # noqa: PLC0415
+    from ._i18n import gettext, pgettext  # noqa: PLC0415
+    from ._plan import BEST_CASE  # noqa: PLC0415
+    from ._render import level_name, localized_number  # noqa: PLC0415
 
     start_date = args.start_date if args.start_date is not None else datetime.date.today()  # noqa: DTZ011 - a local day
+    if args.format != "ics":
+        given = [f"--{name.replace('_', '-')}" for name in _CALENDAR_ONLY if getattr(args, name) is not None]
+        if given:
+            raise _UsageError(f"{', '.join(given)}: only with --format ics")
     pack = _load(args)
-    exercise = pack.exercises[0] if args.exercise is None else _exercise(pack, args.exercise)
-    result = plan(
-        pack, start(pack, exercise.id), start_date=start_date, days_per_week=args.days_per_week, weeks=args.weeks
-    )
+    if args.state is not None:
+        if args.exercise is not None:
+            raise _UsageError("--state and --exercise: choose one (the state says its exercise)")
+        from . import load_state  # noqa: PLC0415
+        from .exceptions import StateError  # noqa: PLC0415
+
+        try:
+            state = load_state(_read_file(args.state, "state"), pack, name=args.state)
+        except StateError as error:
+            _Output(sys.stderr).write(f"{error}\n")
+            return EXIT_INVALID
+    else:
+        exercise = pack.exercises[0] if args.exercise is None else _exercise(pack, args.exercise)
+        state = start(pack, exercise.id)
+    tags = (_locale(args, pack), pack.default_locale)
+    if state.stop is not None:
+        message = (
+            f"backext: the engine is stopped since {state.stop.date}: no sessions are planned until a clinician's"
+            " clearance is recorded"
+        )
+        if args.format == "ics" and args.previous is not None:
+            # Sessions from the day after the last one done (or from the stop, if later) are cancelled.
+            after = state.stop.date if state.last_session is None else state.last_session + datetime.timedelta(days=1)
+            since = max(state.stop.date, after)
+            status = _plan_ics(args, pack, None, tags[0], since=since)
+            if status != EXIT_OK:
+                return status
+            message += f"; the sessions from {since} on in {args.previous} are cancelled"
+        _Output(sys.stderr).write(message + "\n")
+        return EXIT_INVALID
+    result = plan(pack, state, start_date=start_date, days_per_week=args.days_per_week, weeks=args.weeks)
+    if args.format == "ics":
+        return _plan_ics(args, pack, result, tags[0])
     if args.format == "json":
         document = {
             "sessions": converter.unstructure(result.sessions),
@@ -399,19 +571,30 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         }
         out.json(document)
         return EXIT_OK
-    rows = [("Date", "Exercise", "Level", "Hold", "Reps", "Sets", "Change")]
+    headings = (
+        NC_("plan", "Date"),
+        NC_("plan", "Exercise"),
+        NC_("plan", "Level"),
+        NC_("plan", "Hold"),
+        # Translators: a column heading: repetitions a set.
+        NC_("plan", "Reps"),
+        NC_("plan", "Sets"),
+        # Translators: a column heading: how the dose changed from the session before (start, progress, repeat).
+        NC_("plan", "Change"),
+    )
+    rows = [tuple(pgettext("plan", heading, *tags) for heading in headings)]
     for planned in result.sessions:
         p = planned.prescription
-        change = "start" if planned is result.sessions[0] else planned.action.value
+        change = NC_("change", "start") if planned is result.sessions[0] else _ACTION_WORDS[planned.action.value]
         rows.append(
             (
                 planned.date.isoformat(),
                 p.exercise_id,
-                p.level.value,
-                f"{number(p.hold_seconds)} s",
+                level_name(p.level, *tags),
+                gettext("{seconds} s", *tags).format(seconds=localized_number(p.hold_seconds, *tags)),
                 str(p.repetitions),
                 str(p.sets),
-                change,
+                pgettext("change", change, *tags),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -420,9 +603,63 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
     )
     out.write("\n")
     for milestone in result.milestones:
-        name = pack.localize(pack.exercise(milestone.exercise_id).name)
-        out.write(f"{milestone.date.isoformat()}: {name} ({milestone.level.value})\n")
-    out.write("A best case: every session done in full, without pain. Real sessions decide the real doses.\n")
+        name = pack.localize(pack.exercise(milestone.exercise_id).name, tags[0])
+        level = level_name(milestone.level, *tags)
+        out.write(
+            f"{milestone.date.isoformat()}: {gettext('{name} ({level})', *tags).format(name=name, level=level)}\n"
+        )
+    out.write(f"{gettext(BEST_CASE, *tags)}\n")
+    return EXIT_OK
+
+
+#: The options of ``backext plan`` that only a calendar uses (``--duration`` has a default, so it is not checked).
+_CALENDAR_ONLY = ("time", "timezone", "reminder", "series", "previous", "output")
+
+
+def _plan_ics(
+    args: argparse.Namespace, pack: Pack, result: Plan | None, locale: str, since: datetime.date | None = None
+) -> int:
+    """Write *result* as a calendar or, without one (a stopped state), the previous calendar cancelled from *since*."""
+    try:
+        from ._calendar import UnreadableCalendarError, cancel_sessions, plan_calendar  # noqa: PLC0415
+
+        previous = None if args.previous is None else _read_file(args.previous, "previous calendar")
+        if result is None:
+            assert previous is not None  # noqa: S101 - the caller's condition
+            assert since is not None  # noqa: S101 - the caller's condition
+            document = cancel_sessions(pack, previous, since=since, locale=locale)
+        else:
+            document = plan_calendar(
+                pack,
+                result,
+                locale=locale,
+                time=args.time,
+                timezone=args.timezone,
+                duration=datetime.timedelta(minutes=args.duration),
+                reminder=args.reminder,
+                series=args.series,
+                previous=previous,
+            )
+    except ImportError as error:
+        raise _UsageError(str(error)) from None
+    except UnreadableCalendarError as error:
+        _Output(sys.stderr).write(f"{args.previous}: {error}\n")
+        return EXIT_INVALID
+    if args.output is None:
+        sys.stdout.flush()
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is None:  # a text-only stream, such as a test's
+            sys.stdout.write(document.decode())
+        else:
+            binary.write(document)  # bytes: CRLF line ends, as RFC 5545 wants, on every platform
+        return EXIT_OK
+    target = Path(args.output)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_bytes(document)
+        partial.replace(target)  # whole or not at all: --previous may name the same file
+    except OSError as error:
+        raise _UsageError(f"cannot write {shorten(args.output)}: {error.strerror or error}") from None
     return EXIT_OK
 
 
@@ -499,15 +736,22 @@ def _clock(seconds: float) -> str:
 
 def _session(args: argparse.Namespace, out: _Output) -> int:
     from . import converter, start, timeline  # noqa: PLC0415
+    from ._i18n import pgettext  # noqa: PLC0415
 
     pack = _load(args)
+    locale = _locale(args, pack)
     exercise = _exercise(pack, args.exercise)
-    cues = timeline(pack, start(pack, exercise.id).prescription)
+    cues = timeline(pack, start(pack, exercise.id).prescription, locale=locale)
     if args.format == "json":
-        out.json([{**converter.unstructure(cue), "text": pack.localize(cue.text, args.locale)} for cue in cues])
+        out.json([{**converter.unstructure(cue), "text": pack.localize(cue.text, locale)} for cue in cues])
         return EXIT_OK
+    kinds = {
+        kind: pgettext("cue kind", _KIND_WORDS[kind.value], locale, pack.default_locale)
+        for kind in {c.kind for c in cues}
+    }
+    width = max(10, *(len(word) for word in kinds.values()))
     lines = (
-        f"{_clock(cue.offset_seconds)}  {cue.kind.value:<10}  {pack.localize(cue.text, args.locale)}" for cue in cues
+        f"{_clock(cue.offset_seconds)}  {kinds[cue.kind]:<{width}}  {pack.localize(cue.text, locale)}" for cue in cues
     )
     out.writelines(line + "\n" for line in lines)
     return EXIT_OK
@@ -533,6 +777,8 @@ def _show(args: argparse.Namespace, out: _Output) -> int:
     from ._render import render  # noqa: PLC0415
 
     pack = _load(args)
+    if args.format == "json" and args.locale is not None:
+        _locale(args, pack)  # a locale given must be a good one, whatever the output
     exercises = list(pack.exercises) if args.exercise is None else [_exercise(pack, args.exercise)]
     if args.format == "json":
         from . import converter, dump_pack  # noqa: PLC0415 - cattrs is slow to import: only for JSON
@@ -543,7 +789,35 @@ def _show(args: argparse.Namespace, out: _Output) -> int:
             out.json(converter.unstructure(exercises[0]))
         return EXIT_OK
     avoid = pack.avoid if args.exercise is None else ()
-    out.write(render(pack, exercises, locale=args.locale, style=args.format, avoid=avoid))
+    out.write(render(pack, exercises, locale=_locale(args, pack), style=args.format, avoid=avoid))
+    return EXIT_OK
+
+
+def _handout(args: argparse.Namespace, out: _Output) -> int:
+    from . import load_state  # noqa: PLC0415
+    from ._handout import make  # noqa: PLC0415
+    from .exceptions import StateError  # noqa: PLC0415
+
+    pack = _load(args)
+    target = None if args.output is None else _new_file(args.output)
+    chosen: Any
+    if args.state is not None:
+        try:
+            chosen = load_state(_read_file(args.state, "state"), pack, name=args.state)
+        except StateError as error:
+            _Output(sys.stderr).write(f"{error}\n")
+            return EXIT_INVALID
+    else:
+        chosen = _exercise(pack, args.exercise if args.exercise is not None else pack.exercises[0].id)
+    folder = None if args.pack is None else Path(args.pack).parent
+    page, omitted = make(pack, chosen, _locale(args, pack), folder)
+    err = _Output(sys.stderr)
+    for sentence in omitted:
+        err.write(f"backext: note: {sentence}\n")
+    if target is None:
+        out.write(page)
+    else:
+        _write(target, page)
     return EXIT_OK
 
 

@@ -317,6 +317,38 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         example='{"direction": "harder", "requires_clearance": false}',
     ),
     ProblemCode(
+        code="variation-changes-nothing",
+        severity="warning",
+        description="A variation asks for a change of the hold or the repetitions, but doses stay within the "
+        "exercise's limits, so at no dose of its ladder does the variation change what is prescribed (a longer hold "
+        "on an exercise whose start is its target, fewer repetitions on one whose repetitions never grow).",
+        example='"hold": {"start_seconds": 5, "target_seconds": 5}, ... {"hold_seconds_change": 2}',
+    ),
+    ProblemCode(
+        code="easier-adds-load",
+        severity="warning",
+        description="A variation marked easier lengthens the hold or adds repetitions: make it take away, or mark "
+        "it harder (a harder variation also asks for a clearance).",
+        example='{"direction": "easier", "repetitions_change": 2}',
+    ),
+    ProblemCode(
+        code="easier-cannot-lower-start",
+        severity="warning",
+        description="A variation marked easier only takes away from the dose. Doses stay within the exercise's "
+        "limits, so at the starting dose, where an easier variation is most needed, it lowers nothing: lower the "
+        "exercise's start, or add an easier exercise before it. (A variation that changes no number, only how the "
+        "exercise is done, draws no warning.)",
+        example='"hold": {"start_seconds": 5, ...}, ... {"direction": "easier", "hold_seconds_change": -2}',
+    ),
+    ProblemCode(
+        code="link-to-refused",
+        severity="warning",
+        description="A next or previous exercise is refused, because it is tagged with a movement osteoporosis "
+        "guidance advises against (contraindicated-movement): the ladder leads to an exercise that cannot be "
+        "prescribed. Move the movement to the pack's exercises to avoid, and link to another exercise.",
+        example='"next_exercise": "sit-up"  (an exercise tagged "sit-up")',
+    ),
+    ProblemCode(
         code="no-disclaimer",
         severity="warning",
         description="The pack has no disclaimer telling a person to exercise with a health-care provider's guidance.",

@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from ._i18n import N_, N_plural
 from ._ladder import (
     Dose,
     fit,
@@ -29,8 +30,9 @@ from ._ladder import (
     step_within,
     tenths,
 )
+from ._messages import Value
 from ._model import Exercise, Pack
-from ._reasons import Action, Decision, Reason
+from ._reasons import Action, Decision, Reason, because, words
 from ._reconcile import (
     dose_words,
     effective,
@@ -46,9 +48,9 @@ from ._reconcile import (
     within_reach,
 )
 from ._remembered import memory
-from ._render import number
+from ._render import LEVEL_WORDS
 from ._rules import DEFAULT_RULES, Rules
-from ._session import RedFlag, SessionLog, in_order
+from ._session import RedFlag, SessionLog, flag_words, in_order
 from ._session import red_flags as _flags
 from ._state import Clearance, Pending, Prescription, State, Stop, evolved
 from ._vocabulary import Direction
@@ -137,33 +139,35 @@ def _moved(  # noqa: PLR0917 - a private helper
     prescription = prescribe(exercise, dose, modifications)
     before = state.prescription
     if prescription.exercise_id != before.exercise_id:
-        code = "level-up" if action is Action.PROGRESS else "level-down"
-        where = "on to" if action is Action.PROGRESS else "back to"
-        reasons.append(
-            Reason(
-                code=code,
-                message=f"{where} {pack.localize(exercise.name)} ({exercise.level.value}), {dose_words(prescription)}",
+        up = action is Action.PROGRESS
+        values: dict[str, Value] = {
+            "exercise": exercise.name,
+            "level": words(pack.default_locale, LEVEL_WORDS[exercise.level], context="level"),
+            "dose": dose_words(prescription, pack.default_locale),
+        }
+        if up:
+            reasons.append(because("level-up", pack.default_locale, N_("on to {exercise} ({level}), {dose}"), values))
+        else:
+            reasons.append(
+                because("level-down", pack.default_locale, N_("back to {exercise} ({level}), {dose}"), values)
             )
-        )
     else:
         old_hold, old_reps = effective(before)
         new_hold, new_reps = effective(prescription)
         if new_hold != old_hold:
-            up = new_hold > old_hold
-            reasons.append(
-                Reason(
-                    code="hold-up" if up else "hold-down",
-                    message=f"hold {'lengthened' if up else 'shortened'} to {number(prescription.hold_seconds)} s",
-                )
-            )
+            held = {"seconds": prescription.hold_seconds}
+            if new_hold > old_hold:
+                reasons.append(because("hold-up", pack.default_locale, N_("hold lengthened to {seconds} s"), held))
+            else:
+                reasons.append(because("hold-down", pack.default_locale, N_("hold shortened to {seconds} s"), held))
         if new_reps != old_reps:
-            up = new_reps > old_reps
-            reasons.append(
-                Reason(
-                    code="repetitions-up" if up else "repetitions-down",
-                    message=f"{'more' if up else 'fewer'} repetitions: {prescription.repetitions} a set",
-                )
-            )
+            done = {"count": prescription.repetitions}
+            if new_reps > old_reps:
+                more = N_("more repetitions: {count} a set")
+                reasons.append(because("repetitions-up", pack.default_locale, more, done))
+            else:
+                fewer = N_("fewer repetitions: {count} a set")
+                reasons.append(because("repetitions-down", pack.default_locale, fewer, done))
     new_state = attrs.evolve(
         state,
         dose=dose,
@@ -219,9 +223,8 @@ def _step_back(pack: Pack, state: State, reasons: list[Reason], *, within: int, 
     if after.exercise_id == state.prescription.exercise_id and effective(after) == effective(state.prescription):
         new_state = attrs.evolve(state, tolerated_streak=0, untolerated_streak=0)
         if one_more:
-            reasons.append(
-                Reason(code="lowest-dose", message="already at the lowest dose: talk to a clinician before going on")
-            )
+            lowest = N_("already at the lowest dose: talk to a clinician before going on")
+            reasons.append(because("lowest-dose", pack.default_locale, lowest))
             return Decision(
                 action=Action.REGRESS, state=new_state, prescription=state.prescription, reasons=tuple(reasons)
             )
@@ -232,16 +235,20 @@ def _step_back(pack: Pack, state: State, reasons: list[Reason], *, within: int, 
 # --- Stopping ----------------------------------------------------------------
 
 
-def _alarms(flags: frozenset[RedFlag], pains: Iterable[tuple[int | None, str]], rules: Rules) -> list[Reason]:
+def _alarms(
+    pack: Pack, flags: frozenset[RedFlag], pains: Iterable[tuple[int | None, str]], rules: Rules
+) -> list[Reason]:
+    """The reasons to stop: each red flag, and each pain rating (with its message) that is severe."""
+    language = pack.default_locale
+    reported = N_("{sign} reported: stop and contact a clinician")
     reasons = [
-        Reason(code="red-flag", message=f"{flag.description} reported: stop and contact a clinician")
-        for flag in in_order(flags)
+        because("red-flag", language, reported, {"sign": words(language, flag_words(flag))}) for flag in in_order(flags)
     ]
-    for pain, when in pains:
-        if pain is not None and pain >= rules.severe_pain:
-            reasons.append(
-                Reason(code="pain-severe", message=f"severe pain of {pain}/10 {when}: stop and contact a clinician")
-            )
+    reasons.extend(
+        because("pain-severe", language, template, {"pain": pain})
+        for pain, template in pains
+        if pain is not None and pain >= rules.severe_pain
+    )
     return reasons
 
 
@@ -267,9 +274,8 @@ def _stop(  # noqa: PLR0917 - a private helper
             pain=max(pains) if pains else None,
             last_reported=max(old.latest, day) if flags or severe is not None else old.last_reported,
         )
-        reasons.append(
-            Reason(code="awaiting-clearance", message="stopped: a clinician's clearance is needed before going on")
-        )
+        stopped = N_("stopped: a clinician's clearance is needed before going on")
+        reasons.append(because("awaiting-clearance", pack.default_locale, stopped))
     else:
         stop = Stop(date=day, red_flags=in_order(flags), pain=severe)
         if pack.id == state.pack_id and has_exercise(pack, state.dose.exercise_id):
@@ -303,32 +309,46 @@ def _stop(  # noqa: PLR0917 - a private helper
     return Decision(action=Action.STOP, state=new_state, prescription=None, reasons=tuple(reasons))
 
 
+def _wrong_pack(pack: Pack, state: State) -> Reason:
+    return because(
+        "wrong-pack",
+        pack.default_locale,
+        N_("the state belongs to the pack {stored}, not {given}"),
+        {"stored": repr(state.pack_id), "given": repr(pack.id)},
+    )
+
+
 def _bookkeeping(pack: Pack, state: State, log: SessionLog) -> list[Reason]:
+    language = pack.default_locale
     reasons = []
     if state.pack_id != pack.id:
-        reasons.append(
-            Reason(code="wrong-pack", message=f"the state belongs to the pack {state.pack_id!r}, not {pack.id!r}")
-        )
+        reasons.append(_wrong_pack(pack, state))
     if log.exercise_id != state.prescription.exercise_id:
         reasons.append(
-            Reason(
-                code="wrong-exercise",
-                message=f"the log is for {log.exercise_id!r}, but {state.prescription.exercise_id!r} was prescribed",
+            because(
+                "wrong-exercise",
+                language,
+                N_("the log is for {logged}, but {prescribed} was prescribed"),
+                {"logged": repr(log.exercise_id), "prescribed": repr(state.prescription.exercise_id)},
             )
         )
     if state.last_session is not None and log.date < state.last_session:
         reasons.append(
-            Reason(
-                code="out-of-order",
-                message=f"the log ({log.date}) is dated before the last session ({state.last_session})",
+            because(
+                "out-of-order",
+                language,
+                N_("the log ({date}) is dated before the last session ({last})"),
+                {"date": log.date, "last": state.last_session},
             )
         )
     resume = state.resume_on
     if state.stop is None and resume is not None and log.date < resume:
         reasons.append(
-            Reason(
-                code="before-clearance",
-                message=f"the log ({log.date}) is dated before the clearance that lifted the stop ({resume})",
+            because(
+                "before-clearance",
+                language,
+                N_("the log ({date}) is dated before the clearance that lifted the stop ({resume})"),
+                {"date": log.date, "resume": resume},
             )
         )
     return reasons
@@ -337,14 +357,14 @@ def _bookkeeping(pack: Pack, state: State, log: SessionLog) -> list[Reason]:
 # --- Counting -----------------------------------------------------------------
 
 
-def _advice(painful_streak: int, rules: Rules) -> list[Reason]:
+def _advice(pack: Pack, painful_streak: int, rules: Rules) -> list[Reason]:
     if painful_streak >= rules.painful_sessions:
-        return [
-            Reason(
-                code="see-clinician",
-                message=f"pain in {painful_streak} sessions in a row: see a clinician before going on",
-            )
-        ]
+        template = N_plural(
+            "pain in {count} session in a row: see a clinician before going on",
+            "pain in {count} sessions in a row: see a clinician before going on",
+        )
+        count = painful_streak
+        return [because("see-clinician", pack.default_locale, template, {"count": count}, count=count)]
     return []
 
 
@@ -361,17 +381,22 @@ def _count(
     required = required_sessions(exercise, rules)
     changes = {**changes, "untolerated_streak": 0, "tolerated": _tolerated_now(state)}
     if streak < required:
-        reasons.append(
-            Reason(code="tolerated", message=f"well tolerated: {streak} of {required} sessions before a step up")
+        template = N_plural(
+            "well tolerated: {streak} of {required} session before a step up",
+            "well tolerated: {streak} of {required} sessions before a step up",
         )
+        values = {"streak": streak, "required": required}
+        reasons.append(because("tolerated", pack.default_locale, template, values, count=required))
         state = evolved(state, **{**changes, "tolerated_streak": streak})
         return Decision(action=Action.REPEAT, state=state, prescription=state.prescription, reasons=tuple(reasons))
     dose, modifications = higher(pack, exercise, state.dose, state.prescription.modifications)
     if dose == state.dose:
-        reasons.append(Reason(code="full-dose", message="well tolerated, and already at the full dose: keep it up"))
+        full = N_("well tolerated, and already at the full dose: keep it up")
+        reasons.append(because("full-dose", pack.default_locale, full))
         state = evolved(state, **{**changes, "tolerated_streak": required})
         return Decision(action=Action.REPEAT, state=state, prescription=state.prescription, reasons=tuple(reasons))
-    reasons.append(Reason(code="tolerated", message=f"well tolerated {streak} sessions in a row"))
+    in_a_row = N_plural("well tolerated {count} session in a row", "well tolerated {count} sessions in a row")
+    reasons.append(because("tolerated", pack.default_locale, in_a_row, {"count": streak}, count=streak))
     return _moved(pack, evolved(state, **changes), dose, modifications, reasons, Action.PROGRESS)
 
 
@@ -443,7 +468,15 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
     _arguments(pack, state, rules)
     if not isinstance(log, SessionLog):
         raise TypeError(f"log must be a backext.SessionLog, not {type(log).__name__}")
-    alarms = _alarms(log.red_flags, [(log.pain, "during the session"), (log.pain_next_day, "the next day")], rules)
+    alarms = _alarms(
+        pack,
+        log.red_flags,
+        [
+            (log.pain, N_("severe pain of {pain}/10 during the session: stop and contact a clinician")),
+            (log.pain_next_day, N_("severe pain of {pain}/10 the next day: stop and contact a clinician")),
+        ],
+        rules,
+    )
     bookkeeping = _bookkeeping(pack, state, log)
     if alarms:
         severe = max(
@@ -457,12 +490,8 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
     state, reasons = reconcile(pack, state, log.date, rules)
     streak = state.tolerated_streak
     if state.pending is not None and state.pending.counts:
-        reasons.append(
-            Reason(
-                code="next-day-unreported",
-                message=f"the next-day pain after {state.pending.date} was not reported: the count starts again",
-            )
-        )
+        unreported = N_("the next-day pain after {date} was not reported: the count starts again")
+        reasons.append(because("next-day-unreported", pack.default_locale, unreported, {"date": state.pending.date}))
         streak = 0
     gap = None if state.last_session is None else (log.date - state.last_session).days
     prescription = state.prescription
@@ -477,7 +506,8 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
         "last_session": log.date,
         "painful_streak": state.painful_streak + 1 if painful else 0,
     }
-    advice = _advice(session["painful_streak"], rules)
+    advice = _advice(pack, session["painful_streak"], rules)
+    language = pack.default_locale
 
     def pending(decision: Decision, *, counts: bool = False, changes: dict[str, Any] | None = None) -> Decision:
         """*decision*, its state waiting for the next-day report where one is awaited (with *changes* too)."""
@@ -509,19 +539,20 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
         steps_away = -(-(gap - rules.max_gap_days) // rules.gap_days_per_step)
     if pain_high or next_day_high or steps_away:
         if pain_high:
-            reasons.append(Reason(code="pain-high", message=f"pain of {log.pain}/10 during the session: a step back"))
+            high = N_("pain of {pain}/10 during the session: a step back")
+            reasons.append(because("pain-high", language, high, {"pain": log.pain}))
         if next_day_high:
-            reasons.append(
-                Reason(code="pain-next-day", message=f"pain of {log.pain_next_day}/10 the next day: a step back")
-            )
+            next_day = N_("pain of {pain}/10 the next day: a step back")
+            reasons.append(because("pain-next-day", language, next_day, {"pain": int(log.pain_next_day or 0)}))
         if steps_away:
-            reasons.append(
-                Reason(
-                    code="long-gap",
-                    message=f"{gap} days since the last session: {steps_away} step{'s' if steps_away > 1 else ''}"
-                    " back, never below the start of the exercise",
-                )
+            assert gap is not None  # noqa: S101 - a gap is what steps away
+            back_words = N_plural("{count} step back", "{count} steps back")
+            back = words(language, back_words, {"count": steps_away}, count=steps_away)
+            since = N_plural(
+                "{days} day since the last session: {back}, never below the start of the exercise",
+                "{days} days since the last session: {back}, never below the start of the exercise",
             )
+            reasons.append(because("long-gap", language, since, {"days": gap, "back": back}, count=gap))
         return finish(
             _step_back(pack, evolved(state, **session), reasons, within=steps_away, one_more=pain_high or next_day_high)
         )
@@ -530,31 +561,28 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
     ) >= tenths(prescription.hold_seconds)
     if log.pain > rules.tolerated_pain or not complete:
         if log.pain > rules.tolerated_pain:
-            reasons.append(
-                Reason(code="pain-moderate", message=f"pain of {log.pain}/10 during the session: the same dose again")
-            )
+            moderate = N_("pain of {pain}/10 during the session: the same dose again")
+            reasons.append(because("pain-moderate", language, moderate, {"pain": log.pain}))
         else:
-            reasons.append(
-                Reason(code="incomplete", message="not every repetition reached the full hold: the same dose again")
-            )
+            incomplete = N_("not every repetition reached the full hold: the same dose again")
+            reasons.append(because("incomplete", language, incomplete))
         untolerated = state.untolerated_streak + 1
         if untolerated >= rules.untolerated_sessions:
-            reasons.append(
-                Reason(code="not-tolerated", message=f"not well tolerated {untolerated} sessions in a row: a step back")
+            not_tolerated = N_plural(
+                "not well tolerated {count} session in a row: a step back",
+                "not well tolerated {count} sessions in a row: a step back",
             )
+            reasons.append(because("not-tolerated", language, not_tolerated, {"count": untolerated}, count=untolerated))
             return finish(_step_back(pack, evolved(state, **session), reasons, within=0, one_more=True))
         changes = {**session, "tolerated_streak": 0, "untolerated_streak": untolerated}
         return finish(_repeat(evolved(state, **changes), reasons))
     if gap is not None and gap < rules.min_rest_days:
-        reasons.append(Reason(code="too-soon", message="too soon after the last session to count towards a step up"))
+        soon = N_("too soon after the last session to count towards a step up")
+        reasons.append(because("too-soon", language, soon))
         return finish(_repeat(evolved(state, **session), reasons))
     if awaiting:
-        reasons.append(
-            Reason(
-                code="awaiting-next-day",
-                message="well tolerated: it counts once the pain the next day is reported settled",
-            )
-        )
+        awaited = N_("well tolerated: it counts once the pain the next day is reported settled")
+        reasons.append(because("awaiting-next-day", language, awaited))
         return pending(_repeat(state, reasons), counts=True, changes=session)
     return finish(_count(pack, state, reasons, rules, session))
 
@@ -634,16 +662,14 @@ def report_next_day(
     # state knows (its session or a clearance), so that no clearance older than that can lift the stop.
     known = [d for d in (session_day, *(c.date for c in state.clearances)) if d is not None]
     when = max(known, default=None) if date is None else max(date, session_day or date)
-    alarms = _alarms(flags, [(pain, "the day after the session")], rules)
+    after = N_("severe pain of {pain}/10 the day after the session: stop and contact a clinician")
+    alarms = _alarms(pack, flags, [(pain, after)], rules)
     bookkeeping: list[Reason] = []
     if state.pack_id != pack.id:
-        bookkeeping.append(
-            Reason(code="wrong-pack", message=f"the state belongs to the pack {state.pack_id!r}, not {pack.id!r}")
-        )
+        bookkeeping.append(_wrong_pack(pack, state))
     if pending is not None and date is not None and date < pending.date:
-        bookkeeping.append(
-            Reason(code="out-of-order", message=f"the report ({date}) is dated before the session ({pending.date})")
-        )
+        early = N_("the report ({date}) is dated before the session ({session})")
+        bookkeeping.append(because("out-of-order", pack.default_locale, early, {"date": date, "session": pending.date}))
     if alarms:
         return _stop(pack, state, when, flags, pain if pain >= rules.severe_pain else None, alarms + bookkeeping)
     if state.stop is not None:
@@ -658,17 +684,23 @@ def report_next_day(
     if pain > rules.next_day_pain:
         if not pending.painful:
             state = attrs.evolve(state, painful_streak=state.painful_streak + 1)
-        advice = _advice(state.painful_streak, rules)
-        reasons.append(Reason(code="pain-next-day", message=f"pain of {pain}/10 the next day: a step back"))
+        advice = _advice(pack, state.painful_streak, rules)
+        reasons.append(
+            because(
+                "pain-next-day", pack.default_locale, N_("pain of {pain}/10 the next day: a step back"), {"pain": pain}
+            )
+        )
         if pending.stepped_back:
-            reasons.append(Reason(code="pain-next-day", message="the session already stepped the dose back"))
+            already = N_("the session already stepped the dose back")
+            reasons.append(because("pain-next-day", pack.default_locale, already))
             decision = _repeat(attrs.evolve(state, tolerated_streak=0), reasons)
         else:
             decision = _step_back(pack, state, reasons, within=0, one_more=True)
         return _made(pack, rules, attrs.evolve(decision, reasons=(*decision.reasons, *advice)))
     if pending.counts:
         return _made(pack, rules, _count(pack, state, reasons, rules))
-    reasons.append(Reason(code="next-day-settled", message=f"pain of {pain}/10 the next day: settled"))
+    settled = N_("pain of {pain}/10 the next day: settled")
+    reasons.append(because("next-day-settled", pack.default_locale, settled, {"pain": pain}))
     return _made(pack, rules, _repeat(state, reasons))
 
 
@@ -706,7 +738,10 @@ def replay(pack: Pack, state: State, logs: Iterable[SessionLog], rules: Rules = 
             if stopping is None:
                 raise
             decision = step(pack, state, batch[stopping], rules)
-            skipped = Reason(code="log-skipped", message=f"the log of {batch[index].date} was not applied: {error}")
+            # The error is the exception's own English message: it is shown as it is in every language.
+            not_applied = N_("the log of {date} was not applied: {error}")
+            values: dict[str, Value] = {"date": batch[index].date, "error": str(error)}
+            skipped = because("log-skipped", pack.default_locale, not_applied, values)
             decision = attrs.evolve(decision, reasons=(*decision.reasons, skipped))
             index = stopping
         decisions.append(decision)

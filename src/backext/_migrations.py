@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ._constraints import rule
 from ._model import SCHEMA_VERSION
 from ._problems import Problem
 from ._wrong import show_number
@@ -33,24 +34,11 @@ def migrate(document: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     if type(version) is not int:
         return document, []  # the converter reports the wrong type
     if version > SCHEMA_VERSION:
-        return document, [
-            Problem(
-                path="/schema_version",
-                code="unsupported-schema-version",
-                message=(
-                    f"the pack is written for schema version {show_number(version)}, but this version of "
-                    f"backext reads versions up to {SCHEMA_VERSION}: upgrade backext"
-                ),
-            )
-        ]
+        found = rule("schema-version-too-new")
+        return document, [found.problem("/schema_version", value=show_number(version), newest=SCHEMA_VERSION)]
     if version < 1:
-        return document, [
-            Problem(
-                path="/schema_version",
-                code="unsupported-schema-version",
-                message=f"schema versions start at 1, found {show_number(version)}",
-            )
-        ]
+        found = rule("schema-version-below-one")
+        return document, [found.problem("/schema_version", value=show_number(version))]
     while version < SCHEMA_VERSION:  # pragma: no cover - no migrations exist yet
         document = MIGRATIONS[version](document)
         version += 1

@@ -39,8 +39,9 @@ class Step:
     Attributes:
         text: The instruction, as a person reads it.
         cue: A short spoken cue for voice coaching, such as "Chest up".
-        media: A reference to an image or a video (a URL or an app's asset
-            name). The library never opens it.
+        media: A reference to a picture or a video: a URL, an app's asset
+            name, or the path of an SVG or PNG file relative to the pack
+            file's folder, which :func:`~backext.handout` embeds.
 
     Example:
         >>> Step(text="Lie face down on a firm surface.", cue="Lie down").cue
@@ -163,6 +164,8 @@ class Modification:
         repetitions_change: Repetitions added to (or taken from) each set while
             the variation is in use. The result stays within the exercise's
             repetitions.
+        media: Pictures of the variation, in order (such as its start and
+            end positions), referenced as a step's ``media`` is.
 
     Example:
         >>> Modification(
@@ -181,6 +184,7 @@ class Modification:
     requires_clearance: bool = False
     hold_seconds_change: float = 0
     repetitions_change: int = 0
+    media: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

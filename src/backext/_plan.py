@@ -7,6 +7,7 @@ import datetime
 import attrs
 
 from ._engine import _arguments, step
+from ._i18n import N_
 from ._model import Pack
 from ._reasons import Action
 from ._reconcile import reconcile
@@ -17,7 +18,10 @@ from ._vocabulary import Level
 from .exceptions import SessionError, StoppedError
 
 
-__all__ = ["Milestone", "Plan", "PlannedSession", "plan", "session_dates"]
+__all__ = ["BEST_CASE", "Milestone", "Plan", "PlannedSession", "plan", "session_dates"]
+
+#: What every rendering of a plan says about it (translated where it is shown).
+BEST_CASE = N_("A best case: every session done in full, without pain. Real sessions decide the real doses.")
 
 
 @attrs.frozen(kw_only=True)

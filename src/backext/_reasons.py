@@ -14,10 +14,12 @@ from types import MappingProxyType
 
 import attrs
 
+from ._i18n import parse_locale
+from ._messages import Message, Value
 from ._state import Prescription, State
 
 
-__all__ = ["REASON_CODES", "Action", "Decision", "Reason", "ReasonCode"]
+__all__ = ["REASON_CODES", "Action", "Decision", "Reason", "ReasonCode", "because", "words"]
 
 
 class Action(enum.Enum):
@@ -44,21 +46,91 @@ class Action(enum.Enum):
 class Reason:
     """One reason for a decision: a stable code and a sentence for the person.
 
+    The code never changes with the language; the sentence can be rendered in
+    any locale with :meth:`render`.
+
     Attributes:
         code: A stable kebab-case code from :data:`~backext.REASON_CODES`, such
             as ``pain-high``.
-        message: The reason in plain words.
+        message: The reason in plain English words.
+        template: The same sentence kept as its English template and values,
+            for :meth:`render`; ``None`` for a reason made without one (then
+            :meth:`render` gives :attr:`message`).
 
     Example:
         >>> reason = Reason(code="pain-moderate", message="pain of 3/10: the same dose again")
-        >>> reason.code
-        'pain-moderate'
+        >>> reason.code, reason.render("de")
+        ('pain-moderate', 'pain of 3/10: the same dose again')
 
     .. versionadded:: 0.1.0
     """
 
     code: str
     message: str
+    template: Message | None = attrs.field(default=None, repr=False)
+
+    def render(self, locale: str | None = None) -> str:
+        """The reason in *locale*'s words (BCP 47 fallback, then the pack's default locale, then English).
+
+        ``None`` is the pack's default locale. Rendering is done afterwards,
+        outside the engine: the same decision renders in every language.
+
+        Raises:
+            ValueError: If *locale* is not a well-formed language tag.
+
+        Example:
+            >>> import datetime, backext
+            >>> pack = backext.builtin_pack()
+            >>> state = backext.start(pack, "forearm-press-up")
+            >>> log = backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, 5))
+            >>> reason = backext.step(pack, state, log).reasons[0]
+            >>> reason.message
+            'well tolerated: 1 of 3 sessions before a step up'
+            >>> print(reason.render("fr-CH"))
+            bien toléré : 1 séance sur 3 avant de monter d'un palier
+        """
+        if self.template is None:
+            if locale is not None:
+                parse_locale(locale)
+            return self.message
+        return self.template.render(locale)
+
+
+def because(
+    code: str,
+    default_locale: str,
+    template: str | tuple[str, str],
+    values: Mapping[str, Value] | None = None,
+    *,
+    count: float | None = None,
+) -> Reason:
+    """A reason with the code *code*: its English message and its template, for rendering in any locale.
+
+    *template* is a message id marked with ``N_`` or, for a sentence with a
+    plural, a pair marked with ``N_plural`` chosen by *count*.
+    """
+    message = words(default_locale, template, values, count=count)
+    return Reason(code=code, message=message.render("en"), template=message)
+
+
+def words(
+    default_locale: str,
+    template: str | tuple[str, str],
+    values: Mapping[str, Value] | None = None,
+    *,
+    count: float | None = None,
+    context: str | None = None,
+) -> Message:
+    """A :class:`Message` of *template* (a pair: singular and plural, chosen by *count*) and *values*."""
+    singular, plural = (template, None) if isinstance(template, str) else template
+    return Message(
+        template=singular,
+        plural=plural,
+        count=count,
+        context=context,
+        values=dict(values or {}),
+        default_locale=default_locale,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -93,6 +165,23 @@ class Decision:
     def codes(self) -> tuple[str, ...]:
         """The codes of the reasons, in order."""
         return tuple(reason.code for reason in self.reasons)
+
+    def messages(self, locale: str | None = None) -> tuple[str, ...]:
+        """The reasons in *locale*'s words, in order (see :meth:`Reason.render`).
+
+        Raises:
+            ValueError: If *locale* is not a well-formed language tag.
+
+        Example:
+            >>> import datetime, backext
+            >>> pack = backext.builtin_pack()
+            >>> state = backext.start(pack, "forearm-press-up")
+            >>> log = backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, 5))
+            >>> decision = backext.step(pack, state, log)
+            >>> decision.messages("es")
+            ('bien tolerado: 1 de 3 sesiones antes de subir un paso',)
+        """
+        return tuple(reason.render(locale) for reason in self.reasons)
 
 
 @attrs.frozen(kw_only=True)

@@ -14,14 +14,17 @@ import datetime
 
 import attrs
 
+from ._i18n import N_, N_plural
 from ._ladder import Dose, fit, from_tenths, next_exercise, on_ladder, start_dose, step_within, tenths
+from ._messages import Message, Value
 from ._model import Exercise, Modification, Pack
 from ._problems import Problem
-from ._reasons import Reason
+from ._reasons import Reason, because, words
 from ._remembered import memory
 from ._render import number
 from ._rules import DEFAULT_RULES, Rules
 from ._state import STATE_FORMAT_VERSION, Prescription, State
+from ._suggest import did_you_mean
 from .exceptions import SessionError, StateError, UnknownIdError
 
 
@@ -136,7 +139,8 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
     for index, modification_id in enumerate(modifications):
         at = f"/prescription/modifications/{index}"
         if modification_id not in known:
-            problem(at, "unknown-variation", f"{exercise.id!r} has no variation {modification_id!r}")
+            hint = did_you_mean(modification_id, known)
+            problem(at, "unknown-variation", f"{exercise.id!r} has no variation {modification_id!r}{hint}")
         elif exercise.modification(modification_id).requires_clearance and not state.allows(
             modification_id, exercise.id
         ):
@@ -244,11 +248,9 @@ def reconcile(
             continue
         if modification.requires_clearance and not state.allows(modification_id, exercise.id, on):
             if state.allows(modification_id, exercise.id):
+                expired = N_("the clearance for the variation {variation} is not in force: it is dropped")
                 reasons.append(
-                    Reason(
-                        code="clearance-expired",
-                        message=f"the clearance for the variation {modification_id!r} is not in force: it is dropped",
-                    )
+                    because("clearance-expired", pack.default_locale, expired, {"variation": repr(modification_id)})
                 )
             else:
                 dropped.append(modification_id)
@@ -278,17 +280,21 @@ def reconcile(
         prescription is not state.prescription and prescription != state.prescription
     )
     if changed and not same:
-        what = [f"the dose is now {dose_words(prescription)}"]
+        values: dict[str, Value] = {
+            "pack": repr(pack.id),
+            "old": str(state.pack_version),
+            "new": pack.version,
+            "dose": dose_words(prescription, pack.default_locale),
+        }
         if dropped:
-            what.append(f"the variations {', '.join(map(repr, dropped))} are dropped")
-        reasons.insert(
-            0,
-            Reason(
-                code="pack-changed",
-                message=f"the pack {pack.id!r} changed (version {state.pack_version} to {pack.version}): "
-                + "; ".join(what),
-            ),
-        )
+            values["dropped"] = ", ".join(map(repr, dropped))
+            template = N_(
+                "the pack {pack} changed (version {old} to {new}): the dose is now {dose}; the variations {dropped}"
+                " are dropped"
+            )
+        else:
+            template = N_("the pack {pack} changed (version {old} to {new}): the dose is now {dose}")
+        reasons.insert(0, because("pack-changed", pack.default_locale, template, values))
     tolerated = state.tolerated if same else fitted_all(pack, state.tolerated)
     streak = state.tolerated_streak if same else 0  # a new version of the pack: the count starts again
     at_top = higher(pack, exercise, dose, prescription.modifications) == (dose, prescription.modifications)
@@ -344,8 +350,14 @@ def fitted_all(pack: Pack, doses: tuple[Dose, ...]) -> tuple[Dose, ...]:
     return tuple(fitted)
 
 
-def dose_words(prescription: Prescription) -> str:
-    return f"{number(prescription.hold_seconds)} s hold, {prescription.repetitions} repetitions"
+def dose_words(prescription: Prescription, default_locale: str) -> Message:
+    """The prescription's dose in a few words, such as "5 s hold, 10 repetitions"."""
+    return words(
+        default_locale,
+        N_plural("{hold} s hold, {count} repetition", "{hold} s hold, {count} repetitions"),
+        {"hold": prescription.hold_seconds, "count": prescription.repetitions},
+        count=prescription.repetitions,
+    )
 
 
 def higher(pack: Pack, exercise: Exercise, dose: Dose, modifications: tuple[str, ...]) -> tuple[Dose, tuple[str, ...]]:

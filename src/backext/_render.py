@@ -5,14 +5,28 @@ from __future__ import annotations
 import math
 import re
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Literal
 
+from ._i18n import NC_, gettext, ngettext, pgettext, plural_count
 from ._model import Avoid, Exercise, Hold, Modification, Pack, Repetitions
+from ._state import Prescription
+from ._vocabulary import Direction, Level
 from ._wrong import show_number
 
 
-__all__ = ["describe_dose", "describe_hold", "describe_repetitions", "number", "render"]
+__all__ = [
+    "LEVEL_WORDS",
+    "describe_dose",
+    "describe_hold",
+    "describe_prescription",
+    "describe_repetitions",
+    "level_name",
+    "localized_number",
+    "number",
+    "render",
+    "seconds",
+]
 
 _WIDTH = 79
 
@@ -34,57 +48,178 @@ def number(value: float) -> str:
     return f"{value:g}"
 
 
-def _seconds(value: float) -> str:
-    return f"{number(value)} second" + ("" if value == 1 else "s")
+def localized_number(value: float, locale: str | None = None, default_locale: str | None = None) -> str:
+    """:func:`number` with the decimal separator of *locale*'s language: ``1.5`` in English, ``1,5`` in German.
+
+    Example:
+        >>> localized_number(1.5, "de"), localized_number(1.5), localized_number(10)
+        ('1,5', '1.5', '10')
+    """
+    text = number(value)
+    if "." not in text:
+        return text
+    # Translators: the decimal separator of the language, such as "," for 1,5.
+    return text.replace(".", pgettext("decimal separator", ".", locale, default_locale))
 
 
-def describe_hold(hold: Hold) -> str:
+def seconds(value: float, locale: str | None = None, default_locale: str | None = None) -> str:
+    """*value* seconds in words, the plural right: ``1 second``, ``5 seconds``, ``1,5 Sekunden``.
+
+    Example:
+        >>> seconds(1), seconds(5), seconds(1.5, "de")
+        ('1 second', '5 seconds', '1,5 Sekunden')
+    """
+    text = ngettext("{seconds} second", "{seconds} seconds", plural_count(value), locale, default_locale)
+    return text.format(seconds=localized_number(value, locale, default_locale))
+
+
+def describe_hold(hold: Hold, locale: str | None = None, *, default_locale: str | None = None) -> str:
     """The hold in words, such as "hold for 5 seconds, building up to 30 seconds".
+
+    Args:
+        hold: The hold.
+        locale: The language to write it in (BCP 47 fallback, then
+            *default_locale*, then English).
+        default_locale: The language to fall back to, such as the pack's.
 
     Example:
         >>> describe_hold(Hold(start_seconds=1, target_seconds=2))
         'hold for 1 to 2 seconds'
+        >>> describe_hold(Hold(start_seconds=1, target_seconds=1), "fr")
+        'tenir 1 seconde'
     """
+    tags = (locale, default_locale)
     if hold.progresses:
         assert hold.increment_seconds is not None  # noqa: S101 - implied by progresses
-        return (
-            f"hold for {_seconds(hold.start_seconds)}, building up to {_seconds(hold.target_seconds)}"
-            f" ({_seconds(hold.increment_seconds)} at a time)"
+        text = gettext("hold for {start}, building up to {target} ({increment} at a time)", *tags)
+        return text.format(
+            start=seconds(hold.start_seconds, *tags),
+            target=seconds(hold.target_seconds, *tags),
+            increment=seconds(hold.increment_seconds, *tags),
         )
     if hold.target_seconds > hold.start_seconds:
-        return f"hold for {number(hold.start_seconds)} to {_seconds(hold.target_seconds)}"
-    return f"hold for {_seconds(hold.start_seconds)}"
+        text = ngettext(
+            "hold for {start} to {target} second",
+            "hold for {start} to {target} seconds",
+            plural_count(hold.target_seconds),
+            *tags,
+        )
+        return text.format(
+            start=localized_number(hold.start_seconds, *tags), target=localized_number(hold.target_seconds, *tags)
+        )
+    return gettext("hold for {duration}", *tags).format(duration=seconds(hold.start_seconds, *tags))
 
 
-def describe_repetitions(repetitions: Repetitions) -> str:
-    """The repetitions in words, such as "8 to 10 repetitions, 1 set"."""
-    if repetitions.maximum > repetitions.minimum:
-        count = f"{repetitions.minimum} to {repetitions.maximum} repetitions"
+def describe_repetitions(
+    repetitions: Repetitions, locale: str | None = None, *, default_locale: str | None = None
+) -> str:
+    """The repetitions in words, such as "8 to 10 repetitions, 1 set".
+
+    Example:
+        >>> describe_repetitions(Repetitions(minimum=8, maximum=10, sets=1))
+        '8 to 10 repetitions, 1 set'
+        >>> describe_repetitions(Repetitions(minimum=1, maximum=1, sets=2), "es")
+        '1 repetición, 2 series'
+    """
+    tags = (locale, default_locale)
+    low, high = repetitions.minimum, repetitions.maximum
+    if high > low:
+        count = ngettext(
+            "{minimum} to {maximum} repetition", "{minimum} to {maximum} repetitions", plural_count(high), *tags
+        ).format(minimum=number(low), maximum=number(high))
     else:
-        count = f"{repetitions.minimum} repetition" + ("" if repetitions.minimum == 1 else "s")
-    sets = f"{repetitions.sets} set" + ("" if repetitions.sets == 1 else "s")
-    return f"{count}, {sets}"
+        count = ngettext("{count} repetition", "{count} repetitions", plural_count(low), *tags).format(
+            count=number(low)
+        )
+    sets = ngettext("{count} set", "{count} sets", plural_count(repetitions.sets), *tags).format(
+        count=number(repetitions.sets)
+    )
+    return gettext("{repetitions}, {sets}", *tags).format(repetitions=count, sets=sets)
 
 
-def describe_dose(exercise: Exercise) -> str:
-    """The exercise's dose in one sentence."""
-    text = f"{describe_hold(exercise.hold)}; {describe_repetitions(exercise.repetitions)}."
-    return text[0].upper() + text[1:]
+def describe_dose(exercise: Exercise, locale: str | None = None, *, default_locale: str | None = None) -> str:
+    """The exercise's dose in one sentence, such as "Hold for 5 seconds; 10 repetitions, 1 set."."""
+    tags = (locale, default_locale)
+    text = gettext("{hold}; {repetitions}.", *tags).format(
+        hold=describe_hold(exercise.hold, locale, default_locale=default_locale),
+        repetitions=describe_repetitions(exercise.repetitions, locale, default_locale=default_locale),
+    )
+    return text[:1].upper() + text[1:]
+
+
+def describe_prescription(
+    prescription: Prescription, locale: str | None = None, *, default_locale: str | None = None, sentence: bool = False
+) -> str:
+    """One session's dose in words, such as "hold for 5 seconds; 10 repetitions, 1 set".
+
+    The same words as :func:`describe_dose`, for the dose of one day rather
+    than an exercise's range; with *sentence*, a sentence as
+    :func:`describe_dose` writes it.
+
+    Example:
+        >>> import backext
+        >>> state = backext.start(backext.builtin_pack(), "prone-chest-lift")
+        >>> describe_prescription(state.prescription)
+        'hold for 5 seconds; 8 repetitions, 1 set'
+        >>> describe_prescription(state.prescription, "de", sentence=True)
+        '5 Sekunden halten; 8 Wiederholungen, 1 Satz.'
+    """
+    tags = (locale, default_locale)
+    seconds_, count = prescription.hold_seconds, prescription.repetitions
+    values = {
+        "hold": describe_hold(
+            Hold(start_seconds=seconds_, target_seconds=seconds_), locale, default_locale=default_locale
+        ),
+        "repetitions": describe_repetitions(
+            Repetitions(minimum=count, maximum=count, sets=prescription.sets), locale, default_locale=default_locale
+        ),
+    }
+    if not sentence:
+        # Translators: one day's dose, as in a calendar event's title: "hold for 5 seconds; 10 repetitions, 1 set".
+        return gettext("{hold}; {repetitions}", *tags).format(**values)
+    text = gettext("{hold}; {repetitions}.", *tags).format(**values)
+    return text[:1].upper() + text[1:]
+
+
+def level_name(level: Level, locale: str | None = None, default_locale: str | None = None) -> str:
+    """The level in words, in *locale*'s language.
+
+    Example:
+        >>> level_name(Level.BEGINNER), level_name(Level.ADVANCED, "fr")
+        ('beginner', 'avancé')
+    """
+    return pgettext("level", LEVEL_WORDS[level], locale, default_locale)
+
+
+#: Each level's name, as the catalogs know it (context ``level``).
+LEVEL_WORDS = {
+    Level.BEGINNER: NC_("level", "beginner"),
+    Level.INTERMEDIATE: NC_("level", "intermediate"),
+    Level.ADVANCED: NC_("level", "advanced"),
+}
+
+_DIRECTIONS = {Direction.EASIER: NC_("direction", "easier"), Direction.HARDER: NC_("direction", "harder")}
+
+
+def _signed(value: float, locale: str | None, default_locale: str | None) -> str:
+    return f"{'+' if value > 0 else ''}{localized_number(value, locale, default_locale)}"
 
 
 def _modification_line(pack: Pack, modification: Modification, locale: str | None) -> str:
-    notes = [modification.direction.value]
+    tags = (locale, pack.default_locale)
+    notes = [pgettext("direction", _DIRECTIONS[modification.direction], *tags)]
     if modification.requires_clearance:
-        notes.append("only with a clinician's clearance")
+        notes.append(gettext("only with a clinician's clearance", *tags))
     if modification.hold_seconds_change:
-        change = modification.hold_seconds_change
-        notes.append(f"hold {'+' if change > 0 else ''}{number(change)} s")
+        change = _signed(modification.hold_seconds_change, *tags)
+        notes.append(gettext("hold {change} s", *tags).format(change=change))
     if modification.repetitions_change:
-        change = modification.repetitions_change
-        notes.append(f"repetitions {'+' if change > 0 else ''}{number(change)}")
-    return (
-        f"{pack.localize(modification.name, locale)} ({'; '.join(notes)}): "
-        f"{pack.localize(modification.description, locale)}"
+        change = _signed(modification.repetitions_change, *tags)
+        notes.append(gettext("repetitions {change}", *tags).format(change=change))
+    return gettext("{name} ({notes}): {description}", *tags).format(
+        name=pack.localize(modification.name, locale),
+        notes=gettext("; ", *tags).join(notes),
+        description=pack.localize(modification.description, locale),
     )
 
 
@@ -145,61 +280,75 @@ def render(
         pack: The pack the exercises come from (for its title, disclaimer,
             sources and default locale).
         exercises: The exercises to show, in order.
-        locale: The locale to show texts in; the pack's default if ``None``.
+        locale: The locale to show texts in: the pack's texts and the
+            library's words (headings, the dose) alike, each with BCP 47
+            fallback, then the pack's default locale, then English. ``None``
+            is the pack's default.
         style: ``"text"`` for a terminal, ``"markdown"`` for a document.
         avoid: Movements and exercises to avoid, shown last under a heading
             of their own.
     """
     md = style == "markdown"
+    tags = (locale, pack.default_locale)
+
+    def label(word: str) -> str:
+        """*word*, a heading before a text, with the colon of the language ("Dose:", "Dose :")."""
+        # Translators: a heading before its text, such as "Dose:"; French puts a space before the colon.
+        return gettext("{label}:", *tags).format(label=word)
+
+    def labelled(word: str, text: str) -> str:
+        return f"**{label(word)}** {text}" if md else _wrap(f"{label(word)} {text}")
+
     out: list[str] = []
     title = pack.localize(pack.title, locale)
     out.append(f"# {title}" if md else f"{title}\n{'=' * len(title)}")
     if pack.disclaimer is not None:
-        disclaimer = pack.localize(pack.disclaimer, locale)
-        out.append(f"> **Before you start.** {disclaimer}" if md else _wrap(f"Before you start: {disclaimer}"))
+        out.append(labelled(gettext("Before you start", *tags), pack.localize(pack.disclaimer, locale)))
     sources = {source.id: source for source in pack.sources}
     for exercise in exercises:
-        name = f"{pack.localize(exercise.name, locale)} ({exercise.level.value})"
+        name = gettext("{name} ({level})", *tags).format(
+            name=pack.localize(exercise.name, locale), level=level_name(exercise.level, *tags)
+        )
         out.append(f"## {name}" if md else f"{name}\n{'-' * len(name)}")
         out.append(_wrap(pack.localize(exercise.purpose, locale)))
-        position = pack.localize(exercise.starting_position, locale)
-        out.append(f"**Starting position:** {position}" if md else _wrap(f"Starting position: {position}"))
+        out.append(labelled(gettext("Starting position", *tags), pack.localize(exercise.starting_position, locale)))
         if exercise.equipment:
-            things = "; ".join(pack.localize(e, locale) for e in exercise.equipment)
-            out.append(f"**You need:** {things}" if md else _wrap(f"You need: {things}"))
+            # Translators: between the items of a list on one line.
+            things = gettext("; ", *tags).join(pack.localize(e, locale) for e in exercise.equipment)
+            out.append(labelled(gettext("You need", *tags), things))
         steps = []
         for number_, step in enumerate(exercise.steps, start=1):
             text = pack.localize(step.text, locale)
             steps.append(f"{number_}. {text}" if md else _wrap(text, "     ", f"  {number_}. "))
-        out.append(("**Steps**\n\n" if md else "Steps:\n") + "\n".join(steps))
-        dose = describe_dose(exercise)
-        out.append(f"**Dose:** {dose}" if md else _wrap(f"Dose: {dose}"))
+        heading = gettext("Steps", *tags)
+        out.append((f"**{heading}**\n\n" if md else f"{label(heading)}\n") + "\n".join(steps))
+        dose = describe_dose(exercise, locale, default_locale=pack.default_locale)
+        out.append(labelled(gettext("Dose", *tags), dose))
         if exercise.modifications:
             lines = [_modification_line(pack, m, locale) for m in exercise.modifications]
-            out.append(_bullets("Variations", lines, md=md))
+            out.append(_bullets(gettext("Variations", *tags), lines, md=md, label=label))
         if exercise.safety_notes:
             lines = [pack.localize(note, locale) for note in exercise.safety_notes]
-            out.append(_bullets("Safety", lines, md=md))
+            out.append(_bullets(gettext("Safety", *tags), lines, md=md, label=label))
         cited = [sources[s].citation for s in exercise.sources if s in sources]
         if cited:
-            out.append(_bullets("Sources", cited, md=md))
+            out.append(_bullets(gettext("Sources", *tags), cited, md=md, label=label))
     entries = list(avoid)
     if entries:
-        heading = "What to avoid"
+        heading = gettext("What to avoid", *tags)
         out.append(f"## {heading}" if md else f"{heading}\n{'-' * len(heading)}")
         for entry in entries:
             name = pack.localize(entry.name, locale)
-            out.append(f"### {name}" if md else _wrap(f"{name}:"))
+            out.append(f"### {name}" if md else _wrap(label(name)))
             out.append(_wrap(pack.localize(entry.description, locale)))
-            why = pack.localize(entry.why, locale)
-            out.append(f"**Why:** {why}" if md else _wrap(f"Why: {why}"))
+            out.append(labelled(gettext("Why", *tags), pack.localize(entry.why, locale)))
             cited = [sources[s].citation for s in entry.sources if s in sources]
             if cited:
-                out.append(_bullets("Sources", cited, md=md))
+                out.append(_bullets(gettext("Sources", *tags), cited, md=md, label=label))
     return "\n\n".join(out) + "\n"
 
 
-def _bullets(heading: str, lines: list[str], *, md: bool) -> str:
+def _bullets(heading: str, lines: list[str], *, md: bool, label: Callable[[str], str]) -> str:
     if md:
         return f"**{heading}**\n\n" + "\n".join(f"- {line}" for line in lines)
-    return f"{heading}:\n" + "\n".join(_wrap(line, "    ", "  - ") for line in lines)
+    return f"{label(heading)}\n" + "\n".join(_wrap(line, "    ", "  - ") for line in lines)

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import PurePath
 from urllib.parse import quote
 
+from ._codes import PROBLEM_CODES
 from ._problems import Problem, located
 
 
@@ -99,8 +100,6 @@ def sarif(results: Results, version: str) -> dict[str, object]:
     its row in the documentation; each problem is a result at its file, line
     and column, with its JSON Pointer among the result's properties.
     """
-    from ._codes import PROBLEM_CODES  # noqa: PLC0415 - the catalogue is needed for SARIF alone
-
     codes = list(PROBLEM_CODES)
     rules = [
         {

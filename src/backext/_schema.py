@@ -1,9 +1,11 @@
 """The JSON Schema of pack files, generated from the model.
 
-The model classes are the one source of truth: each class becomes a
-definition, each field a property (its description taken from the class
-docstring's ``Attributes:`` section), and the field's type its schema. A few
-value constraints that the loader checks are added here by field name.
+The model classes are the one source of truth for the structure: each class
+becomes a definition, each field a property (its description taken from the
+class docstring's ``Attributes:`` section), and the field's type its schema.
+The value constraints come from the table of rules
+(:data:`backext._constraints.RULES`): each rule that bounds one field alone
+gives its bound.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from typing import Any, Union, get_args, get_origin
 
 import attrs
 
-from ._checks import SLUG
-from ._model import SCHEMA_VERSION, Hold, Pack, Progression, Repetitions
+from ._constraints import schema_bounds
+from ._model import Pack
 from ._text import LOCALE_TAG, LocalizedText
 
 
@@ -28,21 +30,9 @@ __all__ = ["json_schema"]
 
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-_SLUG = {"type": "string", "pattern": SLUG.pattern}
-
-#: Constraints the loader checks on values, by class and field name.
-_CONSTRAINTS: dict[tuple[type, str], dict[str, Any]] = {
-    (Pack, "schema_version"): {"minimum": 1, "maximum": SCHEMA_VERSION},
-    (Pack, "default_locale"): {"pattern": LOCALE_TAG.pattern},
-    (Pack, "exercises"): {"minItems": 1},
-    (Hold, "start_seconds"): {"exclusiveMinimum": 0},
-    (Hold, "increment_seconds"): {"exclusiveMinimum": 0},
-    (Repetitions, "minimum"): {"minimum": 1},
-    (Repetitions, "maximum"): {"minimum": 1},
-    (Repetitions, "sets"): {"minimum": 1},
-    (Progression, "tolerated_sessions"): {"minimum": 1},
-    (Progression, "order"): {"uniqueItems": True},
-}
+#: Constraints the loader checks on values, by class and field name: the bounds of the rules that carry one
+#: (see :data:`backext._constraints.RULES`).
+_CONSTRAINTS: dict[tuple[type, str], dict[str, Any]] = schema_bounds()
 
 
 def _attribute_docs(cls: type) -> dict[str, str]:
@@ -135,8 +125,6 @@ class _Builder:
             for field in attrs.fields(cls):
                 schema = self.schema_for(hints[field.name])
                 schema = {**schema, **_CONSTRAINTS.get((cls, field.name), {})}
-                if field.name.endswith("id") and schema.get("type") == "string":
-                    schema = {**schema, **_SLUG}
                 if field.name in docs:
                     schema = {"description": docs[field.name], **schema}
                 if field.default is not attrs.NOTHING:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._i18n import N_
+
 
 if TYPE_CHECKING:
     from ._state import Prescription
@@ -47,18 +49,41 @@ class RedFlag(enum.Enum):
 
     @property
     def description(self) -> str:
-        """The sign, in plain words."""
+        """The sign, in plain English words."""
         return _RED_FLAG_WORDS[self]
 
+    def describe(self, locale: str | None = None) -> str:
+        """The sign in plain words in *locale* (BCP 47 fallback, then English), for a checklist shown to a person.
 
+        Raises:
+            ValueError: If *locale* is not a well-formed language tag.
+
+        Example:
+            >>> RedFlag.NUMBNESS_OR_TINGLING.describe("de")
+            'Taubheitsgefühl oder Kribbeln'
+
+        .. versionadded:: 0.1.0
+        """
+        from ._i18n import gettext  # noqa: PLC0415
+
+        return gettext(_RED_FLAG_WORDS[self], locale)
+
+
+# Translators: the red flags: signs that mean "stop exercising and contact a clinician", said to the person.
 _RED_FLAG_WORDS = {
-    RedFlag.SUDDEN_SEVERE_PAIN: "sudden or severe back pain",
-    RedFlag.NUMBNESS_OR_TINGLING: "numbness or tingling",
-    RedFlag.LEG_WEAKNESS: "new weakness in the legs",
-    RedFlag.BLADDER_OR_BOWEL_CHANGE: "a change in bladder or bowel control",
-    RedFlag.LASTING_PAIN: "pain lasting more than 48 hours",
-    RedFlag.RIB_OR_CHEST_PAIN: "pain in the ribs or chest",
+    RedFlag.SUDDEN_SEVERE_PAIN: N_("sudden or severe back pain"),
+    RedFlag.NUMBNESS_OR_TINGLING: N_("numbness or tingling"),
+    RedFlag.LEG_WEAKNESS: N_("new weakness in the legs"),
+    RedFlag.BLADDER_OR_BOWEL_CHANGE: N_("a change in bladder or bowel control"),
+    RedFlag.LASTING_PAIN: N_("pain lasting more than 48 hours"),
+    RedFlag.RIB_OR_CHEST_PAIN: N_("pain in the ribs or chest"),
 }
+
+
+def flag_words(flag: RedFlag) -> str:
+    """The English words of *flag*: the message id its translations are found by."""
+    return _RED_FLAG_WORDS[flag]
+
 
 _FLAG_ORDER = {flag: index for index, flag in enumerate(RedFlag)}
 

@@ -40,7 +40,7 @@ default_Progression_11 = attrs.fields(Progression).order.default
 members_Progression_12 = {m.value: m for m in Dimension}
 default_Progression_13 = attrs.fields(Progression).tolerated_sessions.default
 cls_Modification = Modification
-keys_Modification = frozenset(('id', 'name', 'description', 'direction', 'requires_clearance', 'hold_seconds_change', 'repetitions_change'))
+keys_Modification = frozenset(('id', 'name', 'description', 'direction', 'requires_clearance', 'hold_seconds_change', 'repetitions_change', 'media'))
 set_Modification_7 = Modification.__dict__['id'].__set__
 set_Modification_8 = Modification.__dict__['name'].__set__
 set_Modification_9 = Modification.__dict__['description'].__set__
@@ -48,9 +48,11 @@ set_Modification_10 = Modification.__dict__['direction'].__set__
 set_Modification_11 = Modification.__dict__['requires_clearance'].__set__
 set_Modification_12 = Modification.__dict__['hold_seconds_change'].__set__
 set_Modification_13 = Modification.__dict__['repetitions_change'].__set__
-members_Modification_14 = {m.value: m for m in Direction}
-default_Modification_15 = attrs.fields(Modification).requires_clearance.default
-default_Modification_16 = attrs.fields(Modification).hold_seconds_change.default
+set_Modification_14 = Modification.__dict__['media'].__set__
+members_Modification_15 = {m.value: m for m in Direction}
+default_Modification_16 = attrs.fields(Modification).requires_clearance.default
+default_Modification_17 = attrs.fields(Modification).hold_seconds_change.default
+default_Modification_18 = attrs.fields(Modification).media.default
 cls_Exercise = Exercise
 keys_Exercise = frozenset(('id', 'name', 'level', 'purpose', 'starting_position', 'steps', 'hold', 'repetitions', 'progression', 'equipment', 'modifications', 'safety_notes', 'movements', 'sources'))
 set_Exercise_7 = Exercise.__dict__['id'].__set__
@@ -148,7 +150,7 @@ def structure_Hold(value, count):
     if f_increment_seconds is not None:
         if type(f_increment_seconds) is not int and (type(f_increment_seconds) is not float or f_increment_seconds - f_increment_seconds != 0):
             raise _REFUSE
-    if not (0 < f_start_seconds <= f_target_seconds <= PLAUSIBLE_HOLD_SECONDS and (f_increment_seconds is None or 0 < f_increment_seconds <= MAX_NUMBER) and (in_tenths(f_start_seconds) and in_tenths(f_target_seconds)) and (f_increment_seconds is None or in_tenths(f_increment_seconds)) and (f_increment_seconds is None or not tenths_of(f_increment_seconds) > tenths_of(f_target_seconds) - tenths_of(f_start_seconds) > 0) and (f_increment_seconds is None or tenths_of(f_target_seconds) - tenths_of(f_start_seconds) <= tenths_of(f_increment_seconds) * CLEAN_HOLD_STEPS)):
+    if not ((f_increment_seconds is None or -MAX_NUMBER <= f_increment_seconds <= MAX_NUMBER) and f_target_seconds <= PLAUSIBLE_HOLD_SECONDS and (f_start_seconds > 0) and (f_target_seconds >= f_start_seconds) and in_tenths(f_start_seconds) and in_tenths(f_target_seconds) and (f_increment_seconds is None or in_tenths(f_increment_seconds)) and (f_increment_seconds is None or f_increment_seconds > 0) and (f_increment_seconds is None or f_increment_seconds <= 0 or (not tenths_of(f_increment_seconds) > tenths_of(f_target_seconds) - tenths_of(f_start_seconds) > 0)) and (f_increment_seconds is None or tenths_of(f_target_seconds) - tenths_of(f_start_seconds) <= tenths_of(f_increment_seconds) * CLEAN_HOLD_STEPS)):
         count[1] += 1
     instance = _new(cls_Hold)
     set_Hold_7(instance, f_start_seconds)
@@ -173,7 +175,7 @@ def structure_Repetitions(value, count):
     else:
         if type(f_sets) is not int:
             raise _REFUSE
-    if not (1 <= f_minimum <= f_maximum <= PLAUSIBLE_REPETITIONS and 1 <= f_sets <= PLAUSIBLE_SETS):
+    if not (f_minimum >= 1 and f_sets >= 1 and (f_maximum <= PLAUSIBLE_REPETITIONS) and (f_sets <= PLAUSIBLE_SETS) and (f_maximum >= 1) and (f_maximum >= f_minimum)):
         count[1] += 1
     instance = _new(cls_Repetitions)
     set_Repetitions_7(instance, f_minimum)
@@ -214,7 +216,7 @@ def structure_Progression(value, count):
             raise _REFUSE
         if len(f_previous_exercise) > 100000:
             count[1] += 1
-    if not (1 <= f_tolerated_sessions <= MAX_NUMBER and (len(f_order) < 2 or len(set(f_order)) == len(f_order))):
+    if not (-MAX_NUMBER <= f_tolerated_sessions <= MAX_NUMBER and f_tolerated_sessions >= 1 and (len(f_order) < 2 or len(set(f_order)) == len(f_order))):
         count[1] += 1
     instance = _new(cls_Progression)
     set_Progression_7(instance, f_order)
@@ -250,26 +252,38 @@ def structure_Modification(value, count):
     f_direction = value['direction']
     if type(f_direction) is not str:
         raise _REFUSE
-    f_direction = members_Modification_14[f_direction]
+    f_direction = members_Modification_15[f_direction]
     f_requires_clearance = value.get('requires_clearance', _MISSING)
     if f_requires_clearance is _MISSING:
-        f_requires_clearance = default_Modification_15
+        f_requires_clearance = default_Modification_16
     else:
         if type(f_requires_clearance) is not bool:
             raise _REFUSE
     f_hold_seconds_change = value.get('hold_seconds_change', _MISSING)
     if f_hold_seconds_change is _MISSING:
-        f_hold_seconds_change = default_Modification_16
+        f_hold_seconds_change = default_Modification_17
     else:
         if type(f_hold_seconds_change) is not int and (type(f_hold_seconds_change) is not float or f_hold_seconds_change - f_hold_seconds_change != 0):
             raise _REFUSE
     f_repetitions_change = value.get('repetitions_change', _MISSING)
     if f_repetitions_change is _MISSING:
-        f_repetitions_change = default_Modification_16
+        f_repetitions_change = default_Modification_17
     else:
         if type(f_repetitions_change) is not int:
             raise _REFUSE
-    if not (slug(f_id) and (f_direction is not HARDER or f_requires_clearance) and (-MAX_NUMBER <= f_hold_seconds_change <= MAX_NUMBER) and (-MAX_NUMBER <= f_repetitions_change <= MAX_NUMBER)):
+    f_media = value.get('media', _MISSING)
+    if f_media is _MISSING:
+        f_media = default_Modification_18
+    else:
+        if type(f_media) is not list and type(f_media) is not tuple:
+            raise _REFUSE
+        for item in f_media:
+            if type(item) is not str:
+                raise _REFUSE
+            if len(item) > 100000:
+                count[1] += 1
+        f_media = tuple(f_media)
+    if not (-MAX_NUMBER <= f_hold_seconds_change <= MAX_NUMBER and -MAX_NUMBER <= f_repetitions_change <= MAX_NUMBER and slug(f_id) and (f_direction is not HARDER or f_requires_clearance) and (f_direction is not EASIER or (f_hold_seconds_change <= 0 and f_repetitions_change <= 0))):
         count[1] += 1
     instance = _new(cls_Modification)
     set_Modification_7(instance, f_id)
@@ -279,6 +293,7 @@ def structure_Modification(value, count):
     set_Modification_11(instance, f_requires_clearance)
     set_Modification_12(instance, f_hold_seconds_change)
     set_Modification_13(instance, f_repetitions_change)
+    set_Modification_14(instance, f_media)
     return instance
 
 
@@ -388,7 +403,7 @@ def structure_Exercise(value, count):
             if len(item) > 100000:
                 count[1] += 1
         f_sources = tuple(f_sources)
-    if not (slug(f_id) and 0 < len(f_steps) <= CLEAN_STEPS and CONTRAINDICATED.isdisjoint(f_movements) and (len(f_modifications) < 2 or len({m.id for m in f_modifications}) == len(f_modifications))):
+    if not (slug(f_id) and 0 < len(f_steps) <= CLEAN_STEPS and CONTRAINDICATED.isdisjoint(f_movements) and (len(f_modifications) < 2 or len({m.id for m in f_modifications}) == len(f_modifications)) and (not f_modifications or each_Exercise_modifications(f_hold, f_repetitions, f_progression, f_modifications))):
         count[1] += 1
     instance = _new(cls_Exercise)
     set_Exercise_7(instance, f_id)
@@ -562,7 +577,7 @@ def structure_Pack(value, count):
         if type(f_avoid) is not list and type(f_avoid) is not tuple:
             raise _REFUSE
         f_avoid = tuple([structure_Avoid(item, count) for item in f_avoid])
-    if not (slug(f_id) and locale_tag(f_default_locale) and f_version.strip() and f_exercises and (f_disclaimer is not None) and f_sources):
+    if not (f_schema_version >= 1 and f_schema_version <= SCHEMA_VERSION and slug(f_id) and locale_tag(f_default_locale) and f_version.strip() and f_exercises and (f_disclaimer is not None) and f_sources):
         count[1] += 1
     instance = _new(cls_Pack)
     set_Pack_7(instance, f_schema_version)
@@ -578,4 +593,4 @@ def structure_Pack(value, count):
 
 
 FUNCTIONS = {Step: structure_Step, Hold: structure_Hold, Repetitions: structure_Repetitions, Progression: structure_Progression, Modification: structure_Modification, Exercise: structure_Exercise, Source: structure_Source, Avoid: structure_Avoid, Pack: structure_Pack}
-FINGERPRINT = '100000\n[\'CLEAN_HOLD_STEPS\', \'CLEAN_STEPS\', \'CONTRAINDICATED\', \'HARDER\', \'MAX_NUMBER\', \'PLAUSIBLE_HOLD_SECONDS\', \'PLAUSIBLE_REPETITIONS\', \'PLAUSIBLE_SETS\', \'in_tenths\', \'locale_tag\', \'slug\', \'tenths_of\']\nbackext._model.Step: [(\'text\', \'Text\', \'NOTHING\', True, True), (\'cue\', \'Text | None\', \'None\', True, True), (\'media\', \'str | None\', \'None\', True, True)] None\nbackext._model.Hold: [(\'start_seconds\', \'float\', \'NOTHING\', True, True), (\'target_seconds\', \'float\', \'NOTHING\', True, True), (\'increment_seconds\', \'float | None\', \'None\', True, True)] (\'0 < start_seconds <= target_seconds <= PLAUSIBLE_HOLD_SECONDS\', \'increment_seconds is None or 0 < increment_seconds <= MAX_NUMBER\', \'in_tenths(start_seconds) and in_tenths(target_seconds)\', \'increment_seconds is None or in_tenths(increment_seconds)\', \'increment_seconds is None or not tenths_of(increment_seconds) > tenths_of(target_seconds) - tenths_of(start_seconds) > 0\', \'increment_seconds is None or tenths_of(target_seconds) - tenths_of(start_seconds) <= tenths_of(increment_seconds) * CLEAN_HOLD_STEPS\')\nbackext._model.Repetitions: [(\'minimum\', \'int\', \'NOTHING\', True, True), (\'maximum\', \'int\', \'NOTHING\', True, True), (\'sets\', \'int\', \'1\', True, True)] (\'1 <= minimum <= maximum <= PLAUSIBLE_REPETITIONS\', \'1 <= sets <= PLAUSIBLE_SETS\')\nbackext._model.Progression: [(\'order\', \'tuple[Dimension, ...]\', "(<Dimension.HOLD: \'hold\'>, <Dimension.REPETITIONS: \'repetitions\'>)", True, True), (\'tolerated_sessions\', \'int\', \'3\', True, True), (\'next_exercise\', \'str | None\', \'None\', True, True), (\'previous_exercise\', \'str | None\', \'None\', True, True)] (\'1 <= tolerated_sessions <= MAX_NUMBER\', \'len(order) < 2 or len(set(order)) == len(order)\')\nbackext._model.Modification: [(\'id\', \'str\', \'NOTHING\', True, True), (\'name\', \'Text\', \'NOTHING\', True, True), (\'description\', \'Text\', \'NOTHING\', True, True), (\'direction\', \'Direction\', \'NOTHING\', True, True), (\'requires_clearance\', \'bool\', \'False\', True, True), (\'hold_seconds_change\', \'float\', \'0\', True, True), (\'repetitions_change\', \'int\', \'0\', True, True)] (\'slug(id)\', \'direction is not HARDER or requires_clearance\', \'-MAX_NUMBER <= hold_seconds_change <= MAX_NUMBER\', \'-MAX_NUMBER <= repetitions_change <= MAX_NUMBER\')\nbackext._model.Exercise: [(\'id\', \'str\', \'NOTHING\', True, True), (\'name\', \'Text\', \'NOTHING\', True, True), (\'level\', \'Level\', \'NOTHING\', True, True), (\'purpose\', \'Text\', \'NOTHING\', True, True), (\'starting_position\', \'Text\', \'NOTHING\', True, True), (\'steps\', \'tuple[Step, ...]\', \'NOTHING\', True, True), (\'hold\', \'Hold\', \'NOTHING\', True, True), (\'repetitions\', \'Repetitions\', \'NOTHING\', True, True), (\'progression\', \'Progression\', "Progression(order=(<Dimension.HOLD: \'hold\'>, <Dimension.REPETITIONS: \'repetitions\'>), tolerated_sessions=3, next_exercise=None, previous_exercise=None)", True, True), (\'equipment\', \'tuple[Text, ...]\', \'()\', True, True), (\'modifications\', \'tuple[Modification, ...]\', \'()\', True, True), (\'safety_notes\', \'tuple[Text, ...]\', \'()\', True, True), (\'movements\', \'tuple[Movement, ...]\', \'()\', True, True), (\'sources\', \'tuple[str, ...]\', \'()\', True, True)] (\'slug(id)\', \'0 < len(steps) <= CLEAN_STEPS\', \'CONTRAINDICATED.isdisjoint(movements)\', \'len(modifications) < 2 or len({m.id for m in modifications}) == len(modifications)\')\nbackext._model.Source: [(\'id\', \'str\', \'NOTHING\', True, True), (\'citation\', \'str\', \'NOTHING\', True, True), (\'url\', \'str | None\', \'None\', True, True)] (\'slug(id)\', \'citation.strip()\')\nbackext._model.Avoid: [(\'id\', \'str\', \'NOTHING\', True, True), (\'name\', \'Text\', \'NOTHING\', True, True), (\'description\', \'Text\', \'NOTHING\', True, True), (\'why\', \'Text\', \'NOTHING\', True, True), (\'movements\', \'tuple[Movement, ...]\', \'()\', True, True), (\'sources\', \'tuple[str, ...]\', \'()\', True, True)] (\'slug(id)\',)\nbackext._model.Pack: [(\'schema_version\', \'int\', \'1\', True, True), (\'id\', \'str\', \'NOTHING\', True, True), (\'title\', \'Text\', \'NOTHING\', True, True), (\'version\', \'str\', \'NOTHING\', True, True), (\'default_locale\', \'str\', "\'en\'", True, True), (\'exercises\', \'tuple[Exercise, ...]\', \'NOTHING\', True, True), (\'sources\', \'tuple[Source, ...]\', \'()\', True, True), (\'disclaimer\', \'Text | None\', \'None\', True, True), (\'avoid\', \'tuple[Avoid, ...]\', \'()\', True, True)] (\'slug(id)\', \'locale_tag(default_locale)\', \'version.strip()\', \'exercises\', \'disclaimer is not None\', \'sources\')'
+FINGERPRINT = '100000\n[\'CLEAN_HOLD_STEPS\', \'CLEAN_STEPS\', \'CONTRAINDICATED\', \'EASIER\', \'HARDER\', \'MAX_NUMBER\', \'PLAUSIBLE_HOLD_SECONDS\', \'PLAUSIBLE_REPETITIONS\', \'PLAUSIBLE_SETS\', \'SCHEMA_VERSION\', \'__builtins__\', \'changes_dose\', \'each_Exercise_modifications\', \'in_tenths\', \'locale_hint\', \'locale_tag\', \'lowers_only\', \'number\', \'shorten\', \'show_number\', \'signed\', \'slug\', \'tenths_of\']\nbackext._model.Step: [(\'text\', \'Text\', \'NOTHING\', True, True), (\'cue\', \'Text | None\', \'None\', True, True), (\'media\', \'str | None\', \'None\', True, True)] None\nbackext._model.Hold: [(\'start_seconds\', \'float\', \'NOTHING\', True, True), (\'target_seconds\', \'float\', \'NOTHING\', True, True), (\'increment_seconds\', \'float | None\', \'None\', True, True)] \'(increment_seconds is None or -MAX_NUMBER <= increment_seconds <= MAX_NUMBER) and target_seconds <= PLAUSIBLE_HOLD_SECONDS and (start_seconds > 0) and (target_seconds >= start_seconds) and in_tenths(start_seconds) and in_tenths(target_seconds) and (increment_seconds is None or in_tenths(increment_seconds)) and (increment_seconds is None or increment_seconds > 0) and (increment_seconds is None or increment_seconds <= 0 or (not tenths_of(increment_seconds) > tenths_of(target_seconds) - tenths_of(start_seconds) > 0)) and (increment_seconds is None or tenths_of(target_seconds) - tenths_of(start_seconds) <= tenths_of(increment_seconds) * CLEAN_HOLD_STEPS)\'\nbackext._model.Repetitions: [(\'minimum\', \'int\', \'NOTHING\', True, True), (\'maximum\', \'int\', \'NOTHING\', True, True), (\'sets\', \'int\', \'1\', True, True)] \'minimum >= 1 and sets >= 1 and (maximum <= PLAUSIBLE_REPETITIONS) and (sets <= PLAUSIBLE_SETS) and (maximum >= 1) and (maximum >= minimum)\'\nbackext._model.Progression: [(\'order\', \'tuple[Dimension, ...]\', "(<Dimension.HOLD: \'hold\'>, <Dimension.REPETITIONS: \'repetitions\'>)", True, True), (\'tolerated_sessions\', \'int\', \'3\', True, True), (\'next_exercise\', \'str | None\', \'None\', True, True), (\'previous_exercise\', \'str | None\', \'None\', True, True)] \'-MAX_NUMBER <= tolerated_sessions <= MAX_NUMBER and tolerated_sessions >= 1 and (len(order) < 2 or len(set(order)) == len(order))\'\nbackext._model.Modification: [(\'id\', \'str\', \'NOTHING\', True, True), (\'name\', \'Text\', \'NOTHING\', True, True), (\'description\', \'Text\', \'NOTHING\', True, True), (\'direction\', \'Direction\', \'NOTHING\', True, True), (\'requires_clearance\', \'bool\', \'False\', True, True), (\'hold_seconds_change\', \'float\', \'0\', True, True), (\'repetitions_change\', \'int\', \'0\', True, True), (\'media\', \'tuple[str, ...]\', \'()\', True, True)] \'-MAX_NUMBER <= hold_seconds_change <= MAX_NUMBER and -MAX_NUMBER <= repetitions_change <= MAX_NUMBER and slug(id) and (direction is not HARDER or requires_clearance) and (direction is not EASIER or (hold_seconds_change <= 0 and repetitions_change <= 0))\'\nbackext._model.Exercise: [(\'id\', \'str\', \'NOTHING\', True, True), (\'name\', \'Text\', \'NOTHING\', True, True), (\'level\', \'Level\', \'NOTHING\', True, True), (\'purpose\', \'Text\', \'NOTHING\', True, True), (\'starting_position\', \'Text\', \'NOTHING\', True, True), (\'steps\', \'tuple[Step, ...]\', \'NOTHING\', True, True), (\'hold\', \'Hold\', \'NOTHING\', True, True), (\'repetitions\', \'Repetitions\', \'NOTHING\', True, True), (\'progression\', \'Progression\', "Progression(order=(<Dimension.HOLD: \'hold\'>, <Dimension.REPETITIONS: \'repetitions\'>), tolerated_sessions=3, next_exercise=None, previous_exercise=None)", True, True), (\'equipment\', \'tuple[Text, ...]\', \'()\', True, True), (\'modifications\', \'tuple[Modification, ...]\', \'()\', True, True), (\'safety_notes\', \'tuple[Text, ...]\', \'()\', True, True), (\'movements\', \'tuple[Movement, ...]\', \'()\', True, True), (\'sources\', \'tuple[str, ...]\', \'()\', True, True)] \'slug(id) and 0 < len(steps) <= CLEAN_STEPS and CONTRAINDICATED.isdisjoint(movements) and (len(modifications) < 2 or len({m.id for m in modifications}) == len(modifications)) and (not modifications or each_Exercise_modifications(hold, repetitions, progression, modifications))\'\nbackext._model.Source: [(\'id\', \'str\', \'NOTHING\', True, True), (\'citation\', \'str\', \'NOTHING\', True, True), (\'url\', \'str | None\', \'None\', True, True)] \'slug(id) and citation.strip()\'\nbackext._model.Avoid: [(\'id\', \'str\', \'NOTHING\', True, True), (\'name\', \'Text\', \'NOTHING\', True, True), (\'description\', \'Text\', \'NOTHING\', True, True), (\'why\', \'Text\', \'NOTHING\', True, True), (\'movements\', \'tuple[Movement, ...]\', \'()\', True, True), (\'sources\', \'tuple[str, ...]\', \'()\', True, True)] \'slug(id)\'\nbackext._model.Pack: [(\'schema_version\', \'int\', \'1\', True, True), (\'id\', \'str\', \'NOTHING\', True, True), (\'title\', \'Text\', \'NOTHING\', True, True), (\'version\', \'str\', \'NOTHING\', True, True), (\'default_locale\', \'str\', "\'en\'", True, True), (\'exercises\', \'tuple[Exercise, ...]\', \'NOTHING\', True, True), (\'sources\', \'tuple[Source, ...]\', \'()\', True, True), (\'disclaimer\', \'Text | None\', \'None\', True, True), (\'avoid\', \'tuple[Avoid, ...]\', \'()\', True, True)] \'schema_version >= 1 and schema_version <= SCHEMA_VERSION and slug(id) and locale_tag(default_locale) and version.strip() and exercises and (disclaimer is not None) and sources\''

@@ -77,22 +77,37 @@ class LocalizedText(Mapping[str, str]):
         Raises:
             LookupError: If there are no translations at all.
         """
-        by_tag = {tag.lower(): text for tag, text in self.translations}
+        return self.resolve_tagged(locale, default_locale=default_locale)[1]
+
+    def resolve_tagged(self, locale: str | None, *, default_locale: str) -> tuple[str, str]:
+        """The best ``(locale tag, text)`` for *locale*, found as :meth:`resolve` finds it.
+
+        The tag tells which language the text is in, so that a page can mark
+        a text that fell back to another language than the page's.
+
+        Example:
+            >>> LocalizedText({"en": "Rest", "fr": "Repos"}).resolve_tagged("de", default_locale="en")
+            ('en', 'Rest')
+
+        Raises:
+            LookupError: If there are no translations at all.
+        """
+        by_tag = {tag.lower(): (tag, text) for tag, text in self.translations}
         for asked in (locale, default_locale):
             if asked is None:
                 continue
             wanted = asked.lower()
             # The longest translation's tag that is *wanted* or a prefix of it ending at a "-": the same as
             # trying ever shorter prefixes, in time linear in the tags (a tag from outside may be very long).
-            best: tuple[int, str] | None = None
-            for tag, text in by_tag.items():
+            best: tuple[int, tuple[str, str]] | None = None
+            for tag, found in by_tag.items():
                 if (wanted == tag or wanted.startswith(f"{tag}-")) and (best is None or len(tag) > best[0]):
-                    best = (len(tag), text)
+                    best = (len(tag), found)
             if best is not None:
                 return best[1]
         if not self.translations:
             raise LookupError("this text has no translations")
-        return self.translations[0][1]
+        return self.translations[0]
 
 
 #: A human-readable text in the content: a plain string (in the pack's default

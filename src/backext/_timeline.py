@@ -8,11 +8,12 @@ import string
 
 import attrs
 
+from ._i18n import N_, N_plural, gettext, ngettext, parse_locale, plural_count
 from ._ladder import from_tenths, tenths
 from ._limits import DEFAULT_LIMITS
 from ._model import Exercise, Pack
 from ._reconcile import exercise_of, reconcile
-from ._render import number
+from ._render import localized_number, number
 from ._state import Prescription, State
 from ._text import Text
 from .exceptions import SessionError, StoppedError
@@ -56,6 +57,9 @@ class Phrases:
     """The words the timeline speaks, for an app to translate.
 
     Each is a :meth:`str.format` template; the fields it may use are named.
+    The defaults are English, and :func:`~backext.timeline` speaks them in
+    the locale it is given (with the right plural: "Hold for 1 second");
+    phrases an app passes are used as they are.
 
     Attributes:
         set: Starts a set; ``{set}`` and ``{sets}``.
@@ -74,14 +78,36 @@ class Phrases:
     .. versionadded:: 0.1.0
     """
 
-    set: str = "Set {set} of {sets}"
-    repetition: str = "Repetition {repetition} of {repetitions}"
-    lift: str = "Lift"
+    # Translators: the cues a voice coach speaks during a session; short, spoken, to the person (informal
+    # where the language allows).
+    set: str = N_("Set {set} of {sets}")
+    repetition: str = N_("Repetition {repetition} of {repetitions}")
+    lift: str = N_("Lift")
     hold: str = "Hold for {seconds} seconds"
     countdown: str = "{seconds}"
-    lower: str = "Lower slowly"
+    lower: str = N_("Lower slowly")
     rest: str = "Rest for {seconds} seconds"
-    finish: str = "Well done, that is the session"
+    finish: str = N_("Well done, that is the session")
+
+
+#: The phrases as they are by default: these are spoken in the locale asked for; phrases an app gives are its own.
+_DEFAULT = Phrases()
+
+#: The default phrases with a number that takes a plural: their singular and plural forms.
+_PLURALS = {
+    "hold": N_plural("Hold for {seconds} second", "Hold for {seconds} seconds"),
+    "rest": N_plural("Rest for {seconds} second", "Rest for {seconds} seconds"),
+}
+
+
+def _phrase(phrases: Phrases, name: str, tags: tuple[str | None, str | None], count: float = 0) -> str:
+    """The template of the phrase *name*: an app's own as it is, a default one translated (plural by *count*)."""
+    template: str = getattr(phrases, name)
+    if template != getattr(_DEFAULT, name) or name == "countdown":
+        return template
+    if name in _PLURALS:
+        return ngettext(*_PLURALS[name], plural_count(count), *tags)
+    return gettext(template, *tags)
 
 
 @attrs.frozen(kw_only=True)
@@ -179,6 +205,7 @@ def timeline(
     lift_seconds: float = 2,
     lower_seconds: float = 2,
     phrases: Phrases = Phrases(),
+    locale: str | None = None,
 ) -> tuple[Cue, ...]:
     """The ordered, timed cues of one session of *prescription*.
 
@@ -197,12 +224,18 @@ def timeline(
         step_seconds: Time given to each step of getting into position.
         lift_seconds: Time to lift into the position.
         lower_seconds: Time to lower out of it.
-        phrases: The words spoken, for translation.
+        phrases: The words spoken, for an app's own wording; the default
+            phrases are spoken in *locale*.
+        locale: The language of the default phrases (BCP 47 fallback, then
+            the pack's default locale, then English); ``None`` is the
+            pack's default. The steps' cues are the pack's own texts: localize
+            them with :meth:`Pack.localize <backext.Pack.localize>`.
 
     Raises:
-        ValueError: If a duration is not from 0 to an hour, *rest_seconds* is
-            shorter than the hold, a phrase uses a field it may not, or the
-            session would have more cues than ``Limits.max_session_cues``.
+        ValueError: If *locale* is not a well-formed language tag, a
+            duration is not from 0 to an hour, *rest_seconds* is shorter than
+            the hold, a phrase uses a field it may not, or the session would
+            have more cues than ``Limits.max_session_cues``.
         StoppedError: If *prescription* is a stopped state.
         SessionError: If the prescription is beyond the limits of its
             exercise in *pack* (hold, repetitions, sets, variations). A
@@ -219,10 +252,12 @@ def timeline(
         15 set Set 1 of 1
         15 repetition Repetition 1 of 10
         15 lift Lift
-        17 hold Hold for 1 seconds
+        17 hold Hold for 1 second
         17 countdown 1
         >>> cues[-1].kind, cues[-1].offset_seconds
         (<CueKind.FINISH: 'finish'>, 92)
+        >>> [cue.text for cue in backext.timeline(pack, backext.start(pack, "hand-press-up"), locale="de")][3:6]
+        ['Satz 1 von 1', 'Wiederholung 1 von 10', 'Anheben']
 
     .. versionadded:: 0.1.0
     """
@@ -253,11 +288,15 @@ def timeline(
     if cue_count > DEFAULT_LIMITS.max_session_cues:
         raise ValueError(f"the session would have {cue_count} cues, more than {DEFAULT_LIMITS.max_session_cues}")
     _check_phrases(phrases)
+    tags = (locale, pack.default_locale)
+    if locale is not None:
+        parse_locale(locale)
     if rest < hold:
         raise ValueError(f"rest_seconds ({number(rest)}) may not be shorter than the hold ({number(hold)})")
     # Every offset is counted in whole tenths of a second, so that it is exact (a 1.1 s hold ten times is 11 s).
     step_t, lift_t, lower_t = tenths(step_seconds), tenths(lift_seconds), tenths(lower_seconds)
     rest_t, set_rest_t, hold_t = tenths(rest), tenths(set_rest_seconds), tenths(hold)
+    lift, lower = _phrase(phrases, "lift", tags), _phrase(phrases, "lower", tags)
     cues: list[Cue] = []
     now = 0
     for step_ in exercise.steps:
@@ -266,7 +305,7 @@ def timeline(
         now += step_t
 
     def rest_cue(seconds: float, set_: int, repetition: int | None = None) -> Cue:
-        text = phrases.rest.format(seconds=number(seconds))
+        text = _phrase(phrases, "rest", tags, seconds).format(seconds=localized_number(seconds, *tags))
         return Cue(offset_seconds=from_tenths(now), kind=CueKind.REST, text=text, set=set_, repetition=repetition)
 
     for set_number in range(1, prescription.sets + 1):
@@ -277,7 +316,7 @@ def timeline(
             Cue(
                 offset_seconds=from_tenths(now),
                 kind=CueKind.SET,
-                text=phrases.set.format(set=set_number, sets=prescription.sets),
+                text=_phrase(phrases, "set", tags).format(set=set_number, sets=prescription.sets),
                 set=set_number,
             )
         )
@@ -286,11 +325,13 @@ def timeline(
             if repetition > 1:
                 cues.append(rest_cue(from_tenths(rest_t), set_number, repetition - 1))
                 now += rest_t
-            count = phrases.repetition.format(repetition=repetition, repetitions=prescription.repetitions)
+            count = _phrase(phrases, "repetition", tags).format(
+                repetition=repetition, repetitions=prescription.repetitions
+            )
             cues.append(Cue(offset_seconds=from_tenths(now), kind=CueKind.REPETITION, text=count, **where))
-            cues.append(Cue(offset_seconds=from_tenths(now), kind=CueKind.LIFT, text=phrases.lift, **where))
+            cues.append(Cue(offset_seconds=from_tenths(now), kind=CueKind.LIFT, text=lift, **where))
             now += lift_t
-            said = phrases.hold.format(seconds=number(hold))
+            said = _phrase(phrases, "hold", tags, hold).format(seconds=localized_number(hold, *tags))
             cues.append(Cue(offset_seconds=from_tenths(now), kind=CueKind.HOLD, text=said, **where))
             cues.extend(
                 Cue(
@@ -302,7 +343,7 @@ def timeline(
                 for left in range(-(-hold_t // 10), 0, -1)
             )
             now += hold_t
-            cues.append(Cue(offset_seconds=from_tenths(now), kind=CueKind.LOWER, text=phrases.lower, **where))
+            cues.append(Cue(offset_seconds=from_tenths(now), kind=CueKind.LOWER, text=lower, **where))
             now += lower_t
-    cues.append(Cue(offset_seconds=from_tenths(now), kind=CueKind.FINISH, text=phrases.finish))
+    cues.append(Cue(offset_seconds=from_tenths(now), kind=CueKind.FINISH, text=_phrase(phrases, "finish", tags)))
     return tuple(cues)

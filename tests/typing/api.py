@@ -82,3 +82,24 @@ state_problems: tuple[backext.Problem, ...] = backext.StateError([]).problems
 unknown: backext.UnknownIdError = backext.UnknownIdError("exercise", "plank", "no exercise 'plank'")
 stopped_error: type[backext.SessionError] = backext.StoppedError
 coached: tuple[backext.Cue, ...] = backext.timeline(pack, state)
+ics: bytes = backext.plan_calendar(pack, calendar)
+timed_ics: bytes = backext.plan_calendar(
+    pack,
+    calendar,
+    locale="de",
+    time=datetime.time(18, 30),
+    timezone="Europe/Berlin",
+    duration=datetime.timedelta(minutes=20),
+    reminder=datetime.timedelta(minutes=30),
+    series="person-1",
+    previous=ics,
+    now=datetime.datetime.now(datetime.timezone.utc),
+)
+morning_alarm: bytes = backext.plan_calendar(pack, calendar, reminder=datetime.time(8), previous=ics.decode())
+uid: str = backext.session_uid(datetime.date(2026, 1, 5), series="person-1")
+cancelled: bytes = backext.cancel_sessions(pack, ics, since=datetime.date(2026, 2, 1), locale="fr")
+page: str = backext.handout(pack, state, locale="de-AT")
+page_for_exercise: str = backext.handout(pack, "prone-chest-lift", media_folder=pathlib.Path("packs"))
+page_for_object: str = backext.handout(pack, pack.exercises[0], media_folder="packs")
+left_out: list[str] = backext.handout_omissions(pack, "prone-chest-lift", media_folder=None)
+variation_pictures: tuple[str, ...] = pack.exercises[0].modifications[0].media

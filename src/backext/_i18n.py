@@ -1,0 +1,285 @@
+"""The library's own words in the person's language: gettext catalogs and locale tags.
+
+One gettext domain, ``backext``. The catalogs live inside the package, in
+``locale/<language>/LC_MESSAGES/backext.mo``, compiled ahead of time from the
+``.po`` files beside them (nothing is compiled at import time). At run time
+only the standard library's :mod:`gettext` reads them; Babel is a tool for
+extracting, updating and compiling, never imported here.
+
+Nothing here changes process-wide state: no :func:`gettext.install`, no
+:func:`locale.setlocale`. A catalog is looked up by an explicit locale tag,
+and the translation objects are cached per tag.
+
+Messages use named placeholders only (``_("Hold for {seconds} seconds")`` then
+:meth:`str.format`), plurals go through :func:`ngettext`, and sentence pieces
+are never concatenated.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+
+if TYPE_CHECKING:
+    import gettext as _gettext
+
+
+__all__ = [
+    "DOMAIN",
+    "LANGUAGES",
+    "LOCALE_DIR",
+    "NC_",
+    "N_",
+    "N_plural",
+    "available_languages",
+    "candidates",
+    "gettext",
+    "language",
+    "ngettext",
+    "parse_locale",
+    "pgettext",
+    "plural_count",
+    "translation",
+]
+
+#: The gettext domain of every catalog of the library.
+DOMAIN = "backext"
+
+#: Where the compiled catalogs are: ``LOCALE_DIR/<language>/LC_MESSAGES/backext.mo``.
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+#: The languages the library's catalogs are shipped in, besides English (the
+#: source language, which needs no catalog).
+LANGUAGES = ("de", "es", "fr")
+
+# A BCP 47 tag as packs and people write it (simplified, as in ``_text.LOCALE_TAG``): a language subtag of
+# 2-3 letters (or a registered 5-8 letter one), then subtags of 1-8 letters or digits. ``_`` is accepted in
+# place of ``-`` (``de_DE``) and normalized.
+_TAG = r"(?:[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*|[A-Za-z]{5,8})"
+
+
+@functools.cache
+def _tag() -> re.Pattern[str]:
+    """The compiled pattern of a tag: compiled on first use, so that importing this module costs next to nothing."""
+    return re.compile(_TAG)
+
+
+# The longest tag we look at: a tag from outside (the environment, a command line) may be anything.
+_MAX_TAG = 64
+
+
+def parse_locale(tag: str) -> str:
+    """Return *tag* as a normalized BCP 47 tag, or raise :exc:`ValueError` if it is malformed.
+
+    ``_`` is accepted as a separator and becomes ``-``; the case is normalized
+    the usual way (language lower case, a two-letter region upper case, a
+    four-letter script title case): ``de_de`` becomes ``de-DE``, ``zh_hant_tw``
+    becomes ``zh-Hant-TW``.
+
+    Example:
+        >>> parse_locale("de_DE")
+        'de-DE'
+        >>> parse_locale("fr")
+        'fr'
+        >>> parse_locale("de DE")
+        Traceback (most recent call last):
+        ...
+        ValueError: 'de DE' is not a language tag (BCP 47, such as 'de' or 'de-AT')
+    """
+    if not isinstance(tag, str):
+        raise TypeError(f"a language tag must be a string, not {type(tag).__name__}")
+    candidate = tag.replace("_", "-")
+    if len(candidate) > _MAX_TAG or not _tag().fullmatch(candidate):
+        shown = tag if len(tag) <= _MAX_TAG else f"{tag[:_MAX_TAG]}…"
+        raise ValueError(f"{shown!r} is not a language tag (BCP 47, such as 'de' or 'de-AT')")
+    language, *rest = candidate.split("-")
+    subtags = [language.lower()]
+    for subtag in rest:
+        if len(subtag) == 2 and subtag.isalpha():
+            subtags.append(subtag.upper())
+        elif len(subtag) == 4 and subtag.isalpha():
+            subtags.append(subtag.title())
+        else:
+            subtags.append(subtag.lower())
+    return "-".join(subtags)
+
+
+def candidates(tag: str) -> tuple[str, ...]:
+    """The tags to try for *tag*, longest first: ``de-CH-1996``, ``de-CH``, ``de``.
+
+    Example:
+        >>> candidates("de-AT")
+        ('de-AT', 'de')
+    """
+    parts = parse_locale(tag).split("-")
+    return tuple("-".join(parts[:end]) for end in range(len(parts), 0, -1))
+
+
+def available_languages() -> tuple[str, ...]:
+    """The languages the library speaks: English (the source) and each shipped catalog's, sorted.
+
+    Example:
+        >>> available_languages()
+        ('de', 'en', 'es', 'fr')
+    """
+    return tuple(sorted(("en", *LANGUAGES)))
+
+
+def _catalog_language(tag: str) -> str | None:
+    """The language of the library that serves *tag* (``de`` for ``de-AT``, ``en`` for ``en-GB``), or ``None``."""
+    for candidate in candidates(tag):
+        if candidate == "en" or candidate in LANGUAGES:
+            return candidate
+    return None
+
+
+def language(locale: str | None, default_locale: str | None = None) -> str:
+    """The language the library speaks for *locale*: BCP 47 fallback, then *default_locale*'s, then English.
+
+    ``de-AT`` gives ``de``; a language without a catalog gives the one of
+    *default_locale* (a pack's default locale, say), and last ``en``.
+
+    Raises:
+        ValueError: If *locale* or *default_locale* is not a well-formed language tag.
+
+    Example:
+        >>> language("de-AT"), language("ja", "fr-CA"), language("ja"), language(None, "es")
+        ('de', 'fr', 'en', 'es')
+    """
+    for tag in (locale, default_locale):
+        if tag is not None:
+            found = _catalog_language(tag)
+            if found is not None:
+                return found
+    return "en"
+
+
+@functools.cache
+def _load(language: str) -> _gettext.NullTranslations:
+    # gettext (and the locale module it imports) only when words are wanted: `backext validate` needs none.
+    import gettext  # noqa: PLC0415
+
+    if language == "en":
+        return gettext.NullTranslations()
+    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    with path.open("rb") as handle:
+        return gettext.GNUTranslations(handle)
+
+
+@functools.cache
+def _translation(locale: str | None, default_locale: str | None) -> _gettext.NullTranslations:
+    return _load(language(locale, default_locale))
+
+
+def translation(locale: str | None, default_locale: str | None = None) -> _gettext.NullTranslations:
+    """The library's catalog for *locale*, with BCP 47 fallback, then *default_locale*'s, then English.
+
+    ``de-AT`` is served by ``de`` if there is no ``de-AT`` catalog; a language
+    without a catalog gets *default_locale*'s (a pack's default locale: the
+    same chain as the pack's own texts), and last English, a
+    :class:`gettext.NullTranslations`, which returns the source text. The
+    result is cached per tag; no global state is changed.
+
+    Raises:
+        ValueError: If *locale* or *default_locale* is not a well-formed language tag.
+
+    Example:
+        >>> translation("de-AT").gettext("Steps")
+        'Schritte'
+        >>> translation("ja").gettext("Steps")
+        'Steps'
+        >>> translation("ja", "fr").gettext("Steps")
+        'Étapes'
+    """
+    return _translation(
+        None if locale is None else parse_locale(locale),
+        None if default_locale is None else parse_locale(default_locale),
+    )
+
+
+def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for
+    """Mark *message* for extraction without translating it (it is translated where it is shown).
+
+    Example:
+        >>> N_("Dose")
+        'Dose'
+    """
+    return message
+
+
+def NC_(context: str, message: str) -> str:  # noqa: N802 - named like N_
+    """Mark *message* in *context* for extraction (as ``pgettext`` would); look it up with :func:`pgettext`.
+
+    Example:
+        >>> NC_("level", "beginner")
+        'beginner'
+    """
+    del context
+    return message
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - named like N_
+    """Mark a singular and plural pair for extraction (as ``ngettext`` would), translated where it is shown.
+
+    ``tools/catalogs.py`` tells Babel to extract it as it extracts ``ngettext``.
+
+    Example:
+        >>> N_plural("{count} set", "{count} sets")
+        ('{count} set', '{count} sets')
+    """
+    return singular, plural
+
+
+def gettext(message: str, locale: str | None, default_locale: str | None = None) -> str:
+    """*message* translated for *locale* (then *default_locale*, then English: see :func:`translation`).
+
+    Example:
+        >>> gettext("Steps", "fr")
+        'Étapes'
+        >>> gettext("Steps", "es")
+        'Pasos'
+    """
+    return translation(locale, default_locale).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int, locale: str | None, default_locale: str | None = None) -> str:
+    """The form of *singular*/*plural* for the number *n* in *locale*, translated.
+
+    The placeholders are filled by the caller (``.format(n=n)``): the
+    catalog chooses the plural form, the caller the numbers.
+
+    Example:
+        >>> ngettext("{seconds} second", "{seconds} seconds", 1, "en").format(seconds=1)
+        '1 second'
+        >>> ngettext("{seconds} second", "{seconds} seconds", 5, "de").format(seconds=5)
+        '5 Sekunden'
+    """
+    return translation(locale, default_locale).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str, locale: str | None, default_locale: str | None = None) -> str:
+    """*message* in *context* (``msgctxt``) translated for *locale*: for words that differ by use.
+
+    Example:
+        >>> pgettext("level", "beginner", "de")
+        'Einsteiger'
+    """
+    return translation(locale, default_locale).pgettext(context, message)
+
+
+def plural_count(value: float) -> int:
+    """The number that chooses the plural form for *value*: itself if whole, else 2.
+
+    A fraction takes the form of "2" in every language we ship (``1.5
+    seconds``, ``1,5 Sekunden``, ``1,5 secondes``), and in most others.
+
+    Example:
+        >>> plural_count(1), plural_count(1.0), plural_count(1.5)
+        (1, 1, 2)
+    """
+    if isinstance(value, int):
+        return value
+    return int(value) if float(value).is_integer() else 2

@@ -1,0 +1,139 @@
+"""Choosing the language to speak to a person: asked for, from the environment, or the pack's.
+
+The command line takes ``--locale``, then the first usable language of the
+environment (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``, as gettext
+reads them, without changing the process's locale), then the pack's default
+locale; English is the last fallback of every text. The same BCP 47 fallback
+serves the pack's texts and the library's words: ``de-AT``, ``de``, the
+pack's default locale, English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+import attrs
+
+from ._i18n import available_languages, candidates, parse_locale
+from ._model import Pack
+from ._text import LocalizedText
+
+
+__all__ = ["UnknownLocaleError", "choose_locale", "environment_locales", "pack_languages", "spoken"]
+
+#: The environment variables that name the person's language, in the order gettext reads them.
+ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+class UnknownLocaleError(ValueError):
+    """A language asked for that neither the library nor the pack has texts in."""
+
+
+def environment_locales(environ: Mapping[str, str]) -> list[str]:
+    """The language tags the environment asks for, best first (``de_DE.UTF-8`` is ``de-DE``).
+
+    As gettext does: the first of ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` and
+    ``LANG`` that is set and not empty counts; ``LANGUAGE`` may list several
+    (``de:fr``). ``C`` and ``POSIX`` mean no language, and malformed values are
+    left out.
+
+    Example:
+        >>> environment_locales({"LANG": "de_AT.UTF-8"})
+        ['de-AT']
+        >>> environment_locales({"LANGUAGE": "fr:es", "LANG": "de_DE.UTF-8"})
+        ['fr', 'es']
+        >>> environment_locales({"LC_ALL": "C.UTF-8", "LANG": "de_DE"})
+        []
+    """
+    for name in ENVIRONMENT:
+        value = environ.get(name, "")
+        if not value:
+            continue
+        if name == "LANGUAGE" and _plain_c(environ):
+            continue  # gettext ignores LANGUAGE when the locale is C
+        found = []
+        for entry in value.split(":") if name == "LANGUAGE" else [value]:
+            tag = entry.split(".", 1)[0].split("@", 1)[0]
+            if not tag or tag in ("C", "POSIX"):
+                continue
+            try:
+                found.append(parse_locale(tag))
+            except ValueError:
+                continue
+        if name == "LANGUAGE" and not found:
+            continue
+        return found
+    return []
+
+
+def _plain_c(environ: Mapping[str, str]) -> bool:
+    """Whether the locale the process would use is ``C`` or ``POSIX`` (LANGUAGE aside)."""
+    for name in ENVIRONMENT[1:]:
+        value = environ.get(name, "")
+        if value:
+            return value.split(".", 1)[0] in ("C", "POSIX")
+    return False
+
+
+def _texts(value: object) -> Iterator[LocalizedText]:
+    if isinstance(value, LocalizedText):
+        yield value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _texts(item)
+    elif attrs.has(type(value)):
+        for field in getattr(type(value), "__attrs_attrs__", ()):
+            yield from _texts(getattr(value, field.name))
+
+
+def pack_languages(pack: Pack) -> set[str]:
+    """Every language tag the pack has texts in (its default locale included), normalized."""
+    tags = {pack.default_locale}
+    for text in _texts(pack):
+        tags.update(text)
+    found = set()
+    for tag in tags:
+        try:
+            found.add(parse_locale(tag))
+        except ValueError:
+            continue
+    return found
+
+
+def spoken(pack: Pack) -> list[str]:
+    """The languages texts can be shown in: the library's and the pack's, sorted."""
+    return sorted({*available_languages(), *pack_languages(pack)})
+
+
+def _served(tag: str, languages: set[str]) -> bool:
+    """Whether *tag*, or a shorter prefix of it, is one of *languages*."""
+    lowered = {language.lower() for language in languages}
+    return any(candidate.lower() in lowered for candidate in candidates(tag))
+
+
+def choose_locale(asked: str | None, environ: Mapping[str, str], pack: Pack) -> str:
+    """The locale to show *pack* and the library's words in.
+
+    *asked* (``--locale``) comes first and must be served: by the library or
+    by the pack, itself or through a shorter prefix. Failing that, the
+    first language of the environment that is served; failing that, the
+    pack's default locale.
+
+    Raises:
+        ValueError: If *asked* is not a well-formed tag (the message lists the languages there are).
+        UnknownLocaleError: If nothing is in *asked*'s language; the message lists the languages there are.
+    """
+    languages = {*available_languages(), *pack_languages(pack)}
+    if asked is not None:
+        choices = f"choose one of {', '.join(sorted(languages))} (or a regional variant of one, such as de-AT)"
+        try:
+            tag = parse_locale(asked)
+        except ValueError as error:
+            raise ValueError(f"{error}: {choices}") from None
+        if not _served(tag, languages):
+            raise UnknownLocaleError(f"there are no texts in {asked!r}: {choices}")
+        return tag
+    for tag in environment_locales(environ):
+        if _served(tag, languages):
+            return tag
+    return pack.default_locale

@@ -1,0 +1,160 @@
+"""Pictures a pack names in its ``media`` fields, read safely from the pack's folder.
+
+A pack file is untrusted, and so are the pictures it names. Only an SVG or
+PNG file inside the pack's own folder is read: never a path that is absolute,
+climbs out with ``..`` or leaves the folder through a symbolic link, never a
+URL (a handout works without a network), never more than
+:data:`MAX_PICTURE_BYTES` for one picture or :data:`MAX_PICTURES_BYTES` for
+all of a handout's. A picture is embedded as an ``<img>`` with a ``data:``
+URI, which a browser shows as an image and nothing more: a script or an
+external reference inside an SVG file neither runs nor loads there. Anything
+else is left out, with the reason (:class:`Omitted`), never an exception.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import stat
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+import attrs
+
+
+__all__ = ["MAX_PICTURES_BYTES", "MAX_PICTURE_BYTES", "Omitted", "Picture", "Pictures", "builtin_folder"]
+
+#: The largest picture file embedded, in bytes (our choice: a detailed drawing is far smaller).
+MAX_PICTURE_BYTES = 1_000_000
+
+#: The most bytes of pictures embedded in one handout, all together (our choice).
+MAX_PICTURES_BYTES = 8_000_000
+
+_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: A URL or another scheme (``https:``, ``data:``, ``file:``), but not a Windows drive letter.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+@attrs.frozen
+class Picture:
+    """A picture ready to embed.
+
+    Attributes:
+        reference: The ``media`` value that named it.
+        uri: A ``data:`` URI holding the whole file.
+    """
+
+    reference: str
+    uri: str
+
+
+@attrs.frozen
+class Omitted:
+    """A picture left out, and why.
+
+    Attributes:
+        reference: The ``media`` value that named it.
+        reason: A stable code: ``no-folder``, ``not-local``, ``outside-folder``,
+            ``unsupported-type``, ``missing``, ``not-a-file``, ``too-large``,
+            ``too-large-in-all``, ``unreadable`` or ``not-a-picture``.
+        message: The reason in words.
+    """
+
+    reference: str
+    reason: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"picture {self.reference!r} left out: {self.message}"
+
+
+def builtin_folder() -> Path:
+    """The folder of the built-in pack file, which its ``media`` paths are relative to."""
+    return Path(__file__).parent / "data"
+
+
+class Pictures:
+    """Reads the pictures of one handout from *folder*, each once, within the size limits.
+
+    ``None`` for *folder* means that the pack has no folder (it was not read
+    from a file): no picture is embedded.
+    """
+
+    def __init__(self, folder: str | os.PathLike[str] | None) -> None:
+        self._folder = None if folder is None else Path(folder)
+        self._root: Path | None = None
+        self._used = 0
+        self._seen: dict[str, Picture | Omitted] = {}
+
+    @property
+    def omitted(self) -> list[Omitted]:
+        """Every picture left out so far, in the order first asked for."""
+        return [found for found in self._seen.values() if isinstance(found, Omitted)]
+
+    def get(self, reference: str) -> Picture | Omitted:
+        """The picture *reference* names, or why it is left out."""
+        if reference not in self._seen:
+            self._seen[reference] = self._read(reference)
+        return self._seen[reference]
+
+    def all(self, references: Iterable[str]) -> list[Picture]:
+        """The pictures of *references* that can be embedded, in order."""
+        return [found for found in map(self.get, references) if isinstance(found, Picture)]
+
+    def _read(self, reference: str) -> Picture | Omitted:
+        def omit(reason: str, message: str) -> Omitted:
+            return Omitted(reference, reason, message)
+
+        if self._folder is None:
+            return omit("no-folder", "pictures are embedded only from the folder of a pack file")
+        if _SCHEME.match(reference) and not _DRIVE.match(reference):
+            return omit("not-local", "only a file next to the pack is embedded, never a URL")
+        path = PurePosixPath(reference)
+        if (
+            not reference.strip()
+            or "\\" in reference
+            or "\x00" in reference
+            or path.is_absolute()
+            or _DRIVE.match(reference)
+            or ".." in path.parts
+        ):
+            return omit("outside-folder", "the path must be relative and stay inside the pack's folder")
+        kind = _TYPES.get(path.suffix.lower())
+        if kind is None:
+            return omit("unsupported-type", "only .svg and .png files are embedded")
+        try:
+            if self._root is None:
+                self._root = self._folder.resolve(strict=True)
+            real = (self._root / path).resolve(strict=True)
+        except (OSError, RuntimeError):  # RuntimeError: a loop of symbolic links, on Python < 3.13
+            return omit("missing", "there is no such file in the pack's folder")
+        if not real.is_relative_to(self._root):
+            return omit("outside-folder", "the path leads out of the pack's folder")
+        try:
+            if not stat.S_ISREG(real.stat().st_mode):
+                return omit("not-a-file", "it is not a regular file")
+            # Not blocking: a FIFO put in place of the file after the check above is not waited on.
+            descriptor = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(descriptor, "rb") as file:
+                if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                    return omit("not-a-file", "it is not a regular file")
+                data = file.read(MAX_PICTURE_BYTES + 1)
+        except OSError as error:
+            return omit("unreadable", f"it cannot be read ({error.strerror or type(error).__name__})")
+        if len(data) > MAX_PICTURE_BYTES:
+            return omit("too-large", f"it is larger than {MAX_PICTURE_BYTES:,} bytes")
+        if self._used + len(data) > MAX_PICTURES_BYTES:
+            return omit("too-large-in-all", f"the handout's pictures would exceed {MAX_PICTURES_BYTES:,} bytes")
+        if not _looks_like(kind, data):
+            return omit("not-a-picture", f"its content is not {'a PNG' if kind == 'image/png' else 'an SVG'} image")
+        self._used += len(data)
+        return Picture(reference, f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}")
+
+
+def _looks_like(kind: str, data: bytes) -> bool:
+    if kind == "image/png":
+        return data.startswith(_PNG_SIGNATURE)
+    return b"<svg" in data

@@ -1,0 +1,479 @@
+"""The printable handout: its structure, its words and its pictures, checked without a browser."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import itertools
+import json
+import os
+import pathlib
+import re
+
+import attrs
+import pytest
+
+import backext
+from backext._cli import main
+from backext._media import MAX_PICTURE_BYTES, MAX_PICTURES_BYTES, Picture, Pictures
+from handouts import HOSTILE_NAME, LONG_WORD, PWNED, RIGHT_TO_LEFT, Page, hostile_pack, png, stopped_state
+
+
+@pytest.fixture(scope="module")
+def pack() -> backext.Pack:
+    return backext.builtin_pack()
+
+
+@pytest.fixture(scope="module")
+def chest_lift(pack: backext.Pack) -> Page:
+    return Page(backext.handout(pack, "prone-chest-lift"))
+
+
+# -- structure ---------------------------------------------------------------------
+
+
+def test_the_page_is_one_self_contained_document(pack):
+    page = backext.handout(pack, "forearm-press-up")
+    parsed = Page(page)
+    assert page.startswith("<!DOCTYPE html>\n<html")
+    assert [a for a, _ in parsed.all("html")] == [{"lang": "en", "dir": "ltr"}]
+    assert parsed.texts("title") == ["Forearm press-up \N{EN DASH} Back extension exercises for osteoporosis"]
+    assert not parsed.all("script"), "a handout runs no script"
+    assert not parsed.all("link"), "styles are inline"
+    for attributes, _ in parsed.all("img"):
+        assert attributes["src"].startswith("data:image/svg+xml;base64,")  # pictures inline: no network
+
+
+def test_headings_go_down_one_level_at_a_time(chest_lift):
+    levels = [int(tag[1]) for tag, _, _ in chest_lift.elements if re.fullmatch(r"h[1-6]", tag)]
+    assert levels[0] == 1
+    assert levels.count(1) == 1
+    assert all(after <= before + 1 for before, after in itertools.pairwise(levels))
+
+
+def test_the_sections_come_in_reading_order(chest_lift):
+    assert chest_lift.texts("h1") == ["Prone chest lift"]
+    assert chest_lift.texts("h2") == [
+        "Before you start",
+        "Starting dose",
+        "About this exercise",
+        "Steps",
+        "Variations",
+        "Safety",
+        "Stop and contact your clinician if you notice",
+        "Movements to avoid",
+        "Your week",
+        "Your clinician",
+        "Sources",
+    ]
+
+
+def test_the_starting_dose_is_in_words(chest_lift):
+    assert chest_lift.texts("dt") == ["Hold each lift for", "Repetitions in each set", "Sets in each session"]
+    assert chest_lift.texts("dd") == ["5 seconds; building up to 20 seconds", "8; building up to 10", "1"]
+
+
+def test_steps_are_numbered_with_their_pictures_and_text_alternatives(pack, chest_lift):
+    ordered = chest_lift.all("ol")[0]
+    assert ordered[1].startswith("Lie on your front with a pillow under your hips.")
+    images = chest_lift.all("img")
+    alts = [attributes["alt"] for attributes, _ in images]
+    assert alts == [
+        "Drawing of the position in step 1",
+        "Drawing of the position in step 3",
+        "Drawing 1 of 2 of this variation",
+        "Drawing 2 of 2 of this variation",
+    ]
+    shipped = pathlib.Path(backext.__file__).parent / "data" / "media"
+    first = base64.b64decode(images[0][0]["src"].split(",", 1)[1])
+    assert first == (shipped / "prone-chest-lift-start.svg").read_bytes()
+    exercise = pack.exercise("prone-chest-lift")
+    assert exercise.modification("leg-lift").media == ("media/leg-lift-start.svg", "media/leg-lift-end.svg")
+
+
+def test_every_builtin_picture_is_shipped_and_is_a_drawing_with_a_title(pack):
+    folder = pathlib.Path(backext.__file__).parent / "data"
+    named = [s.media for e in pack.exercises for s in e.steps if s.media]
+    named += [m for e in pack.exercises for v in e.modifications for m in v.media]
+    assert len(named) == 8  # start and end of three exercises and of the variation
+    assert sorted(p.name for p in (folder / "media").iterdir()) == sorted(pathlib.PurePath(n).name for n in named)
+    for name in named:
+        drawing = (folder / name).read_text(encoding="utf-8")
+        assert drawing.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+        assert re.search(r"<title>\w.+</title>", drawing)
+        assert "<script" not in drawing
+        assert "href" not in drawing
+
+
+def test_variations_say_what_they_change(chest_lift):
+    variation = chest_lift.all("article")[0][1]
+    assert variation.startswith("Chest and leg lift Harder variation As you raise your chest")
+    assert "Only once your clinician has cleared you for it." in variation
+    assert "The hold and the repetitions stay as they are." in variation
+
+
+def test_a_variation_that_changes_the_dose_says_by_how_much(pack):
+    exercise = pack.exercise("forearm-press-up")
+    easier = backext.Modification(
+        id="shorter",
+        name="Shorter hold",
+        description="Hold for less time.",
+        direction=backext.Direction.EASIER,
+        hold_seconds_change=-2.5,
+        repetitions_change=1,
+    )
+    changed = attrs.evolve(pack, exercises=(attrs.evolve(exercise, modifications=(easier,)), *pack.exercises[1:]))
+    text = " ".join(Page(backext.handout(changed, "forearm-press-up")).text)
+    assert "Easier variation" in text
+    assert "Hold: \N{MINUS SIGN}2.5 seconds" in text
+    assert "Repetitions in each set: +1" in text
+
+
+def test_the_red_flag_box_lists_every_red_flag_and_severe_pain(chest_lift):
+    box = next(text for attributes, text in chest_lift.all("section") if attributes.get("class") == "red-flags")
+    for flag in backext.RedFlag:
+        assert flag.description in box
+    assert "pain of 7 out of 10 or more, during exercise or the next day" in box
+
+
+def test_a_week_of_boxes_and_lines_for_the_clinician(chest_lift):
+    days = [f"Day {n}" for n in range(1, 8)]
+    assert chest_lift.texts("th") == [*days, "Session done", "Pain during", "Pain next day"]
+    assert len(chest_lift.all("td")) == 1 + 3 * 7
+    assert len([a for a, _ in chest_lift.all("span") if a.get("class") == "box"]) == 7
+    assert [t for a, t in chest_lift.all("p") if a.get("class") == "line"] == ["Name:", "Phone:"]
+
+
+def test_avoid_and_sources_come_from_the_pack(pack, chest_lift):
+    assert chest_lift.texts("h3")[-3:] == [pack.localize(entry.name) for entry in pack.avoid]
+    sources = chest_lift.all("ol")[-1][1]
+    for source in pack.sources:
+        assert source.citation in sources
+
+
+# -- the person's state ----------------------------------------------------------
+
+
+def test_a_state_prints_its_current_dose(pack):
+    state = backext.start(pack, "forearm-press-up")
+    for day in (5, 7, 9):
+        log = backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, day))
+        state = backext.step(pack, state, log).state
+    assert state.prescription.hold_seconds == 10
+    parsed = Page(backext.handout(pack, state))
+    assert parsed.texts("h2")[1] == "Your dose now"
+    assert parsed.texts("dd") == ["10 seconds", "10", "1"]
+
+
+def test_a_state_with_a_variation_in_use_names_it(pack):
+    state = backext.start(pack, "prone-chest-lift")
+    state = backext.record_clearance(state, date=datetime.date(2026, 1, 1), modifications=["leg-lift"], pack=pack)
+    state = backext.choose_modifications(pack, state, ["leg-lift"], on=datetime.date(2026, 1, 2))
+    parsed = Page(backext.handout(pack, state))
+    assert parsed.texts("dt")[-1] == "Variation in use"
+    assert parsed.texts("dd")[-1] == "Chest and leg lift"
+    assert "in use now" in " ".join(parsed.text)
+
+
+def test_a_stopped_state_prints_no_dose_and_no_steps(pack):
+    parsed = Page(backext.handout(pack, stopped_state()))
+    headings = parsed.texts("h2")
+    assert headings[0] == "Exercise is paused"
+    for absent in ("Your dose now", "Starting dose", "Steps", "Variations"):
+        assert absent not in headings
+    assert not parsed.all("dl")
+    assert not parsed.all("img")
+    paused = parsed.all("section")[0][1]
+    assert "On 2026-01-05 you reported: numbness or tingling pain of 8 out of 10" in paused
+    assert "until a clinician has examined you" in paused
+    assert "This handout gives no dose" in paused
+    assert parsed.texts("th") == [*(f"Day {n}" for n in range(1, 8)), "Pain"]  # a week of pain, no sessions to tick
+    assert "Stop and contact your clinician if you notice" in headings
+
+
+def test_a_cleared_state_says_from_when(pack):
+    state = backext.record_clearance(stopped_state(), date=datetime.date(2026, 1, 20), pack=pack)
+    text = " ".join(Page(backext.handout(pack, state)).text)
+    assert "Your clinician cleared you to exercise again from 2026-01-20." in text
+    assert "Exercise is paused" not in text
+
+
+def test_a_state_of_another_pack_is_refused(pack):
+    other = attrs.evolve(backext.start(pack, "forearm-press-up"), pack_id="another-pack")
+    with pytest.raises(backext.SessionError, match="another-pack"):
+        backext.handout(pack, other)
+
+
+@pytest.mark.parametrize(
+    ("chosen", "locale", "error"),
+    [
+        ("no-such-exercise", None, backext.UnknownIdError),
+        (42, None, TypeError),
+        ("forearm-press-up", "not a tag!", ValueError),
+        ("forearm-press-up", 7, TypeError),
+    ],
+)
+def test_wrong_arguments_are_refused(pack, chosen, locale, error):
+    with pytest.raises(error):
+        backext.handout(pack, chosen, locale=locale)
+
+
+def test_an_exercise_object_may_be_given(pack):
+    exercise = pack.exercise("hand-press-up")
+    assert backext.handout(pack, exercise) == backext.handout(pack, "hand-press-up")
+
+
+def test_the_pack_must_be_a_pack():
+    with pytest.raises(TypeError, match=r"backext\.Pack"):
+        backext.handout({"id": "x"}, "forearm-press-up")  # type: ignore[arg-type]
+
+
+def test_the_locale_chooses_the_pack_texts_and_the_language_of_the_page(pack):
+    exercise = pack.exercise("forearm-press-up")
+    translated = attrs.evolve(exercise, name=backext.LocalizedText({"en": "Forearm press-up", "he": "שכיבה על האמות"}))
+    changed = attrs.evolve(pack, exercises=(translated, *pack.exercises[1:]))
+    parsed = Page(backext.handout(changed, "forearm-press-up", locale="he-IL"))
+    assert [a for a, _ in parsed.all("html")] == [{"lang": "he-IL", "dir": "rtl"}]
+    assert parsed.texts("h1") == ["שכיבה על האמות"]
+
+
+def test_a_text_in_another_language_than_the_page_is_marked(pack):
+    exercise = pack.exercise("forearm-press-up")
+    name = backext.LocalizedText({"en": "Forearm press-up", "fr-CA": "Appui sur les avant-bras"})
+    purpose = backext.LocalizedText({"en": "Only in English."})
+    translated = attrs.evolve(exercise, name=name, purpose=purpose)
+    changed = attrs.evolve(pack, exercises=(translated, *pack.exercises[1:]))
+    french = Page(backext.handout(changed, "forearm-press-up", locale="fr-FR"))
+    assert french.texts("h1") == ["Forearm press-up"]  # fr-FR is not served by fr-CA: the pack's default
+    assert [a for a, _ in french.all("h1")] == [{"dir": "auto", "lang": "en"}]
+    assert {"dir": "auto", "lang": "en"} in [a for a, t in french.all("p") if t == "Only in English."]
+    canadian = Page(backext.handout(changed, "forearm-press-up", locale="fr-CA"))
+    assert [a for a, _ in canadian.all("h1")] == [{"dir": "auto"}]  # the page's own language
+    assert canadian.texts("h1") == ["Appui sur les avant-bras"]
+    english = Page(backext.handout(changed, "forearm-press-up"))
+    assert all("lang" not in attributes for tag, attributes, _ in english.elements if tag != "html")
+
+
+# -- hostile packs -----------------------------------------------------------------
+
+
+def test_hostile_text_is_escaped_never_run(tmp_path):
+    path = hostile_pack(tmp_path)
+    pack = backext.load_pack(path)
+    page = backext.handout(pack, pack.exercises[0], media_folder=path.parent)
+    parsed = Page(page)
+    assert not parsed.all("script")
+    # The two pictures in the pack's folder, and no <img> from the pack's text.
+    assert [tag for tag, _, _ in parsed.elements].count("img") == 2
+    assert parsed.texts("h1") == [" ".join(HOSTILE_NAME.split())]
+    assert "&lt;script&gt;" in page
+    assert "{{ 7 * 7 }}" in " ".join(parsed.text)  # pack text is data, never a template
+    assert LONG_WORD in page
+    assert RIGHT_TO_LEFT in " ".join(parsed.text)
+    assert PWNED not in "".join(str(a.get("href", "")) for a, _ in parsed.all("a"))  # no javascript: link
+    assert [a["href"] for a, _ in parsed.all("a")] == ["https://doi.org/10.1016/s8756-3282(02)00739-1"]
+    for attributes, text in parsed.all("li"):
+        if text == LONG_WORD:
+            assert attributes == {"dir": "auto"}
+    assert "overflow-wrap: anywhere" in page
+
+
+def test_an_svg_is_embedded_as_an_image_only(tmp_path):
+    path = hostile_pack(tmp_path)
+    pack = backext.load_pack(path)
+    parsed = Page(backext.handout(pack, pack.exercises[0], media_folder=path.parent))
+    sources = [a["src"] for a, _ in parsed.all("img")]
+    assert sources[0].startswith("data:image/svg+xml;base64,")
+    assert sources[1] == "data:image/png;base64," + base64.b64encode(png()).decode()
+    assert not parsed.all("svg")  # never inline, where its script would run
+
+
+def test_pictures_of_another_pack_need_its_folder(tmp_path):
+    path = hostile_pack(tmp_path)
+    pack = backext.load_pack(path)
+    assert not Page(backext.handout(pack, pack.exercises[0])).all("img")
+    assert backext.handout_omissions(pack, pack.exercises[0])[0] == (
+        "picture 'pictures/evil.svg' left out: pictures are embedded only from the folder of a pack file"
+    )
+
+
+# -- pictures from a folder -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reference", "reason"),
+    [
+        ("https://example.org/a.png", "not-local"),
+        ("data:image/png;base64,AAAA", "not-local"),
+        ("file:///etc/passwd", "not-local"),
+        ("/etc/hostname.svg", "outside-folder"),
+        ("../up.svg", "outside-folder"),
+        ("pictures/../../up.svg", "outside-folder"),
+        ("pictures\\a.svg", "outside-folder"),
+        ("C:/pictures/a.svg", "outside-folder"),
+        ("C:a.svg", "outside-folder"),
+        ("a\x00.svg", "outside-folder"),
+        ("  ", "outside-folder"),
+        ("notes.txt", "unsupported-type"),
+        ("picture.gif", "unsupported-type"),
+        ("missing.svg", "missing"),
+        ("escape.svg", "outside-folder"),
+        ("folder.svg", "not-a-file"),
+        ("large.png", "too-large"),
+        ("fake.png", "not-a-picture"),
+        ("empty.svg", "not-a-picture"),
+        ("loop.svg", "missing"),
+    ],
+)
+def test_a_picture_that_cannot_be_embedded_is_left_out_with_its_reason(tmp_path, reference, reason):
+    folder = tmp_path / "pack"
+    folder.mkdir()
+    (tmp_path / "up.svg").write_text("<svg/>")
+    (folder / "escape.svg").symlink_to(tmp_path / "up.svg")
+    (folder / "folder.svg").mkdir()
+    (folder / "large.png").write_bytes(png() + b"\0" * MAX_PICTURE_BYTES)
+    (folder / "fake.png").write_bytes(b"GIF89a")
+    (folder / "empty.svg").write_bytes(b"")
+    (folder / "loop.svg").symlink_to(folder / "loop.svg")
+    found = Pictures(folder).get(reference)
+    assert not isinstance(found, Picture)
+    assert (found.reference, found.reason) == (reference, reason)
+    assert found.message
+
+
+def test_a_fifo_is_not_waited_on(tmp_path):
+    os.mkfifo(tmp_path / "pipe.svg")
+    found = Pictures(tmp_path).get("pipe.svg")
+    assert not isinstance(found, Picture)
+    assert found.reason == "not-a-file"
+
+
+def test_an_unreadable_picture_is_left_out(tmp_path, monkeypatch):
+    (tmp_path / "locked.svg").write_text("<svg/>")
+
+    def refuse(*_args: object) -> int:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("backext._media.os.open", refuse)
+    found = Pictures(tmp_path).get("locked.svg")
+    assert not isinstance(found, Picture)
+    assert (found.reason, found.message) == ("unreadable", "it cannot be read (Permission denied)")
+
+
+def test_the_pictures_of_one_handout_are_bounded_in_all(tmp_path):
+    big = png() + b"\0" * (MAX_PICTURE_BYTES - 100)
+    count = MAX_PICTURES_BYTES // len(big)
+    for index in range(count + 1):
+        (tmp_path / f"{index}.png").write_bytes(big)
+    pictures = Pictures(tmp_path)
+    found = [pictures.get(f"{index}.png") for index in range(count + 1)]
+    assert all(isinstance(f, Picture) for f in found[:count])
+    assert not isinstance(found[count], Picture)
+    assert found[count].reason == "too-large-in-all"
+    assert pictures.get(f"{count}.png") is found[count]  # each read once
+    assert pictures.omitted == [found[count]]
+
+
+def test_a_picture_in_a_subfolder_is_embedded(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "b.PNG").write_bytes(png())
+    found = Pictures(tmp_path).get("a/b.PNG")
+    assert found == Picture("a/b.PNG", "data:image/png;base64," + base64.b64encode(png()).decode())
+
+
+# -- the command line ----------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def no_language_in_the_environment(monkeypatch):
+    """The command line speaks the environment's language: these tests set none."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_the_command_speaks_the_environment_s_language(capsys, monkeypatch, pack):
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    status, out, _ = run(capsys, "handout", "--exercise", "hand-press-up")
+    assert status == 0
+    assert out == backext.handout(pack, "hand-press-up", locale="fr-FR")
+    assert '<html lang="fr-FR"' in out
+    assert "Étapes" in out
+
+
+def test_the_page_s_words_are_translated(pack):
+    parsed = Page(backext.handout(pack, stopped_state(), locale="de"))
+    assert parsed.texts("h2")[0] == "Die Übungen sind unterbrochen"
+    assert backext.RedFlag.NUMBNESS_OR_TINGLING.describe("de") in parsed.texts("li")
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_the_command_prints_the_first_exercise_by_default(capsys, pack):
+    status, out, err = run(capsys, "handout")
+    assert (status, err) == (0, "")
+    assert out == backext.handout(pack, "forearm-press-up")
+
+
+def test_the_command_writes_a_file_and_keeps_an_existing_one(capsys, tmp_path, pack):
+    target = tmp_path / "handout.html"
+    status, out, err = run(capsys, "handout", "--exercise", "hand-press-up", "--locale", "en-GB", "-o", str(target))
+    assert (status, out, err) == (0, "", "")
+    assert target.read_text(encoding="utf-8") == backext.handout(pack, "hand-press-up", locale="en-GB")
+    status, _, err = run(capsys, "handout", "-o", str(target))
+    assert status == 2
+    assert "exists already" in err
+
+
+def test_the_command_reads_a_state(capsys, tmp_path, pack):
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(backext.converter.unstructure(stopped_state())), encoding="utf-8")
+    status, out, _ = run(capsys, "handout", "--state", str(path))
+    assert status == 0
+    assert "Exercise is paused" in out
+
+
+def test_the_command_refuses_a_bad_state_with_status_1(capsys, tmp_path):
+    path = tmp_path / "state.json"
+    path.write_text('{"format_version": 1}', encoding="utf-8")
+    status, out, err = run(capsys, "handout", "--state", str(path))
+    assert (status, out) == (1, "")
+    assert "state.json" in err
+
+
+def test_the_command_names_each_picture_left_out(capsys, tmp_path):
+    path = hostile_pack(tmp_path)
+    status, out, err = run(capsys, "handout", "--pack", str(path))
+    assert status == 0
+    assert out.count("<img ") == 2
+    assert err.splitlines() == [
+        "backext: note: picture '../outside.svg' left out: the path must be relative and stay inside the pack's folder",
+        "backext: note: picture 'link.svg' left out: the path leads out of the pack's folder",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--exercise", "nope"], "no exercise with the id 'nope'"),
+        (["--exercise", "hand-press-up", "--state", "x.json"], "not allowed with argument"),
+        (["--locale", "??"], "BCP 47"),
+        (["--state", "/nonexistent/state.json"], "cannot read the state"),
+    ],
+)
+def test_the_command_reports_usage_errors_with_status_2(capsys, argv, message):
+    status, out, err = run(capsys, "handout", *argv)
+    assert (status, out) == (2, "")
+    assert message in err
+
+
+def test_a_language_tag_is_escaped_too(pack):
+    exercise = pack.exercise("forearm-press-up")
+    name = backext.LocalizedText({'x" onmouseover="alert(1)': "Made up"})
+    changed = attrs.evolve(pack, exercises=(attrs.evolve(exercise, name=name), *pack.exercises[1:]))
+    page = backext.handout(changed, "forearm-press-up")
+    assert [a for a, _ in Page(page).all("h1")] == [{"dir": "auto", "lang": 'x" onmouseover="alert(1)'}]
+    assert 'lang="x&#34; onmouseover=&#34;alert(1)"' in page
