@@ -131,8 +131,8 @@ def test_names_are_imported_when_first_used():
     assert shown.split() == ["False"]
 
 
-#: Modules that checking a clean pack, or showing one, never needs: the detailed converter, the engine, other
-#: formats' parsers, suggestions, translations (gettext is imported by argparse alone, for
+#: Modules that checking a clean pack, or showing one, never needs: the detailed converter, the engine and its
+#: state, other formats' parsers, suggestions, translations (gettext is imported by argparse alone, for
 #: the command line's own messages), and Babel, which is for building the translations, never for running.
 NOT_NEEDED = {
     "cattrs",
@@ -142,6 +142,7 @@ NOT_NEEDED = {
     "backext._converter",
     "backext._engine",
     "backext._reconcile",
+    "backext._state",
 }
 
 _IMPORTED = (
