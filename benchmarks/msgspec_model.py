@@ -60,6 +60,7 @@ class Modification(_Struct, kw_only=True):
     requires_clearance: bool = False
     hold_seconds_change: float = 0
     repetitions_change: int = 0
+    media: tuple[str, ...] = ()
 
 
 class Source(_Struct, kw_only=True):
@@ -85,6 +86,15 @@ class Exercise(_Struct, kw_only=True):
     sources: tuple[Slug, ...] = ()
 
 
+class Avoid(_Struct, kw_only=True):
+    id: Slug
+    name: Text
+    description: Text
+    why: Text
+    movements: tuple[str, ...] = ()
+    sources: tuple[Slug, ...] = ()
+
+
 class Pack(_Struct, kw_only=True):
     schema_version: Annotated[int, msgspec.Meta(ge=1, le=1)] = 1
     id: Slug
@@ -94,6 +104,7 @@ class Pack(_Struct, kw_only=True):
     exercises: Annotated[tuple[Exercise, ...], msgspec.Meta(min_length=1)]
     sources: tuple[Source, ...] = ()
     disclaimer: Text | None = None
+    avoid: tuple[Avoid, ...] = ()
 
 
 DECODER = msgspec.json.Decoder(Pack)

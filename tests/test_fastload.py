@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import copy
 import json
+import pathlib
 import re
+import subprocess
+import sys
 
 import attrs
 import pytest
@@ -534,3 +537,36 @@ def test_load_pack_reports_a_duplicate_key_written_anywhere(pack, data, colon):
     assert "duplicate-key" in [p.code for p in backext.validate_pack(text, format="json")]
     with pytest.raises(backext.PackError, match="appears twice"):
         backext.load_pack(text, format="json")
+
+
+def test_the_shipped_structuring_code_is_the_generated_code():
+    shipped = (pathlib.Path(_fastload.__file__).parent / "_structurers.py").read_text(encoding="utf-8")
+    assert shipped == _fastload.module_source(Pack), (
+        "regenerate it: python -m backext._fastload > src/backext/_structurers.py"
+    )
+    assert backext.load_pack(backext.dump_pack(backext.builtin_pack(), "json"), format="json") == (
+        backext.builtin_pack()
+    )
+
+
+_WHICH = (
+    "import sys, backext\n"
+    "from backext import _fastload, _structurers\n"
+    "if sys.argv[1] == 'other model':\n"
+    "    _structurers.FINGERPRINT += ' and one more field'\n"
+    "if sys.argv[1] == 'types resolved':  # as cattrs does: the fields' types are then classes, not text\n"
+    "    import attrs\n"
+    "    for cls in _structurers.FUNCTIONS:\n"
+    "        attrs.resolve_types(cls)\n"
+    "backext.builtin_pack()\n"
+    "print(_fastload._function(backext.Pack).__module__)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("model", "used"),
+    [("this model", "backext._structurers"), ("types resolved", "backext._structurers"), ("other model", "None")],
+)
+def test_the_shipped_code_is_used_only_if_made_from_this_model(model, used):
+    shown = subprocess.run([sys.executable, "-c", _WHICH, model], capture_output=True, text=True, check=True).stdout
+    assert shown.split() == [used]  # otherwise the functions are generated again, in no module

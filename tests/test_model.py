@@ -131,6 +131,52 @@ def test_names_are_imported_when_first_used():
     assert shown.split() == ["False"]
 
 
+#: Modules that checking a clean pack, or showing one, never needs: the detailed converter, the engine and its
+#: state, other formats' parsers, suggestions, translations (gettext is imported by argparse alone, for
+#: the command line's own messages), and Babel, which is for building the translations, never for running.
+NOT_NEEDED = {
+    "cattrs",
+    "babel",
+    "yaml",
+    "difflib",
+    "backext._converter",
+    "backext._engine",
+    "backext._reconcile",
+    "backext._state",
+}
+
+_IMPORTED = (
+    "import sys, io, contextlib\n"
+    "from backext._cli import main\n"
+    "with contextlib.redirect_stdout(io.StringIO()):\n"
+    "    status = main(sys.argv[1:])\n"
+    "print(status, *sorted(sys.modules))\n"
+)
+
+
+def test_a_clean_pack_is_checked_without_what_it_does_not_need(tmp_path):
+    path = tmp_path / "pack.json"
+    path.write_text(backext.dump_pack(backext.builtin_pack(), "json"), encoding="utf-8")
+    code = "import sys, backext\nbackext.validate_pack(sys.argv[1])\nprint(*sorted(sys.modules))\n"
+    imported = set(
+        subprocess.run(
+            [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert not imported & (NOT_NEEDED | {"gettext", "argparse", "tomllib", "backext._report"})
+    status, *imported = subprocess.run(
+        [sys.executable, "-c", _IMPORTED, "validate", str(path)], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert status == "0"
+    # Nor the terminal's width (shutil) while the parser is built.
+    assert not set(imported) & (NOT_NEEDED | {"tomllib", "shutil"})
+    status, *imported = subprocess.run(
+        [sys.executable, "-c", _IMPORTED, "show"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert status == "0"
+    assert not set(imported) & (NOT_NEEDED | {"shutil"})
+
+
 def test_large_packs_are_indexed_by_id_until_they_go():
     from backext import _model  # noqa: PLC0415
 

@@ -79,8 +79,54 @@ class _UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     """An argument parser that raises on a usage error, so that the error can be reported as JSON too."""
 
+    _building = False
+
     def error(self, message: str) -> NoReturn:
         raise _UsageError(f"{self.prog}: error: {message}", self.format_usage())
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        self._building = True
+        try:
+            return super().add_argument(*args, **kwargs)
+        finally:
+            self._building = False
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        self._building = True
+        try:
+            return super().add_subparsers(**kwargs)
+        finally:
+            self._building = False
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        if self._building:
+            # While the parser is built, argparse formats only to check a metavar and to name the commands'
+            # parsers ("backext show"): no need for the terminal's width, which imports shutil (and with it the
+            # compression modules).
+            return self.formatter_class(prog=self.prog, width=80)  # type: ignore[call-arg]
+        return super()._get_formatter()
+
+
+class _Unused:
+    """Stands in for the parser of a command that is not being run: whatever is added to it is dropped."""
+
+    def __getattr__(self, _name: str) -> Any:
+        return lambda *_args, **_kwargs: self
+
+
+class _Commands(argparse._SubParsersAction):  # type: ignore[type-arg]  # noqa: SLF001 - registered as "parsers"
+    """The commands; with :attr:`only` set, the parser of that command alone is built.
+
+    Each parser argparse builds costs a few translation look-ups and help formatters, about half a
+    millisecond; a run needs one. The parser of every command is built for ``--help`` and the docs.
+    """
+
+    only: str | None = None
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if self.only is not None and name != self.only:
+            return _Unused()
+        return super().add_parser(name, **kwargs)
 
 
 #: Control characters other than line feed and tab: escape sequences a terminal would act on.
@@ -203,15 +249,18 @@ def _pack_options(
         )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser of the ``backext`` command (the docs render it)."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Build the argument parser of the ``backext`` command (the docs render it); *only*: of that command alone."""
     parser = _Parser(
         prog="backext",
         description="Back-extension exercise routines for osteoporosis: show, validate and plan them.",
         epilog="Not medical advice: ask your doctor or physiotherapist before you start.",
     )
     parser.add_argument("--version", action=_VersionAction)
+    parser.register("action", "parsers", _Commands)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if isinstance(commands, _Commands):  # always: registered above
+        commands.only = only
 
     show = commands.add_parser(
         "show",
@@ -1043,7 +1092,11 @@ def _quiet_stdout() -> None:
 
 
 def _run(arguments: list[str], out: _Output, err: _Output, *, as_json: bool) -> int:
-    parser = build_parser()
+    # The command comes first (the only options before it, --help and --version, need every parser).
+    only = arguments[0] if arguments and not arguments[0].startswith("-") else None
+    parser = build_parser(only)
+    if only is not None and not any(isinstance(a, _Commands) and only in a.choices for a in parser._actions):  # noqa: SLF001
+        parser = build_parser()  # not a command: the full parser says so, listing the commands
     try:
         args = parser.parse_args(arguments)
     except _UsageError as error:

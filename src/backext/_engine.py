@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
@@ -46,11 +47,12 @@ from ._reconcile import (
     required_sessions,
     within_reach,
 )
+from ._remembered import memory
 from ._render import LEVEL_WORDS
 from ._rules import DEFAULT_RULES, Rules
 from ._session import RedFlag, SessionLog, flag_words, in_order
 from ._session import red_flags as _flags
-from ._state import Clearance, Pending, Prescription, State, Stop
+from ._state import Clearance, Pending, Prescription, State, Stop, evolved
 from ._vocabulary import Direction
 from .exceptions import ClearanceRequiredError, SessionError, StateError, StoppedError, UnknownIdError
 
@@ -74,6 +76,8 @@ __all__ = [
 
 def _arguments(pack: object, state: object, rules: object = DEFAULT_RULES) -> None:
     """Refuse arguments of the wrong type with a :class:`TypeError` that names them."""
+    if type(pack) is Pack and type(state) is State and type(rules) is Rules:
+        return  # the usual case, at once
     for name, value, kind in (("pack", pack, Pack), ("state", state, State), ("rules", rules, Rules)):
         if not isinstance(value, kind):
             hint = (
@@ -108,6 +112,16 @@ def start(pack: Pack, exercise_id: str) -> State:
 def _tolerated_now(state: State) -> tuple[Dose, ...]:
     """The state's tolerated doses with the current prescription, as done, recorded for its exercise."""
     done = state.prescription
+    tolerated = state.tolerated
+    if (
+        tolerated
+        and (first := tolerated[0]).exercise_id == done.exercise_id
+        and first.repetitions == done.repetitions
+        and first.hold_seconds == done.hold_seconds
+        and type(first.hold_seconds) is type(done.hold_seconds)
+        and all(d.exercise_id != done.exercise_id for d in tolerated[1:])
+    ):
+        return tolerated  # already recorded so: the same doses, without building them again
     dose = Dose(exercise_id=done.exercise_id, hold_seconds=done.hold_seconds, repetitions=done.repetitions)
     return (dose, *(d for d in state.tolerated if d.exercise_id != dose.exercise_id))
 
@@ -343,23 +357,29 @@ def _bookkeeping(pack: Pack, state: State, log: SessionLog) -> list[Reason]:
 # --- Counting -----------------------------------------------------------------
 
 
-def _advice(pack: Pack, state: State, rules: Rules) -> list[Reason]:
-    if state.painful_streak >= rules.painful_sessions:
+def _advice(pack: Pack, painful_streak: int, rules: Rules) -> list[Reason]:
+    if painful_streak >= rules.painful_sessions:
         template = N_plural(
             "pain in {count} session in a row: see a clinician before going on",
             "pain in {count} sessions in a row: see a clinician before going on",
         )
-        count = state.painful_streak
+        count = painful_streak
         return [because("see-clinician", pack.default_locale, template, {"count": count}, count=count)]
     return []
 
 
-def _count(pack: Pack, state: State, reasons: list[Reason], rules: Rules) -> Decision:
-    """A well-tolerated, settled session at the current dose: count it, and step up after a full run."""
+def _count(
+    pack: Pack, state: State, reasons: list[Reason], rules: Rules, session: dict[str, Any] | None = None
+) -> Decision:
+    """A well-tolerated, settled session at the current dose: count it, and step up after a full run.
+
+    *session*: changes the session makes to *state* (the day, the counts), made in the same new state.
+    """
+    changes = {} if session is None else session
     exercise = pack.exercise(state.dose.exercise_id)
-    streak = state.tolerated_streak + 1
+    streak = changes.get("tolerated_streak", state.tolerated_streak) + 1
     required = required_sessions(exercise, rules)
-    state = attrs.evolve(state, untolerated_streak=0, tolerated=_tolerated_now(state))
+    changes = {**changes, "untolerated_streak": 0, "tolerated": _tolerated_now(state)}
     if streak < required:
         template = N_plural(
             "well tolerated: {streak} of {required} session before a step up",
@@ -367,17 +387,27 @@ def _count(pack: Pack, state: State, reasons: list[Reason], rules: Rules) -> Dec
         )
         values = {"streak": streak, "required": required}
         reasons.append(because("tolerated", pack.default_locale, template, values, count=required))
-        state = attrs.evolve(state, tolerated_streak=streak)
+        state = evolved(state, **{**changes, "tolerated_streak": streak})
         return Decision(action=Action.REPEAT, state=state, prescription=state.prescription, reasons=tuple(reasons))
     dose, modifications = higher(pack, exercise, state.dose, state.prescription.modifications)
     if dose == state.dose:
         full = N_("well tolerated, and already at the full dose: keep it up")
         reasons.append(because("full-dose", pack.default_locale, full))
-        state = attrs.evolve(state, tolerated_streak=required)
+        state = evolved(state, **{**changes, "tolerated_streak": required})
         return Decision(action=Action.REPEAT, state=state, prescription=state.prescription, reasons=tuple(reasons))
     in_a_row = N_plural("well tolerated {count} session in a row", "well tolerated {count} sessions in a row")
     reasons.append(because("tolerated", pack.default_locale, in_a_row, {"count": streak}, count=streak))
-    return _moved(pack, state, dose, modifications, reasons, Action.PROGRESS)
+    return _moved(pack, evolved(state, **changes), dose, modifications, reasons, Action.PROGRESS)
+
+
+def _made(pack: Pack, rules: Rules, decision: Decision) -> Decision:
+    """*decision*, its state remembered as made for *pack* under *rules* (:mod:`._remembered`).
+
+    Only for decisions made after :func:`reconcile` checked the state given against *pack*: the
+    state made from it fits the pack too, and is not checked again if it comes straight back.
+    """
+    memory(pack).remember(decision.state, rules)
+    return decision
 
 
 def _repeat(state: State, reasons: list[Reason]) -> Decision:
@@ -458,39 +488,51 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
     if bookkeeping:
         raise SessionError("; ".join(reason.message for reason in bookkeeping))
     state, reasons = reconcile(pack, state, log.date, rules)
-    if state.pending is not None:
-        if state.pending.counts:
-            unreported = N_("the next-day pain after {date} was not reported: the count starts again")
-            reasons.append(
-                because("next-day-unreported", pack.default_locale, unreported, {"date": state.pending.date})
-            )
-            state = attrs.evolve(state, tolerated_streak=0)
-        state = attrs.evolve(state, pending=None)
+    streak = state.tolerated_streak
+    if state.pending is not None and state.pending.counts:
+        unreported = N_("the next-day pain after {date} was not reported: the count starts again")
+        reasons.append(because("next-day-unreported", pack.default_locale, unreported, {"date": state.pending.date}))
+        streak = 0
     gap = None if state.last_session is None else (log.date - state.last_session).days
     prescription = state.prescription
     pain_high = log.pain >= rules.regress_pain
     next_day_high = log.pain_next_day is not None and log.pain_next_day > rules.next_day_pain
     painful = log.pain > rules.tolerated_pain or next_day_high
     awaiting = log.pain_next_day is None and rules.require_next_day_report
-    state = attrs.evolve(state, last_session=log.date, painful_streak=state.painful_streak + 1 if painful else 0)
-    advice = _advice(pack, state, rules)
+    # What the session changes in the state; made together with the decision's own changes where it counts.
+    session: dict[str, Any] = {
+        "pending": None,
+        "tolerated_streak": streak,
+        "last_session": log.date,
+        "painful_streak": state.painful_streak + 1 if painful else 0,
+    }
+    advice = _advice(pack, session["painful_streak"], rules)
     language = pack.default_locale
 
-    def pending(decision: Decision, *, counts: bool = False) -> Decision:
-        """*decision*, its state waiting for the next-day report where one is awaited."""
+    def pending(decision: Decision, *, counts: bool = False, changes: dict[str, Any] | None = None) -> Decision:
+        """*decision*, its state waiting for the next-day report where one is awaited (with *changes* too)."""
         if log.pain_next_day is not None:
             return decision
         mark = Pending(
             date=log.date, counts=counts and awaiting, stepped_back=decision.action is Action.REGRESS, painful=painful
         )
-        return attrs.evolve(
-            decision, state=attrs.evolve(decision.state, pending=mark), reasons=(*decision.reasons, *advice)
+        return _made(
+            pack,
+            rules,
+            Decision(
+                action=decision.action,
+                state=evolved(decision.state, **{**(changes or {}), "pending": mark}),
+                prescription=decision.prescription,
+                reasons=(*decision.reasons, *advice),
+            ),
         )
 
     def finish(decision: Decision) -> Decision:
         if log.pain_next_day is None:
             return pending(decision)
-        return attrs.evolve(decision, reasons=(*decision.reasons, *advice))
+        if advice:
+            decision = attrs.evolve(decision, reasons=(*decision.reasons, *advice))
+        return _made(pack, rules, decision)
 
     steps_away = 0
     if gap is not None and gap > rules.max_gap_days:
@@ -511,7 +553,9 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
                 "{days} days since the last session: {back}, never below the start of the exercise",
             )
             reasons.append(because("long-gap", language, since, {"days": gap, "back": back}, count=gap))
-        return finish(_step_back(pack, state, reasons, within=steps_away, one_more=pain_high or next_day_high))
+        return finish(
+            _step_back(pack, evolved(state, **session), reasons, within=steps_away, one_more=pain_high or next_day_high)
+        )
     complete = log.repetitions_completed >= prescription.repetitions * prescription.sets and tenths(
         log.hold_seconds
     ) >= tenths(prescription.hold_seconds)
@@ -529,17 +573,18 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
                 "not well tolerated {count} sessions in a row: a step back",
             )
             reasons.append(because("not-tolerated", language, not_tolerated, {"count": untolerated}, count=untolerated))
-            return finish(_step_back(pack, state, reasons, within=0, one_more=True))
-        return finish(_repeat(attrs.evolve(state, tolerated_streak=0, untolerated_streak=untolerated), reasons))
+            return finish(_step_back(pack, evolved(state, **session), reasons, within=0, one_more=True))
+        changes = {**session, "tolerated_streak": 0, "untolerated_streak": untolerated}
+        return finish(_repeat(evolved(state, **changes), reasons))
     if gap is not None and gap < rules.min_rest_days:
         soon = N_("too soon after the last session to count towards a step up")
         reasons.append(because("too-soon", language, soon))
-        return finish(_repeat(state, reasons))
+        return finish(_repeat(evolved(state, **session), reasons))
     if awaiting:
         awaited = N_("well tolerated: it counts once the pain the next day is reported settled")
         reasons.append(because("awaiting-next-day", language, awaited))
-        return pending(_repeat(state, reasons), counts=True)
-    return finish(_count(pack, state, reasons, rules))
+        return pending(_repeat(state, reasons), counts=True, changes=session)
+    return finish(_count(pack, state, reasons, rules, session))
 
 
 def report_next_day(
@@ -639,7 +684,7 @@ def report_next_day(
     if pain > rules.next_day_pain:
         if not pending.painful:
             state = attrs.evolve(state, painful_streak=state.painful_streak + 1)
-        advice = _advice(pack, state, rules)
+        advice = _advice(pack, state.painful_streak, rules)
         reasons.append(
             because(
                 "pain-next-day", pack.default_locale, N_("pain of {pain}/10 the next day: a step back"), {"pain": pain}
@@ -651,12 +696,12 @@ def report_next_day(
             decision = _repeat(attrs.evolve(state, tolerated_streak=0), reasons)
         else:
             decision = _step_back(pack, state, reasons, within=0, one_more=True)
-        return attrs.evolve(decision, reasons=(*decision.reasons, *advice))
+        return _made(pack, rules, attrs.evolve(decision, reasons=(*decision.reasons, *advice)))
     if pending.counts:
-        return _count(pack, state, reasons, rules)
+        return _made(pack, rules, _count(pack, state, reasons, rules))
     settled = N_("pain of {pain}/10 the next day: settled")
     reasons.append(because("next-day-settled", pack.default_locale, settled, {"pain": pain}))
-    return _repeat(state, reasons)
+    return _made(pack, rules, _repeat(state, reasons))
 
 
 def replay(pack: Pack, state: State, logs: Iterable[SessionLog], rules: Rules = DEFAULT_RULES) -> list[Decision]:
@@ -794,9 +839,11 @@ def choose_modifications(
             )
         dose = move.dose
     pending = None if state.pending is None else attrs.evolve(state.pending, counts=False)
-    return attrs.evolve(
+    chosen_state = attrs.evolve(
         state, dose=dose, prescription=prescription, tolerated_streak=0, untolerated_streak=0, pending=pending
     )
+    memory(pack).remember(chosen_state, rules)
+    return chosen_state
 
 
 def record_clearance(

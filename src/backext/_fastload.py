@@ -3,10 +3,12 @@
 The strict cattrs :data:`~backext.converter` calls one hook per field, and
 each hook is a Python function call. For a pack of thousands of exercises
 those calls are most of the loading time. This module writes, for each attrs
-class of the content model, one Python function (compiled once, on first
-use, the way attrs and cattrs generate theirs) that checks every field's
-type inline, with the same strictness as the converter, and builds the
-instance.
+class of the content model, one Python function (the way attrs and cattrs
+generate theirs) that checks every field's type inline, with the same
+strictness as the converter, and builds the instance. The functions ship
+written out in :mod:`backext._structurers` (:func:`module_source` writes it);
+they are generated and compiled on first use only when the model is not
+the one they were written for.
 
 The generated code gives no reasons: it raises at the first thing it does
 not like. The loader then structures the document again with the detailed
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import inspect
 import linecache
 import types
 import typing
@@ -33,7 +36,7 @@ from typing import Any, Union
 
 import attrs
 
-from ._clean import MAX_CLEAN_STRING, NAMES, condition
+from ._clean import CONDITIONS, MAX_CLEAN_STRING, NAMES, condition
 from ._text import LocalizedText, is_text_type
 
 
@@ -91,25 +94,32 @@ def _is_text(hint: Any) -> bool:
     return hint is LocalizedText or is_text_type(hint)
 
 
+#: The globals every generated function uses, as the shipped module imports them.
+_COMMON = {"_REFUSE": _REFUSE, "_MISSING": _MISSING, "_localized": _localized, "_text": _text, "_new": object.__new__}
+
+
 class _Writer:
-    """Writes the body of one generated function and collects its globals."""
+    """Writes the body of one generated function and collects its globals.
 
-    def __init__(self) -> None:
+    Each global has a *recipe*: the Python expression that gives it in the
+    shipped module (:func:`module_source`), where the functions of all the
+    classes share one namespace, so the names carry the class's name.
+    """
+
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
         self.lines: list[str] = []
-        self.globals: dict[str, Any] = {
-            "_REFUSE": _REFUSE,
-            "_MISSING": _MISSING,
-            "_localized": _localized,
-            "_text": _text,
-        }
+        self.globals: dict[str, Any] = dict(_COMMON)
+        self.recipes: dict[str, str] = {}
 
-    def name(self, prefix: str, value: object) -> str:
-        """A global name bound to *value* in the generated code."""
+    def name(self, prefix: str, value: object, recipe: str) -> str:
+        """A global name bound to *value* in the generated code (and to *recipe* in the shipped module)."""
         for key, bound in self.globals.items():
             if bound is value and key.startswith(prefix):
                 return key
-        key = f"{prefix}_{len(self.globals)}"
+        key = f"{prefix}_{self.owner}_{len(self.globals)}"
         self.globals[key] = value
+        self.recipes[key] = recipe
         return key
 
     def line(self, indent: int, text: str) -> None:
@@ -144,7 +154,7 @@ class _Writer:
             self.line(indent, f"if type({var}) is not int and (type({var}) is not float or {var} - {var} != 0):")
             self.line(indent + 1, "raise _REFUSE")
         elif isinstance(hint, type) and issubclass(hint, enum.Enum):
-            members = self.name("members", {m.value: m for m in hint})
+            members = self.name("members", {m.value: m for m in hint}, _members(hint))
             self.line(indent, f"if type({var}) is not str:")
             self.line(indent + 1, "raise _REFUSE")
             self.line(indent, f"{var} = {members}[{var}]")
@@ -171,7 +181,7 @@ class _Writer:
                 self.line(indent + 1, f"count[{_PLAIN}] += len({var})")
                 self.line(indent + 1, f"{var} = tuple({var})")
             elif isinstance(item, type) and issubclass(item, enum.Enum):
-                members = self.name("members", {m.value: m for m in item})
+                members = self.name("members", {m.value: m for m in item}, _members(item))
                 self.line(indent, f"items = tuple([{members}[item] for item in {var} if type(item) is str])")
                 self.line(indent, f"if len(items) != len({var}):")
                 self.line(indent + 1, "raise _REFUSE")
@@ -186,25 +196,69 @@ class _Writer:
             raise TypeError(f"the fast loader cannot structure {hint!r}")
 
 
+def _members(kind: type[enum.Enum]) -> str:
+    return f"{{m.value: m for m in {kind.__name__}}}"
+
+
 _FUNCTIONS: dict[type, Callable[[object, list[Any]], Any]] = {}
+
+#: The sources and recipes of the functions generated in this process, for :func:`module_source`.
+_WRITTEN: dict[type, tuple[str, _Writer]] = {}
+
+#: Not empty until the shipped functions have been looked at.
+_SHIPPED = [True]
 
 
 def _function(cls: type) -> Callable[[object, list[Any]], Any]:
-    """The structuring function of *cls*, generated on first use (with those of the classes it holds)."""
+    """The structuring function of *cls*: shipped, or generated on first use (with those of the classes it holds)."""
     try:
         return _FUNCTIONS[cls]
     except KeyError:
         pass
+    if not _WRITTEN and _SHIPPED:
+        shipped = _shipped()
+        _SHIPPED.clear()  # looked at once
+        _FUNCTIONS.update(shipped)
+        if cls in _FUNCTIONS:
+            return _FUNCTIONS[cls]
     function = _FUNCTIONS[cls] = _generate(cls)
     return function
+
+
+def _shipped() -> dict[type, Callable[[object, list[Any]], Any]]:
+    """The functions of the shipped module, if it was generated from the model as it is now."""
+    from . import _structurers  # noqa: PLC0415 - only when a pack is first structured
+
+    functions: dict[type, Callable[[object, list[Any]], Any]] = _structurers.FUNCTIONS
+    return functions if fingerprint(tuple(functions)) == _structurers.FINGERPRINT else {}
+
+
+def fingerprint(classes: tuple[type, ...]) -> str:
+    """What the generated functions of *classes* depend on in the model: their fields, defaults and conditions.
+
+    A shipped module generated from another model is not used. (Whether it is
+    what this module writes now is checked by ``tests/test_fastload.py``.)
+    """
+    parts = [str(MAX_CLEAN_STRING), repr(sorted(NAMES))]
+    for cls in classes:
+        # The annotations as written (attrs.resolve_types replaces the fields' own types with what they name).
+        written = inspect.get_annotations(cls)
+        fields = [
+            (f.name, str(written.get(f.name)), repr(f.default), f.validator is None, f.converter is None)
+            for f in attrs.fields(cls)
+        ]
+        parts.append(f"{cls.__module__}.{cls.__qualname__}: {fields!r} {CONDITIONS.get(cls)!r}")
+    return "\n".join(parts)
 
 
 def _generate(cls: type) -> Callable[[object, list[Any]], Any]:
     """Write and compile the structuring function of the attrs class *cls*."""
     hints = typing.get_type_hints(cls)
     fields = attrs.fields(cls)
-    writer = _Writer()
-    writer.globals.update({"_cls": cls, "_new": object.__new__, "_keys": frozenset(f.name for f in fields)})
+    owner = cls.__name__
+    writer = _Writer(owner)
+    writer.globals.update({f"cls_{owner}": cls, f"keys_{owner}": frozenset(f.name for f in fields)})
+    writer.recipes.update({f"cls_{owner}": owner, f"keys_{owner}": f"frozenset({tuple(f.name for f in fields)!r})"})
     # Building the instance with the slots' own setters skips attrs' __init__,
     # which is safe only for plain fields: check that nothing runs there.
     plain = all(
@@ -216,12 +270,15 @@ def _generate(cls: type) -> Callable[[object, list[Any]], Any]:
         if type(descriptor).__name__ != "member_descriptor":
             plain = False
             break
-        setters[field.name] = writer.name("set", descriptor.__set__)
+        setters[field.name] = writer.name("set", descriptor.__set__, f"{owner}.__dict__[{field.name!r}].__set__")
 
     def structure(other: type) -> str:
-        return writer.name("structure", _function(other))
+        function = _function(other)
+        name = f"structure_{other.__name__}"
+        writer.globals[name] = function
+        return name
 
-    writer.line(1, "if type(value) is not dict or not value.keys() <= _keys:")
+    writer.line(1, f"if type(value) is not dict or not value.keys() <= keys_{owner}:")
     writer.line(2, "raise _REFUSE")
     writer.line(1, f"count[{_ENTRIES}] += len(value)")
     for field in fields:
@@ -236,7 +293,7 @@ def _generate(cls: type) -> Callable[[object, list[Any]], Any]:
             writer.line(1, f"{var} = value.get({field.name!r})")
             writer.check(1, var, hint, structure)
         else:
-            default = writer.name("default", field.default)
+            default = writer.name("default", field.default, f"attrs.fields({owner}).{field.name}.default")
             writer.line(1, f"{var} = value.get({field.name!r}, _MISSING)")
             writer.line(1, f"if {var} is _MISSING:")
             writer.line(2, f"{var} = {default}")
@@ -248,21 +305,86 @@ def _generate(cls: type) -> Callable[[object, list[Any]], Any]:
         writer.line(1, f"if not ({conditions}):")
         writer.line(2, f"count[{_UNCLEAN}] += 1")
     if plain:
-        writer.line(1, "instance = _new(_cls)")
+        writer.line(1, f"instance = _new(cls_{owner})")
         for field in fields:
             writer.line(1, f"{setters[field.name]}(instance, f_{field.name})")
         writer.line(1, "return instance")
     else:
         arguments = ", ".join(f"{f.alias}=f_{f.name}" for f in fields)
-        writer.line(1, f"return _cls({arguments})")
-    name = f"structure_{cls.__name__}"
+        writer.line(1, f"return cls_{owner}({arguments})")
+    name = f"structure_{owner}"
     source = "\n".join([f"def {name}(value, count):", *writer.lines, ""])
     filename = f"<backext generated structure {cls.__module__}.{cls.__qualname__}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
     namespace = dict(writer.globals)
     exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - our own generated code
     function: Callable[[object, list[Any]], Any] = namespace[name]
+    _WRITTEN[cls] = (source, writer)
     return function
+
+
+def module_source(cls: type) -> str:
+    """The source of ``backext/_structurers.py``: the functions that structure *cls* and what it holds, as shipped.
+
+    Generating and compiling them takes about as long as a small command's
+    whole run, so the package ships them written out (and compiled by Python
+    like any module). ``tests/test_fastload.py`` checks that the shipped module
+    is what this function writes.
+    """
+    _FUNCTIONS.clear()
+    _WRITTEN.clear()
+    _SHIPPED.clear()
+    try:
+        _function(cls)
+        written = dict(_WRITTEN)
+    finally:
+        _FUNCTIONS.clear()
+        _WRITTEN.clear()
+        _SHIPPED.append(True)
+    classes = tuple(written)
+    imports: dict[str, set[str]] = {}
+    for kind in {*classes, *(v for v in NAMES.values() if isinstance(v, type))}:
+        imports.setdefault(kind.__module__, set()).add(kind.__name__)
+    for _, writer in written.values():
+        for value in writer.globals.values():
+            if isinstance(value, dict) and value and all(isinstance(m, enum.Enum) for m in value.values()):
+                kind = type(next(iter(value.values())))
+                imports.setdefault(kind.__module__, set()).add(kind.__name__)
+    lines = [
+        '"""The fast loader\'s structuring functions, written out: generated by ``backext._fastload.module_source``.',
+        "",
+        "Do not edit: regenerate with ``python -m backext._fastload > src/backext/_structurers.py``.",
+        '"""',
+        "# mypy: ignore-errors",
+        "",
+        "import attrs",
+        "",
+        "from ._clean import NAMES",
+        "from ._fastload import _MISSING, _REFUSE, _localized, _text",
+    ]
+    for module, names in sorted(imports.items()):
+        lines.append(f"from .{module.rpartition('.')[2]} import {', '.join(sorted(names))}")
+    lines += ["", "", "globals().update(NAMES)", "_new = object.__new__"]
+    for _, writer in written.values():
+        lines += [f"{key} = {recipe}" for key, recipe in writer.recipes.items()]
+    for source, _ in written.values():
+        lines += ["", "", source.rstrip("\n")]
+    lines += [
+        "",
+        "",
+        f"FUNCTIONS = {{{', '.join(f'{c.__name__}: structure_{c.__name__}' for c in classes)}}}",
+        f"FINGERPRINT = {fingerprint(classes)!r}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import sys
+
+    from ._model import Pack
+
+    sys.stdout.write(module_source(Pack))
 
 
 T = typing.TypeVar("T")

@@ -9,6 +9,7 @@ may be reworded.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -110,7 +111,20 @@ def because(
     plural, a pair marked with ``N_plural`` chosen by *count*.
     """
     message = words(default_locale, template, values, count=count)
-    return Reason(code=code, message=message.render("en"), template=message)
+    return Reason(code=code, message=_english(message), template=message)
+
+
+def _english(message: Message) -> str:
+    """*message* in English, remembered: the engine gives the same few reasons again and again."""
+    try:
+        return _rendered_in_english(message)
+    except TypeError:  # a value that cannot be hashed: rendered each time
+        return message.render("en")
+
+
+@functools.lru_cache(maxsize=1024)
+def _rendered_in_english(message: Message) -> str:
+    return message.render("en")
 
 
 def words(

@@ -22,6 +22,7 @@ from ._model import Exercise, Modification, Pack
 from ._problems import Problem
 from ._problems import problem as made
 from ._reasons import Reason, because, words
+from ._remembered import memory
 from ._render import number
 from ._rules import DEFAULT_RULES, Rules
 from ._state import STATE_FORMAT_VERSION, Prescription, State
@@ -273,12 +274,13 @@ def reconcile(
         raise SessionError(f"the state belongs to the pack {state.pack_id!r}, not {pack.id!r}")
     exercise = exercise_of(pack, state.dose.exercise_id)
     same = state.pack_version == pack.version
-    if same:
+    if same and not memory(pack).knows(state, rules):  # a state the engine made for this pack was checked then
         # The run of sessions is judged against the rules; an app may change its rules between calls, so a
         # run longer than the rules now ask for is shortened below, not refused.
         problems = [p for p in check_state(pack, state, rules) if p.path != "/tolerated_streak"]
         if problems:
             raise StateError(problems)
+        memory(pack).remember(state, rules)  # checked: not again while this very object comes back
     reasons: list[Reason] = []
     dose = state.dose
     if not same:
@@ -322,7 +324,9 @@ def reconcile(
         pending = state.pending
         if pending is not None and pending.counts:  # done under the old pack: it does not count under the new one
             state = attrs.evolve(state, pending=attrs.evolve(pending, counts=False))
-    changed = dose != state.dose or prescription != state.prescription
+    changed = (dose is not state.dose and dose != state.dose) or (
+        prescription is not state.prescription and prescription != state.prescription
+    )
     if changed and not same:
         values: dict[str, Value] = {
             "pack": repr(pack.id),
@@ -405,7 +409,22 @@ def dose_words(prescription: Prescription, default_locale: str) -> Message:
 
 
 def higher(pack: Pack, exercise: Exercise, dose: Dose, modifications: tuple[str, ...]) -> tuple[Dose, tuple[str, ...]]:
-    """The next dose up whose prescription is higher, or the next exercise's start, or *dose* at the top."""
+    """The next dose up whose prescription is higher, or the next exercise's start, or *dose* at the top.
+
+    The answer depends on the pack alone, so it is remembered per pack (:mod:`._remembered`).
+    """
+    remembered = memory(pack)
+    answer = remembered.higher(exercise, dose, modifications)
+    if answer is False:
+        answer = _higher(pack, exercise, dose, modifications)
+        remembered.keep_higher(exercise, dose, modifications, answer)
+    return (dose, modifications) if answer is None else answer  # type: ignore[return-value]
+
+
+def _higher(
+    pack: Pack, exercise: Exercise, dose: Dose, modifications: tuple[str, ...]
+) -> tuple[Dose, tuple[str, ...]] | None:
+    """:func:`higher`, worked out; ``None`` at the top."""
     base = effective(prescribe(exercise, dose, modifications))
     current = dose
     while (move := step_within(exercise, current, up=True)) is not None:
@@ -414,5 +433,5 @@ def higher(pack: Pack, exercise: Exercise, dose: Dose, modifications: tuple[str,
             return current, modifications
     following = next_exercise(pack, exercise)
     if following is None:
-        return dose, modifications
+        return None
     return start_dose(following), ()

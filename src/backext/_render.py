@@ -6,13 +6,16 @@ import math
 import re
 import textwrap
 from collections.abc import Callable, Iterable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ._i18n import NC_, gettext, ngettext, pgettext, plural_count
 from ._model import Avoid, Exercise, Hold, Modification, Pack, Repetitions
-from ._state import Prescription
 from ._vocabulary import Direction, Level
 from ._wrong import show_number
+
+
+if TYPE_CHECKING:
+    from ._state import Prescription  # the engine's state: not imported to show or check a pack
 
 
 __all__ = [

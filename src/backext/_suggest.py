@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection
 
 from ._i18n import N_
@@ -35,6 +34,8 @@ def hint(name: str | None) -> Message | str:
 def _nearest(name: str, known: Collection[str]) -> str | None:
     if len(name) > MAX_LENGTH or not known or len(known) > MAX_KNOWN:
         return None
+    import difflib  # noqa: PLC0415 - only when there is something to suggest
+
     close = difflib.get_close_matches(name, [k for k in known if len(k) <= MAX_LENGTH], n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -5,10 +5,14 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ._problems import Problem, located
+
+
+if TYPE_CHECKING:
+    import datetime
 
 
 __all__ = [
