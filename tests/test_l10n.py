@@ -292,7 +292,7 @@ def test_red_flags_are_described_in_each_language():
         ({"LC_MESSAGES": "fr_CA.UTF-8", "LANG": "de_DE.UTF-8"}, "Position de départ"),
         ({"LC_ALL": "es_ES@euro", "LC_MESSAGES": "fr_FR", "LANG": "de_DE"}, "Posición inicial"),
         ({"LANGUAGE": "ja:fr", "LANG": "de_DE.UTF-8"}, "Position de départ"),
-        ({"LANGUAGE": "fr", "LC_ALL": "C"}, "Starting position"),  # gettext ignores LANGUAGE in the C locale
+        ({"LANGUAGE": "fr", "LC_ALL": "C"}, "Position de départ"),  # LANGUAGE first, as Python's gettext reads it
         ({"LANG": "C.UTF-8"}, "Starting position"),
         ({"LANG": "POSIX"}, "Starting position"),
         ({"LANG": "ja_JP.UTF-8"}, "Starting position"),  # no texts in Japanese: the pack's default
@@ -347,7 +347,7 @@ def test_environment_locales_reads_like_gettext():
     assert _locales.environment_locales({}) == []
     assert _locales.environment_locales({"LANGUAGE": "", "LANG": "de_AT.UTF-8"}) == ["de-AT"]
     assert _locales.environment_locales({"LANGUAGE": "C:POSIX", "LANG": "es"}) == ["es"]
-    assert _locales.environment_locales({"LANGUAGE": "fr:de DE:es", "LANG": "C.UTF-8"}) == []
+    assert _locales.environment_locales({"LANGUAGE": "fr:de DE:es", "LANG": "C.UTF-8"}) == ["fr", "es"]
     assert _locales.environment_locales({"LANGUAGE": "fr:bad tag:es", "LANG": "de"}) == ["fr", "es"]
 
 

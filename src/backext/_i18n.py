@@ -67,12 +67,23 @@ def _tag() -> re.Pattern[str]:
     return re.compile(_TAG)
 
 
+# What a tag must be, in the error for one that is not. BCP 47 also calls a private-use tag (``x-klingon``) and
+# the grandfathered irregular ones (``i-default``) well-formed; they name no language, so they are refused.
+_WHAT_A_TAG_IS = "a language tag with a primary language subtag (BCP 47, such as 'de' or 'de-AT')"
+
 # The longest tag we look at: a tag from outside (the environment, a command line) may be anything.
 _MAX_TAG = 64
 
 
 def parse_locale(tag: str) -> str:
     """Return *tag* as a normalized BCP 47 tag, or raise :exc:`ValueError` if it is malformed.
+
+    This is the one rule by which every locale tag is read: for the
+    library's own words, for a pack's texts (:meth:`LocalizedText.resolve
+    <backext.LocalizedText.resolve>`) and on the command line. A tag must
+    start with a language subtag (``de``, ``fr-CA``, ``zh-Hant-TW``); the
+    private-use (``x-klingon``) and grandfathered irregular (``i-default``)
+    tags that BCP 47 also allows name no language, and are refused.
 
     ``_`` is accepted as a separator and becomes ``-``; the case is normalized
     the usual way (language lower case, a two-letter region upper case, a
@@ -87,14 +98,20 @@ def parse_locale(tag: str) -> str:
         >>> parse_locale("de DE")
         Traceback (most recent call last):
         ...
-        ValueError: 'de DE' is not a language tag (BCP 47, such as 'de' or 'de-AT')
+        ValueError: 'de DE' is not a language tag with a primary language subtag (BCP 47, such as 'de' or 'de-AT')
     """
     if not isinstance(tag, str):
         raise TypeError(f"a language tag must be a string, not {type(tag).__name__}")
+    return _parse(tag)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(tag: str) -> str:
+    """:func:`parse_locale` of a string, remembered: every text of a page asks for the same few tags."""
     candidate = tag.replace("_", "-")
     if len(candidate) > _MAX_TAG or not _tag().fullmatch(candidate):
         shown = tag if len(tag) <= _MAX_TAG else f"{tag[:_MAX_TAG]}…"
-        raise ValueError(f"{shown!r} is not a language tag (BCP 47, such as 'de' or 'de-AT')")
+        raise ValueError(f"{shown!r} is not {_WHAT_A_TAG_IS}")
     language, *rest = candidate.split("-")
     subtags = [language.lower()]
     for subtag in rest:

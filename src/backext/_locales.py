@@ -32,10 +32,13 @@ class UnknownLocaleError(ValueError):
 def environment_locales(environ: Mapping[str, str]) -> list[str]:
     """The language tags the environment asks for, best first (``de_DE.UTF-8`` is ``de-DE``).
 
-    As gettext does: the first of ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` and
-    ``LANG`` that is set and not empty counts; ``LANGUAGE`` may list several
-    (``de:fr``). ``C`` and ``POSIX`` mean no language, and malformed values are
-    left out.
+    As Python's :mod:`gettext` does: the first of ``LANGUAGE``, ``LC_ALL``,
+    ``LC_MESSAGES`` and ``LANG`` that is set and not empty counts;
+    ``LANGUAGE`` may list several (``de:fr``), and it comes first even when
+    the locale is ``C`` or ``C.UTF-8``, the usual default of a container
+    (GNU gettext would ignore it then). ``C`` and ``POSIX`` mean no
+    language, and malformed values are left out; a ``LANGUAGE`` with no
+    usable entry counts as unset.
 
     Example:
         >>> environment_locales({"LANG": "de_AT.UTF-8"})
@@ -44,13 +47,13 @@ def environment_locales(environ: Mapping[str, str]) -> list[str]:
         ['fr', 'es']
         >>> environment_locales({"LC_ALL": "C.UTF-8", "LANG": "de_DE"})
         []
+        >>> environment_locales({"LANGUAGE": "de", "LANG": "C.UTF-8"})
+        ['de']
     """
     for name in ENVIRONMENT:
         value = environ.get(name, "")
         if not value:
             continue
-        if name == "LANGUAGE" and _plain_c(environ):
-            continue  # gettext ignores LANGUAGE when the locale is C
         found = []
         for entry in value.split(":") if name == "LANGUAGE" else [value]:
             tag = entry.split(".", 1)[0].split("@", 1)[0]
@@ -64,15 +67,6 @@ def environment_locales(environ: Mapping[str, str]) -> list[str]:
             continue
         return found
     return []
-
-
-def _plain_c(environ: Mapping[str, str]) -> bool:
-    """Whether the locale the process would use is ``C`` or ``POSIX`` (LANGUAGE aside)."""
-    for name in ENVIRONMENT[1:]:
-        value = environ.get(name, "")
-        if value:
-            return value.split(".", 1)[0] in ("C", "POSIX")
-    return False
 
 
 def _texts(value: object) -> Iterator[LocalizedText]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 import typing
@@ -9,6 +10,8 @@ from collections.abc import Iterator, Mapping
 from typing import TypeAlias, Union
 
 import attrs
+
+from ._i18n import candidates, parse_locale
 
 
 __all__ = ["LOCALE_TAG", "LocalizedText", "Text", "is_text_type", "localize"]
@@ -67,14 +70,18 @@ class LocalizedText(Mapping[str, str]):
 
         The lookup tries *locale* itself, then ever shorter prefixes of it
         (``de-CH-1996``, ``de-CH``, ``de``), then the same for
-        *default_locale*, and last the first translation given. Tags compare
-        case-insensitively, as BCP 47 asks.
+        *default_locale*, and last the first translation given: the chain the
+        library's own words follow (:doc:`/languages`). The tags are read as
+        everywhere else: case does not matter, as BCP 47 asks, and ``_`` is
+        read as ``-`` (``de_DE`` is ``de-DE``).
 
         Args:
             locale: The locale tag wanted, or ``None`` for the default.
             default_locale: The locale to fall back to.
 
         Raises:
+            ValueError: If *locale* or *default_locale* is not a well-formed language tag.
+            TypeError: If either is not a string (or ``None``).
             LookupError: If there are no translations at all.
         """
         return self.resolve_tagged(locale, default_locale=default_locale)[1]
@@ -90,24 +97,33 @@ class LocalizedText(Mapping[str, str]):
             ('en', 'Rest')
 
         Raises:
+            ValueError: If *locale* or *default_locale* is not a well-formed language tag.
+            TypeError: If either is not a string (or ``None``).
             LookupError: If there are no translations at all.
         """
-        by_tag = {tag.lower(): (tag, text) for tag, text in self.translations}
-        for asked in (locale, default_locale):
-            if asked is None:
-                continue
-            wanted = asked.lower()
-            # The longest translation's tag that is *wanted* or a prefix of it ending at a "-": the same as
-            # trying ever shorter prefixes, in time linear in the tags (a tag from outside may be very long).
-            best: tuple[int, tuple[str, str]] | None = None
-            for tag, found in by_tag.items():
-                if (wanted == tag or wanted.startswith(f"{tag}-")) and (best is None or len(tag) > best[0]):
-                    best = (len(tag), found)
-            if best is not None:
-                return best[1]
+        # The tags are read by the same rule as for the library's words (backext._i18n.parse_locale): a
+        # malformed one is an error, ``de_DE`` is ``de-DE``, and the case does not matter.
+        wanted = [candidates(tag) for tag in (locale, default_locale) if tag is not None]  # both checked first
+        by_tag: dict[str, tuple[str, str]] = {}
+        for tag, text in self.translations:
+            by_tag.setdefault(_key(tag), (tag, text))
+        for tags in wanted:
+            for candidate in tags:
+                found = by_tag.get(candidate.lower())
+                if found is not None:
+                    return found
         if not self.translations:
             raise LookupError("this text has no translations")
         return self.translations[0]
+
+
+@functools.lru_cache(maxsize=256)
+def _key(tag: str) -> str:
+    """A translation's tag as looked up: normalized as a locale asked for is (``de_CH`` is ``de-ch``)."""
+    try:
+        return parse_locale(tag).lower()
+    except (TypeError, ValueError):  # a pack that did not validate: the tag as it is, for an exact match only
+        return str(tag).lower()
 
 
 #: A human-readable text in the content: a plain string (in the pack's default
@@ -127,11 +143,18 @@ def localize(text: Text, locale: str | None = None, *, default_locale: str = "en
         >>> localize(LocalizedText({"en": "Rest", "fr": "Repos"}), "fr-CA")
         'Repos'
 
+    The locale tags are read as for the library's own words: ``de_DE`` is
+    ``de-DE``, and a malformed tag is an error, even for a plain string.
+
     Raises:
-        TypeError: If *text* is neither.
+        TypeError: If *text* is neither, or a locale tag is not a string.
+        ValueError: If *locale* or *default_locale* is not a well-formed language tag.
 
     .. versionadded:: 0.1.0
     """
+    for tag in (locale, default_locale):
+        if tag is not None:
+            parse_locale(tag)
     if isinstance(text, str):
         return text
     if not isinstance(text, LocalizedText):
