@@ -10,8 +10,12 @@ values, each one rendered in the same locale.
 from __future__ import annotations
 
 import datetime
+import functools
+import math
+import re
+import string
 from collections.abc import Mapping
-from typing import TypeAlias, Union
+from typing import Any, TypeAlias, Union
 
 import attrs
 
@@ -28,6 +32,95 @@ Value: TypeAlias = Union[int, float, str, datetime.date, LocalizedText, "Message
 
 def _freeze(values: Mapping[str, Value] | tuple[tuple[str, Value], ...]) -> tuple[tuple[str, Value], ...]:
     return tuple(values.items()) if isinstance(values, Mapping) else tuple(values)
+
+
+#: The widest field and the longest precision a template may ask for (``{name:>20}``, ``{value:.2f}``): a wider
+#: one would build a huge string from a small message.
+MAX_FORMAT_WIDTH = 100
+
+_NUMBERS_IN_SPEC = re.compile(r"\d+")
+
+
+def _real_number(what: str, value: object) -> None:
+    """Refuse a number that is not a real, finite ``int`` or ``float`` (``True`` and ``"2"`` are not numbers)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{what} must be an int or a float, not {type(value).__name__}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number, not {value!r}")
+
+
+def _check_count(message: Message, attribute: attrs.Attribute[float | None], value: float | None) -> None:
+    del message
+    if value is not None:
+        _real_number(f"the {attribute.name} of a message", value)
+
+
+_VALUE_TYPES = (int, float, str, datetime.date, LocalizedText)
+
+
+def _check_values(message: Message, attribute: attrs.Attribute[object], values: tuple[tuple[str, Value], ...]) -> None:
+    """Every value of a type a message can write, and every placeholder of the templates given a value."""
+    del attribute
+    given: dict[str, object] = {}
+    for pair in values:
+        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)):
+            raise TypeError(f"the values of a message must be (name, value) pairs, not {pair!r}")
+        name, value = pair
+        if isinstance(value, (int, float)):
+            _real_number(f"the value of {{{name}}}", value)
+        elif not isinstance(value, (*_VALUE_TYPES, Message)):
+            raise TypeError(
+                f"the value of {{{name}}} must be a number, a string, a date, a LocalizedText or a Message,"
+                f" not {type(value).__name__}"
+            )
+        given[name] = value
+    for template in (message.template, message.plural):
+        if template is not None:
+            _check_placeholders(template, given)
+
+
+@functools.lru_cache(maxsize=1024)
+def _placeholders(template: str) -> tuple[tuple[str, str], ...]:
+    """The ``(name, format spec)`` of every placeholder of *template*, nested ones (``{w}`` in ``{n:>{w}}``) too.
+
+    Raises:
+        ValueError: If *template* is not a :meth:`str.format` string with named placeholders only.
+    """
+    found: list[tuple[str, str]] = []
+
+    def scan(text: str, depth: int) -> None:
+        try:
+            parsed = list(string.Formatter().parse(text))
+        except ValueError as error:
+            raise ValueError(f"the message {template!r} is not a format string: {error}") from None
+        for _, name, spec, _ in parsed:
+            if name is None:
+                continue
+            if not name.isidentifier():
+                raise ValueError(f"{name!r} is not a named placeholder (such as {{seconds}}) in the message {template!r}")
+            found.append((name, spec or ""))
+            if spec and depth == 0:
+                scan(spec, 1)
+
+    scan(template, 0)
+    return tuple(found)
+
+
+def _check_placeholders(template: str, values: Mapping[str, object]) -> None:
+    """Refuse a template with a placeholder that has no value, or that would be written too wide."""
+    if not isinstance(template, str):
+        raise TypeError(f"a message's template must be a string, not {type(template).__name__}")
+    placeholders = _placeholders(template)
+    for name, _ in placeholders:
+        if name not in values:
+            raise ValueError(f"the message {template!r} has the placeholder {{{name}}} but no value for it")
+    for name, spec in placeholders:
+        written = spec.format_map(values) if "{" in spec else spec
+        if any(len(digits) > 3 or int(digits) > MAX_FORMAT_WIDTH for digits in _NUMBERS_IN_SPEC.findall(written)):
+            raise ValueError(
+                f"the placeholder {{{name}}} of the message {template!r} asks for a width or precision"
+                f" above {MAX_FORMAT_WIDTH} ({written!r})"
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -65,9 +158,9 @@ class Message:
 
     template: str
     plural: str | None = None
-    count: float | None = None
+    count: float | None = attrs.field(default=None, validator=_check_count)
     context: str | None = None
-    values: tuple[tuple[str, Value], ...] = attrs.field(default=(), converter=_freeze)
+    values: tuple[tuple[str, Value], ...] = attrs.field(default=(), converter=_freeze, validator=_check_values)
     default_locale: str = "en"
 
     def render(self, locale: str | None = None) -> str:
@@ -97,7 +190,16 @@ class Message:
             template = pgettext(self.context, self.template, *tags)
         else:
             template = gettext(self.template, *tags)
-        return template.format(**{name: _value(value, locale, self.default_locale) for name, value in self.values})
+        return self._fill(template, {name: _value(value, locale, self.default_locale) for name, value in self.values})
+
+    def _fill(self, template: str, values: dict[str, Any]) -> str:
+        """*template* with *values*; a translation that names a placeholder the message has not is a ValueError."""
+        try:
+            return template.format(**values)
+        except (KeyError, IndexError, AttributeError) as error:
+            raise ValueError(
+                f"the translation {template!r} of the message {self.template!r} does not fit its values ({error!r})"
+            ) from None
 
     def _english(self) -> str:
         """The message in English, the language of its templates: no catalog to look in (problems are many)."""
@@ -105,7 +207,7 @@ class Message:
         if self.plural is not None and plural_count(self.count if self.count is not None else 0) != 1:
             template = self.plural
         values = {name: value if type(value) is str else _value(value, None, "en") for name, value in self.values}
-        return template.format(**values)
+        return self._fill(template, values)
 
 
 def _value(value: Value, locale: str | None, default_locale: str) -> str:
@@ -116,12 +218,8 @@ def _value(value: Value, locale: str | None, default_locale: str) -> str:
         return value.resolve(locale, default_locale=default_locale)
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, float):
+    if isinstance(value, (int, float)):
         from ._render import localized_number  # noqa: PLC0415 - _render imports the model
 
         return localized_number(value, locale, default_locale)
-    if isinstance(value, int):
-        from ._render import number  # noqa: PLC0415
-
-        return number(value)
     return value

@@ -8,10 +8,12 @@ import textwrap
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Literal
 
+import attrs
+
 from ._i18n import NC_, gettext, ngettext, pgettext, plural_count
 from ._model import Avoid, Exercise, Hold, Modification, Pack, Repetitions
 from ._vocabulary import Direction, Level
-from ._wrong import show_number
+from ._wrong import show_number, shown_number
 
 
 if TYPE_CHECKING:
@@ -35,30 +37,55 @@ _WIDTH = 79
 
 
 def number(value: float) -> str:
-    """Write *value* without a needless ``.0``: ``5``, ``1.5``.
+    """Write *value* in full, exactly, without a needless ``.0`` and never in scientific notation: ``5``, ``1.5``.
 
-    Any number at all can be written, however large (an integer too long to
-    write in full is described by its length).
+    A float is written with the shortest digits that read back as the same
+    number (a hold of ``1234567.5`` seconds is ``1234567.5``, not
+    ``1.23457e+06``), so at most about 330 characters. An integer of more
+    than 64 bits is described by its number of digits instead (Python
+    refuses to write integers of more than 4300 digits, and writing them
+    takes time quadratic in their length); :func:`localized_number` says so
+    in the person's language.
 
     Example:
-        >>> number(5.0), number(1.5), number(10**400)
-        ('5', '1.5', 'an integer of about 401 digits')
+        >>> number(5.0), number(1.5), number(1234567.5), number(1e20), number(10**400)
+        ('5', '1.5', '1234567.5', '100000000000000000000', 'an integer of about 401 digits')
     """
     if isinstance(value, int):
         return show_number(value)
-    if math.isfinite(value) and value.is_integer():
-        return show_number(int(value))
-    return f"{value:g}"
+    return _digits(value)
+
+
+def _digits(value: float) -> str:
+    """A float's shortest exact digits, positional (no exponent), without a trailing ``.0``."""
+    if not math.isfinite(value):
+        return repr(value)
+    if value == 0:
+        return "0"
+    import decimal  # noqa: PLC0415 - only to write a float in full
+
+    text = format(decimal.Decimal(repr(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def localized_number(value: float, locale: str | None = None, default_locale: str | None = None) -> str:
-    """:func:`number` with the decimal separator of *locale*'s language: ``1.5`` in English, ``1,5`` in German.
+    """:func:`number` in *locale*'s language: ``1.5`` in English, ``1,5`` in German.
+
+    The decimal separator is the language's, and an integer too long to
+    write in full is described by its length in the language's words.
 
     Example:
         >>> localized_number(1.5, "de"), localized_number(1.5), localized_number(10)
         ('1,5', '1.5', '10')
+        >>> localized_number(10**30, "de")
+        'eine ganze Zahl mit etwa 31 Ziffern'
     """
-    text = number(value)
+    if isinstance(value, int):
+        shown = shown_number(value)
+        if isinstance(shown, str):
+            return shown
+        return attrs.evolve(shown, default_locale=default_locale or "en").render(locale)
+    text = _digits(value)
     if "." not in text:
         return text
     # Translators: the decimal separator of the language, such as "," for 1,5.
