@@ -30,7 +30,7 @@ from ._ladder import (
     step_within,
     tenths,
 )
-from ._messages import Value
+from ._messages import Message, Value
 from ._model import Exercise, Pack
 from ._reasons import Action, Decision, Reason, because, words
 from ._reconcile import (
@@ -46,6 +46,7 @@ from ._reconcile import (
     reference,
     required_sessions,
     within_reach,
+    wrong_pack,
 )
 from ._remembered import memory
 from ._render import LEVEL_WORDS
@@ -310,12 +311,34 @@ def _stop(  # noqa: PLR0917 - a private helper
 
 
 def _wrong_pack(pack: Pack, state: State) -> Reason:
-    return because(
-        "wrong-pack",
-        pack.default_locale,
-        N_("the state belongs to the pack {stored}, not {given}"),
-        {"stored": repr(state.pack_id), "given": repr(pack.id)},
-    )
+    message = wrong_pack(pack, state)
+    return Reason(code="wrong-pack", message=message.render("en"), template=message)
+
+
+def _refused(pack: Pack, reasons: list[Reason]) -> SessionError:
+    """The error of a log or report that does not fit the state: every bookkeeping reason, in any language."""
+    return SessionError(_joined(pack, [_said(reason.template, reason.message) for reason in reasons]))
+
+
+def _cause(pack: Pack, error: SessionError | StateError) -> Message:
+    """What *error* says, as a message in any language (a log that replay leaves out, and why)."""
+    if isinstance(error, SessionError):
+        return _said(error.template, str(error))
+    return _joined(pack, [_said(problem.template, problem.message) for problem in error.problems])
+
+
+def _said(template: Message | None, english: str) -> Message:
+    """*template*, or else (for an error made with English words only) those words, as they are."""
+    return template if template is not None else Message(template="{message}", values={"message": english})
+
+
+def _joined(pack: Pack, messages: list[Message]) -> Message:
+    """*messages* said one after the other: "first; then"."""
+    joined = messages[0]
+    for then in messages[1:]:
+        # Translators: two problems with a log, said one after the other.
+        joined = words(pack.default_locale, N_("{first}; {then}"), {"first": joined, "then": then})
+    return joined
 
 
 def _bookkeeping(pack: Pack, state: State, log: SessionLog) -> list[Reason]:
@@ -486,7 +509,7 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
     if state.stop is not None:
         return _stop(pack, state, log.date, frozenset(), None, bookkeeping)
     if bookkeeping:
-        raise SessionError("; ".join(reason.message for reason in bookkeeping))
+        raise _refused(pack, bookkeeping)
     state, reasons = reconcile(pack, state, log.date, rules)
     streak = state.tolerated_streak
     if state.pending is not None and state.pending.counts:
@@ -675,7 +698,7 @@ def report_next_day(
     if state.stop is not None:
         return _stop(pack, state, when, frozenset(), None, bookkeeping)
     if bookkeeping:
-        raise SessionError("; ".join(reason.message for reason in bookkeeping))
+        raise _refused(pack, bookkeeping)
     if pending is None:
         raise SessionError("no session is waiting for its next-day report")
     state, reasons = reconcile(pack, state, date or pending.date, rules)
@@ -738,9 +761,9 @@ def replay(pack: Pack, state: State, logs: Iterable[SessionLog], rules: Rules = 
             if stopping is None:
                 raise
             decision = step(pack, state, batch[stopping], rules)
-            # The error is the exception's own English message: it is shown as it is in every language.
+            # The error's own message, said in the language the decision is rendered in.
             not_applied = N_("the log of {date} was not applied: {error}")
-            values: dict[str, Value] = {"date": batch[index].date, "error": str(error)}
+            values: dict[str, Value] = {"date": batch[index].date, "error": _cause(pack, error)}
             skipped = because("log-skipped", pack.default_locale, not_applied, values)
             decision = attrs.evolve(decision, reasons=(*decision.reasons, skipped))
             index = stopping
@@ -824,7 +847,7 @@ def choose_modifications(
     state, _ = reconcile(pack, state, None, rules)
     exercise = pack.exercise(state.dose.exercise_id)
     for modification_id in chosen:
-        modification = modification_of(exercise, modification_id)
+        modification = modification_of(exercise, modification_id, pack.default_locale)
         day = on if on is not None else state.last_session
         if modification.requires_clearance and not state.allows(modification_id, exercise.id, day):
             raise ClearanceRequiredError(modification_id, day if state.allows(modification_id, exercise.id) else None)
@@ -927,7 +950,7 @@ def record_clearance(
         raise SessionError(f"the clearance ends ({until}) before it begins ({date})")
     if pack is not None:
         if pack.id != state.pack_id:
-            raise SessionError(f"the state belongs to the pack {state.pack_id!r}, not {pack.id!r}")
+            raise SessionError(wrong_pack(pack, state))
         in_scope = [exercise_of(pack, e) for e in covered] or list(pack.exercises)
         for modification_id in allowed:
             if not any(m.id == modification_id for e in in_scope for m in e.modifications):

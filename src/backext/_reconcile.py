@@ -44,6 +44,7 @@ __all__ = [
     "reference",
     "required_sessions",
     "within_reach",
+    "wrong_pack",
 ]
 
 
@@ -55,14 +56,34 @@ def exercise_of(pack: Pack, exercise_id: str) -> Exercise:
     try:
         return pack.exercise(exercise_id)
     except KeyError as error:
-        raise UnknownIdError("exercise", exercise_id, str(error.args[0])) from None
+        known = [e.id for e in pack.exercises]
+        template = _unknown(N_("no exercise with the id {value}{hint}"), exercise_id, known, pack.default_locale)
+        raise UnknownIdError("exercise", exercise_id, str(error.args[0]), template) from None
 
 
-def modification_of(exercise: Exercise, modification_id: str) -> Modification:
+def modification_of(exercise: Exercise, modification_id: str, default_locale: str = "en") -> Modification:
     try:
         return exercise.modification(modification_id)
     except KeyError as error:
-        raise UnknownIdError("variation", modification_id, str(error.args[0])) from None
+        known = [m.id for m in exercise.modifications]
+        template = _unknown(N_("no variation with the id {value}{hint}"), modification_id, known, default_locale)
+        raise UnknownIdError("variation", modification_id, str(error.args[0]), template) from None
+
+
+def wrong_pack(pack: Pack, state: State) -> Message:
+    """The message of a state used with another pack than its own."""
+    stored, given = repr(state.pack_id), repr(pack.id)
+    template = N_("the state belongs to the pack {stored}, not {given}")
+    return words(pack.default_locale, template, {"stored": stored, "given": given})
+
+
+def _unknown(template: str, wanted: str, known: list[str], default_locale: str) -> Message:
+    """The message of an unknown id, in any language: the id, and the known one nearest to it, if any."""
+    from ._limits import shorten  # noqa: PLC0415 - only for a message
+
+    # Translators: {hint} is empty, or the suggestion "; did you mean {name}?", translated on its own.
+    values: dict[str, Value] = {"value": shorten(wanted), "hint": suggestion(wanted, known)}
+    return Message(template=template, values=values, default_locale=default_locale)
 
 
 def prescribe(exercise: Exercise, dose: Dose, modifications: tuple[str, ...]) -> Prescription:
@@ -271,7 +292,7 @@ def reconcile(
             pack and does not fit it: it was edited or corrupted.
     """
     if state.pack_id != pack.id:
-        raise SessionError(f"the state belongs to the pack {state.pack_id!r}, not {pack.id!r}")
+        raise SessionError(wrong_pack(pack, state))
     exercise = exercise_of(pack, state.dose.exercise_id)
     same = state.pack_version == pack.version
     if same and not memory(pack).knows(state, rules):  # a state the engine made for this pack was checked then

@@ -14,6 +14,8 @@ from ._problems import Problem, located
 if TYPE_CHECKING:
     import datetime
 
+    from ._messages import Message
+
 
 __all__ = [
     "BackextError",
@@ -106,8 +108,36 @@ class SessionError(BackextError, ValueError):
         ...
         backext.exceptions.SessionError: the log is for 'hand-press-up', but 'forearm-press-up' was prescribed
 
+    Its ``str`` is English. The engine's own errors also keep their message
+    as a :class:`~backext.Message`, in :attr:`template`, to be said in any
+    language:
+
+    Attributes:
+        template: The message kept as its English template and values, or
+            ``None`` for an error raised with English words only.
+
+    Example:
+        >>> try:
+        ...     backext.step(pack, state, log)
+        ... except backext.SessionError as error:
+        ...     print(error.template.render("de"))
+        der Eintrag gilt 'hand-press-up', verordnet war aber 'forearm-press-up'
+
     .. versionadded:: 0.1.0
     """
+
+    template: Message | None
+
+    def __init__(self, message: str | Message) -> None:
+        if isinstance(message, str):
+            self.template = None
+            super().__init__(message)
+        else:
+            self.template = message
+            super().__init__(message.render("en"))
+
+    def __reduce__(self) -> tuple[type[SessionError], tuple[str | Message]]:
+        return (type(self), (self.template or str(self.args[0]),))
 
 
 class StoppedError(SessionError):
@@ -201,16 +231,17 @@ class UnknownIdError(SessionError, KeyError):
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, kind: str, id: str, message: str) -> None:  # noqa: A002 - the attribute's name
+    def __init__(self, kind: str, id: str, message: str, template: Message | None = None) -> None:  # noqa: A002
         self.kind = kind
         self.id = id
         super().__init__(message)
+        self.template = template
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0])
 
-    def __reduce__(self) -> tuple[type[UnknownIdError], tuple[str, str, str]]:
-        return (type(self), (self.kind, self.id, str(self.args[0])))
+    def __reduce__(self) -> tuple[type[UnknownIdError], tuple[str, str, str, Message | None]]:  # type: ignore[override]
+        return (type(self), (self.kind, self.id, str(self.args[0]), self.template))
 
 
 class StateError(BackextError, ValueError):
