@@ -23,7 +23,7 @@ from ._limits import DEFAULT_LIMITS, Limits, shorten
 from ._messages import Message
 from ._model import Exercise, Pack
 from ._problems import Problem, escape_pointer
-from ._render import number
+from ._render import amount
 from ._suggest import Suggester, locale_suggestion
 from ._text import LOCALE_TAG, LocalizedText, Text
 
@@ -106,7 +106,7 @@ def _check_exercise(
                     limit=limits.max_session_cues,
                     sets=_count(exercise.repetitions.sets, _SETS),
                     repetitions=_count(exercise.repetitions.maximum, _REPETITIONS),
-                    seconds=number(exercise.hold.target_seconds),
+                    seconds=amount(exercise.hold.target_seconds),
                 ),
             )
         rungs = ladder_rungs(exercise, limits.max_ladder_rungs)

@@ -52,7 +52,7 @@ from ._limits import DEFAULT_LIMITS, shorten
 from ._messages import Message, Value
 from ._model import SCHEMA_VERSION, Avoid, Exercise, Hold, Modification, Pack, Progression, Repetitions, Source
 from ._problems import Problem, Severity, problem
-from ._render import number
+from ._render import amount, signed
 from ._suggest import locale_suggestion
 from ._text import LOCALE_TAG, LocalizedText
 from ._vocabulary import Dimension, Direction, Movement
@@ -135,11 +135,6 @@ def lowers_only(modification: Modification) -> bool:
     return hold <= 0 and repetitions <= 0 and (hold < 0 or repetitions < 0)
 
 
-def signed(value: float) -> str:
-    """*value* with its sign: ``+5``, ``-1.5``, ``0``."""
-    return number(value) if value <= 0 else f"+{number(value)}"
-
-
 #: The names conditions and values may use besides the instance's fields
 #: (and ``item`` and ``index``, the item of a rule that applies to each item
 #: of a field). ``MAX_NUMBER`` is the limit on numbers
@@ -154,7 +149,7 @@ _NAMES: dict[str, object] = {
     "lowers_only": lowers_only,
     "shorten": shorten,
     "show_number": shown_number,
-    "number": number,
+    "number": amount,
     "signed": signed,
     "locale_hint": locale_suggestion,
     "HARDER": Direction.HARDER,

@@ -21,7 +21,7 @@ from ._i18n import parse_locale, translation
 from ._media import Pictures, builtin_folder
 from ._model import Exercise, Modification, Pack
 from ._reconcile import exercise_of, reconcile
-from ._render import number
+from ._render import localized_number
 from ._rules import DEFAULT_RULES
 from ._session import RedFlag
 from ._state import Prescription, State, Stop
@@ -242,9 +242,9 @@ class _Handout:
             hold, repetitions = exercise.hold, exercise.repetitions
             return {
                 "current": False,
-                "hold": number(hold.start_seconds),
+                "hold": self.number(hold.start_seconds),
                 "hold_count": _count(hold.start_seconds),
-                "hold_most": number(hold.target_seconds) if hold.target_seconds > hold.start_seconds else None,
+                "hold_most": self.number(hold.target_seconds) if hold.target_seconds > hold.start_seconds else None,
                 "hold_most_count": _count(hold.target_seconds),
                 "repetitions": repetitions.minimum,
                 "repetitions_most": repetitions.maximum if repetitions.maximum > repetitions.minimum else None,
@@ -253,7 +253,7 @@ class _Handout:
             }
         return {
             "current": True,
-            "hold": number(prescription.hold_seconds),
+            "hold": self.number(prescription.hold_seconds),
             "hold_count": _count(prescription.hold_seconds),
             "hold_most": None,
             "hold_most_count": 0,
@@ -270,6 +270,16 @@ class _Handout:
             steps.append({"text": self.text(step.text), "pictures": [p.uri for p in pictures]})
         return steps
 
+    def number(self, value: float) -> str:
+        """*value* written in the handout's language (``1,5`` in German)."""
+        return localized_number(value, self.locale, self.pack.default_locale)
+
+    def signed(self, value: float) -> str | None:
+        """A change with its sign (a true minus sign), in the handout's language; ``None`` for no change."""
+        if not value:
+            return None
+        return ("+" if value > 0 else "\N{MINUS SIGN}") + self.number(abs(value))
+
     def _variation(self, modification: Modification) -> dict[str, Any]:
         in_use = self.state is not None and modification.id in self.state.prescription.modifications
         return {
@@ -278,9 +288,9 @@ class _Handout:
             "harder": modification.direction.value == "harder",
             "requires_clearance": modification.requires_clearance,
             "in_use": in_use,
-            "hold_change": _signed(modification.hold_seconds_change),
+            "hold_change": self.signed(modification.hold_seconds_change),
             "hold_change_count": _count(abs(modification.hold_seconds_change)),
-            "repetitions_change": _signed(modification.repetitions_change),
+            "repetitions_change": self.signed(modification.repetitions_change),
             "pictures": [p.uri for p in self.pictures.all(modification.media)],
         }
 
@@ -299,12 +309,6 @@ def _locale(locale: object) -> str | None:
 def _source_context(source: Any) -> dict[str, str | None]:
     url = source.url
     return {"citation": source.citation, "url": url, "linkable": bool(url) and url.lower().startswith(_LINKABLE)}
-
-
-def _signed(value: float) -> str | None:
-    if not value:
-        return None
-    return ("+" if value > 0 else "\N{MINUS SIGN}") + number(abs(value))
 
 
 def _count(value: float) -> int:

@@ -58,12 +58,14 @@ def _check_count(message: Message, attribute: attrs.Attribute[float | None], val
 _VALUE_TYPES = (int, float, str, datetime.date, LocalizedText)
 
 
-def _check_values(message: Message, attribute: attrs.Attribute[object], values: tuple[tuple[str, Value], ...]) -> None:
+def _check_values(
+    message: Message, attribute: attrs.Attribute[tuple[tuple[str, Value], ...]], values: tuple[tuple[str, Value], ...]
+) -> None:
     """Every value of a type a message can write, and every placeholder of the templates given a value."""
     del attribute
     given: dict[str, object] = {}
     for pair in values:
-        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)):
+        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)):  # type: ignore[redundant-expr]
             raise TypeError(f"the values of a message must be (name, value) pairs, not {pair!r}")
         name, value = pair
         if isinstance(value, (int, float)):
@@ -97,7 +99,9 @@ def _placeholders(template: str) -> tuple[tuple[str, str], ...]:
             if name is None:
                 continue
             if not name.isidentifier():
-                raise ValueError(f"{name!r} is not a named placeholder (such as {{seconds}}) in the message {template!r}")
+                raise ValueError(
+                    f"{name!r} is not a named placeholder (such as {{seconds}}) in the message {template!r}"
+                )
             found.append((name, spec or ""))
             if spec and depth == 0:
                 scan(spec, 1)

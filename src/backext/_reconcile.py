@@ -23,7 +23,7 @@ from ._problems import Problem
 from ._problems import problem as made
 from ._reasons import Reason, because, words
 from ._remembered import memory
-from ._render import number
+from ._render import amount
 from ._rules import DEFAULT_RULES, Rules
 from ._state import STATE_FORMAT_VERSION, Prescription, State
 from ._suggest import suggestion
@@ -178,7 +178,7 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
             "not-on-ladder",
             N_("the dose ({seconds} s, {repetitions}) is not a step of the ladder of {exercise}"),
             {
-                "seconds": number(dose.hold_seconds),
+                "seconds": amount(dose.hold_seconds),
                 "repetitions": Message(
                     template=_REPETITIONS[0],
                     plural=_REPETITIONS[1],

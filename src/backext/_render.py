@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from ._i18n import NC_, gettext, ngettext, pgettext, plural_count
+from ._messages import Message
 from ._model import Avoid, Exercise, Hold, Modification, Pack, Repetitions
 from ._vocabulary import Direction, Level
 from ._wrong import show_number, shown_number
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LEVEL_WORDS",
+    "amount",
     "describe_dose",
     "describe_hold",
     "describe_prescription",
@@ -31,6 +33,7 @@ __all__ = [
     "number",
     "render",
     "seconds",
+    "signed",
 ]
 
 _WIDTH = 79
@@ -66,6 +69,35 @@ def _digits(value: float) -> str:
 
     text = format(decimal.Decimal(repr(value)), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def amount(value: object) -> float | str:
+    """*value* as the value of a :class:`~backext.Message`, to be written in the person's language when rendered.
+
+    A real, finite number is kept as it is (the message writes it with the
+    language's decimal separator); anything else (an infinity, a value of
+    the wrong type, in a pack that does not validate) as English words.
+
+    Example:
+        >>> amount(1.5), amount(float("inf")), amount(True)
+        (1.5, 'inf', 'True')
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return value
+    return number(value) if isinstance(value, float) else repr(value)
+
+
+def signed(value: object) -> Message | str:
+    """*value* with its sign, for a message: ``+5``, ``-1,5`` in German, ``0``.
+
+    Example:
+        >>> [signed(value).render("de") for value in (5, -1.5, 0)]
+        ['+5', '-1,5', '0']
+    """
+    shown = amount(value)
+    if isinstance(shown, str):
+        return shown
+    return Message(template="+{value}" if shown > 0 else "{value}", values={"value": shown})
 
 
 def localized_number(value: float, locale: str | None = None, default_locale: str | None = None) -> str:

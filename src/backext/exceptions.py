@@ -201,7 +201,7 @@ class ClearanceRequiredError(SessionError):
             )
         super().__init__(message)
 
-    def __reduce__(self) -> tuple[type[ClearanceRequiredError], tuple[str, datetime.date | None]]:
+    def __reduce__(self) -> tuple[type[ClearanceRequiredError], tuple[str, datetime.date | None]]:  # type: ignore[override]
         return (type(self), (self.modification_id, self.on))
 
 
