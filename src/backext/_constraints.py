@@ -235,12 +235,11 @@ class Rule:
         """The problem this rule reports at *path*, its message filled with *values*.
 
         A value that is a :class:`~backext.Message` (a "did you mean" hint, a
-        count of sets) is rendered in the problem's locale; every other value
-        is data, written as it is.
+        count of sets) is rendered in the problem's locale, and so is a number
+        (with the language's decimal separator); every other value is data,
+        written as it is.
         """
-        shown: dict[str, Value] = {
-            name: value if isinstance(value, str | Message) else format(value) for name, value in values.items()
-        }
+        shown: dict[str, Value] = {name: _shown(value) for name, value in values.items()}
         return problem(path, self.code, self.message, shown, severity=self.severity)
 
     def pointer(self, at: str, index: int | None = None) -> str:
@@ -248,6 +247,15 @@ class Rule:
         if self.each is not None:
             at = f"{at}/{self.each}/{index}"
         return f"{at}/{self.field}" if self.field else at
+
+
+def _shown(value: object) -> Value:
+    """A rule's value as a message's: a message, a string or a number kept, anything else written as it is."""
+    if isinstance(value, str | Message):
+        return value
+    if isinstance(value, int | float):
+        return amount(value)
+    return format(value)
 
 
 _ID_MESSAGE = N_("{value} is not an id: use lower-case letters, digits and single hyphens, like 'chest-lift'")
