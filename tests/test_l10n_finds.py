@@ -1,0 +1,363 @@
+"""The localization promises a black-box test of issue #14 broke (F1 to F8), one test for each, named for it."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+import backext
+from backext import _i18n, _locales
+from backext._cli import main
+
+
+LANGUAGES = _i18n.LANGUAGES
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def _log(day: int, exercise: str = "forearm-press-up", pain: int = 0, **more: object) -> backext.SessionLog:
+    return backext.SessionLog(
+        date=datetime.date(2026, 1, day),
+        exercise_id=exercise,
+        repetitions_completed=10,
+        hold_seconds=5,
+        pain=pain,
+        **more,  # type: ignore[arg-type]
+    )
+
+
+# --- F1: the cause of a skipped log is said in the person's language ------------------------------------------------
+
+
+def test_f1_a_skipped_logs_cause_is_translated_not_english():
+    pack = backext.builtin_pack()
+    start = backext.start(pack, "forearm-press-up")
+    wrong_exercise = backext.replay(
+        pack, start, [_log(5), _log(7, "hand-press-up"), _log(9, red_flags=frozenset({"new-leg-weakness"}))]
+    )[-1]
+    out_of_order = backext.replay(pack, start, [_log(5), _log(3), _log(9, pain=8)])[-1]
+    english = ("the log is for", "was prescribed", "is dated before", "the last session")
+    for decision in (wrong_exercise, out_of_order):
+        skipped = [r for r in decision.reasons if r.code == "log-skipped"]
+        assert len(skipped) == 1
+        assert skipped[0].message.startswith("the log of 2026-01-0")
+        for language in LANGUAGES:
+            said = skipped[0].render(language)
+            assert not any(words in said for words in english), said
+    assert wrong_exercise.messages("fr")[1] == (
+        "le relevé du 2026-01-07 n'a pas été pris en compte : "
+        "le relevé concerne 'hand-press-up', mais 'forearm-press-up' était prescrit"
+    )
+    assert out_of_order.messages("de")[1] == (
+        "der Eintrag vom 2026-01-03 wurde nicht übernommen: "
+        "der Eintrag (2026-01-03) ist vor der letzten Einheit datiert (2026-01-05)"
+    )
+    # The error itself keeps its message, to be said in any language; its str stays English.
+    with pytest.raises(backext.SessionError) as caught:
+        backext.step(pack, start, _log(12, "hand-press-up"))
+    assert caught.value.template is not None
+    assert str(caught.value) == caught.value.template.render("en")
+    with pytest.raises(backext.UnknownIdError) as unknown:
+        backext.start(pack, "forearm-pressup")
+    assert unknown.value.template is not None
+    assert unknown.value.template.render("fr") == (
+        "aucun exercice avec l'identifiant 'forearm-pressup' ; vouliez-vous dire 'forearm-press-up' ?"
+    )
+
+
+# --- F2: the plural noun agrees with the number that chooses the form -----------------------------------------------
+
+
+def test_f2_the_tolerated_reason_agrees_with_its_number_in_every_language():
+    pack = backext.builtin_pack()
+    state = backext.start(pack, "forearm-press-up")
+    said = {}
+    for day in (5, 7):
+        decision = backext.step(pack, state, backext.SessionLog.as_prescribed(state.prescription, _log(day).date))
+        state = decision.state
+        said[day] = {language: decision.messages(language)[0] for language in ("en", *LANGUAGES)}
+    assert said[7] == {
+        "en": "well tolerated: 2 of 3 sessions before a step up",
+        "de": "gut vertragen: 2 von 3 Einheiten vor einer Steigerung",
+        "fr": "bien toléré : 2 sur 3 séances avant de monter d'un palier",
+        "es": "bien tolerado: 2 de 3 sesiones antes de subir un paso",
+    }
+    assert said[5]["fr"] == "bien toléré : 1 sur 3 séances avant de monter d'un palier"
+    template = "well tolerated: {streak} of {required} session before a step up"
+    plural = "well tolerated: {streak} of {required} sessions before a step up"
+    for required, noun in ((0, "séance"), (1, "séance"), (2, "séances"), (5, "séances")):
+        message = backext.Message(
+            template=template, plural=plural, count=required, values={"streak": 1, "required": required}
+        )
+        assert message.render("fr").endswith(f"1 sur {required} {noun} avant de monter d'un palier")
+
+
+#: Which placeholder holds the number that chooses the form of each plural message (what the code passes as n).
+COUNTED = {
+    "%(seconds)s second": "seconds",
+    "Hold for {seconds} second": "seconds",
+    "Hold: %(change)s second": "change",
+    "Rest for {seconds} second": "seconds",
+    "Variation: {names}": "names",
+    "building up to %(seconds)s second": "seconds",
+    "hold for {start} to {target} second": "target",
+    "not well tolerated {count} session in a row: a step back": "count",
+    "pain in {count} session in a row: see a clinician before going on": "count",
+    "well tolerated {count} session in a row": "count",
+    "well tolerated: {streak} of {required} session before a step up": "required",
+    "{count} error": "count",
+    "{count} file checked": "count",
+    "{count} more problem not reported: the limit is {limit} per pack": "count",
+    "{count} repetition": "count",
+    "{count} set": "count",
+    "{count} step back": "count",
+    "{count} warning": "count",
+    "{days} day since the last session: {back}, never below the start of the exercise": "days",
+    "{hold} s hold, {count} repetition": "count",
+    "{minimum} to {maximum} repetition": "maximum",
+    "{seconds} second": "seconds",
+}
+
+#: Nouns that are the same in the singular and the plural: nothing to agree.
+INVARIANT = {("de", "{count} error")}  # "1 Fehler", "2 Fehler"
+
+#: Each language's plural rule, as its catalog's Plural-Forms gives it: is *n* plural?
+PLURAL = {"en": lambda n: n != 1, "de": lambda n: n != 1, "es": lambda n: n != 1, "fr": lambda n: n > 1}
+
+
+def _words(text: str) -> list[str]:
+    return [word.strip(".,:;!?") for word in text.split()]
+
+
+def _plural_entries() -> list[tuple[str, str, tuple[str, str]]]:
+    """``(language, singular msgid, (singular, plural))`` of every plural message, English included."""
+    entries = []
+    for language in LANGUAGES:
+        path = _i18n.LOCALE_DIR / language / "LC_MESSAGES" / "backext.po"
+        with path.open("rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            if isinstance(message.id, tuple) and message.id[0]:
+                if language == LANGUAGES[0]:
+                    entries.append(("en", message.id[0], (message.id[0], message.id[1])))
+                entries.append((language, message.id[0], tuple(message.string)))
+    return entries
+
+
+def test_f2_every_plural_message_agrees_with_its_number_in_every_language():
+    entries = _plural_entries()
+    assert {msgid for _, msgid, _ in entries} == set(COUNTED)  # a new plural message is added to the table above
+    for language, msgid, (one, many) in entries:
+        counted = COUNTED[msgid]
+        placeholder = re.compile(rf"\{{{counted}\}}|%\({counted}\)s")
+        singular = [w for w in _words(one) if w not in _words(many)]
+        plural = [w for w in _words(many) if w not in _words(one)]
+        if (language, msgid) in INVARIANT:
+            assert (singular, plural) == ([], [])
+            continue
+        unchanged = f"{language}: {msgid!r}: the noun does not change with the number: {many!r}"
+        assert singular, unchanged
+        assert plural, unchanged
+        for form, changed in ((one, singular), (many, plural)):
+            words = _words(form)
+            at = next(i for i, w in enumerate(words) if placeholder.search(w))
+            first = words.index(changed[0])
+            # The word that changes goes with the number: just after it ("2 sur 3 séances"), or for a list, before.
+            near = 0 < first - at <= 3 if counted != "names" else first < at
+            assert near, f"{language}: {msgid!r}: {changed[0]!r} is not next to {{{counted}}} in {form!r}"
+        for n in (0, 1, 2, 5):
+            chosen = _i18n.ngettext(msgid, _plural_of(entries, msgid), n, language)
+            expected = plural if PLURAL[language](n) else singular
+            assert all(word in _words(chosen) for word in expected), (language, msgid, n, chosen)
+
+
+def _plural_of(entries: list[tuple[str, str, tuple[str, str]]], msgid: str) -> str:
+    return next(forms[1] for language, key, forms in entries if language == "en" and key == msgid)
+
+
+# --- F3: a pack's texts read the locale exactly as the library's words do -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tag", ["de", "de_DE", "DE", "de-at", "DE_at", "fr-CA", "ja", "x-klingon", "", "\x00", "fr:de", "C.UTF-8", "de-"]
+)
+def test_f3_pack_texts_and_library_words_read_a_tag_alike(tag):
+    text = backext.LocalizedText({"en": "Rest", "de": "Ruhe", "fr": "Repos"})
+    pack = backext.builtin_pack()
+    words = backext.RedFlag.NUMBNESS_OR_TINGLING
+    ways = {
+        "library": words.describe,
+        "resolve": lambda t: text.resolve(t, default_locale="en"),
+        "resolve default": lambda t: text.resolve(None, default_locale=t),
+        "localize": lambda t: backext.localize(text, t),
+        "localize a string": lambda t: backext.localize("Rest", t),
+        "Pack.localize": lambda t: pack.localize(text, t),
+    }
+    outcomes = {}
+    for name, way in ways.items():
+        try:
+            outcomes[name] = way(tag)
+        except (TypeError, ValueError) as error:
+            outcomes[name] = type(error)
+    kinds = {name: outcome if isinstance(outcome, type) else "text" for name, outcome in outcomes.items()}
+    assert len(set(kinds.values())) == 1, kinds
+    if kinds["library"] == "text":
+        language = _i18n.language(tag)
+        expected = {"de": "Ruhe", "fr": "Repos", "en": "Rest", "es": "Rest"}[language]
+        assert outcomes["resolve"] == outcomes["localize"] == outcomes["Pack.localize"] == expected
+
+
+@pytest.mark.parametrize("tag", [123, 1.5, ["de"], b"de"])
+def test_f3_a_tag_that_is_not_a_string_is_a_type_error_everywhere(tag):
+    text = backext.LocalizedText({"en": "Rest", "de": "Ruhe"})
+    pack = backext.builtin_pack()
+    for way in (
+        lambda: backext.RedFlag.NUMBNESS_OR_TINGLING.describe(tag),
+        lambda: text.resolve(tag, default_locale="en"),
+        lambda: text.resolve("fr", default_locale=tag),
+        lambda: backext.localize(text, tag),
+        lambda: pack.localize(pack.title, tag),
+    ):
+        with pytest.raises(TypeError, match="a language tag must be a string"):
+            way()
+
+
+def test_f3_the_cues_and_the_steps_speak_the_same_language_for_de_de():
+    pack = backext.load_pack(Path(__file__).parents[1] / "docs" / "examples" / "clinic-pack.json")
+    state = backext.start(pack, "forearm-rest")
+    said = {
+        tag: [pack.localize(cue.text, tag) for cue in backext.timeline(pack, state, locale=tag)[:4]]
+        for tag in ("de", "de_DE", "de-DE", "DE")
+    }
+    assert said["de_DE"] == said["de-DE"] == said["DE"] == said["de"]
+    assert said["de"][:2] == ["Auf die Unterarme", "Und ab"]
+
+
+# --- F4: LANGUAGE comes first, even in the C locale -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"LANGUAGE": "de", "LANG": "C.UTF-8"},
+        {"LANGUAGE": "de", "LC_MESSAGES": "C", "LANG": "fr_FR"},
+        {"LANGUAGE": "de", "LC_ALL": "POSIX"},
+        {"LANGUAGE": "de"},
+    ],
+)
+def test_f4_language_comes_first_even_in_the_c_locale(capsys, monkeypatch, environment):
+    assert _locales.environment_locales(environment) == ["de"]
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    status, out, _ = run(capsys, "session", "--exercise", "hand-press-up")
+    assert status == 0
+    assert "Satz 1 von 1" in out
+
+
+# --- F5: no English words in a number -------------------------------------------------------------------------------
+
+
+def test_f5_a_huge_number_is_written_in_the_persons_language():
+    def hold(value: float, locale: str) -> str:
+        message = backext.Message(
+            template="Hold for {seconds} second",
+            plural="Hold for {seconds} seconds",
+            count=value,
+            values={"seconds": value},
+        )
+        return message.render(locale)
+
+    assert hold(1e20, "de") == "100000000000000000000 Sekunden halten"
+    assert hold(1e20, "fr") == "Tenir 100000000000000000000 secondes"
+    for language in LANGUAGES:
+        said = hold(10**400, language)
+        assert "401" in said
+        assert not {"integer", "about", "digits"} & set(said.split()), said
+    assert hold(10**400, "de") == "eine ganze Zahl mit etwa 401 Ziffern Sekunden halten"
+
+
+# --- F6: the dose shown is the dose ---------------------------------------------------------------------------------
+
+
+def test_f6_a_large_hold_is_written_exactly_not_rounded(capsys, tmp_path):
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    document["exercises"] = [document["exercises"][0]]
+    document["exercises"][0]["hold"] = {"start_seconds": 1234567.5, "target_seconds": 1234567.5}
+    document["exercises"][0]["progression"] = {"next_exercise": None}
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    big = ["session_cues=100000000"]
+    for locale, dose in (("de", "1234567,5 Sekunden halten"), ("en", "Hold for 1234567.5 seconds")):
+        status, out, _ = run(
+            capsys, "show", "--pack", str(path), "--limit", "session_cues=100000000", "--locale", locale
+        )
+        assert status == 0
+        assert dose in out
+    status, out, _ = run(capsys, "validate", str(path), "--limit", *big, "--locale", "de")
+    assert "1234567,5 s" in out
+    assert "e+06" not in out
+    for value, written in ((123456.5, "123456,5"), (0.1, "0,1"), (1e-7, "0,0000001")):
+        message = backext.Message(template="{seconds} s", values={"seconds": value})
+        assert message.render("de") == f"{written} s"
+
+
+# --- F7: Message refuses nonsense at once, with a clear error -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("count", "value", "error"),
+    [
+        (float("nan"), 1, ValueError),
+        (float("inf"), 1, ValueError),
+        (True, 1, TypeError),
+        ("2", 2, TypeError),
+        (2, float("nan"), ValueError),
+        (2, float("-inf"), ValueError),
+        (2, True, TypeError),
+        (2, [2], TypeError),
+    ],
+)
+def test_f7_message_refuses_a_count_or_value_that_is_no_real_number(count, value, error):
+    with pytest.raises(error, match="must be"):
+        backext.Message(
+            template="Hold for {seconds} second",
+            plural="Hold for {seconds} seconds",
+            count=count,
+            values={"seconds": value},
+        )
+
+
+def test_f7_message_names_a_missing_placeholder_and_refuses_a_huge_width():
+    with pytest.raises(ValueError, match=r"the message '\{x\}' has the placeholder \{x\} but no value for it"):
+        backext.Message(template="{x}")
+    with pytest.raises(ValueError, match=r"placeholder \{n\} of the message '\{n:>\{w\}\}' asks for a width"):
+        backext.Message(template="{n:>{w}}", values={"n": 1, "w": 10**9})
+    with pytest.raises(ValueError, match="width or precision"):
+        backext.Message(template="{n:.5000f}", values={"n": 1.5})
+    for template in ("{0}", "{}", "{n.real}", "{n[0]}"):
+        with pytest.raises(ValueError, match="is not a named placeholder"):
+            backext.Message(template=template, values={"n": 1})
+    with pytest.raises(ValueError, match="is not a format string"):
+        backext.Message(template="{n", values={"n": 1})
+    assert backext.Message(template="{n:>{w}}", values={"n": 1, "w": 4}).render() == "   1"
+
+
+# --- F8: the error says what a tag must be --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tag", ["x-klingon", "i-default"])
+def test_f8_a_tag_without_a_language_is_refused_in_accurate_words(capsys, tag):
+    with pytest.raises(ValueError, match="is not a language tag with a primary language subtag"):
+        backext.RedFlag.LEG_WEAKNESS.describe(tag)
+    status, out, err = run(capsys, "show", "--locale", tag)
+    assert (status, out) == (2, "")
+    assert f"{tag!r} is not a language tag with a primary language subtag (BCP 47" in err
