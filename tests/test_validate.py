@@ -602,7 +602,7 @@ def test_a_locale_tag_with_an_underscore_suggests_a_hyphen():
     (problem,) = [p for p in backext.validate_pack(document) if p.code == "invalid-locale"]
     assert (problem.path, problem.message) == (
         "/title/de_DE",
-        "'de_DE' is not a BCP 47 locale tag; did you mean 'de-DE'?",
+        "'de_DE' is not a BCP 47 language tag with a primary language subtag; did you mean 'de-DE'?",
     )
 
 

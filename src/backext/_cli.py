@@ -866,7 +866,8 @@ def _tags(text: str) -> list[str]:
     for tag in tags:
         if not LOCALE_TAG.match(tag):
             raise argparse.ArgumentTypeError(
-                f"{shorten(tag)} is not a BCP 47 locale tag such as 'de' or 'de-CH'{locale_hint(tag)}"
+                f"{shorten(tag)} is not a BCP 47 language tag with a primary language subtag, such as 'de' or 'de-CH'"
+                f"{locale_hint(tag)}"
             )
     return tags
 

@@ -285,7 +285,8 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
     ProblemCode(
         code="invalid-locale",
         severity="error",
-        description="A locale tag is not a BCP 47 tag such as en, de-CH or es-419.",
+        description="A locale tag is not a BCP 47 language tag with a primary language subtag, such as en, de-CH or "
+        "es-419 (a private-use tag such as x-klingon names no language).",
         example='"name": {"english": "Press-up"}',
     ),
     ProblemCode(

@@ -102,10 +102,18 @@ class LimitExceeded(Exception):
 
 
 def shorten(text: str, at_most: int = 40) -> str:
-    """*text*'s :func:`repr`, cut to about *at_most* characters: safe to put in a message."""
+    """*text*'s :func:`repr`, cut to about *at_most* characters: safe to put in a message.
+
+    A text cut short ends in "…", with no words: the same in every language
+    the message is said in.
+
+    Example:
+        >>> shorten("forearm-rest"), shorten("x" * 100, 10)
+        ("'forearm-rest'", "'xxxxxxx'…")
+    """
     if len(text) <= at_most:
         return repr(text)
-    return repr(text[: at_most - 3]) + f"... ({len(text)} characters)"
+    return repr(text[: at_most - 3]) + "…"
 
 
 def check_document(document: object, limits: Limits, *, count_values: bool) -> None:
