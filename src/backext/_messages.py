@@ -23,7 +23,7 @@ from ._i18n import gettext, ngettext, parse_locale, pgettext, plural_count
 from ._text import LocalizedText
 
 
-__all__ = ["Message", "Value"]
+__all__ = ["MAX_FORMAT_WIDTH", "Message", "Value"]
 
 #: The value of a placeholder: a number (written the locale's way), a date (ISO 8601), a string (shown as it
 #: is: an id, a name), a pack's text in several languages, or a message of its own.
@@ -157,6 +157,33 @@ class Message:
         >>> message.render("de-AT")
         '3 Einheiten in Folge gut vertragen'
 
+    A message is checked when it is made. The count and every number among
+    the values must be a real, finite ``int`` or ``float`` (not ``True``,
+    not ``"2"``, not ``nan``); every placeholder of the templates must be
+    named (``{seconds}``, not ``{0}`` nor ``{a.b}``) and have a value; and
+    no placeholder may ask for a width or precision above 100 (which would
+    build a huge string from a small message):
+
+        >>> Message(template="Hold for {seconds} seconds")
+        Traceback (most recent call last):
+        ...
+        ValueError: the message 'Hold for {seconds} seconds' has the placeholder {seconds} but no value for it
+
+    Numbers are written in full and exactly, never rounded nor in
+    scientific notation, with the decimal separator of the language
+    (``1234567,5`` in German); an integer of more than 64 bits is described
+    by its number of digits, in the language's words:
+
+        >>> Message(template="{seconds} s", values={"seconds": 1234567.5}).render("de")
+        '1234567,5 s'
+        >>> Message(template="{n}", values={"n": 10**30}).render("fr")
+        "un nombre entier d'environ 31 chiffres"
+
+    Raises:
+        TypeError: If the count or a value is of a type a message cannot write.
+        ValueError: If a number is not finite, or a placeholder is positional,
+            has no value, or asks for too wide a field.
+
     .. versionadded:: 0.1.0
     """
 
@@ -175,7 +202,9 @@ class Message:
         :attr:`default_locale`, then English. ``None`` is the default locale.
 
         Raises:
-            ValueError: If *locale* is not a well-formed language tag.
+            ValueError: If *locale* is not a well-formed language tag, or a
+                translation's placeholders do not fit the values (a broken
+                catalog).
         """
         if locale is not None:
             parse_locale(locale)
