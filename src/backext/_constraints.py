@@ -360,7 +360,9 @@ RULES: tuple[Rule, ...] = (
         field="default_locale",
         condition="locale_tag(default_locale)",
         # Translators: {hint} is empty, or the suggestion "; did you mean {name}?", translated on its own.
-        message=N_("{value} is not a BCP 47 language tag with a primary language subtag, such as 'en' or 'de-CH'{hint}"),
+        message=N_(
+            "{value} is not a BCP 47 language tag with a primary language subtag, such as 'en' or 'de-CH'{hint}"
+        ),
         values={"value": "shorten(default_locale)", "hint": "locale_hint(default_locale)"},
         schema={"pattern": LOCALE_TAG.pattern},
     ),

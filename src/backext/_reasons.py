@@ -88,7 +88,7 @@ class Reason:
             >>> reason.message
             'well tolerated: 1 of 3 sessions before a step up'
             >>> print(reason.render("fr-CH"))
-            bien toléré : 1 séance sur 3 avant de monter d'un palier
+            bien toléré : 1 sur 3 séances avant de monter d'un palier
         """
         if self.template is None:
             if locale is not None:
