@@ -11,7 +11,7 @@ checks.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import attrs
 
@@ -150,6 +150,7 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
         problem("/pending/date", "out-of-range", N_("the session awaiting its next-day report is not the last one"))
     if state.pack_version != pack.version:
         return problems
+    _check_clearances(pack, state, problem)
     dose = state.dose
     if not on_ladder(exercise, dose):
         problem(
@@ -216,6 +217,39 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
         if not ok:
             problem(f"/tolerated/{index}", "out-of-range", "not a dose within the limits of an exercise of the pack")
     return problems
+
+
+def _check_clearances(pack: Pack, state: State, problem: Callable[[str, str, str, Mapping[str, Value]], None]) -> None:
+    """Report each exercise and variation id in *state*'s clearances that *pack* does not have.
+
+    A variation id must belong to an exercise the clearance covers (any
+    exercise of the pack, for a clearance that names none), as
+    :func:`~backext.record_clearance` requires.
+    """
+    exercise_ids = [e.id for e in pack.exercises]
+    for index, clearance in enumerate(state.clearances):
+        covered = []
+        for position, exercise_id in enumerate(clearance.exercises):
+            try:
+                covered.append(pack.exercise(exercise_id))
+            except KeyError:
+                problem(
+                    f"/clearances/{index}/exercises/{position}",
+                    "unknown-exercise",
+                    N_("no exercise with the id {value}{hint}"),
+                    {"value": repr(exercise_id), "hint": suggestion(exercise_id, exercise_ids)},
+                )
+        # A clearance for an unknown exercise is reported once, not again for each of its variations.
+        in_scope = covered if len(covered) == len(clearance.exercises) > 0 else pack.exercises
+        known = sorted({m.id for e in in_scope for m in e.modifications})
+        for position, modification_id in enumerate(clearance.modifications):
+            if modification_id not in known:
+                problem(
+                    f"/clearances/{index}/modifications/{position}",
+                    "unknown-variation",
+                    N_("no exercise the clearance covers has a variation {value}{hint}"),
+                    {"value": repr(modification_id), "hint": suggestion(modification_id, known)},
+                )
 
 
 def within_limits(exercise: Exercise, dose: Dose) -> bool:
