@@ -53,7 +53,7 @@ def starter_pack(fmt: Format, *, pack_id: str, locales: tuple[str, ...] = ()) ->
     Example:
         >>> import backext
         >>> text = starter_pack("yaml", pack_id="Our Clinic", locales=("de", "it"))
-        >>> print(text.splitlines()[3])
+        >>> print(text.splitlines()[2])
         id: our-clinic
         >>> backext.validate_pack(text, format="yaml")
         []
