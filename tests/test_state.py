@@ -229,10 +229,28 @@ def test_the_ids_in_a_stored_clearance_are_checked_against_the_pack(changes, poi
     assert pointer in [p.path for p in refused.value.problems]
 
 
-def test_a_clearance_for_a_variation_the_pack_no_longer_has_is_kept_after_an_update():
-    document = _tampered_clearance(modifications=["leg-lift", "wings"])
-    newer = attrs.evolve(PACK, version="2")
-    assert backext.load_state(document, newer).clearances[0].modifications == ("leg-lift", "wings")
+def test_after_an_update_clearances_forget_the_ids_the_pack_no_longer_has():
+    exercise = PACK.exercise("prone-chest-lift")
+    without_leg_lift = attrs.evolve(
+        PACK, version="2", exercises=(*PACK.exercises[:2], attrs.evolve(exercise, modifications=()))
+    )
+    state = with_leg_lift()
+    state = backext.record_clearance(state, date=DAY, exercises=["hand-press-up"], note="kept")
+    state = backext.record_clearance(state, date=DAY, exercises=["prone-chest-lift"], modifications=["leg-lift"])
+    updated = backext.load_state(stored(state), without_leg_lift)
+    assert [(c.exercises, c.modifications, c.note) for c in updated.clearances] == [
+        ((), (), None),
+        (("hand-press-up",), (), "kept"),
+        (("prone-chest-lift",), (), None),
+    ]
+    assert backext.load_state(stored(updated), without_leg_lift) == updated, "valid against the new version"
+    elsewhere = backext.record_clearance(
+        backext.start(PACK, "forearm-press-up"), date=DAY, exercises=["prone-chest-lift"], modifications=["leg-lift"]
+    )
+    without_chest_lift = attrs.evolve(PACK, version="2", exercises=PACK.exercises[:2])
+    moved = backext.load_state(stored(elsewhere), without_chest_lift)
+    assert moved.clearances[0].exercises == moved.clearances[0].modifications == (), "it covered a removed exercise"
+    assert backext.load_state(stored(moved), without_chest_lift) == moved
 
 
 def test_hostile_numbers_in_a_stored_state_are_problems():

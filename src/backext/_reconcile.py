@@ -25,13 +25,14 @@ from ._reasons import Reason, because, words
 from ._remembered import memory
 from ._render import number
 from ._rules import DEFAULT_RULES, Rules
-from ._state import STATE_FORMAT_VERSION, Prescription, State
+from ._state import STATE_FORMAT_VERSION, Clearance, Prescription, State
 from ._suggest import suggestion
 from .exceptions import SessionError, StateError, UnknownIdError
 
 
 __all__ = [
     "check_state",
+    "clearances_within",
     "dose_words",
     "effective",
     "exercise_of",
@@ -294,7 +295,9 @@ def reconcile(
     the variations. When the pack's version differs from the one the state
     was stored against, the dose is brought within the new limits, variations
     the exercise no longer has or that now need a clearance not on record
-    are dropped, and a ``pack-changed`` reason says so. Variations whose
+    are dropped, and a ``pack-changed`` reason says so; the clearances
+    forget the exercises and variations the pack no longer has
+    (:func:`clearances_within`). Variations whose
     clearance is not in force on the day *on* are dropped
     (``clearance-expired``).
 
@@ -378,6 +381,7 @@ def reconcile(
             template = N_("the pack {pack} changed (version {old} to {new}): the dose is now {dose}")
         reasons.insert(0, because("pack-changed", pack.default_locale, template, values))
     tolerated = state.tolerated if same else fitted_all(pack, state.tolerated)
+    clearances = state.clearances if same else clearances_within(pack, state.clearances)
     streak = state.tolerated_streak if same else 0  # a new version of the pack: the count starts again
     at_top = higher(pack, exercise, dose, prescription.modifications) == (dose, prescription.modifications)
     streak = min(streak, required_sessions(exercise, rules) - (0 if at_top else 1))
@@ -400,9 +404,34 @@ def reconcile(
             if dose == state.dose
             else 0,
             tolerated=tolerated,
+            clearances=clearances,
         ),
         reasons,
     )
+
+
+def clearances_within(pack: Pack, clearances: tuple[Clearance, ...]) -> tuple[Clearance, ...]:
+    """*clearances* naming only exercises and variations that *pack* has, for a state brought to a new version.
+
+    A clearance keeps its date, note, clinician, end and whether it lifted a
+    stop; it loses the ids the pack no longer has, which allowed nothing in
+    it. One that covered only exercises the pack no longer has allows
+    nothing any more (no exercises, no variations).
+    """
+    kept = []
+    for clearance in clearances:
+        covered = tuple(e for e in clearance.exercises if has_exercise(pack, e))
+        if clearance.exercises and not covered:
+            kept.append(attrs.evolve(clearance, exercises=(), modifications=()))
+            continue
+        scope = [pack.exercise(e) for e in covered] or pack.exercises
+        known = {m.id for e in scope for m in e.modifications}
+        allowed = tuple(m for m in clearance.modifications if m in known)
+        if (covered, allowed) == (clearance.exercises, clearance.modifications):
+            kept.append(clearance)
+        else:
+            kept.append(attrs.evolve(clearance, exercises=covered, modifications=allowed))
+    return tuple(kept)
 
 
 def has_exercise(pack: Pack, exercise_id: str) -> bool:
