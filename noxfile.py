@@ -4,7 +4,8 @@ Sessions: ``tests`` (every supported Python that is present), ``lint``,
 ``mypy``, ``tests_lowest`` (the lowest versions of the dependencies that
 ``pyproject.toml`` declares, extras included, on the oldest Python, which
 they must support), ``browser`` (the handout in headless Chromium, which it
-installs when absent) and ``docs`` run by default; ``catalogs`` (the message
+installs when absent), ``editors`` (what the how-to says about editors, tried
+with yaml-language-server and Taplo, which it installs from npm) and ``docs`` run by default; ``catalogs`` (the message
 catalogs: extract, update, compile; ``-- --check`` fails if a committed one
 is stale) and ``bench`` run when named. Python versions come from ``pyproject.toml``'s
 classifiers. Where pyenv manages the interpreters (as on our machines), the
@@ -26,7 +27,7 @@ import nox
 nox.needs_version = ">=2024.4.15"
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["lint", "mypy", "tests", "tests_lowest", "browser", "docs"]
+nox.options.sessions = ["lint", "mypy", "tests", "tests_lowest", "browser", "editors", "docs"]
 
 ROOT = pathlib.Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
@@ -129,19 +130,25 @@ def _chromium(session: nox.Session) -> str:
     return CHROMIUM
 
 
+def _npm_packages(session: nox.Session, folder: pathlib.Path, packages: dict[str, str]) -> None:
+    """Install *packages* (name: release) from npm into *folder*, unless each is there in that release."""
+    installed = [folder / "node_modules" / name / "package.json" for name in packages]
+    if all(
+        path.is_file() and json.loads(path.read_text(encoding="utf-8")).get("version") == version
+        for path, version in zip(installed, packages.values(), strict=True)
+    ):
+        return
+    if shutil.which("npm") is None:
+        session.error(f"npm is needed to install {', '.join(packages)}")
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = [f"{name}@{version}" for name, version in packages.items()]
+    session.run("npm", "install", "--prefix", str(folder), "--no-audit", "--no-fund", *wanted, external=True)
+
+
 def _axe_core(session: nox.Session) -> pathlib.Path:
     """The path of axe-core's script, installed from npm into the cache folder first when absent or another release."""
-    package = BROWSER_CACHE / "node_modules" / "axe-core"
-    installed = package / "package.json"
-    if not installed.is_file() or json.loads(installed.read_text(encoding="utf-8")).get("version") != AXE_CORE:
-        if shutil.which("npm") is None:
-            session.error("npm is needed to install axe-core")
-        BROWSER_CACHE.mkdir(parents=True, exist_ok=True)
-        session.run(
-            "npm", "install", "--prefix", str(BROWSER_CACHE), "--no-audit", "--no-fund", f"axe-core@{AXE_CORE}",
-            external=True,
-        )  # fmt: skip
-    script = package / "axe.min.js"
+    _npm_packages(session, BROWSER_CACHE, {"axe-core": AXE_CORE})
+    script = BROWSER_CACHE / "node_modules" / "axe-core" / "axe.min.js"
     if not script.is_file():
         session.error(f"axe-core is missing at {script} after npm install")
     return script
@@ -161,6 +168,32 @@ def browser(session: nox.Session) -> None:
     }
     session.install(".", *nox.project.dependency_groups(PYPROJECT, "browser"))
     session.run("pytest", *(session.posargs or ["-n", "2", "tests/test_handout_browser.py"]), env=env)
+
+
+#: The language servers the editor tests run, installed from npm into EDITORS_CACHE: yaml-language-server
+#: (VS Code's YAML extension) and Taplo's command line (the engine of VS Code's Even Better TOML). The 1.x
+#: line of yaml-language-server still runs on Node.js 20; 2.0 needs 22.
+EDITOR_PACKAGES = {"yaml-language-server": "1.25.0", "@taplo/cli": "0.7.0"}
+EDITORS_CACHE = ROOT / ".nox" / "_editors"
+
+
+@nox.session
+def editors(session: nox.Session) -> None:
+    """Try what the pack author's how-to says about editors, with the language servers it names.
+
+    It installs yaml-language-server and Taplo from npm when they are absent
+    (Node.js must be there), and fails, never skips, when anything is missing.
+    """
+    if shutil.which("node") is None:
+        session.error("Node.js (node) is needed to run the language servers")
+    _npm_packages(session, EDITORS_CACHE, EDITOR_PACKAGES)
+    env = {"BACKEXT_EDITOR_TESTS": "required", "BACKEXT_EDITORS": str(EDITORS_CACHE)}
+    # Only what these few tests need: the whole test group would take longer to install than they take to run.
+    wanted = [
+        r for r in nox.project.dependency_groups(PYPROJECT, "tests") if re.match(r"(pytest|hypothesis)[<>=~!; ]", r)
+    ]
+    session.install(".[yaml]", *wanted)
+    session.run("pytest", *(session.posargs or ["tests/test_editors.py"]), env=env)
 
 
 @nox.session

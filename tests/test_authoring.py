@@ -35,8 +35,27 @@ def test_new_writes_a_valid_pack_ready_to_translate(capsys, tmp_path, suffix):
     pack = backext.load_pack(path)
     assert pack.id == "our-clinic"
     exercise = pack.exercises[0]
-    assert pack.localize(exercise.name, "fr") == pack.localize(exercise.name, "en")
-    assert {"en", "de", "fr", "de-CH"} <= set(exercise.name)  # type: ignore[arg-type]
+    builtin = backext.builtin_pack()
+    assert pack.localize(exercise.name, "fr") == builtin.localize(builtin.exercises[0].name, "fr")
+    assert pack.localize(exercise.name, "de-CH") == pack.localize(exercise.name, "en"), "not shipped: English"
+    assert list(exercise.name) == ["en", "de", "fr", "de-CH"]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".toml", ".json"])
+def test_new_carries_the_built_in_translations_of_the_locales_it_ships(capsys, tmp_path, suffix):
+    path = tmp_path / f"clinic{suffix}"
+    assert run(capsys, "new", "--locale", "de,fr", "--locale", "ES", str(path))[0] == 0
+    builtin = backext.builtin_pack()
+    pack = backext.load_pack(path)
+    written = _all_texts(pack)
+    assert [pointer for pointer, _ in written] == [pointer for pointer, _ in _all_texts(builtin)]
+    for (pointer, text), (_, shipped) in zip(written, _all_texts(builtin), strict=True):
+        assert list(text) == ["en", "de", "fr", "ES"], pointer  # type: ignore[arg-type]
+        for tag in ("en", "de", "fr"):
+            assert text[tag] == shipped[tag], (pointer, tag)  # type: ignore[index]
+        assert text["ES"] == shipped["es"], pointer  # type: ignore[index]
+    capsys.readouterr()
+    assert run(capsys, "validate", "--strict", str(path)) == (0, "1 file checked: 0 errors, 0 warnings\n", "")
 
 
 def test_new_is_english_alone_without_locales_and_json_names_its_schema(capsys, tmp_path):

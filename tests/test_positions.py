@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import backext
 from backext._formats import serialize
-from backext._positions import index_json, index_toml, locate
+from backext._positions import _prefixes, index_json, index_toml, locate
 from backext._problems import escape_pointer
 from strategies import packs
 
@@ -114,6 +114,63 @@ def test_the_toml_reader_finds_every_value_and_key(document, multiline):
             if isinstance(resolve(parsed, parent), list):  # a table of an array of tables: its header's key
                 last = parent.rpartition("/")[2]
             assert name == last.replace("~1", "/").replace("~0", "~")
+
+
+@given(toml_documents, st.booleans(), st.data())
+def test_the_toml_reader_asked_for_some_pointers_finds_them_where_the_whole_reading_does(document, multiline, data):
+    text = tomli_w.dumps(document, multiline_strings=multiline)
+    everything = index_toml(text).entries
+    chosen = data.draw(st.lists(st.sampled_from(sorted(pointers(tomllib.loads(text)))), max_size=3))
+    asked = index_toml(text, chosen).entries
+    assert {pointer: asked[pointer] for pointer in chosen} == {pointer: everything[pointer] for pointer in chosen}
+    assert set(asked) <= _prefixes(chosen), "nothing else is indexed"
+
+
+#: Lines that look like headers inside strings and arrays, nested arrays, inline tables, quoted keys.
+_HAND_WRITTEN_LINES = (
+    "# a pack",
+    "a.b = 1  # one",
+    "c = { d = 'x', e.f = [1, # two",
+    "  2] }",
+    "[[t]]",
+    "x = 1979-05-27 07:32:00Z",
+    "list = [",
+    "  'a', # a comment ]",
+    '  "]",',
+    "[1],",
+    "]",
+    "[[t]]",
+    '"y z" = """two',
+    '[t.not-a-header]"""',
+    "nested = [[1], [2, 3]]",
+    "inline = { p = { q = 1 } }",
+    "[t.u]",
+    "v = '''w",
+    "[[t]]'''",
+    "[[t]]",
+    '"quoted . key".bare = "s\\"]"',
+    "[ t . u . w ]",
+    "z = 9",
+)
+_HAND_WRITTEN = "\n".join(_HAND_WRITTEN_LINES) + "\n"
+
+
+def test_the_toml_reader_asked_for_some_pointers_passes_over_the_rest_of_a_hand_written_file():
+    everything = index_toml(_HAND_WRITTEN).entries
+    for pointer in pointers(tomllib.loads(_HAND_WRITTEN)):
+        asked = index_toml(_HAND_WRITTEN, [pointer]).entries
+        assert asked[pointer] == everything[pointer], pointer
+        assert set(asked) <= _prefixes([pointer]), pointer
+
+
+def test_the_toml_reader_stops_once_it_has_found_what_it_was_asked_for():
+    pack = backext.dump_pack(backext.builtin_pack(), "toml")
+    unreadable = pack + "\n[tail]\n= 'a key the reader cannot read'\n"  # never reached
+    asked = index_toml(unreadable, ["/version", "/exercises/0/hold/start_seconds"]).entries
+    assert unreadable[slice(*asked["/version"].value)] == '"1.0.0"'
+    assert unreadable[slice(*asked["/exercises/0/hold/start_seconds"].value)] == "5"
+    with pytest.raises(ValueError):
+        index_toml(unreadable)
 
 
 def test_the_toml_reader_knows_inline_tables_dotted_keys_and_comments():

@@ -188,6 +188,71 @@ def test_clearances_check_their_ids_and_dates():
         backext.record_clearance(stopped, date=DAY, exercises=["hand-press-up"], pack=PACK)
 
 
+def _tampered_clearance(**changes: object) -> dict:
+    document = stored(with_leg_lift())
+    document["clearances"][0].update(changes)
+    return document
+
+
+@pytest.mark.parametrize(
+    ("changes", "pointer", "code", "hint"),
+    [
+        (
+            {"modifications": ["leg-lift", "leg-lifts"]},
+            "/clearances/0/modifications/1",
+            "unknown-variation",
+            "leg-lift",
+        ),
+        ({"modifications": ["leg-lift", "wings"]}, "/clearances/0/modifications/1", "unknown-variation", None),
+        # leg-lift is a variation of prone-chest-lift alone: a clearance for other exercises cannot allow it.
+        ({"exercises": ["hand-press-up"]}, "/clearances/0/modifications/0", "unknown-variation", None),
+        ({"exercises": ["prone-chest-lfit"]}, "/clearances/0/exercises/0", "unknown-exercise", "prone-chest-lift"),
+        ({"exercises": ["prone-chest-lfit"]}, "/clearances/0/modifications/0", None, None),
+    ],
+)
+def test_the_ids_in_a_stored_clearance_are_checked_against_the_pack(changes, pointer, code, hint):
+    document = _tampered_clearance(**changes)
+    with pytest.raises(backext.StateError) as caught:
+        backext.load_state(document, PACK)
+    found = [p for p in caught.value.problems if p.path == pointer]
+    assert [p.code for p in found] == ([code] if code else []), caught.value.problems
+    if code is None:  # reported once, at the exercise the clearance names
+        return
+    message = found[0].message
+    assert ("did you mean" in message) is (hint is not None), message
+    if hint is not None:
+        assert repr(hint) in message
+    # The engine refuses the same state, from the same check.
+    state = backext.converter.structure(document, backext.State)
+    with pytest.raises(backext.StateError) as refused:
+        backext.step(PACK, state, SessionLog.as_prescribed(state.prescription, DAY))
+    assert pointer in [p.path for p in refused.value.problems]
+
+
+def test_after_an_update_clearances_forget_the_ids_the_pack_no_longer_has():
+    exercise = PACK.exercise("prone-chest-lift")
+    without_leg_lift = attrs.evolve(
+        PACK, version="2", exercises=(*PACK.exercises[:2], attrs.evolve(exercise, modifications=()))
+    )
+    state = with_leg_lift()
+    state = backext.record_clearance(state, date=DAY, exercises=["hand-press-up"], note="kept")
+    state = backext.record_clearance(state, date=DAY, exercises=["prone-chest-lift"], modifications=["leg-lift"])
+    updated = backext.load_state(stored(state), without_leg_lift)
+    assert [(c.exercises, c.modifications, c.note) for c in updated.clearances] == [
+        ((), (), None),
+        (("hand-press-up",), (), "kept"),
+        (("prone-chest-lift",), (), None),
+    ]
+    assert backext.load_state(stored(updated), without_leg_lift) == updated, "valid against the new version"
+    elsewhere = backext.record_clearance(
+        backext.start(PACK, "forearm-press-up"), date=DAY, exercises=["prone-chest-lift"], modifications=["leg-lift"]
+    )
+    without_chest_lift = attrs.evolve(PACK, version="2", exercises=PACK.exercises[:2])
+    moved = backext.load_state(stored(elsewhere), without_chest_lift)
+    assert moved.clearances[0].exercises == moved.clearances[0].modifications == (), "it covered a removed exercise"
+    assert backext.load_state(stored(moved), without_chest_lift) == moved
+
+
 def test_hostile_numbers_in_a_stored_state_are_problems():
     for field, value in (("hold_seconds", 1e308), ("hold_seconds", 10**400), ("repetitions", 10**5000)):
         document = stored(backext.start(PACK, "forearm-press-up"))

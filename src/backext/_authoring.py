@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from ._formats import Format, serialize
@@ -41,20 +42,25 @@ def _header(fmt: Format) -> str:
 def starter_pack(fmt: Format, *, pack_id: str, locales: tuple[str, ...] = ()) -> str:
     """The text of a pack to start from: the built-in pack's exercises, under the id *pack_id*.
 
-    Each text of the built-in pack, in English, is given again under each of
-    *locales*, ready to be translated (it stays English until it is): the
-    pack validates as it is, and a search for a tag finds what is left to do.
-    Without *locales*, every text is a plain English string. The built-in
-    pack's own German, French and Spanish are not copied: a starter pack
-    holds what its authors still have to write or check.
+    Each text of the built-in pack is given under each of *locales* too: in
+    the built-in pack's own translation where it has one for that tag
+    (German, French and Spanish; tags compared regardless of case), else in
+    English, ready to be translated (it stays English until it is). Either
+    way every text has every tag, so the pack validates as it is, without an
+    incomplete translation. Without *locales*, every text is a plain English
+    string.
 
     Example:
         >>> import backext
-        >>> text = starter_pack("yaml", pack_id="Our Clinic", locales=("de",))
-        >>> print(text.splitlines()[3])
+        >>> text = starter_pack("yaml", pack_id="Our Clinic", locales=("de", "it"))
+        >>> print(text.splitlines()[2])
         id: our-clinic
         >>> backext.validate_pack(text, format="yaml")
         []
+        >>> pack = backext.load_pack(text, format="yaml")
+        >>> name = pack.exercises[0].name
+        >>> name["de"], name["it"]
+        ('Aufrichten auf die Unterarme', 'Forearm press-up')
     """
     from . import builtin_pack  # noqa: PLC0415
     from ._checks import _all_texts  # noqa: PLC0415
@@ -65,10 +71,14 @@ def starter_pack(fmt: Format, *, pack_id: str, locales: tuple[str, ...] = ()) ->
     document: dict[str, Any] = {"schema_version": pack.schema_version, **converter.unstructure(pack, Pack)}
     document["id"] = _slug(pack_id)
     wanted = [tag for tag in dict.fromkeys(locales) if tag != pack.default_locale]
-    # English alone, or the English under every tag wanted: the built-in pack's own translations are not copied.
     for pointer, text in _all_texts(pack):
         english = pack.localize(text, pack.default_locale)
-        _set(document, pointer, {pack.default_locale: english, **dict.fromkeys(wanted, english)} if wanted else english)
+        if not wanted:
+            _set(document, pointer, english)
+            continue
+        shipped = {tag.lower(): translation for tag, translation in text.items()} if isinstance(text, Mapping) else {}
+        translated = {tag: shipped.get(tag.lower(), english) for tag in wanted}
+        _set(document, pointer, {pack.default_locale: english, **translated})
     if fmt == "json":
         document = {"$schema": SCHEMA_ID, **document}
     return _header(fmt) + serialize(document, fmt)

@@ -427,8 +427,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help="write a pack to start from",
         description=(
             "Write a new pack file to start from: the built-in pack's exercises under an id made from the file's"
-            " name, each text repeated under every --locale, ready to translate, and the schema named for editors."
-            " An existing file is never overwritten."
+            " name, each text given under every --locale too (the built-in German, French or Spanish for de, fr"
+            " and es; else the English, ready to translate), and the schema named for editors. An existing file is"
+            " never overwritten."
         ),
     )
     new.add_argument("path", metavar="PATH", help="the file to write (.yaml, .yml, .toml or .json)")

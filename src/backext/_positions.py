@@ -7,7 +7,10 @@ at; of the key, for an unknown or duplicate key; of the object, for a
 missing field. JSON is read with the standard library's own string and
 number scanners, YAML with PyYAML's composer (whose nodes carry marks), TOML
 with a small reader written here (the standard reader keeps no positions);
-``tests/test_positions.py`` checks each against the standard parser.
+``tests/test_positions.py`` checks each against the standard parser. Each
+reader looks only along the pointers reported, and lines are counted only
+as far as the last position given, so that a problem near the top of a
+large file costs little to place.
 
 A position is a half-open range of characters: the end column is that of
 the first character past the value, as in SARIF.
@@ -16,6 +19,8 @@ the first character past the value, as in SARIF.
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import json
 import json.decoder
 import json.scanner
@@ -52,10 +57,16 @@ class Index:
 
 
 class _Lines:
-    """Turns offsets in *text* into 1-based lines and columns."""
+    """Turns offsets in *text*, up to *end* (all of it by default), into 1-based lines and columns."""
 
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [found.end() for found in re.finditer(r"\r\n|\r|\n", text)]
+    def __init__(self, text: str, end: int | None = None) -> None:
+        if end is not None:
+            text = text[: end + 1]  # one more: a CR LF that the last offset falls inside stays one line end
+        if "\r" in text:
+            self.starts = [0] + [found.end() for found in re.finditer(r"\r\n|\r|\n", text)]
+        else:  # the same, without a Python step per line (a large pack has hundreds of thousands)
+            lengths = map(len, text.split("\n")[:-1])
+            self.starts = list(itertools.accumulate(map((1).__add__, lengths), initial=0))
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset) - 1
@@ -129,13 +140,60 @@ def index_json(text: str, wanted: frozenset[str] | None = None) -> Index:
 _TOML_BLANK = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")
 _TOML_INLINE_SPACE = re.compile(r"[ \t]*")
 _TOML_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+#: Multi-line basic, multi-line literal, basic and literal strings. Each is an "unrolled loop": a run of
+#: ordinary characters is one step, and the alternatives exclude each other, so matching takes linear time.
 _TOML_STRINGS = (
-    re.compile(r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"{3,5}'),
-    re.compile(r"'''(?:[^']|'(?!''))*'{3,5}"),
-    re.compile(r'"(?:[^"\\\n]|\\.)*"'),
+    re.compile(r'"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"{3,5}'),
+    re.compile(r"'''[^']*(?:'(?!'')[^']*)*'{3,5}"),
+    re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'),
     re.compile(r"'[^'\n]*'"),
 )
 _TOML_SCALAR = re.compile(r"[^\s,\]}#]+(?: [0-9]{2}:[^\s,\]}#]*)?")
+
+
+def _toml_statement() -> str:
+    """One statement that the reader need not look into, as a regular expression.
+
+    Repeated (:data:`_TOML_SKIP`), it consumes blank lines, comments and
+    assignments whose value is a string, a scalar or an array of those, all
+    in the regular-expression engine. It stops at a header (``[``), at the
+    end, or before an assignment of an inline table or of a nested array,
+    which the reader then reads itself.
+
+    An array must end with a ``]``, and the engine backtracks to find one:
+    so a comment runs to the end of its line, and a scalar as far as it
+    goes, or a ``]`` inside them could pass for the array's end.
+    """
+    strings = "|".join(pattern.pattern for pattern in _TOML_STRINGS)
+    scalar = r"[^\s,\[\]{}#\"'][^\s,\]}#]*(?: [0-9]{2}:[^\s,\]}#]*)?(?![^\s,\]}#])"
+    comment = r"#[^\n]*(?![^\n])"
+    key_part = rf"(?:[A-Za-z0-9_-]+|{_TOML_STRINGS[2].pattern}|{_TOML_STRINGS[3].pattern})"
+    key = rf"{key_part}(?:[ \t]*\.[ \t]*{key_part})*"
+    flat_array = rf"\[(?:[ \t\r\n,]|{comment}|{strings}|{scalar})*\]"
+    value = rf"(?:{strings}|{flat_array}|{scalar})"
+    return rf"[ \t\r\n]+|{comment}|{key}[ \t]*=[ \t]*{value}"
+
+
+_TOML_STATEMENT = _toml_statement()
+_TOML_SKIP = re.compile(f"(?:{_TOML_STATEMENT})*")
+
+
+@functools.lru_cache(maxsize=64)
+def _toml_skip_within(names: tuple[str, ...]) -> re.Pattern[str]:
+    """:data:`_TOML_SKIP`, and the headers of tables inside the last table of the array of tables *names*.
+
+    After ``[[exercises]]``, ``[exercises.hold]`` and ``[[exercises.steps]]``
+    belong to that exercise; when it is of no interest, so are they. Only
+    headers of bare names are passed over.
+    """
+    dotted = r"[ \t]*\.[ \t]*".join(map(re.escape, names))
+    inside = rf"\[\[?[ \t]*{dotted}(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)+[ \t]*\]\]?"
+    return re.compile(f"(?:{_TOML_STATEMENT}|{inside})*")
+
+
+#: A table's or an array of tables' header whose key has bare parts only (the usual case), with its opening
+#: bracket(s) and dotted key as groups.
+_TOML_PLAIN_HEADER = re.compile(r"(\[\[?)[ \t]*([A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*)[ \t]*\]\]?")
 
 
 def _toml_string(token: str) -> str:
@@ -150,9 +208,18 @@ def _toml_string(token: str) -> str:
     return decoded
 
 
-def index_toml(text: str) -> Index:
-    """Index the TOML *text* (parsed already by the standard reader)."""
+def index_toml(text: str, pointers: Iterable[str] | None = None) -> Index:
+    """Index the TOML *text* (parsed already by the standard reader).
+
+    With *pointers*, only they and the tables they lie in are indexed, so
+    that the cost follows what is asked for rather than the size of the
+    document: the statements of a table that holds none of them are passed
+    over by a regular expression (:func:`_toml_skip`), the headers of such
+    tables are only counted, and reading stops once each pointer is found.
+    """
     index = Index()
+    wanted = None if pointers is None else _prefixes(pointers)
+    remaining = None if pointers is None else set(pointers) - {""}  # not found yet, or not for good
     arrays: dict[tuple[object, ...], int] = {}  # arrays of tables: the last index of each
     defined: set[tuple[object, ...]] = set()
 
@@ -195,7 +262,9 @@ def index_toml(text: str) -> Index:
         return tuple(path)
 
     def record(path: tuple[object, ...], value: Range, key_range: Range | None) -> None:
-        index.entries.setdefault(pointer_of(path), Entry(value, key_range))
+        pointer = pointer_of(path)
+        if wanted is None or pointer in wanted:
+            index.entries.setdefault(pointer, Entry(value, key_range))
 
     def assignment(pos: int, table: tuple[object, ...]) -> int:
         pos, parts = key(pos)
@@ -233,39 +302,118 @@ def index_toml(text: str) -> Index:
                     break
             else:
                 raise ValueError(pos)
-        index.entries[pointer_of(path)] = Entry((start, end), key_range)
+        pointer = pointer_of(path)
+        if wanted is None or pointer in wanted:
+            index.entries[pointer] = Entry((start, end), key_range)
+        if remaining is not None:
+            remaining.discard(pointer)
         return end
+
+    def along(path: tuple[object, ...]) -> list[str]:
+        """The pointers of *path* and of the tables it lies in, outermost first."""
+        pointers, pointer = [], ""
+        for part in path:
+            pointer = f"{pointer}/{escape_pointer(part)}"
+            pointers.append(pointer)
+        return pointers
+
+    def put(pointer: str, value: Range, key_range: Range | None) -> None:
+        if wanted is None or pointer in wanted:
+            index.entries.setdefault(pointer, Entry(value, key_range))
+
+    paths = None if wanted is None else {_tokens(pointer) for pointer in wanted}
+    met: set[tuple[str, ...]] = set()  # the tables that some header lies in, so far
+
+    def concerns(table: tuple[object, ...]) -> bool:
+        """Whether the header of *table* gives a wanted entry: its own, or the first of a table it lies in."""
+        if paths is None:
+            return True
+        tokens = tuple(map(str, table))
+        found = tokens in paths
+        for depth in range(1, len(tokens)):
+            outer = tokens[:depth]
+            if outer not in met:
+                met.add(outer)
+                found = found or outer in paths
+        return found
+
+    def passed(pos: int) -> tuple[int, tuple[object, ...]] | None:
+        """Past a header of plain names that concerns nothing wanted, counted: where it ends, and its table.
+
+        ``None`` for any other header, which is read in full.
+        """
+        plain = _TOML_PLAIN_HEADER.match(text, pos)
+        if plain is None:
+            return None
+        names = [name.strip(" \t") for name in plain[2].split(".")]
+        if plain[1] == "[[":
+            array = (*resolve(names[:-1]), names[-1])
+            number = arrays.get(array, -1) + 1
+            if concerns((*array, number)):
+                return None
+            arrays[array] = number
+            # Nothing inside this table is wanted either: its statements and inner tables go by at once.
+            return _toml_skip_within(tuple(names)).match(text, plain.end()).end(), (*array, number)  # type: ignore[union-attr]
+        named = resolve(names)
+        if concerns(named):
+            return None
+        defined.add(named)
+        return plain.end(), named
 
     index.entries[""] = Entry((0, len(text)))
     table: tuple[object, ...] = ()
+    reading = True  # whether the current table's statements are looked into
     pos = blank(0)
     while pos < len(text):
-        if text.startswith("[[", pos):
+        if text.startswith("[", pos) and paths is not None and (counted := passed(pos)) is not None:
+            pos, table = counted
+            reading = False
+        elif text.startswith("[[", pos):
             after, parts = key(pos + 2)
             names = [name for name, _ in parts]
             array = (*resolve(names[:-1]), names[-1])
             arrays[array] = arrays.get(array, -1) + 1
             table = (*array, arrays[array])
             header = (pos, text.index("]]", after) + 2)
-            for depth in range(1, len(array)):  # the tables it lies in, if no header names them
-                record(array[:depth], header, None)
-            record(array, header, parts[-1][1])
-            record(table, header, parts[-1][1])
+            *outer, array_pointer, table_pointer = along(table)
+            for pointer in outer:  # the tables it lies in, if no header names them
+                put(pointer, header, None)
+            put(array_pointer, header, parts[-1][1])
+            put(table_pointer, header, parts[-1][1])
+            if remaining is not None:  # for good: the array's first header, the table's only one
+                remaining.difference_update((array_pointer, table_pointer))
+            reading = wanted is None or table_pointer in wanted
             pos = header[1]
         elif text.startswith("[", pos):
             after, parts = key(pos + 1)
             table = resolve([name for name, _ in parts])
             header = (pos, text.index("]", after) + 1)
-            for depth in range(1, len(table)):
-                record(table[:depth], header, None)
+            *outer, table_pointer = along(table)
+            for pointer in outer:
+                put(pointer, header, None)
             if table not in defined:
                 defined.add(table)
-                index.entries[pointer_of(table)] = Entry(header, parts[-1][1])
+                if wanted is None or table_pointer in wanted:
+                    index.entries[table_pointer] = Entry(header, parts[-1][1])
+                if remaining is not None:
+                    remaining.discard(table_pointer)
+            reading = wanted is None or table_pointer in wanted
             pos = header[1]
-        else:
+        elif reading:
             pos = assignment(pos, table)
+        else:
+            pos = _TOML_SKIP.match(text, pos).end()  # type: ignore[union-attr]
+            if pos < len(text) and text[pos] != "[":  # an inline table or a nested array: read it
+                pos = assignment(pos, table)
+        if remaining is not None and not remaining:
+            break
         pos = blank(pos)
     return index
+
+
+def _tokens(pointer: str) -> tuple[str, ...]:
+    """The reference tokens of *pointer*, unescaped."""
+    return tuple(raw.replace("~1", "/").replace("~0", "~") for raw in pointer.split("/")[1:])
 
 
 # --- YAML ------------------------------------------------------------------------------------------------------------
@@ -338,7 +486,7 @@ def _index(text: str, fmt: str, problems: list[Problem]) -> Index:
         duplicates = any(p.code == "duplicate-key" and p.line is None for p in problems)
         return index_json(text, None if duplicates else _prefixes(pointers))
     if fmt == "toml":
-        return index_toml(text)
+        return index_toml(text, pointers)
     return index_yaml(text, pointers)
 
 
@@ -355,43 +503,51 @@ def locate(text: str, fmt: str, problems: list[Problem]) -> list[Problem]:
         index = _index(text, fmt, problems)
     except Exception:  # noqa: BLE001 - a document that could not be parsed: the problems stand without positions
         return problems
-    lines = _Lines(text)
-
-    def placed(problem: Problem, where: Range, path: str | None = None) -> Problem:
-        (line, column), (end_line, end_column) = lines.position(where[0]), lines.position(where[1])
-        return attrs.evolve(
-            problem,
-            path=problem.path if path is None else path,
-            line=line,
-            column=column,
-            end_line=end_line,
-            end_column=end_column,
-        )
-
     duplicates = iter(index.duplicates)
-    result: list[Problem] = []
+    found: list[tuple[Problem, Range | None, str | None]] = []  # each problem, where it stands, its new path
     for problem in problems:
         if problem.line is not None:
-            result.append(problem)
+            found.append((problem, None, None))
             continue
         if problem.code == "duplicate-key" and not problem.path:
             duplicate = next(duplicates, None)
-            result.append(problem if duplicate is None else placed(problem, duplicate[1], duplicate[0]))
+            found.append((problem, None, None) if duplicate is None else (problem, duplicate[1], duplicate[0]))
             continue
         pointer = problem.path
         while pointer not in index.entries and pointer:
             pointer = pointer.rsplit("/", 1)[0]
         entry = index.entries.get(pointer)
         if entry is None:
-            result.append(problem)
+            found.append((problem, None, None))
             continue
         where = entry.value
         if entry.key is not None and pointer == problem.path and problem.code in _AT_KEY:
             where = entry.key
-        elif entry.key is not None and (
-            problem.code == "missing-field" or lines.position(entry.value[0])[0] > lines.position(entry.key[0])[0]
-        ):
+        elif entry.key is not None and (problem.code == "missing-field" or _breaks(text, entry.key[0], entry.value[0])):
             # An object, or a value starting below its key (a YAML block): from the key, which names it.
             where = (min(entry.key[0], entry.value[0]), max(entry.key[1], entry.value[1]))
-        result.append(placed(problem, where))
+        found.append((problem, where, None))
+    # Lines are counted only as far as the last position reported: near the top of a large file, that is little.
+    lines = _Lines(text, max((where[1] for _, where, _ in found if where is not None), default=0))
+    result: list[Problem] = []
+    for problem, at, path in found:
+        if at is None:
+            result.append(problem)
+            continue
+        (line, column), (end_line, end_column) = lines.position(at[0]), lines.position(at[1])
+        result.append(
+            attrs.evolve(
+                problem,
+                path=problem.path if path is None else path,
+                line=line,
+                column=column,
+                end_line=end_line,
+                end_column=end_column,
+            )
+        )
     return result
+
+
+def _breaks(text: str, start: int, end: int) -> bool:
+    """Whether a line ends between the offsets *start* and *end* of *text*."""
+    return text.find("\n", start, end) >= 0 or text.find("\r", start, end) >= 0

@@ -11,7 +11,7 @@ checks.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import attrs
 
@@ -25,13 +25,14 @@ from ._reasons import Reason, because, words
 from ._remembered import memory
 from ._render import amount
 from ._rules import DEFAULT_RULES, Rules
-from ._state import STATE_FORMAT_VERSION, Prescription, State
+from ._state import STATE_FORMAT_VERSION, Clearance, Prescription, State
 from ._suggest import suggestion
 from .exceptions import SessionError, StateError, UnknownIdError
 
 
 __all__ = [
     "check_state",
+    "clearances_within",
     "dose_words",
     "effective",
     "exercise_of",
@@ -171,6 +172,7 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
         problem("/pending/date", "out-of-range", N_("the session awaiting its next-day report is not the last one"))
     if state.pack_version != pack.version:
         return problems
+    _check_clearances(pack, state, problem)
     dose = state.dose
     if not on_ladder(exercise, dose):
         problem(
@@ -239,6 +241,39 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
     return problems
 
 
+def _check_clearances(pack: Pack, state: State, problem: Callable[[str, str, str, Mapping[str, Value]], None]) -> None:
+    """Report each exercise and variation id in *state*'s clearances that *pack* does not have.
+
+    A variation id must belong to an exercise the clearance covers (any
+    exercise of the pack, for a clearance that names none), as
+    :func:`~backext.record_clearance` requires.
+    """
+    exercise_ids = [e.id for e in pack.exercises]
+    for index, clearance in enumerate(state.clearances):
+        covered = []
+        for position, exercise_id in enumerate(clearance.exercises):
+            try:
+                covered.append(pack.exercise(exercise_id))
+            except KeyError:
+                problem(
+                    f"/clearances/{index}/exercises/{position}",
+                    "unknown-exercise",
+                    N_("no exercise with the id {value}{hint}"),
+                    {"value": repr(exercise_id), "hint": suggestion(exercise_id, exercise_ids)},
+                )
+        # A clearance for an unknown exercise is reported once, not again for each of its variations.
+        in_scope = covered if len(covered) == len(clearance.exercises) > 0 else pack.exercises
+        known = sorted({m.id for e in in_scope for m in e.modifications})
+        for position, modification_id in enumerate(clearance.modifications):
+            if modification_id not in known:
+                problem(
+                    f"/clearances/{index}/modifications/{position}",
+                    "unknown-variation",
+                    N_("no exercise the clearance covers has a variation {value}{hint}"),
+                    {"value": repr(modification_id), "hint": suggestion(modification_id, known)},
+                )
+
+
 def within_limits(exercise: Exercise, dose: Dose) -> bool:
     hold = tenths(dose.hold_seconds)
     return (
@@ -281,7 +316,9 @@ def reconcile(
     the variations. When the pack's version differs from the one the state
     was stored against, the dose is brought within the new limits, variations
     the exercise no longer has or that now need a clearance not on record
-    are dropped, and a ``pack-changed`` reason says so. Variations whose
+    are dropped, and a ``pack-changed`` reason says so; the clearances
+    forget the exercises and variations the pack no longer has
+    (:func:`clearances_within`). Variations whose
     clearance is not in force on the day *on* are dropped
     (``clearance-expired``).
 
@@ -365,6 +402,7 @@ def reconcile(
             template = N_("the pack {pack} changed (version {old} to {new}): the dose is now {dose}")
         reasons.insert(0, because("pack-changed", pack.default_locale, template, values))
     tolerated = state.tolerated if same else fitted_all(pack, state.tolerated)
+    clearances = state.clearances if same else clearances_within(pack, state.clearances)
     streak = state.tolerated_streak if same else 0  # a new version of the pack: the count starts again
     at_top = higher(pack, exercise, dose, prescription.modifications) == (dose, prescription.modifications)
     streak = min(streak, required_sessions(exercise, rules) - (0 if at_top else 1))
@@ -387,9 +425,34 @@ def reconcile(
             if dose == state.dose
             else 0,
             tolerated=tolerated,
+            clearances=clearances,
         ),
         reasons,
     )
+
+
+def clearances_within(pack: Pack, clearances: tuple[Clearance, ...]) -> tuple[Clearance, ...]:
+    """*clearances* naming only exercises and variations that *pack* has, for a state brought to a new version.
+
+    A clearance keeps its date, note, clinician, end and whether it lifted a
+    stop; it loses the ids the pack no longer has, which allowed nothing in
+    it. One that covered only exercises the pack no longer has allows
+    nothing any more (no exercises, no variations).
+    """
+    kept = []
+    for clearance in clearances:
+        covered = tuple(e for e in clearance.exercises if has_exercise(pack, e))
+        if clearance.exercises and not covered:
+            kept.append(attrs.evolve(clearance, exercises=(), modifications=()))
+            continue
+        scope = [pack.exercise(e) for e in covered] or pack.exercises
+        known = {m.id for e in scope for m in e.modifications}
+        allowed = tuple(m for m in clearance.modifications if m in known)
+        if (covered, allowed) == (clearance.exercises, clearance.modifications):
+            kept.append(clearance)
+        else:
+            kept.append(attrs.evolve(clearance, exercises=covered, modifications=allowed))
+    return tuple(kept)
 
 
 def has_exercise(pack: Pack, exercise_id: str) -> bool:
