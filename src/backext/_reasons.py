@@ -140,7 +140,7 @@ def _remembered_reason(  # noqa: PLR0917 - a cache's key
     items: tuple[tuple[str, Value], ...],
     kinds: tuple[object, ...],  # noqa: ARG001 - part of the key
     count: float | None,
-    count_kind: object,  # noqa: ARG001 - part of the key
+    count_is_float: bool,  # noqa: ARG001 - part of the key
 ) -> Reason:
     return _made_reason(code, default_locale, template, dict(items), count)
 
