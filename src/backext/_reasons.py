@@ -123,9 +123,7 @@ def because(
             return _made_reason(code, default_locale, template, values, count)
     else:
         items = kinds = ()
-    return _remembered_reason(
-        code, default_locale, template, items, kinds, count, None if count is None else type(count)
-    )
+    return _remembered_reason(code, default_locale, template, items, kinds, count, type(count) is float)
 
 
 #: The types of value whose reasons are remembered: hashable, and written the same whatever their equals are.
