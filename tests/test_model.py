@@ -143,6 +143,8 @@ NOT_NEEDED = {
     "backext._engine",
     "backext._reconcile",
     "backext._state",
+    # pathlib imports urllib.parse, ipaddress and fnmatch: a file's name is read as pathlib reads it (_paths).
+    "pathlib",
 }
 
 _IMPORTED = (

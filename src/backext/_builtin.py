@@ -11,7 +11,7 @@ when the two differ.
 from __future__ import annotations
 
 import functools
-from pathlib import Path
+import os
 
 from ._load import load_pack
 from ._model import Pack
@@ -46,7 +46,8 @@ def builtin_pack() -> Pack:
     .. versionadded:: 0.1.0
     """
     try:
-        data = (Path(__file__).parent / "data" / "builtin.json").read_bytes()
+        with open(os.path.join(os.path.dirname(__file__), "data", "builtin.json"), "rb") as file:  # noqa: PTH118, PTH120, PTH123 - pathlib is slow to import
+            data = file.read()
     except OSError:  # pragma: no cover - installed as a zip: importlib.resources reads it there (slower to import)
         from importlib import resources  # noqa: PLC0415
 
@@ -56,6 +57,8 @@ def builtin_pack() -> Pack:
 
 def _written_from_toml() -> str:
     """The text of ``data/builtin.json``: the pack of ``data/builtin.toml``, written as JSON."""
+    from pathlib import Path  # noqa: PLC0415
+
     from ._load import dump_pack  # noqa: PLC0415
 
     return dump_pack(load_pack(Path(__file__).parent / "data" / "builtin.toml"), "json")
