@@ -122,8 +122,15 @@ def _tolerated_now(state: State) -> tuple[Dose, ...]:
         and all(d.exercise_id != done.exercise_id for d in tolerated[1:])
     ):
         return tolerated  # already recorded so: the same doses, without building them again
-    dose = Dose(exercise_id=done.exercise_id, hold_seconds=done.hold_seconds, repetitions=done.repetitions)
-    return (dose, *(d for d in state.tolerated if d.exercise_id != dose.exercise_id))
+    dose = state.dose
+    if not (
+        dose.exercise_id == done.exercise_id
+        and dose.repetitions == done.repetitions
+        and dose.hold_seconds == done.hold_seconds
+        and type(dose.hold_seconds) is type(done.hold_seconds)
+    ):  # the place on the ladder is the dose as done when no variation changes it: no need to build it again
+        dose = Dose(exercise_id=done.exercise_id, hold_seconds=done.hold_seconds, repetitions=done.repetitions)
+    return (dose, *(d for d in tolerated if d.exercise_id != dose.exercise_id))
 
 
 def _moved(  # noqa: PLR0917 - a private helper
