@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pathlib
+
 import backext
 from backext import Direction, Level, Movement
 
@@ -70,3 +72,19 @@ def test_cites_the_mayo_clinic_study_and_carries_a_disclaimer():
 
 def test_builtin_pack_is_cached():
     assert backext.builtin_pack() is backext.builtin_pack()
+
+
+def test_the_shipped_json_is_the_toml_pack_written_as_json():
+    from backext import _builtin  # noqa: PLC0415
+
+    folder = pathlib.Path(_builtin.__file__).parent / "data"
+    shipped = (folder / "builtin.json").read_text(encoding="utf-8")
+    assert shipped == _builtin._written_from_toml(), (
+        "data/builtin.json differs from data/builtin.toml: regenerate it with"
+        " python -m backext._builtin > src/backext/data/builtin.json"
+    )
+    from_toml = backext.load_pack(folder / "builtin.toml")
+    assert backext.builtin_pack() == from_toml
+    # Equal is not enough (5 == 5.0): the same values of the same types.
+    assert backext.converter.unstructure(backext.builtin_pack()) == backext.converter.unstructure(from_toml)
+    assert repr(backext.builtin_pack()) == repr(from_toml)

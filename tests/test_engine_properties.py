@@ -22,7 +22,9 @@ rules page:
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+from collections.abc import Iterator
 
 import attrs
 import pytest
@@ -87,6 +89,38 @@ def check_move(pack: Pack, before: Prescription, decision: backext.Decision) -> 
             assert lowered or "lowest-dose" in decision.codes, (before, after, decision.codes)
         else:
             assert index_of(pack, new.id) == index_of(pack, old.id) - 1
+
+
+def check_valid(value: object) -> None:
+    """Every attrs object in *value* (a decision, a state, and all they hold) passes its class's validators."""
+    if attrs.has(type(value)):
+        attrs.validate(value)  # type: ignore[arg-type]
+        for field in attrs.fields(type(value)):
+            check_valid(getattr(value, field.name))
+    elif isinstance(value, tuple):
+        for item in value:
+            check_valid(item)
+
+
+@contextlib.contextmanager
+def validating_constructors() -> Iterator[None]:
+    """The engine as it would run with attrs's own constructors: every state by attrs.evolve, no reason reused."""
+    from backext import _engine, _reasons  # noqa: PLC0415 - the shortcuts under test
+
+    evolved, plain = _engine.evolved, _reasons._PLAIN
+    _engine.evolved, _reasons._PLAIN = attrs.evolve, frozenset()
+    try:
+        yield
+    finally:
+        _engine.evolved, _reasons._PLAIN = evolved, plain
+
+
+def check_made(decision: backext.Decision, again: backext.Decision) -> None:
+    """*decision* is valid throughout, and the same as *again*, made by the engine with validating constructors."""
+    check_valid(decision)
+    assert again == decision
+    assert [r.message for r in again.reasons] == [r.message for r in decision.reasons]
+    assert repr(again.state) == repr(decision.state)  # the same values, of the same types
 
 
 def check_stop(decision: backext.Decision, flags: frozenset[backext.RedFlag]) -> None:  # 2
@@ -157,6 +191,8 @@ class EngineMachine(RuleBasedStateMachine):
         note(f"log: {log}")
         decision = backext.step(self.pack, before, log, self.rules)
         assert backext.step(self.pack, before, log, self.rules) == decision  # 9
+        with validating_constructors():
+            check_made(decision, backext.step(self.pack, before, log, self.rules))
         severe = log.pain >= self.rules.severe_pain or (log.pain_next_day or 0) >= self.rules.severe_pain
         if log.red_flags or severe or before.stopped:  # 2
             check_stop(decision, log.red_flags)
@@ -173,6 +209,8 @@ class EngineMachine(RuleBasedStateMachine):
     def next_day(self, pain: int, flags: frozenset[backext.RedFlag]) -> None:
         before = self.state
         decision = backext.report_next_day(self.pack, before, pain, red_flags=flags, rules=self.rules)
+        with validating_constructors():
+            check_made(decision, backext.report_next_day(self.pack, before, pain, red_flags=flags, rules=self.rules))
         if flags or pain >= self.rules.severe_pain:  # 2
             check_stop(decision, flags)
         else:
@@ -191,6 +229,8 @@ class EngineMachine(RuleBasedStateMachine):
             date=date, exercise_id=exercise_id, repetitions_completed=0, hold_seconds=0, pain=0, red_flags=flags
         )
         decision = backext.step(self.pack, before, log, self.rules)
+        with validating_constructors():
+            check_made(decision, backext.step(self.pack, before, log, self.rules))
         check_stop(decision, flags)
         self.state = decision.state
 
@@ -243,6 +283,7 @@ class EngineMachine(RuleBasedStateMachine):
         )
         was_stopped = self.state.stopped
         self.state = backext.record_clearance(self.state, date=date, modifications=allowed, pack=self.pack)
+        check_valid(self.state)
         assert not self.state.stopped
         if was_stopped:
             assert self.state.resume_on == date
@@ -266,6 +307,7 @@ class EngineMachine(RuleBasedStateMachine):
                 message = str(error)
                 assert "more than one step" in message
                 return
+            check_valid(chosen)
             assert chosen.prescription.modifications == tuple(wanted)
             assert chosen.tolerated_streak == 0  # 9: a new prescription starts a new run
             (old_hold, old_reps), (new_hold, new_reps) = effective(state.prescription), effective(chosen.prescription)

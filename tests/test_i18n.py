@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gettext
 import importlib.util
+import pathlib
 import subprocess
 import sys
 from pathlib import Path
@@ -105,7 +106,7 @@ def test_n_marks_without_translating() -> None:
 def test_every_shipped_language_has_a_compiled_catalog_and_a_source() -> None:
     assert set(_i18n.LANGUAGES) == set(catalogs.languages())
     for language in _i18n.LANGUAGES:
-        assert (_i18n.LOCALE_DIR / language / "LC_MESSAGES" / "backext.mo").is_file()
+        assert (pathlib.Path(_i18n.LOCALE_DIR) / language / "LC_MESSAGES" / "backext.mo").is_file()
     assert _i18n.available_languages() == ("de", "en", "es", "fr")
 
 
@@ -122,7 +123,7 @@ def test_each_catalog_declares_its_language_plural_rule(language: str, rule: str
 
 
 def test_importing_and_translating_needs_no_babel_and_compiles_nothing() -> None:
-    before = {p: p.stat().st_mtime_ns for p in _i18n.LOCALE_DIR.rglob("*")}
+    before = {p: p.stat().st_mtime_ns for p in pathlib.Path(_i18n.LOCALE_DIR).rglob("*")}
     code = (
         "import sys, backext._i18n as i\n"
         "for tag in ('de', 'fr-CA', 'es', 'en'): i.translation(tag).gettext('Steps')\n"
@@ -130,7 +131,7 @@ def test_importing_and_translating_needs_no_babel_and_compiles_nothing() -> None
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
-    assert {p: p.stat().st_mtime_ns for p in _i18n.LOCALE_DIR.rglob("*")} == before
+    assert {p: p.stat().st_mtime_ns for p in pathlib.Path(_i18n.LOCALE_DIR).rglob("*")} == before
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pathlib
 import subprocess
 import sys
 import tarfile
@@ -34,7 +35,7 @@ def test_the_wheel_holds_every_compiled_catalog(built: Path) -> None:
         assert f"backext/locale/{language}/LC_MESSAGES/backext.mo" in names
         with zipfile.ZipFile(wheel) as archive:
             shipped = archive.read(f"backext/locale/{language}/LC_MESSAGES/backext.mo")
-        assert shipped == (_i18n.LOCALE_DIR / language / "LC_MESSAGES" / "backext.mo").read_bytes()
+        assert shipped == (pathlib.Path(_i18n.LOCALE_DIR) / language / "LC_MESSAGES" / "backext.mo").read_bytes()
     assert not [name for name in names if name.endswith((".po", ".pot"))]  # the sources stay in the sdist
     assert "backext/_i18n.py" in names
 

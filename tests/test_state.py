@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import backext
 from backext import Action, SessionLog
+from backext._state import Pending, State
 
 
 PACK = backext.builtin_pack()
@@ -264,3 +268,53 @@ def test_hostile_numbers_in_a_stored_state_are_problems():
 def test_load_state_refuses_what_is_not_a_pack():
     with pytest.raises(TypeError):
         backext.load_state(stored(backext.start(PACK, "forearm-press-up")), None)
+
+
+@given(
+    changes=st.fixed_dictionaries(
+        {},
+        optional={
+            "tolerated_streak": st.integers(-2, 100_002),
+            "untolerated_streak": st.integers(-2, 3) | st.just(True) | st.just(1.0),
+            "painful_streak": st.integers(0, 3),
+            "last_session": st.none() | st.dates() | st.datetimes(),
+            "pack_version": st.none() | st.text(max_size=3),
+            "pending": st.none() | st.builds(Pending, date=st.dates()),
+        },
+    )
+)
+def test_the_engines_copy_of_a_state_is_attrs_evolve(changes):
+    """evolved() makes what attrs.evolve makes, and refuses what it refuses, with the same error."""
+    from backext._state import evolved  # noqa: PLC0415
+
+    state = backext.start(backext.builtin_pack(), "forearm-press-up")
+    try:
+        expected = attrs.evolve(state, **changes)
+    except Exception as error:  # noqa: BLE001 - whatever attrs raises, evolved() raises
+        refused: Exception | None = error
+    else:
+        refused = None
+    if refused is not None:
+        with pytest.raises(type(refused), match=f"^{re.escape(str(refused))}$"):
+            evolved(state, **changes)
+        return
+    made = evolved(state, **changes)
+    assert made == expected
+    assert repr(made) == repr(expected)
+    assert type(made) is State
+
+
+def test_the_engines_copy_of_a_state_skips_validators_only_when_attrs_does():
+    from backext._state import evolved  # noqa: PLC0415
+
+    state = backext.start(backext.builtin_pack(), "forearm-press-up")
+    attrs.validators.set_disabled(True)
+    try:
+        assert (
+            evolved(state, tolerated_streak=-1).tolerated_streak
+            == attrs.evolve(state, tolerated_streak=-1).tolerated_streak
+        )
+    finally:
+        attrs.validators.set_disabled(False)
+    with pytest.raises(ValueError, match="tolerated_streak"):
+        evolved(state, tolerated_streak=-1)

@@ -17,17 +17,19 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import attrs
 
+from . import _paths
 from ._formats import SUFFIXES
 from ._i18n import NC_
 from ._limits import DEFAULT_LIMITS, Limits, shorten
 
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ._model import Exercise, Pack
     from ._plan import Plan
     from ._problems import Problem
@@ -628,6 +630,8 @@ def _plan_ics(
     args: argparse.Namespace, pack: Pack, result: Plan | None, locale: str, since: datetime.date | None = None
 ) -> int:
     """Write *result* as a calendar or, without one (a stopped state), the previous calendar cancelled from *since*."""
+    from pathlib import Path  # noqa: PLC0415 - slow to import: only where a file is written or read here
+
     try:
         from ._calendar import UnreadableCalendarError, cancel_sessions, plan_calendar  # noqa: PLC0415
 
@@ -714,14 +718,15 @@ def _validate_one(path: str, args: argparse.Namespace, limits: Limits) -> tuple[
         data = _read_stdin(limits.max_bytes)
         fmt = args.input_format or _sniff(data[:65536].decode("utf-8", "replace"))
         return "<stdin>", validate_pack(data, format=fmt, limits=limits)
-    if args.input_format is None and Path(path).suffix.lower() not in SUFFIXES and Path(path).is_file():
-        suffix = Path(path).suffix
+    unknown = _paths.suffix(path).lower() not in SUFFIXES
+    if args.input_format is None and unknown and os.path.isfile(_paths.normalized(path)):  # noqa: PTH113
+        suffix = _paths.suffix(path)
         message = N_(
             "cannot tell the format from the suffix {suffix}: name the file .json, .toml, .yaml or .yml,"
             " or pass --input-format"
         )
         return path, [problem("", "unknown-format", message, {"suffix": repr(suffix)})]
-    return path, validate_pack(Path(path), format=args.input_format, limits=limits)
+    return path, validate_pack(_paths.File(path), format=args.input_format, limits=limits)
 
 
 def _validate(args: argparse.Namespace, out: _Output) -> int:
@@ -787,12 +792,12 @@ def _load(args: argparse.Namespace) -> Pack:
         return builtin_pack()
     if path == "-":
         raise _UsageError("--pack does not read standard input: name a file")
-    if Path(path).suffix.lower() not in SUFFIXES and Path(path).is_file():
+    if _paths.suffix(path).lower() not in SUFFIXES and os.path.isfile(_paths.normalized(path)):  # noqa: PTH113
         raise _UsageError(
-            f"{path}: cannot tell the format from the suffix {Path(path).suffix!r}: name the file .json, .toml,"
+            f"{path}: cannot tell the format from the suffix {_paths.suffix(path)!r}: name the file .json, .toml,"
             " .yaml or .yml"
         )
-    return load_pack(Path(path), limits=_limits(args))
+    return load_pack(_paths.File(path), limits=_limits(args))
 
 
 def _show(args: argparse.Namespace, out: _Output) -> int:
@@ -816,6 +821,8 @@ def _show(args: argparse.Namespace, out: _Output) -> int:
 
 
 def _handout(args: argparse.Namespace, out: _Output) -> int:
+    from pathlib import Path  # noqa: PLC0415 - slow to import: only where a file is written or read here
+
     from . import load_state  # noqa: PLC0415
     from ._handout import make  # noqa: PLC0415
     from .exceptions import StateError  # noqa: PLC0415
@@ -844,6 +851,8 @@ def _handout(args: argparse.Namespace, out: _Output) -> int:
 
 
 def _new_file(path: str) -> Path:
+    from pathlib import Path  # noqa: PLC0415 - slow to import: only where a file is written or read here
+
     target = Path(path)
     if target.exists() or target.is_symlink():
         raise _UsageError(f"{shorten(path)} exists already: choose another name, or remove it first")
@@ -874,6 +883,8 @@ def _tags(text: str) -> list[str]:
 
 
 def _new(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handler signature
+    from pathlib import Path  # noqa: PLC0415 - slow to import: only where a file is written or read here
+
     from ._authoring import starter_pack  # noqa: PLC0415
 
     suffix = Path(args.path).suffix.lower()
@@ -888,6 +899,8 @@ def _new(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handl
 
 
 def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handler signature
+    from pathlib import Path  # noqa: PLC0415 - slow to import: only where a file is written or read here
+
     from ._authoring import convert_document, losses  # noqa: PLC0415
     from ._formats import ParseFailure, decode, parse  # noqa: PLC0415
     from ._limits import LimitExceeded, check_document  # noqa: PLC0415
@@ -925,6 +938,8 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
 
 
 def _schema(args: argparse.Namespace, out: _Output) -> int:
+    from pathlib import Path  # noqa: PLC0415 - slow to import: only where a file is written or read here
+
     from . import json_schema  # noqa: PLC0415
 
     if args.output is None:
@@ -975,6 +990,8 @@ def _fhir_parser(commands: Any) -> None:
 
 def _read_file(path: str, what: str) -> bytes:
     """The bytes of the file *path* (at most 16 MiB)."""
+    from pathlib import Path  # noqa: PLC0415 - slow to import: only where a file is written or read here
+
     try:
         with Path(path).open("rb") as stream:
             data = stream.read(DEFAULT_LIMITS.max_bytes + 1)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -123,8 +123,15 @@ def _tolerated_now(state: State) -> tuple[Dose, ...]:
         and all(d.exercise_id != done.exercise_id for d in tolerated[1:])
     ):
         return tolerated  # already recorded so: the same doses, without building them again
-    dose = Dose(exercise_id=done.exercise_id, hold_seconds=done.hold_seconds, repetitions=done.repetitions)
-    return (dose, *(d for d in state.tolerated if d.exercise_id != dose.exercise_id))
+    dose = state.dose
+    if not (
+        dose.exercise_id == done.exercise_id
+        and dose.repetitions == done.repetitions
+        and dose.hold_seconds == done.hold_seconds
+        and type(dose.hold_seconds) is type(done.hold_seconds)
+    ):  # the place on the ladder is the dose as done when no variation changes it: no need to build it again
+        dose = Dose(exercise_id=done.exercise_id, hold_seconds=done.hold_seconds, repetitions=done.repetitions)
+    return (dose, *(d for d in tolerated if d.exercise_id != dose.exercise_id))
 
 
 def _moved(  # noqa: PLR0917 - a private helper
@@ -398,11 +405,12 @@ def _count(
 
     *session*: changes the session makes to *state* (the day, the counts), made in the same new state.
     """
-    changes = {} if session is None else session
+    changes = {} if session is None else dict(session)
     exercise = pack.exercise(state.dose.exercise_id)
     streak = changes.get("tolerated_streak", state.tolerated_streak) + 1
     required = required_sessions(exercise, rules)
-    changes = {**changes, "untolerated_streak": 0, "tolerated": _tolerated_now(state)}
+    changes["untolerated_streak"] = 0
+    changes["tolerated"] = _tolerated_now(state)
     if streak < required:
         template = N_plural(
             "well tolerated: {streak} of {required} session before a step up",
@@ -410,13 +418,15 @@ def _count(
         )
         values = {"streak": streak, "required": required}
         reasons.append(because("tolerated", pack.default_locale, template, values, count=required))
-        state = evolved(state, **{**changes, "tolerated_streak": streak})
+        changes["tolerated_streak"] = streak
+        state = evolved(state, **changes)
         return Decision(action=Action.REPEAT, state=state, prescription=state.prescription, reasons=tuple(reasons))
     dose, modifications = higher(pack, exercise, state.dose, state.prescription.modifications)
     if dose == state.dose:
         full = N_("well tolerated, and already at the full dose: keep it up")
         reasons.append(because("full-dose", pack.default_locale, full))
-        state = evolved(state, **{**changes, "tolerated_streak": required})
+        changes["tolerated_streak"] = required
+        state = evolved(state, **changes)
         return Decision(action=Action.REPEAT, state=state, prescription=state.prescription, reasons=tuple(reasons))
     in_a_row = N_plural("well tolerated {count} session in a row", "well tolerated {count} sessions in a row")
     reasons.append(because("tolerated", pack.default_locale, in_a_row, {"count": streak}, count=streak))
@@ -435,6 +445,50 @@ def _made(pack: Pack, rules: Rules, decision: Decision) -> Decision:
 
 def _repeat(state: State, reasons: list[Reason]) -> Decision:
     return Decision(action=Action.REPEAT, state=state, prescription=state.prescription, reasons=tuple(reasons))
+
+
+class _After(NamedTuple):
+    """What :func:`step` knows of the session, to finish each of its decisions with."""
+
+    pack: Pack
+    rules: Rules
+    log: SessionLog
+    advice: tuple[Reason, ...]
+    painful: bool
+    awaiting: bool
+
+
+def _pending(
+    after: _After, decision: Decision, *, counts: bool = False, changes: dict[str, Any] | None = None
+) -> Decision:
+    """*decision*, its state waiting for the next-day report where one is awaited (with *changes* too)."""
+    log = after.log
+    if log.pain_next_day is not None:
+        return decision
+    mark = Pending(
+        date=log.date,
+        counts=counts and after.awaiting,
+        stepped_back=decision.action is Action.REGRESS,
+        painful=after.painful,
+    )
+    return _made(
+        after.pack,
+        after.rules,
+        Decision(
+            action=decision.action,
+            state=evolved(decision.state, **{**(changes or {}), "pending": mark}),
+            prescription=decision.prescription,
+            reasons=(*decision.reasons, *after.advice),
+        ),
+    )
+
+
+def _finish(after: _After, decision: Decision) -> Decision:
+    if after.log.pain_next_day is None:
+        return _pending(after, decision)
+    if after.advice:
+        decision = attrs.evolve(decision, reasons=(*decision.reasons, *after.advice))
+    return _made(after.pack, after.rules, decision)
 
 
 # --- The public steps ---------------------------------------------------------
@@ -491,17 +545,17 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
     _arguments(pack, state, rules)
     if not isinstance(log, SessionLog):
         raise TypeError(f"log must be a backext.SessionLog, not {type(log).__name__}")
-    alarms = _alarms(
-        pack,
-        log.red_flags,
-        [
-            (log.pain, N_("severe pain of {pain}/10 during the session: stop and contact a clinician")),
-            (log.pain_next_day, N_("severe pain of {pain}/10 the next day: stop and contact a clinician")),
-        ],
-        rules,
-    )
     bookkeeping = _bookkeeping(pack, state, log)
-    if alarms:
+    if _alarming(log, rules):
+        alarms = _alarms(
+            pack,
+            log.red_flags,
+            [
+                (log.pain, N_("severe pain of {pain}/10 during the session: stop and contact a clinician")),
+                (log.pain_next_day, N_("severe pain of {pain}/10 the next day: stop and contact a clinician")),
+            ],
+            rules,
+        )
         severe = max(
             (p for p in (log.pain, log.pain_next_day) if p is not None and p >= rules.severe_pain), default=None
         )
@@ -532,30 +586,7 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
     advice = _advice(pack, session["painful_streak"], rules)
     language = pack.default_locale
 
-    def pending(decision: Decision, *, counts: bool = False, changes: dict[str, Any] | None = None) -> Decision:
-        """*decision*, its state waiting for the next-day report where one is awaited (with *changes* too)."""
-        if log.pain_next_day is not None:
-            return decision
-        mark = Pending(
-            date=log.date, counts=counts and awaiting, stepped_back=decision.action is Action.REGRESS, painful=painful
-        )
-        return _made(
-            pack,
-            rules,
-            Decision(
-                action=decision.action,
-                state=evolved(decision.state, **{**(changes or {}), "pending": mark}),
-                prescription=decision.prescription,
-                reasons=(*decision.reasons, *advice),
-            ),
-        )
-
-    def finish(decision: Decision) -> Decision:
-        if log.pain_next_day is None:
-            return pending(decision)
-        if advice:
-            decision = attrs.evolve(decision, reasons=(*decision.reasons, *advice))
-        return _made(pack, rules, decision)
+    after = _After(pack, rules, log, tuple(advice), painful, awaiting)
 
     steps_away = 0
     if gap is not None and gap > rules.max_gap_days:
@@ -576,8 +607,11 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
                 "{days} days since the last session: {back}, never below the start of the exercise",
             )
             reasons.append(because("long-gap", language, since, {"days": gap, "back": back}, count=gap))
-        return finish(
-            _step_back(pack, evolved(state, **session), reasons, within=steps_away, one_more=pain_high or next_day_high)
+        return _finish(
+            after,
+            _step_back(
+                pack, evolved(state, **session), reasons, within=steps_away, one_more=pain_high or next_day_high
+            ),
         )
     complete = log.repetitions_completed >= prescription.repetitions * prescription.sets and tenths(
         log.hold_seconds
@@ -596,18 +630,18 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
                 "not well tolerated {count} sessions in a row: a step back",
             )
             reasons.append(because("not-tolerated", language, not_tolerated, {"count": untolerated}, count=untolerated))
-            return finish(_step_back(pack, evolved(state, **session), reasons, within=0, one_more=True))
+            return _finish(after, _step_back(pack, evolved(state, **session), reasons, within=0, one_more=True))
         changes = {**session, "tolerated_streak": 0, "untolerated_streak": untolerated}
-        return finish(_repeat(evolved(state, **changes), reasons))
+        return _finish(after, _repeat(evolved(state, **changes), reasons))
     if gap is not None and gap < rules.min_rest_days:
         soon = N_("too soon after the last session to count towards a step up")
         reasons.append(because("too-soon", language, soon))
-        return finish(_repeat(evolved(state, **session), reasons))
+        return _finish(after, _repeat(evolved(state, **session), reasons))
     if awaiting:
         awaited = N_("well tolerated: it counts once the pain the next day is reported settled")
         reasons.append(because("awaiting-next-day", language, awaited))
-        return pending(_repeat(state, reasons), counts=True, changes=session)
-    return finish(_count(pack, state, reasons, rules, session))
+        return _pending(after, _repeat(state, reasons), counts=True, changes=session)
+    return _finish(after, _count(pack, state, reasons, rules, session))
 
 
 def report_next_day(
@@ -776,8 +810,8 @@ def replay(pack: Pack, state: State, logs: Iterable[SessionLog], rules: Rules = 
 def _alarming(log: object, rules: Rules) -> bool:
     if not isinstance(log, SessionLog):
         return False
-    pains = (p for p in (log.pain, log.pain_next_day) if p is not None)
-    return bool(log.red_flags) or any(p >= rules.severe_pain for p in pains)
+    severe = rules.severe_pain
+    return bool(log.red_flags) or log.pain >= severe or (log.pain_next_day is not None and log.pain_next_day >= severe)
 
 
 # --- Variations and clearances ------------------------------------------------

@@ -18,8 +18,8 @@ are never concatenated.
 from __future__ import annotations
 
 import functools
+import os
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 
@@ -49,7 +49,7 @@ __all__ = [
 DOMAIN = "backext"
 
 #: Where the compiled catalogs are: ``LOCALE_DIR/<language>/LC_MESSAGES/backext.mo``.
-LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")  # noqa: PTH118, PTH120 - pathlib is slow to import
 
 #: The languages the library's catalogs are shipped in, besides English (the
 #: source language, which needs no catalog).
@@ -181,8 +181,8 @@ def _load(language: str) -> _gettext.NullTranslations:
 
     if language == "en":
         return gettext.NullTranslations()
-    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
-    with path.open("rb") as handle:
+    path = os.path.join(LOCALE_DIR, language, "LC_MESSAGES", f"{DOMAIN}.mo")  # noqa: PTH118
+    with open(path, "rb") as handle:  # noqa: PTH123
         return gettext.GNUTranslations(handle)
 
 

@@ -6,12 +6,12 @@ import json
 import os
 import stat
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Union
 
 import attrs
 
 from . import _fastload as fastload
+from . import _paths
 from ._checks import check_pack
 from ._clean import links_clean
 from ._formats import (
@@ -45,7 +45,7 @@ def _format_for(name: str, format: str | None) -> Format:  # noqa: A002
         if format not in FORMATS:
             raise ValueError(f"unknown format {shorten(str(format))}: expected one of {', '.join(FORMATS)}")
         return format
-    suffix = Path(name).suffix.lower()
+    suffix = _paths.suffix(name).lower()
     try:
         return SUFFIXES[suffix]
     except KeyError:
@@ -80,7 +80,7 @@ def _looks_like_text(source: str) -> bool:
     return "\n" in source or source.lstrip().startswith(("{", "[")) or len(source) > 4096
 
 
-def _read_file(path: Path, name: str, format: str | None, max_bytes: int) -> tuple[str, Format, bytes]:  # noqa: A002
+def _read_file(path: str, name: str, format: str | None, max_bytes: int) -> tuple[str, Format, bytes]:  # noqa: A002
     """Read a regular file of at most *max_bytes* bytes; never wait on a FIFO or a device.
 
     Raises:
@@ -88,7 +88,7 @@ def _read_file(path: Path, name: str, format: str | None, max_bytes: int) -> tup
         ValueError: If its format cannot be told from its suffix.
     """
     try:
-        kind = path.stat().st_mode
+        kind = os.stat(path).st_mode  # noqa: PTH116 - pathlib is slow to import
     except ValueError:  # a NUL character: no file has such a name
         raise _unreadable(name, "the path contains a NUL character") from None
     except OSError as error:
@@ -121,6 +121,26 @@ def _read_file(path: Path, name: str, format: str | None, max_bytes: int) -> tup
     return name, fmt, b"".join(chunks)
 
 
+def _path_text(source: str | os.PathLike[str]) -> str:
+    """*source* written as ``str(pathlib.Path(source))`` writes it (:mod:`._paths`): the file to open and its name.
+
+    Raises:
+        TypeError: If *source* is a :class:`os.PathLike` whose ``__fspath__`` gives no :class:`str`.
+    """
+    try:
+        text = os.fspath(source)
+    except TypeError:
+        text = None
+    if type(text) is not str:  # not a plain path: pathlib says what it makes of it, or what is wrong
+        from pathlib import Path  # noqa: PLC0415
+
+        try:
+            text = str(Path(source))
+        except TypeError as error:  # a PathLike whose __fspath__ gives no str
+            raise TypeError(f"cannot read a pack from {type(source).__name__}: {error}") from None
+    return _paths.normalized(text)
+
+
 #: Files are read this many bytes at a time, so that a high limit reserves no memory of its own.
 _CHUNK = 1 << 20
 
@@ -145,11 +165,8 @@ def _read(source: PackSource, format: str | None, max_bytes: int) -> tuple[str, 
     elif isinstance(source, str) and _looks_like_text(source):
         raise ValueError("this str looks like a pack's text, not a path: pass format='json', 'toml' or 'yaml'")
     elif isinstance(source, (str, os.PathLike)):
-        try:
-            path = Path(source)
-        except TypeError as error:  # a PathLike whose __fspath__ gives no str
-            raise TypeError(f"cannot read a pack from {type(source).__name__}: {error}") from None
-        name = str(path) if len(str(path)) <= 1000 else str(path)[:997] + "..."
+        path = _path_text(source)
+        name = path if len(path) <= 1000 else path[:997] + "..."
         return _read_file(path, name, format, max_bytes)
     else:
         raise TypeError(f"cannot read a pack from {type(source).__name__}")

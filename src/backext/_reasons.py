@@ -8,6 +8,7 @@ may be reworded.
 
 from __future__ import annotations
 
+import datetime
 import enum
 import functools
 from collections.abc import Mapping
@@ -109,7 +110,46 @@ def because(
 
     *template* is a message id marked with ``N_`` or, for a sentence with a
     plural, a pair marked with ``N_plural`` chosen by *count*.
+
+    The engine gives the same few reasons again and again, so a reason whose
+    values are all whole numbers, strings or dates is made once and the same
+    (frozen) object given again, from a bounded table keyed by the values
+    *and their types* (``5`` and ``5.0`` are written differently).
     """
+    if values:
+        items = tuple(values.items())
+        kinds = tuple(map(type, values.values()))
+        if not _PLAIN.issuperset(kinds):
+            return _made_reason(code, default_locale, template, values, count)
+    else:
+        items = kinds = ()
+    return _remembered_reason(code, default_locale, template, items, kinds, count, type(count) is float)
+
+
+#: The types of value whose reasons are remembered: hashable, and written the same whatever their equals are.
+_PLAIN = frozenset({int, str, datetime.date})
+
+
+@functools.lru_cache(maxsize=1024)
+def _remembered_reason(  # noqa: PLR0917 - a cache's key
+    code: str,
+    default_locale: str,
+    template: str | tuple[str, str],
+    items: tuple[tuple[str, Value], ...],
+    kinds: tuple[object, ...],  # noqa: ARG001 - part of the key
+    count: float | None,
+    count_is_float: bool,  # noqa: ARG001 - part of the key
+) -> Reason:
+    return _made_reason(code, default_locale, template, dict(items), count)
+
+
+def _made_reason(
+    code: str,
+    default_locale: str,
+    template: str | tuple[str, str],
+    values: Mapping[str, Value] | None,
+    count: float | None,
+) -> Reason:
     message = words(default_locale, template, values, count=count)
     return Reason(code=code, message=_english(message), template=message)
 

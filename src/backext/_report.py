@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from pathlib import PurePath
-from urllib.parse import quote
 
 from ._codes import PROBLEM_CODES
 from ._i18n import N_, N_plural
@@ -101,6 +99,9 @@ def json_report(results: Results) -> list[dict[str, object]]:
 
 
 def _uri(name: str) -> str:
+    from pathlib import PurePath  # noqa: PLC0415 - slow to import: SARIF only
+    from urllib.parse import quote  # noqa: PLC0415
+
     path = PurePath(name)
     if path.is_absolute():
         return "file://" + quote(path.as_posix() if path.as_posix().startswith("/") else "/" + path.as_posix())
