@@ -142,7 +142,7 @@ def _plural_entries() -> list[tuple[str, str, tuple[str, str]]]:
     """``(language, singular msgid, (singular, plural))`` of every plural message, English included."""
     entries = []
     for language in LANGUAGES:
-        path = _i18n.LOCALE_DIR / language / "LC_MESSAGES" / "backext.po"
+        path = Path(_i18n.LOCALE_DIR) / language / "LC_MESSAGES" / "backext.po"
         with path.open("rb") as handle:
             catalog = read_po(handle)
         for message in catalog:
