@@ -598,7 +598,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         rows.append(
             (
                 planned.date.isoformat(),
-                p.exercise_id,
+                pack.localize(pack.exercise(p.exercise_id).name, tags[0]),
                 level_name(p.level, *tags),
                 gettext("{seconds} s", *tags).format(seconds=localized_number(p.hold_seconds, *tags)),
                 str(p.repetitions),
