@@ -125,6 +125,8 @@ COUNTED = {
     "{hold} s hold, {count} repetition": "count",
     "{minimum} to {maximum} repetition": "maximum",
     "{seconds} second": "seconds",
+    "{source}: invalid pack, {count} problem:": "count",
+    "{source}: invalid state, {count} problem:": "count",
 }
 
 #: Nouns that are the same in the singular and the plural: nothing to agree.
