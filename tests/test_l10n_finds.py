@@ -126,6 +126,7 @@ COUNTED = {
     "{minimum} to {maximum} repetition": "maximum",
     "{seconds} second": "seconds",
     "{source}: invalid pack, {count} problem:": "count",
+    "a run of {count} tolerated session would already have stepped the dose up": "count",
     "{source}: invalid state, {count} problem:": "count",
 }
 

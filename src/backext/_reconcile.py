@@ -130,8 +130,14 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
     """
     problems: list[Problem] = []
 
-    def problem(path: str, code: str, template: str, values: Mapping[str, Value] | None = None) -> None:
-        problems.append(made(path, code, template, values))
+    def problem(
+        path: str,
+        code: str,
+        template: str | tuple[str, str],
+        values: Mapping[str, Value] | None = None,
+        count: int | None = None,
+    ) -> None:
+        problems.append(made(path, code, template, values, count=count))
 
     if state.format_version != STATE_FORMAT_VERSION:
         problem(
@@ -227,17 +233,26 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
         problem(
             "/tolerated_streak",
             "out-of-range",
-            f"a run of {state.tolerated_streak} tolerated sessions would already have stepped the dose up",
+            N_plural(
+                "a run of {count} tolerated session would already have stepped the dose up",
+                "a run of {count} tolerated sessions would already have stepped the dose up",
+            ),
+            {"count": state.tolerated_streak},
+            state.tolerated_streak,
         )
     if not problems and not within_reach(exercise, reference(exercise, state), state.prescription, one_dimension=False):
-        problem("/prescription", "out-of-range", "the prescription is more than one step above the last one tolerated")
+        problem(
+            "/prescription", "out-of-range", N_("the prescription is more than one step above the last one tolerated")
+        )
     for index, tolerated in enumerate(state.tolerated):
         try:
             ok = within_limits(pack.exercise(tolerated.exercise_id), tolerated)
         except KeyError:
             ok = False
         if not ok:
-            problem(f"/tolerated/{index}", "out-of-range", "not a dose within the limits of an exercise of the pack")
+            problem(
+                f"/tolerated/{index}", "out-of-range", N_("not a dose within the limits of an exercise of the pack")
+            )
     return problems
 
 

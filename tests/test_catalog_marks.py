@@ -1,0 +1,49 @@
+"""Every problem message is marked for the catalogs: a plain string would stay English in every language."""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+import re
+
+import backext
+
+
+SOURCE = pathlib.Path(backext.__file__).parent
+
+
+def _unmarked() -> list[str]:
+    found = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or len(node.args) < 3:
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+            template = node.args[2]
+            # A template of placeholders only ("{detail}") has no words to translate.
+            wordless = isinstance(template, ast.Constant) and not re.sub(r"\{\w+\}", "", str(template.value)).strip()
+            if name in {"problem", "made"} and isinstance(template, (ast.Constant, ast.JoinedStr)) and not wordless:
+                found.append(f"{path.relative_to(SOURCE)}:{node.lineno}: {ast.unparse(template)}")
+    return found
+
+
+def test_every_problem_template_is_marked_for_translation():
+    # problem(path, code, template, ...): the template is the catalogs' message id, marked with N_ or N_plural.
+    assert _unmarked() == []
+
+
+def test_the_state_problems_once_left_in_english_are_translated():
+    pack = backext.builtin_pack()
+    state = backext.converter.unstructure(backext.start(pack, "forearm-press-up"))
+    tampered = dict(state, tolerated_streak=99)
+    try:
+        backext.load_state(tampered, pack)
+    except backext.StateError as error:
+        said = [p.render("de") for p in error.problems]
+    assert "eine Serie von 99 gut vertragenen Einheiten hätte die Dosis schon gesteigert" in said
+    dose = {"exercise_id": "forearm-press-up", "hold_seconds": 999, "repetitions": 10}
+    try:
+        backext.load_state(dict(state, tolerated=[dose]), pack)
+    except backext.StateError as error:
+        said = [p.render("fr") for p in error.problems]
+    assert "pas une dose dans les limites d'un exercice du pack" in said

@@ -1,0 +1,54 @@
+"""One word for one thing in each language: the catalogs and the built-in pack say "clinician" and "step" alike."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+import pytest
+from babel.messages.pofile import read_po
+
+import backext
+from backext import _i18n
+
+
+#: Words another term of the glossary stands for (docs/builtin-languages.md): a clinician is not only a physician,
+#: and a step of the dose is not a level.
+OTHER_TERMS = {
+    "de": r"\bArzt\b|Ärztin|Behandler|ärztliche Freigabe|Stufen? zurück|Stufe mehr|Stufe der Leiter",
+    "fr": r"\bsoignant|clinicien",
+    "es": r"profesional clínico|profesional de la salud",
+}
+
+
+def _translations(language: str) -> list[str]:
+    path = pathlib.Path(_i18n.LOCALE_DIR) / language / "LC_MESSAGES" / "backext.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    texts: list[str] = []
+    for message in catalog:
+        if message.id:
+            texts.extend(message.string if isinstance(message.string, tuple) else [message.string])
+    return texts
+
+
+@pytest.mark.parametrize("language", sorted(OTHER_TERMS))
+def test_the_catalogs_use_the_glossarys_terms(language):
+    found = [text for text in _translations(language) if re.search(OTHER_TERMS[language], text)]
+    assert found == []
+
+
+@pytest.mark.parametrize("language", sorted(OTHER_TERMS))
+def test_the_builtin_pack_uses_the_glossarys_terms(language):
+    pack = backext.builtin_pack()
+    document = backext.dump_pack(pack, "json")
+    texts = re.findall(rf'"{language}": "((?:[^"\\]|\\.)*)"', document)
+    assert texts
+    # The pack may name professions where its English does ("your doctor or physiotherapist"): only the
+    # library's own "clinician" must always be the glossary's word.
+    terms = OTHER_TERMS[language].replace(r"\bArzt\b|Ärztin|", "")
+    assert [text for text in texts if re.search(terms, text)] == []
+
+
+def test_french_apostrophes_are_one_kind():
+    assert [text for text in _translations("fr") if "\u2019" in text] == []
