@@ -9,6 +9,7 @@ one file.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import os
 import typing
@@ -47,6 +48,7 @@ def handout(
     *,
     locale: str | None = None,
     media_folder: str | os.PathLike[str] | None = None,
+    on: datetime.date | None = None,
 ) -> str:
     """Return a printable handout for one person, as one self-contained HTML page.
 
@@ -60,8 +62,10 @@ def handout(
     network. It prints on A4 and on US Letter with text of at least 14 points.
 
     For a :class:`~backext.State`, the page shows the prescription the
-    engine derives from the pack now (the state is checked as the engine
-    checks it). A stopped state prints no dose and no steps: the page says
+    engine derives from the pack now for a session on the day *on* (the
+    state is checked as the engine checks it): a variation whose clearance
+    is not in force that day is not in use, as :func:`~backext.plan` and
+    :func:`~backext.step` would drop it. A stopped state prints no dose and no steps: the page says
     that exercise is paused since the day of the stop and why, asks the
     person to contact their clinician before doing any of it again, and keeps
     a week of lines for noting pain. For an exercise (or its id), the page
@@ -84,6 +88,12 @@ def handout(
         media_folder: The folder that ``media`` paths are relative to: the
             folder of the pack file. ``None`` means the built-in pack's own
             pictures for the built-in pack, and no pictures for any other.
+        on: The day the page is for: the first day it may be used. ``None``
+            means today, by this computer's clock (:meth:`datetime.date.today`),
+            which is the person's day when the page is made where they are;
+            an app serving people in other time zones passes their day. When
+            a clinician's clearance lets the person resume only from a later
+            day, the dose is the one for that day, which the page names.
 
     Raises:
         TypeError: If an argument has the wrong type.
@@ -101,8 +111,10 @@ def handout(
         (True, 2)
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: Unreleased
+       *on*: the dose is the one the engine allows on that day.
     """
-    return make(pack, state_or_exercise, locale, media_folder)[0]
+    return make(pack, state_or_exercise, locale, media_folder, on)[0]
 
 
 def make(
@@ -110,9 +122,10 @@ def make(
     state_or_exercise: State | str | Exercise,
     locale: str | None,
     media_folder: str | os.PathLike[str] | None,
+    on: datetime.date | None = None,
 ) -> tuple[str, list[str]]:
     """The handout, and why each picture it would show is left out (for the command line, which reports them)."""
-    made = _Handout(pack, state_or_exercise, locale, media_folder)
+    made = _Handout(pack, state_or_exercise, locale, media_folder, on)
     return made.html(), [str(omitted) for omitted in made.pictures.omitted]
 
 
@@ -170,14 +183,20 @@ class _Handout:
         state_or_exercise: State | str | Exercise,
         locale: str | None,
         media_folder: str | os.PathLike[str] | None,
+        on: datetime.date | None = None,
     ) -> None:
         if not isinstance(pack, Pack):
             raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
+        if on is not None and type(on) is not datetime.date:
+            raise TypeError(f"on must be a datetime.date or None, not {type(on).__name__}")
         self.pack = pack
         self.locale = _locale(locale) or pack.default_locale
         self.state: State | None = None
         if isinstance(state_or_exercise, State):
-            self.state = reconcile(pack, state_or_exercise)[0]
+            day = datetime.date.today() if on is None else on
+            resume = state_or_exercise.resume_on
+            # The engine's own rule decides what is in force on the first day the page may be used.
+            self.state = reconcile(pack, state_or_exercise, day if resume is None else max(day, resume))[0]
             self.exercise = exercise_of(pack, self.state.prescription.exercise_id)
         elif isinstance(state_or_exercise, Exercise):
             self.exercise = exercise_of(pack, state_or_exercise.id)
