@@ -105,6 +105,11 @@ class Page(HTMLParser):
         for inside in self._open:
             inside.append(data)
 
+    @property
+    def plain(self) -> str:
+        """The page's text as one line, its runs of white space made one space."""
+        return " ".join("".join(self.text).split())
+
     def all(self, tag: str) -> list[tuple[dict[str, str | None], str]]:
         return [(attributes, " ".join("".join(inside).split())) for t, attributes, inside in self.elements if t == tag]
 

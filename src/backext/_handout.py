@@ -18,9 +18,9 @@ from typing import Any
 import attrs
 from markupsafe import Markup
 
-from ._i18n import parse_locale, translation
-from ._media import Pictures, builtin_folder
-from ._model import Exercise, Modification, Pack
+from ._i18n import language, parse_locale, translation
+from ._media import Picture, Pictures, builtin_folder
+from ._model import Exercise, Modification, Pack, Source
 from ._reconcile import exercise_of, reconcile
 from ._render import localized_number
 from ._rules import DEFAULT_RULES
@@ -158,7 +158,8 @@ class Shown:
     """A pack text as the page shows it, with its language when that is not the page's.
 
     It prints as its text (escaped by the template, as any value is), and
-    the template's ``lang`` filter marks the element holding it.
+    the template's ``text`` filter gives the element holding it its
+    ``lang`` and ``dir``.
     """
 
     text: str
@@ -168,10 +169,77 @@ class Shown:
         return self.text
 
 
-def _lang_attribute(value: object) -> Markup:
-    """`` lang="…"`` for a text in another language than the page's, else nothing."""
+def _primary(tag: str) -> str:
+    return tag.split("-", 1)[0].lower()
+
+
+def direction(tag: str) -> str:
+    """``rtl`` for a language written from right to left, else ``ltr``."""
+    return "rtl" if _primary(tag) in _RIGHT_TO_LEFT else "ltr"
+
+
+def _language_attributes(tag: str, page: str) -> Markup:
+    """`` lang="…"``, and ``dir`` where the direction differs from the page's: for text in *tag* on a *page* page."""
+    if direction(tag) == direction(page):
+        return Markup(' lang="%s"') % tag  # Markup escapes what % puts in
+    return Markup(' lang="%s" dir="%s"') % (tag, direction(tag))
+
+
+def _text_attributes(value: object, page: str) -> Markup:
+    """The attributes of the element holding a pack text: its language where not the page's, and its direction.
+
+    The element isolates the text (``dir``): a bidi control in a pack's text
+    (U+202E, say) ends with it and never turns the words after it around.
+    """
     tag = value.lang if isinstance(value, Shown) else None
-    return Markup(' lang="%s"') % tag if tag else Markup("")  # Markup escapes what % puts in
+    if tag is None:
+        return Markup(' dir="auto"')
+    if direction(tag) == direction(page):
+        return Markup(' dir="auto" lang="%s"') % tag
+    return _language_attributes(tag, page)
+
+
+#: Bidi controls that open an embedding or override (ended by U+202C), and those that open an isolate (U+2069).
+_EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")
+_ISOLATES = frozenset("\u2066\u2067\u2068")
+_POP_EMBEDDING, _POP_ISOLATE, _FIRST_STRONG_ISOLATE = "\u202c", "\u2069", "\u2068"
+_CONTROLS = _EMBEDDINGS | _ISOLATES | {_POP_EMBEDDING, _POP_ISOLATE}
+
+
+def isolated(text: str) -> str:
+    """*text* as a first-strong isolate, its own bidi controls balanced: for plain text beside other text.
+
+    Where no element can isolate a pack's text (the page's ``<title>``), an
+    override it leaves open would turn around what follows it. Closers
+    without an opener are dropped, openers left open are closed, and the
+    whole is put between U+2068 and U+2069. A text with no bidi control is
+    returned as it is.
+    """
+    if not any(character in _CONTROLS for character in text):
+        return text
+    kept: list[str] = []
+    opened: list[str] = []
+    for character in text:
+        if character in _EMBEDDINGS:
+            opened.append(_POP_EMBEDDING)
+        elif character in _ISOLATES:
+            opened.append(_POP_ISOLATE)
+        elif character == _POP_EMBEDDING:
+            if not opened or opened[-1] != _POP_EMBEDDING:
+                continue  # nothing of its own to end
+            opened.pop()
+        elif character == _POP_ISOLATE:
+            if _POP_ISOLATE not in opened:
+                continue
+            while opened.pop() != _POP_ISOLATE:  # it ends the embeddings inside its isolate too
+                pass
+        kept.append(character)
+    return "".join([_FIRST_STRONG_ISOLATE, *kept, *reversed(opened), _POP_ISOLATE])
+
+
+def _number(value: object) -> Markup:
+    """A number (or a date) isolated from the words around it, so that it reads the same in either direction."""
+    return Markup("<bdi>%s</bdi>") % value
 
 
 class _Handout:
@@ -193,7 +261,7 @@ class _Handout:
         self.locale = _locale(locale) or pack.default_locale
         self.state: State | None = None
         if isinstance(state_or_exercise, State):
-            day = datetime.date.today() if on is None else on
+            day = datetime.date.today() if on is None else on  # noqa: DTZ011 - the local day, documented
             resume = state_or_exercise.resume_on
             # The engine's own rule decides what is in force on the first day the page may be used.
             self.state = reconcile(pack, state_or_exercise, day if resume is None else max(day, resume))[0]
@@ -224,10 +292,9 @@ class _Handout:
         stop = None if state is None else state.stop
         sources = {source.id: source for source in pack.sources}
         cited = [*exercise.sources, *(s for entry in pack.avoid for s in entry.sources)]
-        language = self.locale.split("-", 1)[0].lower()
         return {
             "lang": self.locale,
-            "dir": "rtl" if language in _RIGHT_TO_LEFT else "ltr",
+            "dir": direction(self.locale),
             "pack_title": self.text(pack.title),
             "name": self.text(exercise.name),
             "level": exercise.level.value,
@@ -240,19 +307,20 @@ class _Handout:
             "steps": [] if stop is not None else self._steps(),
             "variations": [] if stop is not None else [self._variation(m) for m in exercise.modifications],
             "safety_notes": [self.text(note) for note in exercise.safety_notes],
-            "red_flags": [flag.describe(self.locale) for flag in RedFlag],
+            "red_flags": [self.words(flag.describe(self.locale)) for flag in RedFlag],
             "severe_pain": DEFAULT_RULES.severe_pain,
             "avoid": [
                 {"name": self.text(e.name), "description": self.text(e.description), "why": self.text(e.why)}
                 for e in pack.avoid
             ],
-            "sources": [_source_context(sources[s]) for s in dict.fromkeys(cited) if s in sources],
+            "sources": [self._source(sources[s]) for s in dict.fromkeys(cited) if s in sources],
             "disclaimer": None if pack.disclaimer is None else self.text(pack.disclaimer),
             "days": range(1, 8),
+            "words_attributes": _words_attributes(self.locale) or "",
         }
 
     def _stop(self, stop: Stop) -> dict[str, Any]:
-        flags = [flag.describe(self.locale) for flag in stop.red_flags]
+        flags = [self.words(flag.describe(self.locale)) for flag in stop.red_flags]
         return {"date": stop.date.isoformat(), "red_flags": flags, "pain": stop.pain}
 
     def _dose(self, prescription: Prescription | None) -> dict[str, Any]:
@@ -286,8 +354,30 @@ class _Handout:
         steps = []
         for step in self.exercise.steps:
             pictures = self.pictures.all([step.media] if step.media is not None else [])
-            steps.append({"text": self.text(step.text), "pictures": [p.uri for p in pictures]})
+            text = self.text(step.text)
+            steps.append({"text": text, "pictures": [{"uri": p.uri, "alt": self._title(p) or text} for p in pictures]})
         return steps
+
+    def _title(self, picture: Picture) -> Shown | None:
+        """A picture's own title as its text alternative, where it is in the page's language (else ``None``)."""
+        if picture.title is None:
+            return None
+        tag = picture.title_lang or self.pack.default_locale
+        return Shown(picture.title, None) if _primary(tag) == _primary(self.locale) else None
+
+    def words(self, text: str) -> Markup:
+        """The library's own *text* (escaped), marked with its language where it is not the page's."""
+        marked = _words_attributes(self.locale)
+        return Markup("%s") % text if marked is None else Markup("<span%s>%s</span>") % (marked, text)
+
+    def _source(self, source: Source) -> dict[str, Any]:
+        url = source.url
+        return {
+            "citation": self.text(source.citation),
+            "url": url,
+            "shown_url": None if url is None else _shown_url(url),
+            "linkable": url is not None and _linkable(url),
+        }
 
     def number(self, value: float) -> str:
         """*value* written in the handout's language (``1,5`` in German)."""
@@ -310,7 +400,7 @@ class _Handout:
             "hold_change": self.signed(modification.hold_seconds_change),
             "hold_change_count": _count(abs(modification.hold_seconds_change)),
             "repetitions_change": self.signed(modification.repetitions_change),
-            "pictures": [p.uri for p in self.pictures.all(modification.media)],
+            "pictures": [{"uri": p.uri, "alt": self._title(p)} for p in self.pictures.all(modification.media)],
         }
 
     def html(self) -> str:
@@ -325,9 +415,28 @@ def _locale(locale: object) -> str | None:
     return parse_locale(locale)
 
 
-def _source_context(source: Any) -> dict[str, str | None]:
-    url = source.url
-    return {"citation": source.citation, "url": url, "linkable": bool(url) and url.lower().startswith(_LINKABLE)}
+#: The most characters of a source's address printed (our choice): a long address is shortened in the middle.
+MAX_SHOWN_URL = 120
+
+#: The longest address kept as a link (our choice): Chromium fails to print a page with a link tens of thousands of
+#: characters long, and no real source's address comes near this.
+MAX_LINK_URL = 2000
+
+
+def _linkable(url: str) -> bool:
+    """Whether *url* may be a link: ``http`` or ``https`` only, of a printable length, with no space or control."""
+    return (
+        url.lower().startswith(_LINKABLE)
+        and len(url) <= MAX_LINK_URL
+        and not any(character.isspace() or not character.isprintable() for character in url)
+    )
+
+
+def _shown_url(url: str) -> str:
+    """*url* as printed: whole up to :data:`MAX_SHOWN_URL` characters, else its start and end around an ellipsis."""
+    if len(url) <= MAX_SHOWN_URL:
+        return url
+    return f"{url[: MAX_SHOWN_URL - 31]}\N{HORIZONTAL ELLIPSIS}{url[-30:]}"
 
 
 def _count(value: float) -> int:
@@ -340,6 +449,17 @@ def _is_builtin(pack: Pack) -> bool:
 
     builtin = builtin_pack()
     return pack is builtin or (pack.id == builtin.id and pack == builtin)
+
+
+@functools.lru_cache(maxsize=64)
+def _words_attributes(locale: str) -> Markup | None:
+    """The ``lang`` (and ``dir``) of the library's words on a *locale* page, where they are in another language.
+
+    A language without a catalog gets the English words: on an Arabic page,
+    each of them is marked as English, written left to right.
+    """
+    words = language(locale)
+    return None if _primary(words) == _primary(locale) else _language_attributes(words, locale)
 
 
 @functools.lru_cache(maxsize=16)
@@ -358,6 +478,19 @@ def _template(locale: str) -> jinja2.Template:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters["lang"] = _lang_attribute
-    environment.install_gettext_translations(translation(locale), newstyle=True)  # type: ignore[attr-defined]
+    environment.filters["text"] = functools.partial(_text_attributes, page=locale)
+    environment.filters["isolated"] = lambda value: isolated(str(value))
+    environment.filters["bdi"] = _number
+    catalog = translation(locale)
+    marked = _words_attributes(locale)
+
+    def mark(message: str) -> str:
+        # A catalog's message is markup to Jinja (its placeholders' values are escaped): it goes in a span as it is.
+        return message if marked is None else f"<span{marked}>{message}</span>"
+
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda message: mark(catalog.gettext(message)),
+        lambda singular, plural, n: mark(catalog.ngettext(singular, plural, n)),
+        newstyle=True,
+    )
     return environment.get_template("handout.html")
