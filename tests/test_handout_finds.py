@@ -320,3 +320,79 @@ def test_on_an_arabic_page_a_picture_s_english_words_are_marked(pack):
         ("Drawing 1 of 2 of this variation", "en", "ltr"),
         ("Drawing 2 of 2 of this variation", "en", "ltr"),
     ]
+
+
+# -- minor notes: what validate says about addresses and pictures --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "warned"),
+    [
+        ("javascript:alert(3)", True),
+        ("data:text/html,<script>alert(1)</script>", True),
+        ("file:///etc/passwd", True),
+        ("doi.org/10.1016/x", True),
+        ("https://doi.org/10.1016/x y", True),
+        ("HTTPS://doi.org/10.1016/x", False),
+        ("http://example.org/", False),
+    ],
+)
+def test_validate_warns_of_a_source_address_that_is_not_http_or_https(pack, url, warned):
+    document = json.loads(backext.dump_pack(pack))
+    document["sources"][0]["url"] = url
+    problems = backext.validate_pack(document)
+    assert [(p.path, p.severity) for p in problems if p.code == "source-url-not-web"] == (
+        [("/sources/0/url", "warning")] if warned else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("media", "warned"),
+    [
+        ("/etc/passwd.svg", True),
+        ("../x.svg", True),
+        ("media/../../x.svg", True),
+        ("media\\..\\x.svg", True),
+        ("C:/x.svg", True),
+        ("javascript:alert(1)", True),
+        ("data:image/svg+xml,<svg/>", True),
+        ("file:///x.svg", True),
+        ("", True),
+        ("media/x.svg", False),
+        ("https://example.org/x.svg", False),  # an app may load its pictures from its own server
+    ],
+)
+def test_validate_warns_of_a_picture_path_that_leaves_the_pack_s_folder(pack, media, warned):
+    document = json.loads(backext.dump_pack(pack))
+    document["exercises"][0]["steps"][1]["media"] = media
+    document["exercises"][2]["modifications"][0]["media"] = ["media/leg-lift-start.svg", media]
+    found = [p.path for p in backext.validate_pack(document) if p.code == "media-outside-folder"]
+    expected = ["/exercises/0/steps/1/media", "/exercises/2/modifications/0/media/1"]
+    assert found == (expected if warned else [])
+
+
+def test_validate_warns_of_a_picture_linked_from_outside_the_folder(pack, tmp_path):
+    secret = tmp_path / "outside.svg"
+    secret.write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>SECRET</text></svg>', encoding="utf-8")
+    folder = tmp_path / "pack"
+    (folder / "media").mkdir(parents=True)
+    (folder / "media" / "hard.svg").hardlink_to(secret)
+    (folder / "media" / "symbolic.svg").symlink_to(secret)
+    (folder / "media" / "own.svg").write_text("<svg/>", encoding="utf-8")
+    document = json.loads(backext.dump_pack(pack))
+    steps = document["exercises"][0]["steps"]
+    steps[0]["media"], steps[1]["media"], steps[2]["media"] = "media/hard.svg", "media/symbolic.svg", "media/own.svg"
+    steps[3]["media"] = "media/missing.svg"
+    path = folder / "pack.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    problems = [p for p in backext.validate_pack(path) if p.code == "media-file-outside-folder"]
+    assert [(p.path, p.severity, p.line is not None) for p in problems] == [
+        ("/exercises/0/steps/0/media", "warning", True),
+        ("/exercises/0/steps/1/media", "warning", True),
+    ]
+    assert "hard link" in problems[0].message
+    assert "symbolic link" in problems[1].message
+    # A pack given as data has no folder: nothing is looked up.
+    assert not [p for p in backext.validate_pack(document) if p.code == "media-file-outside-folder"]
+    # The command line says the same.
+    assert main(["validate", str(path)]) == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import re
 import typing
 from collections.abc import Iterator
@@ -134,6 +135,27 @@ def _check_exercise(
     for index, modification in enumerate(exercise.modifications):
         yield from rule_problems(modification, f"{at}/modifications/{index}", most, "ungated")
     yield from _unknown_sources(exercise.sources, f"{at}/sources", source_ids, suggest)
+
+
+def check_media_files(pack: Pack, folder: os.PathLike[str] | str) -> list[Problem]:
+    """The problems of the pictures a pack read from a file names in *folder*: links out of it (file system only)."""
+    from pathlib import Path  # noqa: PLC0415 - slow to import: only for a pack read from a file
+
+    from ._media import linked_out  # noqa: PLC0415
+
+    found: list[Problem] = []
+    named: list[tuple[str, str]] = []
+    for index, exercise in enumerate(pack.exercises):
+        at = f"/exercises/{index}"
+        named += [(f"{at}/steps/{n}/media", step.media) for n, step in enumerate(exercise.steps) if step.media]
+        for m, modification in enumerate(exercise.modifications):
+            named += [(f"{at}/modifications/{m}/media/{n}", media) for n, media in enumerate(modification.media)]
+    for pointer, reference in named:
+        link = linked_out(Path(folder), reference)
+        if link is not None:
+            chosen = rule("media-symbolic-link-out" if link == "symbolic" else "media-hard-link")
+            found.append(chosen.problem(pointer, value=shorten(reference)))
+    return found
 
 
 def _unknown_sources(sources: tuple[str, ...], at: str, source_ids: set[str], suggest: Suggester) -> _Found:

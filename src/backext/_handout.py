@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 from markupsafe import Markup
 
+from ._addresses import web_address
 from ._i18n import language, parse_locale, translation
 from ._media import Picture, Pictures, builtin_folder
 from ._model import Exercise, Modification, Pack, Source
@@ -37,9 +38,6 @@ __all__ = ["handout", "handout_omissions", "make"]
 
 #: Languages written from right to left: the page's direction follows the locale.
 _RIGHT_TO_LEFT = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "ug", "ur", "yi"})
-
-#: Link targets a handout may carry: anything else from a pack is shown as text.
-_LINKABLE = ("https://", "http://")
 
 
 def handout(
@@ -424,12 +422,8 @@ MAX_LINK_URL = 2000
 
 
 def _linkable(url: str) -> bool:
-    """Whether *url* may be a link: ``http`` or ``https`` only, of a printable length, with no space or control."""
-    return (
-        url.lower().startswith(_LINKABLE)
-        and len(url) <= MAX_LINK_URL
-        and not any(character.isspace() or not character.isprintable() for character in url)
-    )
+    """Whether *url* may be a link: an ``http`` or ``https`` address only, of a length a browser can print."""
+    return len(url) <= MAX_LINK_URL and web_address(url)
 
 
 def _shown_url(url: str) -> str:

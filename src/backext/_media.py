@@ -23,6 +23,8 @@ from pathlib import Path, PurePosixPath
 
 import attrs
 
+from ._addresses import inside_folder, is_url
+
 
 __all__ = ["MAX_PICTURES_BYTES", "MAX_PICTURE_BYTES", "Omitted", "Picture", "Pictures", "builtin_folder"]
 
@@ -34,7 +36,7 @@ MAX_PICTURES_BYTES = 8_000_000
 
 _TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-#: A URL or another scheme (``https:``, ``data:``, ``file:``), but not a Windows drive letter.
+
 #: The longest title of a picture kept as its text alternative, in characters (our choice).
 MAX_TITLE = 300
 
@@ -43,8 +45,6 @@ MAX_TITLE = 300
 _ROOT = re.compile(rb"<svg\b[^>]{0,4000}>")
 _TITLE = re.compile(rb"<title\b([^>]{0,400})>([^<]{1,4000})</title\s*>")
 _LANG = re.compile(rb"""(?:\s|^)(?:xml:)?lang\s*=\s*(?:"([^"]{1,64})"|'([^']{1,64})')""")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
-_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 @attrs.frozen
@@ -126,17 +126,10 @@ class Pictures:
 
         if self._folder is None:
             return omit("no-folder", "pictures are embedded only from the folder of a pack file")
-        if _SCHEME.match(reference) and not _DRIVE.match(reference):
+        if is_url(reference):
             return omit("not-local", "only a file next to the pack is embedded, never a URL")
         path = PurePosixPath(reference)
-        if (
-            not reference.strip()
-            or "\\" in reference
-            or "\x00" in reference
-            or path.is_absolute()
-            or _DRIVE.match(reference)
-            or ".." in path.parts
-        ):
+        if not inside_folder(reference):
             return omit("outside-folder", "the path must be relative and stay inside the pack's folder")
         kind = _TYPES.get(path.suffix.lower())
         if kind is None:
@@ -195,6 +188,28 @@ def _lang(attributes: bytes) -> str | None:
         return parse_locale((found[1] or found[2]).decode("ascii"))
     except (UnicodeDecodeError, ValueError):
         return None
+
+
+def linked_out(folder: Path, reference: str) -> str | None:
+    """How the file *reference* names in *folder* links elsewhere: ``symbolic``, ``hard`` or ``None``.
+
+    ``symbolic``: the path resolves to a file outside the folder (a handout
+    refuses it); ``hard``: the file has more than one name, one of which may
+    be outside the folder (a handout embeds it). A reference that is not a
+    path inside the folder by its text, or a file that is not there, is
+    ``None``: other rules speak of those.
+    """
+    if not inside_folder(reference):
+        return None
+    try:
+        root = folder.resolve(strict=True)
+        real = (root / reference).resolve(strict=True)
+        if not real.is_relative_to(root):
+            return "symbolic"
+        status = real.stat()
+    except (OSError, RuntimeError):  # RuntimeError: a loop of symbolic links, on Python < 3.13
+        return None
+    return "hard" if stat.S_ISREG(status.st_mode) and status.st_nlink > 1 else None
 
 
 def _looks_like(kind: str, data: bytes) -> bool:
