@@ -9,6 +9,8 @@ import struct
 import zlib
 from html.parser import HTMLParser
 
+import attrs
+
 import backext
 
 
@@ -62,6 +64,18 @@ def hostile_pack(folder: pathlib.Path) -> pathlib.Path:
     path = folder / "pack" / "hostile.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     return path
+
+
+def arabic_pack(pack: backext.Pack) -> backext.Pack:
+    """The built-in pack with an Arabic title, and the forearm press-up's name and steps in Arabic."""
+
+    def arabic(text: backext.LocalizedText, words: str) -> backext.LocalizedText:
+        return backext.LocalizedText({**dict(text.translations), "ar": words})
+
+    exercise = pack.exercise("forearm-press-up")
+    steps = tuple(attrs.evolve(step, text=arabic(step.text, f"الخطوة {n}")) for n, step in enumerate(exercise.steps, 1))
+    exercise = attrs.evolve(exercise, name=arabic(exercise.name, "تمرين الساعدين"), steps=steps)
+    return attrs.evolve(pack, title=arabic(pack.title, "تمارين الظهر"), exercises=(exercise, *pack.exercises[1:]))
 
 
 def stopped_state() -> backext.State:

@@ -14,7 +14,7 @@ import backext
 from backext._cli import main
 from backext._handout import MAX_SHOWN_URL, isolated
 from backext._media import builtin_folder
-from handouts import Page
+from handouts import Page, arabic_pack
 
 
 @pytest.fixture(scope="module")
@@ -133,25 +133,13 @@ class _Marked(HTMLParser):
             self.runs.append((data.strip(), *self._open[-1][1:]))
 
 
-def _arabic_pack(pack: backext.Pack) -> backext.Pack:
-    """The built-in pack with an Arabic title, and the forearm press-up's name and steps in Arabic."""
-
-    def arabic(text: backext.LocalizedText, words: str) -> backext.LocalizedText:
-        return backext.LocalizedText({**dict(text.translations), "ar": words})
-
-    exercise = pack.exercise("forearm-press-up")
-    steps = tuple(attrs.evolve(step, text=arabic(step.text, f"الخطوة {n}")) for n, step in enumerate(exercise.steps, 1))
-    exercise = attrs.evolve(exercise, name=arabic(exercise.name, "تمرين الساعدين"), steps=steps)
-    return attrs.evolve(pack, title=arabic(pack.title, "تمارين الظهر"), exercises=(exercise, *pack.exercises[1:]))
-
-
 _LATIN = re.compile(r"[A-Za-z]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
 @pytest.mark.parametrize("chosen", ["exercise", "state", "stopped"])
 def test_in_an_arabic_page_every_english_word_is_marked_english_and_left_to_right(pack, chosen):
-    arabic = _arabic_pack(pack)
+    arabic = arabic_pack(pack)
     state = backext.start(arabic, "forearm-press-up")
     if chosen == "stopped":
         log = backext.SessionLog(
@@ -173,7 +161,7 @@ def test_in_an_arabic_page_every_english_word_is_marked_english_and_left_to_righ
 
 
 def test_in_a_right_to_left_page_the_dose_isolates_its_numbers(pack):
-    arabic = _arabic_pack(pack)
+    arabic = arabic_pack(pack)
     for chosen in ("forearm-press-up", backext.start(arabic, "forearm-press-up")):
         page = backext.handout(arabic, chosen, locale="ar")
         dose = page[page.index('<section class="dose"') : page.index("</section>", page.index('<section class="dose"'))]
@@ -312,7 +300,7 @@ def test_a_picture_s_text_alternative_is_its_own_title_or_the_step_s_text(pack, 
 
 
 def test_on_an_arabic_page_a_picture_s_english_words_are_marked(pack):
-    arabic = _arabic_pack(pack)
+    arabic = arabic_pack(pack)
     prone = attrs.evolve(arabic, exercises=arabic.exercises)  # the pictures of the built-in pack, from its folder
     parsed = Page(backext.handout(prone, "prone-chest-lift", locale="ar", media_folder=builtin_folder()))
     variation = [attributes for attributes, _ in parsed.all("img")][2:]

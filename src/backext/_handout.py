@@ -433,6 +433,11 @@ def _shown_url(url: str) -> str:
     return f"{url[: MAX_SHOWN_URL - 31]}\N{HORIZONTAL ELLIPSIS}{url[-30:]}"
 
 
+def _numbering(items: int) -> str:
+    """The class of a numbered list of *items*, for the width of its largest number (``digits-2`` from 10 on)."""
+    return f"digits-{min(len(str(items)), 4)}"
+
+
 def _count(value: float) -> int:
     """The number to choose a plural form by: whole numbers as they are, fractions as plural."""
     return int(value) if float(value).is_integer() and abs(value) < 10**9 else 2
@@ -475,6 +480,7 @@ def _template(locale: str) -> jinja2.Template:
     environment.filters["text"] = functools.partial(_text_attributes, page=locale)
     environment.filters["isolated"] = lambda value: isolated(str(value))
     environment.filters["bdi"] = _number
+    environment.filters["numbering"] = _numbering
     catalog = translation(locale)
     marked = _words_attributes(locale)
 
