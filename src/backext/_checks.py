@@ -150,8 +150,11 @@ def check_media_files(pack: Pack, folder: os.PathLike[str] | str) -> list[Proble
         named += [(f"{at}/steps/{n}/media", step.media) for n, step in enumerate(exercise.steps) if step.media]
         for m, modification in enumerate(exercise.modifications):
             named += [(f"{at}/modifications/{m}/media/{n}", media) for n, media in enumerate(modification.media)]
+    links: dict[str, str | None] = {}
     for pointer, reference in named:
-        link = linked_out(Path(folder), reference)
+        if reference not in links:  # each path is looked up once, however often the pack names it
+            links[reference] = linked_out(Path(folder), reference)
+        link = links[reference]
         if link is not None:
             chosen = rule("media-symbolic-link-out" if link == "symbolic" else "media-hard-link")
             found.append(chosen.problem(pointer, value=shorten(reference)))
