@@ -3,16 +3,22 @@
 One place for the rule, read by the validator's warnings
 (:mod:`backext._constraints`), the handout's links (:mod:`backext._handout`)
 and its pictures (:mod:`backext._media`). Only the text of an address is
-looked at here; whether a file is where a path says is :mod:`backext._media`'s
-question.
+looked at here, but for :func:`linked_out`, which validation asks of a pack
+read from a file (with :mod:`os.path`, which costs no import).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 
 
-__all__ = ["inside_folder", "is_url", "safe_media", "web_address"]
+__all__ = ["MAX_PATH_LOOKED_UP", "inside_folder", "is_url", "linked_out", "safe_media", "web_address"]
+
+#: The longest media path that validation looks up in the file system, in characters (our choice: the time it takes
+#: stays small for any pack, and a picture's path is far shorter).
+MAX_PATH_LOOKED_UP = 1024
 
 #: The schemes a link may have: anything else from a pack (``javascript:``, ``data:``, ``file:``) is never a link.
 WEB_SCHEMES = ("https://", "http://")
@@ -67,3 +73,26 @@ def safe_media(reference: str) -> bool:
         (True, True, False)
     """
     return web_address(reference) if is_url(reference) else inside_folder(reference)
+
+
+def linked_out(folder: str, reference: str) -> str | None:
+    """How the file *reference* names in *folder* links elsewhere: ``symbolic``, ``hard`` or ``None``.
+
+    ``symbolic``: the path resolves to a file outside the folder (a handout
+    refuses it); ``hard``: the file has more than one name, one of which may
+    be outside the folder (a handout embeds it). A reference that is not a
+    path inside the folder by its text, or a file that is not there, is
+    ``None``: other rules speak of those, and so is a path longer than
+    :data:`MAX_PATH_LOOKED_UP` characters, which is not looked up.
+    """
+    if len(reference) > MAX_PATH_LOOKED_UP or not inside_folder(reference):
+        return None
+    try:
+        root = os.path.realpath(folder, strict=True)
+        real = os.path.realpath(os.path.join(root, reference), strict=True)  # noqa: PTH118 - pathlib is slow to import
+        if os.path.commonpath([root, real]) != root:
+            return "symbolic"
+        status = os.stat(real)  # noqa: PTH116
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a loop of symbolic links, on some Pythons
+        return None
+    return "hard" if stat.S_ISREG(status.st_mode) and status.st_nlink > 1 else None

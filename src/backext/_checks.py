@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from ._addresses import linked_out
 from ._constraints import SLUG_PATTERN, Rule, in_tenths, rule, rule_problems, tenths_of
 from ._i18n import N_, N_plural
 from ._ladder import hold_rungs, rungs
@@ -139,10 +140,6 @@ def _check_exercise(
 
 def check_media_files(pack: Pack, folder: os.PathLike[str] | str) -> list[Problem]:
     """The problems of the pictures a pack read from a file names in *folder*: links out of it (file system only)."""
-    from pathlib import Path  # noqa: PLC0415 - slow to import: only for a pack read from a file
-
-    from ._media import linked_out  # noqa: PLC0415
-
     found: list[Problem] = []
     named: list[tuple[str, str]] = []
     for index, exercise in enumerate(pack.exercises):
@@ -153,7 +150,7 @@ def check_media_files(pack: Pack, folder: os.PathLike[str] | str) -> list[Proble
     links: dict[str, str | None] = {}
     for pointer, reference in named:
         if reference not in links:  # each path is looked up once, however often the pack names it
-            links[reference] = linked_out(Path(folder), reference)
+            links[reference] = linked_out(os.fspath(folder), reference)
         link = links[reference]
         if link is not None:
             chosen = rule("media-symbolic-link-out" if link == "symbolic" else "media-hard-link")

@@ -37,10 +37,6 @@ MAX_PICTURES_BYTES = 8_000_000
 _TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
-#: The longest media path that validation looks up in the file system, in characters (our choice: the time it takes
-#: stays small for any pack, and a picture's path is far shorter).
-MAX_PATH_LOOKED_UP = 1024
-
 #: The longest title of a picture kept as its text alternative, in characters (our choice).
 MAX_TITLE = 300
 
@@ -192,29 +188,6 @@ def _lang(attributes: bytes) -> str | None:
         return parse_locale((found[1] or found[2]).decode("ascii"))
     except (UnicodeDecodeError, ValueError):
         return None
-
-
-def linked_out(folder: Path, reference: str) -> str | None:
-    """How the file *reference* names in *folder* links elsewhere: ``symbolic``, ``hard`` or ``None``.
-
-    ``symbolic``: the path resolves to a file outside the folder (a handout
-    refuses it); ``hard``: the file has more than one name, one of which may
-    be outside the folder (a handout embeds it). A reference that is not a
-    path inside the folder by its text, or a file that is not there, is
-    ``None``: other rules speak of those, and so is a path longer than
-    :data:`MAX_PATH_LOOKED_UP` characters, which is not looked up.
-    """
-    if len(reference) > MAX_PATH_LOOKED_UP or not inside_folder(reference):
-        return None
-    try:
-        root = folder.resolve(strict=True)
-        real = (root / reference).resolve(strict=True)
-        if not real.is_relative_to(root):
-            return "symbolic"
-        status = real.stat()
-    except (OSError, RuntimeError):  # RuntimeError: a loop of symbolic links, on Python < 3.13
-        return None
-    return "hard" if stat.S_ISREG(status.st_mode) and status.st_nlink > 1 else None
 
 
 def _looks_like(kind: str, data: bytes) -> bool:
