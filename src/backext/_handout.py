@@ -87,7 +87,7 @@ def handout(
             folder of the pack file. ``None`` means the built-in pack's own
             pictures for the built-in pack, and no pictures for any other.
         on: The day the page is for: the first day it may be used. ``None``
-            means today, by this computer's clock (:meth:`datetime.date.today`),
+            means today, by this computer's clock (``datetime.date.today()``),
             which is the person's day when the page is made where they are;
             an app serving people in other time zones passes their day. When
             a clinician's clearance lets the person resume only from a later
