@@ -9,6 +9,8 @@ import struct
 import zlib
 from html.parser import HTMLParser
 
+import attrs
+
 import backext
 
 
@@ -64,6 +66,18 @@ def hostile_pack(folder: pathlib.Path) -> pathlib.Path:
     return path
 
 
+def arabic_pack(pack: backext.Pack) -> backext.Pack:
+    """The built-in pack with an Arabic title, and the forearm press-up's name and steps in Arabic."""
+
+    def arabic(text: backext.LocalizedText, words: str) -> backext.LocalizedText:
+        return backext.LocalizedText({**dict(text.translations), "ar": words})
+
+    exercise = pack.exercise("forearm-press-up")
+    steps = tuple(attrs.evolve(step, text=arabic(step.text, f"الخطوة {n}")) for n, step in enumerate(exercise.steps, 1))
+    exercise = attrs.evolve(exercise, name=arabic(exercise.name, "تمرين الساعدين"), steps=steps)
+    return attrs.evolve(pack, title=arabic(pack.title, "تمارين الظهر"), exercises=(exercise, *pack.exercises[1:]))
+
+
 def stopped_state() -> backext.State:
     """A person on the prone chest lift whose last session reported numbness and severe pain."""
     pack = backext.builtin_pack()
@@ -104,6 +118,11 @@ class Page(HTMLParser):
         self.text.append(data)
         for inside in self._open:
             inside.append(data)
+
+    @property
+    def plain(self) -> str:
+        """The page's text as one line, its runs of white space made one space."""
+        return " ".join("".join(self.text).split())
 
     def all(self, tag: str) -> list[tuple[dict[str, str | None], str]]:
         return [(attributes, " ".join("".join(inside).split())) for t, attributes, inside in self.elements if t == tag]

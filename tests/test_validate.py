@@ -159,6 +159,11 @@ CASES: dict[str, tuple[object, str]] = {
         "/exercises/1/progression/previous_exercise",
     ),
     "no-disclaimer": (changed(lambda d: d.pop("disclaimer")), ""),
+    "source-url-not-web": (changed(set_at("/sources/0/url", "javascript:alert(1)")), "/sources/0/url"),
+    "media-outside-folder": (
+        changed(set_at("/exercises/0/steps/1/media", "../../etc/picture.svg")),
+        "/exercises/0/steps/1/media",
+    ),
     "too-many-values": (
         (
             "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
@@ -199,6 +204,7 @@ SPECIAL = {
     "unknown-format",
     "too-many-exercises",
     "too-many-problems",
+    "media-file-outside-folder",  # needs files: tests/test_handout_finds.py
 }
 #: Codes of stored states, tested with ``load_state`` in ``test_state.py``.
 STATE_CODES = {

@@ -407,6 +407,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     chosen.add_argument("--state", metavar="FILE", help="a stored state (JSON): the person's current exercise and dose")
     handout.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        type=_date,
+        help="with --state, the day the page is for: the dose is the one the engine allows that day (a variation"
+        " whose clearance is not in force is not in use); default: today",
+    )
+    handout.add_argument(
         "--locale",
         metavar="TAG",
         help="the language to write in, a BCP 47 tag such as de or de-AT (de_DE is accepted); default: the"
@@ -850,7 +857,7 @@ def _handout(args: argparse.Namespace, out: _Output) -> int:
     else:
         chosen = _exercise(pack, args.exercise if args.exercise is not None else pack.exercises[0].id)
     folder = None if args.pack is None else Path(args.pack).parent
-    page, omitted = make(pack, chosen, _locale(args, pack), folder)
+    page, omitted = make(pack, chosen, _locale(args, pack), folder, args.date)
     err = _Output(sys.stderr)
     for sentence in omitted:
         err.write(f"backext: note: {sentence}\n")

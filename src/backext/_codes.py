@@ -350,6 +350,32 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         example='"next_exercise": "sit-up"  (an exercise tagged "sit-up")',
     ),
     ProblemCode(
+        code="source-url-not-web",
+        severity="warning",
+        description="A source's address is not an http or https address (javascript:, data:, file:, a bare "
+        "path, or one with spaces or control characters in it). A handout prints it as text and never as a link; "
+        "give the source's DOI or PubMed address instead.",
+        example='"url": "javascript:alert(1)"',
+    ),
+    ProblemCode(
+        code="media-outside-folder",
+        severity="warning",
+        description="A step's or a variation's media is neither a relative path that stays inside the pack's "
+        "folder nor an http or https address: an absolute path, one with .. or a backslash, a drive letter, or "
+        "another scheme (data:, file:, javascript:). A handout never embeds it; put the picture in the pack's "
+        "folder and name it by its path from there.",
+        example='"media": "../../etc/picture.svg"',
+    ),
+    ProblemCode(
+        code="media-file-outside-folder",
+        severity="warning",
+        description="Checked only for a pack read from a file (validate_pack with a path, backext validate): a "
+        "picture named by a path is a symbolic link that leads out of the pack's folder, which a handout refuses, "
+        "or a hard link, a file with other names that may be outside the folder, which a handout embeds as it is. "
+        "Copy the picture into the folder instead.",
+        example='"media": "media/start.svg"  (a hard link to ~/secret.svg)',
+    ),
+    ProblemCode(
         code="no-disclaimer",
         severity="warning",
         description="The pack has no disclaimer telling a person to exercise with a health-care provider's guidance.",

@@ -46,6 +46,7 @@ from typing import Any
 
 import attrs
 
+from ._addresses import safe_media, web_address
 from ._codes import PROBLEM_CODES
 from ._i18n import N_
 from ._limits import DEFAULT_LIMITS, shorten
@@ -152,6 +153,8 @@ _NAMES: dict[str, object] = {
     "number": amount,
     "signed": signed,
     "locale_hint": locale_suggestion,
+    "web_address": web_address,
+    "safe_media": safe_media,
     "HARDER": Direction.HARDER,
     "EASIER": Direction.EASIER,
     "CONTRAINDICATED": frozenset(m for m in Movement if m.contraindicated),
@@ -416,6 +419,15 @@ RULES: tuple[Rule, ...] = (
         condition="citation.strip()",
         message=N_("the citation is empty"),
     ),
+    Rule(
+        name="source-url-not-web",
+        code="source-url-not-web",
+        model=Source,
+        field="url",
+        condition="url is None or web_address(url)",
+        message=N_("the address {value} is not an http or https address: a handout shows it as text, never as a link"),
+        values={"value": "shorten(url)"},
+    ),
     _id("avoid-id", Avoid),
     _duplicate("duplicate-avoid", Pack, "avoid", N_("the entry to avoid {value} appears more than once")),
     Rule(
@@ -446,6 +458,42 @@ RULES: tuple[Rule, ...] = (
         schema={"minItems": 1},
         # Few enough steps that a session's cues stay within their limit (the rest are bounded by plausibility).
         proof="0 < len(steps) <= CLEAN_STEPS",
+    ),
+    Rule(
+        name="step-media-outside-folder",
+        code="media-outside-folder",
+        model=Exercise,
+        each="steps",
+        field="media",
+        condition="item.media is None or safe_media(item.media)",
+        message=N_(
+            "the picture {value} is neither a path inside the pack's folder nor an http or https address:"
+            " a handout leaves it out"
+        ),
+        values={"value": "shorten(item.media)"},
+    ),
+    Rule(
+        name="media-symbolic-link-out",
+        code="media-file-outside-folder",
+        model=Exercise,
+        field="steps",
+        message=N_(
+            "the picture {value} is a symbolic link that leads out of the pack's folder: a handout leaves it out"
+        ),
+        note="only for a pack read from a file: the path of a step's or a variation's media, in the pack's folder,"
+        " resolves to a file outside it (reported at the media field)",
+    ),
+    Rule(
+        name="media-hard-link",
+        code="media-file-outside-folder",
+        model=Exercise,
+        field="steps",
+        message=N_(
+            "the picture {value} is a hard link, a file with other names that may be outside the pack's folder:"
+            " a handout embeds it as it is, so copy the file into the folder instead"
+        ),
+        note="only for a pack read from a file: the file a step's or a variation's media names has more than one"
+        " name (reported at the media field)",
     ),
     Rule(
         name="session-too-long",
@@ -751,6 +799,18 @@ RULES: tuple[Rule, ...] = (
     _range(Modification, "hold_seconds_change"),
     _range(Modification, "repetitions_change"),
     _id("variation-id", Modification),
+    Rule(
+        name="variation-media-outside-folder",
+        code="media-outside-folder",
+        model=Modification,
+        each="media",
+        condition="safe_media(item)",
+        message=N_(
+            "the picture {value} is neither a path inside the pack's folder nor an http or https address:"
+            " a handout leaves it out"
+        ),
+        values={"value": "shorten(item)"},
+    ),
     Rule(
         name="harder-without-clearance",
         code="harder-without-clearance",

@@ -9,6 +9,7 @@ one file.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import os
 import typing
@@ -17,9 +18,10 @@ from typing import Any
 import attrs
 from markupsafe import Markup
 
-from ._i18n import parse_locale, translation
-from ._media import Pictures, builtin_folder
-from ._model import Exercise, Modification, Pack
+from ._addresses import web_address
+from ._i18n import language, parse_locale, translation
+from ._media import Picture, Pictures, builtin_folder
+from ._model import Exercise, Modification, Pack, Source
 from ._reconcile import exercise_of, reconcile
 from ._render import localized_date, localized_number
 from ._rules import DEFAULT_RULES
@@ -37,9 +39,6 @@ __all__ = ["handout", "handout_omissions", "make"]
 #: Languages written from right to left: the page's direction follows the locale.
 _RIGHT_TO_LEFT = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "ug", "ur", "yi"})
 
-#: Link targets a handout may carry: anything else from a pack is shown as text.
-_LINKABLE = ("https://", "http://")
-
 
 def handout(
     pack: Pack,
@@ -47,6 +46,7 @@ def handout(
     *,
     locale: str | None = None,
     media_folder: str | os.PathLike[str] | None = None,
+    on: datetime.date | None = None,
 ) -> str:
     """Return a printable handout for one person, as one self-contained HTML page.
 
@@ -60,8 +60,10 @@ def handout(
     network. It prints on A4 and on US Letter with text of at least 14 points.
 
     For a :class:`~backext.State`, the page shows the prescription the
-    engine derives from the pack now (the state is checked as the engine
-    checks it). A stopped state prints no dose and no steps: the page says
+    engine derives from the pack now for a session on the day *on* (the
+    state is checked as the engine checks it): a variation whose clearance
+    is not in force that day is not in use, as :func:`~backext.plan` and
+    :func:`~backext.step` would drop it. A stopped state prints no dose and no steps: the page says
     that exercise is paused since the day of the stop and why, asks the
     person to contact their clinician before doing any of it again, and keeps
     a week of lines for noting pain. For an exercise (or its id), the page
@@ -84,6 +86,12 @@ def handout(
         media_folder: The folder that ``media`` paths are relative to: the
             folder of the pack file. ``None`` means the built-in pack's own
             pictures for the built-in pack, and no pictures for any other.
+        on: The day the page is for: the first day it may be used. ``None``
+            means today, by this computer's clock (``datetime.date.today()``),
+            which is the person's day when the page is made where they are;
+            an app serving people in other time zones passes their day. When
+            a clinician's clearance lets the person resume only from a later
+            day, the dose is the one for that day, which the page names.
 
     Raises:
         TypeError: If an argument has the wrong type.
@@ -101,8 +109,10 @@ def handout(
         (True, 2)
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: Unreleased
+       *on*: the dose is the one the engine allows on that day.
     """
-    return make(pack, state_or_exercise, locale, media_folder)[0]
+    return make(pack, state_or_exercise, locale, media_folder, on)[0]
 
 
 def make(
@@ -110,9 +120,10 @@ def make(
     state_or_exercise: State | str | Exercise,
     locale: str | None,
     media_folder: str | os.PathLike[str] | None,
+    on: datetime.date | None = None,
 ) -> tuple[str, list[str]]:
     """The handout, and why each picture it would show is left out (for the command line, which reports them)."""
-    made = _Handout(pack, state_or_exercise, locale, media_folder)
+    made = _Handout(pack, state_or_exercise, locale, media_folder, on)
     return made.html(), [str(omitted) for omitted in made.pictures.omitted]
 
 
@@ -145,7 +156,8 @@ class Shown:
     """A pack text as the page shows it, with its language when that is not the page's.
 
     It prints as its text (escaped by the template, as any value is), and
-    the template's ``lang`` filter marks the element holding it.
+    the template's ``text`` filter gives the element holding it its
+    ``lang`` and ``dir``.
     """
 
     text: str
@@ -155,10 +167,77 @@ class Shown:
         return self.text
 
 
-def _lang_attribute(value: object) -> Markup:
-    """`` lang="…"`` for a text in another language than the page's, else nothing."""
+def _primary(tag: str) -> str:
+    return tag.split("-", 1)[0].lower()
+
+
+def direction(tag: str) -> str:
+    """``rtl`` for a language written from right to left, else ``ltr``."""
+    return "rtl" if _primary(tag) in _RIGHT_TO_LEFT else "ltr"
+
+
+def _language_attributes(tag: str, page: str) -> Markup:
+    """`` lang="…"``, and ``dir`` where the direction differs from the page's: for text in *tag* on a *page* page."""
+    if direction(tag) == direction(page):
+        return Markup(' lang="%s"') % tag  # Markup escapes what % puts in
+    return Markup(' lang="%s" dir="%s"') % (tag, direction(tag))
+
+
+def _text_attributes(value: object, page: str) -> Markup:
+    """The attributes of the element holding a pack text: its language where not the page's, and its direction.
+
+    The element isolates the text (``dir``): a bidi control in a pack's text
+    (U+202E, say) ends with it and never turns the words after it around.
+    """
     tag = value.lang if isinstance(value, Shown) else None
-    return Markup(' lang="%s"') % tag if tag else Markup("")  # Markup escapes what % puts in
+    if tag is None:
+        return Markup(' dir="auto"')
+    if direction(tag) == direction(page):
+        return Markup(' dir="auto" lang="%s"') % tag
+    return _language_attributes(tag, page)
+
+
+#: Bidi controls that open an embedding or override (ended by U+202C), and those that open an isolate (U+2069).
+_EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")
+_ISOLATES = frozenset("\u2066\u2067\u2068")
+_POP_EMBEDDING, _POP_ISOLATE, _FIRST_STRONG_ISOLATE = "\u202c", "\u2069", "\u2068"
+_CONTROLS = _EMBEDDINGS | _ISOLATES | {_POP_EMBEDDING, _POP_ISOLATE}
+
+
+def isolated(text: str) -> str:
+    """*text* as a first-strong isolate, its own bidi controls balanced: for plain text beside other text.
+
+    Where no element can isolate a pack's text (the page's ``<title>``), an
+    override it leaves open would turn around what follows it. Closers
+    without an opener are dropped, openers left open are closed, and the
+    whole is put between U+2068 and U+2069. A text with no bidi control is
+    returned as it is.
+    """
+    if not any(character in _CONTROLS for character in text):
+        return text
+    kept: list[str] = []
+    opened: list[str] = []
+    for character in text:
+        if character in _EMBEDDINGS:
+            opened.append(_POP_EMBEDDING)
+        elif character in _ISOLATES:
+            opened.append(_POP_ISOLATE)
+        elif character == _POP_EMBEDDING:
+            if not opened or opened[-1] != _POP_EMBEDDING:
+                continue  # nothing of its own to end
+            opened.pop()
+        elif character == _POP_ISOLATE:
+            if _POP_ISOLATE not in opened:
+                continue
+            while opened.pop() != _POP_ISOLATE:  # it ends the embeddings inside its isolate too
+                pass
+        kept.append(character)
+    return "".join([_FIRST_STRONG_ISOLATE, *kept, *reversed(opened), _POP_ISOLATE])
+
+
+def _number(value: object) -> Markup:
+    """A number (or a date) isolated from the words around it, so that it reads the same in either direction."""
+    return Markup("<bdi>%s</bdi>") % value
 
 
 class _Handout:
@@ -170,14 +249,20 @@ class _Handout:
         state_or_exercise: State | str | Exercise,
         locale: str | None,
         media_folder: str | os.PathLike[str] | None,
+        on: datetime.date | None = None,
     ) -> None:
         if not isinstance(pack, Pack):
             raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
+        if on is not None and type(on) is not datetime.date:
+            raise TypeError(f"on must be a datetime.date or None, not {type(on).__name__}")
         self.pack = pack
         self.locale = _locale(locale) or pack.default_locale
         self.state: State | None = None
         if isinstance(state_or_exercise, State):
-            self.state = reconcile(pack, state_or_exercise)[0]
+            day = datetime.date.today() if on is None else on  # noqa: DTZ011 - the local day, documented
+            resume = state_or_exercise.resume_on
+            # The engine's own rule decides what is in force on the first day the page may be used.
+            self.state = reconcile(pack, state_or_exercise, day if resume is None else max(day, resume))[0]
             self.exercise = exercise_of(pack, self.state.prescription.exercise_id)
         elif isinstance(state_or_exercise, Exercise):
             self.exercise = exercise_of(pack, state_or_exercise.id)
@@ -205,10 +290,9 @@ class _Handout:
         stop = None if state is None else state.stop
         sources = {source.id: source for source in pack.sources}
         cited = [*exercise.sources, *(s for entry in pack.avoid for s in entry.sources)]
-        language = self.locale.split("-", 1)[0].lower()
         return {
             "lang": self.locale,
-            "dir": "rtl" if language in _RIGHT_TO_LEFT else "ltr",
+            "dir": direction(self.locale),
             "pack_title": self.text(pack.title),
             "name": self.text(exercise.name),
             "level": exercise.level.value,
@@ -223,19 +307,20 @@ class _Handout:
             "steps": [] if stop is not None else self._steps(),
             "variations": [] if stop is not None else [self._variation(m) for m in exercise.modifications],
             "safety_notes": [self.text(note) for note in exercise.safety_notes],
-            "red_flags": [flag.describe(self.locale) for flag in RedFlag],
+            "red_flags": [self.words(flag.describe(self.locale)) for flag in RedFlag],
             "severe_pain": DEFAULT_RULES.severe_pain,
             "avoid": [
                 {"name": self.text(e.name), "description": self.text(e.description), "why": self.text(e.why)}
                 for e in pack.avoid
             ],
-            "sources": [_source_context(sources[s]) for s in dict.fromkeys(cited) if s in sources],
+            "sources": [self._source(sources[s]) for s in dict.fromkeys(cited) if s in sources],
             "disclaimer": None if pack.disclaimer is None else self.text(pack.disclaimer),
             "days": range(1, 8),
+            "words_attributes": _words_attributes(self.locale) or "",
         }
 
     def _stop(self, stop: Stop) -> dict[str, Any]:
-        flags = [flag.describe(self.locale) for flag in stop.red_flags]
+        flags = [self.words(flag.describe(self.locale)) for flag in stop.red_flags]
         return {"date": localized_date(stop.date, self.locale), "red_flags": flags, "pain": stop.pain}
 
     def _dose(self, prescription: Prescription | None) -> dict[str, Any]:
@@ -269,8 +354,30 @@ class _Handout:
         steps = []
         for step in self.exercise.steps:
             pictures = self.pictures.all([step.media] if step.media is not None else [])
-            steps.append({"text": self.text(step.text), "pictures": [p.uri for p in pictures]})
+            text = self.text(step.text)
+            steps.append({"text": text, "pictures": [{"uri": p.uri, "alt": self._title(p) or text} for p in pictures]})
         return steps
+
+    def _title(self, picture: Picture) -> Shown | None:
+        """A picture's own title as its text alternative, where it is in the page's language (else ``None``)."""
+        if picture.title is None:
+            return None
+        tag = picture.title_lang or self.pack.default_locale
+        return Shown(picture.title, None) if _primary(tag) == _primary(self.locale) else None
+
+    def words(self, text: str) -> Markup:
+        """The library's own *text* (escaped), marked with its language where it is not the page's."""
+        marked = _words_attributes(self.locale)
+        return Markup("%s") % text if marked is None else Markup("<span%s>%s</span>") % (marked, text)
+
+    def _source(self, source: Source) -> dict[str, Any]:
+        url = source.url
+        return {
+            "citation": self.text(source.citation),
+            "url": url,
+            "shown_url": None if url is None else _shown_url(url),
+            "linkable": url is not None and _linkable(url),
+        }
 
     def number(self, value: float) -> str:
         """*value* written in the handout's language (``1,5`` in German)."""
@@ -293,7 +400,7 @@ class _Handout:
             "hold_change": self.signed(modification.hold_seconds_change),
             "hold_change_count": _count(abs(modification.hold_seconds_change)),
             "repetitions_change": self.signed(modification.repetitions_change),
-            "pictures": [p.uri for p in self.pictures.all(modification.media)],
+            "pictures": [{"uri": p.uri, "alt": self._title(p)} for p in self.pictures.all(modification.media)],
         }
 
     def html(self) -> str:
@@ -308,9 +415,29 @@ def _locale(locale: object) -> str | None:
     return parse_locale(locale)
 
 
-def _source_context(source: Any) -> dict[str, str | None]:
-    url = source.url
-    return {"citation": source.citation, "url": url, "linkable": bool(url) and url.lower().startswith(_LINKABLE)}
+#: The most characters of a source's address printed (our choice): a long address is shortened in the middle.
+MAX_SHOWN_URL = 120
+
+#: The longest address kept as a link (our choice): Chromium fails to print a page with a link tens of thousands of
+#: characters long, and no real source's address comes near this.
+MAX_LINK_URL = 2000
+
+
+def _linkable(url: str) -> bool:
+    """Whether *url* may be a link: an ``http`` or ``https`` address only, of a length a browser can print."""
+    return len(url) <= MAX_LINK_URL and web_address(url)
+
+
+def _shown_url(url: str) -> str:
+    """*url* as printed: whole up to :data:`MAX_SHOWN_URL` characters, else its start and end around an ellipsis."""
+    if len(url) <= MAX_SHOWN_URL:
+        return url
+    return f"{url[: MAX_SHOWN_URL - 31]}\N{HORIZONTAL ELLIPSIS}{url[-30:]}"
+
+
+def _numbering(items: int) -> str:
+    """The class of a numbered list of *items*, for the width of its largest number (``digits-2`` from 10 on)."""
+    return f"digits-{min(len(str(items)), 4)}"
 
 
 def _count(value: float) -> int:
@@ -323,6 +450,17 @@ def _is_builtin(pack: Pack) -> bool:
 
     builtin = builtin_pack()
     return pack is builtin or (pack.id == builtin.id and pack == builtin)
+
+
+@functools.lru_cache(maxsize=64)
+def _words_attributes(locale: str) -> Markup | None:
+    """The ``lang`` (and ``dir``) of the library's words on a *locale* page, where they are in another language.
+
+    A language without a catalog gets the English words: on an Arabic page,
+    each of them is marked as English, written left to right.
+    """
+    words = language(locale)
+    return None if _primary(words) == _primary(locale) else _language_attributes(words, locale)
 
 
 @functools.lru_cache(maxsize=16)
@@ -341,6 +479,20 @@ def _template(locale: str) -> jinja2.Template:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters["lang"] = _lang_attribute
-    environment.install_gettext_translations(translation(locale), newstyle=True)  # type: ignore[attr-defined]
+    environment.filters["text"] = functools.partial(_text_attributes, page=locale)
+    environment.filters["isolated"] = lambda value: isolated(str(value))
+    environment.filters["bdi"] = _number
+    environment.filters["numbering"] = _numbering
+    catalog = translation(locale)
+    marked = _words_attributes(locale)
+
+    def mark(message: str) -> str:
+        # A catalog's message is markup to Jinja (its placeholders' values are escaped): it goes in a span as it is.
+        return message if marked is None else f"<span{marked}>{message}</span>"
+
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda message: mark(catalog.gettext(message)),
+        lambda singular, plural, n: mark(catalog.ngettext(singular, plural, n)),
+        newstyle=True,
+    )
     return environment.get_template("handout.html")

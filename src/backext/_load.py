@@ -182,8 +182,13 @@ def _analyse_source(
     source: PackSource,
     format: str | None,  # noqa: A002
     limits: Limits,
+    *,
+    files: bool = False,
 ) -> tuple[str, Pack | None, list[Problem]]:
     """Read, parse, structure and check *source*: its display name, the pack (if built) and every problem.
+
+    With *files*, a pack read from a file has the pictures it names in the
+    file's folder checked too (:func:`backext._checks.check_media_files`).
 
     Raises:
         PackError: If *source* cannot be read or parsed, or crosses a limit before it is structured.
@@ -197,6 +202,9 @@ def _analyse_source(
         except LimitExceeded as exceeded:
             raise PackError([exceeded.problem], name) from None
         return (name, *analyse_document(read, limits))
+    folder = None
+    if files and (isinstance(source, os.PathLike) or (isinstance(source, str) and format is None)):
+        folder = os.path.dirname(_path_text(source)) or "."  # noqa: PTH120 - pathlib is slow to import
     name, fmt, data = read
     text = None
     try:
@@ -204,24 +212,31 @@ def _analyse_source(
         if fmt == "json":
             fast = _fast_json(text, data)
             if fast is not None:
-                return name, fast[1].value, _placed(text, fmt, checked(fast[1], limits, fast[0]), limits.max_problems)
+                problems = _with_files(fast[1].value, folder, checked(fast[1], limits, fast[0]))
+                return name, fast[1].value, _placed(text, fmt, problems, limits.max_problems)
             document = parse(text, fmt, limits)
         else:
             # TOML and YAML refuse duplicate keys as they parse: only the structuring can be quicker.
             document = parse(text, fmt, limits)
             structured = _fast_structure(document)
             if structured is not None:
-                return (
-                    name,
-                    structured.value,
-                    _placed(text, fmt, checked(structured, limits, document), limits.max_problems),
-                )
+                problems = _with_files(structured.value, folder, checked(structured, limits, document))
+                return name, structured.value, _placed(text, fmt, problems, limits.max_problems)
         check_document(document, limits, count_values=False)
     except (ParseFailure, LimitExceeded) as failure:
         problems = [failure.problem] if text is None else _placed(text, fmt, [failure.problem], limits.max_problems)
         raise PackError(problems, name) from None
     built, problems = analyse_document(document, limits)
-    return name, built, _placed(text, fmt, problems, limits.max_problems)
+    return name, built, _placed(text, fmt, _with_files(built, folder, problems), limits.max_problems)
+
+
+def _with_files(pack: Pack | None, folder: str | None, problems: list[Problem]) -> list[Problem]:
+    """*problems*, and those of the pictures that *pack* names in *folder* (if both are known)."""
+    if pack is None or folder is None:
+        return problems
+    from ._checks import check_media_files  # noqa: PLC0415 - only for a pack read from a file
+
+    return [*problems, *check_media_files(pack, folder)]
 
 
 def _placed(text: str, fmt: Format, problems: list[Problem], limit: int) -> list[Problem]:
@@ -381,7 +396,7 @@ def validate_pack(
     """
     chosen = _limits(limits, max_bytes)
     try:
-        problems = _analyse_source(source, format, chosen)[2]
+        problems = _analyse_source(source, format, chosen, files=True)[2]
     except PackError as error:
         problems = list(error.problems)
     return truncate_problems(problems, chosen.max_problems)

@@ -14,6 +14,7 @@ else is left out, with the reason (:class:`Omitted`), never an exception.
 from __future__ import annotations
 
 import base64
+import html
 import os
 import re
 import stat
@@ -21,6 +22,8 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 import attrs
+
+from ._addresses import inside_folder, is_url
 
 
 __all__ = ["MAX_PICTURES_BYTES", "MAX_PICTURE_BYTES", "Omitted", "Picture", "Pictures", "builtin_folder"]
@@ -33,9 +36,15 @@ MAX_PICTURES_BYTES = 8_000_000
 
 _TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-#: A URL or another scheme (``https:``, ``data:``, ``file:``), but not a Windows drive letter.
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
-_DRIVE = re.compile(r"^[A-Za-z]:")
+
+#: The longest title of a picture kept as its text alternative, in characters (our choice).
+MAX_TITLE = 300
+
+# The SVG file is never parsed as XML (no entity is expanded, nothing is fetched): its root element and first title
+# are found by these patterns; a title with markup inside is not taken (its text is escaped in the page, as all is).
+_ROOT = re.compile(rb"<svg\b[^>]{0,4000}>")
+_TITLE = re.compile(rb"<title\b([^>]{0,400})>([^<]{1,4000})</title\s*>")
+_LANG = re.compile(rb"""(?:\s|^)(?:xml:)?lang\s*=\s*(?:"([^"]{1,64})"|'([^']{1,64})')""")
 
 
 @attrs.frozen
@@ -45,10 +54,17 @@ class Picture:
     Attributes:
         reference: The ``media`` value that named it.
         uri: A ``data:`` URI holding the whole file.
+        title: The picture's own text alternative: an SVG file's first
+            ``<title>``, if it has one of plain text (entities decoded,
+            spaces collapsed, at most :data:`MAX_TITLE` characters).
+        title_lang: The language the SVG file gives its title in
+            (``xml:lang`` or ``lang`` on the title or the root), if any.
     """
 
     reference: str
     uri: str
+    title: str | None = None
+    title_lang: str | None = None
 
 
 @attrs.frozen
@@ -110,17 +126,10 @@ class Pictures:
 
         if self._folder is None:
             return omit("no-folder", "pictures are embedded only from the folder of a pack file")
-        if _SCHEME.match(reference) and not _DRIVE.match(reference):
+        if is_url(reference):
             return omit("not-local", "only a file next to the pack is embedded, never a URL")
         path = PurePosixPath(reference)
-        if (
-            not reference.strip()
-            or "\\" in reference
-            or "\x00" in reference
-            or path.is_absolute()
-            or _DRIVE.match(reference)
-            or ".." in path.parts
-        ):
+        if not inside_folder(reference):
             return omit("outside-folder", "the path must be relative and stay inside the pack's folder")
         kind = _TYPES.get(path.suffix.lower())
         if kind is None:
@@ -151,7 +160,34 @@ class Pictures:
         if not _looks_like(kind, data):
             return omit("not-a-picture", f"its content is not {'a PNG' if kind == 'image/png' else 'an SVG'} image")
         self._used += len(data)
-        return Picture(reference, f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}")
+        uri = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+        return Picture(reference, uri, *(_title(data) if kind == "image/svg+xml" else (None, None)))
+
+
+def _title(data: bytes) -> tuple[str | None, str | None]:
+    """An SVG file's own title and its language, read without parsing the file as XML."""
+    root = _ROOT.search(data)
+    title = _TITLE.search(data, root.end()) if root else None
+    if root is None or title is None:
+        return None, None
+    text = " ".join(html.unescape(title[2].decode("utf-8", "replace")).split())
+    if not text:
+        return None, None
+    if len(text) > MAX_TITLE:
+        text = text[: MAX_TITLE - 1] + "\N{HORIZONTAL ELLIPSIS}"
+    return text, _lang(title[1]) or _lang(root[0])
+
+
+def _lang(attributes: bytes) -> str | None:
+    from ._i18n import parse_locale  # noqa: PLC0415 - only for a picture with a title
+
+    found = _LANG.search(attributes)
+    if found is None:
+        return None
+    try:
+        return parse_locale((found[1] or found[2]).decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        return None
 
 
 def _looks_like(kind: str, data: bytes) -> bool:

@@ -99,6 +99,7 @@ morning_alarm: bytes = backext.plan_calendar(pack, calendar, reminder=datetime.t
 uid: str = backext.session_uid(datetime.date(2026, 1, 5), series="person-1")
 cancelled: bytes = backext.cancel_sessions(pack, ics, since=datetime.date(2026, 2, 1), locale="fr")
 page: str = backext.handout(pack, state, locale="de-AT")
+page_for_a_day: str = backext.handout(pack, state, on=datetime.date(2026, 3, 2))
 page_for_exercise: str = backext.handout(pack, "prone-chest-lift", media_folder=pathlib.Path("packs"))
 page_for_object: str = backext.handout(pack, pack.exercises[0], media_folder="packs")
 left_out: list[str] = backext.handout_omissions(pack, "prone-chest-lift", media_folder=None)

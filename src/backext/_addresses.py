@@ -1,0 +1,98 @@
+"""What a pack's addresses may be: a source's link, and a picture's reference.
+
+One place for the rule, read by the validator's warnings
+(:mod:`backext._constraints`), the handout's links (:mod:`backext._handout`)
+and its pictures (:mod:`backext._media`). Only the text of an address is
+looked at here, but for :func:`linked_out`, which validation asks of a pack
+read from a file (with :mod:`os.path`, which costs no import).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+
+
+__all__ = ["MAX_PATH_LOOKED_UP", "inside_folder", "is_url", "linked_out", "safe_media", "web_address"]
+
+#: The longest media path that validation looks up in the file system, in characters (our choice: the time it takes
+#: stays small for any pack, and a picture's path is far shorter).
+MAX_PATH_LOOKED_UP = 1024
+
+#: The schemes a link may have: anything else from a pack (``javascript:``, ``data:``, ``file:``) is never a link.
+WEB_SCHEMES = ("https://", "http://")
+
+#: A URL or another scheme (``https:``, ``data:``, ``file:``), but not a Windows drive letter.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def web_address(url: str) -> bool:
+    """Whether *url* is an ``http`` or ``https`` address with no white space or control character in it.
+
+    Example:
+        >>> web_address("https://doi.org/10.1016/s8756-3282(02)00739-1"), web_address("javascript:alert(1)")
+        (True, False)
+    """
+    return url.lower().startswith(WEB_SCHEMES) and not any(c.isspace() or not c.isprintable() for c in url)
+
+
+def is_url(reference: str) -> bool:
+    """Whether *reference* starts with a scheme (``https:``, ``data:``), and not a Windows drive (``C:``)."""
+    return bool(_SCHEME.match(reference)) and not _DRIVE.match(reference)
+
+
+def inside_folder(reference: str) -> bool:
+    """Whether *reference* is a relative path that stays inside its folder, by its text alone.
+
+    Not a URL, not absolute, no ``..``, no backslash, no drive letter, no
+    NUL, not empty. (A symbolic link can still lead out: only the file
+    system can tell.)
+
+    Example:
+        >>> inside_folder("media/start.svg"), inside_folder("../x.svg"), inside_folder("/etc/x.svg")
+        (True, False, False)
+    """
+    return (
+        bool(reference.strip())
+        and not is_url(reference)
+        and "\\" not in reference
+        and "\x00" not in reference
+        and not reference.startswith("/")
+        and not _DRIVE.match(reference)
+        and ".." not in reference.split("/")
+    )
+
+
+def safe_media(reference: str) -> bool:
+    """Whether a ``media`` reference is a path inside the pack's folder, or an ``http`` or ``https`` address.
+
+    Example:
+        >>> safe_media("media/start.svg"), safe_media("https://example.org/a.png"), safe_media("javascript:x")
+        (True, True, False)
+    """
+    return web_address(reference) if is_url(reference) else inside_folder(reference)
+
+
+def linked_out(folder: str, reference: str) -> str | None:
+    """How the file *reference* names in *folder* links elsewhere: ``symbolic``, ``hard`` or ``None``.
+
+    ``symbolic``: the path resolves to a file outside the folder (a handout
+    refuses it); ``hard``: the file has more than one name, one of which may
+    be outside the folder (a handout embeds it). A reference that is not a
+    path inside the folder by its text, or a file that is not there, is
+    ``None``: other rules speak of those, and so is a path longer than
+    :data:`MAX_PATH_LOOKED_UP` characters, which is not looked up.
+    """
+    if len(reference) > MAX_PATH_LOOKED_UP or not inside_folder(reference):
+        return None
+    try:
+        root = os.path.realpath(folder, strict=True)
+        real = os.path.realpath(os.path.join(root, reference), strict=True)  # noqa: PTH118 - pathlib is slow to import
+        if os.path.commonpath([root, real]) != root:
+            return "symbolic"
+        status = os.stat(real)  # noqa: PTH116
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a loop of symbolic links, on some Pythons
+        return None
+    return "hard" if stat.S_ISREG(status.st_mode) and status.st_nlink > 1 else None

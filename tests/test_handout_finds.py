@@ -1,0 +1,386 @@
+"""The handout's answers to the findings of a black-box test (attack15, session 2), one test or more each."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from html.parser import HTMLParser
+
+import attrs
+import pytest
+
+import backext
+from backext._cli import main
+from backext._handout import MAX_SHOWN_URL, isolated
+from backext._media import builtin_folder
+from handouts import Page, arabic_pack
+
+
+@pytest.fixture(scope="module")
+def pack() -> backext.Pack:
+    return backext.builtin_pack()
+
+
+# -- S2-F13: a clearance that has ended ------------------------------------------------------------
+
+
+def _leg_lift_until_january(pack: backext.Pack) -> backext.State:
+    state = backext.start(pack, "prone-chest-lift")
+    state = backext.record_clearance(
+        state,
+        date=datetime.date(2026, 1, 1),
+        modifications=["leg-lift"],
+        pack=pack,
+        until=datetime.date(2026, 1, 31),
+    )
+    return backext.choose_modifications(pack, state, ["leg-lift"], on=datetime.date(2026, 1, 2))
+
+
+def test_a_variation_whose_clearance_has_ended_is_not_in_use(pack):
+    state = _leg_lift_until_january(pack)
+    after = Page(backext.handout(pack, state, on=datetime.date(2026, 2, 1)))
+    assert "Variation in use" not in after.texts("dt")
+    assert "in use now" not in after.plain
+    # The very dose the engine plans for that day.
+    planned = backext.plan(pack, state, start_date=datetime.date(2026, 2, 1), weeks=1).sessions[0].prescription
+    assert planned.modifications == ()
+    assert after.texts("dd")[:3] == [f"{planned.hold_seconds:g} seconds", str(planned.repetitions), str(planned.sets)]
+    during = Page(backext.handout(pack, state, on=datetime.date(2026, 1, 31)))
+    assert during.texts("dd")[-1] == "Chest and leg lift"
+    assert "in use now" in during.plain
+
+
+def test_the_day_of_the_handout_is_today_by_default(pack):
+    state = _leg_lift_until_january(pack)
+    assert backext.handout(pack, state) == backext.handout(pack, state, on=datetime.date.today())  # noqa: DTZ011 - the local day
+
+
+def test_the_day_must_be_a_date(pack):
+    with pytest.raises(TypeError, match=r"on must be a datetime\.date"):
+        backext.handout(pack, "forearm-press-up", on="2026-02-01")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"on must be a datetime\.date"):
+        backext.handout(pack, "forearm-press-up", on=datetime.datetime(2026, 2, 1))  # noqa: DTZ001
+
+
+def test_before_the_resume_day_the_page_is_for_that_day(pack):
+    stopped = backext.step(
+        pack,
+        backext.start(pack, "prone-chest-lift"),
+        backext.SessionLog(
+            date=datetime.date(2026, 1, 5),
+            exercise_id="prone-chest-lift",
+            repetitions_completed=8,
+            hold_seconds=5,
+            pain=8,
+        ),
+    ).state
+    cleared = backext.record_clearance(
+        stopped,
+        date=datetime.date(2026, 2, 15),
+        pack=pack,
+        modifications=["leg-lift"],
+        until=datetime.date(2026, 2, 20),
+    )
+    cleared = backext.choose_modifications(pack, cleared, ["leg-lift"], on=datetime.date(2026, 2, 15))
+    page = Page(backext.handout(pack, cleared, on=datetime.date(2026, 1, 26))).plain
+    assert "cleared you to exercise again from 2026-02-15" in page
+    assert "in use now" in page  # the clearance is in force on the first day the person may exercise
+
+
+def test_the_command_takes_the_day(capsys, tmp_path, pack):
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(backext.converter.unstructure(_leg_lift_until_january(pack))), encoding="utf-8")
+    assert main(["handout", "--state", str(path), "--date", "2026-02-01"]) == 0
+    assert "in use now" not in capsys.readouterr().out
+    assert main(["handout", "--state", str(path), "--date", "2026-01-15"]) == 0
+    assert "in use now" in capsys.readouterr().out
+
+
+# -- S2-F11: text in another language than the page's, and numbers in a right-to-left page -----------
+
+
+class _Marked(HTMLParser):
+    """Each run of text of a page's body with the language and direction it is in, and whether a <bdi> holds it."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.runs: list[tuple[str, str | None, str | None, bool]] = []
+        self._open: list[tuple[str, str | None, str | None, bool]] = []
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"img", "meta", "br"}:
+            return
+        attributes = dict(attrs)
+        lang, direction, isolated = self._open[-1][1:] if self._open else (None, None, False)
+        self._open.append(
+            (
+                tag,
+                attributes.get("lang", lang),
+                attributes.get("dir", direction),
+                isolated or tag == "bdi",
+            )
+        )
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in {"img", "meta", "br"}:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        tags = [tag for tag, *_ in self._open]
+        if data.strip() and "body" in tags:
+            self.runs.append((data.strip(), *self._open[-1][1:]))
+
+
+_LATIN = re.compile(r"[A-Za-z]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+@pytest.mark.parametrize("chosen", ["exercise", "state", "stopped"])
+def test_in_an_arabic_page_every_english_word_is_marked_english_and_left_to_right(pack, chosen):
+    arabic = arabic_pack(pack)
+    state = backext.start(arabic, "forearm-press-up")
+    if chosen == "stopped":
+        log = backext.SessionLog(
+            date=datetime.date(2026, 1, 5),
+            exercise_id="forearm-press-up",
+            repetitions_completed=8,
+            hold_seconds=5,
+            pain=8,
+        )
+        state = backext.step(arabic, state, log).state
+    page = backext.handout(arabic, "forearm-press-up" if chosen == "exercise" else state, locale="ar")
+    runs = _Marked(page).runs
+    assert runs
+    for text, lang, direction, _ in runs:
+        if _ARABIC.search(text):
+            assert (lang, direction) in {("ar", "rtl"), ("ar", "auto")}, text
+        elif _LATIN.search(text):  # the library's English words, and the pack's English texts
+            assert (lang, direction) == ("en", "ltr"), text
+
+
+def test_in_a_right_to_left_page_the_dose_isolates_its_numbers(pack):
+    arabic = arabic_pack(pack)
+    for chosen in ("forearm-press-up", backext.start(arabic, "forearm-press-up")):
+        page = backext.handout(arabic, chosen, locale="ar")
+        dose = page[page.index('<section class="dose"') : page.index("</section>", page.index('<section class="dose"'))]
+        numbers = [(text, isolated) for text, _, _, isolated in _Marked(f"<body>{dose}</body>").runs if text.isdigit()]
+        assert numbers
+        assert all(isolated for _, isolated in numbers), numbers
+    # The whole phrase is English, left to right: "5 seconds; building up to 30 seconds", in that order.
+    page = backext.handout(arabic, "forearm-press-up", locale="ar")
+    assert '<dd lang="en" dir="ltr"><span lang="en" dir="ltr"><bdi>5</bdi> seconds</span>; <span' in page
+
+
+def test_english_citations_on_a_german_page_are_marked_english(pack):
+    parsed = Page(backext.handout(pack, "prone-chest-lift", locale="de"))
+    citations = {source.citation for source in pack.sources}
+    marked = [attributes for attributes, text in parsed.all("span") if text in citations]
+    assert marked
+    assert all(attributes.get("lang") == "en" for attributes in marked)
+    # The page's own words are German there: none is marked.
+    assert all(attributes.get("lang") != "en" for attributes, _ in parsed.all("h2"))
+    assert '<span lang="en"' not in backext.handout(pack, "prone-chest-lift", locale="de").split("<h2")[1]
+
+
+# -- S2-F2: bidi controls in pack text stay inside their element ------------------------------------
+
+
+def test_a_bidi_override_in_a_pack_text_ends_with_its_element(pack):
+    exercise = pack.exercise("forearm-press-up")
+    name = backext.LocalizedText({"en": "Forearm press-up \u202e"})
+    why = backext.LocalizedText({"en": "Because \u202e it hurts"})
+    avoid = tuple(attrs.evolve(entry, why=why) for entry in pack.avoid)
+    changed = attrs.evolve(pack, exercises=(attrs.evolve(exercise, name=name), *pack.exercises[1:]), avoid=avoid)
+    page = backext.handout(changed, "forearm-press-up")
+    parsed = Page(page)
+    # Every element that holds a pack text isolates it (dir), so the override ends there.
+    assert [attributes for attributes, _ in parsed.all("h1")] == [{"dir": "auto"}]
+    assert all(attributes.get("dir") == "auto" for attributes, text in parsed.all("span") if text.startswith("Because"))
+    # The title has no element to isolate the name: the override is closed, and the name isolated.
+    assert parsed.texts("title") == [
+        "\u2068Forearm press-up \u202e\u202c\u2069 \N{EN DASH} Back extension exercises for osteoporosis"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("plain", "plain"),
+        ("a\u202eb", "\u2068a\u202eb\u202c\u2069"),
+        ("a\u202cb", "\u2068ab\u2069"),  # a closer with nothing to close is dropped
+        ("a\u2069\u202eb", "\u2068a\u202eb\u202c\u2069"),  # so a closer cannot end the isolate early
+        ("\u2067a\u202eb\u2069c", "\u2068\u2067a\u202eb\u2069c\u2069"),  # a PDI ends the embeddings inside its isolate
+        ("\u202b\u2066x", "\u2068\u202b\u2066x\u2069\u202c\u2069"),
+    ],
+)
+def test_a_plain_text_is_isolated_with_its_controls_balanced(text, expected):
+    assert isolated(text) == expected
+
+
+# -- S2-F21 and the minor notes: the addresses of sources -----------------------------------------
+
+
+def _with_url(pack: backext.Pack, url: str) -> backext.Pack:
+    sources = (attrs.evolve(pack.sources[0], url=url), *pack.sources[1:])
+    return attrs.evolve(pack, sources=sources)
+
+
+def _source_items(page: str) -> list[str]:
+    section = page[page.index('<section class="sources"') :]
+    return re.findall(r"<li>(.*?)</li>", section)
+
+
+def test_a_long_address_is_printed_shortened_and_kept_as_a_link(pack):
+    url = "https://e.org/" + "a" * 1900
+    item = _source_items(backext.handout(_with_url(pack, url), "prone-chest-lift"))[0]
+    link = re.search(r'<a href="([^"]*)" dir="ltr">([^<]*)</a>', item)
+    assert link is not None
+    assert link[1] == url
+    assert len(link[2]) == MAX_SHOWN_URL
+    assert link[2].startswith("https://e.org/aaa")
+    assert "\N{HORIZONTAL ELLIPSIS}" in link[2]
+
+
+def test_an_address_too_long_to_print_as_a_link_is_text_only(pack):
+    url = "https://e.org/" + "a" * 70_000
+    page = backext.handout(_with_url(pack, url), "prone-chest-lift")
+    item = _source_items(page)[0]
+    assert "<a " not in item
+    assert len(page) < 70_000  # nothing of it is printed beyond its shortened form
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " https://e.org/",  # a browser strips the space: then it would be a link to whatever follows
+        "https://e.org/\njavascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "file:///etc/passwd",
+        "//e.org/x",
+    ],
+)
+def test_only_an_http_or_https_address_is_ever_a_link(pack, url):
+    page = backext.handout(_with_url(pack, url), "prone-chest-lift")
+    assert "<a " not in page
+    assert "href=" not in page
+
+
+# -- pictures' text alternatives ----------------------------------------------------------------------
+
+
+def test_a_picture_s_text_alternative_is_its_own_title_or_the_step_s_text(pack, tmp_path):
+    german = Page(backext.handout(pack, "prone-chest-lift", locale="de"))
+    exercise = pack.exercise("prone-chest-lift")
+    steps_with_pictures = [pack.localize(step.text, "de") for step in exercise.steps if step.media]
+    images = [attributes for attributes, _ in german.all("img")]
+    # The drawings' titles are English: a German page gives the step's text instead, and words of its own.
+    assert [image["alt"] for image in images[:2]] == steps_with_pictures
+    assert [image["alt"] for image in images[2:]] == [
+        "Zeichnung 1 von 2 zu dieser Variante",
+        "Zeichnung 2 von 2 zu dieser Variante",
+    ]
+    assert all("lang" not in image for image in images)
+    # A pack's own SVG with a title in the page's language: the title is the text alternative.
+    folder = tmp_path / "pack"
+    folder.mkdir()
+    (folder / "own.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xml:lang="de"><title>Bauchlage &amp; Kissen</title></svg>',
+        encoding="utf-8",
+    )
+    steps = (attrs.evolve(exercise.steps[0], media="own.svg"), *exercise.steps[1:])
+    changed = attrs.evolve(pack, exercises=(attrs.evolve(exercise, steps=steps), *pack.exercises[1:]))
+    own = Page(backext.handout(changed, "prone-chest-lift", locale="de", media_folder=folder))
+    assert next(attributes["alt"] for attributes, _ in own.all("img")) == "Bauchlage & Kissen"
+    english = Page(backext.handout(changed, "prone-chest-lift", locale="en", media_folder=folder))
+    assert next(attributes["alt"] for attributes, _ in english.all("img")) == pack.localize(exercise.steps[0].text)
+
+
+def test_on_an_arabic_page_a_picture_s_english_words_are_marked(pack):
+    arabic = arabic_pack(pack)
+    prone = attrs.evolve(arabic, exercises=arabic.exercises)  # the pictures of the built-in pack, from its folder
+    parsed = Page(backext.handout(prone, "prone-chest-lift", locale="ar", media_folder=builtin_folder()))
+    variation = [attributes for attributes, _ in parsed.all("img")][2:]
+    assert [(image["alt"], image.get("lang"), image.get("dir")) for image in variation] == [
+        ("Drawing 1 of 2 of this variation", "en", "ltr"),
+        ("Drawing 2 of 2 of this variation", "en", "ltr"),
+    ]
+
+
+# -- minor notes: what validate says about addresses and pictures --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "warned"),
+    [
+        ("javascript:alert(3)", True),
+        ("data:text/html,<script>alert(1)</script>", True),
+        ("file:///etc/passwd", True),
+        ("doi.org/10.1016/x", True),
+        ("https://doi.org/10.1016/x y", True),
+        ("HTTPS://doi.org/10.1016/x", False),
+        ("http://example.org/", False),
+    ],
+)
+def test_validate_warns_of_a_source_address_that_is_not_http_or_https(pack, url, warned):
+    document = json.loads(backext.dump_pack(pack))
+    document["sources"][0]["url"] = url
+    problems = backext.validate_pack(document)
+    assert [(p.path, p.severity) for p in problems if p.code == "source-url-not-web"] == (
+        [("/sources/0/url", "warning")] if warned else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("media", "warned"),
+    [
+        ("/etc/passwd.svg", True),
+        ("../x.svg", True),
+        ("media/../../x.svg", True),
+        ("media\\..\\x.svg", True),
+        ("C:/x.svg", True),
+        ("javascript:alert(1)", True),
+        ("data:image/svg+xml,<svg/>", True),
+        ("file:///x.svg", True),
+        ("", True),
+        ("media/x.svg", False),
+        ("https://example.org/x.svg", False),  # an app may load its pictures from its own server
+    ],
+)
+def test_validate_warns_of_a_picture_path_that_leaves_the_pack_s_folder(pack, media, warned):
+    document = json.loads(backext.dump_pack(pack))
+    document["exercises"][0]["steps"][1]["media"] = media
+    document["exercises"][2]["modifications"][0]["media"] = ["media/leg-lift-start.svg", media]
+    found = [p.path for p in backext.validate_pack(document) if p.code == "media-outside-folder"]
+    expected = ["/exercises/0/steps/1/media", "/exercises/2/modifications/0/media/1"]
+    assert found == (expected if warned else [])
+
+
+def test_validate_warns_of_a_picture_linked_from_outside_the_folder(pack, tmp_path):
+    secret = tmp_path / "outside.svg"
+    secret.write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>SECRET</text></svg>', encoding="utf-8")
+    folder = tmp_path / "pack"
+    (folder / "media").mkdir(parents=True)
+    (folder / "media" / "hard.svg").hardlink_to(secret)
+    (folder / "media" / "symbolic.svg").symlink_to(secret)
+    (folder / "media" / "own.svg").write_text("<svg/>", encoding="utf-8")
+    document = json.loads(backext.dump_pack(pack))
+    steps = document["exercises"][0]["steps"]
+    steps[0]["media"], steps[1]["media"], steps[2]["media"] = "media/hard.svg", "media/symbolic.svg", "media/own.svg"
+    steps[3]["media"] = "media/missing.svg"
+    path = folder / "pack.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    problems = [p for p in backext.validate_pack(path) if p.code == "media-file-outside-folder"]
+    assert [(p.path, p.severity, p.line is not None) for p in problems] == [
+        ("/exercises/0/steps/0/media", "warning", True),
+        ("/exercises/0/steps/1/media", "warning", True),
+    ]
+    assert "hard link" in problems[0].message
+    assert "symbolic link" in problems[1].message
+    # A pack given as data has no folder: nothing is looked up.
+    assert not [p for p in backext.validate_pack(document) if p.code == "media-file-outside-folder"]
+    # The command line says the same.
+    assert main(["validate", str(path)]) == 0
