@@ -989,17 +989,15 @@ def _fhir_parser(commands: Any) -> None:
 
 
 def _read_file(path: str, what: str) -> bytes:
-    """The bytes of the file *path* (at most 16 MiB)."""
-    from pathlib import Path  # noqa: PLC0415 - slow to import: only where a file is written or read here
+    """The bytes of the regular file *path* (at most 16 MiB), read as packs are: never waiting on a FIFO."""
+    from ._load import UnreadableFileError, read_regular_file  # noqa: PLC0415
 
     try:
-        with Path(path).open("rb") as stream:
-            data = stream.read(DEFAULT_LIMITS.max_bytes + 1)
-    except OSError as error:
-        raise _UsageError(f"cannot read the {what} {shorten(path)}: {error.strerror or error}") from None
-    if len(data) > DEFAULT_LIMITS.max_bytes:
-        raise _UsageError(f"the {what} {shorten(path)} is larger than {DEFAULT_LIMITS.max_bytes} bytes")
-    return data
+        return read_regular_file(path, DEFAULT_LIMITS.max_bytes)
+    except UnreadableFileError as error:
+        if error.too_large:
+            raise _UsageError(f"the {what} {shorten(path)} is larger than {DEFAULT_LIMITS.max_bytes} bytes") from None
+        raise _UsageError(f"cannot read the {what} {shorten(path)}: {error.reason}") from None
 
 
 def _read_json_file(path: str, what: str) -> object:
