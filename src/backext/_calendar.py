@@ -133,21 +133,31 @@ def _icalendar() -> Any:
     return icalendar
 
 
+#: What an IANA time zone name looks like (the tz database's Theory file: parts of at most 14 ASCII letters, digits,
+#: "-", "_" and "+", not beginning with "-" or "."; at most three parts here, the longest name in use has three).
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+][A-Za-z0-9_+-]{0,13}(?:/[A-Za-z0-9_+][A-Za-z0-9_+-]{0,13}){0,2}")
+
+
 def _zone(timezone: str | datetime.tzinfo) -> datetime.tzinfo:
     """*timezone* as UTC or an IANA zone; ``ValueError`` for anything else."""
     if isinstance(timezone, str):
         if timezone.upper() in {"UTC", "Z"}:
             return datetime.timezone.utc
+        wrong = ValueError(
+            f"{shorten(timezone, 64)} is not a time zone (an IANA name such as 'Europe/Berlin', or 'UTC')"
+        )
+        if not _ZONE_NAME.fullmatch(timezone):
+            raise wrong  # never handed to zoneinfo, which looks it up as a file and a module
         try:
             return zoneinfo.ZoneInfo(timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"{timezone[:64]!r} is not a time zone (an IANA name such as 'Europe/Berlin', or 'UTC')"
-            ) from None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError, RecursionError):
+            raise wrong from None
     if timezone is datetime.timezone.utc or (isinstance(timezone, zoneinfo.ZoneInfo) and timezone.key == "UTC"):
         return datetime.timezone.utc
     if isinstance(timezone, zoneinfo.ZoneInfo):
         return timezone
+    if not isinstance(timezone, datetime.tzinfo):
+        raise TypeError(f"timezone must be a string or a zoneinfo.ZoneInfo, not {type(timezone).__name__}")
     raise ValueError("the time zone must be an IANA name (or zoneinfo.ZoneInfo) or UTC: a fixed offset has no rules")
 
 
@@ -241,6 +251,7 @@ def plan_calendar(
     series: str | None = None,
     previous: bytes | str | None = None,
     now: datetime.datetime | None = None,
+    cancel_from: datetime.date | None = None,
 ) -> bytes:
     r"""Write *plan* as an iCalendar file: one event per planned session.
 
@@ -300,6 +311,12 @@ def plan_calendar(
             cancelled; any other event is left out of the result, so
             importing it never touches an event backext did not write.
         now: The time of this revision (aware); default: the current time.
+        cancel_from: The first day from which the sessions of *previous*
+            that the plan does not have are cancelled; default (and at the
+            latest): the plan's first day. After a stop lifted by a clearance
+            dated later than the stop, pass the day after the last session
+            done, so that the sessions of the weeks in between leave the
+            calendar.
 
     Returns:
         The iCalendar file, as bytes.
@@ -347,6 +364,7 @@ def plan_calendar(
         series=series,
         previous=previous,
         now=now,
+        cancel_from=cancel_from,
     )[0]
 
 
@@ -362,6 +380,7 @@ def _plan_calendar(
     series: str | None,
     previous: bytes | str | None,
     now: datetime.datetime | None,
+    cancel_from: datetime.date | None = None,
 ) -> tuple[bytes, int]:
     """:func:`plan_calendar`'s calendar, and how many events of *previous* it left out (not of the series)."""
     ical = _icalendar()
@@ -423,6 +442,10 @@ def _plan_calendar(
             event.add_component(alarm)
         events.append(_revised(event, old.get(uid), stamp))
     first_day = plan.sessions[0].date if plan.sessions else datetime.date.max
+    if cancel_from is not None:
+        if not _is_day(cancel_from):
+            raise TypeError(f"cancel_from must be a datetime.date, not {type(cancel_from).__name__}")
+        first_day = min(first_day, cancel_from)
     for uid, event in old.items():
         if uid not in planned_uids:
             events.append(_dropped(event, first_day, stamp))

@@ -570,9 +570,20 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
             message += f"; the sessions from {since} on in {args.previous} are cancelled"
         _Output(sys.stderr).write(message + "\n")
         return EXIT_INVALID
+    resume = state.resume_on
+    cancel_from = None
+    if resume is not None and start_date < resume:
+        # Cleared to resume on a later day: the plan starts then (not a usage error: the state says when).
+        _Output(sys.stderr).write(
+            f"backext: the clinician's clearance lets sessions resume on {resume}: the plan starts then\n"
+        )
+        start_date = resume
+    if resume is not None and (state.last_session is None or state.last_session < resume):
+        # Nothing done since the stop: the calendar's sessions until the plan starts are cancelled too.
+        cancel_from = datetime.date.min if state.last_session is None else state.last_session + datetime.timedelta(1)
     result = plan(pack, state, start_date=start_date, days_per_week=args.days_per_week, weeks=args.weeks)
     if args.format == "ics":
-        return _plan_ics(args, pack, result, tags[0])
+        return _plan_ics(args, pack, result, tags[0], cancel_from=cancel_from)
     if args.format == "json":
         document = {
             "sessions": converter.unstructure(result.sessions),
@@ -626,22 +637,29 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
 _CALENDAR_ONLY = ("time", "timezone", "reminder", "series", "previous", "output")
 
 
-def _plan_ics(
-    args: argparse.Namespace, pack: Pack, result: Plan | None, locale: str, since: datetime.date | None = None
+def _plan_ics(  # noqa: PLR0917 - the plan, or what to cancel
+    args: argparse.Namespace,
+    pack: Pack,
+    result: Plan | None,
+    locale: str,
+    since: datetime.date | None = None,
+    cancel_from: datetime.date | None = None,
 ) -> int:
     """Write *result* as a calendar or, without one (a stopped state), the previous calendar cancelled from *since*."""
     from pathlib import Path  # noqa: PLC0415 - slow to import: only where a file is written or read here
 
     try:
-        from ._calendar import UnreadableCalendarError, cancel_sessions, plan_calendar  # noqa: PLC0415
+        from ._calendar import UnreadableCalendarError, _cancel_sessions, _plan_calendar  # noqa: PLC0415
 
         previous = None if args.previous is None else _read_file(args.previous, "previous calendar")
         if result is None:
             assert previous is not None  # noqa: S101 - the caller's condition
             assert since is not None  # noqa: S101 - the caller's condition
-            document = cancel_sessions(pack, previous, since=since, locale=locale)
+            document, foreign = _cancel_sessions(
+                pack, previous, since=since, locale=locale, now=None, series=args.series
+            )
         else:
-            document = plan_calendar(
+            document, foreign = _plan_calendar(
                 pack,
                 result,
                 locale=locale,
@@ -651,12 +669,19 @@ def _plan_ics(
                 reminder=args.reminder,
                 series=args.series,
                 previous=previous,
+                now=None,
+                cancel_from=cancel_from,
             )
     except ImportError as error:
         raise _UsageError(str(error)) from None
     except UnreadableCalendarError as error:
         _Output(sys.stderr).write(f"{args.previous}: {error}\n")
         return EXIT_INVALID
+    if foreign:
+        _Output(sys.stderr).write(
+            f"backext: {args.previous}: {foreign} event(s) are not sessions of this series (--series):"
+            " left out, untouched\n"
+        )
     if args.output is None:
         sys.stdout.flush()
         binary = getattr(sys.stdout, "buffer", None)
