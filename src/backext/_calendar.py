@@ -633,6 +633,10 @@ def session_uid(day: datetime.date, *, series: str) -> str:
         >>> session_uid(datetime.date(2026, 1, 5), series="person-1")
         '5e20ecd7-983c-519f-9162-b77a0eac2c33'
     """
+    if not _is_day(day):
+        raise TypeError(f"day must be a datetime.date, not {type(day).__name__}")
+    if not isinstance(series, str):
+        raise TypeError(f"series must be a string (a stable id), not {type(series).__name__}")
     return str(uuid.uuid5(_NAMESPACE, f"{series}\n{day.isoformat()}"))
 
 

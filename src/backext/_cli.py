@@ -15,6 +15,7 @@ import datetime
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
@@ -694,6 +695,8 @@ def _plan_ics(  # noqa: PLR0917 - the plan, or what to cancel
     partial = target.with_name(f".{target.name}.partial")
     try:
         partial.write_bytes(document)
+        with contextlib.suppress(FileNotFoundError):  # a new file is made as the umask says
+            partial.chmod(stat.S_IMODE(target.stat().st_mode))  # a replaced one keeps its mode: private stays so
         partial.replace(target)  # whole or not at all: --previous may name the same file
     except OSError as error:
         raise _UsageError(f"cannot write {shorten(args.output)}: {error.strerror or error}") from None

@@ -128,10 +128,13 @@ def session_dates(start_date: datetime.date, *, days_per_week: int, weeks: int) 
         [5, 7, 10, 12, 14, 17]
 
     Raises:
+        TypeError: If *start_date* is not a :class:`datetime.date`.
         ValueError: If *days_per_week* is not 1 to 7, *weeks* is below 1, or
             the last week would end after the last day a date can hold
             (9999-12-31).
     """
+    if not isinstance(start_date, datetime.date) or isinstance(start_date, datetime.datetime):
+        raise TypeError(f"start_date must be a datetime.date, not {type(start_date).__name__}")
     if type(days_per_week) is not int or not 1 <= days_per_week <= 7:
         raise ValueError(f"days_per_week must be 1 to 7, not {days_per_week!r}")
     if type(weeks) is not int or weeks < 1:
