@@ -21,6 +21,7 @@ What makes re-exporting safe:
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import uuid
 import zoneinfo
@@ -121,6 +122,27 @@ def excerpt(text: str, limit: int) -> str:
     cut = text[: limit - 1]
     space = cut.rfind(" ", (limit * 2) // 3)
     return (cut if space < 0 else cut[:space]).rstrip() + "\u2026"
+
+
+def _text(ical: Any, value: str) -> Any:
+    r"""*value* as an iCalendar TEXT that escapes exactly what RFC 5545 section 3.3.11 says.
+
+    icalendar's own escaping reads ``\N`` in the text as an escaped line
+    break: a pack's ``C:\New`` would come back as ``C:`` and a new line.
+    """
+    return _text_type(ical)(value)
+
+
+@functools.cache
+def _text_type(ical: Any) -> Any:
+    class Text(ical.vText):  # type: ignore[misc]
+        """TEXT escaped as RFC 5545 says: backslash, semicolon, comma and line breaks, nothing else."""
+
+        def to_ical(self) -> bytes:
+            escaped = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            return escaped.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n").encode(self.encoding)
+
+    return Text
 
 
 def _icalendar() -> Any:
@@ -431,13 +453,13 @@ def _plan_calendar(
             start = datetime.datetime.combine(planned.date, time, zone)
             event.add("dtstart", start)
             event.add("dtend", start + duration)
-        event.add("summary", summary)
-        event.add("description", calendar_text(_description(pack, planned, locale, first=index == 0)))
+        event.add("summary", _text(ical, summary))
+        event.add("description", _text(ical, calendar_text(_description(pack, planned, locale, first=index == 0))))
         event.add("categories", [calendar_text(pgettext("calendar category", "Exercise", locale, pack.default_locale))])
         if trigger is not None:
             alarm = ical.Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", summary)
+            alarm.add("description", _text(ical, summary))
             alarm.add("trigger", trigger)
             event.add_component(alarm)
         events.append(_revised(event, old.get(uid), stamp))
@@ -612,7 +634,7 @@ def _write(ical: Any, pack: Pack, locale: str | None, events: list[icalendar.Eve
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     # icalendar escapes TEXT only for the properties it knows as text: NAME (RFC 7986) and X-WR-CALNAME are not.
-    title = ical.vText(calendar_text(excerpt(pack.localize(pack.title, locale), NAME_CHARACTERS)))
+    title = _text(ical, calendar_text(excerpt(pack.localize(pack.title, locale), NAME_CHARACTERS)))
     calendar.add("name", title)
     calendar.add("x-wr-calname", title)
     events.sort(key=lambda e: (_day(e), str(e["UID"])))
@@ -674,6 +696,7 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
             continue
         uid = session_uid(day, series=series)
         _check_session(event, uid, day)
+        _rewrap_texts(ical, event)
         if uid in found:
             raise UnreadableCalendarError(f"the session {uid} ({day}) is in the previous calendar twice")
         found[uid] = event
@@ -695,6 +718,16 @@ _BEGIN_EVENT = re.compile(rb"^BEGIN:VEVENT\r?$", re.IGNORECASE | re.MULTILINE)
 
 #: The properties a session has at most once (RFC 5545 section 3.6.1); revising one given twice is guesswork.
 _ONCE = ("UID", "DTSTART", "DTEND", "DURATION", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SEQUENCE", "STATUS")
+
+
+def _rewrap_texts(ical: Any, event: icalendar.Event) -> None:
+    """Give the TEXT values of *event* (and its alarms) the escaping of :func:`_text`, for writing them again."""
+    for component in event.walk():
+        for name, value in list(component.items()):
+            if type(value) is ical.vText:
+                text = _text(ical, str(value))
+                text.params = value.params
+                component[name] = text
 
 
 def _session_day(event: icalendar.Event, series: str) -> datetime.date | None:

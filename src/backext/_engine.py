@@ -232,7 +232,7 @@ def prescription_on(pack: Pack, state: State, date: datetime.date, rules: Rules 
     steps = gap_steps(None if state.last_session is None else (date - state.last_session).days, rules)
     if not steps:
         return state.prescription
-    return _step_back(pack, state, [], within=steps, one_more=False).prescription
+    return _step_back(pack, state, [], within=steps, one_more=False).state.prescription
 
 
 def _step_back(pack: Pack, state: State, reasons: list[Reason], *, within: int, one_more: bool) -> Decision:

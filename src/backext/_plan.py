@@ -133,7 +133,7 @@ def session_dates(start_date: datetime.date, *, days_per_week: int, weeks: int) 
             the last week would end after the last day a date can hold
             (9999-12-31).
     """
-    if not isinstance(start_date, datetime.date) or isinstance(start_date, datetime.datetime):
+    if not isinstance(start_date, datetime.date) or isinstance(start_date, datetime.datetime):  # type: ignore[redundant-expr]
         raise TypeError(f"start_date must be a datetime.date, not {type(start_date).__name__}")
     if type(days_per_week) is not int or not 1 <= days_per_week <= 7:
         raise ValueError(f"days_per_week must be 1 to 7, not {days_per_week!r}")
