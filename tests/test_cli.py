@@ -127,10 +127,14 @@ def test_plan_prints_a_table_and_the_levels(capsys):
     assert (status, err) == (0, "")
     lines = out.splitlines()
     assert lines[0].split() == ["Date", "Exercise", "Level", "Hold", "Reps", "Sets", "Change"]
-    assert lines[1].split() == ["2026-01-05", "forearm-press-up", "beginner", "5", "s", "10", "1", "start"]
+    # The exercise by its name in the person's language, not its id.
+    assert lines[1].split() == ["2026-01-05", "Forearm", "press-up", "beginner", "5", "s", "10", "1", "start"]
     assert "2026-02-16: Press-up on the hands (intermediate)" in out
     assert "2026-02-23: Prone chest lift (advanced)" in out
     assert len([line for line in lines if line.startswith("2026-") and "s  " in line]) == 24
+    status, out, _ = run(capsys, "plan", "--start-date", "2026-01-05", "--weeks", "1", "--locale", "de")
+    assert "forearm-press-up" not in out
+    assert "Aufrichten auf die Unterarme" in out.splitlines()[1]
 
 
 def test_plan_as_json(capsys):

@@ -606,3 +606,31 @@ def test_any_command_line_gets_an_exit_status_and_json_when_asked(argv):
     formats = [argv[i + 1] if i + 1 < len(argv) else None for i, word in enumerate(argv) if word == "--format"]
     if status != 0 and formats == ["json"] and not any(word.startswith("--format=") for word in argv):
         json.loads(out)
+
+
+@pytest.mark.parametrize("fmt", ["json", "toml", "yaml"])
+def test_problems_reported_past_the_cap_are_placed_in_the_file(fmt):
+    # Only the problems reported are placed; those kept must still carry their line, errors first.
+    document = builtin_document()
+    document["title"] = {"en": "x", "it": "y"}  # a warning for every other text
+    document["exercises"][2]["hold"]["start_seconds"] = 0  # one error, far down
+    text = json.dumps(document, indent=1) if fmt == "json" else _as(fmt, document)
+    problems = backext.validate_pack(text, format=fmt, limits=Limits(max_problems=4))
+    assert problems[-1].code == "too-many-problems"
+    reported = problems[:-1]
+    assert len(reported) == 4
+    assert "not-positive" in [p.code for p in reported]
+    assert all(p.line is not None for p in reported)
+    lines = text.splitlines()
+    error = next(p for p in reported if p.code == "not-positive")
+    assert "start_seconds" in lines[error.line - 1]
+
+
+def _as(fmt: str, document: dict) -> str:
+    if fmt == "toml":
+        import tomli_w  # noqa: PLC0415
+
+        return tomli_w.dumps(document)
+    import yaml  # noqa: PLC0415
+
+    return yaml.safe_dump(document, sort_keys=False)

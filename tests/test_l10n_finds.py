@@ -125,6 +125,8 @@ COUNTED = {
     "{hold} s hold, {count} repetition": "count",
     "{minimum} to {maximum} repetition": "maximum",
     "{seconds} second": "seconds",
+    "{source}: invalid pack, {count} problem:": "count",
+    "{source}: invalid state, {count} problem:": "count",
 }
 
 #: Nouns that are the same in the singular and the plural: nothing to agree.
@@ -142,7 +144,7 @@ def _plural_entries() -> list[tuple[str, str, tuple[str, str]]]:
     """``(language, singular msgid, (singular, plural))`` of every plural message, English included."""
     entries = []
     for language in LANGUAGES:
-        path = _i18n.LOCALE_DIR / language / "LC_MESSAGES" / "backext.po"
+        path = Path(_i18n.LOCALE_DIR) / language / "LC_MESSAGES" / "backext.po"
         with path.open("rb") as handle:
             catalog = read_po(handle)
         for message in catalog:

@@ -31,6 +31,7 @@ from ._limits import DEFAULT_LIMITS, Limits, shorten
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from ._messages import Message
     from ._model import Exercise, Pack
     from ._plan import Plan
     from ._problems import Problem
@@ -72,10 +73,14 @@ _NOT_READ = frozenset({"unreadable", "too-large", "unknown-format"})
 
 
 class _UsageError(Exception):
-    """A usage error; *usage* is the command's usage line, printed before the message on standard error."""
+    """A usage error; *usage* is the command's usage line, printed before the message on standard error.
 
-    def __init__(self, message: str, usage: str = "") -> None:
-        super().__init__(message)
+    *message* is English; a :class:`~backext.Message` is said in the person's language.
+    """
+
+    def __init__(self, message: str | Message, usage: str = "") -> None:
+        self.template = None if isinstance(message, str) else message
+        super().__init__(message if isinstance(message, str) else message.render())
         self.usage = usage
 
 
@@ -516,10 +521,13 @@ def _reminder(text: str) -> datetime.timedelta | datetime.time:
 
 
 def _exercise(pack: Pack, exercise_id: str) -> Exercise:
+    from ._reconcile import exercise_of  # noqa: PLC0415
+    from .exceptions import UnknownIdError  # noqa: PLC0415
+
     try:
-        return pack.exercise(exercise_id)
-    except KeyError as error:
-        raise _UsageError(error.args[0]) from None
+        return exercise_of(pack, exercise_id)
+    except UnknownIdError as error:
+        raise _UsageError(error.template or str(error)) from None
 
 
 def _locale(args: argparse.Namespace, pack: Pack) -> str:
@@ -550,17 +558,19 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         try:
             state = load_state(_read_file(args.state, "state"), pack, name=args.state)
         except StateError as error:
-            _Output(sys.stderr).write(f"{error}\n")
+            _Output(sys.stderr).write(f"{error.render(_speaking(args))}\n")
             return EXIT_INVALID
     else:
         exercise = pack.exercises[0] if args.exercise is None else _exercise(pack, args.exercise)
         state = start(pack, exercise.id)
     tags = (_locale(args, pack), pack.default_locale)
     if state.stop is not None:
-        message = (
-            f"backext: the engine is stopped since {state.stop.date}: no sessions are planned until a clinician's"
-            " clearance is recorded"
+        stopped = gettext(
+            "backext: the engine is stopped since {date}: no sessions are planned until a clinician's clearance"
+            " is recorded",
+            *tags,
         )
+        message = stopped.format(date=state.stop.date.isoformat())
         if args.format == "ics" and args.previous is not None:
             # Sessions from the day after the last one done (or from the stop, if later) are cancelled.
             after = state.stop.date if state.last_session is None else state.last_session + datetime.timedelta(days=1)
@@ -568,7 +578,8 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
             status = _plan_ics(args, pack, None, tags[0], since=since)
             if status != EXIT_OK:
                 return status
-            message += f"; the sessions from {since} on in {args.previous} are cancelled"
+            cancelled = gettext("; the sessions from {date} on in {file} are cancelled", *tags)
+            message += cancelled.format(date=since.isoformat(), file=args.previous)
         _Output(sys.stderr).write(message + "\n")
         return EXIT_INVALID
     resume = state.resume_on
@@ -610,7 +621,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         rows.append(
             (
                 planned.date.isoformat(),
-                p.exercise_id,
+                pack.localize(pack.exercise(p.exercise_id).name, tags[0]),
                 level_name(p.level, *tags),
                 gettext("{seconds} s", *tags).format(seconds=localized_number(p.hold_seconds, *tags)),
                 str(p.repetitions),
@@ -862,7 +873,7 @@ def _handout(args: argparse.Namespace, out: _Output) -> int:
         try:
             chosen = load_state(_read_file(args.state, "state"), pack, name=args.state)
         except StateError as error:
-            _Output(sys.stderr).write(f"{error}\n")
+            _Output(sys.stderr).write(f"{error.render(_speaking(args))}\n")
             return EXIT_INVALID
     else:
         chosen = _exercise(pack, args.exercise if args.exercise is not None else pack.exercises[0].id)
@@ -1068,7 +1079,8 @@ def _fhir(args: argparse.Namespace, out: _Output) -> int:
                 lines = [f"{args.logs}: invalid session logs:", *(f"  {located(args.logs, p)}" for p in problems)]
                 raise _InvalidInputError("\n".join(lines)) from None
     except (StateError, _InvalidInputError) as error:
-        _Output(sys.stderr).write(f"{error}\n")
+        said = error.render(_speaking(args)) if isinstance(error, StateError) else str(error)
+        _Output(sys.stderr).write(f"{said}\n")
         return EXIT_INVALID
     bundle = fhir.export_bundle(
         pack,
@@ -1091,6 +1103,32 @@ def _wants_json(argv: Sequence[str]) -> bool:
         arg == "--format=json" or (arg == "--format" and following == "json")
         for arg, following in zip(argv, [*argv[1:], ""])  # noqa: B905 - the second is one longer, on purpose
     )
+
+
+def _speaking(args: argparse.Namespace) -> str | None:
+    """The language to report an error in: ``--locale``, else the environment's; ``None`` for English.
+
+    Only the library's own languages count here (the pack may not have
+    loaded): a tag it does not speak, or a malformed one, is English.
+    """
+    from ._i18n import available_languages  # noqa: PLC0415 - only on the error path
+    from ._locales import choose_among  # noqa: PLC0415
+
+    asked = getattr(args, "locale", None)  # ``backext new`` takes several: the pack's languages, not the reader's
+    try:
+        return choose_among(asked if isinstance(asked, str) else None, os.environ, set(available_languages()), "en")
+    except ValueError:
+        return None
+
+
+def _usage_message(error: Exception, locale: str | None) -> str:
+    """The line that reports *error*: in *locale*'s words where the error keeps its message as a template."""
+    template = getattr(error, "template", None)
+    if template is None:
+        return f"backext: error: {error}"
+    from ._i18n import gettext  # noqa: PLC0415 - only on the error path
+
+    return gettext("backext: error: {message}", locale).format(message=template.render(locale))
 
 
 def _fail(out: _Output, err: _Output, message: str, status: int, *, as_json: bool, problems: Any = ()) -> int:
@@ -1159,9 +1197,9 @@ def _run(arguments: list[str], out: _Output, err: _Output, *, as_json: bool) -> 
     except PackError as error:
         unreadable = any(p.code in _NOT_READ for p in error.problems)
         status = EXIT_USAGE if unreadable else EXIT_INVALID
-        return _fail(out, err, str(error), status, as_json=as_json, problems=error.problems)
+        return _fail(out, err, error.render(_speaking(args)), status, as_json=as_json, problems=error.problems)
     except (_UsageError, ValueError) as error:
-        return _fail(out, err, f"backext: error: {error}", EXIT_USAGE, as_json=as_json)
+        return _fail(out, err, _usage_message(error, _speaking(args)), EXIT_USAGE, as_json=as_json)
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         return EXIT_OK
     return status

@@ -243,29 +243,45 @@ def _analyse_source(
         if fmt == "json":
             fast = _fast_json(text, data)
             if fast is not None:
-                return name, fast[1].value, _placed(text, fmt, checked(fast[1], limits, fast[0]))
+                return name, fast[1].value, _placed(text, fmt, checked(fast[1], limits, fast[0]), limits.max_problems)
             document = parse(text, fmt, limits)
         else:
             # TOML and YAML refuse duplicate keys as they parse: only the structuring can be quicker.
             document = parse(text, fmt, limits)
             structured = _fast_structure(document)
             if structured is not None:
-                return name, structured.value, _placed(text, fmt, checked(structured, limits, document))
+                return (
+                    name,
+                    structured.value,
+                    _placed(text, fmt, checked(structured, limits, document), limits.max_problems),
+                )
         check_document(document, limits, count_values=False)
     except (ParseFailure, LimitExceeded) as failure:
-        problems = [failure.problem] if text is None else _placed(text, fmt, [failure.problem])
+        problems = [failure.problem] if text is None else _placed(text, fmt, [failure.problem], limits.max_problems)
         raise PackError(problems, name) from None
     built, problems = analyse_document(document, limits)
-    return name, built, _placed(text, fmt, problems)
+    return name, built, _placed(text, fmt, problems, limits.max_problems)
 
 
-def _placed(text: str, fmt: Format, problems: list[Problem]) -> list[Problem]:
-    """*problems* with the line and column of each in *text*; nothing is done (or imported) when there is none."""
+def _placed(text: str, fmt: Format, problems: list[Problem], limit: int) -> list[Problem]:
+    """*problems* with the line and column of each in *text*; nothing is done (or imported) when there is none.
+
+    Only the problems that can be reported (the first *limit*, errors
+    first, as :func:`~backext._limits.truncate_problems` keeps them) are
+    placed: a pack with a hundred thousand warnings costs no more to place
+    than one with a thousand.
+    """
     if not problems:
         return problems
     from ._positions import locate  # noqa: PLC0415 - the error path only
 
-    return locate(text, fmt, problems)
+    if len(problems) <= limit:
+        return locate(text, fmt, problems)
+    kept = sorted(sorted(range(len(problems)), key=lambda index: (problems[index].severity != "error", index))[:limit])
+    out = list(problems)
+    for index, placed in zip(kept, locate(text, fmt, [problems[index] for index in kept]), strict=True):
+        out[index] = placed
+    return out
 
 
 def _fast_json(text: str, data: bytes) -> tuple[dict[str, object], fastload.Structured[Pack]] | None:

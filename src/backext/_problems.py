@@ -131,6 +131,22 @@ def problem(
     )
 
 
+def report(source: str, problems: Iterable[Problem], heading: tuple[str, str], locale: str | None = None) -> str:
+    """*problems* under a *heading* (a plural pair marked with ``N_plural``), each :func:`located`, in *locale*.
+
+    The heading takes ``{source}`` and ``{count}``; every message is
+    rendered in *locale* (``None``: English), codes and pointers stay.
+    """
+    listed = list(problems)
+    values: dict[str, Value] = {"source": source, "count": len(listed)}
+    title = Message(template=heading[0], plural=heading[1], count=len(listed), values=values)
+    lines = [title.render(locale)]
+    for problem in listed:
+        said = problem if locale is None else attrs.evolve(problem, message=problem.render(locale))
+        lines.append(f"  {located(source, said)}")
+    return "\n".join(lines)
+
+
 def located(source: str, problem: Problem) -> str:
     """*problem* as a compiler would print it: ``FILE:LINE:COLUMN: severity code: message (at "POINTER")``.
 

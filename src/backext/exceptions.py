@@ -8,13 +8,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ._problems import Problem, located
+from ._i18n import N_plural
+from ._problems import Problem, report
 
 
 if TYPE_CHECKING:
     import datetime
 
     from ._messages import Message
+
+
+#: The first line of a :class:`PackError`'s report.
+_PACK_HEADING = N_plural("{source}: invalid pack, {count} problem:", "{source}: invalid pack, {count} problems:")
+#: The first line of a :class:`StateError`'s report.
+_STATE_HEADING = N_plural("{source}: invalid state, {count} problem:", "{source}: invalid state, {count} problems:")
 
 
 __all__ = [
@@ -72,14 +79,29 @@ class PackError(BackextError, ValueError):
     def __init__(self, problems: Sequence[Problem], source: str = "<pack>") -> None:
         self.problems = tuple(problems)
         self.source = source
-        super().__init__(self._describe())
+        super().__init__(self.render())
 
-    def _describe(self) -> str:
-        count = len(self.problems)
-        noun = "problem" if count == 1 else "problems"
-        lines = [f"{self.source}: invalid pack, {count} {noun}:"]
-        lines.extend(f"  {located(self.source, problem)}" for problem in self.problems)
-        return "\n".join(lines)
+    def render(self, locale: str | None = None) -> str:
+        """The whole report, as its ``str`` is, with the heading and every message in *locale*'s words.
+
+        ``None`` is English. Codes, pointers and positions never change
+        with the language; the fallback is that of
+        :meth:`Problem.render <backext.Problem.render>`.
+
+        Raises:
+            ValueError: If *locale* is not a well-formed language tag.
+
+        Example:
+            >>> import backext
+            >>> try:
+            ...     backext.load_pack('{"id": 5}', format="json")
+            ... except backext.PackError as error:
+            ...     print(error.render("de").splitlines()[0])
+            <string>: ungültiges Paket, 4 Probleme:
+
+        .. versionadded:: 0.1.0
+        """
+        return report(self.source, self.problems, _PACK_HEADING, locale)
 
     def __reduce__(self) -> tuple[type[PackError], tuple[tuple[Problem, ...], str]]:
         return (type(self), (self.problems, self.source))
@@ -274,10 +296,19 @@ class StateError(BackextError, ValueError):
     def __init__(self, problems: Sequence[Problem], source: str = "<state>") -> None:
         self.problems = tuple(problems)
         self.source = source
-        count = len(self.problems)
-        lines = [f"{source}: invalid state, {count} problem{'' if count == 1 else 's'}:"]
-        lines.extend(f"  {located(source, problem)}" for problem in self.problems)
-        super().__init__("\n".join(lines))
+        super().__init__(self.render())
+
+    def render(self, locale: str | None = None) -> str:
+        """The whole report, as its ``str`` is, with the heading and every message in *locale*'s words.
+
+        ``None`` is English; see :meth:`PackError.render`.
+
+        Raises:
+            ValueError: If *locale* is not a well-formed language tag.
+
+        .. versionadded:: 0.1.0
+        """
+        return report(self.source, self.problems, _STATE_HEADING, locale)
 
     def __reduce__(self) -> tuple[type[StateError], tuple[tuple[Problem, ...], str]]:
         return (type(self), (self.problems, self.source))
