@@ -296,7 +296,7 @@ def test_s2_f5_the_command_line_says_how_many_it_left_alone(capsysbinary, tmp_pa
     status, out, err = run(capsysbinary, *argv, "--previous", str(previous))
     assert status == 0
     assert b"dentist" not in out
-    assert "1 event(s) are not sessions of this series (--series): left out, untouched" in err
+    assert "1 event is not a session of this series (--series): left out, untouched" in err
 
 
 # --- S2-F14: the first session after a long break ---------------------------------------------------------------------

@@ -586,9 +586,10 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
     cancel_from = None
     if resume is not None and start_date < resume:
         # Cleared to resume on a later day: the plan starts then (not a usage error: the state says when).
-        _Output(sys.stderr).write(
-            f"backext: the clinician's clearance lets sessions resume on {resume}: the plan starts then\n"
+        resumes = gettext(
+            "backext: the clinician's clearance lets sessions resume on {date}: the plan starts then", *tags
         )
+        _Output(sys.stderr).write(resumes.format(date=resume.isoformat()) + "\n")
         start_date = resume
     if resume is not None and (state.last_session is None or state.last_session < resume):
         # Nothing done since the stop: the calendar's sessions until the plan starts are cancelled too.
@@ -690,10 +691,16 @@ def _plan_ics(  # noqa: PLR0917 - the plan, or what to cancel
         _Output(sys.stderr).write(f"{args.previous}: {error}\n")
         return EXIT_INVALID
     if foreign:
-        _Output(sys.stderr).write(
-            f"backext: {args.previous}: {foreign} event(s) are not sessions of this series (--series):"
-            " left out, untouched\n"
+        from ._i18n import ngettext  # noqa: PLC0415
+
+        left_out = ngettext(
+            "backext: {file}: {count} event is not a session of this series (--series): left out, untouched",
+            "backext: {file}: {count} events are not sessions of this series (--series): left out, untouched",
+            foreign,
+            locale,
+            pack.default_locale,
         )
+        _Output(sys.stderr).write(left_out.format(file=args.previous, count=foreign) + "\n")
     if args.output is None:
         sys.stdout.flush()
         binary = getattr(sys.stdout, "buffer", None)
