@@ -9,6 +9,7 @@ import datetime
 import json
 import os
 import stat
+import zoneinfo
 
 import attrs
 import icalendar
@@ -484,3 +485,27 @@ def test_s2_f3_backslash_n_in_pack_text_reads_back_as_written(text):
     assert str(first.subcomponents[0]["DESCRIPTION"]) == str(first["SUMMARY"])
     # Written again with itself as the previous calendar: nothing changes, byte for byte.
     assert backext.plan_calendar(pack, plan, reminder=datetime.timedelta(minutes=5), now=LATER, previous=data) == data
+
+
+# --- S2-F15: a reminder at a time of day holds it across daylight saving changes -----------------------------------
+
+
+def test_s2_f15_a_time_of_day_reminder_rings_at_that_local_time_on_a_dst_day():
+    plan = make_plan(start=datetime.date(2026, 3, 28), days=7)
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    data = backext.plan_calendar(
+        PACK, plan, time=datetime.time(4), timezone="Europe/Berlin", reminder=datetime.time(1), now=NOW
+    )
+    for event in icalendar.Calendar.from_ical(data).events:
+        rings = event.subcomponents[0].decoded("TRIGGER")
+        assert isinstance(rings, datetime.datetime)
+        assert rings.utcoffset() == datetime.timedelta(0)
+        local = rings.astimezone(berlin)
+        assert (local.date(), local.time()) == (event.decoded("DTSTART").date(), datetime.time(1))
+
+
+def test_s2_f15_a_reminder_after_the_start_is_refused():
+    with pytest.raises(ValueError, match="would ring after the session has begun"):
+        backext.plan_calendar(
+            PACK, make_plan(), time=datetime.time(7), timezone="Europe/Berlin", reminder=datetime.time(8), now=NOW
+        )

@@ -249,16 +249,22 @@ def _steps(pack: Pack, exercise: Exercise, locale: str | None) -> list[str]:
 
 
 def _reminder_trigger(reminder: datetime.timedelta | datetime.time, start: datetime.time | None) -> datetime.timedelta:
-    """The TRIGGER (relative to the event's start) for *reminder*."""
+    """The TRIGGER relative to the event's start for *reminder* (a time of day: from midnight), once checked.
+
+    A timed session's time-of-day reminder is written as a moment instead (see :func:`plan_calendar`).
+    """
     if isinstance(reminder, datetime.timedelta):
         if reminder < datetime.timedelta(0):
             raise ValueError(f"a reminder is a time before the session, not {reminder}: use a positive one")
         return -datetime.timedelta(seconds=int(reminder.total_seconds()))  # iCalendar durations have no fractions
     if reminder.tzinfo is not None:
         raise ValueError("a reminder's time of day is in the time zone of the sessions: give it without one")
-    at = datetime.timedelta(hours=reminder.hour, minutes=reminder.minute, seconds=reminder.second)
-    begins = datetime.timedelta() if start is None else datetime.timedelta(hours=start.hour, minutes=start.minute)
-    return at - begins
+    if start is not None and reminder.replace(microsecond=0) > start:
+        raise ValueError(
+            f"a reminder at {reminder.isoformat('minutes')} would ring after the session has begun"
+            f" ({start.isoformat('minutes')}): give a time before it"
+        )
+    return datetime.timedelta(hours=reminder.hour, minutes=reminder.minute, seconds=reminder.second)
 
 
 def plan_calendar(
@@ -321,7 +327,10 @@ def plan_calendar(
         reminder: An alarm for each session: a :class:`~datetime.timedelta`
             is that long before the start (before midnight, for an all-day
             event), a :class:`~datetime.time` is that time on the session's
-            day. ``None``: no alarm.
+            day: for a timed session, that moment in UTC (so a daylight
+            saving change does not move it), and not after the session's
+            start; for an all-day event, that long after its midnight.
+            ``None``: no alarm.
         series: What makes the UIDs of this person's sessions differ from
             another's: a stable id of the person's programme in the app (it
             is hashed, never written out), a non-empty string. Default: the
@@ -460,7 +469,13 @@ def _plan_calendar(
             alarm = ical.Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("description", _text(ical, summary))
-            alarm.add("trigger", trigger)
+            if isinstance(reminder, datetime.time) and time is not None and zone is not None:
+                # A time of day on a timed session's day: that moment, in UTC (RFC 5545 section 3.8.6.3), so that
+                # a daylight saving change between it and the session does not move it.
+                moment = datetime.datetime.combine(planned.date, reminder.replace(microsecond=0), zone)
+                alarm.add("trigger", moment.astimezone(datetime.timezone.utc))
+            else:
+                alarm.add("trigger", trigger)
             event.add_component(alarm)
         events.append(_revised(event, old.get(uid), stamp))
     first_day = plan.sessions[0].date if plan.sessions else datetime.date.max
