@@ -509,3 +509,48 @@ def test_s2_f15_a_reminder_after_the_start_is_refused():
         backext.plan_calendar(
             PACK, make_plan(), time=datetime.time(7), timezone="Europe/Berlin", reminder=datetime.time(8), now=NOW
         )
+
+
+# --- S2-F7: a stored stop that the engine would never make -----------------------------------------------------------
+
+
+def stopped_document() -> dict[str, object]:
+    state = backext.start(PACK, "forearm-press-up")
+    log = attrs.evolve(backext.SessionLog.as_prescribed(state.prescription, MONDAY), red_flags={"new-leg-weakness"})
+    document = backext.converter.unstructure(backext.step(PACK, state, log).state)
+    assert isinstance(document, dict)
+    return document
+
+
+@pytest.mark.parametrize(
+    ("stop", "pointer"),
+    [
+        ({"date": "2026-01-05"}, "/stop"),
+        ({"date": "2026-01-05", "pain": 3}, "/stop/pain"),
+        ({"date": "2026-01-05", "red_flags": ["new-leg-weakness"] * 3}, "/stop/red_flags"),
+    ],
+)
+def test_s2_f7_a_stop_without_a_cause_is_refused(stop, pointer):
+    document = stopped_document()
+    document["stop"] = stop
+    with pytest.raises(backext.StateError) as caught:
+        backext.load_state(document, PACK)
+    assert (pointer, "out-of-range") in {(p.path, p.code) for p in caught.value.problems}
+
+
+def test_s2_f7_a_clearance_that_ends_before_it_begins_is_refused():
+    document = stopped_document()
+    document["stop"] = None
+    document["clearances"] = [{"date": "2026-02-01", "until": "2026-01-20", "lifts_stop": True}]
+    with pytest.raises(backext.StateError) as caught:
+        backext.load_state(document, PACK)
+    assert ("/clearances/0/until", "out-of-range") in {(p.path, p.code) for p in caught.value.problems}
+
+
+def test_s2_f7_stops_the_engine_makes_still_load():
+    document = stopped_document()
+    assert backext.load_state(document, PACK).stop is not None
+    state = backext.load_state(document, PACK)
+    severe = attrs.evolve(backext.SessionLog.as_prescribed(state.prescription, MONDAY), pain=9)
+    pained = backext.step(PACK, backext.start(PACK, "forearm-press-up"), severe).state
+    assert backext.load_state(backext.converter.unstructure(pained), PACK) == pained
