@@ -23,6 +23,7 @@ from backext._calendar import (
     PRODID,
     STEPS_CHARACTERS,
     UnreadableCalendarError,
+    bidi_closed,
     calendar_text,
     excerpt,
     session_uid,
@@ -337,7 +338,9 @@ def test_hostile_pack_text_is_escaped_folded_and_read_back(text):
     assert unescape_text(str(calendar["NAME"])) == safe
     assert unescape_text(str(calendar["X-WR-CALNAME"])) == safe
     for event in calendar.events:
-        assert str(event["SUMMARY"]).startswith(f"{safe}: hold for ")
+        assert str(event["SUMMARY"]).startswith(
+            f"{calendar_text(bidi_closed(excerpt(text, NAME_CHARACTERS)))}: hold for "
+        )
         description = str(event["DESCRIPTION"])
         assert f"\n1. {calendar_text(excerpt(text + ' 0', STEPS_CHARACTERS))}\n" in description
         assert description.endswith(calendar_text(excerpt(text, DISCLAIMER_CHARACTERS)))
@@ -411,7 +414,7 @@ def test_any_plan_with_any_text_gives_a_valid_calendar_that_reads_back(  # noqa:
                 # The local time means what zoneinfo says it means, gaps and folds included.
                 assert start_value.utcoffset() == start_value.replace(tzinfo=zoneinfo.ZoneInfo(zone)).utcoffset()
         name = calendar_text(
-            excerpt(pack.localize(pack.exercise(planned.prescription.exercise_id).name), NAME_CHARACTERS)
+            bidi_closed(excerpt(pack.localize(pack.exercise(planned.prescription.exercise_id).name), NAME_CHARACTERS))
         )
         assert str(event["SUMMARY"]) == f"{name}: {describe_prescription(planned.prescription)}"
         assert str(event["DESCRIPTION"]).endswith(safe)

@@ -26,6 +26,7 @@ from backext._calendar import (
     PREVIOUS_MAX_EVENTS,
     UnreadableCalendarError,
     _zone,
+    bidi_closed,
     session_uid,
 )
 from backext._cli import main
@@ -487,7 +488,7 @@ def test_s2_f3_backslash_n_in_pack_text_reads_back_as_written(text):
     assert backext.plan_calendar(pack, plan, reminder=datetime.timedelta(minutes=5), now=LATER, previous=data) == data
 
 
-# --- S2-F15: a reminder at a time of day holds it across daylight saving changes -----------------------------------
+# --- S2-F15: a reminder at a time of day holds it across daylight saving changes --------------------------------------
 
 
 def test_s2_f15_a_time_of_day_reminder_rings_at_that_local_time_on_a_dst_day():
@@ -511,7 +512,7 @@ def test_s2_f15_a_reminder_after_the_start_is_refused():
         )
 
 
-# --- S2-F7: a stored stop that the engine would never make -----------------------------------------------------------
+# --- S2-F7: a stored stop that the engine would never make ------------------------------------------------------------
 
 
 def stopped_document() -> dict[str, object]:
@@ -554,3 +555,29 @@ def test_s2_f7_stops_the_engine_makes_still_load():
     severe = attrs.evolve(backext.SessionLog.as_prescribed(state.prescription, MONDAY), pain=9)
     pained = backext.step(PACK, backext.start(PACK, "forearm-press-up"), severe).state
     assert backext.load_state(backext.converter.unstructure(pained), PACK) == pained
+
+
+# --- S2-F2: a bidirectional override left open in a name --------------------------------------------------------------
+
+
+@given(st.text(alphabet=st.sampled_from("ab \u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), max_size=30))
+def test_s2_f2_every_embedding_and_isolate_a_name_opens_is_closed_before_the_dose(name):
+    closed = bidi_closed(name)
+    assert closed.startswith(name)
+    stack: list[str] = []
+    for character in closed:
+        if character in "\u202a\u202b\u202d\u202e\u2066\u2067\u2068":
+            stack.append(character)
+        elif character == "\u202c" and stack and stack[-1] in "\u202a\u202b\u202d\u202e":
+            stack.pop()
+        elif character == "\u2069" and any(c in "\u2066\u2067\u2068" for c in stack):
+            while stack.pop() not in "\u2066\u2067\u2068":
+                pass
+    assert stack == []
+
+
+def test_s2_f2_the_dose_after_an_open_override_reads_left_to_right():
+    pack = wordy_pack("Forearm press-up \u202e", 1)
+    data = backext.plan_calendar(pack, make_plan(pack=pack), now=NOW)
+    summary = str(icalendar.Calendar.from_ical(data).events[0]["SUMMARY"])
+    assert summary == "Forearm press-up \u202e\u202c: hold for 5 seconds; 10 repetitions, 1 set"

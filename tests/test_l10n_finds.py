@@ -127,6 +127,7 @@ COUNTED = {
     "{seconds} second": "seconds",
     "{source}: invalid pack, {count} problem:": "count",
     "{source}: invalid state, {count} problem:": "count",
+    "backext: {file}: {count} event is not a session of this series (--series): left out, untouched": "count",
 }
 
 #: Nouns that are the same in the singular and the plural: nothing to agree.

@@ -145,6 +145,34 @@ def _text_type(ical: Any) -> Any:
     return Text
 
 
+#: Bidirectional embeddings and overrides (closed by U+202C), and isolates (closed by U+2069).
+_EMBEDDINGS, _ISOLATES = frozenset("\u202a\u202b\u202d\u202e"), frozenset("\u2066\u2067\u2068")
+
+
+def bidi_closed(text: str) -> str:
+    """*text* with every bidirectional embedding, override and isolate it opens closed at its end.
+
+    The exercise's name comes before the dose in an event's title: an
+    override left open would lay the dose out backwards ("51" for 15).
+
+    Example:
+        >>> bidi_closed("Press-up \u202e") == "Press-up \u202e\u202c"
+        True
+    """
+    if not any(c in _EMBEDDINGS or c in _ISOLATES for c in text):
+        return text
+    stack: list[str] = []
+    for character in text:
+        if character in _EMBEDDINGS or character in _ISOLATES:
+            stack.append(character)
+        elif character == "\u202c" and stack and stack[-1] in _EMBEDDINGS:
+            stack.pop()
+        elif character == "\u2069" and _ISOLATES.intersection(stack):
+            while stack.pop() not in _ISOLATES:  # a PDI closes the embeddings opened inside its isolate too
+                pass
+    return text + "".join("\u2069" if opened in _ISOLATES else "\u202c" for opened in reversed(stack))
+
+
 def _icalendar() -> Any:
     try:
         import icalendar  # noqa: PLC0415 - the extra is optional
@@ -197,7 +225,7 @@ def _summary(pack: Pack, planned: PlannedSession, locale: str | None) -> str:
     exercise = pack.exercise(planned.prescription.exercise_id)
     # Translators: a calendar event's title: the exercise, then the day's dose.
     return gettext("{exercise}: {dose}", *tags).format(
-        exercise=excerpt(pack.localize(exercise.name, locale), NAME_CHARACTERS),
+        exercise=bidi_closed(excerpt(pack.localize(exercise.name, locale), NAME_CHARACTERS)),
         dose=describe_prescription(planned.prescription, locale, default_locale=pack.default_locale),
     )
 
