@@ -25,6 +25,7 @@ import functools
 import re
 import uuid
 import zoneinfo
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -723,8 +724,10 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
         raise TypeError(f"previous must be the calendar's bytes or text, not {type(previous).__name__}")
     if len(previous) > PREVIOUS_MAX_BYTES:
         raise UnreadableCalendarError(f"the previous calendar is larger than {PREVIOUS_MAX_BYTES} bytes")
-    raw = previous.encode("utf-8", "surrogatepass") if isinstance(previous, str) else previous
-    if len(_BEGIN_EVENT.findall(raw)) > PREVIOUS_MAX_EVENTS:
+    begins: Iterator[object] = (
+        _BEGIN_EVENT_TEXT.finditer(previous) if isinstance(previous, str) else _BEGIN_EVENT.finditer(previous)
+    )
+    if any(count > PREVIOUS_MAX_EVENTS for count, _ in enumerate(begins, start=1)):
         raise UnreadableCalendarError(f"the previous calendar holds more than {PREVIOUS_MAX_EVENTS} events")
     try:
         parsed = ical.Calendar.from_ical(previous)
@@ -758,6 +761,7 @@ class _Previous:
 
 #: The beginning of an event in a calendar's bytes (counted before parsing, which costs far more).
 _BEGIN_EVENT = re.compile(rb"^BEGIN:VEVENT\r?$", re.IGNORECASE | re.MULTILINE)
+_BEGIN_EVENT_TEXT = re.compile(r"^BEGIN:VEVENT\r?$", re.IGNORECASE | re.MULTILINE)
 
 #: The properties a session has at most once (RFC 5545 section 3.6.1); revising one given twice is guesswork.
 _ONCE = ("UID", "DTSTART", "DTEND", "DURATION", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SEQUENCE", "STATUS")
