@@ -388,11 +388,11 @@ def plan_calendar(
             round, *timezone* is not a known zone, *duration* or *reminder*
             is out of range, *locale* is malformed, *now* is naive, or
             *series* is empty, or the plan has a session after
-            9998-12-31 (the last day a calendar holds).
-        UnreadableCalendarError: (a :class:`ValueError`) If *previous* is not
-            an iCalendar file, is too large, or has a session of *series* that
-            cannot be revised safely (a property such as DTSTART given twice,
-            one that does not parse, a SEQUENCE at its maximum).
+            9998-12-31 (the last day a calendar holds); also (as a subclass,
+            which the command line reports with status 1) if *previous* is
+            not an iCalendar file, is too large, or has a session of *series*
+            that cannot be revised safely (a property such as DTSTART given
+            twice, one that does not parse, a SEQUENCE at its maximum).
         SessionError: If the plan is for another pack, or holds a dose that
             the pack does not allow (an edited plan, or one made with another
             version of the pack): plan again.
@@ -554,10 +554,9 @@ def cancel_sessions(
         ImportError: If the ``calendar`` extra (icalendar) is not installed.
         TypeError: If an argument has the wrong type.
         ValueError: If *now* is naive, *series* is empty, or *locale* is
-            malformed.
-        UnreadableCalendarError: (a :class:`ValueError`) If *previous* is not
-            an iCalendar file, has no sessions of *series*, or has one that
-            cannot be revised safely (as for :func:`plan_calendar`).
+            malformed; also (as a subclass, as for :func:`plan_calendar`) if
+            *previous* is not an iCalendar file, has no sessions of *series*,
+            or has one that cannot be revised safely.
 
     Example:
         >>> import datetime, backext
@@ -597,7 +596,8 @@ def _cancel_sessions(
     events = [_dropped(event, since, stamp) for event in read.sessions.values()]
     if not events:
         raise UnreadableCalendarError(
-            f"the previous calendar has no sessions of the series {shorten(series)} to cancel"
+            f"the previous calendar has no sessions of the series {shorten(series)} to cancel:"
+            " pass the series given when it was written"
         )
     return _write(ical, pack, locale, events), read.foreign
 
