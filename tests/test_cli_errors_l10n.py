@@ -111,7 +111,7 @@ def test_an_unknown_exercise_is_said_in_the_language_asked(capsys, command):
 def test_a_stopped_plan_is_said_in_the_language_asked(capsys, stopped_state):
     status, out, err = run(capsys, "plan", "--state", stopped_state, "--locale", "de")
     assert (status, out) == (1, "")
-    assert err.startswith("backext: das Training ist seit 2026-01-05 gestoppt: ")
+    assert err.startswith("backext: das Training ist seit 05.01.2026 gestoppt: ")
     assert "clearance" not in err
 
 
@@ -119,3 +119,15 @@ def test_a_language_the_library_does_not_speak_reports_in_english(capsys, broken
     status, _, err = run(capsys, "show", "--pack", broken_pack, "--locale", "ja")
     assert status == 1
     assert err.startswith(f"{broken_pack}: invalid pack, 4 problems:")
+
+
+@pytest.mark.parametrize(
+    ("locale", "day"), [("en", "2026-01-05"), ("de", "05.01.2026"), ("fr", "05/01/2026"), ("es", "05/01/2026")]
+)
+def test_dates_are_written_as_the_language_writes_them(capsys, locale, day):
+    status, out, _ = run(capsys, "plan", "--start-date", "2026-01-05", "--weeks", "1", "--locale", locale)
+    assert status == 0
+    assert out.splitlines()[1].startswith(f"{day}  ")
+    message = backext.Message(template="{day}", values={"day": MONDAY})
+    assert message.render(locale) == day
+    assert message.render() == "2026-01-05"

@@ -54,12 +54,12 @@ def test_f1_a_skipped_logs_cause_is_translated_not_english():
             said = skipped[0].render(language)
             assert not any(words in said for words in english), said
     assert wrong_exercise.messages("fr")[1] == (
-        "le relevé du 2026-01-07 n'a pas été pris en compte : "
+        "le relevé du 07/01/2026 n'a pas été pris en compte : "
         "le relevé concerne 'hand-press-up', mais 'forearm-press-up' était prescrit"
     )
     assert out_of_order.messages("de")[1] == (
-        "der Eintrag vom 2026-01-03 wurde nicht übernommen: "
-        "der Eintrag (2026-01-03) ist vor der letzten Einheit datiert (2026-01-05)"
+        "der Eintrag vom 03.01.2026 wurde nicht übernommen: "
+        "der Eintrag (03.01.2026) ist vor der letzten Einheit datiert (05.01.2026)"
     )
     # The error itself keeps its message, to be said in any language; its str stays English.
     with pytest.raises(backext.SessionError) as caught:

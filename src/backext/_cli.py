@@ -541,7 +541,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
     from . import converter, plan, start  # noqa: PLC0415
     from ._i18n import gettext, pgettext  # noqa: PLC0415
     from ._plan import BEST_CASE  # noqa: PLC0415
-    from ._render import level_name, localized_number  # noqa: PLC0415
+    from ._render import level_name, localized_date, localized_number  # noqa: PLC0415
 
     start_date = args.start_date if args.start_date is not None else datetime.date.today()  # noqa: DTZ011 - a local day
     if args.format != "ics":
@@ -570,7 +570,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
             " is recorded",
             *tags,
         )
-        message = stopped.format(date=state.stop.date.isoformat())
+        message = stopped.format(date=localized_date(state.stop.date, *tags))
         if args.format == "ics" and args.previous is not None:
             # Sessions from the day after the last one done (or from the stop, if later) are cancelled.
             after = state.stop.date if state.last_session is None else state.last_session + datetime.timedelta(days=1)
@@ -579,7 +579,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
             if status != EXIT_OK:
                 return status
             cancelled = gettext("; the sessions from {date} on in {file} are cancelled", *tags)
-            message += cancelled.format(date=since.isoformat(), file=args.previous)
+            message += cancelled.format(date=localized_date(since, *tags), file=args.previous)
         _Output(sys.stderr).write(message + "\n")
         return EXIT_INVALID
     resume = state.resume_on
@@ -621,7 +621,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         change = NC_("change", "start") if planned is result.sessions[0] else _ACTION_WORDS[planned.action.value]
         rows.append(
             (
-                planned.date.isoformat(),
+                localized_date(planned.date, *tags),
                 pack.localize(pack.exercise(p.exercise_id).name, tags[0]),
                 level_name(p.level, *tags),
                 gettext("{seconds} s", *tags).format(seconds=localized_number(p.hold_seconds, *tags)),
@@ -641,7 +641,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         # Not inside an f-string: Babel extracts calls from f-strings on Python 3.12 and later only (PEP 701), and
         # the catalogs must come out the same on every Python the project supports.
         named = gettext("{name} ({level})", *tags).format(name=name, level=level)
-        out.write(f"{milestone.date.isoformat()}: {named}\n")
+        out.write(f"{localized_date(milestone.date, *tags)}: {named}\n")
     out.write(f"{gettext(BEST_CASE, *tags)}\n")
     return EXIT_OK
 

@@ -21,7 +21,7 @@ from ._i18n import parse_locale, translation
 from ._media import Pictures, builtin_folder
 from ._model import Exercise, Modification, Pack
 from ._reconcile import exercise_of, reconcile
-from ._render import localized_number
+from ._render import localized_date, localized_number
 from ._rules import DEFAULT_RULES
 from ._session import RedFlag
 from ._state import Prescription, State, Stop
@@ -216,7 +216,9 @@ class _Handout:
             "starting_position": self.text(exercise.starting_position),
             "equipment": [self.text(thing) for thing in exercise.equipment],
             "stop": None if stop is None else self._stop(stop),
-            "resume_on": None if state is None or state.resume_on is None else state.resume_on.isoformat(),
+            "resume_on": None
+            if state is None or state.resume_on is None
+            else localized_date(state.resume_on, self.locale),
             "dose": None if stop is not None else self._dose(state.prescription if state else None),
             "steps": [] if stop is not None else self._steps(),
             "variations": [] if stop is not None else [self._variation(m) for m in exercise.modifications],
@@ -234,7 +236,7 @@ class _Handout:
 
     def _stop(self, stop: Stop) -> dict[str, Any]:
         flags = [flag.describe(self.locale) for flag in stop.red_flags]
-        return {"date": stop.date.isoformat(), "red_flags": flags, "pain": stop.pain}
+        return {"date": localized_date(stop.date, self.locale), "red_flags": flags, "pain": stop.pain}
 
     def _dose(self, prescription: Prescription | None) -> dict[str, Any]:
         exercise = self.exercise

@@ -250,7 +250,9 @@ def _value(value: Value, locale: str | None, default_locale: str) -> str:
     if isinstance(value, LocalizedText):
         return value.resolve(locale, default_locale=default_locale)
     if isinstance(value, datetime.date):
-        return value.isoformat()
+        from ._render import localized_date  # noqa: PLC0415 - _render imports the model
+
+        return localized_date(value, locale, default_locale)
     if isinstance(value, (int, float)):
         from ._render import localized_number  # noqa: PLC0415 - _render imports the model
 

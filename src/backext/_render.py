@@ -18,6 +18,8 @@ from ._wrong import show_number, shown_number
 
 
 if TYPE_CHECKING:
+    import datetime
+
     from ._state import Prescription  # the engine's state: not imported to show or check a pack
 
 
@@ -122,6 +124,24 @@ def localized_number(value: float, locale: str | None = None, default_locale: st
         return text
     # Translators: the decimal separator of the language, such as "," for 1,5.
     return text.replace(".", pgettext("decimal separator", ".", locale, default_locale))
+
+
+def localized_date(value: datetime.date, locale: str | None = None, default_locale: str | None = None) -> str:
+    """*value* written as the language writes a date in numbers: ``2026-01-05`` in English, ``05.01.2026`` in German.
+
+    English keeps ISO 8601, which no reader misreads; each catalog orders the
+    day, month and year (two digits, two digits, four) as its language does.
+
+    Example:
+        >>> import datetime
+        >>> day = datetime.date(2026, 1, 5)
+        >>> localized_date(day), localized_date(day, "de-AT"), localized_date(day, "fr")
+        ('2026-01-05', '05.01.2026', '05/01/2026')
+    """
+    # Translators: a date in numbers: order {day}, {month} and {year} and choose the separators as the language
+    # writes a date ("05.01.2026"). {day} and {month} have two digits, {year} four.
+    template = pgettext("date", "{year}-{month}-{day}", locale, default_locale)
+    return template.format(year=f"{value.year:04d}", month=f"{value.month:02d}", day=f"{value.day:02d}")
 
 
 def seconds(value: float, locale: str | None = None, default_locale: str | None = None) -> str:
