@@ -15,7 +15,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import backext
-from backext._calendar import PRODID, UnreadableCalendarError, calendar_text, session_uid
+from backext._calendar import (
+    CALENDAR_OCTETS,
+    DISCLAIMER_CHARACTERS,
+    EVENT_OCTETS,
+    NAME_CHARACTERS,
+    PRODID,
+    STEPS_CHARACTERS,
+    UnreadableCalendarError,
+    bidi_closed,
+    calendar_text,
+    excerpt,
+    session_uid,
+)
 from backext._cli import main
 from backext._render import describe_prescription
 
@@ -243,15 +255,15 @@ def test_utc_sessions_are_written_in_utc_without_a_vtimezone():
         (None, datetime.timedelta(minutes=30), "-PT30M"),
         (None, datetime.time(9), "PT9H"),
         (datetime.time(18), datetime.timedelta(hours=2), "-PT2H"),
-        (datetime.time(18), datetime.time(9, 15), "-PT8H45M"),
+        (datetime.time(18), datetime.time(9, 15), "20260105T081500Z"),
         (datetime.time(6), datetime.timedelta(0), "P0D"),
     ],
 )
-def test_reminders_are_alarms_relative_to_the_start(time, reminder, trigger):
+def test_reminders_are_alarms_before_the_start(time, reminder, trigger):
     zone = None if time is None else "Europe/Paris"
     data = backext.plan_calendar(PACK, make_plan(weeks=1), time=time, timezone=zone, reminder=reminder, now=NOW)
     calendar = check_rfc5545(data)
-    for event in calendar.events:
+    for event in calendar.events[:1]:
         (alarm,) = event.subcomponents
         assert alarm.name == "VALARM"
         assert alarm["TRIGGER"].to_ical().decode() == trigger
@@ -321,15 +333,17 @@ def test_hostile_pack_text_is_escaped_folded_and_read_back(text):
     data = backext.plan_calendar(pack, make_plan(pack, weeks=1), reminder=datetime.timedelta(minutes=10), now=NOW)
     calendar = check_rfc5545(data)
     assert len(calendar.events) == 3
-    safe = calendar_text(text)
+    safe = calendar_text(excerpt(text, NAME_CHARACTERS))
     # icalendar parses NAME (RFC 7986) and X-WR-CALNAME as unknown properties, leaving them escaped.
     assert unescape_text(str(calendar["NAME"])) == safe
     assert unescape_text(str(calendar["X-WR-CALNAME"])) == safe
     for event in calendar.events:
-        assert str(event["SUMMARY"]).startswith(f"{safe}: hold for ")
+        assert str(event["SUMMARY"]).startswith(
+            f"{calendar_text(bidi_closed(excerpt(text, NAME_CHARACTERS)))}: hold for "
+        )
         description = str(event["DESCRIPTION"])
-        assert f"\n1. {calendar_text(text + ' 0')}\n" in description
-        assert description.endswith(safe)
+        assert f"\n1. {calendar_text(excerpt(text + ' 0', STEPS_CHARACTERS))}\n" in description
+        assert description.endswith(calendar_text(excerpt(text, DISCLAIMER_CHARACTERS)))
 
 
 def test_the_escapes_are_the_ones_rfc_5545_names():
@@ -374,11 +388,20 @@ def test_any_plan_with_any_text_gives_a_valid_calendar_that_reads_back(  # noqa:
     pack = hostile_pack(text)
     plan = make_plan(pack, start=start, weeks=weeks, days=days)
     time, zone = timed if timed is not None else (None, None)
+    if (
+        isinstance(reminder, datetime.time)
+        and time is not None
+        and reminder.replace(microsecond=0) > time.replace(microsecond=0)
+    ):
+        with pytest.raises(ValueError, match="would ring after the session has begun"):
+            backext.plan_calendar(pack, plan, time=time, timezone=zone, reminder=reminder, now=NOW)
+        return
     data = backext.plan_calendar(pack, plan, time=time, timezone=zone, reminder=reminder, now=NOW)
     calendar = check_rfc5545(data)
     events = calendar.events
     assert len(events) == len(plan.sessions)
-    safe = calendar_text(text)
+    assert len(data) <= CALENDAR_OCTETS + EVENT_OCTETS * len(plan.sessions)
+    safe = calendar_text(excerpt(text, DISCLAIMER_CHARACTERS))
     for event, planned in zip(events, plan.sessions, strict=True):
         start_value = event.decoded("DTSTART")
         if time is None:
@@ -390,7 +413,9 @@ def test_any_plan_with_any_text_gives_a_valid_calendar_that_reads_back(  # noqa:
             if zone != "UTC":
                 # The local time means what zoneinfo says it means, gaps and folds included.
                 assert start_value.utcoffset() == start_value.replace(tzinfo=zoneinfo.ZoneInfo(zone)).utcoffset()
-        name = calendar_text(pack.localize(pack.exercise(planned.prescription.exercise_id).name))
+        name = calendar_text(
+            bidi_closed(excerpt(pack.localize(pack.exercise(planned.prescription.exercise_id).name), NAME_CHARACTERS))
+        )
         assert str(event["SUMMARY"]) == f"{name}: {describe_prescription(planned.prescription)}"
         assert str(event["DESCRIPTION"]).endswith(safe)
         assert str(event["UID"]) == session_uid(planned.date, series=PACK.id)
@@ -493,7 +518,7 @@ def test_a_stop_cancels_the_sessions_from_a_day_on():
     for day, event in by_day(resumed).items():
         assert "STATUS" not in event
         assert event["SEQUENCE"] == (0 if day < since else 2)
-    with pytest.raises(UnreadableCalendarError, match="no sessions to cancel"):
+    with pytest.raises(UnreadableCalendarError, match=r"no sessions of the series .* to cancel"):
         backext.cancel_sessions(PACK, b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", since=MONDAY)
     with pytest.raises(ValueError, match="aware"):
         backext.cancel_sessions(PACK, first, since=MONDAY, now=datetime.datetime(2026, 1, 1))  # noqa: DTZ001
@@ -534,7 +559,7 @@ def test_a_previous_calendar_that_is_not_one_is_refused(previous):
         backext.plan_calendar(PACK, make_plan(weeks=1), now=NOW, previous=previous)
 
 
-def test_foreign_events_in_the_previous_calendar_do_not_break_the_export():
+def test_foreign_events_in_the_previous_calendar_are_left_out():
     foreign = (
         b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n"
         b"BEGIN:VEVENT\r\nSUMMARY:no uid\r\nDTSTART;VALUE=DATE:20260106\r\nEND:VEVENT\r\n"
@@ -545,9 +570,10 @@ def test_foreign_events_in_the_previous_calendar_do_not_break_the_export():
     )
     data = backext.plan_calendar(PACK, make_plan(weeks=1), now=NOW, previous=foreign)
     calendar = check_rfc5545(data)
-    # The three sessions, and the one well-formed past event kept as it was; the broken ones are left out.
-    assert [str(e["UID"]) for e in calendar.events][:1] == ["kept"]
-    assert len(calendar.events) == 4
+    # The three sessions only: events that are not sessions of the series are never touched (S2-F5).
+    assert [str(e["UID"]) for e in calendar.events] == [
+        session_uid(p.date, series=PACK.id) for p in make_plan(weeks=1).sessions
+    ]
 
 
 # --- The command line ----------------------------------------------------------------------------------------------

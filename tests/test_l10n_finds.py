@@ -128,6 +128,7 @@ COUNTED = {
     "{source}: invalid pack, {count} problem:": "count",
     "a run of {count} tolerated session would already have stepped the dose up": "count",
     "{source}: invalid state, {count} problem:": "count",
+    "backext: {file}: {count} event is not a session of this series (--series): left out, untouched": "count",
 }
 
 #: Nouns that are the same in the singular and the plural: nothing to agree.

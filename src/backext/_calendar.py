@@ -21,16 +21,24 @@ What makes re-exporting safe:
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import uuid
 import zoneinfo
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from ._i18n import gettext, ngettext, parse_locale, pgettext
-from ._model import Pack
+from ._ladder import Dose
+from ._limits import DEFAULT_MAX_BYTES, shorten
+from ._model import Exercise, Pack
 from ._plan import BEST_CASE, Plan, PlannedSession
 from ._reasons import Action
+from ._reconcile import exercise_of, within_limits
 from ._render import describe_prescription
+from .exceptions import SessionError
 
 
 if TYPE_CHECKING:
@@ -52,8 +60,31 @@ _REVISION = ("DTSTAMP", "LAST-MODIFIED", "SEQUENCE", "CREATED")
 #: escaped by icalendar), and C1 controls and lone surrogates, which no calendar app shows usefully.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
+#: The last day a calendar holds a session on (our choice): a day's event and its time zone's rules for the
+#: days around it all fit before the last day a date can hold.
+LAST_DAY = datetime.date(9998, 12, 31)
+
+#: The largest previous calendar read, in bytes (or characters, for text): the largest pack's.
+PREVIOUS_MAX_BYTES = DEFAULT_MAX_BYTES
+
+#: The most events a previous calendar may hold (our choice): 520 weeks of daily sessions, several times over.
+PREVIOUS_MAX_EVENTS = 20_000
+
 #: The fewest and most minutes a timed session may last.
 _DURATION = (datetime.timedelta(minutes=1), datetime.timedelta(hours=12))
+
+#: The most characters of a name from the pack (the exercise's, a variation's, the pack's title) in a calendar.
+NAME_CHARACTERS = 120
+#: The most characters of the exercise's steps in an event's description, all steps together.
+STEPS_CHARACTERS = 1_500
+#: The most characters of the pack's disclaimer in an event's description.
+DISCLAIMER_CHARACTERS = 1_000
+#: An upper bound on the octets of one event (our own arithmetic: the bounds above, four octets a character,
+#: escaping and folding): the calendar is at most this much for each planned session, and
+#: :data:`CALENDAR_OCTETS` more, whatever the pack's texts.
+EVENT_OCTETS = 48 * 1024
+#: An upper bound on the octets of a calendar's header, footer and time zones.
+CALENDAR_OCTETS = 16 * 1024
 
 
 class UnreadableCalendarError(ValueError):
@@ -78,6 +109,71 @@ def calendar_text(text: str) -> str:
     return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def excerpt(text: str, limit: int) -> str:
+    """*text* if it has at most *limit* characters, else its beginning cut at a space, with an ellipsis.
+
+    Example:
+        >>> excerpt("Lift your chest slowly", 15)
+        'Lift your…'
+        >>> excerpt("Lift", 15)
+        'Lift'
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ", (limit * 2) // 3)
+    return (cut if space < 0 else cut[:space]).rstrip() + "\u2026"
+
+
+def _text(ical: Any, value: str) -> Any:
+    r"""*value* as an iCalendar TEXT that escapes exactly what RFC 5545 section 3.3.11 says.
+
+    icalendar's own escaping reads ``\N`` in the text as an escaped line
+    break: a pack's ``C:\New`` would come back as ``C:`` and a new line.
+    """
+    return _text_type(ical)(value)
+
+
+@functools.cache
+def _text_type(ical: Any) -> Any:
+    class Text(ical.vText):  # type: ignore[misc]
+        """TEXT escaped as RFC 5545 says: backslash, semicolon, comma and line breaks, nothing else."""
+
+        def to_ical(self) -> bytes:
+            escaped = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            return escaped.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n").encode(self.encoding)
+
+    return Text
+
+
+#: Bidirectional embeddings and overrides (closed by U+202C), and isolates (closed by U+2069).
+_EMBEDDINGS, _ISOLATES = frozenset("\u202a\u202b\u202d\u202e"), frozenset("\u2066\u2067\u2068")
+
+
+def bidi_closed(text: str) -> str:
+    """*text* with every bidirectional embedding, override and isolate it opens closed at its end.
+
+    The exercise's name comes before the dose in an event's title: an
+    override left open would lay the dose out backwards ("51" for 15).
+
+    Example:
+        >>> bidi_closed("Press-up \u202e") == "Press-up \u202e\u202c"
+        True
+    """
+    if not any(c in _EMBEDDINGS or c in _ISOLATES for c in text):
+        return text
+    stack: list[str] = []
+    for character in text:
+        if character in _EMBEDDINGS or character in _ISOLATES:
+            stack.append(character)
+        elif character == "\u202c" and stack and stack[-1] in _EMBEDDINGS:
+            stack.pop()
+        elif character == "\u2069" and _ISOLATES.intersection(stack):
+            while stack.pop() not in _ISOLATES:  # a PDI closes the embeddings opened inside its isolate too
+                pass
+    return text + "".join("\u2069" if opened in _ISOLATES else "\u202c" for opened in reversed(stack))
+
+
 def _icalendar() -> Any:
     try:
         import icalendar  # noqa: PLC0415 - the extra is optional
@@ -88,28 +184,41 @@ def _icalendar() -> Any:
     return icalendar
 
 
+#: What an IANA time zone name looks like (the tz database's Theory file: parts of at most 14 ASCII letters, digits,
+#: "-", "_" and "+", not beginning with "-" or "."; at most three parts here, the longest name in use has three).
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+][A-Za-z0-9_+-]{0,13}(?:/[A-Za-z0-9_+][A-Za-z0-9_+-]{0,13}){0,2}")
+
+
 def _zone(timezone: str | datetime.tzinfo) -> datetime.tzinfo:
     """*timezone* as UTC or an IANA zone; ``ValueError`` for anything else."""
     if isinstance(timezone, str):
         if timezone.upper() in {"UTC", "Z"}:
             return datetime.timezone.utc
+        wrong = ValueError(
+            f"{shorten(timezone, 64)} is not a time zone (an IANA name such as 'Europe/Berlin', or 'UTC')"
+        )
+        if not _ZONE_NAME.fullmatch(timezone):
+            raise wrong  # never handed to zoneinfo, which looks it up as a file and a module
         try:
             return zoneinfo.ZoneInfo(timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"{timezone[:64]!r} is not a time zone (an IANA name such as 'Europe/Berlin', or 'UTC')"
-            ) from None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError, RecursionError):
+            raise wrong from None
     if timezone is datetime.timezone.utc or (isinstance(timezone, zoneinfo.ZoneInfo) and timezone.key == "UTC"):
         return datetime.timezone.utc
     if isinstance(timezone, zoneinfo.ZoneInfo):
         return timezone
+    if not isinstance(timezone, datetime.tzinfo):
+        raise TypeError(f"timezone must be a string or a zoneinfo.ZoneInfo, not {type(timezone).__name__}")
     raise ValueError("the time zone must be an IANA name (or zoneinfo.ZoneInfo) or UTC: a fixed offset has no rules")
 
 
 def _utc(moment: datetime.datetime) -> datetime.datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("now must be an aware datetime (such as datetime.datetime.now(datetime.timezone.utc))")
-    return moment.astimezone(datetime.timezone.utc).replace(microsecond=0)
+    try:
+        return moment.astimezone(datetime.timezone.utc).replace(microsecond=0)
+    except OverflowError:
+        raise ValueError(f"now ({moment.isoformat()}) is not a time UTC can hold") from None
 
 
 def _summary(pack: Pack, planned: PlannedSession, locale: str | None) -> str:
@@ -117,7 +226,7 @@ def _summary(pack: Pack, planned: PlannedSession, locale: str | None) -> str:
     exercise = pack.exercise(planned.prescription.exercise_id)
     # Translators: a calendar event's title: the exercise, then the day's dose.
     return gettext("{exercise}: {dose}", *tags).format(
-        exercise=pack.localize(exercise.name, locale),
+        exercise=bidi_closed(excerpt(pack.localize(exercise.name, locale), NAME_CHARACTERS)),
         dose=describe_prescription(planned.prescription, locale, default_locale=pack.default_locale),
     )
 
@@ -132,33 +241,59 @@ def _description(pack: Pack, planned: PlannedSession, locale: str | None, *, fir
     elif planned.action is Action.PROGRESS:
         lines.append(gettext("A step up from the session before.", *tags))
     if prescription.modifications:
-        names = [pack.localize(m.name, locale) for m in exercise.modifications if m.id in prescription.modifications]
+        names = [
+            excerpt(pack.localize(m.name, locale), NAME_CHARACTERS)
+            for m in exercise.modifications
+            if m.id in prescription.modifications
+        ]
         variations = ngettext("Variation: {names}", "Variations: {names}", len(names), *tags)
-        lines.append(variations.format(names="; ".join(names)))
+        lines.append(excerpt(variations.format(names="; ".join(names)), NAME_CHARACTERS * 4))
     lines.append("")
     lines.append(gettext("{label}:", *tags).format(label=gettext("Steps", *tags)))
-    lines.extend(
-        gettext("{number}. {text}", *tags).format(number=number, text=pack.localize(step.text, locale))
-        for number, step in enumerate(exercise.steps, start=1)
-    )
+    lines.extend(_steps(pack, exercise, locale))
     lines.append("")
     lines.append(gettext(BEST_CASE, *tags))
     if pack.disclaimer is not None:
-        lines.append(pack.localize(pack.disclaimer, locale))
+        lines.append(excerpt(pack.localize(pack.disclaimer, locale), DISCLAIMER_CHARACTERS))
     return "\n".join(lines)
 
 
+def _steps(pack: Pack, exercise: Exercise, locale: str | None) -> list[str]:
+    """The numbered steps of *exercise*, :data:`STEPS_CHARACTERS` at most: the rest is left out, with an ellipsis.
+
+    A calendar holds one description for every session, so it carries an
+    excerpt of the steps: the handout has them all.
+    """
+    tags = (locale, pack.default_locale)
+    left = STEPS_CHARACTERS
+    lines = []
+    for number, step in enumerate(exercise.steps, start=1):
+        if left <= 0:
+            lines.append("\u2026")
+            break
+        text = excerpt(pack.localize(step.text, locale), left)
+        left -= len(text)
+        lines.append(gettext("{number}. {text}", *tags).format(number=number, text=text))
+    return lines
+
+
 def _reminder_trigger(reminder: datetime.timedelta | datetime.time, start: datetime.time | None) -> datetime.timedelta:
-    """The TRIGGER (relative to the event's start) for *reminder*."""
+    """The TRIGGER relative to the event's start for *reminder* (a time of day: from midnight), once checked.
+
+    A timed session's time-of-day reminder is written as a moment instead (see :func:`plan_calendar`).
+    """
     if isinstance(reminder, datetime.timedelta):
         if reminder < datetime.timedelta(0):
             raise ValueError(f"a reminder is a time before the session, not {reminder}: use a positive one")
         return -datetime.timedelta(seconds=int(reminder.total_seconds()))  # iCalendar durations have no fractions
     if reminder.tzinfo is not None:
         raise ValueError("a reminder's time of day is in the time zone of the sessions: give it without one")
-    at = datetime.timedelta(hours=reminder.hour, minutes=reminder.minute, seconds=reminder.second)
-    begins = datetime.timedelta() if start is None else datetime.timedelta(hours=start.hour, minutes=start.minute)
-    return at - begins
+    if start is not None and reminder.replace(microsecond=0) > start:
+        raise ValueError(
+            f"a reminder at {reminder.isoformat('minutes')} would ring after the session has begun"
+            f" ({start.isoformat('minutes')}): give a time before it"
+        )
+    return datetime.timedelta(hours=reminder.hour, minutes=reminder.minute, seconds=reminder.second)
 
 
 def plan_calendar(
@@ -173,6 +308,7 @@ def plan_calendar(
     series: str | None = None,
     previous: bytes | str | None = None,
     now: datetime.datetime | None = None,
+    cancel_from: datetime.date | None = None,
 ) -> bytes:
     r"""Write *plan* as an iCalendar file: one event per planned session.
 
@@ -180,6 +316,12 @@ def plan_calendar(
     *locale*; its description adds what changed, the exercise's steps, that
     the plan is a best case, and the pack's disclaimer. Sessions are all-day
     events that do not block time, unless *time* is given.
+
+    The calendar's size does not grow with the pack's texts: names are cut
+    at 120 characters, the steps at 1,500 in all and the disclaimer at
+    1,000, each with an ellipsis (the handout has them whole). Each session
+    takes at most 48 KiB, plus 16 KiB for the whole calendar and the events
+    of *previous* carried over (see :doc:`/limits`).
 
     Events have stable UIDs: exporting the plan again (after a real session
     changed the doses, say) and importing it updates the same events. Pass the
@@ -214,23 +356,47 @@ def plan_calendar(
         reminder: An alarm for each session: a :class:`~datetime.timedelta`
             is that long before the start (before midnight, for an all-day
             event), a :class:`~datetime.time` is that time on the session's
-            day. ``None``: no alarm.
+            day: for a timed session, that moment in UTC (so a daylight
+            saving change does not move it), and not after the session's
+            start; for an all-day event, that long after its midnight.
+            ``None``: no alarm.
         series: What makes the UIDs of this person's sessions differ from
             another's: a stable id of the person's programme in the app (it
-            is hashed, never written out). Default: the pack's id.
+            is hashed, never written out), a non-empty string. Default: the
+            pack's id.
         previous: The calendar this function wrote last time for the same
-            series (bytes or text), to carry over revisions.
+            series (bytes or text, at most 16 MiB and 20,000 events), to
+            carry over revisions. Only its sessions of *series* (an event
+            whose UID is :func:`session_uid` of its day) are carried over or
+            cancelled; any other event is left out of the result, so
+            importing it never touches an event backext did not write.
         now: The time of this revision (aware); default: the current time.
+        cancel_from: The first day from which the sessions of *previous*
+            that the plan does not have are cancelled; default (and at the
+            latest): the plan's first day. After a stop lifted by a clearance
+            dated later than the stop, pass the day after the last session
+            done, so that the sessions of the weeks in between leave the
+            calendar.
 
     Returns:
         The iCalendar file, as bytes.
 
     Raises:
         ImportError: If the ``calendar`` extra (icalendar) is not installed.
+        TypeError: If an argument has the wrong type.
         ValueError: If *time* is given without *timezone* or the other way
             round, *timezone* is not a known zone, *duration* or *reminder*
             is out of range, *locale* is malformed, *now* is naive, or
-            *previous* is not an iCalendar file.
+            *series* is empty, or the plan has a session after
+            9998-12-31 (the last day a calendar holds); also (as a subclass,
+            which the command line reports with status 1) if *previous* is
+            not an iCalendar file, is too large, or has a session of *series*
+            that cannot be revised safely (a property such as DTSTART given
+            twice, one that does not parse, a SEQUENCE at its maximum).
+        SessionError: If the plan is for another pack, or holds a dose that
+            the pack does not allow (an edited plan, or one made with another
+            version of the pack): plan again.
+        UnknownIdError: If the plan has an exercise the pack does not have.
 
     Example:
         >>> import datetime, backext
@@ -247,7 +413,47 @@ def plan_calendar(
 
     .. versionadded:: 0.1.0
     """
+    return _plan_calendar(
+        pack,
+        plan,
+        locale=locale,
+        time=time,
+        timezone=timezone,
+        duration=duration,
+        reminder=reminder,
+        series=series,
+        previous=previous,
+        now=now,
+        cancel_from=cancel_from,
+    )[0]
+
+
+def _plan_calendar(
+    pack: Pack,
+    plan: Plan,
+    *,
+    locale: str | None,
+    time: datetime.time | None,
+    timezone: str | datetime.tzinfo | None,
+    duration: datetime.timedelta,
+    reminder: datetime.timedelta | datetime.time | None,
+    series: str | None,
+    previous: bytes | str | None,
+    now: datetime.datetime | None,
+    cancel_from: datetime.date | None = None,
+) -> tuple[bytes, int]:
+    """:func:`plan_calendar`'s calendar, and how many events of *previous* it left out (not of the series)."""
     ical = _icalendar()
+    _check_pack(pack)
+    if not isinstance(plan, Plan):
+        raise TypeError(f"plan must be a backext.Plan, not {type(plan).__name__}")
+    series = _series(pack, series)
+    if time is not None and not isinstance(time, datetime.time):
+        raise TypeError(f"time must be a datetime.time, not {type(time).__name__}")
+    if not isinstance(duration, datetime.timedelta):
+        raise TypeError(f"duration must be a datetime.timedelta, not {type(duration).__name__}")
+    if reminder is not None and not isinstance(reminder, datetime.timedelta | datetime.time):
+        raise TypeError(f"reminder must be a datetime.timedelta or datetime.time, not {type(reminder).__name__}")
     if (time is None) != (timezone is None):
         raise ValueError("a time of day needs a time zone, and a time zone a time of day: give both or neither")
     if time is not None and time.tzinfo is not None:
@@ -261,13 +467,19 @@ def plan_calendar(
     trigger = None if reminder is None else _reminder_trigger(reminder, time)
     if locale is not None:
         parse_locale(locale)  # a malformed tag is an error, not silently the default
-    stamp = _utc(datetime.datetime.now(datetime.timezone.utc) if now is None else now)
-    old = {} if previous is None else _events(ical, previous)
+    if plan.sessions and plan.sessions[-1].date > LAST_DAY:
+        raise ValueError(
+            f"a calendar holds sessions up to {LAST_DAY}: the plan's last session is on {plan.sessions[-1].date}"
+        )
+    check_plan(pack, plan)
+    stamp = _now(now)
+    read = _Previous({}, 0) if previous is None else _events(ical, previous, series)
+    old = read.sessions
     events = []
     planned_uids = set()
     for index, planned in enumerate(plan.sessions):
         event = ical.Event()
-        uid = session_uid(planned.date, series=pack.id if series is None else series)
+        uid = session_uid(planned.date, series=series)
         planned_uids.add(uid)
         event.add("uid", uid)
         summary = calendar_text(_summary(pack, planned, locale))
@@ -279,21 +491,31 @@ def plan_calendar(
             start = datetime.datetime.combine(planned.date, time, zone)
             event.add("dtstart", start)
             event.add("dtend", start + duration)
-        event.add("summary", summary)
-        event.add("description", calendar_text(_description(pack, planned, locale, first=index == 0)))
+        event.add("summary", _text(ical, summary))
+        event.add("description", _text(ical, calendar_text(_description(pack, planned, locale, first=index == 0))))
         event.add("categories", [calendar_text(pgettext("calendar category", "Exercise", locale, pack.default_locale))])
         if trigger is not None:
             alarm = ical.Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", summary)
-            alarm.add("trigger", trigger)
+            alarm.add("description", _text(ical, summary))
+            if isinstance(reminder, datetime.time) and time is not None and zone is not None:
+                # A time of day on a timed session's day: that moment, in UTC (RFC 5545 section 3.8.6.3), so that
+                # a daylight saving change between it and the session does not move it.
+                moment = datetime.datetime.combine(planned.date, reminder.replace(microsecond=0), zone)
+                alarm.add("trigger", moment.astimezone(datetime.timezone.utc))
+            else:
+                alarm.add("trigger", trigger)
             event.add_component(alarm)
         events.append(_revised(event, old.get(uid), stamp))
     first_day = plan.sessions[0].date if plan.sessions else datetime.date.max
+    if cancel_from is not None:
+        if not _is_day(cancel_from):
+            raise TypeError(f"cancel_from must be a datetime.date, not {type(cancel_from).__name__}")
+        first_day = min(first_day, cancel_from)
     for uid, event in old.items():
         if uid not in planned_uids:
             events.append(_dropped(event, first_day, stamp))
-    return _write(ical, pack, locale, events)
+    return _write(ical, pack, locale, events), read.foreign
 
 
 def cancel_sessions(
@@ -303,6 +525,7 @@ def cancel_sessions(
     since: datetime.date,
     locale: str | None = None,
     now: datetime.datetime | None = None,
+    series: str | None = None,
 ) -> bytes:
     r"""The calendar *previous* with every session from *since* on cancelled: for a state that is stopped.
 
@@ -320,14 +543,20 @@ def cancel_sessions(
         since: The first day whose session is cancelled.
         locale: The locale of the calendar's name.
         now: The time of this revision (aware); default: the current time.
+        series: The series given to :func:`plan_calendar`; default: the
+            pack's id. Only the sessions of this series are cancelled; other
+            events of *previous* are left out of the result.
 
     Returns:
         The iCalendar file, as bytes.
 
     Raises:
         ImportError: If the ``calendar`` extra (icalendar) is not installed.
-        ValueError: If *previous* is not an iCalendar file or has no
-            sessions, *now* is naive, or *locale* is malformed.
+        TypeError: If an argument has the wrong type.
+        ValueError: If *now* is naive, *series* is empty, or *locale* is
+            malformed; also (as a subclass, as for :func:`plan_calendar`) if
+            *previous* is not an iCalendar file, has no sessions of *series*,
+            or has one that cannot be revised safely.
 
     Example:
         >>> import datetime, backext
@@ -342,14 +571,104 @@ def cancel_sessions(
 
     .. versionadded:: 0.1.0
     """
+    return _cancel_sessions(pack, previous, since=since, locale=locale, now=now, series=series)[0]
+
+
+def _cancel_sessions(
+    pack: Pack,
+    previous: bytes | str,
+    *,
+    since: datetime.date,
+    locale: str | None,
+    now: datetime.datetime | None,
+    series: str | None,
+) -> tuple[bytes, int]:
+    """:func:`cancel_sessions`'s calendar, and how many events of *previous* it left out (not of the series)."""
     ical = _icalendar()
+    _check_pack(pack)
+    series = _series(pack, series)
+    if not _is_day(since):
+        raise TypeError(f"since must be a datetime.date, not {type(since).__name__}")
     if locale is not None:
         parse_locale(locale)
-    stamp = _utc(datetime.datetime.now(datetime.timezone.utc) if now is None else now)
-    events = [_dropped(event, since, stamp) for event in _events(ical, previous).values()]
+    stamp = _now(now)
+    read = _events(ical, previous, series)
+    events = [_dropped(event, since, stamp) for event in read.sessions.values()]
     if not events:
-        raise UnreadableCalendarError("the previous calendar has no sessions to cancel")
-    return _write(ical, pack, locale, events)
+        raise UnreadableCalendarError(
+            f"the previous calendar has no sessions of the series {shorten(series)} to cancel:"
+            " pass the series given when it was written"
+        )
+    return _write(ical, pack, locale, events), read.foreign
+
+
+def _is_day(value: object) -> bool:
+    return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
+
+
+def _check_pack(pack: object) -> None:
+    if not isinstance(pack, Pack):
+        raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
+
+
+def _series(pack: Pack, series: object) -> str:
+    """The series of the UIDs: *series*, a non-empty string, or the pack's id."""
+    if series is None:
+        return pack.id
+    if not isinstance(series, str):
+        raise TypeError(f"series must be a string (a stable id), not {type(series).__name__}")
+    if not series:
+        raise ValueError("series must not be empty: give a stable id of the person's programme, or None")
+    return series
+
+
+def _now(now: object) -> datetime.datetime:
+    """The time of this revision: *now* (aware) in UTC, or the current time."""
+    if now is None:
+        return _utc(datetime.datetime.now(datetime.timezone.utc))
+    if not isinstance(now, datetime.datetime):
+        raise TypeError(f"now must be an aware datetime.datetime, not {type(now).__name__}")
+    return _utc(now)
+
+
+def check_plan(pack: Pack, plan: Plan) -> None:
+    """Refuse a plan whose doses the pack given now does not allow: one of another pack, or edited.
+
+    Every planned prescription must be for an exercise of the pack, at its
+    level and sets, with variations it has, and within its limits (the check
+    :func:`~backext.load_state` makes of a stored dose).
+
+    Raises:
+        SessionError: If the plan is for another pack, or a dose is not one the pack allows.
+        UnknownIdError: If a planned exercise is not in the pack.
+    """
+    if plan.state.pack_id != pack.id:
+        raise SessionError(f"the plan is for the pack {shorten(plan.state.pack_id)}, not {shorten(pack.id)}")
+    seen = set()
+    for planned in plan.sessions:
+        prescription = planned.prescription
+        if prescription in seen:
+            continue
+        exercise = exercise_of(pack, prescription.exercise_id)
+        try:
+            dose = Dose(
+                exercise_id=exercise.id, hold_seconds=prescription.hold_seconds, repetitions=prescription.repetitions
+            )
+            allowed = within_limits(exercise, dose)
+        except (TypeError, ValueError):
+            allowed = False
+        known = {m.id for m in exercise.modifications}
+        if (
+            not allowed
+            or prescription.level is not exercise.level
+            or prescription.sets != exercise.repetitions.sets
+            or not known.issuperset(prescription.modifications)
+        ):
+            raise SessionError(
+                f"the dose planned on {planned.date} is not one {shorten(exercise.id)} of the pack allows:"
+                " plan again with this pack"
+            )
+        seen.add(prescription)
 
 
 def _write(ical: Any, pack: Pack, locale: str | None, events: list[icalendar.Event]) -> bytes:
@@ -359,7 +678,7 @@ def _write(ical: Any, pack: Pack, locale: str | None, events: list[icalendar.Eve
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     # icalendar escapes TEXT only for the properties it knows as text: NAME (RFC 7986) and X-WR-CALNAME are not.
-    title = ical.vText(calendar_text(pack.localize(pack.title, locale)))
+    title = _text(ical, calendar_text(excerpt(pack.localize(pack.title, locale), NAME_CHARACTERS)))
     calendar.add("name", title)
     calendar.add("x-wr-calname", title)
     events.sort(key=lambda e: (_day(e), str(e["UID"])))
@@ -380,6 +699,10 @@ def session_uid(day: datetime.date, *, series: str) -> str:
         >>> session_uid(datetime.date(2026, 1, 5), series="person-1")
         '5e20ecd7-983c-519f-9162-b77a0eac2c33'
     """
+    if not _is_day(day):
+        raise TypeError(f"day must be a datetime.date, not {type(day).__name__}")
+    if not isinstance(series, str):
+        raise TypeError(f"series must be a string (a stable id), not {type(series).__name__}")
     return str(uuid.uuid5(_NAMESPACE, f"{series}\n{day.isoformat()}"))
 
 
@@ -388,23 +711,99 @@ def _day(event: icalendar.Event) -> datetime.date:
     return start.date() if isinstance(start, datetime.datetime) else start
 
 
-def _events(ical: Any, previous: bytes | str) -> dict[str, icalendar.Event]:
-    """The events of the calendar *previous*, by UID."""
+def _events(ical: Any, previous: object, series: str) -> _Previous:
+    """The sessions of *series* in the calendar *previous*, by UID, and how many of its events are not.
+
+    An event is a session of the series if its UID is the one
+    :func:`session_uid` gives for its day: nothing else is touched. A session
+    that cannot be revised safely (a property given twice, one that does not
+    parse, a SEQUENCE at its maximum) makes the calendar unreadable, naming
+    the event.
+    """
+    if not isinstance(previous, bytes | str):
+        raise TypeError(f"previous must be the calendar's bytes or text, not {type(previous).__name__}")
+    if len(previous) > PREVIOUS_MAX_BYTES:
+        raise UnreadableCalendarError(f"the previous calendar is larger than {PREVIOUS_MAX_BYTES} bytes")
+    begins: Iterator[object] = (
+        _BEGIN_EVENT_TEXT.finditer(previous) if isinstance(previous, str) else _BEGIN_EVENT.finditer(previous)
+    )
+    if any(count > PREVIOUS_MAX_EVENTS for count, _ in enumerate(begins, start=1)):
+        raise UnreadableCalendarError(f"the previous calendar holds more than {PREVIOUS_MAX_EVENTS} events")
     try:
         parsed = ical.Calendar.from_ical(previous)
     except Exception as error:  # noqa: BLE001 - icalendar raises many kinds for a malformed file
-        raise UnreadableCalendarError(f"the previous calendar cannot be read: {error}") from None
-    found = {}
+        raise UnreadableCalendarError(f"the previous calendar cannot be read: {shorten(str(error), 200)}") from None
+    found: dict[str, icalendar.Event] = {}
+    foreign = 0
     for event in parsed.walk("VEVENT"):
-        if event.errors:
-            continue  # not one of ours: a property that does not parse
-        try:
-            uid = str(event["UID"])
-            _day(event)
-        except (KeyError, ValueError, TypeError):
-            continue  # not one of ours: an event without a UID or a start
+        day = _session_day(event, series)
+        if day is None:
+            foreign += 1
+            continue
+        uid = session_uid(day, series=series)
+        _check_session(event, uid, day)
+        _rewrap_texts(ical, event)
+        if uid in found:
+            raise UnreadableCalendarError(f"the session {uid} ({day}) is in the previous calendar twice")
         found[uid] = event
-    return found
+    if len(found) + foreign > PREVIOUS_MAX_EVENTS:  # folded BEGIN lines escape the count above
+        raise UnreadableCalendarError(f"the previous calendar holds more than {PREVIOUS_MAX_EVENTS} events")
+    return _Previous(found, foreign)
+
+
+@attrs.frozen
+class _Previous:
+    """The sessions of a series read from a previous calendar, and how many other events it holds."""
+
+    sessions: dict[str, icalendar.Event]
+    foreign: int
+
+
+#: The beginning of an event in a calendar's bytes (counted before parsing, which costs far more).
+_BEGIN_EVENT = re.compile(rb"^BEGIN:VEVENT\r?$", re.IGNORECASE | re.MULTILINE)
+_BEGIN_EVENT_TEXT = re.compile(r"^BEGIN:VEVENT\r?$", re.IGNORECASE | re.MULTILINE)
+
+#: The properties a session has at most once (RFC 5545 section 3.6.1); revising one given twice is guesswork.
+_ONCE = ("UID", "DTSTART", "DTEND", "DURATION", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SEQUENCE", "STATUS")
+
+
+def _rewrap_texts(ical: Any, event: icalendar.Event) -> None:
+    """Give the TEXT values of *event* (and its alarms) the escaping of :func:`_text`, for writing them again."""
+    for component in event.walk():
+        for name, value in list(component.items()):
+            if type(value) is ical.vText:
+                text = _text(ical, str(value))
+                text.params = value.params
+                component[name] = text
+
+
+def _session_day(event: icalendar.Event, series: str) -> datetime.date | None:
+    """The day of *event* if it is a session of *series* (its UID is the day's), else ``None``."""
+    uid = event.get("UID")
+    if not isinstance(uid, str):
+        return None
+    starts = event.get("DTSTART")
+    for start in starts if isinstance(starts, list) else [starts]:
+        value = getattr(start, "dt", None)
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        if isinstance(day, datetime.date) and session_uid(day, series=series) == str(uid):
+            return day
+    return None
+
+
+def _check_session(event: icalendar.Event, uid: str, day: datetime.date) -> None:
+    """Refuse a session of the series that cannot be revised safely."""
+    where = f"the session {uid} ({day}) in the previous calendar"
+    twice = [name for name in _ONCE if isinstance(event.get(name), list)]
+    if twice:
+        raise UnreadableCalendarError(f"{where} has {', '.join(twice)} more than once")
+    if event.errors:
+        name, error = event.errors[0]
+        raise UnreadableCalendarError(f"{where} has a {name} that cannot be read: {shorten(str(error), 100)}")
+    if day > LAST_DAY:
+        raise UnreadableCalendarError(f"{where} is after {LAST_DAY}, the last day a calendar holds")
+    if _sequence(event) >= _MAX_SEQUENCE:
+        raise UnreadableCalendarError(f"{where} has the highest SEQUENCE there is: it cannot be revised again")
 
 
 #: A content line of a revision property, which says when an event was revised, not what it says.
@@ -421,10 +820,14 @@ def _content(event: icalendar.Event) -> list[str]:
     return [str(line) for line in event.content_lines() if not _REVISION_LINE.match(line)]
 
 
+#: The highest SEQUENCE (an INTEGER, RFC 5545 section 3.3.8).
+_MAX_SEQUENCE = 2**31 - 1
+
+
 def _sequence(event: icalendar.Event) -> int:
     try:
         return max(0, int(event.get("SEQUENCE", 0)))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError):  # pragma: no cover - such an event is refused when read
         return 0
 
 

@@ -15,6 +15,7 @@ import datetime
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
@@ -588,9 +589,21 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
             message += cancelled.format(date=localized_date(since, *tags), file=args.previous)
         _Output(sys.stderr).write(message + "\n")
         return EXIT_INVALID
+    resume = state.resume_on
+    cancel_from = None
+    if resume is not None and start_date < resume:
+        # Cleared to resume on a later day: the plan starts then (not a usage error: the state says when).
+        resumes = gettext(
+            "backext: the clinician's clearance lets sessions resume on {date}: the plan starts then", *tags
+        )
+        _Output(sys.stderr).write(resumes.format(date=resume.isoformat()) + "\n")
+        start_date = resume
+    if resume is not None and (state.last_session is None or state.last_session < resume):
+        # Nothing done since the stop: the calendar's sessions until the plan starts are cancelled too.
+        cancel_from = datetime.date.min if state.last_session is None else state.last_session + datetime.timedelta(1)
     result = plan(pack, state, start_date=start_date, days_per_week=args.days_per_week, weeks=args.weeks)
     if args.format == "ics":
-        return _plan_ics(args, pack, result, tags[0])
+        return _plan_ics(args, pack, result, tags[0], cancel_from=cancel_from)
     if args.format == "json":
         document = {
             "sessions": converter.unstructure(result.sessions),
@@ -644,22 +657,29 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
 _CALENDAR_ONLY = ("time", "timezone", "reminder", "series", "previous", "output")
 
 
-def _plan_ics(
-    args: argparse.Namespace, pack: Pack, result: Plan | None, locale: str, since: datetime.date | None = None
+def _plan_ics(  # noqa: PLR0917 - the plan, or what to cancel
+    args: argparse.Namespace,
+    pack: Pack,
+    result: Plan | None,
+    locale: str,
+    since: datetime.date | None = None,
+    cancel_from: datetime.date | None = None,
 ) -> int:
     """Write *result* as a calendar or, without one (a stopped state), the previous calendar cancelled from *since*."""
     from pathlib import Path  # noqa: PLC0415 - slow to import: only where a file is written or read here
 
     try:
-        from ._calendar import UnreadableCalendarError, cancel_sessions, plan_calendar  # noqa: PLC0415
+        from ._calendar import UnreadableCalendarError, _cancel_sessions, _plan_calendar  # noqa: PLC0415
 
         previous = None if args.previous is None else _read_file(args.previous, "previous calendar")
         if result is None:
             assert previous is not None  # noqa: S101 - the caller's condition
             assert since is not None  # noqa: S101 - the caller's condition
-            document = cancel_sessions(pack, previous, since=since, locale=locale)
+            document, foreign = _cancel_sessions(
+                pack, previous, since=since, locale=locale, now=None, series=args.series
+            )
         else:
-            document = plan_calendar(
+            document, foreign = _plan_calendar(
                 pack,
                 result,
                 locale=locale,
@@ -669,12 +689,25 @@ def _plan_ics(
                 reminder=args.reminder,
                 series=args.series,
                 previous=previous,
+                now=None,
+                cancel_from=cancel_from,
             )
     except ImportError as error:
         raise _UsageError(str(error)) from None
     except UnreadableCalendarError as error:
         _Output(sys.stderr).write(f"{args.previous}: {error}\n")
         return EXIT_INVALID
+    if foreign:
+        from ._i18n import ngettext  # noqa: PLC0415
+
+        left_out = ngettext(
+            "backext: {file}: {count} event is not a session of this series (--series): left out, untouched",
+            "backext: {file}: {count} events are not sessions of this series (--series): left out, untouched",
+            foreign,
+            locale,
+            pack.default_locale,
+        )
+        _Output(sys.stderr).write(left_out.format(file=args.previous, count=foreign) + "\n")
     if args.output is None:
         sys.stdout.flush()
         binary = getattr(sys.stdout, "buffer", None)
@@ -687,6 +720,8 @@ def _plan_ics(
     partial = target.with_name(f".{target.name}.partial")
     try:
         partial.write_bytes(document)
+        with contextlib.suppress(FileNotFoundError):  # a new file is made as the umask says
+            partial.chmod(stat.S_IMODE(target.stat().st_mode))  # a replaced one keeps its mode: private stays so
         partial.replace(target)  # whole or not at all: --previous may name the same file
     except OSError as error:
         raise _UsageError(f"cannot write {shorten(args.output)}: {error.strerror or error}") from None
@@ -1007,17 +1042,15 @@ def _fhir_parser(commands: Any) -> None:
 
 
 def _read_file(path: str, what: str) -> bytes:
-    """The bytes of the file *path* (at most 16 MiB)."""
-    from pathlib import Path  # noqa: PLC0415 - slow to import: only where a file is written or read here
+    """The bytes of the regular file *path* (at most 16 MiB), read as packs are: never waiting on a FIFO."""
+    from ._load import UnreadableFileError, read_regular_file  # noqa: PLC0415
 
     try:
-        with Path(path).open("rb") as stream:
-            data = stream.read(DEFAULT_LIMITS.max_bytes + 1)
-    except OSError as error:
-        raise _UsageError(f"cannot read the {what} {shorten(path)}: {error.strerror or error}") from None
-    if len(data) > DEFAULT_LIMITS.max_bytes:
-        raise _UsageError(f"the {what} {shorten(path)} is larger than {DEFAULT_LIMITS.max_bytes} bytes")
-    return data
+        return read_regular_file(path, DEFAULT_LIMITS.max_bytes)
+    except UnreadableFileError as error:
+        if error.too_large:
+            raise _UsageError(f"the {what} {shorten(path)} is larger than {DEFAULT_LIMITS.max_bytes} bytes") from None
+        raise _UsageError(f"cannot read the {what} {shorten(path)}: {error.reason}") from None
 
 
 def _read_json_file(path: str, what: str) -> object:

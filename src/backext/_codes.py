@@ -450,7 +450,8 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         severity="error",
         description=(
             "A stored state's count or date is out of range: a run of sessions that would already have stepped up,"
-            " or a pending session that is not the last."
+            " a pending session that is not the last, a stop without a red flag or severe pain (or with a red flag"
+            " twice), or a clearance that ends before it begins."
         ),
         example='"tolerated_streak": 99',
     ),

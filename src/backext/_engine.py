@@ -215,6 +215,26 @@ def _down(
     return (start_dose(preceding) if landing is None else fit(preceding, landing)), ()
 
 
+def gap_steps(gap: int | None, rules: Rules) -> int:
+    """How many steps back a gap of *gap* days since the last session takes: the long-gap rule (:doc:`/rules`)."""
+    if gap is None or gap <= rules.max_gap_days:
+        return 0
+    return -(-(gap - rules.max_gap_days) // rules.gap_days_per_step)
+
+
+def prescription_on(pack: Pack, state: State, date: datetime.date, rules: Rules = DEFAULT_RULES) -> Prescription:
+    """The dose of a session on *date*: the state's, stepped back for a long gap as :func:`step` steps it back.
+
+    :func:`step` applies the long-gap rule when the first session after the
+    gap is logged; the session itself should already be done at the dose
+    the rule gives, and this is that dose (the state's own, without a gap).
+    """
+    steps = gap_steps(None if state.last_session is None else (date - state.last_session).days, rules)
+    if not steps:
+        return state.prescription
+    return _step_back(pack, state, [], within=steps, one_more=False).state.prescription
+
+
 def _step_back(pack: Pack, state: State, reasons: list[Reason], *, within: int, one_more: bool) -> Decision:
     """Step back *within* steps inside the exercise (a gap), then one more that may leave it (pain)."""
     exercise = pack.exercise(state.dose.exercise_id)
@@ -588,9 +608,7 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
 
     after = _After(pack, rules, log, tuple(advice), painful, awaiting)
 
-    steps_away = 0
-    if gap is not None and gap > rules.max_gap_days:
-        steps_away = -(-(gap - rules.max_gap_days) // rules.gap_days_per_step)
+    steps_away = gap_steps(gap, rules)
     if pain_high or next_day_high or steps_away:
         if pain_high:
             high = N_("pain of {pain}/10 during the session: a step back")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Union
 
 import attrs
@@ -87,17 +87,56 @@ def _read_file(path: str, name: str, format: str | None, max_bytes: int) -> tupl
         PackError: If the file cannot be read, is not a regular file, or is too large.
         ValueError: If its format cannot be told from its suffix.
     """
+    fmt: Format | None = None
+
+    def checked() -> None:
+        nonlocal fmt
+        fmt = _format_for(name, format)
+
+    try:
+        data = read_regular_file(path, max_bytes, checked)
+    except UnreadableFileError as error:
+        if error.too_large:
+            raise _too_large(name, max_bytes, error.size) from None
+        raise _unreadable(name, error.reason) from None
+    assert fmt is not None  # noqa: S101 - checked() ran before any byte was read
+    return name, fmt, data
+
+
+class UnreadableFileError(Exception):
+    """A file that :func:`read_regular_file` does not read: why, in English, and its size if it is too large."""
+
+    def __init__(self, reason: str, *, too_large: bool = False, size: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.too_large = too_large
+        self.size = size
+
+
+def read_regular_file(path: str, max_bytes: int, checked: Callable[[], None] | None = None) -> bytes:
+    """The bytes of the regular file *path*, at most *max_bytes*: the one rule for every file backext reads.
+
+    A directory, a FIFO, a socket or a device is refused at once (a FIFO is
+    opened without waiting for a writer), and so is a file larger than
+    *max_bytes*, which is never read whole. *checked* runs once the file is
+    known to be a regular one, before it is opened.
+
+    Raises:
+        UnreadableFileError: If the file cannot be read, is not a regular file, or is too large.
+    """
+    not_regular = "it is not a regular file (a pipe, a socket or a device)"
     try:
         kind = os.stat(path).st_mode  # noqa: PTH116 - pathlib is slow to import
     except ValueError:  # a NUL character: no file has such a name
-        raise _unreadable(name, "the path contains a NUL character") from None
+        raise UnreadableFileError("the path contains a NUL character") from None
     except OSError as error:
-        raise _unreadable(name, error.strerror or str(error)) from None
+        raise UnreadableFileError(error.strerror or str(error)) from None
     if stat.S_ISDIR(kind):
-        raise _unreadable(name, "it is a directory")
+        raise UnreadableFileError("it is a directory")
     if not stat.S_ISREG(kind):
-        raise _unreadable(name, "it is not a regular file (a pipe, a socket or a device)")
-    fmt = _format_for(name, format)
+        raise UnreadableFileError(not_regular)
+    if checked is not None:
+        checked()
     chunks: list[bytes] = []
     total = 0
     try:
@@ -105,20 +144,20 @@ def _read_file(path: str, name: str, format: str | None, max_bytes: int) -> tupl
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         try:
             if not stat.S_ISREG(os.fstat(descriptor).st_mode):  # pragma: no cover - replaced since the check
-                raise _unreadable(name, "it is not a regular file (a pipe, a socket or a device)")
+                raise UnreadableFileError(not_regular)
             size = os.fstat(descriptor).st_size
             if size > max_bytes:
-                raise _too_large(name, max_bytes, size)
+                raise UnreadableFileError("too large", too_large=True, size=size)
             while chunk := os.read(descriptor, min(_CHUNK, max_bytes + 1 - total)):
                 chunks.append(chunk)
                 total += len(chunk)
                 if total > max_bytes:
-                    raise _too_large(name, max_bytes)
+                    raise UnreadableFileError("too large", too_large=True)
         finally:
             os.close(descriptor)
     except OSError as error:
-        raise _unreadable(name, error.strerror or str(error)) from None
-    return name, fmt, b"".join(chunks)
+        raise UnreadableFileError(error.strerror or str(error)) from None
+    return b"".join(chunks)
 
 
 def _path_text(source: str | os.PathLike[str]) -> str:

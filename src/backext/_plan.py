@@ -6,7 +6,7 @@ import datetime
 
 import attrs
 
-from ._engine import _arguments, step
+from ._engine import _arguments, prescription_on, step
 from ._i18n import N_
 from ._model import Pack
 from ._reasons import Action
@@ -32,8 +32,10 @@ class PlannedSession:
         date: The day.
         prescription: The dose to do that day.
         action: How this dose came about: :attr:`Action.PROGRESS` when it is a
-            step up from the session before, :attr:`Action.REPEAT` otherwise
-            (and for the first session).
+            step up from the session before, :attr:`Action.REGRESS` when it is
+            a step back (after a gap longer than the rules allow),
+            :attr:`Action.REPEAT` otherwise (and for the first session, unless
+            a long gap stepped it back).
 
     Example:
         >>> import datetime, backext
@@ -126,10 +128,13 @@ def session_dates(start_date: datetime.date, *, days_per_week: int, weeks: int) 
         [5, 7, 10, 12, 14, 17]
 
     Raises:
+        TypeError: If *start_date* is not a :class:`datetime.date`.
         ValueError: If *days_per_week* is not 1 to 7, *weeks* is below 1, or
             the last week would end after the last day a date can hold
             (9999-12-31).
     """
+    if not isinstance(start_date, datetime.date) or isinstance(start_date, datetime.datetime):  # type: ignore[redundant-expr]
+        raise TypeError(f"start_date must be a datetime.date, not {type(start_date).__name__}")
     if type(days_per_week) is not int or not 1 <= days_per_week <= 7:
         raise ValueError(f"days_per_week must be 1 to 7, not {days_per_week!r}")
     if type(weeks) is not int or weeks < 1:
@@ -153,7 +158,10 @@ def plan(
 
     Each planned day's dose is the one :func:`~backext.step` gives after the
     perfect sessions before it, so replaying perfect logs on the same days
-    reaches the same doses on the same days.
+    reaches the same doses on the same days. A session after a gap longer
+    than ``rules.max_gap_days`` (the first one, when *start_date* is long
+    after the state's last session) is planned at the dose the long-gap rule
+    steps back to, which :func:`~backext.step` prescribes after it too.
 
     The state is first checked against the pack as it is now, as
     :func:`~backext.step` does.
@@ -195,10 +203,14 @@ def plan(
     action = Action.REPEAT
     for date in session_dates(start_date, days_per_week=days_per_week, weeks=weeks):
         state = reconcile(pack, state, date, rules)[0]  # a clearance may end between two sessions
-        prescription = state.prescription
+        prescription = prescription_on(pack, state, date, rules)  # after a long gap: the dose the gap rule gives
+        if prescription != state.prescription:
+            action = Action.REGRESS
         sessions.append(PlannedSession(date=date, prescription=prescription, action=action))
         if not milestones or milestones[-1].exercise_id != prescription.exercise_id:
             milestones.append(Milestone(date=date, exercise_id=prescription.exercise_id, level=prescription.level))
         decision = step(pack, state, SessionLog.as_prescribed(prescription, date), rules)
         state, action = decision.state, decision.action
+        if action is Action.REGRESS and decision.prescription == prescription:
+            action = Action.REPEAT  # the gap's step back, already planned for this session
     return Plan(sessions=tuple(sessions), milestones=tuple(milestones), state=state)

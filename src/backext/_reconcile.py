@@ -176,6 +176,7 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
         return problems
     if state.pending is not None and (state.last_session is None or state.pending.date != state.last_session):
         problem("/pending/date", "out-of-range", N_("the session awaiting its next-day report is not the last one"))
+    _check_stop(state, rules, problem)
     if state.pack_version != pack.version:
         return problems
     _check_clearances(pack, state, problem)
@@ -254,6 +255,31 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
                 f"/tolerated/{index}", "out-of-range", N_("not a dose within the limits of an exercise of the pack")
             )
     return problems
+
+
+def _check_stop(state: State, rules: Rules, problem: Callable[[str, str, str, Mapping[str, Value]], None]) -> None:
+    """A stop as only the engine makes one: for a red flag or severe pain; and clearances that end after they begin."""
+    stop = state.stop
+    if stop is not None:
+        if not stop.red_flags and stop.pain is None:
+            problem("/stop", "out-of-range", N_("a stop needs a red flag or a severe pain rating"), {})
+        if stop.pain is not None and stop.pain < rules.severe_pain:
+            problem(
+                "/stop/pain",
+                "out-of-range",
+                N_("a pain of {pain}/10 does not stop the engine: severe pain is {severe}/10 or more"),
+                {"pain": str(stop.pain), "severe": str(rules.severe_pain)},
+            )
+        if len(set(stop.red_flags)) != len(stop.red_flags):
+            problem("/stop/red_flags", "out-of-range", N_("a red flag is given more than once"), {})
+    for index, clearance in enumerate(state.clearances):
+        if clearance.until is not None and clearance.until < clearance.date:
+            problem(
+                f"/clearances/{index}/until",
+                "out-of-range",
+                N_("the clearance ends ({until}) before it begins ({date})"),
+                {"until": clearance.until.isoformat(), "date": clearance.date.isoformat()},
+            )
 
 
 def _check_clearances(pack: Pack, state: State, problem: Callable[[str, str, str, Mapping[str, Value]], None]) -> None:

@@ -1,0 +1,583 @@
+"""The calendar and the plan against the findings of the second hostile test (issue 15, S2-F*).
+
+Each test fails on the code the tester saw; its name says what holds now.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import stat
+import zoneinfo
+
+import attrs
+import icalendar
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import backext
+from backext._calendar import (
+    CALENDAR_OCTETS,
+    EVENT_OCTETS,
+    LAST_DAY,
+    PREVIOUS_MAX_BYTES,
+    PREVIOUS_MAX_EVENTS,
+    UnreadableCalendarError,
+    _zone,
+    bidi_closed,
+    session_uid,
+)
+from backext._cli import main
+from backext._engine import prescription_on
+
+
+PACK = backext.builtin_pack()
+MONDAY = datetime.date(2026, 1, 5)
+NOW = datetime.datetime(2026, 1, 1, 8, 30, tzinfo=datetime.timezone.utc)
+LATER = datetime.datetime(2026, 1, 20, 18, 0, tzinfo=datetime.timezone.utc)
+
+
+def make_plan(start: datetime.date = MONDAY, weeks: int = 1, days: int = 3, pack: backext.Pack = PACK) -> backext.Plan:
+    return backext.plan(
+        pack, backext.start(pack, pack.exercises[0].id), start_date=start, days_per_week=days, weeks=weeks
+    )
+
+
+def run(capsysbinary: pytest.CaptureFixture[bytes], *argv: str) -> tuple[int, bytes, str]:
+    status = main(list(argv))
+    out, err = capsysbinary.readouterr()
+    return status, out, err.decode()
+
+
+def wordy_pack(text: str, steps: int) -> backext.Pack:
+    """The built-in pack with *steps* steps of *text* in its first exercise, and *text* for every other text."""
+    first = PACK.exercises[0]
+    step = attrs.evolve(first.steps[0], text=text)
+    exercise = attrs.evolve(first, name=text, steps=(step,) * steps)
+    return attrs.evolve(PACK, title=text, disclaimer=text, exercises=(exercise, *PACK.exercises[1:]))
+
+
+def calendar_of(*events: bytes) -> bytes:
+    return b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n" + b"".join(events) + b"END:VCALENDAR\r\n"
+
+
+def events_of(data: bytes) -> bytes:
+    return data[data.index(b"BEGIN:VEVENT") : data.index(b"END:VCALENDAR")]
+
+
+def event(uid: str, day: datetime.date, *extra: bytes) -> bytes:
+    lines = [
+        b"BEGIN:VEVENT",
+        b"UID:" + uid.encode(),
+        b"DTSTAMP:20251201T000000Z",
+        b"DTSTART;VALUE=DATE:" + day.strftime("%Y%m%d").encode(),
+        *extra,
+        b"END:VEVENT",
+    ]
+    return b"\r\n".join(lines) + b"\r\n"
+
+
+# --- S2-F10: the calendar's size does not grow with the pack's texts --------------------------------------------------
+
+
+def test_s2_f10_a_pack_with_huge_steps_gives_a_calendar_bounded_by_its_sessions():
+    # Ten steps of 20,000 four-octet characters each (with characters that escaping doubles): 800 kB a session before.
+    pack = wordy_pack("😀; " * 5_000, 10)
+    plan = make_plan(pack=pack, days=7)
+    data = backext.plan_calendar(pack, plan, reminder=datetime.timedelta(minutes=10), now=NOW)
+    assert len(data) <= CALENDAR_OCTETS + EVENT_OCTETS * len(plan.sessions)
+    events = icalendar.Calendar.from_ical(data).events
+    assert len(events) == 7
+    assert "…" in str(events[0]["DESCRIPTION"])
+
+
+@given(
+    text=st.text(min_size=1, max_size=40),
+    times=st.integers(1, 5_000),
+    steps=st.integers(1, 40),
+    weeks=st.integers(1, 2),
+)
+def test_s2_f10_the_calendar_is_at_most_a_constant_per_session(text, times, steps, weeks):
+    pack = wordy_pack(text * times, steps)
+    plan = make_plan(pack=pack, weeks=weeks, days=7)
+    data = backext.plan_calendar(pack, plan, now=NOW)
+    assert len(data) <= CALENDAR_OCTETS + EVENT_OCTETS * len(plan.sessions)
+
+
+def test_s2_f10_a_previous_calendar_too_large_is_refused_before_it_is_parsed():
+    with pytest.raises(UnreadableCalendarError, match=f"larger than {PREVIOUS_MAX_BYTES} bytes"):
+        backext.plan_calendar(PACK, make_plan(), now=NOW, previous=b" " * (PREVIOUS_MAX_BYTES + 1))
+
+
+def test_s2_f10_a_previous_calendar_with_too_many_events_is_refused():
+    one = event("x", MONDAY)
+    with pytest.raises(UnreadableCalendarError, match=f"more than {PREVIOUS_MAX_EVENTS} events"):
+        backext.plan_calendar(PACK, make_plan(), now=NOW, previous=calendar_of(one * (PREVIOUS_MAX_EVENTS + 1)))
+
+
+# --- S2-F1: the last days a date can hold -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "timed"),
+    [
+        (datetime.date(9999, 12, 25), 7, None),
+        (datetime.date(9999, 12, 20), 7, (datetime.time(10), "Europe/Berlin")),
+        (datetime.date(9999, 12, 25), 7, (datetime.time(0), "UTC")),
+        (datetime.date(9999, 10, 29), 1, (datetime.time(10), "America/New_York")),
+    ],
+)
+def test_s2_f1_a_plan_past_the_calendars_last_day_is_a_value_error(start, days, timed):
+    time, zone = timed or (None, None)
+    with pytest.raises(ValueError, match="a calendar holds sessions up to 9998-12-31"):
+        backext.plan_calendar(PACK, make_plan(start=start, days=days), time=time, timezone=zone, now=NOW)
+
+
+def test_s2_f1_the_last_day_itself_is_written_in_any_zone():
+    plan = make_plan(start=LAST_DAY - datetime.timedelta(days=6), days=7)
+    assert plan.sessions[-1].date == LAST_DAY
+    for zone in ("UTC", "Europe/Berlin", "America/New_York", "Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        data = backext.plan_calendar(
+            PACK, plan, time=datetime.time(23, 59), timezone=zone, duration=datetime.timedelta(hours=12), now=NOW
+        )
+        assert len(icalendar.Calendar.from_ical(data).events) == 7
+    assert len(icalendar.Calendar.from_ical(backext.plan_calendar(PACK, plan, now=NOW)).events) == 7
+
+
+def test_s2_f1_a_now_utc_cannot_hold_is_a_value_error():
+    late = datetime.datetime(9999, 12, 31, 23, 59, tzinfo=datetime.timezone(-datetime.timedelta(hours=14)))
+    with pytest.raises(ValueError, match="not a time UTC can hold"):
+        backext.plan_calendar(PACK, make_plan(), now=late)
+
+
+def test_s2_f1_the_command_line_says_so_with_status_2(capsysbinary):
+    argv = ["plan", "--format", "ics", "--weeks", "1", "--start-date", "9999-10-29", "--days-per-week", "1"]
+    status, out, err = run(capsysbinary, *argv, "--time", "10:00", "--timezone", "America/New_York")
+    assert (status, out) == (2, b"")
+    assert "a calendar holds sessions up to 9998-12-31" in err
+    assert "Traceback" not in err
+
+
+def test_s2_f1_a_session_of_the_series_after_the_last_day_in_previous_is_refused():
+    day = datetime.date(9999, 12, 31)
+    previous = calendar_of(event(session_uid(day, series=PACK.id), day))
+    with pytest.raises(UnreadableCalendarError, match="after 9998-12-31"):
+        backext.cancel_sessions(PACK, previous, since=MONDAY, now=NOW)
+
+
+# --- S2-F4: FIFOs are never opened as --state or --previous -----------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["plan", "--state", "{fifo}"],
+        ["plan", "--format", "ics", "--state", "{fifo}"],
+        ["plan", "--format", "ics", "--previous", "{fifo}"],
+        ["handout", "--state", "{fifo}"],
+    ],
+)
+def test_s2_f4_a_fifo_is_refused_at_once_as_the_pack_reader_refuses_it(capsysbinary, tmp_path, argv):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    status, out, err = run(capsysbinary, *[part.format(fifo=fifo) for part in argv])
+    assert (status, out) == (2, b"")
+    assert "it is not a regular file (a pipe, a socket or a device)" in err
+
+
+def test_s2_f4_a_directory_as_previous_is_refused(capsysbinary, tmp_path):
+    status, _, err = run(capsysbinary, "plan", "--format", "ics", "--previous", str(tmp_path))
+    assert status == 2
+    assert "it is a directory" in err
+
+
+# --- S2-F8: time zone names -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["Europe/" + "a/" * 2100 + "x", "x" * 300, "Europe/" + "B" * 15, "a/b/c/d", "../etc/localtime", "-x"]
+)
+def test_s2_f8_a_name_that_is_no_zone_is_a_value_error(name):
+    with pytest.raises(ValueError, match="is not a time zone"):
+        backext.plan_calendar(PACK, make_plan(), time=datetime.time(10), timezone=name, now=NOW)
+
+
+@given(st.text(max_size=300))
+def test_s2_f8_any_text_is_a_zone_or_a_value_error(name):
+    try:
+        _zone(name)
+    except ValueError as error:
+        message = str(error)
+    else:
+        message = "time zone"
+    assert "time zone" in message
+
+
+def test_s2_f8_the_command_line_blames_the_zone_not_the_output(capsysbinary):
+    argv = ["plan", "--format", "ics", "--weeks", "1", "--time", "10:00", "--timezone", "x" * 300]
+    status, out, err = run(capsysbinary, *argv)
+    assert (status, out) == (2, b"")
+    assert "is not a time zone" in err
+    assert "cannot write" not in err
+
+
+# --- S2-F20 and S2-F6: sessions of the series that cannot be revised safely -------------------------------------------
+
+
+def test_s2_f20_a_session_with_two_dtstart_lines_names_the_event():
+    first = backext.plan_calendar(PACK, make_plan(), now=NOW)
+    uid = session_uid(MONDAY, series=PACK.id)
+    doubled = first.replace(
+        b"DTSTART;VALUE=DATE:20260105\r\n", b"DTSTART;VALUE=DATE:20260105\r\nDTSTART;VALUE=DATE:20260301\r\n"
+    )
+    assert doubled != first
+    with pytest.raises(UnreadableCalendarError, match=f"the session {uid} .2026-01-05. .*DTSTART more than once"):
+        backext.plan_calendar(PACK, make_plan(), now=LATER, previous=doubled)
+    with pytest.raises(UnreadableCalendarError, match="DTSTART more than once"):
+        backext.cancel_sessions(PACK, doubled, since=MONDAY, now=LATER)
+
+
+def test_s2_f20_the_command_line_names_the_file_without_a_traceback(capsysbinary, tmp_path):
+    previous = tmp_path / "prev.ics"
+    data = backext.plan_calendar(PACK, make_plan(weeks=2), now=NOW)
+    previous.write_bytes(data.replace(b"DTSTART;VALUE=DATE:20260105\r\n", b"DTSTART;VALUE=DATE:20260105\r\n" * 2))
+    argv = ["plan", "--format", "ics", "--weeks", "2", "--start-date", "2026-01-12", "--previous", str(previous)]
+    status, out, err = run(capsysbinary, *argv)
+    assert (status, out) == (1, b"")
+    assert err.startswith(f"{previous}: the session ")
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (b"SEQUENCE:abc", "has a SEQUENCE that cannot be read"),
+        (b"SEQUENCE:2147483647", "the highest SEQUENCE there is"),
+        (b"STATUS:CONFIRMED\r\nSTATUS:TENTATIVE", "STATUS more than once"),
+    ],
+)
+def test_s2_f6_a_broken_session_of_the_series_is_refused_not_dropped(extra, message):
+    previous = calendar_of(event(session_uid(MONDAY, series=PACK.id), MONDAY, extra))
+    with pytest.raises(UnreadableCalendarError, match=message):
+        backext.plan_calendar(PACK, make_plan(), now=NOW, previous=previous)
+
+
+def test_s2_f6_an_unreadable_previous_is_quoted_briefly():
+    with pytest.raises(UnreadableCalendarError) as caught:
+        backext.plan_calendar(PACK, make_plan(), now=NOW, previous=bytes(range(256)) * 8)
+    assert len(str(caught.value)) < 300
+
+
+# --- S2-F5: events backext did not write are never touched ------------------------------------------------------------
+
+
+def test_s2_f5_foreign_events_and_other_series_are_left_out():
+    mine = backext.plan_calendar(PACK, make_plan(weeks=2), series="p1", now=NOW)
+    theirs = backext.plan_calendar(PACK, make_plan(weeks=2), series="p2", now=NOW)
+    dentist = event("dentist-123@mycal", datetime.date(2026, 1, 15), b"SUMMARY:Dentist")
+    previous = calendar_of(events_of(mine), dentist, events_of(theirs))
+    later = backext.plan(
+        PACK, backext.start(PACK, PACK.exercises[0].id), start_date=datetime.date(2026, 1, 12), weeks=2
+    )
+    data = backext.plan_calendar(PACK, later, series="p1", previous=previous, now=LATER)
+    uids = {str(e["UID"]) for e in icalendar.Calendar.from_ical(data).events}
+    ours = {session_uid(p.date, series="p1") for p in (*make_plan(weeks=2).sessions, *later.sessions)}
+    assert uids == ours
+    stopped = backext.cancel_sessions(PACK, previous, since=MONDAY, series="p1", now=LATER)
+    assert {str(e["UID"]) for e in icalendar.Calendar.from_ical(stopped).events} <= ours
+
+
+def test_s2_f5_the_command_line_says_how_many_it_left_alone(capsysbinary, tmp_path):
+    previous = tmp_path / "prev.ics"
+    data = backext.plan_calendar(PACK, make_plan(), series="p1", now=NOW)
+    previous.write_bytes(calendar_of(events_of(data), event("dentist", MONDAY)))
+    argv = ["plan", "--format", "ics", "--weeks", "1", "--start-date", "2026-01-05", "--series", "p1"]
+    status, out, err = run(capsysbinary, *argv, "--previous", str(previous))
+    assert status == 0
+    assert b"dentist" not in out
+    assert "1 event is not a session of this series (--series): left out, untouched" in err
+
+
+# --- S2-F14: the first session after a long break ---------------------------------------------------------------------
+
+
+def progressed(days: int = 6) -> backext.State:
+    state = backext.start(PACK, "forearm-press-up")
+    day = MONDAY
+    for _ in range(days):
+        state = backext.step(PACK, state, backext.SessionLog.as_prescribed(state.prescription, day)).state
+        day += datetime.timedelta(days=2)
+    return state
+
+
+@given(gap=st.integers(1, 500))
+def test_s2_f14_the_first_planned_session_is_at_the_dose_step_gives_after_the_gap(gap):
+    state = progressed()
+    assert state.last_session is not None
+    start = state.last_session + datetime.timedelta(days=gap)
+    planned = backext.plan(PACK, state, start_date=start, weeks=1).sessions
+    # What the engine prescribes once a session on that day is logged, whatever its dose.
+    after = backext.step(PACK, state, backext.SessionLog.as_prescribed(state.prescription, start))
+    if gap > backext.Rules().max_gap_days:
+        assert planned[0].prescription == after.prescription
+        assert planned[1].prescription.hold_seconds <= planned[0].prescription.hold_seconds + 5
+    else:
+        assert planned[0].prescription == state.prescription
+    assert planned[0].prescription == prescription_on(PACK, state, start)
+
+
+def test_s2_f14_after_seventeen_days_the_plan_and_calendar_start_lower():
+    state = progressed()
+    assert state.prescription.hold_seconds == 15
+    start = datetime.date(2026, 2, 2)
+    plan = backext.plan(PACK, state, start_date=start, weeks=1)
+    assert [p.prescription.hold_seconds for p in plan.sessions] == [5, 5, 5]
+    assert [p.action for p in plan.sessions][1:] == [backext.Action.REPEAT, backext.Action.REPEAT]
+    data = backext.plan_calendar(PACK, plan, now=NOW)
+    assert "hold for 5 seconds" in str(icalendar.Calendar.from_ical(data).events[0]["SUMMARY"])
+
+
+# --- S2-F18: a clearance dated later than the day the plan is asked for -----------------------------------------------
+
+
+def cleared_later(tmp_path) -> tuple[str, str]:
+    state = backext.start(PACK, "forearm-press-up")
+    log = attrs.evolve(
+        backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, 19)), red_flags={"new-leg-weakness"}
+    )
+    stopped = backext.step(PACK, state, log).state
+    cleared = backext.record_clearance(stopped, date=datetime.date(2026, 2, 15))
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(backext.converter.unstructure(cleared)), encoding="utf-8")
+    calendar = tmp_path / "prev.ics"
+    calendar.write_bytes(backext.plan_calendar(PACK, make_plan(weeks=6), series="p1", now=NOW))
+    return str(path), str(calendar)
+
+
+def test_s2_f18_a_plan_asked_before_the_clearance_starts_on_it_and_cancels_the_weeks_between(capsysbinary, tmp_path):
+    state, previous = cleared_later(tmp_path)
+    argv = ["plan", "--format", "ics", "--series", "p1", "--state", state, "--start-date", "2026-01-26", "--weeks", "2"]
+    status, out, err = run(capsysbinary, *argv, "--previous", previous)
+    assert status == 0
+    assert "resume on 2026-02-15: the plan starts then" in err
+    by_day = {e.decoded("DTSTART"): str(e.get("STATUS", "planned")) for e in icalendar.Calendar.from_ical(out).events}
+    assert by_day[datetime.date(2026, 1, 19)] == "planned"  # the session done (that stopped the engine)
+    between = [day for day in by_day if datetime.date(2026, 1, 19) < day < datetime.date(2026, 2, 15)]
+    assert between
+    assert {by_day[day] for day in between} == {"CANCELLED"}
+    assert by_day[datetime.date(2026, 2, 15)] == "planned"
+
+
+def test_s2_f18_a_plan_from_the_clearance_day_cancels_the_weeks_between_too(capsysbinary, tmp_path):
+    state, previous = cleared_later(tmp_path)
+    argv = ["plan", "--format", "ics", "--series", "p1", "--state", state, "--start-date", "2026-02-15", "--weeks", "2"]
+    status, out, _ = run(capsysbinary, *argv, "--previous", previous)
+    assert status == 0
+    statuses = {e.decoded("DTSTART"): str(e.get("STATUS", "planned")) for e in icalendar.Calendar.from_ical(out).events}
+    assert statuses[datetime.date(2026, 1, 21)] == "CANCELLED"
+    assert statuses[datetime.date(2026, 2, 14)] == "CANCELLED"
+
+
+def test_s2_f18_cancel_from_cancels_earlier_sessions_in_python():
+    previous = backext.plan_calendar(PACK, make_plan(weeks=3), now=NOW)
+    later = make_plan(start=datetime.date(2026, 1, 19))
+    data = backext.plan_calendar(PACK, later, previous=previous, now=LATER, cancel_from=datetime.date(2026, 1, 8))
+    statuses = {
+        e.decoded("DTSTART"): str(e.get("STATUS", "planned")) for e in icalendar.Calendar.from_ical(data).events
+    }
+    assert statuses[datetime.date(2026, 1, 7)] == "planned"
+    assert statuses[datetime.date(2026, 1, 10)] == "CANCELLED"
+    assert statuses[datetime.date(2026, 1, 19)] == "planned"
+
+
+# --- S2-F19: a plan's doses are checked against the pack --------------------------------------------------------------
+
+
+def edited(plan: backext.Plan, **changes: object) -> backext.Plan:
+    first = plan.sessions[0]
+    session = attrs.evolve(first, prescription=attrs.evolve(first.prescription, **changes))
+    return attrs.evolve(plan, sessions=(session, *plan.sessions[1:]))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"hold_seconds": 999, "repetitions": 500},
+        {"hold_seconds": 30, "repetitions": 11},
+        {"sets": 3},
+        {"level": backext.Level.ADVANCED},
+        {"modifications": ("no-such-variation",)},
+    ],
+)
+def test_s2_f19_a_dose_the_pack_does_not_allow_is_refused(changes):
+    with pytest.raises(backext.SessionError, match="not one 'forearm-press-up' of the pack allows"):
+        backext.plan_calendar(PACK, edited(make_plan(), **changes), now=NOW)
+
+
+def test_s2_f19_a_plan_of_another_pack_is_refused():
+    other = attrs.evolve(PACK, id="other-pack")
+    with pytest.raises(backext.SessionError, match="the plan is for the pack 'backext-core'"):
+        backext.plan_calendar(other, make_plan(), now=NOW)
+
+
+# --- S2-F9: wrong types -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda: backext.plan_calendar(None, make_plan()), "pack"),
+        (lambda: backext.plan_calendar(PACK, "x"), "plan"),
+        (lambda: backext.plan_calendar(PACK, make_plan(), time=1, timezone="UTC"), "time"),
+        (lambda: backext.plan_calendar(PACK, make_plan(), reminder=1.5), "reminder"),
+        (lambda: backext.plan_calendar(PACK, make_plan(), now="2026"), "now"),
+        (lambda: backext.plan_calendar(PACK, make_plan(), series=1), "series"),
+        (lambda: backext.plan_calendar(PACK, make_plan(), series=object()), "series"),
+        (lambda: backext.plan_calendar(PACK, make_plan(), previous=1), "previous"),
+        (lambda: backext.plan_calendar(PACK, make_plan(), time=datetime.time(1), timezone=1), "timezone"),
+        (lambda: backext.plan_calendar(PACK, make_plan(), duration=15), "duration"),
+        (lambda: backext.cancel_sessions(1, b"", since=MONDAY), "pack"),
+        (lambda: backext.cancel_sessions(PACK, b"", since="2026-01-06"), "since"),
+        (lambda: backext.session_uid("2026-01-01", series="x"), "day"),
+        (lambda: backext.session_uid(MONDAY, series=1), "series"),
+        (lambda: backext.session_dates("2026-01-01", days_per_week=3, weeks=1), "start_date"),
+    ],
+)
+def test_s2_f9_a_wrong_type_is_a_type_error_naming_the_argument(call, name):
+    with pytest.raises(TypeError, match=f"^{name} must be"):
+        call()
+
+
+def test_s2_f9_an_empty_series_is_a_value_error():
+    with pytest.raises(ValueError, match="series must not be empty"):
+        backext.plan_calendar(PACK, make_plan(), series="", now=NOW)
+
+
+# --- S2-F17: -o keeps the mode of the file it replaces ----------------------------------------------------------------
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_s2_f17_a_private_calendar_stays_private_when_replaced(capsysbinary, tmp_path):
+    target = tmp_path / "priv.ics"
+    target.write_bytes(backext.plan_calendar(PACK, make_plan(), now=NOW))
+    target.chmod(0o600)
+    argv = ["plan", "--format", "ics", "--weeks", "1", "--start-date", "2026-01-12", "--previous", str(target)]
+    status, _, _ = run(capsysbinary, *argv, "-o", str(target))
+    assert status == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert len(icalendar.Calendar.from_ical(target.read_bytes()).events) == 6
+
+
+# --- S2-F3: a backslash before a capital N ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Press-up C:\\New\\Notes", "a \\N b", "\\\\N", "ends with \\"])
+def test_s2_f3_backslash_n_in_pack_text_reads_back_as_written(text):
+    pack = wordy_pack(text, 2)
+    plan = make_plan(pack=pack)
+    data = backext.plan_calendar(pack, plan, reminder=datetime.timedelta(minutes=5), now=NOW)
+    calendar = icalendar.Calendar.from_ical(data)
+    first = calendar.events[0]
+    assert str(first["SUMMARY"]).startswith(f"{text}: hold for ")
+    assert f"1. {text}\n" in str(first["DESCRIPTION"])
+    assert str(first.subcomponents[0]["DESCRIPTION"]) == str(first["SUMMARY"])
+    # Written again with itself as the previous calendar: nothing changes, byte for byte.
+    assert backext.plan_calendar(pack, plan, reminder=datetime.timedelta(minutes=5), now=LATER, previous=data) == data
+
+
+# --- S2-F15: a reminder at a time of day holds it across daylight saving changes --------------------------------------
+
+
+def test_s2_f15_a_time_of_day_reminder_rings_at_that_local_time_on_a_dst_day():
+    plan = make_plan(start=datetime.date(2026, 3, 28), days=7)
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    data = backext.plan_calendar(
+        PACK, plan, time=datetime.time(4), timezone="Europe/Berlin", reminder=datetime.time(1), now=NOW
+    )
+    for event in icalendar.Calendar.from_ical(data).events:
+        rings = event.subcomponents[0].decoded("TRIGGER")
+        assert isinstance(rings, datetime.datetime)
+        assert rings.utcoffset() == datetime.timedelta(0)
+        local = rings.astimezone(berlin)
+        assert (local.date(), local.time()) == (event.decoded("DTSTART").date(), datetime.time(1))
+
+
+def test_s2_f15_a_reminder_after_the_start_is_refused():
+    with pytest.raises(ValueError, match="would ring after the session has begun"):
+        backext.plan_calendar(
+            PACK, make_plan(), time=datetime.time(7), timezone="Europe/Berlin", reminder=datetime.time(8), now=NOW
+        )
+
+
+# --- S2-F7: a stored stop that the engine would never make ------------------------------------------------------------
+
+
+def stopped_document() -> dict[str, object]:
+    state = backext.start(PACK, "forearm-press-up")
+    log = attrs.evolve(backext.SessionLog.as_prescribed(state.prescription, MONDAY), red_flags={"new-leg-weakness"})
+    document = backext.converter.unstructure(backext.step(PACK, state, log).state)
+    assert isinstance(document, dict)
+    return document
+
+
+@pytest.mark.parametrize(
+    ("stop", "pointer"),
+    [
+        ({"date": "2026-01-05"}, "/stop"),
+        ({"date": "2026-01-05", "pain": 3}, "/stop/pain"),
+        ({"date": "2026-01-05", "red_flags": ["new-leg-weakness"] * 3}, "/stop/red_flags"),
+    ],
+)
+def test_s2_f7_a_stop_without_a_cause_is_refused(stop, pointer):
+    document = stopped_document()
+    document["stop"] = stop
+    with pytest.raises(backext.StateError) as caught:
+        backext.load_state(document, PACK)
+    assert (pointer, "out-of-range") in {(p.path, p.code) for p in caught.value.problems}
+
+
+def test_s2_f7_a_clearance_that_ends_before_it_begins_is_refused():
+    document = stopped_document()
+    document["stop"] = None
+    document["clearances"] = [{"date": "2026-02-01", "until": "2026-01-20", "lifts_stop": True}]
+    with pytest.raises(backext.StateError) as caught:
+        backext.load_state(document, PACK)
+    assert ("/clearances/0/until", "out-of-range") in {(p.path, p.code) for p in caught.value.problems}
+
+
+def test_s2_f7_stops_the_engine_makes_still_load():
+    document = stopped_document()
+    assert backext.load_state(document, PACK).stop is not None
+    state = backext.load_state(document, PACK)
+    severe = attrs.evolve(backext.SessionLog.as_prescribed(state.prescription, MONDAY), pain=9)
+    pained = backext.step(PACK, backext.start(PACK, "forearm-press-up"), severe).state
+    assert backext.load_state(backext.converter.unstructure(pained), PACK) == pained
+
+
+# --- S2-F2: a bidirectional override left open in a name --------------------------------------------------------------
+
+
+@given(st.text(alphabet=st.sampled_from("ab \u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), max_size=30))
+def test_s2_f2_every_embedding_and_isolate_a_name_opens_is_closed_before_the_dose(name):
+    closed = bidi_closed(name)
+    assert closed.startswith(name)
+    stack: list[str] = []
+    for character in closed:
+        if character in "\u202a\u202b\u202d\u202e\u2066\u2067\u2068":
+            stack.append(character)
+        elif character == "\u202c" and stack and stack[-1] in "\u202a\u202b\u202d\u202e":
+            stack.pop()
+        elif character == "\u2069" and any(c in "\u2066\u2067\u2068" for c in stack):
+            while stack.pop() not in "\u2066\u2067\u2068":
+                pass
+    assert stack == []
+
+
+def test_s2_f2_the_dose_after_an_open_override_reads_left_to_right():
+    pack = wordy_pack("Forearm press-up \u202e", 1)
+    data = backext.plan_calendar(pack, make_plan(pack=pack), now=NOW)
+    summary = str(icalendar.Calendar.from_ical(data).events[0]["SUMMARY"])
+    assert summary == "Forearm press-up \u202e\u202c: hold for 5 seconds; 10 repetitions, 1 set"
