@@ -160,9 +160,24 @@ def test_a_state_prints_its_current_dose(pack):
         log = backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, day))
         state = backext.step(pack, state, log).state
     assert state.prescription.hold_seconds == 10
-    parsed = Page(backext.handout(pack, state))
+    parsed = Page(backext.handout(pack, state, on=datetime.date(2026, 1, 12)))
     assert parsed.texts("h2")[1] == "Your dose now"
     assert parsed.texts("dd") == ["10 seconds", "10", "1"]
+
+
+def test_after_a_long_break_the_page_gives_the_dose_of_the_first_session_back(pack):
+    # The engine steps the dose back after a long gap; the page, the plan and step agree on the session's dose.
+    state = backext.start(pack, "forearm-press-up")
+    for day in (5, 7, 9, 12, 14, 16):
+        log = backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, day))
+        state = backext.step(pack, state, log).state
+    assert state.prescription.hold_seconds == 15
+    back = datetime.date(2026, 2, 2)  # 17 days later
+    planned = backext.plan(pack, state, start_date=back, days_per_week=3, weeks=1).sessions[0].prescription
+    parsed = Page(backext.handout(pack, state, on=back))
+    assert parsed.texts("dd")[0] == f"{planned.hold_seconds:g} seconds"
+    assert planned.hold_seconds < 15
+    assert Page(backext.handout(pack, state, on=datetime.date(2026, 1, 18))).texts("dd")[0] == "15 seconds"
 
 
 def test_a_state_with_a_variation_in_use_names_it(pack):

@@ -22,6 +22,7 @@ from ._addresses import web_address
 from ._i18n import language, parse_locale, translation
 from ._media import Picture, Pictures, builtin_folder
 from ._model import Exercise, Modification, Pack, Source
+from ._engine import prescription_on
 from ._reconcile import exercise_of, reconcile
 from ._render import localized_date, localized_number
 from ._rules import DEFAULT_RULES
@@ -258,11 +259,15 @@ class _Handout:
         self.pack = pack
         self.locale = _locale(locale) or pack.default_locale
         self.state: State | None = None
+        self.prescription: Prescription | None = None
         if isinstance(state_or_exercise, State):
             day = datetime.date.today() if on is None else on  # noqa: DTZ011 - the local day, documented
             resume = state_or_exercise.resume_on
             # The engine's own rule decides what is in force on the first day the page may be used.
-            self.state = reconcile(pack, state_or_exercise, day if resume is None else max(day, resume))[0]
+            first = day if resume is None else max(day, resume)
+            self.state = reconcile(pack, state_or_exercise, first)[0]
+            # After a long break the first session back is done at the dose the engine's gap rule gives.
+            self.prescription = None if self.state.stop is not None else prescription_on(pack, self.state, first)
             self.exercise = exercise_of(pack, self.state.prescription.exercise_id)
         elif isinstance(state_or_exercise, Exercise):
             self.exercise = exercise_of(pack, state_or_exercise.id)
@@ -303,7 +308,7 @@ class _Handout:
             "resume_on": None
             if state is None or state.resume_on is None
             else localized_date(state.resume_on, self.locale),
-            "dose": None if stop is not None else self._dose(state.prescription if state else None),
+            "dose": None if stop is not None else self._dose(self.prescription),
             "steps": [] if stop is not None else self._steps(),
             "variations": [] if stop is not None else [self._variation(m) for m in exercise.modifications],
             "safety_notes": [self.text(note) for note in exercise.safety_notes],
@@ -390,7 +395,7 @@ class _Handout:
         return ("+" if value > 0 else "\N{MINUS SIGN}") + self.number(abs(value))
 
     def _variation(self, modification: Modification) -> dict[str, Any]:
-        in_use = self.state is not None and modification.id in self.state.prescription.modifications
+        in_use = self.prescription is not None and modification.id in self.prescription.modifications
         return {
             "name": self.text(modification.name),
             "description": self.text(modification.description),
