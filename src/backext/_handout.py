@@ -19,10 +19,10 @@ import attrs
 from markupsafe import Markup
 
 from ._addresses import web_address
+from ._engine import prescription_on
 from ._i18n import language, parse_locale, translation
 from ._media import Picture, Pictures, builtin_folder
 from ._model import Exercise, Modification, Pack, Source
-from ._engine import prescription_on
 from ._reconcile import exercise_of, reconcile
 from ._render import localized_date, localized_number
 from ._rules import DEFAULT_RULES
