@@ -384,3 +384,31 @@ def test_validate_warns_of_a_picture_linked_from_outside_the_folder(pack, tmp_pa
     assert not [p for p in backext.validate_pack(document) if p.code == "media-file-outside-folder"]
     # The command line says the same.
     assert main(["validate", str(path)]) == 0
+
+
+# --- #14, second black-box test, F1: the page's own words follow the chain of the pack's texts -----------------------
+
+
+def _french_pack() -> backext.Pack:
+    document = json.loads(backext.dump_pack(backext.builtin_pack(), "json"))
+
+    def french_only(value):
+        if isinstance(value, dict) and "fr" in value and "en" in value:
+            return {"fr": value["fr"]}
+        if isinstance(value, dict):
+            return {key: french_only(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [french_only(item) for item in value]
+        return value
+
+    document = french_only(document)
+    document["default_locale"] = "fr"
+    return backext.load_pack(document)
+
+
+@pytest.mark.parametrize("asked", ["it", "ja", None])
+def test_a_language_without_a_catalog_gets_the_packs_default_words(asked):
+    page = backext.handout(_french_pack(), "hand-press-up", locale=asked)
+    assert "Avant de commencer" in page
+    assert "Before you start" not in page
+    assert 'lang="en"' not in page

@@ -258,6 +258,9 @@ class _Handout:
             raise TypeError(f"on must be a datetime.date or None, not {type(on).__name__}")
         self.pack = pack
         self.locale = _locale(locale) or pack.default_locale
+        # The library's words: the page's language where there is a catalog, else the pack's default's, else
+        # English (the chain of the pack's own texts).
+        self.speaks = language(self.locale, pack.default_locale)
         self.state: State | None = None
         self.prescription: Prescription | None = None
         if isinstance(state_or_exercise, State):
@@ -307,12 +310,12 @@ class _Handout:
             "stop": None if stop is None else self._stop(stop),
             "resume_on": None
             if state is None or state.resume_on is None
-            else localized_date(state.resume_on, self.locale),
+            else localized_date(state.resume_on, self.speaks),
             "dose": None if stop is not None else self._dose(self.prescription),
             "steps": [] if stop is not None else self._steps(),
             "variations": [] if stop is not None else [self._variation(m) for m in exercise.modifications],
             "safety_notes": [self.text(note) for note in exercise.safety_notes],
-            "red_flags": [self.words(flag.describe(self.locale)) for flag in RedFlag],
+            "red_flags": [self.words(flag.describe(self.speaks)) for flag in RedFlag],
             "severe_pain": DEFAULT_RULES.severe_pain,
             "avoid": [
                 {"name": self.text(e.name), "description": self.text(e.description), "why": self.text(e.why)}
@@ -321,12 +324,12 @@ class _Handout:
             "sources": [self._source(sources[s]) for s in dict.fromkeys(cited) if s in sources],
             "disclaimer": None if pack.disclaimer is None else self.text(pack.disclaimer),
             "days": range(1, 8),
-            "words_attributes": _words_attributes(self.locale) or "",
+            "words_attributes": _words_attributes(self.speaks, self.locale) or "",
         }
 
     def _stop(self, stop: Stop) -> dict[str, Any]:
-        flags = [self.words(flag.describe(self.locale)) for flag in stop.red_flags]
-        return {"date": localized_date(stop.date, self.locale), "red_flags": flags, "pain": stop.pain}
+        flags = [self.words(flag.describe(self.speaks)) for flag in stop.red_flags]
+        return {"date": localized_date(stop.date, self.speaks), "red_flags": flags, "pain": stop.pain}
 
     def _dose(self, prescription: Prescription | None) -> dict[str, Any]:
         exercise = self.exercise
@@ -372,7 +375,7 @@ class _Handout:
 
     def words(self, text: str) -> Markup:
         """The library's own *text* (escaped), marked with its language where it is not the page's."""
-        marked = _words_attributes(self.locale)
+        marked = _words_attributes(self.speaks, self.locale)
         return Markup("%s") % text if marked is None else Markup("<span%s>%s</span>") % (marked, text)
 
     def _source(self, source: Source) -> dict[str, Any]:
@@ -386,7 +389,7 @@ class _Handout:
 
     def number(self, value: float) -> str:
         """*value* written in the handout's language (``1,5`` in German)."""
-        return localized_number(value, self.locale, self.pack.default_locale)
+        return localized_number(value, self.speaks)
 
     def signed(self, value: float) -> str | None:
         """A change with its sign (a true minus sign), in the handout's language; ``None`` for no change."""
@@ -409,7 +412,7 @@ class _Handout:
         }
 
     def html(self) -> str:
-        return _template(self.locale).render(self.context())
+        return _template(self.speaks, self.locale).render(self.context())
 
 
 def _locale(locale: object) -> str | None:
@@ -458,19 +461,19 @@ def _is_builtin(pack: Pack) -> bool:
 
 
 @functools.lru_cache(maxsize=64)
-def _words_attributes(locale: str) -> Markup | None:
-    """The ``lang`` (and ``dir``) of the library's words on a *locale* page, where they are in another language.
+def _words_attributes(words: str, locale: str) -> Markup | None:
+    """The ``lang`` (and ``dir``) of the library's words, in *words*, on a *locale* page, where they differ.
 
-    A language without a catalog gets the English words: on an Arabic page,
-    each of them is marked as English, written left to right.
+    A language without a catalog gets the pack's default language's words,
+    or English: on an Arabic page, each of them is marked as English,
+    written left to right.
     """
-    words = language(locale)
     return None if _primary(words) == _primary(locale) else _language_attributes(words, locale)
 
 
 @functools.lru_cache(maxsize=16)
-def _template(locale: str) -> jinja2.Template:
-    """The handout's template with the words of *locale* (one environment per locale: nothing shared changes)."""
+def _template(words: str, locale: str) -> jinja2.Template:
+    """The handout's template with the library's words in *words*, for a *locale* page (one environment each)."""
     try:
         import jinja2  # noqa: PLC0415 - Jinja2 is imported only when a handout is made
     except ImportError as error:  # pragma: no cover - a dependency; only a broken install lacks it
@@ -488,8 +491,8 @@ def _template(locale: str) -> jinja2.Template:
     environment.filters["isolated"] = lambda value: isolated(str(value))
     environment.filters["bdi"] = _number
     environment.filters["numbering"] = _numbering
-    catalog = translation(locale)
-    marked = _words_attributes(locale)
+    catalog = translation(words)
+    marked = _words_attributes(words, locale)
 
     def mark(message: str) -> str:
         # A catalog's message is markup to Jinja (its placeholders' values are escaped): it goes in a span as it is.
