@@ -37,7 +37,8 @@ def test_new_writes_a_valid_pack_ready_to_translate(capsys, tmp_path, suffix):
     exercise = pack.exercises[0]
     builtin = backext.builtin_pack()
     assert pack.localize(exercise.name, "fr") == builtin.localize(builtin.exercises[0].name, "fr")
-    assert pack.localize(exercise.name, "de-CH") == pack.localize(exercise.name, "en"), "not shipped: English"
+    # A regional tag takes its language's translation (BCP 47 fallback), as the person's locale would.
+    assert pack.localize(exercise.name, "de-CH") == builtin.localize(builtin.exercises[0].name, "de")
     assert list(exercise.name) == ["en", "de", "fr", "de-CH"]  # type: ignore[arg-type]
 
 
@@ -50,10 +51,10 @@ def test_new_carries_the_built_in_translations_of_the_locales_it_ships(capsys, t
     written = _all_texts(pack)
     assert [pointer for pointer, _ in written] == [pointer for pointer, _ in _all_texts(builtin)]
     for (pointer, text), (_, shipped) in zip(written, _all_texts(builtin), strict=True):
-        assert list(text) == ["en", "de", "fr", "ES"], pointer  # type: ignore[arg-type]
+        assert list(text) == ["en", "de", "fr", "es"], pointer  # type: ignore[arg-type]  # written as BCP 47 does
         for tag in ("en", "de", "fr"):
             assert text[tag] == shipped[tag], (pointer, tag)  # type: ignore[index]
-        assert text["ES"] == shipped["es"], pointer  # type: ignore[index]
+        assert text["es"] == shipped["es"], pointer  # type: ignore[index]
     capsys.readouterr()
     assert run(capsys, "validate", "--strict", str(path)) == (0, "1 file checked: 0 errors, 0 warnings\n", "")
 
@@ -146,3 +147,18 @@ def test_convert_errors(capsys, tmp_path, content, names, status):
         source.write_text(content, encoding="utf-8")
     assert run(capsys, "convert", str(source), str(target))[0] == status
     assert not target.exists() or target == source
+
+
+def test_new_gives_a_regional_tag_the_languages_translation_and_writes_tags_as_bcp47_does():
+    # #14, second black-box test, F5 and F7: de-AT took English, and EN was written next to en.
+    from backext._authoring import starter_pack  # noqa: PLC0415
+
+    text = starter_pack("json", pack_id="mine", locales=("de-AT", "EN", "FR-ca", "es_mx"))
+    document = json.loads(text)
+    assert document["title"] == {
+        "en": "Back extension exercises for osteoporosis",
+        "de-AT": "Rückenstreckübungen bei Osteoporose",
+        "fr-CA": "Exercices d'extension du dos en cas d'ostéoporose",
+        "es-MX": backext.builtin_pack().title["es"],
+    }
+    assert backext.validate_pack(text, format="json") == []

@@ -669,8 +669,13 @@ def test_cli_plans_from_a_state_and_a_stopped_one_gives_no_events(capsysbinary, 
     path.write_text(json.dumps(backext.converter.unstructure(stopped)), encoding="utf-8")
     for form in ("ics", "text", "json"):
         status, out, err = run(capsysbinary, "plan", "--format", form, "--state", str(path))
-        assert (status, out) == (1, b"")
         assert "the engine is stopped since 2026-01-05: no sessions are planned" in err
+        if form == "json":  # standard output is always one JSON document: here the error
+            assert status == 1
+            assert json.loads(out)["error"]["status"] == 1
+            assert "the engine is stopped" in json.loads(out)["error"]["message"]
+        else:
+            assert (status, out) == (1, b"")
     # With the calendar written before the stop, its sessions after the last one done are cancelled.
     calendar = tmp_path / "plan.ics"
     calendar.write_bytes(backext.plan_calendar(PACK, make_plan(weeks=1, exercise="hand-press-up"), now=NOW))

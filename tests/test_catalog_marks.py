@@ -47,3 +47,16 @@ def test_the_state_problems_once_left_in_english_are_translated():
     except backext.StateError as error:
         said = [p.render("fr") for p in error.problems]
     assert "pas une dose dans les limites d'un exercice du pack" in said
+
+
+def test_a_value_the_model_refuses_has_a_registered_code_and_a_translated_message():
+    pack = backext.builtin_pack()
+    state = backext.converter.unstructure(backext.start(pack, "forearm-press-up"))
+    state["stop"] = {"date": "2026-01-05", "pain": 11}
+    try:
+        backext.load_state(state, pack)
+    except backext.StateError as error:
+        found = error.problems
+    assert {p.code for p in found} <= set(backext.PROBLEM_CODES)
+    assert [p.code for p in found] == ["invalid-value"]
+    assert found[0].render("de") != found[0].message

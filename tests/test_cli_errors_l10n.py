@@ -131,3 +131,11 @@ def test_dates_are_written_as_the_language_writes_them(capsys, locale, day):
     message = backext.Message(template="{day}", values={"day": MONDAY})
     assert message.render(locale) == day
     assert message.render() == "2026-01-05"
+
+
+@pytest.mark.parametrize("tag", ["x-klingon", "", "ja"])
+def test_fhir_checks_its_locale_as_every_command_does(capsys, tag):
+    pytest.importorskip("fhir.resources")
+    status, out, err = run(capsys, "fhir", "--locale", tag)
+    assert (status, out) == (2, "")
+    assert "choose one of de, en, es, fr" in err

@@ -43,9 +43,11 @@ def starter_pack(fmt: Format, *, pack_id: str, locales: tuple[str, ...] = ()) ->
     """The text of a pack to start from: the built-in pack's exercises, under the id *pack_id*.
 
     Each text of the built-in pack is given under each of *locales* too: in
-    the built-in pack's own translation where it has one for that tag
-    (German, French and Spanish; tags compared regardless of case), else in
-    English, ready to be translated (it stays English until it is). Either
+    the built-in pack's own translation where it has one for that tag or
+    the language it narrows (German, French and Spanish: ``de-AT`` gets
+    the German; tags compared regardless of case and written as BCP 47
+    writes them), else in English, ready to be translated (it stays English
+    until it is). Either
     way every text has every tag, so the pack validates as it is, without an
     incomplete translation. Without *locales*, every text is a plain English
     string.
@@ -70,18 +72,31 @@ def starter_pack(fmt: Format, *, pack_id: str, locales: tuple[str, ...] = ()) ->
     pack = builtin_pack()
     document: dict[str, Any] = {"schema_version": pack.schema_version, **converter.unstructure(pack, Pack)}
     document["id"] = _slug(pack_id)
-    wanted = [tag for tag in dict.fromkeys(locales) if tag != pack.default_locale]
+    from ._i18n import parse_locale  # noqa: PLC0415
+
+    # Tags as BCP 47 writes them (``de_at`` and ``DE-AT`` are ``de-AT``), each once, the default left out.
+    wanted = [tag for tag in dict.fromkeys(map(parse_locale, locales)) if tag.lower() != pack.default_locale.lower()]
     for pointer, text in _all_texts(pack):
         english = pack.localize(text, pack.default_locale)
         if not wanted:
             _set(document, pointer, english)
             continue
         shipped = {tag.lower(): translation for tag, translation in text.items()} if isinstance(text, Mapping) else {}
-        translated = {tag: shipped.get(tag.lower(), english) for tag in wanted}
+        translated = {tag: _shipped(shipped, tag) or english for tag in wanted}
         _set(document, pointer, {pack.default_locale: english, **translated})
     if fmt == "json":
         document = {"$schema": SCHEMA_ID, **document}
     return _header(fmt) + serialize(document, fmt)
+
+
+def _shipped(shipped: Mapping[str, str], tag: str) -> str | None:
+    """The built-in translation for *tag* (keys in lower case), with BCP 47 fallback: ``de-AT`` takes ``de``."""
+    parts = tag.lower().split("-")
+    for end in range(len(parts), 0, -1):
+        found = shipped.get("-".join(parts[:end]))
+        if found is not None:
+            return found
+    return None
 
 
 def _nulls(node: object, pointer: str = "") -> str | None:

@@ -443,7 +443,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description=(
             "Write a new pack file to start from: the built-in pack's exercises under an id made from the file's"
             " name, each text given under every --locale too (the built-in German, French or Spanish for de, fr"
-            " and es; else the English, ready to translate), and the schema named for editors. An existing file is"
+            " and es and their regional tags such as de-AT; else the English, ready to translate), and the schema named for editors. An existing file is"
             " never overwritten."
         ),
     )
@@ -587,8 +587,8 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
                 return status
             cancelled = gettext("; the sessions from {date} on in {file} are cancelled", *tags)
             message += cancelled.format(date=localized_date(since, *tags), file=args.previous)
-        _Output(sys.stderr).write(message + "\n")
-        return EXIT_INVALID
+        # With --format json, standard output still holds one JSON document: the error.
+        return _fail(out, _Output(sys.stderr), message, EXIT_INVALID, as_json=args.format == "json")
     resume = state.resume_on
     cancel_from = None
     if resume is not None and start_date < resume:
@@ -596,7 +596,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         resumes = gettext(
             "backext: the clinician's clearance lets sessions resume on {date}: the plan starts then", *tags
         )
-        _Output(sys.stderr).write(resumes.format(date=resume.isoformat()) + "\n")
+        _Output(sys.stderr).write(resumes.format(date=localized_date(resume, *tags)) + "\n")
         start_date = resume
     if resume is not None and (state.last_session is None or state.last_session < resume):
         # Nothing done since the stop: the calendar's sessions until the plan starts are cancelled too.
@@ -1076,6 +1076,11 @@ def _fhir(args: argparse.Namespace, out: _Output) -> int:
     from .exceptions import StateError  # noqa: PLC0415
 
     pack = _load(args)
+    if args.locale is not None:
+        # Checked as every command checks it (the environment plays no part: the default is the pack's).
+        from ._locales import choose_locale  # noqa: PLC0415
+
+        args.locale = choose_locale(args.locale, {}, pack)
     state = logs = None
     try:
         if args.state is not None:

@@ -455,6 +455,15 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         ),
         example='"tolerated_streak": 99',
     ),
+    ProblemCode(
+        code="invalid-value",
+        severity="error",
+        description=(
+            "A value of a stored state, a session log or a FHIR import that the model's own check refuses, such as"
+            " a pain rating outside 0 to 10 in a stop; the message says what is allowed."
+        ),
+        example='"stop": {"date": "2026-01-05", "pain": 11}',
+    ),
     # Reporting
     ProblemCode(
         code="too-many-problems",

@@ -320,7 +320,15 @@ def problems_from_exception(error: BaseException, pointer: str = "") -> list[Pro
         at = pointer if error.field is None else f"{pointer}/{escape_pointer(error.field)}"
         problems.append(Problem(path=at, code=error.code, message=str(error), template=error.template))
     else:
-        problems.append(Problem(path=pointer, code="invalid-value", message=str(error) or type(error).__name__))
+        template = getattr(error, "template", None)  # the model's checks keep their message as a template
+        problems.append(
+            Problem(
+                path=pointer,
+                code="invalid-value",
+                message=str(error) or type(error).__name__,
+                template=template if isinstance(template, Message) else None,
+            )
+        )
     return problems
 
 
