@@ -443,8 +443,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description=(
             "Write a new pack file to start from: the built-in pack's exercises under an id made from the file's"
             " name, each text given under every --locale too (the built-in German, French or Spanish for de, fr"
-            " and es and their regional tags such as de-AT; else the English, ready to translate), and the schema named for editors. An existing file is"
-            " never overwritten."
+            " and es and their regional tags such as de-AT; else the English, ready to translate), and the schema"
+            " named for editors. An existing file is never overwritten."
         ),
     )
     new.add_argument("path", metavar="PATH", help="the file to write (.yaml, .yml, .toml or .json)")
