@@ -119,6 +119,7 @@ CASES: dict[str, tuple[object, str]] = {
     ),
     "invalid-locale": (changed(set_at("/title", {"en": "x", "en_GB": "y"})), "/title/en_GB"),
     "missing-default-locale": (changed(set_at("/title", {"de": "Rücken"})), "/title"),
+    "duplicate-locale": (changed(set_at("/title", {"en": "Back", "EN": "Backs"})), "/title/EN"),
     "incomplete-translation": (changed(lambda d: d["exercises"][0]["name"].pop("fr")), "/exercises/0/name"),
     "contraindicated-movement": (
         changed(lambda d: d["exercises"][0]["movements"].append("toe-touch")),
@@ -216,6 +217,7 @@ STATE_CODES = {
     "unknown-variation",
     "uncleared-variation",
     "out-of-range",
+    "invalid-value",  # tests/test_catalog_marks.py
 }
 
 

@@ -12,7 +12,7 @@ import math
 import os
 import re
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -343,6 +343,7 @@ def _check_texts(texts: list[tuple[str, Text]], default_locale: str) -> _Found:
         if not value.translations:
             yield untranslated, untranslated.problem(at)
             continue
+        seen: dict[str, str] = {}  # each tag in lower case: the first spelling of it
         for tag, translation in value.translations:
             if not LOCALE_TAG.match(tag):
                 yield (
@@ -351,9 +352,23 @@ def _check_texts(texts: list[tuple[str, Text]], default_locale: str) -> _Found:
                 )
             if not translation.strip():
                 yield empty, empty.problem(f"{at}/{escape_pointer(tag)}")
-        if default_locale not in value:
+            first = seen.setdefault(tag.lower(), tag)
+            if first != tag:
+                twice = rule("duplicate-locale")
+                yield twice, twice.problem(f"{at}/{escape_pointer(tag)}", value=shorten(tag), other=shorten(first))
+        if not _served(default_locale, seen):
             missing = rule("missing-default-locale")
             yield missing, missing.problem(at, value=shorten(default_locale))
+
+
+def _served(tag: str, keys: Mapping[str, str]) -> bool:
+    """Whether a text whose tags in lower case are *keys* has *tag*, or a shorter prefix of it (``de`` for ``de-AT``).
+
+    Tags are compared regardless of case, as BCP 47 asks, and with the
+    fallback that :meth:`LocalizedText.resolve <backext.LocalizedText.resolve>` applies.
+    """
+    parts = tag.lower().split("-")
+    return any("-".join(parts[:end]) in keys for end in range(len(parts), 0, -1))
 
 
 _TEXT, _TEXTS, _NODE, _NODES = range(4)
@@ -400,16 +415,20 @@ def _all_texts(pack: Pack) -> list[tuple[str, Text]]:
 
 
 def _check_translations(pack: Pack, texts: list[tuple[str, Text]]) -> _Found:
-    locales: dict[str, None] = {}
+    # Tags are compared regardless of case (BCP 47): each is named as it is first written.
+    locales: dict[str, str] = {}
     for _, value in texts:
         if isinstance(value, LocalizedText):
-            locales.update(dict.fromkeys(tag for tag in value if LOCALE_TAG.match(tag)))
-    wanted = [tag for tag in locales if tag != pack.default_locale]
+            for tag in value:
+                if LOCALE_TAG.match(tag):
+                    locales.setdefault(tag.lower(), tag)
+    default = pack.default_locale.lower()
+    wanted = [(key, tag) for key, tag in locales.items() if key != default]
     if not wanted:
         return
     incomplete = rule("incomplete-translation")
     for at, value in texts:
-        have = set(value) if isinstance(value, LocalizedText) else {pack.default_locale}
-        missing = [tag for tag in wanted if tag not in have]
+        have = {tag.lower() for tag in value} if isinstance(value, LocalizedText) else {default}
+        missing = [tag for key, tag in wanted if key not in have]
         if missing:
             yield incomplete, incomplete.problem(at, locales=", ".join(repr(t) for t in missing))

@@ -136,6 +136,8 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
         return True
     return (
         pack.default_locale in locales
+        # One spelling of each tag: two (``de``, ``DE``) go the exact way, which compares them regardless of case.
+        and len({tag.lower() for tag in locales}) == len(locales)
         and all(LOCALE_TAG.match(tag) and len(tag) <= MAX_CLEAN_STRING for tag in locales)
         and not (plain and len(locales) > 1)  # a plain text would miss the other locales
     )

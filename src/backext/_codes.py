@@ -297,6 +297,13 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         example='"default_locale": "en", ... "name": {"de": "Liegestütz"}',
     ),
     ProblemCode(
+        code="duplicate-locale",
+        severity="error",
+        description="A text has two translations under the same language tag written in two ways (tags are compared "
+        "regardless of case, as BCP 47 asks): which one a person reads would be a matter of chance.",
+        example='"name": {"de": "Liegestütz", "DE": "Stütz"}',
+    ),
+    ProblemCode(
         code="incomplete-translation",
         severity="warning",
         description="Some texts of the pack are translated into a locale that this text lacks; readers of that "

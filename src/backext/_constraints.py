@@ -912,6 +912,13 @@ RULES: tuple[Rule, ...] = (
         note="a translated text lacks the pack's default locale",
     ),
     Rule(
+        name="duplicate-locale",
+        code="duplicate-locale",
+        model=LocalizedText,
+        message=N_("{value} is the language tag {other} written another way: keep one translation"),
+        note="two keys of a translated text are one tag, in another case",
+    ),
+    Rule(
         name="incomplete-translation",
         code="incomplete-translation",
         model=LocalizedText,
