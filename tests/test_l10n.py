@@ -114,7 +114,7 @@ def test_the_dose_in_words_has_real_plurals_in_english():
         ("en", "0 seconds", "1 second", "2 seconds", "1.5 seconds"),
         ("de", "0 Sekunden", "1 Sekunde", "2 Sekunden", "1,5 Sekunden"),
         ("es", "0 segundos", "1 segundo", "2 segundos", "1,5 segundos"),
-        ("fr", "0 seconde", "1 seconde", "2 secondes", "1,5 secondes"),
+        ("fr", "0 seconde", "1 seconde", "2 secondes", "1,5 seconde"),
     ],
 )
 def test_each_language_chooses_its_plural_form(language, zero, one, two, fraction):

@@ -365,3 +365,36 @@ def test_f8_a_tag_without_a_language_is_refused_in_accurate_words(capsys, tag):
     status, out, err = run(capsys, "show", "--locale", tag)
     assert (status, out) == (2, "")
     assert f"{tag!r} is not a language tag with a primary language subtag (BCP 47" in err
+
+
+# --- Second black-box test, F11: fractions and negatives take CLDR's plural forms ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "locale", "said"),
+    [
+        (0.5, "fr", "Tenir 0,5 seconde"),
+        (1.5, "fr-CA", "Tenir 1,5 seconde"),
+        (2.5, "fr", "Tenir 2,5 secondes"),
+        (1.5, "en", "Hold for 1.5 seconds"),
+        (1.5, "de", "1,5 Sekunden halten"),
+        (1.5, "es", "Mantener 1,5 segundos"),
+        (-1, "en", "Hold for -1 second"),
+        (-(2**63), "fr", "Tenir -9223372036854775808 secondes"),
+    ],
+)
+def test_f11_fractions_and_negatives_take_cldrs_plural_form(value, locale, said):
+    message = backext.Message(
+        template="Hold for {seconds} second",
+        plural="Hold for {seconds} seconds",
+        count=value,
+        values={"seconds": value},
+    )
+    assert message.render(locale) == said
+
+
+def test_f11_the_handout_and_the_dose_words_agree_in_french():
+    from backext._render import seconds  # noqa: PLC0415
+
+    assert seconds(1.5, "fr") == "1,5 seconde"
+    assert seconds(2.5, "fr") == "2,5 secondes"

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from ._addresses import web_address
 from ._engine import prescription_on
-from ._i18n import language, parse_locale, translation
+from ._i18n import language, parse_locale, plural_count, translation
 from ._media import Picture, Pictures, builtin_folder
 from ._model import Exercise, Modification, Pack, Source
 from ._reconcile import exercise_of, reconcile
@@ -338,9 +338,9 @@ class _Handout:
             return {
                 "current": False,
                 "hold": self.number(hold.start_seconds),
-                "hold_count": _count(hold.start_seconds),
+                "hold_count": _count(hold.start_seconds, self.speaks),
                 "hold_most": self.number(hold.target_seconds) if hold.target_seconds > hold.start_seconds else None,
-                "hold_most_count": _count(hold.target_seconds),
+                "hold_most_count": _count(hold.target_seconds, self.speaks),
                 "repetitions": repetitions.minimum,
                 "repetitions_most": repetitions.maximum if repetitions.maximum > repetitions.minimum else None,
                 "sets": repetitions.sets,
@@ -349,7 +349,7 @@ class _Handout:
         return {
             "current": True,
             "hold": self.number(prescription.hold_seconds),
-            "hold_count": _count(prescription.hold_seconds),
+            "hold_count": _count(prescription.hold_seconds, self.speaks),
             "hold_most": None,
             "hold_most_count": 0,
             "repetitions": prescription.repetitions,
@@ -406,7 +406,7 @@ class _Handout:
             "requires_clearance": modification.requires_clearance,
             "in_use": in_use,
             "hold_change": self.signed(modification.hold_seconds_change),
-            "hold_change_count": _count(abs(modification.hold_seconds_change)),
+            "hold_change_count": _count(abs(modification.hold_seconds_change), self.speaks),
             "repetitions_change": self.signed(modification.repetitions_change),
             "pictures": [{"uri": p.uri, "alt": self._title(p)} for p in self.pictures.all(modification.media)],
         }
@@ -448,9 +448,9 @@ def _numbering(items: int) -> str:
     return f"digits-{min(len(str(items)), 4)}"
 
 
-def _count(value: float) -> int:
-    """The number to choose a plural form by: whole numbers as they are, fractions as plural."""
-    return int(value) if float(value).is_integer() and abs(value) < 10**9 else 2
+def _count(value: float, words: str) -> int:
+    """The number to choose a plural form by, in the language *words* (see :func:`~backext._i18n.plural_count`)."""
+    return plural_count(value, words) if abs(value) < 10**9 else 2
 
 
 def _is_builtin(pack: Pack) -> bool:

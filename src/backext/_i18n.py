@@ -287,16 +287,29 @@ def pgettext(context: str, message: str, locale: str | None, default_locale: str
     return translation(locale, default_locale).pgettext(context, message)
 
 
-def plural_count(value: float) -> int:
-    """The number that chooses the plural form for *value*: itself if whole, else 2.
+#: Languages whose fractions take the plural form of their whole part, as CLDR's plural rules say (French
+#: "1,5 seconde": ``one`` is ``i = 0,1``); in the others a fraction takes the form of "2" ("1.5 seconds").
+_FRACTION_BY_WHOLE_PART = frozenset({"fr", "pt", "hy", "kab", "ff"})
 
-    A fraction takes the form of "2" in every language we ship (``1.5
-    seconds``, ``1,5 Sekunden``, ``1,5 secondes``), and in most others.
+
+def plural_count(value: float, locale: str | None = None, default_locale: str | None = None) -> int:
+    """The number that chooses the plural form for *value* in *locale*'s language.
+
+    A whole number is itself, without its sign (CLDR: "-1 second"); a
+    fraction is 2 (the plural) in English, German and Spanish, and its whole
+    part in French ("0,5 seconde", "1,5 seconde", "2,5 secondes"). The
+    language is found as for the words (:func:`language`).
 
     Example:
-        >>> plural_count(1), plural_count(1.0), plural_count(1.5)
-        (1, 1, 2)
+        >>> plural_count(1), plural_count(1.0), plural_count(1.5), plural_count(-1)
+        (1, 1, 2, 1)
+        >>> plural_count(1.5, "fr-CA"), plural_count(0.5, "fr"), plural_count(2.5, "fr")
+        (1, 0, 2)
     """
     if isinstance(value, int):
-        return value
-    return int(value) if float(value).is_integer() else 2
+        return abs(value)
+    if float(value).is_integer():
+        return abs(int(value))
+    if language(locale, default_locale) in _FRACTION_BY_WHOLE_PART:
+        return int(abs(value))
+    return 2

@@ -212,7 +212,7 @@ class Message:
             return self._english()
         tags = (locale, self.default_locale)
         if self.plural is not None:
-            count = plural_count(self.count if self.count is not None else 0)
+            count = plural_count(self.count if self.count is not None else 0, *tags)
             if self.context is None:
                 template = ngettext(self.template, self.plural, count, *tags)
             else:

@@ -151,7 +151,9 @@ def seconds(value: float, locale: str | None = None, default_locale: str | None 
         >>> seconds(1), seconds(5), seconds(1.5, "de")
         ('1 second', '5 seconds', '1,5 Sekunden')
     """
-    text = ngettext("{seconds} second", "{seconds} seconds", plural_count(value), locale, default_locale)
+    text = ngettext(
+        "{seconds} second", "{seconds} seconds", plural_count(value, locale, default_locale), locale, default_locale
+    )
     return text.format(seconds=localized_number(value, locale, default_locale))
 
 
