@@ -398,3 +398,39 @@ def test_f11_the_handout_and_the_dose_words_agree_in_french():
 
     assert seconds(1.5, "fr") == "1,5 seconde"
     assert seconds(2.5, "fr") == "2,5 secondes"
+
+
+def test_f12_session_clocks_use_the_languages_decimal_sign_and_stay_aligned(tmp_path, capsys):
+    document = json.loads(backext.dump_pack(backext.builtin_pack(), "json"))
+    document["exercises"][0]["hold"].update(start_seconds=2.5, target_seconds=30)
+    path = tmp_path / "half.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert main(["session", "--pack", str(path), "--exercise", "forearm-press-up", "--locale", "de"]) == 0
+    clocks = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert all(re.fullmatch(r"\d\d:\d\d,\d", clock) for clock in clocks), clocks
+    assert any(not clock.endswith(",0") for clock in clocks)
+    assert main(["session", "--exercise", "forearm-press-up", "--locale", "de"]) == 0
+    assert all(re.fullmatch(r"\d\d:\d\d", line.split()[0]) for line in capsys.readouterr().out.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("tag", "written", "way"),
+    [
+        ("ar-Latn", "ar-Latn", "ltr"),
+        ("ku-arab", "ku-Arab", "rtl"),
+        ("pa-Arab", "pa-Arab", "rtl"),
+        ("en-Arab", "en-Arab", "rtl"),
+        ("ks", "ks", "rtl"),
+        ("syr", "syr", "rtl"),
+        ("nqo", "nqo", "rtl"),
+        ("he", "he", "rtl"),
+        ("fr-CA-u-CA-gregory", "fr-CA-u-ca-gregory", "ltr"),
+    ],
+)
+def test_f15_the_handout_reads_scripts_and_writes_tags_as_bcp47_does(tag, written, way):
+    from backext._handout import direction  # noqa: PLC0415
+
+    assert _i18n.parse_locale(tag) == written
+    assert direction(written) == way
+    page = backext.handout(backext.builtin_pack(), "forearm-press-up", locale=tag)
+    assert f'<html lang="{written}" dir="{way}">' in page

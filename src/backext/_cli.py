@@ -807,10 +807,10 @@ def _validate(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_INVALID if errors or (args.strict and warnings) else EXIT_OK
 
 
-def _clock(seconds: float) -> str:
-    """Write *seconds* as ``mm:ss``, with tenths where they are not whole."""
+def _clock(seconds: float, *, tenths: bool = False, point: str = ".") -> str:
+    """Write *seconds* as ``mm:ss``, or ``mm:ss.t`` with *tenths* (the decimal sign is *point*)."""
     minutes, rest = divmod(seconds, 60)
-    shown = f"{int(rest):02d}" if float(rest).is_integer() else f"{rest:04.1f}"
+    shown = f"{rest:04.1f}".replace(".", point) if tenths else f"{int(rest):02d}"
     return f"{int(minutes):02d}:{shown}"
 
 
@@ -830,8 +830,13 @@ def _session(args: argparse.Namespace, out: _Output) -> int:
         for kind in {c.kind for c in cues}
     }
     width = max(10, *(len(word) for word in kinds.values()))
+    # Tenths on every line if on any (the column stays aligned), with the language's decimal sign.
+    tenths = any(not float(cue.offset_seconds).is_integer() for cue in cues)
+    point = pgettext("decimal separator", ".", locale, pack.default_locale)
     lines = (
-        f"{_clock(cue.offset_seconds)}  {kinds[cue.kind]:<{width}}  {pack.localize(cue.text, locale)}" for cue in cues
+        f"{_clock(cue.offset_seconds, tenths=tenths, point=point)}  {kinds[cue.kind]:<{width}}"
+        f"  {pack.localize(cue.text, locale)}"
+        for cue in cues
     )
     out.writelines(line + "\n" for line in lines)
     return EXIT_OK

@@ -38,7 +38,15 @@ if typing.TYPE_CHECKING:
 __all__ = ["handout", "handout_omissions", "make"]
 
 #: Languages written from right to left: the page's direction follows the locale.
-_RIGHT_TO_LEFT = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "ug", "ur", "yi"})
+_RIGHT_TO_LEFT = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "nqo", "ps", "sd", "syr", "ug", "ur", "yi"}
+)
+
+#: Scripts written from right to left (ISO 15924): a script subtag decides over the language's usual script
+#: (``ku-Arab`` is right to left, ``ar-Latn`` left to right).
+_RIGHT_TO_LEFT_SCRIPTS = frozenset(
+    {"Adlm", "Arab", "Aran", "Armi", "Hebr", "Mand", "Mend", "Nkoo", "Rohg", "Samr", "Syrc", "Thaa", "Yezi"}
+)
 
 
 def handout(
@@ -173,7 +181,16 @@ def _primary(tag: str) -> str:
 
 
 def direction(tag: str) -> str:
-    """``rtl`` for a language written from right to left, else ``ltr``."""
+    """``rtl`` for a language written from right to left, else ``ltr``; a script subtag decides first.
+
+    *tag* is normalized (:func:`~backext._i18n.parse_locale`): a script is
+    its first four-letter subtag before any singleton.
+    """
+    for subtag in tag.split("-")[1:]:
+        if len(subtag) == 1:
+            break
+        if len(subtag) == 4 and subtag.isalpha():
+            return "rtl" if subtag in _RIGHT_TO_LEFT_SCRIPTS else "ltr"
     return "rtl" if _primary(tag) in _RIGHT_TO_LEFT else "ltr"
 
 

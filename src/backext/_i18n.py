@@ -87,14 +87,17 @@ def parse_locale(tag: str) -> str:
 
     ``_`` is accepted as a separator and becomes ``-``; the case is normalized
     the usual way (language lower case, a two-letter region upper case, a
-    four-letter script title case): ``de_de`` becomes ``de-DE``, ``zh_hant_tw``
-    becomes ``zh-Hant-TW``.
+    four-letter script title case, and every subtag after a singleton such as
+    ``u`` or ``x`` lower case): ``de_de`` becomes ``de-DE``, ``zh_hant_tw``
+    becomes ``zh-Hant-TW``, ``fr-ca-u-ca-gregory`` becomes ``fr-CA-u-ca-gregory``.
 
     Example:
         >>> parse_locale("de_DE")
         'de-DE'
         >>> parse_locale("fr")
         'fr'
+        >>> parse_locale("FR-ca-U-CA-gregory")
+        'fr-CA-u-ca-gregory'
         >>> parse_locale("de DE")
         Traceback (most recent call last):
         ...
@@ -114,10 +117,14 @@ def _parse(tag: str) -> str:
         raise ValueError(f"{shown!r} is not {_WHAT_A_TAG_IS}")
     language, *rest = candidate.split("-")
     subtags = [language.lower()]
+    extended = False  # after a singleton (``u``, ``x``...), subtags are extensions: lower case, as BCP 47 writes them
     for subtag in rest:
-        if len(subtag) == 2 and subtag.isalpha():
+        if len(subtag) == 1:
+            extended = True
+            subtags.append(subtag.lower())
+        elif not extended and len(subtag) == 2 and subtag.isalpha():
             subtags.append(subtag.upper())
-        elif len(subtag) == 4 and subtag.isalpha():
+        elif not extended and len(subtag) == 4 and subtag.isalpha():
             subtags.append(subtag.title())
         else:
             subtags.append(subtag.lower())
