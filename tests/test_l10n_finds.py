@@ -126,6 +126,7 @@ COUNTED = {
     "{minimum} to {maximum} repetition": "maximum",
     "{seconds} second": "seconds",
     "{source}: invalid pack, {count} problem:": "count",
+    "the session has no component {codes}": "codes",
     "a run of {count} tolerated session would already have stepped the dose up": "count",
     "{source}: invalid state, {count} problem:": "count",
     "backext: {file}: {count} event is not a session of this series (--series): left out, untouched": "count",
@@ -176,7 +177,7 @@ def test_f2_every_plural_message_agrees_with_its_number_in_every_language():
             at = next(i for i, w in enumerate(words) if placeholder.search(w))
             first = words.index(changed[0])
             # The word that changes goes with the number: just after it ("2 sur 3 séances"), or for a list, before.
-            near = 0 < first - at <= 3 if counted != "names" else first < at
+            near = 0 < first - at <= 3 if counted not in {"names", "codes"} else first < at
             assert near, f"{language}: {msgid!r}: {changed[0]!r} is not next to {{{counted}}} in {form!r}"
         for n in (0, 1, 2, 5):
             chosen = _i18n.ngettext(msgid, _plural_of(entries, msgid), n, language)
@@ -434,3 +435,13 @@ def test_f15_the_handout_reads_scripts_and_writes_tags_as_bcp47_does(tag, writte
     assert direction(written) == way
     page = backext.handout(backext.builtin_pack(), "forearm-press-up", locale=tag)
     assert f'<html lang="{written}" dir="{way}">' in page
+
+
+def test_f19_a_ladder_problem_names_the_levels_in_the_authors_language():
+    document = json.loads(backext.dump_pack(backext.builtin_pack(), "json"))
+    document["exercises"][0]["progression"]["next_exercise"] = "prone-chest-lift"
+    (found,) = [p for p in backext.validate_pack(document) if p.code == "level-skipped"]
+    assert "(advanced)" in found.message
+    assert "(Fortgeschritten)" in found.render("de")
+    assert "(Einsteiger)" in found.render("de")
+    assert "(avancé)" in found.render("fr")

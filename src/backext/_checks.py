@@ -28,6 +28,7 @@ from ._problems import Problem, escape_pointer
 from ._render import amount
 from ._suggest import Suggester, locale_suggestion
 from ._text import LOCALE_TAG, LocalizedText, Text
+from ._vocabulary import Level
 
 
 __all__ = ["SLUG", "check_pack", "checked_rules", "in_tenths", "ladder_rungs", "session_cues", "tenths_of"]
@@ -177,6 +178,11 @@ def _check_avoid(pack: Pack, exercise_ids: set[str], source_ids: set[str], sugge
         yield from _unknown_sources(entry.sources, f"{at}/sources", source_ids, suggest)
 
 
+def _level_words(level: Level) -> Message:
+    """The name of *level* in the problem's language (the catalogs' ``level`` words: "Einsteiger")."""
+    return Message(template=level.value, context="level")
+
+
 def _check_ladder(pack: Pack) -> _Found:
     """Levels along next and previous links, links to refused exercises, and cycles."""
     by_id = {e.id: e for e in pack.exercises}
@@ -191,9 +197,9 @@ def _check_ladder(pack: Pack) -> _Found:
             difference = (target.level.rank - exercise.level.rank) * (1 if up else -1)
             levels = {
                 "target": shorten(target.id),
-                "target_level": target.level.value,
+                "target_level": _level_words(target.level),
                 "exercise": shorten(exercise.id),
-                "level": exercise.level.value,
+                "level": _level_words(exercise.level),
             }
             if difference < 0:
                 found = rule("level-goes-down-next" if up else "level-goes-down-previous")

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from backext._i18n import N_
+from backext._i18n import N_, N_plural
 from backext._messages import Value
 from backext._problems import Problem, escape_pointer, located, problem
 from backext._session import RedFlag, SessionLog
@@ -94,9 +94,19 @@ class _Reader:
         self.urls = urls
         self.problems: list[Problem] = []
 
-    def problem(self, pointer: str, code: str, template: str, values: Mapping[str, Value] | None = None) -> None:
-        """Report the problem *code* at *pointer*: its message *template* (marked with ``N_``) filled with *values*."""
-        self.problems.append(problem(pointer, code, template, values))
+    def problem(
+        self,
+        pointer: str,
+        code: str,
+        template: str | tuple[str, str],
+        values: Mapping[str, Value] | None = None,
+        count: int | None = None,
+    ) -> None:
+        """Report the problem *code* at *pointer*: its message *template* (marked with ``N_``) filled with *values*.
+
+        A plural pair (marked with ``N_plural``) is chosen by *count*.
+        """
+        self.problems.append(problem(pointer, code, template, values, count=count))
 
     # -- the document ------------------------------------------------------------
 
@@ -268,8 +278,9 @@ class _Reader:
             self.problem(
                 found.pointer,
                 "missing-component",
-                N_("the session has no component {codes}"),
+                N_plural("the session has no component {codes}", "the session has no components {codes}"),
                 {"codes": ", ".join(missing)},
+                len(missing),
             )
             return None
         return values
