@@ -139,3 +139,27 @@ def test_fhir_checks_its_locale_as_every_command_does(capsys, tag):
     status, out, err = run(capsys, "fhir", "--locale", tag)
     assert (status, out) == (2, "")
     assert "choose one of de, en, es, fr" in err
+
+
+@pytest.mark.parametrize("command", ["show", "plan", "session", "handout"])
+def test_a_language_the_pack_lacks_is_said_once_not_mixed_in_silence(capsys, tmp_path, command):
+    document = json.loads(backext.dump_pack(PACK, "json"))
+
+    def english(node):
+        if isinstance(node, dict) and "en" in node and "de" in node:
+            return node["en"]
+        if isinstance(node, dict):
+            return {key: english(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [english(item) for item in node]
+        return node
+
+    path = tmp_path / "english.json"
+    path.write_text(json.dumps(english(document)), encoding="utf-8")
+    argv = [command, "--pack", str(path), "--locale", "de", "--exercise", "forearm-press-up"]
+    status, _, err = run(capsys, *argv)
+    assert status == 0
+    note = "backext: Hinweis: das Paket hat keine Texte in de: sie werden in seiner Standardsprache en gezeigt\n"
+    assert err.count(note) == 1
+    status, _, err = run(capsys, command, "--locale", "de", "--exercise", "forearm-press-up")
+    assert (status, err) == (0, "")

@@ -538,10 +538,26 @@ def _exercise(pack: Pack, exercise_id: str) -> Exercise:
 
 
 def _locale(args: argparse.Namespace, pack: Pack) -> str:
-    """The locale to speak in: ``--locale``, the environment's, the pack's default (see ``_locales``)."""
-    from ._locales import choose_locale  # noqa: PLC0415
+    """The locale to speak in: ``--locale``, the environment's, the pack's default (see ``_locales``).
 
-    return choose_locale(args.locale, os.environ, pack)
+    Where the pack has no text in the language chosen (the library's words
+    are in it, the pack's fall back to its default), a note on standard
+    error says so, once, in the language chosen.
+    """
+    from ._locales import _served, choose_locale, pack_languages  # noqa: PLC0415
+
+    chosen = choose_locale(args.locale, os.environ, pack)
+    if not getattr(args, "noted_language", False) and not _served(chosen, pack_languages(pack)):
+        args.noted_language = True
+        from ._i18n import gettext  # noqa: PLC0415
+
+        note = gettext(
+            "backext: note: the pack has no texts in {locale}: they are shown in its default language, {default}",
+            chosen,
+            pack.default_locale,
+        )
+        _Output(sys.stderr).write(note.format(locale=chosen, default=pack.default_locale) + "\n")
+    return chosen
 
 
 def _plan(args: argparse.Namespace, out: _Output) -> int:
