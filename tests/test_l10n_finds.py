@@ -445,3 +445,13 @@ def test_f19_a_ladder_problem_names_the_levels_in_the_authors_language():
     assert "(Fortgeschritten)" in found.render("de")
     assert "(Einsteiger)" in found.render("de")
     assert "(avancé)" in found.render("fr")
+
+
+@pytest.mark.parametrize("tag", ["english", "english-uk", "deutsch", "abcd"])
+def test_f9_a_word_is_no_language_tag_anywhere(tag):
+    # The invalid-locale example of the problem-code catalogue is caught, and the parser agrees with the validators.
+    with pytest.raises(ValueError, match="not a language tag"):
+        _i18n.parse_locale(tag)
+    document = json.loads(backext.dump_pack(backext.builtin_pack(), "json"))
+    document["exercises"][0]["name"] = {"en": "Press-up", tag: "Press-up"}
+    assert "invalid-locale" in {p.code for p in backext.validate_pack(document)}

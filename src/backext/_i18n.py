@@ -55,10 +55,13 @@ LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")  # noqa: PTH118, 
 #: source language, which needs no catalog).
 LANGUAGES = ("de", "es", "fr")
 
-# A BCP 47 tag as packs and people write it (simplified, as in ``_text.LOCALE_TAG``): a language subtag of
-# 2-3 letters (or a registered 5-8 letter one), then subtags of 1-8 letters or digits. ``_`` is accepted in
-# place of ``-`` (``de_DE``) and normalized.
-_TAG = r"(?:[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*|[A-Za-z]{5,8})"
+#: A language tag as backext reads it: an ISO 639 language subtag of two or three letters, then subtags of one to
+#: eight letters or digits. BCP 47 also allows a primary subtag of five to eight letters for languages registered
+#: later; none is registered, so "english" is refused rather than taken for a language (our choice). It is the one
+#: pattern of a tag: :data:`backext._text.LOCALE_TAG` (a pack's keys, the JSON Schema) is made from it. ``_`` is
+#: accepted in place of ``-`` (``de_DE``) where a person writes a tag, and normalized.
+TAG_PATTERN = r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*"
+_TAG = TAG_PATTERN
 
 
 @functools.cache

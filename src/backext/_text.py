@@ -11,15 +11,15 @@ from typing import TypeAlias, Union
 
 import attrs
 
-from ._i18n import candidates, parse_locale
+from ._i18n import TAG_PATTERN, candidates, parse_locale
 
 
 __all__ = ["LOCALE_TAG", "LocalizedText", "Text", "is_text_type", "localize"]
 
-#: A simplified BCP 47 language tag: a 2-3 letter (or 5-8 letter) language
-#: subtag followed by optional subtags of 1-8 letters or digits, e.g. ``en``,
-#: ``de-CH``, ``zh-Hant-TW``, ``es-419``.
-LOCALE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$|^[A-Za-z]{5,8}$")
+#: A simplified BCP 47 language tag: a 2-3 letter language subtag followed by
+#: optional subtags of 1-8 letters or digits, e.g. ``en``, ``de-CH``,
+#: ``zh-Hant-TW``, ``es-419`` (see :data:`backext._i18n.TAG_PATTERN`).
+LOCALE_TAG = re.compile(rf"^{TAG_PATTERN}$")
 
 
 def _freeze(value: Mapping[str, str] | tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
