@@ -163,3 +163,15 @@ def test_a_language_the_pack_lacks_is_said_once_not_mixed_in_silence(capsys, tmp
     assert err.count(note) == 1
     status, _, err = run(capsys, command, "--locale", "de", "--exercise", "forearm-press-up")
     assert (status, err) == (0, "")
+
+
+def test_validates_github_summary_and_sarif_language_follow_the_locale(capsys, broken_pack):
+    status, out, _ = run(capsys, "validate", "--format", "github", "--locale", "de", broken_pack)
+    assert status == 1
+    assert out.splitlines()[-1] == "1 Datei geprüft: 4 Fehler, 0 Warnungen"
+    status, out, _ = run(capsys, "validate", "--format", "sarif", "--locale", "fr", broken_pack)
+    (run_,) = json.loads(out)["runs"]
+    assert run_["language"] == "fr"
+    assert "le champ obligatoire 'title' est absent" in {r["message"]["text"] for r in run_["results"]}
+    status, out, _ = run(capsys, "validate", "--format", "sarif", broken_pack)
+    assert json.loads(out)["runs"][0]["language"] == "en"

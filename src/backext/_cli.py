@@ -815,9 +815,9 @@ def _validate(args: argparse.Namespace, out: _Output) -> int:
     elif args.format == "sarif":
         from . import __version__  # noqa: PLC0415
 
-        out.json(_report.sarif(results, __version__))
+        out.json(_report.sarif(results, __version__, locale))
     else:
-        out.writelines(_report.github(results) if args.format == "github" else _report.text(results, locale))
+        out.writelines(_report.github(results, locale) if args.format == "github" else _report.text(results, locale))
     if any(p.code in _NOT_READ for _, problems in results for p in problems):
         return EXIT_USAGE
     return EXIT_INVALID if errors or (args.strict and warnings) else EXIT_OK

@@ -115,8 +115,12 @@ def _region(p: Problem) -> dict[str, int]:
     return region
 
 
-def sarif(results: Results, version: str) -> dict[str, object]:
+def sarif(results: Results, version: str, locale: str | None = None) -> dict[str, object]:
     """A SARIF 2.1.0 log of *results*, written by backext *version*.
+
+    *locale* is the language of the results' messages, given as the run's
+    ``language`` (English, ``en``, by default); the rules' descriptions
+    stay English.
 
     Every code of the catalogue is a rule, with its description and a link to
     its row in the documentation; each problem is a result at its file, line
@@ -162,6 +166,7 @@ def sarif(results: Results, version: str) -> dict[str, object]:
                         "rules": rules,
                     }
                 },
+                "language": locale or "en",
                 "columnKind": "unicodeCodePoints",
                 "results": found,
             }
@@ -177,8 +182,11 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def github(results: Results) -> Iterator[str]:
+def github(results: Results, locale: str | None = None) -> Iterator[str]:
     """One GitHub Actions workflow command per problem (``::error file=…,line=…::…``), then the summary line.
+
+    The summary is in *locale*'s words (``None``: English); render the
+    problems' messages first for another language.
 
     Example:
         >>> from backext import Problem
@@ -195,4 +203,4 @@ def github(results: Results) -> Iterator[str]:
                     fields += [f"endLine={p.end_line}", f"endColumn={p.end_column}"]
             fields.append(f"title={_escape_property('backext ' + p.code)}")
             yield f"::{p.severity} {','.join(fields)}::{_escape_data(f'{p.message} (at {_pointer(p)})')}\n"
-    yield from list(text(results))[-1:]
+    yield from list(text(results, locale))[-1:]
