@@ -455,3 +455,9 @@ def test_f9_a_word_is_no_language_tag_anywhere(tag):
     document = json.loads(backext.dump_pack(backext.builtin_pack(), "json"))
     document["exercises"][0]["name"] = {"en": "Press-up", tag: "Press-up"}
     assert "invalid-locale" in {p.code for p in backext.validate_pack(document)}
+
+
+def test_f17_the_french_handout_spaces_its_semicolons():
+    page = backext.handout(backext.builtin_pack(), "forearm-press-up", locale="fr")
+    assert re.search(r"secondes?</span>\s*;|secondes?;", page) is None
+    assert " ; " in page
