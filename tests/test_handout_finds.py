@@ -170,7 +170,8 @@ def test_in_a_right_to_left_page_the_dose_isolates_its_numbers(pack):
         assert all(isolated for _, isolated in numbers), numbers
     # The whole phrase is English, left to right: "5 seconds; building up to 30 seconds", in that order.
     page = backext.handout(arabic, "forearm-press-up", locale="ar")
-    assert '<dd lang="en" dir="ltr"><span lang="en" dir="ltr"><bdi>5</bdi> seconds</span><span lang="en" dir="ltr">; </span><span' in page
+    english = '<span lang="en" dir="ltr">'
+    assert f'<dd lang="en" dir="ltr">{english}<bdi>5</bdi> seconds</span>{english}; </span><span' in page
 
 
 def test_english_citations_on_a_german_page_are_marked_english(pack):
