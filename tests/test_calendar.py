@@ -628,7 +628,7 @@ def test_cli_calendar_options(capsysbinary, tmp_path):
         (["--reminder=-5m"], "not a reminder"),
         (["--duration", "0", "--time", "09:00", "--timezone", "UTC"], "duration"),
         (["--duration", "1000", "--time", "09:00", "--timezone", "UTC"], "1 minute to 12 hours"),
-        (["--previous", "/nonexistent/plan.ics"], "cannot read the previous calendar"),
+        (["--previous", "/nonexistent/plan.ics"], "(the previous calendar): "),
         (["--locale", "not a tag"], "not a language tag"),
         (["--format", "text", "--time", "09:00"], "--time: only with --format ics"),
         (["--format", "json", "--reminder", "1h"], "--reminder: only with --format ics"),

@@ -175,3 +175,29 @@ def test_validates_github_summary_and_sarif_language_follow_the_locale(capsys, b
     assert "le champ obligatoire 'title' est absent" in {r["message"]["text"] for r in run_["results"]}
     status, out, _ = run(capsys, "validate", "--format", "sarif", broken_pack)
     assert json.loads(out)["runs"][0]["language"] == "en"
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["plan", "--state", "/nonexistent/state.json"],
+            "impossible de lire '/nonexistent/state.json' (un état enregistré)",
+        ),
+        (["plan", "--time", "10:00"], "--time : seulement avec --format ics"),
+        (["plan", "--state", "x.json", "--exercise", "forearm-press-up"], "choisissez l'un des deux"),
+    ],
+)
+def test_usage_errors_are_said_in_the_language_asked(capsys, argv, said):
+    status, _, err = run(capsys, *argv, "--locale", "fr")
+    assert status == 2
+    assert err.startswith("backext : erreur : ")
+    assert said in err
+
+
+def test_usage_errors_follow_the_environments_language(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("LANGUAGE", "de")
+    path = tmp_path / "a.json"
+    path.write_text("{}", encoding="utf-8")
+    status, _, err = run(capsys, "convert", str(path), str(path))
+    assert (status, err) == (2, "backext: Fehler: IN und OUT sind dieselbe Datei\n")

@@ -548,14 +548,14 @@ def test_the_command_refuses_bad_input_with_a_clear_status(capsys, tmp_path):
     )
     status, _, err = _run(capsys, "fhir", "--state", str(tmp_path / "missing.json"), "--subject", "Patient/1")
     assert status == 2
-    assert "cannot read the state" in err
+    assert "(a stored state): " in err
     state.write_text("[1, 2]", encoding="utf-8")
     status, out, err = _run(capsys, "fhir", "--state", str(state), "--subject", "Patient/1")
     assert (status, out) == (1, "")
     assert "wrong-type: a stored state is a JSON object" in err
     status, _, err = _run(capsys, "fhir", "--state", str(tmp_path), "--subject", "Patient/1")  # a folder
     assert status == 2
-    assert "cannot read the state" in err
+    assert "(a stored state): " in err
     status, _, err = _run(capsys, "fhir", "--base", "not a url")
     assert status == 2
     assert "base must be an absolute URL" in err

@@ -474,7 +474,7 @@ def test_the_command_names_each_picture_left_out(capsys, tmp_path):
         (["--exercise", "nope"], "no exercise with the id 'nope'"),
         (["--exercise", "hand-press-up", "--state", "x.json"], "not allowed with argument"),
         (["--locale", "??"], "BCP 47"),
-        (["--state", "/nonexistent/state.json"], "cannot read the state"),
+        (["--state", "/nonexistent/state.json"], "(a stored state): "),
     ],
 )
 def test_the_command_reports_usage_errors_with_status_2(capsys, argv, message):

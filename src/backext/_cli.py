@@ -24,7 +24,7 @@ import attrs
 
 from . import _paths
 from ._formats import SUFFIXES
-from ._i18n import NC_
+from ._i18n import N_, NC_
 from ._limits import DEFAULT_LIMITS, Limits, shorten
 
 
@@ -570,16 +570,16 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
     if args.format != "ics":
         given = [f"--{name.replace('_', '-')}" for name in _CALENDAR_ONLY if getattr(args, name) is not None]
         if given:
-            raise _UsageError(f"{', '.join(given)}: only with --format ics")
+            raise _UsageError(_said(N_("{options}: only with --format ics"), options=", ".join(given)))
     pack = _load(args)
     if args.state is not None:
         if args.exercise is not None:
-            raise _UsageError("--state and --exercise: choose one (the state says its exercise)")
+            raise _UsageError(_said(N_("--state and --exercise: choose one (the state says its exercise)")))
         from . import load_state  # noqa: PLC0415
         from .exceptions import StateError  # noqa: PLC0415
 
         try:
-            state = load_state(_read_file(args.state, "state"), pack, name=args.state)
+            state = load_state(_read_file(args.state, N_("a stored state")), pack, name=args.state)
         except StateError as error:
             _Output(sys.stderr).write(f"{error.render(_speaking(args))}\n")
             return EXIT_INVALID
@@ -687,7 +687,7 @@ def _plan_ics(  # noqa: PLR0917 - the plan, or what to cancel
     try:
         from ._calendar import UnreadableCalendarError, _cancel_sessions, _plan_calendar  # noqa: PLC0415
 
-        previous = None if args.previous is None else _read_file(args.previous, "previous calendar")
+        previous = None if args.previous is None else _read_file(args.previous, N_("the previous calendar"))
         if result is None:
             assert previous is not None  # noqa: S101 - the caller's condition
             assert since is not None  # noqa: S101 - the caller's condition
@@ -740,7 +740,7 @@ def _plan_ics(  # noqa: PLR0917 - the plan, or what to cancel
             partial.chmod(stat.S_IMODE(target.stat().st_mode))  # a replaced one keeps its mode: private stays so
         partial.replace(target)  # whole or not at all: --previous may name the same file
     except OSError as error:
-        raise _UsageError(f"cannot write {shorten(args.output)}: {error.strerror or error}") from None
+        raise _UsageError(_cannot_write(args.output, error.strerror or str(error))) from None
     return EXIT_OK
 
 
@@ -865,7 +865,7 @@ def _load(args: argparse.Namespace) -> Pack:
     if path is None:
         return builtin_pack()
     if path == "-":
-        raise _UsageError("--pack does not read standard input: name a file")
+        raise _UsageError(_said(N_("--pack does not read standard input: name a file")))
     if _paths.suffix(path).lower() not in SUFFIXES and os.path.isfile(_paths.normalized(path)):  # noqa: PTH113
         raise _UsageError(
             f"{path}: cannot tell the format from the suffix {_paths.suffix(path)!r}: name the file .json, .toml,"
@@ -906,7 +906,7 @@ def _handout(args: argparse.Namespace, out: _Output) -> int:
     chosen: Any
     if args.state is not None:
         try:
-            chosen = load_state(_read_file(args.state, "state"), pack, name=args.state)
+            chosen = load_state(_read_file(args.state, N_("a stored state")), pack, name=args.state)
         except StateError as error:
             _Output(sys.stderr).write(f"{error.render(_speaking(args))}\n")
             return EXIT_INVALID
@@ -929,7 +929,9 @@ def _new_file(path: str) -> Path:
 
     target = Path(path)
     if target.exists() or target.is_symlink():
-        raise _UsageError(f"{shorten(path)} exists already: choose another name, or remove it first")
+        raise _UsageError(
+            _said(N_("{file} exists already: choose another name, or remove it first"), file=shorten(path))
+        )
     return target
 
 
@@ -939,7 +941,7 @@ def _write(target: Path, text: str) -> None:
             file.write(text)
     except (OSError, ValueError) as error:
         message = getattr(error, "strerror", None) or str(error)
-        raise _UsageError(f"cannot write {shorten(str(target))}: {message}") from None
+        raise _UsageError(_cannot_write(str(target), message)) from None
 
 
 def _tags(text: str) -> list[str]:
@@ -964,7 +966,9 @@ def _new(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handl
     suffix = Path(args.path).suffix.lower()
     told = SUFFIXES.get(suffix)
     if args.format is not None and told is not None and told != args.format:
-        raise _UsageError(f"the suffix {shorten(suffix)} does not fit --format {args.format}")
+        raise _UsageError(
+            _said(N_("the suffix {suffix} does not fit --format {format}"), suffix=shorten(suffix), format=args.format)
+        )
     fmt = args.format or told or "yaml"
     target = _new_file(args.path)
     _write(target, starter_pack(fmt, pack_id=target.stem, locales=tuple(args.locale)))
@@ -985,9 +989,11 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
     source = SUFFIXES.get(Path(args.input).suffix.lower())
     target_format = SUFFIXES.get(Path(args.output).suffix.lower())
     if source is None or target_format is None:
-        raise _UsageError("cannot tell the formats from the suffixes: name both files .json, .toml, .yaml or .yml")
+        raise _UsageError(
+            _said(N_("cannot tell the formats from the suffixes: name both files .json, .toml, .yaml or .yml"))
+        )
     if Path(args.output).resolve() == Path(args.input).resolve():
-        raise _UsageError("IN and OUT are the same file")
+        raise _UsageError(_said(N_("IN and OUT are the same file")))
     read = _read(Path(args.input), source, limits.max_bytes)
     if not isinstance(read, tuple):  # pragma: no cover - a path is never a mapping
         raise TypeError(read)
@@ -1023,7 +1029,7 @@ def _schema(args: argparse.Namespace, out: _Output) -> int:
     try:
         Path(args.output).write_text(text, encoding="utf-8")
     except (OSError, ValueError) as error:
-        raise _UsageError(f"cannot write {shorten(args.output)}: {getattr(error, 'strerror', None) or error}") from None
+        raise _UsageError(_cannot_write(args.output, getattr(error, "strerror", None) or str(error))) from None
     return EXIT_OK
 
 
@@ -1070,8 +1076,19 @@ def _read_file(path: str, what: str) -> bytes:
         return read_regular_file(path, DEFAULT_LIMITS.max_bytes)
     except UnreadableFileError as error:
         if error.too_large:
-            raise _UsageError(f"the {what} {shorten(path)} is larger than {DEFAULT_LIMITS.max_bytes} bytes") from None
-        raise _UsageError(f"cannot read the {what} {shorten(path)}: {error.reason}") from None
+            raise _UsageError(
+                _said(
+                    N_("{file} ({what}) is larger than {limit} bytes"),
+                    file=shorten(path),
+                    what=_said(what),
+                    limit=DEFAULT_LIMITS.max_bytes,
+                )
+            ) from None
+        raise _UsageError(
+            _said(
+                N_("cannot read {file} ({what}): {reason}"), file=shorten(path), what=_said(what), reason=error.reason
+            )
+        ) from None
 
 
 def _read_json_file(path: str, what: str) -> object:
@@ -1080,7 +1097,7 @@ def _read_json_file(path: str, what: str) -> object:
     try:
         return json.loads(data)
     except (ValueError, RecursionError) as error:
-        raise _InvalidInputError(f"{path}: the {what} is not a JSON document: {error}") from None
+        raise _InvalidInputError(f"{path}: not a JSON document ({what}): {error}") from None
 
 
 class _InvalidInputError(Exception):
@@ -1106,10 +1123,10 @@ def _fhir(args: argparse.Namespace, out: _Output) -> int:
     try:
         if args.state is not None:
             if args.subject is None:
-                raise _UsageError("--state needs --subject, the person's reference (such as Patient/123)")
-            state = load_state(_read_file(args.state, "state"), pack, name=args.state)
+                raise _UsageError(_said(N_("--state needs --subject, the person's reference (such as Patient/123)")))
+            state = load_state(_read_file(args.state, N_("a stored state")), pack, name=args.state)
         if args.logs is not None:
-            document = _read_json_file(args.logs, "logs")
+            document = _read_json_file(args.logs, N_("the session logs"))
             try:
                 logs = converter.structure(document, list[SessionLog])
             except Exception as error:  # noqa: BLE001 - every structuring error becomes problems
@@ -1169,6 +1186,17 @@ def _usage_message(error: Exception, locale: str | None) -> str:
     from ._i18n import gettext  # noqa: PLC0415 - only on the error path
 
     return gettext("backext: error: {message}", locale).format(message=template.render(locale))
+
+
+def _said(template: str, **values: Any) -> Message:
+    """A message of the command line, marked with ``N_``: said in the person's language when it is reported."""
+    from ._messages import Message  # noqa: PLC0415 - only on the error path
+
+    return Message(template=template, values=values)
+
+
+def _cannot_write(path: str, reason: str) -> Message:
+    return _said(N_("cannot write {file}: {reason}"), file=shorten(path), reason=reason)
 
 
 def _fail(out: _Output, err: _Output, message: str, status: int, *, as_json: bool, problems: Any = ()) -> int:
