@@ -101,6 +101,9 @@ def test_f2_the_tolerated_reason_agrees_with_its_number_in_every_language():
         assert message.render("fr").endswith(f"1 sur {required} {noun} avant de monter d'un palier")
 
 
+#: The catalogs' sources in the repository (an installed package has the compiled .mo files only).
+CATALOGS = Path(__file__).resolve().parent.parent / "src" / "backext" / "locale"
+
 #: Which placeholder holds the number that chooses the form of each plural message (what the code passes as n).
 COUNTED = {
     "%(seconds)s second": "seconds",
@@ -147,7 +150,7 @@ def _plural_entries() -> list[tuple[str, str, tuple[str, str]]]:
     """``(language, singular msgid, (singular, plural))`` of every plural message, English included."""
     entries = []
     for language in LANGUAGES:
-        path = Path(_i18n.LOCALE_DIR) / language / "LC_MESSAGES" / "backext.po"
+        path = CATALOGS / language / "LC_MESSAGES" / "backext.po"  # the sources: the package ships .mo only
         with path.open("rb") as handle:
             catalog = read_po(handle)
         for message in catalog:

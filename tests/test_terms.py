@@ -9,7 +9,6 @@ import pytest
 from babel.messages.pofile import read_po
 
 import backext
-from backext import _i18n
 
 
 #: Words another term of the glossary stands for (docs/builtin-languages.md): a clinician is not only a physician,
@@ -22,7 +21,9 @@ OTHER_TERMS = {
 
 
 def _translations(language: str) -> list[str]:
-    path = pathlib.Path(_i18n.LOCALE_DIR) / language / "LC_MESSAGES" / "backext.po"
+    # The sources in the repository: an installed package has the compiled .mo files only.
+    path = pathlib.Path(__file__).resolve().parent.parent / "src" / "backext" / "locale" / language / "LC_MESSAGES"
+    path /= "backext.po"
     with path.open("rb") as handle:
         catalog = read_po(handle)
     texts: list[str] = []
