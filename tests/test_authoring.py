@@ -162,3 +162,31 @@ def test_new_gives_a_regional_tag_the_languages_translation_and_writes_tags_as_b
         "es-MX": backext.builtin_pack().title["es"],
     }
     assert backext.validate_pack(text, format="json") == []
+
+
+@pytest.mark.parametrize(
+    ("language", "kept", "wrote"),
+    [("de", "nicht übernommen: Kommentare", "geschrieben"), ("fr", "non conservé : commentaires", "écrit")],
+)
+def test_convert_and_new_speak_the_environment_language(capsys, tmp_path, monkeypatch, language, kept, wrote):
+    monkeypatch.setenv("LANGUAGE", language)
+    source = tmp_path / "in.yaml"
+    status, _, err = run(capsys, "new", str(source))
+    assert status == 0
+    assert wrote in err
+    assert "wrote" not in err
+    status, _, err = run(capsys, "convert", str(source), str(tmp_path / "out.json"))
+    assert status == 0
+    assert kept in err
+    assert "not kept" not in err
+    assert "wrote" not in err
+
+
+def test_convert_says_why_toml_cannot_hold_a_null_in_the_language(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("LANGUAGE", "de")
+    source = tmp_path / "in.json"
+    source.write_text('{"id": "x", "name": null}', encoding="utf-8")
+    status, _, err = run(capsys, "convert", str(source), str(tmp_path / "out.toml"))
+    assert status == 1
+    assert "TOML kennt kein null, gefunden bei /name" in err
+    assert not (tmp_path / "out.toml").exists()

@@ -157,3 +157,35 @@ def test_a_good_translation_passes_the_check() -> None:
 
     good = Message(("{count} set", "{count} sets"), ("{count} Satz", "{count} Sätze"))
     assert list(catalogs._problems("de", good)) == []
+
+
+@pytest.fixture
+def no_catalogs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> object:
+    """A damaged installation: the catalogs' folder is empty (the caches forget what they read before and after)."""
+    _i18n._load.cache_clear()
+    _i18n._translation.cache_clear()
+    monkeypatch.setattr(_i18n, "LOCALE_DIR", str(tmp_path))
+    yield
+    monkeypatch.undo()
+    _i18n._load.cache_clear()
+    _i18n._translation.cache_clear()
+
+
+@pytest.mark.usefixtures("no_catalogs")
+def test_a_missing_catalog_is_a_clear_error_not_english() -> None:
+    with pytest.raises(_i18n.CatalogMissingError, match="reinstall backext") as caught:
+        _i18n.gettext("Steps", "de")
+    assert not isinstance(caught.value, OSError)  # the command line must not take it for its output failing
+    assert caught.value.language == "de"
+    assert _i18n.gettext("Steps", "en") == "Steps"  # English needs no catalog
+
+
+@pytest.mark.usefixtures("no_catalogs")
+def test_the_command_line_names_the_missing_catalog(capsys: pytest.CaptureFixture[str]) -> None:
+    from backext._cli import main
+
+    assert main(["show", "--locale", "de"]) == 2
+    err = capsys.readouterr().err
+    assert "message catalog for 'de'" in err
+    assert "reinstall backext" in err
+    assert "cannot write" not in err

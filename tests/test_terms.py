@@ -12,11 +12,12 @@ import backext
 
 
 #: Words another term of the glossary stands for (docs/builtin-languages.md): a clinician is not only a physician,
-#: and a step of the dose is not a level.
+#: and a step of the dose is not a level. A pack is a "Paket" in German and a "paquete" in Spanish (the option
+#: ``--pack`` keeps its name).
 OTHER_TERMS = {
-    "de": r"\bArzt\b|Ärztin|Behandler|ärztliche Freigabe|Stufen? zurück|Stufe mehr|Stufe der Leiter",
+    "de": r"\bArzt\b|Ärztin|Behandler|ärztliche Freigabe|Stufen? zurück|Stufe mehr|Stufe der Leiter|(?<!{)\bPacks?\b",
     "fr": r"\bsoignant|clinicien",
-    "es": r"profesional clínico|profesional de la salud",
+    "es": r"profesional clínico|profesional de la salud|(?<![-{])\bpacks?\b",
 }
 
 

@@ -7,11 +7,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._formats import Format, serialize
+from ._i18n import N_
+from ._messages import Message
 from ._problems import escape_pointer
 from ._schema import SCHEMA_ID
 
 
-__all__ = ["convert_document", "losses", "starter_pack"]
+__all__ = ["ConversionError", "convert_document", "losses", "starter_pack"]
+
+
+class ConversionError(ValueError):
+    """A document the target format cannot hold; *template* says why, in any language."""
+
+    def __init__(self, template: Message) -> None:
+        self.template = template
+        super().__init__(template.render())
 
 
 def _slug(name: str) -> str:
@@ -119,23 +129,25 @@ def _nulls(node: object, pointer: str = "") -> str | None:
 _COMMENT = {"toml": re.compile(r"(?m)^\s*#|\s#"), "yaml": re.compile(r"(?m)^\s*#|\s#")}
 
 
-def losses(text: str, source: Format, target: Format) -> list[str]:
-    r"""What converting *text* from *source* to *target* cannot keep, in plain words.
+def losses(text: str, source: Format, target: Format) -> list[Message]:
+    r"""What converting *text* from *source* to *target* cannot keep, in plain words (render them in any locale).
 
     Example:
-        >>> losses("# our pack\\nid: x\\n", "yaml", "json")
+        >>> [lost.render() for lost in losses("# our pack\\nid: x\\n", "yaml", "json")]
         ['comments: JSON has none, and the other formats are rewritten without them']
+        >>> losses("# our pack\\nid: x\\n", "yaml", "json")[0].render("de")
+        'Kommentare: JSON hat keine, und die anderen Formate werden ohne sie neu geschrieben'
     """
     lost = []
     pattern = _COMMENT.get(source)
     if pattern is not None and pattern.search(text):
         lost.append(
-            "comments: JSON has none, and the other formats are rewritten without them"
+            Message(template=N_("comments: JSON has none, and the other formats are rewritten without them"))
             if target == "json"
-            else "comments: the pack is rewritten from its values, without them"
+            else Message(template=N_("comments: the pack is rewritten from its values, without them"))
         )
     if source == "yaml" and re.search(r"(?m)[&*][A-Za-z0-9_-]+", text):
-        lost.append("YAML anchors and aliases: what an alias stands for is written out in full")
+        lost.append(Message(template=N_("YAML anchors and aliases: what an alias stands for is written out in full")))
     return lost
 
 
@@ -143,15 +155,25 @@ def convert_document(document: object, target: Format) -> str:
     """*document*, read from any format, written in *target*.
 
     Raises:
-        ValueError: If *target* cannot hold it (TOML has no null, and needs a table at the top).
+        ConversionError: If *target* cannot hold it (TOML has no null, and needs a table at the top).
     """
     if target == "toml":
         if not isinstance(document, dict):
-            raise ValueError("TOML can only hold a pack whose top level is an object")
+            raise ConversionError(Message(template=N_("TOML can only hold a pack whose top level is an object")))
         null = _nulls(document)
         if null is not None:
-            raise ValueError(f"TOML has no null, found at {null or '(the top)'}: remove it, or convert to JSON or YAML")
+            raise ConversionError(
+                Message(
+                    template=N_("TOML has no null, found at {pointer}: remove it, or convert to JSON or YAML"),
+                    values={"pointer": null},
+                )
+            )
     try:
         return serialize(document, target)
     except (TypeError, ValueError) as error:  # a YAML date or a key that is not a string, say
-        raise ValueError(f"cannot write it as {target.upper()}: {str(error)[:200]}") from None
+        raise ConversionError(
+            Message(
+                template=N_("cannot write it as {format}: {reason}"),
+                values={"format": target.upper(), "reason": str(error)[:200]},
+            )
+        ) from None

@@ -24,7 +24,7 @@ import attrs
 
 from . import _paths
 from ._formats import SUFFIXES
-from ._i18n import N_, NC_
+from ._i18n import N_, NC_, CatalogMissingError
 from ._limits import DEFAULT_LIMITS, Limits, shorten
 
 
@@ -972,14 +972,15 @@ def _new(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handl
     fmt = args.format or told or "yaml"
     target = _new_file(args.path)
     _write(target, starter_pack(fmt, pack_id=target.stem, locales=tuple(args.locale)))
-    sys.stderr.write(f"wrote {target}: check it with 'backext validate {target}'\n")
+    said = _said(N_("wrote {file}: check it with 'backext validate {file}'"), file=str(target))
+    sys.stderr.write(said.render(_speaking(args)) + "\n")
     return EXIT_OK
 
 
 def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handler signature
     from pathlib import Path  # noqa: PLC0415 - slow to import: only where a file is written or read here
 
-    from ._authoring import convert_document, losses  # noqa: PLC0415
+    from ._authoring import ConversionError, convert_document, losses  # noqa: PLC0415
     from ._formats import ParseFailure, decode, parse  # noqa: PLC0415
     from ._limits import LimitExceeded, check_document  # noqa: PLC0415
     from ._load import _read  # noqa: PLC0415
@@ -1006,14 +1007,17 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
         raise PackError([failure.problem], name) from None
     try:
         converted = convert_document(document, target_format)
-    except ValueError as error:
-        sys.stderr.write(f"backext: cannot convert {name}: {error}\n")
+    except ConversionError as error:
+        said = _said(N_("cannot convert {file}: {reason}"), file=name, reason=error.template)
+        sys.stderr.write(f"backext: {said.render(_speaking(args))}\n")
         return EXIT_INVALID
     target = _new_file(args.output)
     _write(target, converted)
+    speaking = _speaking(args)
     for lost in losses(text, source, target_format):
-        sys.stderr.write(f"backext: not kept: {lost}\n")
-    sys.stderr.write(f"wrote {target}\n")
+        said = _said(N_("not kept: {what}"), what=lost)
+        sys.stderr.write(f"backext: {said.render(speaking)}\n")
+    sys.stderr.write(_said(N_("wrote {file}"), file=str(target)).render(speaking) + "\n")
     return EXIT_OK
 
 
@@ -1227,6 +1231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _quiet_stdout()
         return EXIT_OK
+    except CatalogMissingError as error:  # a damaged installation, not a bad input
+        return _fail(out, err, f"backext: error: {error}", EXIT_USAGE, as_json=as_json)
     except OSError as error:  # the output cannot be written: a full disk, a closed stream
         _quiet_stdout()
         with contextlib.suppress(OSError):

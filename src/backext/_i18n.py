@@ -33,6 +33,7 @@ __all__ = [
     "LOCALE_DIR",
     "NC_",
     "N_",
+    "CatalogMissingError",
     "N_plural",
     "available_languages",
     "candidates",
@@ -184,6 +185,21 @@ def language(locale: str | None, default_locale: str | None = None) -> str:
     return "en"
 
 
+class CatalogMissingError(RuntimeError):
+    """A catalog the package ships cannot be read: the installation is incomplete or damaged.
+
+    Not an :class:`OSError`, so that the command line cannot mistake it for
+    its output failing; nothing falls back to English silently.
+    """
+
+    def __init__(self, language: str, path: str, reason: str) -> None:
+        self.language, self.path, self.reason = language, path, reason
+        super().__init__(
+            f"backext's message catalog for {language!r} cannot be read at {path} ({reason}): "
+            "the installation is incomplete; reinstall backext"
+        )
+
+
 @functools.cache
 def _load(language: str) -> _gettext.NullTranslations:
     # gettext (and the locale module it imports) only when words are wanted: `backext validate` needs none.
@@ -192,8 +208,11 @@ def _load(language: str) -> _gettext.NullTranslations:
     if language == "en":
         return gettext.NullTranslations()
     path = os.path.join(LOCALE_DIR, language, "LC_MESSAGES", f"{DOMAIN}.mo")  # noqa: PTH118
-    with open(path, "rb") as handle:  # noqa: PTH123
-        return gettext.GNUTranslations(handle)
+    try:
+        with open(path, "rb") as handle:  # noqa: PTH123
+            return gettext.GNUTranslations(handle)
+    except (OSError, UnicodeDecodeError) as error:  # gettext raises OSError for a damaged file too
+        raise CatalogMissingError(language, path, getattr(error, "strerror", None) or str(error)) from error
 
 
 @functools.cache
