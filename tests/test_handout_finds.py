@@ -9,6 +9,8 @@ from html.parser import HTMLParser
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import backext
 from backext._cli import main
@@ -413,3 +415,21 @@ def test_a_language_without_a_catalog_gets_the_packs_default_words(asked):
     assert "Avant de commencer" in page
     assert "Before you start" not in page
     assert 'lang="en"' not in page
+
+
+_UNSHOWN = "\x00\x01\x07\x08\x0b\x0c\x0d\x1b\x7f\x85\x9f\ud800\udfff"
+
+
+@given(st.text(alphabet=st.sampled_from(_UNSHOWN + "ab <&>\t\n"), min_size=1, max_size=30))
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_control_characters_of_a_packs_text_never_reach_the_page(pack, noise):
+    # Found by a black-box attack: NUL, ESC and DEL in a step went into the page as they were (HTML parse errors).
+    document = json.loads(backext.dump_pack(pack, "json"))
+    exercise = document["exercises"][0]
+    exercise["steps"][0]["text"]["en"] = f"ctl{noise}end"
+    exercise["name"]["en"] = f"name{noise}"
+    document["sources"][0]["citation"] = f"cite{noise}"
+    page = backext.handout(backext.load_pack(document), exercise["id"])
+    assert [hex(ord(c)) for c in page if re.match("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]", c)] == []
+    page.encode("utf-8")  # no lone surrogate: the page can be written
+    assert "ctl" in page

@@ -38,6 +38,7 @@ from ._plan import BEST_CASE, Plan, PlannedSession
 from ._reasons import Action
 from ._reconcile import exercise_of, within_limits
 from ._render import describe_prescription
+from ._text import UNSHOWABLE
 from .exceptions import SessionError
 
 
@@ -56,9 +57,6 @@ _NAMESPACE = uuid.UUID("5c8f3a52-6a1e-4b8e-9d0b-3f2c7e41a9d6")
 #: What the revision of an event consists of, not what it says.
 _REVISION = ("DTSTAMP", "LAST-MODIFIED", "SEQUENCE", "CREATED")
 
-#: Characters iCalendar text may not hold (RFC 5545 section 3.3.11: CONTROL other than HTAB; line feeds are
-#: escaped by icalendar), and C1 controls and lone surrogates, which no calendar app shows usefully.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 #: The last day a calendar holds a session on (our choice): a day's event and its time zone's rules for the
 #: days around it all fit before the last day a date can hold.
@@ -106,7 +104,7 @@ def calendar_text(text: str) -> str:
         >>> calendar_text("Lift\r\nslowly\x1b[31m; breathe\x00")
         'Lift\nslowly[31m; breathe'
     """
-    return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return UNSHOWABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def excerpt(text: str, limit: int) -> str:

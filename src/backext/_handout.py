@@ -28,7 +28,7 @@ from ._render import localized_date, localized_number
 from ._rules import DEFAULT_RULES
 from ._session import RedFlag
 from ._state import Prescription, State, Stop
-from ._text import LocalizedText, Text, localize
+from ._text import UNSHOWABLE, LocalizedText, Text, localize
 
 
 if typing.TYPE_CHECKING:
@@ -429,7 +429,9 @@ class _Handout:
         }
 
     def html(self) -> str:
-        return _template(self.speaks, self.locale).render(self.context())
+        # Control characters a pack's text may hold are parse errors in HTML: the page drops them, wherever they went.
+        page = _template(self.speaks, self.locale).render(self.context())
+        return UNSHOWABLE.sub("", page.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _locale(locale: object) -> str | None:

@@ -14,12 +14,18 @@ import attrs
 from ._i18n import TAG_PATTERN, candidates, parse_locale
 
 
-__all__ = ["LOCALE_TAG", "LocalizedText", "Text", "is_text_type", "localize"]
+__all__ = ["LOCALE_TAG", "UNSHOWABLE", "LocalizedText", "Text", "is_text_type", "localize"]
 
 #: A simplified BCP 47 language tag: a 2-3 letter language subtag followed by
 #: optional subtags of 1-8 letters or digits, e.g. ``en``, ``de-CH``,
 #: ``zh-Hant-TW``, ``es-419`` (see :data:`backext._i18n.TAG_PATTERN`).
 LOCALE_TAG = re.compile(rf"^{TAG_PATTERN}$")
+
+#: Characters a pack's text may hold but no page or calendar shows: C0 controls other than tab and line feed
+#: (a carriage return is a line break's part, normalized first), DEL, C1 controls and lone surrogates. HTML
+#: counts them as parse errors, RFC 5545 (section 3.3.11) forbids them, and no reader shows them usefully: the
+#: renderings that leave the library (the handout, the calendar) drop them.
+UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _freeze(value: Mapping[str, str] | tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
