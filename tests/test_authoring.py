@@ -168,7 +168,7 @@ def test_new_gives_a_regional_tag_the_languages_translation_and_writes_tags_as_b
     ("language", "kept", "wrote"),
     [("de", "nicht übernommen: Kommentare", "geschrieben"), ("fr", "non conservé : commentaires", "écrit")],
 )
-def test_convert_and_new_speak_the_environment_language(capsys, tmp_path, monkeypatch, language, kept, wrote):
+def test_convert_and_new_speak_the_environment_language(capsys, tmp_path, monkeypatch, language, kept, wrote):  # noqa: PLR0917
     monkeypatch.setenv("LANGUAGE", language)
     source = tmp_path / "in.yaml"
     status, _, err = run(capsys, "new", str(source))

@@ -182,7 +182,7 @@ def test_a_missing_catalog_is_a_clear_error_not_english() -> None:
 
 @pytest.mark.usefixtures("no_catalogs")
 def test_the_command_line_names_the_missing_catalog(capsys: pytest.CaptureFixture[str]) -> None:
-    from backext._cli import main
+    from backext._cli import main  # noqa: PLC0415 - after the fixture has emptied the caches
 
     assert main(["show", "--locale", "de"]) == 2
     err = capsys.readouterr().err

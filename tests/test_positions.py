@@ -310,3 +310,40 @@ def test_the_broken_copies_are_reported_on_the_line_of_the_value(path):
         if problem.code == "missing-field":
             # The object that lacks the field: its key, its header, or its first line.
             assert line.strip().startswith(("-", "[[", "{", '"', token)), line
+
+
+# Found by a black-box attack: a duplicate key in TOML or YAML was reported at the document (pointer ""), in TOML
+# past the end of its line, and a JSON NaN at the document's first character.
+@pytest.mark.parametrize(
+    ("text", "suffix", "pointer", "line", "column"),
+    [
+        ("a = 1\na = 2\n", ".toml", "/a", 2, 1),
+        ("[t]\nx = 1\n[t]\n", ".toml", "/t", 3, 1),
+        ("[[s]]\nx = 1\n[[s]]\nx = 1\nx = 2\n", ".toml", "/s/1/x", 5, 1),
+        (
+            'id = "x"\n[[exercises]]\nid = "a"\n[exercises.name]\nen = "a"\n  en = "b"\n',
+            ".toml",
+            "/exercises/0/name/en",
+            6,
+            3,
+        ),
+        ("a = {b = 1, b = 2}\n", ".toml", "/a", 1, 18),
+        ("a: 1\na: 2\n", ".yaml", "/a", 2, 1),
+        ("id: x\nexercises:\n  - id: y\n    name: {en: a, en: b}\n", ".yaml", "/exercises/0/name/en", 4, 19),
+        ("x: &b {k: 1}\ny:\n  <<: *b\n  z: 1\n  z: 2\n", ".yaml", "/y/z", 5, 3),
+    ],
+)
+def test_a_duplicate_key_is_reported_at_the_key_with_its_pointer(tmp_path, text, suffix, pointer, line, column):  # noqa: PLR0917
+    path = tmp_path / f"pack{suffix}"
+    path.write_text(text, encoding="utf-8")
+    [found] = [p for p in backext.validate_pack(path) if p.code == "duplicate-key"]
+    assert (found.path, found.line, found.column) == (pointer, line, column)
+    assert pointer.rsplit("/", 1)[1] in text.splitlines()[line - 1]
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_a_json_constant_is_reported_where_it_stands(tmp_path, constant):
+    path = tmp_path / "pack.json"
+    path.write_text('{"id": "x",\n "a": "NaN \\" Infinity",\n  "b": [1, ' + constant + "]}", encoding="utf-8")
+    [found] = backext.validate_pack(path)
+    assert (found.code, found.line, found.column) == ("not-finite", 3, 12)

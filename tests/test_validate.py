@@ -64,7 +64,7 @@ def chest_lift(document: dict) -> dict:
 CASES: dict[str, tuple[object, str]] = {
     "too-deep": (("[" * 50_000 + "]" * 50_000, "json"), ""),
     "syntax-error": (('{"id": "x",}', "json"), ""),
-    "duplicate-key": (("id: a\nid: b\n", "yaml"), ""),
+    "duplicate-key": (("id: a\nid: b\n", "yaml"), "/id"),
     "not-utf8": ((b'{"id": "caf\xe9"}', "json"), ""),
     "too-many-aliases": (("a: &a [x]\n" + "".join(f"b{i}: *a\n" for i in range(150)), "yaml"), ""),
     "missing-field": (changed(lambda d: d["exercises"][1].pop("hold")), "/exercises/1"),

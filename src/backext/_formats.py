@@ -19,7 +19,7 @@ from typing import Any, Literal, NoReturn
 from ._i18n import N_
 from ._limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
 from ._messages import Value
-from ._problems import Problem, problem
+from ._problems import Problem, escape_pointer, problem
 
 
 __all__ = [
@@ -66,12 +66,14 @@ def _fail(
     values: Mapping[str, Value] | None = None,
     line: int | None = None,
     column: int | None = None,
+    *,
+    path: str = "",
 ) -> NoReturn:
     """Fail with the problem *code*, its message *template* (marked with ``N_``) filled with *values*.
 
     A parser's own explanation is data: it is inserted as it is, in English.
     """
-    raise ParseFailure(problem("", code, template, values, line=line, column=column))
+    raise ParseFailure(problem(path, code, template, values, line=line, column=column))
 
 
 def decode(data: bytes) -> str:
@@ -99,8 +101,12 @@ def parse(text: str, format: Format, limits: Limits = DEFAULT_LIMITS) -> object:
         _fail("too-deep", N_("the document is nested too deeply to read"))
 
 
-def _reject_constant(name: str) -> NoReturn:
-    _fail("not-finite", N_("{name} is not allowed: numbers must be finite"), {"name": name})
+def _reject_constant(name: str, line: int | None = None, column: int | None = None) -> NoReturn:
+    _fail("not-finite", N_("{name} is not allowed: numbers must be finite"), {"name": name}, line, column)
+
+
+#: A JSON string, or one of the constants Python's decoder reads (group 1).
+_JSON_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?(?:NaN|Infinity))')
 
 
 def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -153,6 +159,16 @@ def _parse_json(text: str, _: Limits) -> object:
         )
     except json.JSONDecodeError as error:
         _fail("syntax-error", _INVALID, {"format": "JSON", "detail": error.msg}, error.lineno, error.colno)
+    except ParseFailure as failure:
+        if failure.problem.code != "not-finite":
+            raise
+        # The decoder's hook is not told where the constant is: the first one outside a string is it.
+        found = next((m for m in _JSON_CONSTANT.finditer(text) if m[1]), None)
+        if found is None:  # pragma: no cover - the decoder found one
+            raise
+        line = text.count("\n", 0, found.start(1)) + 1
+        column = found.start(1) - (text.rfind("\n", 0, found.start(1)) + 1) + 1
+        _reject_constant(found[1], line, column)
     except ValueError as error:  # an integer with more digits than Python converts
         if "digits" in str(error):
             _too_many_digits()
@@ -210,14 +226,87 @@ def _parse_toml(text: str, limits: Limits) -> object:
         found = _TOML_POSITION.search(message)
         line, column = (int(found[1]), int(found[2])) if found else (None, None)
         message = _TOML_POSITION.sub("", message).strip()
-        code = "duplicate-key" if "overwrite" in message.lower() or "redefin" in message.lower() else "syntax-error"
-        _fail(code, _INVALID, {"format": "TOML", "detail": message}, line, column)
+        lowered = message.lower()
+        duplicate = any(word in lowered for word in ("overwrite", "redefin", "twice", "duplicate"))
+        found = _toml_duplicate(text, line, tomllib.loads) if duplicate and line is not None else None
+        if found is not None and "inline" in lowered:  # the reader names the key inside the inline table
+            detail = {"format": "TOML", "detail": message}
+            _fail("duplicate-key", _INVALID, detail, line, column, path=found[0])
+        if found is not None:
+            pointer, key, column = found
+            values = {"key": key}
+            _fail("duplicate-key", N_("the key {key} appears twice in one object"), values, line, column, path=pointer)
+        _fail(
+            "duplicate-key" if duplicate else "syntax-error",
+            _INVALID,
+            {"format": "TOML", "detail": message},
+            line,
+            column,
+        )
     except ValueError as error:  # an integer with more digits than Python converts
         if "digits" in str(error):
             _too_many_digits()
         _fail(
             "syntax-error", _INVALID, {"format": "TOML", "detail": str(error)}
         )  # pragma: no cover - no other ValueError is known
+
+
+_TOML_HEADER = re.compile(r"[ \t]*(\[\[?)(.*?)\]\]?[ \t]*(?:#.*)?\r?$")
+
+
+def _toml_key(key: str, loads: Callable[[str], dict[str, Any]]) -> tuple[str, ...] | None:
+    """The parts of the TOML key *key* (``a."b.c"`` is ``("a", "b.c")``), or ``None`` if it is not one."""
+    try:
+        node: object = loads(f"{key} = 0")
+    except Exception:  # noqa: BLE001 - not a key
+        return None
+    parts: list[str] = []
+    while isinstance(node, dict) and len(node) == 1:
+        name, node = next(iter(node.items()))
+        parts.append(name)
+    return tuple(parts)
+
+
+def _toml_duplicate(text: str, line: int, loads: Callable[[str], dict[str, Any]]) -> tuple[str, str, int] | None:
+    """Where the key that TOML's reader found twice on *line* is: its pointer, its name and its column.
+
+    Only on the error path. The tables declared before *line* give the
+    pointer's start (an array of tables its index); the statement on the
+    line, a header or a key, gives the rest.
+    """
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return None
+    table: tuple[str, ...] = ()
+    indexes: dict[tuple[str, ...], int] = {}  # the last index of each array of tables
+
+    def pointer(parts: tuple[str, ...]) -> str:
+        tokens = []
+        for end in range(1, len(parts) + 1):
+            tokens.append(escape_pointer(parts[end - 1]))
+            if parts[:end] in indexes:
+                tokens.append(str(indexes[parts[:end]]))
+        return "".join(f"/{token}" for token in tokens)
+
+    for before in lines[: line - 1]:
+        header = _TOML_HEADER.match(before)
+        parts = None if header is None else _toml_key(header[2], loads)
+        if header is None or parts is None:
+            continue
+        if header[1] == "[[":
+            indexes[parts] = indexes.get(parts, -1) + 1
+            for nested in [known for known in indexes if known[: len(parts)] == parts and known != parts]:
+                del indexes[nested]
+        table = parts
+    here = lines[line - 1]
+    column = len(here) - len(here.lstrip(" \t")) + 1
+    header = _TOML_HEADER.match(here)
+    if header is not None:
+        parts = _toml_key(header[2], loads)
+        return None if not parts else (pointer(parts), repr(header[2].strip()), column)
+    key_text = here.split("=", 1)[0] if "=" in here else ""
+    parts = _toml_key(key_text, loads)
+    return None if not parts else (pointer(table + parts), repr(key_text.strip()), column)
 
 
 #: A run of digits too long to be a number allowed (looked for only where Python's own limit is lifted).
@@ -247,7 +336,8 @@ def _parse_yaml(text: str, limits: Limits) -> object:
         if code == "syntax-error" and error.problem == _LIBYAML_TOO_DEEP:
             code = "too-deep"  # libyaml's own bound on nesting, far beyond max_depth
         detail: Value = getattr(error, "backext_message", None) or str(error.problem or error)  # ours, or PyYAML's
-        _fail(code, _INVALID, {"format": "YAML", "detail": detail}, line, column)
+        path = getattr(error, "backext_path", "")
+        _fail(code, _INVALID, {"format": "YAML", "detail": detail}, line, column, path=path)
     except yaml.YAMLError as error:
         _fail("syntax-error", _INVALID, {"format": "YAML", "detail": str(error)})
     except RecursionError:

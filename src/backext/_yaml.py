@@ -26,6 +26,7 @@ from yaml.scanner import Scanner
 from ._i18n import N_
 from ._limits import DEFAULT_LIMITS, Limits, shorten
 from ._messages import Message, Value
+from ._problems import escape_pointer
 
 
 try:
@@ -54,10 +55,11 @@ _MAX_INTEGER_CHARACTERS = 100
 class _LoaderError(yaml.constructor.ConstructorError):
     """A problem the strict loader finds: its code, and its message as a template and values (see ``_formats``)."""
 
-    def __init__(self, code: str, template: str, values: dict[str, Value], mark: Any) -> None:
+    def __init__(self, code: str, template: str, values: dict[str, Value], mark: Any, path: str = "") -> None:
         self.backext_message = Message(template=template, values=values)
         super().__init__(None, None, self.backext_message.render(), mark)
         self.backext_code = code
+        self.backext_path = path
 
 
 class _Strict(Composer, SafeConstructor, Resolver):
@@ -101,6 +103,10 @@ class _Strict(Composer, SafeConstructor, Resolver):
             _measure(node, self._limits.max_values)
         return self.construct_document(node)
 
+    def construct_document(self, node: Any) -> Any:
+        self._root = node  # where a problem's pointer starts from
+        return super().construct_document(node)
+
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         pairs = node.value
         # Usually every key is a plain string: compare the texts, without building anything.
@@ -119,11 +125,13 @@ class _Strict(Composer, SafeConstructor, Resolver):
                 continue  # an unhashable key: the base class reports it
             if duplicate:
                 shown = shorten(key) if isinstance(key, str) else shorten(repr(key))
+                where = _pointer(getattr(self, "_root", node), node)
                 raise _LoaderError(
                     "duplicate-key",
                     N_("the key {key} appears twice in one mapping"),
                     {"key": shown},
                     key_node.start_mark,
+                    f"{where}/{escape_pointer(key)}" if isinstance(key, str) else where,
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
@@ -202,6 +210,31 @@ def _count(root: Any) -> int:
         elif kind is yaml.SequenceNode:
             stack.extend(node.value)
     return count
+
+
+def _pointer(root: Any, target: Any) -> str:
+    """The JSON Pointer of the node *target* in the graph under *root* (``""`` if it is not found).
+
+    Only on the error path: a walk over the nodes, each visited once.
+    """
+    seen: set[int] = set()
+    stack: list[tuple[Any, str]] = [(root, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if node is target:
+            return pointer
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, f"{pointer}/{index}") for index, child in enumerate(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(
+                (value, f"{pointer}/{escape_pointer(key.value)}")
+                for key, value in node.value
+                if isinstance(key, yaml.ScalarNode)
+            )
+    return ""
 
 
 def _children(node: Any) -> list[Any]:
