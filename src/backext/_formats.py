@@ -228,13 +228,13 @@ def _parse_toml(text: str, limits: Limits) -> object:
         message = _TOML_POSITION.sub("", message).strip()
         lowered = message.lower()
         duplicate = any(word in lowered for word in ("overwrite", "redefin", "twice", "duplicate"))
-        found = _toml_duplicate(text, line, tomllib.loads) if duplicate and line is not None else None
-        if found is not None and "inline" in lowered:  # the reader names the key inside the inline table
-            detail = {"format": "TOML", "detail": message}
-            _fail("duplicate-key", _INVALID, detail, line, column, path=found[0])
-        if found is not None:
-            pointer, key, column = found
-            values = {"key": key}
+        twice = _toml_duplicate(text, line, tomllib.loads) if duplicate and line is not None else None
+        if twice is not None and "inline" in lowered:  # the reader names the key inside the inline table
+            detail: dict[str, Value] = {"format": "TOML", "detail": message}
+            _fail("duplicate-key", _INVALID, detail, line, column, path=twice[0])
+        if twice is not None:
+            pointer, key, column = twice
+            values: dict[str, Value] = {"key": key}
             _fail("duplicate-key", N_("the key {key} appears twice in one object"), values, line, column, path=pointer)
         _fail(
             "duplicate-key" if duplicate else "syntax-error",
