@@ -347,3 +347,45 @@ def test_a_json_constant_is_reported_where_it_stands(tmp_path, constant):
     path.write_text('{"id": "x",\n "a": "NaN \\" Infinity",\n  "b": [1, ' + constant + "]}", encoding="utf-8")
     [found] = backext.validate_pack(path)
     assert (found.code, found.line, found.column) == ("not-finite", 3, 12)
+
+
+# --- Documents too deep for the parser: the bracket that goes too deep ------------------------------------------------
+
+_DEEP = 100_000
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "line", "column"),
+    [
+        ("[" * _DEEP + "]" * _DEEP, "json", 1, 33),
+        ('{"a]": "[{\\"",\n "b": ' + "[" * _DEEP + "]" * _DEEP + "}", "json", 2, 38),
+        ('a = "[[" # [[[\nb = """\n[[\n"""\nc = ' + "[" * _DEEP + "]" * _DEEP + "\n", "toml", 5, 37),
+    ],
+)
+def test_a_document_too_deep_to_read_is_reported_at_the_bracket_beyond_the_limit(text, fmt, line, column):  # noqa: PLR0917
+    [found] = backext.validate_pack(text, format=fmt)
+    assert (found.code, found.path, found.line, found.column) == ("too-deep", "", line, column)
+    assert text.splitlines()[line - 1][column - 1] == "["
+
+
+@pytest.mark.parametrize("fmt", ["json", "toml"])
+@pytest.mark.parametrize(
+    "hostile", ['"' + '\\"' * 100_000, '"""' * 50_000, "'''" * 50_000, '"\\"' * 50_000 + "\\\n", "'" * 100_000]
+)
+def test_looking_for_the_bracket_never_goes_back_over_unterminated_strings(fmt, hostile):
+    # Quadratic scanning of these would take minutes; the scan is linear and finds the bracket after them or not.
+    from backext._formats import _too_deep_at  # noqa: PLC0415
+
+    line, column = _too_deep_at("[" * 40 + hostile + "[" * 40, fmt, 32)
+    assert (line, column) == (1, 33)
+    _too_deep_at(hostile + "[" * 40, fmt, 32)
+
+
+@given(st.text(alphabet='[]{}"\\\'#\n ax', max_size=80), st.sampled_from(["json", "toml"]))
+def test_the_bracket_found_is_a_bracket(text, fmt):
+    from backext._formats import _too_deep_at  # noqa: PLC0415
+
+    line, column = _too_deep_at(text, fmt, 2)
+    if line is not None:
+        assert column is not None
+        assert text.split("\n")[line - 1][column - 1] in "[{"

@@ -98,7 +98,41 @@ def parse(text: str, format: Format, limits: Limits = DEFAULT_LIMITS) -> object:
     try:
         return _PARSERS[format](text, limits)
     except RecursionError:
-        _fail("too-deep", N_("the document is nested too deeply to read"))
+        line, column = _too_deep_at(text, format, limits.max_depth)
+        _fail("too-deep", N_("the document is nested too deeply to read"), line=line, column=column)
+
+
+#: Strings (and TOML's comments), which may hold a bracket that is not one, and the brackets (groups 1 and 2).
+#: Every string alternative ends at its closing quote, a line's end (TOML) or the text's end, so that each
+#: always matches where it starts: an unterminated string never makes the scan go back over the text.
+_BRACKETS: dict[str, re.Pattern[str]] = {
+    "json": re.compile(r'"(?:[^"\\]|\\[\s\S]?)*(?:"|\Z)|([\[{])|([\]}])'),
+    "toml": re.compile(
+        r'"""[\s\S]*?(?:"""|\Z)|\'\'\'[\s\S]*?(?:\'\'\'|\Z)'
+        r'|"(?:[^"\\\n]|\\[^\n]?)*(?:"|(?=\n)|\Z)|\'[^\'\n]*(?:\'|(?=\n)|\Z)|#[^\n]*'
+        r"|([\[{])|([\]}])"
+    ),
+}
+
+
+def _too_deep_at(text: str, format: Format, max_depth: int) -> tuple[int | None, int | None]:  # noqa: A002
+    """The line and column of the first bracket that opens more than *max_depth* levels, where one is found.
+
+    Only for a document too deep for the parser to read at all: a scan of the text, linear in its length.
+    """
+    pattern = _BRACKETS.get(format)
+    if pattern is None:
+        return None, None
+    depth = 0
+    for found in pattern.finditer(text):
+        if found.group(1) is not None:
+            depth += 1
+            if depth > max_depth:
+                start = found.start()
+                return text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
+        elif found.group(2) is not None:
+            depth -= 1
+    return None, None
 
 
 def _reject_constant(name: str, line: int | None = None, column: int | None = None) -> NoReturn:
