@@ -362,7 +362,7 @@ _DEEP = 100_000
         ('a = "[[" # [[[\nb = """\n[[\n"""\nc = ' + "[" * _DEEP + "]" * _DEEP + "\n", "toml", 5, 37),
     ],
 )
-def test_a_document_too_deep_to_read_is_reported_at_the_bracket_beyond_the_limit(text, fmt, line, column):  # noqa: PLR0917
+def test_a_document_too_deep_to_read_is_reported_at_the_bracket_beyond_the_limit(text, fmt, line, column):
     [found] = backext.validate_pack(text, format=fmt)
     assert (found.code, found.path, found.line, found.column) == ("too-deep", "", line, column)
     assert text.splitlines()[line - 1][column - 1] == "["
@@ -381,7 +381,7 @@ def test_looking_for_the_bracket_never_goes_back_over_unterminated_strings(fmt, 
     _too_deep_at(hostile + "[" * 40, fmt, 32)
 
 
-@given(st.text(alphabet='[]{}"\\\'#\n ax', max_size=80), st.sampled_from(["json", "toml"]))
+@given(st.text(alphabet="[]{}\"\\'#\n ax", max_size=80), st.sampled_from(["json", "toml"]))
 def test_the_bracket_found_is_a_bracket(text, fmt):
     from backext._formats import _too_deep_at  # noqa: PLC0415
 
