@@ -359,14 +359,45 @@ def main(argv: list[str] | None = None) -> int:
     log = backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, 5))
     loops = 200 if quick else 5_000
     prescription = state.prescription
+    backext.step(pack, state, log)  # the state is checked once, as an app's stored state would be
+
+    def made_directly() -> object:
+        """The three objects the step above returns, made directly with the engine's own tools: the floor."""
+        from backext import _reasons, _state  # noqa: PLC0415 - the engine's copy and reason, not a slower stand-in
+
+        new_state = _state.evolved(
+            state, pending=None, tolerated_streak=1, untolerated_streak=0, last_session=log.date, painful_streak=0
+        )
+        template = (
+            "well tolerated: {streak} of {required} session before a step up",
+            "well tolerated: {streak} of {required} sessions before a step up",
+        )
+        reason = _reasons.because("tolerated", "en", template, {"streak": 1, "required": 3}, count=3)
+        return backext.Decision(
+            action=backext.Action.REPEAT, state=new_state, prescription=new_state.prescription, reasons=(reason,)
+        )
+
     results = compare(
         {
             "backext": lambda: [backext.step(pack, state, log) for _ in range(loops)],
             "attrs.evolve(Prescription)": lambda: [attrs.evolve(prescription, hold_seconds=10) for _ in range(loops)],
+            "a step's State, Reason and Decision, made directly": lambda: [made_directly() for _ in range(loops)],
         },
         repeat,
     )
-    rows += _ratio_rows("one engine step", results, "backext", {"attrs.evolve(Prescription)": 2.5})
+    rows += _ratio_rows(
+        "one engine step",
+        results,
+        "backext",
+        {"attrs.evolve(Prescription)": 2.5, "a step's State, Reason and Decision, made directly": None},
+    )
+    # How far the floor itself is from the target: what no step that returns these objects can go below.
+    rows += _ratio_rows(
+        "a step's State, Reason and Decision, made directly",
+        results,
+        "a step's State, Reason and Decision, made directly",
+        {"attrs.evolve(Prescription)": None},
+    )
 
     # --- new processes (the collector as Python starts it) ---------------------------
     builtin = HERE / ".builtin-pack.json"
