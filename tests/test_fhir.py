@@ -575,3 +575,29 @@ def test_the_command_refuses_bad_input_with_a_clear_status(capsys, tmp_path):
     status, _, err = _run(capsys, "fhir", "--fhir-version", "R4")
     assert status == 2
     assert "invalid choice: 'R4'" in err
+
+
+@pytest.mark.parametrize(
+    ("document", "found"), [("{}", "an object"), ('{"date": "2026-01-05"}', "an object"), ('"abc"', "a string ('abc')")]
+)
+def test_a_logs_file_that_is_not_a_list_is_one_problem_at_the_whole_document(capsys, tmp_path, document, found):
+    logs = tmp_path / "logs.json"
+    logs.write_text(document, encoding="utf-8")
+    status, out, err = _run(capsys, "fhir", "--logs", str(logs))
+    assert (status, out) == (1, "")
+    assert err == (
+        f"{logs}: invalid session logs, 1 problem:\n"
+        f'  {logs}: error wrong-type: expected a list of session logs, found {found} (at "")\n'
+    )
+
+
+def test_every_refused_field_of_a_log_is_reported_at_once_in_the_chosen_language(capsys, tmp_path):
+    logs = tmp_path / "logs.json"
+    entry = {"date": "2026-01-05", "exercise_id": "x", "repetitions_completed": -1, "hold_seconds": 5, "pain": 11}
+    logs.write_text(json.dumps([entry]), encoding="utf-8")
+    status, _, err = _run(capsys, "fhir", "--logs", str(logs), "--locale", "de")
+    assert status == 1
+    lines = err.splitlines()
+    assert lines[0] == f"{logs}: ungültige Einträge der Einheiten, 2 Probleme:"
+    assert lines[1].endswith('nicht -1 (at "/0/repetitions_completed")')
+    assert lines[2].endswith('nicht 11 (at "/0/pain")')

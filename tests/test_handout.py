@@ -206,6 +206,31 @@ def test_a_stopped_state_prints_no_dose_and_no_steps(pack):
     assert "Stop and contact your clinician if you notice" in headings
 
 
+@pytest.mark.parametrize("locale", ["en", "de"])
+def test_what_was_reported_while_stopped_is_dated_by_the_days_it_spans(pack, locale):
+    # Severe pain stops on the 5th; a red flag and worse pain come on the 7th: not "on the 5th you reported ...".
+    state = backext.step(
+        pack,
+        backext.start(pack, "prone-chest-lift"),
+        backext.SessionLog(
+            date=datetime.date(2026, 1, 5), exercise_id="prone-chest-lift", repetitions_completed=8, hold_seconds=5,
+            pain=9,
+        ),
+    ).state
+    later = backext.SessionLog(
+        date=datetime.date(2026, 1, 7), exercise_id="prone-chest-lift", repetitions_completed=0, hold_seconds=0,
+        pain=10, red_flags=["rib-or-chest-pain"],
+    )
+    state = backext.step(pack, state, later).state
+    paused = Page(backext.handout(pack, state, locale=locale)).all("section")[0][1]
+    expected = {
+        "en": "From 2026-01-05 to 2026-01-07 you reported:",
+        "de": "Vom 05.01.2026 bis zum 07.01.2026 haben Sie gemeldet:",
+    }
+    assert expected[locale] in paused
+    assert "On 2026-01-05" not in paused
+
+
 def test_a_cleared_state_says_from_when(pack):
     state = backext.record_clearance(stopped_state(), date=datetime.date(2026, 1, 20), pack=pack)
     text = Page(backext.handout(pack, state)).plain

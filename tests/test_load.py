@@ -307,3 +307,13 @@ def test_toml_cannot_hold_null_so_defaults_are_left_out():
     text = backext.dump_pack(pack, "toml")
     assert "disclaimer" not in text
     assert backext.load_pack(text, format="toml") == pack
+
+
+@pytest.mark.parametrize("fmt", backext.FORMATS)
+def test_a_lower_max_depth_is_applied_to_a_clean_pack_too(fmt):
+    # The built-in pack nests six deep: the fast path's proof of cleanliness must not pass over a lower limit.
+    text = backext.dump_pack(backext.builtin_pack(), fmt)
+    assert backext.validate_pack(text, format=fmt, limits=backext.Limits(max_depth=6)) == []
+    [found] = backext.validate_pack(text, format=fmt, limits=backext.Limits(max_depth=5))
+    assert found.code == "too-deep"
+    assert found.line is not None

@@ -24,7 +24,7 @@ import attrs
 
 from . import _paths
 from ._formats import SUFFIXES
-from ._i18n import N_, NC_, CatalogMissingError
+from ._i18n import N_, NC_, CatalogMissingError, N_plural
 from ._limits import DEFAULT_LIMITS, Limits, shorten
 
 
@@ -1101,11 +1101,60 @@ def _read_json_file(path: str, what: str) -> object:
     try:
         return json.loads(data)
     except (ValueError, RecursionError) as error:
-        raise _InvalidInputError(f"{path}: not a JSON document ({what}): {error}") from None
+        message = _said(
+            N_("{file}: not a JSON document ({what}): {detail}"), file=path, what=_said(what), detail=str(error)
+        )
+        raise _InvalidInputError(message) from None
 
 
 class _InvalidInputError(Exception):
-    """A state or log file that was read but is not valid: exit status 1."""
+    """A state or log file that was read but is not valid: exit status 1.
+
+    *message* is said in the person's language; or, without one, *problems* (found in *source*) are listed
+    under a heading, each in that language.
+    """
+
+    def __init__(self, message: Message | None, problems: Sequence[Problem] = (), source: str = "") -> None:
+        self.message = message
+        self.problems = tuple(problems)
+        self.source = source
+        super().__init__(self.render())
+
+    def render(self, locale: str | None = None) -> str:
+        if self.message is not None:
+            return self.message.render(locale)
+        from ._problems import report  # noqa: PLC0415 - only on the error path
+
+        return report(self.source, self.problems, _LOGS_HEADING, locale)
+
+
+# Translators: the first line of the report of a session logs file that is not valid.
+_LOGS_HEADING = N_plural(
+    "{source}: invalid session logs, {count} problem:", "{source}: invalid session logs, {count} problems:"
+)
+
+
+def _read_logs(path: str, converter: Any, problems_from_exception: Any) -> list[Any]:
+    """The session logs in the JSON file *path*: a list, every problem of it reported at once."""
+    from . import SessionLog  # noqa: PLC0415
+    from ._limits import LimitExceeded, check_document  # noqa: PLC0415
+    from ._problems import problem  # noqa: PLC0415
+    from ._wrong import json_type  # noqa: PLC0415
+
+    document = _read_json_file(path, N_("the session logs"))
+    if type(document) is not list:
+        wrong = problem(
+            "", "wrong-type", N_("expected a list of session logs, found {found}"), {"found": json_type(document)}
+        )
+        raise _InvalidInputError(None, [wrong], path)
+    try:
+        check_document(document, DEFAULT_LIMITS, count_values=True)
+    except LimitExceeded as exceeded:
+        raise _InvalidInputError(None, [exceeded.problem], path) from None
+    try:
+        return converter.structure(document, list[SessionLog])  # type: ignore[no-any-return]
+    except Exception as error:  # noqa: BLE001 - every structuring error becomes problems
+        raise _InvalidInputError(None, problems_from_exception(error), path) from None
 
 
 def _fhir(args: argparse.Namespace, out: _Output) -> int:
@@ -1113,7 +1162,7 @@ def _fhir(args: argparse.Namespace, out: _Output) -> int:
         from . import fhir  # noqa: PLC0415 - the extra is optional
     except ImportError as error:
         raise _UsageError(str(error)) from None
-    from . import SessionLog, converter, load_state  # noqa: PLC0415
+    from . import converter, load_state  # noqa: PLC0415
     from ._converter import problems_from_exception  # noqa: PLC0415
     from .exceptions import StateError  # noqa: PLC0415
 
@@ -1130,17 +1179,9 @@ def _fhir(args: argparse.Namespace, out: _Output) -> int:
                 raise _UsageError(_said(N_("--state needs --subject, the person's reference (such as Patient/123)")))
             state = load_state(_read_file(args.state, N_("a stored state")), pack, name=args.state)
         if args.logs is not None:
-            document = _read_json_file(args.logs, N_("the session logs"))
-            try:
-                logs = converter.structure(document, list[SessionLog])
-            except Exception as error:  # noqa: BLE001 - every structuring error becomes problems
-                problems = problems_from_exception(error)
-                from ._problems import located  # noqa: PLC0415
-
-                lines = [f"{args.logs}: invalid session logs:", *(f"  {located(args.logs, p)}" for p in problems)]
-                raise _InvalidInputError("\n".join(lines)) from None
+            logs = _read_logs(args.logs, converter, problems_from_exception)
     except (StateError, _InvalidInputError) as error:
-        said = error.render(_speaking(args)) if isinstance(error, StateError) else str(error)
+        said = error.render(_speaking(args))
         _Output(sys.stderr).write(f"{said}\n")
         return EXIT_INVALID
     bundle = fhir.export_bundle(

@@ -25,6 +25,7 @@ from typing import Any, TypeVar, get_args, get_origin
 import attrs
 import cattrs
 from cattrs.errors import (
+    AttributeValidationNote,
     ClassValidationError,
     ForbiddenExtraKeysError,
     IterableValidationError,
@@ -268,7 +269,30 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
                 raise WrongType(N_("an object"), value)
             return generated(value, cls)
 
-        return structure
+        if not detailed:
+            return structure
+
+        def every_problem(value: object, _: object) -> T:
+            try:
+                return structure(value, _)
+            except (IterableValidationError, WrongType):
+                raise
+            except Exception as error:
+                # cattrs collects the errors of structuring each field; then the class's own checks run, and attrs
+                # stops at the first field they refuse. Each field's check is run on its own, so that every refused
+                # field is reported at once.
+                first = error
+                if isinstance(error, ClassValidationError):
+                    with_notes, without = error.group_exceptions()
+                    if with_notes or len(without) != 1:
+                        raise  # a field could not be structured: cattrs has collected every such error
+                    first = without[0]
+                refused = _refused_fields(cls, value, conv)  # type: ignore[arg-type]  # a dict, checked above
+                if len(refused) > 1 and any(type(e) is type(first) and str(e) == str(first) for e in refused):
+                    raise ClassValidationError(f"While structuring {cls.__name__}", refused, cls) from None
+                raise
+
+        return every_problem
 
     conv.register_structure_hook_factory(attrs.has, class_hook)
     conv.register_unstructure_hook_factory(
@@ -276,6 +300,33 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
         lambda cls: make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True),
     )
     return conv
+
+
+def _refused_fields(cls: type[Any], value: dict[str, Any], conv: cattrs.Converter) -> list[Exception]:
+    """The error of each field of *cls* whose own check refuses its value in *value*, marked with the field.
+
+    Only for a mapping whose every field could be structured; a field whose
+    check looks at other fields (none does in the model) is passed over.
+    """
+    refused: list[Exception] = []
+    for field in attrs.fields(cls):
+        if field.validator is None or field.alias not in value:
+            continue
+        try:
+            structured = conv.structure(value[field.alias], field.type)
+            field.validator(None, field, structured)
+        except AttributeError:
+            continue  # a check that needs the whole object
+        except Exception as error:  # noqa: BLE001 - collected, reported as problems
+            if not (isinstance(error, WrongValue) and error.field is not None):
+                error.__notes__ = [
+                    *getattr(error, "__notes__", []),
+                    AttributeValidationNote(
+                        f"Structuring class {cls.__name__} @ attribute {field.name}", field.name, field.type
+                    ),
+                ]
+            refused.append(error)
+    return refused
 
 
 #: The library's converter: strict structuring, and unstructuring that leaves

@@ -346,7 +346,9 @@ class _Handout:
 
     def _stop(self, stop: Stop) -> dict[str, Any]:
         flags = [self.words(flag.describe(self.speaks)) for flag in stop.red_flags]
-        return {"date": localized_date(stop.date, self.speaks), "red_flags": flags, "pain": stop.pain}
+        # What came while stopped is added to the stop, not dated on its own: the page gives the days it spans.
+        last = None if stop.latest == stop.date else localized_date(stop.latest, self.speaks)
+        return {"date": localized_date(stop.date, self.speaks), "last": last, "red_flags": flags, "pain": stop.pain}
 
     def _dose(self, prescription: Prescription | None) -> dict[str, Any]:
         exercise = self.exercise

@@ -365,8 +365,9 @@ def analyse_document(document: object, limits: Limits = DEFAULT_LIMITS) -> tuple
     return structured.value, sort_problems(document, checked(structured, limits))
 
 
-#: The limits that the fast loader's proof of cleanliness assumes (see :data:`backext._clean.CONDITIONS`).
-_PROVEN_LIMITS = ("max_string_length", "max_number", "max_ladder_rungs")
+#: The limits that the fast loader's proof of cleanliness assumes (see :data:`backext._clean.CONDITIONS`); a pack
+#: the model can hold nests far less deep than the default ``max_depth``, but not less than any depth asked for.
+_PROVEN_LIMITS = ("max_string_length", "max_number", "max_ladder_rungs", "max_depth")
 
 
 def checked(

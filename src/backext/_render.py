@@ -185,7 +185,7 @@ def describe_hold(hold: Hold, locale: str | None = None, *, default_locale: str 
         text = ngettext(
             "hold for {start} to {target} second",
             "hold for {start} to {target} seconds",
-            plural_count(hold.target_seconds),
+            plural_count(hold.target_seconds, *tags),
             *tags,
         )
         return text.format(
@@ -209,13 +209,13 @@ def describe_repetitions(
     low, high = repetitions.minimum, repetitions.maximum
     if high > low:
         count = ngettext(
-            "{minimum} to {maximum} repetition", "{minimum} to {maximum} repetitions", plural_count(high), *tags
+            "{minimum} to {maximum} repetition", "{minimum} to {maximum} repetitions", plural_count(high, *tags), *tags
         ).format(minimum=number(low), maximum=number(high))
     else:
-        count = ngettext("{count} repetition", "{count} repetitions", plural_count(low), *tags).format(
+        count = ngettext("{count} repetition", "{count} repetitions", plural_count(low, *tags), *tags).format(
             count=number(low)
         )
-    sets = ngettext("{count} set", "{count} sets", plural_count(repetitions.sets), *tags).format(
+    sets = ngettext("{count} set", "{count} sets", plural_count(repetitions.sets, *tags), *tags).format(
         count=number(repetitions.sets)
     )
     return gettext("{repetitions}, {sets}", *tags).format(repetitions=count, sets=sets)

@@ -106,7 +106,7 @@ def pain_rating(_: object, attribute: attrs.Attribute[Any], value: int | None) -
     if value is None:
         return
     if type(value) is not int or not 0 <= value <= 10:
-        raise out_of_range("invalid-value", WHOLE_FROM_0, attribute.name, 10, value, at_field=False)
+        raise out_of_range("invalid-value", WHOLE_FROM_0, attribute.name, 10, value)
 
 
 #: The longest hold a log may report, in seconds, and the most repetitions (our choice: far beyond any session).
@@ -115,12 +115,12 @@ _MOST_SECONDS, _MOST_REPETITIONS = 86_400, 1_000_000
 
 def _count(_: object, attribute: attrs.Attribute[Any], value: int) -> None:
     if type(value) is not int or not 0 <= value <= _MOST_REPETITIONS:
-        raise out_of_range("invalid-value", WHOLE_FROM_0, attribute.name, _MOST_REPETITIONS, value, at_field=False)
+        raise out_of_range("invalid-value", WHOLE_FROM_0, attribute.name, _MOST_REPETITIONS, value)
 
 
 def _seconds(_: object, attribute: attrs.Attribute[Any], value: float) -> None:
     if type(value) not in (int, float) or not 0 <= value <= _MOST_SECONDS:
-        raise out_of_range("invalid-value", SECONDS_FROM_0, attribute.name, _MOST_SECONDS, value, at_field=False)
+        raise out_of_range("invalid-value", SECONDS_FROM_0, attribute.name, _MOST_SECONDS, value)
 
 
 def day(_: object, attribute: attrs.Attribute[Any], value: object) -> None:

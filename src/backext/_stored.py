@@ -15,6 +15,7 @@ from ._problems import problem
 from ._reconcile import check_state, reconcile
 from ._rules import DEFAULT_RULES, Rules
 from ._state import STATE_FORMAT_VERSION, State
+from ._wrong import shown_number
 from .exceptions import StateError
 
 
@@ -87,7 +88,7 @@ def _migrate(document: dict[str, Any], name: str) -> dict[str, Any]:
                     "/format_version",
                     "unsupported-state-version",
                     N_("the state is in format {version}; this version of backext reads formats 1 to {newest}"),
-                    {"version": str(version), "newest": str(STATE_FORMAT_VERSION)},
+                    {"version": shown_number(version), "newest": str(STATE_FORMAT_VERSION)},
                 )
             ],
             name,

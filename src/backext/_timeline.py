@@ -106,7 +106,7 @@ def _phrase(phrases: Phrases, name: str, tags: tuple[str | None, str | None], co
     if template != getattr(_DEFAULT, name) or name == "countdown":
         return template
     if name in _PLURALS:
-        return ngettext(*_PLURALS[name], plural_count(count), *tags)
+        return ngettext(*_PLURALS[name], plural_count(count, *tags), *tags)
     return gettext(template, *tags)
 
 

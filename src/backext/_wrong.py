@@ -54,12 +54,10 @@ SECONDS_FROM_0 = N_("{name} must be a number of seconds from 0 to {most}, not {v
 def out_of_range(code: str, template: str, name: str, most: int, value: object, *, at_field: bool = True) -> WrongValue:
     """The error (a ``ValueError``) of the field *name* whose *value* is not from 0 to *most*.
 
-    A huge integer is described by its size, in words of their own, not by its digits. With *at_field*
+    An integer too long for 64 bits is described by its size (:func:`shown_number`). With *at_field*
     false, the problem points at the object rather than at the field.
     """
-    huge = type(value) is int and abs(value) > 10**30
-    shown: Message | str = Message(template=N_("a huge integer")) if huge else repr(value)
-    message = Message(template=template, values={"name": name, "most": str(most), "value": shown})
+    message = Message(template=template, values={"name": name, "most": str(most), "value": shown_number(value)})
     return WrongValue(code, message, name if at_field else None)
 
 
