@@ -581,3 +581,50 @@ def test_s2_f2_the_dose_after_an_open_override_reads_left_to_right():
     data = backext.plan_calendar(pack, make_plan(pack=pack), now=NOW)
     summary = str(icalendar.Calendar.from_ical(data).events[0]["SUMMARY"])
     assert summary == "Forearm press-up \u202e\u202c: hold for 5 seconds; 10 repetitions, 1 set"
+
+
+# --- Third round: what -o may replace, and reminders before the first moment -----------------------------------------
+
+
+def _ics(*extra: str) -> list[str]:
+    return ["plan", "--format", "ics", "--weeks", "1", "--start-date", "2026-01-05", *extra]
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo", "state", "pack"])
+def test_the_calendar_never_replaces_what_is_not_its_own_regular_file(capsys, tmp_path, kind):
+    state = tmp_path / "person.json"
+    state.write_text(json.dumps(backext.converter.unstructure(backext.start(PACK, "forearm-press-up"))), "utf-8")
+    pack = tmp_path / "pack.json"
+    pack.write_text(backext.dump_pack(PACK, "json"), "utf-8")
+    target = tmp_path / "out.ics"
+    argv = _ics("-o", str(target))
+    if kind == "symlink":
+        target.symlink_to(state)
+    elif kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "state":
+        target, argv = state, _ics("--state", str(state), "-o", str(state))
+    else:
+        target, argv = pack, _ics("--pack", str(pack), "-o", str(pack))
+    before = target.lstat()
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "backext: error: cannot write '" in err
+    after = target.lstat()
+    assert (after.st_ino, after.st_mode, after.st_size) == (before.st_ino, before.st_mode, before.st_size)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")) == []
+
+
+def test_the_calendar_replaces_its_own_file_keeping_its_mode(capsys, tmp_path):
+    target = tmp_path / "cal.ics"
+    assert main(_ics("-o", str(target))) == 0
+    target.chmod(0o600)
+    assert main([*_ics("-o", str(target)), "--previous", str(target)]) == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["cal.ics"]
+
+
+def test_a_reminder_before_the_first_moment_a_calendar_holds_is_a_usage_error(capsys):
+    argv = ["plan", "--format", "ics", "--weeks", "1", "--start-date", "0001-01-01", "--time", "10:00"]
+    assert main([*argv, "--timezone", "Asia/Tokyo", "--reminder", "08:00"]) == 2
+    assert "would ring before 0001-01-01 UTC" in capsys.readouterr().err

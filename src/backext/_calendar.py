@@ -500,7 +500,13 @@ def _plan_calendar(
                 # A time of day on a timed session's day: that moment, in UTC (RFC 5545 section 3.8.6.3), so that
                 # a daylight saving change between it and the session does not move it.
                 moment = datetime.datetime.combine(planned.date, reminder.replace(microsecond=0), zone)
-                alarm.add("trigger", moment.astimezone(datetime.timezone.utc))
+                try:
+                    alarm.add("trigger", moment.astimezone(datetime.timezone.utc))
+                except OverflowError:
+                    raise ValueError(
+                        f"a reminder at {reminder:%H:%M} on {planned.date} would ring before 0001-01-01 UTC, the first"
+                        " moment a calendar holds: start the plan later"
+                    ) from None
             else:
                 alarm.add("trigger", trigger)
             event.add_component(alarm)

@@ -682,8 +682,6 @@ def _plan_ics(  # noqa: PLR0917 - the plan, or what to cancel
     cancel_from: datetime.date | None = None,
 ) -> int:
     """Write *result* as a calendar or, without one (a stopped state), the previous calendar cancelled from *since*."""
-    from pathlib import Path  # noqa: PLC0415 - slow to import: only where a file is written or read here
-
     try:
         from ._calendar import UnreadableCalendarError, _cancel_sessions, _plan_calendar  # noqa: PLC0415
 
@@ -732,16 +730,52 @@ def _plan_ics(  # noqa: PLR0917 - the plan, or what to cancel
         else:
             binary.write(document)  # bytes: CRLF line ends, as RFC 5545 wants, on every platform
         return EXIT_OK
-    target = Path(args.output)
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        partial.write_bytes(document)
-        with contextlib.suppress(FileNotFoundError):  # a new file is made as the umask says
-            partial.chmod(stat.S_IMODE(target.stat().st_mode))  # a replaced one keeps its mode: private stays so
-        partial.replace(target)  # whole or not at all: --previous may name the same file
-    except OSError as error:
-        raise _UsageError(_cannot_write(args.output, error.strerror or str(error))) from None
+    _replace_file(args.output, document, {"--state": args.state, "--pack": args.pack})
     return EXIT_OK
+
+
+def _replace_file(path: str, document: bytes, inputs: dict[str, str | None]) -> None:
+    """Write *document* to *path* whole or not at all, replacing a regular file that is none of *inputs*.
+
+    The document is written to a new file beside *path* (made with ``O_EXCL``: never through a link planted
+    there) and renamed over it. A device, a pipe, a folder or a symbolic link at *path* is refused, as is a file
+    the command reads (an option of *inputs*): renaming over them would replace them, not write to them.
+    """
+    import secrets  # noqa: PLC0415 - only to write a calendar
+    from pathlib import Path  # noqa: PLC0415 - slow to import: only where a file is written or read here
+
+    target = Path(path)
+    try:
+        found = target.lstat()
+    except FileNotFoundError:
+        found = None
+    except OSError as error:
+        raise _UsageError(_cannot_write(path, error.strerror or str(error))) from None
+    if found is not None:
+        if stat.S_ISLNK(found.st_mode):
+            raise _UsageError(_cannot_write(path, _said(N_("it is a symbolic link: name the file it points to"))))
+        if not stat.S_ISREG(found.st_mode):
+            raise _UsageError(_cannot_write(path, _said(N_("it is not a regular file"))))
+        for option, given in inputs.items():
+            with contextlib.suppress(OSError):
+                if given is not None and given != "-" and target.samefile(given):
+                    reason = _said(N_("it is the file given to {option}: write the calendar elsewhere"), option=option)
+                    raise _UsageError(_cannot_write(path, reason))
+    partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
+    try:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
+        try:
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(document)
+            if found is not None:
+                partial.chmod(stat.S_IMODE(found.st_mode))  # a replaced file keeps its mode: private stays so
+            partial.replace(target)  # whole or not at all: --previous may name the same file
+        except BaseException:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            raise
+    except OSError as error:
+        raise _UsageError(_cannot_write(path, error.strerror or str(error))) from None
 
 
 def _sniff(text: str) -> str:
@@ -1240,7 +1274,7 @@ def _said(template: str, **values: Any) -> Message:
     return Message(template=template, values=values)
 
 
-def _cannot_write(path: str, reason: str) -> Message:
+def _cannot_write(path: str, reason: str | Message) -> Message:
     return _said(N_("cannot write {file}: {reason}"), file=shorten(path), reason=reason)
 
 
