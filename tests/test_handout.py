@@ -213,13 +213,20 @@ def test_what_was_reported_while_stopped_is_dated_by_the_days_it_spans(pack, loc
         pack,
         backext.start(pack, "prone-chest-lift"),
         backext.SessionLog(
-            date=datetime.date(2026, 1, 5), exercise_id="prone-chest-lift", repetitions_completed=8, hold_seconds=5,
+            date=datetime.date(2026, 1, 5),
+            exercise_id="prone-chest-lift",
+            repetitions_completed=8,
+            hold_seconds=5,
             pain=9,
         ),
     ).state
     later = backext.SessionLog(
-        date=datetime.date(2026, 1, 7), exercise_id="prone-chest-lift", repetitions_completed=0, hold_seconds=0,
-        pain=10, red_flags=["rib-or-chest-pain"],
+        date=datetime.date(2026, 1, 7),
+        exercise_id="prone-chest-lift",
+        repetitions_completed=0,
+        hold_seconds=0,
+        pain=10,
+        red_flags=["rib-or-chest-pain"],
     )
     state = backext.step(pack, state, later).state
     paused = Page(backext.handout(pack, state, locale=locale)).all("section")[0][1]
@@ -408,8 +415,27 @@ def test_the_pictures_of_one_handout_are_bounded_in_all(tmp_path):
     assert all(isinstance(f, Picture) for f in found[:count])
     assert not isinstance(found[count], Picture)
     assert found[count].reason == "too-large-in-all"
-    assert pictures.get(f"{count}.png") is found[count]  # each read once
+    assert pictures.get(f"{count}.png") == found[count]
     assert pictures.omitted == [found[count]]
+
+
+def test_a_picture_named_again_and_again_counts_every_time_the_page_holds_it(tmp_path, monkeypatch):
+    big = png() + b"\0" * (MAX_PICTURE_BYTES - 100)
+    (tmp_path / "one.png").write_bytes(big)
+    reads = []
+    real_open = os.open
+    monkeypatch.setattr("backext._media.os.open", lambda *a, **k: reads.append(a[0]) or real_open(*a, **k))
+    pictures = Pictures(tmp_path)
+    count = MAX_PICTURES_BYTES // len(big)
+    found = [pictures.get("one.png") for _ in range(count + 5)]
+    assert all(isinstance(f, Picture) for f in found[:count])
+    assert [f.reason for f in found[count:]] == ["too-large-in-all"] * 5
+    assert len(reads) == 1  # read once, however often named
+    assert [o.reason for o in pictures.omitted] == ["too-large-in-all"]
+    assert str(pictures.omitted[0]) == "picture 'one.png' left out: the handout's pictures would exceed 8 MB"
+    assert pictures.omitted[0].render("de") == (
+        "Bild 'one.png' weggelassen: die Bilder des Merkblatts würden 8 MB überschreiten"
+    )
 
 
 def test_a_picture_in_a_subfolder_is_embedded(tmp_path):

@@ -433,3 +433,37 @@ def test_control_characters_of_a_packs_text_never_reach_the_page(pack, noise):
     assert [hex(ord(c)) for c in page if re.match("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]", c)] == []
     page.encode("utf-8")  # no lone surrogate: the page can be written
     assert "ctl" in page
+
+
+def test_the_handout_follows_the_rules_the_app_gives_the_engine():
+    import datetime  # noqa: PLC0415
+
+    pack = backext.builtin_pack()
+    rules = backext.Rules(severe_pain=5, max_gap_days=3)
+    state = backext.start(pack, "forearm-press-up")
+    for day in (5, 7, 9):  # three tolerated sessions: a step up, to 10 s
+        log = backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, day))
+        state = backext.step(pack, state, log, rules=rules).state
+    later = datetime.date(2026, 1, 14)  # a long gap under these rules, none under the default ones
+    planned = backext.plan(pack, state, start_date=later, weeks=1, rules=rules).sessions[0].prescription
+    assert planned != backext.plan(pack, state, start_date=later, weeks=1).sessions[0].prescription
+    page = backext.handout(pack, state, on=later, rules=rules)
+    shown = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert f"Hold each lift for {planned.hold_seconds} seconds" in shown
+    assert "Hold each lift for 10 seconds" in re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", backext.handout(pack, state, on=later))
+    )
+    assert "pain of 5 out of 10 or more" in shown
+    # Stopped by a pain these rules call severe, which the default ones do not: the paused page, no error.
+    log = backext.SessionLog(
+        date=datetime.date(2026, 1, 21),
+        exercise_id=state.prescription.exercise_id,
+        repetitions_completed=10,
+        hold_seconds=5,
+        pain=6,
+    )
+    stopped = backext.step(pack, state, log, rules=rules).state
+    assert stopped.stopped
+    assert "Exercise is paused" in backext.handout(pack, stopped, on=datetime.date(2026, 1, 22), rules=rules)
+    with pytest.raises(TypeError, match=r"rules must be a backext\.Rules"):
+        backext.handout(pack, stopped, rules={"severe_pain": 5})  # type: ignore[arg-type]

@@ -8,7 +8,6 @@ import attrs
 import pytest
 
 import backext
-from backext._cli import main
 
 
 def _half_second_pack(start: float) -> backext.Pack:

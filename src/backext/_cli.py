@@ -947,10 +947,15 @@ def _handout(args: argparse.Namespace, out: _Output) -> int:
     else:
         chosen = _exercise(pack, args.exercise if args.exercise is not None else pack.exercises[0].id)
     folder = None if args.pack is None else Path(args.pack).parent
-    page, omitted = make(pack, chosen, _locale(args, pack), folder, args.date)
+    locale = _locale(args, pack)
+    page, omitted = make(pack, chosen, locale, folder, args.date)
     err = _Output(sys.stderr)
-    for sentence in omitted:
-        err.write(f"backext: note: {sentence}\n")
+    if omitted:
+        from ._i18n import gettext, language  # noqa: PLC0415 - only when a picture is left out
+
+        note = gettext("backext: note: {sentence}", language(locale, pack.default_locale))
+        for sentence in omitted:
+            err.write(note.format(sentence=sentence) + "\n")
     if target is None:
         out.write(page)
     else:

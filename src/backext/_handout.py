@@ -25,7 +25,7 @@ from ._media import Picture, Pictures, builtin_folder
 from ._model import Exercise, Modification, Pack, Source
 from ._reconcile import exercise_of, reconcile
 from ._render import localized_date, localized_number
-from ._rules import DEFAULT_RULES
+from ._rules import DEFAULT_RULES, Rules
 from ._session import RedFlag
 from ._state import Prescription, State, Stop
 from ._text import UNSHOWABLE, LocalizedText, Text, localize
@@ -56,6 +56,7 @@ def handout(
     locale: str | None = None,
     media_folder: str | os.PathLike[str] | None = None,
     on: datetime.date | None = None,
+    rules: Rules = DEFAULT_RULES,
 ) -> str:
     """Return a printable handout for one person, as one self-contained HTML page.
 
@@ -101,6 +102,10 @@ def handout(
             an app serving people in other time zones passes their day. When
             a clinician's clearance lets the person resume only from a later
             day, the dose is the one for that day, which the page names.
+        rules: The engine's rules the app uses (:class:`~backext.Rules`):
+            the dose is the one :func:`~backext.step` and
+            :func:`~backext.plan` give under them, and the pain that means
+            "stop" is theirs.
 
     Raises:
         TypeError: If an argument has the wrong type.
@@ -120,20 +125,24 @@ def handout(
     .. versionadded:: 0.1.0
     .. versionchanged:: Unreleased
        *on*: the dose is the one the engine allows on that day.
+    .. versionchanged:: Unreleased
+       *rules*: the engine's rules the app uses, as :func:`~backext.step`
+       takes them.
     """
-    return make(pack, state_or_exercise, locale, media_folder, on)[0]
+    return make(pack, state_or_exercise, locale, media_folder, on, rules)[0]
 
 
-def make(
+def make(  # noqa: PLR0917 - the arguments of handout(), in its order
     pack: Pack,
     state_or_exercise: State | str | Exercise,
     locale: str | None,
     media_folder: str | os.PathLike[str] | None,
     on: datetime.date | None = None,
+    rules: Rules = DEFAULT_RULES,
 ) -> tuple[str, list[str]]:
     """The handout, and why each picture it would show is left out (for the command line, which reports them)."""
-    made = _Handout(pack, state_or_exercise, locale, media_folder, on)
-    return made.html(), [str(omitted) for omitted in made.pictures.omitted]
+    made = _Handout(pack, state_or_exercise, locale, media_folder, on, rules)
+    return made.html(), [omitted.render(made.speaks) for omitted in made.pictures.omitted]
 
 
 def handout_omissions(
@@ -141,10 +150,14 @@ def handout_omissions(
     state_or_exercise: State | str | Exercise,
     *,
     media_folder: str | os.PathLike[str] | None = None,
+    locale: str | None = None,
+    on: datetime.date | None = None,
+    rules: Rules = DEFAULT_RULES,
 ) -> list[str]:
     """Why each picture the handout would show is left out, one sentence each (empty when none is).
 
-    It takes the arguments of :func:`handout`, and reads the same files.
+    It takes the arguments of :func:`handout`, reads the same files, and
+    says it in the handout's language.
 
     Example:
         >>> import backext
@@ -154,10 +167,13 @@ def handout_omissions(
         "picture 'media/prone-chest-lift-start.svg' left out: there is no such file in the pack's folder"
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: Unreleased
+       *locale*, *on* and *rules*, as :func:`handout` takes them; the sentences are in
+       the handout's language.
     """
-    made = _Handout(pack, state_or_exercise, None, media_folder)
+    made = _Handout(pack, state_or_exercise, locale, media_folder, on, rules)
     made.context()  # reads the pictures, as the page would
-    return [str(omitted) for omitted in made.pictures.omitted]
+    return [omitted.render(made.speaks) for omitted in made.pictures.omitted]
 
 
 @attrs.frozen
@@ -261,16 +277,20 @@ def _number(value: object) -> Markup:
 class _Handout:
     """The data of one handout, gathered for the template."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - the arguments of handout(), in its order
         self,
         pack: Pack,
         state_or_exercise: State | str | Exercise,
         locale: str | None,
         media_folder: str | os.PathLike[str] | None,
         on: datetime.date | None = None,
+        rules: Rules = DEFAULT_RULES,
     ) -> None:
         if not isinstance(pack, Pack):
             raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
+        if not isinstance(rules, Rules):
+            raise TypeError(f"rules must be a backext.Rules, not {type(rules).__name__}")
+        self.rules = rules
         if on is not None and type(on) is not datetime.date:
             raise TypeError(f"on must be a datetime.date or None, not {type(on).__name__}")
         self.pack = pack
@@ -285,9 +305,9 @@ class _Handout:
             resume = state_or_exercise.resume_on
             # The engine's own rule decides what is in force on the first day the page may be used.
             first = day if resume is None else max(day, resume)
-            self.state = reconcile(pack, state_or_exercise, first)[0]
+            self.state = reconcile(pack, state_or_exercise, first, rules)[0]
             # After a long break the first session back is done at the dose the engine's gap rule gives.
-            self.prescription = None if self.state.stop is not None else prescription_on(pack, self.state, first)
+            self.prescription = None if self.state.stop is not None else prescription_on(pack, self.state, first, rules)
             self.exercise = exercise_of(pack, self.state.prescription.exercise_id)
         elif isinstance(state_or_exercise, Exercise):
             self.exercise = exercise_of(pack, state_or_exercise.id)
@@ -333,7 +353,7 @@ class _Handout:
             "variations": [] if stop is not None else [self._variation(m) for m in exercise.modifications],
             "safety_notes": [self.text(note) for note in exercise.safety_notes],
             "red_flags": [self.words(flag.describe(self.speaks)) for flag in RedFlag],
-            "severe_pain": DEFAULT_RULES.severe_pain,
+            "severe_pain": self.rules.severe_pain,
             "avoid": [
                 {"name": self.text(e.name), "description": self.text(e.description), "why": self.text(e.why)}
                 for e in pack.avoid

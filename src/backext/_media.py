@@ -24,14 +24,18 @@ from pathlib import Path, PurePosixPath
 import attrs
 
 from ._addresses import inside_folder, is_url
+from ._i18n import N_
+from ._messages import Message, Value
 
 
 __all__ = ["MAX_PICTURES_BYTES", "MAX_PICTURE_BYTES", "Omitted", "Picture", "Pictures", "builtin_folder"]
 
-#: The largest picture file embedded, in bytes (our choice: a detailed drawing is far smaller).
+#: The largest picture file embedded, in bytes (our choice: a detailed drawing is far smaller); whole megabytes,
+#: as the messages say it.
 MAX_PICTURE_BYTES = 1_000_000
 
-#: The most bytes of pictures embedded in one handout, all together (our choice).
+#: The most bytes of pictures embedded in one handout, all together, each counted every time the page holds it
+#: (our choice; whole megabytes, as the messages say it).
 MAX_PICTURES_BYTES = 8_000_000
 
 _TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
@@ -82,9 +86,16 @@ class Omitted:
     reference: str
     reason: str
     message: str
+    template: Message | None = attrs.field(default=None, eq=False, repr=False)
 
     def __str__(self) -> str:
-        return f"picture {self.reference!r} left out: {self.message}"
+        return self.render()
+
+    def render(self, locale: str | None = None) -> str:
+        """The sentence that says it, in *locale*'s words (``None``: English)."""
+        why: Message | str = self.message if self.template is None else self.template
+        values: dict[str, Value] = {"reference": repr(self.reference), "why": why}
+        return Message(template=N_("picture {reference} left out: {why}"), values=values).render(locale)
 
 
 def builtin_folder() -> Path:
@@ -104,62 +115,91 @@ class Pictures:
         self._root: Path | None = None
         self._used = 0
         self._seen: dict[str, Picture | Omitted] = {}
+        self._sizes: dict[str, int] = {}  # the bytes of each picture read
+        self._over: dict[str, Omitted] = {}  # pictures left out, at least once, for the budget of all
 
     @property
     def omitted(self) -> list[Omitted]:
-        """Every picture left out so far, in the order first asked for."""
-        return [found for found in self._seen.values() if isinstance(found, Omitted)]
+        """Every picture left out so far (once each), in the order first asked for."""
+        left = [found for found in self._seen.values() if isinstance(found, Omitted)]
+        return left + [
+            omitted for reference, omitted in self._over.items() if not isinstance(self._seen[reference], Omitted)
+        ]
+
+    def _refused(self) -> set[str]:
+        return {reference for reference, found in self._seen.items() if isinstance(found, Omitted)}
 
     def get(self, reference: str) -> Picture | Omitted:
-        """The picture *reference* names, or why it is left out."""
+        """The picture *reference* names, to embed once more, or why it is left out.
+
+        A file is read once, however often it is named; every time it is
+        embedded counts towards :data:`MAX_PICTURES_BYTES`, as the page holds
+        it that many times.
+        """
         if reference not in self._seen:
             self._seen[reference] = self._read(reference)
-        return self._seen[reference]
+        found = self._seen[reference]
+        if isinstance(found, Omitted):
+            return found
+        size = self._sizes[reference]
+        if self._used + size > MAX_PICTURES_BYTES:
+            over = Message(
+                template=N_("the handout's pictures would exceed {limit} bytes"), values={"limit": MAX_PICTURES_BYTES}
+            )
+            omitted = Omitted(reference, "too-large-in-all", over.render(), over)
+            self._over.setdefault(reference, omitted)
+            return omitted
+        self._used += size
+        return found
 
     def all(self, references: Iterable[str]) -> list[Picture]:
         """The pictures of *references* that can be embedded, in order."""
         return [found for found in map(self.get, references) if isinstance(found, Picture)]
 
     def _read(self, reference: str) -> Picture | Omitted:
-        def omit(reason: str, message: str) -> Omitted:
-            return Omitted(reference, reason, message)
+        def omit(reason: str, template: str, values: dict[str, Value] | None = None) -> Omitted:
+            why = Message(template=template, values=values or {})
+            return Omitted(reference, reason, why.render(), why)
 
         if self._folder is None:
-            return omit("no-folder", "pictures are embedded only from the folder of a pack file")
+            return omit("no-folder", N_("pictures are embedded only from the folder of a pack file"))
         if is_url(reference):
-            return omit("not-local", "only a file next to the pack is embedded, never a URL")
+            return omit("not-local", N_("only a file next to the pack is embedded, never a URL"))
         path = PurePosixPath(reference)
         if not inside_folder(reference):
-            return omit("outside-folder", "the path must be relative and stay inside the pack's folder")
+            return omit("outside-folder", N_("the path must be relative and stay inside the pack's folder"))
         kind = _TYPES.get(path.suffix.lower())
         if kind is None:
-            return omit("unsupported-type", "only .svg and .png files are embedded")
+            return omit("unsupported-type", N_("only .svg and .png files are embedded"))
         try:
             if self._root is None:
                 self._root = self._folder.resolve(strict=True)
             real = (self._root / path).resolve(strict=True)
         except (OSError, RuntimeError):  # RuntimeError: a loop of symbolic links, on Python < 3.13
-            return omit("missing", "there is no such file in the pack's folder")
+            return omit("missing", N_("there is no such file in the pack's folder"))
         if not real.is_relative_to(self._root):
-            return omit("outside-folder", "the path leads out of the pack's folder")
+            return omit("outside-folder", N_("the path leads out of the pack's folder"))
         try:
             if not stat.S_ISREG(real.stat().st_mode):
-                return omit("not-a-file", "it is not a regular file")
+                return omit("not-a-file", N_("it is not a regular file"))
             # Not blocking: a FIFO put in place of the file after the check above is not waited on.
             descriptor = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
             with os.fdopen(descriptor, "rb") as file:
                 if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-                    return omit("not-a-file", "it is not a regular file")
+                    return omit("not-a-file", N_("it is not a regular file"))
                 data = file.read(MAX_PICTURE_BYTES + 1)
         except OSError as error:
-            return omit("unreadable", f"it cannot be read ({error.strerror or type(error).__name__})")
+            return omit(
+                "unreadable", N_("it cannot be read ({reason})"), {"reason": error.strerror or type(error).__name__}
+            )
         if len(data) > MAX_PICTURE_BYTES:
-            return omit("too-large", f"it is larger than {MAX_PICTURE_BYTES:,} bytes")
-        if self._used + len(data) > MAX_PICTURES_BYTES:
-            return omit("too-large-in-all", f"the handout's pictures would exceed {MAX_PICTURES_BYTES:,} bytes")
+            return omit("too-large", N_("it is larger than {limit} MB"), {"limit": MAX_PICTURE_BYTES // 1_000_000})
         if not _looks_like(kind, data):
-            return omit("not-a-picture", f"its content is not {'a PNG' if kind == 'image/png' else 'an SVG'} image")
-        self._used += len(data)
+            return omit(
+                "not-a-picture",
+                N_("its content is not a PNG image") if kind == "image/png" else N_("its content is not an SVG image"),
+            )
+        self._sizes[reference] = len(data)
         uri = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
         return Picture(reference, uri, *(_title(data) if kind == "image/svg+xml" else (None, None)))
 
