@@ -628,3 +628,28 @@ def test_a_reminder_before_the_first_moment_a_calendar_holds_is_a_usage_error(ca
     argv = ["plan", "--format", "ics", "--weeks", "1", "--start-date", "0001-01-01", "--time", "10:00"]
     assert main([*argv, "--timezone", "Asia/Tokyo", "--reminder", "08:00"]) == 2
     assert "would ring before 0001-01-01 UTC" in capsys.readouterr().err
+
+
+def test_an_absolute_reminder_says_it_is_a_date_time(capsys):
+    argv = _ics("--time", "10:00", "--timezone", "Europe/Berlin", "--reminder", "08:00")
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    triggers = [line for line in lines if line.startswith("TRIGGER")]
+    assert triggers
+    assert all(line.startswith("TRIGGER;VALUE=DATE-TIME:") for line in triggers)
+
+
+def test_an_invalid_state_gives_one_json_document_with_format_json(capsys, tmp_path):
+    state = tmp_path / "state.json"
+    state.write_text('{"pack_id": 1}', encoding="utf-8")
+    assert main(["plan", "--state", str(state), "--format", "json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document["error"]["status"] == 1
+    assert {p["code"] for p in document["error"]["problems"]} == {"wrong-type", "missing-field"}
+
+
+def test_a_state_file_larger_than_a_state_may_be_is_a_usage_error(capsys, tmp_path):
+    state = tmp_path / "state.json"
+    state.write_text(" " * (1 << 20) + "{}", encoding="utf-8")
+    assert main(["plan", "--state", str(state)]) == 2
+    assert "(a stored state) is larger than" in capsys.readouterr().err

@@ -467,3 +467,17 @@ def test_the_handout_follows_the_rules_the_app_gives_the_engine():
     assert "Exercise is paused" in backext.handout(pack, stopped, on=datetime.date(2026, 1, 22), rules=rules)
     with pytest.raises(TypeError, match=r"rules must be a backext\.Rules"):
         backext.handout(pack, stopped, rules={"severe_pain": 5})  # type: ignore[arg-type]
+
+
+def test_the_page_on_standard_output_is_utf_8_whatever_the_terminal_speaks():
+    import os  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    environment = {**os.environ, "PYTHONIOENCODING": "ascii", "LC_ALL": "C"}
+    done = subprocess.run(
+        [sys.executable, "-m", "backext", "handout", "--locale", "de"], capture_output=True, env=environment, check=True
+    )
+    page = done.stdout.decode("utf-8")  # strict: the page says charset=utf-8, and is
+    assert "Rückenstreck" in page or "ü" in page
+    assert "\\xfc" not in page

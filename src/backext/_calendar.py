@@ -501,7 +501,8 @@ def _plan_calendar(
                 # a daylight saving change between it and the session does not move it.
                 moment = datetime.datetime.combine(planned.date, reminder.replace(microsecond=0), zone)
                 try:
-                    alarm.add("trigger", moment.astimezone(datetime.timezone.utc))
+                    # RFC 5545 section 3.8.6.3: an absolute trigger says VALUE=DATE-TIME (the default is a duration).
+                    alarm.add("trigger", moment.astimezone(datetime.timezone.utc), parameters={"VALUE": "DATE-TIME"})
                 except OverflowError:
                     raise ValueError(
                         f"a reminder at {reminder:%H:%M} on {planned.date} would ring before 0001-01-01 UTC, the first"

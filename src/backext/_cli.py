@@ -579,10 +579,12 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         from .exceptions import StateError  # noqa: PLC0415
 
         try:
-            state = load_state(_read_file(args.state, N_("a stored state")), pack, name=args.state)
+            state = load_state(_read_state_file(args.state), pack, name=args.state)
         except StateError as error:
-            _Output(sys.stderr).write(f"{error.render(_speaking(args))}\n")
-            return EXIT_INVALID
+            said = error.render(_speaking(args))
+            return _fail(
+                out, _Output(sys.stderr), said, EXIT_INVALID, as_json=args.format == "json", problems=error.problems
+            )
     else:
         exercise = pack.exercises[0] if args.exercise is None else _exercise(pack, args.exercise)
         state = start(pack, exercise.id)
@@ -940,7 +942,7 @@ def _handout(args: argparse.Namespace, out: _Output) -> int:
     chosen: Any
     if args.state is not None:
         try:
-            chosen = load_state(_read_file(args.state, N_("a stored state")), pack, name=args.state)
+            chosen = load_state(_read_state_file(args.state), pack, name=args.state)
         except StateError as error:
             _Output(sys.stderr).write(f"{error.render(_speaking(args))}\n")
             return EXIT_INVALID
@@ -957,7 +959,14 @@ def _handout(args: argparse.Namespace, out: _Output) -> int:
         for sentence in omitted:
             err.write(note.format(sentence=sentence) + "\n")
     if target is None:
-        out.write(page)
+        # The page says it is UTF-8: its bytes are, whatever the terminal's encoding (as the calendar's are).
+        binary = getattr(out.stream, "buffer", None)
+        if binary is None:  # a text-only stream, such as a test's
+            out.write(page)
+        else:
+            out.stream.flush()
+            binary.write(page.encode("utf-8"))
+            binary.flush()
     else:
         _write(target, page)
     return EXIT_OK
@@ -1111,12 +1120,19 @@ def _fhir_parser(commands: Any) -> None:
     fhir.set_defaults(handler=_fhir)
 
 
-def _read_file(path: str, what: str) -> bytes:
-    """The bytes of the regular file *path* (at most 16 MiB), read as packs are: never waiting on a FIFO."""
+def _read_state_file(path: str) -> bytes:
+    """The bytes of a stored state's file: at most what :func:`~backext.load_state` reads (1 MiB)."""
+    from ._stored import MAX_STATE_BYTES  # noqa: PLC0415
+
+    return _read_file(path, N_("a stored state"), MAX_STATE_BYTES)
+
+
+def _read_file(path: str, what: str, limit: int = DEFAULT_LIMITS.max_bytes) -> bytes:
+    """The bytes of the regular file *path* (at most *limit*), read as packs are: never waiting on a FIFO."""
     from ._load import UnreadableFileError, read_regular_file  # noqa: PLC0415
 
     try:
-        return read_regular_file(path, DEFAULT_LIMITS.max_bytes)
+        return read_regular_file(path, limit)
     except UnreadableFileError as error:
         if error.too_large:
             raise _UsageError(
@@ -1124,7 +1140,7 @@ def _read_file(path: str, what: str) -> bytes:
                     N_("{file} ({what}) is larger than {limit} bytes"),
                     file=shorten(path),
                     what=_said(what),
-                    limit=DEFAULT_LIMITS.max_bytes,
+                    limit=limit,
                 )
             ) from None
         raise _UsageError(
@@ -1216,7 +1232,7 @@ def _fhir(args: argparse.Namespace, out: _Output) -> int:
         if args.state is not None:
             if args.subject is None:
                 raise _UsageError(_said(N_("--state needs --subject, the person's reference (such as Patient/123)")))
-            state = load_state(_read_file(args.state, N_("a stored state")), pack, name=args.state)
+            state = load_state(_read_state_file(args.state), pack, name=args.state)
         if args.logs is not None:
             logs = _read_logs(args.logs, converter, problems_from_exception)
     except (StateError, _InvalidInputError) as error:

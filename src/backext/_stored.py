@@ -27,7 +27,8 @@ __all__ = ["STATE_MIGRATIONS", "load_state"]
 STATE_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 #: The largest stored state read from text, in bytes: a state is small.
-_MAX_STATE_BYTES = 1 << 20
+#: The largest stored state read, in bytes (our choice: a state is a few kilobytes).
+MAX_STATE_BYTES = 1 << 20
 
 #: Bounds on a stored state's document: a state is small and shallow.
 _STATE_LIMITS = attrs.evolve(DEFAULT_LIMITS, max_depth=8, max_values=100_000, max_string_length=10_000)
@@ -55,7 +56,7 @@ def _document(source: Mapping[str, Any] | str | bytes, name: str) -> dict[str, A
         return dict(source)
     if not isinstance(source, (str, bytes)):
         raise TypeError(f"cannot read a state from {type(source).__name__}: pass a mapping or JSON text")
-    if len(source) > _MAX_STATE_BYTES:
+    if len(source) > MAX_STATE_BYTES:
         raise StateError([problem("", "too-large", N_("a stored state is at most 1 MiB"))], name)
     try:
         document = json.loads(source, object_pairs_hook=_no_duplicates)
