@@ -221,7 +221,9 @@ def test_the_prescription_is_a_request_in_the_persons_locale_held_in_a_care_plan
         request["patientInstruction"] if version == "R4B" else request["patientInstruction"][0]["instructionMarkdown"]
     )
     assert instruction.startswith("Unterarmstütz in Bauchlage\n\nBauchlage auf einer Matte.\n\n1. Stützen Sie sich")
-    assert instruction.endswith(f"Repetitions: {state.prescription.repetitions}. Sets: {state.prescription.sets}.")
+    # The dose line is the library's own sentence, in the person's language too.
+    hold, count = state.prescription.hold_seconds, state.prescription.repetitions
+    assert instruction.endswith(f"\n\n{hold} Sekunden halten; {count} Wiederholungen, 1 Satz.")
     assert request["instantiatesCanonical"] == [
         f"https://backext.readthedocs.io/fhir/ActivityDefinition/{CLINIC.id}/{CLINIC.exercises[0].id}|{CLINIC.version}"
     ]

@@ -35,3 +35,22 @@ def test_a_range_of_seconds_takes_the_form_of_its_upper_end_in_french():
     text = describe_hold(hold, "fr")
     assert "1,5 seconde" in text
     assert "1,5 secondes" not in text
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"LANGUAGE": "C", "LANG": "de_DE.UTF-8"}, []),
+        ({"LANGUAGE": "POSIX", "LANG": "fr_FR"}, []),
+        ({"LANGUAGE": "C.UTF-8", "LANG": "es_ES"}, []),
+        ({"LANGUAGE": "de:C:fr"}, ["de"]),
+        ({"LANGUAGE": "i-klingon", "LANG": "de_DE"}, ["de-DE"]),
+        ({"LC_ALL": "x-klingon", "LANG": "de_DE"}, ["de-DE"]),
+        ({"LC_MESSAGES": "??", "LANG": "de_DE"}, ["de-DE"]),
+        ({"LC_ALL": "C", "LANG": "de_DE"}, []),
+    ],
+)
+def test_c_means_no_language_everywhere_and_malformed_values_are_passed_over(environment, expected):
+    from backext._locales import environment_locales  # noqa: PLC0415
+
+    assert environment_locales(environment) == expected

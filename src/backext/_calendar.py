@@ -690,7 +690,12 @@ def _write(ical: Any, pack: Pack, locale: str | None, events: list[icalendar.Eve
     for event in events:
         calendar.add_component(event)
     days = [_day(e) for e in events]
-    calendar.add_missing_timezones(first_date=min(days), last_date=max(days) + datetime.timedelta(days=1))
+    if days:
+        calendar.add_missing_timezones(first_date=min(days), last_date=max(days) + datetime.timedelta(days=1))
+    for zone in calendar.walk("VTIMEZONE"):
+        # icalendar notes, in English, the days its rules were written for: every export writes them anew for its
+        # own days, and the person's calendar has no English sentence of its own.
+        zone.pop("COMMENT", None)
     return bytes(calendar.to_ical())
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from ._addresses import linked_out
-from ._constraints import SLUG_PATTERN, Rule, in_tenths, rule, rule_problems, tenths_of
+from ._constraints import SLUG_PATTERN, Rule, doses_words, in_tenths, rule, rule_problems, tenths_of
 from ._i18n import N_, N_plural
 from ._ladder import hold_rungs, rungs
 from ._limits import DEFAULT_LIMITS, Limits, shorten
@@ -116,7 +116,7 @@ def _check_exercise(
         if rungs > limits.max_ladder_rungs:
             found = rule("exercise-ladder-too-long")
             where = f"{at}/hold" if hold_rungs(exercise.hold) > 1 else f"{at}/repetitions"
-            yield found, found.problem(where, limit=limits.max_ladder_rungs)
+            yield found, found.problem(where, doses=doses_words(limits.max_ladder_rungs))
     progression = exercise.progression
     yield from rule_problems(progression, f"{at}/progression", most, "ungated")
     yield from _duplicates(rule("duplicate-dimension"), [d.value for d in progression.order], f"{at}/progression/order")

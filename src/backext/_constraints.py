@@ -48,7 +48,7 @@ import attrs
 
 from ._addresses import safe_media, web_address
 from ._codes import PROBLEM_CODES
-from ._i18n import N_
+from ._i18n import N_, N_plural
 from ._limits import DEFAULT_LIMITS, shorten
 from ._messages import Message, Value
 from ._model import SCHEMA_VERSION, Avoid, Exercise, Hold, Modification, Pack, Progression, Repetitions, Source
@@ -136,6 +136,23 @@ def lowers_only(modification: Modification) -> bool:
     return hold <= 0 and repetitions <= 0 and (hold < 0 or repetitions < 0)
 
 
+def counted(words: tuple[str, str], count: int) -> Message:
+    """*count* with its noun, in the plural form the language gives it ("1 repetition", "3 repetitions")."""
+    return Message(template=words[0], plural=words[1], count=count, values={"count": count})
+
+
+_REPETITIONS = N_plural("{count} repetition", "{count} repetitions")
+_DOSES = N_plural("{count} dose", "{count} doses")
+
+
+def repetitions_words(count: int) -> Message:
+    return counted(_REPETITIONS, count)
+
+
+def doses_words(count: int) -> Message:
+    return counted(_DOSES, count)
+
+
 #: The names conditions and values may use besides the instance's fields
 #: (and ``item`` and ``index``, the item of a rule that applies to each item
 #: of a field). ``MAX_NUMBER`` is the limit on numbers
@@ -152,6 +169,7 @@ _NAMES: dict[str, object] = {
     "show_number": shown_number,
     "number": amount,
     "signed": signed,
+    "repetitions_words": repetitions_words,
     "locale_hint": locale_suggestion,
     "web_address": web_address,
     "safe_media": safe_media,
@@ -511,7 +529,7 @@ RULES: tuple[Rule, ...] = (
         code="ladder-too-long",
         model=Exercise,
         message=N_(
-            "the exercise's dose would climb through more than {limit} doses from its start to its full dose: "
+            "the exercise's dose would climb through more than {doses} from its start to its full dose: "
             "make the increment larger or the range smaller"
         ),
         gated=True,
@@ -613,13 +631,13 @@ RULES: tuple[Rule, ...] = (
         ),
         message=N_(
             "the easier variation {value} only takes away from the dose, but doses stay within the exercise's "
-            "limits: at the starting dose ({seconds} s, {repetitions} repetitions) it lowers nothing; lower the "
+            "limits: at the starting dose ({seconds} s, {repetitions}) it lowers nothing; lower the "
             "exercise's start, or add an easier exercise before it"
         ),
         values={
             "value": "shorten(item.id)",
             "seconds": "number(hold.start_seconds)",
-            "repetitions": "repetitions.minimum",
+            "repetitions": "repetitions_words(repetitions.minimum)",
         },
         gated=True,
     ),
@@ -695,7 +713,7 @@ RULES: tuple[Rule, ...] = (
         code="ladder-too-long",
         model=Hold,
         message=N_(
-            "the exercise's dose would climb through more than {limit} doses from its start to its full dose: "
+            "the exercise's dose would climb through more than {doses} from its start to its full dose: "
             "make the increment larger or the range smaller"
         ),
         # Few enough growths of the hold that the ladder stays within its limit (see _clean.CLEAN_RUNGS).

@@ -37,8 +37,9 @@ def environment_locales(environ: Mapping[str, str]) -> list[str]:
     ``LANGUAGE`` may list several (``de:fr``), and it comes first even when
     the locale is ``C`` or ``C.UTF-8``, the usual default of a container
     (GNU gettext would ignore it then). ``C`` and ``POSIX`` mean no
-    language, and malformed values are left out; a ``LANGUAGE`` with no
-    usable entry counts as unset.
+    language, wherever they are given (in ``LANGUAGE``, no language from
+    that entry on); malformed values are left out, and a variable of
+    malformed values only counts as unset.
 
     Example:
         >>> environment_locales({"LANG": "de_AT.UTF-8"})
@@ -49,6 +50,8 @@ def environment_locales(environ: Mapping[str, str]) -> list[str]:
         []
         >>> environment_locales({"LANGUAGE": "de", "LANG": "C.UTF-8"})
         ['de']
+        >>> environment_locales({"LANGUAGE": "C", "LANG": "de_DE.UTF-8"})
+        []
     """
     for name in ENVIRONMENT:
         value = environ.get(name, "")
@@ -57,14 +60,16 @@ def environment_locales(environ: Mapping[str, str]) -> list[str]:
         found = []
         for entry in value.split(":") if name == "LANGUAGE" else [value]:
             tag = entry.split(".", 1)[0].split("@", 1)[0]
-            if not tag or tag in ("C", "POSIX"):
+            if tag in ("C", "POSIX"):
+                return found  # no language from here on, as gettext reads it: "LANGUAGE=de:C" is German, then none
+            if not tag:
                 continue
             try:
                 found.append(parse_locale(tag))
             except ValueError:
                 continue
-        if name == "LANGUAGE" and not found:
-            continue
+        if not found:
+            continue  # malformed only: the next variable counts
         return found
     return []
 

@@ -397,7 +397,7 @@ def reconcile(
             if state.allows(modification_id, exercise.id):
                 expired = N_("the clearance for the variation {variation} is not in force: it is dropped")
                 reasons.append(
-                    because("clearance-expired", pack.default_locale, expired, {"variation": repr(modification_id)})
+                    because("clearance-expired", pack.default_locale, expired, {"variation": modification.name})
                 )
             else:
                 dropped.append(modification_id)

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
 
 from backext._model import Exercise, Pack
-from backext._render import number
 from backext._session import SessionLog, in_order
 from backext._state import Prescription, State
 from backext._text import LOCALE_TAG, LocalizedText, Text
@@ -262,7 +261,7 @@ def _patient_instruction(pack: Pack, prescription: Prescription, locale: str | N
         pack.localize(exercise.modification(modification_id).description, locale)
         for modification_id in prescription.modifications
     ]
-    dose = dose_line(number(prescription.hold_seconds), prescription.repetitions, prescription.sets)
+    dose = dose_line(prescription, locale, pack.default_locale)
     return _paragraphs([pack.localize(exercise.name, locale), _instructions(steps), *variations, dose])
 
 

@@ -1,14 +1,17 @@
 """The few sentences backext itself writes into FHIR resources (everything else is the pack's text).
 
-Kept together so that a message catalog can take them over.
+Kept together, and said in the person's language as every rendering says it.
 """
 
 from __future__ import annotations
+
+from backext._render import describe_prescription
+from backext._state import Prescription
 
 
 __all__ = ["dose_line"]
 
 
-def dose_line(hold_seconds: str, repetitions: int, sets: int) -> str:
-    """The dose, in the patient instruction of a ServiceRequest."""
-    return f"Hold: {hold_seconds} s. Repetitions: {repetitions}. Sets: {sets}."
+def dose_line(prescription: Prescription, locale: str | None, default_locale: str | None) -> str:
+    """The dose, in the patient instruction of a ServiceRequest: "Hold for 5 seconds; 10 repetitions, 1 set."."""
+    return describe_prescription(prescription, locale, default_locale=default_locale, sentence=True)
