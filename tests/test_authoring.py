@@ -60,7 +60,7 @@ def test_new_carries_the_built_in_translations_of_the_locales_it_ships(capsys, t
 
 
 def test_new_is_english_alone_without_locales_and_json_names_its_schema(capsys, tmp_path):
-    path = tmp_path / "pack"
+    path = tmp_path / "pack.json"
     assert run(capsys, "new", "--format", "json", str(path))[0] == 0
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document["$schema"] == SCHEMA_ID
@@ -75,7 +75,9 @@ def test_new_is_english_alone_without_locales_and_json_names_its_schema(capsys, 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["new", "--locale", "de_DE", "x.yaml"], "did you mean 'de-DE'?"),
+        (["new", "--locale", "x-klingon", "x.yaml"], "is not a BCP 47 language tag"),
+        (["new", "--locale", "de-AT-AT", "x.yaml"], "argument --locale: 'de-AT-AT' gives a subtag twice"),
+        (["new", "x.txt"], "name the pack .yaml, .yml, .toml or .json"),
         (["new", "--format", "toml", "x.yaml"], "does not fit --format toml"),
     ],
 )

@@ -8,6 +8,7 @@ import attrs
 import pytest
 
 import backext
+from backext._cli import main
 
 
 def _half_second_pack(start: float) -> backext.Pack:
@@ -54,3 +55,26 @@ def test_c_means_no_language_everywhere_and_malformed_values_are_passed_over(env
     from backext._locales import environment_locales  # noqa: PLC0415
 
     assert environment_locales(environment) == expected
+
+
+@pytest.mark.parametrize("tag", ["de-Latn-Latn", "de-AT-AT", "de-a-bbb-a-ccc", "de-1996-1996"])
+def test_a_tag_that_gives_a_subtag_twice_is_malformed(tag):
+    with pytest.raises(ValueError, match="gives a subtag twice"):
+        backext.localize(backext.builtin_pack().title, tag)
+
+
+def test_a_tag_too_long_to_read_says_so():
+    tag = "de-x-" + "-".join(["abcdefgh"] * 8)
+    with pytest.raises(ValueError, match="longer than 64 characters"):
+        backext.localize(backext.builtin_pack().title, tag)
+    assert backext.localize(backext.builtin_pack().title, "de-x-a-a")  # private use says anything
+
+
+def test_new_reads_its_tags_as_every_tag_is_read_and_names_packs_by_their_format(capsys, tmp_path):
+    assert main(["new", "--locale", "de_AT", str(tmp_path / "p.yaml")]) == 0
+    assert "de-AT:" in (tmp_path / "p.yaml").read_text("utf-8")
+    assert backext.validate_pack(tmp_path / "p.yaml") == []
+    for name in ("p.txt", "noext", ".yaml"):
+        assert main(["new", str(tmp_path / name)]) == 2
+        assert "name the pack .yaml, .yml, .toml or .json" in capsys.readouterr().err
+        assert not (tmp_path / name).exists()

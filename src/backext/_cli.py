@@ -363,8 +363,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "--duration",
         metavar="MINUTES",
         type=_positive_int,
-        default=15,
-        help="how long a timed session lasts (default: 15)",
+        help="how long a timed session lasts, with --time (default: 15)",
     )
     calendar.add_argument(
         "--reminder",
@@ -447,11 +446,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             " named for editors. An existing file is never overwritten."
         ),
     )
-    new.add_argument("path", metavar="PATH", help="the file to write (.yaml, .yml, .toml or .json)")
+    new.add_argument("path", metavar="PATH", help="the file to write, named .yaml, .yml, .toml or .json")
     new.add_argument(
         "--format",
         choices=("yaml", "toml", "json"),
-        help="the file's format (default: told from the suffix, yaml if there is none)",
+        help="the file's format: the one its suffix tells (given, it must agree)",
     )
     new.add_argument(
         "--locale",
@@ -571,6 +570,8 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         given = [f"--{name.replace('_', '-')}" for name in _CALENDAR_ONLY if getattr(args, name) is not None]
         if given:
             raise _UsageError(_said(N_("{options}: only with --format ics"), options=", ".join(given)))
+    elif args.duration is not None and args.time is None:
+        raise _UsageError(_said(N_("--duration: only with --time (a session without a time of day lasts all day)")))
     pack = _load(args)
     if args.state is not None:
         if args.exercise is not None:
@@ -671,8 +672,11 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_OK
 
 
-#: The options of ``backext plan`` that only a calendar uses (``--duration`` has a default, so it is not checked).
-_CALENDAR_ONLY = ("time", "timezone", "reminder", "series", "previous", "output")
+#: The options of ``backext plan`` that only a calendar uses.
+_CALENDAR_ONLY = ("time", "timezone", "duration", "reminder", "series", "previous", "output")
+
+#: How long a timed session lasts when ``--duration`` is not given, in minutes (our choice).
+_DEFAULT_DURATION = 15
 
 
 def _plan_ics(  # noqa: PLR0917 - the plan, or what to cancel
@@ -701,7 +705,7 @@ def _plan_ics(  # noqa: PLR0917 - the plan, or what to cancel
                 locale=locale,
                 time=args.time,
                 timezone=args.timezone,
-                duration=datetime.timedelta(minutes=args.duration),
+                duration=datetime.timedelta(minutes=_DEFAULT_DURATION if args.duration is None else args.duration),
                 reminder=args.reminder,
                 series=args.series,
                 previous=previous,
@@ -993,16 +997,25 @@ def _write(target: Path, text: str) -> None:
 
 
 def _tags(text: str) -> list[str]:
+    from ._i18n import parse_locale  # noqa: PLC0415
     from ._suggest import locale_hint  # noqa: PLC0415
     from ._text import LOCALE_TAG  # noqa: PLC0415
 
-    tags = [tag.strip() for tag in text.split(",")]
-    for tag in tags:
+    tags = []
+    for given in text.split(","):
+        tag = given.strip()
+        with contextlib.suppress(ValueError):
+            tag = parse_locale(tag)  # as every tag is read: de_DE is de-DE
         if not LOCALE_TAG.match(tag):
             raise argparse.ArgumentTypeError(
                 f"{shorten(tag)} is not a BCP 47 language tag with a primary language subtag, such as 'de' or 'de-CH'"
                 f"{locale_hint(tag)}"
             )
+        try:
+            parse_locale(tag)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+        tags.append(tag)
     return tags
 
 
@@ -1013,14 +1026,24 @@ def _new(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handl
 
     suffix = Path(args.path).suffix.lower()
     told = SUFFIXES.get(suffix)
-    if args.format is not None and told is not None and told != args.format:
+    if told is None:
+        # backext validate (and every other command) tells a pack's format from its suffix: a pack is named so.
+        raise _UsageError(
+            _said(
+                N_("{file}: name the pack .yaml, .yml, .toml or .json, the suffix that tells its format"),
+                file=shorten(args.path),
+            )
+        )
+    if args.format is not None and told != args.format:
         raise _UsageError(
             _said(N_("the suffix {suffix} does not fit --format {format}"), suffix=shorten(suffix), format=args.format)
         )
-    fmt = args.format or told or "yaml"
     target = _new_file(args.path)
-    _write(target, starter_pack(fmt, pack_id=target.stem, locales=tuple(args.locale)))
-    said = _said(N_("wrote {file}: check it with 'backext validate {file}'"), file=str(target))
+    _write(target, starter_pack(told, pack_id=target.stem, locales=tuple(args.locale)))
+    shown = str(target)
+    if shown.startswith("-"):
+        shown = f"./{shown}"  # not an option of the command advised
+    said = _said(N_("wrote {file}: check it with 'backext validate {file}'"), file=shown)
     sys.stderr.write(said.render(_speaking(args)) + "\n")
     return EXIT_OK
 

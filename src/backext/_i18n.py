@@ -116,9 +116,12 @@ def parse_locale(tag: str) -> str:
 def _parse(tag: str) -> str:
     """:func:`parse_locale` of a string, remembered: every text of a page asks for the same few tags."""
     candidate = tag.replace("_", "-")
-    if len(candidate) > _MAX_TAG or not _tag().fullmatch(candidate):
-        shown = tag if len(tag) <= _MAX_TAG else f"{tag[:_MAX_TAG]}…"
-        raise ValueError(f"{shown!r} is not {_WHAT_A_TAG_IS}")
+    if len(candidate) > _MAX_TAG:
+        raise ValueError(f"{tag[:_MAX_TAG] + '…'!r} is longer than {_MAX_TAG} characters, the longest tag read")
+    if not _tag().fullmatch(candidate):
+        raise ValueError(f"{tag!r} is not {_WHAT_A_TAG_IS}")
+    if _repeats(candidate):
+        raise ValueError(f"{tag!r} gives a subtag twice, which BCP 47 does not allow: it is not a language tag")
     language, *rest = candidate.split("-")
     subtags = [language.lower()]
     extended = False  # after a singleton (``u``, ``x``...), subtags are extensions: lower case, as BCP 47 writes them
@@ -133,6 +136,30 @@ def _parse(tag: str) -> str:
         else:
             subtags.append(subtag.lower())
     return "-".join(subtags)
+
+
+def _repeats(tag: str) -> bool:
+    """Whether *tag* gives a subtag twice where BCP 47 allows it once (RFC 5646, sections 2.2.5 and 2.2.6).
+
+    Before the first singleton, no subtag may come twice (``de-AT-AT``, ``de-1996-1996``); no singleton may
+    come twice (``de-a-bbb-a-ccc``), except inside the private use part, which says anything.
+    """
+    seen: set[str] = set()
+    singletons: set[str] = set()
+    extended = False
+    for subtag in tag.lower().split("-")[1:]:  # the language subtag is of its own kind: "de-DE" repeats nothing
+        if len(subtag) == 1:
+            if subtag in singletons:
+                return True
+            singletons.add(subtag)
+            if subtag == "x":
+                return False  # private use: whatever follows
+            extended = True
+        elif not extended:
+            if subtag in seen:
+                return True
+            seen.add(subtag)
+    return False
 
 
 def candidates(tag: str) -> tuple[str, ...]:

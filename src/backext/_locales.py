@@ -57,7 +57,7 @@ def environment_locales(environ: Mapping[str, str]) -> list[str]:
         value = environ.get(name, "")
         if not value:
             continue
-        found = []
+        found: list[str] = []
         for entry in value.split(":") if name == "LANGUAGE" else [value]:
             tag = entry.split(".", 1)[0].split("@", 1)[0]
             if tag in ("C", "POSIX"):
