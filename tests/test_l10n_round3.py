@@ -78,3 +78,16 @@ def test_new_reads_its_tags_as_every_tag_is_read_and_names_packs_by_their_format
         assert main(["new", str(tmp_path / name)]) == 2
         assert "name the pack .yaml, .yml, .toml or .json" in capsys.readouterr().err
         assert not (tmp_path / name).exists()
+
+
+def test_schema_replaces_an_earlier_schema_and_nothing_else(capsys, tmp_path):
+    pack = tmp_path / "p.yaml"
+    assert main(["new", str(pack)]) == 0
+    before = pack.read_bytes()
+    assert main(["schema", "-o", str(pack)]) == 2
+    assert "is not backext's schema" in capsys.readouterr().err
+    assert pack.read_bytes() == before
+    schema = tmp_path / "pack.schema.json"
+    assert main(["schema", "-o", str(schema)]) == 0
+    assert main(["schema", "-o", str(schema)]) == 0  # written again as backext changes
+    assert json.loads(schema.read_text("utf-8")) == backext.json_schema()

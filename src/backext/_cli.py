@@ -1100,11 +1100,18 @@ def _schema(args: argparse.Namespace, out: _Output) -> int:
     if args.output is None:
         out.json(json_schema())
         return EXIT_OK
-    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
-    try:
-        Path(args.output).write_text(text, encoding="utf-8")
-    except (OSError, ValueError) as error:
-        raise _UsageError(_cannot_write(args.output, getattr(error, "strerror", None) or str(error))) from None
+    schema = json_schema()
+    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    if Path(args.output).exists():
+        # Written again as backext changes: an earlier schema is replaced, any other file (a pack) is kept.
+        try:
+            earlier = json.loads(_read_file(args.output, N_("an earlier schema"), 1 << 20))
+        except (_UsageError, ValueError, RecursionError):
+            earlier = None
+        if not isinstance(earlier, dict) or earlier.get("$id") != schema["$id"]:
+            reason = _said(N_("it exists already and is not backext's schema: choose another name, or remove it first"))
+            raise _UsageError(_cannot_write(args.output, reason))
+    _replace_file(args.output, text.encode("utf-8"), {})
     return EXIT_OK
 
 
