@@ -513,9 +513,9 @@ def test_long_words_are_wrapped_in_linear_time_and_ordinary_text_as_textwrap_doe
 @pytest.mark.timeout(10)
 def test_a_very_long_locale_or_id_from_outside_is_answered_quickly():
     pack = backext.builtin_pack()
-    with pytest.raises(ValueError, match="is not a language tag"):  # read as the library's words read it
+    with pytest.raises(ValueError, match="is longer than 64 characters"):  # read as the library's words read it
         pack.localize(pack.title, "de-" * 300_000)
-    assert pack.localize(pack.title, "de-" + "-".join(["de"] * 20)) == pack.localize(pack.title, "de")
+    assert pack.localize(pack.title, "de-x-" + "-".join(["de"] * 19)) == pack.localize(pack.title, "de")
     text = backext.LocalizedText({"en": "E", "de": "D", "de-CH": "C"})
     assert [text.resolve(tag, default_locale="en") for tag in ("de-CH-1996", "DE-ch", "de-AT", "fr")] == list("CCDE")
     with pytest.raises(KeyError) as caught:
@@ -526,7 +526,7 @@ def test_a_very_long_locale_or_id_from_outside_is_answered_quickly():
         many.exercise("zzzzzzzzzzzzzzzz")
     status, _, err = run("show", "--locale", "de-" * 30_000)  # not a tag: a usage error, told briefly
     assert status == 2
-    assert "is not a language tag" in err
+    assert "is longer than 64 characters" in err
     assert len(err) < 500
     status, _, err = run("show", "--locale", "de-" + "-".join(["x"] * 30_000))  # well formed, far too long
     assert status == 2

@@ -346,7 +346,7 @@ def test_a_language_of_the_pack_alone_is_accepted(capsys, tmp_path):
 def test_environment_locales_reads_like_gettext():
     assert _locales.environment_locales({}) == []
     assert _locales.environment_locales({"LANGUAGE": "", "LANG": "de_AT.UTF-8"}) == ["de-AT"]
-    assert _locales.environment_locales({"LANGUAGE": "C:POSIX", "LANG": "es"}) == ["es"]
+    assert _locales.environment_locales({"LANGUAGE": "C:POSIX", "LANG": "es"}) == []  # C: no language, as gettext
     assert _locales.environment_locales({"LANGUAGE": "fr:de DE:es", "LANG": "C.UTF-8"}) == ["fr", "es"]
     assert _locales.environment_locales({"LANGUAGE": "fr:bad tag:es", "LANG": "de"}) == ["fr", "es"]
 

@@ -30,15 +30,17 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._i18n import gettext, ngettext, parse_locale, pgettext
+from ._i18n import N_, gettext, ngettext, parse_locale, pgettext
 from ._ladder import Dose
 from ._limits import DEFAULT_MAX_BYTES, shorten
+from ._messages import Value
 from ._model import Exercise, Pack
 from ._plan import BEST_CASE, Plan, PlannedSession
 from ._reasons import Action
 from ._reconcile import exercise_of, within_limits
 from ._render import describe_prescription
 from ._text import UNSHOWABLE
+from ._wrong import WordedError
 from .exceptions import SessionError
 
 
@@ -85,7 +87,11 @@ EVENT_OCTETS = 48 * 1024
 CALENDAR_OCTETS = 16 * 1024
 
 
-class UnreadableCalendarError(ValueError):
+#: The message of a previous calendar of too many events.
+_TOO_MANY_EVENTS = N_("the previous calendar holds more than {limit} events")
+
+
+class UnreadableCalendarError(WordedError):
     """The previous calendar given to :func:`plan_calendar` or :func:`cancel_sessions` cannot be used.
 
     It is not an iCalendar file, or (for :func:`cancel_sessions`) it has no
@@ -192,8 +198,9 @@ def _zone(timezone: str | datetime.tzinfo) -> datetime.tzinfo:
     if isinstance(timezone, str):
         if timezone.upper() in {"UTC", "Z"}:
             return datetime.timezone.utc
-        wrong = ValueError(
-            f"{shorten(timezone, 64)} is not a time zone (an IANA name such as 'Europe/Berlin', or 'UTC')"
+        wrong = WordedError(
+            N_("{zone} is not a time zone (an IANA name such as 'Europe/Berlin', or 'UTC')"),
+            {"zone": shorten(timezone, 64)},
         )
         if not _ZONE_NAME.fullmatch(timezone):
             raise wrong  # never handed to zoneinfo, which looks it up as a file and a module
@@ -207,7 +214,9 @@ def _zone(timezone: str | datetime.tzinfo) -> datetime.tzinfo:
         return timezone
     if not isinstance(timezone, datetime.tzinfo):
         raise TypeError(f"timezone must be a string or a zoneinfo.ZoneInfo, not {type(timezone).__name__}")
-    raise ValueError("the time zone must be an IANA name (or zoneinfo.ZoneInfo) or UTC: a fixed offset has no rules")
+    raise WordedError(
+        N_("the time zone must be an IANA name (or zoneinfo.ZoneInfo) or UTC: a fixed offset has no rules")
+    )
 
 
 def _utc(moment: datetime.datetime) -> datetime.datetime:
@@ -282,14 +291,17 @@ def _reminder_trigger(reminder: datetime.timedelta | datetime.time, start: datet
     """
     if isinstance(reminder, datetime.timedelta):
         if reminder < datetime.timedelta(0):
-            raise ValueError(f"a reminder is a time before the session, not {reminder}: use a positive one")
+            raise WordedError(
+                N_("a reminder is a time before the session, not {reminder}: use a positive one"),
+                {"reminder": str(reminder)},
+            )
         return -datetime.timedelta(seconds=int(reminder.total_seconds()))  # iCalendar durations have no fractions
     if reminder.tzinfo is not None:
-        raise ValueError("a reminder's time of day is in the time zone of the sessions: give it without one")
+        raise WordedError(N_("a reminder's time of day is in the time zone of the sessions: give it without one"))
     if start is not None and reminder.replace(microsecond=0) > start:
-        raise ValueError(
-            f"a reminder at {reminder.isoformat('minutes')} would ring after the session has begun"
-            f" ({start.isoformat('minutes')}): give a time before it"
+        raise WordedError(
+            N_("a reminder at {reminder} would ring after the session has begun ({start}): give a time before it"),
+            {"reminder": reminder.isoformat("minutes"), "start": start.isoformat("minutes")},
         )
     return datetime.timedelta(hours=reminder.hour, minutes=reminder.minute, seconds=reminder.second)
 
@@ -453,11 +465,11 @@ def _plan_calendar(
     if reminder is not None and not isinstance(reminder, datetime.timedelta | datetime.time):
         raise TypeError(f"reminder must be a datetime.timedelta or datetime.time, not {type(reminder).__name__}")
     if (time is None) != (timezone is None):
-        raise ValueError("a time of day needs a time zone, and a time zone a time of day: give both or neither")
+        raise WordedError(N_("a time of day needs a time zone, and a time zone a time of day: give both or neither"))
     if time is not None and time.tzinfo is not None:
-        raise ValueError("give the time of day without a time zone, and the zone as timezone=")
+        raise WordedError(N_("give the time of day without a time zone, and the zone as timezone="))
     if time is not None and not _DURATION[0] <= duration <= _DURATION[1]:
-        raise ValueError(f"a session lasts 1 minute to 12 hours, not {duration}")
+        raise WordedError(N_("a session lasts 1 minute to 12 hours, not {duration}"), {"duration": str(duration)})
     zone = None if timezone is None else _zone(timezone)
     if time is not None:  # iCalendar times and durations have no fractions of a second
         time = time.replace(microsecond=0)
@@ -466,8 +478,9 @@ def _plan_calendar(
     if locale is not None:
         parse_locale(locale)  # a malformed tag is an error, not silently the default
     if plan.sessions and plan.sessions[-1].date > LAST_DAY:
-        raise ValueError(
-            f"a calendar holds sessions up to {LAST_DAY}: the plan's last session is on {plan.sessions[-1].date}"
+        raise WordedError(
+            N_("a calendar holds sessions up to {last}: the plan's last session is on {day}"),
+            {"last": LAST_DAY, "day": plan.sessions[-1].date},
         )
     check_plan(pack, plan)
     stamp = _now(now)
@@ -504,9 +517,12 @@ def _plan_calendar(
                     # RFC 5545 section 3.8.6.3: an absolute trigger says VALUE=DATE-TIME (the default is a duration).
                     alarm.add("trigger", moment.astimezone(datetime.timezone.utc), parameters={"VALUE": "DATE-TIME"})
                 except OverflowError:
-                    raise ValueError(
-                        f"a reminder at {reminder:%H:%M} on {planned.date} would ring before 0001-01-01 UTC, the first"
-                        " moment a calendar holds: start the plan later"
+                    raise WordedError(
+                        N_(
+                            "a reminder at {reminder} on {day} would ring before 0001-01-01 UTC, the first moment a"
+                            " calendar holds: start the plan later"
+                        ),
+                        {"reminder": f"{reminder:%H:%M}", "day": planned.date},
                     ) from None
             else:
                 alarm.add("trigger", trigger)
@@ -601,8 +617,11 @@ def _cancel_sessions(
     events = [_dropped(event, since, stamp) for event in read.sessions.values()]
     if not events:
         raise UnreadableCalendarError(
-            f"the previous calendar has no sessions of the series {shorten(series)} to cancel:"
-            " pass the series given when it was written"
+            N_(
+                "the previous calendar has no sessions of the series {series} to cancel: pass the series given when"
+                " it was written"
+            ),
+            {"series": shorten(series)},
         )
     return _write(ical, pack, locale, events), read.foreign
 
@@ -733,16 +752,20 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
     if not isinstance(previous, bytes | str):
         raise TypeError(f"previous must be the calendar's bytes or text, not {type(previous).__name__}")
     if len(previous) > PREVIOUS_MAX_BYTES:
-        raise UnreadableCalendarError(f"the previous calendar is larger than {PREVIOUS_MAX_BYTES} bytes")
+        raise UnreadableCalendarError(
+            N_("the previous calendar is larger than {limit} bytes"), {"limit": str(PREVIOUS_MAX_BYTES)}
+        )
     begins: Iterator[object] = (
         _BEGIN_EVENT_TEXT.finditer(previous) if isinstance(previous, str) else _BEGIN_EVENT.finditer(previous)
     )
     if any(count > PREVIOUS_MAX_EVENTS for count, _ in enumerate(begins, start=1)):
-        raise UnreadableCalendarError(f"the previous calendar holds more than {PREVIOUS_MAX_EVENTS} events")
+        raise UnreadableCalendarError(_TOO_MANY_EVENTS, {"limit": str(PREVIOUS_MAX_EVENTS)})
     try:
         parsed = ical.Calendar.from_ical(previous)
     except Exception as error:  # noqa: BLE001 - icalendar raises many kinds for a malformed file
-        raise UnreadableCalendarError(f"the previous calendar cannot be read: {shorten(str(error), 200)}") from None
+        raise UnreadableCalendarError(
+            N_("the previous calendar cannot be read: {detail}"), {"detail": shorten(str(error), 200)}
+        ) from None
     found: dict[str, icalendar.Event] = {}
     foreign = 0
     for event in parsed.walk("VEVENT"):
@@ -754,10 +777,12 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
         _check_session(event, uid, day)
         _rewrap_texts(ical, event)
         if uid in found:
-            raise UnreadableCalendarError(f"the session {uid} ({day}) is in the previous calendar twice")
+            raise UnreadableCalendarError(
+                N_("the session {uid} ({day}) is in the previous calendar twice"), {"uid": uid, "day": day}
+            )
         found[uid] = event
     if len(found) + foreign > PREVIOUS_MAX_EVENTS:  # folded BEGIN lines escape the count above
-        raise UnreadableCalendarError(f"the previous calendar holds more than {PREVIOUS_MAX_EVENTS} events")
+        raise UnreadableCalendarError(_TOO_MANY_EVENTS, {"limit": str(PREVIOUS_MAX_EVENTS)})
     return _Previous(found, foreign)
 
 
@@ -803,17 +828,32 @@ def _session_day(event: icalendar.Event, series: str) -> datetime.date | None:
 
 def _check_session(event: icalendar.Event, uid: str, day: datetime.date) -> None:
     """Refuse a session of the series that cannot be revised safely."""
-    where = f"the session {uid} ({day}) in the previous calendar"
+    where: dict[str, Value] = {"uid": uid, "day": day}
     twice = [name for name in _ONCE if isinstance(event.get(name), list)]
     if twice:
-        raise UnreadableCalendarError(f"{where} has {', '.join(twice)} more than once")
+        raise UnreadableCalendarError(
+            N_("the session {uid} ({day}) in the previous calendar has {names} more than once"),
+            {**where, "names": ", ".join(twice)},
+        )
     if event.errors:
         name, error = event.errors[0]
-        raise UnreadableCalendarError(f"{where} has a {name} that cannot be read: {shorten(str(error), 100)}")
+        raise UnreadableCalendarError(
+            N_("the session {uid} ({day}) in the previous calendar has a {name} that cannot be read: {detail}"),
+            {**where, "name": str(name), "detail": shorten(str(error), 100)},
+        )
     if day > LAST_DAY:
-        raise UnreadableCalendarError(f"{where} is after {LAST_DAY}, the last day a calendar holds")
+        raise UnreadableCalendarError(
+            N_("the session {uid} ({day}) in the previous calendar is after {last}, the last day a calendar holds"),
+            {**where, "last": LAST_DAY},
+        )
     if _sequence(event) >= _MAX_SEQUENCE:
-        raise UnreadableCalendarError(f"{where} has the highest SEQUENCE there is: it cannot be revised again")
+        raise UnreadableCalendarError(
+            N_(
+                "the session {uid} ({day}) in the previous calendar has the highest SEQUENCE there is: it cannot be"
+                " revised again"
+            ),
+            where,
+        )
 
 
 #: A content line of a revision property, which says when an event was revised, not what it says.

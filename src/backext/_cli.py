@@ -715,7 +715,7 @@ def _plan_ics(  # noqa: PLR0917 - the plan, or what to cancel
     except ImportError as error:
         raise _UsageError(str(error)) from None
     except UnreadableCalendarError as error:
-        _Output(sys.stderr).write(f"{args.previous}: {error}\n")
+        _Output(sys.stderr).write(f"{args.previous}: {error.render(locale)}\n")
         return EXIT_INVALID
     if foreign:
         from ._i18n import ngettext  # noqa: PLC0415
@@ -908,8 +908,13 @@ def _load(args: argparse.Namespace) -> Pack:
         raise _UsageError(_said(N_("--pack does not read standard input: name a file")))
     if _paths.suffix(path).lower() not in SUFFIXES and os.path.isfile(_paths.normalized(path)):  # noqa: PTH113
         raise _UsageError(
-            f"{path}: cannot tell the format from the suffix {_paths.suffix(path)!r}: name the file .json, .toml,"
-            " .yaml or .yml"
+            _said(
+                N_(
+                    "{file}: cannot tell the format from the suffix {suffix}: name the file .json, .toml, .yaml or .yml"
+                ),
+                file=path,
+                suffix=repr(_paths.suffix(path)),
+            )
         )
     return load_pack(_paths.File(path), limits=_limits(args))
 
@@ -1302,10 +1307,11 @@ def _speaking(args: argparse.Namespace) -> str | None:
     from ._locales import choose_among  # noqa: PLC0415
 
     asked = getattr(args, "locale", None)  # ``backext new`` takes several: the pack's languages, not the reader's
+    languages = set(available_languages())
     try:
-        return choose_among(asked if isinstance(asked, str) else None, os.environ, set(available_languages()), "en")
-    except ValueError:
-        return None
+        return choose_among(asked if isinstance(asked, str) else None, os.environ, languages, "en")
+    except ValueError:  # the tag asked for is the error: said in the environment's language
+        return choose_among(None, os.environ, languages, "en")
 
 
 def _usage_message(error: Exception, locale: str | None) -> str:

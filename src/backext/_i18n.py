@@ -73,7 +73,6 @@ def _tag() -> re.Pattern[str]:
 
 # What a tag must be, in the error for one that is not. BCP 47 also calls a private-use tag (``x-klingon``) and
 # the grandfathered irregular ones (``i-default``) well-formed; they name no language, so they are refused.
-_WHAT_A_TAG_IS = "a language tag with a primary language subtag (BCP 47, such as 'de' or 'de-AT')"
 
 # The longest tag we look at: a tag from outside (the environment, a command line) may be anything.
 _MAX_TAG = 64
@@ -112,16 +111,26 @@ def parse_locale(tag: str) -> str:
     return _parse(tag)
 
 
+def tag_problem(tag: str) -> tuple[str, str] | None:
+    """Why *tag* is malformed, if it is: a message id (marked with ``N_``) of ``{tag}``, and the tag as shown."""
+    candidate = tag.replace("_", "-")
+    if len(candidate) > _MAX_TAG:
+        return _TOO_LONG, tag[:_MAX_TAG] + "…"
+    if not _tag().fullmatch(candidate):
+        return _NOT_A_TAG, tag
+    if _repeats(candidate):
+        return _TWICE, tag
+    return None
+
+
 @functools.lru_cache(maxsize=256)
 def _parse(tag: str) -> str:
     """:func:`parse_locale` of a string, remembered: every text of a page asks for the same few tags."""
+    malformed = tag_problem(tag)
+    if malformed is not None:
+        template, shown = malformed
+        raise ValueError(template.format(tag=repr(shown)))
     candidate = tag.replace("_", "-")
-    if len(candidate) > _MAX_TAG:
-        raise ValueError(f"{tag[:_MAX_TAG] + '…'!r} is longer than {_MAX_TAG} characters, the longest tag read")
-    if not _tag().fullmatch(candidate):
-        raise ValueError(f"{tag!r} is not {_WHAT_A_TAG_IS}")
-    if _repeats(candidate):
-        raise ValueError(f"{tag!r} gives a subtag twice, which BCP 47 does not allow: it is not a language tag")
     language, *rest = candidate.split("-")
     subtags = [language.lower()]
     extended = False  # after a singleton (``u``, ``x``...), subtags are extensions: lower case, as BCP 47 writes them
@@ -281,6 +290,12 @@ def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for
         'Dose'
     """
     return message
+
+
+# The three ways a tag is malformed, said in every language where the command line reports them.
+_NOT_A_TAG = N_("{tag} is not a language tag with a primary language subtag (BCP 47, such as 'de' or 'de-AT')")
+_TOO_LONG = N_("{tag} is longer than 64 characters, the longest tag read")
+_TWICE = N_("{tag} gives a subtag twice, which BCP 47 does not allow: it is not a language tag")
 
 
 def NC_(context: str, message: str) -> str:  # noqa: N802 - named like N_

@@ -26,6 +26,7 @@ from ._formats import (
 )
 from ._i18n import N_
 from ._limits import DEFAULT_LIMITS, LimitExceeded, Limits, check_document, shorten, truncate_problems
+from ._messages import Message
 from ._migrations import migrate
 from ._model import SCHEMA_VERSION, Pack
 from ._problems import Problem, problem, sort_problems
@@ -56,7 +57,7 @@ def _format_for(name: str, format: str | None) -> Format:  # noqa: A002
         ) from None
 
 
-def _unreadable(name: str, reason: str) -> PackError:
+def _unreadable(name: str, reason: str | Message) -> PackError:
     return PackError([problem("", "unreadable", N_("cannot read the file: {reason}"), {"reason": reason})], name)
 
 
@@ -104,10 +105,13 @@ def _read_file(path: str, name: str, format: str | None, max_bytes: int) -> tupl
 
 
 class UnreadableFileError(Exception):
-    """A file that :func:`read_regular_file` does not read: why, in English, and its size if it is too large."""
+    """A file that :func:`read_regular_file` does not read: why, and its size if it is too large.
 
-    def __init__(self, reason: str, *, too_large: bool = False, size: int | None = None) -> None:
-        super().__init__(reason)
+    The reason is the system's words (``strerror``) or ours, as a message to say in any language.
+    """
+
+    def __init__(self, reason: str | Message, *, too_large: bool = False, size: int | None = None) -> None:
+        super().__init__(reason if isinstance(reason, str) else reason.render())
         self.reason = reason
         self.too_large = too_large
         self.size = size
@@ -124,15 +128,15 @@ def read_regular_file(path: str, max_bytes: int, checked: Callable[[], None] | N
     Raises:
         UnreadableFileError: If the file cannot be read, is not a regular file, or is too large.
     """
-    not_regular = "it is not a regular file (a pipe, a socket or a device)"
+    not_regular = Message(template=N_("it is not a regular file (a pipe, a socket or a device)"))
     try:
         kind = os.stat(path).st_mode  # noqa: PTH116 - pathlib is slow to import
     except ValueError:  # a NUL character: no file has such a name
-        raise UnreadableFileError("the path contains a NUL character") from None
+        raise UnreadableFileError(Message(template=N_("the path contains a NUL character"))) from None
     except OSError as error:
         raise UnreadableFileError(error.strerror or str(error)) from None
     if stat.S_ISDIR(kind):
-        raise UnreadableFileError("it is a directory")
+        raise UnreadableFileError(Message(template=N_("it is a directory")))
     if not stat.S_ISREG(kind):
         raise UnreadableFileError(not_regular)
     if checked is not None:

@@ -14,9 +14,11 @@ from collections.abc import Iterator, Mapping
 
 import attrs
 
-from ._i18n import available_languages, candidates, parse_locale
+from ._i18n import N_, available_languages, candidates, parse_locale, tag_problem
+from ._messages import Message
 from ._model import Pack
 from ._text import LocalizedText
+from ._wrong import WordedError
 
 
 __all__ = ["UnknownLocaleError", "choose_among", "choose_locale", "environment_locales", "pack_languages", "spoken"]
@@ -25,7 +27,7 @@ __all__ = ["UnknownLocaleError", "choose_among", "choose_locale", "environment_l
 ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 
-class UnknownLocaleError(ValueError):
+class UnknownLocaleError(WordedError):
     """A language asked for that neither the library nor the pack has texts in."""
 
 
@@ -143,13 +145,19 @@ def choose_among(asked: str | None, environ: Mapping[str, str], languages: set[s
         'en'
     """
     if asked is not None:
-        choices = f"choose one of {', '.join(sorted(languages))} (or a regional variant of one, such as de-AT)"
-        try:
-            tag = parse_locale(asked)
-        except ValueError as error:
-            raise ValueError(f"{error}: {choices}") from None
+        choices = Message(
+            template=N_("choose one of {languages} (or a regional variant of one, such as de-AT)"),
+            values={"languages": ", ".join(sorted(languages))},
+        )
+        malformed = tag_problem(asked)
+        if malformed is not None:
+            why = Message(template=malformed[0], values={"tag": repr(malformed[1])})
+            raise WordedError(N_("{problem}: {choices}"), {"problem": why, "choices": choices})
+        tag = parse_locale(asked)
         if not _served(tag, languages):
-            raise UnknownLocaleError(f"there are no texts in {asked!r}: {choices}")
+            raise UnknownLocaleError(
+                N_("there are no texts in {tag}: {choices}"), {"tag": repr(asked), "choices": choices}
+            )
         return tag
     for tag in environment_locales(environ):
         if _served(tag, languages):

@@ -6,11 +6,22 @@ reports them (the fast loader, the file parsers) need not import cattrs.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ._i18n import N_
-from ._messages import Message
+from ._messages import Message, Value
 
 
-__all__ = ["WrongType", "WrongValue", "json_type", "json_type_name", "out_of_range", "show_number", "shown_number"]
+__all__ = [
+    "WordedError",
+    "WrongType",
+    "WrongValue",
+    "json_type",
+    "json_type_name",
+    "out_of_range",
+    "show_number",
+    "shown_number",
+]
 
 _EXPECTED = N_("expected {expected}, found {found}")
 
@@ -43,6 +54,22 @@ class WrongValue(ValueError):
         self.field = field
         self.template = message if isinstance(message, Message) else None
         super().__init__(message if isinstance(message, str) else message.render())
+
+
+class WordedError(ValueError):
+    """A value refused, its message kept as a :class:`~backext.Message`.
+
+    Its string is English; :attr:`template` says it in any language (the
+    command line says it in the person's).
+    """
+
+    def __init__(self, template: str, values: Mapping[str, Value] | None = None) -> None:
+        self.template = Message(template=template, values=dict(values or {}))
+        super().__init__(self.template.render())
+
+    def render(self, locale: str | None = None) -> str:
+        """The message in *locale*'s words (``None``: English)."""
+        return self.template.render(locale)
 
 
 #: The messages of a number out of its range, in the model's own checks (a log, a dose, a stored state).

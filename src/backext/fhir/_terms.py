@@ -13,7 +13,9 @@ from typing import Literal
 
 import attrs
 
+from backext._i18n import N_
 from backext._session import RedFlag
+from backext._wrong import WordedError
 
 
 __all__ = [
@@ -156,8 +158,9 @@ def _base(value: object) -> str:
     """*value* without a trailing slash, if it is an absolute URL; :class:`ValueError` if not."""
     if not isinstance(value, str) or not _ABSOLUTE_URL.match(value):
         shown = value[:100] if isinstance(value, str) else type(value).__name__
-        raise ValueError(
-            f"base must be an absolute URL without spaces, such as https://example.org/fhir, not {shown!r}"
+        raise WordedError(
+            N_("base must be an absolute URL without spaces, such as https://example.org/fhir, not {value}"),
+            {"value": repr(shown)},
         )
     return value.rstrip("/")
 
