@@ -111,7 +111,7 @@ def test_an_unknown_exercise_is_said_in_the_language_asked(capsys, command):
 def test_a_stopped_plan_is_said_in_the_language_asked(capsys, stopped_state):
     status, out, err = run(capsys, "plan", "--state", stopped_state, "--locale", "de")
     assert (status, out) == (1, "")
-    assert err.startswith("backext: das Training ist seit 05.01.2026 gestoppt: ")
+    assert err.startswith("backext: das Training ist seit dem 05.01.2026 gestoppt: ")
     assert "clearance" not in err
 
 

@@ -132,11 +132,13 @@ COUNTED = {
     "the session has no component {codes}": "codes",
     "a run of {count} tolerated session would already have stepped the dose up": "count",
     "{source}: invalid state, {count} problem:": "count",
+    "{source}: invalid session logs, {count} problem:": "count",
+    "{count} dose": "count",
     "backext: {file}: {count} event is not a session of this series (--series): left out, untouched": "count",
 }
 
 #: Nouns that are the same in the singular and the plural: nothing to agree.
-INVARIANT = {("de", "{count} error")}  # "1 Fehler", "2 Fehler"
+INVARIANT = {("de", "{count} error"), ("es", "{count} dose")}  # "1 Fehler", "2 Fehler"; "1 dosis", "2 dosis"
 
 #: Each language's plural rule, as its catalog's Plural-Forms gives it: is *n* plural?
 PLURAL = {"en": lambda n: n != 1, "de": lambda n: n != 1, "es": lambda n: n != 1, "fr": lambda n: n > 1}

@@ -89,6 +89,10 @@ def _messages(message: Message) -> list[Message]:
     return found
 
 
+#: Parts spelt the same in a language as in English, by right: French "doses" is the English word.
+SAME_WORDS = {("fr", "{count} dose")}
+
+
 def assert_translated(problem: Problem) -> None:
     """*problem* has a template, and every part of its message with words of its own is translated in each language."""
     assert problem.template is not None, problem
@@ -98,7 +102,7 @@ def assert_translated(problem: Problem) -> None:
         assert rendered, language
         assert "{" not in rendered.replace(problem.message, ""), (language, rendered)
         for part in _messages(problem.template):
-            if re.search(r"[a-z]{2}", _literal(part.template)):  # words, not only data
+            if re.search(r"[a-z]{2}", _literal(part.template)) and (language, part.template) not in SAME_WORDS:
                 assert part.render(language) != part.render("en"), (language, part.template)
 
 

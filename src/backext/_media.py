@@ -143,9 +143,8 @@ class Pictures:
             return found
         size = self._sizes[reference]
         if self._used + size > MAX_PICTURES_BYTES:
-            over = Message(
-                template=N_("the handout's pictures would exceed {limit} bytes"), values={"limit": MAX_PICTURES_BYTES}
-            )
+            megabytes = MAX_PICTURES_BYTES // 1_000_000
+            over = Message(template=N_("the handout's pictures would exceed {limit} MB"), values={"limit": megabytes})
             omitted = Omitted(reference, "too-large-in-all", over.render(), over)
             self._over.setdefault(reference, omitted)
             return omitted
