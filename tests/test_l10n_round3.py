@@ -91,3 +91,63 @@ def test_schema_replaces_an_earlier_schema_and_nothing_else(capsys, tmp_path):
     assert main(["schema", "-o", str(schema)]) == 0
     assert main(["schema", "-o", str(schema)]) == 0  # written again as backext changes
     assert json.loads(schema.read_text("utf-8")) == backext.json_schema()
+
+
+def _err(capsys, monkeypatch, environment: dict[str, str], *argv: str) -> tuple[int, str]:
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    status = main(list(argv))
+    return status, capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "german"),
+    [
+        (["plan", "--format", "ics", "--time", "10:00", "--timezone", "Mars/Base"], "ist keine Zeitzone"),
+        (["plan", "--format", "ics", "--time", "10:00"], "eine Uhrzeit braucht eine Zeitzone"),
+        (
+            ["plan", "--format", "ics", "--start-date", "9998-12-20", "--weeks", "3"],
+            "ein Kalender enthält Einheiten bis",
+        ),
+        (
+            ["plan", "--format", "ics", "--time", "08:00", "--timezone", "UTC", "--reminder", "09:00"],
+            "käme nach dem Beginn der Einheit",
+        ),
+        (["plan", "--days-per-week", "9"], "days_per_week muss 1 bis 7 sein, nicht 9"),
+        (["show", "--locale", "ja"], "es gibt keine Texte in 'ja': wählen Sie eine von de, en, es, fr"),
+        (["show", "--locale", "de DE"], "ist kein Sprachkennzeichen, das mit einem Sprachcode beginnt"),
+        (["plan", "--state", "/"], "es ist ein Ordner"),
+    ],
+)
+def test_the_command_lines_own_errors_are_said_in_the_environments_language(capsys, monkeypatch, argv, german):
+    status, err = _err(capsys, monkeypatch, {"LANG": "de_DE.UTF-8"}, *argv)
+    assert status == 2
+    assert err.startswith("backext: Fehler: ")
+    assert german in err
+
+
+def test_a_previous_calendar_that_cannot_be_revised_is_said_in_the_chosen_language(capsys, monkeypatch, tmp_path):
+    calendar = tmp_path / "cal.ics"
+    base = ["plan", "--format", "ics", "--weeks", "1", "--start-date", "2026-01-05"]
+    assert main([*base, "-o", str(calendar)]) == 0
+    text = calendar.read_text("utf-8")
+    calendar.write_text(text.replace("SEQUENCE:0", "SEQUENCE:2147483647", 1), "utf-8")
+    status, err = _err(capsys, monkeypatch, {}, *base, "--locale", "fr", "--previous", str(calendar))
+    assert status == 1
+    assert "a la SEQUENCE la plus haute possible" in err
+
+
+def test_the_pictures_left_out_are_said_in_the_handouts_language(capsys, monkeypatch, tmp_path):
+    pack = tmp_path / "pack.json"
+    document = json.loads(backext.dump_pack(backext.builtin_pack(), "json"))
+    document["exercises"][0]["steps"][0]["media"] = "missing.png"
+    pack.write_text(json.dumps(document), "utf-8")
+    status, err = _err(
+        capsys, monkeypatch, {}, "handout", "--pack", str(pack), "--locale", "de", "-o", str(tmp_path / "h.html")
+    )
+    assert status == 0
+    assert "backext: Hinweis: Bild 'missing.png' weggelassen: diese Datei gibt es im Paketordner nicht" in err
+    found = backext.handout_omissions(backext.load_pack(pack), "forearm-press-up", media_folder=tmp_path, locale="fr")
+    assert "image 'missing.png' laissée de côté : ce fichier n'existe pas dans le dossier du paquet" in found
