@@ -653,3 +653,26 @@ def test_a_state_file_larger_than_a_state_may_be_is_a_usage_error(capsys, tmp_pa
     state.write_text(" " * (1 << 20) + "{}", encoding="utf-8")
     assert main(["plan", "--state", str(state)]) == 2
     assert "(a stored state) is larger than" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("edit", ["RRULE:FREQ=DAILY", "RDATE;VALUE=DATE:20260301", "EXDATE;VALUE=DATE:20260301"])
+def test_a_past_session_that_repeats_makes_the_previous_calendar_unreadable(capsys, tmp_path, edit):
+    calendar = tmp_path / "cal.ics"
+    assert main(_ics("-o", str(calendar))) == 0
+    text = calendar.read_bytes().decode("utf-8")
+    calendar.write_bytes(text.replace("SEQUENCE:0\r\n", f"SEQUENCE:0\r\n{edit}\r\n", 1).encode("utf-8"))
+    # A later plan keeps the past sessions as they are: one that repeats would go on, even after a stop.
+    later = ["plan", "--format", "ics", "--weeks", "1", "--start-date", "2026-03-02", "--previous", str(calendar)]
+    assert main(later) == 1
+    assert "a session happens once" in capsys.readouterr().err
+
+
+def test_a_session_whose_start_cannot_be_read_is_named(capsys, tmp_path):
+    calendar = tmp_path / "cal.ics"
+    assert main(_ics("-o", str(calendar))) == 0
+    text = calendar.read_bytes().decode("utf-8")
+    calendar.write_bytes(text.replace("DTSTART;VALUE=DATE:20260105", "DTSTART;VALUE=DATE:20261305", 1).encode())
+    assert main([*_ics(), "--previous", str(calendar)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{calendar}: the event ")
+    assert "has a DTSTART that cannot be read" in err

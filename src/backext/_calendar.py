@@ -798,6 +798,9 @@ class _Previous:
 _BEGIN_EVENT = re.compile(rb"^BEGIN:VEVENT\r?$", re.IGNORECASE | re.MULTILINE)
 _BEGIN_EVENT_TEXT = re.compile(r"^BEGIN:VEVENT\r?$", re.IGNORECASE | re.MULTILINE)
 
+#: The properties that repeat an event (RFC 5545 section 3.8.5): a session of the series has none.
+_RECURRENCE = ("RRULE", "RDATE", "EXRULE", "EXDATE", "RECURRENCE-ID")
+
 #: The properties a session has at most once (RFC 5545 section 3.6.1); revising one given twice is guesswork.
 _ONCE = ("UID", "DTSTART", "DTEND", "DURATION", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SEQUENCE", "STATUS")
 
@@ -819,7 +822,13 @@ def _session_day(event: icalendar.Event, series: str) -> datetime.date | None:
         return None
     starts = event.get("DTSTART")
     for start in starts if isinstance(starts, list) else [starts]:
-        value = getattr(start, "dt", None)
+        try:
+            value = getattr(start, "dt", None)
+        except Exception as error:  # noqa: BLE001 - icalendar raises on a broken property when it is read
+            raise UnreadableCalendarError(
+                N_("the event {uid} in the previous calendar has a DTSTART that cannot be read: {detail}"),
+                {"uid": shorten(str(uid), 100), "detail": shorten(str(error), 100)},
+            ) from None
         day = value.date() if isinstance(value, datetime.datetime) else value
         if isinstance(day, datetime.date) and session_uid(day, series=series) == str(uid):
             return day
@@ -829,6 +838,13 @@ def _session_day(event: icalendar.Event, series: str) -> datetime.date | None:
 def _check_session(event: icalendar.Event, uid: str, day: datetime.date) -> None:
     """Refuse a session of the series that cannot be revised safely."""
     where: dict[str, Value] = {"uid": uid, "day": day}
+    repeats = [name for name in _RECURRENCE if name in event]
+    if repeats:
+        # A session happens once: a rule that repeats it (kept as it is on a past day) would go on after a stop.
+        raise UnreadableCalendarError(
+            N_("the session {uid} ({day}) in the previous calendar repeats ({names}): a session happens once"),
+            {**where, "names": ", ".join(repeats)},
+        )
     twice = [name for name in _ONCE if isinstance(event.get(name), list)]
     if twice:
         raise UnreadableCalendarError(
