@@ -676,3 +676,46 @@ def test_a_session_whose_start_cannot_be_read_is_named(capsys, tmp_path):
     err = capsys.readouterr().err
     assert err.startswith(f"{calendar}: the event ")
     assert "has a DTSTART that cannot be read" in err
+
+
+# --- An edited plan: what plan() never makes is refused; whatever it makes is written -------------------------------
+
+
+def _edited_plans() -> dict[str, object]:
+    pack = PACK
+    state = backext.start(pack, "prone-chest-lift")
+    made = backext.plan(pack, state, start_date=MONDAY, weeks=2)
+    first, second, *rest = made.sessions
+    top = attrs.evolve(first.prescription, hold_seconds=20, repetitions=10)
+    other = pack.exercise("forearm-press-up")
+    switched = attrs.evolve(
+        second.prescription, exercise_id=other.id, level=other.level, hold_seconds=5, repetitions=10
+    )
+    log = backext.SessionLog(
+        date=MONDAY, exercise_id="prone-chest-lift", repetitions_completed=0, hold_seconds=0, pain=9
+    )
+    stopped = backext.step(pack, state, log).state
+    return {
+        "uncleared variation": attrs.evolve(
+            made,
+            sessions=(
+                attrs.evolve(first, prescription=attrs.evolve(first.prescription, modifications=("leg-lift",))),
+                second,
+                *rest,
+            ),
+        ),
+        "days out of order": attrs.evolve(
+            made, sessions=(attrs.evolve(first, date=datetime.date(2030, 1, 1)), second, *rest)
+        ),
+        "a jump up mid-plan": attrs.evolve(made, sessions=(first, attrs.evolve(second, prescription=top), *rest)),
+        "an exercise switched": attrs.evolve(
+            made, sessions=(first, attrs.evolve(second, prescription=switched), *rest)
+        ),
+        "a stopped state": attrs.evolve(made, state=stopped),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_edited_plans()))
+def test_a_course_that_plan_never_makes_is_refused(case):
+    with pytest.raises(backext.SessionError, match="plan again"):
+        backext.plan_calendar(PACK, _edited_plans()[case])

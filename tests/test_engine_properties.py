@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 import attrs
 import pytest
-from hypothesis import given, note, settings
+from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -496,3 +496,18 @@ def test_plan_and_replay_of_perfect_logs_agree(pack, rules_, days_per_week, week
     assert levels == sorted(levels), "a perfect plan never goes down a level"
     for milestone in plan.milestones:
         assert plan.level_reached(milestone.level) <= milestone.date
+
+
+@given(
+    case=state_and_log(),
+    days_per_week=st.integers(1, 7),
+    weeks=st.integers(1, 6),
+    days_later=st.integers(1, 60),
+)
+def test_every_plan_the_engine_makes_is_written_as_a_calendar(case, days_per_week, weeks, days_later):  # 10
+    pytest.importorskip("icalendar")
+    pack, state, _, rules_ = case
+    assume(state.stop is None)  # a stopped engine plans nothing
+    start_date = (state.last_session or datetime.date(2026, 1, 5)) + datetime.timedelta(days=days_later)
+    plan = backext.plan(pack, state, start_date=start_date, days_per_week=days_per_week, weeks=weeks, rules=rules_)
+    backext.plan_calendar(pack, plan, now=datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc))
