@@ -389,3 +389,42 @@ def test_the_bracket_found_is_a_bracket(text, fmt):
     if line is not None:
         assert column is not None
         assert text.split("\n")[line - 1][column - 1] in "[{"
+
+
+# --- Third round: keys over the limit, long pointers, empty documents ------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml", "toml"])
+def test_a_key_over_the_length_limit_is_reported_at_the_key(tmp_path, fmt):
+    pack = json.loads(backext.dump_pack(backext.builtin_pack(), "json"))
+    key = "k" * 100_001  # one more character than the default limit
+    pack["exercises"][1][key] = 1
+    text = serialize(pack, fmt)
+    path = tmp_path / f"pack.{fmt}"
+    path.write_text(text, "utf-8")
+    [found] = backext.validate_pack(path)
+    assert (found.code, found.path) == ("too-long", "/exercises/1/" + key)
+    assert key in text.splitlines()[found.line - 1]
+
+
+def test_a_report_line_does_not_grow_with_a_long_key(tmp_path):
+    path = tmp_path / "pack.json"
+    path.write_text('{"' + "k" * 5000 + '": 1}', "utf-8")
+    out = subprocess_validate(path)
+    assert max(len(line) for line in out.splitlines()) < 600
+    [found] = [p for p in backext.validate_pack(path) if p.code == "unknown-field"]
+    assert found.path == "/" + "k" * 5000  # the problem keeps the whole pointer
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "\n\n"])
+def test_an_empty_yaml_document_is_reported_at_its_start(tmp_path, text):
+    path = tmp_path / "pack.yaml"
+    path.write_text(text, "utf-8")
+    [found] = backext.validate_pack(path)
+    assert (found.code, found.path, found.line, found.column) == ("wrong-type", "", 1, 1)
+
+
+def subprocess_validate(path: Path) -> str:
+    from backext import _report  # noqa: PLC0415
+
+    return "".join(_report.text([(str(path), backext.validate_pack(path))]))

@@ -199,7 +199,10 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
 
 
 def _too_long(document: object, text: str, limits: Limits, container: object = None) -> LimitExceeded:
-    where = _pointer_to(document, text if container is None else container, limits)
+    if container is None:
+        where = _pointer_to(document, text, limits)
+    else:  # the key itself, which the positions place where it is written
+        where = f"{_pointer_to(document, container, limits)}/{escape_pointer(text)}"
     template = (
         N_("a key of {length} characters, more than the limit of {limit}: {text}")
         if container is not None

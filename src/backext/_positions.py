@@ -518,7 +518,8 @@ def locate(text: str, fmt: str, problems: list[Problem]) -> list[Problem]:
             pointer = pointer.rsplit("/", 1)[0]
         entry = index.entries.get(pointer)
         if entry is None:
-            found.append((problem, None, None))
+            # Nothing to point at (an empty document, or only comments): the whole document starts at its start.
+            found.append((problem, (0, 0) if not pointer else None, None))
             continue
         where = entry.value
         if entry.key is not None and pointer == problem.path and problem.code in _AT_KEY:

@@ -98,8 +98,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = "" if self.line is None else f"{self.line}:{self.column or 1}: "
-        pointer = json.dumps(self.path, ensure_ascii=False)
-        return f"{where}{self.severity} {self.code}: {self.message} (at {pointer})"
+        return f"{where}{self.severity} {self.code}: {self.message} (at {shown_pointer(self.path)})"
 
 
 def problem(
@@ -154,6 +153,18 @@ def located(source: str, problem: Problem) -> str:
     without a line (a mapping has none), ``FILE: severity code: ...``.
     """
     return f"{source}:{problem}" if problem.line is not None else f"{source}: {problem}"
+
+
+#: The longest pointer a report line shows whole, in characters (our choice): a pointer holds the pack's keys,
+#: and a report line does not grow with them. :attr:`Problem.path` keeps the whole pointer.
+MAX_SHOWN_POINTER = 200
+
+
+def shown_pointer(path: str) -> str:
+    """*path* quoted for a report line (the whole document's as ``""``), its middle cut out if it is very long."""
+    if len(path) > MAX_SHOWN_POINTER:
+        path = f"{path[: MAX_SHOWN_POINTER - 60]}\N{HORIZONTAL ELLIPSIS}{path[-59:]}"
+    return json.dumps(path, ensure_ascii=False)
 
 
 def escape_pointer(token: object) -> str:

@@ -12,13 +12,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 
 from ._codes import PROBLEM_CODES
 from ._i18n import N_, N_plural
 from ._messages import Message
-from ._problems import Problem, located
+from ._problems import Problem, located, shown_pointer
 
 
 __all__ = ["DOCS", "REPORT_FORMATS", "github", "json_report", "sarif", "text"]
@@ -34,8 +33,8 @@ Results = Sequence[tuple[str, Sequence[Problem]]]
 
 
 def _pointer(problem: Problem) -> str:
-    """The JSON Pointer, quoted, so that the whole document's empty pointer shows as ``""``."""
-    return json.dumps(problem.path, ensure_ascii=False)
+    """The JSON Pointer, quoted, so that the whole document's empty pointer shows as ``""`` (a long one cut)."""
+    return shown_pointer(problem.path)
 
 
 # Translators: the summary of "backext validate"; each value is one of the three counts below, translated.
