@@ -130,3 +130,21 @@ def test_github_escapes_what_workflow_commands_read():
     problem = backext.Problem(path="/a", code="wrong-type", message="50%\nor: more, less")
     (command, _) = github([("dir,x:y.json", [problem])])
     assert command == '::error file=dir%2Cx%3Ay.json,title=backext wrong-type::50%25%0Aor: more, less (at "/a")\n'
+
+
+@pytest.mark.parametrize(
+    "argv", [["--locale", "xx", "pack.json"], ["--limit", "max_depth=0", "pack.json"], ["--no-such-option"]]
+)
+def test_a_usage_error_with_sarif_asked_for_gives_a_valid_log_of_a_failed_run(capsys, argv):
+    status, out = run(capsys, "validate", "--format", "sarif", *argv)
+    assert status == 2
+    log = json.loads(out)
+    jsonschema.validators.validator_for(SARIF_SCHEMA)(SARIF_SCHEMA).validate(log)
+    (invocation,) = log["runs"][0]["invocations"]
+    assert (invocation["executionSuccessful"], invocation["exitCode"]) == (False, 2)
+    assert invocation["toolExecutionNotifications"][0]["message"]["text"].startswith("backext")
+
+
+def test_new_s_format_is_the_packs_not_the_output_s(capsys, tmp_path):
+    status, out = run(capsys, "new", "--format", "json", str(tmp_path / "x.yaml"))
+    assert (status, out) == (2, "")

@@ -1289,12 +1289,22 @@ def _fhir(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_OK
 
 
-def _wants_json(argv: Sequence[str]) -> bool:
-    """Whether the command line asks for JSON output (looked at before, or without, parsing it)."""
-    return any(
-        arg == "--format=json" or (arg == "--format" and following == "json")
-        for arg, following in zip(argv, [*argv[1:], ""])  # noqa: B905 - the second is one longer, on purpose
-    )
+def _wants_json(argv: Sequence[str]) -> str:
+    """The machine-readable output the command line asks for, ``"json"`` or ``"sarif"``, else ``""``.
+
+    Looked at before, or without, parsing the command line. ``backext new``'s
+    ``--format`` is the format of the pack it writes, not of its output.
+    """
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    if command == "new":
+        return ""
+    for arg, following in zip(argv, [*argv[1:], ""]):  # noqa: B905 - the second is one longer, on purpose
+        chosen = (
+            arg.removeprefix("--format=") if arg.startswith("--format=") else following if arg == "--format" else ""
+        )
+        if chosen in {"json", "sarif"}:
+            return chosen
+    return ""
 
 
 def _speaking(args: argparse.Namespace) -> str | None:
@@ -1335,10 +1345,19 @@ def _cannot_write(path: str, reason: str | Message) -> Message:
     return _said(N_("cannot write {file}: {reason}"), file=shorten(path), reason=reason)
 
 
-def _fail(out: _Output, err: _Output, message: str, status: int, *, as_json: bool, problems: Any = ()) -> int:
-    """Report an error on standard error (and as JSON on standard output, if JSON was asked for)."""
+def _fail(out: _Output, err: _Output, message: str, status: int, *, as_json: bool | str, problems: Any = ()) -> int:
+    """Report an error on standard error (and on standard output as JSON or SARIF, if that was asked for).
+
+    SARIF gets a log whose one run did not succeed, with the message as its
+    notification: a CI job that uploads the file gets a valid one.
+    """
     err.write(message.rstrip("\n") + "\n")
-    if as_json:
+    if as_json == "sarif":
+        from . import __version__  # noqa: PLC0415
+        from ._report import sarif_failure  # noqa: PLC0415 - only on the error path
+
+        out.json(sarif_failure(message.rstrip("\n"), status, __version__))
+    elif as_json:
         error: dict[str, object] = {"status": status, "message": message}
         if problems:
             from ._report import problem_json  # noqa: PLC0415 - only on the error path
@@ -1380,7 +1399,7 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
-def _run(arguments: list[str], out: _Output, err: _Output, *, as_json: bool) -> int:
+def _run(arguments: list[str], out: _Output, err: _Output, *, as_json: bool | str) -> int:
     # The command comes first (the only options before it, --help and --version, need every parser).
     only = arguments[0] if arguments and not arguments[0].startswith("-") else None
     parser = build_parser(only)

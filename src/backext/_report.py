@@ -173,6 +173,27 @@ def sarif(results: Results, version: str, locale: str | None = None) -> dict[str
     }
 
 
+def sarif_failure(message: str, status: int, version: str) -> dict[str, object]:
+    """A SARIF 2.1.0 log of a run that could not check anything: *message* as its error notification."""
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "backext", "version": version, "informationUri": DOCS}},
+                "invocations": [
+                    {
+                        "executionSuccessful": False,
+                        "exitCode": status,
+                        "toolExecutionNotifications": [{"level": "error", "message": {"text": message}}],
+                    }
+                ],
+                "results": [],
+            }
+        ],
+    }
+
+
 def _escape_data(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
