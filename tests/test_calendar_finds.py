@@ -719,3 +719,22 @@ def _edited_plans() -> dict[str, object]:
 def test_a_course_that_plan_never_makes_is_refused(case):
     with pytest.raises(backext.SessionError, match="plan again"):
         backext.plan_calendar(PACK, _edited_plans()[case])
+
+
+def test_a_variation_in_use_is_in_the_title_and_its_end_is_said(capsys):
+    state = backext.start(PACK, "prone-chest-lift")
+    until = MONDAY + datetime.timedelta(days=3)
+    state = backext.record_clearance(state, date=MONDAY, modifications=["leg-lift"], until=until, pack=PACK)
+    state = backext.choose_modifications(PACK, state, ["leg-lift"], on=MONDAY)
+    made = backext.plan(PACK, state, start_date=MONDAY, weeks=2)
+    calendar = icalendar.Calendar.from_ical(
+        backext.plan_calendar(PACK, made, now=datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc))
+    )
+    events = sorted(calendar.walk("VEVENT"), key=lambda e: e.decoded("DTSTART"))
+    used = [e.decoded("DTSTART") <= until for e in events]
+    assert any(used)
+    assert not all(used)
+    for event, in_use in zip(events, used, strict=True):
+        assert ("(Chest and leg lift)" in str(event["SUMMARY"])) is in_use
+    first_without = events[used.index(False)]
+    assert "No longer in use: the variation Chest and leg lift." in str(first_without["DESCRIPTION"])

@@ -134,6 +134,7 @@ COUNTED = {
     "{source}: invalid state, {count} problem:": "count",
     "{source}: invalid session logs, {count} problem:": "count",
     "{count} dose": "count",
+    "No longer in use: the variation {names}.": "names",
     "backext: {file}: {count} event is not a session of this series (--series): left out, untouched": "count",
 }
 

@@ -232,28 +232,45 @@ def _utc(moment: datetime.datetime) -> datetime.datetime:
 def _summary(pack: Pack, planned: PlannedSession, locale: str | None) -> str:
     tags = (locale, pack.default_locale)
     exercise = pack.exercise(planned.prescription.exercise_id)
+    name = bidi_closed(excerpt(pack.localize(exercise.name, locale), NAME_CHARACTERS))
+    dose = describe_prescription(planned.prescription, locale, default_locale=pack.default_locale)
+    variations = _variation_names(pack, exercise, planned.prescription.modifications, locale)
+    if variations:
+        # Translators: a calendar event's title: the exercise, the variations in use, then the day's dose.
+        return gettext("{exercise} ({variations}): {dose}", *tags).format(
+            exercise=name, variations=bidi_closed(excerpt("; ".join(variations), NAME_CHARACTERS)), dose=dose
+        )
     # Translators: a calendar event's title: the exercise, then the day's dose.
-    return gettext("{exercise}: {dose}", *tags).format(
-        exercise=bidi_closed(excerpt(pack.localize(exercise.name, locale), NAME_CHARACTERS)),
-        dose=describe_prescription(planned.prescription, locale, default_locale=pack.default_locale),
-    )
+    return gettext("{exercise}: {dose}", *tags).format(exercise=name, dose=dose)
 
 
-def _description(pack: Pack, planned: PlannedSession, locale: str | None, *, first: bool) -> str:
+def _variation_names(pack: Pack, exercise: Exercise, ids: tuple[str, ...], locale: str | None) -> list[str]:
+    return [excerpt(pack.localize(m.name, locale), NAME_CHARACTERS) for m in exercise.modifications if m.id in ids]
+
+
+def _description(pack: Pack, planned: PlannedSession, locale: str | None, *, before: PlannedSession | None) -> str:
     tags = (locale, pack.default_locale)
     prescription = planned.prescription
     exercise = pack.exercise(prescription.exercise_id)
     lines = [describe_prescription(prescription, locale, default_locale=pack.default_locale, sentence=True)]
-    if first:
+    if before is None:
         lines.append(gettext("The first session of the plan.", *tags))
     elif planned.action is Action.PROGRESS:
         lines.append(gettext("A step up from the session before.", *tags))
+    if before is not None and before.prescription.exercise_id == exercise.id:
+        ended = tuple(m for m in before.prescription.modifications if m not in prescription.modifications)
+        names = _variation_names(pack, exercise, ended, locale)
+        if names:
+            # A clearance ran out: the harder variation is no longer done, and the dose says so.
+            no_longer = ngettext(
+                "No longer in use: the variation {names}.",
+                "No longer in use: the variations {names}.",
+                len(names),
+                *tags,
+            )
+            lines.append(excerpt(no_longer.format(names="; ".join(names)), NAME_CHARACTERS * 4))
     if prescription.modifications:
-        names = [
-            excerpt(pack.localize(m.name, locale), NAME_CHARACTERS)
-            for m in exercise.modifications
-            if m.id in prescription.modifications
-        ]
+        names = _variation_names(pack, exercise, prescription.modifications, locale)
         variations = ngettext("Variation: {names}", "Variations: {names}", len(names), *tags)
         lines.append(excerpt(variations.format(names="; ".join(names)), NAME_CHARACTERS * 4))
     lines.append("")
@@ -509,7 +526,8 @@ def _plan_calendar(
             event.add("dtstart", start)
             event.add("dtend", start + duration)
         event.add("summary", _text(ical, summary))
-        event.add("description", _text(ical, calendar_text(_description(pack, planned, locale, first=index == 0))))
+        before = plan.sessions[index - 1] if index else None
+        event.add("description", _text(ical, calendar_text(_description(pack, planned, locale, before=before))))
         event.add("categories", [calendar_text(pgettext("calendar category", "Exercise", locale, pack.default_locale))])
         if trigger is not None:
             alarm = ical.Alarm()
