@@ -738,3 +738,28 @@ def test_a_variation_in_use_is_in_the_title_and_its_end_is_said(capsys):
         assert ("(Chest and leg lift)" in str(event["SUMMARY"])) is in_use
     first_without = events[used.index(False)]
     assert "No longer in use: the variation Chest and leg lift." in str(first_without["DESCRIPTION"])
+
+
+@pytest.mark.parametrize("zone", ["localtime", "posixrules", "Factory", "right/UTC", "posix/Europe/Berlin"])
+def test_a_zone_file_that_is_no_place_is_not_a_time_zone(capsys, zone):
+    assert main([*_ics("--time", "10:00", "--timezone", zone)]) == 2
+    assert "is not a time zone" in capsys.readouterr().err
+
+
+def test_a_start_date_is_written_yyyy_mm_dd(capsys):
+    assert main(["plan", "--start-date", "20260105"]) == 2
+    assert "not a date written YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_a_state_with_a_very_long_integer_or_very_many_problems_is_told_briefly():
+    with pytest.raises(backext.StateError) as caught:
+        backext.load_state('{"format_version": ' + "9" * 5000 + "}", PACK)
+    assert [p.code for p in caught.value.problems] == ["out-of-range"]
+    assert "5000 digits" in str(caught.value)
+    assert "sys.set_int_max_str_digits" not in str(caught.value)
+    document = backext.converter.unstructure(backext.start(PACK, "forearm-press-up"))
+    document["clearances"] = [{"date": "x", "modifications": [1]}] * 5000
+    with pytest.raises(backext.StateError) as caught:
+        backext.load_state(document, PACK)
+    assert len(caught.value.problems) <= backext.Limits().max_problems + 1
+    assert caught.value.problems[-1].code == "too-many-problems"

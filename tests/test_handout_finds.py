@@ -481,3 +481,16 @@ def test_the_page_on_standard_output_is_utf_8_whatever_the_terminal_speaks():
     page = done.stdout.decode("utf-8")  # strict: the page says charset=utf-8, and is
     assert "Rückenstreck" in page or "ü" in page
     assert "\\xfc" not in page
+
+
+def test_a_handout_for_a_day_before_the_last_session_is_refused_as_a_plan_is():
+    import datetime  # noqa: PLC0415
+
+    pack = backext.builtin_pack()
+    state = backext.start(pack, "forearm-press-up")
+    state = backext.step(
+        pack, state, backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 3, 24))
+    ).state
+    with pytest.raises(backext.SessionError, match="before the state's last session"):
+        backext.handout(pack, state, on=datetime.date(2026, 1, 1))
+    assert backext.handout(pack, state, on=datetime.date(2026, 3, 24))

@@ -191,6 +191,10 @@ def _icalendar() -> Any:
 
 #: What an IANA time zone name looks like (the tz database's Theory file: parts of at most 14 ASCII letters, digits,
 #: "-", "_" and "+", not beginning with "-" or "."; at most three parts here, the longest name in use has three).
+#: Files of the zone database that are not zones of a place: the machine's own zone, and aliases of it or of
+#: leap-second rules (a calendar made with them would depend on the machine that made it).
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
 _ZONE_NAME = re.compile(r"[A-Za-z0-9_+][A-Za-z0-9_+-]{0,13}(?:/[A-Za-z0-9_+][A-Za-z0-9_+-]{0,13}){0,2}")
 
 
@@ -203,7 +207,7 @@ def _zone(timezone: str | datetime.tzinfo) -> datetime.tzinfo:
             N_("{zone} is not a time zone (an IANA name such as 'Europe/Berlin', or 'UTC')"),
             {"zone": shorten(timezone, 64)},
         )
-        if not _ZONE_NAME.fullmatch(timezone):
+        if not _ZONE_NAME.fullmatch(timezone) or timezone in _NOT_ZONES or timezone.startswith(("posix/", "right/")):
             raise wrong  # never handed to zoneinfo, which looks it up as a file and a module
         try:
             return zoneinfo.ZoneInfo(timezone)

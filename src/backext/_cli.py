@@ -498,7 +498,8 @@ def _weeks(text: str) -> int:
 
 def _date(text: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(text)
+        # Python 3.11 reads 20260105 too: the help says YYYY-MM-DD, and so does every other version.
+        return datetime.date.fromisoformat(text if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else "")
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {shorten(text)}") from None
 

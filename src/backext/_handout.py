@@ -29,6 +29,7 @@ from ._rules import DEFAULT_RULES, Rules
 from ._session import RedFlag
 from ._state import Prescription, State, Stop
 from ._text import UNSHOWABLE, LocalizedText, Text, localize
+from .exceptions import SessionError
 
 
 if typing.TYPE_CHECKING:
@@ -111,7 +112,8 @@ def handout(
         TypeError: If an argument has the wrong type.
         ValueError: If *locale* is not a BCP 47 tag.
         UnknownIdError: If the pack has no such exercise (a :class:`KeyError`).
-        SessionError: If the state belongs to another pack.
+        SessionError: If the state belongs to another pack, or *on* is before
+            its last session.
         StateError: If the state does not fit the pack it was stored against.
 
     Example:
@@ -305,6 +307,9 @@ class _Handout:
             resume = state_or_exercise.resume_on
             # The engine's own rule decides what is in force on the first day the page may be used.
             first = day if resume is None else max(day, resume)
+            last = state_or_exercise.last_session
+            if last is not None and first < last:  # as plan() and step() refuse it: the page would go back in time
+                raise SessionError(f"the handout's day ({first}) is before the state's last session ({last})")
             self.state = reconcile(pack, state_or_exercise, first, rules)[0]
             # After a long break the first session back is done at the dose the engine's gap rule gives.
             self.prescription = None if self.state.stop is not None else prescription_on(pack, self.state, first, rules)

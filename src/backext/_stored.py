@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from ._i18n import N_
-from ._limits import DEFAULT_LIMITS, LimitExceeded, check_document
+from ._limits import DEFAULT_LIMITS, LimitExceeded, check_document, truncate_problems
 from ._model import Pack
 from ._problems import problem
 from ._reconcile import check_state, reconcile
@@ -51,6 +51,23 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return document
 
 
+class _LongInteger(Exception):
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+
+def _bounded_int(text: str) -> int:
+    """An integer of the stored state: refused past 100 digits, before Python converts it (quadratic time)."""
+    digits = len(text) - text.startswith("-")
+    if digits > _MAX_DIGITS:
+        raise _LongInteger(digits)
+    return int(text)
+
+
+#: The most digits of an integer read from a stored state (our choice, as for packs).
+_MAX_DIGITS = 100
+
+
 def _document(source: Mapping[str, Any] | str | bytes, name: str) -> dict[str, Any]:
     if isinstance(source, Mapping):
         return dict(source)
@@ -59,7 +76,19 @@ def _document(source: Mapping[str, Any] | str | bytes, name: str) -> dict[str, A
     if len(source) > MAX_STATE_BYTES:
         raise StateError([problem("", "too-large", N_("a stored state is at most 1 MiB"))], name)
     try:
-        document = json.loads(source, object_pairs_hook=_no_duplicates)
+        document = json.loads(source, object_pairs_hook=_no_duplicates, parse_int=_bounded_int)
+    except _LongInteger as long:
+        raise StateError(
+            [
+                problem(
+                    "",
+                    "out-of-range",
+                    N_("an integer of {digits} digits: far more than any number of a stored state"),
+                    {"digits": str(long.digits)},
+                )
+            ],
+            name,
+        ) from None
     except _DuplicateKey as duplicate:
         raise StateError(
             [
@@ -161,8 +190,8 @@ def load_state(
     try:
         state = converter.structure(document, State)
     except Exception as error:  # noqa: BLE001 - every structuring error becomes problems
-        raise StateError(problems_from_exception(error), name) from None
+        raise StateError(truncate_problems(problems_from_exception(error), DEFAULT_LIMITS.max_problems), name) from None
     problems = check_state(pack, state, rules)
     if problems:
-        raise StateError(problems, name)
+        raise StateError(truncate_problems(problems, DEFAULT_LIMITS.max_problems), name)
     return reconcile(pack, state, None, rules)[0] if refresh else state
