@@ -135,6 +135,7 @@ COUNTED = {
     "{source}: invalid session logs, {count} problem:": "count",
     "{count} dose": "count",
     "No longer in use: the variation {names}.": "names",
+    "{days} day since the last session: the dose stays at the start of the exercise": "days",
     "backext: {file}: {count} event is not a session of this series (--series): left out, untouched": "count",
 }
 

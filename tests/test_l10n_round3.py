@@ -151,3 +151,20 @@ def test_the_pictures_left_out_are_said_in_the_handouts_language(capsys, monkeyp
     assert "backext: Hinweis: Bild 'missing.png' weggelassen: diese Datei gibt es im Paketordner nicht" in err
     found = backext.handout_omissions(backext.load_pack(pack), "forearm-press-up", media_folder=tmp_path, locale="fr")
     assert "image 'missing.png' laissée de côté : ce fichier n'existe pas dans le dossier du paquet" in found
+
+
+def test_a_long_gap_at_the_start_says_the_dose_stays_not_steps_back():
+    import datetime  # noqa: PLC0415
+
+    pack = backext.builtin_pack()
+    state = backext.start(pack, "forearm-press-up")
+    state = backext.step(
+        pack, state, backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, 5))
+    ).state
+    decision = backext.step(
+        pack, state, backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 3, 5))
+    )
+    (reason,) = [r for r in decision.reasons if r.code == "long-gap"]
+    assert reason.message == "59 days since the last session: the dose stays at the start of the exercise"
+    assert "steps back" not in reason.message
+    assert reason.render("de") == "59 Tage seit der letzten Einheit: die Dosis bleibt am Anfang der Übung"

@@ -256,8 +256,26 @@ def _step_back(pack: Pack, state: State, reasons: list[Reason], *, within: int, 
             return Decision(
                 action=Action.REGRESS, state=new_state, prescription=state.prescription, reasons=tuple(reasons)
             )
-        return Decision(action=Action.REPEAT, state=new_state, prescription=state.prescription, reasons=tuple(reasons))
+        return Decision(
+            action=Action.REPEAT, state=new_state, prescription=state.prescription, reasons=_no_step(pack, reasons)
+        )
     return _moved(pack, state, dose, modifications, reasons, Action.REGRESS)
+
+
+def _no_step(pack: Pack, reasons: list[Reason]) -> tuple[Reason, ...]:
+    """*reasons*, a long gap's saying that the dose stays where it is: it was at the start already."""
+    said = []
+    for reason in reasons:
+        if reason.code == "long-gap" and reason.template is not None:
+            days = dict(reason.template.values)["days"]
+            assert isinstance(days, int)  # noqa: S101 - the gap's days, as step() gives them
+            stays = N_plural(
+                "{days} day since the last session: the dose stays at the start of the exercise",
+                "{days} days since the last session: the dose stays at the start of the exercise",
+            )
+            reason = because("long-gap", pack.default_locale, stays, {"days": days}, count=days)  # noqa: PLW2901
+        said.append(reason)
+    return tuple(said)
 
 
 # --- Stopping ----------------------------------------------------------------
