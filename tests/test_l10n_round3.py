@@ -168,3 +168,23 @@ def test_a_long_gap_at_the_start_says_the_dose_stays_not_steps_back():
     assert reason.message == "59 days since the last session: the dose stays at the start of the exercise"
     assert "steps back" not in reason.message
     assert reason.render("de") == "59 Tage seit der letzten Einheit: die Dosis bleibt am Anfang der Übung"
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["plan", "--start-date", "2026-13-45"], "argument --start-date: kein Datum der Form JJJJ-MM-TT: '2026-13-45'"),
+        (["plan", "--weeks", "0"], "argument --weeks: muss mindestens 1 sein: '0'"),
+        (["plan", "--format", "ics", "--time", "25:00"], "argument --time: keine Uhrzeit (00:00 bis 23:59): '25:00'"),
+        (["show", "--limit", "foo=1"], "argument --limit: unbekannte Grenze 'foo=1'"),
+        (["new", "--locale", "de-AT-AT", "x.yaml"], "argument --locale: 'de-AT-AT' nennt einen Teil zweimal"),
+    ],
+)
+def test_what_our_checks_say_of_an_options_value_is_in_the_persons_language(capsys, monkeypatch, tmp_path, argv, said):
+    monkeypatch.chdir(tmp_path)
+    status, err = _err(capsys, monkeypatch, {"LANG": "de_DE.UTF-8"}, *argv)
+    assert status == 2
+    assert f"backext: Fehler: {said}" in err
+    status, err = _err(capsys, monkeypatch, {}, *argv, "--locale", "fr") if argv[0] != "new" else (2, "")
+    assert status == 2
+    assert "erreur" in err or argv[0] == "new"

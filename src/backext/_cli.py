@@ -84,13 +84,41 @@ class _UsageError(Exception):
         self.usage = usage
 
 
+def _refused(template: str, **values: Any) -> argparse.ArgumentTypeError:
+    """The error of an option's value that its type refuses: *template* (marked with ``N_``) filled with *values*.
+
+    argparse says it in English; the message is kept as a template on the
+    error, for :func:`_type_message` to say it in the person's language.
+    """
+    said = _said(template, **values)
+    error = argparse.ArgumentTypeError(said.render())
+    error.template = said  # type: ignore[attr-defined]
+    return error
+
+
+def _type_message(message: str) -> Message | None:
+    """*message* of argparse in the person's language, if it reports a value a type of ours refused.
+
+    argparse catches the type's error and raises its own from it, whose
+    message ends with ours: the one being handled names its cause.
+    """
+    current = sys.exc_info()[1]
+    cause = getattr(current, "__context__", None)
+    template = getattr(cause, "template", None)
+    if template is None or not message.endswith(str(cause)):
+        return None
+    prefix = message[: len(message) - len(str(cause))]  # argparse's own "argument --time: "
+    return _said("{prefix}{said}", prefix=prefix, said=template)
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser that raises on a usage error, so that the error can be reported as JSON too."""
 
     _building = False
 
     def error(self, message: str) -> NoReturn:
-        raise _UsageError(f"{self.prog}: error: {message}", self.format_usage())
+        said = _type_message(message)
+        raise _UsageError(f"{self.prog}: error: {message}" if said is None else said, self.format_usage())
 
     def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
         self._building = True
@@ -197,15 +225,17 @@ def _limit(text: str) -> tuple[str, int]:
     if not name.startswith("max_"):
         name = f"max_{name}"
     if name not in _LIMIT_NAMES:
-        raise argparse.ArgumentTypeError(
-            f"unknown limit {shorten(text)}: expected NAME=N with NAME one of {', '.join(_LIMIT_NAMES)}"
+        raise _refused(
+            N_("unknown limit {text}: expected NAME=N with NAME one of {names}"),
+            text=shorten(text),
+            names=", ".join(_LIMIT_NAMES),
         )
     try:
         number = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {shorten(text)}") from None
+        raise _refused(N_("not a whole number: {text}"), text=shorten(text)) from None
     if number < 1:
-        raise argparse.ArgumentTypeError(f"a limit must be at least 1: {shorten(text)}")
+        raise _refused(N_("a limit must be at least 1: {text}"), text=shorten(text))
     return name, number
 
 
@@ -216,9 +246,9 @@ def _positive_int(text: str) -> int:
     try:
         number = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {shorten(text)}") from None
+        raise _refused(N_("not a whole number: {text}"), text=shorten(text)) from None
     if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {shorten(text)}")
+        raise _refused(N_("must be at least 1: {text}"), text=shorten(text))
     return number
 
 
@@ -492,7 +522,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def _weeks(text: str) -> int:
     number = _positive_int(text)
     if number > MAX_WEEKS:
-        raise argparse.ArgumentTypeError(f"at most {MAX_WEEKS} weeks (ten years): {shorten(text)}")
+        raise _refused(N_("at most {weeks} weeks (ten years): {text}"), weeks=str(MAX_WEEKS), text=shorten(text))
     return number
 
 
@@ -501,15 +531,15 @@ def _date(text: str) -> datetime.date:
         # Python 3.11 reads 20260105 too: the help says YYYY-MM-DD, and so does every other version.
         return datetime.date.fromisoformat(text if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else "")
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {shorten(text)}") from None
+        raise _refused(N_("not a date written YYYY-MM-DD: {text}"), text=shorten(text)) from None
 
 
 def _time(text: str) -> datetime.time:
     if not re.fullmatch(r"[0-9]{1,2}:[0-9]{2}", text):
-        raise argparse.ArgumentTypeError(f"not a time written HH:MM: {shorten(text)}")
+        raise _refused(N_("not a time written HH:MM: {text}"), text=shorten(text))
     hour, minute = (int(part) for part in text.split(":"))
     if hour > 23 or minute > 59:
-        raise argparse.ArgumentTypeError(f"not a time of day (00:00 to 23:59): {shorten(text)}")
+        raise _refused(N_("not a time of day (00:00 to 23:59): {text}"), text=shorten(text))
     return datetime.time(hour, minute)
 
 
@@ -521,8 +551,9 @@ def _reminder(text: str) -> datetime.timedelta | datetime.time:
         return _time(text)
     match = re.fullmatch(r"([0-9]{1,4})([mhd])", text.strip().lower())
     if match is None:
-        raise argparse.ArgumentTypeError(
-            f"not a reminder: write a time before the session (30m, 2h, 1d) or a time of day (HH:MM): {shorten(text)}"
+        raise _refused(
+            N_("not a reminder: write a time before the session (30m, 2h, 1d) or a time of day (HH:MM): {text}"),
+            text=shorten(text),
         )
     return datetime.timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
@@ -1003,8 +1034,8 @@ def _write(target: Path, text: str) -> None:
 
 
 def _tags(text: str) -> list[str]:
-    from ._i18n import parse_locale  # noqa: PLC0415
-    from ._suggest import locale_hint  # noqa: PLC0415
+    from ._i18n import parse_locale, tag_problem  # noqa: PLC0415
+    from ._suggest import locale_suggestion  # noqa: PLC0415
     from ._text import LOCALE_TAG  # noqa: PLC0415
 
     tags = []
@@ -1013,14 +1044,16 @@ def _tags(text: str) -> list[str]:
         with contextlib.suppress(ValueError):
             tag = parse_locale(tag)  # as every tag is read: de_DE is de-DE
         if not LOCALE_TAG.match(tag):
-            raise argparse.ArgumentTypeError(
-                f"{shorten(tag)} is not a BCP 47 language tag with a primary language subtag, such as 'de' or 'de-CH'"
-                f"{locale_hint(tag)}"
+            raise _refused(
+                N_(
+                    "{value} is not a BCP 47 language tag with a primary language subtag, such as 'en' or 'de-CH'{hint}"
+                ),
+                value=shorten(tag),
+                hint=locale_suggestion(tag),
             )
-        try:
-            parse_locale(tag)
-        except ValueError as error:
-            raise argparse.ArgumentTypeError(str(error)) from None
+        malformed = tag_problem(tag)
+        if malformed is not None:
+            raise _refused(malformed[0], tag=repr(malformed[1]))
         tags.append(tag)
     return tags
 
@@ -1325,6 +1358,17 @@ def _speaking(args: argparse.Namespace) -> str | None:
         return choose_among(None, os.environ, languages, "en")
 
 
+def _speaking_argv(argv: Sequence[str]) -> str | None:
+    """:func:`_speaking` for a command line that could not be parsed: its ``--locale``, if it has one."""
+    asked = None
+    for arg, following in zip(argv, [*argv[1:], ""]):  # noqa: B905 - the second is one longer, on purpose
+        if arg == "--locale":
+            asked = following
+        elif arg.startswith("--locale="):
+            asked = arg.removeprefix("--locale=")
+    return _speaking(argparse.Namespace(locale=asked))
+
+
 def _usage_message(error: Exception, locale: str | None) -> str:
     """The line that reports *error*: in *locale*'s words where the error keeps its message as a template."""
     template = getattr(error, "template", None)
@@ -1410,7 +1454,8 @@ def _run(arguments: list[str], out: _Output, err: _Output, *, as_json: bool | st
         args = parser.parse_args(arguments)
     except _UsageError as error:
         err.write(error.usage)
-        return _fail(out, err, str(error), EXIT_USAGE, as_json=as_json)
+        said = str(error) if error.template is None else _usage_message(error, _speaking_argv(arguments))
+        return _fail(out, err, said, EXIT_USAGE, as_json=as_json)
     except SystemExit as exit_:  # --help or --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     if args.command is None:
