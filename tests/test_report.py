@@ -148,3 +148,19 @@ def test_a_usage_error_with_sarif_asked_for_gives_a_valid_log_of_a_failed_run(ca
 def test_new_s_format_is_the_packs_not_the_output_s(capsys, tmp_path):
     status, out = run(capsys, "new", "--format", "json", str(tmp_path / "x.yaml"))
     assert (status, out) == (2, "")
+
+
+def test_standard_input_is_read_once(capsys):
+    assert main(["validate", "-", "-"]) == 2
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", "backext: error: standard input (-) can be read once: give it once\n")
+
+
+def test_a_file_name_with_a_line_break_keeps_one_line_per_problem(capsys, tmp_path):
+    path = tmp_path / "two\nlines.json"
+    path.write_text('{"id": "x"}', encoding="utf-8")
+    status, out = run(capsys, "validate", str(path))
+    assert status == 1
+    problem_lines = out.splitlines()[:-1]
+    assert problem_lines
+    assert all(line.startswith(str(tmp_path) + "/two\\nlines.json") for line in problem_lines)

@@ -876,6 +876,8 @@ def _validate(args: argparse.Namespace, out: _Output) -> int:
 
     # The files checked may not load: the library's languages are those offered, and English is the default.
     locale = choose_among(args.locale, os.environ, set(available_languages()), "en")
+    if args.paths.count("-") > 1:
+        raise _UsageError(_said(N_("standard input (-) can be read once: give it once")))
     limits = _limits(args)
     results = [_in_locale(_validate_one(path, args, limits), locale) for path in args.paths]
     errors = sum(p.severity == "error" for _, problems in results for p in problems)

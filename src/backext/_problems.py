@@ -152,6 +152,8 @@ def located(source: str, problem: Problem) -> str:
     The pointer is quoted, so that the whole document's shows as ``""``;
     without a line (a mapping has none), ``FILE: severity code: ...``.
     """
+    if "\n" in source or "\r" in source:  # written as escapes: the report keeps one line per problem
+        source = source.replace("\n", "\\n").replace("\r", "\\r")
     return f"{source}:{problem}" if problem.line is not None else f"{source}: {problem}"
 
 
