@@ -763,3 +763,16 @@ def test_a_state_with_a_very_long_integer_or_very_many_problems_is_told_briefly(
         backext.load_state(document, PACK)
     assert len(caught.value.problems) <= backext.Limits().max_problems + 1
     assert caught.value.problems[-1].code == "too-many-problems"
+
+
+def test_a_previous_calendar_of_too_many_lines_or_components_is_refused_before_it_is_parsed():
+    from backext._calendar import PREVIOUS_MAX_COMPONENTS, PREVIOUS_MAX_LINES  # noqa: PLC0415
+
+    padded = event("x", MONDAY, *([b"X:"] * (PREVIOUS_MAX_LINES + 1)))
+    with pytest.raises(UnreadableCalendarError, match=f"more than {PREVIOUS_MAX_LINES} lines"):
+        backext.plan_calendar(PACK, make_plan(), now=NOW, previous=calendar_of(padded))
+    alarms = b"BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT5M\r\nEND:VALARM\r\n" * PREVIOUS_MAX_COMPONENTS
+    with pytest.raises(UnreadableCalendarError, match=f"more than {PREVIOUS_MAX_COMPONENTS} components"):
+        backext.plan_calendar(
+            PACK, make_plan(), now=NOW, previous=calendar_of(event("x", MONDAY, alarms.rstrip(b"\r\n")))
+        )

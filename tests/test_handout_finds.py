@@ -494,3 +494,54 @@ def test_a_handout_for_a_day_before_the_last_session_is_refused_as_a_plan_is():
     with pytest.raises(backext.SessionError, match="before the state's last session"):
         backext.handout(pack, state, on=datetime.date(2026, 1, 1))
     assert backext.handout(pack, state, on=datetime.date(2026, 3, 24))
+
+
+def test_a_stored_state_that_skips_a_level_is_refused_everywhere(capsys, tmp_path):
+    import datetime  # noqa: PLC0415
+    import json  # noqa: PLC0415
+
+    from backext._cli import main  # noqa: PLC0415
+
+    pack = backext.builtin_pack()
+    state = backext.start(pack, "forearm-press-up")
+    for day in (5, 7, 9):
+        state = backext.step(
+            pack, state, backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, day))
+        ).state
+    document = backext.converter.unstructure(state)
+    advanced = backext.start(pack, "prone-chest-lift")  # two levels up, with the history of the first level
+    document["dose"] = backext.converter.unstructure(advanced.dose)
+    document["prescription"] = backext.converter.unstructure(advanced.prescription)
+    with pytest.raises(backext.StateError) as caught:
+        backext.load_state(document, pack)
+    [problem] = caught.value.problems
+    assert (problem.code, problem.path) == ("out-of-range", "/dose/exercise_id")
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(document), "utf-8")
+    assert main(["handout", "--state", str(path)]) == 1
+    assert "no level is skipped" in capsys.readouterr().err
+    # One level up from what was tolerated, and anything below it, are what the engine itself can reach.
+    for exercise_id in ("hand-press-up", "forearm-press-up"):
+        reachable = backext.start(pack, exercise_id)
+        document["dose"] = backext.converter.unstructure(reachable.dose)
+        document["prescription"] = backext.converter.unstructure(reachable.prescription)
+        document["tolerated_streak"] = 0
+        assert backext.load_state(document, pack).dose.exercise_id == exercise_id
+
+
+def test_a_handout_day_before_the_last_session_is_said_with_the_file_in_the_persons_language(capsys, tmp_path):
+    import datetime  # noqa: PLC0415
+    import json  # noqa: PLC0415
+
+    from backext._cli import main  # noqa: PLC0415
+
+    pack = backext.builtin_pack()
+    state = backext.start(pack, "forearm-press-up")
+    state = backext.step(
+        pack, state, backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, 21))
+    ).state
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(backext.converter.unstructure(state)), "utf-8")
+    assert main(["handout", "--state", str(path), "--date", "2026-01-12", "--locale", "de"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"backext: Fehler: {path}: der Tag des Merkblatts (12.01.2026) liegt vor")

@@ -68,8 +68,15 @@ LAST_DAY = datetime.date(9998, 12, 31)
 #: The largest previous calendar read, in bytes (or characters, for text): the largest pack's.
 PREVIOUS_MAX_BYTES = DEFAULT_MAX_BYTES
 
-#: The most events a previous calendar may hold (our choice): 520 weeks of daily sessions, several times over.
-PREVIOUS_MAX_EVENTS = 20_000
+#: The most events a previous calendar may hold (our choice): 520 weeks of daily sessions (3,640), and room
+#: for the calendar's other events.
+PREVIOUS_MAX_EVENTS = 10_000
+
+#: The most content lines a previous calendar may have, and the most components (events, alarms, time
+#: zones...): reading one costs time and memory by its lines and components, not its bytes (our choice: twice
+#: what a calendar of 520 weeks of daily sessions with reminders has, 102,000 lines and 7,300 components).
+PREVIOUS_MAX_LINES = 200_000
+PREVIOUS_MAX_COMPONENTS = 15_000
 
 #: The fewest and most minutes a timed session may last.
 _DURATION = (datetime.timedelta(minutes=1), datetime.timedelta(hours=12))
@@ -845,6 +852,21 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
         raise UnreadableCalendarError(
             N_("the previous calendar is larger than {limit} bytes"), {"limit": str(PREVIOUS_MAX_BYTES)}
         )
+    if isinstance(previous, str):
+        lines = previous.count("\n") + previous.count("\r")
+    else:
+        lines = previous.count(b"\n") + previous.count(b"\r")
+    if lines > 2 * PREVIOUS_MAX_LINES:  # CRLF counts twice; CR or LF alone, once
+        raise UnreadableCalendarError(
+            N_("the previous calendar has more than {limit} lines"), {"limit": str(PREVIOUS_MAX_LINES)}
+        )
+    components: Iterator[object] = (
+        _BEGIN_TEXT.finditer(previous) if isinstance(previous, str) else _BEGIN.finditer(previous)
+    )
+    if any(count > PREVIOUS_MAX_COMPONENTS for count, _ in enumerate(components, start=1)):
+        raise UnreadableCalendarError(
+            N_("the previous calendar holds more than {limit} components"), {"limit": str(PREVIOUS_MAX_COMPONENTS)}
+        )
     begins: Iterator[object] = (
         _BEGIN_EVENT_TEXT.finditer(previous) if isinstance(previous, str) else _BEGIN_EVENT.finditer(previous)
     )
@@ -887,6 +909,9 @@ class _Previous:
 #: The beginning of an event in a calendar's bytes (counted before parsing, which costs far more).
 _BEGIN_EVENT = re.compile(rb"^BEGIN:VEVENT\r?$", re.IGNORECASE | re.MULTILINE)
 _BEGIN_EVENT_TEXT = re.compile(r"^BEGIN:VEVENT\r?$", re.IGNORECASE | re.MULTILINE)
+#: The beginning of any component.
+_BEGIN = re.compile(rb"^BEGIN:", re.IGNORECASE | re.MULTILINE)
+_BEGIN_TEXT = re.compile(r"^BEGIN:", re.IGNORECASE | re.MULTILINE)
 
 #: The properties that repeat an event (RFC 5545 section 3.8.5): a session of the series has none.
 _RECURRENCE = ("RRULE", "RDATE", "EXRULE", "EXDATE", "RECURRENCE-ID")

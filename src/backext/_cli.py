@@ -978,7 +978,7 @@ def _handout(args: argparse.Namespace, out: _Output) -> int:
 
     from . import load_state  # noqa: PLC0415
     from ._handout import make  # noqa: PLC0415
-    from .exceptions import StateError  # noqa: PLC0415
+    from .exceptions import SessionError, StateError  # noqa: PLC0415
 
     pack = _load(args)
     target = None if args.output is None else _new_file(args.output)
@@ -993,7 +993,12 @@ def _handout(args: argparse.Namespace, out: _Output) -> int:
         chosen = _exercise(pack, args.exercise if args.exercise is not None else pack.exercises[0].id)
     folder = None if args.pack is None else Path(args.pack).parent
     locale = _locale(args, pack)
-    page, omitted = make(pack, chosen, locale, folder, args.date)
+    try:
+        page, omitted = make(pack, chosen, locale, folder, args.date)
+    except SessionError as error:  # the state's own days and the day asked for do not fit: named with the file
+        if args.state is None:
+            raise
+        raise _UsageError(_said(N_("{file}: {reason}"), file=args.state, reason=error.template or str(error))) from None
     err = _Output(sys.stderr)
     if omitted:
         from ._i18n import gettext, language  # noqa: PLC0415 - only when a picture is left out

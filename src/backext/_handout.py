@@ -20,8 +20,9 @@ from markupsafe import Markup
 
 from ._addresses import web_address
 from ._engine import prescription_on
-from ._i18n import language, parse_locale, plural_count, translation
+from ._i18n import N_, language, parse_locale, plural_count, translation
 from ._media import Picture, Pictures, builtin_folder
+from ._messages import Message
 from ._model import Exercise, Modification, Pack, Source
 from ._reconcile import exercise_of, reconcile
 from ._render import localized_date, localized_number
@@ -309,7 +310,12 @@ class _Handout:
             first = day if resume is None else max(day, resume)
             last = state_or_exercise.last_session
             if last is not None and first < last:  # as plan() and step() refuse it: the page would go back in time
-                raise SessionError(f"the handout's day ({first}) is before the state's last session ({last})")
+                raise SessionError(
+                    Message(
+                        template=N_("the handout's day ({day}) is before the state's last session ({last})"),
+                        values={"day": first, "last": last},
+                    )
+                )
             self.state = reconcile(pack, state_or_exercise, first, rules)[0]
             # After a long break the first session back is done at the dose the engine's gap rule gives.
             self.prescription = None if self.state.stop is not None else prescription_on(pack, self.state, first, rules)

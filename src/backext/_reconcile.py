@@ -16,7 +16,17 @@ from collections.abc import Callable, Mapping
 import attrs
 
 from ._i18n import N_, N_plural
-from ._ladder import Dose, fit, from_tenths, next_exercise, on_ladder, start_dose, step_within, tenths
+from ._ladder import (
+    Dose,
+    fit,
+    from_tenths,
+    next_exercise,
+    on_ladder,
+    previous_exercise,
+    start_dose,
+    step_within,
+    tenths,
+)
 from ._messages import Message, Value
 from ._model import Exercise, Modification, Pack
 from ._problems import Problem
@@ -254,7 +264,39 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
             problem(
                 f"/tolerated/{index}", "out-of-range", N_("not a dose within the limits of an exercise of the pack")
             )
+    if not problems and not _reached(pack, exercise, state):
+        problem(
+            "/dose/exercise_id",
+            "out-of-range",
+            N_("{exercise} is more than one level above every exercise the person has tolerated: no level is skipped"),
+            {"exercise": repr(exercise.id)},
+        )
     return problems
+
+
+def _reached(pack: Pack, exercise: Exercise, state: State) -> bool:
+    """Whether the engine could have brought a person with *state*'s history to *exercise*.
+
+    A person starts on any exercise (:func:`~backext.start`, with no history);
+    from then on the engine moves up only to the next exercise of one done,
+    and down along the links. So the exercise is one tolerated, the next of
+    one tolerated, or one below one tolerated.
+    """
+    done = [pack.exercise(d.exercise_id) for d in state.tolerated if has_exercise(pack, d.exercise_id)]
+    if not done or any(e.id == exercise.id for e in done):
+        return True
+    for start in done:
+        following = next_exercise(pack, start)
+        if following is not None and following.id == exercise.id:
+            return True
+        below: Exercise | None = start
+        seen: set[str] = set()
+        while below is not None and below.id not in seen:  # down the links, as pain steps back
+            seen.add(below.id)
+            if below.id == exercise.id:
+                return True
+            below = previous_exercise(pack, below)
+    return False
 
 
 def _check_stop(state: State, rules: Rules, problem: Callable[[str, str, str, Mapping[str, Value]], None]) -> None:
