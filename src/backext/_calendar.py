@@ -703,6 +703,11 @@ def check_plan(pack: Pack, plan: Plan) -> None:
     """
     if plan.state.pack_id != pack.id:
         raise SessionError(f"the plan is for the pack {shorten(plan.state.pack_id)}, not {shorten(pack.id)}")
+    if plan.state.pack_version != pack.version:  # another version may progress otherwise: its doses are not these
+        raise SessionError(
+            f"the plan was made with version {shorten(str(plan.state.pack_version))} of the pack, not"
+            f" {shorten(pack.version)}: plan again with this one"
+        )
     seen = set()
     for planned in plan.sessions:
         prescription = planned.prescription
