@@ -781,5 +781,5 @@ def test_a_previous_calendar_of_too_many_lines_or_components_is_refused_before_i
 def test_a_plan_made_with_another_version_of_the_pack_is_planned_again():
     made = make_plan(weeks=1)
     newer = attrs.evolve(PACK, version="9.9.9")
-    with pytest.raises(backext.SessionError, match="made with version '.*' of the pack, not '9.9.9'"):
+    with pytest.raises(backext.SessionError, match=r"made with version '.*' of the pack, not '9\.9\.9'"):
         backext.plan_calendar(newer, made, now=NOW)

@@ -115,7 +115,7 @@ def _err(capsys, monkeypatch, environment: dict[str, str], *argv: str) -> tuple[
             ["plan", "--format", "ics", "--time", "08:00", "--timezone", "UTC", "--reminder", "09:00"],
             "käme nach dem Beginn der Einheit",
         ),
-        (["plan", "--days-per-week", "9"], "days_per_week muss 1 bis 7 sein, nicht 9"),
+        (["plan", "--days-per-week", "9"], "Trainingstage pro Woche sind 1 bis 7: '9'"),
         (["show", "--locale", "ja"], "es gibt keine Texte in 'ja': wählen Sie eine von de, en, es, fr"),
         (["show", "--locale", "de DE"], "ist kein Sprachkennzeichen, das mit einem Sprachcode beginnt"),
         (["plan", "--state", "/"], "es ist ein Ordner"),
@@ -188,3 +188,44 @@ def test_what_our_checks_say_of_an_options_value_is_in_the_persons_language(caps
     status, err = _err(capsys, monkeypatch, {}, *argv, "--locale", "fr") if argv[0] != "new" else (2, "")
     assert status == 2
     assert "erreur" in err or argv[0] == "new"
+
+
+def test_a_json_error_document_gives_its_problems_in_the_chosen_language(capsys, tmp_path):
+    pack = tmp_path / "pack.json"
+    pack.write_text('{"schema_version": 1, "id": "x"}', "utf-8")
+    assert main(["show", "--pack", str(pack), "--format", "json", "--locale", "de"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    messages = [p["message"] for p in document["error"]["problems"]]
+    assert "das Pflichtfeld 'title' fehlt" in messages
+    assert not any("required field" in m for m in messages)
+
+
+def test_a_lower_max_session_cues_applies_to_a_clean_pack():
+    text = backext.dump_pack(backext.builtin_pack(), "json")
+    assert backext.validate_pack(text, format="json") == []
+    found = backext.validate_pack(text, format="json", limits=backext.Limits(max_session_cues=3))
+    assert {p.code for p in found} == {"session-too-long"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "german"),
+    [
+        (["plan", "--days-per-week", "0"], "argument --days-per-week: Trainingstage pro Woche sind 1 bis 7: '0'"),
+        (
+            ["plan", "--start-date", "9999-12-30", "--weeks", "2"],
+            "2 Wochen ab dem 30.12.9999 endeten nach dem 31.12.9999",
+        ),
+        (["plan", "--format", "ics", "--series", ""], "eine Serie darf nicht leer sein"),
+        (
+            ["plan", "--format", "ics", "--time", "08:00", "--timezone", "UTC", "--duration", "100000"],
+            "nicht 100000 Minuten",
+        ),
+    ],
+)
+def test_usage_errors_say_the_options_words_not_pythons(capsys, argv, german):
+    assert main([*argv, "--locale", "de"]) == 2
+    err = capsys.readouterr().err
+    assert german in err
+    assert "days_per_week" not in err
+    assert "None" not in err
+    assert "day," not in err

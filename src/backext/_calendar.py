@@ -503,7 +503,11 @@ def _plan_calendar(
     if time is not None and time.tzinfo is not None:
         raise WordedError(N_("give the time of day without a time zone, and the zone as timezone="))
     if time is not None and not _DURATION[0] <= duration <= _DURATION[1]:
-        raise WordedError(N_("a session lasts 1 minute to 12 hours, not {duration}"), {"duration": str(duration)})
+        minutes = duration.total_seconds() / 60
+        raise WordedError(
+            N_("a session lasts 1 minute to 12 hours, not {minutes} minutes"),
+            {"minutes": int(minutes) if minutes.is_integer() else round(minutes, 2)},
+        )
     zone = None if timezone is None else _zone(timezone)
     if time is not None:  # iCalendar times and durations have no fractions of a second
         time = time.replace(microsecond=0)
@@ -677,7 +681,7 @@ def _series(pack: Pack, series: object) -> str:
     if not isinstance(series, str):
         raise TypeError(f"series must be a string (a stable id), not {type(series).__name__}")
     if not series:
-        raise ValueError("series must not be empty: give a stable id of the person's programme, or None")
+        raise WordedError(N_("a series must not be empty: give a stable id of the person's programme, or none"))
     return series
 
 

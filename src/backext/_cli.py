@@ -366,7 +366,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help="plan from a stored state (JSON, as backext.converter writes it) instead of --exercise's start",
     )
     plan.add_argument(
-        "--days-per-week", metavar="N", type=int, default=3, help="training days a week, 1 to 7 (default: 3)"
+        "--days-per-week", metavar="N", type=_days_per_week, default=3, help="training days a week, 1 to 7 (default: 3)"
     )
     plan.add_argument(
         "--weeks", metavar="N", type=_weeks, default=12, help=f"weeks to plan, 1 to {MAX_WEEKS} (default: 12)"
@@ -526,6 +526,12 @@ def _weeks(text: str) -> int:
     return number
 
 
+def _days_per_week(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 7:
+        raise _refused(N_("training days a week are 1 to 7: {text}"), text=shorten(text))
+    return int(text)
+
+
 def _date(text: str) -> datetime.date:
     try:
         # Python 3.11 reads 20260105 too: the help says YYYY-MM-DD, and so does every other version.
@@ -616,7 +622,12 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         except StateError as error:
             said = error.render(_speaking(args))
             return _fail(
-                out, _Output(sys.stderr), said, EXIT_INVALID, as_json=args.format == "json", problems=error.problems
+                out,
+                _Output(sys.stderr),
+                said,
+                EXIT_INVALID,
+                as_json=args.format == "json",
+                problems=_in_locale(("", list(error.problems)), _speaking(args) or "en")[1],
             )
     else:
         exercise = pack.exercises[0] if args.exercise is None else _exercise(pack, args.exercise)
@@ -1181,9 +1192,7 @@ def _fhir_parser(commands: Any) -> None:
     fhir.add_argument("--state", metavar="FILE", help="a stored state (JSON, as backext.converter writes it)")
     fhir.add_argument("--logs", metavar="FILE", help="session logs: a JSON list, as backext.converter writes them")
     fhir.add_argument("--subject", metavar="REFERENCE", help="the person, such as Patient/123 (needed with --state)")
-    fhir.add_argument(
-        "--days-per-week", metavar="N", type=int, choices=range(1, 8), help="training days a week, 1 to 7"
-    )
+    fhir.add_argument("--days-per-week", metavar="N", type=_days_per_week, help="training days a week, 1 to 7")
     fhir.add_argument("--locale", metavar="TAG", help="the person's locale for the instructions; default: the pack's")
     fhir.add_argument("--fhir-version", choices=("R4B", "R5"), default="R5", help="the FHIR version (default: R5)")
     fhir.add_argument(
@@ -1475,7 +1484,9 @@ def _run(arguments: list[str], out: _Output, err: _Output, *, as_json: bool | st
     except PackError as error:
         unreadable = any(p.code in _NOT_READ for p in error.problems)
         status = EXIT_USAGE if unreadable else EXIT_INVALID
-        return _fail(out, err, error.render(_speaking(args)), status, as_json=as_json, problems=error.problems)
+        speaking = _speaking(args)
+        problems = _in_locale(("", list(error.problems)), speaking or "en")[1]
+        return _fail(out, err, error.render(speaking), status, as_json=as_json, problems=problems)
     except (_UsageError, ValueError) as error:
         return _fail(out, err, _usage_message(error, _speaking(args)), EXIT_USAGE, as_json=as_json)
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head

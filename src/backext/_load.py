@@ -371,7 +371,7 @@ def analyse_document(document: object, limits: Limits = DEFAULT_LIMITS) -> tuple
 
 #: The limits that the fast loader's proof of cleanliness assumes (see :data:`backext._clean.CONDITIONS`); a pack
 #: the model can hold nests far less deep than the default ``max_depth``, but not less than any depth asked for.
-_PROVEN_LIMITS = ("max_string_length", "max_number", "max_ladder_rungs", "max_depth")
+_PROVEN_LIMITS = ("max_string_length", "max_number", "max_ladder_rungs", "max_session_cues", "max_depth")
 
 
 def checked(

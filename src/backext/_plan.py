@@ -141,7 +141,10 @@ def session_dates(start_date: datetime.date, *, days_per_week: int, weeks: int) 
     if type(weeks) is not int or weeks < 1:
         raise ValueError(f"weeks must be at least 1, not {weeks!r}")
     if weeks > (datetime.date.max.toordinal() - start_date.toordinal() + 1) // 7:
-        raise ValueError(f"{weeks} weeks from {start_date} would end after {datetime.date.max}")
+        raise WordedError(
+            N_("{weeks} weeks from {start} would end after {last}, the last day a date can hold"),
+            {"weeks": weeks, "start": start_date, "last": datetime.date.max},
+        )
     offsets = [round(i * 7 / days_per_week) for i in range(days_per_week)]
     return [start_date + datetime.timedelta(days=7 * week + offset) for week in range(weeks) for offset in offsets]
 
