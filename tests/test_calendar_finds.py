@@ -783,3 +783,27 @@ def test_a_plan_made_with_another_version_of_the_pack_is_planned_again():
     newer = attrs.evolve(PACK, version="9.9.9")
     with pytest.raises(backext.SessionError, match=r"made with version '.*' of the pack, not '9\.9\.9'"):
         backext.plan_calendar(newer, made, now=NOW)
+
+
+def test_only_the_plan_the_engine_makes_from_its_origin_is_written():
+    made = backext.plan(PACK, backext.start(PACK, "forearm-press-up"), start_date=MONDAY, weeks=2)
+    backext.plan_calendar(PACK, made, now=NOW)
+    # One step up at every session: each rise is one step, but the engine waits for three tolerated sessions.
+    doses = [5, 10, 15, 20, 25, 30]
+    hurried = attrs.evolve(
+        made,
+        sessions=tuple(
+            attrs.evolve(s, prescription=attrs.evolve(s.prescription, hold_seconds=hold))
+            for s, hold in zip(made.sessions, doses, strict=True)
+        ),
+    )
+    for edited in (hurried, attrs.evolve(made, origin=None), attrs.evolve(made, days_per_week=4)):
+        with pytest.raises(backext.SessionError, match="plan again"):
+            backext.plan_calendar(PACK, edited, now=NOW)
+    # Made under other rules, it is written with those rules, and refused without them.
+    rules = backext.Rules(tolerated_sessions=5)
+    slower = backext.plan(PACK, backext.start(PACK, "forearm-press-up"), start_date=MONDAY, weeks=2, rules=rules)
+    assert slower != made
+    backext.plan_calendar(PACK, slower, now=NOW, rules=rules)
+    with pytest.raises(backext.SessionError, match="rules the plan was made with"):
+        backext.plan_calendar(PACK, slower, now=NOW)

@@ -510,4 +510,10 @@ def test_every_plan_the_engine_makes_is_written_as_a_calendar(case, days_per_wee
     assume(state.stop is None)  # a stopped engine plans nothing
     start_date = (state.last_session or datetime.date(2026, 1, 5)) + datetime.timedelta(days=days_later)
     plan = backext.plan(pack, state, start_date=start_date, days_per_week=days_per_week, weeks=weeks, rules=rules_)
-    backext.plan_calendar(pack, plan, now=datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc))
+    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    backext.plan_calendar(pack, plan, now=now, rules=rules_)
+    if rules_ != backext.Rules():  # under other rules the plan may differ: made again, it is refused, never trusted
+        made_by_default = backext.plan(pack, state, start_date=start_date, days_per_week=days_per_week, weeks=weeks)
+        if made_by_default != plan:
+            with pytest.raises(backext.SessionError, match="plan again"):
+                backext.plan_calendar(pack, plan, now=now)

@@ -39,10 +39,11 @@ from ._plan import BEST_CASE, Plan, PlannedSession
 from ._reasons import Action
 from ._reconcile import effective, exercise_of, prescribe, within_limits, within_reach
 from ._render import describe_prescription
+from ._rules import DEFAULT_RULES, Rules
 from ._state import Prescription
 from ._text import UNSHOWABLE
 from ._wrong import WordedError
-from .exceptions import SessionError
+from .exceptions import SessionError, StateError
 
 
 if TYPE_CHECKING:
@@ -348,6 +349,7 @@ def plan_calendar(
     previous: bytes | str | None = None,
     now: datetime.datetime | None = None,
     cancel_from: datetime.date | None = None,
+    rules: Rules = DEFAULT_RULES,
 ) -> bytes:
     r"""Write *plan* as an iCalendar file: one event per planned session.
 
@@ -416,6 +418,9 @@ def plan_calendar(
             dated later than the stop, pass the day after the last session
             done, so that the sessions of the weeks in between leave the
             calendar.
+        rules: The engine's rules the plan was made under (as
+            :func:`~backext.plan` took them): the plan is made again from
+            the state it was made from, and must be the same.
 
     Returns:
         The iCalendar file, as bytes.
@@ -432,14 +437,11 @@ def plan_calendar(
             not an iCalendar file, is too large, or has a session of *series*
             that cannot be revised safely (a property such as DTSTART given
             twice, one that does not parse, a SEQUENCE at its maximum).
-        SessionError: If the plan is for another pack, or holds a dose that
-            the pack does not allow (an edited plan, or one made with another
-            version of the pack), or a course :func:`~backext.plan` does not
-            make: days out of order, a variation without a clearance in force
-            on its day, a rise of more than one step from one session to the
-            next, a level skipped, sessions planned for a stopped state. Plan
-            again. (The first session's dose is checked against the pack's
-            limits: the plan does not hold the state it was planned from.)
+        SessionError: If the plan is not the one :func:`~backext.plan` makes
+            from the state it was made from (:attr:`Plan.origin
+            <backext.Plan.origin>`), with this pack and *rules*: an edited
+            plan, one made with another version of the pack or other rules,
+            or one without its origin. Plan again.
         UnknownIdError: If the plan has an exercise the pack does not have.
 
     Example:
@@ -469,6 +471,7 @@ def plan_calendar(
         previous=previous,
         now=now,
         cancel_from=cancel_from,
+        rules=rules,
     )[0]
 
 
@@ -485,6 +488,7 @@ def _plan_calendar(
     previous: bytes | str | None,
     now: datetime.datetime | None,
     cancel_from: datetime.date | None = None,
+    rules: Rules = DEFAULT_RULES,
 ) -> tuple[bytes, int]:
     """:func:`plan_calendar`'s calendar, and how many events of *previous* it left out (not of the series)."""
     ical = _icalendar()
@@ -520,7 +524,7 @@ def _plan_calendar(
             N_("a calendar holds sessions up to {last}: the plan's last session is on {day}"),
             {"last": LAST_DAY, "day": plan.sessions[-1].date},
         )
-    check_plan(pack, plan)
+    check_plan(pack, plan, rules)
     stamp = _now(now)
     read = _Previous({}, 0) if previous is None else _events(ical, previous, series)
     old = read.sessions
@@ -694,7 +698,7 @@ def _now(now: object) -> datetime.datetime:
     return _utc(now)
 
 
-def check_plan(pack: Pack, plan: Plan) -> None:
+def check_plan(pack: Pack, plan: Plan, rules: Rules = DEFAULT_RULES) -> None:
     """Refuse a plan whose doses the pack given now does not allow: one of another pack, or edited.
 
     Every planned prescription must be for an exercise of the pack, at its
@@ -738,6 +742,39 @@ def check_plan(pack: Pack, plan: Plan) -> None:
             )
         seen.add(prescription)
     _check_course(pack, plan)
+    _check_made(pack, plan, rules)
+
+
+def _check_made(pack: Pack, plan: Plan, rules: Rules) -> None:
+    """Refuse a plan that is not the one :func:`~backext.plan` makes from the state it was made from, under *rules*.
+
+    The state it was made from is checked against the pack as the engine
+    checks any state; the plan is then made again from it, and must be the
+    same, session for session: a calendar holds only what the engine makes.
+    """
+    if not plan.sessions:
+        return
+    origin, days = plan.origin, plan.days_per_week
+    if origin is None or days is None or len(plan.sessions) % days:
+        raise SessionError("the plan does not hold the state it was made from: plan again with backext.plan()")
+    from ._plan import plan as make_plan  # noqa: PLC0415 - the engine's own planning, once per calendar
+
+    try:
+        again = make_plan(
+            pack,
+            origin,
+            start_date=plan.sessions[0].date,
+            days_per_week=days,
+            weeks=len(plan.sessions) // days,
+            rules=rules,
+        )
+    except StateError:
+        raise SessionError("the state the plan was made from does not fit the pack: plan again") from None
+    if again != plan:
+        raise SessionError(
+            "the plan is not the one the engine makes from the state it was made from, under the rules given:"
+            " plan again (and pass plan_calendar the rules the plan was made with)"
+        )
 
 
 def _check_course(pack: Pack, plan: Plan) -> None:

@@ -842,6 +842,8 @@ def _sniff(text: str) -> str:
 
 def _read_stdin(max_bytes: int) -> bytes:
     """Standard input, up to one byte more than *max_bytes*, read a piece at a time (reserving no more)."""
+    if sys.stdin is None:  # started with standard input closed
+        raise _UsageError(_said(N_("standard input is closed: there is nothing to read")))
     chunks: list[bytes] = []
     total = 0
     while total <= max_bytes:
@@ -1431,7 +1433,15 @@ def _fail(out: _Output, err: _Output, message: str, status: int, *, as_json: boo
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if sys.stdout is None or sys.stderr is None:  # started with a standard stream closed
+    if sys.stderr is None:  # started with standard error closed: run all the same, saying nothing of errors
+        with open(os.devnull, "w", encoding="utf-8") as nowhere:  # noqa: PTH123 - pathlib is slow to import
+            sys.stderr = nowhere
+            try:
+                return main(arguments)
+            finally:
+                sys.stderr = None  # as it was
+    if sys.stdout is None:  # started with standard output closed: nothing can be written, and that is said
+        sys.stderr.write(f"{_usage_message(_UsageError(_said(N_('standard output is closed'))), None)}\n")
         return EXIT_USAGE
     out, err = _Output(sys.stdout), _Output(sys.stderr)
     as_json = _wants_json(arguments)
@@ -1439,7 +1449,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = _run(arguments, out, err, as_json=as_json)
         sys.stdout.flush()
     except KeyboardInterrupt:
-        return _fail(out, err, "backext: interrupted", EXIT_INTERRUPTED, as_json=as_json)
+        from ._i18n import gettext  # noqa: PLC0415 - only when interrupted
+
+        interrupted = gettext(N_("backext: interrupted"), _speaking_argv(arguments))
+        return _fail(out, err, interrupted, EXIT_INTERRUPTED, as_json=as_json)
     except BrokenPipeError:
         _quiet_stdout()
         return EXIT_OK
@@ -1447,8 +1460,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(out, err, f"backext: error: {error}", EXIT_USAGE, as_json=as_json)
     except OSError as error:  # the output cannot be written: a full disk, a closed stream
         _quiet_stdout()
+        reason = _said(N_("cannot write the output: {reason}"), reason=error.strerror or str(error))
         with contextlib.suppress(OSError):
-            err.write(f"backext: error: cannot write the output: {error.strerror or error}\n")
+            err.write(f"{_usage_message(_UsageError(reason), _speaking_argv(arguments))}\n")
         return EXIT_USAGE
     return status
 

@@ -8,6 +8,7 @@ import attrs
 
 from ._engine import _arguments, prescription_on, step
 from ._i18n import N_
+from ._messages import Message
 from ._model import Pack
 from ._reasons import Action
 from ._reconcile import reconcile
@@ -92,6 +93,12 @@ class Plan:
         milestones: The first day on each exercise, in order, the start
             included.
         state: The state after the last planned session.
+        origin: The state the plan was made from, as it was given, and
+            *days_per_week*, its training days a week: what
+            :func:`~backext.plan_calendar` plans again from, so that a
+            calendar holds only what the engine makes (``None`` for a plan
+            not made by :func:`plan`, which a calendar refuses).
+        days_per_week: See *origin*.
 
     Example:
         >>> import datetime, backext
@@ -107,6 +114,8 @@ class Plan:
     sessions: tuple[PlannedSession, ...]
     milestones: tuple[Milestone, ...]
     state: State
+    origin: State | None = None
+    days_per_week: int | None = None
 
     def level_reached(self, level: Level) -> datetime.date | None:
         """The first planned day at *level*, or ``None`` if the plan does not reach it."""
@@ -195,12 +204,28 @@ def plan(
     .. versionadded:: 0.1.0
     """
     _arguments(pack, state, rules)
+    origin = state
     if state.stop is not None:
-        raise StoppedError(f"the engine is stopped since {state.stop.date}: record a clinician's clearance first")
+        raise StoppedError(
+            Message(
+                template=N_("the engine is stopped since {date}: record a clinician's clearance first"),
+                values={"date": state.stop.date},
+            )
+        )
     if state.stopped_on(start_date):
-        raise StoppedError(f"the plan starts ({start_date}) before the clearance that lifted the stop")
+        raise StoppedError(
+            Message(
+                template=N_("the plan starts ({start}) before the clearance that lifted the stop"),
+                values={"start": start_date},
+            )
+        )
     if state.last_session is not None and start_date < state.last_session:
-        raise SessionError(f"the plan starts ({start_date}) before the last session ({state.last_session})")
+        raise SessionError(
+            Message(
+                template=N_("the plan starts ({start}) before the last session ({last})"),
+                values={"start": start_date, "last": state.last_session},
+            )
+        )
     state, _ = reconcile(pack, state, start_date, rules)
     sessions: list[PlannedSession] = []
     milestones: list[Milestone] = []
@@ -217,4 +242,10 @@ def plan(
         state, action = decision.state, decision.action
         if action is Action.REGRESS and decision.prescription == prescription:
             action = Action.REPEAT  # the gap's step back, already planned for this session
-    return Plan(sessions=tuple(sessions), milestones=tuple(milestones), state=state)
+    return Plan(
+        sessions=tuple(sessions),
+        milestones=tuple(milestones),
+        state=state,
+        origin=origin,
+        days_per_week=days_per_week,
+    )
