@@ -406,6 +406,7 @@ def serialize(document: object, format: Format) -> str:  # noqa: A002 - the publ
         if not isinstance(document, dict):
             raise TypeError("a TOML document must be a table")
         return tomli_w.dumps(document)
-    yaml = _yaml()
-    dumped: str = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=False)
-    return dumped
+    _yaml()  # refuses to write without PyYAML, as it refuses to read
+    from . import _yaml as strict  # noqa: PLC0415 - needs PyYAML
+
+    return strict.dump(document)

@@ -40,7 +40,7 @@ else:
     _C_BOUNDS_NESTING = get_version() >= (0, 2, 6)
 
 
-__all__ = ["MAX_ALIASES", "CStrictLoader", "Loader", "StrictLoader"]
+__all__ = ["MAX_ALIASES", "CStrictLoader", "Loader", "StrictLoader", "dump"]
 
 #: The most aliases (``*name``) a document may use: enough for any honest
 #: pack, too few for an exponential "billion laughs" document.
@@ -280,3 +280,27 @@ def _measure(root: Any, max_values: int) -> None:
             open_nodes.add(key)
             stack.append((node, True))
             stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+
+
+#: The characters YAML reads as line breaks besides ``\n`` and ``\r``. In a plain, single-quoted or block
+#: string PyYAML writes them as they are, and a reader folds them (``"Stop\x85now"`` reads back as
+#: ``"Stop now"``); in a double-quoted string they are written as escapes (``\N``, ``\L``, ``\P``).
+_FOLDED_BREAKS = frozenset("\x85\u2028\u2029")
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe writer, keeping every string exactly as it is."""
+
+
+def _represent_str(dumper: _Dumper, text: str) -> Any:
+    style = '"' if not _FOLDED_BREAKS.isdisjoint(text) else None
+    return dumper.represent_scalar(_STR, text, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump(document: object) -> str:
+    """*document* as YAML text (block style, keys in their order): reading it gives back an equal document."""
+    dumped: str = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    return dumped
