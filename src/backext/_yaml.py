@@ -27,6 +27,7 @@ from ._i18n import N_
 from ._limits import DEFAULT_LIMITS, Limits, shorten
 from ._messages import Message, Value
 from ._problems import escape_pointer
+from ._wrong import json_type
 
 
 try:
@@ -119,6 +120,8 @@ class _Strict(Composer, SafeConstructor, Resolver):
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue  # "<<: *base": merged keys may be overridden; the base class merges them
             key = self.construct_object(key_node, deep=deep)
+            if type(key) is not str:  # 1, true and 1.0 are distinct YAML keys, though equal in Python
+                raise self._not_a_string(node, key_node, key)
             try:
                 duplicate = key in seen
             except TypeError:
@@ -135,6 +138,26 @@ class _Strict(Composer, SafeConstructor, Resolver):
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+    def _not_a_string(self, mapping: Any, key_node: Any, key: object) -> _LoaderError:
+        """The problem of a key that is not a string, at the key, naming it as it is written."""
+        where = _pointer(getattr(self, "_root", mapping), mapping)
+        if not isinstance(key_node, yaml.ScalarNode):
+            return _LoaderError(
+                "wrong-type",
+                N_("keys must be strings, found {found}"),
+                {"found": json_type(key)},
+                key_node.start_mark,
+                where,
+            )
+        return _LoaderError(
+            "wrong-type",
+            # Translators: {key} is the key as written (such as 'no'), {found} says what YAML reads it as.
+            N_("keys must be strings: {key} is read as {found}; put it in quotes"),
+            {"key": shorten(key_node.value), "found": json_type(key)},
+            key_node.start_mark,
+            f"{where}/{escape_pointer(key_node.value)}",
+        )
 
     def construct_yaml_int(self, node: Any) -> int:
         if len(node.value) > _MAX_INTEGER_CHARACTERS:
