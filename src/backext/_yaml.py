@@ -115,26 +115,21 @@ class _Strict(Composer, SafeConstructor, Resolver):
             {key.value for key, _ in pairs}
         ) == len(pairs):
             return super().construct_mapping(node, deep=deep)
-        seen: set[Any] = set()
+        seen: set[str] = set()
         for key_node, _ in pairs:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue  # "<<: *base": merged keys may be overridden; the base class merges them
             key = self.construct_object(key_node, deep=deep)
             if type(key) is not str:  # 1, true and 1.0 are distinct YAML keys, though equal in Python
                 raise self._not_a_string(node, key_node, key)
-            try:
-                duplicate = key in seen
-            except TypeError:
-                continue  # an unhashable key: the base class reports it
-            if duplicate:
-                shown = shorten(key) if isinstance(key, str) else shorten(repr(key))
+            if key in seen:
                 where = _pointer(getattr(self, "_root", node), node)
                 raise _LoaderError(
                     "duplicate-key",
                     N_("the key {key} appears twice in one mapping"),
-                    {"key": shown},
+                    {"key": shorten(key)},
                     key_node.start_mark,
-                    f"{where}/{escape_pointer(key)}" if isinstance(key, str) else where,
+                    f"{where}/{escape_pointer(key)}",
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
