@@ -626,3 +626,18 @@ def test_far_references_suggest_nothing_and_suggestions_are_bounded():
     problems = [p for p in backext.validate_pack(document) if p.code == "unknown-reference"]
     assert len(problems) == 21
     assert sum("did you mean" in p.message for p in problems) == 20
+
+
+@pytest.mark.parametrize(
+    ("text", "pointer", "line", "column", "said"),
+    [
+        ("id: x\nversion: 2024-13-45\n", "/version", 2, 10, "'2024-13-45' cannot be read as !!timestamp"),
+        ('id: x\nexercises:\n- hold: {start_seconds: !!int "5x"}\n', "/exercises/0/hold/start_seconds", 3, 25, "!!int"),
+        ("id: x\ntitle:\n  en: !!float abc\n", "/title/en", 3, 7, "the value 'abc' cannot be read as !!float"),
+    ],
+)
+def test_a_yaml_value_its_tag_cannot_hold_is_reported_where_it_is(text, pointer, line, column, said):
+    (problem,) = backext.validate_pack(text, format="yaml")
+    assert (problem.code, problem.path, problem.line, problem.column) == ("syntax-error", pointer, line, column)
+    assert said in problem.message
+    assert "Error" not in problem.message

@@ -108,6 +108,23 @@ class _Strict(Composer, SafeConstructor, Resolver):
         self._root = node  # where a problem's pointer starts from
         return super().construct_document(node)
 
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, OverflowError) as error:  # 2024-13-45, !!int "5x": the value its tag cannot hold
+            if not isinstance(node, yaml.ScalarNode):
+                raise
+            raise _LoaderError(
+                "syntax-error",
+                # Translators: {value} is the value as written, {tag} its YAML type, such as !!timestamp or !!int.
+                N_("the value {value} cannot be read as {tag}"),
+                {"value": shorten(node.value), "tag": "!!" + node.tag.rsplit(":", 1)[-1]},
+                node.start_mark,
+                _pointer(getattr(self, "_root", node), node),
+            ) from error
+
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         pairs = node.value
         # Usually every key is a plain string: compare the texts, without building anything.
