@@ -230,3 +230,29 @@ def test_convert_keeps_the_64_bit_integers_toml_holds(capsys, tmp_path):
     source.write_text('{"n": 9223372036854775807, "m": -9223372036854775808}', encoding="utf-8")
     assert run(capsys, "convert", str(source), str(tmp_path / "out.toml"))[0] == 0
     assert tomllib.loads((tmp_path / "out.toml").read_text(encoding="utf-8")) == {"n": 2**63 - 1, "m": -(2**63)}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kept"),
+    [
+        ("in.yaml", 'id: x\ntitle: "*note"\n', ()),
+        ("in.yaml", "id: x\ntitle: a &b c\n", ()),
+        ("in.yaml", "id: x\ntitle: '&x'\n", ()),
+        ("in.yaml", 'id: x\ntitle: "Tom # not comment"\n', ()),
+        ("in.yaml", "id: x\ntitle: |\n  # a line of text\n  &x *y\n", ()),
+        ("in.yaml", "id: x\ntitle:\ta#b\n", ()),
+        ("in.toml", 'id = "x"\ntitle = "a # b"\n', ()),
+        ("in.toml", "id = 'x#y'\ntitle = '''\n# z\n'''\n", ()),
+        ("in.yaml", "id: x # ours\n", ("comments",)),
+        ("in.yaml", "id: &a x\ntitle: *a\n", ("anchors",)),
+        ("in.yaml", "id: x\t# ours\ntitle: &a y\n", ("comments", "anchors")),
+        ("in.toml", 'id = "x"  # ours\n', ("comments",)),
+    ],
+)
+def test_convert_warns_only_of_real_comments_and_anchors(capsys, tmp_path, name, content, kept):
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    status, _, err = run(capsys, "convert", str(source), str(tmp_path / "out.json"))
+    assert status == 0
+    said = {"comments": "not kept: comments", "anchors": "not kept: YAML anchors"}
+    assert tuple(what for what, line in said.items() if line in err) == kept

@@ -128,7 +128,33 @@ def _nulls(node: object, pointer: str = "") -> str | None:
     return None
 
 
-_COMMENT = {"toml": re.compile(r"(?m)^\s*#|\s#"), "yaml": re.compile(r"(?m)^\s*#|\s#")}
+def _yaml_marks(text: str) -> tuple[bool, bool]:
+    """Whether the YAML *text* has comments, and whether it has anchors or aliases: found by its tokens.
+
+    A ``#`` or ``&`` inside a string is no comment and no anchor: a comment is a ``#`` outside every token.
+    """
+    import yaml  # noqa: PLC0415 - the text was read as YAML: PyYAML is there
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's scanner takes tabs as YAML does
+    loader = loader_class(text)
+    anchors, outside, start = False, [], 0
+    try:
+        while loader.check_token():
+            token = loader.get_token()
+            anchors = anchors or isinstance(token, (yaml.AnchorToken, yaml.AliasToken))
+            outside.append(text[start : token.start_mark.index])
+            start = max(start, token.end_mark.index)
+    finally:
+        loader.dispose()
+    outside.append(text[start:])
+    return any("#" in part for part in outside), anchors
+
+
+def _toml_comments(text: str) -> bool:
+    """Whether the TOML *text* has a comment: a ``#`` outside every string."""
+    from ._formats import _BRACKETS  # noqa: PLC0415
+
+    return any(found[0].startswith("#") for found in _BRACKETS["toml"].finditer(text))
 
 
 def losses(text: str, source: Format, target: Format) -> list[Message]:
@@ -141,14 +167,14 @@ def losses(text: str, source: Format, target: Format) -> list[Message]:
         'Kommentare: JSON hat keine, und die anderen Formate werden ohne sie neu geschrieben'
     """
     lost = []
-    pattern = _COMMENT.get(source)
-    if pattern is not None and pattern.search(text):
+    comments, anchors = _yaml_marks(text) if source == "yaml" else (source == "toml" and _toml_comments(text), False)
+    if comments:
         lost.append(
             Message(template=N_("comments: JSON has none, and the other formats are rewritten without them"))
             if target == "json"
             else Message(template=N_("comments: the pack is rewritten from its values, without them"))
         )
-    if source == "yaml" and re.search(r"(?m)[&*][A-Za-z0-9_-]+", text):
+    if anchors:
         lost.append(Message(template=N_("YAML anchors and aliases: what an alias stands for is written out in full")))
     return lost
 
