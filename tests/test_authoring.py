@@ -256,3 +256,23 @@ def test_convert_warns_only_of_real_comments_and_anchors(capsys, tmp_path, name,
     assert status == 0
     said = {"comments": "not kept: comments", "anchors": "not kept: YAML anchors"}
     assert tuple(what for what, line in said.items() if line in err) == kept
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        (
+            "in.json",
+            '{"id": "x",\n "id": "y"}',
+            ":2:2: error duplicate-key: the key 'id' appears twice in one object (at \"/id\")",
+        ),
+        ("in.yaml", "id: x\ntitle:\n  no: y\n", ":3:3: error wrong-type: keys must be strings: 'no' is read as"),
+    ],
+)
+def test_convert_refuses_what_cannot_be_read_where_validate_places_it(capsys, tmp_path, name, content, said):
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    status, _, err = run(capsys, "convert", str(source), str(tmp_path / "out.yaml"))
+    assert status == 1
+    assert f"{source}{said}" in err
+    assert not (tmp_path / "out.yaml").exists()
