@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,12 @@ import backext
 from backext._checks import _all_texts
 from backext._cli import main
 from backext._schema import SCHEMA_ID
+
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 
 BROKEN = sorted((Path(__file__).parent / "data" / "broken").iterdir())
@@ -192,3 +199,82 @@ def test_convert_says_why_toml_cannot_hold_a_null_in_the_language(capsys, tmp_pa
     assert status == 1
     assert "TOML kennt kein null, gefunden bei /name" in err
     assert not (tmp_path / "out.toml").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "suffix", "said"),
+    [
+        ("in.toml", 'id = "w"\nlt = 07:32:00\n', ".yaml", "a time of day without a date, found at /lt"),
+        ("in.toml", 'id = "w"\nversion = 07:32:00\n', ".json", "JSON cannot hold a time of day without a date"),
+        ("in.toml", 'id = "w"\n[a]\ndt = 1979-05-27T07:32:00-08:00\n', ".json", "JSON cannot hold a date or a"),
+        ("in.yaml", "id: w\nversion: 2024-01-01\n", ".json", "date and time, found at /version"),
+        ("in.yaml", "id: w\nx: [1, .nan]\n", ".json", "JSON cannot hold a number that is not finite, found at /x/1"),
+        ("in.toml", 'id = "w"\n"a/b" = -inf\n', ".json", "not finite, found at /a~1b"),
+        ("in.yaml", "id: w\nb: !!binary aGVsbG8=\n", ".toml", "TOML cannot hold binary data, found at /b"),
+        ("in.json", '{"n": 9223372036854775808}', ".toml", "TOML cannot hold an integer beyond 64 bits, found at /n"),
+        ("in.json", '{"m": [-9223372036854775809]}', ".toml", "an integer beyond 64 bits, found at /m/0"),
+    ],
+)
+def test_convert_names_the_place_of_a_value_the_target_cannot_hold(capsys, tmp_path, name, content, suffix, said):  # noqa: PLR0917
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    status, _, err = run(capsys, "convert", str(source), str(tmp_path / f"out{suffix}"))
+    assert status == 1
+    assert f"cannot convert {source}: " in err
+    assert said in err
+    assert "Traceback" not in err
+    assert "serializable" not in err
+    assert not (tmp_path / f"out{suffix}").exists()
+
+
+def test_convert_keeps_the_64_bit_integers_toml_holds(capsys, tmp_path):
+    source = tmp_path / "in.json"
+    source.write_text('{"n": 9223372036854775807, "m": -9223372036854775808}', encoding="utf-8")
+    assert run(capsys, "convert", str(source), str(tmp_path / "out.toml"))[0] == 0
+    assert tomllib.loads((tmp_path / "out.toml").read_text(encoding="utf-8")) == {"n": 2**63 - 1, "m": -(2**63)}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kept"),
+    [
+        ("in.yaml", 'id: x\ntitle: "*note"\n', ()),
+        ("in.yaml", "id: x\ntitle: a &b c\n", ()),
+        ("in.yaml", "id: x\ntitle: '&x'\n", ()),
+        ("in.yaml", 'id: x\ntitle: "Tom # not comment"\n', ()),
+        ("in.yaml", "id: x\ntitle: |\n  # a line of text\n  &x *y\n", ()),
+        ("in.yaml", "id: x\ntitle:\ta#b\n", ()),
+        ("in.toml", 'id = "x"\ntitle = "a # b"\n', ()),
+        ("in.toml", "id = 'x#y'\ntitle = '''\n# z\n'''\n", ()),
+        ("in.yaml", "id: x # ours\n", ("comments",)),
+        ("in.yaml", "id: &a x\ntitle: *a\n", ("anchors",)),
+        ("in.yaml", "id: x\t# ours\ntitle: &a y\n", ("comments", "anchors")),
+        ("in.toml", 'id = "x"  # ours\n', ("comments",)),
+    ],
+)
+def test_convert_warns_only_of_real_comments_and_anchors(capsys, tmp_path, name, content, kept):
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    status, _, err = run(capsys, "convert", str(source), str(tmp_path / "out.json"))
+    assert status == 0
+    said = {"comments": "not kept: comments", "anchors": "not kept: YAML anchors"}
+    assert tuple(what for what, line in said.items() if line in err) == kept
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        (
+            "in.json",
+            '{"id": "x",\n "id": "y"}',
+            ":2:2: error duplicate-key: the key 'id' appears twice in one object (at \"/id\")",
+        ),
+        ("in.yaml", "id: x\ntitle:\n  no: y\n", ":3:3: error wrong-type: keys must be strings: 'no' is read as"),
+    ],
+)
+def test_convert_refuses_what_cannot_be_read_where_validate_places_it(capsys, tmp_path, name, content, said):
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    status, _, err = run(capsys, "convert", str(source), str(tmp_path / "out.yaml"))
+    assert status == 1
+    assert f"{source}{said}" in err
+    assert not (tmp_path / "out.yaml").exists()

@@ -9,6 +9,7 @@ import pathlib
 import attrs
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import backext
 from backext import PackError
@@ -317,3 +318,23 @@ def test_a_lower_max_depth_is_applied_to_a_clean_pack_too(fmt):
     [found] = backext.validate_pack(text, format=fmt, limits=backext.Limits(max_depth=5))
     assert found.code == "too-deep"
     assert found.line is not None
+
+
+_ANY_CHARACTER = st.one_of(st.characters(exclude_categories=("Cs",)), st.sampled_from("\x85\u2028\u2029\r\n\t\ufeff"))
+
+
+@given(text=st.text(_ANY_CHARACTER, min_size=1).filter(lambda s: s.strip() != ""))
+@pytest.mark.parametrize("fmt", ["json", "toml", "yaml"])
+def test_dump_then_load_keeps_every_text_exactly(fmt, text):
+    pack = attrs.evolve(backext.builtin_pack(), title=text, disclaimer=f"Stop{text}now")
+    again = backext.load_pack(backext.dump_pack(pack, fmt), format=fmt)
+    assert (again.title, again.disclaimer) == (pack.title, pack.disclaimer)
+    assert again == pack
+
+
+@pytest.mark.parametrize("text", ["Stop\x85now", "a\u2028b", "c\u2029d", "x\x85", " \x85 \n x\x85"])
+def test_yaml_keeps_the_line_breaks_it_would_fold(text):
+    pack = attrs.evolve(backext.builtin_pack(), title=text)
+    dumped = backext.dump_pack(pack, "yaml")
+    assert backext.load_pack(dumped, format="yaml") == pack
+    assert "\x85" not in dumped

@@ -428,3 +428,24 @@ def subprocess_validate(path: Path) -> str:
     from backext import _report  # noqa: PLC0415
 
     return "".join(_report.text([(str(path), backext.validate_pack(path))]))
+
+
+@pytest.mark.parametrize(
+    "tabbed",
+    [
+        "schema_version:\t1\n",  # far from the mistake
+        "schema_version: 1\t\n",
+        "schema_version: 1\t# a comment\n",
+        "schema_version:\t\t1\n",
+    ],
+)
+def test_a_tab_between_tokens_keeps_every_yaml_position(tabbed):
+    text = backext.dump_pack(backext.builtin_pack(), "yaml")
+    lines = text.splitlines(keepends=True)
+    assert lines[0] == "schema_version: 1\n"
+    level = next(number for number, line in enumerate(lines) if line.strip().startswith("level:"))
+    lines[level] = lines[level].replace("level: ", "level:\t", 1).rstrip("\n") + "x\n"
+    lines[0] = tabbed
+    problems = backext.validate_pack("".join(lines), format="yaml")
+    assert [(p.code, p.line) for p in problems] == [("invalid-choice", level + 1)]
+    assert problems[0].column == lines[level].index("\t") + 2

@@ -126,9 +126,11 @@ def test_a_pack_may_name_its_schema(validator, fmt):
     assert backext.validate_pack(text, format=fmt) == []
 
 
-def test_a_schema_that_is_not_a_string_is_a_wrong_type():
-    document = {"$schema": 5, **as_document(backext.builtin_pack())}
-    for source in (document, (json.dumps(document), "json")):
+@pytest.mark.parametrize("named", [5, None, ["x"]])
+def test_a_schema_that_is_not_a_string_is_a_wrong_type(validator, named):
+    document = {"$schema": named, **as_document(backext.builtin_pack())}
+    assert not validator.is_valid(document)  # the validator agrees with the JSON Schema
+    for source in (document, (json.dumps(document), "json"), (yaml.safe_dump(document), "yaml")):
         problems = (
             backext.validate_pack(source)
             if isinstance(source, dict)

@@ -548,18 +548,21 @@ def test_a_cycle_at_the_end_of_a_long_ladder_is_reported_once():
 
 
 @pytest.mark.parametrize(
-    ("text", "pointer", "found"),
+    ("text", "pointer", "said", "line", "column"),
     [
-        ("id: x\n1: y\n", "", "an integer (1)"),
-        ("id: x\nnull: y\n", "", "null"),
-        ("title: {en: x, 2026-01-01: y}\n", "/title", "a date"),
-        ("exercises: [{true: 1}]\n", "/exercises/0", "a boolean (true)"),
+        ("id: x\n1: y\n", "/1", "'1' is read as an integer (1)", 2, 1),
+        ("id: x\nnull: y\n", "/null", "'null' is read as null", 2, 1),
+        ("title: {en: x, 2026-01-01: y}\n", "/title/2026-01-01", "'2026-01-01' is read as a date", 1, 16),
+        ("exercises: [{true: 1}]\n", "/exercises/0/true", "'true' is read as a boolean (true)", 1, 14),
+        ("title:\n  en: Soft start\n  no: Myk start\n", "/title/no", "'no' is read as a boolean (false)", 3, 3),
+        ("id: x\n1: a\ntrue: b\n", "/1", "'1' is read as an integer (1)", 2, 1),
+        ("id: x\n1.0: a\n1: b\n", "/1.0", "'1.0' is read as a number (1.0)", 2, 1),
     ],
 )
-def test_yaml_keys_must_be_strings(text, pointer, found):
+def test_yaml_keys_must_be_strings_at_the_key_as_written(text, pointer, said, line, column):
     (problem,) = backext.validate_pack(text, format="yaml")
-    assert (problem.path, problem.code) == (pointer, "wrong-type")
-    assert problem.message == f"keys must be strings, found {found}"
+    assert (problem.path, problem.code, problem.line, problem.column) == (pointer, "wrong-type", line, column)
+    assert problem.message == f"keys must be strings: {said}; put it in quotes"
 
 
 def test_mapping_keys_must_be_strings():
@@ -623,3 +626,18 @@ def test_far_references_suggest_nothing_and_suggestions_are_bounded():
     problems = [p for p in backext.validate_pack(document) if p.code == "unknown-reference"]
     assert len(problems) == 21
     assert sum("did you mean" in p.message for p in problems) == 20
+
+
+@pytest.mark.parametrize(
+    ("text", "pointer", "line", "column", "said"),
+    [
+        ("id: x\nversion: 2024-13-45\n", "/version", 2, 10, "'2024-13-45' cannot be read as !!timestamp"),
+        ('id: x\nexercises:\n- hold: {start_seconds: !!int "5x"}\n', "/exercises/0/hold/start_seconds", 3, 25, "!!int"),
+        ("id: x\ntitle:\n  en: !!float abc\n", "/title/en", 3, 7, "the value 'abc' cannot be read as !!float"),
+    ],
+)
+def test_a_yaml_value_its_tag_cannot_hold_is_reported_where_it_is(text, pointer, line, column, said):
+    (problem,) = backext.validate_pack(text, format="yaml")
+    assert (problem.code, problem.path, problem.line, problem.column) == ("syntax-error", pointer, line, column)
+    assert said in problem.message
+    assert "Error" not in problem.message

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -126,7 +128,33 @@ def _nulls(node: object, pointer: str = "") -> str | None:
     return None
 
 
-_COMMENT = {"toml": re.compile(r"(?m)^\s*#|\s#"), "yaml": re.compile(r"(?m)^\s*#|\s#")}
+def _yaml_marks(text: str) -> tuple[bool, bool]:
+    """Whether the YAML *text* has comments, and whether it has anchors or aliases: found by its tokens.
+
+    A ``#`` or ``&`` inside a string is no comment and no anchor: a comment is a ``#`` outside every token.
+    """
+    import yaml  # noqa: PLC0415 - the text was read as YAML: PyYAML is there
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's scanner takes tabs as YAML does
+    loader = loader_class(text)
+    anchors, outside, start = False, [], 0
+    try:
+        while loader.check_token():
+            token = loader.get_token()
+            anchors = anchors or isinstance(token, (yaml.AnchorToken, yaml.AliasToken))
+            outside.append(text[start : token.start_mark.index])
+            start = max(start, token.end_mark.index)
+    finally:
+        loader.dispose()
+    outside.append(text[start:])
+    return any("#" in part for part in outside), anchors
+
+
+def _toml_comments(text: str) -> bool:
+    """Whether the TOML *text* has a comment: a ``#`` outside every string."""
+    from ._formats import _BRACKETS  # noqa: PLC0415
+
+    return any(found[0].startswith("#") for found in _BRACKETS["toml"].finditer(text))
 
 
 def losses(text: str, source: Format, target: Format) -> list[Message]:
@@ -139,23 +167,68 @@ def losses(text: str, source: Format, target: Format) -> list[Message]:
         'Kommentare: JSON hat keine, und die anderen Formate werden ohne sie neu geschrieben'
     """
     lost = []
-    pattern = _COMMENT.get(source)
-    if pattern is not None and pattern.search(text):
+    comments, anchors = _yaml_marks(text) if source == "yaml" else (source == "toml" and _toml_comments(text), False)
+    if comments:
         lost.append(
             Message(template=N_("comments: JSON has none, and the other formats are rewritten without them"))
             if target == "json"
             else Message(template=N_("comments: the pack is rewritten from its values, without them"))
         )
-    if source == "yaml" and re.search(r"(?m)[&*][A-Za-z0-9_-]+", text):
+    if anchors:
         lost.append(Message(template=N_("YAML anchors and aliases: what an alias stands for is written out in full")))
     return lost
+
+
+def _items(node: object) -> Any:
+    if isinstance(node, dict):
+        return ((escape_pointer(k) if isinstance(k, str) else str(k), v) for k, v in node.items())
+    if isinstance(node, list):
+        return enumerate(node)
+    return ()
+
+
+#: The most and the least integer TOML holds: its integers are 64-bit.
+_TOML_INT = (-(2**63), 2**63 - 1)
+
+
+def _what(value: object, target: Format) -> Message | None:
+    """What *value* is, if *target* cannot hold it (``None`` if it can)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        if target == "toml" and not _TOML_INT[0] <= value <= _TOML_INT[1]:
+            return Message(template=N_("an integer beyond 64 bits"))
+        return None
+    if isinstance(value, float):
+        return None if target != "json" or math.isfinite(value) else Message(template=N_("a number that is not finite"))
+    if isinstance(value, bytes):
+        return None if target == "yaml" else Message(template=N_("binary data"))
+    if isinstance(value, datetime.time):
+        return None if target == "toml" else Message(template=N_("a time of day without a date"))
+    if isinstance(value, datetime.date):  # a datetime too
+        return None if target != "json" else Message(template=N_("a date or a date and time"))
+    return None
+
+
+def _unheld(document: object, target: Format) -> tuple[str, Message] | None:
+    """The pointer of the first value that *target* cannot hold, and what it is; ``None`` if there is none."""
+    stack: list[tuple[str, object]] = [("", document)]
+    while stack:
+        pointer, node = stack.pop()
+        what = _what(node, target)
+        if what is not None:
+            return pointer, what
+        stack.extend(reversed([(f"{pointer}/{token}", value) for token, value in _items(node)]))
+    return None
 
 
 def convert_document(document: object, target: Format) -> str:
     """*document*, read from any format, written in *target*.
 
     Raises:
-        ConversionError: If *target* cannot hold it (TOML has no null, and needs a table at the top).
+        ConversionError: If *target* cannot hold it (TOML has no null, and needs a table at the top; JSON
+            has no dates, times or binary data, nor numbers that are not finite; TOML's integers are
+            64-bit; YAML has no time of day without a date). The error names the place of the value.
     """
     if target == "toml":
         if not isinstance(document, dict):
@@ -168,9 +241,18 @@ def convert_document(document: object, target: Format) -> str:
                     values={"pointer": null},
                 )
             )
+    unheld = _unheld(document, target)
+    if unheld is not None:
+        raise ConversionError(
+            Message(
+                # Translators: {what} is "binary data", "an integer beyond 64 bits"...; {pointer} a JSON Pointer.
+                template=N_("{format} cannot hold {what}, found at {pointer}"),
+                values={"format": target.upper(), "what": unheld[1], "pointer": unheld[0] or '""'},
+            )
+        )
     try:
         return serialize(document, target)
-    except (TypeError, ValueError) as error:  # a YAML date or a key that is not a string, say
+    except (TypeError, ValueError) as error:  # pragma: no cover - every value is checked above
         raise ConversionError(
             Message(
                 template=N_("cannot write it as {format}: {reason}"),

@@ -1114,6 +1114,7 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
     from ._formats import ParseFailure, decode, parse  # noqa: PLC0415
     from ._limits import LimitExceeded, check_document  # noqa: PLC0415
     from ._load import _read  # noqa: PLC0415
+    from ._positions import locate  # noqa: PLC0415
     from .exceptions import PackError  # noqa: PLC0415
 
     limits = _limits(args)
@@ -1129,12 +1130,14 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
     if not isinstance(read, tuple):  # pragma: no cover - a path is never a mapping
         raise TypeError(read)
     name, _, data = read
+    text = ""
     try:
         text = decode(data)
         document = parse(text, source, limits)
         check_document(document, limits, count_values=False)
     except (ParseFailure, LimitExceeded) as failure:
-        raise PackError([failure.problem], name) from None
+        # Placed as validate places it: a JSON key written twice, a key too long, at their line and column.
+        raise PackError(locate(text, source, [failure.problem]), name) from None
     try:
         converted = convert_document(document, target_format)
     except ConversionError as error:

@@ -18,7 +18,7 @@ from typing import Any, Literal, NoReturn
 
 from ._i18n import N_
 from ._limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
-from ._messages import Value
+from ._messages import Message, Value
 from ._problems import Problem, escape_pointer, problem
 
 
@@ -371,6 +371,8 @@ def _parse_yaml(text: str, limits: Limits) -> object:
             code = "too-deep"  # libyaml's own bound on nesting, far beyond max_depth
         detail: Value = getattr(error, "backext_message", None) or str(error.problem or error)  # ours, or PyYAML's
         path = getattr(error, "backext_path", "")
+        if code == "wrong-type" and isinstance(detail, Message):  # valid YAML, not a pack: said as validate says it
+            _fail(code, detail.template, dict(detail.values), line, column, path=path)
         _fail(code, _INVALID, {"format": "YAML", "detail": detail}, line, column, path=path)
     except yaml.YAMLError as error:
         _fail("syntax-error", _INVALID, {"format": "YAML", "detail": str(error)})
@@ -406,6 +408,7 @@ def serialize(document: object, format: Format) -> str:  # noqa: A002 - the publ
         if not isinstance(document, dict):
             raise TypeError("a TOML document must be a table")
         return tomli_w.dumps(document)
-    yaml = _yaml()
-    dumped: str = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=False)
-    return dumped
+    _yaml()  # refuses to write without PyYAML, as it refuses to read
+    from . import _yaml as strict  # noqa: PLC0415 - needs PyYAML
+
+    return strict.dump(document)

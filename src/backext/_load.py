@@ -342,8 +342,8 @@ def analyse_document(document: object, limits: Limits = DEFAULT_LIMITS) -> tuple
         wrong = WrongType(N_("an object"), document)
         return None, [Problem(path="", code="wrong-type", message=str(wrong), template=wrong.template)]
     document = dict(document)
-    named = document.pop("$schema", None)  # the schema an editor checks the pack with: not part of the pack
-    if named is not None and not isinstance(named, str):
+    named = document.pop("$schema", "")  # the schema an editor checks the pack with: not part of the pack
+    if not isinstance(named, str):  # null too, as the JSON Schema says
         wrong = WrongType(N_("a string"), named)
         return None, [Problem(path="/$schema", code="wrong-type", message=str(wrong), template=wrong.template)]
     document, problems = migrate(document)

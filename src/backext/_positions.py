@@ -31,6 +31,7 @@ from typing import Any
 
 import attrs
 
+from ._limits import DEFAULT_LIMITS
 from ._problems import Problem, escape_pointer
 
 
@@ -423,9 +424,11 @@ def index_yaml(text: str, pointers: Iterable[str]) -> Index:
     """Index the YAML *text* (loaded already by the strict loader) along *pointers*."""
     import yaml  # noqa: PLC0415 - only here, on the error path
 
-    from ._yaml import StrictLoader  # noqa: PLC0415
+    from ._yaml import Loader  # noqa: PLC0415
 
-    loader = StrictLoader(text)
+    # The loader that read the text: libyaml's, where there is one, takes a tab wherever YAML allows one
+    # (PyYAML's own scanner refuses ``key:\tvalue``, and no problem of the file would have a position).
+    loader = Loader(text, DEFAULT_LIMITS)
     try:
         root = loader.get_single_node()
     finally:

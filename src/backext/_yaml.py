@@ -27,6 +27,7 @@ from ._i18n import N_
 from ._limits import DEFAULT_LIMITS, Limits, shorten
 from ._messages import Message, Value
 from ._problems import escape_pointer
+from ._wrong import json_type
 
 
 try:
@@ -40,7 +41,7 @@ else:
     _C_BOUNDS_NESTING = get_version() >= (0, 2, 6)
 
 
-__all__ = ["MAX_ALIASES", "CStrictLoader", "Loader", "StrictLoader"]
+__all__ = ["MAX_ALIASES", "CStrictLoader", "Loader", "StrictLoader", "dump"]
 
 #: The most aliases (``*name``) a document may use: enough for any honest
 #: pack, too few for an exponential "billion laughs" document.
@@ -107,6 +108,23 @@ class _Strict(Composer, SafeConstructor, Resolver):
         self._root = node  # where a problem's pointer starts from
         return super().construct_document(node)
 
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, OverflowError) as error:  # 2024-13-45, !!int "5x": the value its tag cannot hold
+            if not isinstance(node, yaml.ScalarNode):
+                raise
+            raise _LoaderError(
+                "syntax-error",
+                # Translators: {value} is the value as written, {tag} its YAML type, such as !!timestamp or !!int.
+                N_("the value {value} cannot be read as {tag}"),
+                {"value": shorten(node.value), "tag": "!!" + node.tag.rsplit(":", 1)[-1]},
+                node.start_mark,
+                _pointer(getattr(self, "_root", node), node),
+            ) from error
+
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         pairs = node.value
         # Usually every key is a plain string: compare the texts, without building anything.
@@ -114,27 +132,44 @@ class _Strict(Composer, SafeConstructor, Resolver):
             {key.value for key, _ in pairs}
         ) == len(pairs):
             return super().construct_mapping(node, deep=deep)
-        seen: set[Any] = set()
+        seen: set[str] = set()
         for key_node, _ in pairs:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue  # "<<: *base": merged keys may be overridden; the base class merges them
             key = self.construct_object(key_node, deep=deep)
-            try:
-                duplicate = key in seen
-            except TypeError:
-                continue  # an unhashable key: the base class reports it
-            if duplicate:
-                shown = shorten(key) if isinstance(key, str) else shorten(repr(key))
+            if type(key) is not str:  # 1, true and 1.0 are distinct YAML keys, though equal in Python
+                raise self._not_a_string(node, key_node, key)
+            if key in seen:
                 where = _pointer(getattr(self, "_root", node), node)
                 raise _LoaderError(
                     "duplicate-key",
                     N_("the key {key} appears twice in one mapping"),
-                    {"key": shown},
+                    {"key": shorten(key)},
                     key_node.start_mark,
-                    f"{where}/{escape_pointer(key)}" if isinstance(key, str) else where,
+                    f"{where}/{escape_pointer(key)}",
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+    def _not_a_string(self, mapping: Any, key_node: Any, key: object) -> _LoaderError:
+        """The problem of a key that is not a string, at the key, naming it as it is written."""
+        where = _pointer(getattr(self, "_root", mapping), mapping)
+        if not isinstance(key_node, yaml.ScalarNode):
+            return _LoaderError(
+                "wrong-type",
+                N_("keys must be strings, found {found}"),
+                {"found": json_type(key)},
+                key_node.start_mark,
+                where,
+            )
+        return _LoaderError(
+            "wrong-type",
+            # Translators: {key} is the key as written (such as 'no'), {found} says what YAML reads it as.
+            N_("keys must be strings: {key} is read as {found}; put it in quotes"),
+            {"key": shorten(key_node.value), "found": json_type(key)},
+            key_node.start_mark,
+            f"{where}/{escape_pointer(key_node.value)}",
+        )
 
     def construct_yaml_int(self, node: Any) -> int:
         if len(node.value) > _MAX_INTEGER_CHARACTERS:
@@ -280,3 +315,27 @@ def _measure(root: Any, max_values: int) -> None:
             open_nodes.add(key)
             stack.append((node, True))
             stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+
+
+#: The characters YAML reads as line breaks besides ``\n`` and ``\r``. In a plain, single-quoted or block
+#: string PyYAML writes them as they are, and a reader folds them (``"Stop\x85now"`` reads back as
+#: ``"Stop now"``); in a double-quoted string they are written as escapes (``\N``, ``\L``, ``\P``).
+_FOLDED_BREAKS = frozenset("\x85\u2028\u2029")
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe writer, keeping every string exactly as it is."""
+
+
+def _represent_str(dumper: _Dumper, text: str) -> Any:
+    style = '"' if not _FOLDED_BREAKS.isdisjoint(text) else None
+    return dumper.represent_scalar(_STR, text, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump(document: object) -> str:
+    """*document* as YAML text (block style, keys in their order): reading it gives back an equal document."""
+    dumped: str = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    return dumped
