@@ -545,3 +545,28 @@ def test_a_handout_day_before_the_last_session_is_said_with_the_file_in_the_pers
     assert main(["handout", "--state", str(path), "--date", "2026-01-12", "--locale", "de"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"backext: Fehler: {path}: der Tag des Merkblatts (12.01.2026) liegt vor")
+
+
+def test_a_picture_is_opened_without_following_a_link_swapped_in_after_the_check(tmp_path):
+    import os  # noqa: PLC0415
+
+    from backext._media import _open_inside  # noqa: PLC0415
+
+    if os.open not in os.supports_dir_fd:  # pragma: no cover - Windows
+        pytest.skip("the system cannot open relative to a folder")
+    root = tmp_path / "pack"
+    (root / "pics").mkdir(parents=True)
+    (root / "pics" / "a.svg").write_text("<svg/>", "utf-8")
+    (tmp_path / "outside.svg").write_text("<svg>SECRET</svg>", "utf-8")
+    os.close(_open_inside(root, ("pics", "a.svg")))
+    (root / "pics" / "a.svg").unlink()
+    (root / "pics" / "a.svg").symlink_to(tmp_path / "outside.svg")  # swapped in after the path was checked
+    with pytest.raises(OSError):
+        _open_inside(root, ("pics", "a.svg"))
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "a.svg").write_text("<svg>SECRET</svg>", "utf-8")
+    (root / "pics" / "a.svg").unlink()
+    (root / "pics").rmdir()
+    (root / "pics").symlink_to(tmp_path / "elsewhere")  # a folder on the way, swapped for a link
+    with pytest.raises(OSError):
+        _open_inside(root, ("pics", "a.svg"))

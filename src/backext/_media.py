@@ -181,8 +181,9 @@ class Pictures:
         try:
             if not stat.S_ISREG(real.stat().st_mode):
                 return omit("not-a-file", N_("it is not a regular file"))
-            # Not blocking: a FIFO put in place of the file after the check above is not waited on.
-            descriptor = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            # Not blocking: a FIFO put in place of the file after the check above is not waited on. Opened one
+            # folder at a time from the pack's, following no link: a link swapped in after the check is refused.
+            descriptor = _open_inside(self._root, real.relative_to(self._root).parts)
             with os.fdopen(descriptor, "rb") as file:
                 if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
                     return omit("not-a-file", N_("it is not a regular file"))
@@ -201,6 +202,27 @@ class Pictures:
         self._sizes[reference] = len(data)
         uri = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
         return Picture(reference, uri, *(_title(data) if kind == "image/svg+xml" else (None, None)))
+
+
+def _open_inside(root: Path, parts: tuple[str, ...]) -> int:
+    """A descriptor of the file *parts* below *root*, opened without following any link on the way.
+
+    Where the system cannot open relative to a folder, the path is opened
+    whole (the check that it stays inside the folder was made just before).
+    """
+    nonblocking = getattr(os, "O_NONBLOCK", 0)
+    no_follow = getattr(os, "O_NOFOLLOW", 0)
+    if os.open not in os.supports_dir_fd or not no_follow:  # pragma: no cover - Windows
+        return os.open(root.joinpath(*parts), os.O_RDONLY | nonblocking)
+    folder = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        for part in parts[:-1]:
+            inner = os.open(part, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | no_follow, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+        return os.open(parts[-1], os.O_RDONLY | nonblocking | no_follow, dir_fd=folder)
+    finally:
+        os.close(folder)
 
 
 def _title(data: bytes) -> tuple[str | None, str | None]:
