@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 import stat
 import zoneinfo
 
@@ -807,3 +808,25 @@ def test_only_the_plan_the_engine_makes_from_its_origin_is_written():
     backext.plan_calendar(PACK, slower, now=NOW, rules=rules)
     with pytest.raises(backext.SessionError, match="rules the plan was made with"):
         backext.plan_calendar(PACK, slower, now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("previous", "said"),
+    [
+        (b"", "the previous calendar is empty"),
+        (b"  \r\n", "the previous calendar is empty"),
+        (b"BEGIN:VCARD\r\nVERSION:3.0\r\nEND:VCARD\r\n", "it holds 'VCARD', not VCALENDAR"),
+        (b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n" * 2, "holds more than one calendar"),
+        (b"BEGIN:VCALENDAR\r\nCATEGORIES:" + b"a," * 300_001 + b"\r\nEND:VCALENDAR\r\n", "values and parameters"),
+    ],
+)
+def test_a_previous_file_that_is_not_one_calendar_is_said_so(previous, said):
+    with pytest.raises(UnreadableCalendarError, match=re.escape(said)):
+        backext.plan_calendar(PACK, make_plan(), now=NOW, previous=previous)
+
+
+def test_a_session_line_that_cannot_be_split_is_named_a_line():
+    calendar = backext.plan_calendar(PACK, make_plan(), now=NOW)
+    broken = calendar.replace(b"SEQUENCE:0\r\n", b"SEQUENCE:0\r\nTHIS LINE HAS NO COLON\r\n", 1)
+    with pytest.raises(UnreadableCalendarError, match="has a line that cannot be read"):
+        backext.plan_calendar(PACK, make_plan(), now=NOW, previous=broken)
