@@ -830,3 +830,10 @@ def test_a_session_line_that_cannot_be_split_is_named_a_line():
     broken = calendar.replace(b"SEQUENCE:0\r\n", b"SEQUENCE:0\r\nTHIS LINE HAS NO COLON\r\n", 1)
     with pytest.raises(UnreadableCalendarError, match="has a line that cannot be read"):
         backext.plan_calendar(PACK, make_plan(), now=NOW, previous=broken)
+
+
+@pytest.mark.parametrize("timed", [[], ["--time", "00:00", "--timezone", "UTC"]])
+def test_a_reminder_before_the_first_day_a_calendar_holds_is_refused_whatever_its_kind(capsys, timed):
+    argv = ["plan", "--format", "ics", "--weeks", "1", "--start-date", "0001-01-01", *timed, "--reminder", "1d"]
+    assert main(argv) == 2
+    assert "would ring before 0001-01-01" in capsys.readouterr().err

@@ -318,6 +318,15 @@ def _steps(pack: Pack, exercise: Exercise, locale: str | None) -> list[str]:
     return lines
 
 
+def _duration_words(span: datetime.timedelta) -> str:
+    """*span* as the command line writes a reminder: ``1d``, ``2h``, ``30m`` (or seconds, ``45s``)."""
+    seconds = int(span.total_seconds())
+    for unit, size in (("d", 86_400), ("h", 3_600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
 def _reminder_trigger(reminder: datetime.timedelta | datetime.time, start: datetime.time | None) -> datetime.timedelta:
     """The TRIGGER relative to the event's start for *reminder* (a time of day: from midnight), once checked.
 
@@ -521,6 +530,18 @@ def _plan_calendar(
         time = time.replace(microsecond=0)
         duration = datetime.timedelta(seconds=int(duration.total_seconds()))
     trigger = None if reminder is None else _reminder_trigger(reminder, time)
+    if isinstance(reminder, datetime.timedelta) and plan.sessions:
+        first = datetime.datetime.combine(plan.sessions[0].date, time or datetime.time(0))
+        try:
+            _ = first - reminder  # the moment the first reminder rings, if a date can hold it
+        except OverflowError:
+            raise WordedError(
+                N_(
+                    "a reminder {reminder} before the session on {day} would ring before 0001-01-01, the first day a"
+                    " calendar holds: start the plan later"
+                ),
+                {"reminder": _duration_words(reminder), "day": plan.sessions[0].date},
+            ) from None
     if locale is not None:
         parse_locale(locale)  # a malformed tag is an error, not silently the default
     if plan.sessions and plan.sessions[-1].date > LAST_DAY:
