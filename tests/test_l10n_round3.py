@@ -229,3 +229,15 @@ def test_usage_errors_say_the_options_words_not_pythons(capsys, argv, german):
     assert "days_per_week" not in err
     assert "None" not in err
     assert "day," not in err
+
+
+def test_errors_after_the_pack_is_loaded_end_the_chain_with_its_default_language(capsys, monkeypatch, tmp_path):
+    document = json.loads(backext.dump_pack(backext.builtin_pack(), "json"))
+    document["default_locale"] = "fr"
+
+    # The built-in pack has every text in French too: with French as its default, that is the pack's language.
+    pack = tmp_path / "fr.json"
+    pack.write_text(json.dumps(document), "utf-8")
+    status, err = _err(capsys, monkeypatch, {}, "show", "--pack", str(pack), "--exercise", "nope")
+    assert status == 2
+    assert "backext : erreur : aucun exercice" in err

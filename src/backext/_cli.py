@@ -963,7 +963,9 @@ def _load(args: argparse.Namespace) -> Pack:
                 suffix=repr(_paths.suffix(path)),
             )
         )
-    return load_pack(_paths.File(path), limits=_limits(args))
+    pack = load_pack(_paths.File(path), limits=_limits(args))
+    args.pack_default_locale = pack.default_locale  # the last of the chain, for what goes wrong from here on
+    return pack
 
 
 def _show(args: argparse.Namespace, out: _Output) -> int:
@@ -1368,15 +1370,19 @@ def _speaking(args: argparse.Namespace) -> str | None:
     Only the library's own languages count here (the pack may not have
     loaded): a tag it does not speak, or a malformed one, is English.
     """
-    from ._i18n import available_languages  # noqa: PLC0415 - only on the error path
+    from ._i18n import available_languages, language  # noqa: PLC0415 - only on the error path
     from ._locales import choose_among  # noqa: PLC0415
 
     asked = getattr(args, "locale", None)  # ``backext new`` takes several: the pack's languages, not the reader's
     languages = set(available_languages())
+    # Once a pack is loaded, its default language ends the chain, as for everything else the command says.
+    default = getattr(args, "pack_default_locale", None) or "en"
+    if language(default, "en") not in languages:
+        default = "en"
     try:
-        return choose_among(asked if isinstance(asked, str) else None, os.environ, languages, "en")
+        return choose_among(asked if isinstance(asked, str) else None, os.environ, languages, default)
     except ValueError:  # the tag asked for is the error: said in the environment's language
-        return choose_among(None, os.environ, languages, "en")
+        return choose_among(None, os.environ, languages, default)
 
 
 def _speaking_argv(argv: Sequence[str]) -> str | None:
