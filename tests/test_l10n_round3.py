@@ -241,3 +241,15 @@ def test_errors_after_the_pack_is_loaded_end_the_chain_with_its_default_language
     status, err = _err(capsys, monkeypatch, {}, "show", "--pack", str(pack), "--exercise", "nope")
     assert status == 2
     assert "backext : erreur : aucun exercice" in err
+
+
+def test_a_decimal_in_a_message_is_written_in_the_languages_digits():
+    pack = backext.builtin_pack()
+    document = backext.converter.unstructure(backext.start(pack, "forearm-press-up"))
+    for value, spanish in ((86400.5, "no 86400,5"), (1e300, "no un número de unas 301 cifras")):
+        document["dose"]["hold_seconds"] = value
+        with pytest.raises(backext.StateError) as caught:
+            backext.load_state(document, pack)
+        rendered = caught.value.render("es")
+        assert spanish in rendered
+        assert "e+" not in rendered

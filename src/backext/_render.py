@@ -114,11 +114,11 @@ def localized_number(value: float, locale: str | None = None, default_locale: st
         >>> localized_number(10**30, "de")
         'eine ganze Zahl mit etwa 31 Ziffern'
     """
-    if isinstance(value, int):
-        shown = shown_number(value)
-        if isinstance(shown, str):
-            return shown
+    shown = shown_number(value)
+    if isinstance(shown, Message):  # too long to write in full: described by its size
         return attrs.evolve(shown, default_locale=default_locale or "en").render(locale)
+    if isinstance(value, int) or isinstance(shown, str):
+        return str(shown)
     text = _digits(value)
     if "." not in text:
         return text

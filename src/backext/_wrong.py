@@ -6,6 +6,7 @@ reports them (the fast loader, the file parsers) need not import cattrs.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from ._i18n import N_
@@ -97,7 +98,11 @@ def json_type(value: object) -> Message:
     if isinstance(value, int):
         return Message(template=N_("an integer ({value})"), values={"value": shown_number(value)})
     if isinstance(value, float):
-        return Message(template=N_("a number ({value})"), values={"value": repr(value)})
+        # A whole float keeps its ".0", which says why it is not an integer; any other in the language's digits.
+        whole = math.isfinite(value) and value.is_integer() and abs(value) < _LONGEST_FLOAT
+        return Message(
+            template=N_("a number ({value})"), values={"value": repr(value) if whole else shown_number(value)}
+        )
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return Message(template=N_("a string ({value})"), values={"value": repr(shown)})
@@ -113,7 +118,7 @@ def json_type_name(value: object) -> str:
     return json_type(value).render()
 
 
-def shown_number(value: object) -> Message | str:
+def shown_number(value: object) -> Message | str | float:
     """Write a number for a message; an integer too long to write in full is described by its length, in words.
 
     (Python refuses to write integers of more than 4300 digits, and writing
@@ -132,10 +137,26 @@ def shown_number(value: object) -> Message | str:
             else N_("an integer of about {digits} digits")
         )
         return Message(template=template, values={"digits": digits})
+    if isinstance(value, float) and math.isfinite(value):
+        if abs(value) < _LONGEST_FLOAT:
+            return value  # written with the language's decimal separator, positional, when the message is rendered
+        digits = str(int(math.log10(abs(value))) + 1)
+        template = (
+            N_("a negative number of about {digits} digits") if value < 0 else N_("a number of about {digits} digits")
+        )
+        return Message(template=template, values={"digits": digits})
     return repr(value)
+
+
+#: The largest magnitude of a float written digit by digit in a message; a larger one is described by its size.
+_LONGEST_FLOAT = 1e21
 
 
 def show_number(value: object) -> str:
     """:func:`shown_number` in English."""
     shown = shown_number(value)
+    if isinstance(shown, float):
+        from ._render import number  # noqa: PLC0415 - _render imports the model
+
+        return number(shown)
     return shown if isinstance(shown, str) else shown.render()
