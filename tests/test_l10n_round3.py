@@ -150,7 +150,7 @@ def test_the_pictures_left_out_are_said_in_the_handouts_language(capsys, monkeyp
     assert status == 0
     assert "backext: Hinweis: Bild 'missing.png' weggelassen: diese Datei gibt es im Paketordner nicht" in err
     found = backext.handout_omissions(backext.load_pack(pack), "forearm-press-up", media_folder=tmp_path, locale="fr")
-    assert "image 'missing.png' laissée de côté : ce fichier n'existe pas dans le dossier du paquet" in found
+    assert "image 'missing.png' laissée de côté : ce fichier n'existe pas dans le dossier du pack" in found
 
 
 def test_a_long_gap_at_the_start_says_the_dose_stays_not_steps_back():

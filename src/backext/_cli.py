@@ -710,7 +710,9 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         # Not inside an f-string: Babel extracts calls from f-strings on Python 3.12 and later only (PEP 701), and
         # the catalogs must come out the same on every Python the project supports.
         named = gettext("{name} ({level})", *tags).format(name=name, level=level)
-        out.write(f"{localized_date(milestone.date, *tags)}: {named}\n")
+        # Translators: a line under the plan: the first day on an exercise, then the exercise and its level.
+        line = gettext("{date}: {milestone}", *tags).format(date=localized_date(milestone.date, *tags), milestone=named)
+        out.write(f"{line}\n")
     out.write(f"{gettext(BEST_CASE, *tags)}\n")
     return EXIT_OK
 
@@ -758,7 +760,8 @@ def _plan_ics(  # noqa: PLR0917 - the plan, or what to cancel
     except ImportError as error:
         raise _UsageError(str(error)) from None
     except UnreadableCalendarError as error:
-        _Output(sys.stderr).write(f"{args.previous}: {error.render(locale)}\n")
+        said = _said(N_("{file}: {reason}"), file=args.previous, reason=error.template)
+        _Output(sys.stderr).write(f"{said.render(locale)}\n")
         return EXIT_INVALID
     if foreign:
         from ._i18n import ngettext  # noqa: PLC0415
@@ -1144,14 +1147,17 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
         converted = convert_document(document, target_format)
     except ConversionError as error:
         said = _said(N_("cannot convert {file}: {reason}"), file=name, reason=error.template)
-        sys.stderr.write(f"backext: {said.render(_speaking(args))}\n")
+        sys.stderr.write(_usage_message(_UsageError(said), _speaking(args)) + "\n")
         return EXIT_INVALID
     target = _new_file(args.output)
     _write(target, converted)
     speaking = _speaking(args)
+    from ._i18n import gettext  # noqa: PLC0415
+
+    note = gettext("backext: note: {sentence}", speaking)
     for lost in losses(text, source, target_format):
         said = _said(N_("not kept: {what}"), what=lost)
-        sys.stderr.write(f"backext: {said.render(speaking)}\n")
+        sys.stderr.write(note.format(sentence=said.render(speaking)) + "\n")
     sys.stderr.write(_said(N_("wrote {file}"), file=str(target)).render(speaking) + "\n")
     return EXIT_OK
 

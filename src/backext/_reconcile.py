@@ -320,7 +320,7 @@ def _check_stop(state: State, rules: Rules, problem: Callable[[str, str, str, Ma
                 f"/clearances/{index}/until",
                 "out-of-range",
                 N_("the clearance ends ({until}) before it begins ({date})"),
-                {"until": clearance.until.isoformat(), "date": clearance.date.isoformat()},
+                {"until": clearance.until, "date": clearance.date},
             )
 
 
