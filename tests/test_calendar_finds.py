@@ -837,3 +837,15 @@ def test_a_reminder_before_the_first_day_a_calendar_holds_is_refused_whatever_it
     argv = ["plan", "--format", "ics", "--weeks", "1", "--start-date", "0001-01-01", *timed, "--reminder", "1d"]
     assert main(argv) == 2
     assert "would ring before 0001-01-01" in capsys.readouterr().err
+
+
+def test_a_previous_calendar_or_a_state_that_is_not_utf_8_is_refused():
+    calendar = backext.plan_calendar(PACK, make_plan(), now=NOW).replace(
+        b"VERSION:2.0", b"X-NAME:caf\xe9\r\nVERSION:2.0"
+    )
+    with pytest.raises(UnreadableCalendarError, match=r"not UTF-8: byte \d+ \(0xe9\)"):
+        backext.plan_calendar(PACK, make_plan(), now=NOW, previous=calendar)
+    stored = json.dumps(backext.converter.unstructure(backext.start(PACK, "forearm-press-up"))).encode("utf-16")
+    with pytest.raises(backext.StateError) as caught:
+        backext.load_state(stored, PACK)
+    assert [p.code for p in caught.value.problems] == ["not-utf8"]

@@ -923,6 +923,14 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
         raise UnreadableCalendarError(
             N_("the previous calendar is larger than {limit} bytes"), {"limit": str(PREVIOUS_MAX_BYTES)}
         )
+    if isinstance(previous, bytes):  # UTF-8, as RFC 5545 (section 3.1.4) says and a pack is read
+        try:
+            previous.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise UnreadableCalendarError(
+                N_("the previous calendar is not UTF-8: byte {index} ({byte}) cannot be decoded"),
+                {"index": str(error.start), "byte": f"0x{previous[error.start]:02x}"},
+            ) from None
     if isinstance(previous, str):
         lines = previous.count("\n") + previous.count("\r")
     else:

@@ -75,6 +75,21 @@ def _document(source: Mapping[str, Any] | str | bytes, name: str) -> dict[str, A
         raise TypeError(f"cannot read a state from {type(source).__name__}: pass a mapping or JSON text")
     if len(source) > MAX_STATE_BYTES:
         raise StateError([problem("", "too-large", N_("a stored state is at most 1 MiB"))], name)
+    if isinstance(source, bytes):  # UTF-8, as a pack is (json.loads would guess UTF-16 and UTF-32 too)
+        try:
+            source = source.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise StateError(
+                [
+                    problem(
+                        "",
+                        "not-utf8",
+                        N_("the file is not UTF-8: byte {index} ({byte}) cannot be decoded"),
+                        {"index": str(error.start), "byte": f"0x{source[error.start]:02x}"},
+                    )
+                ],
+                name,
+            ) from None
     try:
         document = json.loads(source, object_pairs_hook=_no_duplicates, parse_int=_bounded_int)
     except _LongInteger as long:
