@@ -78,19 +78,36 @@ def arabic_pack(pack: backext.Pack) -> backext.Pack:
     return attrs.evolve(pack, title=arabic(pack.title, "تمارين الظهر"), exercises=(exercise, *pack.exercises[1:]))
 
 
+def prone_log(
+    day: datetime.date, pain: int, red_flags: tuple[str, ...] = (), *, done: bool = True
+) -> backext.SessionLog:
+    """A session of the prone chest lift on *day* (all of it done, or none), with *pain* and *red_flags*."""
+    return backext.SessionLog(
+        date=day,
+        exercise_id="prone-chest-lift",
+        repetitions_completed=8 if done else 0,
+        hold_seconds=5 if done else 0,
+        pain=pain,
+        red_flags=frozenset(red_flags),
+    )
+
+
+def severe_pain_stop(pack: backext.Pack, day: datetime.date, pain: int = 9) -> backext.State:
+    """A person on the prone chest lift stopped by severe pain on *day*."""
+    return backext.step(pack, backext.start(pack, "prone-chest-lift"), prone_log(day, pain)).state
+
+
+def after_one_session(pack: backext.Pack, exercise_id: str, day: datetime.date) -> backext.State:
+    """A person on *exercise_id* who did one session as prescribed on *day*."""
+    state = backext.start(pack, exercise_id)
+    return backext.step(pack, state, backext.SessionLog.as_prescribed(state.prescription, day)).state
+
+
 def stopped_state() -> backext.State:
     """A person on the prone chest lift whose last session reported numbness and severe pain."""
     pack = backext.builtin_pack()
-    state = backext.start(pack, "prone-chest-lift")
-    log = backext.SessionLog(
-        date=datetime.date(2026, 1, 5),
-        exercise_id="prone-chest-lift",
-        repetitions_completed=8,
-        hold_seconds=5,
-        pain=8,
-        red_flags=["numbness-or-tingling"],
-    )
-    return backext.step(pack, state, log).state
+    log = prone_log(datetime.date(2026, 1, 5), 8, ("numbness-or-tingling",))
+    return backext.step(pack, backext.start(pack, "prone-chest-lift"), log).state
 
 
 class Page(HTMLParser):

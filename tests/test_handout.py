@@ -16,7 +16,18 @@ import pytest
 import backext
 from backext._cli import main
 from backext._media import MAX_PICTURE_BYTES, MAX_PICTURES_BYTES, Picture, Pictures
-from handouts import HOSTILE_NAME, LONG_WORD, PWNED, RIGHT_TO_LEFT, Page, hostile_pack, png, stopped_state
+from handouts import (
+    HOSTILE_NAME,
+    LONG_WORD,
+    PWNED,
+    RIGHT_TO_LEFT,
+    Page,
+    hostile_pack,
+    png,
+    prone_log,
+    severe_pain_stop,
+    stopped_state,
+)
 
 
 @pytest.fixture(scope="module")
@@ -209,25 +220,8 @@ def test_a_stopped_state_prints_no_dose_and_no_steps(pack):
 @pytest.mark.parametrize("locale", ["en", "de"])
 def test_what_was_reported_while_stopped_is_dated_by_the_days_it_spans(pack, locale):
     # Severe pain stops on the 5th; a red flag and worse pain come on the 7th: not "on the 5th you reported ...".
-    state = backext.step(
-        pack,
-        backext.start(pack, "prone-chest-lift"),
-        backext.SessionLog(
-            date=datetime.date(2026, 1, 5),
-            exercise_id="prone-chest-lift",
-            repetitions_completed=8,
-            hold_seconds=5,
-            pain=9,
-        ),
-    ).state
-    later = backext.SessionLog(
-        date=datetime.date(2026, 1, 7),
-        exercise_id="prone-chest-lift",
-        repetitions_completed=0,
-        hold_seconds=0,
-        pain=10,
-        red_flags=["rib-or-chest-pain"],
-    )
+    state = severe_pain_stop(pack, datetime.date(2026, 1, 5))
+    later = prone_log(datetime.date(2026, 1, 7), 10, ("rib-or-chest-pain",), done=False)
     state = backext.step(pack, state, later).state
     paused = Page(backext.handout(pack, state, locale=locale)).all("section")[0][1]
     expected = {

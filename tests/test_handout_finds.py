@@ -16,7 +16,7 @@ import backext
 from backext._cli import main
 from backext._handout import MAX_SHOWN_URL, isolated
 from backext._media import builtin_folder
-from handouts import Page, arabic_pack
+from handouts import Page, after_one_session, arabic_pack, severe_pain_stop
 
 
 @pytest.fixture(scope="module")
@@ -66,17 +66,7 @@ def test_the_day_must_be_a_date(pack):
 
 
 def test_before_the_resume_day_the_page_is_for_that_day(pack):
-    stopped = backext.step(
-        pack,
-        backext.start(pack, "prone-chest-lift"),
-        backext.SessionLog(
-            date=datetime.date(2026, 1, 5),
-            exercise_id="prone-chest-lift",
-            repetitions_completed=8,
-            hold_seconds=5,
-            pain=8,
-        ),
-    ).state
+    stopped = severe_pain_stop(pack, datetime.date(2026, 1, 5), pain=8)
     cleared = backext.record_clearance(
         stopped,
         date=datetime.date(2026, 2, 15),
@@ -487,10 +477,7 @@ def test_a_handout_for_a_day_before_the_last_session_is_refused_as_a_plan_is():
     import datetime  # noqa: PLC0415
 
     pack = backext.builtin_pack()
-    state = backext.start(pack, "forearm-press-up")
-    state = backext.step(
-        pack, state, backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 3, 24))
-    ).state
+    state = after_one_session(pack, "forearm-press-up", datetime.date(2026, 3, 24))
     with pytest.raises(backext.SessionError, match="before the state's last session"):
         backext.handout(pack, state, on=datetime.date(2026, 1, 1))
     assert backext.handout(pack, state, on=datetime.date(2026, 3, 24))

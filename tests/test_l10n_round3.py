@@ -156,11 +156,10 @@ def test_the_pictures_left_out_are_said_in_the_handouts_language(capsys, monkeyp
 def test_a_long_gap_at_the_start_says_the_dose_stays_not_steps_back():
     import datetime  # noqa: PLC0415
 
+    from handouts import after_one_session  # noqa: PLC0415
+
     pack = backext.builtin_pack()
-    state = backext.start(pack, "forearm-press-up")
-    state = backext.step(
-        pack, state, backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, 5))
-    ).state
+    state = after_one_session(pack, "forearm-press-up", datetime.date(2026, 1, 5))
     decision = backext.step(
         pack, state, backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 3, 5))
     )
