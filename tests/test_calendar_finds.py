@@ -849,3 +849,17 @@ def test_a_previous_calendar_or_a_state_that_is_not_utf_8_is_refused():
     with pytest.raises(backext.StateError) as caught:
         backext.load_state(stored, PACK)
     assert [p.code for p in caught.value.problems] == ["not-utf8"]
+
+
+def test_a_cancelled_session_keeps_no_alarm_even_a_nested_one():
+    calendar = backext.plan_calendar(PACK, make_plan(weeks=2), now=NOW)
+    alarm = b"BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER:-PT5M\r\nEND:VALARM\r\n"
+    nested = b"BEGIN:X-WRAP\r\n" + alarm + b"END:X-WRAP\r\n"
+    edited = calendar.replace(b"END:VEVENT\r\n", nested + b"END:VEVENT\r\n")
+    fewer = backext.plan_calendar(PACK, make_plan(weeks=2, days=1), now=LATER, previous=edited)
+    cancelled = [
+        e for e in icalendar.Calendar.from_ical(fewer).walk("VEVENT") if str(e.get("STATUS", "")) == "CANCELLED"
+    ]
+    assert cancelled
+    for event in cancelled:
+        assert not [c for c in event.walk() if c.name == "VALARM"]

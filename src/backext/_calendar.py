@@ -1146,7 +1146,8 @@ def _dropped(event: icalendar.Event, first_day: datetime.date, stamp: datetime.d
     """An event of the previous calendar that the plan no longer has: kept if past or cancelled, else cancelled."""
     if _day(event) < first_day or str(event.get("STATUS", "")).upper() == "CANCELLED":
         return event
-    event.subcomponents = [c for c in event.subcomponents if c.name != "VALARM"]
+    for component in event.walk():  # every alarm, nested ones too: a cancelled session rings for nothing
+        component.subcomponents = [c for c in component.subcomponents if c.name != "VALARM"]
     event.pop("STATUS", None)
     event.add("status", "CANCELLED")
     created = event.decoded("CREATED") if "CREATED" in event else stamp
