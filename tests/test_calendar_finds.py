@@ -863,3 +863,14 @@ def test_a_cancelled_session_keeps_no_alarm_even_a_nested_one():
     assert cancelled
     for event in cancelled:
         assert not [c for c in event.walk() if c.name == "VALARM"]
+
+
+def test_a_session_in_a_zone_that_is_none_or_a_clash_of_uids_makes_the_previous_calendar_unreadable():
+    timed = {"time": datetime.time(18, 30), "timezone": "Europe/Berlin"}
+    calendar = backext.plan_calendar(PACK, make_plan(weeks=1), now=NOW, **timed)
+    martian = calendar.replace(b"DTSTART;TZID=Europe/Berlin:", b"DTSTART;TZID=Mars/Olympus:", 1)
+    with pytest.raises(UnreadableCalendarError, match="in the time zone 'Mars/Olympus', which is not one"):
+        backext.plan_calendar(PACK, make_plan(weeks=1), now=NOW, previous=martian, **timed)
+    moved = calendar.replace(b"DTSTART;TZID=Europe/Berlin:2026", b"DTSTART;TZID=Europe/Berlin:2027", 1)
+    with pytest.raises(UnreadableCalendarError, match="carries the UID of the session on"):
+        backext.plan_calendar(PACK, make_plan(weeks=1), now=NOW, previous=moved, **timed)

@@ -100,6 +100,9 @@ EVENT_OCTETS = 48 * 1024
 CALENDAR_OCTETS = 16 * 1024
 
 
+#: The message of a session in a time zone that is none.
+_NO_ZONE = N_("the session {uid} ({day}) in the previous calendar is in the time zone {zone}, which is not one")
+
 #: The message of a previous calendar of too many events.
 _TOO_MANY_EVENTS = N_("the previous calendar holds more than {limit} events")
 
@@ -558,6 +561,11 @@ def _plan_calendar(
     for index, planned in enumerate(plan.sessions):
         event = ical.Event()
         uid = session_uid(planned.date, series=series)
+        if uid in read.foreign_uids:  # not this day's session, yet its UID: writing it would revise that event
+            raise UnreadableCalendarError(
+                N_("an event of the previous calendar carries the UID of the session on {day} but is not on that day"),
+                {"day": planned.date},
+            )
         planned_uids.add(uid)
         event.add("uid", uid)
         summary = calendar_text(_summary(pack, planned, locale))
@@ -981,10 +989,12 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
         )
     found: dict[str, icalendar.Event] = {}
     foreign = 0
+    foreign_uids: set[str] = set()
     for event in parsed.walk("VEVENT"):
         day = _session_day(event, series)
         if day is None:
             foreign += 1
+            foreign_uids.add(str(event.get("UID", "")))
             continue
         uid = session_uid(day, series=series)
         _check_session(event, uid, day)
@@ -996,7 +1006,7 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
         found[uid] = event
     if len(found) + foreign > PREVIOUS_MAX_EVENTS:  # folded BEGIN lines escape the count above
         raise UnreadableCalendarError(_TOO_MANY_EVENTS, {"limit": str(PREVIOUS_MAX_EVENTS)})
-    return _Previous(found, foreign)
+    return _Previous(found, foreign, frozenset(foreign_uids))
 
 
 @attrs.frozen
@@ -1005,6 +1015,8 @@ class _Previous:
 
     sessions: dict[str, icalendar.Event]
     foreign: int
+    #: The UIDs of the other events: one a session of the plan would take is a clash, not a foreign event.
+    foreign_uids: frozenset[str] = frozenset()
 
 
 #: The beginning of an event in a calendar's bytes (counted before parsing, which costs far more).
@@ -1064,6 +1076,13 @@ def _check_session(event: icalendar.Event, uid: str, day: datetime.date) -> None
             N_("the session {uid} ({day}) in the previous calendar repeats ({names}): a session happens once"),
             {**where, "names": ", ".join(repeats)},
         )
+    for when in ("DTSTART", "DTEND"):
+        zone = getattr(event.get(when), "params", {}).get("TZID")
+        if zone is not None:
+            try:
+                _zone(str(zone))
+            except ValueError:  # no VTIMEZONE can be written for it, and RFC 5545 wants one for every TZID
+                raise UnreadableCalendarError(_NO_ZONE, {**where, "zone": shorten(str(zone), 64)}) from None
     twice = [name for name in _ONCE if isinstance(event.get(name), list)]
     if twice:
         raise UnreadableCalendarError(
