@@ -142,7 +142,7 @@ def cases() -> Iterator[Case]:
     )
     yield Case(
         "long-hold-ladder.json",
-        _json(_hold(target_seconds=100_000_000, increment_seconds=5)),
+        _json(_hold(target_seconds=86_000, increment_seconds=5)),  # within a day, 17,200 doses
         codes=error({"ladder-too-long"}),
     )
     yield Case(
@@ -157,7 +157,7 @@ def cases() -> Iterator[Case]:
     )
     yield Case(
         "endless-session.json",
-        _json(lambda d: d["exercises"][1]["hold"].update(start_seconds=1e8, target_seconds=1e8)),
+        _json(lambda d: d["exercises"][1]["hold"].update(start_seconds=86_000, target_seconds=86_000)),
         codes=error({"session-too-long"}),
     )
     yield Case(

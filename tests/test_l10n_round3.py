@@ -252,3 +252,70 @@ def test_a_decimal_in_a_message_is_written_in_the_languages_digits():
         rendered = caught.value.render("es")
         assert spanish in rendered
         assert "e+" not in rendered
+
+
+# --- Round 3 ---------------------------------------------------------------------------------------------------------
+
+
+def test_a_hold_longer_than_a_day_is_an_error_not_a_pack_that_cannot_be_started():
+    document = json.loads(backext.dump_pack(backext.builtin_pack(), "json"))
+    document["exercises"][0]["hold"] = {"start_seconds": 90_000, "target_seconds": 90_000}
+    found = [p for p in backext.validate_pack(document) if p.severity == "error"]
+    assert {(p.code, p.path) for p in found} >= {("number-out-of-range", "/exercises/0/hold/start_seconds")}
+
+
+def test_a_state_that_skips_a_level_is_refused_whatever_version_it_was_stored_against():
+    import datetime  # noqa: PLC0415
+
+    from handouts import after_one_session  # noqa: PLC0415
+
+    pack = backext.builtin_pack()
+    document = backext.converter.unstructure(after_one_session(pack, "forearm-press-up", datetime.date(2026, 1, 5)))
+    document["tolerated"] = [{"exercise_id": "forearm-press-up", "hold_seconds": 5, "repetitions": 10}]
+    advanced = backext.start(pack, "prone-chest-lift")
+    document["dose"] = backext.converter.unstructure(advanced.dose)
+    document["prescription"] = backext.converter.unstructure(advanced.prescription)
+    for version in ("0.9.0", None, ""):
+        document["pack_version"] = version
+        for refresh in (True, False):
+            with pytest.raises(backext.StateError, match="no level is skipped"):
+                backext.load_state(document, pack, refresh=refresh)
+
+
+@pytest.mark.parametrize(("days", "sessions"), [(0, None), ("3", None), (3, ())])
+def test_a_plan_without_sessions_or_with_odd_days_is_planned_again(days, sessions):
+    import datetime  # noqa: PLC0415
+
+    pack = backext.builtin_pack()
+    made = backext.plan(pack, backext.start(pack, "forearm-press-up"), start_date=datetime.date(2026, 1, 5), weeks=1)
+    edited = attrs.evolve(made, days_per_week=days, sessions=made.sessions if sessions is None else sessions)
+    with pytest.raises(backext.SessionError, match="plan again"):
+        backext.plan_calendar(pack, edited)
+
+
+def test_more_command_line_errors_in_the_persons_language(capsys, monkeypatch, tmp_path):
+    logs = tmp_path / "logs.json"
+    logs.write_bytes(b"\xff[]")
+    status, err = _err(capsys, monkeypatch, {}, "fhir", "--logs", str(logs), "--locale", "fr")
+    assert status == 1
+    assert "le fichier n'est pas en UTF-8 : l'octet 0 (0xff)" in err
+    status, err = _err(capsys, monkeypatch, {}, "fhir", "--subject", "", "--locale", "de")
+    assert status == 2
+    assert "backext: Fehler: das Subjekt muss ein Verweis" in err
+    status, err = _err(capsys, monkeypatch, {}, "plan", "--start-date", "9999-12-30", "--weeks", "1", "--locale", "de")
+    assert "1 Woche ab dem" in err
+
+
+def test_a_number_too_large_for_a_float_and_a_whole_float_are_said_in_words():
+    from backext._wrong import json_type  # noqa: PLC0415
+
+    assert json_type(float("inf")).render("fr") == "un nombre trop grand pour être représenté"
+    assert json_type(1500.0).render("de") == "eine Zahl (1500,0)"
+    assert "e+" not in json_type(1.2345678901234568e16).render("de")
+
+
+def test_lower_limits_hold_for_the_built_in_pack_too(capsys):
+    assert main(["show", "--limit", "exercises=1"]) == 1
+    assert "too-many-exercises" in capsys.readouterr().err
+    assert main(["session", "--exercise", "forearm-press-up", "--limit", "session_cues=5"]) == 1
+    assert main(["show"]) == 0

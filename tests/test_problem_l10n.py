@@ -64,13 +64,14 @@ def _extra_cases(tmp_path) -> dict[str, list[Problem]]:
         "invalid-choice": validate(changed(set_at("/exercises/0/level", "expert"))),
         "huge-numbers": validate(changed(lambda d: d.update(schema_version=-(10**5000), version=10**5000))),
         "huge-number-in-range": validate(changed(set_at("/exercises/0/repetitions/maximum", 10**5000))),
-        "session-one-set": validate(
+        "session-one-set": backext.validate_pack(
             changed(
                 lambda d: d["exercises"][1].update(
                     repetitions={"minimum": 1, "maximum": 1, "sets": 1},
-                    hold={"start_seconds": 1e8, "target_seconds": 1e8},
+                    hold={"start_seconds": 80_000, "target_seconds": 80_000},
                 )
-            )
+            ),
+            limits=Limits(max_session_cues=1_000),
         ),
     }
 

@@ -179,7 +179,7 @@ CASES: dict[str, tuple[object, str]] = {
         "/exercises/0/repetitions/maximum",
     ),
     "session-too-long": (
-        changed(set_at("/exercises/1/hold", {"start_seconds": 1e8, "target_seconds": 1e8})),
+        changed(set_at("/exercises/1/hold", {"start_seconds": 86_000, "target_seconds": 86_000})),
         "/exercises/1",
     ),
     "ladder-too-long": (

@@ -785,10 +785,10 @@ def _check_made(pack: Pack, plan: Plan, rules: Rules) -> None:
     checks any state; the plan is then made again from it, and must be the
     same, session for session: a calendar holds only what the engine makes.
     """
-    if not plan.sessions:
-        return
     origin, days = plan.origin, plan.days_per_week
-    if origin is None or days is None or len(plan.sessions) % days:
+    if not plan.sessions:  # plan() plans at least a week, and raises for a stopped state
+        raise SessionError("the plan has no sessions, which backext.plan() never makes: plan again")
+    if origin is None or type(days) is not int or not 1 <= days <= 7 or len(plan.sessions) % days:
         raise SessionError("the plan does not hold the state it was made from: plan again with backext.plan()")
     from ._plan import plan as make_plan  # noqa: PLC0415 - the engine's own planning, once per calendar
 

@@ -953,7 +953,18 @@ def _load(args: argparse.Namespace) -> Pack:
 
     path = args.pack
     if path is None:
-        return builtin_pack()
+        pack = builtin_pack()
+        limits = _limits(args)
+        if limits != DEFAULT_LIMITS:  # lowered limits hold for the built-in pack too, as for any file
+            from . import dump_pack, validate_pack  # noqa: PLC0415
+
+            document = json.loads(dump_pack(pack, "json"))  # a mapping: problems without positions in no file
+            errors = [p for p in validate_pack(document, limits=limits) if p.severity == "error"]
+            if errors:
+                from .exceptions import PackError  # noqa: PLC0415
+
+                raise PackError(errors, "<built-in pack>")
+        return pack
     if path == "-":
         raise _UsageError(_said(N_("--pack does not read standard input: name a file")))
     if _paths.suffix(path).lower() not in SUFFIXES and os.path.isfile(_paths.normalized(path)):  # noqa: PTH113
@@ -1252,8 +1263,20 @@ def _read_json_file(path: str, what: str) -> object:
     """The JSON document in the file *path* (at most 16 MiB)."""
     data = _read_file(path, what)
     try:
-        return json.loads(data)
-    except (ValueError, RecursionError) as error:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:  # as a pack or a state: UTF-8 only
+        message = _said(
+            N_("{file}: the file is not UTF-8: byte {index} ({byte}) cannot be decoded"),
+            file=path,
+            index=str(error.start),
+            byte=f"0x{data[error.start]:02x}",
+        )
+        raise _InvalidInputError(message) from None
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise _InvalidInputError(_said(N_("{file}: the document is nested too deeply to read"), file=path)) from None
+    except ValueError as error:
         message = _said(
             N_("{file}: not a JSON document ({what}): {detail}"), file=path, what=_said(what), detail=str(error)
         )

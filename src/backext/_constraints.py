@@ -49,6 +49,7 @@ import attrs
 from ._addresses import safe_media, web_address
 from ._codes import PROBLEM_CODES
 from ._i18n import N_, N_plural
+from ._ladder import MAX_REPETITIONS, MAX_SECONDS
 from ._limits import DEFAULT_LIMITS, shorten
 from ._messages import Message, Value
 from ._model import SCHEMA_VERSION, Avoid, Exercise, Hold, Modification, Pack, Progression, Repetitions, Source
@@ -181,6 +182,8 @@ _NAMES: dict[str, object] = {
     "PLAUSIBLE_REPETITIONS": PLAUSIBLE_REPETITIONS,
     "PLAUSIBLE_SETS": PLAUSIBLE_SETS,
     "MAX_NUMBER": DEFAULT_LIMITS.max_number,
+    "MAX_SECONDS": MAX_SECONDS,
+    "MAX_REPETITIONS": MAX_REPETITIONS,
     # At most this many growths of the hold in a pack proved clean (finer holds take the detailed checks).
     "CLEAN_HOLD_STEPS": 60,
     # At most this many steps in an exercise proved clean, so that a session's cues stay within their limit.
@@ -300,8 +303,15 @@ def _id(name: str, model: type) -> Rule:
     )
 
 
-def _range(model: type, field: str, *, optional: bool = False, implied: bool = False) -> Rule:
-    inside = f"-MAX_NUMBER <= {field} <= MAX_NUMBER"
+def _range(model: type, field: str, *, optional: bool = False, implied: bool = False, most: str = "") -> Rule:
+    """The rule that *field* of *model* lies within the limit on numbers, and within *most* if given.
+
+    *most* names the most a dose may hold (:data:`~backext._ladder.MAX_SECONDS`,
+    :data:`~backext._ladder.MAX_REPETITIONS`): a pack whose dose is beyond it
+    could be checked, but no state could be started on it.
+    """
+    high = f"min(MAX_NUMBER, {most})" if most else "MAX_NUMBER"
+    inside = f"-MAX_NUMBER <= {field} <= {high}"
     return Rule(
         implied=implied,
         name=f"{model.__name__.lower()}-{field.replace('_', '-')}-in-range",
@@ -310,7 +320,7 @@ def _range(model: type, field: str, *, optional: bool = False, implied: bool = F
         field=field,
         condition=f"{field} is None or {inside}" if optional else inside,
         message=_RANGE_MESSAGE,
-        values={"value": f"show_number({field})", "low": "-MAX_NUMBER", "high": "MAX_NUMBER"},
+        values={"value": f"show_number({field})", "low": "-MAX_NUMBER", "high": high},
     )
 
 
@@ -642,9 +652,9 @@ RULES: tuple[Rule, ...] = (
         gated=True,
     ),
     # --- the hold ---------------------------------------------------------------------
-    _range(Hold, "start_seconds", implied=True),
-    _range(Hold, "target_seconds", implied=True),
-    _range(Hold, "increment_seconds", optional=True),
+    _range(Hold, "start_seconds", implied=True, most="MAX_SECONDS"),
+    _range(Hold, "target_seconds", implied=True, most="MAX_SECONDS"),
+    _range(Hold, "increment_seconds", optional=True, most="MAX_SECONDS"),
     Rule(
         name="hold-plausible",
         code="implausible-dose",
@@ -725,9 +735,9 @@ RULES: tuple[Rule, ...] = (
         note="proved by bounding the growths of the hold; checked as exercise-ladder-too-long",
     ),
     # --- the repetitions --------------------------------------------------------------
-    _range(Repetitions, "minimum", implied=True),
-    _range(Repetitions, "maximum", implied=True),
-    _range(Repetitions, "sets", implied=True),
+    _range(Repetitions, "minimum", implied=True, most="MAX_REPETITIONS"),
+    _range(Repetitions, "maximum", implied=True, most="MAX_REPETITIONS"),
+    _range(Repetitions, "sets", implied=True, most="MAX_REPETITIONS"),
     Rule(
         name="repetitions-minimum-positive",
         code="not-positive",

@@ -174,10 +174,17 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
                     problem(
                         _pointer_to(document, node, limits),
                         "too-deep",
-                        N_("objects and lists nest more than {limit} deep here (the document contains itself)")
+                        N_plural(
+                            "objects and lists nest more than {limit} level deep here (the document contains itself)",
+                            "objects and lists nest more than {limit} levels deep here (the document contains itself)",
+                        )
                         if _has_cycle(document, limits)
-                        else N_("objects and lists nest more than {limit} deep here"),
+                        else N_plural(
+                            "objects and lists nest more than {limit} level deep here",
+                            "objects and lists nest more than {limit} levels deep here",
+                        ),
                         {"limit": str(max_depth)},
+                        count=max_depth,
                     )
                 )
             if isinstance(node, dict):

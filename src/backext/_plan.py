@@ -7,7 +7,7 @@ import datetime
 import attrs
 
 from ._engine import _arguments, prescription_on, step
-from ._i18n import N_
+from ._i18n import N_, N_plural
 from ._messages import Message
 from ._model import Pack
 from ._reasons import Action
@@ -151,8 +151,12 @@ def session_dates(start_date: datetime.date, *, days_per_week: int, weeks: int) 
         raise ValueError(f"weeks must be at least 1, not {weeks!r}")
     if weeks > (datetime.date.max.toordinal() - start_date.toordinal() + 1) // 7:
         raise WordedError(
-            N_("{weeks} weeks from {start} would end after {last}, the last day a date can hold"),
+            N_plural(
+                "{weeks} week from {start} would end after {last}, the last day a date can hold",
+                "{weeks} weeks from {start} would end after {last}, the last day a date can hold",
+            ),
             {"weeks": weeks, "start": start_date, "last": datetime.date.max},
+            count=weeks,
         )
     offsets = [round(i * 7 / days_per_week) for i in range(days_per_week)]
     return [start_date + datetime.timedelta(days=7 * week + offset) for week in range(weeks) for offset in offsets]

@@ -187,6 +187,8 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
     if state.pending is not None and (state.last_session is None or state.pending.date != state.last_session):
         problem("/pending/date", "out-of-range", N_("the session awaiting its next-day report is not the last one"))
     _check_stop(state, rules, problem)
+    if not problems and not _reached(pack, exercise, state):  # whatever version of the pack it was stored against
+        problems.append(_skipped(exercise))
     if state.pack_version != pack.version:
         return problems
     _check_clearances(pack, state, problem)
@@ -264,14 +266,17 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
             problem(
                 f"/tolerated/{index}", "out-of-range", N_("not a dose within the limits of an exercise of the pack")
             )
-    if not problems and not _reached(pack, exercise, state):
-        problem(
-            "/dose/exercise_id",
-            "out-of-range",
-            N_("{exercise} is more than one level above every exercise the person has tolerated: no level is skipped"),
-            {"exercise": repr(exercise.id)},
-        )
     return problems
+
+
+def _skipped(exercise: Exercise) -> Problem:
+    """The problem of a state on *exercise*, more than one level above anything the person has tolerated."""
+    return made(
+        "/dose/exercise_id",
+        "out-of-range",
+        N_("{exercise} is more than one level above every exercise the person has tolerated: no level is skipped"),
+        {"exercise": repr(exercise.id)},
+    )
 
 
 def _reached(pack: Pack, exercise: Exercise, state: State) -> bool:
@@ -422,6 +427,8 @@ def reconcile(
         if problems:
             raise StateError(problems)
         memory(pack).remember(state, rules)  # checked: not again while this very object comes back
+    if not same and not _reached(pack, exercise, state):  # what the version changed, it never skips a level
+        raise StateError([_skipped(exercise)])
     reasons: list[Reason] = []
     dose = state.dose
     if not same:

@@ -113,7 +113,9 @@ def _document(source: Mapping[str, Any] | str | bytes, name: str) -> dict[str, A
             ],
             name,
         ) from None
-    except (ValueError, RecursionError) as error:
+    except RecursionError:
+        raise StateError([problem("", "too-deep", N_("the document is nested too deeply to read"))], name) from None
+    except ValueError as error:
         raise StateError(
             [problem("", "syntax-error", N_("not a JSON document: {detail}"), {"detail": str(error)})], name
         ) from None

@@ -64,8 +64,11 @@ class WordedError(ValueError):
     command line says it in the person's).
     """
 
-    def __init__(self, template: str, values: Mapping[str, Value] | None = None) -> None:
-        self.template = Message(template=template, values=dict(values or {}))
+    def __init__(
+        self, template: str | tuple[str, str], values: Mapping[str, Value] | None = None, count: int | None = None
+    ) -> None:
+        singular, plural = (template, None) if isinstance(template, str) else template
+        self.template = Message(template=singular, plural=plural, count=count, values=dict(values or {}))
         super().__init__(self.template.render())
 
     def render(self, locale: str | None = None) -> str:
@@ -97,12 +100,15 @@ def json_type(value: object) -> Message:
         return Message(template=N_("a boolean ({value})"), values={"value": str(value).lower()})
     if isinstance(value, int):
         return Message(template=N_("an integer ({value})"), values={"value": shown_number(value)})
+    if isinstance(value, float) and not math.isfinite(value):
+        return Message(template=N_("not a number") if math.isnan(value) else N_("a number too large to hold"))
     if isinstance(value, float):
         # A whole float keeps its ".0", which says why it is not an integer; any other in the language's digits.
-        whole = math.isfinite(value) and value.is_integer() and abs(value) < _LONGEST_FLOAT
-        return Message(
-            template=N_("a number ({value})"), values={"value": repr(value) if whole else shown_number(value)}
-        )
+        whole = value.is_integer() and abs(value) < 1e18  # written in full as an integer, then ".0"
+        # Translators: a whole number written as a decimal one, with the language's separator: "1500,0".
+        point = Message(template=N_("{number}.0"), values={"number": int(value)})
+        written: Value = point if whole else shown_number(value)
+        return Message(template=N_("a number ({value})"), values={"value": written})
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return Message(template=N_("a string ({value})"), values={"value": repr(shown)})

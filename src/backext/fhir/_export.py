@@ -8,10 +8,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
 
+from backext._i18n import N_
 from backext._model import Exercise, Pack
 from backext._session import SessionLog, in_order
 from backext._state import Prescription, State
 from backext._text import LOCALE_TAG, LocalizedText, Text
+from backext._wrong import WordedError
 
 from ._models import check_version, resource
 from ._terms import (
@@ -54,7 +56,10 @@ def _reference(urls: Urls, *key: str) -> dict[str, str]:
 
 def _check_subject(subject: object) -> None:
     if subject is not None and (type(subject) is not str or not subject.strip() or subject != subject.strip()):
-        raise ValueError(f"subject must be a reference such as 'Patient/123', not {str(subject)[:100]!r}")
+        raise WordedError(
+            N_("the subject must be a reference such as 'Patient/123', not {value}"),
+            {"value": repr(str(subject)[:100])},
+        )
 
 
 def _check_locale(locale: object) -> None:

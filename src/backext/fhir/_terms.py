@@ -159,7 +159,7 @@ def _base(value: object) -> str:
     if not isinstance(value, str) or not _ABSOLUTE_URL.match(value):
         shown = value[:100] if isinstance(value, str) else type(value).__name__
         raise WordedError(
-            N_("base must be an absolute URL without spaces, such as https://example.org/fhir, not {value}"),
+            N_("the base must be an absolute URL without spaces, such as https://example.org/fhir, not {value}"),
             {"value": repr(shown)},
         )
     return value.rstrip("/")
