@@ -978,7 +978,7 @@ def _load(args: argparse.Namespace) -> Pack:
             )
         )
     pack = load_pack(_paths.File(path), limits=_limits(args))
-    args.pack_default_locale = pack.default_locale  # the last of the chain, for what goes wrong from here on
+    args.loaded_pack = pack  # what goes wrong from here on is said in the language the output speaks
     return pack
 
 
@@ -1403,15 +1403,18 @@ def _speaking(args: argparse.Namespace) -> str | None:
     from ._locales import choose_among  # noqa: PLC0415
 
     asked = getattr(args, "locale", None)  # ``backext new`` takes several: the pack's languages, not the reader's
+    asked = asked if isinstance(asked, str) else None
+    pack = getattr(args, "loaded_pack", None)
+    if pack is not None:  # once a pack is loaded: the language of the library's words in the output, its chain
+        from ._locales import choose_locale  # noqa: PLC0415
+
+        with contextlib.suppress(ValueError):
+            return language(choose_locale(asked, os.environ, pack), pack.default_locale)
     languages = set(available_languages())
-    # Once a pack is loaded, its default language ends the chain, as for everything else the command says.
-    default = getattr(args, "pack_default_locale", None) or "en"
-    if language(default, "en") not in languages:
-        default = "en"
     try:
-        return choose_among(asked if isinstance(asked, str) else None, os.environ, languages, default)
+        return choose_among(asked, os.environ, languages, "en")
     except ValueError:  # the tag asked for is the error: said in the environment's language
-        return choose_among(None, os.environ, languages, default)
+        return choose_among(None, os.environ, languages, "en")
 
 
 def _speaking_argv(argv: Sequence[str]) -> str | None:
