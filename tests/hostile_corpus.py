@@ -202,8 +202,14 @@ def cases() -> Iterator[Case]:
     yield Case(
         "many-wrong-items.json",
         json.dumps({"exercises": [{"id": "a", "steps": [0] * 100}] * 10_000}).encode(),
+        codes=error({"too-many-values"}),  # 1,020,002 values: counted before they are explained one by one
+    )
+    yield Case(
+        "many-wrong-items-below-the-count.json",
+        json.dumps({"exercises": [{"id": "a", "steps": [0] * 90}] * 10_000}).encode(),
         codes=error({"wrong-type", "too-many-problems"}),
     )
+    yield Case("flat-list.json", b'{"title": [' + b"1," * 2_000_000 + b"1]}", codes=error({"too-many-values"}))
     # Empty and truncated files.
     yield Case("empty.json", b"", codes=error({"syntax-error"}))
     yield Case("empty.yaml", b"", codes=error({"wrong-type"}))

@@ -404,7 +404,8 @@ def test_a_key_over_the_length_limit_is_reported_at_the_key(tmp_path, fmt):
     path.write_text(text, "utf-8")
     [found] = backext.validate_pack(path)
     assert (found.code, found.path) == ("too-long", "/exercises/1/" + key)
-    assert key in text.splitlines()[found.line - 1]
+    line = text.splitlines()[found.line - 1]
+    assert line[found.column - 1 :].lstrip("\"'").startswith(key)  # at the key, not its value
 
 
 def test_a_report_line_does_not_grow_with_a_long_key(tmp_path):

@@ -11,7 +11,7 @@ from typing import Any
 from ._formats import Format, serialize
 from ._i18n import N_
 from ._messages import Message
-from ._problems import escape_pointer
+from ._problems import cut_pointer, escape_pointer
 from ._schema import SCHEMA_ID
 
 
@@ -191,8 +191,18 @@ def _items(node: object) -> Any:
 _TOML_INT = (-(2**63), 2**63 - 1)
 
 
+#: A lone surrogate: a character no UTF-8 file can hold, which a JSON escape (``\ud800``) can still name.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _what(value: object, target: Format) -> Message | None:
     """What *value* is, if *target* cannot hold it (``None`` if it can)."""
+    if isinstance(value, str):
+        return (
+            Message(template=N_("a lone surrogate, a character no UTF-8 file holds"))
+            if _SURROGATE.search(value)
+            else None
+        )
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -218,7 +228,12 @@ def _unheld(document: object, target: Format) -> tuple[str, Message] | None:
         what = _what(node, target)
         if what is not None:
             return pointer, what
-        stack.extend(reversed([(f"{pointer}/{token}", value) for token, value in _items(node)]))
+        items = list(_items(node))
+        for token, _ in items:  # a key is written too
+            what = _what(token, target)
+            if what is not None:
+                return f"{pointer}/{token}", what
+        stack.extend(reversed([(f"{pointer}/{token}", value) for token, value in items]))
     return None
 
 
@@ -238,7 +253,7 @@ def convert_document(document: object, target: Format) -> str:
             raise ConversionError(
                 Message(
                     template=N_("TOML has no null, found at {pointer}: remove it, or convert to JSON or YAML"),
-                    values={"pointer": null},
+                    values={"pointer": cut_pointer(null)},
                 )
             )
     unheld = _unheld(document, target)
@@ -247,7 +262,7 @@ def convert_document(document: object, target: Format) -> str:
             Message(
                 # Translators: {what} is "binary data", "an integer beyond 64 bits"...; {pointer} a JSON Pointer.
                 template=N_("{format} cannot hold {what}, found at {pointer}"),
-                values={"format": target.upper(), "what": unheld[1], "pointer": unheld[0] or '""'},
+                values={"format": target.upper(), "what": unheld[1], "pointer": cut_pointer(unheld[0]) or '""'},
             )
         )
     try:

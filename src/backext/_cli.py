@@ -1062,8 +1062,9 @@ def _new_file(path: str) -> Path:
 
 def _write(target: Path, text: str) -> None:
     try:
-        with target.open("x", encoding="utf-8") as file:
-            file.write(text)
+        data = text.encode("utf-8")  # before the file is made: a text that cannot be written leaves no empty file
+        with target.open("xb") as file:
+            file.write(data)
     except (OSError, ValueError) as error:
         message = getattr(error, "strerror", None) or str(error)
         raise _UsageError(_cannot_write(str(target), message)) from None

@@ -47,9 +47,8 @@ class Limits:
         max_bytes: The largest file, text or bytes read (``too-large``).
         max_depth: How deeply objects and lists may nest (``too-deep``).
         max_values: How many values (objects, lists, strings, numbers...) a
-            YAML document or a mapping may stand for, counting each use of a
+            document or a mapping may stand for, counting each use of a
             YAML alias or of a shared object again (``too-many-values``).
-            JSON and TOML text share nothing: *max_bytes* bounds them.
         max_string_length: The longest string, key or text, in characters
             (``too-long``).
         max_number: The largest magnitude of a number in the pack
@@ -205,13 +204,17 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
                 stack.extend((item, depth + 1) for item in node)  # type: ignore[attr-defined]
 
 
+#: The message of a key longer than the limit: its problem is placed at the key (:mod:`backext._positions`).
+KEY_TOO_LONG = N_("a key of {length} characters, more than the limit of {limit}: {text}")
+
+
 def _too_long(document: object, text: str, limits: Limits, container: object = None) -> LimitExceeded:
     if container is None:
         where = _pointer_to(document, text, limits)
     else:  # the key itself, which the positions place where it is written
         where = f"{_pointer_to(document, container, limits)}/{escape_pointer(text)}"
     template = (
-        N_("a key of {length} characters, more than the limit of {limit}: {text}")
+        KEY_TOO_LONG
         if container is not None
         else N_("a string of {length} characters, more than the limit of {limit}: {text}")
     )

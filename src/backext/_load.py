@@ -265,7 +265,7 @@ def _analyse_source(
             if structured is not None:
                 problems = _with_files(structured.value, folder, checked(structured, limits, document))
                 return name, structured.value, _placed(text, fmt, problems, limits.max_problems)
-        check_document(document, limits, count_values=False)
+        check_document(document, limits, count_values=True)
     except (ParseFailure, LimitExceeded) as failure:
         problems = [failure.problem] if text is None else _placed(text, fmt, [failure.problem], limits.max_problems)
         raise PackError(problems, name) from None
@@ -394,7 +394,7 @@ def checked(
     ):
         return []
     if document is not None:
-        check_document(document, limits, count_values=False)
+        check_document(document, limits, count_values=True)
     return check_pack(pack, limits)
 
 

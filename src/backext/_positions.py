@@ -31,7 +31,7 @@ from typing import Any
 
 import attrs
 
-from ._limits import DEFAULT_LIMITS
+from ._limits import DEFAULT_LIMITS, KEY_TOO_LONG
 from ._problems import Problem, escape_pointer
 
 
@@ -502,6 +502,11 @@ def locate(text: str, fmt: str, problems: list[Problem]) -> list[Problem]:
     """
     if not problems or all(p.line is not None for p in problems):
         return problems
+    if all(not p.path and p.code != "duplicate-key" for p in problems if p.line is None):
+        # The whole document: its start, without reading it again (a JSON key written twice is found by reading).
+        return [
+            p if p.line is not None else attrs.evolve(p, line=1, column=1, end_line=1, end_column=1) for p in problems
+        ]
     try:
         index = _index(text, fmt, problems)
     except Exception:  # noqa: BLE001 - a document that could not be parsed: the problems stand without positions
@@ -525,7 +530,8 @@ def locate(text: str, fmt: str, problems: list[Problem]) -> list[Problem]:
             found.append((problem, (0, 0) if not pointer else None, None))
             continue
         where = entry.value
-        if entry.key is not None and pointer == problem.path and problem.code in _AT_KEY:
+        at_key = problem.code in _AT_KEY or (problem.template is not None and problem.template.template == KEY_TOO_LONG)
+        if entry.key is not None and pointer == problem.path and at_key:
             where = entry.key
         elif entry.key is not None and (problem.code == "missing-field" or _breaks(text, entry.key[0], entry.value[0])):
             # An object, or a value starting below its key (a YAML block): from the key, which names it.

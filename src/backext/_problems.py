@@ -164,9 +164,14 @@ MAX_SHOWN_POINTER = 200
 
 def shown_pointer(path: str) -> str:
     """*path* quoted for a report line (the whole document's as ``""``), its middle cut out if it is very long."""
+    return json.dumps(cut_pointer(path), ensure_ascii=False)
+
+
+def cut_pointer(path: str) -> str:
+    """*path* with its middle cut out if it is longer than :data:`MAX_SHOWN_POINTER` characters."""
     if len(path) > MAX_SHOWN_POINTER:
-        path = f"{path[: MAX_SHOWN_POINTER - 60]}\N{HORIZONTAL ELLIPSIS}{path[-59:]}"
-    return json.dumps(path, ensure_ascii=False)
+        return f"{path[: MAX_SHOWN_POINTER - 60]}\N{HORIZONTAL ELLIPSIS}{path[-59:]}"
+    return path
 
 
 def escape_pointer(token: object) -> str:
