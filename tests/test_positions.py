@@ -450,3 +450,16 @@ def test_a_tab_between_tokens_keeps_every_yaml_position(tabbed):
     problems = backext.validate_pack("".join(lines), format="yaml")
     assert [(p.code, p.line) for p in problems] == [("invalid-choice", level + 1)]
     assert problems[0].column == lines[level].index("\t") + 2
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "line", "column"),
+    [
+        ('schema_version = 1\nid = "x"\n[', "toml", 3, 2),  # at the end of the document: where it ends
+        ('{"id": "x",\r "title": "t"\r "version": 1}', "json", 3, 2),  # a CR alone ends a line
+        ('id: "a\u2028b\u2028c"\ntitle: t\nid: b\n', "yaml", 3, 1),  # U+2028 inside a string ends no line
+    ],
+)
+def test_parse_errors_count_lines_as_the_positions_of_every_other_problem_do(text, fmt, line, column):
+    [found] = backext.validate_pack(text, format=fmt)
+    assert (found.line, found.column) == (line, column)

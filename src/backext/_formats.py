@@ -93,6 +93,14 @@ def decode(data: bytes) -> str:
         )
 
 
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of *offset* in *text*, lines ending at LF, CR LF or a CR alone."""
+    before = text[:offset]
+    line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
+    start = max(before.rfind("\n"), before.rfind("\r")) + 1
+    return line, offset - start + 1
+
+
 def parse(text: str, format: Format, limits: Limits = DEFAULT_LIMITS) -> object:  # noqa: A002 - the public name
     """Parse *text* in *format* into plain Python data."""
     try:
@@ -192,7 +200,8 @@ def _parse_json(text: str, _: Limits) -> object:
             text, object_pairs_hook=_json_pairs, parse_constant=_reject_constant, parse_int=integer_hook()
         )
     except json.JSONDecodeError as error:
-        _fail("syntax-error", _INVALID, {"format": "JSON", "detail": error.msg}, error.lineno, error.colno)
+        line, column = _line_column(text, error.pos)  # a CR alone ends a line too, as the positions count them
+        _fail("syntax-error", _INVALID, {"format": "JSON", "detail": error.msg}, line, column)
     except ParseFailure as failure:
         if failure.problem.code != "not-finite":
             raise
@@ -259,6 +268,9 @@ def _parse_toml(text: str, limits: Limits) -> object:
         message = str(error)
         found = _TOML_POSITION.search(message)
         line, column = (int(found[1]), int(found[2])) if found else (None, None)
+        if found is None and "(at end of document)" in message:  # where the text ends, as JSON and YAML say it
+            line, column = _line_column(text, len(text))
+            message = message.replace("(at end of document)", "").strip()
         message = _TOML_POSITION.sub("", message).strip()
         lowered = message.lower()
         duplicate = any(word in lowered for word in ("overwrite", "redefin", "twice", "duplicate"))
@@ -365,7 +377,9 @@ def _parse_yaml(text: str, limits: Limits) -> object:
         document = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+        # From the mark's offset: PyYAML counts NEL, U+2028 and U+2029 as line ends, which editors and the
+        # positions of other problems do not.
+        line, column = _line_column(text, mark.index) if mark is not None else (None, None)
         code = getattr(error, "backext_code", "syntax-error")
         if code == "syntax-error" and error.problem == _LIBYAML_TOO_DEEP:
             code = "too-deep"  # libyaml's own bound on nesting, far beyond max_depth
