@@ -502,8 +502,8 @@ def locate(text: str, fmt: str, problems: list[Problem]) -> list[Problem]:
     """
     if not problems or all(p.line is not None for p in problems):
         return problems
-    if all(not p.path and p.code != "duplicate-key" for p in problems if p.line is None):
-        # The whole document: its start, without reading it again (a JSON key written twice is found by reading).
+    if all(not p.path and p.code == "too-many-values" for p in problems if p.line is None):
+        # Too many values to index: the document's start, without reading it all again.
         return [
             p if p.line is not None else attrs.evolve(p, line=1, column=1, end_line=1, end_column=1) for p in problems
         ]
