@@ -1483,7 +1483,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             finally:
                 sys.stderr = None  # as it was
     if sys.stdout is None:  # started with standard output closed: nothing can be written, and that is said
-        sys.stderr.write(f"{_usage_message(_UsageError(_said(N_('standard output is closed'))), None)}\n")
+        closed = _usage_message(_UsageError(_said(N_("standard output is closed"))), _speaking_argv(arguments))
+        sys.stderr.write(closed + "\n")
         return EXIT_USAGE
     out, err = _Output(sys.stdout), _Output(sys.stderr)
     as_json = _wants_json(arguments)
