@@ -60,3 +60,28 @@ def test_a_value_the_model_refuses_has_a_registered_code_and_a_translated_messag
     assert {p.code for p in found} <= set(backext.PROBLEM_CODES)
     assert [p.code for p in found] == ["invalid-value"]
     assert found[0].render("de") != found[0].message
+
+
+def test_no_message_is_marked_inside_an_f_string():
+    # Babel extracts calls inside f-strings on Python 3.12 and later only (PEP 701): the catalogs would differ.
+    import io  # noqa: PLC0415
+    import tokenize  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    found = []
+    for path in sorted((Path(__file__).parent.parent / "src" / "backext").rglob("*.py")):
+        source = path.read_text("utf-8")
+        tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+        fstring = getattr(tokenize, "FSTRING_START", None)
+        inside = 0
+        for token in tokens:
+            if fstring is not None and token.type == fstring:
+                inside += 1
+            elif fstring is not None and token.type == tokenize.FSTRING_END:  # type: ignore[attr-defined]
+                inside -= 1
+            elif token.type == tokenize.STRING and token.string[:2].lower() in {"f'", 'f"', "rf", "fr"}:
+                if any(mark in token.string for mark in ("N_(", "NC_(", "N_plural(")):
+                    found.append(f"{path.name}:{token.start[0]}")
+            elif inside and token.type == tokenize.NAME and token.string in {"N_", "NC_", "N_plural"}:
+                found.append(f"{path.name}:{token.start[0]}")
+    assert found == []
