@@ -31,16 +31,15 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._i18n import N_, gettext, ngettext, parse_locale, pgettext
-from ._ladder import Dose, next_exercise, start_dose
+from ._ladder import Dose
 from ._limits import DEFAULT_MAX_BYTES, shorten
 from ._messages import Value
 from ._model import Exercise, Pack
 from ._plan import BEST_CASE, Plan, PlannedSession
 from ._reasons import Action
-from ._reconcile import effective, exercise_of, prescribe, within_limits, within_reach
+from ._reconcile import exercise_of, within_limits
 from ._render import describe_prescription
 from ._rules import DEFAULT_RULES, Rules
-from ._state import Prescription
 from ._text import UNSHOWABLE
 from ._wrong import WordedError
 from .exceptions import SessionError, StateError
@@ -774,7 +773,6 @@ def check_plan(pack: Pack, plan: Plan, rules: Rules = DEFAULT_RULES) -> None:
                 " plan again with this pack"
             )
         seen.add(prescription)
-    _check_course(pack, plan)
     _check_made(pack, plan, rules)
 
 
@@ -808,67 +806,6 @@ def _check_made(pack: Pack, plan: Plan, rules: Rules) -> None:
             "the plan is not the one the engine makes from the state it was made from, under the rules given:"
             " plan again (and pass plan_calendar the rules the plan was made with)"
         )
-
-
-def _check_course(pack: Pack, plan: Plan) -> None:
-    """Refuse a plan whose course :func:`~backext.plan` could not have made.
-
-    That is: days out of order, a stopped state, a variation not cleared on
-    its day, or a change from one session to the next other than one step up
-    or a variation dropped.
-    """
-    state = plan.state
-    if plan.sessions and state.stop is not None:
-        raise SessionError("the plan's state is stopped, and a stopped engine plans no session: plan again")
-    before: PlannedSession | None = None
-    for planned in plan.sessions:
-        prescription = planned.prescription
-        exercise = exercise_of(pack, prescription.exercise_id)
-        for modification_id in prescription.modifications:
-            if exercise.modification(modification_id).requires_clearance and not state.allows(
-                modification_id, exercise.id, planned.date
-            ):
-                raise SessionError(
-                    f"the variation {shorten(modification_id)} planned on {planned.date} has no clearance in force"
-                    " that day: plan again"
-                )
-        if before is not None:
-            if planned.date <= before.date:
-                raise SessionError(f"the plan's days are out of order at {planned.date}: plan again")
-            if not _next_in_course(pack, before.prescription, prescription):
-                raise SessionError(
-                    f"the dose planned on {planned.date} does not follow from the one on {before.date} (one step up"
-                    " at most, never a level skipped): plan again"
-                )
-        before = planned
-    if before is not None and not _next_in_course(pack, before.prescription, state.prescription):
-        # The state after the last session prescribes the next one: the plan's course ends where it leads.
-        raise SessionError(f"the plan's state does not follow from the session on {before.date}: plan again")
-
-
-def _next_in_course(pack: Pack, before: Prescription, after: Prescription) -> bool:
-    """Whether *after* may follow *before* in a plan.
-
-    It may be the same; lower, or at most one step up, on the same exercise,
-    with the same variations or fewer (a long gap steps the dose back, a
-    clearance runs out); or the start of the next exercise, one level up.
-    What the first session's dose was planned from is not in the plan: it is
-    checked against the pack's limits only.
-    """
-    if after == before:
-        return True
-    exercise = exercise_of(pack, before.exercise_id)
-    if after.exercise_id != before.exercise_id:
-        following = next_exercise(pack, exercise)
-        return (
-            following is not None
-            and following.id == after.exercise_id
-            and after == prescribe(following, start_dose(following), ())
-        )
-    # Lower is allowed: after a long gap the engine's rules (which may be an app's own) step the dose back.
-    return set(after.modifications) <= set(before.modifications) and within_reach(
-        exercise, effective(before), after, one_dimension=True
-    )
 
 
 def _write(ical: Any, pack: Pack, locale: str | None, events: list[icalendar.Event]) -> bytes:
