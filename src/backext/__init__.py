@@ -48,7 +48,7 @@ if _typing.TYPE_CHECKING:
     from ._schema import json_schema
     from ._session import RedFlag, SessionLog
     from ._state import STATE_FORMAT_VERSION, Clearance, Pending, Prescription, State, Stop
-    from ._stored import load_state
+    from ._stored import load_rules, load_state
     from ._text import LocalizedText, Text, localize
     from ._timeline import Cue, CueKind, Phrases, timeline
     from ._vocabulary import Dimension, Direction, Level, Movement
@@ -56,6 +56,7 @@ if _typing.TYPE_CHECKING:
         BackextError,
         ClearanceRequiredError,
         PackError,
+        RulesError,
         SessionError,
         StateError,
         StoppedError,
@@ -116,6 +117,7 @@ _WHERE = {
     "Severity": "._problems",
     "Source": "._model",
     "State": "._state",
+    "RulesError": ".exceptions",
     "StateError": ".exceptions",
     "Step": "._model",
     "Stop": "._state",
@@ -132,6 +134,7 @@ _WHERE = {
     "json_schema": "._schema",
     "ladder": "._ladder",
     "load_pack": "._load",
+    "load_rules": "._stored",
     "load_state": "._stored",
     "localize": "._text",
     "make_converter": "._converter",
@@ -217,6 +220,7 @@ __all__ = [
     "RedFlag",
     "Repetitions",
     "Rules",
+    "RulesError",
     "SessionError",
     "SessionLog",
     "Severity",
@@ -239,6 +243,7 @@ __all__ = [
     "json_schema",
     "ladder",
     "load_pack",
+    "load_rules",
     "load_state",
     "localize",
     "make_converter",

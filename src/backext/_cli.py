@@ -18,14 +18,14 @@ import re
 import stat
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 import attrs
 
 from . import _paths
 from ._formats import SUFFIXES
 from ._i18n import N_, NC_, CatalogMissingError, N_plural
-from ._limits import DEFAULT_LIMITS, Limits, shorten
+from ._limits import DEFAULT_LIMITS, Limits, shorten, shorten_path
 
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from ._model import Exercise, Pack
     from ._plan import Plan
     from ._problems import Problem
+    from ._rules import Rules
 
 
 __all__ = ["build_parser", "main"]
@@ -287,6 +288,15 @@ def _pack_options(
         )
 
 
+def _rules_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules",
+        metavar="FILE",
+        help="the engine's rules the app uses, as JSON (backext.load_rules reads it): an object of Rules settings"
+        ' by name, such as {"tolerated_pain": 1}; a setting left out keeps its default (default: the defaults)',
+    )
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """Build the argument parser of the ``backext`` command (the docs render it); *only*: of that command alone."""
     parser = _Parser(
@@ -365,6 +375,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         metavar="FILE",
         help="plan from a stored state (JSON, as backext.converter writes it) instead of --exercise's start",
     )
+    _rules_option(plan)
     plan.add_argument(
         "--days-per-week", metavar="N", type=_days_per_week, default=3, help="training days a week, 1 to 7 (default: 3)"
     )
@@ -443,6 +454,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help="with --state, the day the page is for: the dose is the one the engine allows that day (a variation"
         " whose clearance is not in force is not in use); default: today",
     )
+    _rules_option(handout)
     handout.add_argument(
         "--locale",
         metavar="TAG",
@@ -611,6 +623,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
     elif args.duration is not None and args.time is None:
         raise _UsageError(_said(N_("--duration: only with --time (a session without a time of day lasts all day)")))
     pack = _load(args)
+    rules = _rules(args)
     if args.state is not None:
         if args.exercise is not None:
             raise _UsageError(_said(N_("--state and --exercise: choose one (the state says its exercise)")))
@@ -618,7 +631,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         from .exceptions import StateError  # noqa: PLC0415
 
         try:
-            state = load_state(_read_state_file(args.state), pack, name=args.state)
+            state = load_state(_read_state_file(args.state), pack, rules=rules, name=args.state)
         except StateError as error:
             said = error.render(_speaking(args))
             return _fail(
@@ -663,9 +676,9 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
     if resume is not None and (state.last_session is None or state.last_session < resume):
         # Nothing done since the stop: the calendar's sessions until the plan starts are cancelled too.
         cancel_from = datetime.date.min if state.last_session is None else state.last_session + datetime.timedelta(1)
-    result = plan(pack, state, start_date=start_date, days_per_week=args.days_per_week, weeks=args.weeks)
+    result = plan(pack, state, start_date=start_date, days_per_week=args.days_per_week, weeks=args.weeks, rules=rules)
     if args.format == "ics":
-        return _plan_ics(args, pack, result, tags[0], cancel_from=cancel_from)
+        return _plan_ics(args, pack, result, tags[0], cancel_from=cancel_from, rules=rules)
     if args.format == "json":
         document = {
             "sessions": converter.unstructure(result.sessions),
@@ -731,6 +744,7 @@ def _plan_ics(  # noqa: PLR0917 - the plan, or what to cancel
     locale: str,
     since: datetime.date | None = None,
     cancel_from: datetime.date | None = None,
+    rules: Rules | None = None,
 ) -> int:
     """Write *result* as a calendar or, without one (a stopped state), the previous calendar cancelled from *since*."""
     try:
@@ -756,6 +770,7 @@ def _plan_ics(  # noqa: PLR0917 - the plan, or what to cancel
                 previous=previous,
                 now=None,
                 cancel_from=cancel_from,
+                rules=rules or _rules(args),
             )
     except ImportError as error:
         raise _UsageError(str(error)) from None
@@ -1010,11 +1025,12 @@ def _handout(args: argparse.Namespace, out: _Output) -> int:
     from .exceptions import SessionError, StateError  # noqa: PLC0415
 
     pack = _load(args)
+    rules = _rules(args)
     target = None if args.output is None else _new_file(args.output)
     chosen: Any
     if args.state is not None:
         try:
-            chosen = load_state(_read_state_file(args.state), pack, name=args.state)
+            chosen = load_state(_read_state_file(args.state), pack, rules=rules, name=args.state)
         except StateError as error:
             _Output(sys.stderr).write(f"{error.render(_speaking(args))}\n")
             return EXIT_INVALID
@@ -1023,7 +1039,7 @@ def _handout(args: argparse.Namespace, out: _Output) -> int:
     folder = None if args.pack is None else Path(args.pack).parent
     locale = _locale(args, pack)
     try:
-        page, omitted = make(pack, chosen, locale, folder, args.date)
+        page, omitted = make(pack, chosen, locale, folder, args.date, rules)
     except SessionError as error:  # the state's own days and the day asked for do not fit: named with the file
         if args.state is None:
             raise
@@ -1055,7 +1071,7 @@ def _new_file(path: str) -> Path:
     target = Path(path)
     if target.exists() or target.is_symlink():
         raise _UsageError(
-            _said(N_("{file} exists already: choose another name, or remove it first"), file=shorten(path))
+            _said(N_("{file} exists already: choose another name, or remove it first"), file=shorten_path(path))
         )
     return target
 
@@ -1107,7 +1123,7 @@ def _new(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handl
         raise _UsageError(
             _said(
                 N_("{file}: name the pack .yaml, .yml, .toml or .json, the suffix that tells its format"),
-                file=shorten(args.path),
+                file=shorten_path(args.path),
             )
         )
     if args.format is not None and told != args.format:
@@ -1217,6 +1233,7 @@ def _fhir_parser(commands: Any) -> None:
     fhir.add_argument("--state", metavar="FILE", help="a stored state (JSON, as backext.converter writes it)")
     fhir.add_argument("--logs", metavar="FILE", help="session logs: a JSON list, as backext.converter writes them")
     fhir.add_argument("--subject", metavar="REFERENCE", help="the person, such as Patient/123 (needed with --state)")
+    _rules_option(fhir)
     fhir.add_argument("--days-per-week", metavar="N", type=_days_per_week, help="training days a week, 1 to 7")
     fhir.add_argument("--locale", metavar="TAG", help="the person's locale for the instructions; default: the pack's")
     fhir.add_argument("--fhir-version", choices=("R4B", "R5"), default="R5", help="the FHIR version (default: R5)")
@@ -1228,6 +1245,20 @@ def _fhir_parser(commands: Any) -> None:
     )
     fhir.add_argument("--base", metavar="URL", help="the base of backext's canonical URLs (default: backext's own)")
     fhir.set_defaults(handler=_fhir)
+
+
+def _rules(args: argparse.Namespace) -> Rules:
+    """The rules ``--rules`` names (read and checked once), else the defaults; a :class:`RulesError` if invalid."""
+    from ._rules import DEFAULT_RULES  # noqa: PLC0415
+
+    if getattr(args, "rules", None) is None:
+        return DEFAULT_RULES
+    if not isinstance(args.rules, str):
+        return cast("Rules", args.rules)  # read already
+    from ._stored import MAX_STATE_BYTES, load_rules  # noqa: PLC0415
+
+    args.rules = load_rules(_read_file(args.rules, N_("the rules"), MAX_STATE_BYTES), name=args.rules)
+    return cast("Rules", args.rules)
 
 
 def _read_state_file(path: str) -> bytes:
@@ -1248,14 +1279,14 @@ def _read_file(path: str, what: str, limit: int = DEFAULT_LIMITS.max_bytes) -> b
             raise _UsageError(
                 _said(
                     N_("{file} ({what}) is larger than {limit} bytes"),
-                    file=shorten(path),
+                    file=shorten_path(path),
                     what=_said(what),
                     limit=limit,
                 )
             ) from None
         raise _UsageError(
             _said(
-                N_("cannot read {file} ({what}): {reason}"), file=shorten(path), what=_said(what), reason=error.reason
+                N_("cannot read {file} ({what}): {reason}"), file=shorten_path(path), what=_said(what), reason=error.reason
             )
         ) from None
 
@@ -1354,7 +1385,7 @@ def _fhir(args: argparse.Namespace, out: _Output) -> int:
         if args.state is not None:
             if args.subject is None:
                 raise _UsageError(_said(N_("--state needs --subject, the person's reference (such as Patient/123)")))
-            state = load_state(_read_state_file(args.state), pack, name=args.state)
+            state = load_state(_read_state_file(args.state), pack, rules=_rules(args), name=args.state)
         if args.logs is not None:
             logs = _read_logs(args.logs, converter, problems_from_exception)
     except (StateError, _InvalidInputError) as error:
@@ -1447,7 +1478,7 @@ def _said(template: str, **values: Any) -> Message:
 
 
 def _cannot_write(path: str, reason: str | Message) -> Message:
-    return _said(N_("cannot write {file}: {reason}"), file=shorten(path), reason=reason)
+    return _said(N_("cannot write {file}: {reason}"), file=shorten_path(path), reason=reason)
 
 
 def _fail(out: _Output, err: _Output, message: str, status: int, *, as_json: bool | str, problems: Any = ()) -> int:
@@ -1534,10 +1565,14 @@ def _run(arguments: list[str], out: _Output, err: _Output, *, as_json: bool | st
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    from .exceptions import PackError  # noqa: PLC0415
+    from .exceptions import PackError, RulesError  # noqa: PLC0415
 
     try:
         status: int = args.handler(args, out)
+    except RulesError as error:  # read but not valid, as a state: exit status 1
+        speaking = _speaking(args)
+        problems = _in_locale(("", list(error.problems)), speaking or "en")[1]
+        return _fail(out, err, error.render(speaking), EXIT_INVALID, as_json=as_json, problems=problems)
     except PackError as error:
         unreadable = any(p.code in _NOT_READ for p in error.problems)
         status = EXIT_USAGE if unreadable else EXIT_INVALID

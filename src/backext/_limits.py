@@ -23,6 +23,7 @@ __all__ = [
     "Limits",
     "check_document",
     "shorten",
+    "shorten_path",
     "truncate_problems",
 ]
 
@@ -113,6 +114,18 @@ def shorten(text: str, at_most: int = 40) -> str:
     if len(text) <= at_most:
         return repr(text)
     return repr(text[: at_most - 3]) + "…"
+
+
+def shorten_path(path: str, at_most: int = 120) -> str:
+    """The file name *path* as :func:`shorten` writes a text, but cut at the start: the file's own name stays.
+
+    Example:
+        >>> shorten_path("/home/me/packs/clinic.json"), shorten_path("/a/very/long/folder/clinic.json", 20)
+        ("'/home/me/packs/clinic.json'", "…'older/clinic.json'")
+    """
+    if len(path) <= at_most:
+        return repr(path)
+    return "…" + repr(path[3 - at_most :])
 
 
 def check_document(document: object, limits: Limits, *, count_values: bool) -> None:

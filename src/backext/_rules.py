@@ -6,6 +6,10 @@ from typing import Any
 
 import attrs
 
+from ._i18n import N_
+from ._messages import Message
+from ._wrong import WrongValue, shown_number
+
 
 __all__ = ["ACCEPTABLE_PAIN", "SEVERE_PAIN", "Rules"]
 
@@ -28,10 +32,21 @@ _MOST_SESSIONS = 10
 def _whole(low: int, high: int | None = None) -> Any:
     def check(_: object, attribute: attrs.Attribute[int], value: int) -> None:
         if type(value) is not int or value < low or (high is not None and value > high):
-            bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
-            raise ValueError(f"{attribute.name} must be a whole number {bounds}, not {value!r}")
+            values = {"name": attribute.name, "least": str(low), "value": shown_number(value)}
+            if high is None:
+                template = N_("{name} must be a whole number of at least {least}, not {value}")
+            else:
+                template = N_("{name} must be a whole number from {least} to {most}, not {value}")
+                values["most"] = str(high)
+            raise WrongValue("out-of-range", Message(template=template, values=values), attribute.name)
 
     return check
+
+
+def _above(name: str, value: int, other: str, bound: int, template: str) -> WrongValue:
+    """The error of the setting *name* that does not fit the setting *other*, pointed at *name*."""
+    values = {"name": name, "value": str(value), "other": other, "bound": str(bound)}
+    return WrongValue("invalid-value", Message(template=template, values=values), name)
 
 
 def _flag(_: object, attribute: attrs.Attribute[bool], value: bool) -> None:
@@ -90,10 +105,14 @@ class Rules:
         3
         >>> Rules(tolerated_sessions=4).regress_pain
         5
-        >>> Rules(tolerated_pain=9, regress_pain=10, next_day_pain=10)
-        Traceback (most recent call last):
-        ...
-        ValueError: tolerated_pain must be a whole number from 0 to 5, not 9
+        >>> try:
+        ...     Rules(tolerated_pain=9, regress_pain=10, next_day_pain=10)
+        ... except ValueError as error:
+        ...     print(error)
+        tolerated_pain must be a whole number from 0 to 5, not 9
+
+    An app that stores the rules a clinician chose reads them back with
+    :func:`~backext.load_rules`; the command line takes them with ``--rules``.
 
     .. versionadded:: 0.1.0
     """
@@ -112,11 +131,16 @@ class Rules:
 
     def __attrs_post_init__(self) -> None:
         if self.regress_pain <= self.tolerated_pain:
-            raise ValueError(f"regress_pain ({self.regress_pain}) must be above tolerated_pain ({self.tolerated_pain})")
+            raise _above("regress_pain", self.regress_pain, "tolerated_pain", self.tolerated_pain, _MUST_BE_ABOVE)
         if self.regress_pain > self.severe_pain:
-            raise ValueError(f"regress_pain ({self.regress_pain}) may not be above severe_pain ({self.severe_pain})")
+            raise _above("regress_pain", self.regress_pain, "severe_pain", self.severe_pain, _MAY_NOT_BE_ABOVE)
         if self.next_day_pain >= self.severe_pain:
-            raise ValueError(f"next_day_pain ({self.next_day_pain}) must be below severe_pain ({self.severe_pain})")
+            raise _above("next_day_pain", self.next_day_pain, "severe_pain", self.severe_pain, _MUST_BE_BELOW)
+
+
+_MUST_BE_ABOVE = N_("{name} ({value}) must be above {other} ({bound})")
+_MAY_NOT_BE_ABOVE = N_("{name} ({value}) may not be above {other} ({bound})")
+_MUST_BE_BELOW = N_("{name} ({value}) must be below {other} ({bound})")
 
 
 #: The rules used when none are given.

@@ -1,4 +1,4 @@
-"""Reading a stored state back, checked against the pack it will be used with."""
+"""Reading what an app stores back: a person's state, checked against the pack it will be used with, and rules."""
 
 from __future__ import annotations
 
@@ -16,17 +16,16 @@ from ._reconcile import check_state, reconcile
 from ._rules import DEFAULT_RULES, Rules
 from ._state import STATE_FORMAT_VERSION, State
 from ._wrong import shown_number
-from .exceptions import StateError
+from .exceptions import RulesError, StateError
 
 
-__all__ = ["STATE_MIGRATIONS", "load_state"]
+__all__ = ["STATE_MIGRATIONS", "load_rules", "load_state"]
 
 #: Upgrades of stored states, keyed by the format version they upgrade from:
 #: each takes a version *n* document and returns the version *n + 1* one.
 #: Version 1 is the first, so there is nothing to upgrade yet.
 STATE_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
-#: The largest stored state read from text, in bytes: a state is small.
 #: The largest stored state read, in bytes (our choice: a state is a few kilobytes).
 MAX_STATE_BYTES = 1 << 20
 
@@ -68,24 +67,32 @@ def _bounded_int(text: str) -> int:
 _MAX_DIGITS = 100
 
 
-def _document(source: Mapping[str, Any] | str | bytes, name: str) -> dict[str, Any]:
+#: What each kind of stored document is called in its errors: its size limit, and the type it must have.
+_TOO_LARGE = {StateError: N_("a stored state is at most 1 MiB"), RulesError: N_("a rules file is at most 1 MiB")}
+_AN_OBJECT = {StateError: N_("a stored state is a JSON object"), RulesError: N_("a rules file is a JSON object")}
+
+
+def _document(
+    source: Mapping[str, Any] | str | bytes, name: str, error: type[StateError | RulesError] = StateError
+) -> dict[str, Any]:
+    """The JSON object *source* holds; what is wrong with it raised as *error*, naming *name*."""
     if isinstance(source, Mapping):
         return dict(source)
     if not isinstance(source, (str, bytes)):
-        raise TypeError(f"cannot read a state from {type(source).__name__}: pass a mapping or JSON text")
+        raise TypeError(f"cannot read a {_KINDS[error]} from {type(source).__name__}: pass a mapping or JSON text")
     if len(source) > MAX_STATE_BYTES:
-        raise StateError([problem("", "too-large", N_("a stored state is at most 1 MiB"))], name)
+        raise error([problem("", "too-large", _TOO_LARGE[error])], name)
     if isinstance(source, bytes):  # UTF-8, as a pack is (json.loads would guess UTF-16 and UTF-32 too)
         try:
             source = source.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise StateError(
+        except UnicodeDecodeError as undecodable:
+            raise error(
                 [
                     problem(
                         "",
                         "not-utf8",
                         N_("the file is not UTF-8: byte {index} ({byte}) cannot be decoded"),
-                        {"index": str(error.start), "byte": f"0x{source[error.start]:02x}"},
+                        {"index": str(undecodable.start), "byte": f"0x{source[undecodable.start]:02x}"},
                     )
                 ],
                 name,
@@ -93,7 +100,7 @@ def _document(source: Mapping[str, Any] | str | bytes, name: str) -> dict[str, A
     try:
         document = json.loads(source, object_pairs_hook=_no_duplicates, parse_int=_bounded_int)
     except _LongInteger as long:
-        raise StateError(
+        raise error(
             [
                 problem(
                     "",
@@ -105,7 +112,7 @@ def _document(source: Mapping[str, Any] | str | bytes, name: str) -> dict[str, A
             name,
         ) from None
     except _DuplicateKey as duplicate:
-        raise StateError(
+        raise error(
             [
                 problem(
                     "", "duplicate-key", N_("the key {key} appears twice in one object"), {"key": repr(duplicate.key)}
@@ -114,13 +121,13 @@ def _document(source: Mapping[str, Any] | str | bytes, name: str) -> dict[str, A
             name,
         ) from None
     except RecursionError:
-        raise StateError([problem("", "too-deep", N_("the document is nested too deeply to read"))], name) from None
-    except ValueError as error:
-        raise StateError(
-            [problem("", "syntax-error", N_("not a JSON document: {detail}"), {"detail": str(error)})], name
+        raise error([problem("", "too-deep", N_("the document is nested too deeply to read"))], name) from None
+    except ValueError as unparsable:
+        raise error(
+            [problem("", "syntax-error", N_("not a JSON document: {detail}"), {"detail": str(unparsable)})], name
         ) from None
     if type(document) is not dict:
-        raise StateError([problem("", "wrong-type", N_("a stored state is a JSON object"))], name)
+        raise error([problem("", "wrong-type", _AN_OBJECT[error])], name)
     return document
 
 
@@ -212,3 +219,58 @@ def load_state(
     if problems:
         raise StateError(truncate_problems(problems, DEFAULT_LIMITS.max_problems), name)
     return reconcile(pack, state, None, rules)[0] if refresh else state
+
+
+#: What a kind of document is called in a programming error.
+_KINDS = {StateError: "state", RulesError: "rules file"}
+
+
+def load_rules(source: Mapping[str, Any] | str | bytes, *, name: str = "<rules>") -> Rules:
+    """Read the engine's rules from JSON text (or its parsed mapping), as an app or a clinician stored them.
+
+    The document is an object of :class:`Rules` settings by name; a setting
+    left out keeps its default. Every problem is reported at once, with a
+    JSON Pointer to the setting: an unknown name (with the nearest known
+    one), a wrong type, a number out of its range, or settings that do not
+    fit one another (such as ``regress_pain`` not above
+    ``tolerated_pain``). ``converter.unstructure(rules)`` writes a document
+    this function reads back. The command line reads it with ``--rules``.
+
+    Args:
+        source: The rules: JSON text (or bytes, UTF-8), or the mapping it
+            parses to.
+        name: What to call the source in error messages.
+
+    Raises:
+        RulesError: If the document is not valid rules.
+        TypeError: If *source* is not a mapping or text.
+
+    Example:
+        >>> import backext
+        >>> backext.load_rules('{"tolerated_pain": 1}').tolerated_pain
+        1
+        >>> try:
+        ...     backext.load_rules('{"tolerated_pain": 9}', name="rules.json")
+        ... except backext.RulesError as error:
+        ...     print(error.problems[0].path, error.problems[0].code)
+        /tolerated_pain out-of-range
+
+    .. versionadded:: 0.1.0
+    """
+    from ._converter import converter, problems_from_exception  # noqa: PLC0415 - cattrs only when needed
+
+    document = _document(source, name, RulesError)
+    try:
+        return converter.structure(document, Rules)
+    except Exception as error:  # noqa: BLE001 - every structuring error becomes problems
+        problems = problems_from_exception(error)
+    # Unknown names and wrong types are found before any value is checked: each known setting is checked on its
+    # own too (how settings fit one another is checked only once each is right, above).
+    for key, value in document.items():
+        if key in attrs.fields_dict(Rules):
+            try:
+                converter.structure({key: value}, Rules)
+            except Exception as error:  # noqa: BLE001 - as above
+                alone = problems_from_exception(error)  # not how it fits the defaults of the others: invalid-value
+                problems.extend(p for p in alone if p.code != "invalid-value" and p not in problems)
+    raise RulesError(truncate_problems(problems, DEFAULT_LIMITS.max_problems), name)

@@ -22,12 +22,15 @@ if TYPE_CHECKING:
 _PACK_HEADING = N_plural("{source}: invalid pack, {count} problem:", "{source}: invalid pack, {count} problems:")
 #: The first line of a :class:`StateError`'s report.
 _STATE_HEADING = N_plural("{source}: invalid state, {count} problem:", "{source}: invalid state, {count} problems:")
+#: The first line of a :class:`RulesError`'s report.
+_RULES_HEADING = N_plural("{source}: invalid rules, {count} problem:", "{source}: invalid rules, {count} problems:")
 
 
 __all__ = [
     "BackextError",
     "ClearanceRequiredError",
     "PackError",
+    "RulesError",
     "SessionError",
     "StateError",
     "StoppedError",
@@ -311,4 +314,50 @@ class StateError(BackextError, ValueError):
         return report(self.source, self.problems, _STATE_HEADING, locale)
 
     def __reduce__(self) -> tuple[type[StateError], tuple[tuple[Problem, ...], str]]:
+        return (type(self), (self.problems, self.source))
+
+
+class RulesError(BackextError, ValueError):
+    """A rules document (:func:`~backext.load_rules`) is invalid.
+
+    Like :class:`StateError`, it lists every problem at once, each with a
+    JSON Pointer to the setting at fault.
+
+    Attributes:
+        problems: Every problem found.
+        source: Where the rules came from, such as ``"<rules>"``.
+
+    Example:
+        >>> import backext
+        >>> try:
+        ...     backext.load_rules({"tolerated_pain": 3, "regress_pain": 3})
+        ... except backext.RulesError as error:
+        ...     print(error)
+        <rules>: invalid rules, 1 problem:
+          error invalid-value: regress_pain (3) must be above tolerated_pain (3) (at "/regress_pain")
+
+    .. versionadded:: 0.1.0
+    """
+
+    problems: tuple[Problem, ...]
+    source: str
+
+    def __init__(self, problems: Sequence[Problem], source: str = "<rules>") -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        super().__init__(self.render())
+
+    def render(self, locale: str | None = None) -> str:
+        """The whole report, as its ``str`` is, with the heading and every message in *locale*'s words.
+
+        ``None`` is English; see :meth:`PackError.render`.
+
+        Raises:
+            ValueError: If *locale* is not a well-formed language tag.
+
+        .. versionadded:: 0.1.0
+        """
+        return report(self.source, self.problems, _RULES_HEADING, locale)
+
+    def __reduce__(self) -> tuple[type[RulesError], tuple[tuple[Problem, ...], str]]:
         return (type(self), (self.problems, self.source))

@@ -1,0 +1,191 @@
+"""The engine's rules stored by an app: :func:`backext.load_rules` and the command line's ``--rules``."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import pickle
+
+import attrs
+import pytest
+from hypothesis import given
+
+import backext
+from backext._cli import main
+
+from .strategies import rules as any_rules
+
+
+STRICT = backext.Rules(tolerated_pain=1, regress_pain=4, next_day_pain=1, severe_pain=5)
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@given(any_rules())
+def test_rules_written_by_the_converter_read_back_the_same(rules):
+    document = backext.converter.unstructure(rules)
+    assert backext.load_rules(json.dumps(document)) == rules
+    assert backext.load_rules(json.dumps(document).encode()) == rules
+    assert backext.load_rules(document) == rules
+
+
+def test_a_setting_left_out_keeps_its_default():
+    assert backext.load_rules("{}") == backext.Rules()
+    assert backext.load_rules({"severe_pain": 6}) == backext.Rules(severe_pain=6)
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ({"tolerated_pain": 9}, [("/tolerated_pain", "out-of-range")]),
+        ({"tolerated_pain": 10**50}, [("/tolerated_pain", "out-of-range")]),
+        ({"tolerated_pain": 10**500}, [("", "out-of-range")]),  # refused by the reader, before Python converts it
+        ({"tolerated_sessions": 0}, [("/tolerated_sessions", "out-of-range")]),
+        ({"tolerated_pain": "1"}, [("/tolerated_pain", "wrong-type")]),
+        ({"tolerated_pain": True}, [("/tolerated_pain", "wrong-type")]),
+        ({"tolerated_pain": 1.0}, [("/tolerated_pain", "wrong-type")]),
+        ({"require_next_day_report": 1}, [("/require_next_day_report", "wrong-type")]),
+        ({"tolerated_pain": 3, "regress_pain": 3}, [("/regress_pain", "invalid-value")]),
+        ({"regress_pain": 6, "severe_pain": 5}, [("/regress_pain", "invalid-value")]),
+        ({"next_day_pain": 5, "severe_pain": 5, "regress_pain": 4}, [("/next_day_pain", "invalid-value")]),
+        ({"severe_pian": 6}, [("/severe_pian", "unknown-field")]),
+        # An unknown name does not hide a bad value of a known one.
+        ({"x": 1, "tolerated_pain": 9}, [("/tolerated_pain", "out-of-range"), ("/x", "unknown-field")]),
+        (
+            {"tolerated_pain": "1", "max_gap_days": 99},
+            [("/max_gap_days", "out-of-range"), ("/tolerated_pain", "wrong-type")],
+        ),
+        # How a setting fits the others is judged against the others given, not against their defaults.
+        ({"tolerated_pain": "1", "regress_pain": 2}, [("/tolerated_pain", "wrong-type")]),
+    ],
+)
+def test_every_bad_setting_is_pointed_at(document, expected):
+    with pytest.raises(backext.RulesError) as caught:
+        backext.load_rules(json.dumps(document), name="clinic.json")
+    assert sorted((p.path, p.code) for p in caught.value.problems) == expected
+    assert str(caught.value).startswith("clinic.json: invalid rules,")
+
+
+def test_a_huge_number_is_described_by_its_size_in_every_language():
+    with pytest.raises(backext.RulesError) as caught:
+        backext.load_rules({"max_gap_days": 10**500})
+    assert "about 501 digits" in str(caught.value)
+    assert "etwa 501 Ziffern" in caught.value.render("de")
+    assert "must be a whole number" not in caught.value.problems[0].render("de")
+
+
+@pytest.mark.parametrize(
+    ("source", "code"),
+    [
+        ("[1]", "wrong-type"),
+        ("null", "wrong-type"),
+        ("{", "syntax-error"),
+        (b"\xff{}", "not-utf8"),
+        ('{"severe_pain": 6, "severe_pain": 5}', "duplicate-key"),
+        ("[" * 100_000, "too-deep"),
+        ("{" + " " * (1 << 20) + "}", "too-large"),
+        ('{"max_gap_days": 1' + "0" * 5000 + "}", "out-of-range"),
+    ],
+)
+def test_a_hostile_document_is_one_clear_problem(source, code):
+    with pytest.raises(backext.RulesError) as caught:
+        backext.load_rules(source, name="r.json")
+    assert [p.code for p in caught.value.problems] == [code]
+    assert "r.json" in str(caught.value)
+
+
+def test_the_error_pickles_and_renders_in_a_language():
+    with pytest.raises(backext.RulesError) as caught:
+        backext.load_rules({"tolerated_pain": 3, "regress_pain": 3})
+    again = pickle.loads(pickle.dumps(caught.value))
+    assert again.problems == caught.value.problems
+    assert caught.value.render("de").startswith("<rules>: ungültige Regeln")
+    assert isinstance(caught.value, ValueError)
+
+
+def test_a_bad_setting_in_python_is_a_value_error_worded_in_any_language():
+    with pytest.raises(ValueError, match=r"^tolerated_pain must be a whole number from 0 to 5, not 9$") as caught:
+        backext.Rules(tolerated_pain=9)
+    assert "ganze Zahl" in caught.value.template.render("de")  # type: ignore[attr-defined]
+
+
+def test_source_must_be_text_or_a_mapping():
+    with pytest.raises(TypeError, match="rules file"):
+        backext.load_rules(3)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def stopped_by_moderate_pain(tmp_path):
+    """A state the strict rules stopped at a pain of 5/10 (the defaults would not), and those rules in a file."""
+    pack = backext.builtin_pack()
+    state = backext.start(pack, "forearm-press-up")
+    log = attrs.evolve(backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 11, 2)), pain=5)
+    decision = backext.step(pack, state, log, STRICT)
+    assert decision.action is backext.Action.STOP
+    (tmp_path / "state.json").write_text(json.dumps(backext.converter.unstructure(decision.state)))
+    (tmp_path / "rules.json").write_text(json.dumps(backext.converter.unstructure(STRICT)))
+    return tmp_path
+
+
+def test_the_command_line_reads_a_state_stopped_under_stricter_rules(capsys, stopped_by_moderate_pain):
+    state, rules = str(stopped_by_moderate_pain / "state.json"), str(stopped_by_moderate_pain / "rules.json")
+    # Under the defaults the stop is unexplained: the state is refused.
+    status, _, err = run(capsys, "plan", "--state", state)
+    assert status == 1
+    assert "/stop/pain" in err
+    # Under the rules it was made with, it is a stopped state: nothing is planned, and that is said.
+    status, out, err = run(capsys, "plan", "--state", state, "--rules", rules)
+    assert (status, out) == (1, "")
+    assert "stopped since" in err
+    status, out, err = run(capsys, "handout", "--state", state, "--rules", rules, "--date", "2026-11-03")
+    assert status == 0, err
+    assert "<html" in out
+    status, out, err = run(capsys, "fhir", "--state", state, "--subject", "Patient/1", "--rules", rules)
+    assert status == 0, err
+    assert json.loads(out)["resourceType"] == "Bundle"
+
+
+def test_the_rules_decide_the_planned_doses(capsys, tmp_path):
+    (tmp_path / "slow.json").write_text('{"tolerated_sessions": 6}')
+    status, out, _ = run(capsys, "plan", "--format", "json", "--start-date", "2026-11-02")
+    assert status == 0
+    default = json.loads(out)["sessions"]
+    status, out, _ = run(
+        capsys, "plan", "--format", "json", "--start-date", "2026-11-02", "--rules", str(tmp_path / "slow.json")
+    )
+    assert status == 0
+    slow = json.loads(out)["sessions"]
+    assert default[3]["prescription"] != default[0]["prescription"]
+    assert slow[3]["prescription"] == slow[0]["prescription"]
+
+
+def test_the_calendar_is_written_under_the_rules_given(capsys, tmp_path):
+    pytest.importorskip("icalendar")
+    (tmp_path / "slow.json").write_text('{"tolerated_sessions": 6}')
+    status, out, err = run(
+        capsys, "plan", "--format", "ics", "--start-date", "2026-11-02", "--rules", str(tmp_path / "slow.json")
+    )
+    assert status == 0, err
+    assert out.startswith("BEGIN:VCALENDAR")
+
+
+def test_bad_rules_on_the_command_line(capsys, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"tolerated_pain": 9, "x": 1}')
+    status, out, err = run(capsys, "handout", "--rules", str(bad), "--locale", "de")
+    assert (status, out) == (1, "")
+    assert "bad.json: ungültige Regeln, 2 Probleme:" in err
+    assert '(at "/tolerated_pain")' in err
+    assert "unbekanntes Feld 'x'" in err
+    status, out, _ = run(capsys, "plan", "--rules", str(bad), "--format", "json")
+    assert status == 1
+    problems = json.loads(out)["error"]["problems"]
+    assert sorted(p["path"] for p in problems) == ["/tolerated_pain", "/x"]
+    status, out, err = run(capsys, "plan", "--rules", str(tmp_path / "missing.json"))
+    assert (status, out) == (2, "")
+    assert "cannot read" in err
+    assert "missing.json" in err
