@@ -1286,7 +1286,10 @@ def _read_file(path: str, what: str, limit: int = DEFAULT_LIMITS.max_bytes) -> b
             ) from None
         raise _UsageError(
             _said(
-                N_("cannot read {file} ({what}): {reason}"), file=shorten_path(path), what=_said(what), reason=error.reason
+                N_("cannot read {file} ({what}): {reason}"),
+                file=shorten_path(path),
+                what=_said(what),
+                reason=error.reason,
             )
         ) from None
 
