@@ -132,6 +132,7 @@ COUNTED = {
     "the session has no component {codes}": "codes",
     "a run of {count} tolerated session would already have stepped the dose up": "count",
     "{source}: invalid state, {count} problem:": "count",
+    "{source}: invalid rules, {count} problem:": "count",
     "{source}: invalid session logs, {count} problem:": "count",
     "{count} dose": "count",
     "No longer in use: the variation {names}.": "names",
