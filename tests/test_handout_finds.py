@@ -339,7 +339,10 @@ def test_validate_warns_of_a_source_address_that_is_not_http_or_https(pack, url,
         ("data:image/svg+xml,<svg/>", True),
         ("file:///x.svg", True),
         ("", True),
+        ("media//x.svg", True),  # one file, one way to write its name
+        ("media/x.svg/", True),
         ("media/x.svg", False),
+        ("./media/x.svg", False),
         ("https://example.org/x.svg", False),  # an app may load its pictures from its own server
     ],
 )
@@ -557,3 +560,11 @@ def test_a_picture_is_opened_without_following_a_link_swapped_in_after_the_check
     (root / "pics").symlink_to(tmp_path / "elsewhere")  # a folder on the way, swapped for a link
     with pytest.raises(OSError):
         _open_inside(root, ("pics", "a.svg"))
+
+
+@pytest.mark.parametrize("chosen", [[], ["--exercise", "prone-chest-lift"]])
+def test_a_date_without_a_state_is_a_usage_error_not_ignored(capsys, chosen):
+    assert main(["handout", *chosen, "--date", "2026-02-01", "--locale", "de"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "--date: nur mit --state" in err

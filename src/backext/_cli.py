@@ -1024,6 +1024,8 @@ def _handout(args: argparse.Namespace, out: _Output) -> int:
     from ._handout import make  # noqa: PLC0415
     from .exceptions import SessionError, StateError  # noqa: PLC0415
 
+    if args.date is not None and args.state is None:
+        raise _UsageError(_said(N_("--date: only with --state (an exercise's starting dose is the same every day)")))
     pack = _load(args)
     rules = _rules(args)
     target = None if args.output is None else _new_file(args.output)
