@@ -458,6 +458,21 @@ def test_a_changed_dose_keeps_the_uid_and_is_one_revision_more():
     assert {e["SEQUENCE"] for e in by_day(third).values()} == {2}
 
 
+@pytest.mark.parametrize("replanned", [True, False])
+def test_a_revision_is_never_dated_before_what_it_revises(replanned):
+    # A clock set back, or an app's now in the past: the times of a revision do not go back.
+    first = backext.plan_calendar(PACK, make_plan(weeks=2), now=LATER)
+    earlier = NOW - datetime.timedelta(days=30)
+    plan = make_plan(weeks=2, exercise="hand-press-up") if replanned else make_plan(start=MONDAY, weeks=1, days=1)
+    second = backext.plan_calendar(PACK, plan, now=earlier, previous=first)
+    check_rfc5545(second)
+    revised = [e for e in by_day(second).values() if e["SEQUENCE"] == 1]
+    assert revised
+    for event in revised:
+        assert event.decoded("CREATED") <= event.decoded("LAST-MODIFIED") == event.decoded("DTSTAMP")
+        assert event.decoded("DTSTAMP") >= LATER
+
+
 def test_days_no_longer_planned_are_cancelled_and_past_days_kept():
     first = backext.plan_calendar(PACK, make_plan(weeks=2, days=3), now=NOW, reminder=datetime.timedelta(hours=1))
     replanned = make_plan(start=MONDAY + datetime.timedelta(days=7), weeks=1, days=2)  # from week 2, two days a week

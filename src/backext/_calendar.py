@@ -1077,13 +1077,36 @@ def _sequence(event: icalendar.Event) -> int:
         return 0
 
 
-def _revision(event: icalendar.Event, *, sequence: int, stamp: datetime.datetime, created: Any) -> None:
+def _revision(
+    event: icalendar.Event,
+    *,
+    sequence: int,
+    stamp: datetime.datetime,
+    created: Any,
+    previous: icalendar.Event | None = None,
+) -> None:
+    if previous is not None:
+        # A revision is never dated before what it revises (a clock set back, or an app's *now* in the past):
+        # calendar programs order the revisions of an event by these times too.
+        stamp = max([stamp, *(_instant(previous.get(name)) for name in ("DTSTAMP", "LAST-MODIFIED", "CREATED"))])
     for name in _REVISION:
         event.pop(name, None)
     event.add("dtstamp", stamp)
     event.add("created", created)
     event.add("last-modified", stamp)
     event.add("sequence", sequence)
+
+
+def _instant(value: Any) -> datetime.datetime:
+    """A revision time of an event read back, in UTC (a floating time is taken as UTC); a date, the earliest time."""
+    earliest = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
+    moment = getattr(value, "dt", value)
+    if not isinstance(moment, datetime.datetime):
+        return earliest
+    try:
+        return _utc(moment if moment.utcoffset() is not None else moment.replace(tzinfo=datetime.timezone.utc))
+    except ValueError:  # pragma: no cover - a time UTC cannot hold is refused when the calendar is read
+        return earliest
 
 
 def _revised(event: icalendar.Event, old: icalendar.Event | None, stamp: datetime.datetime) -> icalendar.Event:
@@ -1094,7 +1117,7 @@ def _revised(event: icalendar.Event, old: icalendar.Event | None, stamp: datetim
     if _content(old) == _content(event):
         return old
     created = old.decoded("CREATED") if "CREATED" in old else stamp
-    _revision(event, sequence=_sequence(old) + 1, stamp=stamp, created=created)
+    _revision(event, sequence=_sequence(old) + 1, stamp=stamp, created=created, previous=old)
     return event
 
 
@@ -1107,5 +1130,5 @@ def _dropped(event: icalendar.Event, first_day: datetime.date, stamp: datetime.d
     event.pop("STATUS", None)
     event.add("status", "CANCELLED")
     created = event.decoded("CREATED") if "CREATED" in event else stamp
-    _revision(event, sequence=_sequence(event) + 1, stamp=stamp, created=created)
+    _revision(event, sequence=_sequence(event) + 1, stamp=stamp, created=created, previous=event)
     return event
