@@ -874,3 +874,38 @@ def test_a_session_in_a_zone_that_is_none_or_a_clash_of_uids_makes_the_previous_
     moved = calendar.replace(b"DTSTART;TZID=Europe/Berlin:2026", b"DTSTART;TZID=Europe/Berlin:2027", 1)
     with pytest.raises(UnreadableCalendarError, match="carries the UID of the session on"):
         backext.plan_calendar(PACK, make_plan(weeks=1), now=NOW, previous=moved, **timed)
+
+
+# --- Round 4: the place of what cannot be read in a previous calendar ------------------------------------------------
+
+
+@pytest.mark.parametrize("zone", ["America", "Europe", "Etc"])
+def test_r4_a_time_zone_that_is_a_folder_of_zones_is_named_with_its_line(capsysbinary, tmp_path, zone):
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except zoneinfo.ZoneInfoNotFoundError:
+        pytest.skip(f"{zone} is not a folder of this computer's time zones")
+    except OSError:
+        pass
+    foreign = event("dentist@example.org", MONDAY, b"SUMMARY:Dentist").replace(
+        b"DTSTART;VALUE=DATE:20260105", b"DTSTART;TZID=" + zone.encode() + b":20260105T100000"
+    )
+    data = calendar_of(foreign)
+    with pytest.raises(UnreadableCalendarError, match=f"line 7 of the previous calendar names the time zone '{zone}'"):
+        backext.plan_calendar(PACK, make_plan(), now=NOW, previous=data)
+    previous = tmp_path / "prev.ics"
+    previous.write_bytes(data)
+    status, out, err = run(capsysbinary, "plan", "--format", "ics", "--previous", str(previous), "--locale", "de")
+    assert (status, out) == (1, b"")
+    assert "Zeile 7" in err
+    assert "zoneinfo" not in err  # no path of this computer's installation
+    assert "Traceback" not in err
+
+
+def test_r4_a_line_that_cannot_be_read_is_named_by_its_number():
+    broken = calendar_of(event("a@example.org", MONDAY), b"\x0b\x0c\x1c\r\n", event("b@example.org", MONDAY))
+    with pytest.raises(UnreadableCalendarError, match=r"^line 9 of the previous calendar cannot be read"):
+        backext.plan_calendar(PACK, make_plan(), now=NOW, previous=broken)
+    folded = broken.replace(b"UID:a@example.org", b"UID:a@ex\r\n ample.org")  # a folded line counts as two
+    with pytest.raises(UnreadableCalendarError, match=r"^line 10 of the previous calendar cannot be read"):
+        backext.plan_calendar(PACK, make_plan(), now=NOW, previous=folded.decode())

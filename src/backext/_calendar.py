@@ -916,7 +916,7 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
     try:
         parsed = ical.Calendar.from_ical(previous)
     except Exception as error:  # noqa: BLE001 - icalendar raises many kinds for a malformed file
-        raise UnreadableCalendarError(
+        raise _unreadable_line(ical, previous) or UnreadableCalendarError(
             N_("the previous calendar cannot be read: {detail}"), {"detail": shorten(str(error), 200)}
         ) from None
     if getattr(parsed, "name", None) != "VCALENDAR":  # a vCard, say: nothing of it is a calendar's
@@ -944,6 +944,40 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
     if len(found) + foreign > PREVIOUS_MAX_EVENTS:  # folded BEGIN lines escape the count above
         raise UnreadableCalendarError(_TOO_MANY_EVENTS, {"limit": str(PREVIOUS_MAX_EVENTS)})
     return _Previous(found, foreign, frozenset(foreign_uids))
+
+
+def _unreadable_line(ical: Any, previous: str | bytes) -> UnreadableCalendarError | None:
+    """The error of the first line of *previous* that icalendar cannot read, with its number; ``None`` if none is.
+
+    Only when the whole calendar could not be read: a content line that does not parse, or a time zone named
+    (``TZID``) that is a folder of the time zone database rather than a zone (icalendar looks it up as it reads).
+    """
+    text = previous if isinstance(previous, str) else previous.decode("utf-8", "replace")
+    logical: list[tuple[int, str]] = []
+    for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+        if line[:1] in {" ", "\t"} and logical:  # a folded line goes on the one before
+            logical[-1] = (logical[-1][0], logical[-1][1] + line[1:])
+        elif line:
+            logical.append((number, line))
+    for number, line in logical:
+        try:
+            _, parameters, _ = ical.parser.Contentline(line).parts()
+            zone = parameters.get("TZID")
+            if isinstance(zone, str) and zone.strip() and "/." not in zone and not zone.startswith((".", "/")):
+                zoneinfo.ZoneInfo(zone)
+        except (zoneinfo.ZoneInfoNotFoundError, RecursionError):
+            continue  # a zone this computer does not know: icalendar keeps the time as written
+        except OSError:
+            return UnreadableCalendarError(
+                N_("line {line} of the previous calendar names the time zone {zone}, which is a folder of zones"),
+                {"line": str(number), "zone": shorten(str(zone), 64)},
+            )
+        except Exception as error:  # noqa: BLE001 - icalendar raises many kinds for a malformed line
+            return UnreadableCalendarError(
+                N_("line {line} of the previous calendar cannot be read: {detail}"),
+                {"line": str(number), "detail": shorten(str(error), 200)},
+            )
+    return None
 
 
 @attrs.frozen
