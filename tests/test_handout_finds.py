@@ -568,3 +568,12 @@ def test_a_date_without_a_state_is_a_usage_error_not_ignored(capsys, chosen):
     out, err = capsys.readouterr()
     assert out == ""
     assert "--date: nur mit --state" in err
+
+
+def test_the_page_title_says_its_language_when_the_name_fell_back():
+    pack = backext.builtin_pack()
+    japanese = backext.handout(pack, "forearm-press-up", locale="ja")
+    assert '<html lang="ja"' in japanese
+    assert '<title lang="en">Forearm press-up' in japanese
+    german = backext.handout(pack, "forearm-press-up", locale="de")
+    assert "<title>Aufrichten" in german

@@ -234,6 +234,16 @@ def _text_attributes(value: object, page: str) -> Markup:
     return _language_attributes(tag, page)
 
 
+def _title_attributes(value: object, page: str) -> Markup:
+    """The ``lang`` (and ``dir``) of the page's ``<title>``: the exercise name's language, where not the page's.
+
+    A ``<title>`` holds text only, so it cannot mark a part of itself: it takes the language of the exercise's
+    name, which comes first in it.
+    """
+    tag = value.lang if isinstance(value, Shown) else None
+    return Markup("") if tag is None else _language_attributes(tag, page)
+
+
 #: Bidi controls that open an embedding or override (ended by U+202C), and those that open an isolate (U+2069).
 _EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")
 _ISOLATES = frozenset("\u2066\u2067\u2068")
@@ -540,6 +550,7 @@ def _template(words: str, locale: str) -> jinja2.Template:
         lstrip_blocks=True,
     )
     environment.filters["text"] = functools.partial(_text_attributes, page=locale)
+    environment.filters["title"] = functools.partial(_title_attributes, page=locale)
     environment.filters["isolated"] = lambda value: isolated(str(value))
     environment.filters["bdi"] = _number
     environment.filters["numbering"] = _numbering
