@@ -1454,15 +1454,37 @@ def _speaking(args: argparse.Namespace) -> str | None:
         return choose_among(None, os.environ, languages, "en")
 
 
-def _speaking_argv(argv: Sequence[str]) -> str | None:
-    """:func:`_speaking` for a command line that could not be parsed: its ``--locale``, if it has one."""
+def _asked_locale(argv: Sequence[str]) -> str | None:
+    """The ``--locale`` of a command line that could not be parsed, if it has one."""
     asked = None
     for arg, following in zip(argv, [*argv[1:], ""]):  # noqa: B905 - the second is one longer, on purpose
         if arg == "--locale":
             asked = following
         elif arg.startswith("--locale="):
             asked = arg.removeprefix("--locale=")
-    return _speaking(argparse.Namespace(locale=asked))
+    return asked
+
+
+def _speaking_argv(argv: Sequence[str]) -> str | None:
+    """:func:`_speaking` for a command line that could not be parsed: its ``--locale``, if it has one."""
+    return _speaking(argparse.Namespace(locale=_asked_locale(argv)))
+
+
+def _refused_locale(argv: Sequence[str]) -> ValueError | None:
+    """The error of a malformed ``--locale`` on a command line that could not be parsed; ``None`` if it is fine."""
+    asked = _asked_locale(argv)
+    if asked is None or (argv and argv[0] == "new"):  # ``new`` reads its tags as it parses them
+        return None
+    from ._i18n import available_languages  # noqa: PLC0415 - only on the error path
+    from ._locales import UnknownLocaleError, choose_among  # noqa: PLC0415
+
+    try:
+        choose_among(asked, {}, set(available_languages()), "en")
+    except UnknownLocaleError:  # well formed: the pack, not read yet, may have texts in it
+        return None
+    except ValueError as error:
+        return error
+    return None
 
 
 def _usage_message(error: Exception, locale: str | None) -> str:
@@ -1563,7 +1585,11 @@ def _run(arguments: list[str], out: _Output, err: _Output, *, as_json: bool | st
         args = parser.parse_args(arguments)
     except _UsageError as error:
         err.write(error.usage)
-        said = str(error) if error.template is None else _usage_message(error, _speaking_argv(arguments))
+        speaking = _speaking_argv(arguments)
+        said = str(error) if error.template is None else _usage_message(error, speaking)
+        refused = _refused_locale(arguments)  # not left unsaid because another option was wrong first
+        if refused is not None:
+            said += "\n" + _usage_message(refused, speaking)
         return _fail(out, err, said, EXIT_USAGE, as_json=as_json)
     except SystemExit as exit_:  # --help or --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
@@ -1585,7 +1611,11 @@ def _run(arguments: list[str], out: _Output, err: _Output, *, as_json: bool | st
         problems = _in_locale(("", list(error.problems)), speaking or "en")[1]
         return _fail(out, err, error.render(speaking), status, as_json=as_json, problems=problems)
     except (_UsageError, ValueError) as error:
-        return _fail(out, err, _usage_message(error, _speaking(args)), EXIT_USAGE, as_json=as_json)
+        said = _usage_message(error, _speaking(args))
+        refused = _refused_locale(arguments)
+        if refused is not None and str(refused) not in str(error):
+            said += "\n" + _usage_message(refused, _speaking(args))
+        return _fail(out, err, said, EXIT_USAGE, as_json=as_json)
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         return EXIT_OK
     return status

@@ -1,0 +1,46 @@
+"""Languages, round 4 of breaking them: what was found, each kept as a test."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from backext._cli import main
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["plan", "--weeks", "0"],  # refused as the options are parsed
+        ["plan", "--state", "s.json", "--exercise", "prone-chest-lift"],  # refused by the command
+        ["handout", "--date", "2026-01-01"],
+    ],
+)
+def test_a_malformed_locale_is_reported_even_when_another_option_is_wrong_first(capsys, argv):
+    status, out, err = run(capsys, *argv, "--locale", "x!y")
+    assert (status, out) == (2, "")
+    lines = [line for line in err.splitlines() if line.startswith("backext: error:")]
+    assert len(lines) == 2
+    assert "'x!y' is not a language tag" in lines[1]
+
+
+def test_both_errors_are_in_the_one_json_document(capsys, monkeypatch):
+    monkeypatch.setenv("LANGUAGE", "de")
+    status, out, _ = run(capsys, "plan", "--weeks", "0", "--locale", "x!y", "--format", "json")
+    assert status == 2
+    message = json.loads(out)["error"]["message"]
+    assert "muss mindestens 1 sein" in message
+    assert "'x!y' ist kein Sprachkennzeichen" in message
+
+
+def test_a_well_formed_locale_is_not_reported_with_another_error(capsys):
+    status, _, err = run(capsys, "plan", "--weeks", "0", "--locale", "zz")  # the pack may have texts in zz
+    assert status == 2
+    assert err.count("backext: error:") == 1
