@@ -909,3 +909,19 @@ def test_r4_a_line_that_cannot_be_read_is_named_by_its_number():
     folded = broken.replace(b"UID:a@example.org", b"UID:a@ex\r\n ample.org")  # a folded line counts as two
     with pytest.raises(UnreadableCalendarError, match=r"^line 10 of the previous calendar cannot be read"):
         backext.plan_calendar(PACK, make_plan(), now=NOW, previous=folded.decode())
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        calendar_of(event("a@example.org", MONDAY)).replace(b"END:VCALENDAR\r\n", b""),
+        calendar_of(event("a@example.org", MONDAY)).replace(b"END:VEVENT\r\n", b""),
+        calendar_of(event("a@example.org", MONDAY)).replace(b"\r\n", b"\r"),
+    ],
+)
+def test_r4_a_calendar_without_its_end_is_said_so_in_words_not_in_bytes(data):
+    with pytest.raises(UnreadableCalendarError) as caught:
+        backext.plan_calendar(PACK, make_plan(), now=NOW, previous=data)
+    assert str(caught.value).startswith("the previous calendar holds no whole calendar")
+    assert "b'" not in caught.value.render("de")
+    assert "keinen vollständigen Kalender" in caught.value.render("de")

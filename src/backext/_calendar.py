@@ -916,6 +916,8 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
     try:
         parsed = ical.Calendar.from_ical(previous)
     except Exception as error:  # noqa: BLE001 - icalendar raises many kinds for a malformed file
+        if "Found no components" in str(error):  # icalendar's words for a calendar it could not find the end of
+            raise UnreadableCalendarError(_NOT_WHOLE) from None
         raise _unreadable_line(ical, previous) or UnreadableCalendarError(
             N_("the previous calendar cannot be read: {detail}"), {"detail": shorten(str(error), 200)}
         ) from None
@@ -944,6 +946,12 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
     if len(found) + foreign > PREVIOUS_MAX_EVENTS:  # folded BEGIN lines escape the count above
         raise UnreadableCalendarError(_TOO_MANY_EVENTS, {"limit": str(PREVIOUS_MAX_EVENTS)})
     return _Previous(found, foreign, frozenset(foreign_uids))
+
+
+_NOT_WHOLE = N_(
+    "the previous calendar holds no whole calendar: a BEGIN line has no END line, or the lines end in neither"
+    " CRLF nor LF"
+)
 
 
 def _unreadable_line(ical: Any, previous: str | bytes) -> UnreadableCalendarError | None:
