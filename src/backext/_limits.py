@@ -12,6 +12,7 @@ from __future__ import annotations
 import attrs
 
 from ._i18n import N_, N_plural
+from ._messages import quoted
 from ._problems import Problem, escape_pointer, problem
 from ._wrong import json_type
 
@@ -112,8 +113,8 @@ def shorten(text: str, at_most: int = 40) -> str:
         ("'forearm-rest'", "'xxxxxxx'…")
     """
     if len(text) <= at_most:
-        return repr(text)
-    return repr(text[: at_most - 3]) + "…"
+        return quoted(text)
+    return quoted(text[: at_most - 3]) + "…"
 
 
 def shorten_path(path: str, at_most: int = 120) -> str:
@@ -124,8 +125,8 @@ def shorten_path(path: str, at_most: int = 120) -> str:
         ("'/home/me/packs/clinic.json'", "…'older/clinic.json'")
     """
     if len(path) <= at_most:
-        return repr(path)
-    return "…" + repr(path[3 - at_most :])
+        return quoted(path)
+    return "…" + quoted(path[3 - at_most :])
 
 
 def check_document(document: object, limits: Limits, *, count_values: bool) -> None:

@@ -23,7 +23,7 @@ from ._i18n import gettext, ngettext, parse_locale, pgettext, plural_count
 from ._text import LocalizedText
 
 
-__all__ = ["MAX_FORMAT_WIDTH", "Message", "Value"]
+__all__ = ["MAX_FORMAT_WIDTH", "Message", "Value", "quoted"]
 
 #: The value of a placeholder: a number (written the locale's way), a date (ISO 8601), a string (shown as it
 #: is: an id, a name), a pack's text in several languages, or a message of its own.
@@ -258,3 +258,21 @@ def _value(value: Value, locale: str | None, default_locale: str) -> str:
 
         return localized_number(value, locale, default_locale)
     return value
+
+
+def quoted(text: str) -> str:
+    r"""*text* in quotes as :func:`repr` writes it, but a backslash kept as the author wrote it, not doubled.
+
+    Characters that do not print (a tab, a control character) are escaped as
+    :func:`repr` escapes them, so that a message stays one line and shows them.
+
+    Example:
+        >>> print(quoted("C:\\pics\\a.png"), quoted("tab\there"), quoted("it's"))
+        'C:\pics\a.png' 'tab\there' "it's"
+    """
+    quote = '"' if "'" in text and '"' not in text else "'"
+    written = (
+        "\\" + character if character == quote else character if character.isprintable() else repr(character)[1:-1]
+        for character in text
+    )
+    return quote + "".join(written) + quote

@@ -10,7 +10,7 @@ import math
 from collections.abc import Mapping
 
 from ._i18n import N_
-from ._messages import Message, Value
+from ._messages import Message, Value, quoted
 
 
 __all__ = [
@@ -111,7 +111,7 @@ def json_type(value: object) -> Message:
         return Message(template=N_("a number ({value})"), values={"value": written})
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
-        return Message(template=N_("a string ({value})"), values={"value": repr(shown)})
+        return Message(template=N_("a string ({value})"), values={"value": quoted(shown)})
     if isinstance(value, (list, tuple)):
         return Message(template=N_("a list"))
     if isinstance(value, dict):
