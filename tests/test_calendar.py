@@ -570,7 +570,7 @@ def test_any_replan_revises_each_day_at_most_once_and_then_stays_put(first, seco
 
 @pytest.mark.parametrize("previous", [b"garbage", b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n", "\x00\x01"])
 def test_a_previous_calendar_that_is_not_one_is_refused(previous):
-    with pytest.raises(UnreadableCalendarError, match="previous calendar (cannot be read|holds no whole calendar)"):
+    with pytest.raises(UnreadableCalendarError, match=r"previous calendar (cannot be read|holds no whole calendar)"):
         backext.plan_calendar(PACK, make_plan(weeks=1), now=NOW, previous=previous)
 
 

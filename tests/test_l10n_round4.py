@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+import backext
 from backext._cli import main
 
 
@@ -44,3 +45,13 @@ def test_a_well_formed_locale_is_not_reported_with_another_error(capsys):
     status, _, err = run(capsys, "plan", "--weeks", "0", "--locale", "zz")  # the pack may have texts in zz
     assert status == 2
     assert err.count("backext: error:") == 1
+
+
+def test_an_author_s_backslash_is_quoted_as_written():
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    document["exercises"][0]["steps"][0]["media"] = "C:\\pics\\a.png"
+    messages = {p.code: p.render("de") for p in backext.validate_pack(document)}
+    assert "'C:\\pics\\a.png'" in messages["media-outside-folder"]
+    document["exercises"][0]["hold"]["start_seconds"] = "5\\s\t"
+    messages = {p.code: p.render("de") for p in backext.validate_pack(document)}
+    assert "'5\\s\\t'" in messages["wrong-type"]  # the tab escaped: one line, and visible
