@@ -143,8 +143,8 @@ def _too_deep_at(text: str, format: Format, max_depth: int) -> tuple[int | None,
     return None, None
 
 
-def _reject_constant(name: str, line: int | None = None, column: int | None = None) -> NoReturn:
-    _fail("not-finite", N_("{name} is not allowed: numbers must be finite"), {"name": name}, line, column)
+def _reject_constant(name: str, line: int | None = None, column: int | None = None, path: str = "") -> NoReturn:
+    _fail("not-finite", N_("{name} is not allowed: numbers must be finite"), {"name": name}, line, column, path=path)
 
 
 #: A JSON string, or one of the constants Python's decoder reads (group 1).
@@ -211,7 +211,9 @@ def _parse_json(text: str, _: Limits) -> object:
             raise
         line = text.count("\n", 0, found.start(1)) + 1
         column = found.start(1) - (text.rfind("\n", 0, found.start(1)) + 1) + 1
-        _reject_constant(found[1], line, column)
+        from ._positions import json_pointer_at  # noqa: PLC0415 - the error path only
+
+        _reject_constant(found[1], line, column, json_pointer_at(text, found.start(1)))
     except ValueError as error:  # an integer with more digits than Python converts
         if "digits" in str(error):
             _too_many_digits()
