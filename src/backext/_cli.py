@@ -1157,7 +1157,7 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
         problems = failure.problems if isinstance(failure, ParseFailure) else [failure.problem]
         raise PackError(truncate_problems(locate(text, source, problems), limits.max_problems), name) from None
     try:
-        converted = convert_document(document, target_format)
+        converted = convert_document(document, target_format, text=text, source=source)
     except ConversionError as error:
         said = _said(N_("cannot convert {file}: {reason}"), file=name, reason=error.template)
         sys.stderr.write(_usage_message(_UsageError(said), _speaking(args)) + "\n")
