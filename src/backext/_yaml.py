@@ -114,7 +114,8 @@ class _Strict(Composer, SafeConstructor, Resolver):
         except yaml.MarkedYAMLError as error:
             if not self._found:
                 raise
-            self._found.append(error)
+            if all(error is not found for found in self._found):  # else: the gathered problems, raised already
+                self._found.append(error)
             raise self._gathered() from None
         if self._found:
             raise self._gathered()
