@@ -184,6 +184,8 @@ def test_convert_and_new_speak_the_environment_language(capsys, tmp_path, monkey
     assert status == 0
     assert wrote in err
     assert "wrote" not in err
+    # The comment that names the schema becomes "$schema": a comment of the author's own is not kept.
+    source.write_text(source.read_text(encoding="utf-8") + "# ours\n", encoding="utf-8")
     status, _, err = run(capsys, "convert", str(source), str(tmp_path / "out.json"))
     assert status == 0
     assert kept in err
@@ -278,3 +280,120 @@ def test_convert_refuses_what_cannot_be_read_where_validate_places_it(capsys, tm
     assert status == 1
     assert f"{source}{said}" in err
     assert not (tmp_path / "out.yaml").exists()
+
+
+# --- Merge keys, directives, times finer than a microsecond, the schema's name ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ("b: &b {en: x}\ntitle:\n  <<: *b\n", ("YAML anchors and aliases", "YAML merge keys (<<)")),
+        ("title:\n  <<: {en: x}\n", ("YAML merge keys (<<)",)),
+        ("%YAML 1.1\n---\nid: x\n", ("YAML directives (%YAML, %TAG)",)),
+        ("%TAG !e! tag:example.com,2000:\n---\nid: x\n", ("YAML directives (%YAML, %TAG)",)),
+        ("id: x\ntitle: '<<: *b %YAML'\n", ()),
+    ],
+)
+def test_convert_says_that_merges_and_directives_are_not_kept(capsys, tmp_path, content, said):
+    source = tmp_path / "in.yaml"
+    source.write_text(content, encoding="utf-8")
+    status, _, err = run(capsys, "convert", str(source), str(tmp_path / "out.json"))
+    assert status == 0
+    notes = [line for line in err.splitlines() if "not kept" in line]
+    assert [
+        what
+        for what in ("YAML anchors and aliases", "YAML merge keys (<<)", "YAML directives")
+        if any(what in note for note in notes)
+    ] == [what.split(" (%")[0] for what in said]
+    if "merge" in " ".join(said):
+        assert "written out in each mapping" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "suffix", "value", "pointer"),
+    [
+        ("in.toml", 'id = "w"\n[a]\nt = 07:32:00.999999999\n', ".toml", "'07:32:00.999999999'", "/a/t"),
+        (
+            "in.toml",
+            'id = "w"\nx = [1, 1979-05-27T07:32:00.1234567Z]\n',
+            ".yaml",
+            "'1979-05-27T07:32:00.1234567Z'",
+            "/x/1",
+        ),
+        (
+            "in.yaml",
+            "id: w\nx: {t: 2001-12-14t21:59:43.1234567-05:00}\n",
+            ".toml",
+            "'2001-12-14t21:59:43.1234567-05:00'",
+            "/x/t",
+        ),
+    ],
+)
+def test_convert_refuses_a_time_finer_than_a_microsecond(capsys, tmp_path, name, content, suffix, value, pointer):  # noqa: PLR0917
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    status, _, err = run(capsys, "convert", str(source), str(tmp_path / f"out{suffix}"))
+    assert status == 1
+    assert f"cannot convert {source}: backext reads times to the microsecond and cannot keep {value}" in err
+    assert f"found at {pointer}: round it to six decimal places" in err
+    assert not (tmp_path / f"out{suffix}").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("in.toml", 'id = "w"\nk = "07:32:00.999999999" # 07:32:00.999999999\nt = 07:32:00.999999\n'),
+        ("in.yaml", "id: w\nk: '2001-12-14t21:59:43.1234567Z'  # 07:32:00.999999999\nt: 2001-12-14t21:59:43.123456Z\n"),
+    ],
+)
+def test_convert_keeps_times_to_the_microsecond_and_strings_that_look_finer(capsys, tmp_path, name, content):
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    assert run(capsys, "convert", str(source), str(tmp_path / "out.toml"))[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "suffix", "first", "key"),
+    [
+        ("in.json", '{"$schema": "./pack.schema.json", "id": "w"}', ".toml", "#:schema ./pack.schema.json", False),
+        ("in.yaml", "$schema: ./pack.schema.json\nid: w\n", ".toml", "#:schema ./pack.schema.json", False),
+        (
+            "in.yaml",
+            "# yaml-language-server: $schema=./pack.schema.json\nid: w\n",
+            ".toml",
+            "#:schema ./pack.schema.json",
+            False,
+        ),
+        ("in.toml", '#:schema ./pack.schema.json\nid = "w"\n', ".json", "{", True),
+        ("in.toml", '#:schema ./pack.schema.json\nid = "w"\n', ".yaml", "$schema: ./pack.schema.json", True),
+        ("in.yaml", "# yaml-language-server: $schema=./pack.schema.json\nid: w\n", ".json", "{", True),
+        (
+            "in.yaml",
+            "# yaml-language-server: $schema=./pack.schema.json\nid: w\n",
+            ".yml",
+            "# yaml-language-server: $schema=./pack.schema.json",
+            False,
+        ),
+    ],
+)
+def test_convert_names_the_schema_as_the_target_s_editors_read_it(capsys, tmp_path, name, content, suffix, first, key):  # noqa: PLR0917
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    target = tmp_path / f"out{suffix}"
+    status, _, err = run(capsys, "convert", str(source), str(target))
+    assert status == 0
+    assert "not kept" not in err  # the comment that names the schema is carried over
+    text = target.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == first
+    assert ("$schema" in text.replace("yaml-language-server: $schema", "")) == key
+    assert [(p.path, p.code) for p in backext.validate_pack(target)] == [
+        (p.path, p.code) for p in backext.validate_pack(source)
+    ]
+
+
+def test_convert_keeps_a_schema_toml_cannot_name_in_a_comment_as_a_key(capsys, tmp_path):
+    source = tmp_path / "in.json"
+    source.write_text('{"$schema": 5, "id": "w"}', encoding="utf-8")
+    assert run(capsys, "convert", str(source), str(tmp_path / "out.toml"))[0] == 0
+    assert tomllib.loads((tmp_path / "out.toml").read_text(encoding="utf-8"))["$schema"] == 5

@@ -347,6 +347,13 @@ def test_a_json_constant_is_reported_where_it_stands(tmp_path, constant):
     path.write_text('{"id": "x",\n "a": "NaN \\" Infinity",\n  "b": [1, ' + constant + "]}", encoding="utf-8")
     [found] = backext.validate_pack(path)
     assert (found.code, found.line, found.column) == ("not-finite", 3, 12)
+    assert found.path == "/b/1"  # the value's own pointer, not the document's
+
+
+def test_a_json_constant_deep_in_a_pack_has_the_pointer_of_its_value():
+    text = '{"id": "x", "exercises": [{"id": "a"}, {"dose": {"hold": {"seconds": -Infinity}}, "b~/c": NaN}]}'
+    [found] = backext.validate_pack(text, format="json")
+    assert (found.code, found.path, found.line, found.column) == ("not-finite", "/exercises/1/dose/hold/seconds", 1, 70)
 
 
 # --- Documents too deep for the parser: the bracket that goes too deep ------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 
 from ._formats import Format, serialize
 from ._i18n import N_
+from ._limits import shorten
 from ._messages import Message
 from ._problems import cut_pointer, escape_pointer
 from ._schema import SCHEMA_ID
@@ -40,6 +41,14 @@ def _set(document: dict[str, Any], pointer: str, value: object) -> None:
         node[int(last)] = value
     else:
         node[last] = value
+
+
+#: The comment on a document's first line that names its schema, in each format whose editors read one:
+#: Taplo (Even Better TOML) and yaml-language-server. Group 1 is the schema's address.
+_SCHEMA_COMMENTS: dict[str, re.Pattern[str]] = {
+    "toml": re.compile(r"#:schema[ \t]+(\S[^\r\n]*?)[ \t]*(?:\r?\n|\Z)"),
+    "yaml": re.compile(r"#[ \t]*yaml-language-server:[ \t]*\$schema=(\S[^\r\n]*?)[ \t]*(?:\r?\n|\Z)"),
+}
 
 
 def _header(fmt: Format) -> str:
@@ -128,8 +137,8 @@ def _nulls(node: object, pointer: str = "") -> str | None:
     return None
 
 
-def _yaml_marks(text: str) -> tuple[bool, bool]:
-    """Whether the YAML *text* has comments, and whether it has anchors or aliases: found by its tokens.
+def _yaml_marks(text: str) -> tuple[bool, bool, bool, bool]:
+    """Whether the YAML *text* has comments, anchors or aliases, merge keys (``<<``), directives: by its tokens.
 
     A ``#`` or ``&`` inside a string is no comment and no anchor: a comment is a ``#`` outside every token.
     """
@@ -137,17 +146,23 @@ def _yaml_marks(text: str) -> tuple[bool, bool]:
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's scanner takes tabs as YAML does
     loader = loader_class(text)
-    anchors, outside, start = False, [], 0
+    anchors, merges, directives, outside, start = False, False, False, [], 0
+    after_key = False
     try:
         while loader.check_token():
             token = loader.get_token()
             anchors = anchors or isinstance(token, (yaml.AnchorToken, yaml.AliasToken))
+            directives = directives or isinstance(token, yaml.DirectiveToken)
+            merges = merges or (
+                after_key and isinstance(token, yaml.ScalarToken) and token.plain and token.value == "<<"
+            )
+            after_key = isinstance(token, yaml.KeyToken)
             outside.append(text[start : token.start_mark.index])
             start = max(start, token.end_mark.index)
     finally:
         loader.dispose()
     outside.append(text[start:])
-    return any("#" in part for part in outside), anchors
+    return any("#" in part for part in outside), anchors, merges, directives
 
 
 def _toml_comments(text: str) -> bool:
@@ -167,7 +182,13 @@ def losses(text: str, source: Format, target: Format) -> list[Message]:
         'Kommentare: JSON hat keine, und die anderen Formate werden ohne sie neu geschrieben'
     """
     lost = []
-    comments, anchors = _yaml_marks(text) if source == "yaml" else (source == "toml" and _toml_comments(text), False)
+    named = _SCHEMA_COMMENTS[source].match(text) if source in _SCHEMA_COMMENTS else None
+    if named is not None:  # the comment that names the schema is carried over, in the form the target reads
+        text = text[named.end() :]
+    if source == "yaml":
+        comments, anchors, merges, directives = _yaml_marks(text)
+    else:
+        comments, anchors, merges, directives = source == "toml" and _toml_comments(text), False, False, False
     if comments:
         lost.append(
             Message(template=N_("comments: JSON has none, and the other formats are rewritten without them"))
@@ -176,6 +197,12 @@ def losses(text: str, source: Format, target: Format) -> list[Message]:
         )
     if anchors:
         lost.append(Message(template=N_("YAML anchors and aliases: what an alias stands for is written out in full")))
+    if merges:
+        lost.append(
+            Message(template=N_("YAML merge keys (<<): the keys they bring in are written out in each mapping"))
+        )
+    if directives:
+        lost.append(Message(template=N_("YAML directives (%YAML, %TAG): the pack is rewritten without them")))
     return lost
 
 
@@ -237,14 +264,114 @@ def _unheld(document: object, target: Format) -> tuple[str, Message] | None:
     return None
 
 
-def convert_document(document: object, target: Format) -> str:
+def _named_schema(document: object, target: Format, text: str, source: Format | None) -> tuple[object, str]:
+    """*document*, and the header of the text in *target*, with the schema named as *target*'s editors read it.
+
+    The schema is named by a ``$schema`` key in JSON (and may be in YAML),
+    by a ``#:schema`` comment on the first line in TOML, by a
+    ``# yaml-language-server: $schema=`` comment on the first line in YAML
+    (see the guide to writing a pack). Into TOML, a ``$schema`` key (a
+    string on one line) becomes the comment; out of TOML, the comment
+    becomes a ``$schema`` key, unless the document has one.
+    """
+    pattern = _SCHEMA_COMMENTS.get(source or "")
+    found = pattern.match(text) if pattern is not None else None
+    named = None if found is None else found[1]
+    if not isinstance(document, dict):
+        return document, ""
+    if target == "toml":
+        key = document.get("$schema")
+        if isinstance(key, str) and key.strip() and not re.search(r"[\x00-\x1f\x7f]", key):
+            document = {name: value for name, value in document.items() if name != "$schema"}
+            named = key.strip()
+        return document, "" if named is None else f"#:schema {named}\n"
+    if named is None:
+        return document, ""
+    if target == "yaml" and source == "yaml":
+        return document, f"# yaml-language-server: $schema={named}\n"  # the comment stays where it was
+    if "$schema" in document:
+        return document, ""
+    return {"$schema": named, **document}, ""
+
+
+#: A time (of day, or of a date) with more than six decimal places of seconds: Python keeps microseconds only.
+_FINE_TIME = re.compile(
+    r"(?<![\w:.])(?:[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ])?[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{7,}[^\s,\]}#]*"
+)
+
+
+def _too_fine(text: str, source: Format | None) -> tuple[str, str] | None:
+    """The pointer and text of the first time in *text* written finer than a microsecond, if there is one.
+
+    Python's readers of TOML and YAML cut such a time to the microsecond,
+    silently: converting it would change the value.
+    """
+    if _FINE_TIME.search(text) is None:
+        return None
+    if source == "toml":
+        from ._positions import _TOML_STRINGS, index_toml  # noqa: PLC0415 - only for a TOML pack
+
+        strings = "|".join(pattern.pattern for pattern in _TOML_STRINGS)  # a time inside a string is text
+        times = (found for found in re.finditer(rf"{strings}|#[^\n]*|({_FINE_TIME.pattern})", text) if found[1])
+        first = next(times, None)
+        if first is None:
+            return None
+        start = first.start(1)
+        entries = index_toml(text).entries
+        inside = [(end - begin, pointer) for pointer, (begin, end) in ((p, e.value) for p, e in entries.items())]
+        inside = [
+            (size, pointer)
+            for size, pointer in inside
+            if entries[pointer].value[0] <= start < entries[pointer].value[1]
+        ]
+        return (min(inside)[1] if inside else ""), first[1]
+    if source == "yaml":
+        import yaml  # noqa: PLC0415 - the text was read as YAML: PyYAML is there
+
+        from ._yaml import _pointers  # noqa: PLC0415
+
+        loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        loader = loader_class(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+        pointers = _pointers(root) if root is not None else {}
+        stack = [root] if root is not None else []
+        fine: list[tuple[int, str, str]] = []
+        seen: set[int] = set()
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node, yaml.ScalarNode):
+                if node.tag == "tag:yaml.org,2002:timestamp" and _FINE_TIME.match(node.value):
+                    fine.append((node.start_mark.index, pointers.get(id(node), ""), node.value))
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend(node.value)
+            elif isinstance(node, yaml.MappingNode):
+                stack.extend(part for pair in node.value for part in pair)
+        if fine:
+            _, pointer, value = min(fine)
+            return pointer, value
+    return None
+
+
+def convert_document(document: object, target: Format, *, text: str = "", source: Format | None = None) -> str:
     """*document*, read from any format, written in *target*.
+
+    Given the *text* it was read from, in *source*, the schema named there
+    is named in *target* as its editors read it (:func:`_named_schema`), and
+    a time finer than the reader keeps is refused.
 
     Raises:
         ConversionError: If *target* cannot hold it (TOML has no null, and needs a table at the top; JSON
             has no dates, times or binary data, nor numbers that are not finite; TOML's integers are
-            64-bit; YAML has no time of day without a date). The error names the place of the value.
+            64-bit; YAML has no time of day without a date), or if *text* has a time finer than a
+            microsecond, which the reader has cut. The error names the place of the value.
     """
+    document, header = _named_schema(document, target, text, source)
     if target == "toml":
         if not isinstance(document, dict):
             raise ConversionError(Message(template=N_("TOML can only hold a pack whose top level is an object")))
@@ -265,8 +392,20 @@ def convert_document(document: object, target: Format) -> str:
                 values={"format": target.upper(), "what": unheld[1], "pointer": cut_pointer(unheld[0]) or '""'},
             )
         )
+    fine = _too_fine(text, source)
+    if fine is not None:
+        raise ConversionError(
+            Message(
+                # Translators: {value} is a time as written, such as '07:32:00.999999999'; {pointer} a JSON Pointer.
+                template=N_(
+                    "backext reads times to the microsecond and cannot keep {value}, found at {pointer}:"
+                    " round it to six decimal places"
+                ),
+                values={"value": shorten(fine[1]), "pointer": cut_pointer(fine[0]) or '""'},
+            )
+        )
     try:
-        return serialize(document, target)
+        return header + serialize(document, target)
     except (TypeError, ValueError) as error:  # pragma: no cover - every value is checked above
         raise ConversionError(
             Message(

@@ -1147,7 +1147,7 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
 
     from ._authoring import ConversionError, convert_document, losses  # noqa: PLC0415
     from ._formats import ParseFailure, decode, parse  # noqa: PLC0415
-    from ._limits import LimitExceeded, check_document  # noqa: PLC0415
+    from ._limits import LimitExceeded, check_document, truncate_problems  # noqa: PLC0415
     from ._load import _read  # noqa: PLC0415
     from ._positions import locate  # noqa: PLC0415
     from .exceptions import PackError  # noqa: PLC0415
@@ -1172,9 +1172,10 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
         check_document(document, limits, count_values=False)
     except (ParseFailure, LimitExceeded) as failure:
         # Placed as validate places it: a JSON key written twice, a key too long, at their line and column.
-        raise PackError(locate(text, source, [failure.problem]), name) from None
+        problems = failure.problems if isinstance(failure, ParseFailure) else [failure.problem]
+        raise PackError(truncate_problems(locate(text, source, problems), limits.max_problems), name) from None
     try:
-        converted = convert_document(document, target_format)
+        converted = convert_document(document, target_format, text=text, source=source)
     except ConversionError as error:
         said = _said(N_("cannot convert {file}: {reason}"), file=name, reason=error.template)
         sys.stderr.write(_usage_message(_UsageError(said), _speaking(args)) + "\n")

@@ -13,7 +13,7 @@ import itertools
 import json
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, NoReturn
 
 from ._i18n import N_
@@ -49,10 +49,11 @@ MAX_INTEGER_DIGITS = 100
 
 
 class ParseFailure(Exception):
-    """A document could not be parsed; carries the problem."""
+    """A document could not be parsed; carries the problem (the first), and every problem found (*problems*)."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, more: Sequence[Problem] = ()) -> None:
         self.problem = problem
+        self.problems = [problem, *more]
         super().__init__(str(problem))
 
 
@@ -143,8 +144,8 @@ def _too_deep_at(text: str, format: Format, max_depth: int) -> tuple[int | None,
     return None, None
 
 
-def _reject_constant(name: str, line: int | None = None, column: int | None = None) -> NoReturn:
-    _fail("not-finite", N_("{name} is not allowed: numbers must be finite"), {"name": name}, line, column)
+def _reject_constant(name: str, line: int | None = None, column: int | None = None, path: str = "") -> NoReturn:
+    _fail("not-finite", N_("{name} is not allowed: numbers must be finite"), {"name": name}, line, column, path=path)
 
 
 #: A JSON string, or one of the constants Python's decoder reads (group 1).
@@ -203,6 +204,8 @@ def _parse_json(text: str, _: Limits) -> object:
         line, column = _line_column(text, error.pos)  # a CR alone ends a line too, as the positions count them
         _fail("syntax-error", _INVALID, {"format": "JSON", "detail": error.msg}, line, column)
     except ParseFailure as failure:
+        if failure.problem.code == "duplicate-key":
+            _every_json_duplicate(text)
         if failure.problem.code != "not-finite":
             raise
         # The decoder's hook is not told where the constant is: the first one outside a string is it.
@@ -211,13 +214,39 @@ def _parse_json(text: str, _: Limits) -> object:
             raise
         line = text.count("\n", 0, found.start(1)) + 1
         column = found.start(1) - (text.rfind("\n", 0, found.start(1)) + 1) + 1
-        _reject_constant(found[1], line, column)
+        from ._positions import json_pointer_at  # noqa: PLC0415 - the error path only
+
+        _reject_constant(found[1], line, column, json_pointer_at(text, found.start(1)))
     except ValueError as error:  # an integer with more digits than Python converts
         if "digits" in str(error):
             _too_many_digits()
         _fail(
             "syntax-error", _INVALID, {"format": "JSON", "detail": str(error)}
         )  # pragma: no cover - no other ValueError is known
+
+
+def _every_json_duplicate(text: str) -> None:
+    """Fail with a problem for each key of the JSON *text* that appears twice in its object.
+
+    Each is placed later, at its key, by the position-keeping reader
+    (:func:`backext._positions.locate`); only as many as are reported are.
+    """
+    from ._positions import index_json  # noqa: PLC0415 - the error path only
+
+    try:
+        duplicates = index_json(text).duplicates
+    except Exception:  # noqa: BLE001 - a text the reader cannot follow: the first duplicate stands alone
+        return
+    found = [
+        problem("", "duplicate-key", N_("the key {key} appears twice in one object"), {"key": repr(_last_token(at))})
+        for at, _ in duplicates
+    ]
+    if found:
+        raise ParseFailure(found[0], found[1:])
+
+
+def _last_token(pointer: str) -> str:
+    return pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
 
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -376,18 +405,8 @@ def _parse_yaml(text: str, limits: Limits) -> object:
         loader = strict.Loader(text, limits)
         document = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        # From the mark's offset: PyYAML counts NEL, U+2028 and U+2029 as line ends, which editors and the
-        # positions of other problems do not.
-        line, column = _line_column(text, mark.index) if mark is not None else (None, None)
-        code = getattr(error, "backext_code", "syntax-error")
-        if code == "syntax-error" and error.problem == _LIBYAML_TOO_DEEP:
-            code = "too-deep"  # libyaml's own bound on nesting, far beyond max_depth
-        detail: Value = getattr(error, "backext_message", None) or str(error.problem or error)  # ours, or PyYAML's
-        path = getattr(error, "backext_path", "")
-        if code == "wrong-type" and isinstance(detail, Message):  # valid YAML, not a pack: said as validate says it
-            _fail(code, detail.template, dict(detail.values), line, column, path=path)
-        _fail(code, _INVALID, {"format": "YAML", "detail": detail}, line, column, path=path)
+        first, *more = [_yaml_problem(text, found) for found in (error, *getattr(error, "backext_more", ()))]
+        raise ParseFailure(first, more) from None
     except yaml.YAMLError as error:
         _fail("syntax-error", _INVALID, {"format": "YAML", "detail": str(error)})
     except RecursionError:
@@ -400,6 +419,30 @@ def _parse_yaml(text: str, limits: Limits) -> object:
             loader.dispose()
     return document
 
+
+def _yaml_problem(text: str, error: Any) -> Problem:
+    """The problem that the YAML reader's *error* (a ``MarkedYAMLError``) stands for."""
+    mark = error.problem_mark
+    # From the mark's offset: PyYAML counts NEL, U+2028 and U+2029 as line ends, which editors and the
+    # positions of other problems do not.
+    line, column = _line_column(text, mark.index) if mark is not None else (None, None)
+    code = getattr(error, "backext_code", "syntax-error")
+    if code == "syntax-error" and error.problem == _LIBYAML_TOO_DEEP:
+        code = "too-deep"  # libyaml's own bound on nesting, far beyond max_depth
+    detail: Value = getattr(error, "backext_message", None) or str(error.problem or error)  # ours, or PyYAML's
+    if error.problem == _ANOTHER_DOCUMENT and line is not None:
+        detail = Message(
+            template=N_("a pack is a single document, but a second document starts at line {line}, column {column}"),
+            values={"line": str(line), "column": str(column)},
+        )
+    path = getattr(error, "backext_path", "")
+    if code == "wrong-type" and isinstance(detail, Message):  # valid YAML, not a pack: said as validate says it
+        return problem(path, code, detail.template, dict(detail.values), line=line, column=column)
+    return problem(path, code, _INVALID, {"format": "YAML", "detail": detail}, line=line, column=column)
+
+
+#: What PyYAML and libyaml say of a second document in the text.
+_ANOTHER_DOCUMENT = "but found another document"
 
 #: What libyaml says of a document nested more than 1,000 deep.
 _LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"

@@ -267,8 +267,10 @@ def _analyse_source(
                 return name, structured.value, _placed(text, fmt, problems, limits.max_problems)
         check_document(document, limits, count_values=True)
     except (ParseFailure, LimitExceeded) as failure:
-        problems = [failure.problem] if text is None else _placed(text, fmt, [failure.problem], limits.max_problems)
-        raise PackError(problems, name) from None
+        problems = failure.problems if isinstance(failure, ParseFailure) else [failure.problem]
+        if text is not None:
+            problems = _placed(text, fmt, problems, limits.max_problems)
+        raise PackError(truncate_problems(problems, limits.max_problems), name) from None
     built, problems = analyse_document(document, limits)
     return name, built, _placed(text, fmt, _with_files(built, folder, problems), limits.max_problems)
 

@@ -35,7 +35,7 @@ from ._limits import DEFAULT_LIMITS, KEY_TOO_LONG
 from ._problems import Problem, escape_pointer
 
 
-__all__ = ["Entry", "Index", "index_json", "index_toml", "index_yaml", "locate"]
+__all__ = ["Entry", "Index", "index_json", "index_toml", "index_yaml", "json_pointer_at", "locate"]
 
 #: A range of characters: start offset and end offset in the text.
 Range = tuple[int, int]
@@ -134,6 +134,18 @@ def index_json(text: str, wanted: frozenset[str] | None = None) -> Index:
 
     value(space(0), "", None)
     return index
+
+
+def json_pointer_at(text: str, offset: int) -> str:
+    """The pointer of the value of the JSON *text* that starts at *offset* (``""`` if none does).
+
+    Only on the error path: the whole text is read again, positions kept.
+    """
+    try:
+        entries = index_json(text).entries
+    except Exception:  # noqa: BLE001 - a text the reader cannot follow: the document
+        return ""
+    return next((pointer for pointer, entry in entries.items() if entry.value[0] == offset), "")
 
 
 # --- TOML ------------------------------------------------------------------------------------------------------------

@@ -80,6 +80,9 @@ class _Strict(Composer, SafeConstructor, Resolver):
         self._aliases = 0
         self._nodes = 0
         self._limits = limits
+        self._found: list[yaml.MarkedYAMLError] = []  # the problems of keys, gathered to be reported together
+        self._checked: set[int] = set()  # the mappings whose keys are checked
+        self._pointers: dict[int, str] | None = None  # each node's pointer, once one is needed
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         self._nodes += 1
@@ -106,7 +109,30 @@ class _Strict(Composer, SafeConstructor, Resolver):
 
     def construct_document(self, node: Any) -> Any:
         self._root = node  # where a problem's pointer starts from
-        return super().construct_document(node)
+        try:
+            data = super().construct_document(node)
+        except yaml.MarkedYAMLError as error:
+            if not self._found:
+                raise
+            if all(error is not found for found in self._found):  # else: the gathered problems, raised already
+                self._found.append(error)
+            raise self._gathered() from None
+        if self._found:
+            raise self._gathered()
+        return data
+
+    def _gathered(self) -> yaml.MarkedYAMLError:
+        """The first problem found, in the order of the text, carrying the others (``backext_more``)."""
+        found = sorted(self._found, key=lambda error: error.problem_mark.index if error.problem_mark else 0)
+        first = found[0]
+        first.backext_more = found[1:]  # type: ignore[attr-defined]
+        return first
+
+    def _pointer(self, node: Any) -> str:
+        """The JSON Pointer of *node* (of a key, the pointer it names) in the document being built."""
+        if self._pointers is None:
+            self._pointers = _pointers(getattr(self, "_root", node))
+        return self._pointers.get(id(node), "")
 
     def construct_object(self, node: Any, deep: bool = False) -> Any:
         try:
@@ -122,7 +148,7 @@ class _Strict(Composer, SafeConstructor, Resolver):
                 N_("the value {value} cannot be read as {tag}"),
                 {"value": shorten(node.value), "tag": "!!" + node.tag.rsplit(":", 1)[-1]},
                 node.start_mark,
-                _pointer(getattr(self, "_root", node), node),
+                self._pointer(node),
             ) from error
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
@@ -132,28 +158,60 @@ class _Strict(Composer, SafeConstructor, Resolver):
             {key.value for key, _ in pairs}
         ) == len(pairs):
             return super().construct_mapping(node, deep=deep)
-        seen: set[str] = set()
-        for key_node, _ in pairs:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue  # "<<: *base": merged keys may be overridden; the base class merges them
-            key = self.construct_object(key_node, deep=deep)
-            if type(key) is not str:  # 1, true and 1.0 are distinct YAML keys, though equal in Python
-                raise self._not_a_string(node, key_node, key)
-            if key in seen:
-                where = _pointer(getattr(self, "_root", node), node)
-                raise _LoaderError(
-                    "duplicate-key",
-                    N_("the key {key} appears twice in one mapping"),
-                    {"key": shorten(key)},
-                    key_node.start_mark,
-                    f"{where}/{escape_pointer(key)}",
-                )
-            seen.add(key)
+        if id(node) not in self._checked:
+            self._check_keys(node, self._pointer(node), deep=deep)
         return super().construct_mapping(node, deep=deep)
 
-    def _not_a_string(self, mapping: Any, key_node: Any, key: object) -> _LoaderError:
+    def _check_keys(self, node: Any, where: str, *, deep: bool) -> None:
+        """Gather the problems of the keys of the mapping *node* at *where*, and leave out the keys refused.
+
+        Every key that is not a string, or that appears twice, is a problem at
+        the key; so is a second merge key (``<<``). The keys that a merge key
+        brings in (``<<: *base``) land in this mapping: they are checked as
+        its own, at its pointer; they may override each other, and its own
+        keys override them.
+        """
+        self._checked.add(id(node))
+        kept: list[tuple[Any, Any]] = []
+        seen: set[str] = set()
+        merged = False
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                if merged:
+                    self._refuse(_twice(key_node, "<<", where))
+                    continue
+                merged = True
+                bases = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                for base in bases:
+                    if isinstance(base, yaml.MappingNode) and id(base) not in self._checked:
+                        self._check_keys(base, where, deep=deep)
+                kept.append((key_node, value_node))
+                continue
+            try:
+                key = self.construct_object(key_node, deep=deep)
+            except _LoaderError as error:  # a key that cannot be built, such as 2024-13-45: at its own pointer
+                self._refuse(error)
+                continue
+            if type(key) is not str:  # 1, true and 1.0 are distinct YAML keys, though equal in Python
+                self._refuse(self._not_a_string(where, key_node, key))
+            elif key in seen:
+                self._refuse(_twice(key_node, key, where))
+            else:
+                seen.add(key)
+                kept.append((key_node, value_node))
+        node.value[:] = kept
+
+    def _refuse(self, error: yaml.MarkedYAMLError) -> None:
+        """Gather the problem *error*; past the most problems reported, stop reading with those gathered.
+
+        One more than the most reported is gathered, so that a warning says that some were left out.
+        """
+        self._found.append(error)
+        if len(self._found) > self._limits.max_problems:
+            raise self._gathered()
+
+    def _not_a_string(self, where: str, key_node: Any, key: object) -> _LoaderError:
         """The problem of a key that is not a string, at the key, naming it as it is written."""
-        where = _pointer(getattr(self, "_root", mapping), mapping)
         if not isinstance(key_node, yaml.ScalarNode):
             return _LoaderError(
                 "wrong-type",
@@ -183,6 +241,19 @@ class _Strict(Composer, SafeConstructor, Resolver):
 
 
 _STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _twice(key_node: Any, key: str, where: str) -> _LoaderError:
+    """The problem of the key *key* of the mapping at *where*, written a second time at *key_node*."""
+    return _LoaderError(
+        "duplicate-key",
+        N_("the key {key} appears twice in one mapping"),
+        {"key": shorten(key)},
+        key_node.start_mark,
+        f"{where}/{escape_pointer(key)}",
+    )
+
 
 _Strict.add_constructor("tag:yaml.org,2002:int", _Strict.construct_yaml_int)  # type: ignore[type-var]
 
@@ -247,29 +318,34 @@ def _count(root: Any) -> int:
     return count
 
 
-def _pointer(root: Any, target: Any) -> str:
-    """The JSON Pointer of the node *target* in the graph under *root* (``""`` if it is not found).
+def _pointers(root: Any) -> dict[int, str]:
+    """The JSON Pointer of each node of the graph under *root*, by its ``id``: where it first stands in the text.
 
-    Only on the error path: a walk over the nodes, each visited once.
+    A key's node has the pointer it names. The keys a merge key brings in
+    (``<<: *base``) stand in the mapping that merges them: a merge key names
+    no place of the document. Only on the error path: a walk over the
+    nodes, each visited once.
     """
-    seen: set[int] = set()
+    found: dict[int, str] = {}
     stack: list[tuple[Any, str]] = [(root, "")]
     while stack:
         node, pointer = stack.pop()
-        if node is target:
-            return pointer
-        if id(node) in seen:
+        if id(node) in found:
             continue
-        seen.add(id(node))
+        found[id(node)] = pointer
+        children: list[tuple[Any, str]] = []
         if isinstance(node, yaml.SequenceNode):
-            stack.extend((child, f"{pointer}/{index}") for index, child in enumerate(node.value))
+            children = [(child, f"{pointer}/{index}") for index, child in enumerate(node.value)]
         elif isinstance(node, yaml.MappingNode):
-            stack.extend(
-                (value, f"{pointer}/{escape_pointer(key.value)}")
-                for key, value in node.value
-                if isinstance(key, yaml.ScalarNode)
-            )
-    return ""
+            for key, value in node.value:
+                if key.tag == _MERGE:
+                    bases = value.value if isinstance(value, yaml.SequenceNode) else [value]
+                    children.extend((base, pointer) for base in bases)
+                elif isinstance(key, yaml.ScalarNode):
+                    named = f"{pointer}/{escape_pointer(key.value)}"
+                    children.extend(((key, named), (value, named)))
+        stack.extend(reversed(children))  # in the order of the text: the first place of a node shared is its own
+    return found
 
 
 def _children(node: Any) -> list[Any]:
