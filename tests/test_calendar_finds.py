@@ -925,3 +925,26 @@ def test_r4_a_calendar_without_its_end_is_said_so_in_words_not_in_bytes(data):
     assert str(caught.value).startswith("the previous calendar holds no whole calendar")
     assert "b'" not in caught.value.render("de")
     assert "keinen vollständigen Kalender" in caught.value.render("de")
+
+
+@pytest.mark.parametrize(
+    "zone", ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Australia/Lord_Howe", "America/Santiago"]
+)
+def test_r4_each_change_of_offset_is_written_at_the_local_time_before_it(zone):
+    # RFC 5545, 3.6.5: an observance's DTSTART is read with its TZOFFSETFROM (summer time in Berlin starts at 02:00).
+    data = backext.plan_calendar(
+        PACK, make_plan(weeks=60), time=datetime.time(9), timezone=zone, now=NOW, reminder=datetime.time(8)
+    )
+    tz = zoneinfo.ZoneInfo(zone)
+    changes = 0
+    for observance in icalendar.Calendar.from_ical(data).walk("VTIMEZONE")[0].subcomponents:
+        before, after = observance.decoded("TZOFFSETFROM"), observance.decoded("TZOFFSETTO")
+        if before == after:
+            continue
+        instant = (observance.decoded("DTSTART") - before).replace(tzinfo=datetime.timezone.utc)
+        assert (instant - datetime.timedelta(seconds=1)).astimezone(tz).utcoffset() == before
+        assert instant.astimezone(tz).utcoffset() == after
+        changes += 1
+    assert changes >= 2
+    for planned in icalendar.Calendar.from_ical(data).events:  # the sessions themselves stay at 09:00 local
+        assert planned.decoded("DTSTART").astimezone(tz).hour == 9

@@ -828,7 +828,41 @@ def _write(ical: Any, pack: Pack, locale: str | None, events: list[icalendar.Eve
         # icalendar notes, in English, the days its rules were written for: every export writes them anew for its
         # own days, and the person's calendar has no English sentence of its own.
         zone.pop("COMMENT", None)
+        _onsets_before(zone)
     return bytes(calendar.to_ical())
+
+
+def _onsets_before(vtimezone: Any) -> None:
+    """Write each change of offset of *vtimezone* at its local time before the change, as RFC 5545 says.
+
+    (RFC 5545, 3.6.5: an observance's DTSTART is a local time in the offset
+    in force before it, TZOFFSETFROM.) icalendar 7 writes a change that moves
+    the clocks forward at the local time after it: the start of summer time
+    in Berlin at 03:00, an hour late, where it is 02:00. Each onset is
+    placed again at the instant this computer's zone changes its offset.
+    """
+    try:
+        zone = zoneinfo.ZoneInfo(str(vtimezone["TZID"]))
+    except (KeyError, ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):  # pragma: no cover - one we wrote
+        return
+    for observance in vtimezone.subcomponents:
+        try:
+            written = observance.decoded("DTSTART")
+            before = observance.decoded("TZOFFSETFROM")
+            after = observance.decoded("TZOFFSETTO")
+        except (KeyError, ValueError):  # pragma: no cover - icalendar writes all three
+            continue
+        if before == after or not isinstance(written, datetime.datetime):
+            continue
+        for offset in (after, before):  # the instant of the change: read with the offset after, or before
+            instant = (written - offset).replace(tzinfo=datetime.timezone.utc)
+            second = datetime.timedelta(seconds=1)
+            if (instant - second).astimezone(zone).utcoffset() == before and instant.astimezone(
+                zone
+            ).utcoffset() == after:
+                observance.pop("DTSTART")
+                observance.add("dtstart", (instant + before).replace(tzinfo=None))
+                break
 
 
 def session_uid(day: datetime.date, *, series: str) -> str:
