@@ -356,6 +356,14 @@ def test_a_json_constant_deep_in_a_pack_has_the_pointer_of_its_value():
     assert (found.code, found.path, found.line, found.column) == ("not-finite", "/exercises/1/dose/hold/seconds", 1, 70)
 
 
+@pytest.mark.parametrize("digits", [5_000, 200_000])  # beyond what Python converts at all
+def test_a_json_integer_too_long_to_read_is_reported_where_it_stands(digits):
+    long = "9" * digits
+    text = '{"id": "1' + "0" * 150 + '",\n "a": [1.' + "0" * 150 + ', 2e5],\n  "b": {"c": [0, -' + long + "]}}"
+    [found] = backext.validate_pack(text, format="json")
+    assert (found.code, found.path, found.line, found.column) == ("number-out-of-range", "/b/c/1", 3, 18)
+
+
 # --- Documents too deep for the parser: the bracket that goes too deep ------------------------------------------------
 
 _DEEP = 100_000

@@ -163,14 +163,32 @@ def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _too_many_digits(line: int | None = None, column: int | None = None) -> NoReturn:
+def _too_many_digits(line: int | None = None, column: int | None = None, path: str = "") -> NoReturn:
     _fail(
         "number-out-of-range",
         N_("an integer with more than {digits} digits: far beyond the largest number allowed"),
         {"digits": str(MAX_INTEGER_DIGITS)},
         line,
         column,
+        path=path,
     )
+
+
+#: A JSON string, or an integer of more digits than a pack may hold (group 1): not part of a decimal number.
+_JSON_LONG_INTEGER = re.compile(
+    r'"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])(-?\d{' + str(MAX_INTEGER_DIGITS + 1) + r",})(?![\d.eE])"
+)
+
+
+def _long_integer_in_json(text: str) -> NoReturn:
+    """Fail with the problem of the first integer of *text* that is too long, at its place (the hook is not told)."""
+    found = next((m for m in _JSON_LONG_INTEGER.finditer(text) if m[1]), None)
+    if found is None:  # pragma: no cover - the decoder found one
+        _too_many_digits()
+    line, column = _line_column(text, found.start(1))
+    from ._positions import json_pointer_at  # noqa: PLC0415 - the error path only
+
+    _too_many_digits(line, column, json_pointer_at(text, found.start(1)))
 
 
 def _bounded_int(literal: str) -> int:
@@ -206,6 +224,8 @@ def _parse_json(text: str, _: Limits) -> object:
     except ParseFailure as failure:
         if failure.problem.code == "duplicate-key":
             _every_json_duplicate(text)
+        if failure.problem.code == "number-out-of-range":
+            _long_integer_in_json(text)
         if failure.problem.code != "not-finite":
             raise
         # The decoder's hook is not told where the constant is: the first one outside a string is it.
@@ -219,7 +239,7 @@ def _parse_json(text: str, _: Limits) -> object:
         _reject_constant(found[1], line, column, json_pointer_at(text, found.start(1)))
     except ValueError as error:  # an integer with more digits than Python converts
         if "digits" in str(error):
-            _too_many_digits()
+            _long_integer_in_json(text)
         _fail(
             "syntax-error", _INVALID, {"format": "JSON", "detail": str(error)}
         )  # pragma: no cover - no other ValueError is known
@@ -320,7 +340,7 @@ def _parse_toml(text: str, limits: Limits) -> object:
         )
     except ValueError as error:  # an integer with more digits than Python converts
         if "digits" in str(error):
-            _too_many_digits()
+            _long_integer_in_json(text)
         _fail(
             "syntax-error", _INVALID, {"format": "TOML", "detail": str(error)}
         )  # pragma: no cover - no other ValueError is known
