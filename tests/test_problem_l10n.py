@@ -258,3 +258,26 @@ def test_a_suggested_variation_is_a_message_of_its_own():
         backext.load_state(document, backext.builtin_pack())
     (unknown,) = [p for p in caught.value.problems if p.code == "unknown-variation"]
     assert unknown.render("es") == "'prone-chest-lift' no tiene la variante 'leg-lifts'; ¿quería decir 'leg-lift'?"
+
+
+@pytest.mark.parametrize("locale", ["de", "fr", "es"])
+def test_sarif_rules_are_described_in_the_language_of_the_results(capsys, locale):
+    _, sarif = _run(capsys, "validate", "--format", "sarif", "--locale", locale, BROKEN)
+    run = json.loads(sarif)["runs"][0]
+    assert run["language"] == locale
+    rules = run["tool"]["driver"]["rules"]
+    assert [rule["id"] for rule in rules] == list(backext.PROBLEM_CODES)  # the ids never change
+    for rule in rules:
+        entry = backext.PROBLEM_CODES[rule["id"]]
+        assert rule["fullDescription"]["text"] == entry.describe(locale) != entry.description
+        short = rule["shortDescription"]["text"]
+        assert short.endswith(".")
+        assert rule["fullDescription"]["text"].startswith(short[:-1].rstrip())
+
+
+def test_every_code_s_description_is_translated_in_every_language():
+    for entry in backext.PROBLEM_CODES.values():
+        said = {entry.describe(locale) for locale in ("de", "fr", "es")}
+        assert entry.description not in said
+        assert len(said) == 3
+        assert entry.describe(None) == entry.describe("en") == entry.description

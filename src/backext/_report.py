@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from ._codes import PROBLEM_CODES
@@ -114,12 +115,18 @@ def _region(p: Problem) -> dict[str, int]:
     return region
 
 
+def _first_sentence(description: str) -> str:
+    """The first sentence of a code's *description*, up to its first colon: a rule's short description."""
+    first = re.split(r"\s?: |\. ", description, maxsplit=1)[0].strip().rstrip(".")
+    return first + "."
+
+
 def sarif(results: Results, version: str, locale: str | None = None) -> dict[str, object]:
     """A SARIF 2.1.0 log of *results*, written by backext *version*.
 
-    *locale* is the language of the results' messages, given as the run's
-    ``language`` (English, ``en``, by default); the rules' descriptions
-    stay English.
+    *locale* is the language of the results' messages and of the rules'
+    descriptions, given as the run's ``language`` (English, ``en``, by
+    default).
 
     Every code of the catalogue is a rule, with its description and a link to
     its row in the documentation; each problem is a result at its file, line
@@ -129,8 +136,8 @@ def sarif(results: Results, version: str, locale: str | None = None) -> dict[str
     rules = [
         {
             "id": code,
-            "shortDescription": {"text": entry.description.split(": ")[0].split(". ")[0].rstrip(".") + "."},
-            "fullDescription": {"text": entry.description},
+            "shortDescription": {"text": _first_sentence(entry.describe(locale))},
+            "fullDescription": {"text": entry.describe(locale)},
             "helpUri": f"{DOCS}/reference/problems.html#{code}",
             "defaultConfiguration": {"level": entry.severity},
         }

@@ -334,7 +334,7 @@ class RulesError(BackextError, ValueError):
         ... except backext.RulesError as error:
         ...     print(error)
         <rules>: invalid rules, 1 problem:
-          error invalid-value: regress_pain (3) must be above tolerated_pain (3) (at "/regress_pain")
+          <rules>: error invalid-value: regress_pain (3) must be above tolerated_pain (3) (at "/regress_pain")
 
     .. versionadded:: 0.1.0
     """
