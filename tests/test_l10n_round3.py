@@ -172,11 +172,11 @@ def test_a_long_gap_at_the_start_says_the_dose_stays_not_steps_back():
 @pytest.mark.parametrize(
     ("argv", "said"),
     [
-        (["plan", "--start-date", "2026-13-45"], "argument --start-date: kein Datum der Form JJJJ-MM-TT: '2026-13-45'"),
-        (["plan", "--weeks", "0"], "argument --weeks: muss mindestens 1 sein: '0'"),
-        (["plan", "--format", "ics", "--time", "25:00"], "argument --time: keine Uhrzeit (00:00 bis 23:59): '25:00'"),
-        (["show", "--limit", "foo=1"], "argument --limit: unbekannte Grenze 'foo=1'"),
-        (["new", "--locale", "de-AT-AT", "x.yaml"], "argument --locale: 'de-AT-AT' nennt einen Teil zweimal"),
+        (["plan", "--start-date", "2026-13-45"], "Argument --start-date: kein Datum der Form JJJJ-MM-TT: '2026-13-45'"),
+        (["plan", "--weeks", "0"], "Argument --weeks: muss mindestens 1 sein: '0'"),
+        (["plan", "--format", "ics", "--time", "25:00"], "Argument --time: keine Uhrzeit (00:00 bis 23:59): '25:00'"),
+        (["show", "--limit", "foo=1"], "Argument --limit: unbekannte Grenze 'foo=1'"),
+        (["new", "--locale", "de-AT-AT", "x.yaml"], "Argument --locale: 'de-AT-AT' nennt einen Teil zweimal"),
     ],
 )
 def test_what_our_checks_say_of_an_options_value_is_in_the_persons_language(capsys, monkeypatch, tmp_path, argv, said):
@@ -209,7 +209,7 @@ def test_a_lower_max_session_cues_applies_to_a_clean_pack():
 @pytest.mark.parametrize(
     ("argv", "german"),
     [
-        (["plan", "--days-per-week", "0"], "argument --days-per-week: Trainingstage pro Woche sind 1 bis 7: '0'"),
+        (["plan", "--days-per-week", "0"], "Argument --days-per-week: Trainingstage pro Woche sind 1 bis 7: '0'"),
         (
             ["plan", "--start-date", "9999-12-30", "--weeks", "2"],
             "2 Wochen ab dem 30.12.9999 endeten nach dem 31.12.9999",

@@ -55,3 +55,50 @@ def test_an_author_s_backslash_is_quoted_as_written():
     document["exercises"][0]["hold"]["start_seconds"] = "5\\s\t"
     messages = {p.code: p.render("de") for p in backext.validate_pack(document)}
     assert "'5\\s\\t'" in messages["wrong-type"]  # the tab escaped: one line, and visible
+
+
+@pytest.mark.parametrize(
+    ("argv", "english", "german"),
+    [
+        (["plan", "--bogus"], "unrecognized arguments: --bogus", "unbekannte Argumente: --bogus"),
+        (
+            ["plan", "--format", "xml"],
+            "argument --format: invalid choice: 'xml'",
+            "Argument --format: ungültige Wahl: 'xml' (zur Wahl stehen ",
+        ),
+        (["plan", "--weeks"], "argument --weeks: expected one argument", "Argument --weeks: erwartet einen Wert"),
+        (["validate"], "the following arguments are required: PATH", "diese Argumente fehlen: PATH"),
+        (
+            ["handout", "--state", "a", "--exercise", "b"],
+            "argument --exercise: not allowed with argument --state",
+            "Argument --exercise: nicht zusammen mit dem Argument --state erlaubt",
+        ),
+        (["frob"], "argument COMMAND: invalid choice: 'frob'", "Argument COMMAND: ungültige Wahl: 'frob'"),
+    ],
+)
+def test_argparse_s_own_errors_are_in_the_person_s_language(capsys, monkeypatch, argv, english, german):
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    monkeypatch.setenv("LANG", "C")
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert f"error: {english}" in err
+    assert err.startswith("usage: ")
+    status, _, err = run(capsys, *argv, "--locale", "de")
+    assert status == 2
+    assert f"backext: Fehler: {german}" in err
+    assert err.startswith("Aufruf: backext")
+    assert "usage" not in err
+    assert "error" not in err
+
+
+@pytest.mark.parametrize(("locale", "prefix"), [("de", "Aufruf: "), ("fr", "usage : "), ("es", "uso: ")])
+def test_the_usage_lines_stay_aligned_under_a_translated_prefix(capsys, locale, prefix):
+    _, _, err = run(capsys, "plan", "--weeks", "--locale", locale)
+    lines = err.splitlines()
+    assert lines[0].startswith(prefix + "backext plan [")
+    usage = [line for line in lines if not line.startswith("backext")]
+    column = len(prefix + "backext plan ")
+    assert len(usage) > 1
+    for line in usage[1:]:
+        assert line[:column].isspace()
+        assert line[column] == "["

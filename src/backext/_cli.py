@@ -109,7 +109,74 @@ def _type_message(message: str) -> Message | None:
     if template is None or not message.endswith(str(cause)):
         return None
     prefix = message[: len(message) - len(str(cause))]  # argparse's own "argument --time: "
+    argument = _ARGUMENT.fullmatch(prefix)
+    if argument is not None and not argument["message"]:
+        return _said(N_("argument {name}: {message}"), name=argument["name"], message=template)
     return _said("{prefix}{said}", prefix=prefix, said=template)
+
+
+#: argparse's own messages (Python 3.10 to 3.13), as patterns of its English, and the same in our catalogs' words.
+#: Each pattern's groups are the values argparse put in, kept as they are.
+_ARGPARSE = (
+    (re.compile(r"unrecognized arguments: (?P<arguments>.*)", re.DOTALL), N_("unrecognized arguments: {arguments}")),
+    (
+        re.compile(r"the following arguments are required: (?P<arguments>.*)", re.DOTALL),
+        N_("the following arguments are required: {arguments}"),
+    ),
+    (
+        re.compile(r"one of the arguments (?P<arguments>.*) is required", re.DOTALL),
+        N_("one of the arguments {arguments} is required"),
+    ),
+    (
+        re.compile(r"ambiguous option: (?P<option>\S*) could match (?P<matches>.*)", re.DOTALL),
+        N_("ambiguous option: {option} could match {matches}"),
+    ),
+    (
+        re.compile(r"invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)", re.DOTALL),
+        N_("invalid choice: {value} (choose from {choices})"),
+    ),
+    (re.compile(r"expected one argument"), N_("expected one argument")),
+    (re.compile(r"expected at most one argument"), N_("expected at most one argument")),
+    (re.compile(r"expected at least one argument"), N_("expected at least one argument")),
+    (re.compile(r"not allowed with argument (?P<other>.*)", re.DOTALL), N_("not allowed with argument {other}")),
+    (re.compile(r"ignored explicit argument (?P<value>.*)", re.DOTALL), N_("ignored explicit argument {value}")),
+)
+
+#: argparse's prefix of an error about one option: "argument --weeks: ".
+_ARGUMENT = re.compile(r"argument (?P<name>[^:]*): (?P<message>.*)", re.DOTALL)
+
+
+def _argparse_message(message: str) -> Message | None:
+    """The English *message* of argparse in our catalogs' words, if it is one of the messages argparse makes."""
+    argument = _ARGUMENT.fullmatch(message)
+    inner = message if argument is None else argument["message"]
+    for pattern, template in _ARGPARSE:
+        found = pattern.fullmatch(inner)
+        if found is not None:
+            said = _said(template, **found.groupdict())
+            return (
+                said
+                if argument is None
+                else _said(N_("argument {name}: {message}"), name=argument["name"], message=said)
+            )
+    return None
+
+
+def _localized_usage(usage: str, locale: str | None) -> str:
+    """The usage text of argparse with its "usage:" in *locale*'s words, the lines after it indented to match."""
+    english = "usage: "
+    if not usage.startswith(english):
+        return usage
+    from ._i18n import gettext  # noqa: PLC0415 - only on the error path
+
+    prefix = gettext(N_("usage: "), locale)
+    shift = len(prefix) - len(english)
+    first, *rest = usage[len(english) :].split("\n")
+    indented = [first]
+    for line in rest:
+        spaces = len(line) - len(line.lstrip(" "))
+        indented.append(" " * max(spaces + shift, 0) + line[spaces:] if line else line)
+    return prefix + "\n".join(indented)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -118,7 +185,7 @@ class _Parser(argparse.ArgumentParser):
     _building = False
 
     def error(self, message: str) -> NoReturn:
-        said = _type_message(message)
+        said = _type_message(message) or _argparse_message(message)
         raise _UsageError(f"{self.prog}: error: {message}" if said is None else said, self.format_usage())
 
     def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
@@ -1585,8 +1652,8 @@ def _run(arguments: list[str], out: _Output, err: _Output, *, as_json: bool | st
     try:
         args = parser.parse_args(arguments)
     except _UsageError as error:
-        err.write(error.usage)
         speaking = _speaking_argv(arguments)
+        err.write(_localized_usage(error.usage, speaking))
         said = str(error) if error.template is None else _usage_message(error, speaking)
         refused = _refused_locale(arguments)  # not left unsaid because another option was wrong first
         if refused is not None:
