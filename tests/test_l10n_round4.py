@@ -102,3 +102,26 @@ def test_the_usage_lines_stay_aligned_under_a_translated_prefix(capsys, locale, 
     for line in usage[1:]:
         assert line[:column].isspace()
         assert line[column] == "["
+
+
+@pytest.mark.parametrize(
+    "tag", ["de-AT-AT", "de-DE-AT", "de-Latn-Cyrl", "de-x", "de-a", "de-u", "de-12", "de-DE-x", "de-abc-abd-abe-abf"]
+)
+def test_a_tag_bcp_47_does_not_allow_is_refused_in_a_pack_and_on_the_command_line(capsys, tag):
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    document["title"][tag] = "Rücken"
+    problems = [(p.code, p.path) for p in backext.validate_pack(document) if p.severity == "error"]
+    assert problems == [("invalid-locale", f"/title/{tag}")]
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    document["default_locale"] = tag
+    assert ("invalid-locale", "/default_locale") in [(p.code, p.path) for p in backext.validate_pack(document)]
+    status, _, err = run(capsys, "show", "--locale", tag)
+    assert status == 2
+    assert "is not a language tag" in err or "gives a subtag twice" in err
+
+
+@pytest.mark.parametrize("tag", ["de-AT", "zh-Hant-TW", "es-419", "de-CH-1996", "sl-rozaj-biske", "de-DE-u-co-phonebk"])
+def test_a_well_formed_tag_is_taken(tag):
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    document["title"][tag] = "Rücken"
+    assert not [p for p in backext.validate_pack(document) if p.code == "invalid-locale"]

@@ -19,7 +19,7 @@ import attrs
 
 from ._addresses import linked_out
 from ._constraints import SLUG_PATTERN, Rule, doses_words, in_tenths, rule, rule_problems, tenths_of
-from ._i18n import N_, N_plural
+from ._i18n import N_, N_plural, well_formed
 from ._ladder import hold_rungs, rungs
 from ._limits import DEFAULT_LIMITS, Limits, shorten
 from ._messages import Message
@@ -27,7 +27,7 @@ from ._model import Exercise, Pack
 from ._problems import Problem, escape_pointer
 from ._render import amount
 from ._suggest import Suggester, locale_suggestion
-from ._text import LOCALE_TAG, LocalizedText, Text
+from ._text import LocalizedText, Text
 from ._vocabulary import Level
 
 
@@ -351,7 +351,7 @@ def _check_texts(texts: list[tuple[str, Text]], default_locale: str) -> _Found:
             continue
         seen: dict[str, str] = {}  # each tag in lower case: the first spelling of it
         for tag, translation in value.translations:
-            if not LOCALE_TAG.match(tag):
+            if not well_formed(tag):
                 yield (
                     locale,
                     locale.problem(f"{at}/{escape_pointer(tag)}", value=shorten(tag), hint=locale_suggestion(tag)),
@@ -426,7 +426,7 @@ def _check_translations(pack: Pack, texts: list[tuple[str, Text]]) -> _Found:
     for _, value in texts:
         if isinstance(value, LocalizedText):
             for tag in value:
-                if LOCALE_TAG.match(tag):
+                if well_formed(tag):
                     locales.setdefault(tag.lower(), tag)
     default = pack.default_locale.lower()
     wanted = [(key, tag) for key, tag in locales.items() if key != default]

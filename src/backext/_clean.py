@@ -28,9 +28,9 @@ from types import MappingProxyType
 
 from . import _constraints
 from ._constraints import PLAUSIBLE_REPETITIONS, RULES, proof
+from ._i18n import well_formed
 from ._limits import DEFAULT_LIMITS
 from ._model import Pack
-from ._text import LOCALE_TAG
 from ._vocabulary import Level
 
 
@@ -138,7 +138,7 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
         pack.default_locale in locales
         # One spelling of each tag: two (``de``, ``DE``) go the exact way, which compares them regardless of case.
         and len({tag.lower() for tag in locales}) == len(locales)
-        and all(LOCALE_TAG.match(tag) and len(tag) <= MAX_CLEAN_STRING for tag in locales)
+        and all(well_formed(tag) and len(tag) <= MAX_CLEAN_STRING for tag in locales)
         and not (plain and len(locales) > 1)  # a plain text would miss the other locales
     )
 

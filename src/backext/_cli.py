@@ -1156,16 +1156,18 @@ def _write(target: Path, text: str) -> None:
 
 
 def _tags(text: str) -> list[str]:
-    from ._i18n import parse_locale, tag_problem  # noqa: PLC0415
+    from ._i18n import _NOT_A_TAG, parse_locale, tag_problem, well_formed  # noqa: PLC0415
     from ._suggest import locale_suggestion  # noqa: PLC0415
-    from ._text import LOCALE_TAG  # noqa: PLC0415
 
     tags = []
     for given in text.split(","):
         tag = given.strip()
         with contextlib.suppress(ValueError):
             tag = parse_locale(tag)  # as every tag is read: de_DE is de-DE
-        if not LOCALE_TAG.match(tag):
+        malformed = tag_problem(tag)
+        if malformed is not None and malformed[0] != _NOT_A_TAG:
+            raise _refused(malformed[0], tag=repr(malformed[1]))
+        if not well_formed(tag):
             raise _refused(
                 N_(
                     "{value} is not a BCP 47 language tag with a primary language subtag, such as 'en' or 'de-CH'{hint}"
@@ -1173,9 +1175,6 @@ def _tags(text: str) -> list[str]:
                 value=shorten(tag),
                 hint=locale_suggestion(tag),
             )
-        malformed = tag_problem(tag)
-        if malformed is not None:
-            raise _refused(malformed[0], tag=repr(malformed[1]))
         tags.append(tag)
     return tags
 

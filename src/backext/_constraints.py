@@ -48,7 +48,7 @@ import attrs
 
 from ._addresses import safe_media, web_address
 from ._codes import PROBLEM_CODES
-from ._i18n import N_, N_plural
+from ._i18n import N_, N_plural, well_formed
 from ._ladder import MAX_REPETITIONS, MAX_SECONDS
 from ._limits import DEFAULT_LIMITS, shorten
 from ._messages import Message, Value
@@ -161,7 +161,7 @@ def doses_words(count: int) -> Message:
 #: limits they are given, the fast proof to the default.
 _NAMES: dict[str, object] = {
     "slug": _SLUG.match,
-    "locale_tag": LOCALE_TAG.match,
+    "locale_tag": well_formed,
     "in_tenths": in_tenths,
     "tenths_of": tenths_of,
     "changes_dose": changes_dose,

@@ -44,6 +44,7 @@ __all__ = [
     "pgettext",
     "plural_count",
     "translation",
+    "well_formed",
 ]
 
 #: The gettext domain of every catalog of the library.
@@ -61,7 +62,14 @@ LANGUAGES = ("de", "es", "fr")
 #: later; none is registered, so "english" is refused rather than taken for a language (our choice). It is the one
 #: pattern of a tag: :data:`backext._text.LOCALE_TAG` (a pack's keys, the JSON Schema) is made from it. ``_`` is
 #: accepted in place of ``-`` (``de_DE``) where a person writes a tag, and normalized.
-TAG_PATTERN = r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*"
+#: Past the language subtag, the grammar of RFC 5646 (section 2.1): up to three extended language subtags, a script,
+#: a region, variants, extensions (each a singleton and its subtags) and a private use part, in that order; no subtag
+#: comes twice where RFC 5646 allows it once (:func:`well_formed`).
+TAG_PATTERN = (
+    r"[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"
+    r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*(?:-[0-9A-WYZa-wyz](?:-[A-Za-z0-9]{2,8})+)*"
+    r"(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?"
+)
 _TAG = TAG_PATTERN
 
 
@@ -117,7 +125,9 @@ def tag_problem(tag: str) -> tuple[str, str] | None:
     if len(candidate) > _MAX_TAG:
         return _TOO_LONG, tag[:_MAX_TAG] + "…"
     if not _tag().fullmatch(candidate):
-        return _NOT_A_TAG, tag
+        if not _LOOSE.fullmatch(candidate):
+            return _NOT_A_TAG, tag
+        return (_TWICE if _repeats(candidate) else _OUT_OF_ORDER), tag
     if _repeats(candidate):
         return _TWICE, tag
     return None
@@ -145,6 +155,16 @@ def _parse(tag: str) -> str:
         else:
             subtags.append(subtag.lower())
     return "-".join(subtags)
+
+
+def well_formed(tag: str) -> bool:
+    """Whether *tag* is a language tag as a pack writes it (``de-AT``, not ``de_AT``): :func:`tag_problem` finds none.
+
+    Example:
+        >>> well_formed("de-AT"), well_formed("zh-Hant-TW"), well_formed("de-AT-AT"), well_formed("de-DE-AT")
+        (True, True, False, False)
+    """
+    return "_" not in tag and tag_problem(tag) is None
 
 
 def _repeats(tag: str) -> bool:
@@ -296,6 +316,12 @@ def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for
 _NOT_A_TAG = N_("{tag} is not a language tag with a primary language subtag (BCP 47, such as 'de' or 'de-AT')")
 _TOO_LONG = N_("{tag} is longer than 64 characters, the longest tag read")
 _TWICE = N_("{tag} gives a subtag twice, which BCP 47 does not allow: it is not a language tag")
+_OUT_OF_ORDER = N_(
+    "{tag} is not a language tag: BCP 47 gives the language, then at most one script, one region, variants and"
+    " extensions, in that order (such as 'de-AT' or 'zh-Hant-TW')"
+)
+#: Subtags of letters and digits after a language subtag, in any number and order: a tag in shape, if not in grammar.
+_LOOSE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 def NC_(context: str, message: str) -> str:  # noqa: N802 - named like N_

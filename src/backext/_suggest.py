@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from ._i18n import N_
+from ._i18n import _OUT_OF_ORDER, _TWICE, N_, tag_problem, well_formed
 from ._messages import Message
-from ._text import LOCALE_TAG
 
 
 __all__ = ["Suggester", "did_you_mean", "hint", "locale_hint", "locale_suggestion", "suggestion"]
@@ -44,7 +43,7 @@ def _fixed_locale(tag: str) -> str | None:
     if len(tag) > MAX_LENGTH:
         return None
     fixed = tag.strip().replace("_", "-")
-    return fixed if fixed != tag and LOCALE_TAG.match(fixed) else None
+    return fixed if fixed != tag and well_formed(fixed) else None
 
 
 def suggestion(name: str, known: Collection[str]) -> Message | str:
@@ -52,9 +51,21 @@ def suggestion(name: str, known: Collection[str]) -> Message | str:
     return hint(_nearest(name, known))
 
 
+#: What is wrong with a tag of letters and digits that is not a tag all the same, added after the problem's message.
+_WHY = {
+    _TWICE: N_("; a subtag comes twice"),
+    _OUT_OF_ORDER: N_("; BCP 47 gives the language, then at most one script, one region, variants and extensions"),
+}
+
+
 def locale_suggestion(tag: str) -> Message | str:
-    """:func:`hint` of how to write *tag*, a tag that is not BCP 47, if the fix is plain, or ``""``."""
-    return hint(_fixed_locale(tag))
+    """:func:`hint` of how to write *tag*, a tag that is not BCP 47, if the fix is plain; else why it is not one."""
+    fixed = _fixed_locale(tag)
+    if fixed is not None:
+        return hint(fixed)
+    malformed = None if len(tag) > MAX_LENGTH else tag_problem(tag)
+    why = None if malformed is None else _WHY.get(malformed[0])
+    return "" if why is None else Message(template=why)
 
 
 def did_you_mean(name: str, known: Collection[str]) -> str:
