@@ -133,6 +133,7 @@ COUNTED = {
     "a run of {count} tolerated session would already have stepped the dose up": "count",
     "{source}: invalid state, {count} problem:": "count",
     "{source}: invalid rules, {count} problem:": "count",
+    "{names} and {count} other": "count",
     "{source}: invalid session logs, {count} problem:": "count",
     "{count} dose": "count",
     "No longer in use: the variation {names}.": "names",

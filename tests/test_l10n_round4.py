@@ -8,6 +8,7 @@ import pytest
 
 import backext
 from backext._cli import main
+from backext._locales import choose_locale
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -125,3 +126,50 @@ def test_a_well_formed_tag_is_taken(tag):
     document = json.loads(backext.dump_pack(backext.builtin_pack()))
     document["title"][tag] = "Rücken"
     assert not [p for p in backext.validate_pack(document) if p.code == "invalid-locale"]
+
+
+def test_a_report_does_not_grow_with_the_number_of_languages(capsys, tmp_path):
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    tags = [f"a{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(600)]
+    document["title"] = {"en": "Back", **dict.fromkeys(tags, "x")}
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    status, out, _ = run(capsys, "validate", "--locale", "fr", str(path))
+    assert status == 0
+    lines = [line for line in out.splitlines() if "incomplete-translation" in line]
+    assert len(lines) > 50
+    assert max(len(line) for line in lines) < 400  # five tags named, then how many more
+    assert "'aaa', 'aab', 'aac', 'aad', 'aae' et 595 autres" in out
+    status, _, err = run(capsys, "show", "--pack", str(path), "--locale", "ja")
+    assert status == 2
+    assert len(err) < 1000
+
+
+def test_fhir_resources_are_labelled_with_the_language_they_are_written_in(capsys):
+    fhir = pytest.importorskip("backext.fhir")
+    pack = backext.builtin_pack()
+    state = backext.start(pack, "forearm-press-up")
+    for asked, written in (("ja", "en"), ("de-AT", "de-AT"), ("fr", "fr")):
+        resources = fhir.export_state(pack, state, subject="Patient/1", locale=asked)
+        request = next(r for r in resources if type(r).__name__ == "ServiceRequest")
+        assert request.language == written
+        if written == "en":
+            assert "Hold for" in request.model_dump_json()  # all English: no Japanese label over English text
+
+
+def test_a_language_both_the_library_and_the_pack_speak_is_preferred_from_the_environment():
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+
+    def only(value):
+        if isinstance(value, dict) and "de" in value and "en" in value:
+            return {"en": value["en"], "de": value["de"]}
+        if isinstance(value, dict):
+            return {k: only(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [only(v) for v in value]
+        return value
+
+    pack = backext.load_pack(json.dumps(only(document)), format="json")
+    assert choose_locale(None, {"LANGUAGE": "fr:de"}, pack) == "de"  # German throughout, not French around English
+    assert choose_locale(None, {"LANGUAGE": "fr:ja"}, pack) == "fr"  # none both speak: the first either speaks
+    assert choose_locale("fr", {"LANGUAGE": "de"}, pack) == "fr"  # asked for: as asked

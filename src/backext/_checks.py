@@ -22,7 +22,7 @@ from ._constraints import SLUG_PATTERN, Rule, doses_words, in_tenths, rule, rule
 from ._i18n import N_, N_plural, well_formed
 from ._ladder import hold_rungs, rungs
 from ._limits import DEFAULT_LIMITS, Limits, shorten
-from ._messages import Message
+from ._messages import Message, listed
 from ._model import Exercise, Pack
 from ._problems import Problem, escape_pointer
 from ._render import amount
@@ -437,4 +437,4 @@ def _check_translations(pack: Pack, texts: list[tuple[str, Text]]) -> _Found:
         have = {tag.lower() for tag in value} if isinstance(value, LocalizedText) else {default}
         missing = [tag for key, tag in wanted if key not in have]
         if missing:
-            yield incomplete, incomplete.problem(at, locales=", ".join(repr(t) for t in missing))
+            yield incomplete, incomplete.problem(at, locales=listed([repr(t) for t in missing]))

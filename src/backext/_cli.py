@@ -665,15 +665,21 @@ def _locale(args: argparse.Namespace, pack: Pack) -> str:
     chosen = choose_locale(args.locale, os.environ, pack)
     if not getattr(args, "noted_language", False) and not _served(chosen, pack_languages(pack)):
         args.noted_language = True
-        from ._i18n import gettext  # noqa: PLC0415
-
-        note = gettext(
-            "backext: note: the pack has no texts in {locale}: they are shown in its default language, {default}",
-            chosen,
-            pack.default_locale,
-        )
-        _Output(sys.stderr).write(note.format(locale=chosen, default=pack.default_locale) + "\n")
+        _note_fallback(chosen, pack)
     return chosen
+
+
+def _note_fallback(chosen: str, pack: Pack, template: str | None = None) -> None:
+    """Say on standard error, in *chosen*'s words, that the pack has no texts in *chosen*."""
+    from ._i18n import gettext  # noqa: PLC0415
+
+    note = gettext(
+        template
+        or N_("backext: note: the pack has no texts in {locale}: they are shown in its default language, {default}"),
+        chosen,
+        pack.default_locale,
+    )
+    _Output(sys.stderr).write(note.format(locale=chosen, default=pack.default_locale) + "\n")
 
 
 def _plan(args: argparse.Namespace, out: _Output) -> int:
@@ -1452,6 +1458,17 @@ def _fhir(args: argparse.Namespace, out: _Output) -> int:
         from ._locales import choose_locale  # noqa: PLC0415
 
         args.locale = choose_locale(args.locale, {}, pack)
+        from ._locales import _served, pack_languages  # noqa: PLC0415
+
+        if not _served(args.locale, pack_languages(pack)):  # the resources are written in the pack's own language
+            _note_fallback(
+                args.locale,
+                pack,
+                N_(
+                    "backext: note: the pack has no texts in {locale}: the resources are written in its default"
+                    " language, {default}"
+                ),
+            )
     state = logs = None
     try:
         if args.state is not None:

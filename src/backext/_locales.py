@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 import attrs
 
 from ._i18n import N_, available_languages, candidates, parse_locale, tag_problem
-from ._messages import Message
+from ._messages import Message, listed
 from ._model import Pack
 from ._text import LocalizedText
 from ._wrong import WordedError
@@ -117,14 +117,23 @@ def choose_locale(asked: str | None, environ: Mapping[str, str], pack: Pack) -> 
 
     *asked* (``--locale``) comes first and must be served: by the library or
     by the pack, itself or through a shorter prefix. Failing that, the
-    first language of the environment that is served; failing that, the
-    pack's default locale.
+    first language of the environment that both the library and the pack
+    speak (``LANGUAGE=fr:de`` on a pack in English and German is German
+    throughout, not French words around English texts); failing that, the
+    first language of the environment that either speaks; failing that,
+    the pack's default locale.
 
     Raises:
         ValueError: If *asked* is not a well-formed tag (the message lists the languages there are).
         UnknownLocaleError: If nothing is in *asked*'s language; the message lists the languages there are.
     """
-    return choose_among(asked, environ, {*available_languages(), *pack_languages(pack)}, pack.default_locale)
+    packs = pack_languages(pack)
+    if asked is None:
+        library = set(available_languages())
+        for tag in environment_locales(environ):
+            if _served(tag, packs) and _served(tag, library):
+                return tag
+    return choose_among(asked, environ, {*available_languages(), *packs}, pack.default_locale)
 
 
 def choose_among(asked: str | None, environ: Mapping[str, str], languages: set[str], default: str) -> str:
@@ -147,7 +156,7 @@ def choose_among(asked: str | None, environ: Mapping[str, str], languages: set[s
     if asked is not None:
         choices = Message(
             template=N_("choose one of {languages} (or a regional variant of one, such as de-AT)"),
-            values={"languages": ", ".join(sorted(languages))},
+            values={"languages": listed(sorted(languages), 12)},
         )
         malformed = tag_problem(asked)
         if malformed is not None:

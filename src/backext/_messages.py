@@ -19,11 +19,11 @@ from typing import Any, TypeAlias, Union
 
 import attrs
 
-from ._i18n import gettext, ngettext, parse_locale, pgettext, plural_count
+from ._i18n import N_plural, gettext, ngettext, parse_locale, pgettext, plural_count
 from ._text import LocalizedText
 
 
-__all__ = ["MAX_FORMAT_WIDTH", "Message", "Value", "quoted"]
+__all__ = ["MAX_FORMAT_WIDTH", "Message", "Value", "listed", "quoted"]
 
 #: The value of a placeholder: a number (written the locale's way), a date (ISO 8601), a string (shown as it
 #: is: an id, a name), a pack's text in several languages, or a message of its own.
@@ -276,3 +276,24 @@ def quoted(text: str) -> str:
         for character in text
     )
     return quote + "".join(written) + quote
+
+
+#: A list cut short in a message: the names shown, then how many more there are.
+_MORE = N_plural("{names} and {count} other", "{names} and {count} others")
+
+
+def listed(names: list[str], most: int = 5) -> Value:
+    """*names* joined for a message, at most *most* of them, then how many more (a report never grows with a pack).
+
+    Example:
+        >>> listed(["'de'", "'fr'"])
+        "'de', 'fr'"
+        >>> listed([f"'{n}'" for n in "abcdefg"], 3).render("de")
+        "'a', 'b', 'c' und 4 weitere"
+    """
+    if len(names) <= most:
+        return ", ".join(names)
+    rest = len(names) - most
+    return Message(
+        template=_MORE[0], plural=_MORE[1], count=rest, values={"names": ", ".join(names[:most]), "count": rest}
+    )

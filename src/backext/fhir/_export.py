@@ -8,11 +8,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
 
-from backext._i18n import N_
+from backext._i18n import N_, well_formed
 from backext._model import Exercise, Pack
 from backext._session import SessionLog, in_order
 from backext._state import Prescription, State
-from backext._text import LOCALE_TAG, LocalizedText, Text
+from backext._text import LocalizedText, Text
 from backext._wrong import WordedError
 
 from ._models import check_version, resource
@@ -63,8 +63,19 @@ def _check_subject(subject: object) -> None:
 
 
 def _check_locale(locale: object) -> None:
-    if locale is not None and (type(locale) is not str or not LOCALE_TAG.match(locale)):
+    if locale is not None and (type(locale) is not str or not well_formed(locale)):
         raise ValueError(f"locale must be a BCP 47 tag such as 'de' or 'fr-CA', not {str(locale)[:100]!r}")
+
+
+def _written_in(pack: Pack, locale: str | None) -> str | None:
+    """The locale the resources are written in for *locale*: itself if the pack has texts in it, else the pack's own.
+
+    A resource says its language once (``Resource.language``), and a receiving system trusts it: one whose texts
+    would be the pack's default language with the library's words in another is written in the pack's language.
+    """
+    from backext._locales import _served, pack_languages  # noqa: PLC0415
+
+    return locale if locale is None or _served(locale, pack_languages(pack)) else pack.default_locale
 
 
 def _tags(pack: Pack, parts: Iterable[Text | None]) -> list[str]:
@@ -295,7 +306,9 @@ def export_state(
         subject: A reference to the person, such as ``"Patient/123"``.
         days_per_week: Training days a week (1 to 7), if the app knows them.
         locale: The person's locale for the instructions; default: the
-            pack's.
+            pack's. If the pack has no texts in it (nor in a shorter
+            prefix of it), the resources are written wholly in the pack's
+            default locale and say so in ``language``.
         fhir_version: ``"R4B"`` or ``"R5"``.
         base: The base of the canonical URLs.
 
@@ -323,6 +336,7 @@ def export_state(
     urls = Urls(base)
     _check_subject(subject)
     _check_locale(locale)
+    locale = _written_in(pack, locale)
     if days_per_week is not None and (type(days_per_week) is not int or not 1 <= days_per_week <= 7):
         raise ValueError(f"days_per_week must be a whole number from 1 to 7, not {days_per_week!r}")
     prescription = state.prescription
