@@ -173,3 +173,23 @@ def test_a_language_both_the_library_and_the_pack_speak_is_preferred_from_the_en
     assert choose_locale(None, {"LANGUAGE": "fr:de"}, pack) == "de"  # German throughout, not French around English
     assert choose_locale(None, {"LANGUAGE": "fr:ja"}, pack) == "fr"  # none both speak: the first either speaks
     assert choose_locale("fr", {"LANGUAGE": "de"}, pack) == "fr"  # asked for: as asked
+
+
+def test_a_session_of_a_pack_s_hold_over_an_hour_is_coached(capsys):
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    first = document["exercises"][0]
+    first["hold"] = {"start_seconds": 3601, "target_seconds": 3601}
+    first["repetitions"] = {"minimum": 1, "maximum": 1}
+    pack = backext.load_pack(json.dumps(document), format="json", limits=backext.Limits(max_session_cues=10_000))
+    cues = backext.timeline(pack, backext.start(pack, first["id"]))  # the rest is as long as the hold
+    assert cues[-1].kind is backext.CueKind.FINISH
+
+
+def test_the_session_s_refusals_are_worded_in_any_language():
+    pack = backext.builtin_pack()
+    with pytest.raises(ValueError, match="may not be shorter than the hold") as caught:
+        backext.timeline(pack, backext.start(pack, "forearm-press-up"), rest_seconds=1)
+    assert "darf nicht kürzer sein" in caught.value.template.render("de")  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="from 0 to 3600") as caught:
+        backext.timeline(pack, backext.start(pack, "forearm-press-up"), set_rest_seconds=5000)
+    assert "0 à 3600" in caught.value.template.render("fr")  # type: ignore[attr-defined]

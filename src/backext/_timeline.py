@@ -13,9 +13,10 @@ from ._ladder import from_tenths, tenths
 from ._limits import DEFAULT_LIMITS
 from ._model import Exercise, Pack
 from ._reconcile import exercise_of, reconcile
-from ._render import localized_number, number
+from ._render import localized_number
 from ._state import Prescription, State
 from ._text import Text
+from ._wrong import WordedError, shown_number
 from .exceptions import SessionError, StoppedError
 
 
@@ -274,25 +275,40 @@ def timeline(
     exercise = exercise_of(pack, prescription.exercise_id)
     _check_within(exercise, prescription)
     hold = prescription.hold_seconds
+    # By default the rest is as long as the hold: a pack's hold of more than an hour gives a rest as long (the
+    # bound below is on the durations an app passes).
     rest = max(hold, 3) if rest_seconds is None else rest_seconds
     for name, value in (
-        ("rest_seconds", rest),
+        ("rest_seconds", rest_seconds),
         ("set_rest_seconds", set_rest_seconds),
         ("step_seconds", step_seconds),
         ("lift_seconds", lift_seconds),
         ("lower_seconds", lower_seconds),
     ):
-        if type(value) not in (int, float) or not 0 <= value <= MAX_PAUSE_SECONDS:
-            raise ValueError(f"{name} must be a number of seconds from 0 to {MAX_PAUSE_SECONDS}, not {value!r}")
+        if value is None and name == "rest_seconds":
+            continue
+        if type(value) not in (int, float) or not 0 <= value <= MAX_PAUSE_SECONDS:  # type: ignore[operator]
+            raise WordedError(
+                N_("{name} must be a number of seconds from 0 to {most}, not {value}"),
+                {"name": name, "most": MAX_PAUSE_SECONDS, "value": shown_number(value)},
+            )
     cue_count = len(exercise.steps) + 1 + prescription.sets * (1 + prescription.repetitions * (5 + math.ceil(hold)))
     if cue_count > DEFAULT_LIMITS.max_session_cues:
-        raise ValueError(f"the session would have {cue_count} cues, more than {DEFAULT_LIMITS.max_session_cues}")
+        raise WordedError(
+            N_(
+                "the session would have {count} cues, more than {most} (Limits.max_session_cues): the dose of"
+                " {exercise} is too long to coach cue by cue"
+            ),
+            {"count": cue_count, "most": DEFAULT_LIMITS.max_session_cues, "exercise": repr(exercise.id)},
+        )
     _check_phrases(phrases)
     tags = (locale, pack.default_locale)
     if locale is not None:
         parse_locale(locale)
     if rest < hold:
-        raise ValueError(f"rest_seconds ({number(rest)}) may not be shorter than the hold ({number(hold)})")
+        raise WordedError(
+            N_("rest_seconds ({rest}) may not be shorter than the hold ({hold})"), {"rest": rest, "hold": hold}
+        )
     # Every offset is counted in whole tenths of a second, so that it is exact (a 1.1 s hold ten times is 11 s).
     step_t, lift_t, lower_t = tenths(step_seconds), tenths(lift_seconds), tenths(lower_seconds)
     rest_t, set_rest_t, hold_t = tenths(rest), tenths(set_rest_seconds), tenths(hold)
