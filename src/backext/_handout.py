@@ -24,7 +24,7 @@ from ._i18n import N_, language, parse_locale, plural_count, translation
 from ._media import Picture, Pictures, builtin_folder
 from ._messages import Message
 from ._model import Exercise, Modification, Pack, Source
-from ._reconcile import exercise_of, reconcile
+from ._reconcile import exercise_of, reconcile, state_exercise
 from ._render import localized_date, localized_number
 from ._rules import DEFAULT_RULES, Rules
 from ._session import RedFlag
@@ -329,7 +329,7 @@ class _Handout:
             self.state = reconcile(pack, state_or_exercise, first, rules)[0]
             # After a long break the first session back is done at the dose the engine's gap rule gives.
             self.prescription = None if self.state.stop is not None else prescription_on(pack, self.state, first, rules)
-            self.exercise = exercise_of(pack, self.state.prescription.exercise_id)
+            self.exercise = state_exercise(pack, self.state)
         elif isinstance(state_or_exercise, Exercise):
             self.exercise = exercise_of(pack, state_or_exercise.id)
         elif isinstance(state_or_exercise, str):

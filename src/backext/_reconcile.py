@@ -54,6 +54,7 @@ __all__ = [
     "reconcile",
     "reference",
     "required_sessions",
+    "state_exercise",
     "within_reach",
     "wrong_pack",
 ]
@@ -70,6 +71,27 @@ def exercise_of(pack: Pack, exercise_id: str) -> Exercise:
         known = [e.id for e in pack.exercises]
         template = _unknown(N_("no exercise with the id {value}{hint}"), exercise_id, known, pack.default_locale)
         raise UnknownIdError("exercise", exercise_id, str(error.args[0]), template) from None
+
+
+def state_exercise(pack: Pack, state: State) -> Exercise:
+    """The exercise of *state* in *pack*, or :class:`UnknownIdError`; for a stopped state, one that says it is stopped.
+
+    A stopped state outlives an update that removed its exercise (it prescribes nothing until cleared); what needs
+    the exercise itself (a page of it, a FHIR request for it) says so, and that the stop stands.
+    """
+    try:
+        return pack.exercise(state.dose.exercise_id)
+    except KeyError:
+        if state.stop is None:
+            return exercise_of(pack, state.dose.exercise_id)
+        template = Message(
+            template=N_(
+                "the person is stopped since {date} and the pack no longer has their exercise {value}: the stop"
+                " stands; once a clinician's clearance is recorded, start them on an exercise of the pack"
+            ),
+            values={"date": state.stop.date, "value": repr(state.dose.exercise_id)},
+        )
+        raise UnknownIdError("exercise", state.dose.exercise_id, template.render(), template) from None
 
 
 def modification_of(exercise: Exercise, modification_id: str, default_locale: str = "en") -> Modification:
@@ -174,6 +196,11 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
     try:
         exercise = pack.exercise(state.dose.exercise_id)
     except KeyError:
+        if state.stop is not None and state.pack_version != pack.version:
+            # A stopped state whose exercise an update removed: it prescribes nothing until a clinician's clearance,
+            # and the stop must not be lost to the update (a calendar still cancels, the engine still says stop).
+            _check_stop(state, rules, problem)
+            return problems
         problem(
             "/dose/exercise_id",
             "unknown-exercise",
@@ -395,6 +422,13 @@ def within_reach(
     return new_hold - reference[0] <= increment and new_reps - reference[1] <= 1 and not (one_dimension and raised_both)
 
 
+def _check_stop_only(pack: Pack, state: State, rules: Rules) -> None:
+    """Refuse a stopped state whose exercise the pack lacks if what it holds does not fit (:func:`check_state`)."""
+    problems = check_state(pack, state, rules)
+    if problems:
+        raise StateError(problems)
+
+
 def reconcile(
     pack: Pack, state: State, on: datetime.date | None = None, rules: Rules = DEFAULT_RULES
 ) -> tuple[State, list[Reason]]:
@@ -412,12 +446,17 @@ def reconcile(
 
     Raises:
         SessionError: If the state belongs to another pack.
-        UnknownIdError: If the pack no longer has the state's exercise.
+        UnknownIdError: If the pack no longer has the state's exercise (a
+            stopped state is returned as it is: it prescribes nothing
+            until a clinician's clearance is recorded).
         StateError: If the state was stored against this very version of the
             pack and does not fit it: it was edited or corrupted.
     """
     if state.pack_id != pack.id:
         raise SessionError(wrong_pack(pack, state))
+    if state.stop is not None and state.pack_version != pack.version and not has_exercise(pack, state.dose.exercise_id):
+        _check_stop_only(pack, state, rules)
+        return state, []  # stopped, its exercise gone with an update: nothing to bring within limits until cleared
     exercise = exercise_of(pack, state.dose.exercise_id)
     same = state.pack_version == pack.version
     if same and not memory(pack).knows(state, rules):  # a state the engine made for this pack was checked then

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from backext._i18n import N_, well_formed
 from backext._model import Exercise, Pack
+from backext._reconcile import state_exercise
 from backext._session import SessionLog, in_order
 from backext._state import Prescription, State
 from backext._text import LocalizedText, Text
@@ -340,7 +341,7 @@ def export_state(
     if days_per_week is not None and (type(days_per_week) is not int or not 1 <= days_per_week <= 7):
         raise ValueError(f"days_per_week must be a whole number from 1 to 7, not {days_per_week!r}")
     prescription = state.prescription
-    exercise = pack.exercise(prescription.exercise_id)
+    exercise = state_exercise(pack, state)
     status = "on-hold" if state.stopped else "active"
     request_key = ("ServiceRequest", subject, pack.id)
     instruction = _patient_instruction(pack, prescription, locale)

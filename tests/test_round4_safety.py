@@ -1,0 +1,102 @@
+"""Break-it round 4 on the handout, the calendar and the engine: what was found, each kept as a test."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import attrs
+import pytest
+
+import backext
+from backext._cli import main
+
+
+PACK = backext.builtin_pack()
+MONDAY = datetime.date(2026, 1, 5)
+
+
+def without_first_exercise(pack: backext.Pack) -> backext.Pack:
+    """*pack* as an update that drops its first exercise (and the links to it)."""
+    document = json.loads(backext.dump_pack(pack))
+    gone = document["exercises"].pop(0)["id"]
+    for exercise in document["exercises"]:
+        progression = exercise.get("progression", {})
+        for link in ("next_exercise", "previous_exercise"):
+            if progression.get(link) == gone:
+                del progression[link]
+    document["version"] = "2.0.0"
+    return backext.load_pack(json.dumps(document), format="json")
+
+
+def stopped_by_a_red_flag(pack: backext.Pack) -> backext.State:
+    state = backext.start(pack, pack.exercises[0].id)
+    log = attrs.evolve(
+        backext.SessionLog.as_prescribed(state.prescription, MONDAY),
+        red_flags=(backext.RedFlag("numbness-or-tingling"),),
+    )
+    decision = backext.step(pack, state, log)
+    assert decision.action is backext.Action.STOP
+    return decision.state
+
+
+def test_a_stop_outlives_an_update_that_removes_the_exercise():
+    stopped = stopped_by_a_red_flag(PACK)
+    updated = without_first_exercise(PACK)
+    stored = json.dumps(backext.converter.unstructure(stopped))
+    state = backext.load_state(stored, updated)  # not refused: the stop must not be lost to the update
+    assert state.stopped
+    log = backext.SessionLog(
+        date=MONDAY + datetime.timedelta(days=2),
+        exercise_id=stopped.dose.exercise_id,
+        repetitions_completed=1,
+        hold_seconds=1,
+        pain=0,
+    )
+    assert backext.step(updated, state, log).action is backext.Action.STOP
+    with pytest.raises(backext.StoppedError):
+        backext.plan(updated, state, start_date=MONDAY + datetime.timedelta(days=2))
+    with pytest.raises(backext.UnknownIdError, match=r"stopped since 2026-01-05 .* the stop stands"):
+        backext.handout(updated, state)
+    cleared = backext.record_clearance(state, date=MONDAY + datetime.timedelta(days=3))
+    with pytest.raises(backext.UnknownIdError):  # cleared: now the person is started again on the new pack
+        backext.step(updated, cleared, attrs.evolve(log, date=MONDAY + datetime.timedelta(days=4)))
+
+
+def test_a_stopped_state_with_its_exercise_gone_in_the_same_version_is_refused():
+    stopped = stopped_by_a_red_flag(PACK)
+    document = backext.converter.unstructure(stopped)
+    document["dose"]["exercise_id"] = document["prescription"]["exercise_id"] = "nowhere"
+    with pytest.raises(backext.StateError) as caught:
+        backext.load_state(document, PACK)
+    assert "unknown-exercise" in [p.code for p in caught.value.problems]
+
+
+def test_the_command_line_cancels_the_sessions_of_a_stop_whose_exercise_an_update_removed(capsys, tmp_path):
+    pytest.importorskip("icalendar")
+    calendar = tmp_path / "plan.ics"
+    pack_v1, pack_v2 = tmp_path / "v1.json", tmp_path / "v2.json"
+    pack_v1.write_text(backext.dump_pack(PACK), encoding="utf-8")
+    pack_v2.write_text(backext.dump_pack(without_first_exercise(PACK)), encoding="utf-8")
+    argv = ["plan", "--format", "ics", "--start-date", "2026-01-05", "--weeks", "3", "-o", str(calendar)]
+    assert main([*argv, "--pack", str(pack_v1)]) == 0
+    state = tmp_path / "stopped.json"
+    state.write_text(json.dumps(backext.converter.unstructure(stopped_by_a_red_flag(PACK))), encoding="utf-8")
+    capsys.readouterr()
+    status = main(
+        [
+            "plan", "--format", "ics", "--pack", str(pack_v2), "--state", str(state),
+            "--previous", str(calendar), "-o", str(calendar), "--start-date", "2026-01-06",
+        ]
+    )  # fmt: skip
+    _, err = capsys.readouterr()
+    assert status == 1
+    assert "stopped since" in err
+    assert calendar.read_text(encoding="utf-8").count("STATUS:CANCELLED") == 8  # every session after the stop
+    assert main(["handout", "--pack", str(pack_v2), "--state", str(state)]) == 2
+    _, err = capsys.readouterr()
+    assert "the stop stands" in err
+    assert "Traceback" not in err
+    assert main(["fhir", "--pack", str(pack_v2), "--state", str(state), "--subject", "Patient/1"]) == 2
+    _, err = capsys.readouterr()
+    assert "the stop stands" in err
