@@ -100,3 +100,31 @@ def test_the_command_line_cancels_the_sessions_of_a_stop_whose_exercise_an_updat
     assert main(["fhir", "--pack", str(pack_v2), "--state", str(state), "--subject", "Patient/1"]) == 2
     _, err = capsys.readouterr()
     assert "the stop stands" in err
+
+
+@pytest.mark.parametrize("where", [("title", "en"), ("exercises", 0, "id"), ("exercises", 0, "steps", 0, "media")])
+def test_a_lone_surrogate_is_refused_at_its_place_whatever_the_way_in(where):
+    document = json.loads(backext.dump_pack(PACK))
+    node = document
+    for key in where[:-1]:
+        node = node[key]
+    node[where[-1]] = "a\ud800b"
+    pointer = "/" + "/".join(str(key) for key in where)
+    for source, fmt in ((document, None), (json.dumps(document), "json")):  # a mapping, and JSON's "\ud800"
+        found = [(p.code, p.path) for p in backext.validate_pack(source, format=fmt) if p.severity == "error"]
+        assert found == [("not-utf8", pointer)]
+    with pytest.raises(backext.PackError):
+        backext.load_pack(json.dumps(document), format="json")
+    document = json.loads(backext.dump_pack(PACK))
+    document["title"]["en"] = "a\U0001f600b"  # a pair of surrogates in JSON is one character: kept
+    assert backext.load_pack(json.dumps(document), format="json").title.translations[0][1] == "a\U0001f600b"
+
+
+def test_a_picture_path_no_file_system_can_name_is_left_out_of_the_page(tmp_path):
+    exercise = PACK.exercises[0]
+    step = attrs.evolve(exercise.steps[0], media="pics/a\ud800.svg")
+    changed = attrs.evolve(exercise, steps=(step, *exercise.steps[1:]))
+    pack = attrs.evolve(PACK, exercises=(changed, *PACK.exercises[1:]))
+    page = backext.handout(pack, exercise.id, media_folder=tmp_path)
+    assert page.encode("utf-8")
+    assert any("a\\ud800.svg" in note for note in backext.handout_omissions(pack, exercise.id, media_folder=tmp_path))

@@ -9,6 +9,8 @@ code. ``docs/limits.md`` tells the whole model.
 
 from __future__ import annotations
 
+import re
+
 import attrs
 
 from ._i18n import N_, N_plural
@@ -20,6 +22,7 @@ from ._wrong import json_type
 __all__ = [
     "DEFAULT_LIMITS",
     "DEFAULT_MAX_BYTES",
+    "SURROGATE",
     "LimitExceeded",
     "Limits",
     "check_document",
@@ -181,6 +184,8 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
             text: str = node  # type: ignore[assignment]
             if len(text) > max_length:
                 raise _too_long(document, text, limits)
+            if not text.isascii() and SURROGATE.search(text):
+                raise _surrogate(document, text, limits)
         elif kind is dict or kind is list or isinstance(node, (dict, list, tuple)):
             if depth > max_depth:
                 raise LimitExceeded(
@@ -213,6 +218,8 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
                         )
                     if len(key) > max_length:
                         raise _too_long(document, key, limits, container=node)
+                    if not key.isascii() and SURROGATE.search(key):
+                        raise _surrogate(document, key, limits, container=node)
                     stack.append((value, depth + 1))
             else:
                 stack.extend((item, depth + 1) for item in node)  # type: ignore[attr-defined]
@@ -220,6 +227,21 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
 
 #: The message of a key longer than the limit: its problem is placed at the key (:mod:`backext._positions`).
 KEY_TOO_LONG = N_("a key of {length} characters, more than the limit of {limit}: {text}")
+
+
+#: A lone surrogate: a JSON escape (``"\ud800"``) or a Python string can hold one, UTF-8 cannot.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogate(document: object, text: str, limits: Limits, container: object = None) -> LimitExceeded:
+    if container is None:
+        where = _pointer_to(document, text, limits)
+    else:
+        where = f"{_pointer_to(document, container, limits)}/{escape_pointer(text)}"
+    found = SURROGATE.search(text)
+    code = f"U+{ord(found.group()):04X}" if found else ""
+    template = N_("the text holds a lone surrogate ({code}), which UTF-8 cannot hold: the pack could not be written")
+    return LimitExceeded(problem(where, "not-utf8", template, {"code": code}))
 
 
 def _too_long(document: object, text: str, limits: Limits, container: object = None) -> LimitExceeded:

@@ -25,6 +25,7 @@ import attrs
 
 from ._addresses import inside_folder, is_url
 from ._i18n import N_
+from ._limits import SURROGATE
 from ._messages import Message, Value
 
 
@@ -167,6 +168,8 @@ class Pictures:
         path = PurePosixPath(reference)
         if not inside_folder(reference):
             return omit("outside-folder", N_("the path must be relative and stay inside the pack's folder"))
+        if SURROGATE.search(reference):  # no file system can name it
+            return omit("missing", N_("there is no such file in the pack's folder"))
         kind = _TYPES.get(path.suffix.lower())
         if kind is None:
             return omit("unsupported-type", N_("only .svg and .png files are embedded"))
