@@ -422,7 +422,8 @@ def test_control_characters_of_a_packs_text_never_reach_the_page(pack, noise):
     exercise["steps"][0]["text"]["en"] = f"ctl{noise}end"
     exercise["name"]["en"] = f"name{noise}"
     document["sources"][0]["citation"] = f"cite{noise}"
-    page = backext.handout(backext.load_pack(document), exercise["id"])
+    # Built without the checks: a lone surrogate is refused by load_pack, yet an app may build a Pack with one.
+    page = backext.handout(backext.converter.structure(document, backext.Pack), exercise["id"])
     assert [hex(ord(c)) for c in page if re.match("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]", c)] == []
     page.encode("utf-8")  # no lone surrogate: the page can be written
     assert "ctl" in page
