@@ -948,3 +948,23 @@ def test_r4_each_change_of_offset_is_written_at_the_local_time_before_it(zone):
     assert changes >= 2
     for planned in icalendar.Calendar.from_ical(data).events:  # the sessions themselves stay at 09:00 local
         assert planned.decoded("DTSTART").astimezone(tz).hour == 9
+
+
+@pytest.mark.timeout(120)
+def test_r4_the_longest_calendar_of_the_longest_texts_reads_back_as_previous():
+    from backext._calendar import PREVIOUS_MAX_BYTES  # noqa: PLC0415
+
+    pack = wordy_pack("\U0001f9b4, Кость; " * 700, 10)  # four-octet characters, and commas and semicolons to escape
+    plan = make_plan(pack=pack, weeks=520, days=7)
+    data = backext.plan_calendar(pack, plan, now=NOW, reminder=datetime.timedelta(minutes=30))
+    assert len(data) <= PREVIOUS_MAX_BYTES
+    again = backext.plan_calendar(pack, plan, now=LATER, reminder=datetime.timedelta(minutes=30), previous=data)
+    assert again == data  # nothing changed: every event kept as it was
+
+
+def test_r4_a_short_plan_keeps_the_whole_excerpts():
+    pack = wordy_pack("word " * 400, 3)
+    short = backext.plan_calendar(pack, make_plan(pack=pack, weeks=1), now=NOW)
+    long = backext.plan_calendar(pack, make_plan(pack=pack, weeks=520, days=7), now=NOW)
+    first = lambda data: icalendar.Calendar.from_ical(data).events[0].decoded("DESCRIPTION")  # noqa: E731
+    assert len(first(short)) > len(first(long))

@@ -128,3 +128,27 @@ def test_a_picture_path_no_file_system_can_name_is_left_out_of_the_page(tmp_path
     page = backext.handout(pack, exercise.id, media_folder=tmp_path)
     assert page.encode("utf-8")
     assert any("a\\ud800.svg" in note for note in backext.handout_omissions(pack, exercise.id, media_folder=tmp_path))
+
+
+def test_planning_again_from_a_later_day_cancels_the_sessions_not_done_in_between(capsys, tmp_path):
+    pytest.importorskip("icalendar")
+    import icalendar  # noqa: PLC0415
+
+    pack = tmp_path / "pack.json"
+    pack.write_text(backext.dump_pack(PACK), encoding="utf-8")
+    state = backext.start(PACK, PACK.exercises[0].id)
+    state = backext.step(PACK, state, backext.SessionLog.as_prescribed(state.prescription, MONDAY)).state
+    stored = tmp_path / "state.json"
+    stored.write_text(json.dumps(backext.converter.unstructure(state)), encoding="utf-8")
+    calendar = tmp_path / "plan.ics"
+    common = ["plan", "--format", "ics", "--pack", str(pack), "--state", str(stored)]
+    assert main([*common, "--start-date", "2026-01-06", "--weeks", "4", "-o", str(calendar)]) == 0
+    assert main([*common, "--start-date", "2026-01-26", "--previous", str(calendar), "-o", str(calendar)]) == 0
+    capsys.readouterr()
+    events = icalendar.Calendar.from_ical(calendar.read_bytes()).events
+    planned = {s.date for s in backext.plan(PACK, state, start_date=datetime.date(2026, 1, 26)).sessions}
+    for event in events:
+        day = event.decoded("DTSTART")
+        cancelled = str(event.get("STATUS", "")) == "CANCELLED"
+        assert cancelled == (day not in planned)  # before the new plan: not done, and planned under what was then
+    assert any(event.decoded("DTSTART") < datetime.date(2026, 1, 26) for event in events)

@@ -144,6 +144,31 @@ def excerpt(text: str, limit: int) -> str:
     return (cut if space < 0 else cut[:space]).rstrip() + "\u2026"
 
 
+#: The octets an event takes besides its description and the two copies of its title (the event's and the
+#: reminder's): its other properties, with room to spare (our own arithmetic).
+_EVENT_OVERHEAD = 2 * 1024
+
+
+def _octets(text: str) -> int:
+    """About how many octets *text* takes as an iCalendar TEXT: UTF-8, escaped, folded at 75 octets, at most."""
+    written = len(text.encode("utf-8", "surrogatepass")) + sum(text.count(c) for c in ",;\\\n")
+    return written + 3 * (written // 70 + 1)
+
+
+def _within(text: str, octets: int) -> str:
+    """*text*, or its longest :func:`excerpt` that takes at most *octets* (never under 200 characters' worth)."""
+    if _octets(text) <= octets:
+        return text
+    low, high = 200, len(text)
+    while low < high:  # the most characters whose excerpt fits
+        middle = (low + high + 1) // 2
+        if _octets(excerpt(text, middle)) <= octets:
+            low = middle
+        else:
+            high = middle - 1
+    return excerpt(text, low)
+
+
 def _text(ical: Any, value: str) -> Any:
     r"""*value* as an iCalendar TEXT that escapes exactly what RFC 5545 section 3.3.11 says.
 
@@ -421,7 +446,7 @@ def plan_calendar(
             is hashed, never written out), a non-empty string. Default: the
             pack's id.
         previous: The calendar this function wrote last time for the same
-            series (bytes or text, at most 16 MiB and 20,000 events), to
+            series (bytes or text, at most 16 MiB and 10,000 events), to
             carry over revisions. Only its sessions of *series* (an event
             whose UID is :func:`session_uid` of its day) are carried over or
             cancelled; any other event is left out of the result, so
@@ -557,6 +582,9 @@ def _plan_calendar(
     old = read.sessions
     events = []
     planned_uids = set()
+    # The octets each event's description may take, so that the calendar can be read back as --previous (at most
+    # PREVIOUS_MAX_BYTES): a long plan of long texts carries shorter excerpts of the steps and the disclaimer.
+    budget = (PREVIOUS_MAX_BYTES - CALENDAR_OCTETS) // max(len(plan.sessions), 1) - _EVENT_OVERHEAD
     for index, planned in enumerate(plan.sessions):
         event = ical.Event()
         uid = session_uid(planned.date, series=series)
@@ -578,7 +606,8 @@ def _plan_calendar(
             event.add("dtend", start + duration)
         event.add("summary", _text(ical, summary))
         before = plan.sessions[index - 1] if index else None
-        event.add("description", _text(ical, calendar_text(_description(pack, planned, locale, before=before))))
+        description = calendar_text(_description(pack, planned, locale, before=before))
+        event.add("description", _text(ical, _within(description, budget - 2 * _octets(summary))))
         event.add("categories", [calendar_text(pgettext("calendar category", "Exercise", locale, pack.default_locale))])
         if trigger is not None:
             alarm = ical.Alarm()
@@ -918,10 +947,11 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
         raise UnreadableCalendarError(
             N_("the previous calendar has more than {limit} lines"), {"limit": str(PREVIOUS_MAX_LINES)}
         )
+    # An escaped comma or semicolon (in a TEXT value, "\,") separates nothing: not counted.
     separators = (
-        previous.count(",") + previous.count(";")
+        previous.count(",") + previous.count(";") - previous.count("\\,") - previous.count("\\;")
         if isinstance(previous, str)
-        else (previous.count(b",") + previous.count(b";"))
+        else (previous.count(b",") + previous.count(b";") - previous.count(b"\\,") - previous.count(b"\\;"))
     )
     if separators > PREVIOUS_MAX_SEPARATORS:
         raise UnreadableCalendarError(

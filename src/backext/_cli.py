@@ -749,6 +749,10 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
     if resume is not None and (state.last_session is None or state.last_session < resume):
         # Nothing done since the stop: the calendar's sessions until the plan starts are cancelled too.
         cancel_from = datetime.date.min if state.last_session is None else state.last_session + datetime.timedelta(1)
+    elif args.state is not None and state.last_session is not None:
+        # Planned again from a later day: the sessions the calendar holds after the last one done and before the new
+        # plan were not done, and their doses were planned under what the state and the pack were then.
+        cancel_from = state.last_session + datetime.timedelta(1)
     result = plan(pack, state, start_date=start_date, days_per_week=args.days_per_week, weeks=args.weeks, rules=rules)
     if args.format == "ics":
         return _plan_ics(args, pack, result, tags[0], cancel_from=cancel_from, rules=rules)

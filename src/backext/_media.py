@@ -25,7 +25,7 @@ import attrs
 
 from ._addresses import inside_folder, is_url
 from ._i18n import N_
-from ._limits import SURROGATE
+from ._limits import SURROGATE, shorten
 from ._messages import Message, Value
 
 
@@ -95,7 +95,7 @@ class Omitted:
     def render(self, locale: str | None = None) -> str:
         """The sentence that says it, in *locale*'s words (``None``: English)."""
         why: Message | str = self.message if self.template is None else self.template
-        values: dict[str, Value] = {"reference": repr(self.reference), "why": why}
+        values: dict[str, Value] = {"reference": shorten(self.reference, 120), "why": why}
         return Message(template=N_("picture {reference} left out: {why}"), values=values).render(locale)
 
 
