@@ -6,6 +6,7 @@ Each test fails on the code the tester saw; its name says what holds now.
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import os
 import re
@@ -968,3 +969,20 @@ def test_r4_a_short_plan_keeps_the_whole_excerpts():
     long = backext.plan_calendar(pack, make_plan(pack=pack, weeks=520, days=7), now=NOW)
     first = lambda data: icalendar.Calendar.from_ical(data).events[0].decoded("DESCRIPTION")  # noqa: E731
     assert len(first(short)) > len(first(long))
+
+
+@pytest.mark.parametrize("zone", ["Africa/Casablanca", "Africa/El_Aaiun", "Asia/Gaza", "Europe/Dublin"])
+def test_r4_every_change_of_offset_in_the_plan_is_in_the_vtimezone(zone):
+    # icalendar left out Morocco's changes around Ramadan (sessions an hour off); Dublin's summer time is its standard.
+    plan = make_plan(start=datetime.date(2026, 1, 5), weeks=520, days=1)
+    data = backext.plan_calendar(PACK, plan, time=datetime.time(12), timezone=zone, now=NOW)
+    tz = zoneinfo.ZoneInfo(zone)
+    observances = icalendar.Calendar.from_ical(data).walk("VTIMEZONE")[0].subcomponents
+    starts = sorted(o.decoded("DTSTART") - o.decoded("TZOFFSETFROM") for o in observances)
+    for earlier, later in itertools.pairwise(starts):  # between two onsets, one offset
+        moment = earlier + datetime.timedelta(seconds=1)
+        offset = moment.replace(tzinfo=datetime.timezone.utc).astimezone(tz).utcoffset()
+        while moment < later:
+            assert moment.replace(tzinfo=datetime.timezone.utc).astimezone(tz).utcoffset() == offset
+            moment += datetime.timedelta(hours=6)
+    assert len(starts) > 2

@@ -852,46 +852,67 @@ def _write(ical: Any, pack: Pack, locale: str | None, events: list[icalendar.Eve
         calendar.add_component(event)
     days = [_day(e) for e in events]
     if days:
-        calendar.add_missing_timezones(first_date=min(days), last_date=max(days) + datetime.timedelta(days=1))
-    for zone in calendar.walk("VTIMEZONE"):
-        # icalendar notes, in English, the days its rules were written for: every export writes them anew for its
-        # own days, and the person's calendar has no English sentence of its own.
-        zone.pop("COMMENT", None)
-        _onsets_before(zone)
+        first, last = min(days), max(days) + datetime.timedelta(days=1)
+        calendar.add_missing_timezones(first_date=first, last_date=last)
+        for vtimezone in calendar.walk("VTIMEZONE"):
+            # icalendar notes, in English, the days its rules were written for: every export writes them anew for
+            # its own days, and the person's calendar has no English sentence of its own.
+            vtimezone.pop("COMMENT", None)
+            _observe(ical, vtimezone, first, last)
     return bytes(calendar.to_ical())
 
 
-def _onsets_before(vtimezone: Any) -> None:
-    """Write each change of offset of *vtimezone* at its local time before the change, as RFC 5545 says.
+def _observe(ical: Any, vtimezone: Any, first: datetime.date, last: datetime.date) -> None:
+    """Write the observances of *vtimezone* anew: every change of offset between *first* and *last*, from tzdata.
 
-    (RFC 5545, 3.6.5: an observance's DTSTART is a local time in the offset
-    in force before it, TZOFFSETFROM.) icalendar 7 writes a change that moves
-    the clocks forward at the local time after it: the start of summer time
-    in Berlin at 03:00, an hour late, where it is 02:00. Each onset is
-    placed again at the instant this computer's zone changes its offset.
+    icalendar 7 leaves out some changes (Morocco's around Ramadan: sessions
+    an hour off) and writes a change that moves the clocks forward at the
+    local time after it, an hour late (RFC 5545, 3.6.5: an observance's
+    DTSTART is read with its TZOFFSETFROM). Each change is found where this
+    computer's zone changes its offset (or its name, or whether it is summer
+    time), to the second.
     """
     try:
         zone = zoneinfo.ZoneInfo(str(vtimezone["TZID"]))
     except (KeyError, ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):  # pragma: no cover - one we wrote
         return
-    for observance in vtimezone.subcomponents:
-        try:
-            written = observance.decoded("DTSTART")
-            before = observance.decoded("TZOFFSETFROM")
-            after = observance.decoded("TZOFFSETTO")
-        except (KeyError, ValueError):  # pragma: no cover - icalendar writes all three
-            continue
-        if before == after or not isinstance(written, datetime.datetime):
-            continue
-        for offset in (after, before):  # the instant of the change: read with the offset after, or before
-            instant = (written - offset).replace(tzinfo=datetime.timezone.utc)
-            second = datetime.timedelta(seconds=1)
-            if (instant - second).astimezone(zone).utcoffset() == before and instant.astimezone(
-                zone
-            ).utcoffset() == after:
-                observance.pop("DTSTART")
-                observance.add("dtstart", (instant + before).replace(tzinfo=None))
-                break
+    utc = datetime.timezone.utc
+    start = datetime.datetime.combine(first, datetime.time(), utc) - datetime.timedelta(days=2)
+    end = datetime.datetime.combine(last, datetime.time(), utc) + datetime.timedelta(days=2)
+
+    def state(moment: datetime.datetime) -> tuple[Any, ...]:
+        local = moment.astimezone(zone)
+        return local.utcoffset(), local.dst(), local.tzname()
+
+    observances = [_observance(ical, start, state(start), state(start))]
+    step = datetime.timedelta(hours=6)  # no zone changes twice within six hours
+    moment, now = start, state(start)
+    while moment < end:
+        following = moment + step
+        then = state(following)
+        if then != now:
+            low, high = moment, following  # the change is after low and at or before high, to the second
+            while high - low > datetime.timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                middle = middle.replace(microsecond=0)
+                if middle <= low:
+                    break
+                low, high = (middle, high) if state(middle) == now else (low, middle)
+            observances.append(_observance(ical, high, now, state(high)))
+        moment, now = following, then
+    vtimezone.subcomponents = observances
+
+
+def _observance(ical: Any, instant: datetime.datetime, before: tuple[Any, ...], after: tuple[Any, ...]) -> Any:
+    """A STANDARD or DAYLIGHT observance beginning at *instant* (UTC), from the zone's state *before* to *after*."""
+    offset_before, offset_after, dst, name = before[0], after[0], after[1], after[2]
+    observance = ical.TimezoneDaylight() if dst else ical.TimezoneStandard()
+    observance.add("dtstart", (instant + offset_before).replace(tzinfo=None))
+    if name:
+        observance.add("tzname", name)
+    observance.add("tzoffsetfrom", offset_before)
+    observance.add("tzoffsetto", offset_after)
+    return observance
 
 
 def session_uid(day: datetime.date, *, series: str) -> str:
