@@ -978,7 +978,14 @@ def test_r4_every_change_of_offset_in_the_plan_is_in_the_vtimezone(zone):
     data = backext.plan_calendar(PACK, plan, time=datetime.time(12), timezone=zone, now=NOW)
     tz = zoneinfo.ZoneInfo(zone)
     observances = icalendar.Calendar.from_ical(data).walk("VTIMEZONE")[0].subcomponents
-    starts = sorted(o.decoded("DTSTART") - o.decoded("TZOFFSETFROM") for o in observances)
+    starts = []
+    for observance in observances:  # each onset: its DTSTART and its RDATEs, read with its TZOFFSETFROM
+        rdates = observance.get("RDATE", [])
+        days = [observance.decoded("DTSTART")]
+        days += [when.dt for listed in (rdates if isinstance(rdates, list) else [rdates]) for when in listed.dts]
+        starts += [day - observance.decoded("TZOFFSETFROM") for day in days]
+    starts.sort()
+    assert not any("RRULE" in observance for observance in observances)
     for earlier, later in itertools.pairwise(starts):  # between two onsets, one offset
         moment = earlier + datetime.timedelta(seconds=1)
         offset = moment.replace(tzinfo=datetime.timezone.utc).astimezone(tz).utcoffset()
