@@ -427,6 +427,8 @@ def _parse_yaml(text: str, limits: Limits) -> object:
     except yaml.MarkedYAMLError as error:
         first, *more = [_yaml_problem(text, found) for found in (error, *getattr(error, "backext_more", ()))]
         raise ParseFailure(first, more) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as a control character
+        _unacceptable_character(text, error, from_bytes=strict.Loader is not strict.StrictLoader)
     except yaml.YAMLError as error:
         _fail("syntax-error", _INVALID, {"format": "YAML", "detail": str(error)})
     except RecursionError:
@@ -438,6 +440,24 @@ def _parse_yaml(text: str, limits: Limits) -> object:
         if loader is not None:
             loader.dispose()
     return document
+
+
+def _unacceptable_character(text: str, error: Any, *, from_bytes: bool) -> NoReturn:
+    """Fail at the character that PyYAML's reader refuses (*error*, a ``ReaderError``), naming it.
+
+    PyYAML's own reader counts the position in characters; libyaml counts it
+    in bytes of the UTF-8 text (*from_bytes*).
+    """
+    offset = error.position
+    if from_bytes:
+        offset = len(text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore"))
+    line, column = _line_column(text, offset) if 0 <= offset <= len(text) else (None, None)
+    detail = Message(
+        # Translators: {character} is a Unicode code point, such as U+009D (a control character).
+        template=N_("the character {character} is not allowed in YAML"),
+        values={"character": f"U+{error.character:04X}"},
+    )
+    _fail("syntax-error", _INVALID, {"format": "YAML", "detail": detail}, line, column)
 
 
 def _yaml_problem(text: str, error: Any) -> Problem:
