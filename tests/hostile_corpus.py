@@ -125,7 +125,8 @@ def cases() -> Iterator[Case]:
     yield Case("huge-integer.json", b'{"schema_version": ' + b"9" * 5000 + b"}", codes=error({"number-out-of-range"}))
     yield Case("huge-integer.yaml", b"schema_version: " + b"9" * 5000 + b"\n", codes=error({"number-out-of-range"}))
     yield Case("huge-integer.toml", b"schema_version = " + b"9" * 5000 + b"\n", codes=error({"number-out-of-range"}))
-    yield Case("long-base-60.yaml", b"x: " + b":".join([b"59"] * 2000) + b"\n", codes=error({"number-out-of-range"}))
+    # YAML 1.1's base-60 integers: a string in YAML 1.2, read in linear time.
+    yield Case("long-base-60.yaml", b"x: " + b":".join([b"59"] * 2000) + b"\n", codes=error({"unknown-field"}))
     yield Case(
         "huge-target.json",
         _json(_hold(target_seconds=10**40, start_seconds=0.5)),

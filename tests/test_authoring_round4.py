@@ -7,6 +7,7 @@ import pytest
 import backext
 from backext import _yaml
 from backext._cli import main
+from backext._formats import parse
 
 
 LOADERS = {"libyaml": _yaml.CStrictLoader or _yaml.StrictLoader, "pure Python": _yaml.StrictLoader}
@@ -36,3 +37,60 @@ def test_a_control_character_in_yaml_is_placed_and_named(monkeypatch, loader, ch
     assert "\n" not in message
     assert f"U+{ord(char):04X}" in message
     assert "position" not in message
+
+
+# F10: YAML 1.2's core schema for numbers and booleans, as yaml-language-server reads them.
+@pytest.mark.parametrize("loader", LOADERS.values(), ids=LOADERS.keys())
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("010", 10),
+        ("08", 8),
+        ("0o17", 15),
+        ("0x1F", 31),
+        ("-5", -5),
+        ("+3", 3),
+        ("1e-1", 0.1),
+        ("1E3", 1000.0),
+        (".5", 0.5),
+        ("1.", 1.0),
+        ("-.inf", float("-inf")),
+        ("1:00", "1:00"),
+        ("0b101", "0b101"),
+        ("1_0", "1_0"),
+        ("yes", "yes"),
+        ("no", "no"),
+        ("On", "On"),
+        ("True", True),
+        ("FALSE", False),
+        ("!!int 010", 10),
+        ("!!float 1", 1.0),
+    ],
+)
+def test_yaml_numbers_and_booleans_are_yaml_1_2(monkeypatch, loader, written, read):
+    monkeypatch.setattr(_yaml, "Loader", loader)
+    assert parse(f"x: {written}\n", "yaml") == {"x": read}
+
+
+@pytest.mark.parametrize("written", ["!!int 1_0", "!!int 0b101", "!!float 1_0", "!!bool yes"])
+def test_yaml_1_1_forms_under_an_explicit_tag_are_refused(written):
+    (found,) = problems_of(f"x: {written}\n")
+    assert (found.code, found.line, found.column) == ("syntax-error", 1, 4)
+
+
+def test_a_yaml_1_1_number_in_a_dose_is_wrong_type_at_its_place():
+    text = "exercises:\n- hold: {start_seconds: 010, target_seconds: 1:00, increment_seconds: 0b101}\n"
+    found = {p.path: (p.line, p.column) for p in problems_of(text) if p.code == "wrong-type"}
+    assert found == {"/exercises/0/hold/target_seconds": (2, 46), "/exercises/0/hold/increment_seconds": (2, 71)}
+
+
+def test_norwegian_is_a_locale_key_in_yaml():
+    assert not [p for p in problems_of("title:\n  en: Soft start\n  no: Myk start\n") if p.path.startswith("/title")]
+
+
+@pytest.mark.parametrize("text", ["1e-1", "0o17", "0x1F", "010", "yes", "1:00", ".5", "1.", "+3", "True", "1_0"])
+def test_yaml_written_keeps_strings_that_yaml_1_2_or_1_1_would_read_otherwise(text):
+    dumped = _yaml.dump({"x": text, text: 1})
+    assert parse(dumped, "yaml") == {"x": text, text: 1}
+    yaml = pytest.importorskip("yaml")
+    assert yaml.safe_load(dumped) == {"x": text, text: 1}  # a YAML 1.1 reader too
