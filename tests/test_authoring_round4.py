@@ -94,3 +94,26 @@ def test_yaml_written_keeps_strings_that_yaml_1_2_or_1_1_would_read_otherwise(te
     assert parse(dumped, "yaml") == {"x": text, text: 1}
     yaml = pytest.importorskip("yaml")
     assert yaml.safe_load(dumped) == {"x": text, text: 1}  # a YAML 1.1 reader too
+
+
+# F2: !!set, !!omap and !!pairs are not JSON data: refused as they are read, at their place.
+@pytest.mark.parametrize("loader", LOADERS.values(), ids=LOADERS.keys())
+@pytest.mark.parametrize(
+    ("written", "tag"), [("!!set {a, b}", "!!set"), ("!!omap [{a: 1}]", "!!omap"), ("!!pairs [{a: 1}]", "!!pairs")]
+)
+def test_a_yaml_set_or_ordered_map_is_refused_at_its_place(monkeypatch, loader, written, tag):
+    monkeypatch.setattr(_yaml, "Loader", loader)
+    (found,) = problems_of(f"id: x\nzz:\n  s: {written}\n")
+    assert (found.code, found.path, found.line, found.column) == ("syntax-error", "/zz/s", 3, 6)
+    assert f"the tag {tag} is not allowed" in found.message
+
+
+def test_convert_refuses_a_yaml_set_at_its_place(capsys, tmp_path):
+    source = tmp_path / "set.yaml"
+    source.write_text("id: x\nzz:\n  s: !!set {a, b}\n", encoding="utf-8")
+    status, _, err = run(capsys, "convert", str(source), str(tmp_path / "out.json"))
+    assert status == 1
+    assert ":3:6: error syntax-error: invalid YAML: the tag !!set is not allowed" in err
+    assert '(at "/zz/s")' in err
+    assert "serializable" not in err
+    assert not (tmp_path / "out.json").exists()

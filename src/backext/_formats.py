@@ -434,7 +434,7 @@ def _parse_yaml(text: str, limits: Limits) -> object:
     except RecursionError:
         raise
     except Exception as error:  # noqa: BLE001 - PyYAML's constructors raise ValueError, TypeError...
-        # A value its tag cannot hold, such as the timestamp 2024-13-45, or a set used as a key.
+        # A value its tag cannot hold, should one escape the loader's own checks.
         _fail("syntax-error", _INVALID, {"format": "YAML", "detail": f"{type(error).__name__}: {str(error)[:200]}"})
     finally:
         if loader is not None:

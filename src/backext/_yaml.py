@@ -283,6 +283,17 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
             return float(int(value[2:], 8 if value[1] == "o" else 16))
         return float(value.lower().replace(".inf", "inf").replace(".nan", "nan"))
 
+    def construct_not_json(self, node: Any) -> Any:
+        """Refuse ``!!set``, ``!!omap`` and ``!!pairs``: values that JSON, TOML and a pack cannot hold."""
+        raise _LoaderError(
+            "syntax-error",
+            # Translators: {tag} is a YAML tag, such as !!set or !!omap.
+            N_("the tag {tag} is not allowed: a pack holds only mappings, lists, strings, numbers, booleans and null"),
+            {"tag": "!!" + node.tag.rsplit(":", 1)[-1]},
+            node.start_mark,
+            self._pointer(node),
+        )
+
     def construct_yaml_bool(self, node: Any) -> bool:
         value = self.construct_scalar(node)
         if not _CORE_BOOL.match(value):  # !!bool yes: a YAML 1.1 form, not YAML 1.2's
@@ -308,6 +319,8 @@ def _twice(key_node: Any, key: str, where: str) -> _LoaderError:
 _Strict.add_constructor(_INT, _Strict.construct_yaml_int)  # type: ignore[type-var]
 _Strict.add_constructor(_FLOAT, _Strict.construct_yaml_float)  # type: ignore[type-var]
 _Strict.add_constructor(_BOOL, _Strict.construct_yaml_bool)  # type: ignore[type-var]
+for _tag in ("set", "omap", "pairs"):
+    _Strict.add_constructor(f"tag:yaml.org,2002:{_tag}", _Strict.construct_not_json)  # type: ignore[type-var]
 
 
 class StrictLoader(Reader, Scanner, yaml.parser.Parser, _Strict):
