@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 
 import backext
@@ -117,3 +120,26 @@ def test_convert_refuses_a_yaml_set_at_its_place(capsys, tmp_path):
     assert '(at "/zz/s")' in err
     assert "serializable" not in err
     assert not (tmp_path / "out.json").exists()
+
+
+# F8: a flow-style YAML pack on standard input is read as YAML, not refused as invalid JSON.
+class _Stdin:
+    def __init__(self, data: bytes) -> None:
+        self.buffer = io.BytesIO(data)
+
+
+def test_a_flow_style_yaml_pack_on_standard_input_is_read_as_yaml(capsys, monkeypatch):
+    yaml = pytest.importorskip("yaml")
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    flow = yaml.safe_dump(document, default_flow_style=True, allow_unicode=True)
+    assert flow.startswith("{")
+    monkeypatch.setattr("sys.stdin", _Stdin(flow.encode()))
+    status, out, _ = run(capsys, "validate", "-")
+    assert status == 0, out
+
+
+def test_text_neither_json_nor_yaml_on_standard_input_keeps_json_s_error(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", _Stdin(b"{id: x"))
+    status, out, _ = run(capsys, "validate", "-")
+    assert status == 1
+    assert "<stdin>:1:2: error syntax-error: invalid JSON: Expecting property name" in out

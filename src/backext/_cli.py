@@ -956,7 +956,13 @@ def _validate_one(path: str, args: argparse.Namespace, limits: Limits) -> tuple[
     if path == "-":
         data = _read_stdin(limits.max_bytes)
         fmt = args.input_format or _sniff(data[:65536].decode("utf-8", "replace"))
-        return "<stdin>", validate_pack(data, format=fmt, limits=limits)
+        problems = validate_pack(data, format=fmt, limits=limits)
+        if args.input_format is None and fmt == "json" and any(p.code == "syntax-error" for p in problems):
+            # JSON by its first character, but not JSON: YAML's flow style ({id: x}) starts so too.
+            as_yaml = validate_pack(data, format="yaml", limits=limits)
+            if not any(p.code in {"syntax-error", "yaml-unavailable"} for p in as_yaml):
+                return "<stdin>", as_yaml
+        return "<stdin>", problems
     unknown = _paths.suffix(path).lower() not in SUFFIXES
     if args.input_format is None and unknown and os.path.isfile(_paths.normalized(path)):  # noqa: PTH113
         suffix = _paths.suffix(path)
