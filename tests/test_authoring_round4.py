@@ -143,3 +143,45 @@ def test_text_neither_json_nor_yaml_on_standard_input_keeps_json_s_error(capsys,
     status, out, _ = run(capsys, "validate", "-")
     assert status == 1
     assert "<stdin>:1:2: error syntax-error: invalid JSON: Expecting property name" in out
+
+
+# F9: the warning that sums up the problems left out counts them exactly, whatever their code.
+def _wrong_starts(count: int) -> dict[str, object]:
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    exercise = document["exercises"][0]
+    document["exercises"] = [{**exercise, "id": f"e{index}", "progression": {}} for index in range(count)]
+    for item in document["exercises"]:
+        item["hold"] = {**item["hold"], "start_seconds": "x"}
+    return document
+
+
+@pytest.mark.parametrize("limit", [5, 20])
+def test_too_many_wrong_types_are_counted_exactly(limit):
+    document = _wrong_starts(50)
+    every = [p for p in backext.validate_pack(document) if p.code == "wrong-type"]
+    assert len(every) == 50
+    found = backext.validate_pack(json.dumps(document), format="json", limits=backext.Limits(max_problems=limit))
+    assert [p.code for p in found] == ["wrong-type"] * limit + ["too-many-problems"]
+    assert found[-1].message.startswith(f"{50 - limit} more problems not reported")
+    with pytest.raises(backext.PackError) as raised:
+        backext.load_pack(document, limits=backext.Limits(max_problems=limit))
+    assert raised.value.problems[-1].message.startswith(f"{50 - limit} more problems not reported")
+
+
+@pytest.mark.parametrize("loader", LOADERS.values(), ids=LOADERS.keys())
+def test_too_many_yaml_key_problems_are_counted_exactly(monkeypatch, loader):
+    monkeypatch.setattr(_yaml, "Loader", loader)
+    text = "".join(f"k{index}: 1\nk{index}: 2\n" for index in range(50))
+    found = backext.validate_pack(text, format="yaml", limits=backext.Limits(max_problems=10))
+    assert [p.code for p in found] == ["duplicate-key"] * 10 + ["too-many-problems"]
+    assert found[-1].message.startswith("40 more problems not reported")
+
+
+def test_wrong_items_too_many_to_count_are_at_least_so_many():
+    text = json.dumps({"exercises": [{"id": "a", "steps": [0] * 90}] * 300})
+    found = backext.validate_pack(text, format="json", limits=backext.Limits(max_problems=10))
+    assert len(found) == 11
+    assert found[-1].code == "too-many-problems"
+    assert found[-1].message.startswith("at least ")
+    counted = int(found[-1].message.split()[2])
+    assert 100 <= counted < 300 * 91

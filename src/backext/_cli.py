@@ -1219,7 +1219,7 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
 
     from ._authoring import ConversionError, convert_document, losses  # noqa: PLC0415
     from ._formats import ParseFailure, decode, parse  # noqa: PLC0415
-    from ._limits import LimitExceeded, check_document, truncate_problems  # noqa: PLC0415
+    from ._limits import LimitExceeded, Unreported, check_document, truncate_problems  # noqa: PLC0415
     from ._load import _read  # noqa: PLC0415
     from ._positions import locate  # noqa: PLC0415
     from .exceptions import PackError  # noqa: PLC0415
@@ -1245,7 +1245,10 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
     except (ParseFailure, LimitExceeded) as failure:
         # Placed as validate places it: a JSON key written twice, a key too long, at their line and column.
         problems = failure.problems if isinstance(failure, ParseFailure) else [failure.problem]
-        raise PackError(truncate_problems(locate(text, source, problems), limits.max_problems), name) from None
+        unreported = Unreported(failure.unreported if isinstance(failure, ParseFailure) else 0)
+        raise PackError(
+            truncate_problems(locate(text, source, problems), limits.max_problems, unreported), name
+        ) from None
     try:
         converted = convert_document(document, target_format, text=text, source=source)
     except ConversionError as error:

@@ -51,9 +51,10 @@ MAX_INTEGER_DIGITS = 100
 class ParseFailure(Exception):
     """A document could not be parsed; carries the problem (the first), and every problem found (*problems*)."""
 
-    def __init__(self, problem: Problem, more: Sequence[Problem] = ()) -> None:
+    def __init__(self, problem: Problem, more: Sequence[Problem] = (), unreported: int = 0) -> None:
         self.problem = problem
         self.problems = [problem, *more]
+        self.unreported = unreported  # more problems found, past the most reported: only counted
         super().__init__(str(problem))
 
 
@@ -426,7 +427,7 @@ def _parse_yaml(text: str, limits: Limits) -> object:
         document = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         first, *more = [_yaml_problem(text, found) for found in (error, *getattr(error, "backext_more", ()))]
-        raise ParseFailure(first, more) from None
+        raise ParseFailure(first, more, getattr(error, "backext_unreported", 0)) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as a control character
         _unacceptable_character(text, error, from_bytes=strict.Loader is not strict.StrictLoader)
     except yaml.YAMLError as error:

@@ -112,6 +112,7 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
         self._nodes = 0
         self._limits = limits
         self._found: list[yaml.MarkedYAMLError] = []  # the problems of keys, gathered to be reported together
+        self._unreported = 0  # the problems of keys past the most reported: only counted
         self._checked: set[int] = set()  # the mappings whose keys are checked
         self._pointers: dict[int, str] | None = None  # each node's pointer, once one is needed
 
@@ -157,6 +158,7 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
         found = sorted(self._found, key=lambda error: error.problem_mark.index if error.problem_mark else 0)
         first = found[0]
         first.backext_more = found[1:]  # type: ignore[attr-defined]
+        first.backext_unreported = self._unreported  # type: ignore[attr-defined]
         return first
 
     def _pointer(self, node: Any) -> str:
@@ -233,13 +235,11 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
         node.value[:] = kept
 
     def _refuse(self, error: yaml.MarkedYAMLError) -> None:
-        """Gather the problem *error*; past the most problems reported, stop reading with those gathered.
-
-        One more than the most reported is gathered, so that a warning says that some were left out.
-        """
-        self._found.append(error)
-        if len(self._found) > self._limits.max_problems:
-            raise self._gathered()
+        """Gather the problem *error*; past the most problems reported, only count it (a warning says how many)."""
+        if len(self._found) >= self._limits.max_problems:
+            self._unreported += 1
+        else:
+            self._found.append(error)
 
     def _not_a_string(self, where: str, key_node: Any, key: object) -> _LoaderError:
         """The problem of a key that is not a string, at the key, naming it as it is written."""
