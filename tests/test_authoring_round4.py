@@ -185,3 +185,38 @@ def test_wrong_items_too_many_to_count_are_at_least_so_many():
     assert found[-1].message.startswith("at least ")
     counted = int(found[-1].message.split()[2])
     assert 100 <= counted < 300 * 91
+
+
+# F1: a translation's bad or repeated language tag is placed at the tag (the key), not at the text.
+HEADS = {
+    "yaml": 'schema_version: 1\nid: x\nversion: "1"\nexercises: []\n',
+    "json": '{"schema_version": 1, "id": "x", "version": "1", "exercises": [], ',
+    "toml": 'schema_version = 1\nid = "x"\nversion = "1"\nexercises = []\n',
+}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "code", "key"),
+    [
+        ("yaml", "title:\n  english: A long title far from the key\n", "invalid-locale", "english"),
+        ("yaml", "title:\n  de: a\n  en: b\n  DE: c\n", "duplicate-locale", "DE"),
+        ("json", '"title": {"de": "a", "en": "b", "DE": "c"}}', "duplicate-locale", '"DE"'),
+        ("json", '"title": {"english": "A long title"}}', "invalid-locale", '"english"'),
+        ("toml", '[title]\nenglish = "A long title"\n', "invalid-locale", "english"),
+        ("toml", '[title]\nde = "a"\nen = "b"\nDE = "c"\n', "duplicate-locale", "DE"),
+    ],
+)
+def test_a_translation_s_bad_tag_is_placed_at_the_key(fmt, text, code, key):
+    text = HEADS[fmt] + text
+    (found,) = [p for p in problems_of(text, fmt) if p.code == code]
+    assert found.path == "/title/" + key.strip('"')
+    offset = text.index(key, text.index("title"))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    assert (found.line, found.column, found.end_line, found.end_column) == (line, column, line, column + len(key))
+
+
+def test_a_bad_default_locale_stays_at_its_value():
+    text = HEADS["yaml"] + "title: {en: x}\ndefault_locale: english\n"
+    (found,) = [p for p in problems_of(text) if p.code == "invalid-locale"]
+    assert (found.line, found.column) == (6, 17)
