@@ -220,3 +220,12 @@ def test_a_bad_default_locale_stays_at_its_value():
     text = HEADS["yaml"] + "title: {en: x}\ndefault_locale: english\n"
     (found,) = [p for p in problems_of(text) if p.code == "invalid-locale"]
     assert (found.line, found.column) == (6, 17)
+
+
+# F12: `backext schema -o -` writes to standard output, not to a file named "-".
+def test_schema_to_dash_is_standard_output(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run(capsys, "schema", "-o", "-")
+    assert status == 0
+    assert json.loads(out) == backext.json_schema()
+    assert not (tmp_path / "-").exists()

@@ -592,7 +592,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help="print the JSON Schema of pack files",
         description="Print the JSON Schema (draft 2020-12) that pack files follow, or write it to a file.",
     )
-    schema.add_argument("-o", "--output", metavar="FILE", help="write the schema to FILE instead of standard output")
+    schema.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the schema to FILE instead of standard output ('-' is standard output too)",
+    )
     schema.set_defaults(handler=_schema)
     _fhir_parser(commands)
     return parser
@@ -1273,7 +1278,7 @@ def _schema(args: argparse.Namespace, out: _Output) -> int:
 
     from . import json_schema  # noqa: PLC0415
 
-    if args.output is None:
+    if args.output is None or args.output == "-":  # "-": standard output, as validate reads standard input
         out.json(json_schema())
         return EXIT_OK
     schema = json_schema()
