@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import pathlib
+import re
 import shlex
 import subprocess
 import sys
@@ -517,6 +518,9 @@ def test_the_pre_commit_hooks_run_on_fixture_files(files):
     for hook in hooks.values():
         assert hook["language"] == "python"
         assert set(hook["types_or"]) == {"json", "toml", "yaml"}
+        assert re.search(hook["exclude"], "packs/pack.schema.json")  # the schema written next to the packs
+        assert not re.search(hook["exclude"], "packs/schema.json")
+        assert not re.search(hook["exclude"], "packs/my-pack.json")
 
     def run_hook(hook_id: str, *paths: pathlib.Path) -> int:
         program, *args = shlex.split(hooks[hook_id]["entry"])
