@@ -10,7 +10,7 @@ import pytest
 import backext
 from backext import _yaml
 from backext._cli import main
-from backext._formats import parse
+from backext._formats import parse, serialize
 
 
 LOADERS = {"libyaml": _yaml.CStrictLoader or _yaml.StrictLoader, "pure Python": _yaml.StrictLoader}
@@ -229,3 +229,18 @@ def test_schema_to_dash_is_standard_output(capsys, tmp_path, monkeypatch):
     assert status == 0
     assert json.loads(out) == backext.json_schema()
     assert not (tmp_path / "-").exists()
+
+
+# F11: validate_pack's list is in document order, errors and warnings together.
+@pytest.mark.parametrize("fmt", ["yaml", "json", "toml"])
+def test_validate_pack_lists_problems_in_the_order_of_the_text(fmt):
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    del document["disclaimer"]  # a warning at the top
+    document["exercises"][0]["hold"]["start_seconds"] = 0.05  # an error
+    document["exercises"][-1]["name"]["xx"] = "extra"  # warnings: the other texts lack 'xx'
+    document["exercises"][-1]["hold"]["increment_seconds"] = 0  # an error near the end
+    found = backext.validate_pack(serialize(document, fmt), format=fmt)
+    assert {p.severity for p in found} == {"error", "warning"}
+    places = [(p.line, p.column) for p in found]
+    assert None not in {line for line, _ in places}
+    assert places == sorted(places)

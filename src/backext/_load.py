@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Union
 
 import attrs
@@ -441,8 +441,11 @@ def validate_pack(
 
     It reads the same sources as :func:`load_pack`. A file that cannot be
     read, a syntax error, a wrong type: all are problems in the list, in
-    document order, each with a JSON Pointer that resolves in the parsed
-    document. An empty list means a valid pack without warnings.
+    document order (by line and column, errors and warnings together; for a
+    mapping, which has no lines, in the order of the values they point at),
+    each with a JSON Pointer that resolves in the parsed document. A problem
+    without a place, such as the warning that some were left out, comes
+    last. An empty list means a valid pack without warnings.
 
     Whatever the source holds, the answer comes in a bounded time and
     memory: input beyond *limits* is a problem too (see
@@ -467,8 +470,13 @@ def validate_pack(
     try:
         _, _, problems, unreported = _analyse_source(source, format, chosen, files=True)
     except PackError as error:
-        return list(error.problems)  # at most the most reported already, and a warning that counts the rest
-    return truncate_problems(problems, chosen.max_problems, unreported)
+        return _in_text_order(error.problems)  # at most the most reported already, and a warning that counts the rest
+    return _in_text_order(truncate_problems(problems, chosen.max_problems, unreported))
+
+
+def _in_text_order(problems: Iterable[Problem]) -> list[Problem]:
+    """*problems* by line and column, those without a place last; otherwise in their order (the sort is stable)."""
+    return sorted(problems, key=lambda p: (p.line is None, p.line or 0, p.column or 0))
 
 
 def load_pack(
