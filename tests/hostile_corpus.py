@@ -125,7 +125,8 @@ def cases() -> Iterator[Case]:
     yield Case("huge-integer.json", b'{"schema_version": ' + b"9" * 5000 + b"}", codes=error({"number-out-of-range"}))
     yield Case("huge-integer.yaml", b"schema_version: " + b"9" * 5000 + b"\n", codes=error({"number-out-of-range"}))
     yield Case("huge-integer.toml", b"schema_version = " + b"9" * 5000 + b"\n", codes=error({"number-out-of-range"}))
-    yield Case("long-base-60.yaml", b"x: " + b":".join([b"59"] * 2000) + b"\n", codes=error({"number-out-of-range"}))
+    # YAML 1.1's base-60 integers: a string in YAML 1.2, read in linear time.
+    yield Case("long-base-60.yaml", b"x: " + b":".join([b"59"] * 2000) + b"\n", codes=error({"unknown-field"}))
     yield Case(
         "huge-target.json",
         _json(_hold(target_seconds=10**40, start_seconds=0.5)),
@@ -171,7 +172,7 @@ def cases() -> Iterator[Case]:
     yield Case("infinite.yaml", b"schema_version: .inf\n", codes=error({"wrong-type"}))
     # YAML values that PyYAML cannot build, or cannot use as keys.
     yield Case("bad-timestamp.yaml", b"title: 2024-13-45\n", codes=error({"syntax-error"}))
-    yield Case("set-as-key.yaml", b"? !!set {a: null}\n: x\n", codes=error({"wrong-type"}))
+    yield Case("set-as-key.yaml", b"? !!set {a: null}\n: x\n", codes=error({"syntax-error"}))
     yield Case("list-as-key.yaml", b"? [a, b]\n: x\n", codes=error({"wrong-type"}))
     yield Case("number-key.yaml", b"id: x\n1: y\n", codes=error({"wrong-type"}))
     yield Case("python-tag.yaml", b"!!python/object/apply:os.system ['echo hi']\n", codes=error({"syntax-error"}))

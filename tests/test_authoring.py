@@ -270,7 +270,7 @@ def test_convert_warns_only_of_real_comments_and_anchors(capsys, tmp_path, name,
             '{"id": "x",\n "id": "y"}',
             ":2:2: error duplicate-key: the key 'id' appears twice in one object (at \"/id\")",
         ),
-        ("in.yaml", "id: x\ntitle:\n  no: y\n", ":3:3: error wrong-type: keys must be strings: 'no' is read as"),
+        ("in.yaml", "id: x\ntitle:\n  false: y\n", ":3:3: error wrong-type: keys must be strings: 'false' is read as"),
     ],
 )
 def test_convert_refuses_what_cannot_be_read_where_validate_places_it(capsys, tmp_path, name, content, said):

@@ -120,6 +120,7 @@ COUNTED = {
     "{count} error": "count",
     "{count} file checked": "count",
     "{count} more problem not reported: the limit is {limit} per pack": "count",
+    "at least {count} more problem not reported: the limit is {limit} per pack": "count",
     "{count} repetition": "count",
     "{count} set": "count",
     "{count} step back": "count",

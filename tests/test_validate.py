@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import pathlib
+import re
 import shlex
 import subprocess
 import sys
@@ -517,6 +518,9 @@ def test_the_pre_commit_hooks_run_on_fixture_files(files):
     for hook in hooks.values():
         assert hook["language"] == "python"
         assert set(hook["types_or"]) == {"json", "toml", "yaml"}
+        assert re.search(hook["exclude"], "packs/pack.schema.json")  # the schema written next to the packs
+        assert not re.search(hook["exclude"], "packs/schema.json")
+        assert not re.search(hook["exclude"], "packs/my-pack.json")
 
     def run_hook(hook_id: str, *paths: pathlib.Path) -> int:
         program, *args = shlex.split(hooks[hook_id]["entry"])
@@ -554,7 +558,7 @@ def test_a_cycle_at_the_end_of_a_long_ladder_is_reported_once():
         ("id: x\nnull: y\n", "/null", "'null' is read as null", 2, 1),
         ("title: {en: x, 2026-01-01: y}\n", "/title/2026-01-01", "'2026-01-01' is read as a date", 1, 16),
         ("exercises: [{true: 1}]\n", "/exercises/0/true", "'true' is read as a boolean (true)", 1, 14),
-        ("title:\n  en: Soft start\n  no: Myk start\n", "/title/no", "'no' is read as a boolean (false)", 3, 3),
+        ("title:\n  en: Soft\n  False: Myk start\n", "/title/False", "'False' is read as a boolean (false)", 3, 3),
         ("id: x\n1: a\ntrue: b\n", "/1", "'1' is read as an integer (1)", 2, 1),
         ("id: x\n1.0: a\n1: b\n", "/1.0", "'1.0' is read as a number (1.0)", 2, 1),
     ],

@@ -592,7 +592,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help="print the JSON Schema of pack files",
         description="Print the JSON Schema (draft 2020-12) that pack files follow, or write it to a file.",
     )
-    schema.add_argument("-o", "--output", metavar="FILE", help="write the schema to FILE instead of standard output")
+    schema.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the schema to FILE instead of standard output ('-' is standard output too)",
+    )
     schema.set_defaults(handler=_schema)
     _fhir_parser(commands)
     return parser
@@ -966,7 +971,13 @@ def _validate_one(path: str, args: argparse.Namespace, limits: Limits) -> tuple[
     if path == "-":
         data = _read_stdin(limits.max_bytes)
         fmt = args.input_format or _sniff(data[:65536].decode("utf-8", "replace"))
-        return "<stdin>", validate_pack(data, format=fmt, limits=limits)
+        problems = validate_pack(data, format=fmt, limits=limits)
+        if args.input_format is None and fmt == "json" and any(p.code == "syntax-error" for p in problems):
+            # JSON by its first character, but not JSON: YAML's flow style ({id: x}) starts so too.
+            as_yaml = validate_pack(data, format="yaml", limits=limits)
+            if not any(p.code in {"syntax-error", "yaml-unavailable"} for p in as_yaml):
+                return "<stdin>", as_yaml
+        return "<stdin>", problems
     unknown = _paths.suffix(path).lower() not in SUFFIXES
     if args.input_format is None and unknown and os.path.isfile(_paths.normalized(path)):  # noqa: PTH113
         suffix = _paths.suffix(path)
@@ -1223,7 +1234,7 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
 
     from ._authoring import ConversionError, convert_document, losses  # noqa: PLC0415
     from ._formats import ParseFailure, decode, parse  # noqa: PLC0415
-    from ._limits import LimitExceeded, check_document, truncate_problems  # noqa: PLC0415
+    from ._limits import LimitExceeded, Unreported, check_document, truncate_problems  # noqa: PLC0415
     from ._load import _read  # noqa: PLC0415
     from ._positions import locate  # noqa: PLC0415
     from .exceptions import PackError  # noqa: PLC0415
@@ -1249,7 +1260,10 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
     except (ParseFailure, LimitExceeded) as failure:
         # Placed as validate places it: a JSON key written twice, a key too long, at their line and column.
         problems = failure.problems if isinstance(failure, ParseFailure) else [failure.problem]
-        raise PackError(truncate_problems(locate(text, source, problems), limits.max_problems), name) from None
+        unreported = Unreported(failure.unreported if isinstance(failure, ParseFailure) else 0)
+        raise PackError(
+            truncate_problems(locate(text, source, problems), limits.max_problems, unreported), name
+        ) from None
     try:
         converted = convert_document(document, target_format, text=text, source=source)
     except ConversionError as error:
@@ -1274,7 +1288,7 @@ def _schema(args: argparse.Namespace, out: _Output) -> int:
 
     from . import json_schema  # noqa: PLC0415
 
-    if args.output is None:
+    if args.output is None or args.output == "-":  # "-": standard output, as validate reads standard input
         out.json(json_schema())
         return EXIT_OK
     schema = json_schema()

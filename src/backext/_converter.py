@@ -54,9 +54,13 @@ __all__ = [
 T = TypeVar("T")
 
 #: How many more item errors the detailed structuring may collect, when set
-#: (as ``[count]``): past it each list stops at its first error, so that a
-#: document with millions of wrong items is explained in bounded time and
-#: memory. ``None`` (the default) collects every error.
+#: (as ``[count, unreported, countable, inexact]``): past it the errors of a
+#: list's items are only counted (as the problems they stand for, added to
+#: ``unreported``), not kept, so that the warning that sums up the rest gives
+#: their number; past ``countable`` more of them, each list stops at its first
+#: error (and ``inexact`` is set), so that a document with millions of wrong
+#: items is explained in bounded time and memory. ``None`` (the default)
+#: collects every error.
 ERROR_BUDGET: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("ERROR_BUDGET", default=None)
 
 
@@ -225,9 +229,18 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
             errors: list[Exception] = []
             budget = ERROR_BUDGET.get()
             for index, item in enumerate(value):
+                # An item begun before enough errors were kept is kept whole: its own items' errors are in it.
+                full = budget is not None and budget[0] <= 0
                 try:
                     items.append(handler(item, item_type))
                 except Exception as error:  # noqa: BLE001 - collected, re-raised as a group
+                    if budget is not None and full:  # enough errors to report: count the rest
+                        if budget[2] <= 0:  # too many even to count: stop explaining the rest of this list
+                            budget[3] = 1
+                            break
+                        budget[2] -= 1
+                        budget[1] += _count_problems(error)
+                        continue
                     error.__notes__ = [
                         *getattr(error, "__notes__", []),
                         IterableValidationNote(f"Structuring item @ index {index}", index, item_type),
@@ -235,8 +248,6 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
                     errors.append(error)
                     if budget is not None:
                         budget[0] -= 1
-                        if budget[0] < 0:
-                            break  # enough errors to report: stop explaining the rest of this list
             if errors:
                 raise IterableValidationError(f"While structuring {type_!r}", errors, type_)
             return tuple(items)
@@ -381,6 +392,19 @@ def problems_from_exception(error: BaseException, pointer: str = "") -> list[Pro
             )
         )
     return problems
+
+
+def _count_problems(error: BaseException) -> int:
+    """How many problems :func:`problems_from_exception` makes of *error*, without making them."""
+    if isinstance(error, ClassValidationError):
+        with_notes, without = error.group_exceptions()
+        return sum(1 if isinstance(inner, KeyError) else _count_problems(inner) for inner, _ in with_notes) + sum(
+            len(inner.extra_fields) if isinstance(inner, ForbiddenExtraKeysError) else _count_problems(inner)
+            for inner in without
+        )
+    if isinstance(error, IterableValidationError):
+        return sum(_count_problems(inner) for inner in error.exceptions)
+    return 1
 
 
 #: "Did you mean" is looked for only in objects with at most this many unknown

@@ -51,9 +51,10 @@ MAX_INTEGER_DIGITS = 100
 class ParseFailure(Exception):
     """A document could not be parsed; carries the problem (the first), and every problem found (*problems*)."""
 
-    def __init__(self, problem: Problem, more: Sequence[Problem] = ()) -> None:
+    def __init__(self, problem: Problem, more: Sequence[Problem] = (), unreported: int = 0) -> None:
         self.problem = problem
         self.problems = [problem, *more]
+        self.unreported = unreported  # more problems found, past the most reported: only counted
         super().__init__(str(problem))
 
 
@@ -426,18 +427,38 @@ def _parse_yaml(text: str, limits: Limits) -> object:
         document = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         first, *more = [_yaml_problem(text, found) for found in (error, *getattr(error, "backext_more", ()))]
-        raise ParseFailure(first, more) from None
+        raise ParseFailure(first, more, getattr(error, "backext_unreported", 0)) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as a control character
+        _unacceptable_character(text, error, from_bytes=strict.Loader is not strict.StrictLoader)
     except yaml.YAMLError as error:
         _fail("syntax-error", _INVALID, {"format": "YAML", "detail": str(error)})
     except RecursionError:
         raise
     except Exception as error:  # noqa: BLE001 - PyYAML's constructors raise ValueError, TypeError...
-        # A value its tag cannot hold, such as the timestamp 2024-13-45, or a set used as a key.
+        # A value its tag cannot hold, should one escape the loader's own checks.
         _fail("syntax-error", _INVALID, {"format": "YAML", "detail": f"{type(error).__name__}: {str(error)[:200]}"})
     finally:
         if loader is not None:
             loader.dispose()
     return document
+
+
+def _unacceptable_character(text: str, error: Any, *, from_bytes: bool) -> NoReturn:
+    """Fail at the character that PyYAML's reader refuses (*error*, a ``ReaderError``), naming it.
+
+    PyYAML's own reader counts the position in characters; libyaml counts it
+    in bytes of the UTF-8 text (*from_bytes*).
+    """
+    offset = error.position
+    if from_bytes:
+        offset = len(text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore"))
+    line, column = _line_column(text, offset) if 0 <= offset <= len(text) else (None, None)
+    detail = Message(
+        # Translators: {character} is a Unicode code point, such as U+009D (a control character).
+        template=N_("the character {character} is not allowed in YAML"),
+        values={"character": f"U+{error.character:04X}"},
+    )
+    _fail("syntax-error", _INVALID, {"format": "YAML", "detail": detail}, line, column)
 
 
 def _yaml_problem(text: str, error: Any) -> Problem:

@@ -10,6 +10,7 @@ code. ``docs/limits.md`` tells the whole model.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import attrs
 
@@ -25,6 +26,7 @@ __all__ = [
     "SURROGATE",
     "LimitExceeded",
     "Limits",
+    "Unreported",
     "check_document",
     "shorten",
     "shorten_path",
@@ -310,22 +312,43 @@ def _pointer_to(document: object, target: object, limits: Limits) -> str:
     return ""
 
 
-def truncate_problems(problems: list[Problem], limit: int) -> list[Problem]:
-    """At most *limit* of *problems* (errors first), in their order, and a warning that says how many were left out."""
-    if len(problems) <= limit:
+class Unreported(NamedTuple):
+    """The problems found but not listed, past the most reported: how many, and whether all were counted."""
+
+    #: How many were counted.
+    number: int = 0
+    #: False when there were too many even to count: there are at least :attr:`count`.
+    exact: bool = True
+
+
+def truncate_problems(problems: list[Problem], limit: int, unreported: Unreported | None = None) -> list[Problem]:
+    """At most *limit* of *problems* (errors first), in their order, and a warning that says how many were left out.
+
+    *unreported* are the problems found but not listed in *problems* (past the most reported already).
+    """
+    unreported = unreported or Unreported()
+    if len(problems) <= limit and not unreported.number and unreported.exact:
         return problems
     ranked = sorted(range(len(problems)), key=lambda index: (problems[index].severity != "error", index))
     kept = sorted(ranked[:limit])
-    left_out = len(problems) - limit
+    left_out = max(len(problems) - limit, 0) + unreported.number
+    template = (
+        N_plural(
+            "{count} more problem not reported: the limit is {limit} per pack",
+            "{count} more problems not reported: the limit is {limit} per pack",
+        )
+        if unreported.exact
+        else N_plural(
+            "at least {count} more problem not reported: the limit is {limit} per pack",
+            "at least {count} more problems not reported: the limit is {limit} per pack",
+        )
+    )
     return [
         *(problems[index] for index in kept),
         problem(
             "",
             "too-many-problems",
-            N_plural(
-                "{count} more problem not reported: the limit is {limit} per pack",
-                "{count} more problems not reported: the limit is {limit} per pack",
-            ),
+            template,
             {"count": str(left_out), "limit": str(limit)},
             count=left_out,
             severity="warning",

@@ -6,7 +6,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Union
 
 import attrs
@@ -26,7 +26,7 @@ from ._formats import (
     serialize,
 )
 from ._i18n import N_
-from ._limits import DEFAULT_LIMITS, LimitExceeded, Limits, check_document, shorten, truncate_problems
+from ._limits import DEFAULT_LIMITS, LimitExceeded, Limits, Unreported, check_document, shorten, truncate_problems
 from ._messages import Message
 from ._migrations import migrate
 from ._model import SCHEMA_VERSION, Pack
@@ -228,8 +228,11 @@ def _analyse_source(
     limits: Limits,
     *,
     files: bool = False,
-) -> tuple[str, Pack | None, list[Problem]]:
-    """Read, parse, structure and check *source*: its display name, the pack (if built) and every problem.
+) -> tuple[str, Pack | None, list[Problem], Unreported]:
+    """Read, parse, structure and check *source*: its display name, the pack (if built), every problem listed.
+
+    And how many more problems were found than are listed (past the most
+    reported, only counted).
 
     With *files*, a pack read from a file has the pictures it names in the
     file's folder checked too (:func:`backext._checks.check_media_files`).
@@ -245,7 +248,7 @@ def _analyse_source(
             check_document(read, limits, count_values=True)
         except LimitExceeded as exceeded:
             raise PackError([exceeded.problem], name) from None
-        return (name, *analyse_document(read, limits))
+        return (name, *_analyse(read, limits))
     folder = None
     if files and (isinstance(source, os.PathLike) or (isinstance(source, str) and format is None)):
         folder = os.path.dirname(_path_text(source)) or "."  # noqa: PTH120 - pathlib is slow to import
@@ -257,7 +260,7 @@ def _analyse_source(
             fast = _fast_json(text, data)
             if fast is not None:
                 problems = _with_files(fast[1].value, folder, checked(fast[1], limits, fast[0]))
-                return name, fast[1].value, _placed(text, fmt, problems, limits.max_problems)
+                return name, fast[1].value, _placed(text, fmt, problems, limits.max_problems), Unreported()
             document = parse(text, fmt, limits)
         else:
             # TOML and YAML refuse duplicate keys as they parse: only the structuring can be quicker.
@@ -265,15 +268,16 @@ def _analyse_source(
             structured = _fast_structure(document)
             if structured is not None:
                 problems = _with_files(structured.value, folder, checked(structured, limits, document))
-                return name, structured.value, _placed(text, fmt, problems, limits.max_problems)
+                return name, structured.value, _placed(text, fmt, problems, limits.max_problems), Unreported()
         check_document(document, limits, count_values=True)
     except (ParseFailure, LimitExceeded) as failure:
         problems = failure.problems if isinstance(failure, ParseFailure) else [failure.problem]
+        unreported = Unreported(failure.unreported if isinstance(failure, ParseFailure) else 0)
         if text is not None:
             problems = _placed(text, fmt, problems, limits.max_problems)
-        raise PackError(truncate_problems(problems, limits.max_problems), name) from None
-    built, problems = analyse_document(document, limits)
-    return name, built, _placed(text, fmt, _with_files(built, folder, problems), limits.max_problems)
+        raise PackError(truncate_problems(problems, limits.max_problems, unreported), name) from None
+    built, problems, unreported = _analyse(document, limits)
+    return name, built, _placed(text, fmt, _with_files(built, folder, problems), limits.max_problems), unreported
 
 
 def _with_files(pack: Pack | None, folder: str | None, problems: list[Problem]) -> list[Problem]:
@@ -347,17 +351,30 @@ def analyse_document(document: object, limits: Limits = DEFAULT_LIMITS) -> tuple
 
     The document must be within *limits* already (see :func:`~backext._limits.check_document`).
     """
+    return _analyse(document, limits)[:2]
+
+
+#: How many times the most problems reported are counted past them (the rest: "at least"), in wrong list items.
+_COUNTED_PAST_THE_LIMIT = 10
+
+
+def _analyse(document: object, limits: Limits) -> tuple[Pack | None, list[Problem], Unreported]:
+    """:func:`analyse_document`, and how many more problems were found than are listed (past the most reported)."""
     if not isinstance(document, dict):
         wrong = WrongType(N_("an object"), document)
-        return None, [Problem(path="", code="wrong-type", message=str(wrong), template=wrong.template)]
+        return None, [Problem(path="", code="wrong-type", message=str(wrong), template=wrong.template)], Unreported()
     document = dict(document)
     named = document.pop("$schema", "")  # the schema an editor checks the pack with: not part of the pack
     if not isinstance(named, str):  # null too, as the JSON Schema says
         wrong = WrongType(N_("a string"), named)
-        return None, [Problem(path="/$schema", code="wrong-type", message=str(wrong), template=wrong.template)]
+        return (
+            None,
+            [Problem(path="/$schema", code="wrong-type", message=str(wrong), template=wrong.template)],
+            Unreported(),
+        )
     document, problems = migrate(document)
     if problems:
-        return None, problems
+        return None, problems, Unreported()
     try:
         structured = fastload.structure(document, Pack)
     except Exception:  # noqa: BLE001 - any failure: structure again, collecting every problem
@@ -366,16 +383,22 @@ def analyse_document(document: object, limits: Limits = DEFAULT_LIMITS) -> tuple
 
         from ._converter import ERROR_BUDGET, converter, problems_from_exception  # noqa: PLC0415
 
-        token = ERROR_BUDGET.set([limits.max_problems])
+        budget = [limits.max_problems, 0, _COUNTED_PAST_THE_LIMIT * limits.max_problems, 0]
+        token = ERROR_BUDGET.set(budget)
         try:
             pack = converter.structure(document, Pack)
         except (BaseValidationError, WrongType, WrongValue) as error:
-            return None, sort_problems(document, problems_from_exception(error))
+            problems = problems_from_exception(error)
+            return None, sort_problems(document, problems), Unreported(budget[1], exact=not budget[3])
         finally:
             ERROR_BUDGET.reset(token)
         # Not reached while the fast path refuses only what the converter refuses (tests/test_fastload.py).
-        return pack, sort_problems(document, check_pack(pack, limits))  # pragma: no cover
-    return structured.value, sort_problems(document, checked(structured, limits))
+        return (  # pragma: no cover
+            pack,
+            sort_problems(document, check_pack(pack, limits)),
+            Unreported(budget[1], exact=not budget[3]),
+        )
+    return structured.value, sort_problems(document, checked(structured, limits)), Unreported()
 
 
 #: The limits that the fast loader's proof of cleanliness assumes (see :data:`backext._clean.CONDITIONS`); a pack
@@ -425,8 +448,11 @@ def validate_pack(
 
     It reads the same sources as :func:`load_pack`. A file that cannot be
     read, a syntax error, a wrong type: all are problems in the list, in
-    document order, each with a JSON Pointer that resolves in the parsed
-    document. An empty list means a valid pack without warnings.
+    document order (by line and column, errors and warnings together; for a
+    mapping, which has no lines, in the order of the values they point at),
+    each with a JSON Pointer that resolves in the parsed document. A problem
+    without a place, such as the warning that some were left out, comes
+    last. An empty list means a valid pack without warnings.
 
     Whatever the source holds, the answer comes in a bounded time and
     memory: input beyond *limits* is a problem too (see
@@ -449,10 +475,15 @@ def validate_pack(
     """
     chosen = _limits(limits, max_bytes)
     try:
-        problems = _analyse_source(source, format, chosen, files=True)[2]
+        _, _, problems, unreported = _analyse_source(source, format, chosen, files=True)
     except PackError as error:
-        problems = list(error.problems)
-    return truncate_problems(problems, chosen.max_problems)
+        return _in_text_order(error.problems)  # at most the most reported already, and a warning that counts the rest
+    return _in_text_order(truncate_problems(problems, chosen.max_problems, unreported))
+
+
+def _in_text_order(problems: Iterable[Problem]) -> list[Problem]:
+    """*problems* by line and column, those without a place last; otherwise in their order (the sort is stable)."""
+    return sorted(problems, key=lambda p: (p.line is None, p.line or 0, p.column or 0))
 
 
 def load_pack(
@@ -498,10 +529,10 @@ def load_pack(
     .. versionadded:: 0.1.0
     """
     chosen = _limits(limits, max_bytes)
-    name, pack, problems = _analyse_source(source, format, chosen)
+    name, pack, problems, unreported = _analyse_source(source, format, chosen)
     errors = [p for p in problems if p.severity == "error"]
     if pack is None or errors:
-        raise PackError(truncate_problems(errors, chosen.max_problems), name)
+        raise PackError(truncate_problems(errors, chosen.max_problems, unreported), name)
     return pack
 
 

@@ -3,7 +3,8 @@
 Used on the error path only: a pack that loads cleanly never comes here. The
 text is read a second time by a reader that keeps positions, and each
 problem is given the line and column (and the end) of the value it points
-at; of the key, for an unknown or duplicate key; of the object, for a
+at; of the key, for an unknown or duplicate key or a translation's bad
+language tag; of the object, for a
 missing field. JSON is read with the standard library's own string and
 number scanners, YAML with PyYAML's composer (whose nodes carry marks), TOML
 with a small reader written here (the standard reader keeps no positions);
@@ -484,7 +485,10 @@ def index_yaml(text: str, pointers: Iterable[str]) -> Index:
 # --- Problems --------------------------------------------------------------------------------------------------------
 
 #: Codes whose pointer names a key that should not be there: the key is shown, not its value.
-_AT_KEY = frozenset({"unknown-field", "duplicate-key"})
+_AT_KEY = frozenset({"unknown-field", "duplicate-key", "duplicate-locale"})
+
+#: The one ``invalid-locale`` whose tag is a value; every other names a translation by its tag, a key.
+_LOCALE_VALUE = "/default_locale"
 
 
 def _prefixes(pointers: Iterable[str]) -> frozenset[str]:
@@ -542,7 +546,11 @@ def locate(text: str, fmt: str, problems: list[Problem]) -> list[Problem]:
             found.append((problem, (0, 0) if not pointer else None, None))
             continue
         where = entry.value
-        at_key = problem.code in _AT_KEY or (problem.template is not None and problem.template.template == KEY_TOO_LONG)
+        at_key = (
+            problem.code in _AT_KEY
+            or (problem.code == "invalid-locale" and problem.path != _LOCALE_VALUE)
+            or (problem.template is not None and problem.template.template == KEY_TOO_LONG)
+        )
         if entry.key is not None and pointer == problem.path and at_key:
             where = entry.key
         elif entry.key is not None and (problem.code == "missing-field" or _breaks(text, entry.key[0], entry.value[0])):

@@ -34,9 +34,10 @@ class Problem:
             The same words in another language: :meth:`render`.
         severity: ``"error"`` or ``"warning"``.
         line: The 1-based line in the file of the value at fault (of the
-            key, for an unknown or duplicate key; of the object, for a missing
-            field). ``None`` where there is no file: a mapping passed from
-            Python has no positions.
+            key, for an unknown or duplicate key or a translation's bad
+            language tag; of the object, for a missing field). ``None``
+            where there is no file: a mapping passed from Python has no
+            positions.
         column: The 1-based column of that line, counted in characters
             (Unicode code points).
         end_line: The line where the value at fault ends, where known.

@@ -13,6 +13,7 @@ does not know.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -48,8 +49,8 @@ __all__ = ["MAX_ALIASES", "CStrictLoader", "Loader", "StrictLoader", "dump"]
 MAX_ALIASES = 100
 
 #: The most characters of an integer: any longer is far out of range (see
-#: :data:`backext._formats.MAX_INTEGER_DIGITS`), and YAML 1.1's base-60
-#: integers (``1:20:30``) would take time quadratic in their length.
+#: :data:`backext._formats.MAX_INTEGER_DIGITS`), and Python's own reading of
+#: a long one would take time quadratic in its length.
 _MAX_INTEGER_CHARACTERS = 100
 
 
@@ -63,7 +64,37 @@ class _LoaderError(yaml.constructor.ConstructorError):
         self.backext_path = path
 
 
-class _Strict(Composer, SafeConstructor, Resolver):
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+
+#: YAML 1.2's core schema: its booleans, integers and floats, as yaml-language-server reads them. YAML 1.1's
+#: other forms (``yes``, ``on``, ``010`` in octal, ``0b101``, ``1_0``, the base-60 ``1:00``) are strings.
+_CORE_BOOL = re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z")
+_CORE_INT = re.compile(r"(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)\Z")
+_CORE_FLOAT = re.compile(
+    r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z"
+)
+
+
+def _add_core_resolvers(resolver: type[yaml.resolver.BaseResolver]) -> None:
+    resolver.add_implicit_resolver(_BOOL, _CORE_BOOL, list("tTfF"))
+    resolver.add_implicit_resolver(_INT, _CORE_INT, list("-+0123456789"))
+    resolver.add_implicit_resolver(_FLOAT, _CORE_FLOAT, list("-+.0123456789"))
+
+
+class _CoreResolver(Resolver):
+    """PyYAML's resolver with YAML 1.2's core schema for booleans and numbers (nulls, dates, ``<<`` as before)."""
+
+
+_CoreResolver.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in {_BOOL, _INT, _FLOAT}]
+    for first, resolvers in Resolver.yaml_implicit_resolvers.items()
+}
+_add_core_resolvers(_CoreResolver)
+
+
+class _Strict(Composer, SafeConstructor, _CoreResolver):
     """What makes a loader strict: the composer, constructor and resolver that both loaders share.
 
     Aliases make a YAML document a graph: a short text can stand for an
@@ -76,11 +107,12 @@ class _Strict(Composer, SafeConstructor, Resolver):
     def _strict_init(self, limits: Limits) -> None:
         Composer.__init__(self)
         SafeConstructor.__init__(self)
-        Resolver.__init__(self)
+        _CoreResolver.__init__(self)
         self._aliases = 0
         self._nodes = 0
         self._limits = limits
         self._found: list[yaml.MarkedYAMLError] = []  # the problems of keys, gathered to be reported together
+        self._unreported = 0  # the problems of keys past the most reported: only counted
         self._checked: set[int] = set()  # the mappings whose keys are checked
         self._pointers: dict[int, str] | None = None  # each node's pointer, once one is needed
 
@@ -126,6 +158,7 @@ class _Strict(Composer, SafeConstructor, Resolver):
         found = sorted(self._found, key=lambda error: error.problem_mark.index if error.problem_mark else 0)
         first = found[0]
         first.backext_more = found[1:]  # type: ignore[attr-defined]
+        first.backext_unreported = self._unreported  # type: ignore[attr-defined]
         return first
 
     def _pointer(self, node: Any) -> str:
@@ -202,13 +235,11 @@ class _Strict(Composer, SafeConstructor, Resolver):
         node.value[:] = kept
 
     def _refuse(self, error: yaml.MarkedYAMLError) -> None:
-        """Gather the problem *error*; past the most problems reported, stop reading with those gathered.
-
-        One more than the most reported is gathered, so that a warning says that some were left out.
-        """
-        self._found.append(error)
-        if len(self._found) > self._limits.max_problems:
-            raise self._gathered()
+        """Gather the problem *error*; past the most problems reported, only count it (a warning says how many)."""
+        if len(self._found) >= self._limits.max_problems:
+            self._unreported += 1
+        else:
+            self._found.append(error)
 
     def _not_a_string(self, where: str, key_node: Any, key: object) -> _LoaderError:
         """The problem of a key that is not a string, at the key, naming it as it is written."""
@@ -237,7 +268,37 @@ class _Strict(Composer, SafeConstructor, Resolver):
                 {"limit": str(_MAX_INTEGER_CHARACTERS)},
                 node.start_mark,
             )
-        return super().construct_yaml_int(node)
+        value = self.construct_scalar(node)
+        if not _CORE_INT.match(value):  # !!int "1_0", !!int 0b101: YAML 1.1 forms, not YAML 1.2's
+            raise ValueError(value)
+        if value.startswith(("0o", "0x")):
+            return int(value[2:], 8 if value[1] == "o" else 16)
+        return int(value)
+
+    def construct_yaml_float(self, node: Any) -> float:
+        value = self.construct_scalar(node)
+        if not (_CORE_FLOAT.match(value) or _CORE_INT.match(value)):
+            raise ValueError(value)
+        if value.startswith(("0o", "0x")):
+            return float(int(value[2:], 8 if value[1] == "o" else 16))
+        return float(value.lower().replace(".inf", "inf").replace(".nan", "nan"))
+
+    def construct_not_json(self, node: Any) -> Any:
+        """Refuse ``!!set``, ``!!omap`` and ``!!pairs``: values that JSON, TOML and a pack cannot hold."""
+        raise _LoaderError(
+            "syntax-error",
+            # Translators: {tag} is a YAML tag, such as !!set or !!omap.
+            N_("the tag {tag} is not allowed: a pack holds only mappings, lists, strings, numbers, booleans and null"),
+            {"tag": "!!" + node.tag.rsplit(":", 1)[-1]},
+            node.start_mark,
+            self._pointer(node),
+        )
+
+    def construct_yaml_bool(self, node: Any) -> bool:
+        value = self.construct_scalar(node)
+        if not _CORE_BOOL.match(value):  # !!bool yes: a YAML 1.1 form, not YAML 1.2's
+            raise ValueError(value)
+        return value.lower() == "true"
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -255,7 +316,11 @@ def _twice(key_node: Any, key: str, where: str) -> _LoaderError:
     )
 
 
-_Strict.add_constructor("tag:yaml.org,2002:int", _Strict.construct_yaml_int)  # type: ignore[type-var]
+_Strict.add_constructor(_INT, _Strict.construct_yaml_int)  # type: ignore[type-var]
+_Strict.add_constructor(_FLOAT, _Strict.construct_yaml_float)  # type: ignore[type-var]
+_Strict.add_constructor(_BOOL, _Strict.construct_yaml_bool)  # type: ignore[type-var]
+for _tag in ("set", "omap", "pairs"):
+    _Strict.add_constructor(f"tag:yaml.org,2002:{_tag}", _Strict.construct_not_json)  # type: ignore[type-var]
 
 
 class StrictLoader(Reader, Scanner, yaml.parser.Parser, _Strict):
@@ -400,7 +465,15 @@ _FOLDED_BREAKS = frozenset("\x85\u2028\u2029")
 
 
 class _Dumper(yaml.SafeDumper):
-    """PyYAML's safe writer, keeping every string exactly as it is."""
+    """PyYAML's safe writer, keeping every string exactly as it is.
+
+    A string is quoted where YAML 1.1 or YAML 1.2's core schema would read it
+    as something else (``yes``, ``010``, ``1e-1``, ``0o17``): backext and
+    other readers of either version read it back as a string.
+    """
+
+
+_add_core_resolvers(_Dumper)
 
 
 def _represent_str(dumper: _Dumper, text: str) -> Any:
