@@ -146,3 +146,29 @@ def test_schema_writes_a_file_with_o(tmp_path, capsys):
     assert json.loads(path.read_text(encoding="utf-8")) == backext.json_schema()
     assert main(["schema", "-o", str(tmp_path / "no" / "such" / "dir.json")]) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("title",), ""),
+        (("title",), "   "),
+        (("title",), {"en": " \t"}),
+        (("version",), " "),
+        (("sources", 0, "citation"), "  "),
+        (("exercises", 0, "hold", "start_seconds"), 90_000),
+        (("exercises", 0, "hold", "target_seconds"), 1e9),
+        (("exercises", 0, "repetitions", "maximum"), 200_000),
+        (("exercises", 2, "modifications", 0, "repetitions_change"), -(10**10)),
+    ],
+)
+def test_what_validate_refuses_on_its_own_the_schema_refuses_too(path, value):
+    # An editor's language server checks a pack against the schema: it marks what backext would refuse.
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    node = document
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    assert [p for p in backext.validate_pack(document) if p.severity == "error"]
+    validator = jsonschema.Draft202012Validator(backext.json_schema())
+    assert list(validator.iter_errors(document))

@@ -303,6 +303,10 @@ def _id(name: str, model: type) -> Rule:
     )
 
 
+#: The JSON Schema pattern of a text that is more than whitespace (a pattern matches anywhere in the text).
+NON_BLANK = r"\S"
+
+
 def _range(model: type, field: str, *, optional: bool = False, implied: bool = False, most: str = "") -> Rule:
     """The rule that *field* of *model* lies within the limit on numbers, and within *most* if given.
 
@@ -312,7 +316,11 @@ def _range(model: type, field: str, *, optional: bool = False, implied: bool = F
     """
     high = f"min(MAX_NUMBER, {most})" if most else "MAX_NUMBER"
     inside = f"-MAX_NUMBER <= {field} <= {high}"
+    limit = DEFAULT_LIMITS.max_number  # the JSON Schema tells the default limits
+    most_value = NAMES[most] if most else limit
+    assert isinstance(most_value, int)  # noqa: S101 - a constant of the table
     return Rule(
+        schema={"minimum": -limit, "maximum": min(limit, most_value)},
         implied=implied,
         name=f"{model.__name__.lower()}-{field.replace('_', '-')}-in-range",
         code="number-out-of-range",
@@ -404,6 +412,7 @@ RULES: tuple[Rule, ...] = (
         field="version",
         condition="version.strip()",
         message=N_("the pack's version is empty"),
+        schema={"pattern": NON_BLANK},
     ),
     Rule(
         name="pack-exercises",
@@ -446,6 +455,7 @@ RULES: tuple[Rule, ...] = (
         field="citation",
         condition="citation.strip()",
         message=N_("the citation is empty"),
+        schema={"pattern": NON_BLANK},
     ),
     Rule(
         name="source-url-not-web",

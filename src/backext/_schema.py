@@ -21,7 +21,7 @@ from typing import Any, Union, get_args, get_origin
 
 import attrs
 
-from ._constraints import schema_bounds
+from ._constraints import NON_BLANK, schema_bounds
 from ._model import Pack
 from ._text import LOCALE_TAG, LocalizedText
 
@@ -103,11 +103,11 @@ class _Builder:
                     "or an object mapping BCP 47 locale tags to translations."
                 ),
                 "anyOf": [
-                    {"type": "string"},
+                    {"type": "string", "pattern": NON_BLANK},
                     {
                         "type": "object",
                         "propertyNames": {"pattern": LOCALE_TAG.pattern},
-                        "additionalProperties": {"type": "string"},
+                        "additionalProperties": {"type": "string", "pattern": NON_BLANK},
                         "minProperties": 1,
                     },
                 ],
