@@ -193,3 +193,22 @@ def test_the_session_s_refusals_are_worded_in_any_language():
     with pytest.raises(ValueError, match="from 0 to 3600") as caught:
         backext.timeline(pack, backext.start(pack, "forearm-press-up"), set_rest_seconds=5000)
     assert "0 à 3600" in caught.value.template.render("fr")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["plan", "--time", "18:30"], "backext : erreur : --time : seulement avec --format ics"),
+        (["handout", "--date", "2026-01-01"], "backext : erreur : --date : seulement avec --state"),
+    ],
+)
+def test_options_that_do_not_go_together_are_said_in_the_pack_s_language(capsys, monkeypatch, tmp_path, argv, said):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    document["default_locale"] = "fr"
+    pack = tmp_path / "fr.json"
+    pack.write_text(json.dumps(document), encoding="utf-8")
+    status, _, err = run(capsys, *argv, "--pack", str(pack))
+    assert status == 2
+    assert said in err

@@ -694,13 +694,13 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
     from ._render import level_name, localized_date, localized_number  # noqa: PLC0415
 
     start_date = args.start_date if args.start_date is not None else datetime.date.today()  # noqa: DTZ011 - a local day
+    pack = _load(args)  # first: the errors below are said in the language the output would speak
     if args.format != "ics":
         given = [f"--{name.replace('_', '-')}" for name in _CALENDAR_ONLY if getattr(args, name) is not None]
         if given:
             raise _UsageError(_said(N_("{options}: only with --format ics"), options=", ".join(given)))
     elif args.duration is not None and args.time is None:
         raise _UsageError(_said(N_("--duration: only with --time (a session without a time of day lasts all day)")))
-    pack = _load(args)
     rules = _rules(args)
     if args.state is not None:
         if args.exercise is not None:
@@ -1112,9 +1112,9 @@ def _handout(args: argparse.Namespace, out: _Output) -> int:
     from ._handout import make  # noqa: PLC0415
     from .exceptions import SessionError, StateError  # noqa: PLC0415
 
+    pack = _load(args)  # first: the error below is said in the language the output would speak
     if args.date is not None and args.state is None:
         raise _UsageError(_said(N_("--date: only with --state (an exercise's starting dose is the same every day)")))
-    pack = _load(args)
     rules = _rules(args)
     target = None if args.output is None else _new_file(args.output)
     chosen: Any
