@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import cattrs
 import pytest
 
 import backext
@@ -212,3 +213,18 @@ def test_options_that_do_not_go_together_are_said_in_the_pack_s_language(capsys,
     status, _, err = run(capsys, *argv, "--pack", str(pack))
     assert status == 2
     assert said in err
+
+
+@pytest.mark.parametrize(
+    ("value", "words"), [(float("inf"), "zu groß"), (float("-inf"), "zu groß"), (float("nan"), "keine Zahl")]
+)
+def test_an_infinite_number_is_said_in_words_not_as_python_writes_it(value, words):
+    with pytest.raises(cattrs.errors.BaseValidationError) as caught:
+        backext.converter.structure({"date": "2026-01-05", "exercise_id": "x", "repetitions_completed": 1,
+                                     "hold_seconds": value, "pain": 0}, backext.SessionLog)  # fmt: skip
+    from backext._converter import problems_from_exception  # noqa: PLC0415
+
+    [problem] = problems_from_exception(caught.value)
+    assert words in problem.render("de")
+    assert "inf" not in problem.render("de")
+    assert "nan" not in problem.render("de")

@@ -39,7 +39,7 @@ from ._messages import Message
 from ._problems import Problem, escape_pointer, problem
 from ._suggest import hint
 from ._text import LocalizedText, is_text_type
-from ._wrong import WrongType, WrongValue, json_type_name
+from ._wrong import WrongType, WrongValue, json_type_name, shown_number
 
 
 __all__ = [
@@ -83,7 +83,8 @@ def _structure_float(value: object, _: object) -> float:
         raise WrongType(N_("a number"), value)
     if not math.isfinite(value):
         raise WrongValue(
-            "not-finite", Message(template=N_("expected a finite number, found {value}"), values={"value": repr(value)})
+            "not-finite",
+            Message(template=N_("expected a finite number, found {value}"), values={"value": shown_number(value)}),
         )
     return value
 

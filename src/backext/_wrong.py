@@ -143,6 +143,8 @@ def shown_number(value: object) -> Message | str | float:
             else N_("an integer of about {digits} digits")
         )
         return Message(template=template, values={"digits": digits})
+    if isinstance(value, float) and not math.isfinite(value):  # never Python's "inf" or "nan"
+        return Message(template=N_("not a number") if math.isnan(value) else N_("a number too large to hold"))
     if isinstance(value, float) and math.isfinite(value):
         if abs(value) < _LONGEST_FLOAT:
             return value  # written with the language's decimal separator, positional, when the message is rendered
