@@ -477,7 +477,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "--reminder",
         metavar="WHEN",
         type=_reminder,
-        help="an alarm: a time before the session (30m, 2h, 1d) or a time of day on its day (HH:MM)",
+        help="an alarm: a time before the session (30m, 2h, 1d) or a time of day on its day (HH:MM; for an all-day"
+        " session, counted from midnight, so an hour off on a day the clocks change: give --time for an exact one)",
     )
     calendar.add_argument(
         "--series",
