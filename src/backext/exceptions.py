@@ -269,7 +269,37 @@ class UnknownIdError(SessionError, KeyError):
         return (type(self), (self.kind, self.id, str(self.args[0]), self.template))
 
 
-class StateError(BackextError, ValueError):
+class _Report(BackextError, ValueError):
+    """An error that lists problems found in one source, with a heading: the report of :meth:`render`."""
+
+    #: The heading of the report, a plural pair marked with ``N_plural``.
+    _heading: tuple[str, str]
+
+    problems: tuple[Problem, ...]
+    source: str
+
+    def __init__(self, problems: Sequence[Problem], source: str) -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        super().__init__(self.render())
+
+    def render(self, locale: str | None = None) -> str:
+        """The whole report, as its ``str`` is, with the heading and every message in *locale*'s words.
+
+        ``None`` is English; see :meth:`PackError.render`.
+
+        Raises:
+            ValueError: If *locale* is not a well-formed language tag.
+
+        .. versionadded:: 0.1.0
+        """
+        return report(self.source, self.problems, self._heading, locale)
+
+    def __reduce__(self) -> tuple[type[_Report], tuple[tuple[Problem, ...], str]]:
+        return (type(self), (self.problems, self.source))
+
+
+class StateError(_Report):
     """A stored state is invalid, or does not fit the pack it is used with.
 
     Like :class:`PackError`, it lists every problem at once, each with a
@@ -293,31 +323,13 @@ class StateError(BackextError, ValueError):
     .. versionadded:: 0.1.0
     """
 
-    problems: tuple[Problem, ...]
-    source: str
+    _heading = _STATE_HEADING
 
     def __init__(self, problems: Sequence[Problem], source: str = "<state>") -> None:
-        self.problems = tuple(problems)
-        self.source = source
-        super().__init__(self.render())
-
-    def render(self, locale: str | None = None) -> str:
-        """The whole report, as its ``str`` is, with the heading and every message in *locale*'s words.
-
-        ``None`` is English; see :meth:`PackError.render`.
-
-        Raises:
-            ValueError: If *locale* is not a well-formed language tag.
-
-        .. versionadded:: 0.1.0
-        """
-        return report(self.source, self.problems, _STATE_HEADING, locale)
-
-    def __reduce__(self) -> tuple[type[StateError], tuple[tuple[Problem, ...], str]]:
-        return (type(self), (self.problems, self.source))
+        super().__init__(problems, source)
 
 
-class RulesError(BackextError, ValueError):
+class RulesError(_Report):
     """A rules document (:func:`~backext.load_rules`) is invalid.
 
     Like :class:`StateError`, it lists every problem at once, each with a
@@ -339,25 +351,7 @@ class RulesError(BackextError, ValueError):
     .. versionadded:: 0.1.0
     """
 
-    problems: tuple[Problem, ...]
-    source: str
+    _heading = _RULES_HEADING
 
     def __init__(self, problems: Sequence[Problem], source: str = "<rules>") -> None:
-        self.problems = tuple(problems)
-        self.source = source
-        super().__init__(self.render())
-
-    def render(self, locale: str | None = None) -> str:
-        """The whole report, as its ``str`` is, with the heading and every message in *locale*'s words.
-
-        ``None`` is English; see :meth:`PackError.render`.
-
-        Raises:
-            ValueError: If *locale* is not a well-formed language tag.
-
-        .. versionadded:: 0.1.0
-        """
-        return report(self.source, self.problems, _RULES_HEADING, locale)
-
-    def __reduce__(self) -> tuple[type[RulesError], tuple[tuple[Problem, ...], str]]:
-        return (type(self), (self.problems, self.source))
+        super().__init__(problems, source)
