@@ -993,3 +993,13 @@ def test_r4_every_change_of_offset_in_the_plan_is_in_the_vtimezone(zone):
             assert moment.replace(tzinfo=datetime.timezone.utc).astimezone(tz).utcoffset() == offset
             moment += datetime.timedelta(hours=6)
     assert len(starts) > 2
+
+
+@pytest.mark.parametrize(
+    "zone", ["Europe/London", "Asia/Tokyo", "America/New_York", "Pacific/Kiritimati", "Etc/GMT+12"]
+)
+@pytest.mark.parametrize("start", [datetime.date(1, 1, 1), datetime.date(1, 1, 2), datetime.date(9998, 12, 20)])
+def test_r5_the_first_and_last_days_a_calendar_holds_get_a_vtimezone(zone, start):
+    plan = make_plan(start=start, weeks=1)
+    data = backext.plan_calendar(PACK, plan, time=datetime.time(2, 30), timezone=zone, now=NOW)
+    assert icalendar.Calendar.from_ical(data).walk("VTIMEZONE")

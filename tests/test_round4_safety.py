@@ -152,3 +152,41 @@ def test_planning_again_from_a_later_day_cancels_the_sessions_not_done_in_betwee
         cancelled = str(event.get("STATUS", "")) == "CANCELLED"
         assert cancelled == (day not in planned)  # before the new plan: not done, and planned under what was then
     assert any(event.decoded("DTSTART") < datetime.date(2026, 1, 26) for event in events)
+
+
+def on_leg_lift(sessions: int) -> tuple[backext.Pack, backext.State]:
+    """A person on the prone chest lift with the cleared leg-lift variation, after *sessions* perfect sessions."""
+    state = backext.start(PACK, "prone-chest-lift")
+    state = backext.record_clearance(state, date=MONDAY, modifications=["leg-lift"], pack=PACK)
+    state = backext.choose_modifications(PACK, state, ["leg-lift"], on=MONDAY)
+    day = MONDAY
+    for _ in range(sessions):
+        day += datetime.timedelta(days=2)
+        state = backext.step(PACK, state, backext.SessionLog.as_prescribed(state.prescription, day)).state
+    return PACK, state
+
+
+def with_leg_lift_change(hold: float, repetitions: int) -> backext.Pack:
+    document = json.loads(backext.dump_pack(PACK))
+    exercise = next(e for e in document["exercises"] if e["id"] == "prone-chest-lift")
+    exercise["repetitions"]["maximum"] = 12
+    exercise["hold"]["target_seconds"] = 40
+    leg = exercise["modifications"][0]
+    leg["hold_seconds_change"], leg["repetitions_change"] = hold, repetitions
+    document["version"] = "1.1.0"
+    return backext.load_pack(json.dumps(document), format="json")
+
+
+@pytest.mark.parametrize("sessions", [0, 3, 6, 9])
+@pytest.mark.parametrize(("hold", "repetitions"), [(0, 1), (0, 2), (5, 0), (5, 1), (0, 4)])
+def test_a_pack_update_never_raises_what_the_person_does(sessions, hold, repetitions):
+    # Found by a black-box attack: a variation that adds a repetition in a new version raised 20 s x 8 to 20 s x 9.
+    _, state = on_leg_lift(sessions)
+    before = state.prescription
+    updated = with_leg_lift_change(hold, repetitions)
+    after = backext.load_state(json.dumps(backext.converter.unstructure(state)), updated).prescription
+    start = backext.start(updated, "prone-chest-lift").prescription
+    assert after == start or (after.hold_seconds <= before.hold_seconds and after.repetitions <= before.repetitions)
+    if after.modifications == () and before.modifications:
+        # The variation is dropped before the dose is lowered: the dose the person had tolerated stays.
+        assert (after.hold_seconds, after.repetitions) >= (start.hold_seconds, start.repetitions)

@@ -877,8 +877,14 @@ def _observe(ical: Any, vtimezone: Any, first: datetime.date, last: datetime.dat
     except (KeyError, ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):  # pragma: no cover - one we wrote
         return
     utc = datetime.timezone.utc
-    start = datetime.datetime.combine(first, datetime.time(), utc) - datetime.timedelta(days=2)
-    end = datetime.datetime.combine(last, datetime.time(), utc) + datetime.timedelta(days=2)
+    # Two days either side of the sessions; never before 0001-01-01 14:00 UTC, which every zone's clock shows as a
+    # time of year 1 (no offset is more than 14 hours), nor after the last day a calendar holds.
+    earliest = datetime.datetime(1, 1, 1, 14, tzinfo=utc)
+    two_days = datetime.timedelta(days=2)
+    start = max(
+        datetime.datetime.combine(max(first, datetime.date(1, 1, 3)), datetime.time(), utc) - two_days, earliest
+    )
+    end = datetime.datetime.combine(min(last, LAST_DAY), datetime.time(), utc) + two_days
 
     def state(moment: datetime.datetime) -> tuple[Any, ...]:
         local = moment.astimezone(zone)

@@ -422,6 +422,44 @@ def within_reach(
     return new_hold - reference[0] <= increment and new_reps - reference[1] <= 1 and not (one_dimension and raised_both)
 
 
+def _after_update(
+    exercise: Exercise, state: State, dose: Dose, kept: tuple[str, ...], prescription: Prescription
+) -> tuple[Dose, tuple[str, ...], Prescription]:
+    """The dose, variations and prescription after a pack update: the highest that does not raise what is done.
+
+    A new version of the pack never raises what the person does: the prescription stays within one step of
+    what they last tolerated and, in each dimension, at most what they were prescribed before (a variation that
+    now adds more is dropped before the dose is lowered). Only the exercise's start, without variations, may be
+    above the old prescription: the pack given now says what an exercise begins with.
+    """
+    ceiling = reference(exercise, state)
+    before = effective(state.prescription)
+
+    def fits(candidate: Prescription) -> bool:
+        hold, repetitions = effective(candidate)
+        return (
+            within_reach(exercise, ceiling, candidate, one_dimension=False)
+            and hold <= before[0]
+            and repetitions <= before[1]
+            and candidate.sets <= state.prescription.sets
+        )
+
+    current: Dose | None = dose
+    while current is not None:
+        for modifications in dict.fromkeys((kept, ())):  # the variations kept first, then none
+            candidate = (
+                prescription
+                if (current, modifications) == (dose, kept)
+                else prescribe(exercise, current, modifications)
+            )
+            if fits(candidate):
+                return current, modifications, candidate
+        move = step_within(exercise, current, up=False)
+        current = None if move is None else move.dose
+    start = start_dose(exercise)
+    return start, (), prescribe(exercise, start, ())
+
+
 def _check_stop_only(pack: Pack, state: State, rules: Rules) -> None:
     """Refuse a stopped state whose exercise the pack lacks if what it holds does not fit (:func:`check_state`)."""
     problems = check_state(pack, state, rules)
@@ -497,17 +535,10 @@ def reconcile(
         if same and kept_ids == state.prescription.modifications
         else prescribe(exercise, dose, kept_ids)
     )
-    if not same:  # after an update, never above one step over what the person last tolerated
-        ceiling = reference(exercise, state)
-        while not within_reach(exercise, ceiling, prescription, one_dimension=False):
-            move = step_within(exercise, dose, up=False)
-            if move is None:  # at the start: without variations, the start is within reach of anything
-                dropped.extend(kept_ids)
-                kept_ids = ()
-                prescription = prescribe(exercise, dose, kept_ids)
-                break
-            dose = move.dose
-            prescription = prescribe(exercise, dose, kept_ids)
+    if not same:
+        offered = kept_ids
+        dose, kept_ids, prescription = _after_update(exercise, state, dose, kept_ids, prescription)
+        dropped.extend(m for m in offered if m not in kept_ids)
         pending = state.pending
         if pending is not None and pending.counts:  # done under the old pack: it does not count under the new one
             state = attrs.evolve(state, pending=attrs.evolve(pending, counts=False))
