@@ -13,7 +13,6 @@ import attrs
 
 from . import _fastload as fastload
 from . import _paths
-from ._checks import check_pack
 from ._clean import links_clean
 from ._formats import (
     FORMATS,
@@ -393,6 +392,8 @@ def _analyse(document: object, limits: Limits) -> tuple[Pack | None, list[Proble
         finally:
             ERROR_BUDGET.reset(token)
         # Not reached while the fast path refuses only what the converter refuses (tests/test_fastload.py).
+        from ._checks import check_pack  # noqa: PLC0415  # pragma: no cover - as below
+
         return (  # pragma: no cover
             pack,
             sort_problems(document, check_pack(pack, limits)),
@@ -427,6 +428,8 @@ def checked(
         return []
     if document is not None:
         check_document(document, limits, count_values=True)
+    from ._checks import check_pack  # noqa: PLC0415 - the detailed checks: only for a pack not proved clean
+
     return check_pack(pack, limits)
 
 
