@@ -228,3 +228,48 @@ def test_an_infinite_number_is_said_in_words_not_as_python_writes_it(value, word
     assert words in problem.render("de")
     assert "inf" not in problem.render("de")
     assert "nan" not in problem.render("de")
+
+
+def test_fhir_resources_some_of_whose_texts_fall_back_are_written_in_the_pack_s_language(capsys, tmp_path):
+    fhir = pytest.importorskip("backext.fhir")
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    first = document["exercises"][0]
+    del first["name"]["de"]  # one text of the request without German
+    pack = backext.load_pack(json.dumps(document), format="json")
+    state = backext.start(pack, first["id"])
+    request = next(r for r in fhir.export_state(pack, state, subject="Patient/1", locale="de")
+                   if type(r).__name__ == "ServiceRequest")  # fmt: skip
+    assert request.language == "en"
+    assert "Hold for" in request.model_dump_json()  # English throughout, not German around an English name
+    other = next(e for e in document["exercises"] if e is not first)
+    complete = next(r for r in fhir.export_state(pack, backext.start(pack, other["id"]), subject="Patient/1",
+                                                 locale="de") if type(r).__name__ == "ServiceRequest")  # fmt: skip
+    assert complete.language == "de"
+    path, stored = tmp_path / "pack.json", tmp_path / "state.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    stored.write_text(json.dumps(backext.converter.unstructure(state)), encoding="utf-8")
+    status, _, err = run(
+        capsys, "fhir", "--pack", str(path), "--state", str(stored), "--subject", "P/1", "--locale", "de"
+    )
+    assert status == 0
+    assert "für alles, was die Ressourcen sagen" in err
+
+
+def test_fhir_reads_its_rules_file_without_a_state_too(capsys, tmp_path):
+    pytest.importorskip("backext.fhir")
+    status, _, err = run(capsys, "fhir", "--rules", str(tmp_path / "missing.json"))
+    assert status == 2
+    assert "missing.json" in err
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"tolerated_pain": 9}', encoding="utf-8")
+    status, _, err = run(capsys, "fhir", "--rules", str(bad))
+    assert status == 1
+    assert "/tolerated_pain" in err
+
+
+def test_a_locale_option_without_its_value_is_one_error(capsys):
+    for argv in (["show", "--locale", "--format", "json"], ["show", "--locale"]):
+        status, _, err = run(capsys, *argv)
+        assert status == 2
+        assert err.count("error:") == 1
+        assert "--locale: expected one argument" in err

@@ -1472,34 +1472,37 @@ def _fhir(args: argparse.Namespace, out: _Output) -> int:
     from .exceptions import StateError  # noqa: PLC0415
 
     pack = _load(args)
+    rules = _rules(args)  # read whether or not a state is given: a file that is not there is said
     if args.locale is not None:
         # Checked as every command checks it (the environment plays no part: the default is the pack's).
         from ._locales import choose_locale  # noqa: PLC0415
 
         args.locale = choose_locale(args.locale, {}, pack)
-        from ._locales import _served, pack_languages  # noqa: PLC0415
-
-        if not _served(args.locale, pack_languages(pack)):  # the resources are written in the pack's own language
-            _note_fallback(
-                args.locale,
-                pack,
-                N_(
-                    "backext: note: the pack has no texts in {locale}: the resources are written in its default"
-                    " language, {default}"
-                ),
-            )
     state = logs = None
     try:
         if args.state is not None:
             if args.subject is None:
                 raise _UsageError(_said(N_("--state needs --subject, the person's reference (such as Patient/123)")))
-            state = load_state(_read_state_file(args.state), pack, rules=_rules(args), name=args.state)
+            state = load_state(_read_state_file(args.state), pack, rules=rules, name=args.state)
         if args.logs is not None:
             logs = _read_logs(args.logs, converter, problems_from_exception)
     except (StateError, _InvalidInputError) as error:
         said = error.render(_speaking(args))
         _Output(sys.stderr).write(f"{said}\n")
         return EXIT_INVALID
+    if args.locale is not None:
+        from .fhir._export import _state_texts, _written_in  # noqa: PLC0415
+
+        texts = [pack.title] if state is None else _state_texts(pack, state)
+        if _written_in(pack, args.locale, texts) != args.locale:  # written in the pack's own language throughout
+            _note_fallback(
+                args.locale,
+                pack,
+                N_(
+                    "backext: note: the pack has no texts in {locale} for all that the resources say: they are"
+                    " written in its default language, {default}"
+                ),
+            )
     bundle = fhir.export_bundle(
         pack,
         state=state,
@@ -1562,7 +1565,8 @@ def _asked_locale(argv: Sequence[str]) -> str | None:
     asked = None
     for arg, following in zip(argv, [*argv[1:], ""]):  # noqa: B905 - the second is one longer, on purpose
         if arg == "--locale":
-            asked = following
+            # An option next, or nothing: argparse says the value is missing; no tag was given.
+            asked = None if not following or following.startswith("-") else following
         elif arg.startswith("--locale="):
             asked = arg.removeprefix("--locale=")
     return asked

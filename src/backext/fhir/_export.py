@@ -68,15 +68,43 @@ def _check_locale(locale: object) -> None:
         raise ValueError(f"locale must be a BCP 47 tag such as 'de' or 'fr-CA', not {str(locale)[:100]!r}")
 
 
-def _written_in(pack: Pack, locale: str | None) -> str | None:
-    """The locale the resources are written in for *locale*: itself if the pack has texts in it, else the pack's own.
+def _written_in(pack: Pack, locale: str | None, texts: Iterable[Text]) -> str | None:
+    """The locale the resources are written in for *locale*: itself if every one of *texts* is in it, else the pack's.
 
-    A resource says its language once (``Resource.language``), and a receiving system trusts it: one whose texts
-    would be the pack's default language with the library's words in another is written in the pack's language.
+    A resource says its language once (``Resource.language``), and a receiving system trusts it: one some of whose
+    texts would fall back to the pack's default language, among words in another, is written in the pack's
+    language throughout.
     """
-    from backext._locales import _served, pack_languages  # noqa: PLC0415
+    if locale is None:
+        return None
+    primary = locale.split("-", 1)[0].lower()
+    for text in texts:
+        if isinstance(text, LocalizedText):
+            tag, _ = text.resolve_tagged(locale, default_locale=pack.default_locale)
+        else:
+            tag = pack.default_locale
+        if tag.split("-", 1)[0].lower() != primary:
+            return pack.default_locale
+    return locale
 
-    return locale if locale is None or _served(locale, pack_languages(pack)) else pack.default_locale
+
+def _state_texts(pack: Pack, state: State) -> list[Text]:
+    """The pack's texts that the resources of *state* hold: the exercise's, the variations' in use, the title."""
+    exercise = pack.exercise(state.prescription.exercise_id) if _known(pack, state) else None
+    if exercise is None:
+        return [pack.title]
+    used = [m for m in exercise.modifications if m.id in state.prescription.modifications]
+    return [pack.title, exercise.name, exercise.starting_position, *(s.text for s in exercise.steps)] + [
+        m.description for m in used
+    ]
+
+
+def _known(pack: Pack, state: State) -> bool:
+    try:
+        pack.exercise(state.prescription.exercise_id)
+    except KeyError:
+        return False
+    return True
 
 
 def _tags(pack: Pack, parts: Iterable[Text | None]) -> list[str]:
@@ -337,7 +365,7 @@ def export_state(
     urls = Urls(base)
     _check_subject(subject)
     _check_locale(locale)
-    locale = _written_in(pack, locale)
+    locale = _written_in(pack, locale, _state_texts(pack, state))
     if days_per_week is not None and (type(days_per_week) is not int or not 1 <= days_per_week <= 7):
         raise ValueError(f"days_per_week must be a whole number from 1 to 7, not {days_per_week!r}")
     prescription = state.prescription
