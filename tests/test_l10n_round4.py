@@ -273,3 +273,11 @@ def test_a_locale_option_without_its_value_is_one_error(capsys):
         assert status == 2
         assert err.count("error:") == 1
         assert "--locale: expected one argument" in err
+
+
+@pytest.mark.parametrize("tag", ["x-klingon", "i-default", "de-DE-AT", "a" * 65])
+def test_a_malformed_default_locale_is_one_problem(tag):
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    document["default_locale"] = tag
+    errors = [(p.code, p.path) for p in backext.validate_pack(document) if p.severity == "error"]
+    assert errors == [("invalid-locale", "/default_locale")]

@@ -362,7 +362,7 @@ def _check_texts(texts: list[tuple[str, Text]], default_locale: str) -> _Found:
             if first != tag:
                 twice = rule("duplicate-locale")
                 yield twice, twice.problem(f"{at}/{escape_pointer(tag)}", value=shorten(tag), other=shorten(first))
-        if not _served(default_locale, seen):
+        if well_formed(default_locale) and not _served(default_locale, seen):  # a malformed one is said once, itself
             missing = rule("missing-default-locale")
             yield missing, missing.problem(at, value=shorten(default_locale))
 

@@ -387,7 +387,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "--format",
         choices=("text", "markdown", "json"),
         default="text",
-        help="text for a terminal, markdown for a document, json for a program (default: text)",
+        help="text for a terminal, markdown for a document, json for a program: the pack's own data, with every"
+        " translation it holds (--locale chooses the language of text and markdown) (default: text)",
     )
     show.set_defaults(handler=_show)
 
