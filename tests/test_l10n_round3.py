@@ -264,7 +264,7 @@ def test_a_hold_longer_than_a_day_is_an_error_not_a_pack_that_cannot_be_started(
     assert {(p.code, p.path) for p in found} >= {("number-out-of-range", "/exercises/0/hold/start_seconds")}
 
 
-def test_a_state_that_skips_a_level_is_refused_whatever_version_it_was_stored_against():
+def test_a_state_that_skips_a_level_is_refused_or_brought_down_whatever_version_it_was_stored_against():
     import datetime  # noqa: PLC0415
 
     from handouts import after_one_session  # noqa: PLC0415
@@ -275,11 +275,20 @@ def test_a_state_that_skips_a_level_is_refused_whatever_version_it_was_stored_ag
     advanced = backext.start(pack, "prone-chest-lift")
     document["dose"] = backext.converter.unstructure(advanced.dose)
     document["prescription"] = backext.converter.unstructure(advanced.prescription)
-    for version in ("0.9.0", None, ""):
+    for refresh in (True, False):  # stored against this very version: edited
+        with pytest.raises(backext.StateError, match="no level is skipped"):
+            backext.load_state(document, pack, refresh=refresh)
+    for version in ("0.9.0", None, ""):  # another version, which may have moved the levels: brought down
         document["pack_version"] = version
-        for refresh in (True, False):
-            with pytest.raises(backext.StateError, match="no level is skipped"):
-                backext.load_state(document, pack, refresh=refresh)
+        state = backext.load_state(document, pack)
+        assert state.prescription.level is not backext.Level.ADVANCED
+        assert backext.plan(pack, state, start_date=datetime.date(2026, 1, 7)).sessions[0].prescription.level in {
+            backext.Level.BEGINNER,
+            backext.Level.INTERMEDIATE,
+        }
+        unrefreshed = backext.load_state(document, pack, refresh=False)
+        cues = backext.timeline(pack, unrefreshed)  # the next call to the engine brings it down
+        assert cues
 
 
 @pytest.mark.parametrize(("days", "sessions"), [(0, None), ("3", None), (3, ())])

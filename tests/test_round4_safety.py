@@ -190,3 +190,65 @@ def test_a_pack_update_never_raises_what_the_person_does(sessions, hold, repetit
     if after.modifications == () and before.modifications:
         # The variation is dropped before the dose is lowered: the dose the person had tolerated stays.
         assert (after.hold_seconds, after.repetitions) >= (start.hold_seconds, start.repetitions)
+
+
+def without(pack: backext.Pack, exercise_id: str) -> backext.Pack:
+    document = json.loads(backext.dump_pack(pack))
+    document["exercises"] = [e for e in document["exercises"] if e["id"] != exercise_id]
+    for exercise in document["exercises"]:
+        progression = exercise.get("progression", {})
+        for link in ("next_exercise", "previous_exercise"):
+            if progression.get(link) == exercise_id:
+                del progression[link]
+    document["version"] = "6.0.0"
+    return backext.load_pack(json.dumps(document), format="json")
+
+
+def climbed_to_the_top() -> backext.State:
+    """A person who climbed forearm press-up, press-up on the hands and the prone chest lift by perfect sessions."""
+    state = backext.start(PACK, "forearm-press-up")
+    day = MONDAY
+    while state.prescription.exercise_id != "prone-chest-lift":
+        day += datetime.timedelta(days=2)
+        state = backext.step(PACK, state, backext.SessionLog.as_prescribed(state.prescription, day)).state
+    return state
+
+
+def test_an_update_that_removes_the_level_in_between_keeps_a_stop_and_brings_the_person_down():
+    # Found by a black-box attack: the person's own history was refused as "skipping a level" after the update.
+    state = climbed_to_the_top()
+    updated = without(PACK, "hand-press-up")
+    stored = backext.converter.unstructure(state)
+    moved = backext.load_state(stored, updated)
+    assert moved.prescription.level is backext.Level.BEGINNER  # the highest exercise the history reaches now
+    day = state.last_session + datetime.timedelta(days=2)
+    flagged = attrs.evolve(
+        backext.SessionLog.as_prescribed(state.prescription, day), red_flags=(backext.RedFlag("numbness-or-tingling"),)
+    )
+    stopped = backext.step(PACK, state, flagged).state
+    kept = backext.load_state(backext.converter.unstructure(stopped), updated)
+    assert kept.stopped  # the stop is read and kept
+    assert "stop" in backext.handout(updated, kept, on=day + datetime.timedelta(days=1)).lower()
+
+
+def test_an_update_that_swaps_two_levels_brings_the_person_to_one_they_reach():
+    document = json.loads(backext.dump_pack(PACK))
+    by_id = {e["id"]: e for e in document["exercises"]}
+    by_id["hand-press-up"]["level"], by_id["prone-chest-lift"]["level"] = "advanced", "intermediate"
+    for exercise in document["exercises"]:
+        exercise.pop("progression", None)
+    by_id["forearm-press-up"]["progression"] = {"next_exercise": "prone-chest-lift"}
+    by_id["prone-chest-lift"]["progression"] = {
+        "next_exercise": "hand-press-up",
+        "previous_exercise": "forearm-press-up",
+    }
+    by_id["hand-press-up"]["progression"] = {"previous_exercise": "prone-chest-lift"}
+    document["version"] = "4.0.0"
+    updated = backext.load_pack(json.dumps(document), format="json")
+    state = backext.start(PACK, "forearm-press-up")
+    day = MONDAY
+    while state.prescription.exercise_id != "hand-press-up":
+        day += datetime.timedelta(days=2)
+        state = backext.step(PACK, state, backext.SessionLog.as_prescribed(state.prescription, day)).state
+    moved = backext.load_state(backext.converter.unstructure(state), updated)
+    assert moved.prescription.exercise_id == "prone-chest-lift"  # one level above what was tolerated, not two

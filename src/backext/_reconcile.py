@@ -214,7 +214,9 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
     if state.pending is not None and (state.last_session is None or state.pending.date != state.last_session):
         problem("/pending/date", "out-of-range", N_("the session awaiting its next-day report is not the last one"))
     _check_stop(state, rules, problem)
-    if not problems and not _reached(pack, exercise, state):  # whatever version of the pack it was stored against
+    if not problems and state.pack_version == pack.version and not _reached(pack, exercise, state):
+        # Within one version of the pack, only an edit skips a level; after an update the engine moves the
+        # person to an exercise they can reach (reconcile), since the update may have moved the levels.
         problems.append(_skipped(exercise))
     if state.pack_version != pack.version:
         return problems
@@ -304,6 +306,17 @@ def _skipped(exercise: Exercise) -> Problem:
         N_("{exercise} is more than one level above every exercise the person has tolerated: no level is skipped"),
         {"exercise": repr(exercise.id)},
     )
+
+
+def _reachable(pack: Pack, exercise: Exercise, state: State) -> Exercise:
+    """The exercise to move a person to whose *exercise* their history does not reach after a pack update.
+
+    The highest-level exercise at or below *exercise*'s level that :func:`_reached` allows, the most recently
+    tolerated first among equals; there is always one, as every exercise tolerated is reached.
+    """
+    recent = {d.exercise_id: index for index, d in enumerate(state.tolerated)}
+    candidates = [e for e in pack.exercises if e.level.rank <= exercise.level.rank and _reached(pack, e, state)]
+    return max(candidates, key=lambda e: (e.level.rank, recent.get(e.id, -1)))
 
 
 def _reached(pack: Pack, exercise: Exercise, state: State) -> bool:
@@ -434,14 +447,13 @@ def _after_update(
     """
     ceiling = reference(exercise, state)
     before = effective(state.prescription)
+    same_exercise = state.prescription.exercise_id == exercise.id  # else moved by the update: its own history
 
     def fits(candidate: Prescription) -> bool:
         hold, repetitions = effective(candidate)
-        return (
-            within_reach(exercise, ceiling, candidate, one_dimension=False)
-            and hold <= before[0]
-            and repetitions <= before[1]
-            and candidate.sets <= state.prescription.sets
+        return within_reach(exercise, ceiling, candidate, one_dimension=False) and (
+            not same_exercise
+            or (hold <= before[0] and repetitions <= before[1] and candidate.sets <= state.prescription.sets)
         )
 
     current: Dose | None = dose
@@ -504,13 +516,17 @@ def reconcile(
         if problems:
             raise StateError(problems)
         memory(pack).remember(state, rules)  # checked: not again while this very object comes back
-    if not same and not _reached(pack, exercise, state):  # what the version changed, it never skips a level
-        raise StateError([_skipped(exercise)])
+    moved = False
+    if not same and not _reached(pack, exercise, state):
+        # The update moved the levels (or removed one in between): never a level skipped, so the person goes to
+        # the highest exercise, at or below this one's level, that their history reaches in the pack given now.
+        exercise, moved = _reachable(pack, exercise, state), True
     reasons: list[Reason] = []
     dose = state.dose
     if not same:
         # Nothing tolerated on this exercise yet: its start, whatever the old pack's start was.
-        dose = start_dose(exercise) if state.last_tolerated(exercise.id) is None else fit(exercise, state.dose)
+        last = state.last_tolerated(exercise.id)
+        dose = start_dose(exercise) if last is None else fit(exercise, last if moved else state.dose)
     kept: list[str] = []
     dropped: list[str] = []
     for modification_id in dict.fromkeys(state.prescription.modifications):
