@@ -252,3 +252,15 @@ def test_an_update_that_swaps_two_levels_brings_the_person_to_one_they_reach():
         state = backext.step(PACK, state, backext.SessionLog.as_prescribed(state.prescription, day)).state
     moved = backext.load_state(backext.converter.unstructure(state), updated)
     assert moved.prescription.exercise_id == "prone-chest-lift"  # one level above what was tolerated, not two
+
+
+@pytest.mark.parametrize("flow", [False, True])
+def test_a_yaml_document_of_too_many_values_is_refused_where_the_limit_is_crossed(flow):
+    # Found by a black-box attack: 15 MB of YAML integers took 31 s and 2 GB before they were counted.
+    items = 50_000
+    text = ("l: [" + ", ".join(["1"] * items) + "]\n") if flow else ("l:\n" + "- 1\n" * items)
+    problems = backext.validate_pack(text, format="yaml", limits=backext.Limits(max_values=1_000))
+    assert [p.code for p in problems] == ["too-many-values"]
+    if not flow:
+        assert problems[0].line is not None
+        assert problems[0].line < 2_000  # refused at the node past the limit, not after composing them all

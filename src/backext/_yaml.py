@@ -118,6 +118,13 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         self._nodes += 1
+        if self._nodes > self._limits.max_values:  # each node is at least one value: refused before it is built
+            raise _LoaderError(
+                "too-many-values",
+                N_("the document stands for more than {limit} values once its aliases are expanded"),
+                {"limit": str(self._limits.max_values)},
+                self.peek_event().start_mark,  # type: ignore[attr-defined]
+            )
         if self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
@@ -347,9 +354,13 @@ if CParser is not None:
             CParser.__init__(self, stream)
             self._strict_init(limits)
             self._aliases_possible = "*" in stream
+            # A value is separated from the next by a line break or a comma: a text with fewer of them than the
+            # limit cannot hold more values, and libyaml may compose all of it at once; a larger one is composed
+            # node by node, refused at the first node past the limit, before the rest is built.
+            self._perhaps_too_many = stream.count("\n") + stream.count(",") >= limits.max_values
 
         def get_single_data(self) -> Any:
-            if self._aliases_possible or not _C_BOUNDS_NESTING:
+            if self._aliases_possible or self._perhaps_too_many or not _C_BOUNDS_NESTING:
                 return super().get_single_data()  # the Python composer: aliases counted, nesting bounded
             # No "*" anywhere, so no alias: libyaml composes the nodes too (it refuses nesting deeper
             # than 1,000 as it parses), and they form a tree, whose values are counted in one quick walk.
