@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
+import pathlib
 
 import attrs
 import pytest
@@ -264,3 +266,18 @@ def test_a_yaml_document_of_too_many_values_is_refused_where_the_limit_is_crosse
     if not flow:
         assert problems[0].line is not None
         assert problems[0].line < 2_000  # refused at the node past the limit, not after composing them all
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_report(capsys, tmp_path):
+    good = tmp_path / "good.json"
+    good.write_text('{"id": 5}', encoding="utf-8")
+    bad = os.fsdecode(os.fsencode(str(tmp_path)) + b"/bad\xffname.json")
+    pathlib.Path(bad).write_text('{"id": 5}', encoding="utf-8")
+    for output in ("sarif", "json", "text", "github"):
+        status = main(["validate", "--format", output, str(good), bad])
+        out, _ = capsys.readouterr()
+        assert status == 1
+        out.encode("utf-8")  # every report is UTF-8 text
+        assert "xffname.json" in out
+        if output == "sarif":
+            assert len(json.loads(out)["runs"][0]["results"]) > 1  # the good file's problems are not lost

@@ -1001,6 +1001,7 @@ def _validate(args: argparse.Namespace, out: _Output) -> int:
         raise _UsageError(_said(N_("standard input (-) can be read once: give it once")))
     limits = _limits(args)
     results = [_in_locale(_validate_one(path, args, limits), locale) for path in args.paths]
+    results = [(_shown_name(name), problems) for name, problems in results]  # every report is UTF-8 text
     errors = sum(p.severity == "error" for _, problems in results for p in problems)
     warnings = sum(p.severity == "warning" for _, problems in results for p in problems)
     from . import _report  # noqa: PLC0415
@@ -1157,6 +1158,15 @@ def _handout(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_OK
 
 
+def _shown_name(path: str) -> str:
+    r"""*path* as text every output can hold: a byte of a file name that is not UTF-8 as its escape (``\xff``)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path
+
+
 def _new_file(path: str) -> Path:
     from pathlib import Path  # noqa: PLC0415 - slow to import: only where a file is written or read here
 
@@ -1223,7 +1233,7 @@ def _new(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handl
         )
     target = _new_file(args.path)
     _write(target, starter_pack(told, pack_id=target.stem, locales=tuple(args.locale)))
-    shown = str(target)
+    shown = _shown_name(str(target))
     if shown.startswith("-"):
         shown = f"./{shown}"  # not an option of the command advised
     said = _said(N_("wrote {file}: check it with 'backext validate {file}'"), file=shown)
@@ -1281,7 +1291,7 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
     for lost in losses(text, source, target_format):
         said = _said(N_("not kept: {what}"), what=lost)
         sys.stderr.write(note.format(sentence=said.render(speaking)) + "\n")
-    sys.stderr.write(_said(N_("wrote {file}"), file=str(target)).render(speaking) + "\n")
+    sys.stderr.write(_said(N_("wrote {file}"), file=_shown_name(str(target))).render(speaking) + "\n")
     return EXIT_OK
 
 
