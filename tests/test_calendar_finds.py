@@ -1003,3 +1003,12 @@ def test_r5_the_first_and_last_days_a_calendar_holds_get_a_vtimezone(zone, start
     plan = make_plan(start=start, weeks=1)
     data = backext.plan_calendar(PACK, plan, time=datetime.time(2, 30), timezone=zone, now=NOW)
     assert icalendar.Calendar.from_ical(data).walk("VTIMEZONE")
+
+
+def test_r5_a_calendar_that_could_not_be_read_back_is_not_written(monkeypatch):
+    import backext._calendar as calendar_module  # noqa: PLC0415
+
+    monkeypatch.setattr(calendar_module, "PREVIOUS_MAX_LINES", 50)
+    with pytest.raises(ValueError, match="more than backext reads back as the previous calendar") as caught:
+        backext.plan_calendar(PACK, make_plan(weeks=2), now=NOW)
+    assert "Reihe" in caught.value.template.render("de")  # type: ignore[attr-defined]

@@ -281,3 +281,25 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_report(capsys, t
         assert "xffname.json" in out
         if output == "sarif":
             assert len(json.loads(out)["runs"][0]["results"]) > 1  # the good file's problems are not lost
+
+
+def test_a_session_done_is_never_cancelled_by_cancel_from():
+    pytest.importorskip("icalendar")
+    state = backext.start(PACK, "forearm-press-up")
+    state = backext.step(PACK, state, backext.SessionLog.as_prescribed(state.prescription, MONDAY)).state
+    made = backext.plan(PACK, state, start_date=MONDAY + datetime.timedelta(days=2), weeks=1)
+    for day in (MONDAY, MONDAY - datetime.timedelta(days=30), datetime.date(1, 1, 1)):
+        with pytest.raises(ValueError, match="after the last session done"):
+            backext.plan_calendar(PACK, made, cancel_from=day)
+    assert backext.plan_calendar(PACK, made, cancel_from=MONDAY + datetime.timedelta(days=1))
+
+
+def test_a_plan_before_the_state_s_last_session_names_the_state_file(capsys, tmp_path):
+    state = backext.start(PACK, "forearm-press-up")
+    later = datetime.date.today() + datetime.timedelta(days=40)
+    state = backext.step(PACK, state, backext.SessionLog.as_prescribed(state.prescription, later)).state
+    stored = tmp_path / "future.json"
+    stored.write_text(json.dumps(backext.converter.unstructure(state)), encoding="utf-8")
+    assert main(["plan", "--state", str(stored)]) == 2
+    _, err = capsys.readouterr()
+    assert "future.json: the plan starts" in err

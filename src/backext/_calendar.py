@@ -636,6 +636,12 @@ def _plan_calendar(
     if cancel_from is not None:
         if not _is_day(cancel_from):
             raise TypeError(f"cancel_from must be a datetime.date, not {type(cancel_from).__name__}")
+        done = None if plan.origin is None else plan.origin.last_session
+        if done is not None and cancel_from <= done:  # a session done is history: never cancelled
+            raise WordedError(
+                N_("cancel_from ({day}) must come after the last session done ({last}): that one is history"),
+                {"day": cancel_from, "last": done},
+            )
         first_day = min(first_day, cancel_from)
     for uid, event in old.items():
         if uid not in planned_uids:
@@ -859,7 +865,28 @@ def _write(ical: Any, pack: Pack, locale: str | None, events: list[icalendar.Eve
             # its own days, and the person's calendar has no English sentence of its own.
             vtimezone.pop("COMMENT", None)
             _observe(ical, vtimezone, first, last)
-    return bytes(calendar.to_ical())
+    data = bytes(calendar.to_ical())
+    lines = data.count(b"\n")
+    separators = data.count(b",") + data.count(b";") - data.count(b"\\,") - data.count(b"\\;")
+    components = data.count(b"\nBEGIN:")
+    if (
+        len(data) > PREVIOUS_MAX_BYTES
+        or lines > PREVIOUS_MAX_LINES
+        or len(events) > PREVIOUS_MAX_EVENTS
+        or components > PREVIOUS_MAX_COMPONENTS
+        or separators > PREVIOUS_MAX_SEPARATORS
+    ):
+        # What cannot be read back as the previous calendar is not written: the sessions in it could never be
+        # revised nor cancelled (after a stop, say).
+        raise WordedError(
+            N_(
+                "the calendar would hold {events} events in {lines} lines, more than backext reads back as the"
+                " previous calendar ({most} events, {most_lines} lines): plan fewer weeks, or start a new series"
+                " (a new file, or series=/--series) and keep the old calendar as it is"
+            ),
+            {"events": len(events), "lines": lines, "most": PREVIOUS_MAX_EVENTS, "most_lines": PREVIOUS_MAX_LINES},
+        )
+    return data
 
 
 def _observe(ical: Any, vtimezone: Any, first: datetime.date, last: datetime.date) -> None:

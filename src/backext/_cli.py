@@ -760,7 +760,16 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         # Planned again from a later day: the sessions the calendar holds after the last one done and before the new
         # plan were not done, and their doses were planned under what the state and the pack were then.
         cancel_from = state.last_session + datetime.timedelta(1)
-    result = plan(pack, state, start_date=start_date, days_per_week=args.days_per_week, weeks=args.weeks, rules=rules)
+    from .exceptions import SessionError  # noqa: PLC0415
+
+    try:
+        result = plan(
+            pack, state, start_date=start_date, days_per_week=args.days_per_week, weeks=args.weeks, rules=rules
+        )
+    except SessionError as error:  # the state's own days and the days asked for do not fit: named with the file
+        if args.state is None:
+            raise
+        raise _UsageError(_said(N_("{file}: {reason}"), file=args.state, reason=error.template or str(error))) from None
     if args.format == "ics":
         return _plan_ics(args, pack, result, tags[0], cancel_from=cancel_from, rules=rules)
     if args.format == "json":
