@@ -303,3 +303,24 @@ def test_a_plan_before_the_state_s_last_session_names_the_state_file(capsys, tmp
     assert main(["plan", "--state", str(stored)]) == 2
     _, err = capsys.readouterr()
     assert "future.json: the plan starts" in err
+
+
+def test_any_mapping_is_read_and_dump_pack_takes_only_a_pack():
+    import collections.abc  # noqa: PLC0415
+
+    document = json.loads(backext.dump_pack(PACK))
+
+    class Frozen(collections.abc.Mapping):  # type: ignore[type-arg]
+        def __getitem__(self, key):
+            return document[key]
+
+        def __iter__(self):
+            return iter(document)
+
+        def __len__(self):
+            return len(document)
+
+    assert backext.validate_pack(Frozen()) == backext.validate_pack(document)
+    assert backext.load_pack(Frozen()) == backext.load_pack(document)
+    with pytest.raises(TypeError, match="load_pack"):
+        backext.dump_pack(document)  # type: ignore[arg-type]

@@ -197,7 +197,7 @@ def _read(source: PackSource, format: str | None, max_bytes: int) -> tuple[str, 
         TypeError: If *source* is of a type that cannot hold a pack.
     """
     if isinstance(source, Mapping):
-        return source
+        return source if type(source) is dict else dict(source)  # any mapping: read as the object it stands for
     if isinstance(source, bytes):
         name, data = "<bytes>", source
     elif isinstance(source, str) and format is not None:
@@ -548,6 +548,7 @@ def dump_pack(pack: Pack, format: str = "json") -> str:  # noqa: A002 - the publ
 
     Raises:
         ValueError: If *format* is unknown.
+        TypeError: If *pack* is not a :class:`~backext.Pack` (a mapping is loaded first: :func:`load_pack`).
 
     Example:
         >>> import backext
@@ -558,6 +559,8 @@ def dump_pack(pack: Pack, format: str = "json") -> str:  # noqa: A002 - the publ
     """
     from ._converter import converter  # noqa: PLC0415 - cattrs is slow to import: only when needed
 
+    if not isinstance(pack, Pack):
+        raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}: load a mapping with load_pack first")
     fmt = _format_for("", format)
     document = converter.unstructure(pack, Pack)
     # The schema version is always written, so that a future reader knows it.
