@@ -324,3 +324,41 @@ def test_any_mapping_is_read_and_dump_pack_takes_only_a_pack():
     assert backext.load_pack(Frozen()) == backext.load_pack(document)
     with pytest.raises(TypeError, match="load_pack"):
         backext.dump_pack(document)  # type: ignore[arg-type]
+
+
+def test_when_an_easier_variation_s_clearance_ends_the_dose_comes_back_at_most_one_step_up():
+    # Found by a black-box attack: at 10 s with a -10 s variation (20 s underneath), its clearance's end gave 20 s.
+    document = json.loads(backext.dump_pack(PACK))
+    forearm = next(e for e in document["exercises"] if e["id"] == "forearm-press-up")
+    forearm["modifications"] = [
+        {
+            "id": "ez",
+            "name": "Shorter hold",
+            "description": "Hold for less time.",
+            "direction": "easier",
+            "requires_clearance": True,
+            "hold_seconds_change": -10,
+        }
+    ]
+    pack = backext.load_pack(json.dumps(document), format="json")
+    until = MONDAY + datetime.timedelta(days=8)
+    state = backext.start(pack, "forearm-press-up")
+    state = backext.record_clearance(state, date=MONDAY, modifications=["ez"], pack=pack, until=until)
+    state = backext.choose_modifications(pack, state, ["ez"], on=MONDAY)
+    day = MONDAY
+    while state.dose.hold_seconds < 20:
+        day += datetime.timedelta(days=2)
+        assert day < until
+        state = backext.step(pack, state, backext.SessionLog.as_prescribed(state.prescription, day)).state
+    assert state.prescription.hold_seconds == 10  # 20 s underneath, 10 s done
+    after = until + datetime.timedelta(days=1)
+    assert (after - state.last_session).days <= 7  # no long gap: the dose is the clearance's end alone
+    first = backext.plan(pack, state, start_date=after, weeks=1).sessions[0].prescription
+    assert first.modifications == ()
+    tolerated = state.last_tolerated("forearm-press-up").hold_seconds
+    assert first.hold_seconds <= tolerated + 5  # at most one step above what was tolerated, not 20 s
+    assert "<bdi>20</bdi> seconds" not in backext.handout(pack, state, on=after)
+    log = backext.SessionLog.as_prescribed(state.prescription, after)
+    decision = backext.step(pack, state, log)
+    assert decision.prescription.hold_seconds <= tolerated + 5
+    backext.load_state(json.dumps(backext.converter.unstructure(decision.state)), pack)  # what step made is valid

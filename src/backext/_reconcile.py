@@ -551,6 +551,16 @@ def reconcile(
         if same and kept_ids == state.prescription.modifications
         else prescribe(exercise, dose, kept_ids)
     )
+    if same and kept_ids != state.prescription.modifications:
+        # A variation left (its clearance ran out): what it took away comes back no more than one step above
+        # what the person last tolerated; the dose underneath is lowered as far as needed.
+        ceiling = reference(exercise, state)
+        while not within_reach(exercise, ceiling, prescription, one_dimension=False):
+            move = step_within(exercise, dose, up=False)
+            if move is None:
+                break
+            dose = move.dose
+            prescription = prescribe(exercise, dose, kept_ids)
     if not same:
         offered = kept_ids
         dose, kept_ids, prescription = _after_update(exercise, state, dose, kept_ids, prescription)
