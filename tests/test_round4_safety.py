@@ -362,3 +362,29 @@ def test_when_an_easier_variation_s_clearance_ends_the_dose_comes_back_at_most_o
     decision = backext.step(pack, state, log)
     assert decision.prescription.hold_seconds <= tolerated + 5
     backext.load_state(json.dumps(backext.converter.unstructure(decision.state)), pack)  # what step made is valid
+
+
+@pytest.mark.parametrize(
+    "where",
+    [("id",), ("exercises", 0, "id"), ("sources", 0, "id"), ("exercises", 2, "modifications", 0, "id")],
+)
+def test_an_id_ending_in_a_line_break_is_not_an_id(where):
+    # Found by a black-box attack: a regular expression's "$" let "forearm-press-up\n" through.
+    document = json.loads(backext.dump_pack(PACK))
+    node = document
+    for key in where[:-1]:
+        node = node[key]
+    node[where[-1]] += "\n"
+    for source, fmt in ((document, None), (json.dumps(document), "json")):
+        codes = {(p.code, p.path) for p in backext.validate_pack(source, format=fmt)}
+        assert ("invalid-id", "/" + "/".join(map(str, where))) in codes
+
+
+def test_a_fhir_base_or_a_date_ending_in_a_line_break_is_refused():
+    fhir = pytest.importorskip("backext.fhir")
+    with pytest.raises(ValueError, match="absolute URL"):
+        fhir.export_pack(PACK, base="https://x.org/fhir\n")
+    document = backext.converter.unstructure(backext.start(PACK, "forearm-press-up"))
+    document["last_session"] = "2026-01-05\n"
+    with pytest.raises(backext.StateError):
+        backext.load_state(document, PACK)

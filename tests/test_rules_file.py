@@ -189,3 +189,21 @@ def test_bad_rules_on_the_command_line(capsys, tmp_path):
     assert (status, out) == (2, "")
     assert "cannot read" in err
     assert "missing.json" in err
+
+
+@pytest.mark.parametrize("key", [1, None, 1.5, b"x"])
+def test_a_key_that_is_not_a_string_is_a_problem_not_a_crash(key):
+    with pytest.raises(backext.RulesError) as caught:
+        backext.load_rules({"tolerated_pain": 1, key: 2})
+    assert [p.code for p in caught.value.problems] == ["wrong-type"]
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [(5.0, "not a number (5.0)"), (float("nan"), "not NaN"), (True, "not a boolean (true)"), ("3", "not a string")],
+)
+def test_a_setting_that_is_not_a_whole_number_is_named_by_its_type(value, said):
+    with pytest.raises(ValueError, match="must be a whole number") as caught:
+        backext.Rules(tolerated_pain=value)
+    assert said in str(caught.value)
+    assert "not not" not in str(caught.value)

@@ -160,7 +160,7 @@ def doses_words(count: int) -> Message:
 #: (:attr:`backext.Limits.max_number`): the detailed checks bind it to the
 #: limits they are given, the fast proof to the default.
 _NAMES: dict[str, object] = {
-    "slug": _SLUG.match,
+    "slug": _SLUG.fullmatch,  # fullmatch: "$" alone lets a final line break through
     "locale_tag": well_formed,
     "in_tenths": in_tenths,
     "tenths_of": tenths_of,

@@ -104,7 +104,7 @@ def _structure_date(value: object, _: object) -> datetime.date:
     if type(value) is not str:
         raise WrongType(N_("a date written YYYY-MM-DD"), value)
     try:
-        if not _ISO_DATE.match(value):
+        if not _ISO_DATE.fullmatch(value):
             raise ValueError(value)  # noqa: TRY301 - one message for both failures
         return datetime.date.fromisoformat(value)
     except ValueError:

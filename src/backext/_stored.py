@@ -15,7 +15,7 @@ from ._problems import problem
 from ._reconcile import check_state, reconcile
 from ._rules import DEFAULT_RULES, Rules
 from ._state import STATE_FORMAT_VERSION, State
-from ._wrong import shown_number
+from ._wrong import json_type, shown_number
 from .exceptions import RulesError, StateError
 
 
@@ -260,6 +260,10 @@ def load_rules(source: Mapping[str, Any] | str | bytes, *, name: str = "<rules>"
     from ._converter import converter, problems_from_exception  # noqa: PLC0415 - cattrs only when needed
 
     document = _document(source, name, RulesError)
+    strange = [key for key in document if type(key) is not str]  # a mapping from Python may have any key
+    if strange:
+        found = [problem("", "wrong-type", N_("keys must be strings, found {found}"), {"found": json_type(strange[0])})]
+        raise RulesError(found, name)
     try:
         return converter.structure(document, Rules)
     except Exception as error:  # noqa: BLE001 - every structuring error becomes problems

@@ -156,7 +156,7 @@ _ABSOLUTE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
 
 def _base(value: object) -> str:
     """*value* without a trailing slash, if it is an absolute URL; :class:`ValueError` if not."""
-    if not isinstance(value, str) or not _ABSOLUTE_URL.match(value):
+    if not isinstance(value, str) or not _ABSOLUTE_URL.fullmatch(value):
         shown = value[:100] if isinstance(value, str) else type(value).__name__
         raise WordedError(
             N_("the base must be an absolute URL without spaces, such as https://example.org/fhir, not {value}"),
