@@ -388,3 +388,12 @@ def test_a_fhir_base_or_a_date_ending_in_a_line_break_is_refused():
     document["last_session"] = "2026-01-05\n"
     with pytest.raises(backext.StateError):
         backext.load_state(document, PACK)
+
+
+@pytest.mark.parametrize("name", ["c\udcfdonv.json", "a\ud800b.json"])
+def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_usage_errors(capsys, name):
+    status = main(["show", "--pack", name])
+    _, err = capsys.readouterr()
+    assert status == 2
+    err.encode("utf-8")
+    assert "\\x" in err or "\\ud" in err  # escaped, whatever the terminal

@@ -1172,7 +1172,10 @@ def _shown_name(path: str) -> str:
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
-        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        try:
+            return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # a surrogate no byte stands for
+            return path.encode("utf-8", "backslashreplace").decode("utf-8")
     return path
 
 

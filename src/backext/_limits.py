@@ -129,6 +129,13 @@ def shorten_path(path: str, at_most: int = 120) -> str:
         >>> shorten_path("/home/me/packs/clinic.json"), shorten_path("/a/very/long/folder/clinic.json", 20)
         ("'/home/me/packs/clinic.json'", "…'older/clinic.json'")
     """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # a file name's byte that is not UTF-8 (surrogate-escaped): shown as its escape
+        try:
+            path = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # a surrogate no byte stands for
+            path = path.encode("utf-8", "backslashreplace").decode("utf-8")
     if len(path) <= at_most:
         return quoted(path)
     return "…" + quoted(path[3 - at_most :])
