@@ -397,3 +397,16 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_usage_errors(capsys, n
     assert status == 2
     err.encode("utf-8")
     assert "\\x" in err or "\\ud" in err  # escaped, whatever the terminal
+
+
+def test_a_state_read_without_refresh_takes_the_log_of_the_exercise_the_engine_prescribes_now():
+    state = climbed_to_the_top()
+    updated = without(PACK, "hand-press-up")
+    raw = backext.load_state(backext.converter.unstructure(state), updated, refresh=False)
+    now = backext.load_state(backext.converter.unstructure(state), updated).prescription
+    day = state.last_session + datetime.timedelta(days=2)
+    decision = backext.step(updated, raw, backext.SessionLog.as_prescribed(now, day))
+    assert "pack-changed" in decision.codes
+    skipped = backext.SessionLog.as_prescribed(state.prescription, day)  # the level the update took away
+    with pytest.raises(backext.SessionError, match="was prescribed"):
+        backext.step(updated, raw, skipped)

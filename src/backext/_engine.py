@@ -14,6 +14,7 @@ variations, never taken from the stored state.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Iterable
 from typing import Any, NamedTuple
@@ -391,13 +392,19 @@ def _bookkeeping(pack: Pack, state: State, log: SessionLog) -> list[Reason]:
     reasons = []
     if state.pack_id != pack.id:
         reasons.append(_wrong_pack(pack, state))
-    if log.exercise_id != state.prescription.exercise_id:
+    prescribed = state.prescription.exercise_id
+    if state.pack_id == pack.id and state.pack_version != pack.version and state.stop is None:
+        # A state not yet brought within an updated pack (load_state(refresh=False)): the exercise is the one the
+        # engine prescribes now, which the handout and the plan showed (the update may have moved the person).
+        with contextlib.suppress(SessionError, StateError):  # said when the state is brought within the pack
+            prescribed = reconcile(pack, state, log.date)[0].prescription.exercise_id
+    if log.exercise_id != prescribed:
         reasons.append(
             because(
                 "wrong-exercise",
                 language,
                 N_("the log is for {logged}, but {prescribed} was prescribed"),
-                {"logged": repr(log.exercise_id), "prescribed": repr(state.prescription.exercise_id)},
+                {"logged": repr(log.exercise_id), "prescribed": repr(prescribed)},
             )
         )
     if state.last_session is not None and log.date < state.last_session:
