@@ -410,3 +410,28 @@ def test_a_state_read_without_refresh_takes_the_log_of_the_exercise_the_engine_p
     skipped = backext.SessionLog.as_prescribed(state.prescription, day)  # the level the update took away
     with pytest.raises(backext.SessionError, match="was prescribed"):
         backext.step(updated, raw, skipped)
+
+
+def test_a_stopped_state_resumes_at_the_start_the_pack_given_now_has():
+    stopped = backext.step(
+        PACK,
+        backext.start(PACK, "forearm-press-up"),
+        attrs.evolve(
+            backext.SessionLog.as_prescribed(backext.start(PACK, "forearm-press-up").prescription, MONDAY),
+            red_flags=(backext.RedFlag("numbness-or-tingling"),),
+        ),
+    ).state
+    edited = backext.converter.unstructure(stopped)
+    edited["dose"]["hold_seconds"] = 30
+    edited["prescription"]["hold_seconds"] = 30
+    with pytest.raises(backext.StateError) as caught:  # the engine stops at the start: another dose was edited in
+        backext.load_state(edited, PACK)
+    assert ("out-of-range", "/dose") in [(p.code, p.path) for p in caught.value.problems]
+    document = json.loads(backext.dump_pack(PACK))
+    forearm = next(e for e in document["exercises"] if e["id"] == "forearm-press-up")
+    forearm["hold"] = {"start_seconds": 1, "target_seconds": 29, "increment_seconds": 4}
+    document["version"] = "2.0.0"
+    lowered = backext.load_pack(json.dumps(document), format="json")
+    read = backext.load_state(backext.converter.unstructure(stopped), lowered)
+    cleared = backext.record_clearance(read, date=MONDAY + datetime.timedelta(days=3), pack=lowered)
+    assert cleared.prescription.hold_seconds == 1  # the new start, not the old one

@@ -1059,5 +1059,8 @@ def record_clearance(
         clearances=(*state.clearances, clearance),
     )
     if pack is not None:  # the dose to resume at, within the pack as it is now
+        if lifts and has_exercise(pack, state.dose.exercise_id):
+            # The start of the exercise as the pack given now has it (an update may have lowered it).
+            cleared = attrs.evolve(cleared, dose=start_dose(pack.exercise(state.dose.exercise_id)))
         cleared = reconcile(pack, cleared, date)[0]
     return cleared

@@ -214,6 +214,9 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
     if state.pending is not None and (state.last_session is None or state.pending.date != state.last_session):
         problem("/pending/date", "out-of-range", N_("the session awaiting its next-day report is not the last one"))
     _check_stop(state, rules, problem)
+    if state.stop is not None and state.pack_version == pack.version and state.dose != start_dose(exercise):
+        # The engine stops at the start of the exercise, where the person resumes: another dose was edited in.
+        problem("/dose", "out-of-range", N_("a stopped state's dose is the start of its exercise, where it resumes"))
     if not problems and state.pack_version == pack.version and not _reached(pack, exercise, state):
         # Within one version of the pack, only an edit skips a level; after an update the engine moves the
         # person to an exercise they can reach (reconcile), since the update may have moved the levels.
@@ -523,7 +526,9 @@ def reconcile(
         exercise, moved = _reachable(pack, exercise, state), True
     reasons: list[Reason] = []
     dose = state.dose
-    if not same:
+    if not same and state.stop is not None:
+        dose = start_dose(exercise)  # stopped: it resumes at the start, as the pack given now has it
+    elif not same:
         # Nothing tolerated on this exercise yet: its start, whatever the old pack's start was.
         last = state.last_tolerated(exercise.id)
         dose = start_dose(exercise) if last is None else fit(exercise, last if moved else state.dose)
