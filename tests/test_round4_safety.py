@@ -18,17 +18,22 @@ PACK = backext.builtin_pack()
 MONDAY = datetime.date(2026, 1, 5)
 
 
-def without_first_exercise(pack: backext.Pack) -> backext.Pack:
-    """*pack* as an update that drops its first exercise (and the links to it)."""
+def without(pack: backext.Pack, exercise_id: str, version: str = "2.0.0") -> backext.Pack:
+    """*pack* as an update (*version*) that drops the exercise *exercise_id* and the links to it."""
     document = json.loads(backext.dump_pack(pack))
-    gone = document["exercises"].pop(0)["id"]
+    document["exercises"] = [e for e in document["exercises"] if e["id"] != exercise_id]
     for exercise in document["exercises"]:
         progression = exercise.get("progression", {})
         for link in ("next_exercise", "previous_exercise"):
-            if progression.get(link) == gone:
+            if progression.get(link) == exercise_id:
                 del progression[link]
-    document["version"] = "2.0.0"
+    document["version"] = version
     return backext.load_pack(json.dumps(document), format="json")
+
+
+def without_first_exercise(pack: backext.Pack) -> backext.Pack:
+    """*pack* as an update that drops its first exercise (and the links to it)."""
+    return without(pack, pack.exercises[0].id)
 
 
 def stopped_by_a_red_flag(pack: backext.Pack) -> backext.State:
@@ -194,18 +199,6 @@ def test_a_pack_update_never_raises_what_the_person_does(sessions, hold, repetit
         assert (after.hold_seconds, after.repetitions) >= (start.hold_seconds, start.repetitions)
 
 
-def without(pack: backext.Pack, exercise_id: str) -> backext.Pack:
-    document = json.loads(backext.dump_pack(pack))
-    document["exercises"] = [e for e in document["exercises"] if e["id"] != exercise_id]
-    for exercise in document["exercises"]:
-        progression = exercise.get("progression", {})
-        for link in ("next_exercise", "previous_exercise"):
-            if progression.get(link) == exercise_id:
-                del progression[link]
-    document["version"] = "6.0.0"
-    return backext.load_pack(json.dumps(document), format="json")
-
-
 def climbed_to_the_top() -> backext.State:
     """A person who climbed forearm press-up, press-up on the hands and the prone chest lift by perfect sessions."""
     state = backext.start(PACK, "forearm-press-up")
@@ -219,7 +212,7 @@ def climbed_to_the_top() -> backext.State:
 def test_an_update_that_removes_the_level_in_between_keeps_a_stop_and_brings_the_person_down():
     # Found by a black-box attack: the person's own history was refused as "skipping a level" after the update.
     state = climbed_to_the_top()
-    updated = without(PACK, "hand-press-up")
+    updated = without(PACK, "hand-press-up", "6.0.0")
     stored = backext.converter.unstructure(state)
     moved = backext.load_state(stored, updated)
     assert moved.prescription.level is backext.Level.BEGINNER  # the highest exercise the history reaches now
@@ -401,7 +394,7 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_usage_errors(capsys, n
 
 def test_a_state_read_without_refresh_takes_the_log_of_the_exercise_the_engine_prescribes_now():
     state = climbed_to_the_top()
-    updated = without(PACK, "hand-press-up")
+    updated = without(PACK, "hand-press-up", "6.0.0")
     raw = backext.load_state(backext.converter.unstructure(state), updated, refresh=False)
     now = backext.load_state(backext.converter.unstructure(state), updated).prescription
     day = state.last_session + datetime.timedelta(days=2)
