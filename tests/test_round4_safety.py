@@ -428,3 +428,27 @@ def test_a_stopped_state_resumes_at_the_start_the_pack_given_now_has():
     read = backext.load_state(backext.converter.unstructure(stopped), lowered)
     cleared = backext.record_clearance(read, date=MONDAY + datetime.timedelta(days=3), pack=lowered)
     assert cleared.prescription.hold_seconds == 1  # the new start, not the old one
+
+
+@pytest.mark.parametrize("shown", ["\ufeff", "\u200b\u2060", "\x7f", "\x9d", "\u00ad", " \u200e "])
+def test_a_text_that_prints_as_nothing_is_empty_in_validate_and_in_the_schema(shown):
+    # Found by a black-box attack: a name of DEL, C1 or zero-width characters passed and printed as an empty heading;
+    # a text of U+FEFF passed validate but not an editor's schema check.
+    import jsonschema  # noqa: PLC0415
+
+    document = json.loads(backext.dump_pack(PACK))
+    document["exercises"][0]["name"] = {"en": shown}
+    document["title"] = shown
+    found = {(p.code, p.path) for p in backext.validate_pack(json.dumps(document), format="json")}
+    assert {("empty-value", "/exercises/0/name/en"), ("empty-value", "/title")} <= found
+    assert list(jsonschema.Draft202012Validator(backext.json_schema()).iter_errors(document))
+
+
+@pytest.mark.parametrize("shown", ["a\u200b", "Rücken", "\u00e9", "\U0001f600"])
+def test_a_text_with_something_to_show_is_not_empty(shown):
+    import jsonschema  # noqa: PLC0415
+
+    document = json.loads(backext.dump_pack(PACK))
+    document["title"] = shown
+    assert not [p for p in backext.validate_pack(json.dumps(document), format="json") if p.code == "empty-value"]
+    assert not list(jsonschema.Draft202012Validator(backext.json_schema()).iter_errors(document))

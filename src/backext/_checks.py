@@ -27,7 +27,7 @@ from ._model import Exercise, Pack
 from ._problems import Problem, escape_pointer
 from ._render import amount
 from ._suggest import Suggester, locale_suggestion
-from ._text import LocalizedText, Text
+from ._text import LocalizedText, Text, blank
 from ._vocabulary import Level
 
 
@@ -343,7 +343,7 @@ def _check_texts(texts: list[tuple[str, Text]], default_locale: str) -> _Found:
     empty, untranslated, locale = rule("text-empty"), rule("text-no-translation"), rule("text-locale")
     for at, value in texts:
         if isinstance(value, str):
-            if not value.strip():
+            if blank(value):
                 yield empty, empty.problem(at)
             continue
         if not value.translations:
@@ -356,7 +356,7 @@ def _check_texts(texts: list[tuple[str, Text]], default_locale: str) -> _Found:
                     locale,
                     locale.problem(f"{at}/{escape_pointer(tag)}", value=shorten(tag), hint=locale_suggestion(tag)),
                 )
-            if not translation.strip():
+            if blank(translation):
                 yield empty, empty.problem(f"{at}/{escape_pointer(tag)}")
             first = seen.setdefault(tag.lower(), tag)
             if first != tag:

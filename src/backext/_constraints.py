@@ -56,7 +56,7 @@ from ._model import SCHEMA_VERSION, Avoid, Exercise, Hold, Modification, Pack, P
 from ._problems import Problem, Severity, problem
 from ._render import amount, signed
 from ._suggest import locale_suggestion
-from ._text import LOCALE_TAG, LocalizedText
+from ._text import INVISIBLE, LOCALE_TAG, LocalizedText, blank
 from ._vocabulary import Dimension, Direction, Movement
 from ._wrong import shown_number
 
@@ -160,6 +160,7 @@ def doses_words(count: int) -> Message:
 #: (:attr:`backext.Limits.max_number`): the detailed checks bind it to the
 #: limits they are given, the fast proof to the default.
 _NAMES: dict[str, object] = {
+    "blank": blank,
     "slug": _SLUG.fullmatch,  # fullmatch: "$" alone lets a final line break through
     "locale_tag": well_formed,
     "in_tenths": in_tenths,
@@ -304,7 +305,7 @@ def _id(name: str, model: type) -> Rule:
 
 
 #: The JSON Schema pattern of a text that is more than whitespace (a pattern matches anywhere in the text).
-NON_BLANK = r"\S"
+NON_BLANK = f"[^{INVISIBLE}]"
 
 
 def _range(model: type, field: str, *, optional: bool = False, implied: bool = False, most: str = "") -> Rule:
@@ -410,7 +411,7 @@ RULES: tuple[Rule, ...] = (
         code="empty-value",
         model=Pack,
         field="version",
-        condition="version.strip()",
+        condition="not blank(version)",
         message=N_("the pack's version is empty"),
         schema={"pattern": NON_BLANK},
     ),
@@ -453,7 +454,7 @@ RULES: tuple[Rule, ...] = (
         code="empty-value",
         model=Source,
         field="citation",
-        condition="citation.strip()",
+        condition="not blank(citation)",
         message=N_("the citation is empty"),
         schema={"pattern": NON_BLANK},
     ),

@@ -37,7 +37,7 @@ from typing import Any, Union
 import attrs
 
 from ._clean import CONDITIONS, MAX_CLEAN_STRING, NAMES, condition
-from ._text import LocalizedText, is_text_type
+from ._text import LocalizedText, blank, is_text_type
 
 
 __all__ = ["Structured", "Unstructurable", "json_has_no_duplicates", "structure"]
@@ -64,7 +64,7 @@ def _localized(value: object, count: list[Any]) -> LocalizedText:
     for text in value.values():
         if type(text) is not str:
             raise _REFUSE
-        if not text.strip() or len(text) > MAX_CLEAN_STRING:
+        if blank(text) or len(text) > MAX_CLEAN_STRING:
             count[_UNCLEAN] += 1
     count[_ENTRIES] += len(value)
     locales = count[_LOCALES]
@@ -85,7 +85,7 @@ def _text(value: object, count: list[Any]) -> str | LocalizedText:
     if type(value) is not str:
         return _localized(value, count)
     count[_PLAIN] += 1
-    if not value.strip() or len(value) > MAX_CLEAN_STRING:
+    if blank(value) or len(value) > MAX_CLEAN_STRING:
         count[_UNCLEAN] += 1
     return value
 
@@ -95,7 +95,14 @@ def _is_text(hint: Any) -> bool:
 
 
 #: The globals every generated function uses, as the shipped module imports them.
-_COMMON = {"_REFUSE": _REFUSE, "_MISSING": _MISSING, "_localized": _localized, "_text": _text, "_new": object.__new__}
+_COMMON = {
+    "_REFUSE": _REFUSE,
+    "_MISSING": _MISSING,
+    "_localized": _localized,
+    "_text": _text,
+    "_new": object.__new__,
+    "blank": blank,
+}
 
 
 class _Writer:
@@ -139,7 +146,7 @@ class _Writer:
             self.line(indent + 1, f"{var} = _localized({var}, count)")
             self.line(indent, "else:")
             self.line(indent + 1, f"count[{_PLAIN}] += 1")
-            self.line(indent + 1, f"if not {var}.strip() or len({var}) > {MAX_CLEAN_STRING}:")
+            self.line(indent + 1, f"if blank({var}) or len({var}) > {MAX_CLEAN_STRING}:")
             self.line(indent + 2, f"count[{_UNCLEAN}] += 1")
         elif hint is str:
             self.line(indent, f"if type({var}) is not str:")
@@ -175,7 +182,7 @@ class _Writer:
                 self.line(indent + 1, "if type(item) is not str:")
                 self.line(indent + 2, f"{var} = tuple([_text(item, count) for item in {var}])")
                 self.line(indent + 2, "break")
-                self.line(indent + 1, f"if not item.strip() or len(item) > {MAX_CLEAN_STRING}:")
+                self.line(indent + 1, f"if blank(item) or len(item) > {MAX_CLEAN_STRING}:")
                 self.line(indent + 2, f"count[{_UNCLEAN}] += 1")
                 self.line(indent, "else:")
                 self.line(indent + 1, f"count[{_PLAIN}] += len({var})")

@@ -16,92 +16,92 @@ globals().update(NAMES)
 _new = object.__new__
 cls_Step = Step
 keys_Step = frozenset(('text', 'cue', 'media'))
-set_Step_7 = Step.__dict__['text'].__set__
-set_Step_8 = Step.__dict__['cue'].__set__
-set_Step_9 = Step.__dict__['media'].__set__
+set_Step_8 = Step.__dict__['text'].__set__
+set_Step_9 = Step.__dict__['cue'].__set__
+set_Step_10 = Step.__dict__['media'].__set__
 cls_Hold = Hold
 keys_Hold = frozenset(('start_seconds', 'target_seconds', 'increment_seconds'))
-set_Hold_7 = Hold.__dict__['start_seconds'].__set__
-set_Hold_8 = Hold.__dict__['target_seconds'].__set__
-set_Hold_9 = Hold.__dict__['increment_seconds'].__set__
+set_Hold_8 = Hold.__dict__['start_seconds'].__set__
+set_Hold_9 = Hold.__dict__['target_seconds'].__set__
+set_Hold_10 = Hold.__dict__['increment_seconds'].__set__
 cls_Repetitions = Repetitions
 keys_Repetitions = frozenset(('minimum', 'maximum', 'sets'))
-set_Repetitions_7 = Repetitions.__dict__['minimum'].__set__
-set_Repetitions_8 = Repetitions.__dict__['maximum'].__set__
-set_Repetitions_9 = Repetitions.__dict__['sets'].__set__
-default_Repetitions_10 = attrs.fields(Repetitions).sets.default
+set_Repetitions_8 = Repetitions.__dict__['minimum'].__set__
+set_Repetitions_9 = Repetitions.__dict__['maximum'].__set__
+set_Repetitions_10 = Repetitions.__dict__['sets'].__set__
+default_Repetitions_11 = attrs.fields(Repetitions).sets.default
 cls_Progression = Progression
 keys_Progression = frozenset(('order', 'tolerated_sessions', 'next_exercise', 'previous_exercise'))
-set_Progression_7 = Progression.__dict__['order'].__set__
-set_Progression_8 = Progression.__dict__['tolerated_sessions'].__set__
-set_Progression_9 = Progression.__dict__['next_exercise'].__set__
-set_Progression_10 = Progression.__dict__['previous_exercise'].__set__
-default_Progression_11 = attrs.fields(Progression).order.default
-members_Progression_12 = {m.value: m for m in Dimension}
-default_Progression_13 = attrs.fields(Progression).tolerated_sessions.default
+set_Progression_8 = Progression.__dict__['order'].__set__
+set_Progression_9 = Progression.__dict__['tolerated_sessions'].__set__
+set_Progression_10 = Progression.__dict__['next_exercise'].__set__
+set_Progression_11 = Progression.__dict__['previous_exercise'].__set__
+default_Progression_12 = attrs.fields(Progression).order.default
+members_Progression_13 = {m.value: m for m in Dimension}
+default_Progression_14 = attrs.fields(Progression).tolerated_sessions.default
 cls_Modification = Modification
 keys_Modification = frozenset(('id', 'name', 'description', 'direction', 'requires_clearance', 'hold_seconds_change', 'repetitions_change', 'media'))
-set_Modification_7 = Modification.__dict__['id'].__set__
-set_Modification_8 = Modification.__dict__['name'].__set__
-set_Modification_9 = Modification.__dict__['description'].__set__
-set_Modification_10 = Modification.__dict__['direction'].__set__
-set_Modification_11 = Modification.__dict__['requires_clearance'].__set__
-set_Modification_12 = Modification.__dict__['hold_seconds_change'].__set__
-set_Modification_13 = Modification.__dict__['repetitions_change'].__set__
-set_Modification_14 = Modification.__dict__['media'].__set__
-members_Modification_15 = {m.value: m for m in Direction}
-default_Modification_16 = attrs.fields(Modification).requires_clearance.default
-default_Modification_17 = attrs.fields(Modification).hold_seconds_change.default
-default_Modification_18 = attrs.fields(Modification).media.default
+set_Modification_8 = Modification.__dict__['id'].__set__
+set_Modification_9 = Modification.__dict__['name'].__set__
+set_Modification_10 = Modification.__dict__['description'].__set__
+set_Modification_11 = Modification.__dict__['direction'].__set__
+set_Modification_12 = Modification.__dict__['requires_clearance'].__set__
+set_Modification_13 = Modification.__dict__['hold_seconds_change'].__set__
+set_Modification_14 = Modification.__dict__['repetitions_change'].__set__
+set_Modification_15 = Modification.__dict__['media'].__set__
+members_Modification_16 = {m.value: m for m in Direction}
+default_Modification_17 = attrs.fields(Modification).requires_clearance.default
+default_Modification_18 = attrs.fields(Modification).hold_seconds_change.default
+default_Modification_19 = attrs.fields(Modification).media.default
 cls_Exercise = Exercise
 keys_Exercise = frozenset(('id', 'name', 'level', 'purpose', 'starting_position', 'steps', 'hold', 'repetitions', 'progression', 'equipment', 'modifications', 'safety_notes', 'movements', 'sources'))
-set_Exercise_7 = Exercise.__dict__['id'].__set__
-set_Exercise_8 = Exercise.__dict__['name'].__set__
-set_Exercise_9 = Exercise.__dict__['level'].__set__
-set_Exercise_10 = Exercise.__dict__['purpose'].__set__
-set_Exercise_11 = Exercise.__dict__['starting_position'].__set__
-set_Exercise_12 = Exercise.__dict__['steps'].__set__
-set_Exercise_13 = Exercise.__dict__['hold'].__set__
-set_Exercise_14 = Exercise.__dict__['repetitions'].__set__
-set_Exercise_15 = Exercise.__dict__['progression'].__set__
-set_Exercise_16 = Exercise.__dict__['equipment'].__set__
-set_Exercise_17 = Exercise.__dict__['modifications'].__set__
-set_Exercise_18 = Exercise.__dict__['safety_notes'].__set__
-set_Exercise_19 = Exercise.__dict__['movements'].__set__
-set_Exercise_20 = Exercise.__dict__['sources'].__set__
-members_Exercise_21 = {m.value: m for m in Level}
-default_Exercise_25 = attrs.fields(Exercise).progression.default
-default_Exercise_27 = attrs.fields(Exercise).equipment.default
-members_Exercise_29 = {m.value: m for m in Movement}
+set_Exercise_8 = Exercise.__dict__['id'].__set__
+set_Exercise_9 = Exercise.__dict__['name'].__set__
+set_Exercise_10 = Exercise.__dict__['level'].__set__
+set_Exercise_11 = Exercise.__dict__['purpose'].__set__
+set_Exercise_12 = Exercise.__dict__['starting_position'].__set__
+set_Exercise_13 = Exercise.__dict__['steps'].__set__
+set_Exercise_14 = Exercise.__dict__['hold'].__set__
+set_Exercise_15 = Exercise.__dict__['repetitions'].__set__
+set_Exercise_16 = Exercise.__dict__['progression'].__set__
+set_Exercise_17 = Exercise.__dict__['equipment'].__set__
+set_Exercise_18 = Exercise.__dict__['modifications'].__set__
+set_Exercise_19 = Exercise.__dict__['safety_notes'].__set__
+set_Exercise_20 = Exercise.__dict__['movements'].__set__
+set_Exercise_21 = Exercise.__dict__['sources'].__set__
+members_Exercise_22 = {m.value: m for m in Level}
+default_Exercise_26 = attrs.fields(Exercise).progression.default
+default_Exercise_28 = attrs.fields(Exercise).equipment.default
+members_Exercise_30 = {m.value: m for m in Movement}
 cls_Source = Source
 keys_Source = frozenset(('id', 'citation', 'url'))
-set_Source_7 = Source.__dict__['id'].__set__
-set_Source_8 = Source.__dict__['citation'].__set__
-set_Source_9 = Source.__dict__['url'].__set__
+set_Source_8 = Source.__dict__['id'].__set__
+set_Source_9 = Source.__dict__['citation'].__set__
+set_Source_10 = Source.__dict__['url'].__set__
 cls_Avoid = Avoid
 keys_Avoid = frozenset(('id', 'name', 'description', 'why', 'movements', 'sources'))
-set_Avoid_7 = Avoid.__dict__['id'].__set__
-set_Avoid_8 = Avoid.__dict__['name'].__set__
-set_Avoid_9 = Avoid.__dict__['description'].__set__
-set_Avoid_10 = Avoid.__dict__['why'].__set__
-set_Avoid_11 = Avoid.__dict__['movements'].__set__
-set_Avoid_12 = Avoid.__dict__['sources'].__set__
-default_Avoid_13 = attrs.fields(Avoid).movements.default
-members_Avoid_14 = {m.value: m for m in Movement}
+set_Avoid_8 = Avoid.__dict__['id'].__set__
+set_Avoid_9 = Avoid.__dict__['name'].__set__
+set_Avoid_10 = Avoid.__dict__['description'].__set__
+set_Avoid_11 = Avoid.__dict__['why'].__set__
+set_Avoid_12 = Avoid.__dict__['movements'].__set__
+set_Avoid_13 = Avoid.__dict__['sources'].__set__
+default_Avoid_14 = attrs.fields(Avoid).movements.default
+members_Avoid_15 = {m.value: m for m in Movement}
 cls_Pack = Pack
 keys_Pack = frozenset(('schema_version', 'id', 'title', 'version', 'default_locale', 'exercises', 'sources', 'disclaimer', 'avoid'))
-set_Pack_7 = Pack.__dict__['schema_version'].__set__
-set_Pack_8 = Pack.__dict__['id'].__set__
-set_Pack_9 = Pack.__dict__['title'].__set__
-set_Pack_10 = Pack.__dict__['version'].__set__
-set_Pack_11 = Pack.__dict__['default_locale'].__set__
-set_Pack_12 = Pack.__dict__['exercises'].__set__
-set_Pack_13 = Pack.__dict__['sources'].__set__
-set_Pack_14 = Pack.__dict__['disclaimer'].__set__
-set_Pack_15 = Pack.__dict__['avoid'].__set__
-default_Pack_16 = attrs.fields(Pack).schema_version.default
-default_Pack_17 = attrs.fields(Pack).default_locale.default
-default_Pack_19 = attrs.fields(Pack).sources.default
+set_Pack_8 = Pack.__dict__['schema_version'].__set__
+set_Pack_9 = Pack.__dict__['id'].__set__
+set_Pack_10 = Pack.__dict__['title'].__set__
+set_Pack_11 = Pack.__dict__['version'].__set__
+set_Pack_12 = Pack.__dict__['default_locale'].__set__
+set_Pack_13 = Pack.__dict__['exercises'].__set__
+set_Pack_14 = Pack.__dict__['sources'].__set__
+set_Pack_15 = Pack.__dict__['disclaimer'].__set__
+set_Pack_16 = Pack.__dict__['avoid'].__set__
+default_Pack_17 = attrs.fields(Pack).schema_version.default
+default_Pack_18 = attrs.fields(Pack).default_locale.default
+default_Pack_20 = attrs.fields(Pack).sources.default
 
 
 def structure_Step(value, count):
@@ -113,7 +113,7 @@ def structure_Step(value, count):
         f_text = _localized(f_text, count)
     else:
         count[2] += 1
-        if not f_text.strip() or len(f_text) > 100000:
+        if blank(f_text) or len(f_text) > 100000:
             count[1] += 1
     f_cue = value.get('cue')
     if f_cue is not None:
@@ -121,7 +121,7 @@ def structure_Step(value, count):
             f_cue = _localized(f_cue, count)
         else:
             count[2] += 1
-            if not f_cue.strip() or len(f_cue) > 100000:
+            if blank(f_cue) or len(f_cue) > 100000:
                 count[1] += 1
     f_media = value.get('media')
     if f_media is not None:
@@ -130,9 +130,9 @@ def structure_Step(value, count):
         if len(f_media) > 100000:
             count[1] += 1
     instance = _new(cls_Step)
-    set_Step_7(instance, f_text)
-    set_Step_8(instance, f_cue)
-    set_Step_9(instance, f_media)
+    set_Step_8(instance, f_text)
+    set_Step_9(instance, f_cue)
+    set_Step_10(instance, f_media)
     return instance
 
 
@@ -153,9 +153,9 @@ def structure_Hold(value, count):
     if not ((f_increment_seconds is None or -MAX_NUMBER <= f_increment_seconds <= min(MAX_NUMBER, MAX_SECONDS)) and f_target_seconds <= PLAUSIBLE_HOLD_SECONDS and (f_start_seconds > 0) and (f_target_seconds >= f_start_seconds) and in_tenths(f_start_seconds) and in_tenths(f_target_seconds) and (f_increment_seconds is None or in_tenths(f_increment_seconds)) and (f_increment_seconds is None or f_increment_seconds > 0) and (f_increment_seconds is None or f_increment_seconds <= 0 or (not tenths_of(f_increment_seconds) > tenths_of(f_target_seconds) - tenths_of(f_start_seconds) > 0)) and (f_increment_seconds is None or tenths_of(f_target_seconds) - tenths_of(f_start_seconds) <= tenths_of(f_increment_seconds) * CLEAN_HOLD_STEPS)):
         count[1] += 1
     instance = _new(cls_Hold)
-    set_Hold_7(instance, f_start_seconds)
-    set_Hold_8(instance, f_target_seconds)
-    set_Hold_9(instance, f_increment_seconds)
+    set_Hold_8(instance, f_start_seconds)
+    set_Hold_9(instance, f_target_seconds)
+    set_Hold_10(instance, f_increment_seconds)
     return instance
 
 
@@ -171,16 +171,16 @@ def structure_Repetitions(value, count):
         raise _REFUSE
     f_sets = value.get('sets', _MISSING)
     if f_sets is _MISSING:
-        f_sets = default_Repetitions_10
+        f_sets = default_Repetitions_11
     else:
         if type(f_sets) is not int:
             raise _REFUSE
     if not (f_minimum >= 1 and f_sets >= 1 and (f_maximum <= PLAUSIBLE_REPETITIONS) and (f_sets <= PLAUSIBLE_SETS) and (f_maximum >= 1) and (f_maximum >= f_minimum)):
         count[1] += 1
     instance = _new(cls_Repetitions)
-    set_Repetitions_7(instance, f_minimum)
-    set_Repetitions_8(instance, f_maximum)
-    set_Repetitions_9(instance, f_sets)
+    set_Repetitions_8(instance, f_minimum)
+    set_Repetitions_9(instance, f_maximum)
+    set_Repetitions_10(instance, f_sets)
     return instance
 
 
@@ -190,17 +190,17 @@ def structure_Progression(value, count):
     count[0] += len(value)
     f_order = value.get('order', _MISSING)
     if f_order is _MISSING:
-        f_order = default_Progression_11
+        f_order = default_Progression_12
     else:
         if type(f_order) is not list and type(f_order) is not tuple:
             raise _REFUSE
-        items = tuple([members_Progression_12[item] for item in f_order if type(item) is str])
+        items = tuple([members_Progression_13[item] for item in f_order if type(item) is str])
         if len(items) != len(f_order):
             raise _REFUSE
         f_order = items
     f_tolerated_sessions = value.get('tolerated_sessions', _MISSING)
     if f_tolerated_sessions is _MISSING:
-        f_tolerated_sessions = default_Progression_13
+        f_tolerated_sessions = default_Progression_14
     else:
         if type(f_tolerated_sessions) is not int:
             raise _REFUSE
@@ -219,10 +219,10 @@ def structure_Progression(value, count):
     if not (-MAX_NUMBER <= f_tolerated_sessions <= MAX_NUMBER and f_tolerated_sessions >= 1 and (len(f_order) < 2 or len(set(f_order)) == len(f_order))):
         count[1] += 1
     instance = _new(cls_Progression)
-    set_Progression_7(instance, f_order)
-    set_Progression_8(instance, f_tolerated_sessions)
-    set_Progression_9(instance, f_next_exercise)
-    set_Progression_10(instance, f_previous_exercise)
+    set_Progression_8(instance, f_order)
+    set_Progression_9(instance, f_tolerated_sessions)
+    set_Progression_10(instance, f_next_exercise)
+    set_Progression_11(instance, f_previous_exercise)
     return instance
 
 
@@ -240,40 +240,40 @@ def structure_Modification(value, count):
         f_name = _localized(f_name, count)
     else:
         count[2] += 1
-        if not f_name.strip() or len(f_name) > 100000:
+        if blank(f_name) or len(f_name) > 100000:
             count[1] += 1
     f_description = value['description']
     if type(f_description) is not str:
         f_description = _localized(f_description, count)
     else:
         count[2] += 1
-        if not f_description.strip() or len(f_description) > 100000:
+        if blank(f_description) or len(f_description) > 100000:
             count[1] += 1
     f_direction = value['direction']
     if type(f_direction) is not str:
         raise _REFUSE
-    f_direction = members_Modification_15[f_direction]
+    f_direction = members_Modification_16[f_direction]
     f_requires_clearance = value.get('requires_clearance', _MISSING)
     if f_requires_clearance is _MISSING:
-        f_requires_clearance = default_Modification_16
+        f_requires_clearance = default_Modification_17
     else:
         if type(f_requires_clearance) is not bool:
             raise _REFUSE
     f_hold_seconds_change = value.get('hold_seconds_change', _MISSING)
     if f_hold_seconds_change is _MISSING:
-        f_hold_seconds_change = default_Modification_17
+        f_hold_seconds_change = default_Modification_18
     else:
         if type(f_hold_seconds_change) is not int and (type(f_hold_seconds_change) is not float or f_hold_seconds_change - f_hold_seconds_change != 0):
             raise _REFUSE
     f_repetitions_change = value.get('repetitions_change', _MISSING)
     if f_repetitions_change is _MISSING:
-        f_repetitions_change = default_Modification_17
+        f_repetitions_change = default_Modification_18
     else:
         if type(f_repetitions_change) is not int:
             raise _REFUSE
     f_media = value.get('media', _MISSING)
     if f_media is _MISSING:
-        f_media = default_Modification_18
+        f_media = default_Modification_19
     else:
         if type(f_media) is not list and type(f_media) is not tuple:
             raise _REFUSE
@@ -286,14 +286,14 @@ def structure_Modification(value, count):
     if not (-MAX_NUMBER <= f_hold_seconds_change <= MAX_NUMBER and -MAX_NUMBER <= f_repetitions_change <= MAX_NUMBER and slug(f_id) and (not f_media or each_Modification_media(f_media)) and (f_direction is not HARDER or f_requires_clearance) and (f_direction is not EASIER or (f_hold_seconds_change <= 0 and f_repetitions_change <= 0))):
         count[1] += 1
     instance = _new(cls_Modification)
-    set_Modification_7(instance, f_id)
-    set_Modification_8(instance, f_name)
-    set_Modification_9(instance, f_description)
-    set_Modification_10(instance, f_direction)
-    set_Modification_11(instance, f_requires_clearance)
-    set_Modification_12(instance, f_hold_seconds_change)
-    set_Modification_13(instance, f_repetitions_change)
-    set_Modification_14(instance, f_media)
+    set_Modification_8(instance, f_id)
+    set_Modification_9(instance, f_name)
+    set_Modification_10(instance, f_description)
+    set_Modification_11(instance, f_direction)
+    set_Modification_12(instance, f_requires_clearance)
+    set_Modification_13(instance, f_hold_seconds_change)
+    set_Modification_14(instance, f_repetitions_change)
+    set_Modification_15(instance, f_media)
     return instance
 
 
@@ -311,25 +311,25 @@ def structure_Exercise(value, count):
         f_name = _localized(f_name, count)
     else:
         count[2] += 1
-        if not f_name.strip() or len(f_name) > 100000:
+        if blank(f_name) or len(f_name) > 100000:
             count[1] += 1
     f_level = value['level']
     if type(f_level) is not str:
         raise _REFUSE
-    f_level = members_Exercise_21[f_level]
+    f_level = members_Exercise_22[f_level]
     f_purpose = value['purpose']
     if type(f_purpose) is not str:
         f_purpose = _localized(f_purpose, count)
     else:
         count[2] += 1
-        if not f_purpose.strip() or len(f_purpose) > 100000:
+        if blank(f_purpose) or len(f_purpose) > 100000:
             count[1] += 1
     f_starting_position = value['starting_position']
     if type(f_starting_position) is not str:
         f_starting_position = _localized(f_starting_position, count)
     else:
         count[2] += 1
-        if not f_starting_position.strip() or len(f_starting_position) > 100000:
+        if blank(f_starting_position) or len(f_starting_position) > 100000:
             count[1] += 1
     f_steps = value['steps']
     if type(f_steps) is not list and type(f_steps) is not tuple:
@@ -341,12 +341,12 @@ def structure_Exercise(value, count):
     f_repetitions = structure_Repetitions(f_repetitions, count)
     f_progression = value.get('progression', _MISSING)
     if f_progression is _MISSING:
-        f_progression = default_Exercise_25
+        f_progression = default_Exercise_26
     else:
         f_progression = structure_Progression(f_progression, count)
     f_equipment = value.get('equipment', _MISSING)
     if f_equipment is _MISSING:
-        f_equipment = default_Exercise_27
+        f_equipment = default_Exercise_28
     else:
         if type(f_equipment) is not list and type(f_equipment) is not tuple:
             raise _REFUSE
@@ -354,21 +354,21 @@ def structure_Exercise(value, count):
             if type(item) is not str:
                 f_equipment = tuple([_text(item, count) for item in f_equipment])
                 break
-            if not item.strip() or len(item) > 100000:
+            if blank(item) or len(item) > 100000:
                 count[1] += 1
         else:
             count[2] += len(f_equipment)
             f_equipment = tuple(f_equipment)
     f_modifications = value.get('modifications', _MISSING)
     if f_modifications is _MISSING:
-        f_modifications = default_Exercise_27
+        f_modifications = default_Exercise_28
     else:
         if type(f_modifications) is not list and type(f_modifications) is not tuple:
             raise _REFUSE
         f_modifications = tuple([structure_Modification(item, count) for item in f_modifications])
     f_safety_notes = value.get('safety_notes', _MISSING)
     if f_safety_notes is _MISSING:
-        f_safety_notes = default_Exercise_27
+        f_safety_notes = default_Exercise_28
     else:
         if type(f_safety_notes) is not list and type(f_safety_notes) is not tuple:
             raise _REFUSE
@@ -376,24 +376,24 @@ def structure_Exercise(value, count):
             if type(item) is not str:
                 f_safety_notes = tuple([_text(item, count) for item in f_safety_notes])
                 break
-            if not item.strip() or len(item) > 100000:
+            if blank(item) or len(item) > 100000:
                 count[1] += 1
         else:
             count[2] += len(f_safety_notes)
             f_safety_notes = tuple(f_safety_notes)
     f_movements = value.get('movements', _MISSING)
     if f_movements is _MISSING:
-        f_movements = default_Exercise_27
+        f_movements = default_Exercise_28
     else:
         if type(f_movements) is not list and type(f_movements) is not tuple:
             raise _REFUSE
-        items = tuple([members_Exercise_29[item] for item in f_movements if type(item) is str])
+        items = tuple([members_Exercise_30[item] for item in f_movements if type(item) is str])
         if len(items) != len(f_movements):
             raise _REFUSE
         f_movements = items
     f_sources = value.get('sources', _MISSING)
     if f_sources is _MISSING:
-        f_sources = default_Exercise_27
+        f_sources = default_Exercise_28
     else:
         if type(f_sources) is not list and type(f_sources) is not tuple:
             raise _REFUSE
@@ -406,20 +406,20 @@ def structure_Exercise(value, count):
     if not (slug(f_id) and 0 < len(f_steps) <= CLEAN_STEPS and (not f_steps or each_Exercise_steps(f_steps)) and CONTRAINDICATED.isdisjoint(f_movements) and (len(f_modifications) < 2 or len({m.id for m in f_modifications}) == len(f_modifications)) and (not f_modifications or each_Exercise_modifications(f_hold, f_repetitions, f_progression, f_modifications))):
         count[1] += 1
     instance = _new(cls_Exercise)
-    set_Exercise_7(instance, f_id)
-    set_Exercise_8(instance, f_name)
-    set_Exercise_9(instance, f_level)
-    set_Exercise_10(instance, f_purpose)
-    set_Exercise_11(instance, f_starting_position)
-    set_Exercise_12(instance, f_steps)
-    set_Exercise_13(instance, f_hold)
-    set_Exercise_14(instance, f_repetitions)
-    set_Exercise_15(instance, f_progression)
-    set_Exercise_16(instance, f_equipment)
-    set_Exercise_17(instance, f_modifications)
-    set_Exercise_18(instance, f_safety_notes)
-    set_Exercise_19(instance, f_movements)
-    set_Exercise_20(instance, f_sources)
+    set_Exercise_8(instance, f_id)
+    set_Exercise_9(instance, f_name)
+    set_Exercise_10(instance, f_level)
+    set_Exercise_11(instance, f_purpose)
+    set_Exercise_12(instance, f_starting_position)
+    set_Exercise_13(instance, f_steps)
+    set_Exercise_14(instance, f_hold)
+    set_Exercise_15(instance, f_repetitions)
+    set_Exercise_16(instance, f_progression)
+    set_Exercise_17(instance, f_equipment)
+    set_Exercise_18(instance, f_modifications)
+    set_Exercise_19(instance, f_safety_notes)
+    set_Exercise_20(instance, f_movements)
+    set_Exercise_21(instance, f_sources)
     return instance
 
 
@@ -443,12 +443,12 @@ def structure_Source(value, count):
             raise _REFUSE
         if len(f_url) > 100000:
             count[1] += 1
-    if not (slug(f_id) and f_citation.strip() and (f_url is None or web_address(f_url))):
+    if not (slug(f_id) and (not blank(f_citation)) and (f_url is None or web_address(f_url))):
         count[1] += 1
     instance = _new(cls_Source)
-    set_Source_7(instance, f_id)
-    set_Source_8(instance, f_citation)
-    set_Source_9(instance, f_url)
+    set_Source_8(instance, f_id)
+    set_Source_9(instance, f_citation)
+    set_Source_10(instance, f_url)
     return instance
 
 
@@ -466,35 +466,35 @@ def structure_Avoid(value, count):
         f_name = _localized(f_name, count)
     else:
         count[2] += 1
-        if not f_name.strip() or len(f_name) > 100000:
+        if blank(f_name) or len(f_name) > 100000:
             count[1] += 1
     f_description = value['description']
     if type(f_description) is not str:
         f_description = _localized(f_description, count)
     else:
         count[2] += 1
-        if not f_description.strip() or len(f_description) > 100000:
+        if blank(f_description) or len(f_description) > 100000:
             count[1] += 1
     f_why = value['why']
     if type(f_why) is not str:
         f_why = _localized(f_why, count)
     else:
         count[2] += 1
-        if not f_why.strip() or len(f_why) > 100000:
+        if blank(f_why) or len(f_why) > 100000:
             count[1] += 1
     f_movements = value.get('movements', _MISSING)
     if f_movements is _MISSING:
-        f_movements = default_Avoid_13
+        f_movements = default_Avoid_14
     else:
         if type(f_movements) is not list and type(f_movements) is not tuple:
             raise _REFUSE
-        items = tuple([members_Avoid_14[item] for item in f_movements if type(item) is str])
+        items = tuple([members_Avoid_15[item] for item in f_movements if type(item) is str])
         if len(items) != len(f_movements):
             raise _REFUSE
         f_movements = items
     f_sources = value.get('sources', _MISSING)
     if f_sources is _MISSING:
-        f_sources = default_Avoid_13
+        f_sources = default_Avoid_14
     else:
         if type(f_sources) is not list and type(f_sources) is not tuple:
             raise _REFUSE
@@ -507,12 +507,12 @@ def structure_Avoid(value, count):
     if not (slug(f_id)):
         count[1] += 1
     instance = _new(cls_Avoid)
-    set_Avoid_7(instance, f_id)
-    set_Avoid_8(instance, f_name)
-    set_Avoid_9(instance, f_description)
-    set_Avoid_10(instance, f_why)
-    set_Avoid_11(instance, f_movements)
-    set_Avoid_12(instance, f_sources)
+    set_Avoid_8(instance, f_id)
+    set_Avoid_9(instance, f_name)
+    set_Avoid_10(instance, f_description)
+    set_Avoid_11(instance, f_why)
+    set_Avoid_12(instance, f_movements)
+    set_Avoid_13(instance, f_sources)
     return instance
 
 
@@ -522,7 +522,7 @@ def structure_Pack(value, count):
     count[0] += len(value)
     f_schema_version = value.get('schema_version', _MISSING)
     if f_schema_version is _MISSING:
-        f_schema_version = default_Pack_16
+        f_schema_version = default_Pack_17
     else:
         if type(f_schema_version) is not int:
             raise _REFUSE
@@ -536,7 +536,7 @@ def structure_Pack(value, count):
         f_title = _localized(f_title, count)
     else:
         count[2] += 1
-        if not f_title.strip() or len(f_title) > 100000:
+        if blank(f_title) or len(f_title) > 100000:
             count[1] += 1
     f_version = value['version']
     if type(f_version) is not str:
@@ -545,7 +545,7 @@ def structure_Pack(value, count):
         count[1] += 1
     f_default_locale = value.get('default_locale', _MISSING)
     if f_default_locale is _MISSING:
-        f_default_locale = default_Pack_17
+        f_default_locale = default_Pack_18
     else:
         if type(f_default_locale) is not str:
             raise _REFUSE
@@ -557,7 +557,7 @@ def structure_Pack(value, count):
     f_exercises = tuple([structure_Exercise(item, count) for item in f_exercises])
     f_sources = value.get('sources', _MISSING)
     if f_sources is _MISSING:
-        f_sources = default_Pack_19
+        f_sources = default_Pack_20
     else:
         if type(f_sources) is not list and type(f_sources) is not tuple:
             raise _REFUSE
@@ -568,29 +568,29 @@ def structure_Pack(value, count):
             f_disclaimer = _localized(f_disclaimer, count)
         else:
             count[2] += 1
-            if not f_disclaimer.strip() or len(f_disclaimer) > 100000:
+            if blank(f_disclaimer) or len(f_disclaimer) > 100000:
                 count[1] += 1
     f_avoid = value.get('avoid', _MISSING)
     if f_avoid is _MISSING:
-        f_avoid = default_Pack_19
+        f_avoid = default_Pack_20
     else:
         if type(f_avoid) is not list and type(f_avoid) is not tuple:
             raise _REFUSE
         f_avoid = tuple([structure_Avoid(item, count) for item in f_avoid])
-    if not (f_schema_version >= 1 and f_schema_version <= SCHEMA_VERSION and slug(f_id) and locale_tag(f_default_locale) and f_version.strip() and f_exercises and (f_disclaimer is not None) and f_sources):
+    if not (f_schema_version >= 1 and f_schema_version <= SCHEMA_VERSION and slug(f_id) and locale_tag(f_default_locale) and (not blank(f_version)) and f_exercises and (f_disclaimer is not None) and f_sources):
         count[1] += 1
     instance = _new(cls_Pack)
-    set_Pack_7(instance, f_schema_version)
-    set_Pack_8(instance, f_id)
-    set_Pack_9(instance, f_title)
-    set_Pack_10(instance, f_version)
-    set_Pack_11(instance, f_default_locale)
-    set_Pack_12(instance, f_exercises)
-    set_Pack_13(instance, f_sources)
-    set_Pack_14(instance, f_disclaimer)
-    set_Pack_15(instance, f_avoid)
+    set_Pack_8(instance, f_schema_version)
+    set_Pack_9(instance, f_id)
+    set_Pack_10(instance, f_title)
+    set_Pack_11(instance, f_version)
+    set_Pack_12(instance, f_default_locale)
+    set_Pack_13(instance, f_exercises)
+    set_Pack_14(instance, f_sources)
+    set_Pack_15(instance, f_disclaimer)
+    set_Pack_16(instance, f_avoid)
     return instance
 
 
 FUNCTIONS = {Step: structure_Step, Hold: structure_Hold, Repetitions: structure_Repetitions, Progression: structure_Progression, Modification: structure_Modification, Exercise: structure_Exercise, Source: structure_Source, Avoid: structure_Avoid, Pack: structure_Pack}
-FINGERPRINT = '100000\n[\'CLEAN_HOLD_STEPS\', \'CLEAN_STEPS\', \'CONTRAINDICATED\', \'EASIER\', \'HARDER\', \'MAX_NUMBER\', \'MAX_REPETITIONS\', \'MAX_SECONDS\', \'PLAUSIBLE_HOLD_SECONDS\', \'PLAUSIBLE_REPETITIONS\', \'PLAUSIBLE_SETS\', \'SCHEMA_VERSION\', \'__builtins__\', \'changes_dose\', \'each_Exercise_modifications\', \'each_Exercise_steps\', \'each_Modification_media\', \'in_tenths\', \'locale_hint\', \'locale_tag\', \'lowers_only\', \'number\', \'repetitions_words\', \'safe_media\', \'shorten\', \'show_number\', \'signed\', \'slug\', \'tenths_of\', \'web_address\']\nbackext._model.Step: [(\'text\', \'Text\', \'NOTHING\', True, True), (\'cue\', \'Text | None\', \'None\', True, True), (\'media\', \'str | None\', \'None\', True, True)] None\nbackext._model.Hold: [(\'start_seconds\', \'float\', \'NOTHING\', True, True), (\'target_seconds\', \'float\', \'NOTHING\', True, True), (\'increment_seconds\', \'float | None\', \'None\', True, True)] \'(increment_seconds is None or -MAX_NUMBER <= increment_seconds <= min(MAX_NUMBER, MAX_SECONDS)) and target_seconds <= PLAUSIBLE_HOLD_SECONDS and (start_seconds > 0) and (target_seconds >= start_seconds) and in_tenths(start_seconds) and in_tenths(target_seconds) and (increment_seconds is None or in_tenths(increment_seconds)) and (increment_seconds is None or increment_seconds > 0) and (increment_seconds is None or increment_seconds <= 0 or (not tenths_of(increment_seconds) > tenths_of(target_seconds) - tenths_of(start_seconds) > 0)) and (increment_seconds is None or tenths_of(target_seconds) - tenths_of(start_seconds) <= tenths_of(increment_seconds) * CLEAN_HOLD_STEPS)\'\nbackext._model.Repetitions: [(\'minimum\', \'int\', \'NOTHING\', True, True), (\'maximum\', \'int\', \'NOTHING\', True, True), (\'sets\', \'int\', \'1\', True, True)] \'minimum >= 1 and sets >= 1 and (maximum <= PLAUSIBLE_REPETITIONS) and (sets <= PLAUSIBLE_SETS) and (maximum >= 1) and (maximum >= minimum)\'\nbackext._model.Progression: [(\'order\', \'tuple[Dimension, ...]\', "(<Dimension.HOLD: \'hold\'>, <Dimension.REPETITIONS: \'repetitions\'>)", True, True), (\'tolerated_sessions\', \'int\', \'3\', True, True), (\'next_exercise\', \'str | None\', \'None\', True, True), (\'previous_exercise\', \'str | None\', \'None\', True, True)] \'-MAX_NUMBER <= tolerated_sessions <= MAX_NUMBER and tolerated_sessions >= 1 and (len(order) < 2 or len(set(order)) == len(order))\'\nbackext._model.Modification: [(\'id\', \'str\', \'NOTHING\', True, True), (\'name\', \'Text\', \'NOTHING\', True, True), (\'description\', \'Text\', \'NOTHING\', True, True), (\'direction\', \'Direction\', \'NOTHING\', True, True), (\'requires_clearance\', \'bool\', \'False\', True, True), (\'hold_seconds_change\', \'float\', \'0\', True, True), (\'repetitions_change\', \'int\', \'0\', True, True), (\'media\', \'tuple[str, ...]\', \'()\', True, True)] \'-MAX_NUMBER <= hold_seconds_change <= MAX_NUMBER and -MAX_NUMBER <= repetitions_change <= MAX_NUMBER and slug(id) and (not media or each_Modification_media(media)) and (direction is not HARDER or requires_clearance) and (direction is not EASIER or (hold_seconds_change <= 0 and repetitions_change <= 0))\'\nbackext._model.Exercise: [(\'id\', \'str\', \'NOTHING\', True, True), (\'name\', \'Text\', \'NOTHING\', True, True), (\'level\', \'Level\', \'NOTHING\', True, True), (\'purpose\', \'Text\', \'NOTHING\', True, True), (\'starting_position\', \'Text\', \'NOTHING\', True, True), (\'steps\', \'tuple[Step, ...]\', \'NOTHING\', True, True), (\'hold\', \'Hold\', \'NOTHING\', True, True), (\'repetitions\', \'Repetitions\', \'NOTHING\', True, True), (\'progression\', \'Progression\', "Progression(order=(<Dimension.HOLD: \'hold\'>, <Dimension.REPETITIONS: \'repetitions\'>), tolerated_sessions=3, next_exercise=None, previous_exercise=None)", True, True), (\'equipment\', \'tuple[Text, ...]\', \'()\', True, True), (\'modifications\', \'tuple[Modification, ...]\', \'()\', True, True), (\'safety_notes\', \'tuple[Text, ...]\', \'()\', True, True), (\'movements\', \'tuple[Movement, ...]\', \'()\', True, True), (\'sources\', \'tuple[str, ...]\', \'()\', True, True)] \'slug(id) and 0 < len(steps) <= CLEAN_STEPS and (not steps or each_Exercise_steps(steps)) and CONTRAINDICATED.isdisjoint(movements) and (len(modifications) < 2 or len({m.id for m in modifications}) == len(modifications)) and (not modifications or each_Exercise_modifications(hold, repetitions, progression, modifications))\'\nbackext._model.Source: [(\'id\', \'str\', \'NOTHING\', True, True), (\'citation\', \'str\', \'NOTHING\', True, True), (\'url\', \'str | None\', \'None\', True, True)] \'slug(id) and citation.strip() and (url is None or web_address(url))\'\nbackext._model.Avoid: [(\'id\', \'str\', \'NOTHING\', True, True), (\'name\', \'Text\', \'NOTHING\', True, True), (\'description\', \'Text\', \'NOTHING\', True, True), (\'why\', \'Text\', \'NOTHING\', True, True), (\'movements\', \'tuple[Movement, ...]\', \'()\', True, True), (\'sources\', \'tuple[str, ...]\', \'()\', True, True)] \'slug(id)\'\nbackext._model.Pack: [(\'schema_version\', \'int\', \'1\', True, True), (\'id\', \'str\', \'NOTHING\', True, True), (\'title\', \'Text\', \'NOTHING\', True, True), (\'version\', \'str\', \'NOTHING\', True, True), (\'default_locale\', \'str\', "\'en\'", True, True), (\'exercises\', \'tuple[Exercise, ...]\', \'NOTHING\', True, True), (\'sources\', \'tuple[Source, ...]\', \'()\', True, True), (\'disclaimer\', \'Text | None\', \'None\', True, True), (\'avoid\', \'tuple[Avoid, ...]\', \'()\', True, True)] \'schema_version >= 1 and schema_version <= SCHEMA_VERSION and slug(id) and locale_tag(default_locale) and version.strip() and exercises and (disclaimer is not None) and sources\''
+FINGERPRINT = '100000\n[\'CLEAN_HOLD_STEPS\', \'CLEAN_STEPS\', \'CONTRAINDICATED\', \'EASIER\', \'HARDER\', \'MAX_NUMBER\', \'MAX_REPETITIONS\', \'MAX_SECONDS\', \'PLAUSIBLE_HOLD_SECONDS\', \'PLAUSIBLE_REPETITIONS\', \'PLAUSIBLE_SETS\', \'SCHEMA_VERSION\', \'__builtins__\', \'blank\', \'changes_dose\', \'each_Exercise_modifications\', \'each_Exercise_steps\', \'each_Modification_media\', \'in_tenths\', \'locale_hint\', \'locale_tag\', \'lowers_only\', \'number\', \'repetitions_words\', \'safe_media\', \'shorten\', \'show_number\', \'signed\', \'slug\', \'tenths_of\', \'web_address\']\nbackext._model.Step: [(\'text\', \'Text\', \'NOTHING\', True, True), (\'cue\', \'Text | None\', \'None\', True, True), (\'media\', \'str | None\', \'None\', True, True)] None\nbackext._model.Hold: [(\'start_seconds\', \'float\', \'NOTHING\', True, True), (\'target_seconds\', \'float\', \'NOTHING\', True, True), (\'increment_seconds\', \'float | None\', \'None\', True, True)] \'(increment_seconds is None or -MAX_NUMBER <= increment_seconds <= min(MAX_NUMBER, MAX_SECONDS)) and target_seconds <= PLAUSIBLE_HOLD_SECONDS and (start_seconds > 0) and (target_seconds >= start_seconds) and in_tenths(start_seconds) and in_tenths(target_seconds) and (increment_seconds is None or in_tenths(increment_seconds)) and (increment_seconds is None or increment_seconds > 0) and (increment_seconds is None or increment_seconds <= 0 or (not tenths_of(increment_seconds) > tenths_of(target_seconds) - tenths_of(start_seconds) > 0)) and (increment_seconds is None or tenths_of(target_seconds) - tenths_of(start_seconds) <= tenths_of(increment_seconds) * CLEAN_HOLD_STEPS)\'\nbackext._model.Repetitions: [(\'minimum\', \'int\', \'NOTHING\', True, True), (\'maximum\', \'int\', \'NOTHING\', True, True), (\'sets\', \'int\', \'1\', True, True)] \'minimum >= 1 and sets >= 1 and (maximum <= PLAUSIBLE_REPETITIONS) and (sets <= PLAUSIBLE_SETS) and (maximum >= 1) and (maximum >= minimum)\'\nbackext._model.Progression: [(\'order\', \'tuple[Dimension, ...]\', "(<Dimension.HOLD: \'hold\'>, <Dimension.REPETITIONS: \'repetitions\'>)", True, True), (\'tolerated_sessions\', \'int\', \'3\', True, True), (\'next_exercise\', \'str | None\', \'None\', True, True), (\'previous_exercise\', \'str | None\', \'None\', True, True)] \'-MAX_NUMBER <= tolerated_sessions <= MAX_NUMBER and tolerated_sessions >= 1 and (len(order) < 2 or len(set(order)) == len(order))\'\nbackext._model.Modification: [(\'id\', \'str\', \'NOTHING\', True, True), (\'name\', \'Text\', \'NOTHING\', True, True), (\'description\', \'Text\', \'NOTHING\', True, True), (\'direction\', \'Direction\', \'NOTHING\', True, True), (\'requires_clearance\', \'bool\', \'False\', True, True), (\'hold_seconds_change\', \'float\', \'0\', True, True), (\'repetitions_change\', \'int\', \'0\', True, True), (\'media\', \'tuple[str, ...]\', \'()\', True, True)] \'-MAX_NUMBER <= hold_seconds_change <= MAX_NUMBER and -MAX_NUMBER <= repetitions_change <= MAX_NUMBER and slug(id) and (not media or each_Modification_media(media)) and (direction is not HARDER or requires_clearance) and (direction is not EASIER or (hold_seconds_change <= 0 and repetitions_change <= 0))\'\nbackext._model.Exercise: [(\'id\', \'str\', \'NOTHING\', True, True), (\'name\', \'Text\', \'NOTHING\', True, True), (\'level\', \'Level\', \'NOTHING\', True, True), (\'purpose\', \'Text\', \'NOTHING\', True, True), (\'starting_position\', \'Text\', \'NOTHING\', True, True), (\'steps\', \'tuple[Step, ...]\', \'NOTHING\', True, True), (\'hold\', \'Hold\', \'NOTHING\', True, True), (\'repetitions\', \'Repetitions\', \'NOTHING\', True, True), (\'progression\', \'Progression\', "Progression(order=(<Dimension.HOLD: \'hold\'>, <Dimension.REPETITIONS: \'repetitions\'>), tolerated_sessions=3, next_exercise=None, previous_exercise=None)", True, True), (\'equipment\', \'tuple[Text, ...]\', \'()\', True, True), (\'modifications\', \'tuple[Modification, ...]\', \'()\', True, True), (\'safety_notes\', \'tuple[Text, ...]\', \'()\', True, True), (\'movements\', \'tuple[Movement, ...]\', \'()\', True, True), (\'sources\', \'tuple[str, ...]\', \'()\', True, True)] \'slug(id) and 0 < len(steps) <= CLEAN_STEPS and (not steps or each_Exercise_steps(steps)) and CONTRAINDICATED.isdisjoint(movements) and (len(modifications) < 2 or len({m.id for m in modifications}) == len(modifications)) and (not modifications or each_Exercise_modifications(hold, repetitions, progression, modifications))\'\nbackext._model.Source: [(\'id\', \'str\', \'NOTHING\', True, True), (\'citation\', \'str\', \'NOTHING\', True, True), (\'url\', \'str | None\', \'None\', True, True)] \'slug(id) and (not blank(citation)) and (url is None or web_address(url))\'\nbackext._model.Avoid: [(\'id\', \'str\', \'NOTHING\', True, True), (\'name\', \'Text\', \'NOTHING\', True, True), (\'description\', \'Text\', \'NOTHING\', True, True), (\'why\', \'Text\', \'NOTHING\', True, True), (\'movements\', \'tuple[Movement, ...]\', \'()\', True, True), (\'sources\', \'tuple[str, ...]\', \'()\', True, True)] \'slug(id)\'\nbackext._model.Pack: [(\'schema_version\', \'int\', \'1\', True, True), (\'id\', \'str\', \'NOTHING\', True, True), (\'title\', \'Text\', \'NOTHING\', True, True), (\'version\', \'str\', \'NOTHING\', True, True), (\'default_locale\', \'str\', "\'en\'", True, True), (\'exercises\', \'tuple[Exercise, ...]\', \'NOTHING\', True, True), (\'sources\', \'tuple[Source, ...]\', \'()\', True, True), (\'disclaimer\', \'Text | None\', \'None\', True, True), (\'avoid\', \'tuple[Avoid, ...]\', \'()\', True, True)] \'schema_version >= 1 and schema_version <= SCHEMA_VERSION and slug(id) and locale_tag(default_locale) and (not blank(version)) and exercises and (disclaimer is not None) and sources\''

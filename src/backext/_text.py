@@ -14,12 +14,29 @@ import attrs
 from ._i18n import TAG_PATTERN, candidates, parse_locale
 
 
-__all__ = ["LOCALE_TAG", "UNSHOWABLE", "LocalizedText", "Text", "is_text_type", "localize"]
+__all__ = ["INVISIBLE", "LOCALE_TAG", "UNSHOWABLE", "LocalizedText", "Text", "blank", "is_text_type", "localize"]
 
 #: A simplified BCP 47 language tag: a 2-3 letter language subtag followed by
 #: optional subtags of 1-8 letters or digits, e.g. ``en``, ``de-CH``,
 #: ``zh-Hant-TW``, ``es-419`` (see :data:`backext._i18n.TAG_PATTERN`).
 LOCALE_TAG = re.compile(rf"^{TAG_PATTERN}$")
+
+#: What a text may hold and still show nothing, as a regular expression's class (Python's and ECMAScript's alike):
+#: white space, control characters, the soft hyphen, zero-width and direction marks, word joiners and the byte
+#: order mark. A text of these alone is blank (``empty-value``): a handout would print an empty heading.
+INVISIBLE = r"\s\x00-\x1f\x7f-\x9f\xad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
+_INVISIBLE = re.compile(f"[{INVISIBLE}]*")
+
+
+def blank(text: str) -> bool:
+    """Whether *text* shows nothing: it holds only white space and characters that print as nothing.
+
+    Example:
+        >>> blank("  "), blank("\ufeff\u200b"), blank("Rest")
+        (True, True, False)
+    """
+    return _INVISIBLE.fullmatch(text) is not None
+
 
 #: Characters a pack's text may hold but no page or calendar shows: C0 controls other than tab and line feed
 #: (a carriage return is a line break's part, normalized first), DEL, C1 controls and lone surrogates. HTML
