@@ -25,7 +25,7 @@ import attrs
 from . import _paths
 from ._formats import SUFFIXES
 from ._i18n import N_, NC_, CatalogMissingError, N_plural
-from ._limits import DEFAULT_LIMITS, Limits, shorten, shorten_path
+from ._limits import DEFAULT_LIMITS, Limits, printable_path, shorten, shorten_path
 
 
 if TYPE_CHECKING:
@@ -1010,7 +1010,7 @@ def _validate(args: argparse.Namespace, out: _Output) -> int:
         raise _UsageError(_said(N_("standard input (-) can be read once: give it once")))
     limits = _limits(args)
     results = [_in_locale(_validate_one(path, args, limits), locale) for path in args.paths]
-    results = [(_shown_name(name), problems) for name, problems in results]  # every report is UTF-8 text
+    results = [(printable_path(name), problems) for name, problems in results]  # every report is UTF-8 text
     errors = sum(p.severity == "error" for _, problems in results for p in problems)
     warnings = sum(p.severity == "warning" for _, problems in results for p in problems)
     from . import _report  # noqa: PLC0415
@@ -1167,18 +1167,6 @@ def _handout(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_OK
 
 
-def _shown_name(path: str) -> str:
-    r"""*path* as text every output can hold: a byte of a file name that is not UTF-8 as its escape (``\xff``)."""
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        try:
-            return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        except UnicodeEncodeError:  # a surrogate no byte stands for
-            return path.encode("utf-8", "backslashreplace").decode("utf-8")
-    return path
-
-
 def _new_file(path: str) -> Path:
     from pathlib import Path  # noqa: PLC0415 - slow to import: only where a file is written or read here
 
@@ -1245,7 +1233,7 @@ def _new(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handl
         )
     target = _new_file(args.path)
     _write(target, starter_pack(told, pack_id=target.stem, locales=tuple(args.locale)))
-    shown = _shown_name(str(target))
+    shown = printable_path(str(target))
     if shown.startswith("-"):
         shown = f"./{shown}"  # not an option of the command advised
     said = _said(N_("wrote {file}: check it with 'backext validate {file}'"), file=shown)
@@ -1303,7 +1291,7 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
     for lost in losses(text, source, target_format):
         said = _said(N_("not kept: {what}"), what=lost)
         sys.stderr.write(note.format(sentence=said.render(speaking)) + "\n")
-    sys.stderr.write(_said(N_("wrote {file}"), file=_shown_name(str(target))).render(speaking) + "\n")
+    sys.stderr.write(_said(N_("wrote {file}"), file=printable_path(str(target))).render(speaking) + "\n")
     return EXIT_OK
 
 

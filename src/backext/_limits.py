@@ -28,6 +28,7 @@ __all__ = [
     "Limits",
     "Unreported",
     "check_document",
+    "printable_path",
     "shorten",
     "shorten_path",
     "truncate_problems",
@@ -122,6 +123,24 @@ def shorten(text: str, at_most: int = 40) -> str:
     return quoted(text[: at_most - 3]) + "…"
 
 
+def printable_path(path: str) -> str:
+    r"""*path* as text every output can hold: a byte of a file name that is not UTF-8 as its escape (``\xff``).
+
+    Example:
+        >>> import os
+        >>> printable_path(os.fsdecode(b"bad\xffname.json")), printable_path("ok.json")
+        ('bad\\xffname.json', 'ok.json')
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # a surrogate no byte stands for
+            return path.encode("utf-8", "backslashreplace").decode("utf-8")
+    return path
+
+
 def shorten_path(path: str, at_most: int = 120) -> str:
     """The file name *path* as :func:`shorten` writes a text, but cut at the start: the file's own name stays.
 
@@ -129,13 +148,7 @@ def shorten_path(path: str, at_most: int = 120) -> str:
         >>> shorten_path("/home/me/packs/clinic.json"), shorten_path("/a/very/long/folder/clinic.json", 20)
         ("'/home/me/packs/clinic.json'", "…'older/clinic.json'")
     """
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:  # a file name's byte that is not UTF-8 (surrogate-escaped): shown as its escape
-        try:
-            path = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        except UnicodeEncodeError:  # a surrogate no byte stands for
-            path = path.encode("utf-8", "backslashreplace").decode("utf-8")
+    path = printable_path(path)
     if len(path) <= at_most:
         return quoted(path)
     return "…" + quoted(path[3 - at_most :])
