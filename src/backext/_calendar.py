@@ -866,18 +866,12 @@ def _write(ical: Any, pack: Pack, locale: str | None, events: list[icalendar.Eve
             vtimezone.pop("COMMENT", None)
             _observe(ical, vtimezone, first, last)
     data = bytes(calendar.to_ical())
-    lines = data.count(b"\n")
-    separators = data.count(b",") + data.count(b";") - data.count(b"\\,") - data.count(b"\\;")
-    components = data.count(b"\nBEGIN:")
-    if (
-        len(data) > PREVIOUS_MAX_BYTES
-        or lines > PREVIOUS_MAX_LINES
-        or len(events) > PREVIOUS_MAX_EVENTS
-        or components > PREVIOUS_MAX_COMPONENTS
-        or separators > PREVIOUS_MAX_SEPARATORS
-    ):
+    try:
+        _check_bounds(data)
+    except UnreadableCalendarError:
         # What cannot be read back as the previous calendar is not written: the sessions in it could never be
         # revised nor cancelled (after a stop, say).
+        lines = data.count(b"\n")
         raise WordedError(
             N_(
                 "the calendar would hold {events} events in {lines} lines, more than backext reads back as the"
@@ -885,7 +879,7 @@ def _write(ical: Any, pack: Pack, locale: str | None, events: list[icalendar.Eve
                 " (a new file, or series=/--series) and keep the old calendar as it is"
             ),
             {"events": len(events), "lines": lines, "most": PREVIOUS_MAX_EVENTS, "most_lines": PREVIOUS_MAX_LINES},
-        )
+        ) from None
     return data
 
 
@@ -981,10 +975,7 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
     """
     if not isinstance(previous, bytes | str):
         raise TypeError(f"previous must be the calendar's bytes or text, not {type(previous).__name__}")
-    if len(previous) > PREVIOUS_MAX_BYTES:
-        raise UnreadableCalendarError(
-            N_("the previous calendar is larger than {limit} bytes"), {"limit": str(PREVIOUS_MAX_BYTES)}
-        )
+    _check_bounds(previous)
     if isinstance(previous, bytes):  # UTF-8, as RFC 5545 (section 3.1.4) says and a pack is read
         try:
             previous.decode("utf-8")
@@ -993,37 +984,6 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
                 N_("the previous calendar is not UTF-8: byte {index} ({byte}) cannot be decoded"),
                 {"index": str(error.start), "byte": f"0x{previous[error.start]:02x}"},
             ) from None
-    if isinstance(previous, str):
-        lines = previous.count("\n") + previous.count("\r")
-    else:
-        lines = previous.count(b"\n") + previous.count(b"\r")
-    if lines > 2 * PREVIOUS_MAX_LINES:  # CRLF counts twice; CR or LF alone, once
-        raise UnreadableCalendarError(
-            N_("the previous calendar has more than {limit} lines"), {"limit": str(PREVIOUS_MAX_LINES)}
-        )
-    # An escaped comma or semicolon (in a TEXT value, "\,") separates nothing: not counted.
-    separators = (
-        previous.count(",") + previous.count(";") - previous.count("\\,") - previous.count("\\;")
-        if isinstance(previous, str)
-        else (previous.count(b",") + previous.count(b";") - previous.count(b"\\,") - previous.count(b"\\;"))
-    )
-    if separators > PREVIOUS_MAX_SEPARATORS:
-        raise UnreadableCalendarError(
-            N_("the previous calendar holds more than {limit} values and parameters"),
-            {"limit": str(PREVIOUS_MAX_SEPARATORS)},
-        )
-    components: Iterator[object] = (
-        _BEGIN_TEXT.finditer(previous) if isinstance(previous, str) else _BEGIN.finditer(previous)
-    )
-    if any(count > PREVIOUS_MAX_COMPONENTS for count, _ in enumerate(components, start=1)):
-        raise UnreadableCalendarError(
-            N_("the previous calendar holds more than {limit} components"), {"limit": str(PREVIOUS_MAX_COMPONENTS)}
-        )
-    begins: Iterator[object] = (
-        _BEGIN_EVENT_TEXT.finditer(previous) if isinstance(previous, str) else _BEGIN_EVENT.finditer(previous)
-    )
-    if any(count > PREVIOUS_MAX_EVENTS for count, _ in enumerate(begins, start=1)):
-        raise UnreadableCalendarError(_TOO_MANY_EVENTS, {"limit": str(PREVIOUS_MAX_EVENTS)})
     if not previous.strip():
         raise UnreadableCalendarError(N_("the previous calendar is empty"))
     calendars = (
@@ -1070,6 +1030,49 @@ _NOT_WHOLE = N_(
     "the previous calendar holds no whole calendar: a BEGIN line has no END line, or the lines end in neither"
     " CRLF nor LF"
 )
+
+
+def _check_bounds(previous: bytes | str) -> None:
+    """Refuse a calendar with more bytes, lines, values, components or events than a previous calendar may hold.
+
+    Counted in the text, before it is parsed (which costs far more); the writer checks what it writes the same
+    way, so that every calendar backext writes can be read back.
+    """
+    if len(previous) > PREVIOUS_MAX_BYTES:
+        raise UnreadableCalendarError(
+            N_("the previous calendar is larger than {limit} bytes"), {"limit": str(PREVIOUS_MAX_BYTES)}
+        )
+    if isinstance(previous, str):
+        lines = previous.count("\n") + previous.count("\r")
+    else:
+        lines = previous.count(b"\n") + previous.count(b"\r")
+    if lines > 2 * PREVIOUS_MAX_LINES:  # CRLF counts twice; CR or LF alone, once
+        raise UnreadableCalendarError(
+            N_("the previous calendar has more than {limit} lines"), {"limit": str(PREVIOUS_MAX_LINES)}
+        )
+    # An escaped comma or semicolon (in a TEXT value, "\,") separates nothing: not counted.
+    separators = (
+        previous.count(",") + previous.count(";") - previous.count("\\,") - previous.count("\\;")
+        if isinstance(previous, str)
+        else (previous.count(b",") + previous.count(b";") - previous.count(b"\\,") - previous.count(b"\\;"))
+    )
+    if separators > PREVIOUS_MAX_SEPARATORS:
+        raise UnreadableCalendarError(
+            N_("the previous calendar holds more than {limit} values and parameters"),
+            {"limit": str(PREVIOUS_MAX_SEPARATORS)},
+        )
+    components: Iterator[object] = (
+        _BEGIN_TEXT.finditer(previous) if isinstance(previous, str) else _BEGIN.finditer(previous)
+    )
+    if any(count > PREVIOUS_MAX_COMPONENTS for count, _ in enumerate(components, start=1)):
+        raise UnreadableCalendarError(
+            N_("the previous calendar holds more than {limit} components"), {"limit": str(PREVIOUS_MAX_COMPONENTS)}
+        )
+    begins: Iterator[object] = (
+        _BEGIN_EVENT_TEXT.finditer(previous) if isinstance(previous, str) else _BEGIN_EVENT.finditer(previous)
+    )
+    if any(count > PREVIOUS_MAX_EVENTS for count, _ in enumerate(begins, start=1)):
+        raise UnreadableCalendarError(_TOO_MANY_EVENTS, {"limit": str(PREVIOUS_MAX_EVENTS)})
 
 
 def _unreadable_line(ical: Any, previous: str | bytes) -> UnreadableCalendarError | None:
