@@ -452,3 +452,33 @@ def test_a_text_with_something_to_show_is_not_empty(shown):
     document["title"] = shown
     assert not [p for p in backext.validate_pack(json.dumps(document), format="json") if p.code == "empty-value"]
     assert not list(jsonschema.Draft202012Validator(backext.json_schema()).iter_errors(document))
+
+
+def test_a_stop_after_an_update_that_removed_a_cleared_variation_can_be_stored_and_read_back():
+    # Found by a black-box attack: the STOP state step returned still named the removed variation; load_state
+    # refused it, so the app could not store the red-flag stop it had just been given.
+    v1 = json.loads(backext.dump_pack(PACK))
+    v1["exercises"][0]["modifications"] = [
+        {
+            "id": "more-hold",
+            "name": "Longer",
+            "description": "Hold longer.",
+            "direction": "harder",
+            "requires_clearance": True,
+            "hold_seconds_change": 5,
+        }
+    ]
+    v2 = json.loads(json.dumps(v1))
+    v2["version"], v2["exercises"][0]["modifications"] = "2.0.0", []
+    old, new = backext.load_pack(json.dumps(v1), format="json"), backext.load_pack(json.dumps(v2), format="json")
+    state = backext.start(old, "forearm-press-up")
+    state = backext.record_clearance(state, date=MONDAY, modifications=["more-hold"], pack=old)
+    raw = backext.load_state(backext.converter.unstructure(state), new, refresh=False)
+    log = attrs.evolve(
+        backext.SessionLog.as_prescribed(raw.prescription, MONDAY + datetime.timedelta(days=2)),
+        red_flags=(backext.RedFlag("new-leg-weakness"),),
+    )
+    decision = backext.step(new, raw, log)
+    assert decision.action is backext.Action.STOP
+    again = backext.load_state(json.dumps(backext.converter.unstructure(decision.state)), new)
+    assert again.stopped

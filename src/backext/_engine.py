@@ -35,6 +35,7 @@ from ._messages import Message, Value
 from ._model import Exercise, Pack
 from ._reasons import Action, Decision, Reason, because, words
 from ._reconcile import (
+    clearances_within,
     dose_words,
     effective,
     exercise_of,
@@ -341,6 +342,8 @@ def _stop(  # noqa: PLR0917 - a private helper
                 dose=start_dose(exercise),
                 prescription=prescribe(exercise, start_dose(exercise), kept),
                 tolerated=fitted_all(pack, state.tolerated),
+                # Stamped with the pack's version: what that version no longer has is forgotten, as reconcile does.
+                clearances=clearances_within(pack, state.clearances),
             )
     last = (
         state.last_session if date is None else (date if state.last_session is None else max(date, state.last_session))
