@@ -430,7 +430,9 @@ def test_a_stopped_state_resumes_at_the_start_the_pack_given_now_has():
     assert cleared.prescription.hold_seconds == 1  # the new start, not the old one
 
 
-@pytest.mark.parametrize("shown", ["\ufeff", "\u200b\u2060", "\x7f", "\x9d", "\u00ad", " \u200e "])
+@pytest.mark.parametrize(
+    "shown", ["\ufeff", "\u200b\u2060", "\x7f", "\x9d", "\u00ad", " \u200e ", "\u034f", "\u061c\u180e", "\u3164", "\ufe0f"]
+)
 def test_a_text_that_prints_as_nothing_is_empty_in_validate_and_in_the_schema(shown):
     # Found by a black-box attack: a name of DEL, C1 or zero-width characters passed and printed as an empty heading;
     # a text of U+FEFF passed validate but not an editor's schema check.
@@ -444,7 +446,17 @@ def test_a_text_that_prints_as_nothing_is_empty_in_validate_and_in_the_schema(sh
     assert list(jsonschema.Draft202012Validator(backext.json_schema()).iter_errors(document))
 
 
-@pytest.mark.parametrize("shown", ["a\u200b", "Rücken", "\u00e9", "\U0001f600"])
+@pytest.mark.parametrize("shown", ["\U000e0041\U000e007f", "\U0001d173", "\U0001bca0 \ufe0f"])
+def test_a_text_of_default_ignorable_characters_beyond_the_bmp_is_empty(shown):
+    # Found by a black-box attack: a name of Unicode tag characters or a lone variation selector passed and printed
+    # as an empty heading. (The JSON Schema's ECMAScript pattern cannot name characters beyond the BMP.)
+    document = json.loads(backext.dump_pack(PACK))
+    document["title"] = shown
+    found = {(p.code, p.path) for p in backext.validate_pack(json.dumps(document), format="json")}
+    assert ("empty-value", "/title") in found
+
+
+@pytest.mark.parametrize("shown", ["a\u200b", "Rücken", "\u00e9", "\U0001f600", "\u2764\ufe0f", "\U0001f3f4\U000e0067\U000e007f"])
 def test_a_text_with_something_to_show_is_not_empty(shown):
     import jsonschema  # noqa: PLC0415
 

@@ -22,10 +22,19 @@ __all__ = ["INVISIBLE", "LOCALE_TAG", "UNSHOWABLE", "LocalizedText", "Text", "bl
 LOCALE_TAG = re.compile(rf"^{TAG_PATTERN}$")
 
 #: What a text may hold and still show nothing, as a regular expression's class (Python's and ECMAScript's alike):
-#: white space, control characters, the soft hyphen, zero-width and direction marks, word joiners and the byte
-#: order mark. A text of these alone is blank (``empty-value``): a handout would print an empty heading.
-INVISIBLE = r"\s\x00-\x1f\x7f-\x9f\xad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
-_INVISIBLE = re.compile(f"[{INVISIBLE}]*")
+#: white space, control characters and the characters of the Basic Multilingual Plane that Unicode calls default
+#: ignorable (the soft hyphen, the combining grapheme joiner, zero-width and direction marks, word joiners, the
+#: Hangul fillers, variation selectors and the byte order mark). A text of these alone is blank (``empty-value``):
+#: a handout would print an empty heading.
+INVISIBLE = (
+    r"\s\x00-\x1f\x7f-\x9f\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+)
+#: The default-ignorable characters beyond the Basic Multilingual Plane (shorthand format controls, musical
+#: formatting, tags and the supplementary variation selectors). :func:`blank` counts them as showing nothing too;
+#: an ECMAScript pattern without the ``u`` flag cannot name them, so the JSON Schema's pattern leaves them out.
+_ASTRAL_INVISIBLE = "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+_INVISIBLE = re.compile(f"[{INVISIBLE}{_ASTRAL_INVISIBLE}]*")
 
 
 def blank(text: str) -> bool:
