@@ -164,3 +164,19 @@ def test_a_file_name_with_a_line_break_keeps_one_line_per_problem(capsys, tmp_pa
     problem_lines = out.splitlines()[:-1]
     assert problem_lines
     assert all(line.startswith(str(tmp_path) + "/two\\nlines.json") for line in problem_lines)
+
+
+def test_sarif_writes_a_file_name_that_is_not_utf8_as_its_own_bytes(capsys, tmp_path):
+    # Found by a black-box attack: the URI of bad\xffname.json was bad%5Cxffname.json (the escape shown in text
+    # reports, percent-encoded), a file that does not exist; RFC 3986 percent-encodes the byte itself.
+    import os  # noqa: PLC0415
+
+    bad = os.fsdecode(os.fsencode(str(tmp_path)) + b"/bad\xffname.json")
+    Path(bad).write_text("{}")
+    status, out = run(capsys, "validate", "--format", "sarif", bad)
+    log = json.loads(out)
+    jsonschema.validators.validator_for(SARIF_SCHEMA)(SARIF_SCHEMA).validate(log)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    assert uris == {Path(bad).as_uri()}
+    assert uris.pop().endswith("/bad%FFname.json")
+    assert status == 1

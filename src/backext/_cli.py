@@ -1010,7 +1010,8 @@ def _validate(args: argparse.Namespace, out: _Output) -> int:
         raise _UsageError(_said(N_("standard input (-) can be read once: give it once")))
     limits = _limits(args)
     results = [_in_locale(_validate_one(path, args, limits), locale) for path in args.paths]
-    results = [(printable_path(name), problems) for name, problems in results]  # every report is UTF-8 text
+    if args.format != "sarif":  # every report is UTF-8 text; SARIF's URIs percent-encode a name's bytes
+        results = [(printable_path(name), problems) for name, problems in results]
     errors = sum(p.severity == "error" for _, problems in results for p in problems)
     warnings = sum(p.severity == "warning" for _, problems in results for p in problems)
     from . import _report  # noqa: PLC0415

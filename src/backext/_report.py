@@ -103,9 +103,14 @@ def _uri(name: str) -> str:
     from urllib.parse import quote  # noqa: PLC0415
 
     path = PurePath(name)
-    if path.is_absolute():
-        return "file://" + quote(path.as_posix() if path.as_posix().startswith("/") else "/" + path.as_posix())
-    return quote(path.as_posix())
+    posix = path.as_posix()
+    if path.is_absolute() and not posix.startswith("/"):
+        posix = "/" + posix
+    try:  # a file name that is not UTF-8 has its own bytes, percent-encoded (RFC 3986)
+        written = quote(posix.encode("utf-8", "surrogateescape"))
+    except UnicodeEncodeError:  # a surrogate no byte stands for
+        written = quote(posix.encode("utf-8", "backslashreplace"))
+    return "file://" + written if path.is_absolute() else written
 
 
 def _region(p: Problem) -> dict[str, int]:
