@@ -99,6 +99,15 @@ def test_yaml_written_keeps_strings_that_yaml_1_2_or_1_1_would_read_otherwise(te
     assert yaml.safe_load(dumped) == {"x": text, text: 1}  # a YAML 1.1 reader too
 
 
+@pytest.mark.parametrize("text", ["y", "Y", "n", "N"])
+def test_yaml_written_quotes_the_yaml_1_1_specifications_short_booleans(text):
+    # Found by a black-box attack: "y" and "n" were written plain; YAML 1.1 readers other than PyYAML (the spec's
+    # boolean type lists them) read them as true and false.
+    dumped = _yaml.dump({"x": text, text: 1})
+    assert f"'{text}'" in dumped and f"\n{text}:" not in dumped
+    assert parse(dumped, "yaml") == {"x": text, text: 1}
+
+
 # F2: !!set, !!omap and !!pairs are not JSON data: refused as they are read, at their place.
 @pytest.mark.parametrize("loader", LOADERS.values(), ids=LOADERS.keys())
 @pytest.mark.parametrize(

@@ -487,8 +487,13 @@ class _Dumper(yaml.SafeDumper):
 _add_core_resolvers(_Dumper)
 
 
+#: Words the YAML 1.1 specification's boolean type lists but PyYAML's resolver does not: other YAML 1.1 readers
+#: read them as true and false, so they are written in quotes.
+_SPEC_BOOLEANS = frozenset({"y", "Y", "n", "N"})
+
+
 def _represent_str(dumper: _Dumper, text: str) -> Any:
-    style = '"' if not _FOLDED_BREAKS.isdisjoint(text) else None
+    style = '"' if not _FOLDED_BREAKS.isdisjoint(text) else "'" if text in _SPEC_BOOLEANS else None
     return dumper.represent_scalar(_STR, text, style=style)
 
 
