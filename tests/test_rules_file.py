@@ -207,3 +207,33 @@ def test_a_setting_that_is_not_a_whole_number_is_named_by_its_type(value, said):
         backext.Rules(tolerated_pain=value)
     assert said in str(caught.value)
     assert "not not" not in str(caught.value)
+
+
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_each_problem_of_a_rules_file_is_at_its_line_and_column(as_bytes):
+    # Found by a black-box attack: a rules file's problems had their pointer but no line and column.
+    text = '{\n  "tolerated_pain": 9,\n  "tolerated_painn": 1\n}\n'
+    with pytest.raises(backext.RulesError) as caught:
+        backext.load_rules(text.encode() if as_bytes else text, name="rules.json")
+    lines = text.splitlines()
+    placed = {p.path: (p.line, p.column) for p in caught.value.problems}
+    assert placed == {"/tolerated_pain": (2, 21), "/tolerated_painn": (3, 3)}
+    for p in caught.value.problems:
+        assert p.path.lstrip("/") in lines[p.line - 1] or "9" in lines[p.line - 1][p.column - 1 :]
+    assert "rules.json:3:3: error unknown-field" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"), [('{\n  "tolerated_pain": 1,\n', (3, 1)), ('{"severe_pain": 6,\n "severe_pain": 7}', (2, 2))]
+)
+def test_a_rules_file_that_is_no_json_or_has_a_key_twice_says_where(text, where):
+    with pytest.raises(backext.RulesError) as caught:
+        backext.load_rules(text)
+    ((line, column),) = {(p.line, p.column) for p in caught.value.problems}
+    assert (line, column) == where
+
+
+def test_rules_given_as_a_mapping_have_no_position():
+    with pytest.raises(backext.RulesError) as caught:
+        backext.load_rules({"tolerated_pain": 9})
+    assert [(p.line, p.column) for p in caught.value.problems] == [(None, None)]

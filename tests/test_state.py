@@ -318,3 +318,21 @@ def test_the_engines_copy_of_a_state_skips_validators_only_when_attrs_does():
         attrs.validators.set_disabled(False)
     with pytest.raises(ValueError, match="tolerated_streak"):
         evolved(state, tolerated_streak=-1)
+
+
+def test_each_problem_of_a_stored_state_read_from_text_is_at_its_line_and_column():
+    # Found by a black-box attack: a state file's problems had their pointer but no line and column.
+    document = stored(backext.start(PACK, "prone-chest-lift"))
+    document["prescription"]["hold_seconds"] = "x"
+    document["streak"] = -1
+    text = json.dumps(document, indent=2)
+    with pytest.raises(backext.StateError) as caught:
+        backext.load_state(text, PACK, name="state.json")
+    lines = text.splitlines()
+    for p in caught.value.problems:
+        shown = lines[p.line - 1]
+        assert p.path.rsplit("/", 1)[-1] in shown or '"x"' in shown[p.column - 1 :], (p, shown)
+    assert {p.path for p in caught.value.problems} == {"/prescription/hold_seconds", "/streak"}
+    with pytest.raises(backext.StateError) as caught:
+        backext.load_state(document, PACK)
+    assert {p.line for p in caught.value.problems} == {None}  # a mapping has no lines

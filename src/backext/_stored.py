@@ -72,12 +72,12 @@ _TOO_LARGE = {StateError: N_("a stored state is at most 1 MiB"), RulesError: N_(
 _AN_OBJECT = {StateError: N_("a stored state is a JSON object"), RulesError: N_("a rules file is a JSON object")}
 
 
-def _document(
+def _text(
     source: Mapping[str, Any] | str | bytes, name: str, error: type[StateError | RulesError] = StateError
-) -> dict[str, Any]:
-    """The JSON object *source* holds; what is wrong with it raised as *error*, naming *name*."""
+) -> str | None:
+    """The text *source* is (``None`` for a mapping); what is wrong with it raised as *error*, naming *name*."""
     if isinstance(source, Mapping):
-        return dict(source)
+        return None
     if not isinstance(source, (str, bytes)):
         raise TypeError(f"cannot read a {_KINDS[error]} from {type(source).__name__}: pass a mapping or JSON text")
     if len(source) > MAX_STATE_BYTES:
@@ -97,6 +97,15 @@ def _document(
                 ],
                 name,
             ) from None
+    return source
+
+
+def _document(
+    source: Mapping[str, Any] | str, name: str, error: type[StateError | RulesError] = StateError
+) -> dict[str, Any]:
+    """The JSON object *source* (a mapping, or text :func:`_text` gave) holds; what is wrong raised as *error*."""
+    if isinstance(source, Mapping):
+        return dict(source)
     try:
         document = json.loads(source, object_pairs_hook=_no_duplicates, parse_int=_bounded_int)
     except _LongInteger as long:
@@ -123,12 +132,22 @@ def _document(
     except RecursionError:
         raise error([problem("", "too-deep", N_("the document is nested too deeply to read"))], name) from None
     except ValueError as unparsable:
-        raise error(
-            [problem("", "syntax-error", N_("not a JSON document: {detail}"), {"detail": str(unparsable)})], name
-        ) from None
+        found = problem("", "syntax-error", N_("not a JSON document: {detail}"), {"detail": str(unparsable)})
+        if isinstance(unparsable, json.JSONDecodeError):
+            found = attrs.evolve(found, line=unparsable.lineno, column=unparsable.colno)
+        raise error([found], name) from None
     if type(document) is not dict:
         raise error([problem("", "wrong-type", _AN_OBJECT[error])], name)
     return document
+
+
+def _placed(error: StateError | RulesError, text: str | None) -> StateError | RulesError:
+    """*error* with each problem at its line and column in *text*, the JSON it was read from (``None``: a mapping)."""
+    if text is None:
+        return error
+    from ._positions import locate  # noqa: PLC0415 - the error path only
+
+    return type(error)(locate(text, "json", list(error.problems)), error.source)
 
 
 def _migrate(document: dict[str, Any], name: str) -> dict[str, Any]:
@@ -166,7 +185,8 @@ def load_state(
 
     Use it wherever an app reads a state back from its database. Every
     problem is reported at once, with a JSON Pointer into the stored
-    document: wrong types, unknown or missing fields, negative or absurd
+    document (and, for a state read from text, the line and column of what
+    it points at): wrong types, unknown or missing fields, negative or absurd
     numbers, an exercise or variation the pack does not have, a dose that is
     not a step of the ladder, a prescription that the dose and variations do
     not give, a variation without a clearance in force. Older state formats
@@ -201,10 +221,20 @@ def load_state(
 
     .. versionadded:: 0.1.0
     """
-    from ._converter import converter, problems_from_exception  # noqa: PLC0415 - cattrs only when needed
-
     if not isinstance(pack, Pack):
         raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
+    text = _text(source, name)
+    try:
+        state = _state(source if text is None else text, pack, rules, name)
+    except StateError as error:
+        raise _placed(error, text) from None
+    return reconcile(pack, state, None, rules)[0] if refresh else state
+
+
+def _state(source: Mapping[str, Any] | str, pack: Pack, rules: Rules, name: str) -> State:
+    """The state *source* holds, checked against *pack*: what :func:`load_state` reads, before any refresh."""
+    from ._converter import converter, problems_from_exception  # noqa: PLC0415 - cattrs only when needed
+
     document = _document(source, name)
     try:
         check_document(document, _STATE_LIMITS, count_values=True)
@@ -218,7 +248,7 @@ def load_state(
     problems = check_state(pack, state, rules)
     if problems:
         raise StateError(truncate_problems(problems, DEFAULT_LIMITS.max_problems), name)
-    return reconcile(pack, state, None, rules)[0] if refresh else state
+    return state
 
 
 #: What a kind of document is called in a programming error.
@@ -230,7 +260,8 @@ def load_rules(source: Mapping[str, Any] | str | bytes, *, name: str = "<rules>"
 
     The document is an object of :class:`Rules` settings by name; a setting
     left out keeps its default. Every problem is reported at once, with a
-    JSON Pointer to the setting: an unknown name (with the nearest known
+    JSON Pointer to the setting (and, for rules read from text, its line and
+    column): an unknown name (with the nearest known
     one), a wrong type, a number out of its range, or settings that do not
     fit one another (such as ``regress_pain`` not above
     ``tolerated_pain``). ``converter.unstructure(rules)`` writes a document
@@ -257,6 +288,15 @@ def load_rules(source: Mapping[str, Any] | str | bytes, *, name: str = "<rules>"
 
     .. versionadded:: 0.1.0
     """
+    text = _text(source, name, RulesError)
+    try:
+        return _rules(source if text is None else text, name)
+    except RulesError as error:
+        raise _placed(error, text) from None
+
+
+def _rules(source: Mapping[str, Any] | str, name: str) -> Rules:
+    """The rules *source* holds: what :func:`load_rules` reads."""
     from ._converter import converter, problems_from_exception  # noqa: PLC0415 - cattrs only when needed
 
     document = _document(source, name, RulesError)
