@@ -431,7 +431,8 @@ def test_a_stopped_state_resumes_at_the_start_the_pack_given_now_has():
 
 
 @pytest.mark.parametrize(
-    "shown", ["\ufeff", "\u200b\u2060", "\x7f", "\x9d", "\u00ad", " \u200e ", "\u034f", "\u061c\u180e", "\u3164", "\ufe0f"]
+    "shown",
+    ["\ufeff", "\u200b\u2060", "\x7f", "\x9d", "\u00ad", " \u200e ", "\u034f", "\u061c\u180e", "\u3164", "\ufe0f"],
 )
 def test_a_text_that_prints_as_nothing_is_empty_in_validate_and_in_the_schema(shown):
     # Found by a black-box attack: a name of DEL, C1 or zero-width characters passed and printed as an empty heading;
@@ -456,7 +457,9 @@ def test_a_text_of_default_ignorable_characters_beyond_the_bmp_is_empty(shown):
     assert ("empty-value", "/title") in found
 
 
-@pytest.mark.parametrize("shown", ["a\u200b", "Rücken", "\u00e9", "\U0001f600", "\u2764\ufe0f", "\U0001f3f4\U000e0067\U000e007f"])
+@pytest.mark.parametrize(
+    "shown", ["a\u200b", "Rücken", "\u00e9", "\U0001f600", "\u2764\ufe0f", "\U0001f3f4\U000e0067\U000e007f"]
+)
 def test_a_text_with_something_to_show_is_not_empty(shown):
     import jsonschema  # noqa: PLC0415
 
