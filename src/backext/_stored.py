@@ -74,10 +74,10 @@ _AN_OBJECT = {StateError: N_("a stored state is a JSON object"), RulesError: N_(
 
 def _text(
     source: Mapping[str, Any] | str | bytes, name: str, error: type[StateError | RulesError] = StateError
-) -> str | None:
-    """The text *source* is (``None`` for a mapping); what is wrong with it raised as *error*, naming *name*."""
+) -> Mapping[str, Any] | str:
+    """*source* as text (bytes decoded), or the mapping it is; what is wrong with it raised as *error*."""
     if isinstance(source, Mapping):
-        return None
+        return source
     if not isinstance(source, (str, bytes)):
         raise TypeError(f"cannot read a {_KINDS[error]} from {type(source).__name__}: pass a mapping or JSON text")
     if len(source) > MAX_STATE_BYTES:
@@ -141,9 +141,9 @@ def _document(
     return document
 
 
-def _placed(error: StateError | RulesError, text: str | None) -> StateError | RulesError:
-    """*error* with each problem at its line and column in *text*, the JSON it was read from (``None``: a mapping)."""
-    if text is None:
+def _placed(error: StateError | RulesError, source: Mapping[str, Any] | str) -> StateError | RulesError:
+    """*error* with each problem at its line and column in *source*, the JSON text it was read from, if text."""
+    if not isinstance(source, str):
         return error
     from ._positions import locate  # noqa: PLC0415 - the error path only
 
@@ -223,11 +223,11 @@ def load_state(
     """
     if not isinstance(pack, Pack):
         raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
-    text = _text(source, name)
+    read = _text(source, name)
     try:
-        state = _state(source if text is None else text, pack, rules, name)
+        state = _state(read, pack, rules, name)
     except StateError as error:
-        raise _placed(error, text) from None
+        raise _placed(error, read) from None
     return reconcile(pack, state, None, rules)[0] if refresh else state
 
 
@@ -288,11 +288,11 @@ def load_rules(source: Mapping[str, Any] | str | bytes, *, name: str = "<rules>"
 
     .. versionadded:: 0.1.0
     """
-    text = _text(source, name, RulesError)
+    read = _text(source, name, RulesError)
     try:
-        return _rules(source if text is None else text, name)
+        return _rules(read, name)
     except RulesError as error:
-        raise _placed(error, text) from None
+        raise _placed(error, read) from None
 
 
 def _rules(source: Mapping[str, Any] | str, name: str) -> Rules:
