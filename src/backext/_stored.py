@@ -147,7 +147,7 @@ def _placed(error: StateError | RulesError, source: Mapping[str, Any] | str) -> 
         return error
     from ._positions import locate  # noqa: PLC0415 - the error path only
 
-    return type(error)(locate(text, "json", list(error.problems)), error.source)
+    return type(error)(locate(source, "json", list(error.problems)), error.source)
 
 
 def _migrate(document: dict[str, Any], name: str) -> dict[str, Any]:
