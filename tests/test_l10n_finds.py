@@ -474,3 +474,57 @@ def test_f17_the_french_handout_spaces_its_semicolons():
     page = backext.handout(backext.builtin_pack(), "forearm-press-up", locale="fr")
     assert re.search(r"secondes?</span>\s*;|secondes?;", page) is None
     assert " ; " in page
+
+
+# --- round 7: every error the engine, the timeline and the calendar raise for a call can be said in any language ---
+
+PACK = backext.builtin_pack()
+_STOPPED = backext.step(
+    PACK,
+    backext.start(PACK, "forearm-press-up"),
+    _log(5, pain=6, red_flags={"sudden-severe-back-pain"}),
+).state
+
+
+def _plan_of_another_version() -> tuple[backext.Pack, backext.Plan]:
+    document = json.loads(backext.dump_pack(PACK))
+    document["version"] = "99.0.0"
+    other = backext.load_pack(json.dumps(document), format="json")
+    return other, backext.plan(PACK, backext.start(PACK, "forearm-press-up"), start_date=datetime.date(2026, 1, 5))
+
+
+_CALLS = {
+    "next-day report with nothing waiting": lambda: backext.report_next_day(
+        PACK, backext.start(PACK, "forearm-press-up"), 0
+    ),
+    "variations before the last session": lambda: backext.choose_modifications(
+        PACK,
+        backext.step(PACK, backext.start(PACK, "forearm-press-up"), _log(5)).state,
+        [],
+        on=datetime.date(2026, 1, 1),
+    ),
+    "variations while stopped": lambda: backext.choose_modifications(PACK, _STOPPED, []),
+    "clearance before the stop": lambda: backext.record_clearance(_STOPPED, date=datetime.date(2026, 1, 1)),
+    "clearance ending before it begins": lambda: backext.record_clearance(
+        _STOPPED, date=datetime.date(2026, 1, 9), until=datetime.date(2026, 1, 8)
+    ),
+    "clearance not covering the exercise": lambda: backext.record_clearance(
+        _STOPPED, date=datetime.date(2026, 1, 9), exercises=["hand-press-up"], pack=PACK
+    ),
+    "timeline while stopped": lambda: backext.timeline(PACK, _STOPPED),
+    "calendar of another version": lambda: backext.plan_calendar(*_plan_of_another_version()),
+}
+
+
+@pytest.mark.parametrize("call", _CALLS.values(), ids=_CALLS.keys())
+@pytest.mark.parametrize("language", sorted(set(LANGUAGES) - {"en"}))
+def test_an_error_of_a_call_keeps_its_message_to_be_said_in_any_language(call, language):
+    # Found by a black-box attack: these SessionErrors were raised with English words only (template None).
+    with pytest.raises(backext.SessionError) as caught:
+        call()
+    template = caught.value.template
+    assert template is not None
+    assert template.render("en") == str(caught.value)
+    said = template.render(language)
+    assert said != str(caught.value)
+    assert not re.search(r"\b(the|clearance|before|session|variations|plan again)\b", said), said

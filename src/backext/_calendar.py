@@ -33,7 +33,7 @@ import attrs
 from ._i18n import N_, gettext, ngettext, parse_locale, pgettext
 from ._ladder import Dose
 from ._limits import DEFAULT_MAX_BYTES, shorten
-from ._messages import Value
+from ._messages import Message, Value
 from ._model import Exercise, Pack
 from ._plan import BEST_CASE, Plan, PlannedSession
 from ._reasons import Action
@@ -777,11 +777,20 @@ def check_plan(pack: Pack, plan: Plan, rules: Rules = DEFAULT_RULES) -> None:
         UnknownIdError: If a planned exercise is not in the pack.
     """
     if plan.state.pack_id != pack.id:
-        raise SessionError(f"the plan is for the pack {shorten(plan.state.pack_id)}, not {shorten(pack.id)}")
+        raise SessionError(
+            Message(
+                template=N_("the plan is for the pack {planned}, not {given}"),
+                values={"planned": shorten(plan.state.pack_id), "given": shorten(pack.id)},
+            )
+        )
     if plan.state.pack_version != pack.version:  # another version may progress otherwise: its doses are not these
         raise SessionError(
-            f"the plan was made with version {shorten(str(plan.state.pack_version))} of the pack, not"
-            f" {shorten(pack.version)}: plan again with this one"
+            Message(
+                template=N_(
+                    "the plan was made with version {planned} of the pack, not {given}: plan again with this one"
+                ),
+                values={"planned": shorten(str(plan.state.pack_version)), "given": shorten(pack.version)},
+            )
         )
     seen = set()
     for planned in plan.sessions:
@@ -804,8 +813,12 @@ def check_plan(pack: Pack, plan: Plan, rules: Rules = DEFAULT_RULES) -> None:
             or not known.issuperset(prescription.modifications)
         ):
             raise SessionError(
-                f"the dose planned on {planned.date} is not one {shorten(exercise.id)} of the pack allows:"
-                " plan again with this pack"
+                Message(
+                    template=N_(
+                        "the dose planned on {date} is not one {exercise} of the pack allows: plan again with this pack"
+                    ),
+                    values={"date": planned.date, "exercise": shorten(exercise.id)},
+                )
             )
         seen.add(prescription)
     _check_made(pack, plan, rules)
@@ -820,9 +833,13 @@ def _check_made(pack: Pack, plan: Plan, rules: Rules) -> None:
     """
     origin, days = plan.origin, plan.days_per_week
     if not plan.sessions:  # plan() plans at least a week, and raises for a stopped state
-        raise SessionError("the plan has no sessions, which backext.plan() never makes: plan again")
+        raise SessionError(
+            Message(template=N_("the plan has no sessions, which backext.plan() never makes: plan again"))
+        )
     if origin is None or type(days) is not int or not 1 <= days <= 7 or len(plan.sessions) % days:
-        raise SessionError("the plan does not hold the state it was made from: plan again with backext.plan()")
+        raise SessionError(
+            Message(template=N_("the plan does not hold the state it was made from: plan again with backext.plan()"))
+        )
     from ._plan import plan as make_plan  # noqa: PLC0415 - the engine's own planning, once per calendar
 
     try:
@@ -835,11 +852,17 @@ def _check_made(pack: Pack, plan: Plan, rules: Rules) -> None:
             rules=rules,
         )
     except StateError:
-        raise SessionError("the state the plan was made from does not fit the pack: plan again") from None
+        raise SessionError(
+            Message(template=N_("the state the plan was made from does not fit the pack: plan again"))
+        ) from None
     if again != plan:
         raise SessionError(
-            "the plan is not the one the engine makes from the state it was made from, under the rules given:"
-            " plan again (and pass plan_calendar the rules the plan was made with)"
+            Message(
+                template=N_(
+                    "the plan is not the one the engine makes from the state it was made from, under the rules given:"
+                    " plan again (and pass plan_calendar the rules the plan was made with)"
+                )
+            )
         )
 
 

@@ -47,6 +47,7 @@ from ._reconcile import (
     reconcile,
     reference,
     required_sessions,
+    stopped_since,
     within_reach,
     wrong_pack,
 )
@@ -780,7 +781,7 @@ def report_next_day(
     if bookkeeping:
         raise _refused(pack, bookkeeping)
     if pending is None:
-        raise SessionError("no session is waiting for its next-day report")
+        raise SessionError(Message(template=N_("no session is waiting for its next-day report")))
     state, reasons = reconcile(pack, state, date or pending.date, rules)
     pending = state.pending or pending  # a pack update may have taken away its right to count
     state = attrs.evolve(state, pending=None)
@@ -921,9 +922,14 @@ def choose_modifications(
     if on is not None and type(on) is not datetime.date:
         raise TypeError(f"on must be a datetime.date, not {on!r}")
     if on is not None and state.last_session is not None and on < state.last_session:
-        raise SessionError(f"the variations cannot start ({on}) before the last session ({state.last_session})")
+        raise SessionError(
+            Message(
+                template=N_("the variations cannot start ({on}) before the last session ({last})"),
+                values={"on": on, "last": state.last_session},
+            )
+        )
     if state.stop is not None:
-        raise StoppedError(f"the engine is stopped since {state.stop.date}: record a clinician's clearance first")
+        raise StoppedError(stopped_since(state.stop.date))
     state, _ = reconcile(pack, state, None, rules)
     exercise = pack.exercise(state.dose.exercise_id)
     for modification_id in chosen:
@@ -937,8 +943,12 @@ def choose_modifications(
         move = step_within(exercise, dose, up=False)
         if move is None:
             raise SessionError(
-                f"the variations {', '.join(map(repr, chosen))} raise the dose by more than one step,"
-                " even from the start of the exercise"
+                Message(
+                    template=N_(
+                        "the variations {ids} raise the dose by more than one step, even from the start of the exercise"
+                    ),
+                    values={"ids": ", ".join(map(repr, chosen))},
+                )
             )
         dose = move.dose
     pending = None if state.pending is None else attrs.evolve(state.pending, counts=False)
@@ -1024,10 +1034,20 @@ def record_clearance(
     covered = _ids(exercises, "exercises")
     if state.stop is not None and date < state.stop.latest:
         raise SessionError(
-            f"the clearance ({date}) is dated before the last report that stopped the engine ({state.stop.latest})"
+            Message(
+                template=N_(
+                    "the clearance ({date}) is dated before the last report that stopped the engine ({latest})"
+                ),
+                values={"date": date, "latest": state.stop.latest},
+            )
         )
     if until is not None and until < date:
-        raise SessionError(f"the clearance ends ({until}) before it begins ({date})")
+        raise SessionError(
+            Message(
+                template=N_("the clearance ends ({until}) before it begins ({date})"),
+                values={"until": until, "date": date},
+            )
+        )
     if pack is not None:
         if pack.id != state.pack_id:
             raise SessionError(wrong_pack(pack, state))
@@ -1044,7 +1064,10 @@ def record_clearance(
     lifts = state.stop is not None
     if lifts and covered and state.dose.exercise_id not in covered:
         raise SessionError(
-            f"the clearance does not cover {state.dose.exercise_id!r}, the exercise the person was stopped on"
+            Message(
+                template=N_("the clearance does not cover {exercise}, the exercise the person was stopped on"),
+                values={"exercise": repr(state.dose.exercise_id)},
+            )
         )
     clearance = Clearance(
         date=date,

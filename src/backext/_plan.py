@@ -11,7 +11,7 @@ from ._i18n import N_, N_plural
 from ._messages import Message
 from ._model import Pack
 from ._reasons import Action
-from ._reconcile import reconcile
+from ._reconcile import reconcile, stopped_since
 from ._rules import DEFAULT_RULES, Rules
 from ._session import SessionLog
 from ._state import Prescription, State
@@ -210,12 +210,7 @@ def plan(
     _arguments(pack, state, rules)
     origin = state
     if state.stop is not None:
-        raise StoppedError(
-            Message(
-                template=N_("the engine is stopped since {date}: record a clinician's clearance first"),
-                values={"date": state.stop.date},
-            )
-        )
+        raise StoppedError(stopped_since(state.stop.date))
     if state.stopped_on(start_date):
         raise StoppedError(
             Message(

@@ -110,6 +110,13 @@ def wrong_pack(pack: Pack, state: State) -> Message:
     return words(pack.default_locale, template, {"stored": stored, "given": given})
 
 
+def stopped_since(date: datetime.date) -> Message:
+    """The message of a call that would prescribe for a person stopped since *date*."""
+    return Message(
+        template=N_("the engine is stopped since {date}: record a clinician's clearance first"), values={"date": date}
+    )
+
+
 def _unknown(template: str, wanted: str, known: list[str], default_locale: str) -> Message:
     """The message of an unknown id, in any language: the id, and the known one nearest to it, if any."""
     from ._limits import shorten  # noqa: PLC0415 - only for a message

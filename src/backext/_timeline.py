@@ -11,8 +11,9 @@ import attrs
 from ._i18n import N_, N_plural, gettext, ngettext, parse_locale, plural_count
 from ._ladder import from_tenths, tenths
 from ._limits import DEFAULT_LIMITS
+from ._messages import Message
 from ._model import Exercise, Pack
-from ._reconcile import exercise_of, reconcile
+from ._reconcile import exercise_of, reconcile, stopped_since
 from ._render import localized_number
 from ._state import Prescription, State
 from ._text import Text
@@ -160,8 +161,13 @@ def _check_within(exercise: Exercise, prescription: Prescription) -> None:
     )
     if not within:
         raise SessionError(
-            f"the prescription is beyond the limits of {exercise.id!r} in the pack given: pass the person's state,"
-            " which the pack checks"
+            Message(
+                template=N_(
+                    "the prescription is beyond the limits of {exercise} in the pack given: pass the person's state,"
+                    " which the pack checks"
+                ),
+                values={"exercise": repr(exercise.id)},
+            )
         )
 
 
@@ -266,9 +272,7 @@ def timeline(
         raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
     if isinstance(prescription, State):
         if prescription.stop is not None:
-            raise StoppedError(
-                f"the engine is stopped since {prescription.stop.date}: record a clinician's clearance first"
-            )
+            raise StoppedError(stopped_since(prescription.stop.date))
         prescription = reconcile(pack, prescription)[0].prescription
     elif not isinstance(prescription, Prescription):
         raise TypeError(f"prescription must be a backext.Prescription or State, not {type(prescription).__name__}")
