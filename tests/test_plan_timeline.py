@@ -6,9 +6,13 @@ import datetime
 
 import attrs
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 import backext
 from backext import Action, CueKind, Level
+
+from .strategies import session_logs
 
 
 PACK = backext.builtin_pack()
@@ -151,3 +155,68 @@ def test_timeline_speaks_the_apps_phrases():
     cues = backext.timeline(PACK, backext.start(PACK, "hand-press-up").prescription, phrases=phrases)
     texts = {c.text for c in cues}
     assert {"Heben", "Pause 3 s", "Fertig", "1/10"} <= texts
+
+
+# Found by a black-box attack: timeline() of a state had no day, so it coached the dose as stored, after a long break
+# or after a variation's clearance had ended (the handout and the plan for that day gave another dose).
+
+
+@given(data=st.data(), exercise=st.sampled_from([e.id for e in PACK.exercises]), days=st.integers(0, 90))
+def test_a_states_session_on_a_day_is_the_one_the_plan_for_that_day_begins_with(data, exercise, days):
+    state = backext.start(PACK, exercise)
+    for _ in range(data.draw(st.integers(0, 8))):
+        log = data.draw(session_logs(state.prescription, state.last_session))
+        try:
+            decision = backext.step(PACK, state, log)
+        except backext.SessionError:
+            break
+        state = decision.state
+        if state.pending is not None:
+            state = backext.report_next_day(PACK, state, log.pain_next_day or 0).state
+    assume(state.stop is None)
+    day = (state.last_session or MONDAY) + datetime.timedelta(days=days)
+    planned = backext.plan(PACK, state, start_date=day).sessions[0]
+    assert planned.date == day
+    assert backext.timeline(PACK, state, on=day) == backext.timeline(PACK, planned.prescription)
+
+
+def test_a_long_break_steps_the_coached_session_back():
+    state = backext.start(PACK, "forearm-press-up")
+    for day in (5, 7, 9, 12):
+        log = backext.SessionLog(
+            date=datetime.date(2026, 1, day),
+            exercise_id="forearm-press-up",
+            repetitions_completed=state.prescription.repetitions,
+            hold_seconds=state.prescription.hold_seconds,
+            pain=0,
+            pain_next_day=0,
+        )
+        state = backext.step(PACK, state, log).state
+        if state.pending is not None:
+            state = backext.report_next_day(PACK, state, 0).state
+    assert state.prescription.hold_seconds > 5
+
+    def hold(cues):
+        return next(cue.text for cue in cues if cue.kind is CueKind.HOLD)
+
+    soon = backext.timeline(PACK, state, on=datetime.date(2026, 1, 14))
+    after_a_year = backext.timeline(PACK, state, on=datetime.date(2027, 1, 14))
+    assert hold(soon) == f"Hold for {state.prescription.hold_seconds:g} seconds"
+    assert hold(after_a_year) == "Hold for 5 seconds"  # back at the start of the exercise
+
+
+def test_a_session_day_before_the_last_session_or_for_a_bare_prescription_is_refused():
+    state = backext.step(
+        PACK,
+        backext.start(PACK, "forearm-press-up"),
+        backext.SessionLog(
+            date=MONDAY, exercise_id="forearm-press-up", repetitions_completed=10, hold_seconds=5, pain=0
+        ),
+    ).state
+    with pytest.raises(backext.SessionError) as caught:
+        backext.timeline(PACK, state, on=MONDAY - datetime.timedelta(days=1))
+    assert caught.value.template.render("de").startswith("der Tag der Einheit")
+    with pytest.raises(TypeError, match=r"needs a backext\.State"):
+        backext.timeline(PACK, state.prescription, on=MONDAY)
+    with pytest.raises(TypeError, match=r"datetime\.date"):
+        backext.timeline(PACK, state, on="2026-01-05")

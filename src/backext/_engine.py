@@ -238,6 +238,25 @@ def prescription_on(pack: Pack, state: State, date: datetime.date, rules: Rules 
     return _step_back(pack, state, [], within=steps, one_more=False).state.prescription
 
 
+def session_on(
+    pack: Pack, state: State, day: datetime.date, rules: Rules, before_last: str
+) -> tuple[State, Prescription | None]:
+    """What is in force for a session on *day*: the state brought to it, and the dose (``None`` while stopped).
+
+    A clearance that lets sessions resume later moves the day to its date. A
+    day before the state's last session is refused with the message
+    *before_last* (a template of ``{day}`` and ``{last}``): what was done
+    cannot be undone by going back in time.
+    """
+    resume = state.resume_on
+    first = day if resume is None else max(day, resume)
+    last = state.last_session
+    if last is not None and first < last:
+        raise SessionError(Message(template=before_last, values={"day": first, "last": last}))
+    state = reconcile(pack, state, first, rules)[0]
+    return state, None if state.stop is not None else prescription_on(pack, state, first, rules)
+
+
 def _step_back(pack: Pack, state: State, reasons: list[Reason], *, within: int, one_more: bool) -> Decision:
     """Step back *within* steps inside the exercise (a gap), then one more that may leave it (pain)."""
     exercise = pack.exercise(state.dose.exercise_id)

@@ -19,18 +19,16 @@ import attrs
 from markupsafe import Markup
 
 from ._addresses import web_address
-from ._engine import prescription_on
+from ._engine import session_on
 from ._i18n import N_, language, parse_locale, plural_count, translation
 from ._media import Picture, Pictures, builtin_folder
-from ._messages import Message
 from ._model import Exercise, Modification, Pack, Source
-from ._reconcile import exercise_of, reconcile, state_exercise
+from ._reconcile import exercise_of, state_exercise
 from ._render import localized_date, localized_number
 from ._rules import DEFAULT_RULES, Rules
 from ._session import RedFlag
 from ._state import Prescription, State, Stop
 from ._text import UNSHOWABLE, LocalizedText, Text, localize
-from .exceptions import SessionError
 
 
 if typing.TYPE_CHECKING:
@@ -315,20 +313,10 @@ class _Handout:
         self.prescription: Prescription | None = None
         if isinstance(state_or_exercise, State):
             day = datetime.date.today() if on is None else on  # noqa: DTZ011 - the local day, documented
-            resume = state_or_exercise.resume_on
-            # The engine's own rule decides what is in force on the first day the page may be used.
-            first = day if resume is None else max(day, resume)
-            last = state_or_exercise.last_session
-            if last is not None and first < last:  # as plan() and step() refuse it: the page would go back in time
-                raise SessionError(
-                    Message(
-                        template=N_("the handout's day ({day}) is before the state's last session ({last})"),
-                        values={"day": first, "last": last},
-                    )
-                )
-            self.state = reconcile(pack, state_or_exercise, first, rules)[0]
-            # After a long break the first session back is done at the dose the engine's gap rule gives.
-            self.prescription = None if self.state.stop is not None else prescription_on(pack, self.state, first, rules)
+            # The engine's own rule decides what is in force on the first day the page may be used (after a long
+            # break, the dose the gap rule gives).
+            before_last = N_("the handout's day ({day}) is before the state's last session ({last})")
+            self.state, self.prescription = session_on(pack, state_or_exercise, day, rules, before_last)
             self.exercise = state_exercise(pack, self.state)
         elif isinstance(state_or_exercise, Exercise):
             self.exercise = exercise_of(pack, state_or_exercise.id)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import enum
 import math
 import string
 
 import attrs
 
+from ._engine import session_on
 from ._i18n import N_, N_plural, gettext, ngettext, parse_locale, plural_count
 from ._ladder import from_tenths, tenths
 from ._limits import DEFAULT_LIMITS
@@ -15,6 +17,7 @@ from ._messages import Message
 from ._model import Exercise, Pack
 from ._reconcile import exercise_of, reconcile, stopped_since
 from ._render import localized_number
+from ._rules import DEFAULT_RULES, Rules
 from ._state import Prescription, State
 from ._text import Text
 from ._wrong import WordedError, shown_number
@@ -213,6 +216,8 @@ def timeline(
     lower_seconds: float = 2,
     phrases: Phrases = Phrases(),
     locale: str | None = None,
+    on: datetime.date | None = None,
+    rules: Rules = DEFAULT_RULES,
 ) -> tuple[Cue, ...]:
     """The ordered, timed cues of one session of *prescription*.
 
@@ -237,6 +242,14 @@ def timeline(
             the pack's default locale, then English); ``None`` is the
             pack's default. The steps' cues are the pack's own texts: localize
             them with :meth:`Pack.localize <backext.Pack.localize>`.
+        on: The day of the session, for a state: the session is then the one
+            the engine allows that day, as :func:`~backext.handout` shows it
+            (a variation whose clearance has ended is dropped, a long break
+            steps the dose back; a clearance that lets sessions resume later
+            is waited for). ``None`` is the state's dose as it stands. A
+            bare prescription has no days: *on* needs a state.
+        rules: The engine's rules the state is checked and brought to *on*
+            with.
 
     Raises:
         ValueError: If *locale* is not a well-formed language tag, a
@@ -244,7 +257,7 @@ def timeline(
             the hold, a phrase uses a field it may not, or the session would
             have more cues than ``Limits.max_session_cues``.
         StoppedError: If *prescription* is a stopped state.
-        SessionError: If the prescription is beyond the limits of its
+        SessionError: If *on* is before the state's last session, or the prescription is beyond the limits of its
             exercise in *pack* (hold, repetitions, sets, variations). A
             bare prescription cannot show its clearances: pass the state.
         TypeError: If an argument is of the wrong type.
@@ -270,12 +283,25 @@ def timeline(
     """
     if not isinstance(pack, Pack):
         raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
+    if not isinstance(rules, Rules):
+        raise TypeError(f"rules must be a backext.Rules, not {type(rules).__name__}")
+    if on is not None and type(on) is not datetime.date:
+        raise TypeError(f"on must be a datetime.date or None, not {type(on).__name__}")
     if isinstance(prescription, State):
         if prescription.stop is not None:
             raise StoppedError(stopped_since(prescription.stop.date))
-        prescription = reconcile(pack, prescription)[0].prescription
+        if on is None:
+            prescription = reconcile(pack, prescription, None, rules)[0].prescription
+        else:
+            before_last = N_("the session's day ({day}) is before the state's last session ({last})")
+            brought, on_the_day = session_on(pack, prescription, on, rules, before_last)
+            if on_the_day is None or brought.stop is not None:  # pragma: no cover - bringing a state never stops it
+                raise StoppedError(stopped_since(on))
+            prescription = on_the_day
     elif not isinstance(prescription, Prescription):
         raise TypeError(f"prescription must be a backext.Prescription or State, not {type(prescription).__name__}")
+    elif on is not None:
+        raise TypeError("on needs a backext.State: a bare prescription has no days to bring it to")
     exercise = exercise_of(pack, prescription.exercise_id)
     _check_within(exercise, prescription)
     hold = prescription.hold_seconds
