@@ -35,8 +35,29 @@ def _nearest(name: str, known: Collection[str]) -> str | None:
         return None
     import difflib  # noqa: PLC0415 - only when there is something to suggest
 
-    close = difflib.get_close_matches(name, [k for k in known if len(k) <= MAX_LENGTH], n=1, cutoff=0.6)
-    return close[0] if close else None
+    candidates = [k for k in known if len(k) <= MAX_LENGTH]
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    # A short name is far from any other by difflib's measure ("s3" and "s1" share half their letters): the one
+    # known name that differs from it only in case, or by one letter changed, added, dropped or swapped.
+    folded = [k for k in candidates if k.casefold() == name.casefold()]
+    near = folded or [k for k in candidates if min(len(name), len(k)) >= 2 and _one_edit(name, k)]
+    return near[0] if len(near) == 1 else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether *a* becomes *b* by changing, adding or dropping one character, or swapping two side by side."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    if len(a) == len(b):
+        swapped = a[start + 1 : start + 2] + a[start : start + 1] + a[start + 2 :] == b[start:]
+        return a[start + 1 :] == b[start + 1 :] or swapped
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[start + 1 :] == shorter[start:]
 
 
 def _fixed_locale(tag: str) -> str | None:
