@@ -381,6 +381,21 @@ def test_f8_a_tag_without_a_language_is_refused_in_accurate_words(capsys, tag):
     assert f"{tag!r} is not a language tag with a primary language subtag (BCP 47" in err
 
 
+@pytest.mark.parametrize("tag", ["de-abcdefghi", "abcdefghi", "de-AT-x-abcdefghijk"])
+def test_a_subtag_longer_than_eight_characters_is_named_as_the_fault(capsys, tag):
+    # Found by a black-box attack: de-abcdefghi was said to lack a language subtag; its fault is a subtag too long.
+    with pytest.raises(ValueError, match="a BCP 47 subtag has at most 8 letters or digits"):
+        backext.RedFlag.LEG_WEAKNESS.describe(tag)
+    status, out, err = run(capsys, "show", "--locale", tag)
+    assert (status, out) == (2, "")
+    assert f"{tag!r} is not a language tag: a BCP 47 subtag has at most 8 letters or digits" in err
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    document["title"] = {"en": "Title", tag: "Titel"}
+    (found,) = [p for p in backext.validate_pack(json.dumps(document), format="json") if p.code == "invalid-locale"]
+    assert found.message.endswith("; a subtag has at most 8 letters or digits")
+    assert found.render("de").endswith("; ein Teil hat höchstens 8 Buchstaben oder Ziffern")
+
+
 # --- Second black-box test, F11: fractions and negatives take CLDR's plural forms ------------------------------------
 
 

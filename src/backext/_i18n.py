@@ -125,6 +125,8 @@ def tag_problem(tag: str) -> tuple[str, str] | None:
     if len(candidate) > _MAX_TAG:
         return _TOO_LONG, tag[:_MAX_TAG] + "…"
     if not _tag().fullmatch(candidate):
+        if _LONG_SUBTAG.fullmatch(candidate):
+            return _SUBTAG_TOO_LONG, tag
         if not _LOOSE.fullmatch(candidate):
             return _NOT_A_TAG, tag
         return (_TWICE if _repeats(candidate) else _OUT_OF_ORDER), tag
@@ -322,6 +324,9 @@ _OUT_OF_ORDER = N_(
 )
 #: Subtags of letters and digits after a language subtag, in any number and order: a tag in shape, if not in grammar.
 _LOOSE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+_SUBTAG_TOO_LONG = N_("{tag} is not a language tag: a BCP 47 subtag has at most 8 letters or digits")
+#: Subtags of letters and digits, the first of letters, one of them longer than BCP 47's eight characters.
+_LONG_SUBTAG = re.compile(r"(?=[A-Za-z0-9-]*?(?:^|-)[A-Za-z0-9]{9})[A-Za-z]+(?:-[A-Za-z0-9]+)*")
 
 
 def NC_(context: str, message: str) -> str:  # noqa: N802 - named like N_

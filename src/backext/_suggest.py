@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from ._i18n import _OUT_OF_ORDER, _TWICE, N_, tag_problem, well_formed
+from ._i18n import _OUT_OF_ORDER, _SUBTAG_TOO_LONG, _TWICE, N_, tag_problem, well_formed
 from ._messages import Message
 
 
@@ -75,6 +75,7 @@ def suggestion(name: str, known: Collection[str]) -> Message | str:
 #: What is wrong with a tag of letters and digits that is not a tag all the same, added after the problem's message.
 _WHY = {
     _TWICE: N_("; a subtag comes twice"),
+    _SUBTAG_TOO_LONG: N_("; a subtag has at most 8 letters or digits"),
     _OUT_OF_ORDER: N_("; BCP 47 gives the language, then at most one script, one region, variants and extensions"),
 }
 
