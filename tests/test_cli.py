@@ -210,6 +210,75 @@ def test_session_as_json(capsys):
     assert cues[-1]["kind"] == "finish"
 
 
+def _stored(tmp_path: pathlib.Path, state: backext.State) -> str:
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(backext.converter.unstructure(state)), encoding="utf-8")
+    return str(path)
+
+
+def _climbed(days: int) -> backext.State:
+    pack = backext.builtin_pack()
+    state = backext.start(pack, "forearm-press-up")
+    for day in range(days):
+        prescribed = state.prescription
+        log = backext.SessionLog(
+            date=datetime.date(2026, 1, 5) + datetime.timedelta(days=2 * day),
+            exercise_id=prescribed.exercise_id,
+            repetitions_completed=prescribed.repetitions * prescribed.sets,
+            hold_seconds=prescribed.hold_seconds,
+            pain=0,
+            pain_next_day=0,
+        )
+        state = backext.step(pack, state, log).state
+    return state
+
+
+def test_session_of_a_persons_state_on_a_day_is_the_one_the_engine_allows_that_day(capsys, tmp_path):
+    # The session command coached only an exercise's starting dose: with --state and --date, the person's own.
+    state = _climbed(4)
+    assert state.prescription.hold_seconds > 5
+    path = _stored(tmp_path, state)
+    pack = backext.builtin_pack()
+    for day, hold in ((state.last_session + datetime.timedelta(days=2), state.prescription.hold_seconds), (None, 5)):
+        on = day or datetime.date(2027, 6, 1)  # a year later: back at the start of the exercise
+        status, out, err = run(capsys, "session", "--state", path, "--date", on.isoformat(), "--format", "json")
+        assert (status, err) == (0, "")
+        expected = backext.timeline(pack, state, on=on)
+        assert [cue["kind"] for cue in json.loads(out)] == [cue.kind.value for cue in expected]
+        assert f"Hold for {hold:g} seconds" in out
+
+
+def test_session_of_a_state_refuses_what_does_not_fit(capsys, tmp_path):
+    state = _climbed(2)
+    path = _stored(tmp_path, state)
+    status, out, err = run(capsys, "session", "--state", path, "--date", "2026-01-01")
+    assert (status, out) == (2, "")
+    assert err.startswith(f"backext: error: {path}: the session's day (2026-01-01) is before")
+    status, out, err = run(capsys, "session", "--state", path, "--exercise", "hand-press-up")
+    assert (status, out) == (2, "")
+    assert "--state and --exercise: choose one" in err
+    status, out, err = run(capsys, "session", "--exercise", "hand-press-up", "--date", "2026-01-01")
+    assert (status, out) == (2, "")
+    assert "--date: only with --state" in err
+    pack = backext.builtin_pack()
+    log = backext.SessionLog(
+        date=datetime.date(2026, 2, 1),
+        exercise_id="forearm-press-up",
+        repetitions_completed=0,
+        hold_seconds=0,
+        pain=8,
+    )
+    stopped = backext.step(pack, state, log).state
+    status, out, err = run(capsys, "session", "--state", _stored(tmp_path, stopped), "--locale", "fr")
+    assert (status, out) == (1, "")
+    assert "l'entraînement est arrêté depuis" in err
+    cleared = backext.record_clearance(stopped, date=datetime.date(2026, 3, 1), pack=pack)
+    status, out, err = run(capsys, "session", "--state", _stored(tmp_path, cleared), "--date", "2026-02-10")
+    assert status == 0
+    assert "resume on" in err
+    assert "Hold for 5 seconds" in out  # the start of the exercise, where the person resumes
+
+
 def test_show_escapes_control_characters_from_a_pack(tmp_path):
     pack = attrs.evolve(backext.builtin_pack(), title="Evil \x1b]0;PWNED\x07\x1b[2J title")
     path = tmp_path / "evil.json"

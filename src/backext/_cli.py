@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ._plan import Plan
     from ._problems import Problem
     from ._rules import Rules
+    from ._timeline import Cue
 
 
 __all__ = ["build_parser", "main"]
@@ -541,9 +542,23 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     session = commands.add_parser(
         "session",
         help="print the timed cues of one session, for voice coaching",
-        description="Print the timed cue sequence of one session of an exercise at its starting dose.",
+        description=(
+            "Print the timed cue sequence of one session: of an exercise at its starting dose, or of a person's"
+            " session with --state, at the dose the engine allows on the day given with --date."
+        ),
     )
-    _pack_options(session, exercise_help="the exercise", locale=True, exercise_required=True)
+    _pack_options(session, exercise_help="the exercise, at its starting dose (or give --state)", locale=True)
+    session.add_argument(
+        "--state", metavar="FILE", help="a stored state (JSON): the person's current exercise and dose"
+    )
+    session.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        type=_date,
+        help="with --state, the day of the session: the dose is the one the engine allows that day (a long break"
+        " steps it back, a variation whose clearance is not in force is not in use); default: today",
+    )
+    _rules_option(session)
     session.add_argument("--format", choices=("text", "json"), default="text", help="text or json (default: text)")
     session.set_defaults(handler=_session)
 
@@ -1040,10 +1055,23 @@ def _session(args: argparse.Namespace, out: _Output) -> int:
     from . import converter, start, timeline  # noqa: PLC0415
     from ._i18n import pgettext  # noqa: PLC0415
 
-    pack = _load(args)
+    pack = _load(args)  # first: the errors below are said in the language the output would speak
     locale = _locale(args, pack)
-    exercise = _exercise(pack, args.exercise)
-    cues = timeline(pack, start(pack, exercise.id).prescription, locale=locale)
+    if args.state is None:
+        if args.date is not None:
+            raise _UsageError(
+                _said(N_("--date: only with --state (an exercise's starting dose is the same every day)"))
+            )
+        if args.exercise is None:
+            raise _UsageError(_said(N_("give --exercise ID, or --state FILE for a person's session")))
+        cues = timeline(pack, start(pack, _exercise(pack, args.exercise).id).prescription, locale=locale)
+    else:
+        if args.exercise is not None:
+            raise _UsageError(_said(N_("--state and --exercise: choose one (the state says its exercise)")))
+        of_the_day = _state_session(args, pack, locale)
+        if of_the_day is None:
+            return EXIT_INVALID
+        cues = of_the_day
     if args.format == "json":
         out.json([{**converter.unstructure(cue), "text": pack.localize(cue.text, locale)} for cue in cues])
         return EXIT_OK
@@ -1062,6 +1090,45 @@ def _session(args: argparse.Namespace, out: _Output) -> int:
     )
     out.writelines(line + "\n" for line in lines)
     return EXIT_OK
+
+
+def _state_session(args: argparse.Namespace, pack: Pack, locale: str | None) -> tuple[Cue, ...] | None:
+    """The cues of the session of the person whose state ``--state`` names, on ``--date``; ``None``: said why."""
+    from . import load_state, timeline  # noqa: PLC0415
+    from .exceptions import SessionError, StateError  # noqa: PLC0415
+
+    rules = _rules(args)
+    try:
+        state = load_state(_read_state_file(args.state), pack, rules=rules, name=args.state)
+    except StateError as error:
+        _Output(sys.stderr).write(f"{error.render(_speaking(args))}\n")
+        return None
+    if state.stop is not None:
+        from ._i18n import gettext  # noqa: PLC0415
+        from ._render import localized_date  # noqa: PLC0415
+
+        tags = (locale, pack.default_locale)
+        stopped = gettext(
+            "backext: the engine is stopped since {date}: no session until a clinician's clearance is recorded", *tags
+        )
+        _Output(sys.stderr).write(stopped.format(date=localized_date(state.stop.date, *tags)) + "\n")
+        return None
+    day = args.date if args.date is not None else datetime.date.today()  # noqa: DTZ011 - a local day, as plan's
+    if state.resume_on is not None and day < state.resume_on:
+        from ._i18n import gettext  # noqa: PLC0415
+        from ._render import localized_date  # noqa: PLC0415
+
+        tags = (locale, pack.default_locale)
+        waits = gettext(
+            "backext: note: the clinician's clearance lets sessions resume on {date}: these are the cues of that"
+            " session",
+            *tags,
+        )
+        _Output(sys.stderr).write(waits.format(date=localized_date(state.resume_on, *tags)) + "\n")
+    try:
+        return timeline(pack, state, locale=locale, on=day, rules=rules)
+    except SessionError as error:  # the state's own days and the day asked for do not fit: named with the file
+        raise _UsageError(_said(N_("{file}: {reason}"), file=args.state, reason=error.template or str(error))) from None
 
 
 def _load(args: argparse.Namespace) -> Pack:
