@@ -543,3 +543,29 @@ def test_an_error_of_a_call_keeps_its_message_to_be_said_in_any_language(call, l
     said = template.render(language)
     assert said != str(caught.value)
     assert not re.search(r"\b(the|clearance|before|session|variations|plan again)\b", said), said
+
+
+@pytest.mark.parametrize(
+    ("template", "value"),
+    [("{s:.2f}", 1.5), ("{s:,}", 1), ("{s:x}", 7), ("{s:=5}", 1), ("{d:%Y}", datetime.date(2026, 1, 5)), ("{s!z}", 1)],
+)
+def test_a_message_whose_format_text_cannot_take_is_refused_when_made(template, value):
+    # Found by a black-box attack: these were accepted and raised Python's own words only when rendered.
+    name = "d" if "{d" in template else "s"
+    with pytest.raises(ValueError, match=re.escape(template)):
+        backext.Message(template=template, values={name: value})
+    assert backext.Message(template="{s:>5}|{s!r}", values={"s": "a"}).render("de") == "    a|'a'"
+
+
+@pytest.mark.parametrize("tag", ["x-klingon", "", "de_DE.UTF-8"])
+def test_a_message_with_a_default_locale_that_is_no_tag_is_refused_when_made(tag):
+    with pytest.raises(ValueError, match="language tag"):
+        backext.Message(template="x", default_locale=tag)
+
+
+def test_a_phrase_refused_for_its_format_names_the_format():
+    state = backext.start(PACK, "forearm-press-up")
+    with pytest.raises(ValueError, match=re.escape("not {seconds:.1f}")):
+        backext.timeline(PACK, state, phrases=backext.Phrases(hold="Hold {seconds:.1f} s"))
+    with pytest.raises(ValueError, match=re.escape("not {seconds!r}")):
+        backext.timeline(PACK, state, phrases=backext.Phrases(hold="Hold {seconds!r} s"))

@@ -81,6 +81,13 @@ def _check_values(
             _check_placeholders(template, given)
 
 
+def _check_default_locale(message: Message, attribute: attrs.Attribute[str], value: str) -> None:
+    """The default locale is a well-formed language tag: a message falls back to it when it is rendered."""
+    del message, attribute
+    if value != "en":
+        parse_locale(value)  # a ValueError, in the same words as everywhere a tag is given
+
+
 @functools.lru_cache(maxsize=1024)
 def _placeholders(template: str) -> tuple[tuple[str, str], ...]:
     """The ``(name, format spec)`` of every placeholder of *template*, nested ones (``{w}`` in ``{n:>{w}}``) too.
@@ -95,9 +102,11 @@ def _placeholders(template: str) -> tuple[tuple[str, str], ...]:
             parsed = list(string.Formatter().parse(text))
         except ValueError as error:
             raise ValueError(f"the message {template!r} is not a format string: {error}") from None
-        for _, name, spec, _ in parsed:
+        for _, name, spec, conversion in parsed:
             if name is None:
                 continue
+            if conversion not in (None, "r", "s", "a"):
+                raise ValueError(f"{{{name}!{conversion}}} is no conversion Python knows, in the message {template!r}")
             if not name.isidentifier():
                 raise ValueError(
                     f"{name!r} is not a named placeholder (such as {{seconds}}) in the message {template!r}"
@@ -125,6 +134,14 @@ def _check_placeholders(template: str, values: Mapping[str, object]) -> None:
                 f"the placeholder {{{name}}} of the message {template!r} asks for a width or precision"
                 f" above {MAX_FORMAT_WIDTH} ({written!r})"
             )
+        if written:
+            try:
+                format("", written)  # every value is written as text first: the spec must be a text's
+            except ValueError as error:
+                raise ValueError(
+                    f"the placeholder {{{name}}} of the message {template!r} has the format {written!r}, which text"
+                    f" cannot take (values are written as text, in the language's way): {error}"
+                ) from None
 
 
 @attrs.frozen(kw_only=True)
@@ -160,9 +177,12 @@ class Message:
     A message is checked when it is made. The count and every number among
     the values must be a real, finite ``int`` or ``float`` (not ``True``,
     not ``"2"``, not ``nan``); every placeholder of the templates must be
-    named (``{seconds}``, not ``{0}`` nor ``{a.b}``) and have a value; and
-    no placeholder may ask for a width or precision above 100 (which would
-    build a huge string from a small message):
+    named (``{seconds}``, not ``{0}`` nor ``{a.b}``) and have a value; every
+    value is written as text (numbers and dates in the language's way), so a
+    placeholder's format must be one text takes (``{name:>10}``, not
+    ``{seconds:.2f}``); no placeholder may ask for a width or precision above
+    100 (which would build a huge string from a small message); and the
+    default locale must be a well-formed language tag:
 
         >>> Message(template="Hold for {seconds} seconds")
         Traceback (most recent call last):
@@ -181,8 +201,9 @@ class Message:
 
     Raises:
         TypeError: If the count or a value is of a type a message cannot write.
-        ValueError: If a number is not finite, or a placeholder is positional,
-            has no value, or asks for too wide a field.
+        ValueError: If a number is not finite, a placeholder is positional,
+            has no value, has a format text cannot take or asks for too wide a
+            field, or the default locale is not a language tag.
 
     .. versionadded:: 0.1.0
     """
@@ -192,7 +213,7 @@ class Message:
     count: float | None = attrs.field(default=None, validator=_check_count)
     context: str | None = None
     values: tuple[tuple[str, Value], ...] = attrs.field(default=(), converter=_freeze, validator=_check_values)
-    default_locale: str = "en"
+    default_locale: str = attrs.field(default="en", validator=_check_default_locale)
 
     def render(self, locale: str | None = None) -> str:
         """The message in *locale*: the language's template with each value in the same language.

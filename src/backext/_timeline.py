@@ -202,7 +202,8 @@ def _check_phrases(phrases: Phrases) -> None:
                 continue
             if field not in allowed or spec or conversion:
                 fields = ", ".join(f"{{{f}}}" for f in sorted(allowed)) or "no fields"
-                raise ValueError(f"the phrase {name!r} may use {fields}, plainly, not {{{field}}}")
+                written = field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+                raise ValueError(f"the phrase {name!r} may use {fields}, plainly, not {{{written}}}")
 
 
 def timeline(
