@@ -136,6 +136,74 @@ def _structure_text(value: object, _: object) -> str | LocalizedText:
     raise WrongType(N_("a string or an object of translations"), value)
 
 
+#: How a message's value that JSON has no type for is written: an object of one key naming its type.
+_TAGS = ("date", "text", "message")
+
+
+def _unstructure_message(message: Message) -> dict[str, object]:
+    """*message* as JSON data: its fields that are not their defaults, each value tagged with its type if JSON has none.
+
+    Numbers and strings are written as they are; a date as ``{"date": "YYYY-MM-DD"}``, translations as ``{"text":
+    {...}}`` and a message as ``{"message": {...}}``, so that reading it back gives an equal message, rendered the
+    same in every language.
+    """
+    written: dict[str, object] = {"template": message.template}
+    for name in ("plural", "count", "context"):
+        if getattr(message, name) is not None:
+            written[name] = getattr(message, name)
+    if message.values:
+        written["values"] = [[name, _tagged(value)] for name, value in message.values]
+    if message.default_locale != "en":
+        written["default_locale"] = message.default_locale
+    return written
+
+
+def _tagged(value: object) -> object:
+    if isinstance(value, Message):
+        return {"message": _unstructure_message(value)}
+    if isinstance(value, LocalizedText):
+        return {"text": dict(value)}
+    if isinstance(value, datetime.date):
+        return {"date": value.isoformat()}
+    return value
+
+
+def _structure_message(value: object, _: object) -> Message:
+    """The message :func:`_unstructure_message` wrote; anything else refused with what is wrong (not rendered)."""
+    if type(value) is not dict:
+        raise WrongType(N_("an object"), value)
+    unknown = set(value) - {"template", "plural", "count", "context", "values", "default_locale"}
+    if unknown:
+        raise ValueError(f"a message has no field {min(unknown)!r}")
+    pairs = value.get("values", [])
+    if not isinstance(pairs, list):
+        raise TypeError(f"the values of a message are a list of [name, value] pairs, not {type(pairs).__name__}")
+    values = []
+    for pair in pairs:
+        if not (isinstance(pair, list | tuple) and len(pair) == 2 and type(pair[0]) is str):
+            raise TypeError(f"the values of a message are [name, value] pairs, not {shorten(repr(pair))}")
+        values.append((pair[0], _untagged(pair[1])))
+    fields = {k: v for k, v in value.items() if k != "values"}
+    return Message(**fields, values=tuple(values))
+
+
+def _untagged(value: object) -> Any:
+    if type(value) in (int, float, str):
+        return value
+    if type(value) is dict and len(value) == 1:
+        ((tag, inner),) = value.items()
+        if tag == "date":
+            return _structure_date(inner, datetime.date)
+        if tag == "text":
+            return _structure_localized(inner, LocalizedText)
+        if tag == "message":
+            return _structure_message(inner, Message)
+    raise TypeError(
+        f"a value of a message is a number, a string or an object of one key of {', '.join(_TAGS)},"
+        f" not {shorten(repr(value))}"
+    )
+
+
 def _is_homogeneous_tuple(type_: Any) -> bool:
     args = get_args(type_)
     return get_origin(type_) is tuple and len(args) == 2 and args[1] is Ellipsis
@@ -176,6 +244,8 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
     conv.register_unstructure_hook(LocalizedText, dict)
     conv.register_structure_hook(datetime.date, _structure_date)
     conv.register_unstructure_hook(datetime.date, datetime.date.isoformat)
+    conv.register_structure_hook(Message, _structure_message)
+    conv.register_unstructure_hook(Message, _unstructure_message)
 
     def text_hook(type_: Any) -> Callable[[object, object], object]:
         optional = type(None) in get_args(type_)
