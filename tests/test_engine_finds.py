@@ -462,3 +462,156 @@ def test_a_next_day_stop_is_never_dated_before_its_session():  # a clearance can
     assert stopped.stop.date == DAY
     with pytest.raises(backext.SessionError):
         backext.record_clearance(stopped, date=DAY - dt.timedelta(3), pack=P)
+
+
+# --- Round 7 of the black-box attack ---------------------------------------------------------------------------------
+
+
+def _text(words: str) -> dict[str, str]:
+    return {"en": words}
+
+
+def _exercise(id_: str, level: str, hold: dict, reps: dict, **progression: str) -> dict:
+    return {
+        "id": id_,
+        "name": _text(id_),
+        "level": level,
+        "purpose": _text("purpose"),
+        "starting_position": _text("position"),
+        "steps": [{"text": _text("step")}],
+        "hold": hold,
+        "repetitions": reps,
+        "progression": progression,
+        "movements": ["spinal-extension", "prone"],
+        "sources": ["s1"],
+    }
+
+
+def _three_levels() -> dict:
+    return {
+        "id": "three-levels",
+        "title": _text("Three levels"),
+        "version": "1",
+        "exercises": [
+            _exercise(
+                "a-one",
+                "beginner",
+                {"start_seconds": 3, "target_seconds": 5, "increment_seconds": 2},
+                {"minimum": 5, "maximum": 5},
+                next_exercise="a-two",
+            ),
+            _exercise(
+                "a-two",
+                "beginner",
+                {"start_seconds": 4, "target_seconds": 6, "increment_seconds": 2},
+                {"minimum": 6, "maximum": 6},
+                next_exercise="b-one",
+                previous_exercise="a-one",
+            ),
+            _exercise(
+                "b-one",
+                "intermediate",
+                {"start_seconds": 5, "target_seconds": 5},
+                {"minimum": 6, "maximum": 6},
+                previous_exercise="a-two",
+            ),
+        ],
+        "sources": [{"id": "s1", "citation": "A source."}],
+        "disclaimer": _text("Not advice."),
+    }
+
+
+def test_an_update_removing_the_exercise_a_person_stepped_back_along_keeps_them_and_their_red_flags():
+    # Found by a black-box attack: a person who reached b-one and stepped back with pain through a-two to a-one was
+    # no longer "reached" once an update removed a-two: load_state and step raised "max() arg is an empty sequence"
+    # (a red flag logged then was lost), and plan, handout and timeline failed the same way.
+    document = _three_levels()
+    pack = backext.load_pack(json.dumps(document), format="json")
+    state = backext.start(pack, "b-one")
+    day = DAY
+    state = backext.step(pack, state, SessionLog.as_prescribed(state.prescription, day)).state
+    while state.prescription.exercise_id != "a-one":
+        day += dt.timedelta(days=1)
+        prescribed = state.prescription
+        log = SessionLog(
+            date=day,
+            exercise_id=prescribed.exercise_id,
+            repetitions_completed=prescribed.repetitions,
+            hold_seconds=prescribed.hold_seconds,
+            pain=5,
+            pain_next_day=0,
+        )
+        state = backext.step(pack, state, log).state
+    document["version"] = "2"
+    document["exercises"] = [e for e in document["exercises"] if e["id"] != "a-two"]
+    for exercise in document["exercises"]:
+        exercise["progression"] = {k: v for k, v in exercise["progression"].items() if v != "a-two"}
+    updated = backext.load_pack(json.dumps(document), format="json")
+    stored = json.dumps(backext.converter.unstructure(state))
+    loaded = backext.load_state(stored, updated)
+    assert loaded.prescription.exercise_id == "a-one"  # lower than anything tolerated: no level skipped
+    assert_within(updated, loaded.prescription)
+    flagged = SessionLog(
+        date=day + dt.timedelta(days=2),
+        exercise_id="a-one",
+        repetitions_completed=0,
+        hold_seconds=0,
+        pain=0,
+        red_flags={"new-leg-weakness"},
+    )
+    decision = backext.step(updated, backext.load_state(stored, updated, refresh=False), flagged)
+    assert decision.action is Action.STOP
+    assert decision.state.stop.red_flags == (backext.RedFlag.LEG_WEAKNESS,)
+    assert backext.plan(updated, loaded, start_date=day + dt.timedelta(days=2)).sessions
+    assert backext.timeline(updated, loaded)
+
+
+def _after_pain(hold: float = 2, repetitions: int = 1) -> tuple[backext.Pack, backext.State, dt.date]:
+    hands = attrs.evolve(
+        HANDS,
+        hold=backext.Hold(start_seconds=2, target_seconds=4, increment_seconds=1),
+        repetitions=backext.Repetitions(minimum=4, maximum=6),
+        modifications=(variation("harder-still", "harder", hold_seconds_change=hold, repetitions_change=repetitions),),
+    )
+    pack = pack_with(hands)
+    state = backext.start(pack, hands.id)
+    day = DAY
+    for pain in [0] * 9 + [5] * 3:
+        prescribed = state.prescription
+        log = SessionLog(
+            date=day,
+            exercise_id=prescribed.exercise_id,
+            repetitions_completed=prescribed.repetitions,
+            hold_seconds=prescribed.hold_seconds,
+            pain=pain,
+            pain_next_day=0,
+        )
+        state = backext.step(pack, state, log).state
+        day += dt.timedelta(days=1)
+    assert (state.prescription.hold_seconds, state.prescription.repetitions) == (2, 4)  # stepped back to the start
+    assert state.painful_streak == 3
+    return pack, backext.record_clearance(state, date=day, modifications=["harder-still"], pack=pack), day
+
+
+def test_choosing_a_harder_variation_right_after_pain_raises_nothing():
+    # Found by a black-box attack: after pain stepped a person back from 4 s x 5 to 2 s x 4, choosing a harder
+    # variation (+2 s, +1) prescribed 4 s x 5 again: three steps at once, back to the dose that hurt.
+    pack, state, day = _after_pain()
+    with pytest.raises(backext.SessionError) as caught:
+        backext.choose_modifications(pack, state, ["harder-still"], on=day)
+    assert "nothing is raised until one is" in str(caught.value)
+    assert caught.value.template.render("de").startswith("die Varianten 'harder-still' erhöhen")
+
+
+def test_choosing_a_harder_variation_raises_at_most_one_step_above_the_current_prescription():
+    pack, state, day = _after_pain(hold=1, repetitions=0)
+    with pytest.raises(backext.SessionError, match="nothing is raised until one is"):
+        backext.choose_modifications(pack, state, ["harder-still"], on=day)
+    good = SessionLog.as_prescribed(state.prescription, day)
+    state = backext.step(pack, state, attrs.evolve(good, pain_next_day=0)).state  # tolerated again: 2 s x 4
+    chosen = backext.choose_modifications(pack, state, ["harder-still"], on=day).prescription
+    assert (chosen.hold_seconds, chosen.repetitions) == (3, 4)  # one step above 2 s x 4, not back to 4 s x 5
+    pack, state, day = _after_pain(hold=2, repetitions=1)
+    state = backext.step(pack, state, attrs.evolve(good, pain_next_day=0)).state
+    with pytest.raises(backext.SessionError, match="more than one step"):
+        backext.choose_modifications(pack, state, ["harder-still"], on=day)

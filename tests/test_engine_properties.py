@@ -273,6 +273,39 @@ class EngineMachine(RuleBasedStateMachine):
         flagged = attrs.evolve(log, red_flags={backext.RedFlag.LEG_WEAKNESS})
         check_stop(backext.step(pack, self.state, flagged, self.rules), flagged.red_flags)
 
+    @precondition(lambda self: any(e.id != self.state.dose.exercise_id for e in self.pack.exercises))
+    @rule(data=st.data())
+    def other_exercise_removed_for_good(self, data: st.DataObject) -> None:
+        # Found by a black-box attack: an update that removed the exercise a person had stepped back along (pain
+        # took them down a level through it) crashed load_state and step with "max() arg is an empty sequence",
+        # and a red flag logged then was lost.
+        current = self.state.dose.exercise_id
+        gone = data.draw(st.sampled_from([e.id for e in self.pack.exercises if e.id != current]), label="removed")
+        kept = []
+        for exercise in self.pack.exercises:
+            if exercise.id == gone:
+                continue
+            links = {
+                name: None
+                for name in ("next_exercise", "previous_exercise")
+                if getattr(exercise.progression, name) == gone
+            }
+            kept.append(attrs.evolve(exercise, progression=attrs.evolve(exercise.progression, **links)))
+        self.pack = attrs.evolve(self.pack, version=self.pack.version + "-less", exercises=tuple(kept))
+        note(f"removed {gone}")
+        document = backext.converter.unstructure(self.state)
+        log = backext.SessionLog(
+            date=max(filter(None, (self.state.last_session, self.state.resume_on)), default=datetime.date(2026, 1, 5)),
+            exercise_id=current,
+            repetitions_completed=0,
+            hold_seconds=0,
+            pain=0,
+            red_flags={backext.RedFlag.LEG_WEAKNESS},
+        )
+        unrefreshed = backext.load_state(document, self.pack, rules=self.rules, refresh=False)
+        check_stop(backext.step(self.pack, unrefreshed, log, self.rules), log.red_flags)
+        self.state = backext.load_state(document, self.pack, rules=self.rules)
+
     @rule(data=st.data())
     def clearance(self, data: st.DataObject) -> None:
         exercise = self.pack.exercise(self.state.dose.exercise_id)
@@ -305,7 +338,7 @@ class EngineMachine(RuleBasedStateMachine):
                 chosen = backext.choose_modifications(self.pack, self.state, wanted, self.rules, on=on)
             except backext.SessionError as error:
                 message = str(error)
-                assert "more than one step" in message
+                assert "more than one step" in message or "nothing is raised until one is" in message
                 return
             check_valid(chosen)
             assert chosen.prescription.modifications == tuple(wanted)
@@ -315,6 +348,9 @@ class EngineMachine(RuleBasedStateMachine):
             assert new_hold - old_hold <= increment
             assert new_reps - old_reps <= 1
             assert not (new_hold > old_hold and new_reps > old_reps)
+            if state.painful_streak or state.untolerated_streak:  # 1: nothing raised after pain
+                assert new_hold <= old_hold
+                assert new_reps <= old_reps
             self.state = chosen
         else:
             with pytest.raises(backext.ClearanceRequiredError) as caught:

@@ -419,7 +419,9 @@ def _bookkeeping(pack: Pack, state: State, log: SessionLog) -> list[Reason]:
     if state.pack_id == pack.id and state.pack_version != pack.version and state.stop is None:
         # A state not yet brought within an updated pack (load_state(refresh=False)): the exercise is the one the
         # engine prescribes now, which the handout and the plan showed (the update may have moved the person).
-        with contextlib.suppress(SessionError, StateError):  # said when the state is brought within the pack
+        # Whatever bringing it within the pack raises is raised again, and said, when that is done for the session;
+        # here it must not keep a red flag in the log from being recorded.
+        with contextlib.suppress(Exception):
             prescribed = reconcile(pack, state, log.date)[0].prescription.exercise_id
     if log.exercise_id != prescribed:
         reasons.append(
@@ -907,9 +909,12 @@ def choose_modifications(
     needs a clearance needs one in force on the day *on* (by default the
     day of the last session, if there was one). The run of
     well-tolerated sessions starts again, and the new prescription is at
-    most one step above the current one: if the variations would raise it
+    most one step above the current one (and above what the person last
+    tolerated), in one dimension; after a session that was not tolerated
+    (pain above the tolerated band, or not every repetition held) it is no
+    higher than the current one at all. If the variations would raise it
     more (dropping an easier variation, say), the dose underneath is lowered
-    until it is not.
+    until they do not.
 
     Raises:
         UnknownIdError: If the current exercise has no such variation (a
@@ -918,8 +923,7 @@ def choose_modifications(
             that the state does not record.
         StoppedError: If the state is stopped.
         SessionError: If the state belongs to another pack, or the variations
-            raise the dose by more than one step even from the exercise's
-            start.
+            raise the dose by more than that even from the exercise's start.
         StateError: If the state does not fit the pack version it was
             stored against.
 
@@ -958,15 +962,39 @@ def choose_modifications(
             raise ClearanceRequiredError(modification_id, day if state.allows(modification_id, exercise.id) else None)
     dose = state.dose
     ceiling = reference(exercise, state)
-    while not within_reach(exercise, ceiling, prescription := prescribe(exercise, dose, chosen), one_dimension=True):
+    now = effective(state.prescription)
+    # After a session that was not tolerated (pain, or not every repetition held), nothing is raised until one is.
+    hurt = state.painful_streak > 0 or state.untolerated_streak > 0
+
+    def fits(candidate: Prescription) -> bool:
+        hold, repetitions = effective(candidate)
+        if hurt and (hold > now[0] or repetitions > now[1]):
+            return False
+        # At most one step above the prescription as it is, and above what the person last tolerated.
+        return within_reach(exercise, ceiling, candidate, one_dimension=True) and within_reach(
+            exercise, now, candidate, one_dimension=True
+        )
+
+    while not fits(prescription := prescribe(exercise, dose, chosen)):
         move = step_within(exercise, dose, up=False)
         if move is None:
+            ids = ", ".join(map(repr, chosen))
+            if hurt:
+                raise SessionError(
+                    Message(
+                        template=N_(
+                            "the variations {ids} raise the dose even from the start of the exercise, and the last"
+                            " session was not tolerated: nothing is raised until one is"
+                        ),
+                        values={"ids": ids},
+                    )
+                )
             raise SessionError(
                 Message(
                     template=N_(
                         "the variations {ids} raise the dose by more than one step, even from the start of the exercise"
                     ),
-                    values={"ids": ", ".join(map(repr, chosen))},
+                    values={"ids": ids},
                 )
             )
         dose = move.dose

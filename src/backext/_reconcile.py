@@ -22,7 +22,6 @@ from ._ladder import (
     from_tenths,
     next_exercise,
     on_ladder,
-    previous_exercise,
     start_dose,
     step_within,
     tenths,
@@ -330,28 +329,19 @@ def _reachable(pack: Pack, exercise: Exercise, state: State) -> Exercise:
 
 
 def _reached(pack: Pack, exercise: Exercise, state: State) -> bool:
-    """Whether the engine could have brought a person with *state*'s history to *exercise*.
+    """Whether the engine could have brought a person with *state*'s history to *exercise* without skipping a level.
 
     A person starts on any exercise (:func:`~backext.start`, with no history);
     from then on the engine moves up only to the next exercise of one done,
-    and down along the links. So the exercise is one tolerated, the next of
-    one tolerated, or one below one tolerated.
+    and down as pain steps back. So the exercise is the next of one
+    tolerated, or at a level no higher than one tolerated: a pack update may
+    have removed the exercises and links a person stepped back along, and
+    being lower than before skips no level.
     """
     done = [pack.exercise(d.exercise_id) for d in state.tolerated if has_exercise(pack, d.exercise_id)]
-    if not done or any(e.id == exercise.id for e in done):
+    if not done or exercise.level.rank <= max(e.level.rank for e in done):
         return True
-    for start in done:
-        following = next_exercise(pack, start)
-        if following is not None and following.id == exercise.id:
-            return True
-        below: Exercise | None = start
-        seen: set[str] = set()
-        while below is not None and below.id not in seen:  # down the links, as pain steps back
-            seen.add(below.id)
-            if below.id == exercise.id:
-                return True
-            below = previous_exercise(pack, below)
-    return False
+    return any((following := next_exercise(pack, start)) is not None and following.id == exercise.id for start in done)
 
 
 def _check_stop(state: State, rules: Rules, problem: Callable[[str, str, str, Mapping[str, Value]], None]) -> None:
