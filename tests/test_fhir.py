@@ -9,6 +9,7 @@ import pickle
 import subprocess
 import sys
 
+import attrs
 import pytest
 from hypothesis import given
 
@@ -603,3 +604,74 @@ def test_every_refused_field_of_a_log_is_reported_at_once_in_the_chosen_language
     assert lines[0] == f"{logs}: ungültige Einträge der Einheiten, 2 Probleme:"
     assert lines[1].endswith('nicht -1 (at "/0/repetitions_completed")')
     assert lines[2].endswith('nicht 11 (at "/0/pain")')
+
+
+# --- Round 7 of the black-box attack: the export prescribes what the engine allows now -------------------------------
+
+
+def _dose(request: object) -> dict[str, object]:
+    found: dict[str, object] = {}
+    for extension in request.extension:
+        name = extension.url.rsplit("/", 1)[1]
+        if name == "exercise-variation":
+            value = extension.valueCode
+        elif extension.valuePositiveInt is not None:
+            value = extension.valuePositiveInt
+        else:
+            value = extension.valueQuantity.value
+        found.setdefault(name, []).append(value)
+    return found
+
+
+def _leg_lift_until(until: datetime.date) -> backext.State:
+    state = backext.start(PACK, "prone-chest-lift")
+    state = backext.record_clearance(
+        state, date=datetime.date(2026, 1, 1), modifications=["leg-lift"], pack=PACK, until=until
+    )
+    return backext.choose_modifications(PACK, state, ["leg-lift"], on=datetime.date(2026, 1, 2))
+
+
+def test_a_variation_whose_clearance_has_ended_is_not_exported(capsys, tmp_path):
+    # Found by a black-box attack: the export still prescribed the leg lift a month after its clearance ended; the
+    # handout and the plan for that day had dropped it.
+    state = _leg_lift_until(datetime.date(2026, 1, 31))
+    within = fhir.export_state(PACK, state, subject="Patient/1", on=datetime.date(2026, 1, 10))[0]
+    after = fhir.export_state(PACK, state, subject="Patient/1", on=datetime.date(2026, 3, 1))[0]
+    assert _dose(within)["exercise-variation"] == ["leg-lift"]
+    assert "exercise-variation" not in _dose(after)
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(backext.converter.unstructure(state)))
+    for day, variations in (("2026-01-10", 1), ("2026-03-01", 0)):
+        assert main(["fhir", "--state", str(path), "--subject", "Patient/1", "--date", day]) == 0
+        assert capsys.readouterr().out.count('/exercise-variation"') == variations
+    assert main(["fhir", "--date", "2026-01-10"]) == 2
+    assert "--date: only with --state" in capsys.readouterr().err
+
+
+def test_a_state_read_without_refresh_is_exported_within_the_limits_of_the_pack_given():
+    # Found by a black-box attack: a state read with refresh=False after an update that lowered the hold target
+    # was exported at its old hold; the handout, plan, timeline and calendar gave the new limit.
+    state = backext.start(PACK, "forearm-press-up")
+    day = datetime.date(2026, 1, 5)
+    for _ in range(12):
+        state = backext.step(PACK, state, backext.SessionLog.as_prescribed(state.prescription, day)).state
+        if state.pending is not None:
+            state = backext.report_next_day(PACK, state, 0).state
+        day += datetime.timedelta(days=2)
+    forearm = PACK.exercise("forearm-press-up")
+    assert state.prescription.hold_seconds > forearm.hold.start_seconds
+    lowered = backext.Hold(start_seconds=forearm.hold.start_seconds, target_seconds=forearm.hold.start_seconds)
+    updated = backext.load_pack(
+        backext.dump_pack(
+            attrs.evolve(
+                PACK,
+                version="9",
+                exercises=tuple(attrs.evolve(e, hold=lowered) if e.id == forearm.id else e for e in PACK.exercises),
+            )
+        ),
+        format="json",
+    )
+    stored = json.dumps(backext.converter.unstructure(state))
+    raw = backext.load_state(stored, updated, refresh=False)
+    request = fhir.export_state(updated, raw, subject="Patient/1")[0]
+    assert _dose(request)["exercise-hold"] == [forearm.hold.start_seconds]

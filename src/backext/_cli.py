@@ -1406,6 +1406,13 @@ def _fhir_parser(commands: Any) -> None:
     fhir.add_argument("--state", metavar="FILE", help="a stored state (JSON, as backext.converter writes it)")
     fhir.add_argument("--logs", metavar="FILE", help="session logs: a JSON list, as backext.converter writes them")
     fhir.add_argument("--subject", metavar="REFERENCE", help="the person, such as Patient/123 (needed with --state)")
+    fhir.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        type=_date,
+        help="with --state, the day the prescription is for: the dose the engine allows that day (a variation"
+        " whose clearance has ended is dropped, a long break steps the dose back); default: today",
+    )
     _rules_option(fhir)
     fhir.add_argument("--days-per-week", metavar="N", type=_days_per_week, help="training days a week, 1 to 7")
     fhir.add_argument("--locale", metavar="TAG", help="the person's locale for the instructions; default: the pack's")
@@ -1569,10 +1576,18 @@ def _fhir(args: argparse.Namespace, out: _Output) -> int:
         said = error.render(_speaking(args))
         _Output(sys.stderr).write(f"{said}\n")
         return EXIT_INVALID
-    if args.locale is not None:
-        from .fhir._export import _state_texts, _written_in  # noqa: PLC0415
+    if args.date is not None and state is None:
+        raise _UsageError(_said(N_("--date: only with --state (the day a person's prescription is for)")))
+    on = args.date if args.date is not None else datetime.date.today()  # noqa: DTZ011 - a local day, as handout's
+    from .exceptions import SessionError  # noqa: PLC0415
+    from .fhir._export import _prescribed, _state_texts, _written_in  # noqa: PLC0415
 
-        texts = [pack.title] if state is None else _state_texts(pack, state)
+    try:
+        brought = None if state is None else _prescribed(pack, state, on, rules)[0]
+    except SessionError as error:  # the state's own days and the day asked for do not fit: named with the file
+        raise _UsageError(_said(N_("{file}: {reason}"), file=args.state, reason=error.template or str(error))) from None
+    if args.locale is not None:
+        texts = [pack.title] if brought is None else _state_texts(pack, brought)
         if _written_in(pack, args.locale, texts) != args.locale:  # written in the pack's own language throughout
             _note_fallback(
                 args.locale,
@@ -1592,6 +1607,8 @@ def _fhir(args: argparse.Namespace, out: _Output) -> int:
         bundle_type=args.bundle,
         fhir_version=args.fhir_version,
         base=args.base or fhir.DEFAULT_BASE,
+        on=on,
+        rules=rules,
     )
     out.json_text(bundle.model_dump_json(indent=2) + "\n")
     return EXIT_OK

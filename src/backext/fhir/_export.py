@@ -8,9 +8,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
 
+from backext._engine import session_on
 from backext._i18n import N_, well_formed
 from backext._model import Exercise, Pack
-from backext._reconcile import state_exercise
+from backext._reconcile import reconcile, state_exercise
+from backext._rules import DEFAULT_RULES, Rules
 from backext._session import SessionLog, in_order
 from backext._state import Prescription, State
 from backext._text import LocalizedText, Text
@@ -319,8 +321,16 @@ def export_state(
     locale: str | None = None,
     fhir_version: FhirVersion = "R5",
     base: str = DEFAULT_BASE,
+    on: datetime.date | None = None,
+    rules: Rules = DEFAULT_RULES,
 ) -> list[Any]:
     """The state's prescription as a ``ServiceRequest``, and a ``CarePlan`` that holds it.
+
+    The prescription is the one the engine gives for the pack as it is now:
+    a state stored against another version is brought within its limits
+    first, and with *on*, the one it allows for a session that day (a
+    variation whose clearance has ended is dropped, a long break steps the
+    dose back), as :func:`~backext.handout` shows it.
 
     The ServiceRequest instantiates the exercise's ActivityDefinition; it
     carries the dose (repetitions, sets, hold, variations) in backext's
@@ -340,10 +350,20 @@ def export_state(
             default locale and say so in ``language``.
         fhir_version: ``"R4B"`` or ``"R5"``.
         base: The base of the canonical URLs.
+        on: The day the prescription is for; ``None``: the state's as it
+            stands, brought within the pack.
+        rules: The engine's rules the state is checked and brought to *on*
+            with.
 
     Raises:
         ValueError: If *days_per_week* is not a whole number from 1 to 7,
             *subject* is blank or *locale* is not a BCP 47 tag.
+        SessionError: If the state belongs to another pack, or *on* is
+            before its last session.
+        UnknownIdError: If the pack no longer has the state's exercise (a
+            stopped state is exported on hold as it is).
+        StateError: If the state does not fit the very pack version it was
+            stored against.
 
     Example:
         >>> import backext
@@ -365,10 +385,14 @@ def export_state(
     urls = Urls(base)
     _check_subject(subject)
     _check_locale(locale)
-    locale = _written_in(pack, locale, _state_texts(pack, state))
+    if on is not None and type(on) is not datetime.date:
+        raise TypeError(f"on must be a datetime.date or None, not {type(on).__name__}")
+    if not isinstance(rules, Rules):
+        raise TypeError(f"rules must be a backext.Rules, not {type(rules).__name__}")
+    locale = _written_in(pack, locale, _state_texts(pack, _prescribed(pack, state, on, rules)[0]))
     if days_per_week is not None and (type(days_per_week) is not int or not 1 <= days_per_week <= 7):
         raise ValueError(f"days_per_week must be a whole number from 1 to 7, not {days_per_week!r}")
-    prescription = state.prescription
+    state, prescription = _prescribed(pack, state, on, rules)
     exercise = state_exercise(pack, state)
     status = "on-hold" if state.stopped else "active"
     request_key = ("ServiceRequest", subject, pack.id)
@@ -405,6 +429,19 @@ def export_state(
     }
     _localized(care_plan, "title", pack, [pack.title], locale=locale or pack.default_locale)
     return [resource(fhir_version, request), resource(fhir_version, care_plan)]
+
+
+def _prescribed(pack: Pack, state: State, on: datetime.date | None, rules: Rules) -> tuple[State, Prescription]:
+    """The state brought within *pack* (to the day *on*, if given), and what it prescribes; a stopped state as it is."""
+    if state.stop is not None:
+        state = reconcile(pack, state, None, rules)[0]
+        return state, state.prescription
+    if on is None:
+        state = reconcile(pack, state, None, rules)[0]
+        return state, state.prescription
+    before_last = N_("the export's day ({day}) is before the state's last session ({last})")
+    brought, prescription = session_on(pack, state, on, rules, before_last)
+    return brought, brought.prescription if prescription is None else prescription
 
 
 def _coding(system: str, code: str, display: str) -> dict[str, Any]:
@@ -524,6 +561,8 @@ def export_bundle(
     bundle_type: BundleType = "collection",
     fhir_version: FhirVersion = "R5",
     base: str = DEFAULT_BASE,
+    on: datetime.date | None = None,
+    rules: Rules = DEFAULT_RULES,
 ) -> Any:
     """One ``Bundle`` of the pack, the state's prescription and the session logs.
 
@@ -545,10 +584,14 @@ def export_bundle(
         bundle_type: ``"collection"`` or ``"transaction"``.
         fhir_version: ``"R4B"`` or ``"R5"``.
         base: The base of the canonical URLs.
+        on: The day the state's prescription is for (see
+            :func:`export_state`).
+        rules: The engine's rules, for the state.
 
     Raises:
         ValueError: If *state* is given without *pack* or *subject*, or an argument
             has a value not listed here.
+        SessionError: As :func:`export_state` raises it.
 
     Example:
         >>> import backext
@@ -578,6 +621,8 @@ def export_bundle(
             locale=locale,
             fhir_version=fhir_version,
             base=base,
+            on=on,
+            rules=rules,
         )
     resources += export_logs(logs, subject=subject, fhir_version=fhir_version, base=base)
     entries: list[dict[str, Any]] = []
