@@ -578,3 +578,30 @@ def test_the_page_title_says_its_language_when_the_name_fell_back():
     assert '<title lang="en">Forearm press-up' in japanese
     german = backext.handout(pack, "forearm-press-up", locale="de")
     assert "<title>Aufrichten" in german
+
+
+# Found by a black-box attack: the handout of the press-up on the hands (a hold of 1 to 2 seconds with no increment)
+# said "1 second; building up to 2 seconds", a hold the engine never prescribes (its ladder goes from 1 s x 10 to the
+# next exercise); repetitions the progression's order leaves out said "building up to" too.
+
+
+def _dose_text(page: str) -> tuple[str, str]:
+    """The hold and the repetitions of the page's dose, as read (the first two entries of its first list)."""
+    hold, reps = re.findall(r"<dd[^>]*>(.*?)</dd>", page[page.index("<dl>") :], re.DOTALL)[:2]
+    return re.sub(r"<[^>]+>", "", hold), re.sub(r"<[^>]+>", "", reps)
+
+
+def test_a_dose_that_does_not_grow_is_a_range_not_a_promise():
+    pack = backext.builtin_pack()
+    assert _dose_text(backext.handout(pack, "hand-press-up"))[0] == "1 to 2 seconds"
+    assert "building up to" in _dose_text(backext.handout(pack, "forearm-press-up"))[0]
+    assert _dose_text(backext.handout(pack, "hand-press-up", locale="es"))[0] == "de 1 a 2 segundos"
+    chest = pack.exercise("prone-chest-lift")
+    only_hold = attrs.evolve(chest, progression=attrs.evolve(chest.progression, order=(backext.Dimension.HOLD,)))
+    fixed = attrs.evolve(pack, exercises=tuple(only_hold if e.id == chest.id else e for e in pack.exercises))
+    hold, reps = _dose_text(backext.handout(fixed, "prone-chest-lift"))
+    assert "building up to" in hold
+    assert reps == f"{chest.repetitions.minimum} to {chest.repetitions.maximum}"
+    assert _dose_text(backext.handout(pack, "prone-chest-lift"))[1] == (
+        f"{chest.repetitions.minimum}; building up to {chest.repetitions.maximum}"
+    )

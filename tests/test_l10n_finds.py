@@ -107,6 +107,7 @@ CATALOGS = Path(__file__).resolve().parent.parent / "src" / "backext" / "locale"
 #: Which placeholder holds the number that chooses the form of each plural message (what the code passes as n).
 COUNTED = {
     "%(seconds)s second": "seconds",
+    "%(start)s to %(target)s second": "target",
     "Hold for {seconds} second": "seconds",
     "Hold: %(change)s second": "change",
     "Rest for {seconds} second": "seconds",

@@ -29,6 +29,7 @@ from ._rules import DEFAULT_RULES, Rules
 from ._session import RedFlag
 from ._state import Prescription, State, Stop
 from ._text import UNSHOWABLE, LocalizedText, Text, localize
+from ._vocabulary import Dimension
 
 
 if typing.TYPE_CHECKING:
@@ -383,14 +384,21 @@ class _Handout:
         exercise = self.exercise
         if prescription is None:
             hold, repetitions = exercise.hold, exercise.repetitions
+            # What grows says "building up to" its most; what does not is a range the person keeps to every time
+            # (a hold without an increment, repetitions the progression's order leaves out).
+            grows = set(exercise.progression.order) - (set() if hold.progresses else {Dimension.HOLD})
+            longer = self.number(hold.target_seconds) if hold.target_seconds > hold.start_seconds else None
+            more = repetitions.maximum if repetitions.maximum > repetitions.minimum else None
             return {
                 "current": False,
                 "hold": self.number(hold.start_seconds),
                 "hold_count": _count(hold.start_seconds, self.speaks),
-                "hold_most": self.number(hold.target_seconds) if hold.target_seconds > hold.start_seconds else None,
+                "hold_most": longer if Dimension.HOLD in grows else None,
+                "hold_upto": longer if Dimension.HOLD not in grows else None,
                 "hold_most_count": _count(hold.target_seconds, self.speaks),
                 "repetitions": repetitions.minimum,
-                "repetitions_most": repetitions.maximum if repetitions.maximum > repetitions.minimum else None,
+                "repetitions_most": more if Dimension.REPETITIONS in grows else None,
+                "repetitions_upto": more if Dimension.REPETITIONS not in grows else None,
                 "sets": repetitions.sets,
                 "variations": [],
             }
@@ -399,9 +407,11 @@ class _Handout:
             "hold": self.number(prescription.hold_seconds),
             "hold_count": _count(prescription.hold_seconds, self.speaks),
             "hold_most": None,
+            "hold_upto": None,
             "hold_most_count": 0,
             "repetitions": prescription.repetitions,
             "repetitions_most": None,
+            "repetitions_upto": None,
             "sets": prescription.sets,
             "variations": [self.text(exercise.modification(m).name) for m in prescription.modifications],
         }
