@@ -47,15 +47,15 @@ def inside_folder(reference: str) -> bool:
     """Whether *reference* is a relative path that stays inside its folder, by its text alone.
 
     Not a URL, not absolute, no ``..``, no backslash, no drive letter, no
-    NUL, not empty, no empty part (a doubled or a trailing slash: a file's
-    name is one path, written one way). (A symbolic link can still lead
-    out: only the file system can tell.)
+    NUL, not empty, no empty or ``.`` part (a doubled or a trailing slash,
+    ``./``: a file's name is one path, written one way). (A symbolic link
+    can still lead out: only the file system can tell.)
 
     Example:
         >>> inside_folder("media/start.svg"), inside_folder("../x.svg"), inside_folder("/etc/x.svg")
         (True, False, False)
-        >>> inside_folder("media//start.svg"), inside_folder("media/start.svg/")
-        (False, False)
+        >>> inside_folder("media//start.svg"), inside_folder("media/start.svg/"), inside_folder("./media/start.svg")
+        (False, False, False)
     """
     return (
         bool(reference.strip())
@@ -64,7 +64,7 @@ def inside_folder(reference: str) -> bool:
         and "\x00" not in reference
         and not reference.startswith("/")
         and not _DRIVE.match(reference)
-        and not {"..", ""} & set(reference.split("/"))
+        and not {"..", ".", ""} & set(reference.split("/"))
     )
 
 

@@ -426,8 +426,8 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         description=N_(
             "A step's or a variation's media is neither a relative path that stays inside the pack's "
             "folder nor an http or https address: an absolute path, one with .. or a backslash, a doubled or trailing "
-            "slash, a drive letter, or another scheme (data:, file:, javascript:). A handout never embeds it; put the "
-            "picture in the pack's folder and name it by its path from there."
+            "slash or a ./ part, a drive letter, or another scheme (data:, file:, javascript:). A handout never "
+            "embeds it; put the picture in the pack's folder and name it by its path from there."
         ),
         example='"media": "../../etc/picture.svg"',
     ),
