@@ -15,9 +15,16 @@ import backext
 #: and a step of the dose is not a level. A pack is a "Paket" in German and a "paquete" in Spanish (the option
 #: ``--pack`` keeps its name).
 OTHER_TERMS = {
-    "de": r"\bArzt\b|Ärztin|Behandler|ärztliche Freigabe|Stufen? zurück|Stufe mehr|Stufe der Leiter|(?<!{)\bPacks?\b",
-    "fr": r"\bsoignant|clinicien",
-    "es": r"profesional clínico|profesional de la salud|(?<![-{])\bpacks?\b",
+    "de": (
+        r"\bArzt\b|Ärztin|Behandler|ärztliche Freigabe|Stufen? zurück|Stufe mehr|Stufe der Leiter|(?<!{)\bPacks?\b"
+        # A hold is a "Haltezeit" (found by a black-box attack: "ein Halten" in the validator's messages).
+        r"|\b(?:ein|das|dem)\s+Halten\b|-Halten\b|\(Halten\b|^Halten:"
+    ),
+    # A clinician's clearance is an "accord" and a hold a "maintien" (found by a black-box attack: "autorisation"
+    # and "Tenue" on the handout, where the reasons said "accord" and "maintien").
+    "fr": r"\bsoignant|clinicien|\bautorisations?\b|\b[Tt]enue\b",
+    # A clinician's clearance is an "autorización", a hold a "tiempo de mantener", an id an "id".
+    "es": r"profesional clínico|profesional de la salud|(?<![-{])\bpacks?\b|visto bueno|mantenimiento|identificador {",
 }
 
 
