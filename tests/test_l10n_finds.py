@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from hypothesis import given
+from hypothesis import strategies as st
 
 import backext
 from backext import _i18n, _locales
@@ -570,3 +572,25 @@ def test_a_phrase_refused_for_its_format_names_the_format():
         backext.timeline(PACK, state, phrases=backext.Phrases(hold="Hold {seconds:.1f} s"))
     with pytest.raises(ValueError, match=re.escape("not {seconds!r}")):
         backext.timeline(PACK, state, phrases=backext.Phrases(hold="Hold {seconds!r} s"))
+
+
+@given(
+    words=st.lists(
+        st.sampled_from(["maintien", "+1,5", "s", ";", ":", "?", "!", "«", "»", "répétitions", "+2)", "a" * 30]),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_no_line_begins_with_punctuation_french_puts_a_space_before(words):
+    # Found by a black-box attack: show --locale fr printed "    ; maintien +1,5 s ; répétitions +2) : d", a line
+    # beginning with ";" (French writes a space before ; : ? ! and », where the text was wrapped).
+    from backext._render import _wrap  # noqa: PLC0415 - the one function that fills the lines
+
+    text = " ".join(words)
+    filled = _wrap(text, indent="    ")
+    assert filled.split() == text.split()  # nothing lost, nothing added
+    lines = filled.splitlines()
+    for line in lines[1:]:  # the text's own first word begins the first line, whatever it is
+        assert line.strip()[:1] not in set(";:?!»"), filled
+    for line in lines[:-1]:
+        assert not line.rstrip().endswith("«"), filled

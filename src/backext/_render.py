@@ -311,11 +311,25 @@ def _modification_line(pack: Pack, modification: Modification, locale: str | Non
 _LONG_WORD = re.compile(rf"\S{{{_WIDTH},}}")
 
 
+#: A space no line may break at: before punctuation that must not begin a line (French writes one before ``;``,
+#: ``:``, ``?``, ``!`` and ``»``) and after ``«``. While lines are filled it is held as a character that is not
+#: white space, so that the word and its punctuation stay on one line.
+_UNBREAKABLE_SPACE = re.compile(r" (?=[;:?!»])|(?<=«) ")
+_HELD = "\ue000"  # a private-use character: no text of the library's holds one (a pack's that does is left as is)
+
+
 def _wrap(text: str, indent: str = "", first: str | None = None) -> str:
     first = indent if first is None else first
+    held = _HELD not in text
+    if held:
+        text = _UNBREAKABLE_SPACE.sub(_HELD, text)
     if _LONG_WORD.search(text):
-        return _wrap_long_words(text, indent, first)
-    return textwrap.fill(text, width=_WIDTH, initial_indent=first, subsequent_indent=indent, break_on_hyphens=False)
+        filled = _wrap_long_words(text, indent, first)
+    else:
+        filled = textwrap.fill(
+            text, width=_WIDTH, initial_indent=first, subsequent_indent=indent, break_on_hyphens=False
+        )
+    return filled.replace(_HELD, " ") if held else filled
 
 
 def _wrap_long_words(text: str, indent: str, first: str) -> str:
