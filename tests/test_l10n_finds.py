@@ -594,3 +594,21 @@ def test_no_line_begins_with_punctuation_french_puts_a_space_before(words):
         assert line.strip()[:1] not in set(";:?!»"), filled
     for line in lines[:-1]:
         assert not line.rstrip().endswith("«"), filled
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("de", "Aufruf: backext [-h] [--version] COMMAND ...\nbackext: Fehler: wählen Sie einen Befehl: show, "),
+        ("en", "usage: backext [-h] [--version] COMMAND ...\nbackext: error: choose a command: show, "),
+    ],
+)
+def test_backext_without_a_command_says_so_in_the_persons_language(capsys, monkeypatch, language, said):
+    # Found by a black-box attack: a bare `backext` printed the whole English help, with no error line.
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANGUAGE", language)
+    status, out, err = run(capsys)
+    assert (status, out) == (2, "")
+    assert err.startswith(said)
+    assert "fhir" in err

@@ -1796,9 +1796,14 @@ def _run(arguments: list[str], out: _Output, err: _Output, *, as_json: bool | st
         return _fail(out, err, said, EXIT_USAGE, as_json=as_json)
     except SystemExit as exit_:  # --help or --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
-    if args.command is None:
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
+    if args.command is None:  # as argparse reports an argument left out: the usage, then the error, in words
+        speaking = _speaking_argv(arguments)
+        err.write(_localized_usage(parser.format_usage(), speaking))
+        commands = next(a for a in parser._actions if isinstance(a, _Commands)).choices  # noqa: SLF001
+        missing = _UsageError(
+            _said(N_("choose a command: {commands} (backext --help says what each does)"), commands=", ".join(commands))
+        )
+        return _fail(out, err, _usage_message(missing, speaking), EXIT_USAGE, as_json=as_json)
     from .exceptions import PackError, RulesError  # noqa: PLC0415
 
     try:
