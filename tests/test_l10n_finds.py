@@ -612,3 +612,14 @@ def test_backext_without_a_command_says_so_in_the_persons_language(capsys, monke
     assert (status, out) == (2, "")
     assert err.startswith(said)
     assert "fhir" in err
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "es"])
+def test_every_reason_code_is_described_in_each_language(language):
+    # Found by a black-box attack: ReasonCode had no describe(locale), so an app could not say what a reason code
+    # means in the person's language (ProblemCode had one).
+    for code, entry in backext.REASON_CODES.items():
+        said = entry.describe(language)
+        assert said != entry.description, code
+        assert entry.describe() == entry.description
+        assert not re.search(r"\b(the|session|dose|clinician)\b", said), said

@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 import attrs
 
-from ._i18n import parse_locale
+from ._i18n import N_, gettext, parse_locale
 from ._messages import Message, Value
 from ._state import Prescription, State
 
@@ -259,6 +259,18 @@ class ReasonCode:
     actions: tuple[Action, ...]
     description: str
 
+    def describe(self, locale: str | None = None) -> str:
+        """The :attr:`description` in *locale*'s words (English for ``None``, or where there is no translation).
+
+        Example:
+            >>> import backext
+            >>> backext.REASON_CODES["pain-severe"].describe("fr").split(" (")[0]
+            'Douleur sévère'
+
+        .. versionadded:: 0.1.0
+        """
+        return gettext(self.description, locale)
+
 
 _ALL = (Action.PROGRESS, Action.REPEAT, Action.REGRESS, Action.STOP)
 _GOING_ON = (Action.PROGRESS, Action.REPEAT, Action.REGRESS)
@@ -273,79 +285,81 @@ def _catalogue(*entries: tuple[str, tuple[Action, ...], str]) -> Mapping[str, Re
 #: Every reason code the engine gives, keyed by code, in the order the docs list them.
 REASON_CODES: Mapping[str, ReasonCode] = _catalogue(
     # Stops
-    ("red-flag", (Action.STOP,), "A red flag was reported: stop and contact a clinician."),
-    ("pain-severe", (Action.STOP,), "Severe pain (7/10 or more by default), during or the day after a session."),
-    ("awaiting-clearance", (Action.STOP,), "The engine is stopped: a clinician's clearance must be recorded."),
+    ("red-flag", (Action.STOP,), N_("A red flag was reported: stop and contact a clinician.")),
+    ("pain-severe", (Action.STOP,), N_("Severe pain (7/10 or more by default), during or the day after a session.")),
+    ("awaiting-clearance", (Action.STOP,), N_("The engine is stopped: a clinician's clearance must be recorded.")),
     # Bookkeeping, alongside a stop (otherwise a SessionError)
-    ("wrong-exercise", (Action.STOP,), "The log names another exercise than the one prescribed."),
-    ("out-of-order", (Action.STOP,), "The log is dated before the last session logged."),
-    ("before-clearance", (Action.STOP,), "The log is dated before the clearance that lifted the last stop."),
-    ("wrong-pack", (Action.STOP,), "The state belongs to another pack than the one given."),
+    ("wrong-exercise", (Action.STOP,), N_("The log names another exercise than the one prescribed.")),
+    ("out-of-order", (Action.STOP,), N_("The log is dated before the last session logged.")),
+    ("before-clearance", (Action.STOP,), N_("The log is dated before the clearance that lifted the last stop.")),
+    ("wrong-pack", (Action.STOP,), N_("The state belongs to another pack than the one given.")),
     (
         "log-skipped",
         (Action.STOP,),
-        "replay: a log did not fit the state and was not applied; a later log of the batch stopped the engine.",
+        N_("replay: a log did not fit the state and was not applied; a later log of the batch stopped the engine."),
     ),
     # Stepping back
-    ("pain-high", (Action.REGRESS, Action.REPEAT), "Pain during the session at or above the step-back threshold."),
-    ("pain-next-day", (Action.REGRESS, Action.REPEAT), "Pain the next day above the settled threshold."),
+    ("pain-high", (Action.REGRESS, Action.REPEAT), N_("Pain during the session at or above the step-back threshold.")),
+    ("pain-next-day", (Action.REGRESS, Action.REPEAT), N_("Pain the next day above the settled threshold.")),
     (
         "not-tolerated",
         (Action.REGRESS,),
-        "The dose was not well tolerated several sessions in a row (moderate pain or not completed): a step back.",
+        N_("The dose was not well tolerated several sessions in a row (moderate pain or not completed): a step back."),
     ),
     (
         "long-gap",
         (Action.REGRESS, Action.REPEAT),
-        "A long gap since the last session: the dose steps back in proportion to the time away.",
+        N_("A long gap since the last session: the dose steps back in proportion to the time away."),
     ),
-    ("lowest-dose", (Action.REGRESS,), "Already at the lowest dose: talk to a clinician before going on."),
+    ("lowest-dose", (Action.REGRESS,), N_("Already at the lowest dose: talk to a clinician before going on.")),
     # Repeating
     (
         "pain-moderate",
         (Action.REPEAT, Action.REGRESS),
-        "Pain during the session above the tolerated band: the same dose again (or a step back, see not-tolerated).",
+        N_(
+            "Pain during the session above the tolerated band: the same dose again (or a step back, see not-tolerated)."
+        ),
     ),
     (
         "incomplete",
         (Action.REPEAT, Action.REGRESS),
-        "Not every repetition reached the full hold: the same dose again (or a step back, see not-tolerated).",
+        N_("Not every repetition reached the full hold: the same dose again (or a step back, see not-tolerated)."),
     ),
-    ("too-soon", (Action.REPEAT,), "Too soon after the last session to count towards a step up."),
+    ("too-soon", (Action.REPEAT,), N_("Too soon after the last session to count towards a step up.")),
     (
         "awaiting-next-day",
         (Action.REPEAT,),
-        "The session went well; it counts once its next-day pain is reported settled (report_next_day).",
+        N_("The session went well; it counts once its next-day pain is reported settled (report_next_day)."),
     ),
     (
         "next-day-unreported",
         (Action.REPEAT, Action.REGRESS, Action.PROGRESS),
-        "The last session's next-day pain was never reported: it did not count, and the count starts again.",
+        N_("The last session's next-day pain was never reported: it did not count, and the count starts again."),
     ),
-    ("next-day-settled", (Action.REPEAT,), "The next-day pain was settled."),
-    ("tolerated", (Action.REPEAT, Action.PROGRESS), "The session was well tolerated and counted."),
-    ("full-dose", (Action.REPEAT,), "Well tolerated, at the top of the whole ladder."),
+    ("next-day-settled", (Action.REPEAT,), N_("The next-day pain was settled.")),
+    ("tolerated", (Action.REPEAT, Action.PROGRESS), N_("The session was well tolerated and counted.")),
+    ("full-dose", (Action.REPEAT,), N_("Well tolerated, at the top of the whole ladder.")),
     # Moves
-    ("hold-up", (Action.PROGRESS,), "The hold is lengthened by one step."),
-    ("repetitions-up", (Action.PROGRESS,), "One more repetition a set."),
-    ("level-up", (Action.PROGRESS,), "On to the next exercise, at its starting dose."),
-    ("hold-down", (Action.REGRESS,), "The hold is shortened."),
-    ("repetitions-down", (Action.REGRESS,), "Fewer repetitions a set."),
+    ("hold-up", (Action.PROGRESS,), N_("The hold is lengthened by one step.")),
+    ("repetitions-up", (Action.PROGRESS,), N_("One more repetition a set.")),
+    ("level-up", (Action.PROGRESS,), N_("On to the next exercise, at its starting dose.")),
+    ("hold-down", (Action.REGRESS,), N_("The hold is shortened.")),
+    ("repetitions-down", (Action.REGRESS,), N_("Fewer repetitions a set.")),
     (
         "level-down",
         (Action.REGRESS,),
-        "Back to the previous exercise, at the last dose tolerated there (or its start).",
+        N_("Back to the previous exercise, at the last dose tolerated there (or its start)."),
     ),
     # Advice and changes around the session
     (
         "see-clinician",
         _GOING_ON,
-        "Pain above the tolerated band several sessions in a row: see a clinician before going on.",
+        N_("Pain above the tolerated band several sessions in a row: see a clinician before going on."),
     ),
     (
         "pack-changed",
         _ALL,
-        "The pack changed since the state was stored: the dose or the variations were brought within its limits.",
+        N_("The pack changed since the state was stored: the dose or the variations were brought within its limits."),
     ),
-    ("clearance-expired", _GOING_ON, "A variation's clearance has ended: the variation is dropped."),
+    ("clearance-expired", _GOING_ON, N_("A variation's clearance has ended: the variation is dropped.")),
 )
