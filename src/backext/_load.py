@@ -234,7 +234,7 @@ def _analyse_source(
     reported, only counted).
 
     With *files*, a pack read from a file has the pictures it names in the
-    file's folder checked too (:func:`backext._checks.check_media_files`).
+    file's folder checked too (:func:`backext._addresses.check_media_files`).
 
     Raises:
         PackError: If *source* cannot be read or parsed, or crosses a limit before it is structured.
@@ -283,7 +283,7 @@ def _with_files(pack: Pack | None, folder: str | None, problems: list[Problem]) 
     """*problems*, and those of the pictures that *pack* names in *folder* (if both are known)."""
     if pack is None or folder is None:
         return problems
-    from ._checks import check_media_files  # noqa: PLC0415 - only for a pack read from a file
+    from ._addresses import check_media_files  # noqa: PLC0415 - only for a pack read from a file
 
     return [*problems, *check_media_files(pack, folder)]
 
@@ -402,7 +402,7 @@ def _analyse(document: object, limits: Limits) -> tuple[Pack | None, list[Proble
     return structured.value, sort_problems(document, checked(structured, limits)), Unreported()
 
 
-#: The limits that the fast loader's proof of cleanliness assumes (see :data:`backext._clean.CONDITIONS`); a pack
+#: The limits that the fast loader's proof of cleanliness assumes (see :mod:`backext._clean`); a pack
 #: the model can hold nests far less deep than the default ``max_depth``, but not less than any depth asked for.
 _PROVEN_LIMITS = ("max_string_length", "max_number", "max_ladder_rungs", "max_session_cues", "max_depth")
 
