@@ -335,7 +335,7 @@ RULES: tuple[Rule, ...] = (
             "{value} is not a BCP 47 language tag with a primary language subtag, such as 'en' or 'de-CH'{hint}"
         ),
         values={"value": "shorten(default_locale)", "hint": "locale_hint(default_locale)"},
-        schema={"pattern": LOCALE_TAG.pattern},
+        schema={"pattern": LOCALE_TAG},
     ),
     Rule(
         name="pack-version",

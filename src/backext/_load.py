@@ -310,12 +310,12 @@ def _placed(text: str, fmt: Format, problems: list[Problem], limit: int) -> list
 
 
 #: The JSON escape of a surrogate (``\ud800``): alone, it makes a string UTF-8 cannot hold.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE_ESCAPE = r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}"  # compiled on first use: only for a text with an escape
 
 
 def _fast_json(text: str, data: bytes) -> tuple[dict[str, object], fastload.Structured[Pack]] | None:
     """The document and pack in the JSON *text* if it is well-formed, has no duplicate key and structures."""
-    if "\\u" in text and _SURROGATE_ESCAPE.search(text):  # perhaps a lone surrogate: the exact way finds it
+    if "\\u" in text and re.search(_SURROGATE_ESCAPE, text):  # perhaps a lone surrogate: the exact way finds it
         return None
     try:
         document = json.loads(text, parse_int=integer_hook())
