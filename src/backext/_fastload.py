@@ -419,9 +419,11 @@ if __name__ == "__main__":
 T = typing.TypeVar("T")
 
 
-@attrs.frozen
 class Structured(typing.Generic[T]):
     """What :func:`structure` built, and what it saw on the way.
+
+    A plain class (not attrs, whose classes are made when the module is
+    imported, at a cost a small command notices): it is made once per load.
 
     Attributes:
         value: The instance.
@@ -434,11 +436,27 @@ class Structured(typing.Generic[T]):
             same; ``None`` if no text is translated.
     """
 
-    value: T
-    entries: int
-    clean: bool
-    plain: int
-    locales: frozenset[str] | None
+    __slots__ = ("clean", "entries", "locales", "plain", "value")
+
+    def __init__(self, value: T, entries: int, clean: bool, plain: int, locales: frozenset[str] | None) -> None:
+        self.value = value
+        self.entries = entries
+        self.clean = clean
+        self.plain = plain
+        self.locales = locales
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.value, self.entries, self.clean, self.plain, self.locales)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Structured) or type(other) is not type(self):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # compared by value, and not frozen
+
+    def __repr__(self) -> str:
+        return f"Structured{self._fields()!r}"
 
 
 def structure(document: object, cls: type[T]) -> Structured[T]:
