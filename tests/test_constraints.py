@@ -23,9 +23,8 @@ from hypothesis import strategies as st
 import backext
 from backext import Dimension, Direction, Hold, Modification, Movement, Progression, Repetitions
 from backext._checks import checked_rules
-from backext._clean import CONDITIONS
 from backext._codes import PROBLEM_CODES
-from backext._constraints import NAMES, RULES, Rule, changes_dose, rewrite
+from backext._constraints import NAMES, RULES, Rule, changes_dose, proof, rewrite
 from backext._ladder import ladder
 from backext._reconcile import effective, prescribe
 from strategies import packs
@@ -153,7 +152,7 @@ def test_the_fast_proof_of_each_class_is_the_conjunction_of_its_rules(exercise):
     for instance, _ in _instances(exercise):
         model = type(instance)
         combined = eval(  # noqa: S307 - the derived proof, as the fast loader evaluates it
-            rewrite(CONDITIONS[model], model, lambda name: ast.Attribute(ast.Name("self", ast.Load()), name)),
+            proof(model, lambda name: ast.Attribute(ast.Name("self", ast.Load()), name)),
             {**NAMES, "self": instance},
         )
         parts = [

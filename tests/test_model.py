@@ -132,8 +132,9 @@ def test_names_are_imported_when_first_used():
 
 
 #: Modules that checking a clean pack, or showing one, never needs: the detailed converter, the engine and its
-#: state, other formats' parsers, suggestions, translations (gettext is imported by argparse alone, for
-#: the command line's own messages), and Babel, which is for building the translations, never for running.
+#: state, the table of rules and the checks that report problems, other formats' parsers, suggestions,
+#: translations (gettext is imported by argparse alone, for the command line's own messages), and Babel,
+#: which is for building the translations, never for running.
 NOT_NEEDED = {
     "cattrs",
     "babel",
@@ -143,6 +144,9 @@ NOT_NEEDED = {
     "backext._engine",
     "backext._reconcile",
     "backext._state",
+    # The table of rules and the detailed checks: the proof of cleanliness ships with the structuring code.
+    "backext._constraints",
+    "backext._checks",
     # pathlib imports urllib.parse, ipaddress and fnmatch: a file's name is read as pathlib reads it (_paths).
     "pathlib",
 }

@@ -4,7 +4,9 @@ One place for the rule, read by the validator's warnings
 (:mod:`backext._constraints`), the handout's links (:mod:`backext._handout`)
 and its pictures (:mod:`backext._media`). Only the text of an address is
 looked at here, but for :func:`linked_out`, which validation asks of a pack
-read from a file (with :mod:`os.path`, which costs no import).
+read from a file (with :mod:`os.path`, which costs no import), in
+:func:`check_media_files`; the table of rules is read only when that finds a
+picture to report.
 """
 
 from __future__ import annotations
@@ -12,9 +14,23 @@ from __future__ import annotations
 import os
 import re
 import stat
+from typing import TYPE_CHECKING
 
 
-__all__ = ["MAX_PATH_LOOKED_UP", "inside_folder", "is_url", "linked_out", "safe_media", "web_address"]
+if TYPE_CHECKING:
+    from ._model import Pack
+    from ._problems import Problem
+
+
+__all__ = [
+    "MAX_PATH_LOOKED_UP",
+    "check_media_files",
+    "inside_folder",
+    "is_url",
+    "linked_out",
+    "safe_media",
+    "web_address",
+]
 
 #: The longest media path that validation looks up in the file system, in characters (our choice: the time it takes
 #: stays small for any pack, and a picture's path is far shorter).
@@ -99,3 +115,26 @@ def linked_out(folder: str, reference: str) -> str | None:
     except (OSError, ValueError, RuntimeError):  # RuntimeError: a loop of symbolic links, on some Pythons
         return None
     return "hard" if stat.S_ISREG(status.st_mode) and status.st_nlink > 1 else None
+
+
+def check_media_files(pack: Pack, folder: os.PathLike[str] | str) -> list[Problem]:
+    """The problems of the pictures a pack read from a file names in *folder*: links out of it (file system only)."""
+    found: list[Problem] = []
+    named: list[tuple[str, str]] = []
+    for index, exercise in enumerate(pack.exercises):
+        at = f"/exercises/{index}"
+        named += [(f"{at}/steps/{n}/media", step.media) for n, step in enumerate(exercise.steps) if step.media]
+        for m, modification in enumerate(exercise.modifications):
+            named += [(f"{at}/modifications/{m}/media/{n}", media) for n, media in enumerate(modification.media)]
+    links: dict[str, str | None] = {}
+    for pointer, reference in named:
+        if reference not in links:  # each path is looked up once, however often the pack names it
+            links[reference] = linked_out(os.fspath(folder), reference)
+        link = links[reference]
+        if link is not None:
+            from ._constraints import rule  # noqa: PLC0415 - the table of rules: only for a problem to report
+            from ._limits import shorten  # noqa: PLC0415
+
+            chosen = rule("media-symbolic-link-out" if link == "symbolic" else "media-hard-link")
+            found.append(chosen.problem(pointer, value=shorten(reference)))
+    return found

@@ -169,7 +169,7 @@ def _toml_comments(text: str) -> bool:
     """Whether the TOML *text* has a comment: a ``#`` outside every string."""
     from ._formats import _BRACKETS  # noqa: PLC0415
 
-    return any(found[0].startswith("#") for found in _BRACKETS["toml"].finditer(text))
+    return any(found[0].startswith("#") for found in re.finditer(_BRACKETS["toml"], text))
 
 
 def losses(text: str, source: Format, target: Format) -> list[Message]:

@@ -40,7 +40,7 @@ from ._reasons import Action
 from ._reconcile import exercise_of, within_limits
 from ._render import describe_prescription
 from ._rules import DEFAULT_RULES, Rules
-from ._text import UNSHOWABLE
+from ._text import unshowable
 from ._wrong import WordedError
 from .exceptions import SessionError, StateError
 
@@ -125,7 +125,7 @@ def calendar_text(text: str) -> str:
         >>> calendar_text("Lift\r\nslowly\x1b[31m; breathe\x00")
         'Lift\nslowly[31m; breathe'
     """
-    return UNSHOWABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return unshowable().sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def excerpt(text: str, limit: int) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 import re
 import typing
 from collections.abc import Iterator, Mapping
@@ -17,7 +16,6 @@ from typing import Any
 
 import attrs
 
-from ._addresses import linked_out
 from ._constraints import SLUG_PATTERN, Rule, doses_words, in_tenths, rule, rule_problems, tenths_of
 from ._i18n import N_, N_plural, well_formed
 from ._ladder import hold_rungs, rungs
@@ -137,26 +135,6 @@ def _check_exercise(
     for index, modification in enumerate(exercise.modifications):
         yield from rule_problems(modification, f"{at}/modifications/{index}", most, "ungated")
     yield from _unknown_sources(exercise.sources, f"{at}/sources", source_ids, suggest)
-
-
-def check_media_files(pack: Pack, folder: os.PathLike[str] | str) -> list[Problem]:
-    """The problems of the pictures a pack read from a file names in *folder*: links out of it (file system only)."""
-    found: list[Problem] = []
-    named: list[tuple[str, str]] = []
-    for index, exercise in enumerate(pack.exercises):
-        at = f"/exercises/{index}"
-        named += [(f"{at}/steps/{n}/media", step.media) for n, step in enumerate(exercise.steps) if step.media]
-        for m, modification in enumerate(exercise.modifications):
-            named += [(f"{at}/modifications/{m}/media/{n}", media) for n, media in enumerate(modification.media)]
-    links: dict[str, str | None] = {}
-    for pointer, reference in named:
-        if reference not in links:  # each path is looked up once, however often the pack names it
-            links[reference] = linked_out(os.fspath(folder), reference)
-        link = links[reference]
-        if link is not None:
-            chosen = rule("media-symbolic-link-out" if link == "symbolic" else "media-hard-link")
-            found.append(chosen.problem(pointer, value=shorten(reference)))
-    return found
 
 
 def _unknown_sources(sources: tuple[str, ...], at: str, source_ids: set[str], suggest: Suggester) -> _Found:

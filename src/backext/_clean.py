@@ -4,13 +4,16 @@
 where. Most packs have none, and proving that takes far less: no paths, no
 messages, one answer. The proof has two halves.
 
-- :data:`CONDITIONS`: what each instance of a model class meets on its own
-  when nothing is wrong with it, derived from the table of rules
-  (:data:`backext._constraints.RULES`) as one Python expression over its
-  fields; and, for every text, that it is more than whitespace. The fast
-  loader (:mod:`backext._fastload`) evaluates them inline while it builds
-  each instance, when the values are at hand: a second walk over a large
-  pack would cost about as much again, mostly in memory traffic.
+- the conditions each instance of a model class meets on its own when
+  nothing is wrong with it, derived from the table of rules
+  (:data:`backext._constraints.RULES`, by :func:`backext._constraints.proof`)
+  as one Python expression over its fields; and, for every text, that it is
+  more than whitespace. The fast loader (:mod:`backext._fastload`) evaluates
+  them inline while it builds each instance, when the values are at hand: a
+  second walk over a large pack would cost about as much again, mostly in
+  memory traffic. They are derived when its structuring code is generated,
+  and ship written into it (:mod:`backext._structurers`), so that proving a
+  pack clean neither imports nor evaluates the table.
 - :func:`links_clean`: what depends on more than one object: unique ids,
   the links between exercises and their levels, cycles, references to
   sources, and translations.
@@ -22,42 +25,18 @@ messages, one answer. The proof has two halves.
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Callable, Mapping
-from types import MappingProxyType
-
-from . import _constraints
-from ._constraints import PLAUSIBLE_REPETITIONS, RULES, proof
+from ._conditions import CLEAN_HOLD_STEPS, PLAUSIBLE_REPETITIONS
 from ._i18n import well_formed
 from ._limits import DEFAULT_LIMITS
 from ._model import Pack
 from ._vocabulary import Level
 
 
-__all__ = ["CLEAN_CHAIN", "CLEAN_RUNGS", "CONDITIONS", "MAX_CLEAN_STRING", "NAMES", "condition", "links_clean"]
-
-#: What each instance meets when :func:`check_pack` finds nothing wrong with
-#: it on its own, as one Python expression over the instance's fields (and
-#: :data:`NAMES`), by class: derived from the table of rules
-#: (:data:`backext._constraints.RULES`). Texts are not listed: every text is
-#: checked for being more than whitespace wherever it is.
-CONDITIONS: Mapping[type, str] = MappingProxyType(
-    {
-        model: expression
-        for model in dict.fromkeys(r.model for r in RULES)
-        if (expression := proof(model, lambda name: ast.Name(name, ast.Load()))) is not None
-    }
-)
-
-#: The names the expressions in :data:`CONDITIONS` may use besides fields.
-NAMES: Mapping[str, object] = _constraints.NAMES
-
-_HOLD_STEPS = _constraints.NAMES["CLEAN_HOLD_STEPS"]
-assert isinstance(_HOLD_STEPS, int)  # noqa: S101 - a constant of the table
+__all__ = ["CLEAN_CHAIN", "CLEAN_RUNGS", "MAX_CLEAN_STRING", "links_clean"]
 
 #: The most doses on one exercise's ladder in a pack proved clean: the start,
 #: each growth of the hold (whole tenths: no rounding), each added repetition.
-CLEAN_RUNGS = 1 + _HOLD_STEPS + (PLAUSIBLE_REPETITIONS - 1)
+CLEAN_RUNGS = 1 + CLEAN_HOLD_STEPS + (PLAUSIBLE_REPETITIONS - 1)
 
 #: The most exercises in a chain of next links in a pack proved clean, so that
 #: its whole ladder stays within the limit.
@@ -65,11 +44,6 @@ CLEAN_CHAIN = DEFAULT_LIMITS.max_ladder_rungs // CLEAN_RUNGS
 
 #: The longest string in a pack proved clean (checked by the fast loader as it reads each one).
 MAX_CLEAN_STRING = DEFAULT_LIMITS.max_string_length
-
-
-def condition(cls: type, field: Callable[[str], ast.expr]) -> str | None:
-    """The conditions of *cls* as one expression, each field written as *field* gives it; ``None`` if none."""
-    return proof(cls, field)
 
 
 def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bool:

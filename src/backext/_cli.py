@@ -110,7 +110,7 @@ def _type_message(message: str) -> Message | None:
     if template is None or not message.endswith(str(cause)):
         return None
     prefix = message[: len(message) - len(str(cause))]  # argparse's own "argument --time: "
-    argument = _ARGUMENT.fullmatch(prefix)
+    argument = re.fullmatch(_ARGUMENT, prefix, re.DOTALL)
     if argument is not None and not argument["message"]:
         return _said(N_("argument {name}: {message}"), name=argument["name"], message=template)
     return _said("{prefix}{said}", prefix=prefix, said=template)
@@ -118,41 +118,42 @@ def _type_message(message: str) -> Message | None:
 
 #: argparse's own messages (Python 3.10 to 3.13), as patterns of its English, and the same in our catalogs' words.
 #: Each pattern's groups are the values argparse put in, kept as they are.
-_ARGPARSE = (
-    (re.compile(r"unrecognized arguments: (?P<arguments>.*)", re.DOTALL), N_("unrecognized arguments: {arguments}")),
+_ARGPARSE: tuple[tuple[str, str], ...] = (
+    (r"unrecognized arguments: (?P<arguments>.*)", N_("unrecognized arguments: {arguments}")),
     (
-        re.compile(r"the following arguments are required: (?P<arguments>.*)", re.DOTALL),
+        r"the following arguments are required: (?P<arguments>.*)",
         N_("the following arguments are required: {arguments}"),
     ),
     (
-        re.compile(r"one of the arguments (?P<arguments>.*) is required", re.DOTALL),
+        r"one of the arguments (?P<arguments>.*) is required",
         N_("one of the arguments {arguments} is required"),
     ),
     (
-        re.compile(r"ambiguous option: (?P<option>\S*) could match (?P<matches>.*)", re.DOTALL),
+        r"ambiguous option: (?P<option>\S*) could match (?P<matches>.*)",
         N_("ambiguous option: {option} could match {matches}"),
     ),
     (
-        re.compile(r"invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)", re.DOTALL),
+        r"invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)",
         N_("invalid choice: {value} (choose from {choices})"),
     ),
-    (re.compile(r"expected one argument"), N_("expected one argument")),
-    (re.compile(r"expected at most one argument"), N_("expected at most one argument")),
-    (re.compile(r"expected at least one argument"), N_("expected at least one argument")),
-    (re.compile(r"not allowed with argument (?P<other>.*)", re.DOTALL), N_("not allowed with argument {other}")),
-    (re.compile(r"ignored explicit argument (?P<value>.*)", re.DOTALL), N_("ignored explicit argument {value}")),
+    (r"expected one argument", N_("expected one argument")),
+    (r"expected at most one argument", N_("expected at most one argument")),
+    (r"expected at least one argument", N_("expected at least one argument")),
+    (r"not allowed with argument (?P<other>.*)", N_("not allowed with argument {other}")),
+    (r"ignored explicit argument (?P<value>.*)", N_("ignored explicit argument {value}")),
 )
 
-#: argparse's prefix of an error about one option: "argument --weeks: ".
-_ARGUMENT = re.compile(r"argument (?P<name>[^:]*): (?P<message>.*)", re.DOTALL)
+#: argparse's prefix of an error about one option: "argument --weeks: ". (Matched with re.DOTALL, as the
+#: patterns above, and compiled on first use: only an error needs them.)
+_ARGUMENT = r"argument (?P<name>[^:]*): (?P<message>.*)"
 
 
 def _argparse_message(message: str) -> Message | None:
     """The English *message* of argparse in our catalogs' words, if it is one of the messages argparse makes."""
-    argument = _ARGUMENT.fullmatch(message)
+    argument = re.fullmatch(_ARGUMENT, message, re.DOTALL)
     inner = message if argument is None else argument["message"]
     for pattern, template in _ARGPARSE:
-        found = pattern.fullmatch(inner)
+        found = re.fullmatch(pattern, inner, re.DOTALL)
         if found is not None:
             said = _said(template, **found.groupdict())
             return (

@@ -38,17 +38,24 @@ from __future__ import annotations
 
 import ast
 import functools
-import math
-import re
 from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 
-from ._addresses import safe_media, web_address
+from . import _conditions
 from ._codes import PROBLEM_CODES
-from ._i18n import N_, N_plural, well_formed
+from ._conditions import (
+    PLAUSIBLE_HOLD_SECONDS,
+    PLAUSIBLE_REPETITIONS,
+    PLAUSIBLE_SETS,
+    SLUG_PATTERN,
+    changes_dose,
+    in_tenths,
+    tenths_of,
+)
+from ._i18n import N_, N_plural
 from ._ladder import MAX_REPETITIONS, MAX_SECONDS
 from ._limits import DEFAULT_LIMITS, shorten
 from ._messages import Message, Value
@@ -56,13 +63,13 @@ from ._model import SCHEMA_VERSION, Avoid, Exercise, Hold, Modification, Pack, P
 from ._problems import Problem, Severity, problem
 from ._render import amount, signed
 from ._suggest import locale_suggestion
-from ._text import INVISIBLE, LOCALE_TAG, LocalizedText, blank
-from ._vocabulary import Dimension, Direction, Movement
+from ._text import INVISIBLE, LOCALE_TAG, LocalizedText
 from ._wrong import shown_number
 
 
 __all__ = [
     "NAMES",
+    "PASSES",
     "PLAUSIBLE_HOLD_SECONDS",
     "PLAUSIBLE_REPETITIONS",
     "PLAUSIBLE_SETS",
@@ -77,64 +84,6 @@ __all__ = [
     "schema_bounds",
     "tenths_of",
 ]
-
-#: The shape of every id: lower-case letters and digits, joined by single hyphens.
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_SLUG = re.compile(SLUG_PATTERN)
-
-#: Doses beyond these are legal but worth a look (``implausible-dose``): our choice, for back extensions.
-PLAUSIBLE_HOLD_SECONDS = 60
-PLAUSIBLE_REPETITIONS = 30
-PLAUSIBLE_SETS = 5
-
-
-def in_tenths(value: float) -> bool:
-    """Whether *value* seconds is a whole number of tenths (to within rounding of the decimal it was written as)."""
-    if isinstance(value, int):
-        return True
-    if not math.isfinite(value):
-        return True  # reported as not finite elsewhere
-    scaled = value * 10
-    whole = round(scaled)
-    # A value too small to be a tenth (5e-324) is no whole number of tenths, however close to none it is.
-    return abs(scaled - whole) <= 1e-9 * max(1.0, abs(scaled)) and (whole != 0 or value == 0)
-
-
-def tenths_of(value: float) -> int:
-    """*value* seconds in whole tenths (ints of any size stay exact)."""
-    if isinstance(value, int):
-        return value * 10
-    return round(value * 10) if math.isfinite(value) else 0
-
-
-def changes_dose(hold: Hold, repetitions: Repetitions, progression: Progression, modification: Modification) -> bool:
-    """Whether *modification* changes what is prescribed at some dose of the exercise's own ladder.
-
-    A variation's changes are clamped to the exercise's limits (the hold
-    from its start to its target, the repetitions from the minimum to the
-    maximum), and the ladder reaches only the values its progression grows.
-    So a longer hold changes something only if the start is below the target,
-    a shorter one only if the hold grows; likewise for repetitions.
-    """
-    hold_change, repetitions_change = tenths_of(modification.hold_seconds_change), modification.repetitions_change
-    start, target = tenths_of(hold.start_seconds), tenths_of(hold.target_seconds)
-    increment = hold.increment_seconds
-    grows = Dimension.HOLD in progression.order and increment is not None and tenths_of(increment) > 0
-    top = target if grows and target > start else start
-    low, high = repetitions.minimum, repetitions.maximum
-    highest = max(high, low) if Dimension.REPETITIONS in progression.order else low
-    return (
-        (hold_change > 0 and start < target)
-        or (hold_change < 0 and top > start)
-        or (repetitions_change > 0 and low < high)
-        or (repetitions_change < 0 and highest > low)
-    )
-
-
-def lowers_only(modification: Modification) -> bool:
-    """Whether *modification* takes something away from the dose and adds nothing."""
-    hold, repetitions = modification.hold_seconds_change, modification.repetitions_change
-    return hold <= 0 and repetitions <= 0 and (hold < 0 or repetitions < 0)
 
 
 def counted(words: tuple[str, str], count: int) -> Message:
@@ -160,35 +109,17 @@ def doses_words(count: int) -> Message:
 #: (:attr:`backext.Limits.max_number`): the detailed checks bind it to the
 #: limits they are given, the fast proof to the default.
 _NAMES: dict[str, object] = {
-    "blank": blank,
-    "slug": _SLUG.fullmatch,  # fullmatch: "$" alone lets a final line break through
-    "locale_tag": well_formed,
-    "in_tenths": in_tenths,
-    "tenths_of": tenths_of,
-    "changes_dose": changes_dose,
-    "lowers_only": lowers_only,
+    **_conditions.NAMES,
     "shorten": shorten,
     "show_number": shown_number,
     "number": amount,
     "signed": signed,
     "repetitions_words": repetitions_words,
     "locale_hint": locale_suggestion,
-    "web_address": web_address,
-    "safe_media": safe_media,
-    "HARDER": Direction.HARDER,
-    "EASIER": Direction.EASIER,
-    "CONTRAINDICATED": frozenset(m for m in Movement if m.contraindicated),
     "SCHEMA_VERSION": SCHEMA_VERSION,
-    "PLAUSIBLE_HOLD_SECONDS": PLAUSIBLE_HOLD_SECONDS,
-    "PLAUSIBLE_REPETITIONS": PLAUSIBLE_REPETITIONS,
-    "PLAUSIBLE_SETS": PLAUSIBLE_SETS,
     "MAX_NUMBER": DEFAULT_LIMITS.max_number,
     "MAX_SECONDS": MAX_SECONDS,
     "MAX_REPETITIONS": MAX_REPETITIONS,
-    # At most this many growths of the hold in a pack proved clean (finer holds take the detailed checks).
-    "CLEAN_HOLD_STEPS": 60,
-    # At most this many steps in an exercise proved clean, so that a session's cues stay within their limit.
-    "CLEAN_STEPS": 1_000,
 }
 NAMES: Mapping[str, object] = MappingProxyType(_NAMES)
 
@@ -404,7 +335,7 @@ RULES: tuple[Rule, ...] = (
             "{value} is not a BCP 47 language tag with a primary language subtag, such as 'en' or 'de-CH'{hint}"
         ),
         values={"value": "shorten(default_locale)", "hint": "locale_hint(default_locale)"},
-        schema={"pattern": LOCALE_TAG.pattern},
+        schema={"pattern": LOCALE_TAG},
     ),
     Rule(
         name="pack-version",
@@ -1047,7 +978,12 @@ def _one_pass(model: type, each: str, conditions: tuple[str, ...]) -> str:
     namespace: dict[str, Any] = {}
     exec(compile(source, f"<backext one pass over {model.__name__}.{each}>", "exec"), _NAMES, namespace)  # noqa: S102
     _NAMES[name] = namespace[name]
+    PASSES[name] = source
     return f"{name}({', '.join(arguments)})"
+
+
+#: The source of each function :func:`proof` added to :data:`NAMES`, by name (for the shipped structuring code).
+PASSES: dict[str, str] = {}
 
 
 _Compiled = Callable[[object, object, int, int], Any]

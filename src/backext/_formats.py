@@ -115,9 +115,10 @@ def parse(text: str, format: Format, limits: Limits = DEFAULT_LIMITS) -> object:
 #: Strings (and TOML's comments), which may hold a bracket that is not one, and the brackets (groups 1 and 2).
 #: Every string alternative ends at its closing quote, a line's end (TOML) or the text's end, so that each
 #: always matches where it starts: an unterminated string never makes the scan go back over the text.
-_BRACKETS: dict[str, re.Pattern[str]] = {
-    "json": re.compile(r'"(?:[^"\\]|\\[\s\S]?)*(?:"|\Z)|([\[{])|([\]}])'),
-    "toml": re.compile(
+#: (Compiled on first use, as this module's other patterns: only a document in error needs them.)
+_BRACKETS: dict[str, str] = {
+    "json": r'"(?:[^"\\]|\\[\s\S]?)*(?:"|\Z)|([\[{])|([\]}])',
+    "toml": (
         r'"""[\s\S]*?(?:"""|\Z)|\'\'\'[\s\S]*?(?:\'\'\'|\Z)'
         r'|"(?:[^"\\\n]|\\[^\n]?)*(?:"|(?=\n)|\Z)|\'[^\'\n]*(?:\'|(?=\n)|\Z)|#[^\n]*'
         r"|([\[{])|([\]}])"
@@ -134,7 +135,7 @@ def _too_deep_at(text: str, format: Format, max_depth: int) -> tuple[int | None,
     if pattern is None:
         return None, None
     depth = 0
-    for found in pattern.finditer(text):
+    for found in re.finditer(pattern, text):
         if found.group(1) is not None:
             depth += 1
             if depth > max_depth:
@@ -150,7 +151,7 @@ def _reject_constant(name: str, line: int | None = None, column: int | None = No
 
 
 #: A JSON string, or one of the constants Python's decoder reads (group 1).
-_JSON_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?(?:NaN|Infinity))')
+_JSON_CONSTANT = r'"(?:[^"\\]|\\.)*"|(-?(?:NaN|Infinity))'
 
 
 def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -176,14 +177,12 @@ def _too_many_digits(line: int | None = None, column: int | None = None, path: s
 
 
 #: A JSON string, or an integer of more digits than a pack may hold (group 1): not part of a decimal number.
-_JSON_LONG_INTEGER = re.compile(
-    r'"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])(-?\d{' + str(MAX_INTEGER_DIGITS + 1) + r",})(?![\d.eE])"
-)
+_JSON_LONG_INTEGER = r'"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])(-?\d{' + str(MAX_INTEGER_DIGITS + 1) + r",})(?![\d.eE])"
 
 
 def _long_integer_in_json(text: str) -> NoReturn:
     """Fail with the problem of the first integer of *text* that is too long, at its place (the hook is not told)."""
-    found = next((m for m in _JSON_LONG_INTEGER.finditer(text) if m[1]), None)
+    found = next((m for m in re.finditer(_JSON_LONG_INTEGER, text) if m[1]), None)
     if found is None:  # pragma: no cover - the decoder found one
         _too_many_digits()
     line, column = _line_column(text, found.start(1))
@@ -230,7 +229,7 @@ def _parse_json(text: str, _: Limits) -> object:
         if failure.problem.code != "not-finite":
             raise
         # The decoder's hook is not told where the constant is: the first one outside a string is it.
-        found = next((m for m in _JSON_CONSTANT.finditer(text) if m[1]), None)
+        found = next((m for m in re.finditer(_JSON_CONSTANT, text) if m[1]), None)
         if found is None:  # pragma: no cover - the decoder found one
             raise
         line = text.count("\n", 0, found.start(1)) + 1
@@ -270,7 +269,7 @@ def _last_token(pointer: str) -> str:
     return pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
 
 
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_POSITION = r"\(at line (\d+), column (\d+)\)"
 
 
 def _dotted_key(parts: int) -> re.Pattern[str]:
@@ -307,7 +306,7 @@ def _parse_toml(text: str, limits: Limits) -> object:
         import tomllib  # noqa: PLC0415
     else:  # pragma: no cover - exercised on Python 3.10 only
         import tomli as tomllib  # noqa: PLC0415
-    if integer_hook() is not None and _LONG_DIGITS.search(text):
+    if integer_hook() is not None and re.search(_LONG_DIGITS, text):
         _too_many_digits()
     # A key lies on one line: only a line with that many dots can hold one of too many parts.
     if max(map(str.count, text.splitlines(), itertools.repeat(".")), default=0) >= limits.max_depth:
@@ -316,12 +315,12 @@ def _parse_toml(text: str, limits: Limits) -> object:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         message = str(error)
-        found = _TOML_POSITION.search(message)
+        found = re.search(_TOML_POSITION, message)
         line, column = (int(found[1]), int(found[2])) if found else (None, None)
         if found is None and "(at end of document)" in message:  # where the text ends, as JSON and YAML say it
             line, column = _line_column(text, len(text))
             message = message.replace("(at end of document)", "").strip()
-        message = _TOML_POSITION.sub("", message).strip()
+        message = re.sub(_TOML_POSITION, "", message).strip()
         lowered = message.lower()
         duplicate = any(word in lowered for word in ("overwrite", "redefin", "twice", "duplicate"))
         twice = _toml_duplicate(text, line, tomllib.loads) if duplicate and line is not None else None
@@ -347,7 +346,7 @@ def _parse_toml(text: str, limits: Limits) -> object:
         )  # pragma: no cover - no other ValueError is known
 
 
-_TOML_HEADER = re.compile(r"[ \t]*(\[\[?)(.*?)\]\]?[ \t]*(?:#.*)?\r?$")
+_TOML_HEADER = r"[ \t]*(\[\[?)(.*?)\]\]?[ \t]*(?:#.*)?\r?$"
 
 
 def _toml_key(key: str, loads: Callable[[str], dict[str, Any]]) -> tuple[str, ...] | None:
@@ -385,7 +384,7 @@ def _toml_duplicate(text: str, line: int, loads: Callable[[str], dict[str, Any]]
         return "".join(f"/{token}" for token in tokens)
 
     for before in lines[: line - 1]:
-        header = _TOML_HEADER.match(before)
+        header = re.match(_TOML_HEADER, before)
         parts = None if header is None else _toml_key(header[2], loads)
         if header is None or parts is None:
             continue
@@ -396,7 +395,7 @@ def _toml_duplicate(text: str, line: int, loads: Callable[[str], dict[str, Any]]
         table = parts
     here = lines[line - 1]
     column = len(here) - len(here.lstrip(" \t")) + 1
-    header = _TOML_HEADER.match(here)
+    header = re.match(_TOML_HEADER, here)
     if header is not None:
         parts = _toml_key(header[2], loads)
         return None if not parts else (pointer(parts), repr(header[2].strip()), column)
@@ -406,7 +405,7 @@ def _toml_duplicate(text: str, line: int, loads: Callable[[str], dict[str, Any]]
 
 
 #: A run of digits too long to be a number allowed (looked for only where Python's own limit is lifted).
-_LONG_DIGITS = re.compile(rf"[0-9_]{{{MAX_INTEGER_DIGITS + 1},}}")
+_LONG_DIGITS = rf"[0-9_]{{{MAX_INTEGER_DIGITS + 1},}}"
 
 
 def _yaml() -> Any:

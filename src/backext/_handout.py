@@ -28,7 +28,7 @@ from ._render import localized_date, localized_number
 from ._rules import DEFAULT_RULES, Rules
 from ._session import RedFlag
 from ._state import Prescription, State, Stop
-from ._text import UNSHOWABLE, LocalizedText, Text, localize
+from ._text import LocalizedText, Text, localize, unshowable
 from ._vocabulary import Dimension
 
 
@@ -472,7 +472,7 @@ class _Handout:
     def html(self) -> str:
         # Control characters a pack's text may hold are parse errors in HTML: the page drops them, wherever they went.
         page = _template(self.speaks, self.locale).render(self.context())
-        return UNSHOWABLE.sub("", page.replace("\r\n", "\n").replace("\r", "\n"))
+        return unshowable().sub("", page.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _locale(locale: object) -> str | None:

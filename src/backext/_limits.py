@@ -9,6 +9,7 @@ code. ``docs/limits.md`` tells the whole model.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -23,7 +24,6 @@ from ._wrong import json_type
 __all__ = [
     "DEFAULT_LIMITS",
     "DEFAULT_MAX_BYTES",
-    "SURROGATE",
     "LimitExceeded",
     "Limits",
     "Unreported",
@@ -31,6 +31,7 @@ __all__ = [
     "printable_path",
     "shorten",
     "shorten_path",
+    "surrogate",
     "truncate_problems",
 ]
 
@@ -206,7 +207,7 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
             text: str = node  # type: ignore[assignment]
             if len(text) > max_length:
                 raise _too_long(document, text, limits)
-            if not text.isascii() and SURROGATE.search(text):
+            if not text.isascii() and surrogate().search(text):
                 raise _surrogate(document, text, limits)
         elif kind is dict or kind is list or isinstance(node, (dict, list, tuple)):
             if depth > max_depth:
@@ -240,7 +241,7 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
                         )
                     if len(key) > max_length:
                         raise _too_long(document, key, limits, container=node)
-                    if not key.isascii() and SURROGATE.search(key):
+                    if not key.isascii() and surrogate().search(key):
                         raise _surrogate(document, key, limits, container=node)
                     stack.append((value, depth + 1))
             else:
@@ -251,8 +252,13 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
 KEY_TOO_LONG = N_("a key of {length} characters, more than the limit of {limit}: {text}")
 
 
-#: A lone surrogate: a JSON escape (``"\ud800"``) or a Python string can hold one, UTF-8 cannot.
-SURROGATE = re.compile("[\ud800-\udfff]")
+@functools.cache
+def surrogate() -> re.Pattern[str]:
+    """A lone surrogate: a JSON escape or a Python string can hold one, UTF-8 cannot.
+
+    Compiled on first use: only a text that is not ASCII is searched for one.
+    """
+    return re.compile("[\ud800-\udfff]")
 
 
 def _surrogate(document: object, text: str, limits: Limits, container: object = None) -> LimitExceeded:
@@ -260,7 +266,7 @@ def _surrogate(document: object, text: str, limits: Limits, container: object = 
         where = _pointer_to(document, text, limits)
     else:
         where = f"{_pointer_to(document, container, limits)}/{escape_pointer(text)}"
-    found = SURROGATE.search(text)
+    found = surrogate().search(text)
     code = f"U+{ord(found.group()):04X}" if found else ""
     template = N_("the text holds a lone surrogate ({code}), which UTF-8 cannot hold: the pack could not be written")
     return LimitExceeded(problem(where, "not-utf8", template, {"code": code}))

@@ -234,7 +234,7 @@ def _analyse_source(
     reported, only counted).
 
     With *files*, a pack read from a file has the pictures it names in the
-    file's folder checked too (:func:`backext._checks.check_media_files`).
+    file's folder checked too (:func:`backext._addresses.check_media_files`).
 
     Raises:
         PackError: If *source* cannot be read or parsed, or crosses a limit before it is structured.
@@ -283,7 +283,7 @@ def _with_files(pack: Pack | None, folder: str | None, problems: list[Problem]) 
     """*problems*, and those of the pictures that *pack* names in *folder* (if both are known)."""
     if pack is None or folder is None:
         return problems
-    from ._checks import check_media_files  # noqa: PLC0415 - only for a pack read from a file
+    from ._addresses import check_media_files  # noqa: PLC0415 - only for a pack read from a file
 
     return [*problems, *check_media_files(pack, folder)]
 
@@ -310,12 +310,12 @@ def _placed(text: str, fmt: Format, problems: list[Problem], limit: int) -> list
 
 
 #: The JSON escape of a surrogate (``\ud800``): alone, it makes a string UTF-8 cannot hold.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE_ESCAPE = r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}"  # compiled on first use: only for a text with an escape
 
 
 def _fast_json(text: str, data: bytes) -> tuple[dict[str, object], fastload.Structured[Pack]] | None:
     """The document and pack in the JSON *text* if it is well-formed, has no duplicate key and structures."""
-    if "\\u" in text and _SURROGATE_ESCAPE.search(text):  # perhaps a lone surrogate: the exact way finds it
+    if "\\u" in text and re.search(_SURROGATE_ESCAPE, text):  # perhaps a lone surrogate: the exact way finds it
         return None
     try:
         document = json.loads(text, parse_int=integer_hook())
@@ -402,7 +402,7 @@ def _analyse(document: object, limits: Limits) -> tuple[Pack | None, list[Proble
     return structured.value, sort_problems(document, checked(structured, limits)), Unreported()
 
 
-#: The limits that the fast loader's proof of cleanliness assumes (see :data:`backext._clean.CONDITIONS`); a pack
+#: The limits that the fast loader's proof of cleanliness assumes (see :mod:`backext._clean`); a pack
 #: the model can hold nests far less deep than the default ``max_depth``, but not less than any depth asked for.
 _PROVEN_LIMITS = ("max_string_length", "max_number", "max_ladder_rungs", "max_session_cues", "max_depth")
 

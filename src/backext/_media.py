@@ -25,7 +25,7 @@ import attrs
 
 from ._addresses import inside_folder, is_url
 from ._i18n import N_
-from ._limits import SURROGATE, shorten
+from ._limits import shorten, surrogate
 from ._messages import Message, Value
 
 
@@ -168,7 +168,7 @@ class Pictures:
         path = PurePosixPath(reference)
         if not inside_folder(reference):
             return omit("outside-folder", N_("the path must be relative and stay inside the pack's folder"))
-        if SURROGATE.search(reference):  # no file system can name it
+        if surrogate().search(reference):  # no file system can name it
             return omit("missing", N_("there is no such file in the pack's folder"))
         kind = _TYPES.get(path.suffix.lower())
         if kind is None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ._constraints import rule
 from ._model import SCHEMA_VERSION
 from ._problems import Problem
 from ._wrong import shown_number
@@ -34,9 +33,13 @@ def migrate(document: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     if type(version) is not int:
         return document, []  # the converter reports the wrong type
     if version > SCHEMA_VERSION:
+        from ._constraints import rule  # noqa: PLC0415 - the table of rules: only for a version not read
+
         found = rule("schema-version-too-new")
         return document, [found.problem("/schema_version", value=shown_number(version), newest=SCHEMA_VERSION)]
     if version < 1:
+        from ._constraints import rule  # noqa: PLC0415
+
         found = rule("schema-version-below-one")
         return document, [found.problem("/schema_version", value=shown_number(version))]
     while version < SCHEMA_VERSION:  # pragma: no cover - no migrations exist yet

@@ -106,7 +106,7 @@ class _Builder:
                     {"type": "string", "pattern": NON_BLANK},
                     {
                         "type": "object",
-                        "propertyNames": {"pattern": LOCALE_TAG.pattern},
+                        "propertyNames": {"pattern": LOCALE_TAG},
                         "additionalProperties": {"type": "string", "pattern": NON_BLANK},
                         "minProperties": 1,
                     },

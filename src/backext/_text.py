@@ -14,12 +14,12 @@ import attrs
 from ._i18n import TAG_PATTERN, candidates, parse_locale
 
 
-__all__ = ["INVISIBLE", "LOCALE_TAG", "UNSHOWABLE", "LocalizedText", "Text", "blank", "is_text_type", "localize"]
+__all__ = ["INVISIBLE", "LOCALE_TAG", "LocalizedText", "Text", "blank", "is_text_type", "localize", "unshowable"]
 
 #: A simplified BCP 47 language tag: a 2-3 letter language subtag followed by
 #: optional subtags of 1-8 letters or digits, e.g. ``en``, ``de-CH``,
-#: ``zh-Hant-TW``, ``es-419`` (see :data:`backext._i18n.TAG_PATTERN`).
-LOCALE_TAG = re.compile(rf"^{TAG_PATTERN}$")
+#: ``zh-Hant-TW``, ``es-419`` (see :data:`backext._i18n.TAG_PATTERN`): the pattern, for the JSON Schema.
+LOCALE_TAG = rf"^{TAG_PATTERN}$"
 
 #: What a text may hold and still show nothing, as a regular expression's class (Python's and ECMAScript's alike):
 #: white space, control characters and the characters of the Basic Multilingual Plane that Unicode calls default
@@ -50,8 +50,14 @@ def blank(text: str) -> bool:
 #: Characters a pack's text may hold but no page or calendar shows: C0 controls other than tab and line feed
 #: (a carriage return is a line break's part, normalized first), DEL, C1 controls and lone surrogates. HTML
 #: counts them as parse errors, RFC 5545 (section 3.3.11) forbids them, and no reader shows them usefully: the
-#: renderings that leave the library (the handout, the calendar) drop them.
-UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+#: renderings that leave the library (the handout, the calendar) drop them. Compiled on first use.
+_UNSHOWABLE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]"
+
+
+@functools.cache
+def unshowable() -> re.Pattern[str]:
+    """The characters a pack's text may hold but no page or calendar shows (see above)."""
+    return re.compile(_UNSHOWABLE)
 
 
 def _freeze(value: Mapping[str, str] | tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
