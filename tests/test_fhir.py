@@ -590,7 +590,7 @@ def test_a_logs_file_that_is_not_a_list_is_one_problem_at_the_whole_document(cap
     assert (status, out) == (1, "")
     assert err == (
         f"{logs}: invalid session logs, 1 problem:\n"
-        f'  {logs}: error wrong-type: expected a list of session logs, found {found} (at "")\n'
+        f'  {logs}:1:1: error wrong-type: expected a list of session logs, found {found} (at "")\n'
     )
 
 
@@ -675,3 +675,19 @@ def test_a_state_read_without_refresh_is_exported_within_the_limits_of_the_pack_
     raw = backext.load_state(stored, updated, refresh=False)
     request = fhir.export_state(updated, raw, subject="Patient/1")[0]
     assert _dose(request)["exercise-hold"] == [forearm.hold.start_seconds]
+
+
+def test_each_problem_of_a_session_log_file_is_at_its_line_and_column(capsys, tmp_path):
+    # Found by a black-box attack: a log file's problems had their pointer only; a state's and a rules file's have
+    # their line and column too.
+    path = tmp_path / "logs.json"
+    path.write_text(
+        '[\n {"date": "2026-01-05", "exercise_id": "forearm-press-up",\n'
+        '  "repetitions_completed": 10, "hold_seconds": 5, "pain": "x"}\n]\n'
+    )
+    assert main(["fhir", "--logs", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f'{path}:3:59: error wrong-type: expected an integer, found a string (\'x\') (at "/0/pain")' in err
+    path.write_text('{"logs": []}')
+    assert main(["fhir", "--logs", str(path)]) == 1
+    assert f"{path}:1:1: error wrong-type: expected a list of session logs" in capsys.readouterr().err

@@ -1475,8 +1475,8 @@ def _read_file(path: str, what: str, limit: int = DEFAULT_LIMITS.max_bytes) -> b
         ) from None
 
 
-def _read_json_file(path: str, what: str) -> object:
-    """The JSON document in the file *path* (at most 16 MiB)."""
+def _read_json(path: str, what: str) -> tuple[object, str]:
+    """The JSON document in the file *path* (at most 16 MiB), and its text."""
     data = _read_file(path, what)
     try:
         text = data.decode("utf-8-sig")
@@ -1489,7 +1489,7 @@ def _read_json_file(path: str, what: str) -> object:
         )
         raise _InvalidInputError(message) from None
     try:
-        return json.loads(text)
+        return json.loads(text), text
     except RecursionError:
         raise _InvalidInputError(_said(N_("{file}: the document is nested too deeply to read"), file=path)) from None
     except ValueError as error:
@@ -1530,23 +1530,25 @@ def _read_logs(path: str, converter: Any, problems_from_exception: Any) -> list[
     """The session logs in the JSON file *path*: a list, every problem of it reported at once."""
     from . import SessionLog  # noqa: PLC0415
     from ._limits import LimitExceeded, check_document  # noqa: PLC0415
+    from ._positions import locate  # noqa: PLC0415
     from ._problems import problem  # noqa: PLC0415
     from ._wrong import json_type  # noqa: PLC0415
 
-    document = _read_json_file(path, N_("the session logs"))
+    document, text = _read_json(path, N_("the session logs"))
     if type(document) is not list:
         wrong = problem(
             "", "wrong-type", N_("expected a list of session logs, found {found}"), {"found": json_type(document)}
         )
-        raise _InvalidInputError(None, [wrong], path)
+        raise _InvalidInputError(None, locate(text, "json", [wrong]), path)
     try:
         check_document(document, DEFAULT_LIMITS, count_values=True)
     except LimitExceeded as exceeded:
-        raise _InvalidInputError(None, [exceeded.problem], path) from None
+        raise _InvalidInputError(None, locate(text, "json", [exceeded.problem]), path) from None
     try:
         return converter.structure(document, list[SessionLog])  # type: ignore[no-any-return]
     except Exception as error:  # noqa: BLE001 - every structuring error becomes problems
-        raise _InvalidInputError(None, problems_from_exception(error), path) from None
+        # Each problem at its line and column, as a state's and a rules file's are.
+        raise _InvalidInputError(None, locate(text, "json", problems_from_exception(error)), path) from None
 
 
 def _fhir(args: argparse.Namespace, out: _Output) -> int:
