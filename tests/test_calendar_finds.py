@@ -592,7 +592,7 @@ def _ics(*extra: str) -> list[str]:
     return ["plan", "--format", "ics", "--weeks", "1", "--start-date", "2026-01-05", *extra]
 
 
-@pytest.mark.parametrize("kind", ["symlink", "fifo", "state", "pack"])
+@pytest.mark.parametrize("kind", ["symlink", "fifo", "state", "pack", "rules"])
 def test_the_calendar_never_replaces_what_is_not_its_own_regular_file(capsys, tmp_path, kind):
     state = tmp_path / "person.json"
     state.write_text(json.dumps(backext.converter.unstructure(backext.start(PACK, "forearm-press-up"))), "utf-8")
@@ -606,8 +606,12 @@ def test_the_calendar_never_replaces_what_is_not_its_own_regular_file(capsys, tm
         os.mkfifo(target)
     elif kind == "state":
         target, argv = state, _ics("--state", str(state), "-o", str(state))
-    else:
+    elif kind == "pack":
         target, argv = pack, _ics("--pack", str(pack), "-o", str(pack))
+    else:
+        rules = tmp_path / "rules.json"
+        rules.write_text('{"tolerated_pain": 1}', "utf-8")
+        target, argv = rules, _ics("--rules", str(rules), "-o", str(rules))
     before = target.lstat()
     assert main(argv) == 2
     err = capsys.readouterr().err

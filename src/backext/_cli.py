@@ -905,8 +905,16 @@ def _plan_ics(  # noqa: PLR0917 - the plan, or what to cancel
         else:
             binary.write(document)  # bytes: CRLF line ends, as RFC 5545 wants, on every platform
         return EXIT_OK
-    _replace_file(args.output, document, {"--state": args.state, "--pack": args.pack})
+    _replace_file(args.output, document, _plan_inputs(args))
     return EXIT_OK
+
+
+def _plan_inputs(args: argparse.Namespace) -> dict[str, str | None]:
+    """The files ``backext plan`` reads that ``-o`` may not replace: every input but ``--previous``.
+
+    ``--previous`` is the calendar the new one revises: replacing it is what ``-o`` is for.
+    """
+    return {"--state": args.state, "--pack": args.pack, "--rules": args.rules}
 
 
 def _replace_file(path: str, document: bytes, inputs: dict[str, str | None]) -> None:
@@ -1426,12 +1434,12 @@ def _rules(args: argparse.Namespace) -> Rules:
 
     if getattr(args, "rules", None) is None:
         return DEFAULT_RULES
-    if not isinstance(args.rules, str):
-        return cast("Rules", args.rules)  # read already
-    from ._stored import MAX_STATE_BYTES, load_rules  # noqa: PLC0415
+    read = getattr(args, "rules_read", None)
+    if read is None:  # args.rules stays the file's name: -o may not replace it
+        from ._stored import MAX_STATE_BYTES, load_rules  # noqa: PLC0415
 
-    args.rules = load_rules(_read_file(args.rules, N_("the rules"), MAX_STATE_BYTES), name=args.rules)
-    return cast("Rules", args.rules)
+        read = args.rules_read = load_rules(_read_file(args.rules, N_("the rules"), MAX_STATE_BYTES), name=args.rules)
+    return cast("Rules", read)
 
 
 def _read_state_file(path: str) -> bytes:
