@@ -1016,3 +1016,65 @@ def test_r5_a_calendar_that_could_not_be_read_back_is_not_written(monkeypatch):
     with pytest.raises(ValueError, match="more than backext reads back as the previous calendar") as caught:
         backext.plan_calendar(PACK, make_plan(weeks=2), now=NOW)
     assert "Reihe" in caught.value.template.render("de")  # type: ignore[attr-defined]
+
+
+# --- attack62: a stored last session on the last day a date can hold --------------------------------------------------
+
+_LAST_DAY_STATE = {
+    "pack_id": "backext-core",
+    "pack_version": "1.0.0",
+    "dose": {"exercise_id": "forearm-press-up", "hold_seconds": 10, "repetitions": 10},
+    "prescription": {
+        "exercise_id": "forearm-press-up",
+        "level": "beginner",
+        "hold_seconds": 10,
+        "repetitions": 10,
+        "sets": 1,
+    },
+    "tolerated_streak": 1,
+    "last_session": "9999-12-31",
+    "tolerated": [{"exercise_id": "forearm-press-up", "hold_seconds": 10, "repetitions": 10}],
+}
+
+
+def test_a_plan_after_a_last_session_on_the_last_day_is_a_session_error():
+    state = backext.load_state(json.dumps(_LAST_DAY_STATE), PACK)
+    with pytest.raises(backext.SessionError) as caught:
+        backext.plan(PACK, state, start_date=datetime.date.max, weeks=1)
+    assert caught.value.template is not None
+    assert "9999-12-31" in str(caught.value)
+
+
+@pytest.mark.parametrize("extra", [(), ("--format", "json"), ("--format", "ics")])
+def test_a_state_whose_last_session_is_the_last_day_is_a_usage_error_naming_it(capsys, tmp_path, extra):
+    path = tmp_path / "s9999.json"
+    path.write_text(json.dumps(_LAST_DAY_STATE), "utf-8")
+    assert main(["plan", "--state", str(path), *extra]) == 2
+    captured = capsys.readouterr()
+    said = captured.err + captured.out
+    assert "Traceback" not in said
+    assert str(path) in said
+    assert "9999-12-31" in said
+    if extra == ("--format", "json"):
+        assert json.loads(captured.out)["error"]["status"] == 2
+
+
+def test_a_stopped_state_whose_last_session_is_the_last_day_cancels_nothing_and_says_why(capsys, tmp_path):
+    start = {"exercise_id": "forearm-press-up", "hold_seconds": 5, "repetitions": 10}
+    stopped = {
+        **_LAST_DAY_STATE,
+        "dose": start,
+        "prescription": {**_LAST_DAY_STATE["prescription"], **start},  # type: ignore[dict-item]
+        "stop": {"date": "9999-12-31", "red_flags": ["numbness-or-tingling"]},
+    }
+    path = tmp_path / "stop9999.json"
+    path.write_text(json.dumps(stopped), "utf-8")
+    calendar = tmp_path / "prev.ics"
+    calendar.write_bytes(backext.plan_calendar(PACK, make_plan(), now=NOW))
+    before = calendar.read_bytes()
+    argv = ["plan", "--state", str(path), "--format", "ics", "--previous", str(calendar), "-o", str(calendar)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert str(path) in err
+    assert calendar.read_bytes() == before
