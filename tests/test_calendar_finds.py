@@ -1078,3 +1078,34 @@ def test_a_stopped_state_whose_last_session_is_the_last_day_cancels_nothing_and_
     assert "Traceback" not in err
     assert str(path) in err
     assert calendar.read_bytes() == before
+
+
+# --- attack62: a time-of-day reminder in the spring-forward gap -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "day"), [("Europe/Berlin", datetime.date(2026, 3, 29)), ("America/New_York", datetime.date(2026, 3, 8))]
+)
+def test_a_reminder_in_the_spring_forward_gap_that_would_ring_after_the_start_is_refused(zone, day):
+    # 02:45 does not exist that day: read as the session's time would be (the offset before the change), it is
+    # 03:45 summer time, after the session's 03:10.
+    plan = make_plan(start=day, days=7)
+    with pytest.raises(ValueError, match="would ring after the session has begun"):
+        backext.plan_calendar(
+            PACK, plan, time=datetime.time(3, 10), timezone=zone, reminder=datetime.time(2, 45), now=NOW
+        )
+
+
+def test_a_reminder_in_the_spring_forward_gap_is_a_usage_error(capsys):
+    argv = [*_ics("--start-date", "2026-03-29", "--time", "03:10", "--timezone", "Europe/Berlin")]
+    assert main([*argv, "--reminder", "02:45"]) == 2
+    assert "would ring after the session has begun" in capsys.readouterr().err
+
+
+def test_every_time_of_day_reminder_rings_no_later_than_its_session_across_a_spring_forward_day():
+    plan = make_plan(start=datetime.date(2026, 3, 28), days=7)
+    data = backext.plan_calendar(
+        PACK, plan, time=datetime.time(3, 10), timezone="Europe/Berlin", reminder=datetime.time(3, 5), now=NOW
+    )
+    for event in icalendar.Calendar.from_ical(data).events:
+        assert event.subcomponents[0].decoded("TRIGGER") <= event.decoded("DTSTART")

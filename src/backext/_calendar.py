@@ -354,10 +354,10 @@ def _duration_words(span: datetime.timedelta) -> str:
     return f"{seconds}s"
 
 
-def _reminder_trigger(reminder: datetime.timedelta | datetime.time, start: datetime.time | None) -> datetime.timedelta:
+def _reminder_trigger(reminder: datetime.timedelta | datetime.time) -> datetime.timedelta:
     """The TRIGGER relative to the event's start for *reminder* (a time of day: from midnight), once checked.
 
-    A timed session's time-of-day reminder is written as a moment instead (see :func:`plan_calendar`).
+    A timed session's time-of-day reminder is written as a moment instead (see :func:`_reminder_moment`).
     """
     if isinstance(reminder, datetime.timedelta):
         if reminder < datetime.timedelta(0):
@@ -368,12 +368,33 @@ def _reminder_trigger(reminder: datetime.timedelta | datetime.time, start: datet
         return -datetime.timedelta(seconds=int(reminder.total_seconds()))  # iCalendar durations have no fractions
     if reminder.tzinfo is not None:
         raise WordedError(N_("a reminder's time of day is in the time zone of the sessions: give it without one"))
-    if start is not None and reminder.replace(microsecond=0) > start:
+    return datetime.timedelta(hours=reminder.hour, minutes=reminder.minute, seconds=reminder.second)
+
+
+def _reminder_moment(reminder: datetime.time, start: datetime.datetime) -> datetime.datetime:
+    """The moment, in UTC, a time-of-day *reminder* rings on the day of the session beginning at *start*.
+
+    The time is read in the session's zone as the session's own time is (a time that a change of the clocks
+    skips, with the offset before it, as RFC 5545 section 3.3.5 says), and it may not be after the session's
+    start: compared as moments, not as the times the clock shows, which a change of the clocks makes differ.
+    """
+    moment = datetime.datetime.combine(start.date(), reminder.replace(microsecond=0), start.tzinfo)
+    offsets = (moment.utcoffset() or datetime.timedelta(0)) - (start.utcoffset() or datetime.timedelta(0))
+    if moment.replace(tzinfo=None) - start.replace(tzinfo=None) > offsets:  # never overflows, unlike UTC times
         raise WordedError(
             N_("a reminder at {reminder} would ring after the session has begun ({start}): give a time before it"),
-            {"reminder": reminder.isoformat("minutes"), "start": start.isoformat("minutes")},
+            {"reminder": reminder.isoformat("minutes"), "start": start.time().isoformat("minutes")},
         )
-    return datetime.timedelta(hours=reminder.hour, minutes=reminder.minute, seconds=reminder.second)
+    try:
+        return moment.astimezone(datetime.timezone.utc)
+    except OverflowError:
+        raise WordedError(
+            N_(
+                "a reminder at {reminder} on {day} would ring before 0001-01-01 UTC, the first moment a"
+                " calendar holds: start the plan later"
+            ),
+            {"reminder": f"{reminder:%H:%M}", "day": start.date()},
+        ) from None
 
 
 def plan_calendar(
@@ -439,7 +460,9 @@ def plan_calendar(
             event), a :class:`~datetime.time` is that time on the session's
             day: for a timed session, that moment in UTC (so a daylight
             saving change does not move it), and not after the session's
-            start; for an all-day event, that long after its midnight.
+            start on any day (a time the clocks skip is read with the
+            offset before the change, as the session's own time is); for
+            an all-day event, that long after its midnight.
             ``None``: no alarm.
         series: What makes the UIDs of this person's sessions differ from
             another's: a stable id of the person's programme in the app (it
@@ -556,7 +579,7 @@ def _plan_calendar(
     if time is not None:  # iCalendar times and durations have no fractions of a second
         time = time.replace(microsecond=0)
         duration = datetime.timedelta(seconds=int(duration.total_seconds()))
-    trigger = None if reminder is None else _reminder_trigger(reminder, time)
+    trigger = None if reminder is None else _reminder_trigger(reminder)
     if isinstance(reminder, datetime.timedelta) and plan.sessions:
         first = datetime.datetime.combine(plan.sessions[0].date, time or datetime.time(0))
         try:
@@ -615,19 +638,10 @@ def _plan_calendar(
             alarm.add("description", _text(ical, summary))
             if isinstance(reminder, datetime.time) and time is not None and zone is not None:
                 # A time of day on a timed session's day: that moment, in UTC (RFC 5545 section 3.8.6.3), so that
-                # a daylight saving change between it and the session does not move it.
-                moment = datetime.datetime.combine(planned.date, reminder.replace(microsecond=0), zone)
-                try:
-                    # RFC 5545 section 3.8.6.3: an absolute trigger says VALUE=DATE-TIME (the default is a duration).
-                    alarm.add("trigger", moment.astimezone(datetime.timezone.utc), parameters={"VALUE": "DATE-TIME"})
-                except OverflowError:
-                    raise WordedError(
-                        N_(
-                            "a reminder at {reminder} on {day} would ring before 0001-01-01 UTC, the first moment a"
-                            " calendar holds: start the plan later"
-                        ),
-                        {"reminder": f"{reminder:%H:%M}", "day": planned.date},
-                    ) from None
+                # a daylight saving change between it and the session does not move it. An absolute trigger says
+                # VALUE=DATE-TIME (the default is a duration).
+                moment = _reminder_moment(reminder, datetime.datetime.combine(planned.date, time, zone))
+                alarm.add("trigger", moment, parameters={"VALUE": "DATE-TIME"})
             else:
                 alarm.add("trigger", trigger)
             event.add_component(alarm)
