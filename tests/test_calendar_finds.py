@@ -11,6 +11,7 @@ import json
 import os
 import re
 import stat
+import uuid
 import zoneinfo
 
 import attrs
@@ -27,6 +28,7 @@ from backext._calendar import (
     PREVIOUS_MAX_BYTES,
     PREVIOUS_MAX_EVENTS,
     UnreadableCalendarError,
+    _moved_sessions,
     _zone,
     bidi_closed,
     session_uid,
@@ -1109,3 +1111,69 @@ def test_every_time_of_day_reminder_rings_no_later_than_its_session_across_a_spr
     )
     for event in icalendar.Calendar.from_ical(data).events:
         assert event.subcomponents[0].decoded("TRIGGER") <= event.decoded("DTSTART")
+
+
+# --- attack62: a session the person moved in their calendar app ------------------------------------------------------
+
+
+def moved(calendar: bytes, day: datetime.date, to: datetime.date) -> bytes:
+    """*calendar* with the session of *day* moved to *to* in a calendar app: its UID kept."""
+    parsed = icalendar.Calendar.from_ical(calendar)
+    (event,) = [e for e in parsed.events if e.decoded("DTSTART") == day]
+    for name, value in (("DTSTART", to), ("DTEND", to + datetime.timedelta(days=1))):
+        event.pop(name)
+        event.add(name, value)
+    return bytes(parsed.to_ical())
+
+
+def statuses(calendar: bytes) -> dict[str, str]:
+    return {str(e["UID"]): str(e.get("STATUS", "")) for e in icalendar.Calendar.from_ical(calendar).events}
+
+
+def test_a_stop_cancels_a_session_moved_to_another_day_too():
+    plan = make_plan(start=datetime.date(2026, 1, 7), weeks=2)
+    uid = session_uid(plan.sessions[1].date, series=PACK.id)
+    previous = moved(backext.plan_calendar(PACK, plan, now=NOW), plan.sessions[1].date, datetime.date(2026, 1, 10))
+    stopped = backext.cancel_sessions(PACK, previous, since=datetime.date(2026, 1, 6), now=LATER)
+    assert statuses(stopped) == {session_uid(s.date, series=PACK.id): "CANCELLED" for s in plan.sessions}
+    (event,) = [e for e in icalendar.Calendar.from_ical(stopped).events if e["UID"] == uid]
+    assert event.decoded("DTSTART") == datetime.date(2026, 1, 10)  # cancelled where the person put it
+    assert not event.subcomponents
+
+
+def test_a_session_moved_before_the_day_cancelled_from_is_kept_as_it_is():
+    plan = make_plan(start=datetime.date(2026, 1, 7), weeks=2)
+    previous = moved(backext.plan_calendar(PACK, plan, now=NOW), plan.sessions[3].date, datetime.date(2026, 1, 8))
+    stopped = backext.cancel_sessions(PACK, previous, since=datetime.date(2026, 1, 10), now=LATER)
+    assert statuses(stopped)[session_uid(plan.sessions[3].date, series=PACK.id)] == ""
+
+
+def test_a_stopped_state_cancels_a_moved_session_from_the_command_line(capsys, tmp_path):
+    path = tmp_path / "stopped.json"
+    path.write_text(json.dumps(stopped_document()), "utf-8")
+    plan = make_plan(start=datetime.date(2026, 1, 7), weeks=2)
+    calendar = tmp_path / "cal.ics"
+    calendar.write_bytes(
+        moved(backext.plan_calendar(PACK, plan, now=NOW), plan.sessions[1].date, datetime.date(2026, 1, 10))
+    )
+    argv = ["plan", "--state", str(path), "--format", "ics", "--previous", str(calendar), "-o", str(calendar)]
+    assert main(argv) == 1
+    assert "not a session" not in capsys.readouterr().err
+    assert set(statuses(calendar.read_bytes()).values()) == {"CANCELLED"}
+    assert len(statuses(calendar.read_bytes())) == len(plan.sessions)
+
+
+def test_a_new_plan_cancels_a_moved_session_it_no_longer_has():
+    first = make_plan(start=datetime.date(2026, 1, 7), weeks=2)
+    previous = moved(backext.plan_calendar(PACK, first, now=NOW), first.sessions[1].date, datetime.date(2026, 1, 10))
+    again = make_plan(start=datetime.date(2026, 1, 7), weeks=2, days=2)  # other days: the moved one's is not planned
+    assert first.sessions[1].date not in {s.date for s in again.sessions}
+    revised = backext.plan_calendar(PACK, again, now=LATER, previous=previous)
+    assert statuses(revised)[session_uid(first.sessions[1].date, series=PACK.id)] == "CANCELLED"
+
+
+@given(day=st.dates(max_value=LAST_DAY), series=st.text(st.characters(codec="utf-8"), min_size=1))
+def test_the_uids_moved_sessions_are_looked_for_by_are_the_sessions_uids(day, series):
+    moved_uid = str(uuid.uuid4())  # no session's: never found
+    uid = session_uid(day, series=series)
+    assert _moved_sessions([(uid, day), (moved_uid, day)], series) == {uid: day}
