@@ -1177,3 +1177,37 @@ def test_the_uids_moved_sessions_are_looked_for_by_are_the_sessions_uids(day, se
     moved_uid = str(uuid.uuid4())  # no session's: never found
     uid = session_uid(day, series=series)
     assert _moved_sessions([(uid, day), (moved_uid, day)], series) == {uid: day}
+
+
+# --- attack62: a calendar that went through Outlook (a Windows time zone name, with its VTIMEZONE) --------------------
+
+
+def outlook(calendar: bytes, name: str = "W. Europe Standard Time") -> bytes:
+    """*calendar* (of sessions in Europe/Berlin) as Outlook writes it back: its zone named *name*, defined in it."""
+    text = calendar.decode().replace("TZID=Europe/Berlin", f'TZID="{name}"')
+    return text.replace("TZID:Europe/Berlin", f"TZID:{name}").encode()
+
+
+def test_a_stop_cancels_the_sessions_of_a_calendar_in_a_windows_time_zone():
+    plan = make_plan(start=datetime.date(2026, 1, 7), weeks=2)
+    written = backext.plan_calendar(PACK, plan, time=datetime.time(18), timezone="Europe/Berlin", now=NOW)
+    previous = outlook(written)
+    assert b"W. Europe Standard Time" in previous
+    stopped = backext.cancel_sessions(PACK, previous, since=datetime.date(2026, 1, 6), now=LATER)
+    parsed = icalendar.Calendar.from_ical(stopped)
+    events = parsed.events
+    assert {str(e["STATUS"]) for e in events} == {"CANCELLED"}
+    assert len(events) == len(plan.sessions)
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    for event, planned in zip(sorted(events, key=lambda e: e.decoded("DTSTART")), plan.sessions, strict=True):
+        assert event.decoded("DTSTART") == datetime.datetime.combine(planned.date, datetime.time(18), berlin)
+        assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
+    assert b"W. Europe" not in stopped
+
+
+def test_a_windows_time_zone_name_whose_own_rules_differ_is_still_refused():
+    plan = make_plan(start=datetime.date(2026, 1, 7), weeks=1)
+    written = backext.plan_calendar(PACK, plan, time=datetime.time(18), timezone="Europe/Berlin", now=NOW)
+    previous = outlook(written, "Tokyo Standard Time")  # Berlin's rules, under Tokyo's name: which is meant?
+    with pytest.raises(UnreadableCalendarError, match="Tokyo Standard Time"):
+        backext.cancel_sessions(PACK, previous, since=datetime.date(2026, 1, 6), now=LATER)

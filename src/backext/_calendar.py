@@ -1076,6 +1076,7 @@ def _add_session(
 ) -> None:
     """Add *event*, the session of *day* in *series*, to *found* by its UID, once checked that it can be revised."""
     uid = session_uid(day, series=series)
+    _in_iana_zones(event)
     _check_session(event, uid, day)
     _rewrap_texts(ical, event)
     if uid in found:
@@ -1083,6 +1084,46 @@ def _add_session(
             N_("the session {uid} ({day}) is in the previous calendar twice"), {"uid": uid, "day": day}
         )
     found[uid] = event
+
+
+def _in_iana_zones(event: icalendar.Event) -> None:
+    """Give *event*'s DTSTART and DTEND in a zone the calendar defines under a Windows name in the IANA zone.
+
+    Outlook writes a calendar's times in zones it names as Windows does (``W. Europe Standard Time``) and
+    defines in the file (a VTIMEZONE, as RFC 5545 allows). A time in such a zone is written again at the same
+    time of day in the IANA zone the CLDR table of icalendar gives for the name, if the two agree on its offset
+    from UTC then; otherwise it is left as it is (and refused, as any zone that is not one).
+    """
+    for name in ("DTSTART", "DTEND"):
+        given = event.get(name)
+        zone = getattr(given, "params", {}).get("TZID")
+        value = getattr(given, "dt", None)
+        if zone is None or not isinstance(value, datetime.datetime) or value.utcoffset() is None:
+            continue
+        iana = _windows_zone(str(zone))
+        if iana is None:
+            continue
+        again = value.replace(tzinfo=iana)
+        if again.utcoffset() == value.utcoffset():  # the file's own rules and the IANA zone's agree then
+            event.pop(name)
+            event.add(name, again)
+
+
+def _windows_zone(name: str) -> datetime.tzinfo | None:
+    """The IANA zone of the Windows zone name *name* (CLDR's table, as icalendar has it); ``None`` for another name."""
+    try:
+        _zone(name)
+    except ValueError:
+        pass
+    else:
+        return None  # an IANA name already
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON  # noqa: PLC0415 - the extra is optional
+
+    iana = WINDOWS_TO_OLSON.get(name)
+    try:
+        return None if iana is None else _zone(iana)
+    except ValueError:  # a name this computer's zone database does not have
+        return None
 
 
 #: How many days from where it is now the first day of a session moved in a calendar app is looked for (our
