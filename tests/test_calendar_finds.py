@@ -11,6 +11,7 @@ import json
 import os
 import re
 import stat
+import uuid
 import zoneinfo
 
 import attrs
@@ -27,6 +28,7 @@ from backext._calendar import (
     PREVIOUS_MAX_BYTES,
     PREVIOUS_MAX_EVENTS,
     UnreadableCalendarError,
+    _moved_sessions,
     _zone,
     bidi_closed,
     session_uid,
@@ -592,7 +594,7 @@ def _ics(*extra: str) -> list[str]:
     return ["plan", "--format", "ics", "--weeks", "1", "--start-date", "2026-01-05", *extra]
 
 
-@pytest.mark.parametrize("kind", ["symlink", "fifo", "state", "pack"])
+@pytest.mark.parametrize("kind", ["symlink", "fifo", "state", "pack", "rules"])
 def test_the_calendar_never_replaces_what_is_not_its_own_regular_file(capsys, tmp_path, kind):
     state = tmp_path / "person.json"
     state.write_text(json.dumps(backext.converter.unstructure(backext.start(PACK, "forearm-press-up"))), "utf-8")
@@ -606,8 +608,12 @@ def test_the_calendar_never_replaces_what_is_not_its_own_regular_file(capsys, tm
         os.mkfifo(target)
     elif kind == "state":
         target, argv = state, _ics("--state", str(state), "-o", str(state))
-    else:
+    elif kind == "pack":
         target, argv = pack, _ics("--pack", str(pack), "-o", str(pack))
+    else:
+        rules = tmp_path / "rules.json"
+        rules.write_text('{"tolerated_pain": 1}', "utf-8")
+        target, argv = rules, _ics("--rules", str(rules), "-o", str(rules))
     before = target.lstat()
     assert main(argv) == 2
     err = capsys.readouterr().err
@@ -1012,3 +1018,196 @@ def test_r5_a_calendar_that_could_not_be_read_back_is_not_written(monkeypatch):
     with pytest.raises(ValueError, match="more than backext reads back as the previous calendar") as caught:
         backext.plan_calendar(PACK, make_plan(weeks=2), now=NOW)
     assert "Reihe" in caught.value.template.render("de")  # type: ignore[attr-defined]
+
+
+# --- attack62: a stored last session on the last day a date can hold --------------------------------------------------
+
+_LAST_DAY_STATE = {
+    "pack_id": "backext-core",
+    "pack_version": "1.0.0",
+    "dose": {"exercise_id": "forearm-press-up", "hold_seconds": 10, "repetitions": 10},
+    "prescription": {
+        "exercise_id": "forearm-press-up",
+        "level": "beginner",
+        "hold_seconds": 10,
+        "repetitions": 10,
+        "sets": 1,
+    },
+    "tolerated_streak": 1,
+    "last_session": "9999-12-31",
+    "tolerated": [{"exercise_id": "forearm-press-up", "hold_seconds": 10, "repetitions": 10}],
+}
+
+
+def test_a_plan_after_a_last_session_on_the_last_day_is_a_session_error():
+    state = backext.load_state(json.dumps(_LAST_DAY_STATE), PACK)
+    with pytest.raises(backext.SessionError) as caught:
+        backext.plan(PACK, state, start_date=datetime.date.max, weeks=1)
+    assert caught.value.template is not None
+    assert "9999-12-31" in str(caught.value)
+
+
+@pytest.mark.parametrize("extra", [(), ("--format", "json"), ("--format", "ics")])
+def test_a_state_whose_last_session_is_the_last_day_is_a_usage_error_naming_it(capsys, tmp_path, extra):
+    path = tmp_path / "s9999.json"
+    path.write_text(json.dumps(_LAST_DAY_STATE), "utf-8")
+    assert main(["plan", "--state", str(path), *extra]) == 2
+    captured = capsys.readouterr()
+    said = captured.err + captured.out
+    assert "Traceback" not in said
+    assert str(path) in said
+    assert "9999-12-31" in said
+    if extra == ("--format", "json"):
+        assert json.loads(captured.out)["error"]["status"] == 2
+
+
+def test_a_stopped_state_whose_last_session_is_the_last_day_cancels_nothing_and_says_why(capsys, tmp_path):
+    start = {"exercise_id": "forearm-press-up", "hold_seconds": 5, "repetitions": 10}
+    stopped = {
+        **_LAST_DAY_STATE,
+        "dose": start,
+        "prescription": {**_LAST_DAY_STATE["prescription"], **start},  # type: ignore[dict-item]
+        "stop": {"date": "9999-12-31", "red_flags": ["numbness-or-tingling"]},
+    }
+    path = tmp_path / "stop9999.json"
+    path.write_text(json.dumps(stopped), "utf-8")
+    calendar = tmp_path / "prev.ics"
+    calendar.write_bytes(backext.plan_calendar(PACK, make_plan(), now=NOW))
+    before = calendar.read_bytes()
+    argv = ["plan", "--state", str(path), "--format", "ics", "--previous", str(calendar), "-o", str(calendar)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert str(path) in err
+    assert calendar.read_bytes() == before
+
+
+# --- attack62: a time-of-day reminder in the spring-forward gap -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "day"), [("Europe/Berlin", datetime.date(2026, 3, 29)), ("America/New_York", datetime.date(2026, 3, 8))]
+)
+def test_a_reminder_in_the_spring_forward_gap_that_would_ring_after_the_start_is_refused(zone, day):
+    # 02:45 does not exist that day: read as the session's time would be (the offset before the change), it is
+    # 03:45 summer time, after the session's 03:10.
+    plan = make_plan(start=day, days=7)
+    with pytest.raises(ValueError, match="would ring after the session has begun"):
+        backext.plan_calendar(
+            PACK, plan, time=datetime.time(3, 10), timezone=zone, reminder=datetime.time(2, 45), now=NOW
+        )
+
+
+def test_a_reminder_in_the_spring_forward_gap_is_a_usage_error(capsys):
+    argv = [*_ics("--start-date", "2026-03-29", "--time", "03:10", "--timezone", "Europe/Berlin")]
+    assert main([*argv, "--reminder", "02:45"]) == 2
+    assert "would ring after the session has begun" in capsys.readouterr().err
+
+
+def test_every_time_of_day_reminder_rings_no_later_than_its_session_across_a_spring_forward_day():
+    plan = make_plan(start=datetime.date(2026, 3, 28), days=7)
+    data = backext.plan_calendar(
+        PACK, plan, time=datetime.time(3, 10), timezone="Europe/Berlin", reminder=datetime.time(3, 5), now=NOW
+    )
+    for event in icalendar.Calendar.from_ical(data).events:
+        assert event.subcomponents[0].decoded("TRIGGER") <= event.decoded("DTSTART")
+
+
+# --- attack62: a session the person moved in their calendar app ------------------------------------------------------
+
+
+def moved(calendar: bytes, day: datetime.date, to: datetime.date) -> bytes:
+    """*calendar* with the session of *day* moved to *to* in a calendar app: its UID kept."""
+    parsed = icalendar.Calendar.from_ical(calendar)
+    (event,) = [e for e in parsed.events if e.decoded("DTSTART") == day]
+    for name, value in (("DTSTART", to), ("DTEND", to + datetime.timedelta(days=1))):
+        event.pop(name)
+        event.add(name, value)
+    return bytes(parsed.to_ical())
+
+
+def statuses(calendar: bytes) -> dict[str, str]:
+    return {str(e["UID"]): str(e.get("STATUS", "")) for e in icalendar.Calendar.from_ical(calendar).events}
+
+
+def test_a_stop_cancels_a_session_moved_to_another_day_too():
+    plan = make_plan(start=datetime.date(2026, 1, 7), weeks=2)
+    uid = session_uid(plan.sessions[1].date, series=PACK.id)
+    previous = moved(backext.plan_calendar(PACK, plan, now=NOW), plan.sessions[1].date, datetime.date(2026, 1, 10))
+    stopped = backext.cancel_sessions(PACK, previous, since=datetime.date(2026, 1, 6), now=LATER)
+    assert statuses(stopped) == {session_uid(s.date, series=PACK.id): "CANCELLED" for s in plan.sessions}
+    (event,) = [e for e in icalendar.Calendar.from_ical(stopped).events if e["UID"] == uid]
+    assert event.decoded("DTSTART") == datetime.date(2026, 1, 10)  # cancelled where the person put it
+    assert not event.subcomponents
+
+
+def test_a_session_moved_before_the_day_cancelled_from_is_kept_as_it_is():
+    plan = make_plan(start=datetime.date(2026, 1, 7), weeks=2)
+    previous = moved(backext.plan_calendar(PACK, plan, now=NOW), plan.sessions[3].date, datetime.date(2026, 1, 8))
+    stopped = backext.cancel_sessions(PACK, previous, since=datetime.date(2026, 1, 10), now=LATER)
+    assert statuses(stopped)[session_uid(plan.sessions[3].date, series=PACK.id)] == ""
+
+
+def test_a_stopped_state_cancels_a_moved_session_from_the_command_line(capsys, tmp_path):
+    path = tmp_path / "stopped.json"
+    path.write_text(json.dumps(stopped_document()), "utf-8")
+    plan = make_plan(start=datetime.date(2026, 1, 7), weeks=2)
+    calendar = tmp_path / "cal.ics"
+    calendar.write_bytes(
+        moved(backext.plan_calendar(PACK, plan, now=NOW), plan.sessions[1].date, datetime.date(2026, 1, 10))
+    )
+    argv = ["plan", "--state", str(path), "--format", "ics", "--previous", str(calendar), "-o", str(calendar)]
+    assert main(argv) == 1
+    assert "not a session" not in capsys.readouterr().err
+    assert set(statuses(calendar.read_bytes()).values()) == {"CANCELLED"}
+    assert len(statuses(calendar.read_bytes())) == len(plan.sessions)
+
+
+def test_a_new_plan_cancels_a_moved_session_it_no_longer_has():
+    first = make_plan(start=datetime.date(2026, 1, 7), weeks=2)
+    previous = moved(backext.plan_calendar(PACK, first, now=NOW), first.sessions[1].date, datetime.date(2026, 1, 10))
+    again = make_plan(start=datetime.date(2026, 1, 7), weeks=2, days=2)  # other days: the moved one's is not planned
+    assert first.sessions[1].date not in {s.date for s in again.sessions}
+    revised = backext.plan_calendar(PACK, again, now=LATER, previous=previous)
+    assert statuses(revised)[session_uid(first.sessions[1].date, series=PACK.id)] == "CANCELLED"
+
+
+@given(day=st.dates(max_value=LAST_DAY), series=st.text(st.characters(codec="utf-8"), min_size=1))
+def test_the_uids_moved_sessions_are_looked_for_by_are_the_sessions_uids(day, series):
+    moved_uid = str(uuid.uuid4())  # no session's: never found
+    uid = session_uid(day, series=series)
+    assert _moved_sessions([(uid, day), (moved_uid, day)], series) == {uid: day}
+
+
+# --- attack62: a calendar that went through Outlook (a Windows time zone name, with its VTIMEZONE) --------------------
+
+
+def outlook(calendar: bytes, name: str = "W. Europe Standard Time") -> bytes:
+    """*calendar* (of sessions in Europe/Berlin) as Outlook writes it back: its zone named *name*, defined in it."""
+    text = calendar.decode().replace("TZID=Europe/Berlin", f'TZID="{name}"')
+    return text.replace("TZID:Europe/Berlin", f"TZID:{name}").encode()
+
+
+def test_a_stop_cancels_the_sessions_of_a_calendar_in_a_windows_time_zone():
+    plan = make_plan(start=datetime.date(2026, 1, 7), weeks=2)
+    written = backext.plan_calendar(PACK, plan, time=datetime.time(18), timezone="Europe/Berlin", now=NOW)
+    previous = outlook(written)
+    assert b"W. Europe Standard Time" in previous
+    stopped = backext.cancel_sessions(PACK, previous, since=datetime.date(2026, 1, 6), now=LATER)
+    parsed = icalendar.Calendar.from_ical(stopped)
+    events = parsed.events
+    assert {str(e["STATUS"]) for e in events} == {"CANCELLED"}
+    assert len(events) == len(plan.sessions)
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    for event, planned in zip(sorted(events, key=lambda e: e.decoded("DTSTART")), plan.sessions, strict=True):
+        assert event.decoded("DTSTART") == datetime.datetime.combine(planned.date, datetime.time(18), berlin)
+        assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
+    assert b"W. Europe" not in stopped
+
+
+def test_a_windows_time_zone_name_whose_own_rules_differ_is_still_refused():
+    plan = make_plan(start=datetime.date(2026, 1, 7), weeks=1)
+    written = backext.plan_calendar(PACK, plan, time=datetime.time(18), timezone="Europe/Berlin", now=NOW)
+    previous = outlook(written, "Tokyo Standard Time")  # Berlin's rules, under Tokyo's name: which is meant?
+    with pytest.raises(UnreadableCalendarError, match="Tokyo Standard Time"):
+        backext.cancel_sessions(PACK, previous, since=datetime.date(2026, 1, 6), now=LATER)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import re
 import uuid
 import zoneinfo
@@ -354,10 +355,10 @@ def _duration_words(span: datetime.timedelta) -> str:
     return f"{seconds}s"
 
 
-def _reminder_trigger(reminder: datetime.timedelta | datetime.time, start: datetime.time | None) -> datetime.timedelta:
+def _reminder_trigger(reminder: datetime.timedelta | datetime.time) -> datetime.timedelta:
     """The TRIGGER relative to the event's start for *reminder* (a time of day: from midnight), once checked.
 
-    A timed session's time-of-day reminder is written as a moment instead (see :func:`plan_calendar`).
+    A timed session's time-of-day reminder is written as a moment instead (see :func:`_reminder_moment`).
     """
     if isinstance(reminder, datetime.timedelta):
         if reminder < datetime.timedelta(0):
@@ -368,12 +369,33 @@ def _reminder_trigger(reminder: datetime.timedelta | datetime.time, start: datet
         return -datetime.timedelta(seconds=int(reminder.total_seconds()))  # iCalendar durations have no fractions
     if reminder.tzinfo is not None:
         raise WordedError(N_("a reminder's time of day is in the time zone of the sessions: give it without one"))
-    if start is not None and reminder.replace(microsecond=0) > start:
+    return datetime.timedelta(hours=reminder.hour, minutes=reminder.minute, seconds=reminder.second)
+
+
+def _reminder_moment(reminder: datetime.time, start: datetime.datetime) -> datetime.datetime:
+    """The moment, in UTC, a time-of-day *reminder* rings on the day of the session beginning at *start*.
+
+    The time is read in the session's zone as the session's own time is (a time that a change of the clocks
+    skips, with the offset before it, as RFC 5545 section 3.3.5 says), and it may not be after the session's
+    start: compared as moments, not as the times the clock shows, which a change of the clocks makes differ.
+    """
+    moment = datetime.datetime.combine(start.date(), reminder.replace(microsecond=0), start.tzinfo)
+    offsets = (moment.utcoffset() or datetime.timedelta(0)) - (start.utcoffset() or datetime.timedelta(0))
+    if moment.replace(tzinfo=None) - start.replace(tzinfo=None) > offsets:  # never overflows, unlike UTC times
         raise WordedError(
             N_("a reminder at {reminder} would ring after the session has begun ({start}): give a time before it"),
-            {"reminder": reminder.isoformat("minutes"), "start": start.isoformat("minutes")},
+            {"reminder": reminder.isoformat("minutes"), "start": start.time().isoformat("minutes")},
         )
-    return datetime.timedelta(hours=reminder.hour, minutes=reminder.minute, seconds=reminder.second)
+    try:
+        return moment.astimezone(datetime.timezone.utc)
+    except OverflowError:
+        raise WordedError(
+            N_(
+                "a reminder at {reminder} on {day} would ring before 0001-01-01 UTC, the first moment a"
+                " calendar holds: start the plan later"
+            ),
+            {"reminder": f"{reminder:%H:%M}", "day": start.date()},
+        ) from None
 
 
 def plan_calendar(
@@ -439,7 +461,9 @@ def plan_calendar(
             event), a :class:`~datetime.time` is that time on the session's
             day: for a timed session, that moment in UTC (so a daylight
             saving change does not move it), and not after the session's
-            start; for an all-day event, that long after its midnight.
+            start on any day (a time the clocks skip is read with the
+            offset before the change, as the session's own time is); for
+            an all-day event, that long after its midnight.
             ``None``: no alarm.
         series: What makes the UIDs of this person's sessions differ from
             another's: a stable id of the person's programme in the app (it
@@ -448,9 +472,14 @@ def plan_calendar(
         previous: The calendar this function wrote last time for the same
             series (bytes or text, at most 16 MiB and 10,000 events), to
             carry over revisions. Only its sessions of *series* (an event
-            whose UID is :func:`session_uid` of its day) are carried over or
-            cancelled; any other event is left out of the result, so
-            importing it never touches an event backext did not write.
+            whose UID is :func:`session_uid` of its day, or of a day up to
+            a year away, for a session the person moved in their calendar
+            app) are carried over or cancelled; any other event is left out
+            of the result, so importing it never touches an event backext
+            did not write. A moved session the plan no longer has is
+            cancelled where it is now, from the first day on; one whose
+            first day the plan has again is refused (revising it would move
+            it back).
         now: The time of this revision (aware); default: the current time.
         cancel_from: The first day from which the sessions of *previous*
             that the plan does not have are cancelled; default (and at the
@@ -556,7 +585,7 @@ def _plan_calendar(
     if time is not None:  # iCalendar times and durations have no fractions of a second
         time = time.replace(microsecond=0)
         duration = datetime.timedelta(seconds=int(duration.total_seconds()))
-    trigger = None if reminder is None else _reminder_trigger(reminder, time)
+    trigger = None if reminder is None else _reminder_trigger(reminder)
     if isinstance(reminder, datetime.timedelta) and plan.sessions:
         first = datetime.datetime.combine(plan.sessions[0].date, time or datetime.time(0))
         try:
@@ -615,19 +644,10 @@ def _plan_calendar(
             alarm.add("description", _text(ical, summary))
             if isinstance(reminder, datetime.time) and time is not None and zone is not None:
                 # A time of day on a timed session's day: that moment, in UTC (RFC 5545 section 3.8.6.3), so that
-                # a daylight saving change between it and the session does not move it.
-                moment = datetime.datetime.combine(planned.date, reminder.replace(microsecond=0), zone)
-                try:
-                    # RFC 5545 section 3.8.6.3: an absolute trigger says VALUE=DATE-TIME (the default is a duration).
-                    alarm.add("trigger", moment.astimezone(datetime.timezone.utc), parameters={"VALUE": "DATE-TIME"})
-                except OverflowError:
-                    raise WordedError(
-                        N_(
-                            "a reminder at {reminder} on {day} would ring before 0001-01-01 UTC, the first moment a"
-                            " calendar holds: start the plan later"
-                        ),
-                        {"reminder": f"{reminder:%H:%M}", "day": planned.date},
-                    ) from None
+                # a daylight saving change between it and the session does not move it. An absolute trigger says
+                # VALUE=DATE-TIME (the default is a duration).
+                moment = _reminder_moment(reminder, datetime.datetime.combine(planned.date, time, zone))
+                alarm.add("trigger", moment, parameters={"VALUE": "DATE-TIME"})
             else:
                 alarm.add("trigger", trigger)
             event.add_component(alarm)
@@ -643,7 +663,7 @@ def _plan_calendar(
                 {"day": cancel_from, "last": done},
             )
         first_day = min(first_day, cancel_from)
-    for uid, event in old.items():
+    for uid, event in read.all_sessions().items():
         if uid not in planned_uids:
             events.append(_dropped(event, first_day, stamp))
     return _write(ical, pack, locale, events), read.foreign
@@ -671,7 +691,9 @@ def cancel_sessions(
     Args:
         pack: The pack (for the calendar's name).
         previous: The calendar :func:`plan_calendar` wrote last time.
-        since: The first day whose session is cancelled.
+        since: The first day whose session is cancelled: every session of
+            the series on that day or later, including one the person
+            moved there from another day (in their calendar app).
         locale: The locale of the calendar's name.
         now: The time of this revision (aware); default: the current time.
         series: The series given to :func:`plan_calendar`; default: the
@@ -724,7 +746,7 @@ def _cancel_sessions(
         parse_locale(locale)
     stamp = _now(now)
     read = _events(ical, previous, series)
-    events = [_dropped(event, since, stamp) for event in read.sessions.values()]
+    events = [_dropped(event, since, stamp) for event in read.all_sessions().values()]
     if not events:
         raise UnreadableCalendarError(
             N_(
@@ -991,7 +1013,8 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
     """The sessions of *series* in the calendar *previous*, by UID, and how many of its events are not.
 
     An event is a session of the series if its UID is the one
-    :func:`session_uid` gives for its day: nothing else is touched. A session
+    :func:`session_uid` gives for its day, or for another day (a session
+    moved, see :func:`_moved_sessions`): nothing else is touched. A session
     that cannot be revised safely (a property given twice, one that does not
     parse, a SEQUENCE at its maximum) makes the calendar unreadable, naming
     the event.
@@ -1028,25 +1051,129 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
             {"name": shorten(str(getattr(parsed, "name", "") or "nothing"), 40)},
         )
     found: dict[str, icalendar.Event] = {}
-    foreign = 0
-    foreign_uids: set[str] = set()
+    others: list[tuple[icalendar.Event, datetime.date | None]] = []
     for event in parsed.walk("VEVENT"):
-        day = _session_day(event, series)
+        day, days = _session_day(event, series)
         if day is None:
-            foreign += 1
-            foreign_uids.add(str(event.get("UID", "")))
-            continue
-        uid = session_uid(day, series=series)
-        _check_session(event, uid, day)
-        _rewrap_texts(ical, event)
-        if uid in found:
-            raise UnreadableCalendarError(
-                N_("the session {uid} ({day}) is in the previous calendar twice"), {"uid": uid, "day": day}
-            )
-        found[uid] = event
-    if len(found) + foreign > PREVIOUS_MAX_EVENTS:  # folded BEGIN lines escape the count above
+            others.append((event, days[0] if days else None))
+        else:
+            _add_session(ical, found, event, day, series)
+    moved: dict[str, icalendar.Event] = {}
+    first_days = _moved_sessions([(str(event.get("UID", "")), day) for event, day in others], series)
+    for event, _ in others:
+        day = first_days.get(str(event.get("UID", "")))
+        if day is not None:  # a session the person moved to another day: its UID says which it is
+            _add_session(ical, found, event, day, series)
+            moved[session_uid(day, series=series)] = found.pop(session_uid(day, series=series))
+    foreign = len(others) - len(moved)
+    if len(found) + len(others) > PREVIOUS_MAX_EVENTS:  # folded BEGIN lines escape the count above
         raise UnreadableCalendarError(_TOO_MANY_EVENTS, {"limit": str(PREVIOUS_MAX_EVENTS)})
-    return _Previous(found, foreign, frozenset(foreign_uids))
+    return _Previous(found, foreign, frozenset(str(event.get("UID", "")) for event, _ in others), moved)
+
+
+def _add_session(
+    ical: Any, found: dict[str, icalendar.Event], event: icalendar.Event, day: datetime.date, series: str
+) -> None:
+    """Add *event*, the session of *day* in *series*, to *found* by its UID, once checked that it can be revised."""
+    uid = session_uid(day, series=series)
+    _in_iana_zones(event)
+    _check_session(event, uid, day)
+    _rewrap_texts(ical, event)
+    if uid in found:
+        raise UnreadableCalendarError(
+            N_("the session {uid} ({day}) is in the previous calendar twice"), {"uid": uid, "day": day}
+        )
+    found[uid] = event
+
+
+def _in_iana_zones(event: icalendar.Event) -> None:
+    """Give *event*'s DTSTART and DTEND in a zone the calendar defines under a Windows name in the IANA zone.
+
+    Outlook writes a calendar's times in zones it names as Windows does (``W. Europe Standard Time``) and
+    defines in the file (a VTIMEZONE, as RFC 5545 allows). A time in such a zone is written again at the same
+    time of day in the IANA zone the CLDR table of icalendar gives for the name, if the two agree on its offset
+    from UTC then; otherwise it is left as it is (and refused, as any zone that is not one).
+    """
+    for name in ("DTSTART", "DTEND"):
+        given = event.get(name)
+        zone = getattr(given, "params", {}).get("TZID")
+        value = getattr(given, "dt", None)
+        if zone is None or not isinstance(value, datetime.datetime) or value.utcoffset() is None:
+            continue
+        iana = _windows_zone(str(zone))
+        if iana is None:
+            continue
+        again = value.replace(tzinfo=iana)
+        if again.utcoffset() == value.utcoffset():  # the file's own rules and the IANA zone's agree then
+            event.pop(name)
+            event.add(name, again)
+
+
+def _windows_zone(name: str) -> datetime.tzinfo | None:
+    """The IANA zone of the Windows zone name *name* (CLDR's table, as icalendar has it); ``None`` for another name."""
+    try:
+        _zone(name)
+    except ValueError:
+        pass
+    else:
+        return None  # an IANA name already
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON  # noqa: PLC0415 - the extra is optional
+
+    iana = WINDOWS_TO_OLSON.get(name)
+    try:
+        return None if iana is None else _zone(iana)
+    except ValueError:  # a name this computer's zone database does not have
+        return None
+
+
+#: How many days from where it is now the first day of a session moved in a calendar app is looked for (our
+#: choice): a year either side.
+MOVED_DAYS = 366
+
+#: The most days looked at for the first days of moved sessions, in all (our choice: about 0.1 s): the days of
+#: 100 years, which a calendar of 520 weeks of sessions, moved or not, and of other series, spans many times over.
+MOVED_DAYS_LOOKED_AT = 36_600
+
+
+def _moved_sessions(events: list[tuple[str, datetime.date | None]], series: str) -> dict[str, datetime.date]:
+    """The first day of each event of *events* (its UID and its day now) that is a session of *series* moved.
+
+    A session's UID is :func:`session_uid` of its first day: one on another day was moved there (in a calendar
+    app, say). Its first day is looked for up to :data:`MOVED_DAYS` days either side of the day it is on now,
+    :data:`MOVED_DAYS_LOOKED_AT` days in all at most (from the earliest event on).
+    """
+    wanted: dict[bytes, tuple[str, datetime.date]] = {}
+    for uid, day in events:
+        try:
+            parsed = uuid.UUID(uid)
+        except ValueError:
+            continue
+        if day is not None and parsed.version == 5 and str(parsed) == uid:
+            wanted[parsed.bytes] = (uid, day)
+    ordinals: set[int] = set()
+    for _, day in sorted(wanted.values(), key=lambda found: found[1]):
+        if len(ordinals) >= MOVED_DAYS_LOOKED_AT:  # a calendar of events spread over centuries: as many as that
+            break
+        ordinal = min(day, LAST_DAY).toordinal()
+        ordinals.update(range(max(ordinal - MOVED_DAYS, 1), min(ordinal + MOVED_DAYS, LAST_DAY.toordinal()) + 1))
+    found: dict[str, datetime.date] = {}
+    hashed = hashlib.sha1(_NAMESPACE.bytes + f"{series}\n".encode(), usedforsecurity=False)  # as uuid5 hashes
+    for ordinal in sorted(ordinals):
+        day = datetime.date.fromordinal(ordinal)
+        hit = wanted.get(_uid_bytes(hashed, day))
+        if hit is not None:
+            found[hit[0]] = day
+    return found
+
+
+def _uid_bytes(series: Any, day: datetime.date) -> bytes:
+    """The bytes of :func:`session_uid` of *day*, computed as :func:`uuid.uuid5` does from *series*' hash, faster."""
+    hashed = series.copy()
+    hashed.update(day.isoformat().encode())
+    digest = bytearray(hashed.digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # the variant of RFC 9562
+    return bytes(digest)
 
 
 _NOT_WHOLE = N_(
@@ -1138,8 +1265,14 @@ class _Previous:
 
     sessions: dict[str, icalendar.Event]
     foreign: int
-    #: The UIDs of the other events: one a session of the plan would take is a clash, not a foreign event.
+    #: The UIDs of the other events, and of the moved sessions: one a session of the plan would take is a clash.
     foreign_uids: frozenset[str] = frozenset()
+    #: The sessions of the series that the person moved to another day (their UID is their first day's), by UID.
+    moved: dict[str, icalendar.Event] = attrs.Factory(dict)
+
+    def all_sessions(self) -> dict[str, icalendar.Event]:
+        """Every session of the series, by UID: those on their day and those moved to another."""
+        return {**self.sessions, **self.moved}
 
 
 #: The beginning of an event in a calendar's bytes (counted before parsing, which costs far more).
@@ -1169,12 +1302,14 @@ def _rewrap_texts(ical: Any, event: icalendar.Event) -> None:
                 component[name] = text
 
 
-def _session_day(event: icalendar.Event, series: str) -> datetime.date | None:
-    """The day of *event* if it is a session of *series* (its UID is the day's), else ``None``."""
+def _session_day(event: icalendar.Event, series: str) -> tuple[datetime.date | None, list[datetime.date]]:
+    """The day of *event* if it is a session of *series* on it (its UID is the day's), else ``None``; and its days.
+
+    The days are those its DTSTART says (one, unless given twice).
+    """
     uid = event.get("UID")
-    if not isinstance(uid, str):
-        return None
     starts = event.get("DTSTART")
+    days: list[datetime.date] = []
     for start in starts if isinstance(starts, list) else [starts]:
         try:
             value = getattr(start, "dt", None)
@@ -1184,9 +1319,11 @@ def _session_day(event: icalendar.Event, series: str) -> datetime.date | None:
                 {"uid": shorten(str(uid), 100), "detail": shorten(str(error), 100)},
             ) from None
         day = value.date() if isinstance(value, datetime.datetime) else value
-        if isinstance(day, datetime.date) and session_uid(day, series=series) == str(uid):
-            return day
-    return None
+        if isinstance(day, datetime.date):
+            if isinstance(uid, str) and session_uid(day, series=series) == str(uid):
+                return day, [day]
+            days.append(day)
+    return None, days if isinstance(uid, str) else []
 
 
 def _check_session(event: icalendar.Event, uid: str, day: datetime.date) -> None:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ._plan import Plan
     from ._problems import Problem
     from ._rules import Rules
+    from ._state import State
     from ._timeline import Cue
 
 
@@ -751,8 +752,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         message = stopped.format(date=localized_date(state.stop.date, *tags))
         if args.format == "ics" and args.previous is not None:
             # Sessions from the day after the last one done (or from the stop, if later) are cancelled.
-            after = state.stop.date if state.last_session is None else state.last_session + datetime.timedelta(days=1)
-            since = max(state.stop.date, after)
+            since = max(state.stop.date, _day_after_last(args, state) or state.stop.date)
             status = _plan_ics(args, pack, None, tags[0], since=since)
             if status != EXIT_OK:
                 return status
@@ -769,13 +769,14 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         )
         _Output(sys.stderr).write(resumes.format(date=localized_date(resume, *tags)) + "\n")
         start_date = resume
+    after_last = _day_after_last(args, state)
     if resume is not None and (state.last_session is None or state.last_session < resume):
         # Nothing done since the stop: the calendar's sessions until the plan starts are cancelled too.
-        cancel_from = datetime.date.min if state.last_session is None else state.last_session + datetime.timedelta(1)
-    elif args.state is not None and state.last_session is not None:
+        cancel_from = datetime.date.min if after_last is None else after_last
+    elif args.state is not None and after_last is not None:
         # Planned again from a later day: the sessions the calendar holds after the last one done and before the new
         # plan were not done, and their doses were planned under what the state and the pack were then.
-        cancel_from = state.last_session + datetime.timedelta(1)
+        cancel_from = after_last
     from .exceptions import SessionError  # noqa: PLC0415
 
     try:
@@ -837,6 +838,17 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         out.write(f"{line}\n")
     out.write(f"{gettext(BEST_CASE, *tags)}\n")
     return EXIT_OK
+
+
+def _day_after_last(args: argparse.Namespace, state: State) -> datetime.date | None:
+    """The day after *state*'s last session (``None`` if none); a usage error naming ``--state`` if none follows."""
+    from ._plan import day_after_last_session  # noqa: PLC0415
+    from .exceptions import SessionError  # noqa: PLC0415
+
+    try:
+        return day_after_last_session(state)
+    except SessionError as error:
+        raise _UsageError(_said(N_("{file}: {reason}"), file=args.state, reason=error.template or str(error))) from None
 
 
 #: The options of ``backext plan`` that only a calendar uses.
@@ -906,8 +918,16 @@ def _plan_ics(  # noqa: PLR0917 - the plan, or what to cancel
         else:
             binary.write(document)  # bytes: CRLF line ends, as RFC 5545 wants, on every platform
         return EXIT_OK
-    _replace_file(args.output, document, {"--state": args.state, "--pack": args.pack})
+    _replace_file(args.output, document, _plan_inputs(args))
     return EXIT_OK
+
+
+def _plan_inputs(args: argparse.Namespace) -> dict[str, str | None]:
+    """The files ``backext plan`` reads that ``-o`` may not replace: every input but ``--previous``.
+
+    ``--previous`` is the calendar the new one revises: replacing it is what ``-o`` is for.
+    """
+    return {"--state": args.state, "--pack": args.pack, "--rules": args.rules}
 
 
 def _replace_file(path: str, document: bytes, inputs: dict[str, str | None]) -> None:
@@ -1434,12 +1454,12 @@ def _rules(args: argparse.Namespace) -> Rules:
 
     if getattr(args, "rules", None) is None:
         return DEFAULT_RULES
-    if not isinstance(args.rules, str):
-        return cast("Rules", args.rules)  # read already
-    from ._stored import MAX_STATE_BYTES, load_rules  # noqa: PLC0415
+    read = getattr(args, "rules_read", None)
+    if read is None:  # args.rules stays the file's name: -o may not replace it
+        from ._stored import MAX_STATE_BYTES, load_rules  # noqa: PLC0415
 
-    args.rules = load_rules(_read_file(args.rules, N_("the rules"), MAX_STATE_BYTES), name=args.rules)
-    return cast("Rules", args.rules)
+        read = args.rules_read = load_rules(_read_file(args.rules, N_("the rules"), MAX_STATE_BYTES), name=args.rules)
+    return cast("Rules", read)
 
 
 def _read_state_file(path: str) -> bytes:

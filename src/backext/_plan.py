@@ -20,7 +20,7 @@ from ._wrong import WordedError
 from .exceptions import SessionError, StoppedError
 
 
-__all__ = ["BEST_CASE", "Milestone", "Plan", "PlannedSession", "plan", "session_dates"]
+__all__ = ["BEST_CASE", "Milestone", "Plan", "PlannedSession", "day_after_last_session", "plan", "session_dates"]
 
 #: What every rendering of a plan says about it (translated where it is shown).
 BEST_CASE = N_("A best case: every session done in full, without pain. Real sessions decide the real doses.")
@@ -162,6 +162,25 @@ def session_dates(start_date: datetime.date, *, days_per_week: int, weeks: int) 
     return [start_date + datetime.timedelta(days=7 * week + offset) for week in range(weeks) for offset in offsets]
 
 
+def day_after_last_session(state: State) -> datetime.date | None:
+    """The first day after *state*'s last session, or ``None`` if it has none.
+
+    Raises:
+        SessionError: If the last session is on the last day a date can hold (9999-12-31): no day follows it.
+    """
+    last = state.last_session
+    if last is None:
+        return None
+    if last >= datetime.date.max:
+        raise SessionError(
+            Message(
+                template=N_("the last session is on {last}, the last day a date can hold: no session can follow it"),
+                values={"last": last},
+            )
+        )
+    return last + datetime.timedelta(days=1)
+
+
 def plan(
     pack: Pack,
     state: State,
@@ -186,8 +205,9 @@ def plan(
     Raises:
         StoppedError: If the state is stopped, or *start_date* is before the
             clearance that lifted its last stop.
-        SessionError: If *start_date* is before its last session, or the
-            state belongs to another pack.
+        SessionError: If *start_date* is before its last session, the last
+            session is on 9999-12-31 (no day follows it), or the state
+            belongs to another pack.
         UnknownIdError: If the pack no longer has the state's exercise.
         StateError: If the state does not fit the pack version it was
             stored against.
@@ -211,6 +231,7 @@ def plan(
     origin = state
     if state.stop is not None:
         raise StoppedError(stopped_since(state.stop.date))
+    day_after_last_session(state)  # a last session on the last day leaves no day to plan
     if state.stopped_on(start_date):
         raise StoppedError(
             Message(
