@@ -17,7 +17,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 import attrs
@@ -169,9 +169,10 @@ def _localized_usage(usage: str, locale: str | None) -> str:
     if not usage.startswith(english):
         return usage
     from ._i18n import gettext  # noqa: PLC0415 - only on the error path
+    from ._width import display_width  # noqa: PLC0415
 
     prefix = gettext(N_("usage: "), locale)
-    shift = len(prefix) - len(english)
+    shift = display_width(prefix) - len(english)
     first, *rest = usage[len(english) :].split("\n")
     indented = [first]
     for line in rest:
@@ -820,10 +821,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
                 pgettext("change", change, *tags),
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    out.writelines(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n" for row in rows
-    )
+    out.writelines(_table(rows))
     out.write("\n")
     for milestone in result.milestones:
         name = pack.localize(pack.exercise(milestone.exercise_id).name, tags[0])
@@ -836,6 +834,15 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         out.write(f"{line}\n")
     out.write(f"{gettext(BEST_CASE, *tags)}\n")
     return EXIT_OK
+
+
+def _table(rows: Sequence[Sequence[str]]) -> Iterator[str]:
+    """The lines of a table of *rows*, each column as wide on a terminal as its widest cell, two spaces apart."""
+    from ._width import display_width, pad  # noqa: PLC0415
+
+    widths = [max(display_width(cell) for cell in column) for column in zip(*rows, strict=True)]
+    for row in rows:
+        yield "  ".join(pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n"
 
 
 #: The options of ``backext plan`` that only a calendar uses.
@@ -1054,6 +1061,7 @@ def _clock(seconds: float, *, tenths: bool = False, point: str = ".") -> str:
 def _session(args: argparse.Namespace, out: _Output) -> int:
     from . import converter, start, timeline  # noqa: PLC0415
     from ._i18n import pgettext  # noqa: PLC0415
+    from ._width import display_width, pad  # noqa: PLC0415
 
     pack = _load(args)  # first: the errors below are said in the language the output would speak
     locale = _locale(args, pack)
@@ -1079,12 +1087,12 @@ def _session(args: argparse.Namespace, out: _Output) -> int:
         kind: pgettext("cue kind", _KIND_WORDS[kind.value], locale, pack.default_locale)
         for kind in {c.kind for c in cues}
     }
-    width = max(10, *(len(word) for word in kinds.values()))
+    width = max(10, *(display_width(word) for word in kinds.values()))
     # Tenths on every line if on any (the column stays aligned), with the language's decimal sign.
     tenths = any(not float(cue.offset_seconds).is_integer() for cue in cues)
     point = pgettext("decimal separator", ".", locale, pack.default_locale)
     lines = (
-        f"{_clock(cue.offset_seconds, tenths=tenths, point=point)}  {kinds[cue.kind]:<{width}}"
+        f"{_clock(cue.offset_seconds, tenths=tenths, point=point)}  {pad(kinds[cue.kind], width)}"
         f"  {pack.localize(cue.text, locale)}"
         for cue in cues
     )

@@ -14,6 +14,7 @@ from ._i18n import NC_, gettext, ngettext, pgettext, plural_count
 from ._messages import Message
 from ._model import Avoid, Exercise, Hold, Modification, Pack, Repetitions
 from ._vocabulary import Direction, Level
+from ._width import display_width
 from ._wrong import show_number, shown_number
 
 
@@ -385,7 +386,7 @@ def render(
 
     out: list[str] = []
     title = pack.localize(pack.title, locale)
-    out.append(f"# {title}" if md else f"{title}\n{'=' * len(title)}")
+    out.append(f"# {title}" if md else _underlined(title, "="))
     if pack.disclaimer is not None:
         out.append(labelled(gettext("Before you start", *tags), pack.localize(pack.disclaimer, locale)))
     sources = {source.id: source for source in pack.sources}
@@ -393,7 +394,7 @@ def render(
         name = gettext("{name} ({level})", *tags).format(
             name=pack.localize(exercise.name, locale), level=level_name(exercise.level, *tags)
         )
-        out.append(f"## {name}" if md else f"{name}\n{'-' * len(name)}")
+        out.append(f"## {name}" if md else _underlined(name, "-"))
         out.append(_wrap(pack.localize(exercise.purpose, locale)))
         out.append(labelled(gettext("Starting position", *tags), pack.localize(exercise.starting_position, locale)))
         if exercise.equipment:
@@ -420,7 +421,7 @@ def render(
     entries = list(avoid)
     if entries:
         heading = gettext("What to avoid", *tags)
-        out.append(f"## {heading}" if md else f"{heading}\n{'-' * len(heading)}")
+        out.append(f"## {heading}" if md else _underlined(heading, "-"))
         for entry in entries:
             name = pack.localize(entry.name, locale)
             out.append(f"### {name}" if md else _wrap(label(name)))
@@ -430,6 +431,11 @@ def render(
             if cited:
                 out.append(_bullets(gettext("Sources", *tags), cited, md=md, label=label))
     return "\n\n".join(out) + "\n"
+
+
+def _underlined(heading: str, rule: str) -> str:
+    """*heading* over a line of *rule* as wide on a terminal as it is (two columns for each wide character)."""
+    return f"{heading}\n{rule * display_width(heading)}"
 
 
 def _bullets(heading: str, lines: list[str], *, md: bool, label: Callable[[str], str]) -> str:
