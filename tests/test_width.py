@@ -82,6 +82,12 @@ _CJK = {
 }
 
 
+_JAPANESE_PURPOSE = (
+    "膝を曲げずに、背中をゆっくりと反らせます。肘は肩の真下に置き、前腕で体重を支えてください。"
+    "腰と脚は床につけたままにします。痛みが出たらすぐにやめて、医師に相談してください。"
+)
+
+
 @pytest.fixture
 def cjk_pack(tmp_path) -> pathlib.Path:
     """The built-in pack with its title and exercise names in Japanese too."""
@@ -89,6 +95,7 @@ def cjk_pack(tmp_path) -> pathlib.Path:
     document["title"] = _CJK["title"]
     for exercise in document["exercises"]:
         exercise["name"] = _CJK[exercise["id"]]
+    document["exercises"][0]["purpose"]["ja"] = _JAPANESE_PURPOSE
     path = tmp_path / "cjk.json"
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     return path
@@ -130,6 +137,31 @@ def test_show_underlines_each_heading_as_wide_as_it_shows(capsys, cjk_pack, loca
         assert len(rule) == reference_width(heading), heading
     if locale == "ja":
         assert underlined[0] == (_CJK["title"]["ja"], "=" * 28)
+
+
+def test_show_wraps_wide_text_at_the_terminal_width(capsys, cjk_pack):
+    out = run(capsys, "show", "--pack", str(cjk_pack), "--locale", "ja")
+    lines = out.splitlines()
+    assert max(reference_width(line) for line in lines) <= 79
+    assert _JAPANESE_PURPOSE in "".join(lines)  # cut between characters, nothing lost
+    wrapped = [line for line in lines if line and set(line) <= set(_JAPANESE_PURPOSE)]
+    assert "".join(wrapped) == _JAPANESE_PURPOSE
+    assert [len(line) for line in wrapped[:-1]] == [39] * (len(_JAPANESE_PURPOSE) // 39)  # 78 columns of 79
+
+
+#: Texts of mostly wide characters (and a few narrow, zero-width and space ones), or any text at all.
+_MOSTLY_WIDE = st.sampled_from("前腕한背中ｱab \u0301\u200b\u3000\n")
+_WRAPPED = st.text(_MOSTLY_WIDE, min_size=100, max_size=400) | st.text(max_size=200)
+
+
+@given(_WRAPPED, st.sampled_from([("", ""), ("  ", "  "), ("     ", "  1. "), ("    ", "  - ")]))
+def test_wrapped_lines_fit_the_terminal_and_keep_every_word(text, indents):
+    from backext._render import _wrap  # noqa: PLC0415
+
+    indent, first = indents
+    wrapped = _wrap(text, indent, first)
+    assert all(reference_width(line) <= 79 for line in wrapped.splitlines())
+    assert "".join(wrapped.split()).removeprefix(first.strip()) == "".join(text.split())  # only cut, never lost
 
 
 def test_the_session_kind_column_lines_up_with_wide_words(capsys, monkeypatch):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import unicodedata
+from collections.abc import Sequence
 
 
-__all__ = ["display_width", "pad"]
+__all__ = ["column_offsets", "display_width", "is_narrow", "pad"]
 
 #: General categories that take no column of their own: nonspacing and enclosing marks (they sit on the character
 #: before them), format characters (zero-width space and joiners, direction marks, the soft hyphen as terminals
@@ -52,3 +54,28 @@ def pad(text: str, width: int) -> str:
         '前腕  |'
     """
     return text + " " * max(width - display_width(text), 0)
+
+
+def is_narrow(text: str) -> bool:
+    """Whether every character of *text* but white space takes one column: its width is its length, as it wraps.
+
+    Example:
+        >>> is_narrow("Brust heben"), is_narrow("前腕"), is_narrow("e\u0301")
+        (True, False, False)
+    """
+    return text.isascii() or all(char.isspace() or _char_width(char) == 1 for char in text)
+
+
+def column_offsets(text: str) -> Sequence[int]:
+    """The column each character of *text* starts at, then its whole width: where it can be cut, in columns.
+
+    A piece ``text[i:j]`` takes ``offsets[j] - offsets[i]`` columns; the
+    offsets never go down, so :mod:`bisect` finds the longest piece that fits.
+
+    Example:
+        >>> list(column_offsets("a前b"))
+        [0, 1, 3, 4]
+    """
+    if text.isascii() and text.isprintable():
+        return range(len(text) + 1)
+    return list(itertools.accumulate(map(_char_width, text), initial=0))
