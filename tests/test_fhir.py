@@ -687,7 +687,7 @@ def test_each_problem_of_a_session_log_file_is_at_its_line_and_column(capsys, tm
     )
     assert main(["fhir", "--logs", str(path)]) == 1
     err = capsys.readouterr().err
-    assert f'{path}:3:59: error wrong-type: expected an integer, found a string (\'x\') (at "/0/pain")' in err
+    assert f"{path}:3:59: error wrong-type: expected an integer, found a string ('x') (at \"/0/pain\")" in err
     path.write_text('{"logs": []}')
     assert main(["fhir", "--logs", str(path)]) == 1
     assert f"{path}:1:1: error wrong-type: expected a list of session logs" in capsys.readouterr().err

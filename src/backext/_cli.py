@@ -17,7 +17,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 import attrs
@@ -171,9 +171,10 @@ def _localized_usage(usage: str, locale: str | None) -> str:
     if not usage.startswith(english):
         return usage
     from ._i18n import gettext  # noqa: PLC0415 - only on the error path
+    from ._width import display_width  # noqa: PLC0415
 
     prefix = gettext(N_("usage: "), locale)
-    shift = len(prefix) - len(english)
+    shift = display_width(prefix) - len(english)
     first, *rest = usage[len(english) :].split("\n")
     indented = [first]
     for line in rest:
@@ -822,10 +823,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
                 pgettext("change", change, *tags),
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    out.writelines(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n" for row in rows
-    )
+    out.writelines(_table(rows))
     out.write("\n")
     for milestone in result.milestones:
         name = pack.localize(pack.exercise(milestone.exercise_id).name, tags[0])
@@ -849,6 +847,15 @@ def _day_after_last(args: argparse.Namespace, state: State) -> datetime.date | N
         return day_after_last_session(state)
     except SessionError as error:
         raise _UsageError(_said(N_("{file}: {reason}"), file=args.state, reason=error.template or str(error))) from None
+
+
+def _table(rows: Sequence[Sequence[str]]) -> Iterator[str]:
+    """The lines of a table of *rows*, each column as wide on a terminal as its widest cell, two spaces apart."""
+    from ._width import display_width, pad  # noqa: PLC0415
+
+    widths = [max(display_width(cell) for cell in column) for column in zip(*rows, strict=True)]
+    for row in rows:
+        yield "  ".join(pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n"
 
 
 #: The options of ``backext plan`` that only a calendar uses.
@@ -1075,6 +1082,7 @@ def _clock(seconds: float, *, tenths: bool = False, point: str = ".") -> str:
 def _session(args: argparse.Namespace, out: _Output) -> int:
     from . import converter, start, timeline  # noqa: PLC0415
     from ._i18n import pgettext  # noqa: PLC0415
+    from ._width import display_width, pad  # noqa: PLC0415
 
     pack = _load(args)  # first: the errors below are said in the language the output would speak
     locale = _locale(args, pack)
@@ -1100,12 +1108,12 @@ def _session(args: argparse.Namespace, out: _Output) -> int:
         kind: pgettext("cue kind", _KIND_WORDS[kind.value], locale, pack.default_locale)
         for kind in {c.kind for c in cues}
     }
-    width = max(10, *(len(word) for word in kinds.values()))
+    width = max(10, *(display_width(word) for word in kinds.values()))
     # Tenths on every line if on any (the column stays aligned), with the language's decimal sign.
     tenths = any(not float(cue.offset_seconds).is_integer() for cue in cues)
     point = pgettext("decimal separator", ".", locale, pack.default_locale)
     lines = (
-        f"{_clock(cue.offset_seconds, tenths=tenths, point=point)}  {kinds[cue.kind]:<{width}}"
+        f"{_clock(cue.offset_seconds, tenths=tenths, point=point)}  {pad(kinds[cue.kind], width)}"
         f"  {pack.localize(cue.text, locale)}"
         for cue in cues
     )

@@ -38,7 +38,7 @@ from ._limits import shorten
 from ._messages import Message
 from ._problems import Problem, escape_pointer, problem
 from ._suggest import hint
-from ._text import LocalizedText, is_text_type
+from ._text import LocalizedText, is_text_type, unchecked
 from ._wrong import WrongType, WrongValue, json_type_name, shown_number
 
 
@@ -125,7 +125,7 @@ def _structure_localized(value: object, _: object) -> LocalizedText:
             errors.append(error)
     if errors:
         raise IterableValidationError("While structuring translations", errors, LocalizedText)
-    return LocalizedText(value)
+    return unchecked(tuple(value.items()))  # the tags are the pack's checks' to report, every one of them
 
 
 def _structure_text(value: object, _: object) -> str | LocalizedText:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import textwrap
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 import attrs
@@ -14,6 +15,7 @@ from ._i18n import NC_, gettext, ngettext, pgettext, plural_count
 from ._messages import Message
 from ._model import Avoid, Exercise, Hold, Modification, Pack, Repetitions
 from ._vocabulary import Direction, Level
+from ._width import column_offsets, display_width, is_narrow
 from ._wrong import show_number, shown_number
 
 
@@ -323,8 +325,8 @@ def _wrap(text: str, indent: str = "", first: str | None = None) -> str:
     held = _HELD not in text
     if held:
         text = _UNBREAKABLE_SPACE.sub(_HELD, text)
-    if _LONG_WORD.search(text):
-        filled = _wrap_long_words(text, indent, first)
+    if _LONG_WORD.search(text) or not is_narrow(text):
+        filled = _wrap_in_columns(text, indent, first)
     else:
         filled = textwrap.fill(
             text, width=_WIDTH, initial_indent=first, subsequent_indent=indent, break_on_hyphens=False
@@ -332,36 +334,49 @@ def _wrap(text: str, indent: str = "", first: str | None = None) -> str:
     return filled.replace(_HELD, " ") if held else filled
 
 
-def _wrap_long_words(text: str, indent: str, first: str) -> str:
-    """Fill lines greedily as :func:`textwrap.fill` does, cutting words longer than a line, in linear time."""
+def _wrap_in_columns(text: str, indent: str, first: str) -> str:
+    """Fill lines greedily as :func:`textwrap.fill` does, measuring in columns, cutting words longer than a line.
+
+    A wide character (Chinese, Japanese, Korean) takes two columns and a combining mark none, so that a line of
+    them is no wider on a terminal than one of Latin letters; it runs in time linear in the text's length.
+    """
     lines: list[str] = []
     line: list[str] = []
     prefix = first
-    used = len(prefix)
+    used = display_width(prefix)
+    whole = _WIDTH - display_width(indent)  # the room of a line after the first
     for word in text.split():
         room = _WIDTH - used - (1 if line else 0)
-        if len(word) <= room:
+        offsets = column_offsets(word)
+        width = offsets[-1]
+        if width <= room:
             line.append(word)
-            used += len(word) + (1 if len(line) > 1 else 0)
+            used += width + (1 if len(line) > 1 else 0)
             continue
         start = 0
-        if len(word) > _WIDTH - len(indent):  # a word no line can hold: fill this line, then whole lines
-            if room > 0:
-                line.append(word[:room])
-                start = room
+        if width > whole:  # a word no line can hold: fill this line, then whole lines
+            start = _cut(offsets, 0, room) if room > 0 else 0
+            if start:
+                line.append(word[:start])
             lines.append(prefix + " ".join(line))
             prefix, line = indent, []
-            step = max(1, _WIDTH - len(indent))
-            while len(word) - start > step:
-                lines.append(prefix + word[start : start + step])
-                start += step
-            line, used = [word[start:]], len(prefix) + len(word) - start
+            step = max(1, whole)
+            while width - offsets[start] > step:
+                end = max(_cut(offsets, start, step), start + 1)  # a wide character on a one-column line: alone
+                lines.append(prefix + word[start:end])
+                start = end
+            line, used = [word[start:]], display_width(prefix) + width - offsets[start]
         else:
             lines.append(prefix + " ".join(line))
-            prefix, line, used = indent, [word], len(indent) + len(word)
+            prefix, line, used = indent, [word], display_width(indent) + width
     if line:
         lines.append(prefix + " ".join(line))
     return "\n".join(lines)
+
+
+def _cut(offsets: Sequence[int], start: int, room: int) -> int:
+    """The end of the longest piece from *start* that takes at most *room* columns, by the column *offsets*."""
+    return bisect.bisect_right(offsets, offsets[start] + room) - 1
 
 
 def render(
@@ -399,7 +414,7 @@ def render(
 
     out: list[str] = []
     title = pack.localize(pack.title, locale)
-    out.append(f"# {title}" if md else f"{title}\n{'=' * len(title)}")
+    out.append(f"# {title}" if md else _underlined(title, "="))
     if pack.disclaimer is not None:
         out.append(labelled(gettext("Before you start", *tags), pack.localize(pack.disclaimer, locale)))
     sources = {source.id: source for source in pack.sources}
@@ -407,7 +422,7 @@ def render(
         name = gettext("{name} ({level})", *tags).format(
             name=pack.localize(exercise.name, locale), level=level_name(exercise.level, *tags)
         )
-        out.append(f"## {name}" if md else f"{name}\n{'-' * len(name)}")
+        out.append(f"## {name}" if md else _underlined(name, "-"))
         out.append(_wrap(pack.localize(exercise.purpose, locale)))
         out.append(labelled(gettext("Starting position", *tags), pack.localize(exercise.starting_position, locale)))
         if exercise.equipment:
@@ -434,7 +449,7 @@ def render(
     entries = list(avoid)
     if entries:
         heading = gettext("What to avoid", *tags)
-        out.append(f"## {heading}" if md else f"{heading}\n{'-' * len(heading)}")
+        out.append(f"## {heading}" if md else _underlined(heading, "-"))
         for entry in entries:
             name = pack.localize(entry.name, locale)
             out.append(f"### {name}" if md else _wrap(label(name)))
@@ -444,6 +459,11 @@ def render(
             if cited:
                 out.append(_bullets(gettext("Sources", *tags), cited, md=md, label=label))
     return "\n\n".join(out) + "\n"
+
+
+def _underlined(heading: str, rule: str) -> str:
+    """*heading* over a line of *rule* as wide on a terminal as it is (two columns for each wide character)."""
+    return f"{heading}\n{rule * display_width(heading)}"
 
 
 def _bullets(heading: str, lines: list[str], *, md: bool, label: Callable[[str], str]) -> str:

@@ -11,7 +11,7 @@ from typing import TypeAlias, Union
 
 import attrs
 
-from ._i18n import TAG_PATTERN, candidates, parse_locale
+from ._i18n import TAG_PATTERN, candidates, parse_locale, well_formed
 
 
 __all__ = ["INVISIBLE", "LOCALE_TAG", "LocalizedText", "Text", "blank", "is_text_type", "localize", "unshowable"]
@@ -66,35 +66,89 @@ def _freeze(value: Mapping[str, str] | tuple[tuple[str, str], ...]) -> tuple[tup
     return tuple(value)
 
 
+def _one_tag_each(_: object, __: object, translations: tuple[tuple[str, str], ...]) -> None:
+    """Refuse a key that is no language tag as a pack writes it, and two keys that are one tag in another case.
+
+    The same rules as a pack's ``invalid-locale`` and ``duplicate-locale``
+    problems, with the same messages.
+
+    Raises:
+        TypeError: If a key is not a string.
+        ValueError: If a key is not a well-formed tag, or two keys are one tag.
+    """
+    seen: dict[str, str] = {}  # each tag in lower case: its first spelling
+    for tag, _text in translations:
+        if not isinstance(tag, str):
+            raise TypeError(f"a language tag must be a string, not {type(tag).__name__}")
+        if not well_formed(tag):
+            raise _refusal("text-locale", tag)
+        first = seen.get(tag.lower())
+        if first is not None:
+            raise _refusal("duplicate-locale", tag, first)
+        seen[tag.lower()] = tag
+
+
+def _refusal(name: str, tag: str, other: str | None = None) -> ValueError:
+    """The error for *tag*, a key the rule *name* refuses, with the message a pack's problem has for it."""
+    # Imported here: the rules know this module's class, and a refused key is rare.
+    from ._constraints import rule  # noqa: PLC0415
+    from ._limits import shorten  # noqa: PLC0415
+    from ._suggest import locale_suggestion  # noqa: PLC0415
+
+    if other is None:
+        found = rule(name).problem("", value=shorten(tag), hint=locale_suggestion(tag))
+    elif other == tag:  # only pairs can give one key twice: a mapping, like a pack's object, cannot
+        return ValueError(f"the language tag {shorten(tag)} is given twice: keep one translation")
+    else:
+        found = rule(name).problem("", value=shorten(tag), other=shorten(other))
+    return ValueError(found.message)
+
+
 @attrs.frozen
 class LocalizedText(Mapping[str, str]):
     """Translations of one piece of text, keyed by BCP 47 locale tag.
 
     It behaves as a read-only mapping from locale tag to text and is
-    hashable, so the frozen model classes that hold it stay hashable.
+    hashable, so the frozen model classes that hold it stay hashable. A
+    tag is looked up as :meth:`resolve` reads it: the case does not matter
+    and ``_`` is read as ``-`` (``text["DE"]`` is ``text["de"]``), but
+    there is no fallback to a shorter tag.
 
     Attributes:
         translations: The ``(locale tag, text)`` pairs, in the order they were
             given. A mapping passed to the constructor is frozen into pairs.
+            Each tag is written as a pack writes it (``de-AT``, not
+            ``de_AT``), and no two are the same tag in another case.
+
+    Raises:
+        ValueError: If a tag is not a well-formed language tag
+            (``invalid-locale`` in a pack), or two tags are one tag written in
+            another case (``duplicate-locale``); the message is the problem's.
+        TypeError: If a tag is not a string.
 
     Example:
         >>> greeting = LocalizedText({"en": "Breathe out", "de": "Ausatmen"})
-        >>> greeting["de"]
-        'Ausatmen'
+        >>> greeting["de"], greeting["DE"]
+        ('Ausatmen', 'Ausatmen')
         >>> greeting.resolve("de-AT", default_locale="en")
         'Ausatmen'
         >>> greeting.resolve("fr", default_locale="en")
         'Breathe out'
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: Unreleased
+       A malformed tag, or one tag given twice, is a :exc:`ValueError`; a tag
+       is looked up regardless of its case.
     """
 
-    translations: tuple[tuple[str, str], ...] = attrs.field(converter=_freeze)
+    translations: tuple[tuple[str, str], ...] = attrs.field(converter=_freeze, validator=_one_tag_each)
 
     def __getitem__(self, locale: str) -> str:
-        for tag, text in self.translations:
-            if tag == locale:
-                return text
+        if isinstance(locale, str):
+            wanted = _key(locale)
+            for tag, text in self.translations:
+                if _key(tag) == wanted:
+                    return text
         raise KeyError(locale)
 
     def __iter__(self) -> Iterator[str]:
@@ -153,6 +207,22 @@ class LocalizedText(Mapping[str, str]):
         if not self.translations:
             raise LookupError("this text has no translations")
         return self.translations[0]
+
+
+def unchecked(translations: tuple[tuple[str, str], ...]) -> LocalizedText:
+    """A :class:`LocalizedText` of *translations* whose tags are not checked: those of a pack read from a document.
+
+    The pack's checks report a malformed or repeated tag as a problem
+    (``invalid-locale``, ``duplicate-locale``) with the rest, where the
+    constructor would stop at the first.
+    """
+    instance = _new(LocalizedText)
+    _set_translations(instance, translations)
+    return instance
+
+
+_new = object.__new__
+_set_translations = LocalizedText.__dict__["translations"].__set__
 
 
 @functools.lru_cache(maxsize=256)
