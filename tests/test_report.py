@@ -180,3 +180,20 @@ def test_sarif_writes_a_file_name_that_is_not_utf8_as_its_own_bytes(capsys, tmp_
     assert uris == {Path(bad).as_uri()}
     assert uris.pop().endswith("/bad%FFname.json")
     assert status == 1
+
+
+@pytest.mark.parametrize("output", ["text", "github"])
+def test_characters_that_reorder_or_split_a_line_are_escaped_in_pointers_and_file_names(capsys, tmp_path, output):
+    # Found by a black-box attack: a key or a file name with U+202E (right-to-left override) or U+2028 reached the
+    # terminal and the CI log as it is, in the pointer and the file name, where it can reorder the line
+    # (Trojan Source); the message escaped them already.
+    name = tmp_path / "evil\u202egnp.json"
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    document["exercises"][0]["name"] = {"en": "Name", "e\u202en\u2028": "x"}
+    name.write_text(json.dumps(document), encoding="utf-8")
+    status, out = run(capsys, "validate", "--format", output, str(name))
+    assert status == 1
+    assert "\u202e" not in out
+    assert "\u2028" not in out
+    assert "evil\\u202egnp.json" in out
+    assert "/exercises/0/name/e\\u202en\\u2028" in out

@@ -155,6 +155,7 @@ def located(source: str, problem: Problem) -> str:
     """
     if "\n" in source or "\r" in source:  # written as escapes: the report keeps one line per problem
         source = source.replace("\n", "\\n").replace("\r", "\\r")
+    source = visible(source)  # nor a character that reorders or splits the line
     return f"{source}:{problem}" if problem.line is not None else f"{source}: {problem}"
 
 
@@ -164,8 +165,33 @@ MAX_SHOWN_POINTER = 200
 
 
 def shown_pointer(path: str) -> str:
-    """*path* quoted for a report line (the whole document's as ``""``), its middle cut out if it is very long."""
-    return json.dumps(cut_pointer(path), ensure_ascii=False)
+    """*path* quoted for a report line (the whole document's as ``""``), its middle cut out if it is very long.
+
+    A character that does not print is escaped (:func:`visible`), as JSON escapes a control character.
+    """
+    return visible(json.dumps(cut_pointer(path), ensure_ascii=False))
+
+
+def visible(text: str) -> str:
+    r"""*text* with every character that does not print escaped as ``\uXXXX``: nothing hidden, nothing reordered.
+
+    A right-to-left override (U+202E), a line or paragraph separator, a zero-width or other format character
+    would otherwise reach a terminal or a CI log as it is, where it can reorder or split the line it is on.
+
+    Example:
+        >>> print(visible("/exercises/0/name/ab\u202ecd"), visible("Rücken"))
+        /exercises/0/name/ab\u202ecd Rücken
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        character
+        if character.isprintable()
+        else f"\\u{ord(character):04x}"
+        if ord(character) < 0x10000
+        else f"\\U{ord(character):08x}"
+        for character in text
+    )
 
 
 def cut_pointer(path: str) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from ._codes import PROBLEM_CODES
 from ._i18n import N_, N_plural
 from ._messages import Message
-from ._problems import Problem, located, shown_pointer
+from ._problems import Problem, located, shown_pointer, visible
 
 
 __all__ = ["DOCS", "REPORT_FORMATS", "github", "json_report", "sarif", "text"]
@@ -228,7 +228,7 @@ def github(results: Results, locale: str | None = None) -> Iterator[str]:
     """
     for name, problems in results:
         for p in problems:
-            fields = [f"file={_escape_property(name)}"]
+            fields = [f"file={_escape_property(visible(name))}"]
             if p.line is not None:
                 fields += [f"line={p.line}", f"col={p.column or 1}"]
                 if p.end_line is not None and p.end_column is not None:
