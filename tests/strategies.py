@@ -172,6 +172,13 @@ def packs(draw: st.DrawFn, max_exercises: int = 3, *, warnings: bool = False) ->
             )
         )
     if not warnings:
+        # Repetitions the order leaves out never grow (dose-never-grows): their range is one number.
+        exercises = [
+            e
+            if Dimension.REPETITIONS in e.progression.order
+            else attrs.evolve(e, repetitions=attrs.evolve(e.repetitions, maximum=e.repetitions.minimum))
+            for e in exercises
+        ]
         exercises = [attrs.evolve(e, modifications=tuple(_quiet(e, m) for m in e.modifications)) for e in exercises]
     cited = {source for exercise in exercises for source in exercise.sources}
     uncited = tuple(s.id for s in sources if s.id not in cited)

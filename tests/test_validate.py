@@ -196,6 +196,12 @@ CASES: dict[str, tuple[object, str]] = {
         changed(set_at("/exercises/2/progression/next_exercise", "sit-ups-and-crunches")),
         "/exercises/2/progression/next_exercise",
     ),
+    # Found by a black-box attack: an order without the hold silently cancelled its build-up (show still said
+    # "building up to 30 seconds"); an increment on a hold whose target is its start was not flagged either.
+    "dose-never-grows": (
+        changed(set_at("/exercises/0/progression/order", ["repetitions"])),
+        "/exercises/0/progression",
+    ),
 }
 #: Codes tested elsewhere: files that cannot be read, and limits that need a lowered Limits (tests/test_hostile.py).
 SPECIAL = {
@@ -645,3 +651,22 @@ def test_a_yaml_value_its_tag_cannot_hold_is_reported_where_it_is(text, pointer,
     assert (problem.code, problem.path, problem.line, problem.column) == ("syntax-error", pointer, line, column)
     assert said in problem.message
     assert "Error" not in problem.message
+
+
+def test_an_order_that_leaves_the_hold_out_is_shown_as_a_range_and_warned():
+    # Found by a black-box attack: with "order": ["repetitions"], show still said "building up to 30 seconds"
+    # while the engine never lengthened the hold; with "order": [], validate --strict said nothing.
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    document["exercises"][0]["progression"]["order"] = ["repetitions"]
+    pack = backext.load_pack(json.dumps(document), format="json")
+    found = [(p.code, p.path) for p in backext.validate_pack(json.dumps(document), format="json")]
+    assert found == [("dose-never-grows", "/exercises/0/progression")]
+    hold = pack.exercises[0].hold
+    rungs = [d for d in backext.ladder(pack, pack.exercises[0].id) if d.exercise_id == pack.exercises[0].id]
+    assert {d.hold_seconds for d in rungs} == {hold.start_seconds}  # it never grows
+    from backext._render import describe_dose  # noqa: PLC0415 - the dose in words, as show writes it
+
+    assert f"Hold for {hold.start_seconds:g} to {hold.target_seconds:g} seconds" in describe_dose(pack.exercises[0])
+    document["exercises"][0]["progression"]["order"] = []
+    found = [(p.code, p.path) for p in backext.validate_pack(json.dumps(document), format="json")]
+    assert ("empty-value", "/exercises/0/progression/order") in found

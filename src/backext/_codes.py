@@ -381,6 +381,16 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         example='"hold": {"start_seconds": 5, "target_seconds": 5}, ... {"hold_seconds_change": 2}',
     ),
     ProblemCode(
+        code="dose-never-grows",
+        severity="warning",
+        description=N_(
+            "A part of the dose is written to grow but never does: a hold with an increment, or repetitions with a "
+            "maximum above the minimum, that the progression's order leaves out, or a hold with an increment whose "
+            "target is its start. The engine prescribes its start every time and moves on without it."
+        ),
+        example='"progression": {"order": ["repetitions"]}, "hold": {... "increment_seconds": 5}',
+    ),
+    ProblemCode(
         code="easier-adds-load",
         severity="warning",
         description=N_(

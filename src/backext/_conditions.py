@@ -119,6 +119,8 @@ NAMES: Mapping[str, object] = MappingProxyType(
         "lowers_only": lowers_only,
         "web_address": web_address,
         "safe_media": safe_media,
+        "HOLD": Dimension.HOLD,
+        "REPETITIONS": Dimension.REPETITIONS,
         "HARDER": Direction.HARDER,
         "EASIER": Direction.EASIER,
         "CONTRAINDICATED": frozenset(m for m in Movement if m.contraindicated),

@@ -553,6 +553,32 @@ RULES: tuple[Rule, ...] = (
         proof="len(modifications) < 2 or len({m.id for m in modifications}) == len(modifications)",
     ),
     Rule(
+        name="hold-left-out",
+        code="dose-never-grows",
+        model=Exercise,
+        field="progression",
+        condition="HOLD in progression.order or not hold.progresses",
+        message=N_(
+            "the hold grows by {increment} s up to {target} s, but the progression's order leaves it out: it never "
+            "grows"
+        ),
+        values={"increment": "hold.increment_seconds", "target": "hold.target_seconds"},
+        gated=True,
+    ),
+    Rule(
+        name="repetitions-left-out",
+        code="dose-never-grows",
+        model=Exercise,
+        field="progression",
+        condition="REPETITIONS in progression.order or repetitions.maximum <= repetitions.minimum",
+        message=N_(
+            "the repetitions go from {minimum} up to {maximum}, but the progression's order leaves them out: they "
+            "never grow"
+        ),
+        values={"minimum": "repetitions.minimum", "maximum": "repetitions.maximum"},
+        gated=True,
+    ),
+    Rule(
         name="variation-changes-nothing",
         code="variation-changes-nothing",
         model=Exercise,
@@ -597,6 +623,15 @@ RULES: tuple[Rule, ...] = (
     _range(Hold, "start_seconds", implied=True, most="MAX_SECONDS"),
     _range(Hold, "target_seconds", implied=True, most="MAX_SECONDS"),
     _range(Hold, "increment_seconds", optional=True, most="MAX_SECONDS"),
+    Rule(
+        name="increment-without-span",
+        code="dose-never-grows",
+        model=Hold,
+        field="increment_seconds",
+        condition="increment_seconds is None or target_seconds > start_seconds",
+        message=N_("the hold has an increment, but its target is its start: it never grows; leave the increment out"),
+        gated=True,
+    ),
     Rule(
         name="hold-plausible",
         code="implausible-dose",
@@ -754,6 +789,18 @@ RULES: tuple[Rule, ...] = (
         message=N_("expected at least 1 session, found {value}"),
         values={"value": "tolerated_sessions"},
         schema={"minimum": 1},
+    ),
+    Rule(
+        name="progression-order-empty",
+        code="empty-value",
+        model=Progression,
+        field="order",
+        condition="order",
+        message=N_(
+            "the order names no part of the dose that grows: leave it out for the default, the hold then the "
+            "repetitions"
+        ),
+        schema={"minItems": 1},
     ),
     Rule(
         name="duplicate-dimension",

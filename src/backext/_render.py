@@ -14,7 +14,7 @@ import attrs
 from ._i18n import NC_, gettext, ngettext, pgettext, plural_count
 from ._messages import Message
 from ._model import Avoid, Exercise, Hold, Modification, Pack, Repetitions
-from ._vocabulary import Direction, Level
+from ._vocabulary import Dimension, Direction, Level
 from ._width import column_offsets, display_width, is_narrow
 from ._wrong import show_number, shown_number
 
@@ -226,8 +226,11 @@ def describe_repetitions(
 def describe_dose(exercise: Exercise, locale: str | None = None, *, default_locale: str | None = None) -> str:
     """The exercise's dose in one sentence, such as "Hold for 5 seconds; 10 repetitions, 1 set."."""
     tags = (locale, default_locale)
+    hold = exercise.hold
+    if Dimension.HOLD not in exercise.progression.order:  # a hold the order leaves out never grows: a range
+        hold = attrs.evolve(hold, increment_seconds=None)
     text = gettext("{hold}; {repetitions}.", *tags).format(
-        hold=describe_hold(exercise.hold, locale, default_locale=default_locale),
+        hold=describe_hold(hold, locale, default_locale=default_locale),
         repetitions=describe_repetitions(exercise.repetitions, locale, default_locale=default_locale),
     )
     return text[:1].upper() + text[1:]

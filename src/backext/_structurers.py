@@ -157,7 +157,7 @@ def structure_Hold(value, count):
     if f_increment_seconds is not None:
         if type(f_increment_seconds) is not int and (type(f_increment_seconds) is not float or f_increment_seconds - f_increment_seconds != 0):
             raise _REFUSE
-    if not ((f_increment_seconds is None or -MAX_NUMBER <= f_increment_seconds <= min(MAX_NUMBER, MAX_SECONDS)) and f_target_seconds <= PLAUSIBLE_HOLD_SECONDS and (f_start_seconds > 0) and (f_target_seconds >= f_start_seconds) and in_tenths(f_start_seconds) and in_tenths(f_target_seconds) and (f_increment_seconds is None or in_tenths(f_increment_seconds)) and (f_increment_seconds is None or f_increment_seconds > 0) and (f_increment_seconds is None or f_increment_seconds <= 0 or (not tenths_of(f_increment_seconds) > tenths_of(f_target_seconds) - tenths_of(f_start_seconds) > 0)) and (f_increment_seconds is None or tenths_of(f_target_seconds) - tenths_of(f_start_seconds) <= tenths_of(f_increment_seconds) * CLEAN_HOLD_STEPS)):
+    if not ((f_increment_seconds is None or -MAX_NUMBER <= f_increment_seconds <= min(MAX_NUMBER, MAX_SECONDS)) and (f_increment_seconds is None or f_target_seconds > f_start_seconds) and (f_target_seconds <= PLAUSIBLE_HOLD_SECONDS) and (f_start_seconds > 0) and (f_target_seconds >= f_start_seconds) and in_tenths(f_start_seconds) and in_tenths(f_target_seconds) and (f_increment_seconds is None or in_tenths(f_increment_seconds)) and (f_increment_seconds is None or f_increment_seconds > 0) and (f_increment_seconds is None or f_increment_seconds <= 0 or (not tenths_of(f_increment_seconds) > tenths_of(f_target_seconds) - tenths_of(f_start_seconds) > 0)) and (f_increment_seconds is None or tenths_of(f_target_seconds) - tenths_of(f_start_seconds) <= tenths_of(f_increment_seconds) * CLEAN_HOLD_STEPS)):
         count[1] += 1
     instance = _new(cls_Hold)
     set_Hold_8(instance, f_start_seconds)
@@ -223,7 +223,7 @@ def structure_Progression(value, count):
             raise _REFUSE
         if len(f_previous_exercise) > 100000:
             count[1] += 1
-    if not (-MAX_NUMBER <= f_tolerated_sessions <= MAX_NUMBER and f_tolerated_sessions >= 1 and (len(f_order) < 2 or len(set(f_order)) == len(f_order))):
+    if not (-MAX_NUMBER <= f_tolerated_sessions <= MAX_NUMBER and f_tolerated_sessions >= 1 and f_order and (len(f_order) < 2 or len(set(f_order)) == len(f_order))):
         count[1] += 1
     instance = _new(cls_Progression)
     set_Progression_8(instance, f_order)
@@ -410,7 +410,7 @@ def structure_Exercise(value, count):
             if len(item) > 100000:
                 count[1] += 1
         f_sources = tuple(f_sources)
-    if not (slug(f_id) and 0 < len(f_steps) <= CLEAN_STEPS and (not f_steps or each_Exercise_steps(f_steps)) and CONTRAINDICATED.isdisjoint(f_movements) and (len(f_modifications) < 2 or len({m.id for m in f_modifications}) == len(f_modifications)) and (not f_modifications or each_Exercise_modifications(f_hold, f_repetitions, f_progression, f_modifications))):
+    if not (slug(f_id) and 0 < len(f_steps) <= CLEAN_STEPS and (not f_steps or each_Exercise_steps(f_steps)) and CONTRAINDICATED.isdisjoint(f_movements) and (len(f_modifications) < 2 or len({m.id for m in f_modifications}) == len(f_modifications)) and (HOLD in f_progression.order or not f_hold.progresses) and (REPETITIONS in f_progression.order or f_repetitions.maximum <= f_repetitions.minimum) and (not f_modifications or each_Exercise_modifications(f_hold, f_repetitions, f_progression, f_modifications))):
         count[1] += 1
     instance = _new(cls_Exercise)
     set_Exercise_8(instance, f_id)
