@@ -172,6 +172,8 @@ def packs(draw: st.DrawFn, max_exercises: int = 3, *, warnings: bool = False) ->
             )
         )
     if not warnings:
+        # An exercise names its movements (no-movements), so that they can be checked.
+        exercises = [e if e.movements else attrs.evolve(e, movements=(SAFE_MOVEMENTS[0],)) for e in exercises]
         # Repetitions the order leaves out never grow (dose-never-grows): their range is one number.
         exercises = [
             e

@@ -202,6 +202,8 @@ CASES: dict[str, tuple[object, str]] = {
         changed(set_at("/exercises/0/progression/order", ["repetitions"])),
         "/exercises/0/progression",
     ),
+    # Found by a black-box attack: a "sit-up with a twist" without movement tags passed --strict with no warning.
+    "no-movements": (changed(set_at("/exercises/1/movements", [])), "/exercises/1/movements"),
 }
 #: Codes tested elsewhere: files that cannot be read, and limits that need a lowered Limits (tests/test_hostile.py).
 SPECIAL = {

@@ -365,6 +365,15 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         example='"movements": ["spinal-extension", "sit-up"]',
     ),
     ProblemCode(
+        code="no-movements",
+        severity="warning",
+        description=N_(
+            "An exercise names no movements, so it cannot be checked against the movements osteoporosis guidance "
+            "advises against: tag each exercise with what it asks of the spine (spinal-extension, prone, ...)."
+        ),
+        example='"movements": []',
+    ),
+    ProblemCode(
         code="harder-without-clearance",
         severity="warning",
         description=N_("A harder variation does not ask for a clinician's clearance."),

@@ -545,6 +545,17 @@ RULES: tuple[Rule, ...] = (
         values={"value": "shorten(item.value)"},
         proof="CONTRAINDICATED.isdisjoint(movements)",
     ),
+    Rule(
+        name="no-movements",
+        code="no-movements",
+        model=Exercise,
+        field="movements",
+        condition="movements",
+        message=N_(
+            "the exercise names no movements: nothing tells whether it asks for one osteoporosis guidance advises "
+            "against"
+        ),
+    ),
     _duplicate(
         "duplicate-variation",
         Exercise,
