@@ -254,3 +254,21 @@ def test_validate_pack_lists_problems_in_the_order_of_the_text(fmt):
     places = [(p.line, p.column) for p in found]
     assert None not in {line for line, _ in places}
     assert places == sorted(places)
+
+
+def test_schema_replaces_only_a_schema_backext_wrote(capsys, tmp_path):
+    # Found by a black-box attack: any JSON file with backext's $id was replaced, notes and all; `-o ''` was said
+    # to "exist already".
+    notes = tmp_path / "notes.json"
+    notes.write_text(json.dumps({"$id": backext.json_schema()["$id"], "my": "precious notes"}), encoding="utf-8")
+    status, _, err = run(capsys, "schema", "-o", str(notes))
+    assert status == 2
+    assert "not backext's schema" in err
+    assert "precious notes" in notes.read_text(encoding="utf-8")
+    earlier = tmp_path / "pack.schema.json"
+    earlier.write_text(json.dumps({**backext.json_schema(), "title": "an older title"}), encoding="utf-8")
+    assert run(capsys, "schema", "-o", str(earlier))[0] == 0
+    assert json.loads(earlier.read_text(encoding="utf-8")) == backext.json_schema()
+    status, _, err = run(capsys, "schema", "-o", "")
+    assert status == 2
+    assert "-o: give the name of the file to write" in err

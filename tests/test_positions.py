@@ -478,3 +478,19 @@ def test_a_tab_between_tokens_keeps_every_yaml_position(tabbed):
 def test_parse_errors_count_lines_as_the_positions_of_every_other_problem_do(text, fmt, line, column):
     [found] = backext.validate_pack(text, format=fmt)
     assert (found.line, found.column) == (line, column)
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        ('{"id": "😀😀", "x": "'.encode() + b'\xff"}', (1, 20)),
+        ('{\n "name": "Rücken", "x": "'.encode() + b'\xff"}', (2, 26)),
+        ('{\r "a": "é",\r "b": "'.encode() + b'\xff"}', (3, 8)),
+    ],
+)
+def test_a_byte_that_is_not_utf8_is_placed_in_characters(data, where):
+    # Found by a black-box attack: the column counted bytes (an emoji is four), not characters as every other
+    # position (and SARIF's unicodeCodePoints) does; a lone CR did not end a line.
+    (found,) = backext.validate_pack(data, format="json")
+    assert found.code == "not-utf8"
+    assert (found.line, found.column) == where

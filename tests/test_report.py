@@ -197,3 +197,19 @@ def test_characters_that_reorder_or_split_a_line_are_escaped_in_pointers_and_fil
     assert "\u2028" not in out
     assert "evil\\u202egnp.json" in out
     assert "/exercises/0/name/e\\u202en\\u2028" in out
+
+
+def test_sarif_declares_the_line_ends_its_lines_are_counted_by(capsys, tmp_path):
+    # Found by a black-box attack: a problem in a file whose lines end with a lone CR was at line 123, but the run
+    # did not say that CR ends a line (SARIF's default is CR LF and LF), so a consumer read the file as one line.
+    path = tmp_path / "cr.json"
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    document["id"] = "Bad Id"
+    path.write_text(json.dumps(document, indent=1).replace("\n", "\r"), encoding="utf-8", newline="")
+    status, out = run(capsys, "validate", "--format", "sarif", str(path))
+    log = json.loads(out)
+    jsonschema.validators.validator_for(SARIF_SCHEMA)(SARIF_SCHEMA).validate(log)
+    assert "\r" in log["runs"][0]["newlineSequences"]
+    (result,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "invalid-id"]
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
+    assert status == 1

@@ -1402,13 +1402,17 @@ def _schema(args: argparse.Namespace, out: _Output) -> int:
         return EXIT_OK
     schema = json_schema()
     text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    if not args.output:
+        raise _UsageError(_said(N_("-o: give the name of the file to write")))
     if Path(args.output).exists():
-        # Written again as backext changes: an earlier schema is replaced, any other file (a pack) is kept.
+        # Written again as backext changes: an earlier schema is replaced, any other file (a pack, notes) is kept.
+        # An earlier schema is one backext wrote: its $id, and nothing at its top that backext's schemas lack.
         try:
             earlier = json.loads(_read_file(args.output, N_("an earlier schema"), 1 << 20))
         except (_UsageError, ValueError, RecursionError):
             earlier = None
-        if not isinstance(earlier, dict) or earlier.get("$id") != schema["$id"]:
+        ours = isinstance(earlier, dict) and earlier.get("$id") == schema["$id"] and set(earlier) <= set(schema)
+        if not ours:
             reason = _said(N_("it exists already and is not backext's schema: choose another name, or remove it first"))
             raise _UsageError(_cannot_write(args.output, reason))
     _replace_file(args.output, text.encode("utf-8"), {})

@@ -83,9 +83,9 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        before = data[: error.start]
-        line = before.count(b"\n") + 1
-        column = error.start - (before.rfind(b"\n") + 1) + 1
+        # Counted in characters, as every other position is (the bytes before the first bad one are UTF-8).
+        before = data[: error.start].decode("utf-8-sig")
+        line, column = _line_column(before, len(before))
         _fail(
             "not-utf8",
             N_("the file is not UTF-8: byte {index} ({byte}) cannot be decoded"),

@@ -179,6 +179,8 @@ def sarif(results: Results, version: str, locale: str | None = None) -> dict[str
                 },
                 "language": locale or "en",
                 "columnKind": "unicodeCodePoints",
+                # The line ends positions are counted with: a carriage return alone ends a line too.
+                "newlineSequences": ["\r\n", "\n", "\r"],
                 "results": found,
             }
         ],
