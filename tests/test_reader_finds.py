@@ -111,3 +111,16 @@ def test_a_second_yaml_document_is_said_in_a_whole_sentence_with_its_place(text,
     assert found.message == (
         f"invalid YAML: a pack is a single document, but a second document starts at line {line}, column {column}"
     )
+
+
+def test_wording_of_a_few_reader_problems():
+    # Found by a black-box attack: JSON's own words ended with a dangling "at" ("Invalid control character at"),
+    # !!binary was "a bytes", and a lone surrogate read from a file was said to keep the pack from being written.
+    (control,) = backext.validate_pack('{"id": "a\x01b"}', format="json")
+    assert control.message.endswith("invalid JSON: Invalid control character")
+    (unterminated,) = backext.validate_pack('{"id": "ab', format="json")
+    assert unterminated.message.endswith("Unterminated string")
+    binary = [p for p in backext.validate_pack("id: !!binary aGVsbG8=\n", format="yaml") if p.path == "/id"]
+    assert [p.message for p in binary] == ["expected a string, found binary data"]
+    (surrogate,) = backext.validate_pack('{"id": "\\ud800"}', format="json")
+    assert surrogate.message == "the text holds a lone surrogate (U+D800), which UTF-8 cannot hold"

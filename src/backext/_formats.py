@@ -220,7 +220,9 @@ def _parse_json(text: str, _: Limits) -> object:
         )
     except json.JSONDecodeError as error:
         line, column = _line_column(text, error.pos)  # a CR alone ends a line too, as the positions count them
-        _fail("syntax-error", _INVALID, {"format": "JSON", "detail": error.msg}, line, column)
+        # The reader's words end with the place ("Unterminated string starting at"): the place is the position.
+        detail = error.msg.removesuffix(" at").removesuffix(" starting")
+        _fail("syntax-error", _INVALID, {"format": "JSON", "detail": detail}, line, column)
     except ParseFailure as failure:
         if failure.problem.code == "duplicate-key":
             _every_json_duplicate(text)

@@ -268,7 +268,7 @@ def _surrogate(document: object, text: str, limits: Limits, container: object = 
         where = f"{_pointer_to(document, container, limits)}/{escape_pointer(text)}"
     found = surrogate().search(text)
     code = f"U+{ord(found.group()):04X}" if found else ""
-    template = N_("the text holds a lone surrogate ({code}), which UTF-8 cannot hold: the pack could not be written")
+    template = N_("the text holds a lone surrogate ({code}), which UTF-8 cannot hold")
     return LimitExceeded(problem(where, "not-utf8", template, {"code": code}))
 
 

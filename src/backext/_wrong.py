@@ -101,6 +101,7 @@ def json_type(value: object) -> Message:
     if isinstance(value, int):
         return Message(template=N_("an integer ({value})"), values={"value": shown_number(value)})
     if isinstance(value, float) and not math.isfinite(value):
+        # JSON's 1e400 is read as infinity, as YAML's .inf is: both are beyond what a number of a pack may be.
         return Message(template=N_("not a number") if math.isnan(value) else N_("a number too large to hold"))
     if isinstance(value, float):
         # A whole float keeps its ".0", which says why it is not an integer; any other in the language's digits.
@@ -116,6 +117,8 @@ def json_type(value: object) -> Message:
         return Message(template=N_("a list"))
     if isinstance(value, dict):
         return Message(template=N_("an object"))
+    if isinstance(value, (bytes, bytearray)):  # YAML's !!binary
+        return Message(template=N_("binary data"))
     return Message(template=N_("a {name}"), values={"name": type(value).__name__})
 
 
