@@ -272,3 +272,11 @@ def test_schema_replaces_only_a_schema_backext_wrote(capsys, tmp_path):
     status, _, err = run(capsys, "schema", "-o", "")
     assert status == 2
     assert "-o: give the name of the file to write" in err
+
+
+def test_new_advises_a_command_a_shell_takes_as_it_is(capsys, tmp_path, monkeypatch):
+    # Found by a black-box attack: `new 'UPPER Case.yaml'` advised `backext validate UPPER Case.yaml`, two files.
+    monkeypatch.chdir(tmp_path)
+    status, _, err = run(capsys, "new", "UPPER Case.yaml")
+    assert status == 0
+    assert err == "wrote UPPER Case.yaml: check it with backext validate 'UPPER Case.yaml'\n"

@@ -1333,7 +1333,12 @@ def _new(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handl
     shown = printable_path(str(target))
     if shown.startswith("-"):
         shown = f"./{shown}"  # not an option of the command advised
-    said = _said(N_("wrote {file}: check it with 'backext validate {file}'"), file=shown)
+    import shlex  # noqa: PLC0415 - only here
+
+    # The command as a shell takes it: a name with a space or a quote is quoted.
+    said = _said(
+        N_("wrote {file}: check it with {command}"), file=shown, command=f"backext validate {shlex.quote(shown)}"
+    )
     sys.stderr.write(said.render(_speaking(args)) + "\n")
     return EXIT_OK
 
