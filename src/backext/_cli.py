@@ -359,6 +359,17 @@ def _pack_options(
         )
 
 
+def _day_option(parser: argparse.ArgumentParser, day: str) -> None:
+    """Add ``--date``: with ``--state``, *day* (what the day is), at the dose the engine allows on it."""
+    parser.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        type=_date,
+        help=f"with --state, {day}: the dose is the one the engine allows that day (a long break steps it back, a"
+        " variation whose clearance is not in force is not in use); default: today",
+    )
+
+
 def _rules_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rules",
@@ -520,13 +531,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "--exercise", metavar="ID", help="the exercise, at its starting dose; default: the pack's first"
     )
     chosen.add_argument("--state", metavar="FILE", help="a stored state (JSON): the person's current exercise and dose")
-    handout.add_argument(
-        "--date",
-        metavar="YYYY-MM-DD",
-        type=_date,
-        help="with --state, the day the page is for: the dose is the one the engine allows that day (a variation"
-        " whose clearance is not in force is not in use); default: today",
-    )
+    _day_option(handout, "the day the page is for")
     _rules_option(handout)
     handout.add_argument(
         "--locale",
@@ -554,13 +559,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     session.add_argument(
         "--state", metavar="FILE", help="a stored state (JSON): the person's current exercise and dose"
     )
-    session.add_argument(
-        "--date",
-        metavar="YYYY-MM-DD",
-        type=_date,
-        help="with --state, the day of the session: the dose is the one the engine allows that day (a long break"
-        " steps it back, a variation whose clearance is not in force is not in use); default: today",
-    )
+    _day_option(session, "the day of the session")
     _rules_option(session)
     session.add_argument("--format", choices=("text", "json"), default="text", help="text or json (default: text)")
     session.set_defaults(handler=_session)
@@ -1444,13 +1443,7 @@ def _fhir_parser(commands: Any) -> None:
     fhir.add_argument("--state", metavar="FILE", help="a stored state (JSON, as backext.converter writes it)")
     fhir.add_argument("--logs", metavar="FILE", help="session logs: a JSON list, as backext.converter writes them")
     fhir.add_argument("--subject", metavar="REFERENCE", help="the person, such as Patient/123 (needed with --state)")
-    fhir.add_argument(
-        "--date",
-        metavar="YYYY-MM-DD",
-        type=_date,
-        help="with --state, the day the prescription is for: the dose the engine allows that day (a variation"
-        " whose clearance has ended is dropped, a long break steps the dose back); default: today",
-    )
+    _day_option(fhir, "the day the prescription is for")
     _rules_option(fhir)
     fhir.add_argument("--days-per-week", metavar="N", type=_days_per_week, help="training days a week, 1 to 7")
     fhir.add_argument("--locale", metavar="TAG", help="the person's locale for the instructions; default: the pack's")
