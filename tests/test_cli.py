@@ -298,3 +298,28 @@ def test_an_output_that_cannot_be_written_exits_2_without_a_traceback():
         )
     assert done.returncode == 2
     assert b"Traceback" not in done.stderr
+
+
+def test_session_of_a_state_with_format_json_says_why_there_is_none_as_json(capsys, tmp_path):
+    # Found by a black-box attack: a stopped or invalid state gave nothing on standard output with --format json,
+    # where plan gives one JSON document, errors included.
+    pack = backext.builtin_pack()
+    state = _climbed(2)
+    flagged = backext.SessionLog(
+        date=datetime.date(2026, 2, 1),
+        exercise_id="forearm-press-up",
+        repetitions_completed=0,
+        hold_seconds=0,
+        pain=8,
+    )
+    stopped = _stored(tmp_path, backext.step(pack, state, flagged).state)
+    status, out, err = run(capsys, "session", "--state", stopped, "--format", "json")
+    assert status == 1
+    assert json.loads(out)["error"]["status"] == 1
+    assert "stopped since" in json.loads(out)["error"]["message"]
+    assert "stopped since" in err
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"pack_id": 5}', encoding="utf-8")
+    status, out, _ = run(capsys, "session", "--state", str(broken), "--format", "json")
+    assert status == 1
+    assert json.loads(out)["error"]["problems"]

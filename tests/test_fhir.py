@@ -691,3 +691,24 @@ def test_each_problem_of_a_session_log_file_is_at_its_line_and_column(capsys, tm
     path.write_text('{"logs": []}')
     assert main(["fhir", "--logs", str(path)]) == 1
     assert f"{path}:1:1: error wrong-type: expected a list of session logs" in capsys.readouterr().err
+
+
+def test_a_person_cleared_to_resume_later_is_on_hold_until_that_day():
+    # Found by a black-box attack: a person stopped on 2026-01-13 and cleared from 2026-02-01 was exported as an
+    # active request on 2026-01-20, a day the engine allows no session.
+    state = backext.start(PACK, "forearm-press-up")
+    flagged = backext.SessionLog(
+        date=datetime.date(2026, 1, 13),
+        exercise_id="forearm-press-up",
+        repetitions_completed=0,
+        hold_seconds=0,
+        pain=0,
+        red_flags={"new-leg-weakness"},
+    )
+    stopped = backext.step(PACK, state, flagged).state
+    cleared = backext.record_clearance(stopped, date=datetime.date(2026, 2, 1), pack=PACK)
+    statuses = {
+        day: [r.status for r in fhir.export_state(PACK, cleared, subject="Patient/1", on=datetime.date(2026, *day))]
+        for day in ((1, 20), (2, 1))
+    }
+    assert statuses == {(1, 20): ["on-hold", "on-hold"], (2, 1): ["active", "active"]}

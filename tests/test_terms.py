@@ -19,12 +19,18 @@ OTHER_TERMS = {
         r"\bArzt\b|Ärztin|Behandler|ärztliche Freigabe|Stufen? zurück|Stufe mehr|Stufe der Leiter|(?<!{)\bPacks?\b"
         # A hold is a "Haltezeit" (found by a black-box attack: "ein Halten" in the validator's messages).
         r"|\b(?:ein|das|dem)\s+Halten\b|-Halten\b|\(Halten\b|^Halten:"
+        # A red flag is a "Warnzeichen", the next-day report a "Meldung", a timed cue an "Ansage".
+        r"|Warnsignal|\bBericht\b|zeitgesteuerte Hinweise"
     ),
     # A clinician's clearance is an "accord" and a hold a "maintien" (found by a black-box attack: "autorisation"
     # and "Tenue" on the handout, where the reasons said "accord" and "maintien").
-    "fr": r"\bsoignant|clinicien|\bautorisations?\b|\b[Tt]enue\b",
+    "fr": r"\bsoignant|clinicien|\bautorisations?\b|\b[Tt]enue\b|signal d'alarme|\bpas en arrière|apaisée?|\bconsignes\b",
     # A clinician's clearance is an "autorización", a hold a "tiempo de mantener", an id an "id".
-    "es": r"profesional clínico|profesional de la salud|(?<![-{])\bpacks?\b|visto bueno|mantenimiento|identificador {",
+    "es": (
+        r"profesional clínico|profesional de la salud|(?<![-{])\bpacks?\b|visto bueno|mantenimiento|identificador {"
+        # The engine stopped is "detenido" (exercise paused, on the handout, is "en pausa").
+        r"|está en pausa|^en pausa|el programa está"
+    ),
 }
 
 

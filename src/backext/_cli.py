@@ -1096,9 +1096,9 @@ def _session(args: argparse.Namespace, out: _Output) -> int:
     else:
         if args.exercise is not None:
             raise _UsageError(_said(N_("--state and --exercise: choose one (the state says its exercise)")))
-        of_the_day = _state_session(args, pack, locale)
-        if of_the_day is None:
-            return EXIT_INVALID
+        of_the_day = _state_session(args, pack, locale, out)
+        if isinstance(of_the_day, int):
+            return of_the_day
         cues = of_the_day
     if args.format == "json":
         out.json([{**converter.unstructure(cue), "text": pack.localize(cue.text, locale)} for cue in cues])
@@ -1120,8 +1120,13 @@ def _session(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_OK
 
 
-def _state_session(args: argparse.Namespace, pack: Pack, locale: str | None) -> tuple[Cue, ...] | None:
-    """The cues of the session of the person whose state ``--state`` names, on ``--date``; ``None``: said why."""
+def _state_session(args: argparse.Namespace, pack: Pack, locale: str | None, out: _Output) -> tuple[Cue, ...] | int:
+    """The cues of the session of the person whose state ``--state`` names, on ``--date``; else the exit status.
+
+    Why there are none is said on standard error, and with ``--format json`` as the one JSON document on standard
+    output too, as ``plan`` says it.
+    """
+    as_json = args.format == "json"
     from . import load_state, timeline  # noqa: PLC0415
     from .exceptions import SessionError, StateError  # noqa: PLC0415
 
@@ -1129,8 +1134,10 @@ def _state_session(args: argparse.Namespace, pack: Pack, locale: str | None) -> 
     try:
         state = load_state(_read_state_file(args.state), pack, rules=rules, name=args.state)
     except StateError as error:
-        _Output(sys.stderr).write(f"{error.render(_speaking(args))}\n")
-        return None
+        problems = _in_locale(("", list(error.problems)), _speaking(args) or "en")[1]
+        return _fail(
+            out, _Output(sys.stderr), error.render(_speaking(args)), EXIT_INVALID, as_json=as_json, problems=problems
+        )
     if state.stop is not None:
         from ._i18n import gettext  # noqa: PLC0415
         from ._render import localized_date  # noqa: PLC0415
@@ -1139,8 +1146,8 @@ def _state_session(args: argparse.Namespace, pack: Pack, locale: str | None) -> 
         stopped = gettext(
             "backext: the engine is stopped since {date}: no session until a clinician's clearance is recorded", *tags
         )
-        _Output(sys.stderr).write(stopped.format(date=localized_date(state.stop.date, *tags)) + "\n")
-        return None
+        said = stopped.format(date=localized_date(state.stop.date, *tags))
+        return _fail(out, _Output(sys.stderr), said, EXIT_INVALID, as_json=as_json)
     day = args.date if args.date is not None else datetime.date.today()  # noqa: DTZ011 - a local day, as plan's
     if state.resume_on is not None and day < state.resume_on:
         from ._i18n import gettext  # noqa: PLC0415

@@ -336,7 +336,9 @@ def export_state(
     carries the dose (repetitions, sets, hold, variations) in backext's
     extensions, the training days in ``occurrenceTiming`` and the
     instructions in ``patientInstruction``, in *locale*. It is ``active``,
-    or ``on-hold`` while the engine is stopped. The CarePlan instantiates
+    or ``on-hold`` while the engine is stopped (or, on the day *on*, until the
+    day a clinician's clearance lets sessions resume: the dose is the one to
+    resume at). The CarePlan instantiates
     the pack's PlanDefinition and lists the ServiceRequest as its activity.
 
     Args:
@@ -392,9 +394,10 @@ def export_state(
     locale = _written_in(pack, locale, _state_texts(pack, _prescribed(pack, state, on, rules)[0]))
     if days_per_week is not None and (type(days_per_week) is not int or not 1 <= days_per_week <= 7):
         raise ValueError(f"days_per_week must be a whole number from 1 to 7, not {days_per_week!r}")
+    held = state.stopped or (on is not None and state.stopped_on(on))  # stopped, or cleared from a later day
     state, prescription = _prescribed(pack, state, on, rules)
     exercise = state_exercise(pack, state)
-    status = "on-hold" if state.stopped else "active"
+    status = "on-hold" if held else "active"
     request_key = ("ServiceRequest", subject, pack.id)
     instruction = _patient_instruction(pack, prescription, locale)
     code = _exercise_therapy(pack.localize(exercise.name, locale))
