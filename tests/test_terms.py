@@ -24,7 +24,10 @@ OTHER_TERMS = {
     ),
     # A clinician's clearance is an "accord" and a hold a "maintien" (found by a black-box attack: "autorisation"
     # and "Tenue" on the handout, where the reasons said "accord" and "maintien").
-    "fr": r"\bsoignant|clinicien|\bautorisations?\b|\b[Tt]enue\b|signal d'alarme|\bpas en arrière|apaisée?|\bconsignes\b",
+    "fr": (
+        r"\bsoignant|clinicien|\bautorisations?\b|\b[Tt]enue\b"
+        r"|signal d'alarme|\bpas en arrière|apaisée?|\bconsignes\b"
+    ),
     # A clinician's clearance is an "autorización", a hold a "tiempo de mantener", an id an "id".
     "es": (
         r"profesional clínico|profesional de la salud|(?<![-{])\bpacks?\b|visto bueno|mantenimiento|identificador {"
