@@ -576,7 +576,9 @@ def test_a_phrase_refused_for_its_format_names_the_format():
 
 @given(
     words=st.lists(
-        st.sampled_from(["maintien", "+1,5", "s", ";", ":", "?", "!", "«", "»", "répétitions", "+2)", "a" * 30]),
+        st.sampled_from(
+            ["maintien", "+1,5", "s", ";", ":", "?", "!", "«", "»", "%", "€", "répétitions", "+2)", "a" * 30]
+        ),
         min_size=1,
         max_size=40,
     )
@@ -591,7 +593,7 @@ def test_no_line_begins_with_punctuation_french_puts_a_space_before(words):
     assert filled.split() == text.split()  # nothing lost, nothing added
     lines = filled.splitlines()
     for line in lines[1:]:  # the text's own first word begins the first line, whatever it is
-        assert line.strip()[:1] not in set(";:?!»"), filled
+        assert line.strip()[:1] not in set(";:?!»%€"), filled
     for line in lines[:-1]:
         assert not line.rstrip().endswith("«"), filled
 
@@ -623,3 +625,19 @@ def test_every_reason_code_is_described_in_each_language(language):
         assert said != entry.description, code
         assert entry.describe() == entry.description
         assert not re.search(r"\b(the|session|clinician|hold|step)\b", said), said
+
+
+def test_a_width_given_by_a_value_must_be_a_whole_number_when_the_message_is_made():
+    # Found by a black-box attack: {x:{y}} with y = 1.5 was accepted, and rendering it in German (1,5) raised
+    # Python's own "Cannot specify ',' with '5'".
+    with pytest.raises(ValueError, match="must be a whole number"):
+        backext.Message(template="{x:{y}}", values={"x": "abcdef", "y": 1.5})
+    assert backext.Message(template="{x:>{y}}", values={"x": "ab", "y": 5}).render("de") == "   ab"
+
+
+def test_a_tag_longer_than_64_characters_is_said_to_be_too_long_in_a_pack():
+    # Found by a black-box attack: validate said a 67-character tag lacked a primary language subtag, with no reason.
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    document["title"] = {"en": "Title", "de-x-" + "-abcdefgh" * 7: "Titel"}
+    (found,) = [p for p in backext.validate_pack(json.dumps(document), format="json") if p.code == "invalid-locale"]
+    assert found.message.endswith("; it is longer than 64 characters, the longest tag read")

@@ -54,8 +54,12 @@ def test_localized_text_resolves_with_fallbacks():
     assert text.resolve("fr", default_locale="en") == "Rest"
     assert text.resolve(None, default_locale="de") == "Pause"
     assert LocalizedText({"fr": "Repos"}).resolve("it", default_locale="en") == "Repos"
-    with pytest.raises(LookupError):
-        LocalizedText({}).resolve("en", default_locale="en")
+    # Found by a black-box attack: an empty one passed and failed only when resolved; texts that are not strings
+    # were written as "None" inside a sentence.
+    with pytest.raises(ValueError, match="at least one translation"):
+        LocalizedText({})
+    with pytest.raises(TypeError, match="must be a string"):
+        LocalizedText({"en": None})
 
 
 def test_localized_text_is_a_hashable_read_only_mapping():

@@ -39,6 +39,7 @@ def _freeze(values: Mapping[str, Value] | tuple[tuple[str, Value], ...]) -> tupl
 MAX_FORMAT_WIDTH = 100
 
 _NUMBERS_IN_SPEC = re.compile(r"\d+")
+_NESTED = re.compile(r"\{(\w+)\}")
 
 
 def _real_number(what: str, value: object) -> None:
@@ -128,6 +129,12 @@ def _check_placeholders(template: str, values: Mapping[str, object]) -> None:
         if name not in values:
             raise ValueError(f"the message {template!r} has the placeholder {{{name}}} but no value for it")
     for name, spec in placeholders:
+        for nested in _NESTED.findall(spec):  # a width or precision given by a value: a whole number, as Python's
+            if type(values.get(nested)) is not int:
+                raise ValueError(
+                    f"the placeholder {{{nested}}} in the format of {{{name}}} of the message {template!r} must be a"
+                    f" whole number (a width or a precision), not {values.get(nested)!r}"
+                )
         written = spec.format_map(values) if "{" in spec else spec
         if any(len(digits) > 3 or int(digits) > MAX_FORMAT_WIDTH for digits in _NUMBERS_IN_SPEC.findall(written)):
             raise ValueError(

@@ -316,10 +316,10 @@ def _modification_line(pack: Pack, modification: Modification, locale: str | Non
 _LONG_WORD = re.compile(rf"\S{{{_WIDTH},}}")
 
 
-#: A space no line may break at: before punctuation that must not begin a line (French writes one before ``;``,
-#: ``:``, ``?``, ``!`` and ``»``) and after ``«``. While lines are filled it is held as a character that is not
-#: white space, so that the word and its punctuation stay on one line.
-_UNBREAKABLE_SPACE = re.compile(r" (?=[;:?!»])|(?<=«) ")
+#: A space no line may break at: before punctuation and signs that must not begin a line (French writes one before
+#: ``;``, ``:``, ``?``, ``!``, ``»``, ``%`` and ``€``) and after ``«``. While lines are filled it is held as a
+#: character that is not white space, so that the word and its punctuation stay on one line.
+_UNBREAKABLE_SPACE = re.compile(r" (?=[;:?!»%€])|(?<=«) ")
 _HELD = "\ue000"  # a private-use character: no text of the library's holds one (a pack's that does is left as is)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from ._i18n import _OUT_OF_ORDER, _SUBTAG_TOO_LONG, _TWICE, N_, tag_problem, well_formed
+from ._i18n import _OUT_OF_ORDER, _SUBTAG_TOO_LONG, _TOO_LONG, _TWICE, N_, tag_problem, well_formed
 from ._messages import Message
 
 
@@ -76,6 +76,7 @@ def suggestion(name: str, known: Collection[str]) -> Message | str:
 _WHY = {
     _TWICE: N_("; a subtag comes twice"),
     _SUBTAG_TOO_LONG: N_("; a subtag has at most 8 letters or digits"),
+    _TOO_LONG: N_("; it is longer than 64 characters, the longest tag read"),
     _OUT_OF_ORDER: N_("; BCP 47 gives the language, then at most one script, one region, variants and extensions"),
 }
 
@@ -85,7 +86,7 @@ def locale_suggestion(tag: str) -> Message | str:
     fixed = _fixed_locale(tag)
     if fixed is not None:
         return hint(fixed)
-    malformed = None if len(tag) > MAX_LENGTH else tag_problem(tag)
+    malformed = tag_problem(tag[: MAX_LENGTH + 1])  # a longer tag is too long all the same: not all of it is read
     why = None if malformed is None else _WHY.get(malformed[0])
     return "" if why is None else Message(template=why)
 

@@ -73,13 +73,17 @@ def _one_tag_each(_: object, __: object, translations: tuple[tuple[str, str], ..
     problems, with the same messages.
 
     Raises:
-        TypeError: If a key is not a string.
-        ValueError: If a key is not a well-formed tag, or two keys are one tag.
+        TypeError: If a key or a text is not a string.
+        ValueError: If there is no translation, a key is not a well-formed tag, or two keys are one tag.
     """
+    if not translations:
+        raise ValueError("a LocalizedText needs at least one translation: pass a plain string for one language")
     seen: dict[str, str] = {}  # each tag in lower case: its first spelling
-    for tag, _text in translations:
+    for tag, text in translations:
         if not isinstance(tag, str):
             raise TypeError(f"a language tag must be a string, not {type(tag).__name__}")
+        if not isinstance(text, str):
+            raise TypeError(f"the text in {tag!r} must be a string, not {type(text).__name__}")
         if not well_formed(tag):
             raise _refusal("text-locale", tag)
         first = seen.get(tag.lower())
