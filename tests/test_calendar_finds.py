@@ -1211,3 +1211,24 @@ def test_a_windows_time_zone_name_whose_own_rules_differ_is_still_refused():
     previous = outlook(written, "Tokyo Standard Time")  # Berlin's rules, under Tokyo's name: which is meant?
     with pytest.raises(UnreadableCalendarError, match="Tokyo Standard Time"):
         backext.cancel_sessions(PACK, previous, since=datetime.date(2026, 1, 6), now=LATER)
+
+
+def test_a_refused_duration_or_reminder_is_said_in_exact_seconds_in_any_language():
+    # Found by a black-box attack: a refused duration of 30 s was "0,5 minutes" in French (the plural for 0,5 is
+    # singular there), 1 s was "0.02 minutes" (rounded), and a negative reminder was Python's "-1 day, 21:30:00".
+    plan = make_plan()
+    cases = {
+        (datetime.timedelta(seconds=30), None): ("pas 30 secondes", "30 seconds"),
+        (datetime.timedelta(seconds=1), None): ("pas 1 seconde", "not 1 second"),
+        (datetime.timedelta(minutes=15), datetime.timedelta(hours=-2, minutes=-30)): (
+            "pas 9000 secondes après",
+            "not 9000 seconds after it",
+        ),
+    }
+    for (duration, reminder), (french, english) in cases.items():
+        with pytest.raises(ValueError) as caught:
+            backext.plan_calendar(
+                PACK, plan, time=datetime.time(9), timezone="Europe/Paris", duration=duration, reminder=reminder
+            )
+        assert english in str(caught.value)
+        assert french in caught.value.template.render("fr")

@@ -110,6 +110,8 @@ CATALOGS = Path(__file__).resolve().parent.parent / "src" / "backext" / "locale"
 COUNTED = {
     "%(seconds)s second": "seconds",
     "%(start)s to %(target)s second": "target",
+    "a reminder is a time before the session, not {seconds} second after it: use a positive one": "seconds",
+    "a session lasts 1 minute to 12 hours, not {seconds} second": "seconds",
     "Hold for {seconds} second": "seconds",
     "Hold: %(change)s second": "change",
     "Rest for {seconds} second": "seconds",

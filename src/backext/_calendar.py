@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._i18n import N_, gettext, ngettext, parse_locale, pgettext
+from ._i18n import N_, N_plural, gettext, ngettext, parse_locale, pgettext
 from ._ladder import Dose
 from ._limits import DEFAULT_MAX_BYTES, shorten
 from ._messages import Message, Value
@@ -362,9 +362,14 @@ def _reminder_trigger(reminder: datetime.timedelta | datetime.time) -> datetime.
     """
     if isinstance(reminder, datetime.timedelta):
         if reminder < datetime.timedelta(0):
+            after = -reminder.total_seconds()
             raise WordedError(
-                N_("a reminder is a time before the session, not {reminder}: use a positive one"),
-                {"reminder": str(reminder)},
+                N_plural(
+                    "a reminder is a time before the session, not {seconds} second after it: use a positive one",
+                    "a reminder is a time before the session, not {seconds} seconds after it: use a positive one",
+                ),
+                {"seconds": int(after) if after.is_integer() else after},
+                count=after,
             )
         return -datetime.timedelta(seconds=int(reminder.total_seconds()))  # iCalendar durations have no fractions
     if reminder.tzinfo is not None:
@@ -576,10 +581,14 @@ def _plan_calendar(
     if time is not None and time.tzinfo is not None:
         raise WordedError(N_("give the time of day without a time zone, and the zone as timezone="))
     if time is not None and not _DURATION[0] <= duration <= _DURATION[1]:
-        minutes = duration.total_seconds() / 60
+        seconds = duration.total_seconds()  # exactly, in the language's way (a minute would round it)
         raise WordedError(
-            N_("a session lasts 1 minute to 12 hours, not {minutes} minutes"),
-            {"minutes": int(minutes) if minutes.is_integer() else round(minutes, 2)},
+            N_plural(
+                "a session lasts 1 minute to 12 hours, not {seconds} second",
+                "a session lasts 1 minute to 12 hours, not {seconds} seconds",
+            ),
+            {"seconds": int(seconds) if seconds.is_integer() else seconds},
+            count=seconds,
         )
     zone = None if timezone is None else _zone(timezone)
     if time is not None:  # iCalendar times and durations have no fractions of a second

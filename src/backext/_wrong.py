@@ -65,7 +65,7 @@ class WordedError(ValueError):
     """
 
     def __init__(
-        self, template: str | tuple[str, str], values: Mapping[str, Value] | None = None, count: int | None = None
+        self, template: str | tuple[str, str], values: Mapping[str, Value] | None = None, count: float | None = None
     ) -> None:
         singular, plural = (template, None) if isinstance(template, str) else template
         self.template = Message(template=singular, plural=plural, count=count, values=dict(values or {}))
