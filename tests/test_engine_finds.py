@@ -199,9 +199,10 @@ def test_a_pending_session_does_not_count_after_a_change_of_variations_or_of_pac
     arms = variation("arms-forward", "harder", hold_seconds_change=5)
     pack = pack_with(attrs.evolve(CHEST, modifications=(*CHEST.modifications, arms)))
     state = backext.record_clearance(backext.start(pack, CHEST.id), date=DAY, modifications=[arms.id], pack=pack)
-    log = SessionLog(date=DAY, exercise_id=CHEST.id, repetitions_completed=8, hold_seconds=5, pain=0)
+    state = backext.choose_modifications(pack, state, [arms.id])  # nothing done yet: a variation may be chosen
+    log = SessionLog(date=DAY, exercise_id=CHEST.id, repetitions_completed=8, hold_seconds=10, pain=0)
     waiting = backext.step(pack, state, log).state
-    chosen = backext.choose_modifications(pack, waiting, [arms.id])
+    chosen = backext.choose_modifications(pack, waiting, [])  # a change of variations while the report is awaited
     assert backext.report_next_day(pack, chosen, 0).state.tolerated_streak == 0
     raised = pack_with(attrs.evolve(CHEST, hold=attrs.evolve(CHEST.hold, start_seconds=10)), version="2")
     assert backext.report_next_day(raised, waiting, 0).state.tolerated_streak == 0
@@ -419,8 +420,8 @@ def test_a_variation_that_grows_in_an_update_never_locks_the_person_out():  # th
         attrs.evolve(CHEST, repetitions=backext.Repetitions(minimum=8, maximum=12), modifications=(pillow, bigger)),
         version="2",
     )
-    state = perfect_run(v1, backext.start(v1, CHEST.id), 6)
-    state = perfect_run(v1, backext.choose_modifications(v1, state, ["knee"]), 4, DAY + dt.timedelta(12))
+    state = perfect_run(v1, backext.start(v1, CHEST.id), 7)  # one session tolerated since the last step up
+    state = perfect_run(v1, backext.choose_modifications(v1, state, ["knee"]), 4, DAY + dt.timedelta(14))
     plan = backext.plan(v2, state, start_date=DAY + dt.timedelta(30), weeks=4)
     for planned in plan.sessions:
         assert_within(v2, planned.prescription)
@@ -615,3 +616,50 @@ def test_choosing_a_harder_variation_raises_at_most_one_step_above_the_current_p
     state = backext.step(pack, state, attrs.evolve(good, pain_next_day=0)).state
     with pytest.raises(backext.SessionError, match="more than one step"):
         backext.choose_modifications(pack, state, ["harder-still"], on=day)
+
+
+def test_choosing_the_variations_in_use_again_forgets_no_session_not_tolerated():
+    # Found by a black-box attack: choose_modifications(pack, state, []) between sessions reset the count of sessions
+    # not tolerated, so three sessions at pain 4 never stepped back, and a harder variation was accepted right after
+    # a session not held in full.
+    state = backext.start(P, "forearm-press-up")
+    decisions = []
+    for day in range(3):
+        prescribed = state.prescription
+        log = SessionLog(
+            date=DAY + dt.timedelta(days=2 * day),
+            exercise_id=prescribed.exercise_id,
+            repetitions_completed=prescribed.repetitions,
+            hold_seconds=prescribed.hold_seconds,
+            pain=4,
+            pain_next_day=0,
+        )
+        decision = backext.step(P, state, log)
+        decisions.append(decision.action)
+        state = backext.choose_modifications(P, decision.state, [])
+    assert decisions[-1] is Action.REGRESS
+
+
+def test_a_variation_raises_nothing_until_a_session_at_the_prescription_was_tolerated():
+    chest = P.exercise("prone-chest-lift")
+    more = variation("one-more", "harder", repetitions_change=1)
+    pack = pack_with(attrs.evolve(chest, modifications=(*chest.modifications, more)))
+    state = backext.start(pack, chest.id)
+    state = backext.record_clearance(state, date=DAY, modifications=["one-more"], pack=pack)
+    assert backext.choose_modifications(pack, state, ["one-more"]).prescription.repetitions == 9  # nothing done yet
+    prescribed = state.prescription
+    short = SessionLog(
+        date=DAY,
+        exercise_id=chest.id,
+        repetitions_completed=prescribed.repetitions - 3,
+        hold_seconds=prescribed.hold_seconds,
+        pain=0,
+        pain_next_day=0,
+    )
+    state = backext.step(pack, state, short).state
+    for first in ([], ["one-more"]):  # choosing again first does not launder the session not held in full
+        with pytest.raises(backext.SessionError, match="nothing is raised until one is"):
+            backext.choose_modifications(pack, backext.choose_modifications(pack, state, first), ["one-more"])
+    good = attrs.evolve(short, date=DAY + dt.timedelta(days=2), repetitions_completed=prescribed.repetitions)
+    state = backext.step(pack, state, good).state
+    assert backext.choose_modifications(pack, state, ["one-more"]).prescription.repetitions == 9

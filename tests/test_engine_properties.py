@@ -348,9 +348,11 @@ class EngineMachine(RuleBasedStateMachine):
             assert new_hold - old_hold <= increment
             assert new_reps - old_reps <= 1
             assert not (new_hold > old_hold and new_reps > old_reps)
-            if state.painful_streak or state.untolerated_streak:  # 1: nothing raised after pain
-                assert new_hold <= old_hold
+            if state.painful_streak or state.untolerated_streak or (state.last_session and not state.tolerated_streak):
+                assert new_hold <= old_hold  # 1: nothing raised until a session at the prescription was tolerated
                 assert new_reps <= old_reps
+            if chosen.prescription == state.prescription:  # choosing again forgets no session not tolerated
+                assert chosen.untolerated_streak == state.untolerated_streak
             self.state = chosen
         else:
             with pytest.raises(backext.ClearanceRequiredError) as caught:

@@ -910,9 +910,10 @@ def choose_modifications(
     day of the last session, if there was one). The run of
     well-tolerated sessions starts again, and the new prescription is at
     most one step above the current one (and above what the person last
-    tolerated), in one dimension; after a session that was not tolerated
-    (pain above the tolerated band, or not every repetition held) it is no
-    higher than the current one at all. If the variations would raise it
+    tolerated), in one dimension; until a session at the current
+    prescription has been tolerated (after pain above the tolerated band, a
+    session not held in full, a step back or up, or another change of
+    variations) it is no higher than the current one at all. If the variations would raise it
     more (dropping an easier variation, say), the dose underneath is lowered
     until they do not.
 
@@ -963,8 +964,13 @@ def choose_modifications(
     dose = state.dose
     ceiling = reference(exercise, state)
     now = effective(state.prescription)
-    # After a session that was not tolerated (pain, or not every repetition held), nothing is raised until one is.
-    hurt = state.painful_streak > 0 or state.untolerated_streak > 0
+    # Nothing is raised until a session at the prescription as it is was tolerated: not after pain or a session not
+    # held in full, nor right after a step (back or up) or another change of variations, which start the run again.
+    hurt = (
+        (state.last_session is not None and state.tolerated_streak == 0)
+        or state.painful_streak > 0
+        or state.untolerated_streak > 0
+    )
 
     def fits(candidate: Prescription) -> bool:
         hold, repetitions = effective(candidate)
@@ -983,8 +989,8 @@ def choose_modifications(
                 raise SessionError(
                     Message(
                         template=N_(
-                            "the variations {ids} raise the dose even from the start of the exercise, and the last"
-                            " session was not tolerated: nothing is raised until one is"
+                            "the variations {ids} raise the dose even from the start of the exercise, and no session"
+                            " at the prescription as it is has been tolerated yet: nothing is raised until one is"
                         ),
                         values={"ids": ids},
                     )
@@ -999,8 +1005,15 @@ def choose_modifications(
             )
         dose = move.dose
     pending = None if state.pending is None else attrs.evolve(state.pending, counts=False)
+    # The sessions not tolerated in a row are counted at one prescription: they start again only if it changes.
+    untolerated = state.untolerated_streak if prescription == state.prescription else 0
     chosen_state = attrs.evolve(
-        state, dose=dose, prescription=prescription, tolerated_streak=0, untolerated_streak=0, pending=pending
+        state,
+        dose=dose,
+        prescription=prescription,
+        tolerated_streak=0,
+        untolerated_streak=untolerated,
+        pending=pending,
     )
     memory(pack).remember(chosen_state, rules)
     return chosen_state
