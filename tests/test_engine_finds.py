@@ -663,3 +663,22 @@ def test_a_variation_raises_nothing_until_a_session_at_the_prescription_was_tole
     good = attrs.evolve(short, date=DAY + dt.timedelta(days=2), repetitions_completed=prescribed.repetitions)
     state = backext.step(pack, state, good).state
     assert backext.choose_modifications(pack, state, ["one-more"]).prescription.repetitions == 9
+
+
+def test_an_exercise_tagged_with_an_advised_against_movement_is_never_prescribed():
+    # Found by a black-box attack: a pack built in Python (load_pack refuses it) with the press-up on the hands
+    # tagged "crunch" was planned, started, coached and printed like any other exercise.
+    crunch = attrs.evolve(HANDS, movements=(*HANDS.movements, backext.Movement.CRUNCH))
+    pack = pack_with(crunch)
+    with pytest.raises(ValueError, match="advises against: it is never prescribed"):
+        backext.start(pack, HANDS.id)
+    plan = backext.plan(pack, backext.start(pack, FOREARM.id), start_date=DAY, weeks=12)
+    assert HANDS.id not in {s.prescription.exercise_id for s in plan.sessions}
+    assert {d.exercise_id for d in backext.ladder(pack, FOREARM.id)} == {FOREARM.id}
+    on_it = backext.start(P, HANDS.id)  # a state from before the pack was changed so
+    with pytest.raises(ValueError, match="never prescribed"):
+        backext.timeline(pack, on_it)
+    flagged = SessionLog(
+        date=DAY, exercise_id=HANDS.id, repetitions_completed=0, hold_seconds=0, pain=0, red_flags={"new-leg-weakness"}
+    )
+    assert backext.step(pack, on_it, flagged).action is Action.STOP  # a red flag is still recorded

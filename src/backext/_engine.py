@@ -26,6 +26,7 @@ from ._ladder import (
     Dose,
     fit,
     previous_exercise,
+    refused,
     rungs,
     start_dose,
     step_within,
@@ -43,6 +44,7 @@ from ._reconcile import (
     has_exercise,
     higher,
     modification_of,
+    never_prescribed,
     prescribe,
     reconcile,
     reference,
@@ -95,6 +97,9 @@ def start(pack: Pack, exercise_id: str) -> State:
 
     Raises:
         UnknownIdError: If the pack has no such exercise (a :class:`KeyError`).
+        ValueError: If the exercise is tagged with a movement osteoporosis
+            guidance advises against (a pack built in Python may have one;
+            :func:`~backext.load_pack` refuses it).
 
     Example:
         >>> import backext
@@ -106,6 +111,8 @@ def start(pack: Pack, exercise_id: str) -> State:
     .. versionadded:: 0.1.0
     """
     exercise = exercise_of(pack, exercise_id)
+    if refused(exercise):
+        raise never_prescribed(exercise)
     dose = start_dose(exercise)
     return State(pack_id=pack.id, pack_version=pack.version, dose=dose, prescription=prescribe(exercise, dose, ()))
 

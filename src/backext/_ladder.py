@@ -328,7 +328,18 @@ def _neighbour(pack: Pack, exercise: Exercise, *, up: bool) -> Exercise | None:
         return None
     difference = target.level.rank - exercise.level.rank
     allowed = (0, 1) if up else (0, -1)
+    if refused(target):  # never prescribed, however the pack was made: the ladder ends here
+        return None
     return target if difference in allowed and target.id != exercise.id else None
+
+
+def refused(exercise: Exercise) -> bool:
+    """Whether *exercise* is tagged with a movement osteoporosis guidance advises against: it is never prescribed.
+
+    A pack read with :func:`~backext.load_pack` never has one (``contraindicated-movement``); a pack built in
+    Python might.
+    """
+    return any(movement.contraindicated for movement in exercise.movements)
 
 
 def next_exercise(pack: Pack, exercise: Exercise) -> Exercise | None:

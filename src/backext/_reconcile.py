@@ -22,6 +22,7 @@ from ._ladder import (
     from_tenths,
     next_exercise,
     on_ladder,
+    refused,
     start_dose,
     step_within,
     tenths,
@@ -36,6 +37,7 @@ from ._render import amount
 from ._rules import DEFAULT_RULES, Rules
 from ._state import STATE_FORMAT_VERSION, Clearance, Prescription, State
 from ._suggest import suggestion
+from ._wrong import WordedError
 from .exceptions import SessionError, StateError, UnknownIdError
 
 
@@ -113,6 +115,18 @@ def stopped_since(date: datetime.date) -> Message:
     """The message of a call that would prescribe for a person stopped since *date*."""
     return Message(
         template=N_("the engine is stopped since {date}: record a clinician's clearance first"), values={"date": date}
+    )
+
+
+def never_prescribed(exercise: Exercise) -> WordedError:
+    """The error of an exercise tagged with a movement osteoporosis guidance advises against."""
+    movement = next(m for m in exercise.movements if m.contraindicated)
+    return WordedError(
+        N_(
+            "{exercise} is tagged with {movement}, a movement osteoporosis guidance advises against: it is never"
+            " prescribed"
+        ),
+        {"exercise": repr(exercise.id), "movement": movement.value},
     )
 
 
@@ -508,6 +522,8 @@ def reconcile(
         _check_stop_only(pack, state, rules)
         return state, []  # stopped, its exercise gone with an update: nothing to bring within limits until cleared
     exercise = exercise_of(pack, state.dose.exercise_id)
+    if refused(exercise) and state.stop is None:  # a pack built in Python: the engine never prescribes it
+        raise never_prescribed(exercise)
     same = state.pack_version == pack.version
     if same and not memory(pack).knows(state, rules):  # a state the engine made for this pack was checked then
         # The run of sessions is judged against the rules; an app may change its rules between calls, so a
