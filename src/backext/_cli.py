@@ -1369,7 +1369,7 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
     except (ParseFailure, LimitExceeded) as failure:
         # Placed as validate places it: a JSON key written twice, a key too long, at their line and column.
         problems = failure.problems if isinstance(failure, ParseFailure) else [failure.problem]
-        unreported = Unreported(failure.unreported if isinstance(failure, ParseFailure) else 0)
+        unreported = failure.unreported if isinstance(failure, ParseFailure) else Unreported()
         raise PackError(
             truncate_problems(locate(text, source, problems), limits.max_problems, unreported), name
         ) from None

@@ -13,6 +13,7 @@ does not know.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -25,7 +26,7 @@ from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
 from ._i18n import N_
-from ._limits import DEFAULT_LIMITS, Limits, shorten
+from ._limits import COUNTED_PAST_THE_LIMIT, DEFAULT_LIMITS, Limits, shorten
 from ._messages import Message, Value
 from ._problems import escape_pointer
 from ._wrong import json_type
@@ -113,6 +114,7 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
         self._limits = limits
         self._found: list[yaml.MarkedYAMLError] = []  # the problems of keys, gathered to be reported together
         self._unreported = 0  # the problems of keys past the most reported: only counted
+        self._exact = True  # whether every problem of a key was counted (the reading may stop before)
         self._checked: set[int] = set()  # the mappings whose keys are checked
         self._pointers: dict[int, str] | None = None  # each node's pointer, once one is needed
 
@@ -166,6 +168,7 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
         first = found[0]
         first.backext_more = found[1:]  # type: ignore[attr-defined]
         first.backext_unreported = self._unreported  # type: ignore[attr-defined]
+        first.backext_exact = self._exact  # type: ignore[attr-defined]
         return first
 
     def _pointer(self, node: Any) -> str:
@@ -218,7 +221,7 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 if merged:
-                    self._refuse(_twice(key_node, "<<", where))
+                    self._refuse(functools.partial(_twice, key_node, "<<", where))
                     continue
                 merged = True
                 bases = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
@@ -230,23 +233,32 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
             try:
                 key = self.construct_object(key_node, deep=deep)
             except _LoaderError as error:  # a key that cannot be built, such as 2024-13-45: at its own pointer
-                self._refuse(error)
+                self._refuse(functools.partial(_itself, error))  # made already: it was raised
                 continue
             if type(key) is not str:  # 1, true and 1.0 are distinct YAML keys, though equal in Python
-                self._refuse(self._not_a_string(where, key_node, key))
+                self._refuse(functools.partial(self._not_a_string, where, key_node, key))
             elif key in seen:
-                self._refuse(_twice(key_node, key, where))
+                self._refuse(functools.partial(_twice, key_node, key, where))
             else:
                 seen.add(key)
                 kept.append((key_node, value_node))
         node.value[:] = kept
 
-    def _refuse(self, error: yaml.MarkedYAMLError) -> None:
-        """Gather the problem *error*; past the most problems reported, only count it (a warning says how many)."""
-        if len(self._found) >= self._limits.max_problems:
-            self._unreported += 1
-        else:
-            self._found.append(error)
+    def _refuse(self, error: Callable[[], yaml.MarkedYAMLError]) -> None:
+        """Gather the problem that *error* makes; past the most problems reported, only count it (not made).
+
+        A warning says how many were counted; past
+        :data:`~backext._limits.COUNTED_PAST_THE_LIMIT` times as many, the
+        reading stops, and the problems gathered are raised ("at least" so many more).
+        """
+        limit = self._limits.max_problems
+        if len(self._found) < limit:
+            self._found.append(error())
+            return
+        self._unreported += 1
+        if self._unreported >= COUNTED_PAST_THE_LIMIT * limit:
+            self._exact = False
+            raise self._gathered()
 
     def _not_a_string(self, where: str, key_node: Any, key: object) -> _LoaderError:
         """The problem of a key that is not a string, at the key, naming it as it is written."""
@@ -310,6 +322,10 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
 
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
+
+
+def _itself(error: _LoaderError) -> _LoaderError:
+    return error
 
 
 def _twice(key_node: Any, key: str, where: str) -> _LoaderError:
