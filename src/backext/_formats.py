@@ -497,7 +497,7 @@ def _yaml_problem(text: str, error: Any) -> Problem:
             values={"line": str(line), "column": str(column)},
         )
     path = getattr(error, "backext_path", "")
-    if code == "wrong-type" and isinstance(detail, Message):  # valid YAML, not a pack: said as validate says it
+    if code in {"wrong-type", "too-large"} and isinstance(detail, Message):  # valid YAML, not a pack: said so
         return problem(path, code, detail.template, dict(detail.values), line=line, column=column)
     return problem(path, code, _INVALID, {"format": "YAML", "detail": detail}, line=line, column=column)
 

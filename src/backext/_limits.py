@@ -55,7 +55,9 @@ class Limits:
     one when a real pack needs it; lower them for input you trust less.
 
     Attributes:
-        max_bytes: The largest file, text or bytes read (``too-large``).
+        max_bytes: The largest file, text or bytes read (``too-large``); a
+            YAML document may stand for at most as many characters of
+            text once its aliases are expanded.
         max_depth: How deeply objects and lists may nest (``too-deep``).
         max_values: How many values (objects, lists, strings, numbers...) a
             document or a mapping may stand for, counting each use of a

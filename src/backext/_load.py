@@ -72,11 +72,13 @@ def _unreadable(name: str, reason: str | Message) -> PackError:
     return PackError([problem("", "unreadable", N_("cannot read the file: {reason}"), {"reason": reason})], name)
 
 
+#: A pack larger than the limit, before it is read whole (or, in YAML, once its aliases are expanded).
+MORE_BYTES = N_("the pack has more than {limit} bytes; the limit is {limit}")
+
+
 def _too_large(name: str, max_bytes: int, size: int | None = None) -> PackError:
     if size is None:
-        found = problem(
-            "", "too-large", N_("the pack has more than {limit} bytes; the limit is {limit}"), {"limit": str(max_bytes)}
-        )
+        found = problem("", "too-large", MORE_BYTES, {"limit": str(max_bytes)})
     else:
         found = problem(
             "",
