@@ -2,15 +2,19 @@
 
 A few YAML aliases of a long string stand for gigabytes of text: the
 characters a document stands for, its aliases expanded, are bounded by
-``max_bytes`` wherever YAML is read.
+``max_bytes`` wherever YAML is read. A document nested deeper than a
+writer can go (with ``max_depth`` raised) is an error naming the file.
 """
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
 import backext
 from backext import Limits, PackError
+from backext._authoring import ConversionError, convert_document
 from backext._cli import main
 
 
@@ -59,3 +63,55 @@ def test_the_other_limits_on_aliases_are_said_first():
     laughs += [f"{chr(98 + n)}: &{chr(98 + n)} [" + ", ".join([f"*{chr(97 + n)}"] * 10) + "]" for n in range(8)]
     found = backext.validate_pack("\n".join(laughs), format="yaml")
     assert [p.code for p in found] == ["too-many-values"]
+
+
+# --- documents nested deeper than a writer goes -------------------------------
+
+
+def _deep_list(depth: int) -> str:
+    return json.dumps({"id": "x"})[:-1] + ', "title": ' + "[" * depth + "]" * depth + "}"
+
+
+def _deep_mapping(depth: int) -> str:
+    return "id: x\ntitle: " + "{a: " * depth + "1" + "}" * depth + "\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "suffix"),
+    [
+        ("deep.json", _deep_list(500), ".toml"),
+        ("deep.json", _deep_list(500), ".yaml"),
+        ("deep.yaml", _deep_mapping(980), ".json"),
+    ],
+)
+def test_a_document_too_deep_to_write_is_a_problem_in_the_file(capsys, tmp_path, source, text, suffix):
+    read = tmp_path / source
+    read.write_text(text, encoding="utf-8")
+    target = tmp_path / f"deep{suffix}"
+    status, out, err = run(capsys, "convert", "--limit", "max_depth=100000", str(read), str(target))
+    assert "Traceback" not in out + err
+    assert status == 1
+    said = [line for line in (out + err).splitlines() if "too-deep" in line]
+    assert len(said) == 1
+    assert said[0].strip().startswith(f"{read}:")  # the YAML reader of positions does not go that deep
+    assert "objects and lists nest more than" in said[0]
+    assert not target.exists()
+
+
+def test_a_document_deep_but_within_the_writer_is_converted(capsys, tmp_path):
+    read = tmp_path / "deep.json"
+    read.write_text(_deep_list(100), encoding="utf-8")
+    for suffix in (".toml", ".yaml", ".json"):
+        status, _, _ = run(capsys, "convert", "--limit", "max_depth=200", str(read), str(tmp_path / f"out{suffix}"))
+        assert status == 0
+
+
+@pytest.mark.parametrize("target", ["toml", "yaml", "json"])
+def test_a_writer_that_runs_out_of_stack_is_a_conversion_error(target):
+    document: dict[str, object] = {"id": "x"}
+    node = document["title"] = []
+    for _ in range(1_500):
+        node.append([])
+        node = node[0]
+    with pytest.raises(ConversionError, match=f"cannot write it as {target.upper()}: objects and lists nest more than"):
+        convert_document(document, target)

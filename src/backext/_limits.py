@@ -25,6 +25,7 @@ from ._wrong import json_type
 __all__ = [
     "DEFAULT_LIMITS",
     "DEFAULT_MAX_BYTES",
+    "TOO_DEEP",
     "Gathered",
     "LimitExceeded",
     "Limits",
@@ -159,6 +160,13 @@ def shorten_path(path: str, at_most: int = 120) -> str:
     return "…" + quoted(path[3 - at_most :])
 
 
+#: The message of objects and lists nested deeper than a limit.
+TOO_DEEP = N_plural(
+    "objects and lists nest more than {limit} level deep here",
+    "objects and lists nest more than {limit} levels deep here",
+)
+
+
 def check_document(document: object, limits: Limits, *, count_values: bool) -> None:
     """Refuse a parsed document that crosses a limit, before it is structured.
 
@@ -224,10 +232,7 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
                             "objects and lists nest more than {limit} levels deep here (the document contains itself)",
                         )
                         if _has_cycle(document, limits)
-                        else N_plural(
-                            "objects and lists nest more than {limit} level deep here",
-                            "objects and lists nest more than {limit} levels deep here",
-                        ),
+                        else TOO_DEEP,
                         {"limit": str(max_depth)},
                         count=max_depth,
                     )
