@@ -18,6 +18,10 @@ from typing import TYPE_CHECKING
 
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ._constraints import Finding
+    from ._limits import Gathered
     from ._model import Pack
     from ._problems import Problem
 
@@ -117,9 +121,19 @@ def linked_out(folder: str, reference: str) -> str | None:
     return "hard" if stat.S_ISREG(status.st_mode) and status.st_nlink > 1 else None
 
 
-def check_media_files(pack: Pack, folder: os.PathLike[str] | str) -> list[Problem]:
-    """The problems of the pictures a pack read from a file names in *folder*: links out of it (file system only)."""
-    found: list[Problem] = []
+def check_media_files(pack: Pack, folder: os.PathLike[str] | str, gathered: Gathered | None = None) -> list[Problem]:
+    """The problems of the pictures a pack read from a file names in *folder*: links out of it (file system only).
+
+    With *gathered*, they are gathered there, in bounded memory, and those it keeps are returned.
+    """
+    findings = _media_findings(pack, os.fspath(folder))
+    if gathered is None:
+        return [finding.problem() for finding in findings]
+    gathered.gather(findings)
+    return gathered.kept
+
+
+def _media_findings(pack: Pack, folder: str) -> Iterator[Finding]:
     named: list[tuple[str, str]] = []
     for index, exercise in enumerate(pack.exercises):
         at = f"/exercises/{index}"
@@ -129,12 +143,11 @@ def check_media_files(pack: Pack, folder: os.PathLike[str] | str) -> list[Proble
     links: dict[str, str | None] = {}
     for pointer, reference in named:
         if reference not in links:  # each path is looked up once, however often the pack names it
-            links[reference] = linked_out(os.fspath(folder), reference)
+            links[reference] = linked_out(folder, reference)
         link = links[reference]
         if link is not None:
             from ._constraints import rule  # noqa: PLC0415 - the table of rules: only for a problem to report
             from ._limits import shorten  # noqa: PLC0415
 
             chosen = rule("media-symbolic-link-out" if link == "symbolic" else "media-hard-link")
-            found.append(chosen.problem(pointer, value=shorten(reference)))
-    return found
+            yield chosen.at(pointer, value=shorten(reference))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 import math
 import re
+import sys
 from collections.abc import Mapping
 from typing import Any
 
 from ._formats import Format, serialize
 from ._i18n import N_
-from ._limits import shorten
+from ._limits import TOO_DEEP, shorten
 from ._messages import Message
 from ._problems import cut_pointer, escape_pointer
 from ._schema import SCHEMA_ID
@@ -120,20 +121,14 @@ def _shipped(shipped: Mapping[str, str], tag: str) -> str | None:
     return None
 
 
-def _nulls(node: object, pointer: str = "") -> str | None:
-    """The pointer of the first null in *node*, if any."""
-    if node is None:
-        return pointer
-    if isinstance(node, dict):
-        items: Any = ((escape_pointer(k), v) for k, v in node.items())
-    elif isinstance(node, list):
-        items = enumerate(node)
-    else:
-        return None
-    for token, value in items:
-        found = _nulls(value, f"{pointer}/{token}")
-        if found is not None:
-            return found
+def _nulls(node: object) -> str | None:
+    """The pointer of the first null in *node*, if any (a walk without recursion: a document may nest deep)."""
+    stack: list[tuple[str, object]] = [("", node)]
+    while stack:
+        pointer, value = stack.pop()
+        if value is None:
+            return pointer
+        stack.extend(reversed([(f"{pointer}/{token}", item) for token, item in _items(value)]))
     return None
 
 
@@ -358,6 +353,34 @@ def _too_fine(text: str, source: Format | None) -> tuple[str, str] | None:
     return None
 
 
+#: How many frames of Python's stack each writer takes for each level of nesting, at most: measured (JSON
+#: takes one, TOML four in arrays, YAML three), with a margin.
+_FRAMES_PER_LEVEL: dict[Format, int] = {"json": 2, "toml": 5, "yaml": 4}
+
+#: The frames of Python's stack left unused by the writers: the margin of :func:`writable_depth`.
+_SPARE_FRAMES = 50
+
+
+def writable_depth(target: Format) -> int:
+    """How deeply objects and lists may nest for the writer of *target*, called from here, to write them.
+
+    The writers recurse, a level of nesting at a time, within Python's
+    recursion limit: a document read with ``max_depth`` raised may nest
+    deeper than they go (TOML's about 250 levels, YAML's 330, JSON's 990).
+    """
+    used = 0
+    frame: Any = sys._getframe()  # noqa: SLF001 - how deep the stack is already
+    while frame is not None:
+        used += 1
+        frame = frame.f_back
+    return max(1, (sys.getrecursionlimit() - used - _SPARE_FRAMES) // _FRAMES_PER_LEVEL[target])
+
+
+def too_deep(limit: int) -> Message:
+    """The message of a document that nests more than *limit* levels deep (the ``too-deep`` problem's)."""
+    return Message(template=TOO_DEEP[0], plural=TOO_DEEP[1], count=limit, values={"limit": str(limit)})
+
+
 def convert_document(document: object, target: Format, *, text: str = "", source: Format | None = None) -> str:
     """*document*, read from any format, written in *target*.
 
@@ -369,7 +392,8 @@ def convert_document(document: object, target: Format, *, text: str = "", source
         ConversionError: If *target* cannot hold it (TOML has no null, and needs a table at the top; JSON
             has no dates, times or binary data, nor numbers that are not finite; TOML's integers are
             64-bit; YAML has no time of day without a date), or if *text* has a time finer than a
-            microsecond, which the reader has cut. The error names the place of the value.
+            microsecond, which the reader has cut. The error names the place of the value. Also if
+            the document nests deeper than the writer of *target* goes (read with ``max_depth`` raised).
     """
     document, header = _named_schema(document, target, text, source)
     if target == "toml":
@@ -406,6 +430,14 @@ def convert_document(document: object, target: Format, *, text: str = "", source
         )
     try:
         return header + serialize(document, target)
+    except RecursionError:  # a last resort: a document deeper than writable_depth() is refused before
+        deepest = writable_depth(target)
+        raise ConversionError(
+            Message(
+                template=N_("cannot write it as {format}: {reason}"),
+                values={"format": target.upper(), "reason": too_deep(deepest)},
+            )
+        ) from None
     except (TypeError, ValueError) as error:  # pragma: no cover - every value is checked above
         raise ConversionError(
             Message(

@@ -1,8 +1,9 @@
 """Checks on a structured pack that types alone cannot express.
 
-Each check yields :class:`~backext.Problem` objects whose paths are JSON
-Pointers into the document the pack was read from (the model mirrors the
-document field for field, so the path is known while walking the model).
+Each check yields findings (:class:`~backext._constraints.Finding`): the
+problems, made only when they are reported, whose paths are JSON Pointers
+into the document the pack was read from (the model mirrors the document
+field for field, so the path is known while walking the model).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from typing import Any
 
 import attrs
 
-from ._constraints import SLUG_PATTERN, Rule, doses_words, in_tenths, rule, rule_problems, tenths_of
+from ._constraints import SLUG_PATTERN, Finding, Rule, doses_words, in_tenths, rule, rule_problems, tenths_of
 from ._i18n import N_, N_plural, well_formed
 from ._ladder import hold_rungs, rungs
-from ._limits import DEFAULT_LIMITS, Limits, shorten
+from ._limits import DEFAULT_LIMITS, Gathered, Limits, shorten
 from ._messages import Message, listed
 from ._model import Exercise, Pack
 from ._problems import Problem, escape_pointer
@@ -34,24 +35,34 @@ __all__ = ["SLUG", "check_pack", "checked_rules", "in_tenths", "ladder_rungs", "
 #: The shape of every id: lower-case letters and digits, joined by single hyphens.
 SLUG = re.compile(SLUG_PATTERN)
 
-_Found = Iterator[tuple[Rule, Problem]]
+_Found = Iterator[Finding]
 
 
-def check_pack(pack: Pack, limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
-    """Return every problem of *pack* that its types do not rule out."""
-    return [problem for _, problem in checked_rules(pack, limits)]
+def check_pack(pack: Pack, limits: Limits = DEFAULT_LIMITS, gathered: Gathered | None = None) -> list[Problem]:
+    """Return every problem of *pack* that its types do not rule out.
+
+    With *gathered*, the problems are gathered there instead, in bounded
+    memory: only those it keeps are made, the others counted, and the
+    checks stop once it has enough (see :class:`~backext._limits.Gathered`).
+    The problems it keeps are returned.
+    """
+    if gathered is None:
+        return [finding.problem() for finding in _check_pack(pack, limits)]
+    gathered.gather(_check_pack(pack, limits))
+    return gathered.kept
 
 
-def checked_rules(pack: Pack, limits: Limits = DEFAULT_LIMITS) -> _Found:
+def checked_rules(pack: Pack, limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[Rule, Problem]]:
     """Every problem of *pack*, each with the rule (of :data:`backext._constraints.RULES`) that found it."""
-    return _check_pack(pack, limits)
+    for finding in _check_pack(pack, limits):
+        yield finding.rule, finding.problem()
 
 
 def _check_pack(pack: Pack, limits: Limits) -> _Found:
     most = limits.max_number
     if len(pack.exercises) > limits.max_exercises:
         found = rule("too-many-exercises")
-        yield found, found.problem("/exercises", count=len(pack.exercises), limit=limits.max_exercises)
+        yield found.at("/exercises", count=len(pack.exercises), limit=limits.max_exercises)
     yield from rule_problems(pack, "", most, "ungated")
     exercise_ids = {e.id for e in pack.exercises}
     source_ids = {s.id for s in pack.sources}
@@ -70,7 +81,7 @@ def _check_pack(pack: Pack, limits: Limits) -> _Found:
     unused = rule("unused-source")
     for index, source in enumerate(pack.sources):
         if source.id not in cited:
-            yield unused, unused.problem(f"/sources/{index}", value=shorten(source.id))
+            yield unused.at(f"/sources/{index}", value=shorten(source.id))
     yield from _check_ladder(pack)
     yield from _check_ladder_lengths(pack, limits)
     texts = _all_texts(pack)
@@ -99,22 +110,19 @@ def _check_exercise(
         cues = session_cues(exercise)
         if cues > limits.max_session_cues:
             found = rule("session-too-long")
-            yield (
-                found,
-                found.problem(
-                    at,
-                    cues=cues,
-                    limit=limits.max_session_cues,
-                    sets=_count(exercise.repetitions.sets, _SETS),
-                    repetitions=_count(exercise.repetitions.maximum, _REPETITIONS),
-                    seconds=amount(exercise.hold.target_seconds),
-                ),
+            yield found.at(
+                at,
+                cues=cues,
+                limit=limits.max_session_cues,
+                sets=_count(exercise.repetitions.sets, _SETS),
+                repetitions=_count(exercise.repetitions.maximum, _REPETITIONS),
+                seconds=amount(exercise.hold.target_seconds),
             )
         rungs = ladder_rungs(exercise, limits.max_ladder_rungs)
         if rungs > limits.max_ladder_rungs:
             found = rule("exercise-ladder-too-long")
             where = f"{at}/hold" if hold_rungs(exercise.hold) > 1 else f"{at}/repetitions"
-            yield found, found.problem(where, doses=doses_words(limits.max_ladder_rungs))
+            yield found.at(where, doses=doses_words(limits.max_ladder_rungs))
     progression = exercise.progression
     yield from rule_problems(progression, f"{at}/progression", most, "ungated")
     yield from _duplicates(rule("duplicate-dimension"), [d.value for d in progression.order], f"{at}/progression/order")
@@ -124,13 +132,10 @@ def _check_exercise(
             continue  # a link to itself: self-reference, a rule of the exercise
         if target in avoid_ids and target not in exercise_ids:
             found = rule("avoided-in-ladder")
-            yield found, found.problem(f"{at}/progression/{name}", value=shorten(target))
+            yield found.at(f"{at}/progression/{name}", value=shorten(target))
         elif target not in exercise_ids:
             found = rule("unknown-exercise")
-            yield (
-                found,
-                found.problem(f"{at}/progression/{name}", value=shorten(target), hint=suggest(target, exercise_ids)),
-            )
+            yield found.at(f"{at}/progression/{name}", value=shorten(target), hint=suggest(target, exercise_ids))
     yield from _duplicates(rule("duplicate-variation"), [m.id for m in exercise.modifications], f"{at}/modifications")
     for index, modification in enumerate(exercise.modifications):
         yield from rule_problems(modification, f"{at}/modifications/{index}", most, "ungated")
@@ -141,7 +146,7 @@ def _unknown_sources(sources: tuple[str, ...], at: str, source_ids: set[str], su
     found = rule("unknown-source")
     for index, source in enumerate(sources):
         if source not in source_ids:
-            yield found, found.problem(f"{at}/{index}", value=shorten(source), hint=suggest(source, source_ids))
+            yield found.at(f"{at}/{index}", value=shorten(source), hint=suggest(source, source_ids))
 
 
 def _check_avoid(pack: Pack, exercise_ids: set[str], source_ids: set[str], suggest: Suggester) -> _Found:
@@ -152,7 +157,7 @@ def _check_avoid(pack: Pack, exercise_ids: set[str], source_ids: set[str], sugge
         at = f"/avoid/{index}"
         yield from rule_problems(entry, at, DEFAULT_LIMITS.max_number, "ungated")
         if entry.id in exercise_ids:
-            yield names_exercise, names_exercise.problem(f"{at}/id", value=shorten(entry.id))
+            yield names_exercise.at(f"{at}/id", value=shorten(entry.id))
         yield from _unknown_sources(entry.sources, f"{at}/sources", source_ids, suggest)
 
 
@@ -181,12 +186,12 @@ def _check_ladder(pack: Pack) -> _Found:
             }
             if difference < 0:
                 found = rule("level-goes-down-next" if up else "level-goes-down-previous")
-                yield found, found.problem(at, **levels)
+                yield found.at(at, **levels)
             elif difference > 1:
                 found = rule("level-skipped")
-                yield found, found.problem(at, **levels)
+                yield found.at(at, **levels)
             if any(movement.contraindicated for movement in target.movements):
-                yield refused, refused.problem(at, value=shorten(target.id))
+                yield refused.at(at, value=shorten(target.id))
     position = {e.id: i for i, e in enumerate(pack.exercises)}
     cycle_rule = rule("progression-cycle")
     for name in ("next_exercise", "previous_exercise"):
@@ -199,10 +204,7 @@ def _check_ladder(pack: Pack) -> _Found:
                 if current in on_path:
                     cycle = path[path.index(current) :]
                     first = min(position[c] for c in cycle)
-                    yield (
-                        cycle_rule,
-                        cycle_rule.problem(f"/exercises/{first}/progression/{name}", circle=_circle(cycle)),
-                    )
+                    yield cycle_rule.at(f"/exercises/{first}/progression/{name}", circle=_circle(cycle))
                     break
                 path.append(current)
                 on_path.add(current)
@@ -248,15 +250,12 @@ def _check_ladder_lengths(pack: Pack, limits: Limits) -> _Found:
     for index, exercise in enumerate(exercises):
         after = following[index]
         if own[index] <= limit and total[index] > limit and (after == -1 or total[after] <= limit):
-            yield (
-                found,
-                found.problem(
-                    f"/exercises/{index}/progression/next_exercise",
-                    exercise=shorten(exercise.id),
-                    limit=limit,
-                    own=own[index],
-                    after=total[after],
-                ),
+            yield found.at(
+                f"/exercises/{index}/progression/next_exercise",
+                exercise=shorten(exercise.id),
+                limit=limit,
+                own=own[index],
+                after=total[after],
             )
 
 
@@ -312,7 +311,7 @@ def _duplicates(found: Rule, values: list[str], at: str) -> _Found:
     seen: set[str] = set()
     for index, value in enumerate(values):
         if value in seen:
-            yield found, found.problem(f"{at}/{index}", value=shorten(value))
+            yield found.at(f"{at}/{index}", value=shorten(value))
         seen.add(value)
 
 
@@ -322,27 +321,24 @@ def _check_texts(texts: list[tuple[str, Text]], default_locale: str) -> _Found:
     for at, value in texts:
         if isinstance(value, str):
             if blank(value):
-                yield empty, empty.problem(at)
+                yield empty.at(at)
             continue
         if not value.translations:
-            yield untranslated, untranslated.problem(at)
+            yield untranslated.at(at)
             continue
         seen: dict[str, str] = {}  # each tag in lower case: the first spelling of it
         for tag, translation in value.translations:
             if not well_formed(tag):
-                yield (
-                    locale,
-                    locale.problem(f"{at}/{escape_pointer(tag)}", value=shorten(tag), hint=locale_suggestion(tag)),
-                )
+                yield locale.at(f"{at}/{escape_pointer(tag)}", value=shorten(tag), hint=locale_suggestion(tag))
             if blank(translation):
-                yield empty, empty.problem(f"{at}/{escape_pointer(tag)}")
+                yield empty.at(f"{at}/{escape_pointer(tag)}")
             first = seen.setdefault(tag.lower(), tag)
             if first != tag:
                 twice = rule("duplicate-locale")
-                yield twice, twice.problem(f"{at}/{escape_pointer(tag)}", value=shorten(tag), other=shorten(first))
+                yield twice.at(f"{at}/{escape_pointer(tag)}", value=shorten(tag), other=shorten(first))
         if well_formed(default_locale) and not _served(default_locale, seen):  # a malformed one is said once, itself
             missing = rule("missing-default-locale")
-            yield missing, missing.problem(at, value=shorten(default_locale))
+            yield missing.at(at, value=shorten(default_locale))
 
 
 def _served(tag: str, keys: Mapping[str, str]) -> bool:
@@ -415,4 +411,4 @@ def _check_translations(pack: Pack, texts: list[tuple[str, Text]]) -> _Found:
         have = {tag.lower() for tag in value} if isinstance(value, LocalizedText) else {default}
         missing = [tag for key, tag in wanted if key not in have]
         if missing:
-            yield incomplete, incomplete.problem(at, locales=listed([repr(t) for t in missing]))
+            yield incomplete.at(at, locales=listed([repr(t) for t in missing]))

@@ -1352,7 +1352,7 @@ def _new(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handl
 def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handler signature
     from pathlib import Path  # noqa: PLC0415 - slow to import: only where a file is written or read here
 
-    from ._authoring import ConversionError, convert_document, losses  # noqa: PLC0415
+    from ._authoring import ConversionError, convert_document, losses, writable_depth  # noqa: PLC0415
     from ._formats import ParseFailure, decode, parse  # noqa: PLC0415
     from ._limits import LimitExceeded, Unreported, check_document, truncate_problems  # noqa: PLC0415
     from ._load import _read  # noqa: PLC0415
@@ -1377,10 +1377,13 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
         text = decode(data)
         document = parse(text, source, limits)
         check_document(document, limits, count_values=False)
+        deepest = writable_depth(target_format)
+        if limits.max_depth > deepest:  # raised beyond what the writer goes: refused as too deep to write
+            check_document(document, attrs.evolve(limits, max_depth=deepest), count_values=False)
     except (ParseFailure, LimitExceeded) as failure:
         # Placed as validate places it: a JSON key written twice, a key too long, at their line and column.
         problems = failure.problems if isinstance(failure, ParseFailure) else [failure.problem]
-        unreported = Unreported(failure.unreported if isinstance(failure, ParseFailure) else 0)
+        unreported = failure.unreported if isinstance(failure, ParseFailure) else Unreported()
         raise PackError(
             truncate_problems(locate(text, source, problems), limits.max_problems, unreported), name
         ) from None

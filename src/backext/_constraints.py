@@ -40,7 +40,7 @@ import ast
 import functools
 from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -75,6 +75,7 @@ __all__ = [
     "PLAUSIBLE_SETS",
     "RULES",
     "SLUG_PATTERN",
+    "Finding",
     "Rule",
     "changes_dose",
     "in_tenths",
@@ -198,11 +199,37 @@ class Rule:
         shown: dict[str, Value] = {name: _shown(value) for name, value in values.items()}
         return problem(path, self.code, self.message, shown, severity=self.severity)
 
+    def at(self, path: str, **values: object) -> Finding:
+        """What this rule finds at *path*, its message's *values*: the problem, made only when it is reported."""
+        return Finding(self, path, values)
+
     def pointer(self, at: str, index: int | None = None) -> str:
         """The pointer of a problem of this rule for the instance at *at* (and the item at *index*)."""
         if self.each is not None:
             at = f"{at}/{self.each}/{index}"
         return f"{at}/{self.field}" if self.field else at
+
+
+class Finding(NamedTuple):
+    """A rule not met at a place: the problem it stands for is made by :meth:`problem`, only when it is reported.
+
+    A pack with a million wrong values makes a million findings, of which
+    only the most problems reported (:attr:`~backext.Limits.max_problems`)
+    become problems: the rest are counted.
+    """
+
+    rule: Rule
+    path: str
+    values: Mapping[str, object]
+
+    @property
+    def severity(self) -> Severity:
+        """The severity of the problem: the rule's."""
+        return self.rule.severity
+
+    def problem(self) -> Problem:
+        """The problem: the rule's message, filled with the values, at the path."""
+        return self.rule.problem(self.path, **self.values)
 
 
 def _shown(value: object) -> Value:
@@ -1061,7 +1088,7 @@ def _values(entry: Rule) -> str:
     return "{" + ", ".join(f"{name!r}: ({expression})" for name, expression in entry.values.items()) + "}"
 
 
-def rule_problems(instance: object, at: str, max_number: int, which: str) -> Iterator[tuple[Rule, Problem]]:
+def rule_problems(instance: object, at: str, max_number: int, which: str) -> Iterator[Finding]:
     """The problems of the rules with a condition that *instance* (at the pointer *at*) does not meet.
 
     *which* chooses the rules: ``"ranges"`` (the numbers' ranges), ``"gated"``
@@ -1076,11 +1103,11 @@ def rule_problems(instance: object, at: str, max_number: int, which: str) -> Ite
         values = _compiled(_values(entry), model)
         if entry.each is None:
             if not holds(instance, None, 0, max_number):
-                yield entry, entry.problem(entry.pointer(at), **values(instance, None, 0, max_number))
+                yield entry.at(entry.pointer(at), **values(instance, None, 0, max_number))
             continue
         for index, item in enumerate(getattr(instance, entry.each)):
             if not holds(instance, item, index, max_number):
-                yield entry, entry.problem(entry.pointer(at, index), **values(instance, item, index, max_number))
+                yield entry.at(entry.pointer(at, index), **values(instance, item, index, max_number))
 
 
 def _which(entry: Rule) -> str:

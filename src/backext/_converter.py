@@ -17,10 +17,11 @@ import contextvars
 import datetime
 import difflib
 import enum
+import functools
 import math
 import re
-from collections.abc import Callable
-from typing import Any, TypeVar, get_args, get_origin
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
@@ -34,7 +35,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from ._i18n import N_
-from ._limits import shorten
+from ._limits import Gathered, shorten
 from ._messages import Message
 from ._problems import Problem, escape_pointer, problem
 from ._suggest import hint
@@ -416,53 +417,98 @@ def _refused_fields(cls: type[Any], value: dict[str, Any], conv: cattrs.Converte
 converter: cattrs.Converter = make_converter()
 
 
-def problems_from_exception(error: BaseException, pointer: str = "") -> list[Problem]:
-    """Turn an exception raised by the strict converter into problems."""
-    problems: list[Problem] = []
+def problems_from_exception(
+    error: BaseException, pointer: str = "", *, gathered: Gathered | None = None, document: object = None
+) -> list[Problem]:
+    """Turn an exception raised by the strict converter into problems.
+
+    With *gathered*, they are gathered there, in bounded memory (only those
+    it keeps are made), and those it keeps are returned. Given the
+    *document* structured, the unknown fields of an object come in the order
+    it has them (else in alphabetical order), so that those kept are the
+    first.
+    """
+    found = _findings(error, pointer, document)
+    if gathered is None:
+        return [finding.problem() for finding in found]
+    gathered.gather(found)
+    return gathered.kept
+
+
+class _Found(NamedTuple):
+    """A problem of structuring, made only when it is kept: every one is an error."""
+
+    problem: Callable[[], Problem]
+    severity: str = "error"
+
+
+def _findings(error: BaseException, pointer: str, document: object) -> Iterator[_Found]:
+    """The problems of *error*, in the order :func:`problems_from_exception` lists them, each made on demand."""
     if isinstance(error, ClassValidationError):
         with_notes, without = error.group_exceptions()
         for inner, note in with_notes:
             if isinstance(inner, KeyError):
-                problems.append(
-                    problem(
-                        pointer, "missing-field", N_("the required field {name} is missing"), {"name": repr(note.name)}
-                    )
-                )
+                missing = N_("the required field {name} is missing")
+                yield _Found(functools.partial(problem, pointer, "missing-field", missing, {"name": repr(note.name)}))
             else:
-                problems.extend(problems_from_exception(inner, f"{pointer}/{escape_pointer(note.name)}"))
+                yield from _findings(inner, f"{pointer}/{escape_pointer(note.name)}", document)
         for inner in without:
             if isinstance(inner, ForbiddenExtraKeysError):
                 known = [f.name for f in attrs.fields(inner.cl)]
                 # Many unknown fields are no misspelling: suggest only among a few.
                 suggest = len(inner.extra_fields) <= _SUGGEST_AT_MOST
-                problems.extend(
-                    _unknown_field(f"{pointer}/{escape_pointer(key)}", key, known, suggest=suggest)
-                    for key in sorted(inner.extra_fields)
-                )
+                for key in _in_order(inner.extra_fields, _at(document, pointer)):
+                    at = f"{pointer}/{escape_pointer(key)}"
+                    yield _Found(functools.partial(_unknown_field, at, key, known, suggest=suggest))
             else:
-                problems.extend(problems_from_exception(inner, pointer))
+                yield from _findings(inner, pointer, document)
     elif isinstance(error, IterableValidationError):
         items, rest = error.group_exceptions()
         for inner, item in items:
-            problems.extend(problems_from_exception(inner, f"{pointer}/{escape_pointer(item.index)}"))
+            yield from _findings(inner, f"{pointer}/{escape_pointer(item.index)}", document)
         for inner in rest:
-            problems.extend(problems_from_exception(inner, pointer))
-    elif isinstance(error, WrongType):
-        problems.append(Problem(path=pointer, code="wrong-type", message=str(error), template=error.template))
-    elif isinstance(error, WrongValue):
-        at = pointer if error.field is None else f"{pointer}/{escape_pointer(error.field)}"
-        problems.append(Problem(path=at, code=error.code, message=str(error), template=error.template))
+            yield from _findings(inner, pointer, document)
     else:
-        template = getattr(error, "template", None)  # the model's checks keep their message as a template
-        problems.append(
-            Problem(
-                path=pointer,
-                code="invalid-value",
-                message=str(error) or type(error).__name__,
-                template=template if isinstance(template, Message) else None,
-            )
-        )
-    return problems
+        yield _Found(functools.partial(_problem_of, error, pointer))
+
+
+def _at(document: object, pointer: str) -> object:
+    """The value at *pointer* in *document*; ``None`` if there is none."""
+    node = document
+    for raw in pointer.split("/")[1:]:
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list | tuple) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
+
+
+def _in_order(keys: set[str], mapping: object) -> list[str]:
+    """*keys* in the order *mapping* has them, if it has them all; else in alphabetical order."""
+    if isinstance(mapping, dict):
+        ordered = [key for key in mapping if key in keys]
+        if len(ordered) == len(keys):
+            return ordered
+    return sorted(keys)
+
+
+def _problem_of(error: BaseException, pointer: str) -> Problem:
+    """The problem of *error*, one that the converter raised for the value at *pointer*."""
+    if isinstance(error, WrongType):
+        return Problem(path=pointer, code="wrong-type", message=str(error), template=error.template)
+    if isinstance(error, WrongValue):
+        at = pointer if error.field is None else f"{pointer}/{escape_pointer(error.field)}"
+        return Problem(path=at, code=error.code, message=str(error), template=error.template)
+    template = getattr(error, "template", None)  # the model's checks keep their message as a template
+    return Problem(
+        path=pointer,
+        code="invalid-value",
+        message=str(error) or type(error).__name__,
+        template=template if isinstance(template, Message) else None,
+    )
 
 
 def _count_problems(error: BaseException) -> int:

@@ -16,8 +16,10 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, NoReturn
 
+import attrs
+
 from ._i18n import N_
-from ._limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
+from ._limits import COUNTED_PAST_THE_LIMIT, DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits, Unreported
 from ._messages import Message, Value
 from ._problems import Problem, escape_pointer, problem
 
@@ -49,12 +51,15 @@ MAX_INTEGER_DIGITS = 100
 
 
 class ParseFailure(Exception):
-    """A document could not be parsed; carries the problem (the first), and every problem found (*problems*)."""
+    """A document could not be parsed; carries the problem (the first), and every problem found (*problems*).
 
-    def __init__(self, problem: Problem, more: Sequence[Problem] = (), unreported: int = 0) -> None:
+    And *unreported*: the problems found past the most reported, only counted.
+    """
+
+    def __init__(self, problem: Problem, more: Sequence[Problem] = (), unreported: Unreported | None = None) -> None:
         self.problem = problem
         self.problems = [problem, *more]
-        self.unreported = unreported  # more problems found, past the most reported: only counted
+        self.unreported = unreported or Unreported()
         super().__init__(str(problem))
 
 
@@ -213,7 +218,7 @@ def integer_hook() -> Callable[[str], int] | None:
 _PYTHON_INT_DIGITS = 4300
 
 
-def _parse_json(text: str, _: Limits) -> object:
+def _parse_json(text: str, limits: Limits) -> object:
     try:
         return json.loads(
             text, object_pairs_hook=_json_pairs, parse_constant=_reject_constant, parse_int=integer_hook()
@@ -225,7 +230,7 @@ def _parse_json(text: str, _: Limits) -> object:
         _fail("syntax-error", _INVALID, {"format": "JSON", "detail": detail}, line, column)
     except ParseFailure as failure:
         if failure.problem.code == "duplicate-key":
-            _every_json_duplicate(text)
+            _every_json_duplicate(text, limits)
         if failure.problem.code == "number-out-of-range":
             _long_integer_in_json(text)
         if failure.problem.code != "not-finite":
@@ -247,24 +252,39 @@ def _parse_json(text: str, _: Limits) -> object:
         )  # pragma: no cover - no other ValueError is known
 
 
-def _every_json_duplicate(text: str) -> None:
-    """Fail with a problem for each key of the JSON *text* that appears twice in its object.
+def _every_json_duplicate(text: str, limits: Limits) -> None:
+    """Fail with a problem for each key of the JSON *text* that appears twice in its object, at the key.
 
-    Each is placed later, at its key, by the position-keeping reader
-    (:func:`backext._positions.locate`); only as many as are reported are.
+    As many as are reported (``max_problems``) are made; past them, those
+    found are only counted, up to :data:`~backext._limits.COUNTED_PAST_THE_LIMIT`
+    times as many, where the looking stops (the count is then "at least").
     """
-    from ._positions import index_json  # noqa: PLC0415 - the error path only
+    from ._positions import json_duplicates  # noqa: PLC0415 - the error path only
 
+    keep = limits.max_problems
+    most = keep + COUNTED_PAST_THE_LIMIT * keep + 1
     try:
-        duplicates = index_json(text).duplicates
+        duplicates, number = json_duplicates(text, keep, most)
     except Exception:  # noqa: BLE001 - a text the reader cannot follow: the first duplicate stands alone
         return
     found = [
-        problem("", "duplicate-key", N_("the key {key} appears twice in one object"), {"key": repr(_last_token(at))})
-        for at, _ in duplicates
+        attrs.evolve(
+            problem(
+                pointer,
+                "duplicate-key",
+                N_("the key {key} appears twice in one object"),
+                {"key": repr(_last_token(pointer))},
+                line=start[0],
+                column=start[1],
+            ),
+            end_line=end[0],
+            end_column=end[1],
+        )
+        for pointer, start, end in duplicates
     ]
     if found:
-        raise ParseFailure(found[0], found[1:])
+        unreported = Unreported(min(number, most - 1) - len(found), exact=number < most)
+        raise ParseFailure(found[0], found[1:], unreported)
 
 
 def _last_token(pointer: str) -> str:
@@ -428,7 +448,8 @@ def _parse_yaml(text: str, limits: Limits) -> object:
         document = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         first, *more = [_yaml_problem(text, found) for found in (error, *getattr(error, "backext_more", ()))]
-        raise ParseFailure(first, more, getattr(error, "backext_unreported", 0)) from None
+        unreported = Unreported(getattr(error, "backext_unreported", 0), exact=getattr(error, "backext_exact", True))
+        raise ParseFailure(first, more, unreported) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as a control character
         _unacceptable_character(text, error, from_bytes=strict.Loader is not strict.StrictLoader)
     except yaml.YAMLError as error:
@@ -478,7 +499,7 @@ def _yaml_problem(text: str, error: Any) -> Problem:
             values={"line": str(line), "column": str(column)},
         )
     path = getattr(error, "backext_path", "")
-    if code == "wrong-type" and isinstance(detail, Message):  # valid YAML, not a pack: said as validate says it
+    if code in {"wrong-type", "too-large"} and isinstance(detail, Message):  # valid YAML, not a pack: said so
         return problem(path, code, detail.template, dict(detail.values), line=line, column=column)
     return problem(path, code, _INVALID, {"format": "YAML", "detail": detail}, line=line, column=column)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple, Protocol
 
 import attrs
 
@@ -24,6 +25,8 @@ from ._wrong import json_type
 __all__ = [
     "DEFAULT_LIMITS",
     "DEFAULT_MAX_BYTES",
+    "TOO_DEEP",
+    "Gathered",
     "LimitExceeded",
     "Limits",
     "Unreported",
@@ -53,7 +56,9 @@ class Limits:
     one when a real pack needs it; lower them for input you trust less.
 
     Attributes:
-        max_bytes: The largest file, text or bytes read (``too-large``).
+        max_bytes: The largest file, text or bytes read (``too-large``); a
+            YAML document may stand for at most as many characters of
+            text once its aliases are expanded.
         max_depth: How deeply objects and lists may nest (``too-deep``).
         max_values: How many values (objects, lists, strings, numbers...) a
             document or a mapping may stand for, counting each use of a
@@ -155,6 +160,13 @@ def shorten_path(path: str, at_most: int = 120) -> str:
     return "…" + quoted(path[3 - at_most :])
 
 
+#: The message of objects and lists nested deeper than a limit.
+TOO_DEEP = N_plural(
+    "objects and lists nest more than {limit} level deep here",
+    "objects and lists nest more than {limit} levels deep here",
+)
+
+
 def check_document(document: object, limits: Limits, *, count_values: bool) -> None:
     """Refuse a parsed document that crosses a limit, before it is structured.
 
@@ -220,10 +232,7 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
                             "objects and lists nest more than {limit} levels deep here (the document contains itself)",
                         )
                         if _has_cycle(document, limits)
-                        else N_plural(
-                            "objects and lists nest more than {limit} level deep here",
-                            "objects and lists nest more than {limit} levels deep here",
-                        ),
+                        else TOO_DEEP,
                         {"limit": str(max_depth)},
                         count=max_depth,
                     )
@@ -345,6 +354,99 @@ class Unreported(NamedTuple):
     number: int = 0
     #: False when there were too many even to count: there are at least :attr:`count`.
     exact: bool = True
+    #: How many of those counted are warnings.
+    warnings: int = 0
+
+    def errors(self) -> Unreported:
+        """Only the errors of those counted (a pack that does not load is refused for its errors alone)."""
+        return Unreported(self.number - self.warnings, self.exact)
+
+
+#: How many problems past the most reported are counted, as a multiple of that most: past them, problems are
+#: not looked for any more, and the warning that sums up the rest says "at least".
+COUNTED_PAST_THE_LIMIT = 10
+
+
+class Finding(Protocol):
+    """A problem found but not made yet: its severity, and the problem, made only when it is kept."""
+
+    @property
+    def severity(self) -> str: ...
+
+    def problem(self) -> Problem: ...
+
+
+class Gathered:
+    """The problems of a pack as they are found, in bounded memory: those that can be reported, and a count.
+
+    At most *limit* errors and *limit* warnings are kept: every problem that
+    :func:`truncate_problems` could report of them, errors first. Any other
+    problem found is only counted, and is not made (:meth:`gather`).
+    Once *limit* errors are kept, nothing found later can be reported: past
+    :data:`COUNTED_PAST_THE_LIMIT` times *limit* more, the looking stops
+    (:attr:`done`) and the count is "at least" so many (:meth:`unreported`).
+    Until then, it goes on: an error found after a million warnings is
+    reported.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.kept: list[Problem] = []
+        self._seen: set[Problem] = set()
+        self._errors = 0
+        self._warnings = 0
+        self._counted = 0
+        self._counted_warnings = 0
+        self._exact = True
+
+    def wants(self, severity: str) -> bool:
+        """Whether a problem of *severity* found now would be kept (else it is only counted)."""
+        return (self._errors if severity == "error" else self._warnings) < self.limit
+
+    def add(self, found: Problem) -> None:
+        """Keep *found* if it can be reported (once: a problem kept already is left out); else count it."""
+        if not self.wants(found.severity):
+            self._count(found.severity)
+        elif found in self._seen:
+            return
+        elif found.severity == "error":
+            self.kept.append(found)
+            self._errors += 1
+        else:
+            self.kept.append(found)
+            self._warnings += 1
+        self._seen.add(found)
+
+    def gather(self, findings: Iterable[Finding]) -> None:
+        """Gather the problems of *findings*, each made only if it is kept; stop once there are enough."""
+        for finding in findings:
+            severity = finding.severity
+            if self.wants(severity):
+                self.add(finding.problem())
+                continue
+            self._count(severity)
+            if self.done:
+                self._exact = False  # problems may be left that are not counted
+                return
+
+    def _count(self, severity: str) -> None:
+        self._counted += 1
+        if severity != "error":
+            self._counted_warnings += 1
+
+    @property
+    def done(self) -> bool:
+        """Whether enough is found: no problem found later can be reported, and enough more are counted."""
+        return self._errors >= self.limit and self._counted >= COUNTED_PAST_THE_LIMIT * self.limit
+
+    def unreported(self, also: Unreported | None = None) -> Unreported:
+        """The problems found but not kept: how many, and whether every one was counted (and *also* those)."""
+        also = also or Unreported()
+        return Unreported(
+            self._counted + also.number,
+            exact=self._exact and also.exact,
+            warnings=self._counted_warnings + also.warnings,
+        )
 
 
 def truncate_problems(problems: list[Problem], limit: int, unreported: Unreported | None = None) -> list[Problem]:

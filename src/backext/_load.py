@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -25,7 +26,17 @@ from ._formats import (
     serialize,
 )
 from ._i18n import N_
-from ._limits import DEFAULT_LIMITS, LimitExceeded, Limits, Unreported, check_document, shorten, truncate_problems
+from ._limits import (
+    COUNTED_PAST_THE_LIMIT,
+    DEFAULT_LIMITS,
+    Gathered,
+    LimitExceeded,
+    Limits,
+    Unreported,
+    check_document,
+    shorten,
+    truncate_problems,
+)
 from ._messages import Message
 from ._migrations import migrate
 from ._model import SCHEMA_VERSION, Pack
@@ -61,11 +72,13 @@ def _unreadable(name: str, reason: str | Message) -> PackError:
     return PackError([problem("", "unreadable", N_("cannot read the file: {reason}"), {"reason": reason})], name)
 
 
+#: A pack larger than the limit, before it is read whole (or, in YAML, once its aliases are expanded).
+MORE_BYTES = N_("the pack has more than {limit} bytes; the limit is {limit}")
+
+
 def _too_large(name: str, max_bytes: int, size: int | None = None) -> PackError:
     if size is None:
-        found = problem(
-            "", "too-large", N_("the pack has more than {limit} bytes; the limit is {limit}"), {"limit": str(max_bytes)}
-        )
+        found = problem("", "too-large", MORE_BYTES, {"limit": str(max_bytes)})
     else:
         found = problem(
             "",
@@ -237,9 +250,27 @@ def _analyse_source(
     file's folder checked too (:func:`backext._addresses.check_media_files`).
 
     Raises:
-        PackError: If *source* cannot be read or parsed, or crosses a limit before it is structured.
+        PackError: If *source* cannot be read or parsed, or crosses a limit before it is structured (or if
+            the memory runs out, as a last resort: ``unreadable``).
     """
     read = _read(source, format, limits.max_bytes)
+    name = "<mapping>" if isinstance(read, Mapping) else read[0]
+    try:
+        return _analyse_read(read, source, format, limits, files=files)
+    except MemoryError:
+        # A last resort: the limits keep any pack far from it, but a process may be given little memory.
+        raise _unreadable(name, os.strerror(errno.ENOMEM)) from None
+
+
+def _analyse_read(
+    read: tuple[str, Format, bytes] | Mapping[str, object],
+    source: PackSource,
+    format: str | None,  # noqa: A002
+    limits: Limits,
+    *,
+    files: bool,
+) -> tuple[str, Pack | None, list[Problem], Unreported]:
+    """:func:`_analyse_source` of what :func:`_read` has read of *source*."""
     if isinstance(read, Mapping):
         name = "<mapping>"
         try:
@@ -247,45 +278,54 @@ def _analyse_source(
             check_document(read, limits, count_values=True)
         except LimitExceeded as exceeded:
             raise PackError([exceeded.problem], name) from None
-        return (name, *_analyse(read, limits))
+        gathered = Gathered(limits.max_problems)
+        built, problems, unreported = _analyse(read, limits, gathered)
+        return name, built, problems, gathered.unreported(unreported)
     folder = None
     if files and (isinstance(source, os.PathLike) or (isinstance(source, str) and format is None)):
         folder = os.path.dirname(_path_text(source)) or "."  # noqa: PTH120 - pathlib is slow to import
     name, fmt, data = read
     text = None
+    gathered = Gathered(limits.max_problems)
     try:
         text = decode(data)
         if fmt == "json":
             fast = _fast_json(text, data)
             if fast is not None:
-                problems = _with_files(fast[1].value, folder, checked(fast[1], limits, fast[0]))
-                return name, fast[1].value, _placed(text, fmt, problems, limits.max_problems), Unreported()
+                problems = _with_files(fast[1].value, folder, checked(fast[1], limits, fast[0], gathered), gathered)
+                placed = _placed(text, fmt, problems, limits.max_problems)
+                return name, fast[1].value, placed, gathered.unreported()
             document = parse(text, fmt, limits)
         else:
             # TOML and YAML refuse duplicate keys as they parse: only the structuring can be quicker.
             document = parse(text, fmt, limits)
             structured = _fast_structure(document)
             if structured is not None:
-                problems = _with_files(structured.value, folder, checked(structured, limits, document))
-                return name, structured.value, _placed(text, fmt, problems, limits.max_problems), Unreported()
+                problems = checked(structured, limits, document, gathered)
+                problems = _with_files(structured.value, folder, problems, gathered)
+                placed = _placed(text, fmt, problems, limits.max_problems)
+                return name, structured.value, placed, gathered.unreported()
         check_document(document, limits, count_values=True)
     except (ParseFailure, LimitExceeded) as failure:
         problems = failure.problems if isinstance(failure, ParseFailure) else [failure.problem]
-        unreported = Unreported(failure.unreported if isinstance(failure, ParseFailure) else 0)
+        unreported = failure.unreported if isinstance(failure, ParseFailure) else Unreported()
         if text is not None:
             problems = _placed(text, fmt, problems, limits.max_problems)
         raise PackError(truncate_problems(problems, limits.max_problems, unreported), name) from None
-    built, problems, unreported = _analyse(document, limits)
-    return name, built, _placed(text, fmt, _with_files(built, folder, problems), limits.max_problems), unreported
+    built, problems, unreported = _analyse(document, limits, gathered)
+    problems = _with_files(built, folder, problems, gathered)
+    return name, built, _placed(text, fmt, problems, limits.max_problems), gathered.unreported(unreported)
 
 
-def _with_files(pack: Pack | None, folder: str | None, problems: list[Problem]) -> list[Problem]:
-    """*problems*, and those of the pictures that *pack* names in *folder* (if both are known)."""
-    if pack is None or folder is None:
+def _with_files(pack: Pack | None, folder: str | None, problems: list[Problem], gathered: Gathered) -> list[Problem]:
+    """*problems*, and those of the pictures that *pack* names in *folder* (if both are known), in *gathered*."""
+    if pack is None or folder is None or gathered.done:
         return problems
     from ._addresses import check_media_files  # noqa: PLC0415 - only for a pack read from a file
 
-    return [*problems, *check_media_files(pack, folder)]
+    before = len(gathered.kept)
+    check_media_files(pack, folder, gathered)
+    return [*problems, *gathered.kept[before:]]
 
 
 def _placed(text: str, fmt: Format, problems: list[Problem], limit: int) -> list[Problem]:
@@ -353,12 +393,15 @@ def analyse_document(document: object, limits: Limits = DEFAULT_LIMITS) -> tuple
     return _analyse(document, limits)[:2]
 
 
-#: How many times the most problems reported are counted past them (the rest: "at least"), in wrong list items.
-_COUNTED_PAST_THE_LIMIT = 10
+def _analyse(
+    document: object, limits: Limits, gathered: Gathered | None = None
+) -> tuple[Pack | None, list[Problem], Unreported]:
+    """:func:`analyse_document`, and how many more problems were found than are listed (past the most reported).
 
-
-def _analyse(document: object, limits: Limits) -> tuple[Pack | None, list[Problem], Unreported]:
-    """:func:`analyse_document`, and how many more problems were found than are listed (past the most reported)."""
+    With *gathered*, the problems are gathered there too, in bounded memory
+    (see :class:`~backext._limits.Gathered`): those listed are those it kept,
+    and the count is its own and the structuring's.
+    """
     if not isinstance(document, dict):
         wrong = WrongType(N_("an object"), document)
         return None, [Problem(path="", code="wrong-type", message=str(wrong), template=wrong.template)], Unreported()
@@ -382,12 +425,12 @@ def _analyse(document: object, limits: Limits) -> tuple[Pack | None, list[Proble
 
         from ._converter import ERROR_BUDGET, converter, problems_from_exception  # noqa: PLC0415
 
-        budget = [limits.max_problems, 0, _COUNTED_PAST_THE_LIMIT * limits.max_problems, 0]
+        budget = [limits.max_problems, 0, COUNTED_PAST_THE_LIMIT * limits.max_problems, 0]
         token = ERROR_BUDGET.set(budget)
         try:
             pack = converter.structure(document, Pack)
         except (BaseValidationError, WrongType, WrongValue) as error:
-            problems = problems_from_exception(error)
+            problems = problems_from_exception(error, gathered=gathered, document=document)
             return None, sort_problems(document, problems), Unreported(budget[1], exact=not budget[3])
         finally:
             ERROR_BUDGET.reset(token)
@@ -396,10 +439,10 @@ def _analyse(document: object, limits: Limits) -> tuple[Pack | None, list[Proble
 
         return (  # pragma: no cover
             pack,
-            sort_problems(document, check_pack(pack, limits)),
+            sort_problems(document, check_pack(pack, limits, gathered)),
             Unreported(budget[1], exact=not budget[3]),
         )
-    return structured.value, sort_problems(document, checked(structured, limits)), Unreported()
+    return structured.value, sort_problems(document, checked(structured, limits, gathered=gathered)), Unreported()
 
 
 #: The limits that the fast loader's proof of cleanliness assumes (see :mod:`backext._clean`); a pack
@@ -408,12 +451,17 @@ _PROVEN_LIMITS = ("max_string_length", "max_number", "max_ladder_rungs", "max_se
 
 
 def checked(
-    structured: fastload.Structured[Pack], limits: Limits = DEFAULT_LIMITS, document: object = None
+    structured: fastload.Structured[Pack],
+    limits: Limits = DEFAULT_LIMITS,
+    document: object = None,
+    gathered: Gathered | None = None,
 ) -> list[Problem]:
     """Every problem of a pack the fast loader built (usually none, which is quick to prove).
 
     *document*, if given, is the JSON it was built from, which has not been
     checked against the limits yet: it is, if the pack is not proved clean.
+    With *gathered*, the problems are gathered there, in bounded memory, and
+    those it keeps are returned (see :class:`~backext._limits.Gathered`).
 
     Raises:
         LimitExceeded: If *document* crosses a limit.
@@ -430,7 +478,7 @@ def checked(
         check_document(document, limits, count_values=True)
     from ._checks import check_pack  # noqa: PLC0415 - the detailed checks: only for a pack not proved clean
 
-    return check_pack(pack, limits)
+    return check_pack(pack, limits, gathered)
 
 
 def _limits(limits: Limits | None, max_bytes: int | None) -> Limits:
@@ -535,7 +583,7 @@ def load_pack(
     name, pack, problems, unreported = _analyse_source(source, format, chosen)
     errors = [p for p in problems if p.severity == "error"]
     if pack is None or errors:
-        raise PackError(truncate_problems(errors, chosen.max_problems, unreported), name)
+        raise PackError(truncate_problems(errors, chosen.max_problems, unreported.errors()), name)
     return pack
 
 

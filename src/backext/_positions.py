@@ -20,6 +20,7 @@ the first character past the value, as in SARIF.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import itertools
 import json
@@ -36,7 +37,7 @@ from ._limits import DEFAULT_LIMITS, KEY_TOO_LONG
 from ._problems import Problem, escape_pointer
 
 
-__all__ = ["Entry", "Index", "index_json", "index_toml", "index_yaml", "json_pointer_at", "locate"]
+__all__ = ["Entry", "Index", "index_json", "index_toml", "index_yaml", "json_duplicates", "json_pointer_at", "locate"]
 
 #: A range of characters: start offset and end offset in the text.
 Range = tuple[int, int]
@@ -81,26 +82,56 @@ _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 _JSON_LITERAL = re.compile(r"true|false|null|NaN|-?Infinity")
 
 
-def index_json(text: str, wanted: frozenset[str] | None = None) -> Index:
+class _Enough(Exception):
+    """Raised inside :func:`index_json` to stop reading."""
+
+
+def index_json(text: str, wanted: frozenset[str] | None = None, *, most_duplicates: int | None = None) -> Index:
     """Index the JSON *text* (parsed already by :func:`json.loads`).
 
-    With *wanted* (pointers and all their prefixes), values elsewhere are
-    skipped by the standard decoder, which is much quicker.
+    With *wanted* (pointers and all their prefixes), only they are indexed:
+    values elsewhere are skipped by the standard decoder, which is much
+    quicker, and so is the rest of an object or a list once every value
+    wanted in it is found (a problem at the start of a list of a million
+    items costs little to place).
+
+    With *most_duplicates*, only keys that appear twice are indexed, and the
+    reading stops at the first *most_duplicates* of them: a text of millions
+    of keys written twice costs no more than one of that many.
     """
     index = Index()
+    with contextlib.suppress(_Enough):
+        _index_json(text, None if most_duplicates is not None else wanted, index, most_duplicates)
+    return index
+
+
+def _index_json(text: str, wanted: frozenset[str] | None, index: Index, most_duplicates: int | None) -> None:
     skip = json.JSONDecoder().raw_decode
     number = json.scanner.NUMBER_RE
     scanstring: Any = getattr(json.decoder, "scanstring")  # noqa: B009 - not in the type stubs
+    inside: dict[str, int] = {}  # how many values wanted each object or list holds, not found yet
+    for pointer in wanted or ():
+        if pointer:
+            parent = pointer.rsplit("/", 1)[0]
+            inside[parent] = inside.get(parent, 0) + 1
 
     def space(pos: int) -> int:
         return _JSON_SPACE.match(text, pos).end()  # type: ignore[union-attr]
+
+    def found(pointer: str) -> bool:
+        """Whether every value wanted in the object or list at *pointer* is found, now that one more is."""
+        left = inside.get(pointer)
+        if left is None:
+            return False
+        inside[pointer] = left - 1
+        return left == 1
 
     def value(pos: int, pointer: str, key: Range | None) -> int:
         start = pos
         char = text[pos]
         if wanted is not None and pointer not in wanted:
-            end: int = skip(text, pos)[1]
-        elif char == "{":
+            return int(skip(text, pos)[1])
+        if char == "{":
             seen: set[str] = set()
             pos = space(pos + 1)
             while text[pos] != "}":
@@ -108,6 +139,12 @@ def index_json(text: str, wanted: frozenset[str] | None = None) -> Index:
                 child = f"{pointer}/{escape_pointer(name)}"
                 if name in seen:
                     index.duplicates.append((child, (pos, after)))
+                    if len(index.duplicates) == most_duplicates:
+                        raise _Enough
+                elif wanted is not None and child in wanted and found(pointer):
+                    value(space(space(after) + 1), child, (pos, after))
+                    pos = skip(text, start)[1] - 1  # nothing more wanted here: the rest at once
+                    break
                 seen.add(name)
                 pos = space(value(space(space(after) + 1), child, (pos, after)))
                 if text[pos] == ",":
@@ -117,7 +154,12 @@ def index_json(text: str, wanted: frozenset[str] | None = None) -> Index:
             pos = space(pos + 1)
             item = 0
             while text[pos] != "]":
-                pos = space(value(pos, f"{pointer}/{item}", None))
+                child = f"{pointer}/{item}"
+                if wanted is not None and child in wanted and found(pointer):
+                    value(pos, child, None)
+                    pos = skip(text, start)[1] - 1  # nothing more wanted here: the rest at once
+                    break
+                pos = space(value(pos, child, None))
                 item += 1
                 if text[pos] == ",":
                     pos = space(pos + 1)
@@ -125,16 +167,27 @@ def index_json(text: str, wanted: frozenset[str] | None = None) -> Index:
         elif char == '"':
             end = scanstring(text, pos + 1)[1]
         else:
-            found = number.match(text, pos) or _JSON_LITERAL.match(text, pos)
-            if found is None:
+            matched = number.match(text, pos) or _JSON_LITERAL.match(text, pos)
+            if matched is None:
                 raise ValueError(pos)
-            end = found.end()
-        if pointer not in index.entries:
+            end = matched.end()
+        if most_duplicates is None and pointer not in index.entries:
             index.entries[pointer] = Entry((start, end), key)
         return end
 
     value(space(0), "", None)
-    return index
+
+
+def json_duplicates(text: str, keep: int, most: int) -> tuple[list[tuple[str, Range, Range]], int]:
+    """The keys of the JSON *text* that appear twice in their object, looked for up to the first *most*.
+
+    The first *keep* of them, each with its pointer and the line and column
+    of its start and end; and how many were found in all.
+    """
+    duplicates = index_json(text, most_duplicates=most).duplicates
+    placed = duplicates[:keep]
+    lines = _Lines(text, max((where[1] for _, where in placed), default=0))
+    return [(pointer, lines.position(start), lines.position(end)) for pointer, (start, end) in placed], len(duplicates)
 
 
 def json_pointer_at(text: str, offset: int) -> str:
@@ -462,6 +515,18 @@ def index_yaml(text: str, pointers: Iterable[str]) -> Index:
                 own.extend(pair for base in merged if isinstance(base, yaml.MappingNode) for pair in pairs(base))
         return own
 
+    keys: dict[int, dict[str, tuple[Any, Any]]] = {}  # each mapping's keys and values, once one is looked into
+
+    def named(node: Any) -> dict[str, tuple[Any, Any]]:
+        """The key and value nodes of a mapping by the key's text: the first of each, as :func:`pairs` has them."""
+        found = keys.get(id(node))
+        if found is None:
+            found = keys[id(node)] = {}
+            for key_node, value_node in pairs(node):
+                if isinstance(key_node, yaml.ScalarNode):
+                    found.setdefault(key_node.value, (key_node, value_node))
+        return found
+
     index.entries[""] = Entry(span(root))
     for pointer in pointers:
         node, walked = root, ""
@@ -469,10 +534,9 @@ def index_yaml(text: str, pointers: Iterable[str]) -> Index:
             token = raw.replace("~1", "/").replace("~0", "~")
             child, key_range = None, None
             if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in pairs(node):
-                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == token:
-                        child, key_range = value_node, span(key_node)
-                        break
+                pair = named(node).get(token)
+                if pair is not None:
+                    child, key_range = pair[1], span(pair[0])
             elif isinstance(node, yaml.SequenceNode) and token.isdigit() and int(token) < len(node.value):
                 child = node.value[int(token)]
             if child is None:

@@ -13,6 +13,7 @@ does not know.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -25,7 +26,7 @@ from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
 from ._i18n import N_
-from ._limits import DEFAULT_LIMITS, Limits, shorten
+from ._limits import COUNTED_PAST_THE_LIMIT, DEFAULT_LIMITS, Limits, shorten
 from ._messages import Message, Value
 from ._problems import escape_pointer
 from ._wrong import json_type
@@ -110,9 +111,13 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
         _CoreResolver.__init__(self)
         self._aliases = 0
         self._nodes = 0
+        self._characters = 0  # the characters of text composed so far, each alias's counted again
+        self._too_large: Any = None  # where an alias makes them more than the most bytes read
+        self._sizes: dict[int, int] = {}  # the characters each node stands for, once an alias needs them
         self._limits = limits
         self._found: list[yaml.MarkedYAMLError] = []  # the problems of keys, gathered to be reported together
         self._unreported = 0  # the problems of keys past the most reported: only counted
+        self._exact = True  # whether every problem of a key was counted (the reading may stop before)
         self._checked: set[int] = set()  # the mappings whose keys are checked
         self._pointers: dict[int, str] | None = None  # each node's pointer, once one is needed
 
@@ -127,15 +132,40 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
             )
         if self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
             self._aliases += 1
+            event = self.peek_event()  # type: ignore[attr-defined]
             if self._aliases > MAX_ALIASES:
-                event = self.peek_event()  # type: ignore[attr-defined]
                 raise _LoaderError(
                     "too-many-aliases",
                     N_("the document uses more than {limit} aliases"),
                     {"limit": str(MAX_ALIASES)},
                     event.start_mark,
                 )
-        return super().compose_node(parent, index)
+            anchored = self.anchors.get(event.anchor)
+            if anchored is not None and self._too_large is None:  # else PyYAML says the anchor is undefined
+                self._characters += _characters(anchored, self._sizes)
+                if self._characters > self._limits.max_bytes:
+                    self._too_large = event.start_mark
+            return super().compose_node(parent, index)
+        node = super().compose_node(parent, index)
+        if type(node) is yaml.ScalarNode:
+            self._characters += len(node.value)
+        return node
+
+    def _refuse_if_too_large(self) -> None:
+        """Refuse a document that stands for more characters of text than the most bytes read, at the alias.
+
+        Without aliases, the text holds every character it stands for; an
+        alias repeats those of its anchor's value, and a few aliases of a
+        long string stand for gigabytes, which a pack written in another
+        format would hold in full. The alias where the count crosses the
+        limit is refused once the nodes are composed, if no other limit
+        (on aliases or values) refuses them first.
+        """
+        if self._too_large is not None:
+            from ._load import MORE_BYTES  # noqa: PLC0415 - the message of a pack too large: said once, there
+
+            # Written out, in any format, the pack would have at least as many bytes.
+            raise _LoaderError("too-large", MORE_BYTES, {"limit": str(self._limits.max_bytes)}, self._too_large)
 
     def get_single_data(self) -> Any:
         node = self.get_single_node()
@@ -144,6 +174,7 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
         if self._aliases or self._nodes > self._limits.max_values:
             # Without aliases the nodes form a tree of as many values as nodes were composed: nothing to measure.
             _measure(node, self._limits.max_values)
+        self._refuse_if_too_large()
         return self.construct_document(node)
 
     def construct_document(self, node: Any) -> Any:
@@ -166,6 +197,7 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
         first = found[0]
         first.backext_more = found[1:]  # type: ignore[attr-defined]
         first.backext_unreported = self._unreported  # type: ignore[attr-defined]
+        first.backext_exact = self._exact  # type: ignore[attr-defined]
         return first
 
     def _pointer(self, node: Any) -> str:
@@ -218,7 +250,7 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 if merged:
-                    self._refuse(_twice(key_node, "<<", where))
+                    self._refuse(functools.partial(_twice, key_node, "<<", where))
                     continue
                 merged = True
                 bases = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
@@ -230,23 +262,32 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
             try:
                 key = self.construct_object(key_node, deep=deep)
             except _LoaderError as error:  # a key that cannot be built, such as 2024-13-45: at its own pointer
-                self._refuse(error)
+                self._refuse(functools.partial(_itself, error))  # made already: it was raised
                 continue
             if type(key) is not str:  # 1, true and 1.0 are distinct YAML keys, though equal in Python
-                self._refuse(self._not_a_string(where, key_node, key))
+                self._refuse(functools.partial(self._not_a_string, where, key_node, key))
             elif key in seen:
-                self._refuse(_twice(key_node, key, where))
+                self._refuse(functools.partial(_twice, key_node, key, where))
             else:
                 seen.add(key)
                 kept.append((key_node, value_node))
         node.value[:] = kept
 
-    def _refuse(self, error: yaml.MarkedYAMLError) -> None:
-        """Gather the problem *error*; past the most problems reported, only count it (a warning says how many)."""
-        if len(self._found) >= self._limits.max_problems:
-            self._unreported += 1
-        else:
-            self._found.append(error)
+    def _refuse(self, error: Callable[[], yaml.MarkedYAMLError]) -> None:
+        """Gather the problem that *error* makes; past the most problems reported, only count it (not made).
+
+        A warning says how many were counted; past
+        :data:`~backext._limits.COUNTED_PAST_THE_LIMIT` times as many, the
+        reading stops, and the problems gathered are raised ("at least" so many more).
+        """
+        limit = self._limits.max_problems
+        if len(self._found) < limit:
+            self._found.append(error())
+            return
+        self._unreported += 1
+        if self._unreported >= COUNTED_PAST_THE_LIMIT * limit:
+            self._exact = False
+            raise self._gathered()
 
     def _not_a_string(self, where: str, key_node: Any, key: object) -> _LoaderError:
         """The problem of a key that is not a string, at the key, naming it as it is written."""
@@ -310,6 +351,10 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
 
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
+
+
+def _itself(error: _LoaderError) -> _LoaderError:
+    return error
 
 
 def _twice(key_node: Any, key: str, where: str) -> _LoaderError:
@@ -430,6 +475,31 @@ def _children(node: Any) -> list[Any]:
     if isinstance(node, yaml.MappingNode):
         return [part for pair in node.value for part in pair]
     return []
+
+
+def _characters(root: Any, sizes: dict[int, int]) -> int:
+    """How many characters of text (keys and scalars) the node graph under *root* stands for, aliases expanded.
+
+    *sizes* keeps each node's count, so that each is counted once however
+    often aliases repeat it. A node that contains itself (refused later, by
+    :func:`_measure`) adds nothing for the part that repeats.
+    """
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    open_nodes: set[int] = set()
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            open_nodes.discard(key)
+            sizes[key] = sum(sizes.get(id(child), 0) for child in _children(node))
+        elif key not in sizes and key not in open_nodes:
+            if type(node) is yaml.ScalarNode:
+                sizes[key] = len(node.value)
+                continue
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+    return sizes.get(id(root), 0)
 
 
 def _measure(root: Any, max_values: int) -> None:
