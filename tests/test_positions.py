@@ -486,6 +486,8 @@ def test_parse_errors_count_lines_as_the_positions_of_every_other_problem_do(tex
         ('{"id": "😀😀", "x": "'.encode() + b'\xff"}', (1, 20)),
         ('{\n "name": "Rücken", "x": "'.encode() + b'\xff"}', (2, 26)),
         ('{\r "a": "é",\r "b": "'.encode() + b'\xff"}', (3, 8)),
+        # Found by a black-box attack: after a byte-order mark the byte named was another, three columns short.
+        (b"\xef\xbb\xbf" + b'{"id": "ab\xff"}', (1, 11)),
     ],
 )
 def test_a_byte_that_is_not_utf8_is_placed_in_characters(data, where):
@@ -494,3 +496,4 @@ def test_a_byte_that_is_not_utf8_is_placed_in_characters(data, where):
     (found,) = backext.validate_pack(data, format="json")
     assert found.code == "not-utf8"
     assert (found.line, found.column) == where
+    assert "(0xff)" in found.message

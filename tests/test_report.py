@@ -213,3 +213,18 @@ def test_sarif_declares_the_line_ends_its_lines_are_counted_by(capsys, tmp_path)
     (result,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "invalid-id"]
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
     assert status == 1
+
+
+def test_new_and_convert_name_a_file_with_control_or_direction_characters_escaped(capsys, tmp_path, monkeypatch):
+    # Found by a black-box attack: "wrote ..." and "cannot convert ..." printed a file name's ESC sequences and
+    # U+202E to the terminal as they were.
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "x\x1b]0;pwned\x07y.yaml"]) == 0
+    said = capsys.readouterr().err
+    evil = tmp_path / "ne\x1b[31mvil\u202e.json"
+    evil.write_text('{"id": null}', encoding="utf-8")
+    assert main(["convert", str(evil), str(tmp_path / "out.toml")]) == 1
+    said += capsys.readouterr().err
+    assert "\x1b" not in said
+    assert "\u202e" not in said
+    assert "x\\u001b]0;pwned\\u0007y.yaml" in said

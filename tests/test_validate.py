@@ -672,3 +672,22 @@ def test_an_order_that_leaves_the_hold_out_is_shown_as_a_range_and_warned():
     document["exercises"][0]["progression"]["order"] = []
     found = [(p.code, p.path) for p in backext.validate_pack(json.dumps(document), format="json")]
     assert ("empty-value", "/exercises/0/progression/order") in found
+
+
+def test_a_hold_starting_above_its_target_is_one_error_not_also_a_hold_that_never_grows():
+    # Found by a black-box attack: dose-never-grows said "its target is its start; leave the increment out" beside
+    # hold-start-above-target, a wrong fix.
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    document["exercises"][0]["hold"] = {"start_seconds": 40, "target_seconds": 30, "increment_seconds": 5}
+    found = [p.code for p in backext.validate_pack(json.dumps(document), format="json")]
+    assert found == ["hold-start-above-target"]
+
+
+def test_a_variations_hold_change_is_exact_to_a_tenth_too():
+    # Found by a black-box attack: +0.15 s was applied as +0.2 s (and +0.05 s as nothing) while show printed
+    # "+0.15 s"; validate said nothing.
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    chest = document["exercises"][2]
+    chest["modifications"][0]["hold_seconds_change"] = 0.15
+    found = [(p.code, p.path) for p in backext.validate_pack(json.dumps(document), format="json")]
+    assert found == [("too-precise", "/exercises/2/modifications/0/hold_seconds_change")]

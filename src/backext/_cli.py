@@ -26,6 +26,7 @@ from . import _paths
 from ._formats import SUFFIXES
 from ._i18n import N_, NC_, CatalogMissingError, N_plural
 from ._limits import DEFAULT_LIMITS, Limits, printable_path, shorten, shorten_path
+from ._problems import visible
 
 
 if TYPE_CHECKING:
@@ -1336,7 +1337,7 @@ def _new(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handl
         )
     target = _new_file(args.path)
     _write(target, starter_pack(told, pack_id=target.stem, locales=tuple(args.locale)))
-    shown = printable_path(str(target))
+    shown = visible(printable_path(str(target)))  # a name's control or direction characters escaped
     if shown.startswith("-"):
         shown = f"./{shown}"  # not an option of the command advised
     import shlex  # noqa: PLC0415 - only here
@@ -1390,7 +1391,7 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
     try:
         converted = convert_document(document, target_format, text=text, source=source)
     except ConversionError as error:
-        said = _said(N_("cannot convert {file}: {reason}"), file=name, reason=error.template)
+        said = _said(N_("cannot convert {file}: {reason}"), file=visible(name), reason=error.template)
         sys.stderr.write(_usage_message(_UsageError(said), _speaking(args)) + "\n")
         return EXIT_INVALID
     target = _new_file(args.output)
@@ -1402,7 +1403,8 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
     for lost in losses(text, source, target_format):
         said = _said(N_("not kept: {what}"), what=lost)
         sys.stderr.write(note.format(sentence=said.render(speaking)) + "\n")
-    sys.stderr.write(_said(N_("wrote {file}"), file=printable_path(str(target))).render(speaking) + "\n")
+    shown = visible(printable_path(str(target)))  # a name's control or direction characters escaped
+    sys.stderr.write(_said(N_("wrote {file}"), file=shown).render(speaking) + "\n")
     return EXIT_OK
 
 

@@ -666,7 +666,7 @@ RULES: tuple[Rule, ...] = (
         code="dose-never-grows",
         model=Hold,
         field="increment_seconds",
-        condition="increment_seconds is None or target_seconds > start_seconds",
+        condition="increment_seconds is None or target_seconds != start_seconds",  # start above target: an error
         message=N_("the hold has an increment, but its target is its start: it never grows; leave the increment out"),
         gated=True,
     ),
@@ -852,6 +852,16 @@ RULES: tuple[Rule, ...] = (
     ),
     # --- a variation ------------------------------------------------------------------
     _range(Modification, "hold_seconds_change"),
+    Rule(
+        name="variation-hold-in-tenths",
+        code="too-precise",
+        model=Modification,
+        field="hold_seconds_change",
+        condition="in_tenths(hold_seconds_change)",
+        message=_TENTHS_MESSAGE,
+        values={"value": "hold_seconds_change"},
+        gated=True,
+    ),
     _range(Modification, "repetitions_change"),
     _id("variation-id", Modification),
     Rule(

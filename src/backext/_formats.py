@@ -9,6 +9,7 @@ format tells them.
 
 from __future__ import annotations
 
+import codecs
 import itertools
 import json
 import re
@@ -88,13 +89,16 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        # Counted in characters, as every other position is (the bytes before the first bad one are UTF-8).
-        before = data[: error.start].decode("utf-8-sig")
+        # Counted in characters, as every other position is (the bytes before the first bad one are UTF-8). The
+        # codec reports the offset past a byte-order mark it has taken off.
+        bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+        index = error.start + bom
+        before = data[bom:index].decode("utf-8")
         line, column = _line_column(before, len(before))
         _fail(
             "not-utf8",
             N_("the file is not UTF-8: byte {index} ({byte}) cannot be decoded"),
-            {"index": str(error.start), "byte": f"0x{data[error.start]:02x}"},
+            {"index": str(index), "byte": f"0x{data[index]:02x}"},
             line,
             column,
         )

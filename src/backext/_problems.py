@@ -138,7 +138,7 @@ def report(source: str, problems: Iterable[Problem], heading: tuple[str, str], l
     rendered in *locale* (``None``: English), codes and pointers stay.
     """
     listed = list(problems)
-    values: dict[str, Value] = {"source": source, "count": len(listed)}
+    values: dict[str, Value] = {"source": visible(source), "count": len(listed)}
     title = Message(template=heading[0], plural=heading[1], count=len(listed), values=values)
     lines = [title.render(locale)]
     for problem in listed:

@@ -157,7 +157,7 @@ def structure_Hold(value, count):
     if f_increment_seconds is not None:
         if type(f_increment_seconds) is not int and (type(f_increment_seconds) is not float or f_increment_seconds - f_increment_seconds != 0):
             raise _REFUSE
-    if not ((f_increment_seconds is None or -MAX_NUMBER <= f_increment_seconds <= min(MAX_NUMBER, MAX_SECONDS)) and (f_increment_seconds is None or f_target_seconds > f_start_seconds) and (f_target_seconds <= PLAUSIBLE_HOLD_SECONDS) and (f_start_seconds > 0) and (f_target_seconds >= f_start_seconds) and in_tenths(f_start_seconds) and in_tenths(f_target_seconds) and (f_increment_seconds is None or in_tenths(f_increment_seconds)) and (f_increment_seconds is None or f_increment_seconds > 0) and (f_increment_seconds is None or f_increment_seconds <= 0 or (not tenths_of(f_increment_seconds) > tenths_of(f_target_seconds) - tenths_of(f_start_seconds) > 0)) and (f_increment_seconds is None or tenths_of(f_target_seconds) - tenths_of(f_start_seconds) <= tenths_of(f_increment_seconds) * CLEAN_HOLD_STEPS)):
+    if not ((f_increment_seconds is None or -MAX_NUMBER <= f_increment_seconds <= min(MAX_NUMBER, MAX_SECONDS)) and (f_increment_seconds is None or f_target_seconds != f_start_seconds) and (f_target_seconds <= PLAUSIBLE_HOLD_SECONDS) and (f_start_seconds > 0) and (f_target_seconds >= f_start_seconds) and in_tenths(f_start_seconds) and in_tenths(f_target_seconds) and (f_increment_seconds is None or in_tenths(f_increment_seconds)) and (f_increment_seconds is None or f_increment_seconds > 0) and (f_increment_seconds is None or f_increment_seconds <= 0 or (not tenths_of(f_increment_seconds) > tenths_of(f_target_seconds) - tenths_of(f_start_seconds) > 0)) and (f_increment_seconds is None or tenths_of(f_target_seconds) - tenths_of(f_start_seconds) <= tenths_of(f_increment_seconds) * CLEAN_HOLD_STEPS)):
         count[1] += 1
     instance = _new(cls_Hold)
     set_Hold_8(instance, f_start_seconds)
@@ -290,7 +290,7 @@ def structure_Modification(value, count):
             if len(item) > 100000:
                 count[1] += 1
         f_media = tuple(f_media)
-    if not (-MAX_NUMBER <= f_hold_seconds_change <= MAX_NUMBER and -MAX_NUMBER <= f_repetitions_change <= MAX_NUMBER and slug(f_id) and (not f_media or each_Modification_media(f_media)) and (f_direction is not HARDER or f_requires_clearance) and (f_direction is not EASIER or (f_hold_seconds_change <= 0 and f_repetitions_change <= 0))):
+    if not (-MAX_NUMBER <= f_hold_seconds_change <= MAX_NUMBER and in_tenths(f_hold_seconds_change) and (-MAX_NUMBER <= f_repetitions_change <= MAX_NUMBER) and slug(f_id) and (not f_media or each_Modification_media(f_media)) and (f_direction is not HARDER or f_requires_clearance) and (f_direction is not EASIER or (f_hold_seconds_change <= 0 and f_repetitions_change <= 0))):
         count[1] += 1
     instance = _new(cls_Modification)
     set_Modification_8(instance, f_id)

@@ -28,7 +28,7 @@ LOCALE_TAG = rf"^{TAG_PATTERN}$"
 #: a handout would print an empty heading.
 INVISIBLE = (
     r"\s\x00-\x1f\x7f-\x9f\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
-    r"\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+    r"\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
 )
 #: The default-ignorable characters beyond the Basic Multilingual Plane (shorthand format controls, musical
 #: formatting, tags and the supplementary variation selectors). :func:`blank` counts them as showing nothing too;
