@@ -112,6 +112,7 @@ COUNTED = {
     "%(start)s to %(target)s second": "target",
     "a reminder is a time before the session, not {seconds} second after it: use a positive one": "seconds",
     "a session lasts 1 minute to 12 hours, not {seconds} second": "seconds",
+    "a session lasts 60 seconds to 12 hours, not {minutes} minute": "minutes",
     "Hold for {seconds} second": "seconds",
     "Hold: %(change)s second": "change",
     "Rest for {seconds} second": "seconds",

@@ -581,7 +581,17 @@ def _plan_calendar(
     if time is not None and time.tzinfo is not None:
         raise WordedError(N_("give the time of day without a time zone, and the zone as timezone="))
     if time is not None and not _DURATION[0] <= duration <= _DURATION[1]:
-        seconds = duration.total_seconds()  # exactly, in the language's way (a minute would round it)
+        seconds = duration.total_seconds()  # exactly, in the language's way: in minutes only if it is whole ones
+        if seconds % 60 == 0:
+            minutes = int(seconds // 60)
+            raise WordedError(
+                N_plural(
+                    "a session lasts 60 seconds to 12 hours, not {minutes} minute",
+                    "a session lasts 60 seconds to 12 hours, not {minutes} minutes",
+                ),
+                {"minutes": minutes},
+                count=minutes,
+            )
         raise WordedError(
             N_plural(
                 "a session lasts 1 minute to 12 hours, not {seconds} second",
