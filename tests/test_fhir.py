@@ -712,3 +712,29 @@ def test_a_person_cleared_to_resume_later_is_on_hold_until_that_day():
         for day in ((1, 20), (2, 1))
     }
     assert statuses == {(1, 20): ["on-hold", "on-hold"], (2, 1): ["active", "active"]}
+
+
+def test_a_stop_kept_after_its_exercise_was_removed_is_refused_naming_the_state_file(capsys, tmp_path):
+    # Found by a black-box attack: the command said only the engine's words, without the file they are about.
+    state = backext.start(PACK, "forearm-press-up")
+    flagged = backext.SessionLog(
+        date=datetime.date(2026, 3, 27),
+        exercise_id="forearm-press-up",
+        repetitions_completed=0,
+        hold_seconds=0,
+        pain=0,
+        red_flags={"new-leg-weakness"},
+    )
+    stopped = backext.step(PACK, state, flagged).state
+    document = json.loads(backext.dump_pack(PACK))
+    document["version"] = "3"
+    document["exercises"] = [e for e in document["exercises"] if e["id"] != "forearm-press-up"]
+    for exercise in document["exercises"]:
+        exercise["progression"] = {k: v for k, v in exercise["progression"].items() if v != "forearm-press-up"}
+    pack = tmp_path / "pack.json"
+    pack.write_text(json.dumps(document), encoding="utf-8")
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(backext.converter.unstructure(stopped)), encoding="utf-8")
+    assert main(["fhir", "--pack", str(pack), "--state", str(path), "--subject", "Patient/1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"backext: error: {path}: the person is stopped since 2026-03-27")

@@ -1629,6 +1629,10 @@ def _fhir(args: argparse.Namespace, out: _Output) -> int:
 
     try:
         brought = None if state is None else _prescribed(pack, state, on, rules)[0]
+        if brought is not None:
+            from ._reconcile import state_exercise  # noqa: PLC0415
+
+            state_exercise(pack, brought)  # a stop kept after an update removed its exercise has none to export
     except SessionError as error:  # the state's own days and the day asked for do not fit: named with the file
         raise _UsageError(_said(N_("{file}: {reason}"), file=args.state, reason=error.template or str(error))) from None
     if args.locale is not None:

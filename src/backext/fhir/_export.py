@@ -362,8 +362,10 @@ def export_state(
             *subject* is blank or *locale* is not a BCP 47 tag.
         SessionError: If the state belongs to another pack, or *on* is
             before its last session.
-        UnknownIdError: If the pack no longer has the state's exercise (a
-            stopped state is exported on hold as it is).
+        UnknownIdError: If the pack no longer has the state's exercise, a
+            stopped state's too (its stop stands, but there is no exercise
+            of the pack to put on hold: once a clinician's clearance is
+            recorded, start the person on an exercise of the pack).
         StateError: If the state does not fit the very pack version it was
             stored against.
 
