@@ -50,3 +50,11 @@ def test_validate_suggests_a_short_source_id():
     assert [(p.code, p.message) for p in found] == [
         ("unknown-reference", "the pack lists no source with the id 's2'; did you mean 's1'?")
     ]
+
+
+def test_a_field_written_in_another_case_is_suggested():
+    # Found by a black-box attack: "ID", "URL" and "CUE" got no suggestion, though a reference in another case did.
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    document["ID"] = document.pop("id")
+    found = [p.message for p in backext.validate_pack(json.dumps(document), format="json") if p.code == "unknown-field"]
+    assert found == ["unknown field 'ID'; did you mean 'id'?"]

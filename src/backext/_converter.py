@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextvars
 import datetime
-import difflib
 import enum
 import functools
 import math
@@ -38,7 +37,7 @@ from ._i18n import N_
 from ._limits import Gathered, shorten
 from ._messages import Message
 from ._problems import Problem, escape_pointer, problem
-from ._suggest import hint
+from ._suggest import hint, nearest
 from ._text import LocalizedText, is_text_type, unchecked
 from ._wrong import WrongType, WrongValue, json_type_name, shown_number
 
@@ -533,10 +532,10 @@ _SUGGEST_LENGTH = 100
 
 def _unknown_field(pointer: str, key: str, known: list[str], *, suggest: bool = True) -> Problem:
     if suggest and len(key) <= _SUGGEST_LENGTH:
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-        if close:
+        close = nearest(key, known)  # as every did-you-mean: a field differing in case alone too ("ID")
+        if close is not None:
             return problem(
-                pointer, "unknown-field", N_("unknown field {key}{hint}"), {"key": shorten(key), "hint": hint(close[0])}
+                pointer, "unknown-field", N_("unknown field {key}{hint}"), {"key": shorten(key), "hint": hint(close)}
             )
     return problem(
         pointer,

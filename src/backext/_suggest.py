@@ -8,7 +8,7 @@ from ._i18n import _OUT_OF_ORDER, _SUBTAG_TOO_LONG, _TOO_LONG, _TWICE, N_, tag_p
 from ._messages import Message
 
 
-__all__ = ["Suggester", "did_you_mean", "hint", "locale_hint", "locale_suggestion", "suggestion"]
+__all__ = ["Suggester", "did_you_mean", "hint", "locale_hint", "locale_suggestion", "nearest", "suggestion"]
 
 #: Names are compared only with at most this many known ones, and only if at
 #: most this long: each comparison costs time in the product of the lengths.
@@ -28,6 +28,11 @@ def hint(name: str | None) -> Message | str:
         " ; vouliez-vous dire 'de-DE' ?"
     """
     return "" if name is None else Message(template=_HINT, values={"name": repr(name)})
+
+
+def nearest(name: str, known: Collection[str]) -> str | None:
+    """The known name nearest to *name*, if one is near (see :func:`_nearest`)."""
+    return _nearest(name, known)
 
 
 def _nearest(name: str, known: Collection[str]) -> str | None:
