@@ -693,19 +693,23 @@ def test_each_problem_of_a_session_log_file_is_at_its_line_and_column(capsys, tm
     assert f"{path}:1:1: error wrong-type: expected a list of session logs" in capsys.readouterr().err
 
 
-def test_a_person_cleared_to_resume_later_is_on_hold_until_that_day():
-    # Found by a black-box attack: a person stopped on 2026-01-13 and cleared from 2026-02-01 was exported as an
-    # active request on 2026-01-20, a day the engine allows no session.
-    state = backext.start(PACK, "forearm-press-up")
+def _stopped_on(day: datetime.date) -> backext.State:
+    """A person on the forearm press-up, stopped by a red flag on *day*."""
     flagged = backext.SessionLog(
-        date=datetime.date(2026, 1, 13),
+        date=day,
         exercise_id="forearm-press-up",
         repetitions_completed=0,
         hold_seconds=0,
         pain=0,
         red_flags={"new-leg-weakness"},
     )
-    stopped = backext.step(PACK, state, flagged).state
+    return backext.step(PACK, backext.start(PACK, "forearm-press-up"), flagged).state
+
+
+def test_a_person_cleared_to_resume_later_is_on_hold_until_that_day():
+    # Found by a black-box attack: a person stopped on 2026-01-13 and cleared from 2026-02-01 was exported as an
+    # active request on 2026-01-20, a day the engine allows no session.
+    stopped = _stopped_on(datetime.date(2026, 1, 13))
     cleared = backext.record_clearance(stopped, date=datetime.date(2026, 2, 1), pack=PACK)
     statuses = {
         day: [r.status for r in fhir.export_state(PACK, cleared, subject="Patient/1", on=datetime.date(2026, *day))]
@@ -716,16 +720,7 @@ def test_a_person_cleared_to_resume_later_is_on_hold_until_that_day():
 
 def test_a_stop_kept_after_its_exercise_was_removed_is_refused_naming_the_state_file(capsys, tmp_path):
     # Found by a black-box attack: the command said only the engine's words, without the file they are about.
-    state = backext.start(PACK, "forearm-press-up")
-    flagged = backext.SessionLog(
-        date=datetime.date(2026, 3, 27),
-        exercise_id="forearm-press-up",
-        repetitions_completed=0,
-        hold_seconds=0,
-        pain=0,
-        red_flags={"new-leg-weakness"},
-    )
-    stopped = backext.step(PACK, state, flagged).state
+    stopped = _stopped_on(datetime.date(2026, 3, 27))
     document = json.loads(backext.dump_pack(PACK))
     document["version"] = "3"
     document["exercises"] = [e for e in document["exercises"] if e["id"] != "forearm-press-up"]
