@@ -323,3 +323,16 @@ def test_session_of_a_state_with_format_json_says_why_there_is_none_as_json(caps
     status, out, _ = run(capsys, "session", "--state", str(broken), "--format", "json")
     assert status == 1
     assert json.loads(out)["error"]["problems"]
+
+
+def test_session_reads_the_rules_file_it_is_given(capsys, tmp_path):
+    # Found by a black-box attack: session --exercise ID --rules FILE never read the file (a missing or invalid one
+    # gave exit status 0), where plan, handout and fhir refuse it.
+    status, out, err = run(capsys, "session", "--exercise", "hand-press-up", "--rules", str(tmp_path / "missing.json"))
+    assert (status, out) == (2, "")
+    assert "cannot read" in err
+    bad = tmp_path / "rules.json"
+    bad.write_text('{"tolerated_pain": 9}', encoding="utf-8")
+    status, out, err = run(capsys, "session", "--exercise", "hand-press-up", "--rules", str(bad))
+    assert status == 1
+    assert "out-of-range" in err

@@ -733,3 +733,12 @@ def test_a_stop_kept_after_its_exercise_was_removed_is_refused_naming_the_state_
     assert main(["fhir", "--pack", str(pack), "--state", str(path), "--subject", "Patient/1"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"backext: error: {path}: the person is stopped since 2026-03-27")
+
+
+def test_a_log_file_that_is_no_json_is_at_its_line_and_column(capsys, tmp_path):
+    # Found by a black-box attack: the state and rules files' syntax errors had FILE:LINE:COLUMN and a code, a log
+    # file's had neither.
+    logs = tmp_path / "logs.json"
+    logs.write_text('[{"date": 1,}]', encoding="utf-8")
+    assert main(["fhir", "--logs", str(logs)]) == 1
+    assert f"{logs}:1:13: error syntax-error: not a JSON document" in capsys.readouterr().err

@@ -21,18 +21,24 @@ OTHER_TERMS = {
         r"|\b(?:ein|das|dem)\s+Halten\b|-Halten\b|\(Halten\b|^Halten:"
         # A red flag is a "Warnzeichen", the next-day report a "Meldung", a timed cue an "Ansage".
         r"|Warnsignal|\bBericht\b|zeitgesteuerte Hinweise"
+        # A clinician is a "Fachperson", a tag a "Sprachkennzeichen", the engine the "Trainingslogik".
+        r"|Fachkraft|Locale|die Engine|\bTaubheit\b"
     ),
     # A clinician's clearance is an "accord" and a hold a "maintien" (found by a black-box attack: "autorisation"
     # and "Tenue" on the handout, where the reasons said "accord" and "maintien").
     "fr": (
         r"\bsoignant|clinicien|\bautorisations?\b|\b[Tt]enue\b"
         r"|signal d'alarme|\bpas en arrière|apaisée?|\bconsignes\b"
+        # A step of the dose is a "palier", severe pain "forte", a timed cue an "annonce".
+        r"|échelon|sévère|\bintense|repères"
     ),
     # A clinician's clearance is an "autorización", a hold a "tiempo de mantener", an id an "id".
     "es": (
         r"profesional clínico|profesional de la salud|(?<![-{])\bpacks?\b|visto bueno|mantenimiento|identificador {"
         # The engine stopped is "detenido" (exercise paused, on the handout, is "en pausa").
         r"|está en pausa|^en pausa|el programa está"
+        # A step of the dose is a "paso".
+        r"|peldaño|escalón"
     ),
 }
 

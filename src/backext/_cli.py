@@ -1086,6 +1086,7 @@ def _session(args: argparse.Namespace, out: _Output) -> int:
 
     pack = _load(args)  # first: the errors below are said in the language the output would speak
     locale = _locale(args, pack)
+    _rules(args)  # read and checked whatever the session is of, as plan, handout and fhir read it
     if args.state is None:
         if args.date is not None:
             raise _UsageError(
@@ -1534,6 +1535,18 @@ def _read_json(path: str, what: str) -> tuple[object, str]:
         return json.loads(text), text
     except RecursionError:
         raise _InvalidInputError(_said(N_("{file}: the document is nested too deeply to read"), file=path)) from None
+    except json.JSONDecodeError as error:  # at its line and column, as a state's or a rules file's syntax error
+        from ._problems import problem  # noqa: PLC0415
+
+        found = problem(
+            "",
+            "syntax-error",
+            N_("not a JSON document: {detail}"),
+            {"detail": str(error)},
+            line=error.lineno,
+            column=error.colno,
+        )
+        raise _InvalidInputError(None, [found], path) from None
     except ValueError as error:
         message = _said(
             N_("{file}: not a JSON document ({what}): {detail}"), file=path, what=_said(what), detail=str(error)
