@@ -265,7 +265,7 @@ class ReasonCode:
         Example:
             >>> import backext
             >>> backext.REASON_CODES["pain-severe"].describe("fr").split(" (")[0]
-            'Douleur sévère'
+            'Douleur forte'
 
         .. versionadded:: 0.1.0
         """
