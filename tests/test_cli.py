@@ -336,3 +336,16 @@ def test_session_reads_the_rules_file_it_is_given(capsys, tmp_path):
     status, out, err = run(capsys, "session", "--exercise", "hand-press-up", "--rules", str(bad))
     assert status == 1
     assert "out-of-range" in err
+
+
+def test_validate_exits_with_its_verdict_when_the_reader_stops_early(tmp_path):
+    # Found by a black-box attack: `backext validate many.json | head -1` exited 0 (a broken pipe), so a CI step
+    # that reads only the first lines passed a pack with errors.
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    document["exercises"][0]["safety_notes"] = [""] * 5000
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    script = f"set -o pipefail; {sys.executable} -m backext validate --limit problems=5000 {path} | head -n 1"
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1
+    assert done.stdout.count("\n") == 1

@@ -682,3 +682,45 @@ def test_an_exercise_tagged_with_an_advised_against_movement_is_never_prescribed
         date=DAY, exercise_id=HANDS.id, repetitions_completed=0, hold_seconds=0, pain=0, red_flags={"new-leg-weakness"}
     )
     assert backext.step(pack, on_it, flagged).action is Action.STOP  # a red flag is still recorded
+
+
+def _cancelling_variations() -> tuple[backext.Pack, backext.State]:
+    """The chest lift with a harder variation (+2) and an easier one (-2) cleared until 8 January, both chosen."""
+    lift = CHEST.modifications[0]
+    harder = attrs.evolve(lift, repetitions_change=2)
+    short = attrs.evolve(variation("short", "easier", repetitions_change=-2), requires_clearance=True)
+    pack = pack_with(attrs.evolve(CHEST, modifications=(harder, short)))
+    state = backext.start(pack, CHEST.id)
+    state = backext.step(pack, state, SessionLog.as_prescribed(state.prescription, DAY)).state
+    state = backext.record_clearance(state, date=DAY, modifications=[harder.id], pack=pack, until=dt.date(2026, 12, 31))
+    state = backext.record_clearance(state, date=DAY, modifications=["short"], pack=pack, until=dt.date(2026, 1, 8))
+    state = backext.choose_modifications(pack, state, [harder.id, "short"], on=DAY)
+    state = backext.step(pack, state, SessionLog.as_prescribed(state.prescription, DAY + dt.timedelta(days=2))).state
+    return pack, state
+
+
+def test_an_ended_clearance_never_raises_the_dose_more_than_a_step():
+    # Found by a black-box attack: when the easier variation's clearance ended, the harder one it cancelled raised
+    # 8 repetitions to 10 at once (two steps), and plan() refused the engine's own state.
+    pack, state = _cancelling_variations()
+    assert state.prescription.repetitions == 8
+    day = dt.date(2026, 1, 9)
+    planned = backext.plan(pack, state, start_date=day, weeks=1).sessions[0].prescription
+    decision = backext.step(pack, state, SessionLog.as_prescribed(state.prescription, day))
+    for prescribed in (planned, decision.state.prescription):
+        assert prescribed.repetitions <= 9
+    assert "clearance-expired" in decision.codes
+    assert backext.load_state(backext.converter.unstructure(decision.state), pack) is not None
+
+
+def test_an_ended_clearance_starts_the_run_of_good_sessions_again():
+    # Found by a black-box attack: the first session after a variation's clearance ended already stepped up, at a
+    # prescription the person had never done; dropping it with choose_modifications starts the run again.
+    state = backext.start(P, CHEST.id)
+    state = backext.record_clearance(state, date=DAY, modifications=["leg-lift"], pack=P, until=dt.date(2026, 1, 9))
+    state = backext.choose_modifications(P, state, ["leg-lift"], on=DAY)
+    state = perfect_run(P, state, 2)
+    assert state.tolerated_streak == 2
+    decision = backext.step(P, state, SessionLog.as_prescribed(state.prescription, dt.date(2026, 1, 10)))
+    assert decision.action is not Action.PROGRESS
+    assert decision.state.tolerated_streak == 1

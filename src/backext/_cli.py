@@ -1059,17 +1059,25 @@ def _validate(args: argparse.Namespace, out: _Output) -> int:
     warnings = sum(p.severity == "warning" for _, problems in results for p in problems)
     from . import _report  # noqa: PLC0415
 
-    if args.format == "json":
-        out.json(_report.json_report(results))
-    elif args.format == "sarif":
-        from . import __version__  # noqa: PLC0415
-
-        out.json(_report.sarif(results, __version__, locale))
-    else:
-        out.writelines(_report.github(results, locale) if args.format == "github" else _report.text(results, locale))
     if any(p.code in _NOT_READ for _, problems in results for p in problems):
-        return EXIT_USAGE
-    return EXIT_INVALID if errors or (args.strict and warnings) else EXIT_OK
+        status = EXIT_USAGE
+    else:
+        status = EXIT_INVALID if errors or (args.strict and warnings) else EXIT_OK
+    try:
+        if args.format == "json":
+            out.json(_report.json_report(results))
+        elif args.format == "sarif":
+            from . import __version__  # noqa: PLC0415
+
+            out.json(_report.sarif(results, __version__, locale))
+        else:
+            out.writelines(
+                _report.github(results, locale) if args.format == "github" else _report.text(results, locale)
+            )
+        out.stream.flush()
+    except BrokenPipeError:  # a reader that stopped early (| head): the verdict is still the status
+        _quiet_stdout()
+    return status
 
 
 def _clock(seconds: float, *, tenths: bool = False, point: str = ".") -> str:

@@ -118,6 +118,11 @@ def stopped_since(date: datetime.date) -> Message:
     )
 
 
+def _adds(modification: Modification) -> bool:
+    """Whether *modification* adds to the dose in some dimension."""
+    return modification.hold_seconds_change > 0 or modification.repetitions_change > 0
+
+
 def never_prescribed(exercise: Exercise) -> WordedError:
     """The error of an exercise tagged with a movement osteoporosis guidance advises against."""
     movement = next(m for m in exercise.movements if m.contraindicated)
@@ -575,9 +580,17 @@ def reconcile(
         ceiling = reference(exercise, state)
         while not within_reach(exercise, ceiling, prescription, one_dimension=False):
             move = step_within(exercise, dose, up=False)
-            if move is None:
-                break
-            dose = move.dose
+            if move is None:  # at the start, and still more: the variations that add load go too
+                adding = [m for m in kept_ids if _adds(exercise.modification(m))]
+                if not adding:
+                    break
+                for modification_id in adding:
+                    too_much = N_("without it, the variation {variation} would raise the dose too far: it is dropped")
+                    name = exercise.modification(modification_id).name
+                    reasons.append(because("clearance-expired", pack.default_locale, too_much, {"variation": name}))
+                kept_ids = tuple(m for m in kept_ids if m not in adding)
+            else:
+                dose = move.dose
             prescription = prescribe(exercise, dose, kept_ids)
     if not same:
         offered = kept_ids
@@ -607,7 +620,8 @@ def reconcile(
         reasons.insert(0, because("pack-changed", pack.default_locale, template, values))
     tolerated = state.tolerated if same else fitted_all(pack, state.tolerated)
     clearances = state.clearances if same else clearances_within(pack, state.clearances)
-    streak = state.tolerated_streak if same else 0  # a new version of the pack: the count starts again
+    # A new version of the pack, or a variation whose clearance ran out: a new prescription, the count starts again.
+    streak = state.tolerated_streak if same and prescription.modifications == state.prescription.modifications else 0
     at_top = higher(pack, exercise, dose, prescription.modifications) == (dose, prescription.modifications)
     streak = min(streak, required_sessions(exercise, rules) - (0 if at_top else 1))
     if (

@@ -162,10 +162,14 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
         (on aliases or values) refuses them first.
         """
         if self._too_large is not None:
-            from ._load import MORE_BYTES  # noqa: PLC0415 - the message of a pack too large: said once, there
-
-            # Written out, in any format, the pack would have at least as many bytes.
-            raise _LoaderError("too-large", MORE_BYTES, {"limit": str(self._limits.max_bytes)}, self._too_large)
+            # Written out, in any format, the pack would have at least as many bytes: a problem of its aliases, at
+            # the one that crosses the limit (the file itself was read).
+            raise _LoaderError(
+                "too-many-aliases",
+                N_("the aliases stand for more than {limit} characters once expanded, the most a pack may hold"),
+                {"limit": str(self._limits.max_bytes)},
+                self._too_large,
+            )
 
     def get_single_data(self) -> Any:
         node = self.get_single_node()
