@@ -135,7 +135,8 @@ def _check_exercise(
             yield found.at(f"{at}/progression/{name}", value=shorten(target))
         elif target not in exercise_ids:
             found = rule("unknown-exercise")
-            yield found.at(f"{at}/progression/{name}", value=shorten(target), hint=suggest(target, exercise_ids))
+            others = exercise_ids - {exercise.id}  # never the exercise itself: a link to it is a self-reference
+            yield found.at(f"{at}/progression/{name}", value=shorten(target), hint=suggest(target, others))
     yield from _duplicates(rule("duplicate-variation"), [m.id for m in exercise.modifications], f"{at}/modifications")
     for index, modification in enumerate(exercise.modifications):
         yield from rule_problems(modification, f"{at}/modifications/{index}", most, "ungated")
