@@ -454,14 +454,11 @@ def _findings(error: BaseException, pointer: str, document: object) -> Iterator[
         for inner in without:
             if isinstance(inner, ForbiddenExtraKeysError):
                 known = [f.name for f in attrs.fields(inner.cl)]
-                # Many unknown fields are no misspelling: suggest only among a few, and only a field the object
-                # does not have already (following the suggestion would give the key twice).
+                # Many unknown fields are no misspelling: suggest only among a few.
                 suggest = len(inner.extra_fields) <= _SUGGEST_AT_MOST
-                written = _at(document, pointer)
-                absent = [name for name in known if not (isinstance(written, dict) and name in written)]
-                for key in _in_order(inner.extra_fields, written):
+                for key in _in_order(inner.extra_fields, _at(document, pointer)):
                     at = f"{pointer}/{escape_pointer(key)}"
-                    yield _Found(functools.partial(_unknown_field, at, key, known, suggest=suggest, among=absent))
+                    yield _Found(functools.partial(_unknown_field, at, key, known, suggest=suggest))
             else:
                 yield from _findings(inner, pointer, document)
     elif isinstance(error, IterableValidationError):
@@ -533,12 +530,9 @@ _SUGGEST_AT_MOST = 20
 _SUGGEST_LENGTH = 100
 
 
-def _unknown_field(
-    pointer: str, key: str, known: list[str], *, suggest: bool = True, among: list[str] | None = None
-) -> Problem:
-    """The problem of the unknown field *key*: the nearest of *among* (default: *known*) suggested, else every one."""
+def _unknown_field(pointer: str, key: str, known: list[str], *, suggest: bool = True) -> Problem:
     if suggest and len(key) <= _SUGGEST_LENGTH:
-        close = nearest(key, known if among is None else among)  # a field differing in case alone too ("ID")
+        close = nearest(key, known)  # as every did-you-mean: a field differing in case alone too ("ID")
         if close is not None:
             return problem(
                 pointer, "unknown-field", N_("unknown field {key}{hint}"), {"key": shorten(key), "hint": hint(close)}
