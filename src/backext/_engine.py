@@ -43,14 +43,15 @@ from ._reconcile import (
     fitted_all,
     has_exercise,
     higher,
+    lower_than,
     modification_of,
     never_prescribed,
     prescribe,
+    raise_cap,
     reconcile,
-    reference,
     required_sessions,
     stopped_since,
-    within_reach,
+    untried,
     wrong_pack,
 )
 from ._remembered import memory
@@ -258,8 +259,8 @@ def session_on(
     resume = state.resume_on
     first = day if resume is None else max(day, resume)
     last = state.last_session
-    if last is not None and first < last:
-        raise SessionError(Message(template=before_last, values={"day": first, "last": last}))
+    if last is not None and first < last:  # the day asked for, not the resume date it was moved to
+        raise SessionError(Message(template=before_last, values={"day": day, "last": last}))
     state = reconcile(pack, state, first, rules)[0]
     return state, None if state.stop is not None else prescription_on(pack, state, first, rules)
 
@@ -969,25 +970,23 @@ def choose_modifications(
         if modification.requires_clearance and not state.allows(modification_id, exercise.id, day):
             raise ClearanceRequiredError(modification_id, day if state.allows(modification_id, exercise.id) else None)
     dose = state.dose
-    ceiling = reference(exercise, state)
-    now = effective(state.prescription)
-    # Nothing is raised until a session at the prescription as it is was tolerated: not after pain or a session not
-    # held in full, nor right after a step (back or up) or another change of variations, which start the run again.
-    hurt = (
-        (state.last_session is not None and state.tolerated_streak == 0)
-        or state.painful_streak > 0
-        or state.untolerated_streak > 0
-    )
-
-    def fits(candidate: Prescription) -> bool:
-        hold, repetitions = effective(candidate)
-        if hurt and (hold > now[0] or repetitions > now[1]):
-            return False
-        # At most one step above the prescription as it is, and above what the person last tolerated.
-        return within_reach(exercise, ceiling, candidate, one_dimension=True) and within_reach(
-            exercise, now, candidate, one_dimension=True
+    hurt = untried(state)
+    new_harder = [
+        m
+        for m in chosen
+        if exercise.modification(m).direction is Direction.HARDER and m not in state.prescription.modifications
+    ]
+    if hurt and new_harder:  # a harder variation is a step up, whatever its numbers
+        raise SessionError(
+            Message(
+                template=N_(
+                    "the harder variations {ids} are not chosen until a session at the prescription as it is has been"
+                    " tolerated"
+                ),
+                values={"ids": ", ".join(map(repr, new_harder))},
+            )
         )
-
+    fits = raise_cap(exercise, state)
     while not fits(prescription := prescribe(exercise, dose, chosen)):
         move = step_within(exercise, dose, up=False)
         if move is None:
@@ -1012,8 +1011,9 @@ def choose_modifications(
             )
         dose = move.dose
     pending = None if state.pending is None else attrs.evolve(state.pending, counts=False)
-    # The sessions not tolerated in a row are counted at one prescription: they start again only if it changes.
-    untolerated = state.untolerated_streak if prescription == state.prescription else 0
+    # The sessions not tolerated in a row start again only at a prescription that asks for less (switching between
+    # variations back and forth does not forget them).
+    untolerated = 0 if lower_than(prescription, state) else state.untolerated_streak
     chosen_state = attrs.evolve(
         state,
         dose=dose,

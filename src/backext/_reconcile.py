@@ -118,6 +118,47 @@ def stopped_since(date: datetime.date) -> Message:
     )
 
 
+def untried(state: State) -> bool:
+    """Whether no session at *state*'s prescription as it is has been tolerated and settled yet.
+
+    After pain, a session not held in full, a next-day report still awaited, a step (back or up) or another change
+    of variations, which start the run of good sessions again: nothing is raised until a session is tolerated.
+    """
+    return (
+        (state.last_session is not None and state.tolerated_streak == 0)
+        or state.painful_streak > 0
+        or state.untolerated_streak > 0
+        or state.pending is not None
+    )
+
+
+def raise_cap(exercise: Exercise, state: State) -> Callable[[Prescription], bool]:
+    """The test a new prescription of *exercise* for *state* must pass: the one rule of how far a change may raise.
+
+    At most one step above the prescription as it is and above what the person last tolerated, in one dimension
+    only; and nothing at all above the prescription as it is while it is :func:`untried`.
+    """
+    ceiling = reference(exercise, state)
+    now = effective(state.prescription)
+    hurt = untried(state)
+
+    def fits(candidate: Prescription) -> bool:
+        hold, repetitions = effective(candidate)
+        if hurt and (hold > now[0] or repetitions > now[1]):
+            return False
+        return within_reach(exercise, ceiling, candidate, one_dimension=True) and within_reach(
+            exercise, now, candidate, one_dimension=True
+        )
+
+    return fits
+
+
+def lower_than(candidate: Prescription, state: State) -> bool:
+    """Whether *candidate* has the person do less than *state*'s prescription: lower somewhere, higher nowhere."""
+    (hold, repetitions), (now_hold, now_repetitions) = effective(candidate), effective(state.prescription)
+    return hold <= now_hold and repetitions <= now_repetitions and (hold, repetitions) != (now_hold, now_repetitions)
+
+
 def _adds(modification: Modification) -> bool:
     """Whether *modification* adds to the dose in some dimension."""
     return modification.hold_seconds_change > 0 or modification.repetitions_change > 0
@@ -577,8 +618,8 @@ def reconcile(
     if same and kept_ids != state.prescription.modifications:
         # A variation left (its clearance ran out): what it took away comes back no more than one step above
         # what the person last tolerated; the dose underneath is lowered as far as needed.
-        ceiling = reference(exercise, state)
-        while not within_reach(exercise, ceiling, prescription, one_dimension=False):
+        fits = raise_cap(exercise, state)
+        while not fits(prescription):
             move = step_within(exercise, dose, up=False)
             if move is None:  # at the start, and still more: the variations that add load go too
                 adding = [m for m in kept_ids if _adds(exercise.modification(m))]
