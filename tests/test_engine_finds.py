@@ -44,6 +44,18 @@ def perfect_run(pack: backext.Pack, state: backext.State, sessions: int, day: dt
     return state
 
 
+def done(prescription: backext.Prescription, day: dt.date, *, pain: int = 0) -> SessionLog:
+    """A session of *prescription* on *day*, every repetition held in full, at *pain*, settled the next day."""
+    return SessionLog(
+        date=day,
+        exercise_id=prescription.exercise_id,
+        repetitions_completed=prescription.repetitions,
+        hold_seconds=prescription.hold_seconds,
+        pain=pain,
+        pain_next_day=0,
+    )
+
+
 def assert_within(pack: backext.Pack, prescription: backext.Prescription) -> None:
     exercise = pack.exercise(prescription.exercise_id)
     assert exercise.hold.start_seconds <= prescription.hold_seconds <= exercise.hold.target_seconds
@@ -534,14 +546,7 @@ def test_an_update_removing_the_exercise_a_person_stepped_back_along_keeps_them_
     while state.prescription.exercise_id != "a-one":
         day += dt.timedelta(days=1)
         prescribed = state.prescription
-        log = SessionLog(
-            date=day,
-            exercise_id=prescribed.exercise_id,
-            repetitions_completed=prescribed.repetitions,
-            hold_seconds=prescribed.hold_seconds,
-            pain=5,
-            pain_next_day=0,
-        )
+        log = done(prescribed, day, pain=5)
         state = backext.step(pack, state, log).state
     document["version"] = "2"
     document["exercises"] = [e for e in document["exercises"] if e["id"] != "a-two"]
@@ -579,14 +584,7 @@ def _after_pain(hold: float = 2, repetitions: int = 1) -> tuple[backext.Pack, ba
     day = DAY
     for pain in [0] * 9 + [5] * 3:
         prescribed = state.prescription
-        log = SessionLog(
-            date=day,
-            exercise_id=prescribed.exercise_id,
-            repetitions_completed=prescribed.repetitions,
-            hold_seconds=prescribed.hold_seconds,
-            pain=pain,
-            pain_next_day=0,
-        )
+        log = done(prescribed, day, pain=pain)
         state = backext.step(pack, state, log).state
         day += dt.timedelta(days=1)
     assert (state.prescription.hold_seconds, state.prescription.repetitions) == (2, 4)  # stepped back to the start
@@ -626,14 +624,7 @@ def test_choosing_the_variations_in_use_again_forgets_no_session_not_tolerated()
     decisions = []
     for day in range(3):
         prescribed = state.prescription
-        log = SessionLog(
-            date=DAY + dt.timedelta(days=2 * day),
-            exercise_id=prescribed.exercise_id,
-            repetitions_completed=prescribed.repetitions,
-            hold_seconds=prescribed.hold_seconds,
-            pain=4,
-            pain_next_day=0,
-        )
+        log = done(prescribed, DAY + dt.timedelta(days=2 * day), pain=4)
         decision = backext.step(P, state, log)
         decisions.append(decision.action)
         state = backext.choose_modifications(P, decision.state, [])
@@ -735,14 +726,7 @@ def test_switching_variations_between_sessions_at_pain_still_steps_back():
     state, day, actions = backext.start(pack, CHEST.id), DAY, []
     for index in range(4):
         prescribed = state.prescription
-        log = SessionLog(
-            date=day,
-            exercise_id=prescribed.exercise_id,
-            repetitions_completed=prescribed.repetitions,
-            hold_seconds=prescribed.hold_seconds,
-            pain=4,
-            pain_next_day=0,
-        )
+        log = done(prescribed, day, pain=4)
         decision = backext.step(pack, state, log)
         actions.append(decision.action)
         if decision.action is Action.REGRESS:
