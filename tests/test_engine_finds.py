@@ -721,8 +721,8 @@ def test_an_ended_clearance_starts_the_run_of_good_sessions_again():
 
 
 def test_switching_variations_between_sessions_at_pain_still_steps_back():
-    pillow = variation("pillow", "easier")  # an easier variation that changes no number
-    pack = pack_with(attrs.evolve(CHEST, modifications=(*CHEST.modifications, pillow)))
+    pillow, towel = variation("pillow", "easier"), variation("towel", "easier")  # easier, changing no number
+    pack = pack_with(attrs.evolve(CHEST, modifications=(*CHEST.modifications, pillow, towel)))
     state, day, actions = backext.start(pack, CHEST.id), DAY, []
     for index in range(4):
         prescribed = state.prescription
@@ -731,7 +731,9 @@ def test_switching_variations_between_sessions_at_pain_still_steps_back():
         actions.append(decision.action)
         if decision.action is Action.REGRESS:
             break
-        state = backext.choose_modifications(pack, decision.state, ["pillow"] if index % 2 == 0 else [])
+        state = backext.choose_modifications(
+            pack, decision.state, ["pillow"] if index % 2 == 0 else ["pillow", "towel"]
+        )
         day += dt.timedelta(days=2)
     assert Action.REGRESS in actions[:3]
 
@@ -767,3 +769,16 @@ def test_nothing_is_raised_while_the_next_day_report_is_awaited():
     assert waiting.pending is not None
     with pytest.raises(backext.SessionError, match="are not chosen until"):
         backext.choose_modifications(pack, waiting, ["one-more"])
+
+
+def test_an_easier_variation_that_changes_no_number_is_not_left_right_after_pain():
+    # Found by a fresh-eyes review: after pain, leaving an easier variation that changes no number (a pillow) was
+    # accepted, a step up in what the person does; a harder one that changes no number was already refused.
+    pillow = variation("pillow", "easier")
+    pack = pack_with(attrs.evolve(CHEST, modifications=(*CHEST.modifications, pillow)))
+    state = backext.choose_modifications(pack, backext.start(pack, CHEST.id), ["pillow"])
+    state = backext.step(pack, state, done(state.prescription, DAY, pain=4)).state
+    with pytest.raises(backext.SessionError, match="are not left until"):
+        backext.choose_modifications(pack, state, [])
+    state = backext.step(pack, state, done(state.prescription, DAY + dt.timedelta(days=2))).state
+    assert backext.choose_modifications(pack, state, []).prescription.modifications == ()  # once one is tolerated

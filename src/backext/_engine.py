@@ -918,12 +918,14 @@ def choose_modifications(
     day of the last session, if there was one). The run of
     well-tolerated sessions starts again, and the new prescription is at
     most one step above the current one (and above what the person last
-    tolerated), in one dimension; until a session at the current
-    prescription has been tolerated (after pain above the tolerated band, a
-    session not held in full, a step back or up, or another change of
-    variations) it is no higher than the current one at all. If the variations would raise it
-    more (dropping an easier variation, say), the dose underneath is lowered
-    until they do not.
+    tolerated), in one dimension. Until a session at the current
+    prescription has been tolerated and its next-day report settled (after
+    pain above the tolerated band, a session not held in full, a step back
+    or up, another change of variations or a clearance that lifted a stop)
+    it is no higher than the current one at all, no harder variation is
+    added and no easier one that changes no number is left. If the
+    variations would raise it more (dropping an easier variation, say), the
+    dose underneath is lowered until they do not.
 
     Raises:
         UnknownIdError: If the current exercise has no such variation (a
@@ -931,8 +933,11 @@ def choose_modifications(
         ClearanceRequiredError: If a variation needs a clinician's clearance
             that the state does not record.
         StoppedError: If the state is stopped.
-        SessionError: If the state belongs to another pack, or the variations
-            raise the dose by more than that even from the exercise's start.
+        SessionError: If the state belongs to another pack, the variations
+            raise the dose by more than that even from the exercise's start,
+            or a harder variation is added (or an easier one that changes no
+            number left) before a session at the current prescription has
+            been tolerated.
         StateError: If the state does not fit the pack version it was
             stored against.
 
@@ -984,6 +989,26 @@ def choose_modifications(
                     " tolerated"
                 ),
                 values={"ids": ", ".join(map(repr, new_harder))},
+            )
+        )
+    # So is leaving an easier variation that changes no number (its numbers, if it has any, are capped below).
+    left = [
+        m
+        for m in state.prescription.modifications
+        if m not in chosen
+        and any(known.id == m for known in exercise.modifications)  # reconcile left only those the exercise has
+        and exercise.modification(m).direction is Direction.EASIER
+        and exercise.modification(m).hold_seconds_change == 0
+        and exercise.modification(m).repetitions_change == 0
+    ]
+    if hurt and left:
+        raise SessionError(
+            Message(
+                template=N_(
+                    "the easier variations {ids} are not left until a session at the prescription as it is has been"
+                    " tolerated"
+                ),
+                values={"ids": ", ".join(map(repr, left))},
             )
         )
     fits = raise_cap(exercise, state)
