@@ -340,7 +340,12 @@ class EngineMachine(RuleBasedStateMachine):
                 message = str(error)
                 assert any(
                     said in message
-                    for said in ("more than one step", "nothing is raised until one is", "are not chosen until")
+                    for said in (
+                        "more than one step",
+                        "nothing is raised until one is",
+                        "are not chosen until",
+                        "are not left until",
+                    )
                 )
                 return
             check_valid(chosen)
@@ -356,6 +361,14 @@ class EngineMachine(RuleBasedStateMachine):
                 assert new_reps <= old_reps
                 added = set(chosen.prescription.modifications) - set(state.prescription.modifications)
                 assert all(exercise.modification(m).direction is not backext.Direction.HARDER for m in added)
+                left = set(state.prescription.modifications) - set(chosen.prescription.modifications)
+                assert all(  # nor an easier one that changes no number left
+                    exercise.modification(m).direction is not backext.Direction.EASIER
+                    or exercise.modification(m).hold_seconds_change
+                    or exercise.modification(m).repetitions_change
+                    for m in left
+                    if any(known.id == m for known in exercise.modifications)
+                )
             if (new_hold, new_reps) == (old_hold, old_reps) or new_hold > old_hold or new_reps > old_reps:
                 assert chosen.untolerated_streak == state.untolerated_streak  # a change of variations forgets none
             self.state = chosen
