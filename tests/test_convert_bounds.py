@@ -99,7 +99,8 @@ def test_a_document_too_deep_to_write_is_a_problem_in_the_file(capsys, tmp_path,
     said = [line for line in (out + err).splitlines() if "too-deep" in line]
     assert len(said) == 1
     assert said[0].strip().startswith(f"{read}:")  # the YAML reader of positions does not go that deep
-    assert "objects and lists nest more than" in said[0]
+    # Too deep to write, or (an older PyYAML, a smaller stack) already too deep to read: a problem either way.
+    assert "objects and lists nest more than" in said[0] or "nested too deeply to read" in said[0]
     assert not target.exists()
 
 
@@ -118,5 +119,9 @@ def test_a_writer_that_runs_out_of_stack_is_a_conversion_error(target):
     for _ in range(1_500):
         node.append([])
         node = node[0]
-    with pytest.raises(ConversionError, match=f"cannot write it as {target.upper()}: objects and lists nest more than"):
-        convert_document(document, target)
+    try:
+        written = convert_document(document, target)
+    except ConversionError as error:  # never a RecursionError: a problem that says what is wrong
+        assert f"cannot write it as {target.upper()}: objects and lists nest more than" in str(error)  # noqa: PT017
+    else:  # a writer that goes this deep on this Python (3.13's JSON encoder does) writes it whole
+        assert written.count("[") >= 1_500
