@@ -173,7 +173,7 @@ def shown_pointer(path: str) -> str:
 
 
 def visible(text: str) -> str:
-    r"""*text* with every character that does not print escaped as ``\uXXXX``: nothing hidden, nothing reordered.
+    r"""*text* with every character that does not print escaped (``\u`` and its code point): nothing hidden.
 
     A right-to-left override (U+202E), a line or paragraph separator, a zero-width or other format character
     would otherwise reach a terminal or a CI log as it is, where it can reorder or split the line it is on.
