@@ -782,3 +782,68 @@ def test_an_easier_variation_that_changes_no_number_is_not_left_right_after_pain
         backext.choose_modifications(pack, state, [])
     state = backext.step(pack, state, done(state.prescription, DAY + dt.timedelta(days=2))).state
     assert backext.choose_modifications(pack, state, []).prescription.modifications == ()  # once one is tolerated
+
+
+# Found by a black-box attack (round 9): the session that a clearance's end catches was judged after the variation
+# was dropped, so a painful session done at the eased dose was followed by the full dose.
+
+
+@pytest.mark.parametrize("pain", [3, 4])
+def test_a_clearance_ending_never_raises_the_dose_after_a_painful_session(pain):
+    eased = attrs.evolve(variation("eased", "easier", hold_seconds_change=-5), requires_clearance=True)
+    pack = pack_with(attrs.evolve(FOREARM, modifications=(eased,)))
+    state = perfect_run(pack, backext.start(pack, FOREARM.id), 3)
+    assert state.prescription.hold_seconds == 10
+    cleared_on = DAY + dt.timedelta(days=6)
+    state = backext.record_clearance(
+        state, date=cleared_on, modifications=["eased"], until=cleared_on + dt.timedelta(days=3), pack=pack
+    )
+    state = backext.choose_modifications(pack, state, ["eased"], on=cleared_on)
+    state = backext.step(pack, state, done(state.prescription, cleared_on + dt.timedelta(days=1))).state
+    asked = state.prescription
+    assert asked.hold_seconds == 5
+    decision = backext.step(pack, state, done(asked, cleared_on + dt.timedelta(days=4), pain=pain))
+    assert "clearance-expired" in decision.codes
+    assert decision.prescription.hold_seconds <= asked.hold_seconds
+    assert decision.prescription.repetitions <= asked.repetitions
+
+
+def test_a_session_done_in_full_before_a_clearance_ran_out_is_not_called_incomplete():
+    eased = attrs.evolve(variation("eased", "easier", hold_seconds_change=-5), requires_clearance=True)
+    pack = pack_with(attrs.evolve(FOREARM, modifications=(eased,)))
+    state = perfect_run(pack, backext.start(pack, FOREARM.id), 3)
+    cleared_on = DAY + dt.timedelta(days=6)
+    state = backext.record_clearance(
+        state, date=cleared_on, modifications=["eased"], until=cleared_on + dt.timedelta(days=3), pack=pack
+    )
+    state = backext.choose_modifications(pack, state, ["eased"], on=cleared_on)
+    state = backext.step(pack, state, done(state.prescription, cleared_on + dt.timedelta(days=1))).state
+    decision = backext.step(pack, state, done(state.prescription, cleared_on + dt.timedelta(days=4)))
+    assert "clearance-expired" in decision.codes
+    assert "incomplete" not in decision.codes
+    assert decision.state.untolerated_streak == 0
+
+
+def test_an_easier_variation_whose_change_the_lowest_dose_absorbs_is_not_left_right_after_pain():
+    # Its -2 s changes nothing at the lowest hold: leaving it changes no number either, as a pillow's would not.
+    shorter = variation("shorter", "easier", hold_seconds_change=-2)
+    pack = pack_with(attrs.evolve(FOREARM, modifications=(shorter,)))
+    state = backext.choose_modifications(pack, backext.start(pack, FOREARM.id), ["shorter"])
+    assert state.prescription.hold_seconds == backext.start(pack, FOREARM.id).prescription.hold_seconds
+    state = backext.step(pack, state, done(state.prescription, DAY, pain=3)).state
+    with pytest.raises(backext.SessionError, match="are not left until"):
+        backext.choose_modifications(pack, state, [])
+    state = backext.step(pack, state, done(state.prescription, DAY + dt.timedelta(days=2))).state
+    assert backext.choose_modifications(pack, state, []).prescription.modifications == ()
+
+
+def test_an_easier_variation_with_numbers_may_still_be_left_after_pain_for_less():
+    shorter = variation("shorter", "easier", hold_seconds_change=-2)
+    pack = pack_with(attrs.evolve(FOREARM, modifications=(shorter,)))
+    state = perfect_run(pack, backext.start(pack, FOREARM.id), 3)
+    state = backext.choose_modifications(pack, state, ["shorter"])
+    assert state.prescription.hold_seconds == 8
+    state = backext.step(pack, state, done(state.prescription, DAY + dt.timedelta(days=6), pain=3)).state
+    left = backext.choose_modifications(pack, state, [])
+    assert left.prescription.modifications == ()
+    assert left.prescription.hold_seconds < 8

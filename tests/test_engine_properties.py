@@ -202,6 +202,15 @@ class EngineMachine(RuleBasedStateMachine):
             assert decision.action is not Action.PROGRESS
         hurt = log.pain > self.rules.tolerated_pain or (log.pain_next_day or 0) > self.rules.next_day_pain
         self.check(before, decision, hurt=hurt)
+        asked = before.prescription
+        held = log.repetitions_completed >= asked.repetitions * asked.sets and round(log.hold_seconds * 10) >= round(
+            asked.hold_seconds * 10
+        )
+        if (hurt or not held) and before.pack_version == self.pack.version:  # 1, over what was asked, not reconciled
+            after = decision.prescription
+            assert after is not None
+            if after.exercise_id == asked.exercise_id:
+                assert all(a <= b for a, b in zip(effective(after), effective(asked), strict=True)), (asked, after)
         self.state = decision.state
 
     @precondition(lambda self: self.state.pending is not None)
@@ -314,8 +323,10 @@ class EngineMachine(RuleBasedStateMachine):
         date = (self.state.last_session or datetime.date(2026, 1, 1)) + datetime.timedelta(
             days=data.draw(st.integers(0, 3), label="clearance after")
         )
+        lasts = data.draw(st.none() | st.integers(0, 6), label="days it lasts")
+        until = None if lasts is None else date + datetime.timedelta(days=lasts)
         was_stopped = self.state.stopped
-        self.state = backext.record_clearance(self.state, date=date, modifications=allowed, pack=self.pack)
+        self.state = backext.record_clearance(self.state, date=date, modifications=allowed, pack=self.pack, until=until)
         check_valid(self.state)
         assert not self.state.stopped
         if was_stopped:

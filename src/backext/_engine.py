@@ -642,16 +642,18 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
         return _stop(pack, state, log.date, frozenset(), None, bookkeeping)
     if bookkeeping:
         raise _refused(pack, bookkeeping)
-    state, reasons = reconcile(pack, state, log.date, rules)
+    asked = state.prescription  # what the person was asked to do, before a clearance that ran out is dropped
+    gap = None if state.last_session is None else (log.date - state.last_session).days
+    next_day_high = log.pain_next_day is not None and log.pain_next_day > rules.next_day_pain
+    hurt = log.pain > rules.tolerated_pain or next_day_high or not _held(log, asked) or bool(gap_steps(gap, rules))
+    state, reasons = reconcile(pack, state, log.date, rules, hurt=hurt)
     streak = state.tolerated_streak
     if state.pending is not None and state.pending.counts:
         unreported = N_("the next-day pain after {date} was not reported: the count starts again")
         reasons.append(because("next-day-unreported", pack.default_locale, unreported, {"date": state.pending.date}))
         streak = 0
-    gap = None if state.last_session is None else (log.date - state.last_session).days
     prescription = state.prescription
     pain_high = log.pain >= rules.regress_pain
-    next_day_high = log.pain_next_day is not None and log.pain_next_day > rules.next_day_pain
     painful = log.pain > rules.tolerated_pain or next_day_high
     awaiting = log.pain_next_day is None and rules.require_next_day_report
     # What the session changes in the state; made together with the decision's own changes where it counts.
@@ -689,9 +691,8 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
                 pack, evolved(state, **session), reasons, within=steps_away, one_more=pain_high or next_day_high
             ),
         )
-    complete = log.repetitions_completed >= prescription.repetitions * prescription.sets and tenths(
-        log.hold_seconds
-    ) >= tenths(prescription.hold_seconds)
+    # Judged against what was asked: a prescription that a clearance running out raised since is not held against it.
+    complete = _held(log, prescription) or (asked.exercise_id == prescription.exercise_id and _held(log, asked))
     if log.pain > rules.tolerated_pain or not complete:
         if log.pain > rules.tolerated_pain:
             moderate = N_("pain of {pain}/10 during the session: the same dose again")
@@ -718,6 +719,13 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
         reasons.append(because("awaiting-next-day", language, awaited))
         return _pending(after, _repeat(state, reasons), counts=True, changes=session)
     return _finish(after, _count(pack, state, reasons, rules, session))
+
+
+def _held(log: SessionLog, prescription: Prescription) -> bool:
+    """Whether *log* did every repetition of *prescription* at its full hold."""
+    return log.repetitions_completed >= prescription.repetitions * prescription.sets and tenths(
+        log.hold_seconds
+    ) >= tenths(prescription.hold_seconds)
 
 
 def report_next_day(
@@ -923,7 +931,8 @@ def choose_modifications(
     pain above the tolerated band, a session not held in full, a step back
     or up, another change of variations or a clearance that lifted a stop)
     it is no higher than the current one at all, no harder variation is
-    added and no easier one that changes no number is left. If the
+    added, and an easier one is left only for a prescription that asks for
+    less (never for one that changes no number). If the
     variations would raise it more (dropping an easier variation, say), the
     dose underneath is lowered until they do not.
 
@@ -935,9 +944,9 @@ def choose_modifications(
         StoppedError: If the state is stopped.
         SessionError: If the state belongs to another pack, the variations
             raise the dose by more than that even from the exercise's start,
-            or a harder variation is added (or an easier one that changes no
-            number left) before a session at the current prescription has
-            been tolerated.
+            or a harder variation is added (or an easier one left for a
+            prescription that asks no less) before a session at the current
+            prescription has been tolerated.
         StateError: If the state does not fit the pack version it was
             stored against.
 
@@ -991,26 +1000,6 @@ def choose_modifications(
                 values={"ids": ", ".join(map(repr, new_harder))},
             )
         )
-    # So is leaving an easier variation that changes no number (its numbers, if it has any, are capped below).
-    left = [
-        m
-        for m in state.prescription.modifications
-        if m not in chosen
-        and any(known.id == m for known in exercise.modifications)  # reconcile left only those the exercise has
-        and exercise.modification(m).direction is Direction.EASIER
-        and exercise.modification(m).hold_seconds_change == 0
-        and exercise.modification(m).repetitions_change == 0
-    ]
-    if hurt and left:
-        raise SessionError(
-            Message(
-                template=N_(
-                    "the easier variations {ids} are not left until a session at the prescription as it is has been"
-                    " tolerated"
-                ),
-                values={"ids": ", ".join(map(repr, left))},
-            )
-        )
     fits = raise_cap(exercise, state)
     while not fits(prescription := prescribe(exercise, dose, chosen)):
         move = step_within(exercise, dose, up=False)
@@ -1035,6 +1024,25 @@ def choose_modifications(
                 )
             )
         dose = move.dose
+    # So is leaving an easier variation, judged on what the person then does: only for a prescription that asks for
+    # less (one that changes no number, or none at the dose it is used at, changes the exercise all the same).
+    left = [
+        m
+        for m in state.prescription.modifications
+        if m not in chosen
+        and any(known.id == m for known in exercise.modifications)  # reconcile left only those the exercise has
+        and exercise.modification(m).direction is Direction.EASIER
+    ]
+    if hurt and left and not lower_than(prescription, state):
+        raise SessionError(
+            Message(
+                template=N_(
+                    "the easier variations {ids} are not left until a session at the prescription as it is has been"
+                    " tolerated"
+                ),
+                values={"ids": ", ".join(map(repr, left))},
+            )
+        )
     pending = None if state.pending is None else attrs.evolve(state.pending, counts=False)
     # The sessions not tolerated in a row start again only at a prescription that asks for less (switching between
     # variations back and forth does not forget them).

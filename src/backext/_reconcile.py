@@ -132,15 +132,16 @@ def untried(state: State) -> bool:
     )
 
 
-def raise_cap(exercise: Exercise, state: State) -> Callable[[Prescription], bool]:
+def raise_cap(exercise: Exercise, state: State, *, hurt: bool = False) -> Callable[[Prescription], bool]:
     """The test a new prescription of *exercise* for *state* must pass: the one rule of how far a change may raise.
 
     At most one step above the prescription as it is and above what the person last tolerated, in one dimension
-    only; and nothing at all above the prescription as it is while it is :func:`untried`.
+    only; and nothing at all above the prescription as it is while it is :func:`untried`, or when *hurt* (the
+    session being judged was not tolerated).
     """
     ceiling = reference(exercise, state)
     now = effective(state.prescription)
-    hurt = untried(state)
+    hurt = hurt or untried(state)
 
     def fits(candidate: Prescription) -> bool:
         hold, repetitions = effective(candidate)
@@ -540,7 +541,7 @@ def _check_stop_only(pack: Pack, state: State, rules: Rules) -> None:
 
 
 def reconcile(
-    pack: Pack, state: State, on: datetime.date | None = None, rules: Rules = DEFAULT_RULES
+    pack: Pack, state: State, on: datetime.date | None = None, rules: Rules = DEFAULT_RULES, *, hurt: bool = False
 ) -> tuple[State, list[Reason]]:
     """*state* brought within *pack* as it is now, with the reasons for any change.
 
@@ -552,7 +553,9 @@ def reconcile(
     forget the exercises and variations the pack no longer has
     (:func:`clearances_within`). Variations whose
     clearance is not in force on the day *on* are dropped
-    (``clearance-expired``).
+    (``clearance-expired``); what they took away comes back within
+    :func:`raise_cap`, not at all when *hurt* (the session about to be
+    judged, done at the prescription as it was, was not tolerated).
 
     Raises:
         SessionError: If the state belongs to another pack.
@@ -618,7 +621,7 @@ def reconcile(
     if same and kept_ids != state.prescription.modifications:
         # A variation left (its clearance ran out): what it took away comes back no more than one step above
         # what the person last tolerated; the dose underneath is lowered as far as needed.
-        fits = raise_cap(exercise, state)
+        fits = raise_cap(exercise, state, hurt=hurt)
         while not fits(prescription):
             move = step_within(exercise, dose, up=False)
             if move is None:  # at the start, and still more: the variations that add load go too
