@@ -29,7 +29,11 @@ class ConversionError(ValueError):
 
 
 def _slug(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    """*name* as a pack id: letters without their accents (``Übung`` is ``ubung``), other characters as hyphens."""
+    import unicodedata  # noqa: PLC0415 - only for a new pack
+
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     return slug or "my-pack"
 
 

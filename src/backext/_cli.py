@@ -339,8 +339,17 @@ def _limit_option(parser: argparse.ArgumentParser) -> None:
 
 def _limits(args: argparse.Namespace) -> Limits:
     chosen = dict(args.limit)
-    if getattr(args, "max_bytes", None) is not None:
-        chosen["max_bytes"] = args.max_bytes
+    given = getattr(args, "max_bytes", None)
+    if given is not None:
+        if chosen.get("max_bytes", given) != given:  # two sizes for one limit: neither silently wins
+            raise _UsageError(
+                _said(
+                    N_("--max-bytes {size} and --limit max_bytes={other} disagree: give one of them"),
+                    size=given,
+                    other=chosen["max_bytes"],
+                )
+            )
+        chosen["max_bytes"] = given
     return attrs.evolve(DEFAULT_LIMITS, **chosen) if chosen else DEFAULT_LIMITS
 
 
@@ -510,7 +519,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         " sessions no longer planned cancelled",
     )
     calendar.add_argument(
-        "-o", "--output", metavar="FILE", help="write the calendar to FILE (replacing it) instead of standard output"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the calendar to FILE (replacing it) instead of standard output ('-' is standard output too)",
     )
     plan.set_defaults(handler=_plan)
 
@@ -544,7 +556,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "-o",
         "--output",
         metavar="FILE",
-        help="write the page to FILE, which must not exist yet; default: standard output",
+        help="write the page to FILE, which must not exist yet ('-' or none: standard output)",
     )
     handout.set_defaults(handler=_handout)
 
@@ -917,7 +929,7 @@ def _plan_ics(  # noqa: PLR0917 - the plan, or what to cancel
             pack.default_locale,
         )
         _Output(sys.stderr).write(left_out.format(file=args.previous, count=foreign) + "\n")
-    if args.output is None:
+    if args.output is None or args.output == "-":  # "-": standard output, as for backext schema
         sys.stdout.flush()
         binary = getattr(sys.stdout, "buffer", None)
         if binary is None:  # a text-only stream, such as a test's
@@ -1241,7 +1253,7 @@ def _handout(args: argparse.Namespace, out: _Output) -> int:
     if args.date is not None and args.state is None:
         raise _UsageError(_said(N_("--date: only with --state (an exercise's starting dose is the same every day)")))
     rules = _rules(args)
-    target = None if args.output is None else _new_file(args.output)
+    target = None if args.output in (None, "-") else _new_file(args.output)  # "-": standard output
     chosen: Any
     if args.state is not None:
         try:

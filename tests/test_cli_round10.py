@@ -1,0 +1,50 @@
+"""Command-line finds of the tenth round of black-box attacks: standard output, limits given twice, names."""
+
+from __future__ import annotations
+
+import pytest
+
+from backext._cli import main
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_handout_to_dash_writes_standard_output_not_a_file_named_dash(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run(capsys, "handout", "--exercise", "forearm-press-up", "-o", "-")
+    assert status == 0
+    assert out.startswith("<!DOCTYPE html>")
+    assert not (tmp_path / "-").exists()
+
+
+def test_a_calendar_to_dash_writes_standard_output_not_a_file_named_dash(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    pytest.importorskip("icalendar")
+    status, out, _ = run(
+        capsys, "plan", "--exercise", "forearm-press-up", "--format", "ics", "--start-date", "2026-12-01", "-o", "-"
+    )
+    assert status == 0
+    assert "BEGIN:VCALENDAR" in out
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("command", ["validate", "convert"])
+def test_max_bytes_and_a_limit_of_max_bytes_that_disagree_are_refused(capsys, tmp_path, command):
+    pack = tmp_path / "pack.json"
+    assert run(capsys, "new", str(pack))[0] == 0
+    extra = [str(tmp_path / "out.yaml")] if command == "convert" else []
+    status, _, err = run(capsys, command, "--max-bytes", "100", "--limit", "max_bytes=99999999", str(pack), *extra)
+    assert status == 2
+    assert "--max-bytes 100" in err
+    assert "max_bytes=99999999" in err
+    same = run(capsys, command, "--max-bytes", "99999", "--limit", "max_bytes=99999", str(pack), *extra)
+    assert same[0] == 0, same[2]
+
+
+def test_new_keeps_the_letters_of_an_accented_name_in_the_pack_id(capsys, tmp_path):
+    assert run(capsys, "new", str(tmp_path / "Übung für Rücken.yaml"))[0] == 0
+    assert "\nid: ubung-fur-rucken\n" in (tmp_path / "Übung für Rücken.yaml").read_text(encoding="utf-8")
