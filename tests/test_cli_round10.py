@@ -48,3 +48,28 @@ def test_max_bytes_and_a_limit_of_max_bytes_that_disagree_are_refused(capsys, tm
 def test_new_keeps_the_letters_of_an_accented_name_in_the_pack_id(capsys, tmp_path):
     assert run(capsys, "new", str(tmp_path / "Übung für Rücken.yaml"))[0] == 0
     assert "\nid: ubung-fur-rucken\n" in (tmp_path / "Übung für Rücken.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("target", ["out.json", "out.toml"])
+def test_convert_says_it_leaves_a_schema_comment_that_disagrees_with_the_schema_key(capsys, tmp_path, target):
+    source = tmp_path / "pack.yaml"
+    source.write_text(
+        "# yaml-language-server: $schema=https://a.example/s.json\n$schema: https://b.example/s.json\nid: x\n",
+        encoding="utf-8",
+    )
+    status, _, err = run(capsys, "convert", str(source), str(tmp_path / target))
+    assert status == 0
+    assert "https://a.example/s.json" in err
+    assert "https://b.example/s.json" in (tmp_path / target).read_text(encoding="utf-8")
+    assert "https://a.example/s.json" not in (tmp_path / target).read_text(encoding="utf-8")
+
+
+def test_convert_says_nothing_of_a_schema_comment_that_agrees_with_the_key(capsys, tmp_path):
+    source = tmp_path / "pack.yaml"
+    source.write_text(
+        "# yaml-language-server: $schema=https://a.example/s.json\n$schema: https://a.example/s.json\nid: x\n",
+        encoding="utf-8",
+    )
+    status, _, err = run(capsys, "convert", str(source), str(tmp_path / "out.json"))
+    assert status == 0
+    assert "not kept" not in err

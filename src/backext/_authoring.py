@@ -171,8 +171,11 @@ def _toml_comments(text: str) -> bool:
     return any(found[0].startswith("#") for found in re.finditer(_BRACKETS["toml"], text))
 
 
-def losses(text: str, source: Format, target: Format) -> list[Message]:
+def losses(text: str, source: Format, target: Format, document: object = None) -> list[Message]:
     r"""What converting *text* from *source* to *target* cannot keep, in plain words (render them in any locale).
+
+    Given the *document* read from *text*, a comment naming another schema than the document's ``$schema`` key
+    is said to be left for the key.
 
     Example:
         >>> [lost.render() for lost in losses("# our pack\\nid: x\\n", "yaml", "json")]
@@ -184,6 +187,14 @@ def losses(text: str, source: Format, target: Format) -> list[Message]:
     named = _SCHEMA_COMMENTS[source].match(text) if source in _SCHEMA_COMMENTS else None
     if named is not None:  # the comment that names the schema is carried over, in the form the target reads
         text = text[named.end() :]
+        key = document.get("$schema") if isinstance(document, dict) else None
+        if isinstance(key, str) and key.strip() != named[1].strip() and not source == target == "yaml":
+            lost.append(
+                Message(
+                    template=N_("the comment naming the schema {comment}: the $schema key names {key}, and is kept"),
+                    values={"comment": shorten(named[1].strip()), "key": shorten(key.strip())},
+                )
+            )
     if source == "yaml":
         comments, anchors, merges, directives = _yaml_marks(text)
     else:

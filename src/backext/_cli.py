@@ -1421,7 +1421,7 @@ def _convert(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - h
     from ._i18n import gettext  # noqa: PLC0415
 
     note = gettext("backext: note: {sentence}", speaking)
-    for lost in losses(text, source, target_format):
+    for lost in losses(text, source, target_format, document):
         said = _said(N_("not kept: {what}"), what=lost)
         sys.stderr.write(note.format(sentence=said.render(speaking)) + "\n")
     shown = visible(printable_path(str(target)))  # a name's control or direction characters escaped

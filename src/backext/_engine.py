@@ -605,6 +605,9 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
         UnknownIdError: If the pack no longer has the state's exercise.
         StateError: If the state does not fit the very pack version it was
             stored against.
+        ValueError: If the state's exercise is tagged with a movement
+            osteoporosis guidance advises against (a pack built in Python):
+            it is never prescribed; a red flag is still recorded.
 
     Example:
         >>> import datetime, backext
@@ -765,6 +768,9 @@ def report_next_day(
         UnknownIdError: If the pack no longer has the state's exercise.
         StateError: If the state does not fit the very pack version it was
             stored against.
+        ValueError: If the state's exercise is tagged with a movement
+            osteoporosis guidance advises against (a pack built in Python):
+            it is never prescribed; a red flag is still recorded.
 
     Example:
         >>> import datetime, backext
@@ -949,6 +955,9 @@ def choose_modifications(
             prescription has been tolerated.
         StateError: If the state does not fit the pack version it was
             stored against.
+        ValueError: If the state's exercise is tagged with a movement
+            osteoporosis guidance advises against (a pack built in Python):
+            it is never prescribed.
 
     Example:
         >>> import datetime, backext

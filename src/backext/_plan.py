@@ -211,6 +211,9 @@ def plan(
         UnknownIdError: If the pack no longer has the state's exercise.
         StateError: If the state does not fit the pack version it was
             stored against.
+        ValueError: If the state's exercise is tagged with a movement
+            osteoporosis guidance advises against (a pack built in Python):
+            it is never prescribed.
         ValueError: If *days_per_week* or *weeks* is out of range.
 
     Example:
