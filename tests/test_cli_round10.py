@@ -73,3 +73,30 @@ def test_convert_says_nothing_of_a_schema_comment_that_agrees_with_the_key(capsy
     status, _, err = run(capsys, "convert", str(source), str(tmp_path / "out.json"))
     assert status == 0
     assert "not kept" not in err
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("many.json", '{"id": "x", "v": [' + ",".join(["1"] * 1_001) + "]}"),
+        ("many.yaml", "id: x\nv: [" + ",".join(["1"] * 1_001) + "]\n"),
+        ("many.toml", 'id = "x"\nv = [' + ",".join(["1"] * 1_001) + "]\n"),
+    ],
+)
+def test_too_many_values_speaks_of_aliases_or_shared_parts_only_where_there_are_some(capsys, tmp_path, name, text):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    status, out, _ = run(capsys, "validate", "--limit", "values=1000", str(tmp_path / name))
+    assert status == 1
+    assert "too-many-values" in out
+    assert "holds more than 1000 values" in out
+    assert "alias" not in out
+    assert "shared" not in out
+
+
+def test_too_many_values_of_yaml_aliases_still_says_they_are_expanded(capsys, tmp_path):
+    levels = ["a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    levels += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 7)]
+    (tmp_path / "bomb.yaml").write_text("id: x\n" + "\n".join(levels) + "\n", encoding="utf-8")
+    status, out, _ = run(capsys, "validate", str(tmp_path / "bomb.yaml"))
+    assert status == 1
+    assert "aliases are expanded" in out

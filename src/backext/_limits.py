@@ -167,7 +167,7 @@ TOO_DEEP = N_plural(
 )
 
 
-def check_document(document: object, limits: Limits, *, count_values: bool) -> None:
+def check_document(document: object, limits: Limits, *, count_values: bool, shared: bool = True) -> None:
     """Refuse a parsed document that crosses a limit, before it is structured.
 
     The pack may have at most ``max_exercises`` exercises; keys must be
@@ -175,8 +175,10 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
     may be longer than ``max_string_length``, nothing may nest deeper than
     ``max_depth``, and with *count_values* (for a mapping, which may share
     objects or contain itself) the document may stand for at most
-    ``max_values`` values. A mapping that contains itself nests without
-    end, so it is refused as too deep.
+    ``max_values`` values (said as parts counted each time they are used
+    unless *shared* is false: a document read from text, whose YAML aliases
+    were counted as it was read). A mapping that contains itself nests
+    without end, so it is refused as too deep.
 
     The walk keeps no pointers, so that it stays cheap; the pointer of a
     problem is found afterwards.
@@ -210,7 +212,9 @@ def check_document(document: object, limits: Limits, *, count_values: bool) -> N
                     N_(
                         "the document stands for more than {limit} values once its shared parts are counted each "
                         "time they are used"
-                    ),
+                    )
+                    if shared
+                    else N_("the document holds more than {limit} values"),
                     {"limit": str(max_values)},
                 )
             )

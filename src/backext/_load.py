@@ -305,7 +305,8 @@ def _analyse_read(
                 problems = _with_files(structured.value, folder, problems, gathered)
                 placed = _placed(text, fmt, problems, limits.max_problems)
                 return name, structured.value, placed, gathered.unreported()
-        check_document(document, limits, count_values=True)
+        # Read from text: a YAML alias, the one way a file shares a part, was counted as the file was read.
+        check_document(document, limits, count_values=True, shared=False)
     except (ParseFailure, LimitExceeded) as failure:
         problems = failure.problems if isinstance(failure, ParseFailure) else [failure.problem]
         unreported = failure.unreported if isinstance(failure, ParseFailure) else Unreported()

@@ -126,7 +126,9 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
         if self._nodes > self._limits.max_values:  # each node is at least one value: refused before it is built
             raise _LoaderError(
                 "too-many-values",
-                N_("the document stands for more than {limit} values once its aliases are expanded"),
+                N_("the document stands for more than {limit} values once its aliases are expanded")
+                if self._aliases
+                else N_("the document holds more than {limit} values"),
                 {"limit": str(self._limits.max_values)},
                 self.peek_event().start_mark,  # type: ignore[attr-defined]
             )
