@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+import backext
 from backext._cli import main
 
 
@@ -100,3 +103,43 @@ def test_too_many_values_of_yaml_aliases_still_says_they_are_expanded(capsys, tm
     status, out, _ = run(capsys, "validate", str(tmp_path / "bomb.yaml"))
     assert status == 1
     assert "aliases are expanded" in out
+
+
+LONG = "9" * 5000
+
+
+def test_a_long_integer_in_a_rules_file_is_placed_at_its_setting(capsys, tmp_path):
+    rules = tmp_path / "rules.json"
+    rules.write_text('{\n  "tolerated_pain": ' + LONG + "\n}\n", encoding="utf-8")
+    status, _, err = run(capsys, "plan", "--exercise", "forearm-press-up", "--rules", str(rules))
+    assert status != 0
+    assert "rules.json:2:21: error out-of-range" in err
+    assert '"/tolerated_pain"' in err
+    assert "setting of the rules" in err
+
+
+def test_a_long_integer_in_session_logs_is_placed_at_its_field(capsys, tmp_path):
+    logs = tmp_path / "logs.json"
+    logs.write_text(
+        '[{"date": "2026-01-05", "exercise_id": "forearm-press-up",\n "repetitions_completed": '
+        + LONG
+        + ', "hold_seconds": 5, "pain": 0}]',
+        encoding="utf-8",
+    )
+    status, _, err = run(capsys, "fhir", "--logs", str(logs))
+    assert status == 1
+    assert "logs.json:2:27: error out-of-range" in err
+    assert '"/0/repetitions_completed"' in err
+
+
+@pytest.mark.parametrize("digits", [101, 5000])
+def test_a_long_integer_in_a_stored_state_is_placed_at_its_field(digits):
+    pack = backext.builtin_pack()
+    document = {**backext.converter.unstructure(backext.start(pack, "forearm-press-up")), "painful_streak": 0}
+    text = json.dumps(document, indent=2).replace('"painful_streak": 0', '"painful_streak": ' + "9" * digits)
+    with pytest.raises(backext.StateError) as raised:
+        backext.load_state(text, pack)
+    (problem,) = raised.value.problems
+    assert (problem.path, problem.code) == ("/painful_streak", "out-of-range")
+    assert problem.line is not None
+    assert "painful_streak" in text.splitlines()[problem.line - 1]

@@ -1551,8 +1551,16 @@ def _read_json(path: str, what: str) -> tuple[object, str]:
             byte=f"0x{data[error.start]:02x}",
         )
         raise _InvalidInputError(message) from None
+    from ._stored import LongInteger, loads  # noqa: PLC0415 - only where a JSON file is read here
+
     try:
-        return json.loads(text), text
+        return loads(text), text
+    except LongInteger as long:
+        from ._positions import locate  # noqa: PLC0415 - the error path only
+        from ._stored import long_integer  # noqa: PLC0415
+
+        far = long_integer(long, N_("an integer of {digits} digits: far more than any number of a session log"))
+        raise _InvalidInputError(None, locate(text, "json", [far]), path) from None
     except RecursionError:
         raise _InvalidInputError(_said(N_("{file}: the document is nested too deeply to read"), file=path)) from None
     except json.JSONDecodeError as error:  # at its line and column, as a state's or a rules file's syntax error

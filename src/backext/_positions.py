@@ -106,7 +106,7 @@ def index_json(text: str, wanted: frozenset[str] | None = None, *, most_duplicat
 
 
 def _index_json(text: str, wanted: frozenset[str] | None, index: Index, most_duplicates: int | None) -> None:
-    skip = json.JSONDecoder().raw_decode
+    skip = json.JSONDecoder(parse_int=len).raw_decode  # skipped, so never converted: a long integer costs nothing
     number = json.scanner.NUMBER_RE
     scanstring: Any = getattr(json.decoder, "scanstring")  # noqa: B009 - not in the type stubs
     inside: dict[str, int] = {}  # how many values wanted each object or list holds, not found yet

@@ -11,7 +11,7 @@ import attrs
 from ._i18n import N_
 from ._limits import DEFAULT_LIMITS, LimitExceeded, check_document, truncate_problems
 from ._model import Pack
-from ._problems import problem
+from ._problems import Problem, escape_pointer, problem
 from ._reconcile import check_state, reconcile
 from ._rules import DEFAULT_RULES, Rules
 from ._state import STATE_FORMAT_VERSION, State
@@ -50,21 +50,68 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return document
 
 
-class _LongInteger(Exception):
+class LongInteger(Exception):
+    """An integer of more than 100 digits in a stored document, at its JSON Pointer."""
+
+    def __init__(self, digits: int, pointer: str) -> None:
+        self.digits = digits
+        self.pointer = pointer
+
+
+class _Long:
+    """Stands in for an integer too long to convert, until its place is found."""
+
     def __init__(self, digits: int) -> None:
         self.digits = digits
 
 
-def _bounded_int(text: str) -> int:
-    """An integer of the stored state: refused past 100 digits, before Python converts it (quadratic time)."""
-    digits = len(text) - text.startswith("-")
-    if digits > _MAX_DIGITS:
-        raise _LongInteger(digits)
-    return int(text)
+def loads(text: str, object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None) -> Any:
+    """The JSON document *text* holds, an integer of more than 100 digits refused at its place (:class:`LongInteger`).
+
+    Python converts a long integer in quadratic time, so such a literal is never converted; once the document is
+    read, the first one is looked for, to be reported at its JSON Pointer.
+    """
+    longs: list[_Long] = []
+
+    def bounded(literal: str) -> int | _Long:
+        digits = len(literal) - literal.startswith("-")
+        if digits > _MAX_DIGITS:
+            longs.append(_Long(digits))
+            return longs[-1]
+        return int(literal)
+
+    document = json.loads(text, object_pairs_hook=object_pairs_hook, parse_int=bounded)
+    if not longs:
+        return document
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:  # the first in document order: the problem reported is the first the reader met
+        pointer, node = stack.pop()
+        if isinstance(node, _Long):
+            raise LongInteger(node.digits, pointer)
+        if isinstance(node, dict):
+            items = [(f"{pointer}/{escape_pointer(key)}", value) for key, value in node.items()]
+        elif isinstance(node, list):
+            items = [(f"{pointer}/{index}", value) for index, value in enumerate(node)]
+        else:
+            continue
+        stack.extend(reversed(items))
+    raise LongInteger(longs[0].digits, "")  # pragma: no cover - every stand-in is in the document
 
 
 #: The most digits of an integer read from a stored state (our choice, as for packs).
 _MAX_DIGITS = 100
+
+
+#: An integer too long, in each kind of stored document.
+_LONG = {
+    StateError: N_("an integer of {digits} digits: far more than any number of a stored state"),
+    RulesError: N_("an integer of {digits} digits: far more than any setting of the rules"),
+}
+
+
+def long_integer(long: LongInteger, template: str) -> Problem:
+    """The ``out-of-range`` problem of *long*, said with *template* (``{digits}``), at its place."""
+    return problem(long.pointer, "out-of-range", template, {"digits": str(long.digits)})
 
 
 #: What each kind of stored document is called in its errors: its size limit, and the type it must have.
@@ -107,19 +154,9 @@ def _document(
     if isinstance(source, Mapping):
         return dict(source)
     try:
-        document = json.loads(source, object_pairs_hook=_no_duplicates, parse_int=_bounded_int)
-    except _LongInteger as long:
-        raise error(
-            [
-                problem(
-                    "",
-                    "out-of-range",
-                    N_("an integer of {digits} digits: far more than any number of a stored state"),
-                    {"digits": str(long.digits)},
-                )
-            ],
-            name,
-        ) from None
+        document = loads(source, _no_duplicates)
+    except LongInteger as long:
+        raise error([long_integer(long, _LONG[error])], name) from None
     except _DuplicateKey as duplicate:
         raise error(
             [
