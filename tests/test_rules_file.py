@@ -43,7 +43,10 @@ def test_a_setting_left_out_keeps_its_default():
     [
         ({"tolerated_pain": 9}, [("/tolerated_pain", "out-of-range")]),
         ({"tolerated_pain": 10**50}, [("/tolerated_pain", "out-of-range")]),
-        ({"tolerated_pain": 10**500}, [("", "out-of-range")]),  # refused by the reader, before Python converts it
+        (
+            {"tolerated_pain": 10**500},
+            [("/tolerated_pain", "out-of-range")],
+        ),  # refused by the reader, before Python converts it, at its place
         ({"tolerated_sessions": 0}, [("/tolerated_sessions", "out-of-range")]),
         ({"tolerated_pain": "1"}, [("/tolerated_pain", "wrong-type")]),
         ({"tolerated_pain": True}, [("/tolerated_pain", "wrong-type")]),
