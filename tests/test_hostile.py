@@ -12,6 +12,7 @@ import io
 import json
 import os
 import pathlib
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from hypothesis import strategies as st
 import backext
 from backext import PROBLEM_CODES, Limits, PackError
 from backext._cli import main
+from backext._media import builtin_folder
 from backext._render import render
 from hostile_corpus import Case, cases
 from strategies import json_values
@@ -330,6 +332,7 @@ def test_json_errors_for_invalid_packs_and_unknown_suffixes(tmp_path):
 def test_input_format_applies_to_files(tmp_path):
     path = tmp_path / "pack.txt"
     path.write_text(backext.dump_pack(backext.builtin_pack(), "toml"))
+    shutil.copytree(builtin_folder() / "media", tmp_path / "media")  # the pictures it names (media-missing)
     assert run("validate", "--input-format", "toml", str(path))[:2] == (0, "1 file checked: 0 errors, 0 warnings\n")
     status, out, _ = run("validate", "--input-format", "json", str(path))
     assert status == 1

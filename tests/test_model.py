@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pathlib
 import pickle
+import shutil
 import subprocess
 import sys
 
@@ -10,6 +11,7 @@ import pytest
 
 import backext
 from backext import Hold, Level, LocalizedText, Pack, localize
+from backext._media import builtin_folder
 
 
 def test_levels_are_ordered_by_difficulty_not_by_name():
@@ -167,6 +169,7 @@ _IMPORTED = (
 def test_a_clean_pack_is_checked_without_what_it_does_not_need(tmp_path):
     path = tmp_path / "pack.json"
     path.write_text(backext.dump_pack(backext.builtin_pack(), "json"), encoding="utf-8")
+    shutil.copytree(builtin_folder() / "media", tmp_path / "media")  # its pictures: a missing one is reported
     code = "import sys, backext\nbackext.validate_pack(sys.argv[1])\nprint(*sorted(sys.modules))\n"
     imported = set(
         subprocess.run(

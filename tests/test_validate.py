@@ -7,6 +7,7 @@ import json
 import pathlib
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 import backext
 from backext import PROBLEM_CODES
 from backext._cli import main
+from backext._media import builtin_folder
 from strategies import json_values, packs
 
 
@@ -215,6 +217,7 @@ SPECIAL = {
     "too-many-exercises",
     "too-many-problems",
     "media-file-outside-folder",  # needs files: tests/test_handout_finds.py
+    "media-missing",  # needs files: tests/test_media_files.py
 }
 #: Codes of stored states, tested with ``load_state`` in ``test_state.py``.
 STATE_CODES = {
@@ -419,6 +422,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def files(tmp_path) -> dict[str, pathlib.Path]:
+    shutil.copytree(builtin_folder() / "media", tmp_path / "media")  # the pictures the packs name (media-missing)
     good = tmp_path / "good.toml"
     good.write_text(backext.dump_pack(backext.builtin_pack(), "toml"), encoding="utf-8")
     warned = tmp_path / "warned.json"

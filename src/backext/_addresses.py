@@ -3,10 +3,11 @@
 One place for the rule, read by the validator's warnings
 (:mod:`backext._constraints`), the handout's links (:mod:`backext._handout`)
 and its pictures (:mod:`backext._media`). Only the text of an address is
-looked at here, but for :func:`linked_out`, which validation asks of a pack
-read from a file (with :mod:`os.path`, which costs no import), in
-:func:`check_media_files`; the table of rules is read only when that finds a
-picture to report.
+looked at here, but for :func:`looked_up` (and :func:`linked_out`), which
+validation asks of a pack read from a file (with :mod:`os.path`, which costs
+no import), in :func:`check_media_files`: whether each picture it names is a
+file there, and not a link out of it. The table of rules is read only when
+that finds a picture to report.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ __all__ = [
     "inside_folder",
     "is_url",
     "linked_out",
+    "looked_up",
     "safe_media",
     "web_address",
 ]
@@ -108,21 +110,47 @@ def linked_out(folder: str, reference: str) -> str | None:
     ``None``: other rules speak of those, and so is a path longer than
     :data:`MAX_PATH_LOOKED_UP` characters, which is not looked up.
     """
+    found = looked_up(folder, reference)
+    return None if found == "missing" else found
+
+
+def looked_up(folder: str, reference: str, root: str | None = None) -> str | None:
+    """What the file system says of the file *reference* names in *folder*: ``missing``, ``symbolic``, ``hard``.
+
+    ``missing``: no regular file is there (nothing, a folder, a symbolic
+    link that leads nowhere, even one that would lead out of the folder, or
+    a name no file system holds): a handout leaves the picture out.
+    ``symbolic`` and ``hard``: as :func:`linked_out` says. ``None``: a file
+    inside the folder with one name, or a reference that is not looked up:
+    a URL or another path that is not inside the folder by its text (other
+    rules speak of those), one longer than :data:`MAX_PATH_LOOKED_UP`
+    characters, or any in a folder that is not there itself. *root*, if
+    given, is the folder's real path (``os.path.realpath``), for a caller
+    that looks up many.
+    """
     if len(reference) > MAX_PATH_LOOKED_UP or not inside_folder(reference):
         return None
     try:
-        root = os.path.realpath(folder, strict=True)
+        root = os.path.realpath(folder, strict=True) if root is None else root
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a loop of symbolic links, on some Pythons
+        return None
+    try:
         real = os.path.realpath(os.path.join(root, reference), strict=True)  # noqa: PTH118 - pathlib is slow to import
         if os.path.commonpath([root, real]) != root:
             return "symbolic"
         status = os.stat(real)  # noqa: PTH116
-    except (OSError, ValueError, RuntimeError):  # RuntimeError: a loop of symbolic links, on some Pythons
-        return None
-    return "hard" if stat.S_ISREG(status.st_mode) and status.st_nlink > 1 else None
+    except (OSError, ValueError, RuntimeError):  # ValueError: a lone surrogate, which no file's name holds
+        return "missing"
+    if not stat.S_ISREG(status.st_mode):
+        return "missing"  # a folder, a device, a pipe: no picture
+    return "hard" if status.st_nlink > 1 else None
 
 
 def check_media_files(pack: Pack, folder: os.PathLike[str] | str, gathered: Gathered | None = None) -> list[Problem]:
-    """The problems of the pictures a pack read from a file names in *folder*: links out of it (file system only).
+    """The problems of the pictures a pack read from a file names in *folder*: missing, or links out of it.
+
+    Only paths inside the folder by their text are looked up (file system
+    only), each once: a URL is never checked.
 
     With *gathered*, they are gathered there, in bounded memory, and those it keeps are returned.
     """
@@ -133,6 +161,10 @@ def check_media_files(pack: Pack, folder: os.PathLike[str] | str, gathered: Gath
     return gathered.kept
 
 
+#: The rule each finding of :func:`looked_up` breaks.
+_RULES = {"missing": "media-missing", "symbolic": "media-symbolic-link-out", "hard": "media-hard-link"}
+
+
 def _media_findings(pack: Pack, folder: str) -> Iterator[Finding]:
     named: list[tuple[str, str]] = []
     for index, exercise in enumerate(pack.exercises):
@@ -140,14 +172,19 @@ def _media_findings(pack: Pack, folder: str) -> Iterator[Finding]:
         named += [(f"{at}/steps/{n}/media", step.media) for n, step in enumerate(exercise.steps) if step.media]
         for m, modification in enumerate(exercise.modifications):
             named += [(f"{at}/modifications/{m}/media/{n}", media) for n, media in enumerate(modification.media)]
-    links: dict[str, str | None] = {}
+    if not named:
+        return
+    try:
+        root = os.path.realpath(folder, strict=True)
+    except (OSError, ValueError, RuntimeError):  # the folder is gone: nothing in it to speak of
+        return
+    found: dict[str, str | None] = {}
     for pointer, reference in named:
-        if reference not in links:  # each path is looked up once, however often the pack names it
-            links[reference] = linked_out(folder, reference)
-        link = links[reference]
-        if link is not None:
+        if reference not in found:  # each path is looked up once, however often the pack names it
+            found[reference] = looked_up(folder, reference, root)
+        what = found[reference]
+        if what is not None:
             from ._constraints import rule  # noqa: PLC0415 - the table of rules: only for a problem to report
             from ._limits import shorten  # noqa: PLC0415
 
-            chosen = rule("media-symbolic-link-out" if link == "symbolic" else "media-hard-link")
-            yield chosen.at(pointer, value=shorten(reference))
+            yield rule(_RULES[what]).at(pointer, value=shorten(reference))

@@ -17,7 +17,7 @@ from ._problems import cut_pointer, escape_pointer
 from ._schema import SCHEMA_ID
 
 
-__all__ = ["ConversionError", "convert_document", "losses", "starter_pack"]
+__all__ = ["ConversionError", "convert_document", "losses", "starter_pack", "starter_pictures"]
 
 
 class ConversionError(ValueError):
@@ -113,6 +113,39 @@ def starter_pack(fmt: Format, *, pack_id: str, locales: tuple[str, ...] = ()) ->
     if fmt == "json":
         document = {"$schema": SCHEMA_ID, **document}
     return _header(fmt) + serialize(document, fmt)
+
+
+def starter_pictures() -> dict[str, bytes]:
+    """The pictures the pack of :func:`starter_pack` names, by their path from the pack's folder, and their bytes.
+
+    The built-in pack's own pictures, read from the package's data (the
+    folder its ``media`` paths are relative to), each once, in the order the
+    pack first names them: ``backext new`` writes them at the same paths
+    next to the pack it writes, so that the pack refers to files that are
+    there.
+
+    Example:
+        >>> pictures = starter_pictures()
+        >>> next(iter(pictures))
+        'media/forearm-press-up-start.svg'
+        >>> pictures["media/forearm-press-up-start.svg"][:4]
+        b'<svg'
+    """
+    from importlib import resources  # noqa: PLC0415 - only for backext new
+
+    from . import builtin_pack  # noqa: PLC0415
+    from ._addresses import inside_folder  # noqa: PLC0415
+
+    named: list[str] = []
+    for exercise in builtin_pack().exercises:
+        named += [step.media for step in exercise.steps if step.media is not None]
+        named += [media for modification in exercise.modifications for media in modification.media]
+    data = resources.files(__package__).joinpath("data")
+    return {
+        reference: data.joinpath(*reference.split("/")).read_bytes()
+        for reference in dict.fromkeys(named)
+        if inside_folder(reference)  # a picture on a web server is not copied
+    }
 
 
 def _shipped(shipped: Mapping[str, str], tag: str) -> str | None:

@@ -584,7 +584,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             "Write a new pack file to start from: the built-in pack's exercises under an id made from the file's"
             " name, each text given under every --locale too (the built-in German, French or Spanish for de, fr"
             " and es and their regional tags such as de-AT; else the English, ready to translate), and the schema"
-            " named for editors. An existing file is never overwritten."
+            " named for editors; and the pictures its steps name, at the same paths next to it (in media/). An"
+            " existing file is never overwritten (a picture already there with the same content is kept)."
         ),
     )
     new.add_argument("path", metavar="PATH", help="the file to write, named .yaml, .yml, .toml or .json")
@@ -1303,9 +1304,10 @@ def _new_file(path: str) -> Path:
     return target
 
 
-def _write(target: Path, text: str) -> None:
+def _write(target: Path, text: str | bytes) -> None:
     try:
-        data = text.encode("utf-8")  # before the file is made: a text that cannot be written leaves no empty file
+        # Before the file is made: a text that cannot be written leaves no empty file.
+        data = text.encode("utf-8") if isinstance(text, str) else text
         with target.open("xb") as file:
             file.write(data)
     except (OSError, ValueError) as error:
@@ -1337,6 +1339,54 @@ def _tags(text: str) -> list[str]:
     return tags
 
 
+def _new_pictures(target: Path) -> list[tuple[Path, bytes]]:
+    """The pictures ``new`` writes next to *target*, at the paths the pack names them by, and their bytes.
+
+    A picture already there with the same bytes is left as it is (and not
+    listed); anything else in the way (another file, a folder, a link) is
+    refused, before anything is written.
+    """
+    from ._authoring import starter_pictures  # noqa: PLC0415
+
+    def in_the_way(path: Path) -> _UsageError:
+        return _UsageError(
+            _said(
+                N_(
+                    "{file} exists already and is in the way of the pictures the new pack names: remove it, or"
+                    " write the pack in another folder"
+                ),
+                file=shorten_path(str(path)),
+            )
+        )
+
+    folder = target.parent
+    written = []
+    for reference, data in starter_pictures().items():
+        parts = reference.split("/")
+        path = folder.joinpath(*parts)
+        try:
+            for depth in range(1, len(parts)):  # each folder on the way is one, or is not there yet
+                inner = folder.joinpath(*parts[:depth])
+                if (inner.exists() or inner.is_symlink()) and not inner.is_dir():
+                    raise in_the_way(inner)
+            if not (path.exists() or path.is_symlink()):
+                written.append((path, data))
+            elif path.is_symlink() or not path.is_file() or not _holds(path, data):
+                raise in_the_way(path)
+        except OSError as error:  # a folder on the way that cannot be searched
+            raise _UsageError(_cannot_write(str(path), error.strerror or type(error).__name__)) from None
+    return written
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file *path* holds *data* and nothing more (read no further than that)."""
+    try:
+        with path.open("rb") as file:
+            return file.read(len(data) + 1) == data
+    except OSError:
+        return False
+
+
 def _new(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handler signature
     from pathlib import Path  # noqa: PLC0415 - slow to import: only where a file is written or read here
 
@@ -1357,7 +1407,16 @@ def _new(args: argparse.Namespace, out: _Output) -> int:  # noqa: ARG001 - handl
             _said(N_("the suffix {suffix} does not fit --format {format}"), suffix=shorten(suffix), format=args.format)
         )
     target = _new_file(args.path)
+    pictures = _new_pictures(target)  # refused before anything is written
     _write(target, starter_pack(told, pack_id=target.stem, locales=tuple(args.locale)))
+    for path, data in pictures:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise _UsageError(_cannot_write(str(path.parent), error.strerror or type(error).__name__)) from None
+        _write(path, data)
+        wrote = _said(N_("wrote {file}"), file=visible(printable_path(str(path))))
+        sys.stderr.write(wrote.render(_speaking(args)) + "\n")
     shown = visible(printable_path(str(target)))  # a name's control or direction characters escaped
     if shown.startswith("-"):
         shown = f"./{shown}"  # not an option of the command advised

@@ -462,6 +462,17 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         example='"media": "media/start.svg"  (a hard link to ~/secret.svg)',
     ),
     ProblemCode(
+        code="media-missing",
+        severity="warning",
+        description=N_(
+            "Checked only for a pack read from a file (validate_pack with a path, backext validate): a "
+            "picture named by a path inside the pack's folder is not a file there (it does not exist, or it is a "
+            "folder, or a symbolic link that leads nowhere), so a handout leaves it out. Put the picture at that "
+            "path, next to the pack, or correct the path."
+        ),
+        example='"media": "media/start.svg"  (no file media/start.svg next to the pack)',
+    ),
+    ProblemCode(
         code="no-disclaimer",
         severity="warning",
         description=N_(

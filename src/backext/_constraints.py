@@ -470,6 +470,16 @@ RULES: tuple[Rule, ...] = (
         values={"value": "shorten(item.media)"},
     ),
     Rule(
+        name="media-missing",
+        code="media-missing",
+        model=Exercise,
+        field="steps",
+        message=N_("the picture {value} is not a file in the pack's folder: a handout leaves it out"),
+        note="only for a pack read from a file: the path of a step's or a variation's media, in the pack's folder,"
+        " names no file there (nothing, a folder, or a symbolic link that leads nowhere); a URL is not looked up"
+        " (reported at the media field)",
+    ),
+    Rule(
         name="media-symbolic-link-out",
         code="media-file-outside-folder",
         model=Exercise,

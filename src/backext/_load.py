@@ -324,9 +324,10 @@ def _with_files(pack: Pack | None, folder: str | None, problems: list[Problem], 
         return problems
     from ._addresses import check_media_files  # noqa: PLC0415 - only for a pack read from a file
 
+    listed = list(problems)  # a copy: *problems* may be the gathered list itself, which grows below
     before = len(gathered.kept)
     check_media_files(pack, folder, gathered)
-    return [*problems, *gathered.kept[before:]]
+    return [*listed, *gathered.kept[before:]]
 
 
 def _placed(text: str, fmt: Format, problems: list[Problem], limit: int) -> list[Problem]:
