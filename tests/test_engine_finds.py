@@ -847,3 +847,78 @@ def test_an_easier_variation_with_numbers_may_still_be_left_after_pain_for_less(
     left = backext.choose_modifications(pack, state, [])
     assert left.prescription.modifications == ()
     assert left.prescription.hold_seconds < 8
+
+
+# Found by a black-box attack (round 10): a session done at the old, lower dose counted as tolerated at the new,
+# higher one after a pack update or a clearance ending; after an update moved the person, the session they did as
+# the stored state asked was refused, so its pain could not step the dose back.
+
+
+def raised_start(version: str = "1.1.0", **hold: float) -> backext.Pack:
+    return pack_with(attrs.evolve(FOREARM, hold=attrs.evolve(FOREARM.hold, **hold)), version)
+
+
+def test_a_session_done_at_the_old_dose_does_not_count_at_a_higher_start_an_update_brings():
+    state = backext.start(P, FOREARM.id)
+    updated = raised_start(start_seconds=10)
+    decision = backext.step(updated, state, done(state.prescription, DAY))
+    assert decision.action is Action.REPEAT
+    assert {"pack-changed", "dose-changed"} <= set(decision.codes)
+    assert "incomplete" not in decision.codes
+    assert decision.state.tolerated_streak == 0
+    assert decision.state.untolerated_streak == 0
+    assert decision.prescription.hold_seconds == 10
+
+
+def test_a_session_of_one_set_does_not_count_when_an_update_asks_for_two():
+    state = backext.start(P, FOREARM.id)
+    updated = pack_with(attrs.evolve(FOREARM, repetitions=attrs.evolve(FOREARM.repetitions, sets=2)))
+    decision = backext.step(updated, state, done(state.prescription, DAY))
+    assert decision.prescription.sets == 2
+    assert "dose-changed" in decision.codes
+    assert decision.state.tolerated_streak == 0
+
+
+def test_a_session_at_the_eased_dose_does_not_count_once_the_clearance_has_ended():
+    eased = attrs.evolve(variation("eased", "easier", hold_seconds_change=-5), requires_clearance=True)
+    pack = pack_with(attrs.evolve(FOREARM, modifications=(eased,)))
+    state = perfect_run(pack, backext.start(pack, FOREARM.id), 3)
+    cleared_on = DAY + dt.timedelta(days=6)
+    state = backext.record_clearance(
+        state, date=cleared_on, modifications=["eased"], until=cleared_on + dt.timedelta(days=3), pack=pack
+    )
+    state = backext.choose_modifications(pack, state, ["eased"], on=cleared_on)
+    state = backext.step(pack, state, done(state.prescription, cleared_on + dt.timedelta(days=1))).state
+    decision = backext.step(pack, state, done(state.prescription, cleared_on + dt.timedelta(days=4)))
+    assert {"clearance-expired", "dose-changed"} <= set(decision.codes)
+    assert decision.state.tolerated_streak == 0
+    assert decision.prescription.hold_seconds == 10
+
+
+def moved_by_an_update() -> tuple[backext.Pack, backext.State]:
+    """A person on the hands, and an update that makes it advanced and unlinks it: they go back to the forearms."""
+    state, day = backext.start(P, FOREARM.id), DAY
+    while state.prescription.exercise_id == FOREARM.id:
+        state = backext.step(P, state, SessionLog.as_prescribed(state.prescription, day)).state
+        day += dt.timedelta(days=2)
+    hands = attrs.evolve(
+        HANDS, level=backext.Level.ADVANCED, progression=attrs.evolve(HANDS.progression, previous_exercise=None)
+    )
+    forearm = attrs.evolve(FOREARM, progression=attrs.evolve(FOREARM.progression, next_exercise=None))
+    exercises = tuple({FOREARM.id: forearm, HANDS.id: hands}.get(e.id, e) for e in P.exercises)
+    chest = attrs.evolve(CHEST, progression=attrs.evolve(CHEST.progression, previous_exercise=None))
+    exercises = tuple(chest if e.id == CHEST.id else e for e in exercises)
+    return attrs.evolve(P, version="2.0.0", exercises=exercises), state
+
+
+def test_the_session_the_stored_state_asked_for_is_taken_after_an_update_moved_the_person():
+    updated, state = moved_by_an_update()
+    assert state.prescription.exercise_id == HANDS.id
+    day = state.last_session + dt.timedelta(days=2)
+    as_stored = backext.step(updated, state, done(state.prescription, day))
+    assert as_stored.prescription.exercise_id == FOREARM.id
+    assert "dose-changed" in as_stored.codes
+    hurt = backext.step(updated, state, done(state.prescription, day, pain=6))
+    assert hurt.action is Action.REGRESS
+    assert hurt.prescription.exercise_id == FOREARM.id
+    assert hurt.prescription.hold_seconds < as_stored.prescription.hold_seconds

@@ -206,6 +206,11 @@ class EngineMachine(RuleBasedStateMachine):
         held = log.repetitions_completed >= asked.repetitions * asked.sets and round(log.hold_seconds * 10) >= round(
             asked.hold_seconds * 10
         )
+        if "tolerated" in decision.codes:  # 7: counted only when done at the prescription of the day, as it is now
+            now = reconciled(self.pack, before, self.rules, on=log.date).prescription
+            assert log.exercise_id == now.exercise_id
+            assert log.repetitions_completed >= now.repetitions * now.sets
+            assert round(log.hold_seconds * 10) >= round(now.hold_seconds * 10)
         if (hurt or not held) and before.pack_version == self.pack.version:  # 1, over what was asked, not reconciled
             after = decision.prescription
             assert after is not None
@@ -449,10 +454,15 @@ def untried(state: State) -> bool:
     )
 
 
-def reconciled(pack: Pack, state: State, rules: backext.Rules = backext.Rules()) -> State:  # noqa: B008
+def reconciled(
+    pack: Pack,
+    state: State,
+    rules: backext.Rules = backext.Rules(),  # noqa: B008
+    on: datetime.date | None = None,
+) -> State:
     from backext._reconcile import reconcile  # noqa: PLC0415 - the derivation under test
 
-    return reconcile(pack, state, None, rules)[0]
+    return reconcile(pack, state, on, rules)[0]
 
 
 TestEngineMachine = EngineMachine.TestCase

@@ -400,9 +400,14 @@ def test_a_state_read_without_refresh_takes_the_log_of_the_exercise_the_engine_p
     day = state.last_session + datetime.timedelta(days=2)
     decision = backext.step(updated, raw, backext.SessionLog.as_prescribed(now, day))
     assert "pack-changed" in decision.codes
-    skipped = backext.SessionLog.as_prescribed(state.prescription, day)  # the level the update took away
-    with pytest.raises(backext.SessionError, match="was prescribed"):
-        backext.step(updated, raw, skipped)
+    # The exercise the update moved the person from, as the stored state asked: taken (its pain counts), not counted.
+    skipped = backext.step(updated, raw, backext.SessionLog.as_prescribed(state.prescription, day))
+    assert skipped.action is backext.Action.REPEAT
+    assert "dose-changed" in skipped.codes
+    assert skipped.prescription == now
+    assert {now.exercise_id, state.prescription.exercise_id} == {e.id for e in updated.exercises}
+    with pytest.raises(backext.SessionError, match="was prescribed"):  # neither the stored nor the current one
+        backext.step(updated, raw, attrs.evolve(backext.SessionLog.as_prescribed(now, day), exercise_id="other"))
 
 
 def test_a_stopped_state_resumes_at_the_start_the_pack_given_now_has():

@@ -431,7 +431,7 @@ def _bookkeeping(pack: Pack, state: State, log: SessionLog) -> list[Reason]:
         # here it must not keep a red flag in the log from being recorded.
         with contextlib.suppress(Exception):
             prescribed = reconcile(pack, state, log.date)[0].prescription.exercise_id
-    if log.exercise_id != prescribed:
+    if log.exercise_id not in (prescribed, state.prescription.exercise_id):  # as shown now, or as stored
         reasons.append(
             because(
                 "wrong-exercise",
@@ -694,8 +694,11 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
                 pack, evolved(state, **session), reasons, within=steps_away, one_more=pain_high or next_day_high
             ),
         )
-    # Judged against what was asked: a prescription that a clearance running out raised since is not held against it.
-    complete = _held(log, prescription) or (asked.exercise_id == prescription.exercise_id and _held(log, asked))
+    # Judged against what was asked: a prescription that a pack update or a clearance running out raised (or an
+    # exercise an update moved the person to) since is not held against it; but the session counts towards a step
+    # up only at the prescription as it is now.
+    counts = log.exercise_id == prescription.exercise_id and _held(log, prescription)
+    complete = counts or (log.exercise_id == asked.exercise_id and _held(log, asked))
     if log.pain > rules.tolerated_pain or not complete:
         if log.pain > rules.tolerated_pain:
             moderate = N_("pain of {pain}/10 during the session: the same dose again")
@@ -713,6 +716,10 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
             return _finish(after, _step_back(pack, evolved(state, **session), reasons, within=0, one_more=True))
         changes = {**session, "tolerated_streak": 0, "untolerated_streak": untolerated}
         return _finish(after, _repeat(evolved(state, **changes), reasons))
+    if not counts:
+        before = N_("done as asked before the dose changed: it does not count towards a step up at the new dose")
+        reasons.append(because("dose-changed", language, before))
+        return _finish(after, _repeat(evolved(state, **{**session, "tolerated_streak": 0}), reasons))
     if gap is not None and gap < rules.min_rest_days:
         soon = N_("too soon after the last session to count towards a step up")
         reasons.append(because("too-soon", language, soon))

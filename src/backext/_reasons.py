@@ -327,6 +327,14 @@ REASON_CODES: Mapping[str, ReasonCode] = _catalogue(
     ),
     ("too-soon", (Action.REPEAT,), N_("Too soon after the last session to count towards a step up.")),
     (
+        "dose-changed",
+        (Action.REPEAT,),
+        N_(
+            "The session was done as asked before a pack update or an ended clearance changed the dose (or the"
+            " exercise): it does not count towards a step up at the new one."
+        ),
+    ),
+    (
         "awaiting-next-day",
         (Action.REPEAT,),
         N_("The session went well; it counts once its next-day pain is reported settled (report_next_day)."),
