@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
+import attrs
 import pytest
 
 import backext
@@ -143,3 +145,21 @@ def test_a_long_integer_in_a_stored_state_is_placed_at_its_field(digits):
     assert (problem.path, problem.code) == ("/painful_streak", "out-of-range")
     assert problem.line is not None
     assert "painful_streak" in text.splitlines()[problem.line - 1]
+
+
+@pytest.mark.parametrize(("command", "option"), [("plan", "--start-date"), ("session", "--date")])
+def test_a_day_before_the_last_session_is_a_usage_error_even_when_sessions_resume_later(
+    capsys, tmp_path, command, option
+):
+    pack = backext.builtin_pack()
+    state = backext.start(pack, "forearm-press-up")
+    day = datetime.date(2026, 1, 5)
+    log = backext.SessionLog.as_prescribed(state.prescription, day)
+    state = backext.step(pack, state, attrs.evolve(log, red_flags={backext.RedFlag.LEG_WEAKNESS})).state
+    state = backext.record_clearance(state, date=day + datetime.timedelta(days=20), pack=pack)
+    stored = tmp_path / "state.json"
+    stored.write_text(json.dumps(backext.converter.unstructure(state)), encoding="utf-8")
+    status, _, err = run(capsys, command, "--state", str(stored), option, "2026-01-01")
+    assert status == 2
+    assert "before the last session" in err or "before the state's last session" in err
+    assert "resume" not in err

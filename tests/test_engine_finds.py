@@ -922,3 +922,32 @@ def test_the_session_the_stored_state_asked_for_is_taken_after_an_update_moved_t
     assert hurt.action is Action.REGRESS
     assert hurt.prescription.exercise_id == FOREARM.id
     assert hurt.prescription.hold_seconds < as_stored.prescription.hold_seconds
+
+
+def cleared_to_resume_later() -> backext.State:
+    state = backext.start(P, FOREARM.id)
+    state = backext.step(P, state, done(state.prescription, DAY)).state
+    flagged = attrs.evolve(
+        done(state.prescription, DAY + dt.timedelta(days=2)), red_flags={backext.RedFlag.LEG_WEAKNESS}
+    )
+    state = backext.step(P, state, flagged).state
+    return backext.record_clearance(state, date=DAY + dt.timedelta(days=20), pack=P)
+
+
+@pytest.mark.parametrize("before", [dt.date(1, 1, 1), DAY + dt.timedelta(days=1)])
+def test_a_day_before_the_last_session_is_refused_even_when_sessions_resume_later(before):
+    # Found by a black-box attack (round 10): such a day was moved to the resume day and accepted, where a state
+    # without a later resume refuses it.
+    fhir = pytest.importorskip("backext.fhir")
+    state = cleared_to_resume_later()
+    assert state.resume_on > state.last_session > before
+    calls = [
+        lambda: backext.handout(P, state, on=before),
+        lambda: backext.timeline(P, state, on=before),
+        lambda: fhir.export_state(P, state, subject="Patient/1", on=before),
+        lambda: backext.plan(P, state, start_date=before),
+    ]
+    for call in calls:
+        with pytest.raises(backext.SessionError, match="before"):
+            call()
+    assert backext.plan(P, state, start_date=state.resume_on).sessions

@@ -72,11 +72,13 @@ def test_no_plan_while_stopped_or_in_the_past():
     with pytest.raises(backext.SessionError, match="stopped"):
         backext.plan(PACK, stopped, start_date=MONDAY)
     resumed = backext.record_clearance(stopped, date=MONDAY)
-    with pytest.raises(backext.StoppedError, match="before the clearance"):
+    with pytest.raises(backext.SessionError, match="before the last session"):  # before both: the session first
         backext.plan(PACK, resumed, start_date=MONDAY - datetime.timedelta(days=1))
     with pytest.raises(backext.StoppedError, match="stopped"):
         backext.timeline(PACK, stopped)
     later = backext.record_clearance(stopped, date=MONDAY + datetime.timedelta(days=3))
+    with pytest.raises(backext.StoppedError, match="before the clearance"):
+        backext.plan(PACK, later, start_date=MONDAY + datetime.timedelta(days=1))
     with pytest.raises(backext.SessionError, match="before the last session"):
         backext.plan(PACK, attrs.evolve(later, clearances=()), start_date=MONDAY - datetime.timedelta(days=1))
     assert backext.plan(PACK, resumed, start_date=MONDAY, weeks=1).sessions[0].date == MONDAY

@@ -776,7 +776,8 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         return _fail(out, _Output(sys.stderr), message, EXIT_INVALID, as_json=args.format == "json")
     resume = state.resume_on
     cancel_from = None
-    if resume is not None and start_date < resume:
+    before_last = state.last_session is not None and start_date < state.last_session  # refused by plan() below
+    if resume is not None and start_date < resume and not before_last:
         # Cleared to resume on a later day: the plan starts then (not a usage error: the state says when).
         resumes = gettext(
             "backext: the clinician's clearance lets sessions resume on {date}: the plan starts then", *tags
@@ -1172,7 +1173,8 @@ def _state_session(args: argparse.Namespace, pack: Pack, locale: str | None, out
         said = stopped.format(date=localized_date(state.stop.date, *tags))
         return _fail(out, _Output(sys.stderr), said, EXIT_INVALID, as_json=as_json)
     day = args.date if args.date is not None else datetime.date.today()  # noqa: DTZ011 - a local day, as plan's
-    if state.resume_on is not None and day < state.resume_on:
+    before_last = state.last_session is not None and day < state.last_session  # refused below, with no note
+    if state.resume_on is not None and day < state.resume_on and not before_last:
         from ._i18n import gettext  # noqa: PLC0415
         from ._render import localized_date  # noqa: PLC0415
 

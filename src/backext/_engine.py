@@ -259,7 +259,7 @@ def session_on(
     resume = state.resume_on
     first = day if resume is None else max(day, resume)
     last = state.last_session
-    if last is not None and first < last:  # the day asked for, not the resume date it was moved to
+    if last is not None and day < last:  # the day asked for, not the resume date it would be moved to
         raise SessionError(Message(template=before_last, values={"day": day, "last": last}))
     state = reconcile(pack, state, first, rules)[0]
     return state, None if state.stop is not None else prescription_on(pack, state, first, rules)

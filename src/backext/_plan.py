@@ -204,7 +204,8 @@ def plan(
 
     Raises:
         StoppedError: If the state is stopped, or *start_date* is before the
-            clearance that lifted its last stop.
+            clearance that lifted its last stop (and not before its last
+            session, which is a SessionError).
         SessionError: If *start_date* is before its last session, the last
             session is on 9999-12-31 (no day follows it), or the state
             belongs to another pack.
@@ -235,18 +236,18 @@ def plan(
     if state.stop is not None:
         raise StoppedError(stopped_since(state.stop.date))
     day_after_last_session(state)  # a last session on the last day leaves no day to plan
-    if state.stopped_on(start_date):
-        raise StoppedError(
-            Message(
-                template=N_("the plan starts ({start}) before the clearance that lifted the stop"),
-                values={"start": start_date},
-            )
-        )
     if state.last_session is not None and start_date < state.last_session:
         raise SessionError(
             Message(
                 template=N_("the plan starts ({start}) before the last session ({last})"),
                 values={"start": start_date, "last": state.last_session},
+            )
+        )
+    if state.stopped_on(start_date):
+        raise StoppedError(
+            Message(
+                template=N_("the plan starts ({start}) before the clearance that lifted the stop"),
+                values={"start": start_date},
             )
         )
     state, _ = reconcile(pack, state, start_date, rules)
