@@ -17,7 +17,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 import attrs
@@ -695,13 +695,15 @@ def _locale(args: argparse.Namespace, pack: Pack) -> str:
     """The locale to speak in: ``--locale``, the environment's, the pack's default (see ``_locales``).
 
     Where the pack has no text in the language chosen (the library's words
-    are in it, the pack's fall back to its default), a note on standard
-    error says so, once, in the language chosen.
+    are in it, the pack's fall back to its default, in another language), a
+    note on standard error says so, once, in the language chosen. A pack
+    whose default locale is of the language chosen (``de-AT`` for ``de``)
+    shows its texts in that language: no note.
     """
-    from ._locales import _served, choose_locale, pack_languages  # noqa: PLC0415
+    from ._locales import choose_locale, pack_speaks  # noqa: PLC0415
 
     chosen = choose_locale(args.locale, os.environ, pack)
-    if not getattr(args, "noted_language", False) and not _served(chosen, pack_languages(pack)):
+    if not getattr(args, "noted_language", False) and not pack_speaks(pack, chosen):
         args.noted_language = True
         _note_fallback(chosen, pack)
     return chosen
@@ -1807,15 +1809,42 @@ def _speaking(args: argparse.Namespace) -> str | None:
         return choose_among(None, os.environ, languages, "en")
 
 
+def _locale_spellings(command: str | None) -> frozenset[str]:
+    """How *command*'s ``--locale`` may be written: in full, or cut short where argparse reads it as ``--locale``.
+
+    argparse takes any prefix of an option that is the prefix of no other
+    option of the command (``--loc``; ``--lo`` too, but not where the command
+    has ``--logs``; never ``--l``, ``--limit``'s too).
+    """
+    options: Collection[str] = ()
+    if command is not None:
+        parser = build_parser(command)
+        for action in parser._actions:  # noqa: SLF001
+            if isinstance(action, _Commands) and command in action.choices:
+                options = action.choices[command]._option_string_actions  # noqa: SLF001
+    full = "--locale"
+    if full not in options:
+        return frozenset({full})
+    return frozenset(
+        full[:end]
+        for end in range(len("--l"), len(full) + 1)
+        if not any(option != full and option.startswith(full[:end]) for option in options)
+    )
+
+
 def _asked_locale(argv: Sequence[str]) -> str | None:
-    """The ``--locale`` of a command line that could not be parsed, if it has one."""
+    """The ``--locale`` of a command line that could not be parsed, if it has one, however argparse accepts it."""
+    spellings = _locale_spellings(argv[0] if argv and not argv[0].startswith("-") else None)
     asked = None
     for arg, following in zip(argv, [*argv[1:], ""]):  # noqa: B905 - the second is one longer, on purpose
-        if arg == "--locale":
-            # An option next, or nothing: argparse says the value is missing; no tag was given.
-            asked = None if not following or following.startswith("-") else following
-        elif arg.startswith("--locale="):
-            asked = arg.removeprefix("--locale=")
+        if arg == "--":
+            break  # what follows is no option
+        option, equals, value = arg.partition("=")
+        if option not in spellings:
+            continue
+        # Without "=": an option next, or nothing, and argparse says the value is missing; no tag was given.
+        missing = not following or following.startswith("-")
+        asked = value if equals else None if missing else following
     return asked
 
 

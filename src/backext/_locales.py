@@ -10,7 +10,7 @@ pack's default locale, English.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import attrs
 
@@ -21,7 +21,15 @@ from ._text import LocalizedText
 from ._wrong import WordedError
 
 
-__all__ = ["UnknownLocaleError", "choose_among", "choose_locale", "environment_locales", "pack_languages", "spoken"]
+__all__ = [
+    "UnknownLocaleError",
+    "choose_among",
+    "choose_locale",
+    "environment_locales",
+    "pack_languages",
+    "pack_speaks",
+    "spoken",
+]
 
 #: The environment variables that name the person's language, in the order gettext reads them.
 ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -112,28 +120,73 @@ def _served(tag: str, languages: set[str]) -> bool:
     return any(candidate.lower() in lowered for candidate in candidates(tag))
 
 
+def _language_of(tag: str) -> str:
+    """The primary language subtag of *tag*, in lower case: ``de`` for ``de-AT``."""
+    return tag.split("-", 1)[0].lower()
+
+
+def pack_speaks(pack: Pack, tag: str) -> bool:
+    """Whether *pack*'s texts come out in *tag*'s language when shown for *tag*.
+
+    As :meth:`Pack.localize <backext.Pack.localize>` looks a text up: *tag*,
+    its shorter prefixes (``de-CH``, ``de``), then the pack's default locale
+    and its prefixes. So a pack speaks *tag*'s language when one of its texts
+    is under *tag* or a prefix of it, or when its default locale is of that
+    language: a pack written in ``en-GB`` speaks English to a person who asks
+    for ``en`` or ``en-US``, and one written in ``de-AT`` German to one who
+    asks for ``de`` or ``de-CH``, since every text then comes out in English,
+    or German. The lookup truncates the tag asked for, as RFC 4647 does; it
+    never widens it: ``de`` does not reach a ``de-AT`` text of a pack whose
+    default locale is English, and that pack does not speak German.
+
+    Example:
+        >>> import backext
+        >>> pack = backext.builtin_pack()
+        >>> pack_speaks(pack, "de-AT"), pack_speaks(pack, "en-US"), pack_speaks(pack, "ja")
+        (True, True, False)
+    """
+    wanted = _language_of(tag)
+    try:
+        default = parse_locale(pack.default_locale)
+    except ValueError:
+        default = None
+    if default is not None and _language_of(default) == wanted:
+        return True  # every text comes out in its default language, failing a closer one: in *tag*'s language
+    return _served(tag, pack_languages(pack))
+
+
+def _library_speaks(tag: str) -> bool:
+    """Whether the library has its words in *tag*'s language (itself, or a shorter prefix of it)."""
+    return _served(tag, set(available_languages()))
+
+
 def choose_locale(asked: str | None, environ: Mapping[str, str], pack: Pack) -> str:
     """The locale to show *pack* and the library's words in.
 
-    *asked* (``--locale``) comes first and must be served: by the library or
-    by the pack, itself or through a shorter prefix. Failing that, the
-    first language of the environment that both the library and the pack
-    speak (``LANGUAGE=fr:de`` on a pack in English and German is German
-    throughout, not French words around English texts); failing that, the
-    first language of the environment that either speaks; failing that,
-    the pack's default locale.
+    *asked* (``--locale``) comes first and must be served: by the library
+    (itself, or a shorter prefix of it) or by the pack (:func:`pack_speaks`).
+    Failing that, the first language of the environment that both the
+    library and the pack speak (``LANGUAGE=fr:de`` on a pack in English and
+    German is German throughout, not French words around English texts; a
+    pack written in ``en-GB`` speaks English, so ``LANGUAGE=en:de`` is
+    English); failing that, the first language of the environment that
+    either speaks; failing that, the pack's default locale.
 
     Raises:
         ValueError: If *asked* is not a well-formed tag (the message lists the languages there are).
         UnknownLocaleError: If nothing is in *asked*'s language; the message lists the languages there are.
     """
-    packs = pack_languages(pack)
     if asked is None:
-        library = set(available_languages())
         for tag in environment_locales(environ):
-            if _served(tag, packs) and _served(tag, library):
+            if _library_speaks(tag) and pack_speaks(pack, tag):
                 return tag
-    return choose_among(asked, environ, {*available_languages(), *packs}, pack.default_locale)
+    return _choose(
+        asked,
+        environ,
+        lambda tag: _library_speaks(tag) or pack_speaks(pack, tag),
+        {*available_languages(), *pack_languages(pack)},
+        pack.default_locale,
+    )
 
 
 def choose_among(asked: str | None, environ: Mapping[str, str], languages: set[str], default: str) -> str:
@@ -153,6 +206,16 @@ def choose_among(asked: str | None, environ: Mapping[str, str], languages: set[s
         >>> choose_among(None, {"LANG": "pt_BR"}, {"en", "de"}, "en")
         'en'
     """
+    return _choose(asked, environ, lambda tag: _served(tag, languages), languages, default)
+
+
+def _choose(
+    asked: str | None, environ: Mapping[str, str], served: Callable[[str], bool], languages: set[str], default: str
+) -> str:
+    """*asked* if *served* serves it, else the environment's first tag it serves, else *default*.
+
+    *languages* are the ones listed to a person whose *asked* is refused.
+    """
     if asked is not None:
         choices = Message(
             template=N_("choose one of {languages} (or a regional variant of one, such as de-AT)"),
@@ -163,12 +226,12 @@ def choose_among(asked: str | None, environ: Mapping[str, str], languages: set[s
             why = Message(template=malformed[0], values={"tag": repr(malformed[1])})
             raise WordedError(N_("{problem}: {choices}"), {"problem": why, "choices": choices})
         tag = parse_locale(asked)
-        if not _served(tag, languages):
+        if not served(tag):
             raise UnknownLocaleError(
                 N_("there are no texts in {tag}: {choices}"), {"tag": repr(asked), "choices": choices}
             )
         return tag
     for tag in environment_locales(environ):
-        if _served(tag, languages):
+        if served(tag):
             return tag
     return default

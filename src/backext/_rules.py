@@ -151,6 +151,9 @@ _MUST_BE_ABOVE = N_("{name} ({value}) must be above {other} ({bound})")
 _MAY_NOT_BE_ABOVE = N_("{name} ({value}) may not be above {other} ({bound})")
 _MUST_BE_BELOW = N_("{name} ({value}) must be below {other} ({bound})")
 
+#: The messages of two settings that do not fit one another: said at ``{name}``, of the setting ``{other}`` too.
+CLASHES = frozenset({_MUST_BE_ABOVE, _MAY_NOT_BE_ABOVE, _MUST_BE_BELOW})
+
 
 #: The rules used when none are given.
 DEFAULT_RULES = Rules()

@@ -13,7 +13,7 @@ from ._limits import DEFAULT_LIMITS, LimitExceeded, check_document, truncate_pro
 from ._model import Pack
 from ._problems import Problem, escape_pointer, problem
 from ._reconcile import check_state, reconcile
-from ._rules import DEFAULT_RULES, Rules
+from ._rules import CLASHES, DEFAULT_RULES, Rules
 from ._state import STATE_FORMAT_VERSION, State
 from ._wrong import json_type, shown_number
 from .exceptions import RulesError, StateError
@@ -354,4 +354,21 @@ def _rules(source: Mapping[str, Any] | str, name: str) -> Rules:
             except Exception as error:  # noqa: BLE001 - as above
                 alone = problems_from_exception(error)  # not how it fits the defaults of the others: invalid-value
                 problems.extend(p for p in alone if p.code != "invalid-value" and p not in problems)
+    problems = [_at_given(p, document) for p in problems]
     raise RulesError(truncate_problems(problems, DEFAULT_LIMITS.max_problems), name)
+
+
+def _at_given(found: Problem, document: Mapping[str, Any]) -> Problem:
+    """*found*, a clash of two settings, at the one *document* gives when it gives only that one.
+
+    ``{"severe_pain": 3}`` clashes with ``regress_pain``'s default, 5: the
+    place to change is ``/severe_pain``, in the file, not ``/regress_pain``,
+    which it does not hold. When it gives both, the clash stays where the
+    rules say it (at the setting named first in the message).
+    """
+    if found.code != "invalid-value" or found.template is None or found.template.template not in CLASHES:
+        return found
+    other = dict(found.template.values).get("other")
+    if not isinstance(other, str) or other not in document or found.path.removeprefix("/") in document:
+        return found
+    return attrs.evolve(found, path=f"/{escape_pointer(other)}")
