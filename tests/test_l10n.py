@@ -234,7 +234,7 @@ def test_a_reason_names_the_exercise_in_the_locale_asked_for():
     decision = _to_next_exercise(pack, state)
     (level_up,) = [r for r in decision.reasons if r.code == "level-up"]
     assert level_up.message.startswith("on to Press-up on the hands (intermediate), ")
-    assert level_up.render("de").startswith("weiter zu Liegestütz auf den Händen (Mittelstufe), 1 s halten")
+    assert level_up.render("de").startswith("weiter zu Liegestütz auf den Händen (Mittelstufe), 1 s Haltezeit")
 
 
 def _to_next_exercise(pack: backext.Pack, state: backext.State) -> backext.Decision:
@@ -270,7 +270,7 @@ def test_a_message_renders_its_values_in_the_locale():
         },
     )
     assert message.render() == "on to Rest (advanced), 1.5 s hold, 1 repetition"
-    assert message.render("fr") == "passage à Repos (avancé), maintien 1,5 s, 1 répétition"
+    assert message.render("fr") == "passage à Repos (avancé), maintien de 1,5 s, 1 répétition"
     with pytest.raises(ValueError, match="is not a language tag"):
         message.render("x")
 

@@ -17,7 +17,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 import attrs
@@ -70,6 +70,7 @@ _KIND_WORDS = {
     "lower": NC_("cue kind", "lower"),
     "rest": NC_("cue kind", "rest"),
     "finish": NC_("cue kind", "finish"),
+    "variation": NC_("cue kind", "variation"),
 }
 
 #: Problem codes that mean the file could not be used at all: a usage or I/O error, not bad content.
@@ -724,7 +725,7 @@ def _note_fallback(chosen: str, pack: Pack, template: str | None = None) -> None
 
 def _plan(args: argparse.Namespace, out: _Output) -> int:
     from . import converter, plan, start  # noqa: PLC0415
-    from ._i18n import gettext, pgettext  # noqa: PLC0415
+    from ._i18n import gettext, ngettext, pgettext  # noqa: PLC0415
     from ._plan import BEST_CASE  # noqa: PLC0415
     from ._render import level_name, localized_date, localized_number  # noqa: PLC0415
 
@@ -825,13 +826,37 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         NC_("plan", "Change"),
     )
     rows = [tuple(pgettext("plan", heading, *tags) for heading in headings)]
+    notes: list[tuple[datetime.date, str]] = []  # the lines under the table, by day
+    before = None
     for planned in result.sessions:
         p = planned.prescription
         change = NC_("change", "start") if planned is result.sessions[0] else _ACTION_WORDS[planned.action.value]
+        exercise = pack.exercise(p.exercise_id)
+        name = pack.localize(exercise.name, tags[0])
+        variations = _variation_names(pack, exercise, p.modifications, tags[0])
+        if variations:
+            # Translators: the plan's exercise column: the exercise, then the variations in use that day.
+            name = gettext("{exercise} ({variations})", *tags).format(
+                exercise=name, variations=gettext("; ", *tags).join(variations)
+            )
+        if before is not None and before.exercise_id == p.exercise_id:
+            ended = _variation_names(
+                pack, exercise, tuple(m for m in before.modifications if m not in p.modifications), tags[0]
+            )
+            if ended:
+                # A clearance ran out: the variation is no longer done from that day, as the calendar says.
+                no_longer = ngettext(
+                    "No longer in use: the variation {names}.",
+                    "No longer in use: the variations {names}.",
+                    len(ended),
+                    *tags,
+                ).format(names=gettext("; ", *tags).join(ended))
+                notes.append((planned.date, no_longer))
+        before = p
         rows.append(
             (
                 localized_date(planned.date, *tags),
-                pack.localize(pack.exercise(p.exercise_id).name, tags[0]),
+                name,
                 level_name(p.level, *tags),
                 gettext("{seconds} s", *tags).format(seconds=localized_number(p.hold_seconds, *tags)),
                 str(p.repetitions),
@@ -846,12 +871,20 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         level = level_name(milestone.level, *tags)
         # Not inside an f-string: Babel extracts calls from f-strings on Python 3.12 and later only (PEP 701), and
         # the catalogs must come out the same on every Python the project supports.
-        named = gettext("{name} ({level})", *tags).format(name=name, level=level)
-        # Translators: a line under the plan: the first day on an exercise, then the exercise and its level.
-        line = gettext("{date}: {milestone}", *tags).format(date=localized_date(milestone.date, *tags), milestone=named)
+        notes.append((milestone.date, gettext("{name} ({level})", *tags).format(name=name, level=level)))
+    for day, note in sorted(notes, key=lambda dated: dated[0]):  # stable: a new exercise before a variation's end
+        # Translators: a line under the plan: the first day on an exercise, then the exercise and its level (or,
+        # the same way, the day a variation is no longer in use).
+        line = gettext("{date}: {milestone}", *tags).format(date=localized_date(day, *tags), milestone=note)
         out.write(f"{line}\n")
     out.write(f"{gettext(BEST_CASE, *tags)}\n")
     return EXIT_OK
+
+
+def _variation_names(pack: Pack, exercise: Exercise, ids: Iterable[str], locale: str | None) -> list[str]:
+    """The names of the variations *ids* of *exercise*, in the pack's order, in *locale*'s language."""
+    wanted = set(ids)
+    return [pack.localize(m.name, locale) for m in exercise.modifications if m.id in wanted]
 
 
 def _day_after_last(args: argparse.Namespace, state: State) -> datetime.date | None:

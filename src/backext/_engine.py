@@ -39,6 +39,7 @@ from ._reconcile import (
     clearances_within,
     dose_words,
     effective,
+    exercise_named,
     exercise_of,
     fitted_all,
     has_exercise,
@@ -437,7 +438,11 @@ def _bookkeeping(pack: Pack, state: State, log: SessionLog) -> list[Reason]:
                 "wrong-exercise",
                 language,
                 N_("the log is for {logged}, but {prescribed} was prescribed"),
-                {"logged": repr(log.exercise_id), "prescribed": repr(prescribed)},
+                # The exercises by their names in the pack (an id it does not know, quoted).
+                {
+                    "logged": exercise_named(pack, log.exercise_id),
+                    "prescribed": exercise_named(pack, prescribed) if state.pack_id == pack.id else repr(prescribed),
+                },
             )
         )
     if state.last_session is not None and log.date < state.last_session:

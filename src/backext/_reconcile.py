@@ -46,11 +46,13 @@ __all__ = [
     "clearances_within",
     "dose_words",
     "effective",
+    "exercise_named",
     "exercise_of",
     "fitted_all",
     "has_exercise",
     "higher",
     "modification_of",
+    "names_words",
     "prescribe",
     "reconcile",
     "reference",
@@ -647,21 +649,35 @@ def reconcile(
         prescription is not state.prescription and prescription != state.prescription
     )
     if changed and not same:
+        # The pack by its title and the variations by their names, in the language the reason is said in.
         values: dict[str, Value] = {
-            "pack": repr(pack.id),
+            "pack": pack.title,
             "old": str(state.pack_version),
             "new": pack.version,
             "dose": dose_words(prescription, pack.default_locale),
         }
         if dropped:
-            values["dropped"] = ", ".join(map(repr, dropped))
-            template = N_(
-                "the pack {pack} changed (version {old} to {new}): the dose is now {dose}; the variations {dropped}"
-                " are dropped"
+            values["dropped"] = names_words(
+                [_variation_named(exercise, m) for m in dict.fromkeys(dropped)], pack.default_locale
+            )
+            reasons.insert(
+                0,
+                because(
+                    "pack-changed",
+                    pack.default_locale,
+                    N_plural(
+                        "the pack {pack} changed (version {old} to {new}): the dose is now {dose}; the variation"
+                        " {dropped} is dropped",
+                        "the pack {pack} changed (version {old} to {new}): the dose is now {dose}; the variations"
+                        " {dropped} are dropped",
+                    ),
+                    values,
+                    count=len(dict.fromkeys(dropped)),
+                ),
             )
         else:
             template = N_("the pack {pack} changed (version {old} to {new}): the dose is now {dose}")
-        reasons.insert(0, because("pack-changed", pack.default_locale, template, values))
+            reasons.insert(0, because("pack-changed", pack.default_locale, template, values))
     tolerated = state.tolerated if same else fitted_all(pack, state.tolerated)
     clearances = state.clearances if same else clearances_within(pack, state.clearances)
     # A new version of the pack, or a variation whose clearance ran out: a new prescription, the count starts again.
@@ -745,13 +761,67 @@ def fitted_all(pack: Pack, doses: tuple[Dose, ...]) -> tuple[Dose, ...]:
 
 
 def dose_words(prescription: Prescription, default_locale: str) -> Message:
-    """The prescription's dose in a few words, such as "5 s hold, 10 repetitions"."""
-    return words(
+    """The prescription's dose in a few words, such as "5 s hold, 10 repetitions", and "2 sets" when more than one.
+
+    Example:
+        >>> import backext
+        >>> state = backext.start(backext.builtin_pack(), "prone-chest-lift")
+        >>> dose_words(state.prescription, "en").render()
+        '5 s hold, 8 repetitions'
+        >>> dose_words(attrs.evolve(state.prescription, sets=2), "en").render()
+        '5 s hold, 8 repetitions, 2 sets'
+    """
+    dose = words(
         default_locale,
+        # Translators: a dose in a few words, as in "on to Press-up on the hands (intermediate), 1 s hold, 10
+        # repetitions". "hold" is the noun, the hold of the glossary (how long each repetition is held), not the verb.
         N_plural("{hold} s hold, {count} repetition", "{hold} s hold, {count} repetitions"),
         {"hold": prescription.hold_seconds, "count": prescription.repetitions},
         count=prescription.repetitions,
     )
+    if prescription.sets == 1:
+        return dose
+    sets = words(default_locale, _SETS, {"count": prescription.sets}, count=prescription.sets)
+    # The same words as the dose of a routine: "8 to 10 repetitions, 2 sets".
+    return words(default_locale, N_("{repetitions}, {sets}"), {"repetitions": dose, "sets": sets})
+
+
+#: A number of sets, as the dose of a routine says it (:func:`~backext._render.describe_repetitions`).
+_SETS = N_plural("{count} set", "{count} sets")
+
+
+def names_words(names: list[Value], default_locale: str) -> Value:
+    """*names* (a pack's texts, or ids where it has none) as one value of a message, each said in its language.
+
+    Example:
+        >>> from backext import LocalizedText
+        >>> both = names_words([LocalizedText({"en": "Leg lift", "de": "Beine heben"}), "'arms-up'"], "en")
+        >>> both.render("de")
+        "Beine heben, 'arms-up'"
+    """
+    if len(names) == 1:
+        return names[0]
+    joined = names[0]
+    for name in names[1:]:
+        # Translators: a list of names (a pack's variations), one more added at its end: "Leg lift, Arms overhead".
+        joined = words(default_locale, N_("{names}, {name}"), {"names": joined, "name": name})
+    return joined
+
+
+def _variation_named(exercise: Exercise, modification_id: str) -> Value:
+    """The variation's name in the exercise's pack, or its id quoted when the exercise no longer has it."""
+    try:
+        return exercise.modification(modification_id).name
+    except KeyError:
+        return repr(modification_id)
+
+
+def exercise_named(pack: Pack, exercise_id: str) -> Value:
+    """The exercise's name in *pack*, or its id quoted when the pack has no such exercise."""
+    try:
+        return pack.exercise(exercise_id).name
+    except KeyError:
+        return repr(exercise_id)
 
 
 def higher(pack: Pack, exercise: Exercise, dose: Dose, modifications: tuple[str, ...]) -> tuple[Dose, tuple[str, ...]]:

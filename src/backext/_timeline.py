@@ -55,6 +55,11 @@ class CueKind(enum.Enum):
     """Rest before the next repetition or set."""
     FINISH = "finish"
     """The session is over; its offset is the session's total duration."""
+    VARIATION = "variation"
+    """The variations in use this session, named in one cue before the steps.
+
+    .. versionadded:: Unreleased
+    """
 
 
 @attrs.frozen(kw_only=True)
@@ -75,12 +80,18 @@ class Phrases:
         lower: Lower gently.
         rest: Rest; ``{seconds}``.
         finish: The end of the session.
+        variation: Names the variations in use, before the steps;
+            ``{names}``, their names (the pack's texts) in the locale the
+            timeline speaks, one after the other.
 
     Example:
         >>> Phrases().repetition.format(repetition=2, repetitions=10)
         'Repetition 2 of 10'
 
     .. versionadded:: 0.1.0
+
+    .. versionchanged:: Unreleased
+       *variation*, for the cue that names the variations in use.
     """
 
     # Translators: the cues a voice coach speaks during a session; short, spoken, to the person (informal
@@ -93,6 +104,7 @@ class Phrases:
     lower: str = N_("Lower slowly")
     rest: str = "Rest for {seconds} seconds"
     finish: str = N_("Well done, that is the session")
+    variation: str = "Variations: {names}"
 
 
 #: The phrases as they are by default: these are spoken in the locale asked for; phrases an app gives are its own.
@@ -102,6 +114,8 @@ _DEFAULT = Phrases()
 _PLURALS = {
     "hold": N_plural("Hold for {seconds} second", "Hold for {seconds} seconds"),
     "rest": N_plural("Rest for {seconds} second", "Rest for {seconds} seconds"),
+    # The same words as a calendar event's description (:mod:`backext._calendar`).
+    "variation": N_plural("Variation: {names}", "Variations: {names}"),
 }
 
 
@@ -184,6 +198,7 @@ _FIELDS = {
     "lower": set(),
     "rest": {"seconds"},
     "finish": set(),
+    "variation": {"names"},
 }
 
 
@@ -222,10 +237,11 @@ def timeline(
 ) -> tuple[Cue, ...]:
     """The ordered, timed cues of one session of *prescription*.
 
-    The session opens with the exercise's steps (its spoken cue where it has
-    one), then for each set and repetition: lift, hold with a countdown of
-    whole seconds, lower, and rest. The last cue, :attr:`CueKind.FINISH`,
-    comes at the session's total duration.
+    The session opens with a :attr:`CueKind.VARIATION` cue naming the
+    variations in use, if any (given *step_seconds*), then the exercise's steps
+    (its spoken cue where it has one), then for each set and repetition:
+    lift, hold with a countdown of whole seconds, lower, and rest. The last
+    cue, :attr:`CueKind.FINISH`, comes at the session's total duration.
 
     Args:
         pack: The pack the prescription's exercise comes from.
@@ -234,7 +250,8 @@ def timeline(
         rest_seconds: Rest between repetitions; by default as long as the hold
             and at least 3 seconds. It may not be shorter than the hold.
         set_rest_seconds: Rest between sets.
-        step_seconds: Time given to each step of getting into position.
+        step_seconds: Time given to each step of getting into position, and
+            and to the cue naming the variations.
         lift_seconds: Time to lift into the position.
         lower_seconds: Time to lower out of it.
         phrases: The words spoken, for an app's own wording; the default
@@ -281,6 +298,9 @@ def timeline(
         ['Satz 1 von 1', 'Wiederholung 1 von 10', 'Anheben']
 
     .. versionadded:: 0.1.0
+
+    .. versionchanged:: Unreleased
+       A variation in use is named by a :attr:`CueKind.VARIATION` cue before the steps.
     """
     if not isinstance(pack, Pack):
         raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
@@ -323,7 +343,13 @@ def timeline(
                 N_("{name} must be a number of seconds from 0 to {most}, not {value}"),
                 {"name": name, "most": MAX_PAUSE_SECONDS, "value": shown_number(value)},
             )
-    cue_count = len(exercise.steps) + 1 + prescription.sets * (1 + prescription.repetitions * (5 + math.ceil(hold)))
+    variations = [m for m in exercise.modifications if m.id in prescription.modifications]
+    cue_count = (
+        (1 if variations else 0)
+        + len(exercise.steps)
+        + 1
+        + prescription.sets * (1 + prescription.repetitions * (5 + math.ceil(hold)))
+    )
     if cue_count > DEFAULT_LIMITS.max_session_cues:
         raise WordedError(
             N_(
@@ -346,6 +372,12 @@ def timeline(
     lift, lower = _phrase(phrases, "lift", tags), _phrase(phrases, "lower", tags)
     cues: list[Cue] = []
     now = 0
+    if variations:  # first: the person knows what is done differently before getting into position
+        # Translators: between the items of a list on one line.
+        names = gettext("; ", *tags).join(pack.localize(m.name, locale) for m in variations)
+        said = _phrase(phrases, "variation", tags, len(variations)).format(names=names)
+        cues.append(Cue(offset_seconds=from_tenths(now), kind=CueKind.VARIATION, text=said))
+        now += step_t
     for step_ in exercise.steps:
         text = step_.cue if step_.cue is not None else step_.text
         cues.append(Cue(offset_seconds=from_tenths(now), kind=CueKind.STEP, text=text))

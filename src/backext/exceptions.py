@@ -131,7 +131,7 @@ class SessionError(BackextError, ValueError):
         >>> backext.step(pack, state, log)
         Traceback (most recent call last):
         ...
-        backext.exceptions.SessionError: the log is for 'hand-press-up', but 'forearm-press-up' was prescribed
+        backext.exceptions.SessionError: the log is for Press-up on the hands, but Forearm press-up was prescribed
 
     Its ``str`` is English. The engine's own errors also keep their message
     as a :class:`~backext.Message`, in :attr:`template`, to be said in any
@@ -146,7 +146,7 @@ class SessionError(BackextError, ValueError):
         ...     backext.step(pack, state, log)
         ... except backext.SessionError as error:
         ...     print(error.template.render("de"))
-        der Eintrag gilt 'hand-press-up', verordnet war aber 'forearm-press-up'
+        der Eintrag gilt Aufrichten auf die Hände, verordnet war aber Aufrichten auf die Unterarme
 
     .. versionadded:: 0.1.0
     """
