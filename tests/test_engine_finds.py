@@ -951,3 +951,19 @@ def test_a_day_before_the_last_session_is_refused_even_when_sessions_resume_late
         with pytest.raises(backext.SessionError, match="before"):
             call()
     assert backext.plan(P, state, start_date=state.resume_on).sessions
+
+
+def test_a_step_down_retraces_a_one_way_link_the_person_came_up_by():
+    # Found by a black-box attack (round 10): with the hands naming no previous exercise, a person in pain on them
+    # was held at their lowest dose for ever ("lowest-dose"), never stepped back to the forearms they came from.
+    hands = attrs.evolve(HANDS, progression=attrs.evolve(HANDS.progression, previous_exercise=None))
+    pack = pack_with(hands)
+    assert [p.code for p in backext.validate_pack(backext.dump_pack(pack), format="json")] == ["one-way-link"]
+    state, day = backext.start(pack, FOREARM.id), DAY
+    while state.prescription.exercise_id == FOREARM.id:
+        state = backext.step(pack, state, done(state.prescription, day)).state
+        day += dt.timedelta(days=2)
+    decision = backext.step(pack, state, done(state.prescription, day, pain=6))
+    assert decision.action is Action.REGRESS
+    assert decision.prescription.exercise_id == FOREARM.id
+    assert "lowest-dose" not in decision.codes

@@ -171,6 +171,7 @@ def _check_ladder(pack: Pack) -> _Found:
     """Levels along next and previous links, links to refused exercises, and cycles."""
     by_id = {e.id: e for e in pack.exercises}
     refused = rule("link-to-refused")
+    one_way = rule("one-way-link")
     for index, exercise in enumerate(pack.exercises):
         for name, up in (("next_exercise", True), ("previous_exercise", False)):
             target_id = getattr(exercise.progression, name)
@@ -193,6 +194,8 @@ def _check_ladder(pack: Pack) -> _Found:
                 yield found.at(at, **levels)
             if any(movement.contraindicated for movement in target.movements):
                 yield refused.at(at, value=shorten(target.id))
+            if up and target.progression.previous_exercise is None:
+                yield one_way.at(at, value=shorten(target.id), exercise=shorten(exercise.id))
     position = {e.id: i for i, e in enumerate(pack.exercises)}
     cycle_rule = rule("progression-cycle")
     for name in ("next_exercise", "previous_exercise"):

@@ -74,6 +74,8 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
             there = position.get(following)
             if there is None or there == index or not 0 <= rank[exercises[there].level] - rank[exercise.level] <= 1:
                 return False
+            if exercises[there].progression.previous_exercise is None:  # a one-way link: a warning to report
+                return False
             ordered = ordered and there > index
             if chained:
                 next_index.append(there)

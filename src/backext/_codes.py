@@ -420,6 +420,16 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         example='"hold": {"start_seconds": 5, ...}, ... {"direction": "easier", "hold_seconds_change": -2}',
     ),
     ProblemCode(
+        code="one-way-link",
+        severity="warning",
+        description=N_(
+            "An exercise's next_exercise leads to an exercise that names no previous_exercise. The engine steps a"
+            " person down the way they came up, along this link, but the ladder says so in one direction only: name"
+            " the exercise as the other's previous_exercise."
+        ),
+        example='"next_exercise": "hand-press-up"  (and hand-press-up has no "previous_exercise")',
+    ),
+    ProblemCode(
         code="link-to-refused",
         severity="warning",
         description=N_(

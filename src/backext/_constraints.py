@@ -563,6 +563,17 @@ RULES: tuple[Rule, ...] = (
         note="a next or previous exercise is no exercise of the pack (reported at the link)",
     ),
     Rule(
+        name="one-way-link",
+        code="one-way-link",
+        model=Progression,
+        field="next_exercise",
+        message=N_(
+            "{value} has no previous_exercise: a step down from it retraces this link, back to {exercise}; name"
+            " {exercise} as its previous_exercise to say so"
+        ),
+        note="a next link leads to an exercise that names no previous exercise (reported at the link)",
+    ),
+    Rule(
         name="link-to-refused",
         code="link-to-refused",
         model=Progression,

@@ -348,8 +348,20 @@ def next_exercise(pack: Pack, exercise: Exercise) -> Exercise | None:
 
 
 def previous_exercise(pack: Pack, exercise: Exercise) -> Exercise | None:
-    """The exercise the start of *exercise* falls back to, if there is one."""
-    return _neighbour(pack, exercise, up=False)
+    """The exercise the start of *exercise* falls back to, if there is one.
+
+    Its ``previous_exercise``; without one, the ladder is retraced the way the person came up: the first exercise
+    whose ``next_exercise`` leads to *exercise* (a one-way link, which the checks warn of: ``one-way-link``).
+    """
+    if exercise.progression.previous_exercise is not None:
+        return _neighbour(pack, exercise, up=False)
+    for candidate in pack.exercises:
+        if candidate.progression.next_exercise != exercise.id or refused(candidate):
+            continue
+        following = next_exercise(pack, candidate)
+        if following is not None and following.id == exercise.id:
+            return candidate
+    return None
 
 
 def step_within(exercise: Exercise, dose: Dose, *, up: bool) -> Move | None:
