@@ -163,3 +163,45 @@ def test_a_day_before_the_last_session_is_a_usage_error_even_when_sessions_resum
     assert status == 2
     assert "before the last session" in err or "before the state's last session" in err
     assert "resume" not in err
+
+
+@pytest.mark.parametrize(
+    ("code", "exercise"),
+    [
+        ("ladder-too-long", {"hold": {"start_seconds": 5, "target_seconds": 300, "increment_seconds": 0.1}}),
+        (
+            "session-too-long",
+            {
+                "hold": {"start_seconds": 600, "target_seconds": 600},
+                "repetitions": {"minimum": 100, "maximum": 100, "sets": 5},
+            },
+        ),
+    ],
+)
+def test_the_catalogue_example_of_a_code_gives_that_code(code, exercise):
+    # Found by a black-box attack (round 10): the examples gave too-precise and number-out-of-range instead.
+    document = json.loads(backext.dump_pack(backext.builtin_pack()))
+    document["exercises"][0].update(exercise)
+    assert code in {p.code for p in backext.validate_pack(json.dumps(document), format="json")}
+    example = backext.PROBLEM_CODES[code].example
+    for key, value in exercise.items():
+        assert json.dumps({key: value})[1:-1].replace(" ", "") in example.replace(" ", "")
+
+
+def test_a_line_break_in_a_file_name_is_escaped_as_github_reads_it_back(capsys, tmp_path):
+    # Found by a black-box attack (round 10): "\n" was written "\u000a", naming a file that does not exist.
+    broken = tmp_path / "nl\nname.json"
+    broken.write_text("{}", encoding="utf-8")
+    status, out, _ = run(capsys, "validate", "--format", "github", str(broken))
+    assert status == 1
+    first = out.splitlines()[0]
+    assert "nl%0Aname.json," in first
+    assert "\\u000a" not in first
+
+
+def test_too_many_values_agrees_with_a_limit_of_one(capsys, tmp_path):
+    # Found by a black-box attack (round 10): "more than 1 values", in every language.
+    (tmp_path / "pack.json").write_text('{"id": "x"}', encoding="utf-8")
+    status, out, _ = run(capsys, "validate", "--limit", "values=1", str(tmp_path / "pack.json"))
+    assert status == 1
+    assert "more than 1 value " in out or "more than 1 value (" in out

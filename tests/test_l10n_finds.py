@@ -149,6 +149,11 @@ COUNTED = {
     "{weeks} week from {start} would end after {last}, the last day a date can hold": "weeks",
     "{days} day since the last session: the dose stays at the start of the exercise": "days",
     "backext: {file}: {count} event is not a session of this series (--series): left out, untouched": "count",
+    "the document holds more than {limit} value": "limit",
+    "the document stands for more than {limit} value once its aliases are expanded": "limit",
+    "the document stands for more than {limit} value once its shared parts are counted each time they are used": (
+        "limit"
+    ),
     "the pack {pack} changed (version {old} to {new}): the dose is now {dose}; the variation {dropped} is dropped": (
         "dropped"
     ),

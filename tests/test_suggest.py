@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import backext
-from backext._suggest import _nearest, _one_edit
+from backext._suggest import _nearest, _one_edit, nearest
 
 
 def _restricted_distance(a: str, b: str) -> int:
@@ -67,3 +68,17 @@ def test_a_link_is_never_told_to_point_at_its_own_exercise():
     document["exercises"][0]["progression"]["next_exercise"] = "forearm-press-upp"
     (found,) = [p for p in backext.validate_pack(json.dumps(document), format="json") if p.code == "unknown-reference"]
     assert "did you mean 'forearm-press-up'" not in found.message
+
+
+@pytest.mark.parametrize(
+    ("written", "meant", "known"),
+    [
+        ("variations", "modifications", {"repetitions", "modifications", "hold"}),
+        ("Variations", "modifications", {"repetitions", "modifications"}),
+        ("start", "start_seconds", {"start_seconds", "target_seconds", "increment_seconds"}),
+        ("next", "next_exercise", {"next_exercise", "previous_exercise", "order"}),
+    ],
+)
+def test_a_field_named_as_the_docs_speak_of_it_is_pointed_to_the_field_it_means(written, meant, known):
+    # Found by a black-box attack (round 10): "variations" was pointed to "repetitions".
+    assert nearest(written, known) == meant

@@ -245,7 +245,7 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
             "increment is tiny, a range enormous, or a chain of exercises very long. The engine and the plan walk "
             "this ladder."
         ),
-        example='"hold": {"start_seconds": 5, "target_seconds": 30, "increment_seconds": 1e-9}',
+        example='"hold": {"start_seconds": 5, "target_seconds": 300, "increment_seconds": 0.1}',
     ),
     ProblemCode(
         code="session-too-long",
@@ -255,7 +255,10 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
             "(Limits.max_session_cues, 100,000 by default): backext.timeline counts down every second of every hold "
             "of every repetition of every set."
         ),
-        example='"hold": {"start_seconds": 100000000, "target_seconds": 100000000}',
+        example=(
+            '"hold": {"start_seconds": 600, "target_seconds": 600}, '
+            '"repetitions": {"minimum": 100, "maximum": 100, "sets": 5}'
+        ),
     ),
     ProblemCode(
         code="implausible-dose",

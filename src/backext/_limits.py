@@ -161,6 +161,20 @@ def shorten_path(path: str, at_most: int = 120) -> str:
 
 
 #: The message of objects and lists nested deeper than a limit.
+#: A document of too many values: read from text, one whose parts are shared (a mapping), and YAML's aliases.
+TOO_MANY_VALUES = N_plural(
+    "the document holds more than {limit} value",
+    "the document holds more than {limit} values",
+)
+SHARED_VALUES = N_plural(
+    "the document stands for more than {limit} value once its shared parts are counted each time they are used",
+    "the document stands for more than {limit} values once its shared parts are counted each time they are used",
+)
+ALIASED_VALUES = N_plural(
+    "the document stands for more than {limit} value once its aliases are expanded",
+    "the document stands for more than {limit} values once its aliases are expanded",
+)
+
 TOO_DEEP = N_plural(
     "objects and lists nest more than {limit} level deep here",
     "objects and lists nest more than {limit} levels deep here",
@@ -209,13 +223,9 @@ def check_document(document: object, limits: Limits, *, count_values: bool, shar
                 problem(
                     "",
                     "too-many-values",
-                    N_(
-                        "the document stands for more than {limit} values once its shared parts are counted each "
-                        "time they are used"
-                    )
-                    if shared
-                    else N_("the document holds more than {limit} values"),
+                    SHARED_VALUES if shared else TOO_MANY_VALUES,
                     {"limit": str(max_values)},
+                    count=max_values,
                 )
             )
         kind = type(node)

@@ -216,6 +216,12 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+def _file_property(name: str) -> str:
+    """*name* as a workflow command's ``file`` property: its line breaks as GitHub reads them back, the rest visible."""
+    breaks = {"\r": "%0D", "\n": "%0A"}
+    return "".join(breaks.get(part) or _escape_property(visible(part)) for part in re.split(r"([\r\n])", name))
+
+
 def github(results: Results, locale: str | None = None) -> Iterator[str]:
     """One GitHub Actions workflow command per problem (``::error file=…,line=…::…``), then the summary line.
 
@@ -230,7 +236,7 @@ def github(results: Results, locale: str | None = None) -> Iterator[str]:
     """
     for name, problems in results:
         for p in problems:
-            fields = [f"file={_escape_property(visible(name))}"]
+            fields = [f"file={_file_property(name)}"]
             if p.line is not None:
                 fields += [f"line={p.line}", f"col={p.column or 1}"]
                 if p.end_line is not None and p.end_column is not None:

@@ -35,9 +35,26 @@ def nearest(name: str, known: Collection[str]) -> str | None:
     return _nearest(name, known)
 
 
+#: Names a pack's author may write for a field, as the docs speak of it ("variations"), and the field they mean.
+_SAID = {
+    "variation": "modifications",
+    "variations": "modifications",
+    "start": "start_seconds",
+    "target": "target_seconds",
+    "increment": "increment_seconds",
+    "min": "minimum",
+    "max": "maximum",
+    "next": "next_exercise",
+    "previous": "previous_exercise",
+}
+
+
 def _nearest(name: str, known: Collection[str]) -> str | None:
     if len(name) > MAX_LENGTH or not known or len(known) > MAX_KNOWN:
         return None
+    meant = _SAID.get(name.casefold())
+    if meant is not None and meant in known:  # the word the docs use, before any look-alike ("repetitions")
+        return meant
     import difflib  # noqa: PLC0415 - only when there is something to suggest
 
     candidates = [k for k in known if len(k) <= MAX_LENGTH]

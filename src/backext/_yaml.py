@@ -26,7 +26,7 @@ from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
 from ._i18n import N_
-from ._limits import COUNTED_PAST_THE_LIMIT, DEFAULT_LIMITS, Limits, shorten
+from ._limits import ALIASED_VALUES, COUNTED_PAST_THE_LIMIT, DEFAULT_LIMITS, TOO_MANY_VALUES, Limits, shorten
 from ._messages import Message, Value
 from ._problems import escape_pointer
 from ._wrong import json_type
@@ -58,8 +58,18 @@ _MAX_INTEGER_CHARACTERS = 100
 class _LoaderError(yaml.constructor.ConstructorError):
     """A problem the strict loader finds: its code, and its message as a template and values (see ``_formats``)."""
 
-    def __init__(self, code: str, template: str, values: dict[str, Value], mark: Any, path: str = "") -> None:
-        self.backext_message = Message(template=template, values=values)
+    def __init__(
+        self,
+        code: str,
+        template: str | tuple[str, str],
+        values: dict[str, Value],
+        mark: Any,
+        path: str = "",
+        *,
+        count: int | None = None,
+    ) -> None:
+        singular, plural = (template, None) if isinstance(template, str) else template
+        self.backext_message = Message(template=singular, plural=plural, count=count, values=values)
         super().__init__(None, None, self.backext_message.render(), mark)
         self.backext_code = code
         self.backext_path = path
@@ -126,11 +136,10 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
         if self._nodes > self._limits.max_values:  # each node is at least one value: refused before it is built
             raise _LoaderError(
                 "too-many-values",
-                N_("the document stands for more than {limit} values once its aliases are expanded")
-                if self._aliases
-                else N_("the document holds more than {limit} values"),
+                ALIASED_VALUES if self._aliases else TOO_MANY_VALUES,
                 {"limit": str(self._limits.max_values)},
                 self.peek_event().start_mark,  # type: ignore[attr-defined]
+                count=self._limits.max_values,
             )
         if self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
             self._aliases += 1
@@ -527,9 +536,10 @@ def _measure(root: Any, max_values: int) -> None:
             if size > max_values:
                 raise _LoaderError(
                     "too-many-values",
-                    N_("the document stands for more than {limit} values once its aliases are expanded"),
+                    ALIASED_VALUES,
                     {"limit": str(max_values)},
                     node.start_mark,
+                    count=max_values,
                 )
             sizes[key] = size
         elif key not in sizes:
