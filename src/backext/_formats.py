@@ -10,7 +10,7 @@ format tells them.
 from __future__ import annotations
 
 import codecs
-import itertools
+import functools
 import json
 import re
 import sys
@@ -20,7 +20,7 @@ from typing import Any, Literal, NoReturn
 import attrs
 
 from ._i18n import N_
-from ._limits import COUNTED_PAST_THE_LIMIT, DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits, Unreported
+from ._limits import COUNTED_PAST_THE_LIMIT, DEFAULT_LIMITS, DEFAULT_MAX_BYTES, TOO_DEEP, Limits, Unreported, shorten
 from ._messages import Message, Value
 from ._problems import Problem, escape_pointer, problem
 
@@ -117,8 +117,92 @@ def parse(text: str, format: Format, limits: Limits = DEFAULT_LIMITS) -> object:
     try:
         return _PARSERS[format](text, limits)
     except RecursionError:
-        line, column = _too_deep_at(text, format, limits.max_depth)
-        _fail("too-deep", N_("the document is nested too deeply to read"), line=line, column=column)
+        pass
+    return _too_deep(text, format, limits)  # out of the handler: the stack the reader filled is free again
+
+
+def _too_deep(text: str, format: Format, limits: Limits) -> NoReturn:  # noqa: A002
+    """Fail with the ``too-deep`` problem of a document too deep for its reader, where the nesting crosses the limit.
+
+    The brackets nested deeper than one level past the limit are blanked
+    out (:func:`_cut_deep`, a scan in a loop, not a recursion): what is left
+    reads, and nests past the limit exactly where the document does, so its
+    problem is the one a document read in full would have (the same pointer,
+    message and place: the text keeps every offset). Where that fails (a
+    syntax error as well, say), the bracket that goes too deep is named.
+    """
+    if format == "yaml":
+        deep = _yaml_too_deep(text, limits)
+        if deep is not None:
+            raise ParseFailure(deep)
+    cut = _cut_deep(text, format, limits.max_depth + 1)
+    if cut is not None:
+        from ._limits import LimitExceeded, check_document  # noqa: PLC0415 - the error path only
+        from ._positions import locate  # noqa: PLC0415
+
+        try:
+            document = _PARSERS[format](cut, limits)
+            # Only the depth is looked at: a document that fails to read is refused for its depth alone.
+            only_depth = attrs.evolve(limits, max_string_length=len(cut) + 1, max_exercises=len(cut) + 1)
+            check_document(document, only_depth, count_values=False)
+        except LimitExceeded as exceeded:
+            if exceeded.problem.code == "too-deep":
+                [placed] = locate(cut, format, [exceeded.problem])
+                raise ParseFailure(placed) from None
+        except (ParseFailure, RecursionError):
+            pass
+    # The root table of a TOML document is a level its brackets do not show.
+    line, column = _too_deep_at(text, format, limits.max_depth - (format == "toml"))
+    _fail("too-deep", N_("the document is nested too deeply to read"), line=line, column=column)
+
+
+def _yaml_too_deep(text: str, limits: Limits) -> Problem | None:
+    """The ``too-deep`` problem of the YAML *text*, where it first nests past the limit (followed in a loop)."""
+    from . import _yaml as strict  # noqa: PLC0415 - needs PyYAML, there already
+
+    found = strict.too_deep(text, limits)
+    if found is None:
+        return None
+    pointer, start, end = found
+    line, column = _line_column(text, start)
+    values: dict[str, Value] = {"limit": str(limits.max_depth)}
+    made = problem(pointer, "too-deep", TOO_DEEP, values, count=limits.max_depth, line=line, column=column)
+    if end is not None:
+        end_line, end_column = _line_column(text, end)
+        made = attrs.evolve(made, end_line=end_line, end_column=end_column)
+    return made
+
+
+def _cut_deep(text: str, format: Format, keep: int) -> str | None:  # noqa: A002
+    """*text* with every bracket nested deeper than *keep* levels blanked out, with what it holds.
+
+    Each such value becomes ``0`` and spaces, as long as it was, so that
+    every offset stays. ``None`` where the format has no brackets to count
+    (YAML). A loop over runs of brackets: linear in the text, whatever the depth.
+    """
+    pattern = _BRACKETS.get(format)
+    if pattern is None:
+        return None
+    runs = pattern.replace(r"([\[{])|([\]}])", r"([\[{]+)|([\]}]+)")
+    pieces: list[str] = []
+    depth, done, start = 0, 0, -1  # the depth, the text copied up to, and where the value being blanked starts
+    for found in re.finditer(runs, text):
+        opened, closed = found.group(1), found.group(2)
+        if opened is not None:
+            if start < 0 and depth + len(opened) > keep:
+                start = found.start() + max(keep - depth, 0)
+            depth += len(opened)
+        elif closed is not None:
+            if start >= 0 and depth - len(closed) <= keep:
+                end = found.start() + depth - keep  # past the bracket that closes the value blanked
+                pieces.extend((text[done:start], "0", " " * (end - start - 1)))
+                done, start = end, -1
+            depth -= len(closed)
+    if start >= 0:  # never closed: blanked to the end
+        pieces.extend((text[done:start], "0", " " * (len(text) - start - 1)))
+        done = len(text)
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 #: Strings (and TOML's comments), which may hold a bracket that is not one, and the brackets (groups 1 and 2).
@@ -126,10 +210,10 @@ def parse(text: str, format: Format, limits: Limits = DEFAULT_LIMITS) -> object:
 #: always matches where it starts: an unterminated string never makes the scan go back over the text.
 #: (Compiled on first use, as this module's other patterns: only a document in error needs them.)
 _BRACKETS: dict[str, str] = {
-    "json": r'"(?:[^"\\]|\\[\s\S]?)*(?:"|\Z)|([\[{])|([\]}])',
+    "json": r'"[^"\\]*(?:\\[\s\S]?[^"\\]*)*(?:"|\Z)|([\[{])|([\]}])',
     "toml": (
         r'"""[\s\S]*?(?:"""|\Z)|\'\'\'[\s\S]*?(?:\'\'\'|\Z)'
-        r'|"(?:[^"\\\n]|\\[^\n]?)*(?:"|(?=\n)|\Z)|\'[^\'\n]*(?:\'|(?=\n)|\Z)|#[^\n]*'
+        r'|"[^"\\\n]*(?:\\[^\n]?[^"\\\n]*)*(?:"|(?=\n)|\Z)|\'[^\'\n]*(?:\'|(?=\n)|\Z)|#[^\n]*'
         r"|([\[{])|([\]}])"
     ),
 }
@@ -311,6 +395,12 @@ def _dotted_key(parts: int) -> re.Pattern[str]:
     return re.compile(rf"(?:^|[\[{{,])[ \t]*(?:{part}[ \t]*\.[ \t]*){{{parts},}}{part}", re.MULTILINE)
 
 
+@functools.lru_cache(maxsize=8)
+def _dotted_line(dots: int) -> re.Pattern[str]:
+    """A line of at least *dots* dots (lines end at LF or CR): only such a line can hold a key of that many parts."""
+    return re.compile(rf"(?:^|(?<=\r))(?:[^.\n\r]*\.){{{dots}}}", re.MULTILINE)
+
+
 def _check_dotted_keys(text: str, limits: Limits) -> None:
     """Refuse keys of more dotted parts than objects may nest: Python's TOML reader takes quadratic time on them."""
     found = _dotted_key(limits.max_depth).search(text)
@@ -335,7 +425,8 @@ def _parse_toml(text: str, limits: Limits) -> object:
     if integer_hook() is not None and re.search(_LONG_DIGITS, text):
         _too_many_digits()
     # A key lies on one line: only a line with that many dots can hold one of too many parts.
-    if max(map(str.count, text.splitlines(), itertools.repeat(".")), default=0) >= limits.max_depth:
+    # Looked for line by line by a regular expression: splitting the text would make an object per line.
+    if text.count(".") >= limits.max_depth and _dotted_line(limits.max_depth).search(text):
         _check_dotted_keys(text, limits)
     try:
         return tomllib.loads(text)
@@ -346,7 +437,7 @@ def _parse_toml(text: str, limits: Limits) -> object:
         if found is None and "(at end of document)" in message:  # where the text ends, as JSON and YAML say it
             line, column = _line_column(text, len(text))
             message = message.replace("(at end of document)", "").strip()
-        message = re.sub(_TOML_POSITION, "", message).strip()
+        message = _shorten_quoted(re.sub(_TOML_POSITION, "", message).strip())
         lowered = message.lower()
         duplicate = any(word in lowered for word in ("overwrite", "redefin", "twice", "duplicate"))
         twice = _toml_duplicate(text, line, tomllib.loads) if duplicate and line is not None else None
@@ -424,10 +515,22 @@ def _toml_duplicate(text: str, line: int, loads: Callable[[str], dict[str, Any]]
     header = re.match(_TOML_HEADER, here)
     if header is not None:
         parts = _toml_key(header[2], loads)
-        return None if not parts else (pointer(parts), repr(header[2].strip()), column)
+        return None if not parts else (pointer(parts), shorten(header[2].strip()), column)
     key_text = here.split("=", 1)[0] if "=" in here else ""
     parts = _toml_key(key_text, loads)
-    return None if not parts else (pointer(table + parts), repr(key_text.strip()), column)
+    return None if not parts else (pointer(table + parts), shorten(key_text.strip()), column)
+
+
+#: A string as Python writes it (``repr``), as TOML's reader quotes keys in its messages.
+_PYTHON_STRING = re.compile(r"'[^'\\\n]*(?:\\.[^'\\\n]*)*'|\"[^\"\\\n]*(?:\\.[^\"\\\n]*)*\"")
+
+
+def _shorten_quoted(message: str, at_most: int = 40) -> str:
+    """The TOML reader's *message*, each string it quotes from the text cut as :func:`shorten` cuts one."""
+    return _PYTHON_STRING.sub(
+        lambda found: found[0] if len(found[0]) <= at_most else found[0][: at_most - 4] + found[0][0] + "…",
+        message,
+    )
 
 
 #: A run of digits too long to be a number allowed (looked for only where Python's own limit is lifted).
@@ -451,6 +554,9 @@ def _parse_yaml(text: str, limits: Limits) -> object:
         loader = strict.Loader(text, limits)
         document = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
+        deep = _yaml_too_deep(text, limits) if error.problem == _LIBYAML_TOO_DEEP else None
+        if deep is not None:  # libyaml's own bound, far past the limit: where the document crosses the limit
+            raise ParseFailure(deep) from None
         first, *more = [_yaml_problem(text, found) for found in (error, *getattr(error, "backext_more", ()))]
         unreported = Unreported(getattr(error, "backext_unreported", 0), exact=getattr(error, "backext_exact", True))
         raise ParseFailure(first, more, unreported) from None

@@ -19,10 +19,8 @@ the first character past the value, as in SARIF.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import functools
-import itertools
 import json
 import json.decoder
 import json.scanner
@@ -60,20 +58,48 @@ class Index:
 
 
 class _Lines:
-    """Turns offsets in *text*, up to *end* (all of it by default), into 1-based lines and columns."""
+    """Turns offsets in *text* into 1-based lines and columns, lines ending at LF, CR LF or a CR alone.
 
-    def __init__(self, text: str, end: int | None = None) -> None:
-        if end is not None:
-            text = text[: end + 1]  # one more: a CR LF that the last offset falls inside stays one line end
-        if "\r" in text:
-            self.starts = [0] + [found.end() for found in re.finditer(r"\r\n|\r|\n", text)]
-        else:  # the same, without a Python step per line (a large pack has hundreds of thousands)
-            lengths = map(len, text.split("\n")[:-1])
-            self.starts = list(itertools.accumulate(map((1).__add__, lengths), initial=0))
+    Nothing is made per line: the line breaks are counted (by ``str.count``,
+    in C) only between the offsets asked for, in increasing order, so that
+    placing a few problems in a file of millions of lines costs one pass
+    over the text up to the last of them, and no memory. An offset inside a
+    CR LF stays on the line the CR ends.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.known: dict[int, tuple[int, int]] = {}
+
+    def place(self, offsets: Iterable[int]) -> None:
+        """Count the lines up to each of *offsets* (any order)."""
+        text = self.text
+        at, line, start = 0, 1, 0  # an offset, its line, and the offset where that line starts
+        for offset in sorted(set(offsets) - self.known.keys()):
+            if offset > at:
+                breaks = (
+                    text.count("\n", at, offset) + text.count("\r", at, offset) - text.count("\r\n", at, offset + 1)
+                )
+                if breaks:
+                    line += breaks
+                    start = _line_start(text, at, offset)
+                at = offset
+            self.known[offset] = (line, offset - start + 1)
 
     def position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.starts, offset) - 1
-        return line + 1, offset - self.starts[line] + 1
+        if offset not in self.known:
+            self.place([offset])
+        return self.known[offset]
+
+
+def _line_start(text: str, low: int, offset: int) -> int:
+    """Where the line that *offset* lies on starts, a line break lying between *low* and *offset*."""
+    newline = text.rfind("\n", low, offset)
+    low = max(low, newline + 1)
+    carriage = text.rfind("\r", low, offset)
+    if carriage >= 0 and carriage + 1 == offset and text.startswith("\n", offset):  # inside a CR LF: its line
+        carriage = text.rfind("\r", low, carriage)
+    return max(newline, carriage) + 1
 
 
 # --- JSON ------------------------------------------------------------------------------------------------------------
@@ -186,7 +212,8 @@ def json_duplicates(text: str, keep: int, most: int) -> tuple[list[tuple[str, Ra
     """
     duplicates = index_json(text, most_duplicates=most).duplicates
     placed = duplicates[:keep]
-    lines = _Lines(text, max((where[1] for _, where in placed), default=0))
+    lines = _Lines(text)
+    lines.place(offset for _, where in placed for offset in where)
     return [(pointer, lines.position(start), lines.position(end)) for pointer, (start, end) in placed], len(duplicates)
 
 
@@ -204,7 +231,35 @@ def json_pointer_at(text: str, offset: int) -> str:
 
 # --- TOML ------------------------------------------------------------------------------------------------------------
 
-_TOML_BLANK = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")
+
+class _Run:
+    """A run of statements of a regular expression *body*, matched without memory per statement.
+
+    Python's engine keeps a state for each repetition of a group it may
+    have to go back into: ``(?:a|b)*`` over millions of comment lines took
+    gigabytes. Nothing follows the run, so going back never helps: the run
+    is possessive (``*+``, Python 3.11 on), or, before 3.11, matched a
+    bounded number of statements at a time.
+    """
+
+    def __init__(self, body: str) -> None:
+        self._whole = re.compile(f"(?:{body})*+") if sys.version_info >= (3, 11) else None
+        self._some = re.compile(f"(?:{body}){{0,4096}}")
+
+    def end(self, text: str, pos: int) -> int:
+        """Where the run that starts at *pos* of *text* ends (*pos* itself, if none does)."""
+        if self._whole is not None:
+            whole = self._whole.match(text, pos)
+            return pos if whole is None else whole.end()
+        while True:  # pragma: no cover - exercised on Python 3.10 only
+            some = self._some.match(text, pos)
+            if some is None or some.end() == pos:
+                return pos
+            pos = some.end()
+
+
+#: Blank lines, spaces and comments (each alternative takes one character at least, as the runs need).
+_TOML_BLANK = _Run(r"[ \t\r\n]+|#[^\n]*[ \t\r\n]*")
 _TOML_INLINE_SPACE = re.compile(r"[ \t]*")
 _TOML_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 #: Multi-line basic, multi-line literal, basic and literal strings. Each is an "unrolled loop": a run of
@@ -242,11 +297,11 @@ def _toml_statement() -> str:
 
 
 _TOML_STATEMENT = _toml_statement()
-_TOML_SKIP = re.compile(f"(?:{_TOML_STATEMENT})*")
+_TOML_SKIP = _Run(_TOML_STATEMENT)
 
 
 @functools.lru_cache(maxsize=64)
-def _toml_skip_within(names: tuple[str, ...]) -> re.Pattern[str]:
+def _toml_skip_within(names: tuple[str, ...]) -> _Run:
     """:data:`_TOML_SKIP`, and the headers of tables inside the last table of the array of tables *names*.
 
     After ``[[exercises]]``, ``[exercises.hold]`` and ``[[exercises.steps]]``
@@ -255,7 +310,7 @@ def _toml_skip_within(names: tuple[str, ...]) -> re.Pattern[str]:
     """
     dotted = r"[ \t]*\.[ \t]*".join(map(re.escape, names))
     inside = rf"\[\[?[ \t]*{dotted}(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)+[ \t]*\]\]?"
-    return re.compile(f"(?:{_TOML_STATEMENT}|{inside})*")
+    return _Run(f"{_TOML_STATEMENT}|{inside}")
 
 
 #: A table's or an array of tables' header whose key has bare parts only (the usual case), with its opening
@@ -294,7 +349,7 @@ def index_toml(text: str, pointers: Iterable[str] | None = None) -> Index:
         return _TOML_INLINE_SPACE.match(text, pos).end()  # type: ignore[union-attr]
 
     def blank(pos: int) -> int:
-        return _TOML_BLANK.match(text, pos).end()  # type: ignore[union-attr]
+        return _TOML_BLANK.end(text, pos)
 
     def key(pos: int) -> tuple[int, list[tuple[str, Range]]]:
         parts: list[tuple[str, Range]] = []
@@ -420,7 +475,7 @@ def index_toml(text: str, pointers: Iterable[str] | None = None) -> Index:
                 return None
             arrays[array] = number
             # Nothing inside this table is wanted either: its statements and inner tables go by at once.
-            return _toml_skip_within(tuple(names)).match(text, plain.end()).end(), (*array, number)  # type: ignore[union-attr]
+            return _toml_skip_within(tuple(names)).end(text, plain.end()), (*array, number)
         named = resolve(names)
         if concerns(named):
             return None
@@ -469,7 +524,7 @@ def index_toml(text: str, pointers: Iterable[str] | None = None) -> Index:
         elif reading:
             pos = assignment(pos, table)
         else:
-            pos = _TOML_SKIP.match(text, pos).end()  # type: ignore[union-attr]
+            pos = _TOML_SKIP.end(text, pos)
             if pos < len(text) and text[pos] != "[":  # an inline table or a nested array: read it
                 pos = assignment(pos, table)
         if remaining is not None and not remaining:
@@ -490,15 +545,11 @@ def index_yaml(text: str, pointers: Iterable[str]) -> Index:
     """Index the YAML *text* (loaded already by the strict loader) along *pointers*."""
     import yaml  # noqa: PLC0415 - only here, on the error path
 
-    from ._yaml import Loader  # noqa: PLC0415
+    from ._yaml import compose  # noqa: PLC0415
 
     # The loader that read the text: libyaml's, where there is one, takes a tab wherever YAML allows one
     # (PyYAML's own scanner refuses ``key:\tvalue``, and no problem of the file would have a position).
-    loader = Loader(text, DEFAULT_LIMITS)
-    try:
-        root = loader.get_single_node()
-    finally:
-        loader.dispose()
+    root = compose(text, DEFAULT_LIMITS)
     index = Index()
     if root is None:
         return index
@@ -622,7 +673,8 @@ def locate(text: str, fmt: str, problems: list[Problem]) -> list[Problem]:
             where = (min(entry.key[0], entry.value[0]), max(entry.key[1], entry.value[1]))
         found.append((problem, where, None))
     # Lines are counted only as far as the last position reported: near the top of a large file, that is little.
-    lines = _Lines(text, max((where[1] for _, where, _ in found if where is not None), default=0))
+    lines = _Lines(text)
+    lines.place(offset for _, where, _ in found if where is not None for offset in where)
     result: list[Problem] = []
     for problem, at, path in found:
         if at is None:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import yaml
 from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
@@ -43,7 +44,7 @@ else:
     _C_BOUNDS_NESTING = get_version() >= (0, 2, 6)
 
 
-__all__ = ["MAX_ALIASES", "CStrictLoader", "Loader", "StrictLoader", "dump"]
+__all__ = ["MAX_ALIASES", "CStrictLoader", "Loader", "StrictLoader", "dump", "too_deep"]
 
 #: The most aliases (``*name``) a document may use: enough for any honest
 #: pack, too few for an exponential "billion laughs" document.
@@ -438,6 +439,22 @@ else:  # pragma: no cover - PyYAML built without libyaml
     Loader = StrictLoader
 
 
+def compose(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """The root node of the YAML *text* (``None`` if it is empty), composed in C where libyaml bounds the nesting.
+
+    For the positions of problems: the Python composer recurses once per
+    level, and a document of a few hundred levels (refused as too deep)
+    would overflow Python's stack before any of its problems were placed.
+    """
+    loader = Loader(text, limits)
+    try:
+        if CParser is not None and _C_BOUNDS_NESTING and isinstance(loader, CParser):
+            return CParser.get_single_node(loader)
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def _count(root: Any) -> int:
     """How many nodes the tree under *root* holds (a tree: without aliases, no node is shared)."""
     count = 0
@@ -590,3 +607,103 @@ def dump(document: object) -> str:
     """*document* as YAML text (block style, keys in their order): reading it gives back an equal document."""
     dumped: str = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False)
     return dumped
+
+
+@attrs.define
+class _Open:
+    """A mapping or list open in the events: the key or index of the value being read in it."""
+
+    mapping: bool
+    key: str | None = None
+    key_start: int = 0
+    index: int = 0
+
+    def token(self) -> str:
+        return (self.key or "") if self.mapping else str(self.index)
+
+
+def _value_read(opened: list[_Open]) -> None:
+    if opened:
+        if opened[-1].mapping:
+            opened[-1].key = None
+        else:
+            opened[-1].index += 1
+
+
+def too_deep(text: str, limits: Limits) -> tuple[str, int, int | None] | None:
+    """Where the YAML *text* first nests deeper than ``max_depth``: the pointer, and the value's start and end.
+
+    For a document too deep to compose (Python's recursion limit, or
+    libyaml's own bound of 1,000 levels): the parser's events are followed
+    in a loop, each mapping or list one level, up to the first that goes too
+    deep. The value is placed as :func:`backext._positions.locate` places
+    it: from its key if it starts on a later line. ``None`` if nothing goes
+    too deep (or a mapping or list is a key: no pointer names what it holds).
+
+    libyaml's scanner refuses a flow of more than 1,000 levels before the
+    parser gives the events of the first: then PyYAML's own parser, which
+    has no such bound, follows them in the text up to there (the end is
+    then ``None``: the value goes on past it). PyYAML's parser is followed
+    only to the value's start, not to its end (``None``): its scanner takes
+    time quadratic in the levels of a flow (each bracket may start a key).
+    """
+    if Loader is StrictLoader:  # pragma: no cover - PyYAML built without libyaml
+        found = _too_deep(StrictLoader(text, limits), text, limits, to_the_end=False)
+    else:
+        found = _too_deep(Loader(text, limits), text, limits, to_the_end=True)
+        if isinstance(found, int):  # only up to where libyaml stopped: the value goes on past it
+            found = _too_deep(StrictLoader(text[:found], limits), text, limits, to_the_end=False)
+    return found if isinstance(found, tuple) else None
+
+
+def _too_deep(loader: Any, text: str, limits: Limits, *, to_the_end: bool) -> tuple[str, int, int | None] | int | None:
+    """:func:`too_deep` with *loader* (the end looked for only *to_the_end*); if its parser fails first, where."""
+    opened: list[_Open] = []
+    found: tuple[str, int, int] | None = None  # the pointer, the start, and how many were open there
+    try:
+        while True:
+            event = loader.get_event()
+            kind = type(event)
+            if event is None or kind is yaml.StreamEndEvent:
+                return None
+            if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                opened.pop()
+                if found is not None and len(opened) < found[2]:
+                    return found[0], found[1], event.end_mark.index
+                _value_read(opened)
+                continue
+            if kind not in _NODE_EVENTS:
+                continue
+            parent = opened[-1] if opened else None
+            if parent is not None and parent.mapping and parent.key is None:  # a key
+                if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                    return None
+                parent.key = event.value if kind is yaml.ScalarEvent else f"*{event.anchor}"
+                parent.key_start = event.start_mark.index
+            elif kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
+                _value_read(opened)
+            else:
+                opened.append(_Open(mapping=kind is yaml.MappingStartEvent))
+                if found is None and len(opened) > limits.max_depth:
+                    pointer = "".join(f"/{escape_pointer(each.token())}" for each in opened[:-1])
+                    start = event.start_mark.index
+                    if parent is not None and parent.mapping and _breaks(text, parent.key_start, start):
+                        start = parent.key_start
+                    found = (pointer, start, len(opened))
+                    if not to_the_end:
+                        return pointer, start, None
+    except yaml.YAMLError as error:
+        if found is not None:
+            return found[0], found[1], None
+        mark = getattr(error, "problem_mark", None)
+        return None if mark is None else int(mark.index)
+    finally:
+        loader.dispose()
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+
+
+def _breaks(text: str, start: int, end: int) -> bool:
+    """Whether a line ends between the offsets *start* and *end* of *text*."""
+    return text.find("\n", start, end) >= 0 or text.find("\r", start, end) >= 0
