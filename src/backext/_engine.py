@@ -653,7 +653,14 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
     asked = state.prescription  # what the person was asked to do, before a clearance that ran out is dropped
     gap = None if state.last_session is None else (log.date - state.last_session).days
     next_day_high = log.pain_next_day is not None and log.pain_next_day > rules.next_day_pain
-    hurt = log.pain > rules.tolerated_pain or next_day_high or not _held(log, asked) or bool(gap_steps(gap, rules))
+    awaiting = log.pain_next_day is None and rules.require_next_day_report
+    hurt = (
+        log.pain > rules.tolerated_pain
+        or next_day_high
+        or awaiting  # nothing raised before the next day says the session was tolerated
+        or not _held(log, asked)
+        or bool(gap_steps(gap, rules))
+    )
     state, reasons = reconcile(pack, state, log.date, rules, hurt=hurt)
     streak = state.tolerated_streak
     if state.pending is not None and state.pending.counts:
@@ -663,7 +670,6 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
     prescription = state.prescription
     pain_high = log.pain >= rules.regress_pain
     painful = log.pain > rules.tolerated_pain or next_day_high
-    awaiting = log.pain_next_day is None and rules.require_next_day_report
     # What the session changes in the state; made together with the decision's own changes where it counts.
     session: dict[str, Any] = {
         "pending": None,
@@ -700,10 +706,11 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
             ),
         )
     # Judged against what was asked: a prescription that a pack update or a clearance running out raised (or an
-    # exercise an update moved the person to) since is not held against it; but the session counts towards a step
-    # up only at the prescription as it is now.
-    counts = log.exercise_id == prescription.exercise_id and _held(log, prescription)
-    complete = counts or (log.exercise_id == asked.exercise_id and _held(log, asked))
+    # exercise an update moved the person to) since is not held against it. But the session counts towards a step
+    # up only where the prescription did not change that day: a log does not say which variations were done.
+    held_now = log.exercise_id == prescription.exercise_id and _held(log, prescription)
+    complete = held_now or (log.exercise_id == asked.exercise_id and _held(log, asked))
+    counts = held_now and prescription == asked
     if log.pain > rules.tolerated_pain or not complete:
         if log.pain > rules.tolerated_pain:
             moderate = N_("pain of {pain}/10 during the session: the same dose again")
@@ -722,7 +729,7 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
         changes = {**session, "tolerated_streak": 0, "untolerated_streak": untolerated}
         return _finish(after, _repeat(evolved(state, **changes), reasons))
     if not counts:
-        before = N_("done as asked before the dose changed: it does not count towards a step up at the new dose")
+        before = N_("the prescription changed on the day of this session: it does not count towards a step up")
         reasons.append(because("dose-changed", language, before))
         return _finish(after, _repeat(evolved(state, **{**session, "tolerated_streak": 0}), reasons))
     if gap is not None and gap < rules.min_rest_days:
@@ -837,8 +844,13 @@ def report_next_day(
         raise _refused(pack, bookkeeping)
     if pending is None:
         raise SessionError(Message(template=N_("no session is waiting for its next-day report")))
+    asked = state.prescription
     state, reasons = reconcile(pack, state, date or pending.date, rules)
     pending = state.pending or pending  # a pack update may have taken away its right to count
+    if pending.counts and state.prescription != asked:  # a clearance ended since: it was done with the variation
+        changed = N_("the prescription changed since this session: it does not count towards a step up")
+        reasons.append(because("dose-changed", pack.default_locale, changed))
+        pending = attrs.evolve(pending, counts=False)
     state = attrs.evolve(state, pending=None)
     if pain > rules.next_day_pain:
         if not pending.painful:

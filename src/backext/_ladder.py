@@ -350,18 +350,39 @@ def next_exercise(pack: Pack, exercise: Exercise) -> Exercise | None:
 def previous_exercise(pack: Pack, exercise: Exercise) -> Exercise | None:
     """The exercise the start of *exercise* falls back to, if there is one.
 
-    Its ``previous_exercise``; without one, the ladder is retraced the way the person came up: the first exercise
-    whose ``next_exercise`` leads to *exercise* (a one-way link, which the checks warn of: ``one-way-link``).
+    Its ``previous_exercise``; without one, the ladder is retraced the way the person came up: the one exercise
+    whose ``next_exercise`` leads to *exercise* (a one-way link, which the checks warn of: ``one-way-link``). Not
+    when several lead to it (which way the person came is not known), nor when stepping down from that exercise
+    would come back round to this one.
     """
     if exercise.progression.previous_exercise is not None:
         return _neighbour(pack, exercise, up=False)
-    for candidate in pack.exercises:
-        if candidate.progression.next_exercise != exercise.id or refused(candidate):
-            continue
-        following = next_exercise(pack, candidate)
-        if following is not None and following.id == exercise.id:
-            return candidate
-    return None
+    back = _retraced(pack, exercise)
+    if back is None:
+        return None
+    seen = {exercise.id}
+    current: Exercise | None = back
+    while current is not None and current.id not in seen:  # the way down from there, to its bottom
+        seen.add(current.id)
+        current = (
+            _neighbour(pack, current, up=False)
+            if current.progression.previous_exercise is not None
+            else _retraced(pack, current)
+        )
+    return back if current is None else None  # round in a circle: no way down
+
+
+def _retraced(pack: Pack, exercise: Exercise) -> Exercise | None:
+    """The one exercise whose next link the engine follows to *exercise*, if exactly one does."""
+    leading = [
+        candidate
+        for candidate in pack.exercises
+        if candidate.progression.next_exercise == exercise.id
+        and not refused(candidate)
+        and (following := next_exercise(pack, candidate)) is not None
+        and following.id == exercise.id
+    ]
+    return leading[0] if len(leading) == 1 else None
 
 
 def step_within(exercise: Exercise, dose: Dose, *, up: bool) -> Move | None:

@@ -330,8 +330,8 @@ REASON_CODES: Mapping[str, ReasonCode] = _catalogue(
         "dose-changed",
         (Action.REPEAT,),
         N_(
-            "The session was done as asked before a pack update or an ended clearance changed the dose (or the"
-            " exercise): it does not count towards a step up at the new one."
+            "The prescription changed on the day of the session (a pack update, an ended clearance, or a move to"
+            " another exercise): the session is judged for pain, but does not count towards a step up."
         ),
     ),
     (

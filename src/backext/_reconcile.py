@@ -334,6 +334,18 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
                 N_("no clearance in force allows the variation {value}"),
                 {"value": repr(modification_id)},
             )
+        elif (
+            state.last_session is not None
+            and exercise.modification(modification_id).requires_clearance
+            and not _in_force_at_last(state, modification_id, exercise.id)
+        ):
+            # The engine drops a variation on the first day its clearance no longer allows: not kept past it.
+            problem(
+                at,
+                "uncleared-variation",
+                N_("the clearance for the variation {value} ended before the last session ({last})"),
+                {"value": repr(modification_id), "last": state.last_session},
+            )
     if not problems and prescribe(exercise, dose, modifications) != state.prescription:
         problem(
             "/prescription",
@@ -368,6 +380,15 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
                 f"/tolerated/{index}", "out-of-range", N_("not a dose within the limits of an exercise of the pack")
             )
     return problems
+
+
+def _in_force_at_last(state: State, modification_id: str, exercise_id: str) -> bool:
+    """Whether a clearance allowing *modification_id* had not ended by *state*'s last session (if it has one)."""
+    last = state.last_session
+    return last is None or any(
+        clearance.allows(modification_id, exercise_id, None) and (clearance.until is None or clearance.until >= last)
+        for clearance in state.clearances
+    )
 
 
 def _skipped(exercise: Exercise) -> Problem:

@@ -233,7 +233,11 @@ def load_state(
     exercise still exists, and brought within the new pack's limits: its
     prescription is one the pack allows now. To learn what changed (the
     ``pack-changed`` reasons), load it with ``refresh=False``: the next call
-    to the engine then brings it within the limits and says why.
+    to the engine then brings it within the limits and says why. Load it so
+    too to log a session the person did as the state asked before the
+    update: :func:`~backext.step` then judges it against what was asked
+    (``dose-changed``), where a refreshed state judges it against the new
+    prescription (a session short of a higher new start is ``incomplete``).
 
     Args:
         source: The stored state: JSON text (or bytes), or the mapping it
