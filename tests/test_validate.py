@@ -158,6 +158,10 @@ CASES: dict[str, tuple[object, str]] = {
         changed(lambda d: chest_lift(d)["modifications"][0].update(direction="easier", repetitions_change=-1)),
         "/exercises/2/modifications/0",
     ),
+    "repeated-entry": (
+        changed(lambda d: d["exercises"][1]["sources"].append(d["exercises"][1]["sources"][0])),
+        "/exercises/1/sources/2",
+    ),
     "one-way-link": (
         changed(lambda d: d["exercises"][1]["progression"].pop("previous_exercise")),
         "/exercises/0/progression/next_exercise",

@@ -22,7 +22,7 @@ from ._i18n import N_, N_plural, well_formed
 from ._ladder import hold_rungs, rungs
 from ._limits import DEFAULT_LIMITS, Gathered, Limits, shorten
 from ._messages import Message, listed
-from ._model import Exercise, Pack
+from ._model import Avoid, Exercise, Pack
 from ._problems import Problem, escape_pointer
 from ._render import amount
 from ._suggest import Suggester, locale_suggestion
@@ -141,6 +141,7 @@ def _check_exercise(
     for index, modification in enumerate(exercise.modifications):
         yield from rule_problems(modification, f"{at}/modifications/{index}", most, "ungated")
     yield from _unknown_sources(exercise.sources, f"{at}/sources", source_ids, suggest)
+    yield from _repeats(exercise, "exercise", at)
 
 
 def _unknown_sources(sources: tuple[str, ...], at: str, source_ids: set[str], suggest: Suggester) -> _Found:
@@ -160,6 +161,7 @@ def _check_avoid(pack: Pack, exercise_ids: set[str], source_ids: set[str], sugge
         if entry.id in exercise_ids:
             yield names_exercise.at(f"{at}/id", value=shorten(entry.id))
         yield from _unknown_sources(entry.sources, f"{at}/sources", source_ids, suggest)
+        yield from _repeats(entry, "avoid", at)
 
 
 def _level_words(level: Level) -> Message:
@@ -309,6 +311,13 @@ def ladder_rungs(exercise: Exercise, limit: int) -> int:
     Numbers must be in range.
     """
     return min(rungs(exercise), limit + 1)
+
+
+def _repeats(entry: Exercise | Avoid, model: str, at: str) -> _Found:
+    """The sources and movements *entry* (at *at*) lists more than once: ``repeated-entry`` warnings."""
+    yield from _duplicates(rule(f"repeated-sources-of-{model}"), list(entry.sources), f"{at}/sources")
+    movements = [m.value for m in entry.movements]
+    yield from _duplicates(rule(f"repeated-movements-of-{model}"), movements, f"{at}/movements")
 
 
 def _duplicates(found: Rule, values: list[str], at: str) -> _Found:

@@ -423,6 +423,15 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         example='"hold": {"start_seconds": 5, ...}, ... {"direction": "easier", "hold_seconds_change": -2}',
     ),
     ProblemCode(
+        code="repeated-entry",
+        severity="warning",
+        description=N_(
+            "An exercise or an entry to avoid cites the same source, or names the same movement, more than once. It"
+            " is listed as many times as it is written (a handout prints the source twice): write it once."
+        ),
+        example='"sources": ["sinaki-2002", "sinaki-2002"]',
+    ),
+    ProblemCode(
         code="one-way-link",
         severity="warning",
         description=N_(

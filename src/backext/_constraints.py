@@ -316,6 +316,19 @@ def _duplicate(name: str, model: type, each: str, message: str, *, proof: str | 
     )
 
 
+def _repeated(model: type, each: str, message: str, *, by: str) -> Rule:
+    """A warning for each entry of the list *each* that repeats an earlier one (checked in code, in one pass)."""
+    return Rule(
+        name=f"repeated-{each}-of-{model.__name__.lower()}",
+        code="repeated-entry",
+        model=model,
+        each=each,
+        message=message,
+        proof=f"len({each}) < 2 or len({by}) == len({each})",
+        note="each repetition of an entry already in the list (a source cited twice is listed twice)",
+    )
+
+
 #: Every rule, in the order the checks report them for one instance.
 RULES: tuple[Rule, ...] = (
     # --- the pack ---------------------------------------------------------------
@@ -435,6 +448,8 @@ RULES: tuple[Rule, ...] = (
         message=N_("{value} names an exercise too: an entry to avoid needs an id of its own"),
         note="an exercise of the pack has the same id",
     ),
+    _repeated(Avoid, "sources", N_("the source {value} is cited more than once"), by="set(sources)"),
+    _repeated(Avoid, "movements", N_("the movement {value} is named more than once"), by="set(movements)"),
     Rule(
         name="unknown-source",
         code="unknown-reference",
@@ -604,6 +619,8 @@ RULES: tuple[Rule, ...] = (
             "against"
         ),
     ),
+    _repeated(Exercise, "sources", N_("the source {value} is cited more than once"), by="set(sources)"),
+    _repeated(Exercise, "movements", N_("the movement {value} is named more than once"), by="set(movements)"),
     _duplicate(
         "duplicate-variation",
         Exercise,

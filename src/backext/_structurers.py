@@ -410,7 +410,7 @@ def structure_Exercise(value, count):
             if len(item) > 100000:
                 count[1] += 1
         f_sources = tuple(f_sources)
-    if not (slug(f_id) and 0 < len(f_steps) <= CLEAN_STEPS and (not f_steps or each_Exercise_steps(f_steps)) and CONTRAINDICATED.isdisjoint(f_movements) and f_movements and (len(f_modifications) < 2 or len({m.id for m in f_modifications}) == len(f_modifications)) and (HOLD in f_progression.order or not f_hold.progresses) and (REPETITIONS in f_progression.order or f_repetitions.maximum <= f_repetitions.minimum) and (not f_modifications or each_Exercise_modifications(f_hold, f_repetitions, f_progression, f_modifications))):
+    if not (slug(f_id) and 0 < len(f_steps) <= CLEAN_STEPS and (not f_steps or each_Exercise_steps(f_steps)) and CONTRAINDICATED.isdisjoint(f_movements) and f_movements and (len(f_sources) < 2 or len(set(f_sources)) == len(f_sources)) and (len(f_movements) < 2 or len(set(f_movements)) == len(f_movements)) and (len(f_modifications) < 2 or len({m.id for m in f_modifications}) == len(f_modifications)) and (HOLD in f_progression.order or not f_hold.progresses) and (REPETITIONS in f_progression.order or f_repetitions.maximum <= f_repetitions.minimum) and (not f_modifications or each_Exercise_modifications(f_hold, f_repetitions, f_progression, f_modifications))):
         count[1] += 1
     instance = _new(cls_Exercise)
     set_Exercise_8(instance, f_id)
@@ -511,7 +511,7 @@ def structure_Avoid(value, count):
             if len(item) > 100000:
                 count[1] += 1
         f_sources = tuple(f_sources)
-    if not (slug(f_id)):
+    if not (slug(f_id) and (len(f_sources) < 2 or len(set(f_sources)) == len(f_sources)) and (len(f_movements) < 2 or len(set(f_movements)) == len(f_movements))):
         count[1] += 1
     instance = _new(cls_Avoid)
     set_Avoid_8(instance, f_id)
