@@ -359,8 +359,8 @@ class EngineMachine(RuleBasedStateMachine):
                     for said in (
                         "more than one step",
                         "nothing is raised until one is",
-                        "are not chosen until",
-                        "are not left until",
+                        "not chosen until",
+                        "not left until",
                     )
                 )
                 return

@@ -150,6 +150,15 @@ COUNTED = {
     "{days} day since the last session: the dose stays at the start of the exercise": "days",
     "backext: {file}: {count} event is not a session of this series (--series): left out, untouched": "count",
     "the document holds more than {limit} value": "limit",
+    "the easier variation {names} is not left until a session at the prescription as it is has been tolerated": (
+        "names"
+    ),
+    "the harder variation {names} is not chosen until a session at the prescription as it is has been tolerated": (
+        "names"
+    ),
+    "the variation {names} raises the dose by more than one step, even from the start of the exercise": "names",
+    "the variation {names} raises the dose even from the start of the exercise, and no session at the prescription as"
+    " it is has been tolerated yet: nothing is raised until one is": "names",
     "the document stands for more than {limit} value once its aliases are expanded": "limit",
     "the document stands for more than {limit} value once its shared parts are counted each time they are used": (
         "limit"

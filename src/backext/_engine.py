@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 import attrs
@@ -53,6 +53,7 @@ from ._reconcile import (
     required_sessions,
     stopped_since,
     untried,
+    variation_names,
     wrong_pack,
 )
 from ._remembered import memory
@@ -941,6 +942,13 @@ def _ids(values: Iterable[str], what: str) -> tuple[str, ...]:
     return ids
 
 
+def _named(pack: Pack, exercise: Exercise, template: tuple[str, str], modification_ids: Sequence[str]) -> Message:
+    """A refusal of *template* (singular and plural) naming the variations *modification_ids* of *exercise*."""
+    ids = list(dict.fromkeys(modification_ids))
+    names = variation_names(exercise, ids, pack.default_locale)
+    return Message(template=template[0], plural=template[1], count=len(ids), values={"names": names})
+
+
 def choose_modifications(
     pack: Pack,
     state: State,
@@ -1024,38 +1032,31 @@ def choose_modifications(
         if exercise.modification(m).direction is Direction.HARDER and m not in state.prescription.modifications
     ]
     if hurt and new_harder:  # a harder variation is a step up, whatever its numbers
-        raise SessionError(
-            Message(
-                template=N_(
-                    "the harder variations {ids} are not chosen until a session at the prescription as it is has been"
-                    " tolerated"
-                ),
-                values={"ids": ", ".join(map(repr, new_harder))},
-            )
+        not_yet = N_plural(
+            "the harder variation {names} is not chosen until a session at the prescription as it is has been"
+            " tolerated",
+            "the harder variations {names} are not chosen until a session at the prescription as it is has been"
+            " tolerated",
         )
+        raise SessionError(_named(pack, exercise, not_yet, new_harder))
     fits = raise_cap(exercise, state)
     while not fits(prescription := prescribe(exercise, dose, chosen)):
         move = step_within(exercise, dose, up=False)
         if move is None:
-            ids = ", ".join(map(repr, chosen))
-            if hurt:
-                raise SessionError(
-                    Message(
-                        template=N_(
-                            "the variations {ids} raise the dose even from the start of the exercise, and no session"
-                            " at the prescription as it is has been tolerated yet: nothing is raised until one is"
-                        ),
-                        values={"ids": ids},
-                    )
+            too_far = (
+                N_plural(
+                    "the variation {names} raises the dose even from the start of the exercise, and no session at the"
+                    " prescription as it is has been tolerated yet: nothing is raised until one is",
+                    "the variations {names} raise the dose even from the start of the exercise, and no session at the"
+                    " prescription as it is has been tolerated yet: nothing is raised until one is",
                 )
-            raise SessionError(
-                Message(
-                    template=N_(
-                        "the variations {ids} raise the dose by more than one step, even from the start of the exercise"
-                    ),
-                    values={"ids": ids},
+                if hurt
+                else N_plural(
+                    "the variation {names} raises the dose by more than one step, even from the start of the exercise",
+                    "the variations {names} raise the dose by more than one step, even from the start of the exercise",
                 )
             )
+            raise SessionError(_named(pack, exercise, too_far, chosen))
         dose = move.dose
     # So is leaving an easier variation, judged on what the person then does: only for a prescription that asks for
     # less (one that changes no number, or none at the dose it is used at, changes the exercise all the same).
@@ -1067,15 +1068,12 @@ def choose_modifications(
         and exercise.modification(m).direction is Direction.EASIER
     ]
     if hurt and left and not lower_than(prescription, state):
-        raise SessionError(
-            Message(
-                template=N_(
-                    "the easier variations {ids} are not left until a session at the prescription as it is has been"
-                    " tolerated"
-                ),
-                values={"ids": ", ".join(map(repr, left))},
-            )
+        not_yet = N_plural(
+            "the easier variation {names} is not left until a session at the prescription as it is has been tolerated",
+            "the easier variations {names} are not left until a session at the prescription as it is has been"
+            " tolerated",
         )
+        raise SessionError(_named(pack, exercise, not_yet, left))
     pending = None if state.pending is None else attrs.evolve(state.pending, counts=False)
     # The sessions not tolerated in a row start again only at a prescription that asks for less (switching between
     # variations back and forth does not forget them).

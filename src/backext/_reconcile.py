@@ -829,6 +829,11 @@ def names_words(names: list[Value], default_locale: str) -> Value:
     return joined
 
 
+def variation_names(exercise: Exercise, modification_ids: list[str], default_locale: str) -> Value:
+    """The names of *exercise*'s variations *modification_ids*, as one value of a message (:func:`names_words`)."""
+    return names_words([_variation_named(exercise, m) for m in dict.fromkeys(modification_ids)], default_locale)
+
+
 def _variation_named(exercise: Exercise, modification_id: str) -> Value:
     """The variation's name in the exercise's pack, or its id quoted when the exercise no longer has it."""
     try:
