@@ -608,3 +608,28 @@ def test_a_dose_that_does_not_grow_is_a_range_not_a_promise():
     assert _dose_text(backext.handout(pack, "prone-chest-lift"))[1] == (
         f"{chest.repetitions.minimum}; building up to {chest.repetitions.maximum}"
     )
+
+
+def test_two_variations_in_use_are_under_a_plural_heading():
+    # Found by a black-box attack (round 11): "Variation in use" above two names, in every language.
+    pack = backext.builtin_pack()
+    chest = pack.exercise("prone-chest-lift")
+    extra = backext.Modification(
+        id="arms-forward",
+        name="Arms forward",
+        description="Reach the arms forward.",
+        direction=backext.Direction.HARDER,
+    )
+    pack = attrs.evolve(
+        pack,
+        exercises=tuple(
+            attrs.evolve(e, modifications=(*e.modifications, extra)) if e.id == chest.id else e for e in pack.exercises
+        ),
+    )
+    state = backext.record_clearance(
+        backext.start(pack, chest.id), date=datetime.date(2026, 1, 5), modifications=["leg-lift"], pack=pack
+    )
+    state = backext.choose_modifications(pack, state, ["leg-lift", "arms-forward"])
+    for language, heading in (("en", "Variations in use"), ("de", "Verwendete Varianten")):
+        page = backext.handout(pack, state, locale=language)
+        assert re.search(rf"<dt>{heading}</dt>", page), language

@@ -476,10 +476,10 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         code="media-file-outside-folder",
         severity="warning",
         description=N_(
-            "Checked only for a pack read from a file (validate_pack with a path, backext validate): a "
-            "picture named by a path is a symbolic link that leads out of the pack's folder, which a handout refuses, "
-            "or a hard link, a file with other names that may be outside the folder, which a handout embeds as it is. "
-            "Copy the picture into the folder instead."
+            "A picture named by a path is a symbolic link that leads out of the pack's folder, which a handout "
+            "refuses, or a hard link, a file with other names that may be outside the folder, which a handout embeds "
+            "as it is. Copy the picture into the folder instead. Checked only for a pack read from a file "
+            "(validate_pack with a path, backext validate)."
         ),
         example='"media": "media/start.svg"  (a hard link to ~/secret.svg)',
     ),
@@ -487,10 +487,10 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         code="media-missing",
         severity="warning",
         description=N_(
-            "Checked only for a pack read from a file (validate_pack with a path, backext validate): a "
-            "picture named by a path inside the pack's folder is not a file there (it does not exist, or it is a "
+            "A picture named by a path inside the pack's folder is not a file there (it does not exist, or it is a "
             "folder, or a symbolic link that leads nowhere), so a handout leaves it out. Put the picture at that "
-            "path, next to the pack, or correct the path."
+            "path, next to the pack, or correct the path. Checked only for a pack read from a file (validate_pack "
+            "with a path, backext validate)."
         ),
         example='"media": "media/start.svg"  (no file media/start.svg next to the pack)',
     ),
