@@ -205,3 +205,11 @@ def test_too_many_values_agrees_with_a_limit_of_one(capsys, tmp_path):
     status, out, _ = run(capsys, "validate", "--limit", "values=1", str(tmp_path / "pack.json"))
     assert status == 1
     assert "more than 1 value " in out or "more than 1 value (" in out
+
+
+def test_a_tab_in_a_file_name_is_kept_as_github_reads_it_back(capsys, tmp_path):
+    broken = tmp_path / "tab\tname.json"
+    broken.write_text("{}", encoding="utf-8")
+    status, out, _ = run(capsys, "validate", "--format", "github", str(broken))
+    assert status == 1
+    assert "tab\tname.json," in out.splitlines()[0]

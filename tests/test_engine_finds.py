@@ -1105,3 +1105,22 @@ def test_a_refused_choice_of_one_variation_names_it_in_the_singular_in_every_lan
         said = raised.value.template.render(language)
         assert P.localize(name, language) in said
         assert "leg-lift" not in said
+
+
+def test_the_one_way_warning_says_when_the_engine_cannot_retrace_the_link():
+    # Found by a black-box attack (round 11): with two links into one exercise, the warning promised a step down
+    # back along each of them, which the engine (rightly) does not take.
+    a1 = attrs.evolve(FOREARM, id="a1", progression=backext.Progression(next_exercise="b"))
+    a2 = attrs.evolve(FOREARM, id="a2", progression=backext.Progression(next_exercise="b"))
+    b = attrs.evolve(HANDS, id="b", progression=backext.Progression())
+    two = attrs.evolve(P, exercises=(a1, a2, b), version="9.0.0")
+    found = [
+        p for p in backext.validate_pack(backext.dump_pack(two, "json"), format="json") if p.code == "one-way-link"
+    ]
+    assert len(found) == 2
+    assert all("cannot retrace" in p.message and "stays at its lowest dose" in p.message for p in found)
+    one = attrs.evolve(two, exercises=(a1, b))
+    (single,) = [
+        p for p in backext.validate_pack(backext.dump_pack(one, "json"), format="json") if p.code == "one-way-link"
+    ]
+    assert "retraces this link, back to 'a1'" in single.message

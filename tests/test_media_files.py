@@ -298,3 +298,34 @@ def test_new_says_what_it_wrote_in_the_person_s_language(capsys, tmp_path, monke
     assert "wrote" not in err
     assert len(err.splitlines()) == len(starter_pictures()) + 1
     assert "media/forearm-press-up-start.svg" in err.splitlines()[0]
+
+
+# Found by a black-box attack (round 11).
+
+
+def test_new_refuses_a_media_folder_that_is_a_link_or_a_picture_that_is_a_hard_link(capsys, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    pack_folder = tmp_path / "pack"
+    pack_folder.mkdir()
+    (pack_folder / "media").symlink_to(elsewhere, target_is_directory=True)
+    status, _, err = _run(capsys, "new", str(pack_folder / "a.yaml"))
+    assert status == 2
+    assert "media" in err
+    assert list(elsewhere.iterdir()) == []
+    assert not (pack_folder / "a.yaml").exists()
+    (pack_folder / "media").unlink()
+    (pack_folder / "media").mkdir()
+    original = elsewhere / "leg-lift-end.svg"
+    original.write_bytes(starter_pictures()["media/leg-lift-end.svg"])
+    (pack_folder / "media" / "leg-lift-end.svg").hardlink_to(original)
+    status, _, err = _run(capsys, "new", str(pack_folder / "a.yaml"))
+    assert status == 2
+    assert "leg-lift-end.svg" in err
+
+
+def test_a_picture_path_longer_than_any_system_opens_is_missing(tmp_path, document):
+    long = "media/" + "/".join(["d" * 200] * 21) + "/x.svg"
+    assert len(long) > _addresses.MAX_PATH_LOOKED_UP
+    path = _written(tmp_path / "pack", _with_media(document, [long], []), "json")
+    assert [p.path for p in _missing(path)] == ["/exercises/0/steps/0/media"]

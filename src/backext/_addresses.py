@@ -38,9 +38,9 @@ __all__ = [
     "web_address",
 ]
 
-#: The longest media path that validation looks up in the file system, in characters (our choice: the time it takes
-#: stays small for any pack, and a picture's path is far shorter).
-MAX_PATH_LOOKED_UP = 1024
+#: The longest media path that validation looks up in the file system, in characters: Linux's PATH_MAX, the longest
+#: any system opens (a longer one is missing: a handout cannot open it either).
+MAX_PATH_LOOKED_UP = 4096
 
 #: The schemes a link may have: anything else from a pack (``javascript:``, ``data:``, ``file:``) is never a link.
 WEB_SCHEMES = ("https://", "http://")
@@ -123,13 +123,15 @@ def looked_up(folder: str, reference: str, root: str | None = None) -> str | Non
     ``symbolic`` and ``hard``: as :func:`linked_out` says. ``None``: a file
     inside the folder with one name, or a reference that is not looked up:
     a URL or another path that is not inside the folder by its text (other
-    rules speak of those), one longer than :data:`MAX_PATH_LOOKED_UP`
-    characters, or any in a folder that is not there itself. *root*, if
+    rules speak of those), or any in a folder that is not there itself. One
+    longer than :data:`MAX_PATH_LOOKED_UP` characters is missing. *root*, if
     given, is the folder's real path (``os.path.realpath``), for a caller
     that looks up many.
     """
-    if len(reference) > MAX_PATH_LOOKED_UP or not inside_folder(reference):
+    if not inside_folder(reference):
         return None
+    if len(reference) > MAX_PATH_LOOKED_UP:
+        return "missing"
     try:
         root = os.path.realpath(folder, strict=True) if root is None else root
     except (OSError, ValueError, RuntimeError):  # RuntimeError: a loop of symbolic links, on some Pythons

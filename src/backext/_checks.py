@@ -19,7 +19,7 @@ import attrs
 
 from ._constraints import SLUG_PATTERN, Finding, Rule, doses_words, in_tenths, rule, rule_problems, tenths_of
 from ._i18n import N_, N_plural, well_formed
-from ._ladder import hold_rungs, rungs
+from ._ladder import hold_rungs, previous_exercise, rungs
 from ._limits import DEFAULT_LIMITS, Gathered, Limits, shorten
 from ._messages import Message, listed
 from ._model import Avoid, Exercise, Pack
@@ -197,7 +197,10 @@ def _check_ladder(pack: Pack) -> _Found:
             if any(movement.contraindicated for movement in target.movements):
                 yield refused.at(at, value=shorten(target.id))
             if up and target.progression.previous_exercise is None:
-                yield one_way.at(at, value=shorten(target.id), exercise=shorten(exercise.id))
+                back = previous_exercise(pack, target)  # the engine's own way down, retraced
+                retraced = back is not None and back.id == exercise.id
+                found = one_way if retraced else rule("one-way-link-untraced")
+                yield found.at(at, value=shorten(target.id), exercise=shorten(exercise.id))
     position = {e.id: i for i, e in enumerate(pack.exercises)}
     cycle_rule = rule("progression-cycle")
     for name in ("next_exercise", "previous_exercise"):

@@ -1404,12 +1404,12 @@ def _new_pictures(target: Path) -> list[tuple[Path, bytes]]:
         try:
             for depth in range(1, len(parts)):  # each folder on the way is one, or is not there yet
                 inner = folder.joinpath(*parts[:depth])
-                if (inner.exists() or inner.is_symlink()) and not inner.is_dir():
+                if inner.is_symlink() or (inner.exists() and not inner.is_dir()):  # a link may lead out of the folder
                     raise in_the_way(inner)
             if not (path.exists() or path.is_symlink()):
                 written.append((path, data))
-            elif path.is_symlink() or not path.is_file() or not _holds(path, data):
-                raise in_the_way(path)
+            elif path.is_symlink() or not path.is_file() or path.stat().st_nlink > 1 or not _holds(path, data):
+                raise in_the_way(path)  # a hard link too: validation warns of it (media-file-outside-folder)
         except OSError as error:  # a folder on the way that cannot be searched
             raise _UsageError(_cannot_write(str(path), error.strerror or type(error).__name__)) from None
     return written

@@ -589,6 +589,18 @@ RULES: tuple[Rule, ...] = (
         note="a next link leads to an exercise that names no previous exercise (reported at the link)",
     ),
     Rule(
+        name="one-way-link-untraced",
+        code="one-way-link",
+        model=Progression,
+        field="next_exercise",
+        message=N_(
+            "{value} has no previous_exercise, and a step down from it cannot retrace this link (another exercise"
+            " leads to it too, or the way down comes back round to it): a person in pain there stays at its lowest"
+            " dose; name {exercise} as its previous_exercise"
+        ),
+        note="the same, where the engine cannot retrace the link: more than one leads in, or the way down circles",
+    ),
+    Rule(
         name="link-to-refused",
         code="link-to-refused",
         model=Progression,

@@ -217,9 +217,9 @@ def _escape_property(value: str) -> str:
 
 
 def _file_property(name: str) -> str:
-    """*name* as a workflow command's ``file`` property: its line breaks as GitHub reads them back, the rest visible."""
-    breaks = {"\r": "%0D", "\n": "%0A"}
-    return "".join(breaks.get(part) or _escape_property(visible(part)) for part in re.split(r"([\r\n])", name))
+    """*name* as a workflow command's ``file`` property: breaks and tabs as GitHub reads them back, the rest visible."""
+    kept = {"\r": "%0D", "\n": "%0A", "\t": "\t"}  # a tab as it is: a workflow command reads it back so
+    return "".join(kept.get(part) or _escape_property(visible(part)) for part in re.split(r"([\r\n\t])", name))
 
 
 def github(results: Results, locale: str | None = None) -> Iterator[str]:
