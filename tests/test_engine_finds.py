@@ -893,7 +893,7 @@ def test_a_session_at_the_eased_dose_does_not_count_once_the_clearance_has_ended
     decision = backext.step(pack, state, done(state.prescription, cleared_on + dt.timedelta(days=4)))
     assert {"clearance-expired", "dose-changed"} <= set(decision.codes)
     assert decision.state.tolerated_streak == 0
-    assert decision.prescription.hold_seconds == 10
+    assert decision.prescription.hold_seconds == 5  # an ended clearance raises nothing that day
 
 
 def moved_by_an_update() -> tuple[backext.Pack, backext.State]:
@@ -1124,3 +1124,81 @@ def test_the_one_way_warning_says_when_the_engine_cannot_retrace_the_link():
         p for p in backext.validate_pack(backext.dump_pack(one, "json"), format="json") if p.code == "one-way-link"
     ]
     assert "retraces this link, back to 'a1'" in single.message
+
+
+# Found by a black-box attack (round 11): the renderings and the engine disagreed on the day a clearance ended.
+
+
+def eased_until(days: int) -> tuple[backext.Pack, backext.State]:
+    """Forearms at 10 s with an easier variation (-5 s) cleared for *days* days, one session done with it."""
+    eased = attrs.evolve(variation("eased", "easier", hold_seconds_change=-5), requires_clearance=True)
+    pack = pack_with(attrs.evolve(FOREARM, modifications=(eased,)))
+    state = perfect_run(pack, backext.start(pack, FOREARM.id), 3)
+    on = DAY + dt.timedelta(days=6)
+    state = backext.record_clearance(
+        state, date=on, until=on + dt.timedelta(days=days), modifications=["eased"], pack=pack
+    )
+    state = backext.choose_modifications(pack, state, ["eased"], on=on)
+    return pack, backext.step(pack, state, done(state.prescription, on)).state
+
+
+@pytest.mark.parametrize("away", [2, 4, 15, 30])
+def test_every_rendering_of_the_day_a_clearance_ended_shows_the_dose_the_engine_keeps(away):
+    pack, state = eased_until(1)
+    day = state.last_session + dt.timedelta(days=away)
+    planned = backext.plan(pack, state, start_date=day, weeks=2).sessions
+    shown = planned[0].prescription
+    cue = next(c for c in backext.timeline(pack, state, on=day) if c.kind is backext.CueKind.HOLD)
+    assert str(shown.hold_seconds) in cue.text
+    assert shown.hold_seconds <= state.prescription.hold_seconds  # rises nowhere that day
+    current, replayed = state, []
+    for session in planned[:4]:
+        decision = backext.step(pack, current, done(session.prescription, session.date))
+        current = decision.state
+        replayed.append(decision.prescription)
+    assert [s.prescription for s in planned[1:5]] == replayed
+
+
+def test_a_tolerated_dose_below_a_start_an_update_raised_is_forgotten_not_raised():
+    a = attrs.evolve(
+        FOREARM,
+        id="a",
+        hold=backext.Hold(start_seconds=3, target_seconds=3),
+        repetitions=backext.Repetitions(minimum=3, maximum=3),
+        progression=backext.Progression(next_exercise="b"),
+    )
+    b = attrs.evolve(
+        HANDS,
+        id="b",
+        hold=backext.Hold(start_seconds=2, target_seconds=3, increment_seconds=1),
+        repetitions=backext.Repetitions(minimum=3, maximum=3),
+        progression=backext.Progression(previous_exercise="a"),
+    )
+    v1 = attrs.evolve(P, exercises=(a, b), version="1")
+    raised = attrs.evolve(a, hold=backext.Hold(start_seconds=5, target_seconds=6, increment_seconds=0.5))
+    v2 = attrs.evolve(v1, exercises=(raised, b), version="2")
+    lowered = attrs.evolve(a, hold=backext.Hold(start_seconds=4.5, target_seconds=6, increment_seconds=0.5))
+    v3 = attrs.evolve(v1, exercises=(lowered, b), version="3")
+    state, day = backext.start(v1, "a"), DAY
+    while state.prescription.exercise_id == "a":
+        state = backext.step(v1, state, done(state.prescription, day)).state
+        day += dt.timedelta(days=1)
+    state = backext.step(v2, state, done(state.prescription, day)).state
+    assert state.last_tolerated("a") is None  # never done at v2's start
+    decision = backext.step(v3, state, done(state.prescription, day + dt.timedelta(days=1), pain=5))
+    assert decision.prescription.exercise_id == "a"
+    assert decision.prescription.hold_seconds == 4.5  # its start now, not 5 s, never done
+
+
+def test_dose_changed_never_comes_beside_a_step_back():
+    pack, state = eased_until(1)
+    waiting = backext.step(
+        pack,
+        state,
+        attrs.evolve(done(state.prescription, state.last_session + dt.timedelta(days=1)), pain_next_day=None),
+    ).state
+    report = backext.report_next_day(pack, waiting, 3, date=waiting.last_session + dt.timedelta(days=2))
+    assert report.action is Action.REGRESS
+    assert "dose-changed" not in report.codes
+    for code in report.codes:
+        assert report.action in backext.REASON_CODES[code].actions

@@ -655,14 +655,7 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
     gap = None if state.last_session is None else (log.date - state.last_session).days
     next_day_high = log.pain_next_day is not None and log.pain_next_day > rules.next_day_pain
     awaiting = log.pain_next_day is None and rules.require_next_day_report
-    hurt = (
-        log.pain > rules.tolerated_pain
-        or next_day_high
-        or awaiting  # nothing raised before the next day says the session was tolerated
-        or not _held(log, asked)
-        or bool(gap_steps(gap, rules))
-    )
-    state, reasons = reconcile(pack, state, log.date, rules, hurt=hurt)
+    state, reasons = reconcile(pack, state, log.date, rules)
     streak = state.tolerated_streak
     if state.pending is not None and state.pending.counts:
         unreported = N_("the next-day pain after {date} was not reported: the count starts again")
@@ -848,9 +841,8 @@ def report_next_day(
     asked = state.prescription
     state, reasons = reconcile(pack, state, date or pending.date, rules)
     pending = state.pending or pending  # a pack update may have taken away its right to count
-    if pending.counts and state.prescription != asked:  # a clearance ended since: it was done with the variation
-        changed = N_("the prescription changed since this session: it does not count towards a step up")
-        reasons.append(because("dose-changed", pack.default_locale, changed))
+    changed = pending.counts and state.prescription != asked  # a clearance ended since: done with the variation
+    if changed:
         pending = attrs.evolve(pending, counts=False)
     state = attrs.evolve(state, pending=None)
     if pain > rules.next_day_pain:
@@ -871,6 +863,9 @@ def report_next_day(
         return _made(pack, rules, attrs.evolve(decision, reasons=(*decision.reasons, *advice)))
     if pending.counts:
         return _made(pack, rules, _count(pack, state, reasons, rules))
+    if changed:
+        since = N_("the prescription changed since this session: it does not count towards a step up")
+        reasons.append(because("dose-changed", pack.default_locale, since))
     settled = N_("pain of {pain}/10 the next day: settled")
     reasons.append(because("next-day-settled", pack.default_locale, settled, {"pain": pain}))
     return _made(pack, rules, _repeat(state, reasons))

@@ -250,18 +250,20 @@ def plan(
                 values={"start": start_date},
             )
         )
-    state, _ = reconcile(pack, state, start_date, rules)
+    reconcile(pack, state, start_date, rules)  # a state that does not fit the pack is refused before anything
     sessions: list[PlannedSession] = []
     milestones: list[Milestone] = []
     action = Action.REPEAT
     for date in session_dates(start_date, days_per_week=days_per_week, weeks=weeks):
-        state = reconcile(pack, state, date, rules)[0]  # a clearance may end between two sessions
-        prescription = prescription_on(pack, state, date, rules)  # after a long gap: the dose the gap rule gives
-        if prescription != state.prescription:
+        shown = reconcile(pack, state, date, rules)[0]  # a pack update, or a clearance ending between two sessions
+        prescription = prescription_on(pack, shown, date, rules)  # after a long gap: the dose the gap rule gives
+        if prescription != shown.prescription:
             action = Action.REGRESS
         sessions.append(PlannedSession(date=date, prescription=prescription, action=action))
         if not milestones or milestones[-1].exercise_id != prescription.exercise_id:
             milestones.append(Milestone(date=date, exercise_id=prescription.exercise_id, level=prescription.level))
+        # Logged as the person would log it, on the state as it stands: a session on a day the prescription
+        # changed is judged as step() judges it then (it does not count towards a step up: ``dose-changed``).
         decision = step(pack, state, SessionLog.as_prescribed(prescription, date), rules)
         state, action = decision.state, decision.action
         if action is Action.REGRESS and decision.prescription == prescription:

@@ -564,7 +564,7 @@ def _check_stop_only(pack: Pack, state: State, rules: Rules) -> None:
 
 
 def reconcile(
-    pack: Pack, state: State, on: datetime.date | None = None, rules: Rules = DEFAULT_RULES, *, hurt: bool = False
+    pack: Pack, state: State, on: datetime.date | None = None, rules: Rules = DEFAULT_RULES
 ) -> tuple[State, list[Reason]]:
     """*state* brought within *pack* as it is now, with the reasons for any change.
 
@@ -576,9 +576,10 @@ def reconcile(
     forget the exercises and variations the pack no longer has
     (:func:`clearances_within`). Variations whose
     clearance is not in force on the day *on* are dropped
-    (``clearance-expired``); what they took away comes back within
-    :func:`raise_cap`, not at all when *hurt* (the session about to be
-    judged, done at the prescription as it was, was not tolerated).
+    (``clearance-expired``); what they took away does not come back that
+    day: the dose underneath is lowered so that the prescription rises
+    nowhere (whatever the session of that day turns out to be, every
+    rendering of the day shows the same dose as the engine).
 
     Raises:
         SessionError: If the state belongs to another pack.
@@ -642,9 +643,9 @@ def reconcile(
         else prescribe(exercise, dose, kept_ids)
     )
     if same and kept_ids != state.prescription.modifications:
-        # A variation left (its clearance ran out): what it took away comes back no more than one step above
-        # what the person last tolerated; the dose underneath is lowered as far as needed.
-        fits = raise_cap(exercise, state, hurt=hurt)
+        # A variation left (its clearance ran out): what it took away does not come back that day (a step up
+        # comes later, from a run of good sessions); the dose underneath is lowered as far as needed.
+        fits = raise_cap(exercise, state, hurt=True)
         while not fits(prescription):
             move = step_within(exercise, dose, up=False)
             if move is None:  # at the start, and still more: the variations that add load go too
@@ -763,7 +764,11 @@ def has_exercise(pack: Pack, exercise_id: str) -> bool:
 
 
 def fitted_all(pack: Pack, doses: tuple[Dose, ...]) -> tuple[Dose, ...]:
-    """Tolerated doses (as done) brought within the pack's limits, without those of exercises it no longer has."""
+    """Tolerated doses (as done) brought within the pack's limits, without those of exercises it no longer has.
+
+    A dose below the exercise's start (it was raised) is dropped, never raised to it: the person did not do the
+    start, and a step down to the exercise lands on its start, as for one never done.
+    """
     fitted = []
     for dose in doses:
         if not has_exercise(pack, dose.exercise_id):
@@ -771,6 +776,8 @@ def fitted_all(pack: Pack, doses: tuple[Dose, ...]) -> tuple[Dose, ...]:
         exercise = pack.exercise(dose.exercise_id)
         low, high = tenths(exercise.hold.start_seconds), tenths(exercise.hold.target_seconds)
         reps = exercise.repetitions
+        if tenths(dose.hold_seconds) < low or dose.repetitions < reps.minimum:
+            continue
         fitted.append(
             Dose(
                 exercise_id=dose.exercise_id,
