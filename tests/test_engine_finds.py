@@ -56,6 +56,19 @@ def done(prescription: backext.Prescription, day: dt.date, *, pain: int = 0) -> 
     )
 
 
+def eased_until(days: int, first: int = 0) -> tuple[backext.Pack, backext.State]:
+    """Forearms at 10 s with an easier variation (-5 s), cleared from DAY + 6 for *days* days, used *first* days on."""
+    eased = attrs.evolve(variation("eased", "easier", hold_seconds_change=-5), requires_clearance=True)
+    pack = pack_with(attrs.evolve(FOREARM, modifications=(eased,)))
+    state = perfect_run(pack, backext.start(pack, FOREARM.id), 3)
+    on = DAY + dt.timedelta(days=6)
+    state = backext.record_clearance(
+        state, date=on, until=on + dt.timedelta(days=days), modifications=["eased"], pack=pack
+    )
+    state = backext.choose_modifications(pack, state, ["eased"], on=on)
+    return pack, backext.step(pack, state, done(state.prescription, on + dt.timedelta(days=first))).state
+
+
 def assert_within(pack: backext.Pack, prescription: backext.Prescription) -> None:
     exercise = pack.exercise(prescription.exercise_id)
     assert exercise.hold.start_seconds <= prescription.hold_seconds <= exercise.hold.target_seconds
@@ -810,15 +823,8 @@ def test_a_clearance_ending_never_raises_the_dose_after_a_painful_session(pain):
 
 
 def test_a_session_done_in_full_before_a_clearance_ran_out_is_not_called_incomplete():
-    eased = attrs.evolve(variation("eased", "easier", hold_seconds_change=-5), requires_clearance=True)
-    pack = pack_with(attrs.evolve(FOREARM, modifications=(eased,)))
-    state = perfect_run(pack, backext.start(pack, FOREARM.id), 3)
+    pack, state = eased_until(3, first=1)
     cleared_on = DAY + dt.timedelta(days=6)
-    state = backext.record_clearance(
-        state, date=cleared_on, modifications=["eased"], until=cleared_on + dt.timedelta(days=3), pack=pack
-    )
-    state = backext.choose_modifications(pack, state, ["eased"], on=cleared_on)
-    state = backext.step(pack, state, done(state.prescription, cleared_on + dt.timedelta(days=1))).state
     decision = backext.step(pack, state, done(state.prescription, cleared_on + dt.timedelta(days=4)))
     assert "clearance-expired" in decision.codes
     assert "incomplete" not in decision.codes
@@ -881,15 +887,8 @@ def test_a_session_of_one_set_does_not_count_when_an_update_asks_for_two():
 
 
 def test_a_session_at_the_eased_dose_does_not_count_once_the_clearance_has_ended():
-    eased = attrs.evolve(variation("eased", "easier", hold_seconds_change=-5), requires_clearance=True)
-    pack = pack_with(attrs.evolve(FOREARM, modifications=(eased,)))
-    state = perfect_run(pack, backext.start(pack, FOREARM.id), 3)
+    pack, state = eased_until(3, first=1)
     cleared_on = DAY + dt.timedelta(days=6)
-    state = backext.record_clearance(
-        state, date=cleared_on, modifications=["eased"], until=cleared_on + dt.timedelta(days=3), pack=pack
-    )
-    state = backext.choose_modifications(pack, state, ["eased"], on=cleared_on)
-    state = backext.step(pack, state, done(state.prescription, cleared_on + dt.timedelta(days=1))).state
     decision = backext.step(pack, state, done(state.prescription, cleared_on + dt.timedelta(days=4)))
     assert {"clearance-expired", "dose-changed"} <= set(decision.codes)
     assert decision.state.tolerated_streak == 0
@@ -1127,19 +1126,6 @@ def test_the_one_way_warning_says_when_the_engine_cannot_retrace_the_link():
 
 
 # Found by a black-box attack (round 11): the renderings and the engine disagreed on the day a clearance ended.
-
-
-def eased_until(days: int) -> tuple[backext.Pack, backext.State]:
-    """Forearms at 10 s with an easier variation (-5 s) cleared for *days* days, one session done with it."""
-    eased = attrs.evolve(variation("eased", "easier", hold_seconds_change=-5), requires_clearance=True)
-    pack = pack_with(attrs.evolve(FOREARM, modifications=(eased,)))
-    state = perfect_run(pack, backext.start(pack, FOREARM.id), 3)
-    on = DAY + dt.timedelta(days=6)
-    state = backext.record_clearance(
-        state, date=on, until=on + dt.timedelta(days=days), modifications=["eased"], pack=pack
-    )
-    state = backext.choose_modifications(pack, state, ["eased"], on=on)
-    return pack, backext.step(pack, state, done(state.prescription, on)).state
 
 
 @pytest.mark.parametrize("away", [2, 4, 15, 30])
