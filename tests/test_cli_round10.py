@@ -213,3 +213,27 @@ def test_a_tab_in_a_file_name_is_kept_as_github_reads_it_back(capsys, tmp_path):
     status, out, _ = run(capsys, "validate", "--format", "github", str(broken))
     assert status == 1
     assert "tab\tname.json," in out.splitlines()[0]
+
+
+def test_two_values_of_one_limit_are_refused(capsys, tmp_path):
+    # Found by a black-box attack (round 12): the last of them silently won.
+    pack = tmp_path / "pack.json"
+    assert run(capsys, "new", str(pack))[0] == 0
+    status, _, err = run(capsys, "validate", "--limit", "depth=3", "--limit", "max_depth=40", str(pack))
+    assert status == 2
+    assert "max_depth=3" in err
+    assert "max_depth=40" in err
+    assert run(capsys, "validate", "--limit", "depth=40", "--limit", "max_depth=40", str(pack))[0] == 0
+
+
+def test_a_pack_whose_path_is_longer_than_the_name_shown_is_read_by_its_suffix(capsys, tmp_path):
+    # Found by a black-box attack (round 12): past ~1,000 characters the suffix was read from the name cut short.
+    folder = tmp_path.joinpath(*["d" * 200] * 5)
+    folder.mkdir(parents=True)
+    pack = folder / "p.yaml"
+    assert run(capsys, "new", str(pack))[0] == 0
+    assert len(str(pack)) > 1000
+    assert backext.validate_pack(pack) == []
+    assert backext.validate_pack(str(pack)) == []
+    status, _, err = run(capsys, "validate", str(pack))
+    assert (status, err) == (0, "")

@@ -7,7 +7,9 @@ tester did.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+import pickle
 
 import attrs
 import pytest
@@ -1188,3 +1190,39 @@ def test_dose_changed_never_comes_beside_a_step_back():
     assert "dose-changed" not in report.codes
     for code in report.codes:
         assert report.action in backext.REASON_CODES[code].actions
+
+
+# Found by a black-box attack (round 12).
+
+
+def test_a_missing_clearance_is_said_with_the_variation_s_name_in_any_language():
+    state = backext.start(P, CHEST.id)
+    with pytest.raises(backext.ClearanceRequiredError) as raised:
+        backext.choose_modifications(P, state, ["leg-lift"])
+    error = raised.value
+    assert error.modification_id == "leg-lift"
+    name = CHEST.modification("leg-lift").name
+    assert error.template is not None
+    for language in ("en", "de", "fr", "es"):
+        said = error.template.render(language)
+        assert P.localize(name, language) in said
+        assert "leg-lift" not in said
+    assert str(pickle.loads(pickle.dumps(error))) == str(error)
+
+
+def test_a_planned_day_that_asks_for_less_than_the_one_before_is_a_step_back():
+    harder = attrs.evolve(variation("harder", "harder", hold_seconds_change=5), requires_clearance=True)
+    pack = pack_with(attrs.evolve(FOREARM, modifications=(harder,)))
+    on = DAY
+    state = backext.record_clearance(
+        backext.start(pack, FOREARM.id), date=on, until=on + dt.timedelta(days=3), modifications=["harder"], pack=pack
+    )
+    state = backext.choose_modifications(pack, state, ["harder"], on=on)
+    sessions = backext.plan(pack, state, start_date=on, weeks=2).sessions
+    for before, after in itertools.pairwise(sessions):
+        dropped = after.prescription.hold_seconds < before.prescription.hold_seconds
+        if dropped:
+            assert after.action is Action.REGRESS
+            break
+    else:
+        pytest.fail("the plan never dropped the variation")

@@ -162,7 +162,7 @@ def test_a_pack_in_german_speaks_german_by_default():
     log = backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, 5))
     (reason,) = backext.step(pack, state, log).reasons
     assert reason.message == "well tolerated: 1 of 3 sessions before a step up"  # the message stays English
-    assert reason.render() == reason.render("ja") == "gut vertragen: 1 von 3 Einheiten vor einer Steigerung"
+    assert reason.render() == reason.render("ja") == "gut vertragen: 1 von 3 Einheiten vor einem Schritt nach oben"
     assert reason.render("en-GB") == reason.message
 
 

@@ -89,7 +89,7 @@ def test_f2_the_tolerated_reason_agrees_with_its_number_in_every_language():
         said[day] = {language: decision.messages(language)[0] for language in ("en", *LANGUAGES)}
     assert said[7] == {
         "en": "well tolerated: 2 of 3 sessions before a step up",
-        "de": "gut vertragen: 2 von 3 Einheiten vor einer Steigerung",
+        "de": "gut vertragen: 2 von 3 Einheiten vor einem Schritt nach oben",
         "fr": "bien toléré : 2 sur 3 séances avant de monter d'un palier",
         "es": "bien tolerado: 2 de 3 sesiones antes de subir un paso",
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 import tracemalloc
 
 import pytest
@@ -39,7 +40,8 @@ def test_placing_a_problem_after_many_toml_lines_keeps_no_memory_per_line(line):
     wrong = problem("/id", "wrong-type", "expected a string")
     [placed], peak = _peak(locate, text, "toml", [wrong])
     assert (placed.line, placed.column, placed.end_line, placed.end_column) == (lines + 1, 6, lines + 1, 7)
-    assert peak < 200_000, peak
+    # Before Python 3.11 (no possessive repetition), runs of at most 4,096 lines at a time: bounded, not per line.
+    assert peak < (200_000 if sys.version_info >= (3, 11) else 2_000_000), peak
 
 
 def test_reading_a_toml_file_of_many_comment_lines_makes_no_object_per_line():

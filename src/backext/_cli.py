@@ -339,7 +339,18 @@ def _limit_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _limits(args: argparse.Namespace) -> Limits:
-    chosen = dict(args.limit)
+    chosen: dict[str, int] = {}
+    for name, number in args.limit:
+        if chosen.get(name, number) != number:  # two values for one limit: neither silently wins
+            raise _UsageError(
+                _said(
+                    N_("--limit {name}={first} and --limit {name}={second} disagree: give one of them"),
+                    name=name,
+                    first=chosen[name],
+                    second=number,
+                )
+            )
+        chosen[name] = number
     given = getattr(args, "max_bytes", None)
     if given is not None:
         if chosen.get("max_bytes", given) != given:  # two sizes for one limit: neither silently wins

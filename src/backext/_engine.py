@@ -1018,7 +1018,9 @@ def choose_modifications(
         modification = modification_of(exercise, modification_id, pack.default_locale)
         day = on if on is not None else state.last_session
         if modification.requires_clearance and not state.allows(modification_id, exercise.id, day):
-            raise ClearanceRequiredError(modification_id, day if state.allows(modification_id, exercise.id) else None)
+            raise ClearanceRequiredError(
+                modification_id, day if state.allows(modification_id, exercise.id) else None, modification.name
+            )
     dose = state.dose
     hurt = untried(state)
     new_harder = [

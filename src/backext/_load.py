@@ -52,7 +52,8 @@ __all__ = ["PackSource", "analyse_document", "checked", "dump_pack", "load_pack"
 PackSource = Union[str, bytes, "os.PathLike[str]", Mapping[str, object]]
 
 
-def _format_for(name: str, format: str | None) -> Format:  # noqa: A002
+def _format_for(name: str, format: str | None, *, shown: str | None = None) -> Format:  # noqa: A002
+    """The format *format* names, or else the one of *name*'s suffix (said as *shown*, if given, in an error)."""
     if format is not None:
         if format not in FORMATS:
             raise ValueError(f"unknown format {shorten(str(format))}: expected one of {', '.join(FORMATS)}")
@@ -61,8 +62,9 @@ def _format_for(name: str, format: str | None) -> Format:  # noqa: A002
     try:
         return SUFFIXES[suffix]
     except KeyError:
+        said = name if shown is None else shown
         raise ValueError(
-            f"{name if len(name) <= 200 else shorten(name, 200)}: cannot tell the format from the suffix "
+            f"{said if len(said) <= 200 else shorten(said, 200)}: cannot tell the format from the suffix "
             f"{shorten(suffix)}: "
             f"use .json, .toml, .yaml or .yml, or pass format="
         ) from None
@@ -105,7 +107,7 @@ def _read_file(path: str, name: str, format: str | None, max_bytes: int) -> tupl
 
     def checked() -> None:
         nonlocal fmt
-        fmt = _format_for(name, format)
+        fmt = _format_for(path, format, shown=name)  # the path's own suffix: the name shown may be cut short
 
     try:
         data = read_regular_file(path, max_bytes, checked)

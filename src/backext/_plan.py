@@ -11,7 +11,7 @@ from ._i18n import N_, N_plural
 from ._messages import Message
 from ._model import Pack
 from ._reasons import Action
-from ._reconcile import reconcile, stopped_since
+from ._reconcile import asks_less, reconcile, stopped_since
 from ._rules import DEFAULT_RULES, Rules
 from ._session import SessionLog
 from ._state import Prescription, State
@@ -35,7 +35,8 @@ class PlannedSession:
         prescription: The dose to do that day.
         action: How this dose came about: :attr:`Action.PROGRESS` when it is a
             step up from the session before, :attr:`Action.REGRESS` when it is
-            a step back (after a gap longer than the rules allow),
+            a step back (after a gap longer than the rules allow) or less than
+            the session before (a harder variation's clearance ended),
             :attr:`Action.REPEAT` otherwise (and for the first session, unless
             a long gap stepped it back).
 
@@ -259,6 +260,8 @@ def plan(
         prescription = prescription_on(pack, shown, date, rules)  # after a long gap: the dose the gap rule gives
         if prescription != shown.prescription:
             action = Action.REGRESS
+        elif action is Action.REPEAT and sessions and asks_less(prescription, sessions[-1].prescription):
+            action = Action.REGRESS  # less than the session before, though no session asked for it (a clearance ended)
         sessions.append(PlannedSession(date=date, prescription=prescription, action=action))
         if not milestones or milestones[-1].exercise_id != prescription.exercise_id:
             milestones.append(Milestone(date=date, exercise_id=prescription.exercise_id, level=prescription.level))

@@ -158,8 +158,18 @@ def raise_cap(exercise: Exercise, state: State, *, hurt: bool = False) -> Callab
 
 def lower_than(candidate: Prescription, state: State) -> bool:
     """Whether *candidate* has the person do less than *state*'s prescription: lower somewhere, higher nowhere."""
-    (hold, repetitions), (now_hold, now_repetitions) = effective(candidate), effective(state.prescription)
-    return hold <= now_hold and repetitions <= now_repetitions and (hold, repetitions) != (now_hold, now_repetitions)
+    return asks_less(candidate, state.prescription)
+
+
+def asks_less(candidate: Prescription, than: Prescription) -> bool:
+    """Whether *candidate* asks for less than *than*, of the same exercise: lower somewhere, higher nowhere."""
+    (hold, repetitions), (was_hold, was_repetitions) = effective(candidate), effective(than)
+    return (
+        candidate.exercise_id == than.exercise_id
+        and hold <= was_hold
+        and repetitions <= was_repetitions
+        and (hold, repetitions) != (was_hold, was_repetitions)
+    )
 
 
 def _adds(modification: Modification) -> bool:

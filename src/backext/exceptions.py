@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ._i18n import N_plural
+from ._i18n import N_, N_plural
 from ._problems import Problem, report
 
 
 if TYPE_CHECKING:
     import datetime
 
-    from ._messages import Message
+    from ._messages import Message, Value
 
 
 #: The first line of a :class:`PackError`'s report.
@@ -213,21 +213,25 @@ class ClearanceRequiredError(SessionError):
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, modification_id: str, on: datetime.date | None = None) -> None:
+    def __init__(self, modification_id: str, on: datetime.date | None = None, name: Value | None = None) -> None:
+        from ._messages import Message  # noqa: PLC0415 - the module imports this one
+
         self.modification_id = modification_id
         self.on = on
+        self._name = name
+        variation: Value = repr(modification_id) if name is None else name  # the pack's name, in any language
         if on is None:
-            message = (
-                f"the variation {modification_id!r} needs a clinician's clearance: record it with record_clearance()"
-            )
+            template = N_("the variation {variation} needs a clinician's clearance: record it with record_clearance()")
+            message = Message(template=template, values={"variation": variation})
         else:
-            message = (
-                f"no clearance for the variation {modification_id!r} is in force on {on}: pass on= the day it starts"
-            )
+            template = N_("no clearance for the variation {variation} is in force on {on}: pass on= the day it starts")
+            message = Message(template=template, values={"variation": variation, "on": on})
         super().__init__(message)
 
-    def __reduce__(self) -> tuple[type[ClearanceRequiredError], tuple[str, datetime.date | None]]:  # type: ignore[override]
-        return (type(self), (self.modification_id, self.on))
+    def __reduce__(  # type: ignore[override]
+        self,
+    ) -> tuple[type[ClearanceRequiredError], tuple[str, datetime.date | None, Value | None]]:
+        return (type(self), (self.modification_id, self.on, self._name))
 
 
 class UnknownIdError(SessionError, KeyError):
