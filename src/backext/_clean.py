@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from ._conditions import CLEAN_HOLD_STEPS, PLAUSIBLE_REPETITIONS
 from ._i18n import well_formed
+from ._ladder import ahead
 from ._limits import DEFAULT_LIMITS
 from ._model import Pack
 from ._vocabulary import Level
@@ -102,6 +103,10 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
     if not ordered and (
         _has_cycle({e.id: e.progression.next_exercise for e in exercises})
         or _has_cycle({e.id: e.progression.previous_exercise for e in exercises})
+        or any(
+            e.progression.previous_exercise is not None and ahead(pack, e, e.progression.previous_exercise)
+            for e in exercises
+        )  # a "previous" exercise the next links climb to: a step down would go up
     ):
         return False
     if chained and _longest_chain(next_index, ordered=ordered) > CLEAN_CHAIN:

@@ -578,6 +578,17 @@ RULES: tuple[Rule, ...] = (
         note="a next or previous exercise is no exercise of the pack (reported at the link)",
     ),
     Rule(
+        name="previous-ahead",
+        code="progression-cycle",
+        model=Progression,
+        field="previous_exercise",
+        message=N_(
+            "{value} is reached from {exercise} by the next links: a step down to it would go up the ladder; name"
+            " an exercise below {exercise}"
+        ),
+        note="a previous exercise that the next links climb to from the exercise (reported at the link)",
+    ),
+    Rule(
         name="one-way-link",
         code="one-way-link",
         model=Progression,

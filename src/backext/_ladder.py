@@ -330,7 +330,22 @@ def _neighbour(pack: Pack, exercise: Exercise, *, up: bool) -> Exercise | None:
     allowed = (0, 1) if up else (0, -1)
     if refused(target):  # never prescribed, however the pack was made: the ladder ends here
         return None
+    if not up and ahead(pack, exercise, target.id):  # a "previous" exercise the next links climb to: never down
+        return None
     return target if difference in allowed and target.id != exercise.id else None
+
+
+def ahead(pack: Pack, exercise: Exercise, target_id: str) -> bool:
+    """Whether following the next links up from *exercise* reaches the exercise *target_id* (bounded, cycle-safe)."""
+    next_of = {e.id: e.progression.next_exercise for e in pack.exercises}
+    seen = {exercise.id}
+    current = exercise.progression.next_exercise
+    while current is not None and current not in seen:
+        if current == target_id:
+            return True
+        seen.add(current)
+        current = next_of.get(current)
+    return False
 
 
 def refused(exercise: Exercise) -> bool:

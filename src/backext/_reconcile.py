@@ -636,7 +636,12 @@ def reconcile(
         except KeyError:
             dropped.append(modification_id)
             continue
-        if modification.requires_clearance and not state.allows(modification_id, exercise.id, on):
+        in_force = (
+            state.allows(modification_id, exercise.id, on)
+            if on is not None
+            else state.allows(modification_id, exercise.id) and _in_force_at_last(state, modification_id, exercise.id)
+        )
+        if modification.requires_clearance and not in_force:
             if state.allows(modification_id, exercise.id):
                 expired = N_("the clearance for the variation {variation} is not in force: it is dropped")
                 reasons.append(
@@ -774,11 +779,7 @@ def has_exercise(pack: Pack, exercise_id: str) -> bool:
 
 
 def fitted_all(pack: Pack, doses: tuple[Dose, ...]) -> tuple[Dose, ...]:
-    """Tolerated doses (as done) brought within the pack's limits, without those of exercises it no longer has.
-
-    A dose below the exercise's start (it was raised) is dropped, never raised to it: the person did not do the
-    start, and a step down to the exercise lands on its start, as for one never done.
-    """
+    """Tolerated doses (as done) brought within the pack's limits, without those of exercises it no longer has."""
     fitted = []
     for dose in doses:
         if not has_exercise(pack, dose.exercise_id):
@@ -786,8 +787,6 @@ def fitted_all(pack: Pack, doses: tuple[Dose, ...]) -> tuple[Dose, ...]:
         exercise = pack.exercise(dose.exercise_id)
         low, high = tenths(exercise.hold.start_seconds), tenths(exercise.hold.target_seconds)
         reps = exercise.repetitions
-        if tenths(dose.hold_seconds) < low or dose.repetitions < reps.minimum:
-            continue
         fitted.append(
             Dose(
                 exercise_id=dose.exercise_id,
