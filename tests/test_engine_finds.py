@@ -1011,9 +1011,13 @@ def test_a_retraced_link_that_would_go_round_in_a_circle_is_not_followed():
     for _ in range(4):
         before = state.prescription
         decision = backext.step(pack, state, done(before, day, pain=5))
-        assert decision.prescription.hold_seconds <= before.hold_seconds or decision.prescription.exercise_id == "b"
-        assert decision.prescription.exercise_id == "b"
+        assert decision.action is Action.REGRESS
+        if decision.prescription.exercise_id == before.exercise_id:  # within one exercise: down, never up
+            assert decision.prescription.hold_seconds <= before.hold_seconds
+        else:  # back the way the person came (a's "previous", b, is ahead of it: never followed)
+            assert (before.exercise_id, decision.prescription.exercise_id) == ("b", "a")
         state, day = decision.state, day + dt.timedelta(days=2)
+    assert decision.prescription.exercise_id == "a"
     assert "lowest-dose" in decision.codes
 
 
