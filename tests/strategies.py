@@ -29,6 +29,7 @@ from backext import (
     Step,
 )
 from backext._constraints import changes_dose
+from backext._ladder import asks_more
 from backext._session import _MOST_REPETITIONS, _MOST_SECONDS
 
 
@@ -182,6 +183,12 @@ def packs(draw: st.DrawFn, max_exercises: int = 3, *, warnings: bool = False) ->
             for e in exercises
         ]
         exercises = [attrs.evolve(e, modifications=tuple(_quiet(e, m) for m in e.modifications)) for e in exercises]
+        # A step down to an exercise of the same level asks for no more (previous-asks-more): one more set here.
+        for index in range(1, len(exercises)):
+            before, exercise = exercises[index - 1], exercises[index]
+            if before.level is exercise.level and asks_more(before, exercise):
+                sets = before.repetitions.sets + 1
+                exercises[index] = attrs.evolve(exercise, repetitions=attrs.evolve(exercise.repetitions, sets=sets))
     cited = {source for exercise in exercises for source in exercise.sources}
     uncited = tuple(s.id for s in sources if s.id not in cited)
     if uncited:  # every source cited: an uncited one is worth a warning

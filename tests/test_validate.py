@@ -166,6 +166,12 @@ CASES: dict[str, tuple[object, str]] = {
         changed(lambda d: d["exercises"][1]["progression"].pop("previous_exercise")),
         "/exercises/0/progression/next_exercise",
     ),
+    # Found by a black-box attack: a step back to a same-level previous exercise starting at a longer hold raised
+    # the numbers the person does, and nothing told the pack's author.
+    "previous-asks-more": (
+        changed(set_at("/exercises/1/level", "beginner")),
+        "/exercises/1/progression/previous_exercise",
+    ),
     "link-to-refused": (
         changed(lambda d: d["exercises"][0]["movements"].append("sit-up")),
         "/exercises/1/progression/previous_exercise",

@@ -19,7 +19,7 @@ import attrs
 
 from ._constraints import SLUG_PATTERN, Finding, Rule, doses_words, in_tenths, rule, rule_problems, tenths_of
 from ._i18n import N_, N_plural, well_formed
-from ._ladder import ahead, hold_rungs, previous_exercise, rungs
+from ._ladder import ahead, asks_more, hold_rungs, previous_exercise, rungs
 from ._limits import DEFAULT_LIMITS, Gathered, Limits, shorten
 from ._messages import Message, listed
 from ._model import Avoid, Exercise, Pack
@@ -196,6 +196,8 @@ def _check_ladder(pack: Pack) -> _Found:
                 yield found.at(at, **levels)
             if any(movement.contraindicated for movement in target.movements):
                 yield refused.at(at, value=shorten(target.id))
+            if not up and difference == 0 and asks_more(target, exercise):
+                yield rule("previous-asks-more").at(at, value=shorten(target.id), exercise=shorten(exercise.id))
             if not up and ahead(pack, exercise, target.id):
                 yield rule("previous-ahead").at(at, value=shorten(target.id), exercise=shorten(exercise.id))
             if up and target.progression.previous_exercise is None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from ._conditions import CLEAN_HOLD_STEPS, PLAUSIBLE_REPETITIONS
 from ._i18n import well_formed
-from ._ladder import ahead
+from ._ladder import ahead, asks_more
 from ._limits import DEFAULT_LIMITS
 from ._model import Pack
 from ._vocabulary import Level
@@ -85,6 +85,8 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
         if preceding is not None:
             there = position.get(preceding)
             if there is None or there == index or not 0 <= rank[exercise.level] - rank[exercises[there].level] <= 1:
+                return False
+            if exercises[there].level is exercise.level and asks_more(exercises[there], exercise):  # a warning
                 return False
             ordered = ordered and there < index
         if exercise.sources:

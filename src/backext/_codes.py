@@ -442,6 +442,17 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         example='"next_exercise": "hand-press-up"  (and hand-press-up has no "previous_exercise")',
     ),
     ProblemCode(
+        code="previous-asks-more",
+        severity="warning",
+        description=N_(
+            "An exercise's previous_exercise is at the same level, and its starting dose asks for more (a longer"
+            " hold, more repetitions or more sets, and nowhere less): a step down after pain would raise the numbers"
+            " the person does. Link to an easier exercise, or lower the other exercise's start."
+        ),
+        example='"level": "beginner", ... "previous_exercise": "forearm-press-up"  (also beginner, starting at 5 s'
+        " against 1 s)",
+    ),
+    ProblemCode(
         code="link-to-refused",
         severity="warning",
         description=N_(

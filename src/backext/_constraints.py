@@ -612,6 +612,18 @@ RULES: tuple[Rule, ...] = (
         note="the same, where the engine cannot retrace the link: more than one leads in, or the way down circles",
     ),
     Rule(
+        name="previous-asks-more",
+        code="previous-asks-more",
+        model=Progression,
+        field="previous_exercise",
+        message=N_(
+            "{value} is at the same level as {exercise} and its start asks for more than the start of {exercise}: a"
+            " step down to it raises what the person does; link to an easier exercise, or lower the start of {value}"
+        ),
+        note="a previous exercise of the same level whose starting dose asks for more in one number and no less in"
+        " any (reported at the link)",
+    ),
+    Rule(
         name="link-to-refused",
         code="link-to-refused",
         model=Progression,

@@ -32,6 +32,7 @@ __all__ = [
     "RESOLUTION",
     "Dose",
     "Move",
+    "asks_more",
     "fit",
     "from_tenths",
     "full_dose",
@@ -333,6 +334,17 @@ def _neighbour(pack: Pack, exercise: Exercise, *, up: bool) -> Exercise | None:
     if not up and ahead(pack, exercise, target.id):  # a "previous" exercise the next links climb to: never down
         return None
     return target if difference in allowed and target.id != exercise.id else None
+
+
+def asks_more(one: Exercise, other: Exercise) -> bool:
+    """Whether the starting dose of *one* asks for more than that of *other*: more in one number, less in none.
+
+    Doses of two exercises compare only where neither asks for less; a step down along a ``previous_exercise``
+    link of the same level that asks for more is a warning of the checks (``previous-asks-more``).
+    """
+    first = (one.hold.start_seconds, one.repetitions.minimum, one.repetitions.sets)
+    second = (other.hold.start_seconds, other.repetitions.minimum, other.repetitions.sets)
+    return first != second and all(a >= b for a, b in zip(first, second, strict=True))
 
 
 def ahead(pack: Pack, exercise: Exercise, target_id: str) -> bool:
