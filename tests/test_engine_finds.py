@@ -1274,3 +1274,21 @@ def test_an_update_that_makes_a_variation_in_use_need_a_clearance_that_ended_dro
     loaded = backext.load_state(backext.converter.unstructure(state), v2)
     assert loaded.prescription.modifications == ()
     assert backext.load_state(backext.converter.unstructure(loaded), v2) == loaded
+
+
+def test_a_new_pack_version_that_keeps_the_dose_says_the_run_of_good_sessions_starts_again():
+    # Found by a black-box attack: a new version (a new title, say) started the count again, and no reason said why.
+    state = backext.start(P, FOREARM.id)
+    for day in (DAY, DAY + dt.timedelta(days=2)):
+        state = backext.step(P, state, SessionLog.as_prescribed(state.prescription, day)).state
+    assert state.tolerated_streak == 2
+    updated = attrs.evolve(P, version="2")
+    decision = backext.step(updated, state, SessionLog.as_prescribed(state.prescription, DAY + dt.timedelta(days=4)))
+    assert decision.action is Action.REPEAT
+    assert [r.code for r in decision.reasons] == ["pack-changed", "tolerated"]
+    assert "starts again" in decision.reasons[0].render()
+    assert "2" in decision.reasons[0].render()
+    # Nothing to forget, nothing to say: a state with no session towards a step up.
+    fresh = backext.start(P, FOREARM.id)
+    first = backext.step(updated, fresh, SessionLog.as_prescribed(fresh.prescription, DAY))
+    assert [r.code for r in first.reasons] == ["tolerated"]

@@ -771,7 +771,12 @@ def report_next_day(
         pain: Pain the next day, 0 to 10.
         red_flags: Red flags reported with it.
         date: The day of the report, if known: it may not be before the
-            session.
+            session. Give it: a stop reported without a date is dated by
+            the latest day the state knows (its last session, or a
+            clearance on record if later, even one dated ahead; a state
+            with neither gives 0001-01-01), so that no clearance already on
+            record lifts it, and a clearance that lifts it must be dated
+            that day or later.
         rules: The engine's policy.
 
     Raises:

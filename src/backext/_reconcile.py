@@ -615,7 +615,7 @@ def reconcile(
         if problems:
             raise StateError(problems)
         memory(pack).remember(state, rules)  # checked: not again while this very object comes back
-    moved = False
+    moved = forgotten = False
     if not same and not _reached(pack, exercise, state):
         # The update moved the levels (or removed one in between): never a level skipped, so the person goes to
         # the highest exercise, at or below this one's level, that their history reaches in the pack given now.
@@ -680,6 +680,7 @@ def reconcile(
         dose, kept_ids, prescription = _after_update(exercise, state, dose, kept_ids, prescription)
         dropped.extend(m for m in offered if m not in kept_ids)
         pending = state.pending
+        forgotten = state.tolerated_streak > 0 or (pending is not None and pending.counts)
         if pending is not None and pending.counts:  # done under the old pack: it does not count under the new one
             state = attrs.evolve(state, pending=attrs.evolve(pending, counts=False))
     changed = (dose is not state.dose and dose != state.dose) or (
@@ -715,6 +716,19 @@ def reconcile(
         else:
             template = N_("the pack {pack} changed (version {old} to {new}): the dose is now {dose}")
             reasons.insert(0, because("pack-changed", pack.default_locale, template, values))
+    elif not same and forgotten:
+        # The same dose, but a new version: the sessions done under the old one do not count towards a step up.
+        again = N_(
+            "the pack {pack} changed (version {old} to {new}): the dose stays {dose}, and the run of well-tolerated"
+            " sessions starts again"
+        )
+        values = {
+            "pack": pack.title,
+            "old": str(state.pack_version),
+            "new": pack.version,
+            "dose": dose_words(prescription, pack.default_locale),
+        }
+        reasons.insert(0, because("pack-changed", pack.default_locale, again, values))
     tolerated = state.tolerated if same else fitted_all(pack, state.tolerated)
     clearances = state.clearances if same else clearances_within(pack, state.clearances)
     # A new version of the pack, or a variation whose clearance ran out: a new prescription, the count starts again.
