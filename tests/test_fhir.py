@@ -744,3 +744,24 @@ def test_a_log_file_that_is_no_json_is_at_its_line_and_column(capsys, tmp_path):
     assert main(["fhir", "--logs", str(logs)]) == 1
     said = capsys.readouterr().err
     assert re.search(rf"{re.escape(str(logs))}:1:1[23]: error syntax-error: not a JSON document", said), said
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_stopped_instruction_words_no_dose_and_a_later_resume_gives_its_day(version):
+    # Found by a black-box attack: an on-hold request still told the person their hold and repetitions, as if
+    # nothing had happened; one cleared from a later day did not say which day.
+    def instruction(state: backext.State, **options: object) -> str:
+        request = _document(fhir.export_state(PACK, state, subject="Patient/1", fhir_version=version, **options)[0])
+        text = request["patientInstruction"]
+        return text if version == "R4B" else text[0]["instructionMarkdown"]
+
+    stopped = _stopped_on(datetime.date(2026, 1, 13))
+    english, german = instruction(stopped), instruction(stopped, locale="de")
+    assert all(words in english for words in ("Do not do this exercise", "Contact your clinician today"))
+    assert not any(words in english for words in ("repetition", "second"))
+    assert not any(words in german for words in ("Wiederholung", "Sekunde", "Do not"))
+    cleared = backext.record_clearance(stopped, date=datetime.date(2026, 2, 1), pack=PACK)
+    later = instruction(cleared, on=datetime.date(2026, 1, 20), locale="de")
+    assert "01.02.2026" in later.split("\n\n")[0]
+    assert "Wiederholungen" in later  # the dose to resume at follows
+    assert not instruction(cleared, on=datetime.date(2026, 2, 1)).startswith("Your clinician cleared")

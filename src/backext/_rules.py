@@ -85,8 +85,10 @@ class Rules:
             stops the engine until a clinician has reviewed the person, as a
             red flag does. Default 7; at most 7.
         tolerated_sessions: Well-tolerated sessions in a row at one dose before
-            it steps up. An exercise may ask for more, never for fewer.
-            Default 3.
+            it steps up. An exercise may ask for more, never for fewer: the
+            larger of this and the exercise's
+            ``progression.tolerated_sessions`` (3 unless the pack sets it)
+            counts. Default 3.
         untolerated_sessions: Sessions in a row at one dose that were not
             well tolerated (moderate pain, or not completed) after which the
             dose steps back instead of being repeated again. Default 3; 1 to

@@ -35,7 +35,7 @@ from ._terms import (
     SessionCode,
     Urls,
 )
-from ._words import dose_line
+from ._words import dose_line, paused_lines, resume_line
 
 
 __all__ = ["BundleType", "export_bundle", "export_logs", "export_pack", "export_state", "resource_id"]
@@ -338,7 +338,10 @@ def export_state(
     instructions in ``patientInstruction``, in *locale*. It is ``active``,
     or ``on-hold`` while the engine is stopped (or, on the day *on*, until the
     day a clinician's clearance lets sessions resume: the dose is the one to
-    resume at). The CarePlan instantiates
+    resume at, and the instruction begins with that day). A stopped state's
+    instruction gives no steps and no dose: it tells the person not to do
+    the exercise until a clinician has examined them, as the handout does.
+    The CarePlan instantiates
     the pack's PlanDefinition and lists the ServiceRequest as its activity.
 
     Args:
@@ -401,7 +404,12 @@ def export_state(
     exercise = state_exercise(pack, state)
     status = "on-hold" if held else "active"
     request_key = ("ServiceRequest", subject, pack.id)
-    instruction = _patient_instruction(pack, prescription, locale)
+    if state.stopped:  # no steps and no dose: the person is to do none of it until a clinician has seen them
+        instruction = _paragraphs([pack.localize(exercise.name, locale), *paused_lines(locale, pack.default_locale)])
+    else:
+        instruction = _patient_instruction(pack, prescription, locale)
+        if held and state.resume_on is not None:  # cleared from a later day: the dose is the one to resume at
+            instruction = _paragraphs([resume_line(state.resume_on, locale, pack.default_locale), instruction])
     code = _exercise_therapy(pack.localize(exercise.name, locale))
     request: dict[str, Any] = {
         "resourceType": "ServiceRequest",
