@@ -1292,3 +1292,44 @@ def test_a_new_pack_version_that_keeps_the_dose_says_the_run_of_good_sessions_st
     fresh = backext.start(P, FOREARM.id)
     first = backext.step(updated, fresh, SessionLog.as_prescribed(fresh.prescription, DAY))
     assert [r.code for r in first.reasons] == ["tolerated"]
+
+
+@pytest.mark.parametrize("refresh", [True, False])
+def test_an_update_that_makes_a_kept_variation_need_a_clearance_never_strands_a_stopped_person(refresh):
+    # Found by a black-box attack: a stopped state kept an easier variation that an update made need a clearance
+    # (its old clearance ending after the stop): the clinician's clearance was then refused, and the state the
+    # engine returned for a log while stopped could not be read back.
+    easy = variation("easy", "easier", hold_seconds_change=-5)
+    v1 = pack_with(attrs.evolve(CHEST, modifications=(*CHEST.modifications, easy)), version="1")
+    v2 = pack_with(
+        attrs.evolve(CHEST, modifications=(*CHEST.modifications, attrs.evolve(easy, requires_clearance=True))),
+        version="2",
+    )
+    state = backext.start(v1, CHEST.id)
+    state = perfect_run(v1, state, 4, DAY)
+    state = backext.choose_modifications(v1, state, ["easy"])
+    state = backext.record_clearance(
+        state, date=state.last_session, modifications=["easy"], until=state.last_session + dt.timedelta(days=4), pack=v1
+    )
+    flagged = SessionLog(
+        date=state.last_session + dt.timedelta(days=1),
+        exercise_id=CHEST.id,
+        repetitions_completed=0,
+        hold_seconds=0,
+        pain=0,
+        red_flags={"new-leg-weakness"},
+    )
+    stopped = backext.step(v1, state, flagged).state
+    assert stopped.prescription.modifications == ("easy",)
+    loaded = backext.load_state(backext.converter.unstructure(stopped), v2, refresh=refresh)
+    later = flagged.date + dt.timedelta(days=11)
+    logged = backext.step(v2, loaded, attrs.evolve(flagged, date=later, red_flags=frozenset()))
+    assert logged.action is Action.STOP
+    assert backext.load_state(backext.converter.unstructure(logged.state), v2) is not None
+    cleared = backext.record_clearance(logged.state, date=later + dt.timedelta(days=1), pack=v2)
+    assert cleared.prescription.modifications == ()
+    resumed = backext.plan(v2, cleared, start_date=later + dt.timedelta(days=2), weeks=1).sessions[0].prescription
+    assert resumed == backext.start(v2, CHEST.id).prescription
+    direct = backext.record_clearance(loaded, date=later, pack=v2)
+    assert direct.prescription.modifications in {(), ("easy",)}
+    backext.plan(v2, direct, start_date=later + dt.timedelta(days=1), weeks=1)

@@ -44,6 +44,7 @@ from ._reconcile import (
     fitted_all,
     has_exercise,
     higher,
+    kept_while_stopped,
     lower_than,
     modification_of,
     never_prescribed,
@@ -360,12 +361,7 @@ def _stop(  # noqa: PLR0917 - a private helper
             # The dose to resume at after clearance: the start of the exercise, with only the variations
             # that need no clearance and lower the dose (the new clearance must name the others again).
             exercise = pack.exercise(state.dose.exercise_id)
-            lowering = {
-                m.id
-                for m in exercise.modifications
-                if not m.requires_clearance and m.hold_seconds_change <= 0 and m.repetitions_change <= 0
-            }
-            kept = tuple(m for m in state.prescription.modifications if m in lowering)
+            kept = kept_while_stopped(exercise, state.prescription.modifications)
             state = attrs.evolve(
                 state,
                 pack_version=pack.version,

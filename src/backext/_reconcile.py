@@ -51,6 +51,7 @@ __all__ = [
     "fitted_all",
     "has_exercise",
     "higher",
+    "kept_while_stopped",
     "modification_of",
     "names_words",
     "prescribe",
@@ -573,6 +574,20 @@ def _check_stop_only(pack: Pack, state: State, rules: Rules) -> None:
         raise StateError(problems)
 
 
+def kept_while_stopped(exercise: Exercise, modifications: tuple[str, ...]) -> tuple[str, ...]:
+    """The variations a stopped state keeps: those that need no clearance and only lower the dose.
+
+    The person resumes with them at the start of the exercise; a clinician's clearance must name the others again.
+    A stop keeps these, and so does a pack update of a stopped state (which may have made one need a clearance).
+    """
+    lowering = {
+        m.id
+        for m in exercise.modifications
+        if not m.requires_clearance and m.hold_seconds_change <= 0 and m.repetitions_change <= 0
+    }
+    return tuple(m for m in modifications if m in lowering)
+
+
 def reconcile(
     pack: Pack, state: State, on: datetime.date | None = None, rules: Rules = DEFAULT_RULES
 ) -> tuple[State, list[Reason]]:
@@ -652,6 +667,9 @@ def reconcile(
             continue
         kept.append(modification_id)
     kept_ids = tuple(kept)
+    if not same and state.stop is not None:  # stopped: only what a stop keeps, as the pack given now has it
+        dropped.extend(m for m in kept_ids if m not in kept_while_stopped(exercise, kept_ids))
+        kept_ids = kept_while_stopped(exercise, kept_ids)
     prescription = (
         state.prescription
         if same and kept_ids == state.prescription.modifications
