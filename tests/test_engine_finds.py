@@ -1333,3 +1333,55 @@ def test_an_update_that_makes_a_kept_variation_need_a_clearance_never_strands_a_
     direct = backext.record_clearance(loaded, date=later, pack=v2)
     assert direct.prescription.modifications in {(), ("easy",)}
     backext.plan(v2, direct, start_date=later + dt.timedelta(days=1), weeks=1)
+
+
+def test_a_stored_state_cleared_after_a_stop_carries_no_count_from_before_it():
+    # Found by a black-box attack: a state edited to carry a run of good sessions (or a counting report of the
+    # red-flag session) across the clearance that lifted the stop was read back, and stepped the person up.
+    base = {
+        "pack_id": P.id,
+        "pack_version": P.version,
+        "dose": {"exercise_id": FOREARM.id, "hold_seconds": 5, "repetitions": 10},
+        "prescription": {
+            "exercise_id": FOREARM.id,
+            "level": "beginner",
+            "hold_seconds": 5,
+            "repetitions": 10,
+            "sets": 1,
+        },
+        "last_session": "2026-01-05",
+        "clearances": [{"date": "2026-01-06", "lifts_stop": True}],
+    }
+    assert backext.load_state(base, P).prescription.hold_seconds == 5
+    higher = dict(
+        base, dose=dict(base["dose"], hold_seconds=10), prescription=dict(base["prescription"], hold_seconds=10)
+    )
+    tampered = {
+        "/tolerated_streak": dict(base, tolerated_streak=2),
+        "/pending/counts": dict(base, pending={"date": "2026-01-05", "counts": True}),
+        "/dose": higher,
+    }
+    for path, state in tampered.items():
+        with pytest.raises(backext.StateError) as error:
+            backext.load_state(state, P)
+        assert [p.path for p in error.value.problems] == [path]
+    # A clearance recorded on a state with a counting report keeps the report from counting.
+    start = backext.start(P, FOREARM.id)
+    unreported = attrs.evolve(SessionLog.as_prescribed(start.prescription, DAY), pain_next_day=None)
+    state = backext.step(P, start, unreported).state
+    assert state.pending.counts
+    stopped = attrs.evolve(state, stop=backext.Stop(date=DAY, red_flags=(backext.RedFlag.LEG_WEAKNESS,)))
+    cleared = backext.record_clearance(stopped, date=DAY + dt.timedelta(days=1), pack=P)
+    assert not cleared.pending.counts
+    assert backext.report_next_day(P, cleared, 0).action is Action.REPEAT
+
+
+def test_allows_refuses_a_day_where_an_exercise_id_goes():
+    # Found by a black-box attack: allows("leg-lift", a date) answered yes.
+    state = backext.record_clearance(backext.start(P, CHEST.id), date=DAY, modifications=["leg-lift"], pack=P)
+    assert state.allows("leg-lift", CHEST.id, DAY)
+    for arguments in (("leg-lift", DAY), (1, CHEST.id), ("leg-lift", CHEST.id, "2026-01-05")):
+        with pytest.raises(TypeError):
+            state.allows(*arguments)
+        with pytest.raises(TypeError):
+            state.clearances[0].allows(*(arguments if len(arguments) == 3 else (*arguments, None)))

@@ -1207,10 +1207,14 @@ def record_clearance(
         until=until,
         lifts_stop=lifts,
     )
+    pending = state.pending
+    if lifts and pending is not None and pending.counts:  # a session before the stop never counts after it
+        pending = attrs.evolve(pending, counts=False)
     cleared = attrs.evolve(
         state,
         stop=None,
         tolerated_streak=0 if lifts else state.tolerated_streak,
+        pending=pending,
         clearances=(*state.clearances, clearance),
     )
     if pack is not None:  # the dose to resume at, within the pack as it is now

@@ -304,6 +304,30 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
     if state.pack_version != pack.version:
         return problems
     _check_clearances(pack, state, problem)
+    resume = state.resume_on
+    if state.stop is None and resume is not None and (state.last_session is None or state.last_session < resume):
+        # Cleared after a stop, and no session since: the person resumes at the start, and nothing counts yet.
+        if state.dose != start_dose(exercise):
+            problem(
+                "/dose",
+                "out-of-range",
+                N_("no session since the clearance that lifted the stop: the dose is the start of the exercise"),
+                {},
+            )
+        if state.tolerated_streak:
+            problem(
+                "/tolerated_streak",
+                "out-of-range",
+                N_("no session since the clearance that lifted the stop: no well-tolerated session counts yet"),
+                {},
+            )
+        if state.pending is not None and state.pending.counts:
+            problem(
+                "/pending/counts",
+                "out-of-range",
+                N_("the session awaiting its next-day report came before the stop was lifted: it cannot count"),
+                {},
+            )
     dose = state.dose
     if not on_ladder(exercise, dose):
         problem(

@@ -145,10 +145,24 @@ class Clearance:
         return not self.exercises or exercise_id in self.exercises
 
     def allows(self, modification_id: str, exercise_id: str, on: datetime.date | None) -> bool:
-        """Whether the clearance allows *modification_id* on *exercise_id* on the day *on*."""
+        """Whether the clearance allows *modification_id* on *exercise_id* on the day *on*.
+
+        Raises:
+            TypeError: If an id is not a string, or *on* is neither a date nor ``None``.
+        """
+        _check_allows(modification_id, exercise_id, on)
         if modification_id not in self.modifications or not self.covers(exercise_id):
             return False
         return on is None or (self.date <= on and (self.until is None or on <= self.until))
+
+
+def _check_allows(modification_id: object, exercise_id: object, on: object) -> None:
+    """Refuse what :meth:`Clearance.allows` cannot answer for: a day where an id goes would be a silent yes."""
+    for name, value in (("modification_id", modification_id), ("exercise_id", exercise_id)):
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    if on is not None and type(on) is not datetime.date:
+        raise TypeError(f"on must be a datetime.date or None, not {type(on).__name__}")
 
 
 @attrs.frozen(kw_only=True)
@@ -275,7 +289,11 @@ class State:
         """Whether a clearance in force allows *modification_id* on *exercise_id* on the day *on*.
 
         Without *on*, the clearances' dates are not looked at.
+
+        Raises:
+            TypeError: If an id is not a string, or *on* is neither a date nor ``None``.
         """
+        _check_allows(modification_id, exercise_id, on)
         return any(c.allows(modification_id, exercise_id, on) for c in self._current_clearances())
 
     def last_tolerated(self, exercise_id: str) -> Dose | None:
