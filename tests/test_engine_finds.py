@@ -1385,3 +1385,16 @@ def test_allows_refuses_a_day_where_an_exercise_id_goes():
             state.allows(*arguments)
         with pytest.raises(TypeError):
             state.clearances[0].allows(*(arguments if len(arguments) == 3 else (*arguments, None)))
+
+
+def test_replay_names_every_log_it_leaves_out_before_a_stop():
+    # Found by a black-box attack: of two logs left out before a red flag, only the first was named.
+    state = backext.start(P, FOREARM.id)
+    good = SessionLog.as_prescribed(state.prescription, DAY)
+    wrong = [attrs.evolve(good, date=DAY + dt.timedelta(days=d), exercise_id=HANDS.id) for d in (2, 3)]
+    flagged = attrs.evolve(good, date=DAY + dt.timedelta(days=4), red_flags=frozenset({"new-leg-weakness"}))
+    decisions = backext.replay(P, state, [good, *wrong, flagged])
+    assert [d.action for d in decisions] == [Action.REPEAT, Action.STOP]
+    skipped = [r for r in decisions[-1].reasons if r.code == "log-skipped"]
+    assert [r.render()[:25] for r in skipped] == ["the log of 2026-01-07 was", "the log of 2026-01-08 was"]
+    assert "07.01.2026" in skipped[1].render("de")

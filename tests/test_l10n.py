@@ -297,6 +297,9 @@ def test_red_flags_are_described_in_each_language():
         ({"LANG": "POSIX"}, "Starting position"),
         ({"LANG": "ja_JP.UTF-8"}, "Starting position"),  # no texts in Japanese: the pack's default
         ({"LANG": "not a locale"}, "Starting position"),
+        # Found by a black-box attack: gettext's aliases were taken as unknown languages.
+        ({"LANG": "german"}, "Ausgangsposition"),
+        ({"LANGUAGE": "french:de"}, "Position de départ"),
     ],
 )
 def test_the_environment_chooses_the_language(capsys, monkeypatch, environment, expected):

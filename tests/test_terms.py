@@ -23,6 +23,9 @@ OTHER_TERMS = {
         r"|Warnsignal|\bBericht\b|zeitgesteuerte Hinweise"
         # A clinician is a "Fachperson", a tag a "Sprachkennzeichen", the engine the "Trainingslogik".
         r"|Fachkraft|Locale|die Engine|\bTaubheit\b"
+        # A step up is a "Schritt nach oben" ("Steigerung" is a hold's increment), a step back a "Schritt zurück"
+        # (found by a black-box attack: the plan's change column said "Steigerung" and "Rückstufung").
+        r"|^Steigerung$|Rückstufung"
     ),
     # A clinician's clearance is an "accord" and a hold a "maintien" (found by a black-box attack: "autorisation"
     # and "Tenue" on the handout, where the reasons said "accord" and "maintien").
@@ -31,6 +34,8 @@ OTHER_TERMS = {
         r"|signal d'alarme|\bpas en arrière|apaisée?|\bconsignes\b"
         # A step of the dose is a "palier", severe pain "forte", a timed cue an "annonce".
         r"|échelon|sévère|\bintense|repères"
+        # A step up is the "palier suivant", also in the plan's change column.
+        r"|^progression$|^retour en arrière$"
     ),
     # A clinician's clearance is an "autorización", a hold a "tiempo de mantener", an id an "id".
     "es": (
@@ -39,6 +44,10 @@ OTHER_TERMS = {
         r"|está en pausa|^en pausa|el programa está"
         # A step of the dose is a "paso".
         r"|peldaño|escalón"
+        # A warning is an "advertencia", a calendar's reminder a "recordatorio", the engine's stop a "detención"
+        # (found by a black-box attack: "aviso" stood for all three and the disclaimer, "pausa" for the stop).
+        r"|ningún aviso|omitan avisos|un aviso (?:a las|\{)|la hora de un aviso|no es un aviso|levantó la pausa"
+        r"|^parar$|^progreso$"
     ),
 }
 

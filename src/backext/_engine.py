@@ -879,7 +879,8 @@ def replay(pack: Pack, state: State, logs: Iterable[SessionLog], rules: Rules = 
     that does not fit the state raises :class:`~backext.SessionError`, as
     :func:`step` does, unless a later log of the batch reports a red flag or
     severe pain: then the logs in between are not applied, the stop is
-    recorded, and a ``log-skipped`` reason says which log was left out.
+    recorded, and a ``log-skipped`` reason names each log left out (the
+    first with what was wrong with it).
 
     Example:
         >>> import datetime, backext
@@ -909,8 +910,14 @@ def replay(pack: Pack, state: State, logs: Iterable[SessionLog], rules: Rules = 
             # The error's own message, said in the language the decision is rendered in.
             not_applied = N_("the log of {date} was not applied: {error}")
             values: dict[str, Value] = {"date": batch[index].date, "error": _cause(pack, error)}
-            skipped = because("log-skipped", pack.default_locale, not_applied, values)
-            decision = attrs.evolve(decision, reasons=(*decision.reasons, skipped))
+            skipped = [because("log-skipped", pack.default_locale, not_applied, values)]
+            after = N_("the log of {date} was not applied: it came after the log of {first}, which could not be")
+            skipped.extend(
+                because("log-skipped", pack.default_locale, after, {"date": day, "first": batch[index].date})
+                for day in (getattr(log, "date", None) for log in batch[index + 1 : stopping])
+                if type(day) is datetime.date  # anything else in the batch is no log: nothing to name
+            )
+            decision = attrs.evolve(decision, reasons=(*decision.reasons, *skipped))
             index = stopping
         decisions.append(decision)
         state = decision.state

@@ -10,6 +10,7 @@ pack's default locale, English.
 
 from __future__ import annotations
 
+import locale as _locale
 from collections.abc import Callable, Iterator, Mapping
 
 import attrs
@@ -48,8 +49,9 @@ def environment_locales(environ: Mapping[str, str]) -> list[str]:
     the locale is ``C`` or ``C.UTF-8``, the usual default of a container
     (GNU gettext would ignore it then). ``C`` and ``POSIX`` mean no
     language, wherever they are given (in ``LANGUAGE``, no language from
-    that entry on); malformed values are left out, and a variable of
-    malformed values only counts as unset.
+    that entry on); the names gettext knows as aliases (``german``,
+    ``french``) stand for their locales; malformed values are left out, and
+    a variable of malformed values only counts as unset.
 
     Example:
         >>> environment_locales({"LANG": "de_AT.UTF-8"})
@@ -62,6 +64,8 @@ def environment_locales(environ: Mapping[str, str]) -> list[str]:
         ['de']
         >>> environment_locales({"LANGUAGE": "C", "LANG": "de_DE.UTF-8"})
         []
+        >>> environment_locales({"LANGUAGE": "french:de"})
+        ['fr-FR', 'de']
     """
     for name in ENVIRONMENT:
         value = environ.get(name, "")
@@ -70,6 +74,8 @@ def environment_locales(environ: Mapping[str, str]) -> list[str]:
         found: list[str] = []
         for entry in value.split(":") if name == "LANGUAGE" else [value]:
             tag = entry.split(".", 1)[0].split("@", 1)[0]
+            if len(tag) > 3 and tag.isalpha():  # a name gettext knows as an alias ("german" is de_DE), if any
+                tag = _locale.normalize(tag).split(".", 1)[0].split("@", 1)[0]
             if tag in ("C", "POSIX"):
                 return found  # no language from here on, as gettext reads it: "LANGUAGE=de:C" is German, then none
             if not tag:
