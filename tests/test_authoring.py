@@ -141,6 +141,27 @@ def test_convert_refuses_what_the_target_cannot_hold(capsys, tmp_path):
     assert not (tmp_path / "out.toml").exists()
 
 
+def test_convert_to_toml_leaves_out_the_nulls_of_optional_fields(capsys, tmp_path):
+    # Found by a black-box attack: a valid pack with "url": null could not be converted to TOML at all.
+    document = backext.converter.unstructure(backext.builtin_pack())
+    document["sources"][0]["url"] = None
+    document["exercises"][0]["progression"]["previous_exercise"] = None
+    document["exercises"][1]["steps"][0]["cue"] = None
+    document["exercises"][1]["unknown"] = None  # not a field: kept, and refused in TOML
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps(document), encoding="utf-8")
+    status, _, err = run(capsys, "convert", str(source), str(tmp_path / "out.toml"))
+    assert status == 1
+    assert "TOML has no null, found at /exercises/1/unknown" in err
+    del document["exercises"][1]["unknown"]
+    source.write_text(json.dumps(document), encoding="utf-8")
+    status, _, err = run(capsys, "convert", str(source), str(tmp_path / "out.toml"))
+    assert status == 0
+    expected = "/exercises/0/progression/previous_exercise, /exercises/1/steps/0/cue, /sources/0/url"
+    assert f"not kept: null values, at {expected}:" in err
+    assert backext.load_pack(tmp_path / "out.toml") == backext.load_pack(source)
+
+
 @pytest.mark.parametrize(
     ("content", "names", "status"),
     [

@@ -169,6 +169,74 @@ def _nulls(node: object) -> str | None:
     return None
 
 
+def _resolved(schema: Mapping[str, Any], node: Mapping[str, Any], kind: str) -> Mapping[str, Any] | None:
+    """The part of the schema *node* that describes a value of JSON type *kind* ("object", "array"), if any."""
+    if "$ref" in node:
+        node = schema["$defs"][str(node["$ref"]).rsplit("/", 1)[1]]
+    if node.get("type") == kind:
+        return node
+    for option in node.get("anyOf", ()):
+        found = _resolved(schema, option, kind)
+        if found is not None:
+            return found
+    return None
+
+
+def optional_nulls(document: object) -> list[tuple[object, ...]]:
+    """The paths (keys and indexes) of the nulls in *document* that stand for an optional field left out.
+
+    As the schema has them. TOML has no null: :func:`convert_document` leaves these out, which reads back the
+    same. A null anywhere else (a required field, a list item, an unknown key) is kept, and refused in TOML.
+    """
+    from ._schema import json_schema  # noqa: PLC0415 - built only when a document is converted to TOML
+
+    schema = json_schema()
+    found: list[tuple[object, ...]] = []
+    stack: list[tuple[tuple[object, ...], object, Mapping[str, Any] | None]] = [((), document, schema)]
+    while stack:
+        path, value, node = stack.pop()
+        if node is None:  # no schema here (an unknown key): nothing below is an optional field
+            continue
+        if isinstance(value, dict):
+            described = _resolved(schema, node, "object")
+            properties = described.get("properties", {}) if described is not None else {}
+            required = described.get("required", ()) if described is not None else ()
+            for key, item in value.items():
+                field = properties.get(key) if isinstance(key, str) else None
+                nullable = field is not None and any(o.get("type") == "null" for o in field.get("anyOf", ()))
+                if item is None and nullable and key not in required:
+                    found.append((*path, key))
+                else:
+                    stack.append(((*path, key), item, field))
+        elif isinstance(value, list):
+            described = _resolved(schema, node, "array")
+            items = described.get("items") if described is not None else None
+            stack.extend(((*path, index), item, items) for index, item in enumerate(value))
+    return sorted(found, key=lambda p: [str(k) for k in p])
+
+
+def _left_out(document: object, paths: list[tuple[object, ...]]) -> object:
+    """*document* without the keys at *paths*: containers along the paths are copied, the rest is shared."""
+    copied: dict[tuple[object, ...], Any] = {}
+
+    def own(path: tuple[object, ...], value: Any) -> Any:
+        if path not in copied:
+            copied[path] = dict(value) if isinstance(value, dict) else list(value)
+        return copied[path]
+
+    if not paths:
+        return document
+    root: Any = own((), document)
+    for path in paths:
+        node = root
+        for depth, key in enumerate(path[:-1]):
+            child = own(path[: depth + 1], node[key])
+            node[key] = child
+            node = child
+        del node[path[-1]]
+    return root
+
+
 def _yaml_marks(text: str) -> tuple[bool, bool, bool, bool]:
     """Whether the YAML *text* has comments, anchors or aliases, merge keys (``<<``), directives: by its tokens.
 
@@ -246,6 +314,19 @@ def losses(text: str, source: Format, target: Format, document: object = None) -
         )
     if directives:
         lost.append(Message(template=N_("YAML directives (%YAML, %TAG): the pack is rewritten without them")))
+    if target == "toml" and document is not None:
+        left = optional_nulls(document)
+        if left:
+            pointers = ", ".join(cut_pointer("".join(f"/{escape_pointer(str(k))}" for k in p)) for p in left[:5])
+            lost.append(
+                Message(
+                    # Translators: {pointers} lists JSON Pointers, such as /sources/0/url.
+                    template=N_(
+                        "null values, at {pointers}: TOML has none, and an optional field left out means the same"
+                    ),
+                    values={"pointers": pointers + (", …" if len(left) > 5 else "")},
+                )
+            )
     return lost
 
 
@@ -447,6 +528,7 @@ def convert_document(document: object, target: Format, *, text: str = "", source
     if target == "toml":
         if not isinstance(document, dict):
             raise ConversionError(Message(template=N_("TOML can only hold a pack whose top level is an object")))
+        document = _left_out(document, optional_nulls(document))  # an optional field left out reads the same
         null = _nulls(document)
         if null is not None:
             raise ConversionError(
