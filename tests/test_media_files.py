@@ -107,6 +107,13 @@ def test_only_paths_inside_the_folder_of_a_pack_file_are_looked_up(tmp_path, doc
     ]
 
 
+def test_a_bare_name_is_an_app_s_asset_and_is_not_looked_for(tmp_path, document):
+    # Found by a black-box attack: "forearm-start", an app's asset name the schema allows, was called missing.
+    steps = ["forearm-start", "start.svg", "media/start", "Start_Image_2"]
+    path = _written(tmp_path / "pack", _with_media(document, steps, []), "json")
+    assert [p.path for p in _missing(path)] == [f"/exercises/0/steps/{n}/media" for n in (1, 2)]
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_picture_s_problem_is_reported_once_beside_the_pack_s_other_problems(tmp_path, document, fmt):
     # Found while adding media-missing: when the pack had another problem, each picture's was listed twice.

@@ -90,6 +90,19 @@ def inside_folder(reference: str) -> bool:
     )
 
 
+def file_like(reference: str) -> bool:
+    """Whether *reference* names a file by its text: it has a folder or a suffix; else it may be an app's asset name.
+
+    Example:
+        >>> file_like("media/start"), file_like("start.svg"), file_like("forearm-start")
+        (True, True, False)
+    """
+    return "/" in reference or bool(_SUFFIX.search(reference))
+
+
+_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,5}\Z")
+
+
 def safe_media(reference: str) -> bool:
     """Whether a ``media`` reference is a path inside the pack's folder, or an ``http`` or ``https`` address.
 
@@ -185,6 +198,8 @@ def _media_findings(pack: Pack, folder: str) -> Iterator[Finding]:
         if reference not in found:  # each path is looked up once, however often the pack names it
             found[reference] = looked_up(folder, reference, root)
         what = found[reference]
+        if what == "missing" and not file_like(reference):
+            continue  # a bare name with no folder and no suffix: an app's asset name, not a file to look for
         if what is not None:
             from ._constraints import rule  # noqa: PLC0415 - the table of rules: only for a problem to report
             from ._limits import shorten  # noqa: PLC0415

@@ -501,7 +501,8 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
             "A picture named by a path inside the pack's folder is not a file there (it does not exist, or it is a "
             "folder, or a symbolic link that leads nowhere), so a handout leaves it out. Put the picture at that "
             "path, next to the pack, or correct the path. Checked only for a pack read from a file (validate_pack "
-            "with a path, backext validate)."
+            "with a path, backext validate), and only for a path with a folder or a suffix (media/start.svg, "
+            "start.png): a bare name such as forearm-start may be an app's asset name, and is not looked for."
         ),
         example='"media": "media/start.svg"  (no file media/start.svg next to the pack)',
     ),
