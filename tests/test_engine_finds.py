@@ -1398,3 +1398,65 @@ def test_replay_names_every_log_it_leaves_out_before_a_stop():
     skipped = [r for r in decisions[-1].reasons if r.code == "log-skipped"]
     assert [r.render()[:25] for r in skipped] == ["the log of 2026-01-07 was", "the log of 2026-01-08 was"]
     assert "07.01.2026" in skipped[1].render("de")
+
+
+def _climbed_to_hands() -> tuple[backext.State, dt.date]:
+    state, day = backext.start(P, FOREARM.id), DAY
+    while state.prescription.exercise_id == FOREARM.id:
+        state = backext.step(P, state, done(state.prescription, day)).state
+        day += dt.timedelta(days=2)
+    return state, day
+
+
+def _flagged(state: backext.State, day: dt.date) -> SessionLog:
+    return attrs.evolve(done(state.prescription, day), red_flags=frozenset({"sudden-severe-back-pain"}))
+
+
+def _reads_back(pack: backext.Pack, state: backext.State) -> backext.State:
+    return backext.load_state(backext.converter.unstructure(state), pack)
+
+
+def test_a_person_cleared_after_a_stop_resumes_at_the_start_of_an_updated_exercise():
+    # Found by a code review: an update that lowered the start, after a clearance lifted a stop and before any
+    # session, kept the old start, a dose the stored state is refused for; one that moved the levels resumed the
+    # person at the top dose of the exercise below, right after a red flag.
+    state = backext.step(P, backext.start(P, FOREARM.id), done(backext.start(P, FOREARM.id).prescription, DAY)).state
+    stopped = backext.step(P, state, _flagged(state, DAY + dt.timedelta(days=2))).state
+    cleared = backext.record_clearance(stopped, date=DAY + dt.timedelta(days=4), pack=P)
+    lower = pack_with(attrs.evolve(FOREARM, hold=attrs.evolve(FOREARM.hold, start_seconds=2.5, increment_seconds=2.5)))
+    for made in (
+        backext.choose_modifications(lower, cleared, []),
+        backext.record_clearance(cleared, date=DAY + dt.timedelta(days=5), pack=lower),
+        backext.step(lower, cleared, done(cleared.prescription, DAY + dt.timedelta(days=5))).state,
+    ):
+        assert _reads_back(lower, made) == made
+    assert backext.choose_modifications(lower, cleared, []).prescription.hold_seconds == 2.5
+
+    on_hands, day = _climbed_to_hands()
+    stopped = backext.step(P, on_hands, _flagged(on_hands, day)).state
+    unlinked = pack_with(attrs.evolve(FOREARM, progression=attrs.evolve(FOREARM.progression, next_exercise=None)))
+    cleared = backext.record_clearance(stopped, date=day + dt.timedelta(days=2), pack=unlinked)
+    assert cleared.dose == backext.start(unlinked, FOREARM.id).dose  # its start, not the 30 s tolerated there
+    assert _reads_back(unlinked, cleared) == cleared
+
+
+def test_a_red_flag_logged_with_an_update_that_moved_the_levels_stops_on_an_exercise_within_reach():
+    # Found by a code review: the stop stamped the new version on an exercise its history no longer reaches, and
+    # the stopped state (its red flag with it) could not be read back.
+    on_hands, day = _climbed_to_hands()
+    unlinked = pack_with(attrs.evolve(FOREARM, progression=attrs.evolve(FOREARM.progression, next_exercise=None)))
+    stopped = backext.step(unlinked, on_hands, _flagged(on_hands, day))
+    assert stopped.action is Action.STOP
+    assert stopped.state.dose == backext.start(unlinked, FOREARM.id).dose
+    assert _reads_back(unlinked, stopped.state) == stopped.state
+
+
+def test_the_engine_refuses_a_cleared_state_carrying_a_run_as_load_state_does():
+    # Found by a code review: the engine let through, as a run longer than the rules ask for, a run carried
+    # across a lifted stop, and stepped the person up on the first session after it.
+    state = backext.step(P, backext.start(P, FOREARM.id), done(backext.start(P, FOREARM.id).prescription, DAY)).state
+    stopped = backext.step(P, state, _flagged(state, DAY + dt.timedelta(days=2))).state
+    cleared = backext.record_clearance(stopped, date=DAY + dt.timedelta(days=4), pack=P)
+    carried = attrs.evolve(cleared, tolerated_streak=2)
+    with pytest.raises(backext.StateError):
+        backext.step(P, carried, done(carried.prescription, DAY + dt.timedelta(days=5)))

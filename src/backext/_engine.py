@@ -50,6 +50,8 @@ from ._reconcile import (
     never_prescribed,
     prescribe,
     raise_cap,
+    reachable,
+    reached,
     reconcile,
     required_sessions,
     stopped_since,
@@ -362,6 +364,9 @@ def _stop(  # noqa: PLR0917 - a private helper
             # that need no clearance and lower the dose (the new clearance must name the others again).
             exercise = pack.exercise(state.dose.exercise_id)
             kept = kept_while_stopped(exercise, state.prescription.modifications)
+            if state.pack_version != pack.version and not reached(pack, exercise, state):
+                # An update moved the levels: the person moves as reconcile moves them, without the variations.
+                exercise, kept = reachable(pack, exercise, state), ()
             state = attrs.evolve(
                 state,
                 pack_version=pack.version,

@@ -55,9 +55,12 @@ __all__ = [
     "modification_of",
     "names_words",
     "prescribe",
+    "reachable",
+    "reached",
     "reconcile",
     "reference",
     "required_sessions",
+    "resumes_at_start",
     "state_exercise",
     "within_reach",
     "wrong_pack",
@@ -297,16 +300,14 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
     if state.stop is not None and state.pack_version == pack.version and state.dose != start_dose(exercise):
         # The engine stops at the start of the exercise, where the person resumes: another dose was edited in.
         problem("/dose", "out-of-range", N_("a stopped state's dose is the start of its exercise, where it resumes"))
-    if not problems and state.pack_version == pack.version and not _reached(pack, exercise, state):
+    if not problems and state.pack_version == pack.version and not reached(pack, exercise, state):
         # Within one version of the pack, only an edit skips a level; after an update the engine moves the
         # person to an exercise they can reach (reconcile), since the update may have moved the levels.
         problems.append(_skipped(exercise))
     if state.pack_version != pack.version:
         return problems
     _check_clearances(pack, state, problem)
-    resume = state.resume_on
-    if state.stop is None and resume is not None and (state.last_session is None or state.last_session < resume):
-        # Cleared after a stop, and no session since: the person resumes at the start, and nothing counts yet.
+    if resumes_at_start(state):  # cleared after a stop, and no session since: nothing of the run before counts
         if state.dose != start_dose(exercise):
             problem(
                 "/dose",
@@ -394,10 +395,7 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
         problem(
             "/tolerated_streak",
             "out-of-range",
-            N_plural(
-                "a run of {count} tolerated session would already have stepped the dose up",
-                "a run of {count} tolerated sessions would already have stepped the dose up",
-            ),
+            _RUN_TOO_LONG,
             {"count": state.tolerated_streak},
             state.tolerated_streak,
         )
@@ -436,18 +434,18 @@ def _skipped(exercise: Exercise) -> Problem:
     )
 
 
-def _reachable(pack: Pack, exercise: Exercise, state: State) -> Exercise:
+def reachable(pack: Pack, exercise: Exercise, state: State) -> Exercise:
     """The exercise to move a person to whose *exercise* their history does not reach after a pack update.
 
-    The highest-level exercise at or below *exercise*'s level that :func:`_reached` allows, the most recently
+    The highest-level exercise at or below *exercise*'s level that :func:`reached` allows, the most recently
     tolerated first among equals; there is always one, as every exercise tolerated is reached.
     """
     recent = {d.exercise_id: index for index, d in enumerate(state.tolerated)}
-    candidates = [e for e in pack.exercises if e.level.rank <= exercise.level.rank and _reached(pack, e, state)]
+    candidates = [e for e in pack.exercises if e.level.rank <= exercise.level.rank and reached(pack, e, state)]
     return max(candidates, key=lambda e: (e.level.rank, recent.get(e.id, -1)))
 
 
-def _reached(pack: Pack, exercise: Exercise, state: State) -> bool:
+def reached(pack: Pack, exercise: Exercise, state: State) -> bool:
     """Whether the engine could have brought a person with *state*'s history to *exercise* without skipping a level.
 
     A person starts on any exercise (:func:`~backext.start`, with no history);
@@ -598,6 +596,23 @@ def _check_stop_only(pack: Pack, state: State, rules: Rules) -> None:
         raise StateError(problems)
 
 
+#: A run longer than the rules ask for: the engine shortens it (an app may change its rules between calls).
+_RUN_TOO_LONG = N_plural(
+    "a run of {count} tolerated session would already have stepped the dose up",
+    "a run of {count} tolerated sessions would already have stepped the dose up",
+)
+
+
+def resumes_at_start(state: State) -> bool:
+    """Whether *state* was cleared after a stop and has had no session since: it resumes at the exercise's start.
+
+    Nothing of the run before the stop counts then (no tolerated session, no counting next-day report), and a pack
+    update brings the person to the start of the exercise they resume on, as it does a stopped state.
+    """
+    resume = state.resume_on
+    return state.stop is None and resume is not None and (state.last_session is None or state.last_session < resume)
+
+
 def kept_while_stopped(exercise: Exercise, modifications: tuple[str, ...]) -> tuple[str, ...]:
     """The variations a stopped state keeps: those that need no clearance and only lower the dose.
 
@@ -650,19 +665,21 @@ def reconcile(
     if same and not memory(pack).knows(state, rules):  # a state the engine made for this pack was checked then
         # The run of sessions is judged against the rules; an app may change its rules between calls, so a
         # run longer than the rules now ask for is shortened below, not refused.
-        problems = [p for p in check_state(pack, state, rules) if p.path != "/tolerated_streak"]
+        problems = [
+            p for p in check_state(pack, state, rules) if p.template is None or p.template.template != _RUN_TOO_LONG[0]
+        ]
         if problems:
             raise StateError(problems)
         memory(pack).remember(state, rules)  # checked: not again while this very object comes back
     moved = forgotten = False
-    if not same and not _reached(pack, exercise, state):
+    if not same and not reached(pack, exercise, state):
         # The update moved the levels (or removed one in between): never a level skipped, so the person goes to
         # the highest exercise, at or below this one's level, that their history reaches in the pack given now.
-        exercise, moved = _reachable(pack, exercise, state), True
+        exercise, moved = reachable(pack, exercise, state), True
     reasons: list[Reason] = []
     dose = state.dose
-    if not same and state.stop is not None:
-        dose = start_dose(exercise)  # stopped: it resumes at the start, as the pack given now has it
+    if not same and (state.stop is not None or resumes_at_start(state)):
+        dose = start_dose(exercise)  # stopped, or cleared with no session since: the start, as the pack has it now
     elif not same:
         # Nothing tolerated on this exercise yet: its start, whatever the old pack's start was.
         last = state.last_tolerated(exercise.id)

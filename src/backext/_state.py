@@ -151,6 +151,10 @@ class Clearance:
             TypeError: If an id is not a string, or *on* is neither a date nor ``None``.
         """
         _check_allows(modification_id, exercise_id, on)
+        return self._allows(modification_id, exercise_id, on)
+
+    def _allows(self, modification_id: str, exercise_id: str, on: datetime.date | None) -> bool:
+        """:meth:`allows`, its arguments checked already (:meth:`State.allows` asks each clearance)."""
         if modification_id not in self.modifications or not self.covers(exercise_id):
             return False
         return on is None or (self.date <= on and (self.until is None or on <= self.until))
@@ -294,7 +298,7 @@ class State:
             TypeError: If an id is not a string, or *on* is neither a date nor ``None``.
         """
         _check_allows(modification_id, exercise_id, on)
-        return any(c.allows(modification_id, exercise_id, on) for c in self._current_clearances())
+        return any(c._allows(modification_id, exercise_id, on) for c in self._current_clearances())  # noqa: SLF001
 
     def last_tolerated(self, exercise_id: str) -> Dose | None:
         """The last dose tolerated on *exercise_id*, if any."""
