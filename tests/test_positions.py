@@ -366,6 +366,19 @@ def test_a_json_integer_too_long_to_read_is_reported_where_it_stands(digits):
     assert (found.code, found.path, found.line, found.column) == ("number-out-of-range", "/b/c/1", 3, 18)
 
 
+@pytest.mark.parametrize("digits", [101, 4_300, 5_000])
+def test_a_yaml_integer_too_long_is_reported_at_its_pointer_beside_the_reader_s_other_problems(digits):
+    # Found by a black-box attack: it was "invalid YAML" at the whole document, and hid a duplicate key after it.
+    text = "id: x\nb:\n  c: [0, -" + "9" * digits + "]\nid: y\nd: " + "8" * digits + "\n"
+    found = backext.validate_pack(text, format="yaml")
+    placed = [(p.code, p.path, p.line, p.column) for p in found]
+    assert placed == [
+        ("number-out-of-range", "/b/c/1", 3, 10),
+        ("duplicate-key", "/id", 4, 1),
+        ("number-out-of-range", "/d", 5, 4),
+    ]
+
+
 # --- Documents too deep for the parser: the bracket that goes too deep ------------------------------------------------
 
 _DEEP = 100_000

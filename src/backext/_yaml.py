@@ -326,12 +326,18 @@ class _Strict(Composer, SafeConstructor, _CoreResolver):
 
     def construct_yaml_int(self, node: Any) -> int:
         if len(node.value) > _MAX_INTEGER_CHARACTERS:
-            raise _LoaderError(
-                "number-out-of-range",
-                N_("an integer of more than {limit} characters: far beyond the largest number allowed"),
-                {"limit": str(_MAX_INTEGER_CHARACTERS)},
-                node.start_mark,
+            # At its pointer, gathered with the reader's other problems: the value is never converted.
+            self._refuse(
+                functools.partial(
+                    _LoaderError,
+                    "number-out-of-range",
+                    N_("an integer of more than {limit} characters: far beyond the largest number allowed"),
+                    {"limit": str(_MAX_INTEGER_CHARACTERS)},
+                    node.start_mark,
+                    self._pointer(node),
+                )
             )
+            return 0  # never returned to a caller: the problems gathered are raised once the document is read
         value = self.construct_scalar(node)
         if not _CORE_INT.match(value):  # !!int "1_0", !!int 0b101: YAML 1.1 forms, not YAML 1.2's
             raise ValueError(value)
