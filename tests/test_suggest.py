@@ -77,6 +77,11 @@ def test_a_link_is_never_told_to_point_at_its_own_exercise():
         ("Variations", "modifications", {"repetitions", "modifications"}),
         ("start", "start_seconds", {"start_seconds", "target_seconds", "increment_seconds"}),
         ("next", "next_exercise", {"next_exercise", "previous_exercise", "order"}),
+        # Found by a black-box attack (round 12): these got no suggestion at all.
+        ("picture", "media", {"text", "cue", "media"}),
+        ("prev", "previous_exercise", {"next_exercise", "previous_exercise", "order"}),
+        ("reps", "repetitions", {"hold", "repetitions", "modifications"}),
+        ("references", "sources", {"exercises", "sources", "avoid"}),
     ],
 )
 def test_a_field_named_as_the_docs_speak_of_it_is_pointed_to_the_field_it_means(written, meant, known):

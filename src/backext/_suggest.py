@@ -46,6 +46,18 @@ _SAID = {
     "max": "maximum",
     "next": "next_exercise",
     "previous": "previous_exercise",
+    "prev": "previous_exercise",
+    "picture": "media",
+    "pictures": "media",
+    "image": "media",
+    "images": "media",
+    "photo": "media",
+    "video": "media",
+    "reps": "repetitions",
+    "instructions": "steps",
+    "references": "sources",
+    "citations": "sources",
+    "contraindications": "avoid",
 }
 
 
