@@ -259,6 +259,9 @@ def test_a_link_to_the_same_level_is_allowed_and_followed():
     document = json.loads(backext.dump_pack(PACK, "json"))
     document["exercises"][1]["level"] = "beginner"  # hand-press-up, now at the level of forearm-press-up
     document["exercises"][2]["level"] = "intermediate"
+    # The forearms' longer start would make a step back from the hands ask for more: warned of.
+    assert [p.code for p in backext.validate_pack(document)] == ["previous-asks-more"]
+    document["exercises"][1]["repetitions"]["sets"] = 2  # the hands ask for more sets: neither asks for more
     assert backext.validate_pack(document) == []
     pack = backext.load_pack(document)
     climbed = [d.exercise_id for d in backext.ladder(pack, "forearm-press-up")]
