@@ -19,7 +19,7 @@ import attrs
 
 from ._constraints import SLUG_PATTERN, Finding, Rule, doses_words, in_tenths, rule, rule_problems, tenths_of
 from ._i18n import N_, N_plural, well_formed
-from ._ladder import ahead, asks_more, hold_rungs, previous_exercise, rungs
+from ._ladder import ahead, asks_more, hold_rungs, leading_links, next_links, previous_exercise, rungs
 from ._limits import DEFAULT_LIMITS, Gathered, Limits, shorten
 from ._messages import Message, listed
 from ._model import Avoid, Exercise, Pack
@@ -172,6 +172,7 @@ def _level_words(level: Level) -> Message:
 def _check_ladder(pack: Pack) -> _Found:
     """Levels along next and previous links, links to refused exercises, and cycles."""
     by_id = {e.id: e for e in pack.exercises}
+    next_of, leading = next_links(pack), leading_links(pack)
     refused = rule("link-to-refused")
     one_way = rule("one-way-link")
     for index, exercise in enumerate(pack.exercises):
@@ -198,10 +199,10 @@ def _check_ladder(pack: Pack) -> _Found:
                 yield refused.at(at, value=shorten(target.id))
             if not up and difference == 0 and asks_more(target, exercise):
                 yield rule("previous-asks-more").at(at, value=shorten(target.id), exercise=shorten(exercise.id))
-            if not up and ahead(pack, exercise, target.id):
+            if not up and ahead(pack, exercise, target.id, next_of):
                 yield rule("previous-ahead").at(at, value=shorten(target.id), exercise=shorten(exercise.id))
             if up and target.progression.previous_exercise is None:
-                back = previous_exercise(pack, target)  # the engine's own way down, retraced
+                back = previous_exercise(pack, target, leading)  # the engine's own way down, retraced
                 retraced = back is not None and back.id == exercise.id
                 found = one_way if retraced else rule("one-way-link-untraced")
                 yield found.at(at, value=shorten(target.id), exercise=shorten(exercise.id))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -39,6 +39,8 @@ __all__ = [
     "hold_points",
     "hold_rungs",
     "ladder",
+    "leading_links",
+    "next_links",
     "on_ladder",
     "position",
     "rungs",
@@ -336,6 +338,11 @@ def _neighbour(pack: Pack, exercise: Exercise, *, up: bool) -> Exercise | None:
     return target if difference in allowed and target.id != exercise.id else None
 
 
+def next_links(pack: Pack) -> dict[str, str | None]:
+    """Each exercise's id, with the id its ``next_exercise`` names (for :func:`ahead`)."""
+    return {e.id: e.progression.next_exercise for e in pack.exercises}
+
+
 def asks_more(one: Exercise, other: Exercise) -> bool:
     """Whether the starting dose of *one* asks for more than that of *other*: more in one number, less in none.
 
@@ -347,9 +354,14 @@ def asks_more(one: Exercise, other: Exercise) -> bool:
     return first != second and all(a >= b for a, b in zip(first, second, strict=True))
 
 
-def ahead(pack: Pack, exercise: Exercise, target_id: str) -> bool:
-    """Whether following the next links up from *exercise* reaches the exercise *target_id* (bounded, cycle-safe)."""
-    next_of = {e.id: e.progression.next_exercise for e in pack.exercises}
+def ahead(pack: Pack, exercise: Exercise, target_id: str, next_of: Mapping[str, str | None] | None = None) -> bool:
+    """Whether following the next links up from *exercise* reaches the exercise *target_id* (bounded, cycle-safe).
+
+    A caller that asks of many exercises passes *next_of* (:func:`next_links`), made once: made on every call, it
+    would cost time in the square of the number of exercises.
+    """
+    if next_of is None:
+        next_of = next_links(pack)
     seen = {exercise.id}
     current = exercise.progression.next_exercise
     while current is not None and current not in seen:
@@ -374,17 +386,22 @@ def next_exercise(pack: Pack, exercise: Exercise) -> Exercise | None:
     return _neighbour(pack, exercise, up=True)
 
 
-def previous_exercise(pack: Pack, exercise: Exercise) -> Exercise | None:
+def previous_exercise(
+    pack: Pack, exercise: Exercise, leading: Mapping[str, list[Exercise]] | None = None
+) -> Exercise | None:
     """The exercise the start of *exercise* falls back to, if there is one.
 
     Its ``previous_exercise``; without one, the ladder is retraced the way the person came up: the one exercise
     whose ``next_exercise`` leads to *exercise* (a one-way link, which the checks warn of: ``one-way-link``). Not
     when several lead to it (which way the person came is not known), nor when stepping down from that exercise
-    would come back round to this one.
+    would come back round to this one. A caller that asks of many exercises passes *leading*
+    (:func:`leading_links`), made once.
     """
     if exercise.progression.previous_exercise is not None:
         return _neighbour(pack, exercise, up=False)
-    back = _retraced(pack, exercise)
+    if leading is None:
+        leading = leading_links(pack)
+    back = _retraced(pack, exercise, leading)
     if back is None:
         return None
     seen = {exercise.id}
@@ -394,22 +411,29 @@ def previous_exercise(pack: Pack, exercise: Exercise) -> Exercise | None:
         current = (
             _neighbour(pack, current, up=False)
             if current.progression.previous_exercise is not None
-            else _retraced(pack, current)
+            else _retraced(pack, current, leading)
         )
     return back if current is None else None  # round in a circle: no way down
 
 
-def _retraced(pack: Pack, exercise: Exercise) -> Exercise | None:
+def leading_links(pack: Pack) -> dict[str, list[Exercise]]:
+    """Each exercise's id, with the exercises whose ``next_exercise`` names it and may be prescribed."""
+    leading: dict[str, list[Exercise]] = {}
+    for candidate in pack.exercises:
+        following = candidate.progression.next_exercise
+        if following is not None and not refused(candidate):
+            leading.setdefault(following, []).append(candidate)
+    return leading
+
+
+def _retraced(pack: Pack, exercise: Exercise, leading: Mapping[str, list[Exercise]]) -> Exercise | None:
     """The one exercise whose next link the engine follows to *exercise*, if exactly one does."""
-    leading = [
+    found = [
         candidate
-        for candidate in pack.exercises
-        if candidate.progression.next_exercise == exercise.id
-        and not refused(candidate)
-        and (following := next_exercise(pack, candidate)) is not None
-        and following.id == exercise.id
+        for candidate in leading.get(exercise.id, ())
+        if (following := next_exercise(pack, candidate)) is not None and following.id == exercise.id
     ]
-    return leading[0] if len(leading) == 1 else None
+    return found[0] if len(found) == 1 else None
 
 
 def step_within(exercise: Exercise, dose: Dose, *, up: bool) -> Move | None:
