@@ -268,6 +268,18 @@ def test_a_link_to_the_same_level_is_allowed_and_followed():
     assert climbed.index("hand-press-up") > climbed.index("forearm-press-up")
 
 
+def test_a_one_way_link_whose_way_down_asks_for_more_is_warned_of_at_the_link():
+    # Found by a black-box attack: the engine retraces a one-way link down to a same-level exercise with a longer
+    # start, and only one-way-link was said, whose words do not tell that the numbers rise.
+    document = json.loads(backext.dump_pack(PACK, "json"))
+    document["exercises"][1]["level"] = "beginner"
+    document["exercises"][2]["level"] = "intermediate"
+    del document["exercises"][1]["progression"]["previous_exercise"]
+    found = [(p.code, p.path) for p in backext.validate_pack(document)]
+    at = "/exercises/0/progression/next_exercise"
+    assert found == [("one-way-link", at), ("previous-asks-more", at)]
+
+
 def test_an_unknown_variation_in_a_stored_state_suggests_the_nearest():
     state = backext.start(PACK, "prone-chest-lift")
     stored = backext.converter.unstructure(state)

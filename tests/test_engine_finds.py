@@ -1460,3 +1460,59 @@ def test_the_engine_refuses_a_cleared_state_carrying_a_run_as_load_state_does():
     carried = attrs.evolve(cleared, tolerated_streak=2)
     with pytest.raises(backext.StateError):
         backext.step(P, carried, done(carried.prescription, DAY + dt.timedelta(days=5)))
+
+
+def test_a_clearance_on_the_day_of_the_stop_resumes_at_the_start_of_an_updated_exercise():
+    # Found by a black-box attack: cleared on the stop's own day, then updated, the person resumed two steps above
+    # the new start (the highest step no higher than the old start), where a later clearance gave the start.
+    old = pack_with(
+        attrs.evolve(
+            FOREARM,
+            hold=backext.Hold(start_seconds=5, target_seconds=5),
+            repetitions=backext.Repetitions(minimum=6, maximum=6, sets=3),
+        ),
+        version="1",
+    )
+    new = pack_with(
+        attrs.evolve(
+            FOREARM,
+            hold=backext.Hold(start_seconds=2, target_seconds=22, increment_seconds=5),
+            repetitions=backext.Repetitions(minimum=4, maximum=6, sets=2),
+            progression=attrs.evolve(
+                FOREARM.progression, order=(backext.Dimension.REPETITIONS, backext.Dimension.HOLD)
+            ),
+        ),
+        version="2",
+    )
+    first = backext.start(old, FOREARM.id)
+    state = backext.step(old, first, SessionLog.as_prescribed(first.prescription, DAY))
+    assert state.state.tolerated  # the old start, tolerated: above the new start
+    day = DAY + dt.timedelta(days=2)
+    stopped = backext.step(old, state.state, _flagged(state.state, day)).state
+    cleared = backext.record_clearance(stopped, date=day, pack=old)
+    assert backext.load_state(backext.converter.unstructure(cleared), new).dose == backext.start(new, FOREARM.id).dose
+    planned = backext.plan(new, cleared, start_date=day + dt.timedelta(days=1), weeks=1).sessions[0].prescription
+    assert planned == backext.start(new, FOREARM.id).prescription
+
+
+def test_an_update_drops_a_variation_whose_only_clearance_since_the_stop_has_ended():
+    # Found by a black-box attack: a variation an update made need a clearance was kept, because a clearance from
+    # before a lifted stop (which lapsed with it) was taken as still naming it.
+    easy = attrs.evolve(variation("v0", "easier", repetitions_change=-2), requires_clearance=False)
+    limits = {
+        "hold": backext.Hold(start_seconds=5, target_seconds=5),
+        "repetitions": backext.Repetitions(minimum=10, maximum=13, sets=3),
+    }
+    old = pack_with(attrs.evolve(FOREARM, modifications=(easy,), **limits), version="1")
+    harder = attrs.evolve(easy, direction=backext.Direction.HARDER, repetitions_change=0, requires_clearance=True)
+    new = pack_with(attrs.evolve(FOREARM, modifications=(harder,), **limits), version="2")
+    state = backext.record_clearance(backext.start(old, FOREARM.id), date=DAY, modifications=["v0"], pack=old)
+    state = backext.step(old, state, attrs.evolve(done(state.prescription, DAY), pain=8)).state  # severe: a stop
+    lifted = DAY + dt.timedelta(days=1)
+    state = backext.record_clearance(state, date=lifted, modifications=["v0"], until=lifted, pack=old)
+    state = backext.step(old, state, done(state.prescription, lifted + dt.timedelta(days=1))).state
+    state = backext.choose_modifications(old, state, ["v0"])
+    state = backext.step(old, state, done(state.prescription, lifted + dt.timedelta(days=3))).state
+    assert state.prescription.modifications == ("v0",)
+    updated = backext.load_state(backext.converter.unstructure(state), new)
+    assert updated.prescription.modifications == ()

@@ -206,6 +206,8 @@ def _check_ladder(pack: Pack) -> _Found:
                 retraced = back is not None and back.id == exercise.id
                 found = one_way if retraced else rule("one-way-link-untraced")
                 yield found.at(at, value=shorten(target.id), exercise=shorten(exercise.id))
+                if retraced and difference == 0 and asks_more(exercise, target):  # that way down raises the numbers
+                    yield rule("previous-asks-more").at(at, value=shorten(exercise.id), exercise=shorten(target.id))
     position = {e.id: i for i, e in enumerate(pack.exercises)}
     cycle_rule = rule("progression-cycle")
     for name in ("next_exercise", "previous_exercise"):

@@ -621,7 +621,7 @@ RULES: tuple[Rule, ...] = (
             " step down to it raises what the person does; link to an easier exercise, or lower the start of {value}"
         ),
         note="a previous exercise of the same level whose starting dose asks for more in one number and no less in"
-        " any (reported at the link)",
+        " any (reported at the link; for a one-way link the engine retraces, at the next link)",
     ),
     Rule(
         name="link-to-refused",

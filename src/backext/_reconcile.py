@@ -416,11 +416,14 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
 
 
 def _in_force_at_last(state: State, modification_id: str, exercise_id: str) -> bool:
-    """Whether a clearance allowing *modification_id* had not ended by *state*'s last session (if it has one)."""
+    """Whether a clearance allowing *modification_id* had not ended by *state*'s last session (if it has one).
+
+    Only the clearances since the last one that lifted a stop count: the older ones lapsed with the stop.
+    """
     last = state.last_session
     return last is None or any(
         clearance.allows(modification_id, exercise_id, None) and (clearance.until is None or clearance.until >= last)
-        for clearance in state.clearances
+        for clearance in state._current_clearances()  # noqa: SLF001 - the state's own rule of which are current
     )
 
 
@@ -603,14 +606,18 @@ _RUN_TOO_LONG = N_plural(
 )
 
 
-def resumes_at_start(state: State) -> bool:
+def resumes_at_start(state: State, *, that_day: bool = False) -> bool:
     """Whether *state* was cleared after a stop and has had no session since: it resumes at the exercise's start.
 
     Nothing of the run before the stop counts then (no tolerated session, no counting next-day report), and a pack
-    update brings the person to the start of the exercise they resume on, as it does a stopped state.
+    update brings the person to the start of the exercise they resume on, as it does a stopped state. A session on
+    the day of the clearance may have come before it (the stop's own) or after: with *that_day*, it is taken to
+    have come before, which a pack update may safely assume (the start asks for no more than any other dose).
     """
-    resume = state.resume_on
-    return state.stop is None and resume is not None and (state.last_session is None or state.last_session < resume)
+    resume, last = state.resume_on, state.last_session
+    if state.stop is not None or resume is None:
+        return False
+    return last is None or last < resume or (that_day and last == resume)
 
 
 def kept_while_stopped(exercise: Exercise, modifications: tuple[str, ...]) -> tuple[str, ...]:
@@ -678,7 +685,7 @@ def reconcile(
         exercise, moved = reachable(pack, exercise, state), True
     reasons: list[Reason] = []
     dose = state.dose
-    if not same and (state.stop is not None or resumes_at_start(state)):
+    if not same and (state.stop is not None or resumes_at_start(state, that_day=True)):
         dose = start_dose(exercise)  # stopped, or cleared with no session since: the start, as the pack has it now
     elif not same:
         # Nothing tolerated on this exercise yet: its start, whatever the old pack's start was.
