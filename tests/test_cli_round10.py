@@ -134,6 +134,48 @@ def test_a_long_integer_in_session_logs_is_placed_at_its_field(capsys, tmp_path)
     assert '"/0/repetitions_completed"' in err
 
 
+def test_a_key_written_twice_in_session_logs_is_refused_at_its_place(capsys, tmp_path):
+    # Found by a black-box attack: the second "date" silently won, and dated the session.
+    logs = tmp_path / "logs.json"
+    logs.write_text(
+        '[{"date": "2026-01-05",\n  "date": "2026-01-07", "exercise_id": "forearm-press-up",'
+        ' "repetitions_completed": 10, "hold_seconds": 5, "pain": 0}]',
+        encoding="utf-8",
+    )
+    status, out, err = run(capsys, "fhir", "--logs", str(logs), "--subject", "Patient/1")
+    assert status == 1
+    assert out == ""
+    assert "logs.json:2:3: error duplicate-key" in err
+    assert '"/0/date"' in err
+
+
+def test_fhir_import_refuses_a_key_written_twice_and_a_long_integer_at_their_places():
+    from backext.fhir import FhirError, export_logs, import_logs  # noqa: PLC0415
+
+    log = backext.SessionLog(
+        date=datetime.date(2026, 1, 5), exercise_id="forearm-press-up", repetitions_completed=10, hold_seconds=5, pain=0
+    )
+    text = json.dumps(
+        {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [{"resource": r.model_dump(mode="json")} for r in export_logs([log], subject="Patient/1")],
+        }
+    )
+    assert import_logs(text) == [log]
+    twice = text.replace('"effectiveDateTime":', '"effectiveDateTime": "2020-01-01", "effectiveDateTime":', 1)
+    with pytest.raises(FhirError) as caught:
+        import_logs(twice)
+    [found] = caught.value.problems
+    assert (found.code, found.path, found.line) == ("duplicate-key", "/entry/0/resource/effectiveDateTime", 1)
+    long = text.replace('"valueInteger": 10', '"valueInteger": ' + LONG, 1)
+    assert long != text
+    with pytest.raises(FhirError) as caught:
+        import_logs(long)
+    assert [p.code for p in caught.value.problems] == ["invalid-value"]
+    assert caught.value.problems[0].path.endswith("/valueInteger")
+
+
 @pytest.mark.parametrize("digits", [101, 5000])
 def test_a_long_integer_in_a_stored_state_is_placed_at_its_field(digits):
     pack = backext.builtin_pack()

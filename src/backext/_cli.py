@@ -1658,10 +1658,18 @@ def _read_json(path: str, what: str) -> tuple[object, str]:
             byte=f"0x{data[error.start]:02x}",
         )
         raise _InvalidInputError(message) from None
-    from ._stored import LongInteger, loads  # noqa: PLC0415 - only where a JSON file is read here
+    from ._stored import DuplicateKey, LongInteger, loads, no_duplicates  # noqa: PLC0415 - only where one is read
 
     try:
-        return loads(text), text
+        return loads(text, no_duplicates), text
+    except DuplicateKey as duplicate:  # one of two values kept would drop the other silently: a session's date
+        from ._positions import locate  # noqa: PLC0415 - the error path only
+        from ._problems import problem  # noqa: PLC0415
+
+        twice = problem(
+            "", "duplicate-key", N_("the key {key} appears twice in one object"), {"key": repr(duplicate.key)}
+        )
+        raise _InvalidInputError(None, locate(text, "json", [twice]), path) from None
     except LongInteger as long:
         from ._positions import locate  # noqa: PLC0415 - the error path only
         from ._stored import long_integer  # noqa: PLC0415

@@ -33,19 +33,19 @@ MAX_STATE_BYTES = 1 << 20
 _STATE_LIMITS = attrs.evolve(DEFAULT_LIMITS, max_depth=8, max_values=100_000, max_string_length=10_000)
 
 
-class _DuplicateKey(Exception):
+class DuplicateKey(Exception):
     def __init__(self, key: str) -> None:
         self.key = key
         super().__init__(key)
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     document = dict(pairs)
     if len(document) != len(pairs):
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise _DuplicateKey(key[:40])
+                raise DuplicateKey(key[:40])
             seen.add(key)
     return document
 
@@ -154,10 +154,10 @@ def _document(
     if isinstance(source, Mapping):
         return dict(source)
     try:
-        document = loads(source, _no_duplicates)
+        document = loads(source, no_duplicates)
     except LongInteger as long:
         raise error([long_integer(long, _LONG[error])], name) from None
-    except _DuplicateKey as duplicate:
+    except DuplicateKey as duplicate:
         raise error(
             [
                 problem(
