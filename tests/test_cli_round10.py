@@ -149,6 +149,21 @@ def test_a_key_written_twice_in_session_logs_is_refused_at_its_place(capsys, tmp
     assert '"/0/date"' in err
 
 
+def test_next_day_pain_after_the_last_day_a_calendar_holds_is_refused_at_its_place(capsys, tmp_path):
+    # Found by a black-box attack: it was an English error naming neither the file nor the place, exit status 2.
+    logs = tmp_path / "logs.json"
+    logs.write_text(
+        '[{"date": "9999-12-31", "exercise_id": "forearm-press-up", "repetitions_completed": 10,\n'
+        ' "hold_seconds": 5, "pain": 0, "pain_next_day": 0}]',
+        encoding="utf-8",
+    )
+    status, out, err = run(capsys, "fhir", "--logs", str(logs), "--subject", "Patient/1", "--locale", "de")
+    assert status == 1
+    assert out == ""
+    assert "logs.json:2:49: error out-of-range: der Tag nach dem 31.12.9999" in err
+    assert '"/0/pain_next_day"' in err
+
+
 def test_fhir_import_refuses_a_key_written_twice_and_a_long_integer_at_their_places():
     from backext.fhir import FhirError, export_logs, import_logs  # noqa: PLC0415
 

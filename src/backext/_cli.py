@@ -1743,10 +1743,25 @@ def _read_logs(path: str, converter: Any, problems_from_exception: Any) -> list[
     except LimitExceeded as exceeded:
         raise _InvalidInputError(None, locate(text, "json", [exceeded.problem]), path) from None
     try:
-        return converter.structure(document, list[SessionLog])  # type: ignore[no-any-return]
+        logs: list[Any] = converter.structure(document, list[SessionLog])
     except Exception as error:  # noqa: BLE001 - every structuring error becomes problems
         # Each problem at its line and column, as a state's and a rules file's are.
         raise _InvalidInputError(None, locate(text, "json", problems_from_exception(error)), path) from None
+    import datetime  # noqa: PLC0415
+
+    undated = [
+        problem(
+            f"/{index}/pain_next_day",
+            "out-of-range",
+            N_("the day after {date} cannot be written: this next-day pain has no date"),
+            {"date": log.date},
+        )
+        for index, log in enumerate(logs)
+        if log.date == datetime.date.max and log.pain_next_day is not None
+    ]
+    if undated:
+        raise _InvalidInputError(None, locate(text, "json", undated), path)
+    return logs
 
 
 def _fhir(args: argparse.Namespace, out: _Output) -> int:
