@@ -256,6 +256,11 @@ def test_an_address_too_long_to_print_as_a_link_is_text_only(pack):
         "data:text/html,<script>alert(1)</script>",
         "file:///etc/passwd",
         "//e.org/x",
+        # Found by a black-box attack: addresses no browser opens were linked.
+        "http://[::1",
+        "https://example.com:99999/",
+        "https://",
+        "https:///path-only",
     ],
 )
 def test_only_an_http_or_https_address_is_ever_a_link(pack, url):

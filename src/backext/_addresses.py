@@ -51,13 +51,27 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 def web_address(url: str) -> bool:
-    """Whether *url* is an ``http`` or ``https`` address with no white space or control character in it.
+    """Whether *url* is an ``http`` or ``https`` address with a host, no white space and no control character.
+
+    An address the standard library cannot take apart (an unclosed ``[`` of an IPv6 host, a port beyond 65535)
+    is none: a browser would not open it either.
 
     Example:
         >>> web_address("https://doi.org/10.1016/s8756-3282(02)00739-1"), web_address("javascript:alert(1)")
         (True, False)
+        >>> web_address("https://"), web_address("http://[::1"), web_address("https://example.org:99999/")
+        (False, False, False)
     """
-    return url.lower().startswith(WEB_SCHEMES) and not any(c.isspace() or not c.isprintable() for c in url)
+    if not url.lower().startswith(WEB_SCHEMES) or any(c.isspace() or not c.isprintable() for c in url):
+        return False
+    from urllib.parse import urlsplit  # noqa: PLC0415 - only for a pack that gives an address
+
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # a port that is not a number from 0 to 65535 raises
+    except ValueError:
+        return False
+    return bool(parts.hostname)
 
 
 def is_url(reference: str) -> bool:

@@ -467,8 +467,9 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         severity="warning",
         description=N_(
             "A source's address is not an http or https address (javascript:, data:, file:, a bare "
-            "path, or one with spaces or control characters in it). A handout prints it as text and never as a link; "
-            "give the source's DOI or PubMed address instead."
+            "path, one with no host, an unclosed IPv6 host or a port beyond 65535, or one with spaces or control "
+            "characters in it). A handout prints it as text and never as a link; give the source's DOI or PubMed "
+            "address instead."
         ),
         example='"url": "javascript:alert(1)"',
     ),
