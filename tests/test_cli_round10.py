@@ -294,3 +294,19 @@ def test_a_pack_whose_path_is_longer_than_the_name_shown_is_read_by_its_suffix(c
     assert backext.validate_pack(str(pack)) == []
     status, _, err = run(capsys, "validate", str(pack))
     assert (status, err) == (0, "")
+
+
+@pytest.mark.parametrize("kind", ["state", "rules", "logs"])
+def test_a_byte_that_is_not_utf8_in_a_state_rules_or_logs_file_is_at_its_line_and_column(capsys, tmp_path, kind):
+    # Found by a black-box attack: a pack's bad byte had its place, a state's or a rules file's did not.
+    path = tmp_path / f"{kind}.json"
+    path.write_bytes(b'{\n  "tolerated_pain": "\xff"\n}\n' if kind != "logs" else b'[\n  {"date": "\xff"}\n]\n')
+    options = {"state": ["--state"], "rules": ["--exercise", "forearm-press-up", "--rules"], "logs": []}[kind]
+    if kind == "logs":
+        status, _, err = run(capsys, "fhir", "--logs", str(path), "--subject", "Patient/1")
+    else:
+        status, _, err = run(capsys, "plan", *options, str(path))
+    assert status == 1
+    line = err.splitlines()[1].strip()
+    column = 22 if kind != "logs" else 13
+    assert line.startswith(f"{path}:2:{column}: error not-utf8:"), line

@@ -1647,17 +1647,13 @@ def _read_file(path: str, what: str, limit: int = DEFAULT_LIMITS.max_bytes) -> b
 
 def _read_json(path: str, what: str) -> tuple[object, str]:
     """The JSON document in the file *path* (at most 16 MiB), and its text."""
+    from ._formats import ParseFailure, decode  # noqa: PLC0415
+
     data = _read_file(path, what)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:  # as a pack or a state: UTF-8 only
-        message = _said(
-            N_("{file}: the file is not UTF-8: byte {index} ({byte}) cannot be decoded"),
-            file=path,
-            index=str(error.start),
-            byte=f"0x{data[error.start]:02x}",
-        )
-        raise _InvalidInputError(message) from None
+        text = decode(data)
+    except ParseFailure as failure:  # as a pack or a state: UTF-8 only, the first bad byte at its line and column
+        raise _InvalidInputError(None, [failure.problem], path) from None
     from ._stored import DuplicateKey, LongInteger, loads, no_duplicates  # noqa: PLC0415 - only where one is read
 
     try:

@@ -130,20 +130,12 @@ def _text(
     if len(source) > MAX_STATE_BYTES:
         raise error([problem("", "too-large", _TOO_LARGE[error])], name)
     if isinstance(source, bytes):  # UTF-8, as a pack is (json.loads would guess UTF-16 and UTF-32 too)
+        from ._formats import ParseFailure, decode  # noqa: PLC0415
+
         try:
-            source = source.decode("utf-8-sig")
-        except UnicodeDecodeError as undecodable:
-            raise error(
-                [
-                    problem(
-                        "",
-                        "not-utf8",
-                        N_("the file is not UTF-8: byte {index} ({byte}) cannot be decoded"),
-                        {"index": str(undecodable.start), "byte": f"0x{source[undecodable.start]:02x}"},
-                    )
-                ],
-                name,
-            ) from None
+            source = decode(source)
+        except ParseFailure as undecodable:  # at its line and column, as in a pack
+            raise error([undecodable.problem], name) from None
     return source
 
 
