@@ -637,3 +637,22 @@ def _as(fmt: str, document: dict) -> str:
     import yaml  # noqa: PLC0415
 
     return yaml.safe_dump(document, sort_keys=False)
+
+
+def test_a_json_text_of_too_many_values_is_refused_before_they_are_built():
+    # Found by a black-box attack: 16 MiB of empty lists (5 million of them) took 1.2 GB before too-many-values.
+    import tracemalloc  # noqa: PLC0415
+
+    limits = backext.Limits(max_values=10_000)
+    text = '{"a": [' + ",".join(["[]"] * 300_000) + "]}"
+    tracemalloc.start()
+    try:
+        found = backext.validate_pack(text, format="json", limits=limits)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [(p.code, p.path) for p in found] == [("too-many-values", "")]
+    assert peak < 8 * len(text), peak  # a copy or two of the text, never the lists
+    # Commas and brackets inside strings are no values.
+    inside = '{"a": [' + ",".join(['"x,[{,"'] * 5_000) + "]}"
+    assert "too-many-values" not in [p.code for p in backext.validate_pack(inside, format="json", limits=limits)]
