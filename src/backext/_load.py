@@ -274,10 +274,11 @@ def _refuse_many_values(text: str, limits: Limits) -> None:
     Reading it would build them all first (16 MiB of ``[]`` is 5 million lists, over a gigabyte). Outside
     strings, each comma adds a value to its list or object, and each ``[`` and ``{`` is one: the larger count is
     never more than the values there are. A value takes two characters at least, so only a text of more than twice
-    the limit is counted.
+    the limit, with that many commas or brackets in all, is counted: a clean pack pays two scans of its text.
     """
-    if len(text) <= 2 * limits.max_values:
-        return
+    most = limits.max_values
+    if len(text) <= 2 * most or max(text.count(","), text.count("[") + text.count("{")) < most:
+        return  # too short, or too few commas and brackets even counting those in strings: quickly told
     bare = _JSON_STRING.sub("", text)
     at_least = max(bare.count(",") + 1, bare.count("[") + bare.count("{"))
     if at_least > limits.max_values:
