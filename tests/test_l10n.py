@@ -300,6 +300,8 @@ def test_red_flags_are_described_in_each_language():
         # Found by a black-box attack: gettext's aliases were taken as unknown languages.
         ({"LANG": "german"}, "Ausgangsposition"),
         ({"LANGUAGE": "french:de"}, "Position de départ"),
+        ({"LANG": "german_germany.UTF-8"}, "Ausgangsposition"),
+        ({"LANGUAGE": "spanish_spain:de"}, "Posición inicial"),
     ],
 )
 def test_the_environment_chooses_the_language(capsys, monkeypatch, environment, expected):

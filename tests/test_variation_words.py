@@ -205,7 +205,7 @@ def test_pack_changed_says_several_dropped_variations_in_the_plural_by_their_nam
 def test_pack_changed_in_german_says_the_hold_and_the_variation_by_name():
     # Needs the catalogs: the new plural msgid, and "{hold} s hold" as the noun (Haltezeit).
     said = _pack_changed(_pack_v2()).render("de")
-    assert "das Paket Rückenstreckübungen bei Osteoporose hat sich geändert (Version 1.0.0 zu 2.0.0)" in said
+    assert "das Paket Rückenstreckübungen bei Osteoporose hat sich geändert (von Version 1.0.0 auf 2.0.0)" in said
     assert "die Dosis ist jetzt 5 s Haltezeit, 5 Wiederholungen, 2 Sätze" in said
     if "Oberkörper und Beine heben" in said:
         assert said.endswith("die Variante Oberkörper und Beine heben entfällt")

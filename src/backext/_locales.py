@@ -74,7 +74,8 @@ def environment_locales(environ: Mapping[str, str]) -> list[str]:
         found: list[str] = []
         for entry in value.split(":") if name == "LANGUAGE" else [value]:
             tag = entry.split(".", 1)[0].split("@", 1)[0]
-            if len(tag) > 3 and tag.isalpha():  # a name gettext knows as an alias ("german" is de_DE), if any
+            language = tag.replace("-", "_").split("_", 1)[0]
+            if len(language) > 3 and language.isalpha():  # a name gettext knows as an alias ("german_germany")
                 tag = _locale.normalize(tag).split(".", 1)[0].split("@", 1)[0]
             if tag in ("C", "POSIX"):
                 return found  # no language from here on, as gettext reads it: "LANGUAGE=de:C" is German, then none

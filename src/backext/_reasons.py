@@ -367,7 +367,10 @@ REASON_CODES: Mapping[str, ReasonCode] = _catalogue(
     (
         "pack-changed",
         _ALL,
-        N_("The pack changed since the state was stored: the dose or the variations were brought within its limits."),
+        N_(
+            "The pack changed since the state was stored: the dose or the variations were brought within its limits;"
+            " where the dose stays as it was, the run of well-tolerated sessions starts again."
+        ),
     ),
     ("clearance-expired", _GOING_ON, N_("A variation's clearance has ended: the variation is dropped.")),
 )
