@@ -220,7 +220,7 @@ def test_convert_says_why_toml_cannot_hold_a_null_in_the_language(capsys, tmp_pa
     source.write_text('{"id": "x", "name": null}', encoding="utf-8")
     status, _, err = run(capsys, "convert", str(source), str(tmp_path / "out.toml"))
     assert status == 1
-    assert "TOML kennt kein null, gefunden bei /name" in err
+    assert "TOML kennt keine Null-Werte; einer steht bei /name" in err
     assert not (tmp_path / "out.toml").exists()
 
 
