@@ -514,3 +514,22 @@ def test_a_byte_that_is_not_utf8_is_placed_in_characters(data, where):
     assert found.code == "not-utf8"
     assert (found.line, found.column) == where
     assert "(0xff)" in found.message
+
+
+def test_placing_a_problem_after_a_toml_string_of_many_escapes_keeps_no_memory_per_escape():
+    # Found by a black-box attack: 16 MiB of \u escapes in one string used 1-2 GB to place its too-long problem.
+    import sys  # noqa: PLC0415
+    import tracemalloc  # noqa: PLC0415
+
+    text = 'a = "' + "\\u0041" * 200_000 + '"\nb = """' + 'x\\"' * 200_000 + '"""\n'
+    limits = backext.Limits(max_string_length=1_000)
+    tracemalloc.start()
+    try:
+        found = backext.validate_pack(text, format="toml", limits=limits)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [(p.code, p.path, p.line) for p in found] == [("too-long", "/b", 2)]
+    # Possessive repetition (Python 3.11 on) keeps nothing per escape; before it, the engine's own stack does.
+    most = 4 if sys.version_info >= (3, 11) else 40
+    assert peak < most * len(text), (peak, len(text))
