@@ -337,14 +337,23 @@ def test_stepping_back_a_level_lands_no_higher_than_what_was_done_there():  # ne
     pillow = variation("pillow", "easier", hold_seconds_change=-10)
     pack = pack_with(attrs.evolve(FOREARM, modifications=(pillow,)))
     state = backext.choose_modifications(pack, backext.start(pack, FOREARM.id), ["pillow"])
-    day = DAY
+    day, done_most = DAY, 0.0
+    for _ in range(40):  # with the pillow, the climb stops below the full dose (held-by-variation)
+        decision = backext.step(pack, state, SessionLog.as_prescribed(state.prescription, day))
+        done_most = max(done_most, state.prescription.hold_seconds)
+        state, day = decision.state, day + dt.timedelta(2)
+        if decision.codes == ("held-by-variation",):
+            break
+    assert (state.dose.exercise_id, state.prescription.hold_seconds) == (FOREARM.id, 20)
+    state = backext.choose_modifications(pack, state, [], on=day)  # the pillow left: on, a step at a time
     while state.dose.exercise_id == FOREARM.id:
+        done_most = max(done_most, state.prescription.hold_seconds)
         state = backext.step(pack, state, SessionLog.as_prescribed(state.prescription, day)).state
         day += dt.timedelta(2)
     log = SessionLog(date=day, exercise_id=HANDS.id, repetitions_completed=10, hold_seconds=1, pain=6)
     decision = backext.step(pack, state, log)
     assert decision.prescription.exercise_id == FOREARM.id
-    assert decision.prescription.hold_seconds <= 20
+    assert decision.prescription.hold_seconds <= done_most
 
 
 def test_variations_that_raise_the_dose_underneath_leave_a_loadable_state():  # the engine accepts what it made
@@ -1516,3 +1525,30 @@ def test_an_update_drops_a_variation_whose_only_clearance_since_the_stop_has_end
     assert state.prescription.modifications == ("v0",)
     updated = backext.load_state(backext.converter.unstructure(state), new)
     assert updated.prescription.modifications == ()
+
+
+@pytest.mark.parametrize(("change", "chosen_at"), [(-25, 5), (-5, 10)])
+def test_an_easier_variation_never_carries_the_person_to_the_next_exercise(change, chosen_at):
+    # Found by a black-box attack: with a variation holding the prescription at the lowest hold, the dose
+    # underneath ran to the top unseen, and the person moved up a level having only ever done 5 s.
+    shorter = attrs.evolve(variation("shorter", "easier", hold_seconds_change=change), requires_clearance=False)
+    pack = pack_with(attrs.evolve(FOREARM, modifications=(shorter,)))
+    state, day = backext.start(pack, FOREARM.id), DAY
+    while state.dose.hold_seconds < chosen_at:
+        state = backext.step(pack, state, SessionLog.as_prescribed(state.prescription, day)).state
+        day += dt.timedelta(days=2)
+    state = backext.choose_modifications(pack, state, ["shorter"], on=day)
+    done_most = state.prescription.hold_seconds
+    for _ in range(30):
+        decision = backext.step(pack, state, SessionLog.as_prescribed(state.prescription, day))
+        day += dt.timedelta(days=2)
+        state = decision.state
+        assert state.prescription.exercise_id == FOREARM.id
+        done_most = max(done_most, state.prescription.hold_seconds)
+    assert decision.codes == ("held-by-variation",)
+    assert "the variation shorter holds the dose" in decision.reasons[0].render()
+    assert done_most == FOREARM.hold.target_seconds + change if change == -5 else done_most == 5
+    # Leaving the variation lets the person go on, one step at a time.
+    state = backext.choose_modifications(pack, state, [], on=day)
+    assert state.prescription.exercise_id == FOREARM.id
+    assert state.prescription.hold_seconds <= done_most + FOREARM.hold.increment_seconds

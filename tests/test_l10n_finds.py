@@ -117,6 +117,10 @@ COUNTED: dict[str, str | None] = {
     "Hold: %(change)s second": "change",
     "Rest for {seconds} second": "seconds",
     "Variation: {names}": "names",
+    (
+        "well tolerated, but the variation {names} holds the dose below the full dose of this exercise: leave it to"
+        " go on"
+    ): "names",
     "building up to %(seconds)s second": "seconds",
     "hold for {start} to {target} second": "target",
     "not well tolerated {count} session in a row: a step back": "count",

@@ -109,9 +109,12 @@ def test_only_paths_inside_the_folder_of_a_pack_file_are_looked_up(tmp_path, doc
 
 def test_a_bare_name_is_an_app_s_asset_and_is_not_looked_for(tmp_path, document):
     # Found by a black-box attack: "forearm-start", an app's asset name the schema allows, was called missing.
-    steps = ["forearm-start", "start.svg", "media/start", "Start_Image_2"]
+    steps = ["forearm-start", "start.svg", "media/start", "pics"]
     path = _written(tmp_path / "pack", _with_media(document, steps, []), "json")
     assert [p.path for p in _missing(path)] == [f"/exercises/0/steps/{n}/media" for n in (1, 2)]
+    # A bare name with something there that is not a picture (a folder) is one to warn of.
+    (tmp_path / "pack" / "pics").mkdir()
+    assert [p.path for p in _missing(path)] == [f"/exercises/0/steps/{n}/media" for n in (1, 2, 3)]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

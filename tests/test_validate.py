@@ -709,3 +709,24 @@ def test_a_variations_hold_change_is_exact_to_a_tenth_too():
     chest["modifications"][0]["hold_seconds_change"] = 0.15
     found = [(p.code, p.path) for p in backext.validate_pack(json.dumps(document), format="json")]
     assert found == [("too-precise", "/exercises/2/modifications/0/hold_seconds_change")]
+
+
+def test_an_unknown_field_does_not_hide_the_checks_of_the_rest():
+    # Found by a black-box attack: one misspelt key hid every content, ladder and safety problem of the pack, which
+    # the author met only after fixing it.
+    document = json.loads(backext.dump_pack(backext.builtin_pack(), "json"))
+    document["exercises"][0]["levle"] = "beginner"
+    document["exercises"][0]["progression"]["next_exercise"] = "hand-pres-up"
+    document["exercises"][2]["movements"].append("sit-up")
+    expected = [
+        ("unknown-field", "/exercises/0/levle"),
+        ("unknown-reference", "/exercises/0/progression/next_exercise"),
+        ("contraindicated-movement", "/exercises/2/movements/4"),
+    ]
+    assert [(p.code, p.path) for p in backext.validate_pack(document)] == expected
+    placed = backext.validate_pack(json.dumps(document, indent=1), format="json")
+    assert [(p.code, p.path) for p in placed] == expected
+    assert all(p.line is not None for p in placed)
+    # Something else wrong in the structure as well: only the structure is said, as before.
+    document["exercises"][1]["hold"]["start_seconds"] = "five"
+    assert {p.code for p in backext.validate_pack(document)} == {"unknown-field", "wrong-type"}

@@ -212,8 +212,8 @@ def _media_findings(pack: Pack, folder: str) -> Iterator[Finding]:
         if reference not in found:  # each path is looked up once, however often the pack names it
             found[reference] = looked_up(folder, reference, root)
         what = found[reference]
-        if what == "missing" and not file_like(reference):
-            continue  # a bare name with no folder and no suffix: an app's asset name, not a file to look for
+        if what == "missing" and not file_like(reference) and not os.path.lexists(os.path.join(root, reference)):  # noqa: PTH118
+            continue  # a bare name with no folder, no suffix and nothing there: an app's asset name
         if what is not None:
             from ._constraints import rule  # noqa: PLC0415 - the table of rules: only for a problem to report
             from ._limits import shorten  # noqa: PLC0415

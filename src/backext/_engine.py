@@ -25,6 +25,7 @@ from ._i18n import N_, N_plural
 from ._ladder import (
     Dose,
     fit,
+    full_dose,
     previous_exercise,
     refused,
     rungs,
@@ -43,6 +44,7 @@ from ._reconcile import (
     exercise_of,
     fitted_all,
     has_exercise,
+    held_below_full,
     higher,
     kept_while_stopped,
     lower_than,
@@ -508,8 +510,19 @@ def _count(
         return Decision(action=Action.REPEAT, state=state, prescription=state.prescription, reasons=tuple(reasons))
     dose, modifications = higher(pack, exercise, state.dose, state.prescription.modifications)
     if dose == state.dose:
-        full = N_("well tolerated, and already at the full dose: keep it up")
-        reasons.append(because("full-dose", pack.default_locale, full))
+        if held_below_full(exercise, full_dose(exercise), state.prescription.modifications):
+            held = N_plural(
+                "well tolerated, but the variation {names} holds the dose below the full dose of this exercise:"
+                " leave it to go on",
+                "well tolerated, but the variations {names} hold the dose below the full dose of this exercise:"
+                " leave them to go on",
+            )
+            count = len(state.prescription.modifications)
+            names = variation_names(exercise, list(state.prescription.modifications), pack.default_locale)
+            reasons.append(because("held-by-variation", pack.default_locale, held, {"names": names}, count=count))
+        else:
+            full = N_("well tolerated, and already at the full dose: keep it up")
+            reasons.append(because("full-dose", pack.default_locale, full))
         changes["tolerated_streak"] = required
         state = evolved(state, **changes)
         return Decision(action=Action.REPEAT, state=state, prescription=state.prescription, reasons=tuple(reasons))

@@ -8,7 +8,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Mapping
-from typing import Union
+from typing import Any, Union
 
 import attrs
 
@@ -460,6 +460,7 @@ def _analyse(
             pack = converter.structure(document, Pack)
         except (BaseValidationError, WrongType, WrongValue) as error:
             problems = problems_from_exception(error, gathered=gathered, document=document)
+            problems = _beyond_unknown_fields(document, problems, limits, gathered)
             return None, sort_problems(document, problems), Unreported(budget[1], exact=not budget[3])
         finally:
             ERROR_BUDGET.reset(token)
@@ -472,6 +473,58 @@ def _analyse(
             Unreported(budget[1], exact=not budget[3]),
         )
     return structured.value, sort_problems(document, checked(structured, limits, gathered=gathered)), Unreported()
+
+
+def _beyond_unknown_fields(
+    document: dict[str, Any], problems: list[Problem], limits: Limits, gathered: Gathered | None
+) -> list[Problem]:
+    """*problems*, and, where they are all unknown fields, the problems of the pack without those fields.
+
+    A misspelt key is the commonest mistake in a pack written by hand; the content, ladder and safety checks
+    of everything else still say what they find, in the same run, rather than after the key is fixed.
+    """
+    if not problems or any(p.code != "unknown-field" for p in problems) or len(problems) >= limits.max_problems:
+        return problems
+    from ._converter import converter  # noqa: PLC0415
+
+    trimmed = _without(document, [p.path for p in problems])
+    if trimmed is None:
+        return problems
+    try:
+        pack = converter.structure(trimmed, Pack)
+    except Exception:  # noqa: BLE001 - something else wrong as well: the unknown fields are all that is said
+        return problems
+    from ._checks import check_pack  # noqa: PLC0415
+
+    found = list(problems)  # a copy: *problems* may be the gathered list itself, which grows below
+    more = check_pack(pack, limits, gathered)
+    return list(more) if gathered is not None else found + list(more)
+
+
+def _without(document: dict[str, Any], pointers: list[str]) -> dict[str, Any] | None:
+    """*document* without the keys at *pointers* (containers along the way copied), or ``None`` if one is not there."""
+    root: dict[str, Any] = dict(document)
+    copied: dict[tuple[str, ...], Any] = {(): root}
+    for pointer in pointers:
+        tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+        node: Any = root
+        for depth, token in enumerate(tokens[:-1]):
+            key: Any = int(token) if isinstance(node, list) and token.isdigit() else token
+            try:
+                child = node[key]
+            except (KeyError, IndexError, TypeError):
+                return None
+            path = tuple(tokens[: depth + 1])
+            if path not in copied:
+                if not isinstance(child, (dict, list)):
+                    return None
+                copied[path] = dict(child) if isinstance(child, dict) else list(child)
+                node[key] = copied[path]
+            node = copied[path]
+        if not tokens or not isinstance(node, dict) or tokens[-1] not in node:
+            return None
+        del node[tokens[-1]]
+    return root
 
 
 #: The limits that the fast loader's proof of cleanliness assumes (see :mod:`backext._clean`); a pack

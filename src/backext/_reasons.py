@@ -347,6 +347,14 @@ REASON_CODES: Mapping[str, ReasonCode] = _catalogue(
     ("next-day-settled", (Action.REPEAT,), N_("The next-day pain was settled.")),
     ("tolerated", (Action.REPEAT, Action.PROGRESS), N_("The session was well tolerated and counted.")),
     ("full-dose", (Action.REPEAT,), N_("Well tolerated, at the top of the whole ladder.")),
+    (
+        "held-by-variation",
+        (Action.REPEAT,),
+        N_(
+            "Well tolerated, but an easier variation in use holds the dose below the exercise's full dose: there is"
+            " no step up, to the next exercise or beyond, until the variation is left."
+        ),
+    ),
     # Moves
     ("hold-up", (Action.PROGRESS,), N_("The hold is lengthened by one step.")),
     ("repetitions-up", (Action.PROGRESS,), N_("One more repetition a set.")),

@@ -50,6 +50,7 @@ __all__ = [
     "exercise_of",
     "fitted_all",
     "has_exercise",
+    "held_below_full",
     "higher",
     "kept_while_stopped",
     "modification_of",
@@ -946,6 +947,14 @@ def exercise_named(pack: Pack, exercise_id: str) -> Value:
         return repr(exercise_id)
 
 
+def held_below_full(exercise: Exercise, dose: Dose, modifications: tuple[str, ...]) -> bool:
+    """Whether *modifications* hold the prescription of *dose* below what *dose* asks for alone, in some number."""
+    if not modifications:
+        return False
+    held, alone = prescribe(exercise, dose, modifications), prescribe(exercise, dose, ())
+    return tenths(held.hold_seconds) < tenths(alone.hold_seconds) or held.repetitions < alone.repetitions
+
+
 def higher(pack: Pack, exercise: Exercise, dose: Dose, modifications: tuple[str, ...]) -> tuple[Dose, tuple[str, ...]]:
     """The next dose up whose prescription is higher, or the next exercise's start, or *dose* at the top.
 
@@ -962,13 +971,19 @@ def higher(pack: Pack, exercise: Exercise, dose: Dose, modifications: tuple[str,
 def _higher(
     pack: Pack, exercise: Exercise, dose: Dose, modifications: tuple[str, ...]
 ) -> tuple[Dose, tuple[str, ...]] | None:
-    """:func:`higher`, worked out; ``None`` at the top."""
+    """:func:`higher`, worked out; ``None`` at the top.
+
+    The next exercise comes only once the person does this one's full dose: where a variation holds the
+    prescription below it (the dose underneath at its top), there is no step up until the variation is left.
+    """
     base = effective(prescribe(exercise, dose, modifications))
     current = dose
     while (move := step_within(exercise, current, up=True)) is not None:
         current = move.dose
         if effective(prescribe(exercise, current, modifications)) != base:
             return current, modifications
+    if held_below_full(exercise, current, modifications):
+        return None
     following = next_exercise(pack, exercise)
     if following is None:
         return None
