@@ -497,8 +497,8 @@ def _beyond_unknown_fields(
     from ._checks import check_pack  # noqa: PLC0415
 
     found = list(problems)  # a copy: *problems* may be the gathered list itself, which grows below
-    more = check_pack(pack, limits, gathered)
-    return list(more) if gathered is not None else found + list(more)
+    seen = {id(p) for p in found}
+    return found + [p for p in check_pack(pack, limits, gathered) if id(p) not in seen]
 
 
 def _without(document: dict[str, Any], pointers: list[str]) -> dict[str, Any] | None:
