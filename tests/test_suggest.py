@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import backext
-from backext._suggest import _nearest, _one_edit, nearest
+from backext._suggest import _nearest, _one_edit, nearest, suggestion
 
 
 def _restricted_distance(a: str, b: str) -> int:
@@ -87,3 +87,12 @@ def test_a_link_is_never_told_to_point_at_its_own_exercise():
 def test_a_field_named_as_the_docs_speak_of_it_is_pointed_to_the_field_it_means(written, meant, known):
     # Found by a black-box attack (round 10): "variations" was pointed to "repetitions".
     assert nearest(written, known) == meant
+
+
+def test_a_long_suggestion_is_shortened_as_every_quoted_value_is():
+    # Found by a black-box attack: the id cut at 40 characters was followed by a suggestion of 100.
+    long = "forearm-press-up-" + "x" * 83
+    said = suggestion(long[:-1] + "y", [long]).render()
+    assert said.startswith("; did you mean 'forearm-press-up-xxx")
+    assert said.endswith("'…?")
+    assert len(said) < 60

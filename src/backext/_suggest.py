@@ -27,7 +27,11 @@ def hint(name: str | None) -> Message | str:
         >>> hint("de-DE").render("fr")
         " ; vouliez-vous dire 'de-DE' ?"
     """
-    return "" if name is None else Message(template=_HINT, values={"name": repr(name)})
+    if name is None:
+        return ""
+    from ._limits import shorten  # noqa: PLC0415 - the table of limits imports this module's callers
+
+    return Message(template=_HINT, values={"name": shorten(name)})  # at most about 40 characters, as every value
 
 
 def nearest(name: str, known: Collection[str]) -> str | None:
