@@ -310,3 +310,25 @@ def test_a_byte_that_is_not_utf8_in_a_state_rules_or_logs_file_is_at_its_line_an
     line = err.splitlines()[1].strip()
     column = 22 if kind != "logs" else 13
     assert line.startswith(f"{path}:2:{column}: error not-utf8:"), line
+
+
+def test_session_logs_are_converted_at_most_a_thousand_to_a_file(capsys, tmp_path):
+    # Found by a black-box attack: a 16 MiB file of logs took minutes and gigabytes, and ended in a MemoryError.
+    day = datetime.date(2020, 1, 1)
+    logs = [
+        {
+            "date": (day + datetime.timedelta(days=n)).isoformat(),
+            "exercise_id": "forearm-press-up",
+            "repetitions_completed": 10,
+            "hold_seconds": 5,
+            "pain": 0,
+        }
+        for n in range(1_001)
+    ]
+    path = tmp_path / "logs.json"
+    path.write_text(json.dumps(logs), encoding="utf-8")
+    status, out, err = run(capsys, "fhir", "--logs", str(path), "--subject", "Patient/1")
+    assert status == 1
+    assert out == ""
+    assert "more than 1000 session logs in one file" in err
+    assert '"/1000"' in err

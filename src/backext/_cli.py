@@ -1581,7 +1581,9 @@ def _fhir_parser(commands: Any) -> None:
     fhir.add_argument("--pack", metavar="FILE", help="a pack file (.json, .toml, .yaml); default: the built-in pack")
     _limit_option(fhir)
     fhir.add_argument("--state", metavar="FILE", help="a stored state (JSON, as backext.converter writes it)")
-    fhir.add_argument("--logs", metavar="FILE", help="session logs: a JSON list, as backext.converter writes them")
+    fhir.add_argument(
+        "--logs", metavar="FILE", help="session logs: a JSON list, as backext.converter writes them (at most 1,000)"
+    )
     fhir.add_argument("--subject", metavar="REFERENCE", help="the person, such as Patient/123 (needed with --state)")
     _day_option(fhir, "the day the prescription is for")
     _rules_option(fhir)
@@ -1720,6 +1722,11 @@ _LOGS_HEADING = N_plural(
 )
 
 
+#: The most session logs ``backext fhir --logs`` converts from one file (our choice): some six years of sessions
+#: three times a week, in about 2 s and 90 MB (each log is three FHIR resources or more, built and checked).
+MAX_LOGS = 1_000
+
+
 def _read_logs(path: str, converter: Any, problems_from_exception: Any) -> list[Any]:
     """The session logs in the JSON file *path*: a list, every problem of it reported at once."""
     from . import SessionLog  # noqa: PLC0415
@@ -1734,6 +1741,14 @@ def _read_logs(path: str, converter: Any, problems_from_exception: Any) -> list[
             "", "wrong-type", N_("expected a list of session logs, found {found}"), {"found": json_type(document)}
         )
         raise _InvalidInputError(None, locate(text, "json", [wrong]), path)
+    if len(document) > MAX_LOGS:  # each log becomes three resources or more: the time and memory stay bounded
+        many = problem(
+            f"/{MAX_LOGS}",
+            "too-many-values",
+            N_("more than {limit} session logs in one file: split it, and convert each part on its own"),
+            {"limit": str(MAX_LOGS)},
+        )
+        raise _InvalidInputError(None, locate(text, "json", [many]), path)
     try:
         check_document(document, DEFAULT_LIMITS, count_values=True)
     except LimitExceeded as exceeded:
