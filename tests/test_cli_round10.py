@@ -187,8 +187,19 @@ def test_fhir_import_refuses_a_key_written_twice_and_a_long_integer_at_their_pla
     assert long != text
     with pytest.raises(FhirError) as caught:
         import_logs(long)
-    assert [p.code for p in caught.value.problems] == ["invalid-value"]
+    assert [p.code for p in caught.value.problems] == ["number-out-of-range"]
     assert caught.value.problems[0].path.endswith("/valueInteger")
+    # Read as a pack's JSON is: a byte-order mark allowed, and every problem of the text at its line and column.
+    assert import_logs("\ufeff" + text) == [log]
+    assert import_logs(b"\xef\xbb\xbf" + text.encode()) == [log]
+    for bad, code in (
+        (text.encode().replace(b"2026-01-05", b"2026-01-0\xff", 1), "not-utf8"),
+        (text[:-1], "syntax-error"),
+        ("[" * 200_000 + "]" * 200_000, "too-deep"),
+    ):
+        with pytest.raises(FhirError) as caught:
+            import_logs(bad)
+        assert [(p.code, p.line is not None) for p in caught.value.problems] == [(code, True)]
 
 
 @pytest.mark.parametrize("digits", [101, 5000])

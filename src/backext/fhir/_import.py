@@ -440,29 +440,16 @@ def _parse(source: object, name: str) -> object:
     if isinstance(source, (str, bytes)):
         if len(source) > _MAX_BYTES:
             raise FhirError([problem("", "too-large", N_("a document is at most 16 MiB"))], name)
-        from backext._positions import locate  # noqa: PLC0415 - the error path only
-        from backext._stored import DuplicateKey, LongInteger, loads, no_duplicates  # noqa: PLC0415
+        # Read as a pack's JSON is read: every problem at its line and column (a byte that is not UTF-8, a syntax
+        # error, a key written twice, an integer too long to convert, nesting too deep); a byte-order mark allowed.
+        from backext._formats import ParseFailure, decode, parse  # noqa: PLC0415
+        from backext._limits import DEFAULT_LIMITS  # noqa: PLC0415
 
         try:
-            text = source if isinstance(source, str) else source.decode("utf-8-sig")
-            return loads(text, no_duplicates)
-        except DuplicateKey as duplicate:  # one of two values kept would drop the other silently: a day, a rating
-            found = problem(
-                "", "duplicate-key", N_("the key {key} appears twice in one object"), {"key": repr(duplicate.key)}
-            )
-            raise FhirError(locate(text, "json", [found]), name) from None
-        except LongInteger as long:  # never converted: Python takes time in the square of its digits
-            found = problem(
-                long.pointer,
-                "invalid-value",
-                N_("an integer of {digits} digits: far more than any number of a session log"),
-                {"digits": str(long.digits)},
-            )
-            raise FhirError(locate(text, "json", [found]), name) from None
-        except (ValueError, RecursionError) as error:
-            raise FhirError(
-                [problem("", "syntax-error", N_("not a JSON document: {detail}"), {"detail": str(error)})], name
-            ) from None
+            text = decode(source) if isinstance(source, bytes) else source.removeprefix("\ufeff")
+            return parse(text, "json", DEFAULT_LIMITS)
+        except ParseFailure as failure:
+            raise FhirError(failure.problems, name) from None
     if hasattr(source, "model_dump"):  # a fhir.resources model
         return source.model_dump(mode="json")
     return source
