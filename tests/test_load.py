@@ -340,3 +340,28 @@ def test_yaml_keeps_the_line_breaks_it_would_fold(text):
     dumped = backext.dump_pack(pack, "yaml")
     assert backext.load_pack(dumped, format="yaml") == pack
     assert "\x85" not in dumped
+
+
+def test_a_mapping_of_ordered_dicts_and_string_subclasses_reads_as_the_json_it_stands_for():
+    # Found by a black-box attack: json.loads(..., object_pairs_hook=OrderedDict) gave "expected an object, found
+    # an object"; a str subclass "expected a string, found a string".
+    import collections  # noqa: PLC0415
+    import enum  # noqa: PLC0415
+
+    class Name(str):
+        pass
+
+    class Level(str, enum.Enum):
+        BEGINNER = "beginner"
+
+    text = backext.dump_pack(backext.builtin_pack(), "json")
+    ordered = json.loads(text, object_pairs_hook=collections.OrderedDict)
+    assert backext.validate_pack(ordered) == []
+    assert backext.load_pack(ordered) == backext.builtin_pack()
+    document = json.loads(text)
+    document["exercises"][0]["level"] = Level.BEGINNER
+    document["exercises"][0]["id"] = Name(document["exercises"][0]["id"])
+    assert backext.load_pack(document) == backext.builtin_pack()
+    assert type(document["exercises"][0]["id"]) is Name  # the caller's data is left as it was
+    document["exercises"][1]["level"] = "expert"
+    assert [p.code for p in backext.validate_pack(document)] == ["invalid-choice"]

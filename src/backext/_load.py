@@ -268,6 +268,61 @@ def _analyse_source(
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
+_PLAIN = (dict, list, str, int, float, bool, type(None))
+
+
+def _not_plain(document: object) -> bool:
+    """Whether *document* holds a value of a type JSON does not give: an ``OrderedDict``, a ``str`` subclass..."""
+    seen: set[int] = set()
+    stack: list[Any] = [document]
+    while stack:
+        node = stack.pop()
+        if type(node) not in _PLAIN:
+            return True
+        if type(node) in (dict, list) and id(node) not in seen:
+            seen.add(id(node))
+            stack.extend(node.values() if type(node) is dict else node)
+    return False
+
+
+def _plain(document: object) -> object:
+    """A copy of *document* with every mapping a ``dict``, list or tuple a ``list`` and string a ``str``.
+
+    A mapping from Python may hold an ``OrderedDict``, a ``dict`` or ``str`` subclass or a ``str`` enum member:
+    the values a JSON document holds, in other types. A part shared stays shared; the caller's data is not
+    changed. Only after :func:`check_document` bounded its size and depth.
+    """
+    copies: dict[int, Any] = {}
+
+    def copy(value: object) -> Any:
+        if type(value) in (int, float, bool, type(None)) or type(value) is str:
+            return value
+        if id(value) in copies:
+            return copies[id(value)]
+        if isinstance(value, Mapping):
+            made: Any = {}
+        elif isinstance(value, (list, tuple)):
+            made = []
+        elif isinstance(value, str):
+            return str.__str__(value)
+        else:
+            return value  # a set, bytes...: the checks say what is wrong with it
+        copies[id(value)] = made
+        pending.append((value, made))
+        return made
+
+    pending: list[tuple[Any, Any]] = []
+    root = copy(document)
+    while pending:
+        value, made = pending.pop()
+        if isinstance(made, dict):
+            for key, item in value.items():
+                made[str.__str__(key) if isinstance(key, str) else key] = copy(item)
+        else:
+            made.extend(copy(item) for item in value)
+    return root
+
+
 def _refuse_many_values(text: str, limits: Limits) -> None:
     """Refuse the JSON *text* before it is read if it certainly holds more values than ``limits.max_values``.
 
@@ -306,6 +361,9 @@ def _analyse_read(
             raise PackError([exceeded.problem], name) from None
         gathered = Gathered(limits.max_problems)
         built, problems, unreported = _analyse(read, limits, gathered)
+        if problems and _not_plain(read):  # an OrderedDict, a str subclass: read again as the JSON values they are
+            gathered = Gathered(limits.max_problems)
+            built, problems, unreported = _analyse(_plain(read), limits, gathered)
         return name, built, problems, gathered.unreported(unreported)
     folder = None
     if files and (isinstance(source, os.PathLike) or (isinstance(source, str) and format is None)):
