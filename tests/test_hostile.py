@@ -656,3 +656,10 @@ def test_a_json_text_of_too_many_values_is_refused_before_they_are_built():
     # Commas and brackets inside strings are no values.
     inside = '{"a": [' + ",".join(['"x,[{,"'] * 5_000) + "]}"
     assert "too-many-values" not in [p.code for p in backext.validate_pack(inside, format="json", limits=limits)]
+
+
+def test_the_first_lone_surrogate_of_a_document_is_the_one_said():
+    # Found by a black-box attack: of three lone surrogates the last was reported, so the author went back to front.
+    text = '{"a": "x\\ud800", "b": ["\\udc00"], "c": {"d": "\\udfff"}}'
+    [found] = backext.validate_pack(text, format="json")
+    assert (found.code, found.path, found.line, found.column) == ("not-utf8", "/a", 1, 7)

@@ -349,7 +349,7 @@ def test_a_mapping_of_ordered_dicts_and_string_subclasses_reads_as_the_json_it_s
     import enum  # noqa: PLC0415
 
     class Name(str):
-        pass
+        __slots__ = ()
 
     class Level(str, enum.Enum):
         BEGINNER = "beginner"

@@ -252,7 +252,7 @@ def check_document(document: object, limits: Limits, *, count_values: bool, shar
                     )
                 )
             if isinstance(node, dict):
-                for key, value in node.items():
+                for key in node:
                     if type(key) is not str:
                         raise LimitExceeded(
                             problem(
@@ -266,9 +266,11 @@ def check_document(document: object, limits: Limits, *, count_values: bool, shar
                         raise _too_long(document, key, limits, container=node)
                     if not key.isascii() and surrogate().search(key):
                         raise _surrogate(document, key, limits, container=node)
-                    stack.append((value, depth + 1))
+                # In reverse, so that the values come off the stack in the order of the document: the problem
+                # said is the first an author meets, not the last.
+                stack.extend((value, depth + 1) for value in reversed(node.values()))
             else:
-                stack.extend((item, depth + 1) for item in node)  # type: ignore[attr-defined]
+                stack.extend((item, depth + 1) for item in reversed(node))  # type: ignore[call-overload]
 
 
 #: The message of a key longer than the limit: its problem is placed at the key (:mod:`backext._positions`).
