@@ -1552,3 +1552,25 @@ def test_an_easier_variation_never_carries_the_person_to_the_next_exercise(chang
     state = backext.choose_modifications(pack, state, [], on=day)
     assert state.prescription.exercise_id == FOREARM.id
     assert state.prescription.hold_seconds <= done_most + FOREARM.hold.increment_seconds
+
+
+def test_held_by_variation_names_only_the_variations_that_hold_the_dose_back():
+    # Found by a code review: with an easier variation and a cleared harder one that changes no number, both were
+    # named, and the person was told to give up the harder one too.
+    shorter = attrs.evolve(variation("shorter", "easier", hold_seconds_change=-5), requires_clearance=False)
+    support = variation("arms-forward", "harder")
+    pack = pack_with(attrs.evolve(FOREARM, modifications=(shorter, support)))
+    state = backext.record_clearance(backext.start(pack, FOREARM.id), date=DAY, modifications=["arms-forward"])
+    state = backext.choose_modifications(pack, state, ["shorter"])
+    day = DAY
+    state = backext.step(pack, state, SessionLog.as_prescribed(state.prescription, day)).state
+    state = backext.choose_modifications(pack, state, ["shorter", "arms-forward"])
+    for _ in range(40):
+        day += dt.timedelta(days=2)
+        decision = backext.step(pack, state, SessionLog.as_prescribed(state.prescription, day))
+        state = decision.state
+        if decision.codes == ("held-by-variation",):
+            break
+    assert decision.codes == ("held-by-variation",)
+    assert "the variation shorter holds the dose" in decision.reasons[0].render()
+    assert "arms-forward" not in decision.reasons[0].render()

@@ -517,8 +517,13 @@ def _count(
                 "well tolerated, but the variations {names} hold the dose below the full dose of this exercise:"
                 " leave them to go on",
             )
-            count = len(state.prescription.modifications)
-            names = variation_names(exercise, list(state.prescription.modifications), pack.default_locale)
+            holding = [  # only those that take something away: a cleared harder one may stay
+                m
+                for m in state.prescription.modifications
+                if exercise.modification(m).hold_seconds_change < 0 or exercise.modification(m).repetitions_change < 0
+            ]
+            count = len(holding)
+            names = variation_names(exercise, holding, pack.default_locale)
             reasons.append(because("held-by-variation", pack.default_locale, held, {"names": names}, count=count))
         else:
             full = N_("well tolerated, and already at the full dose: keep it up")

@@ -351,8 +351,8 @@ REASON_CODES: Mapping[str, ReasonCode] = _catalogue(
         "held-by-variation",
         (Action.REPEAT,),
         N_(
-            "Well tolerated, but an easier variation in use holds the dose below the exercise's full dose: there is"
-            " no step up, to the next exercise or beyond, until the variation is left."
+            "Well tolerated, but a variation in use that takes something away holds the dose below the exercise's"
+            " full dose: there is no step up, to the next exercise or beyond, until the variation is left."
         ),
     ),
     # Moves
