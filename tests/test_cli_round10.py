@@ -343,3 +343,21 @@ def test_session_logs_are_converted_at_most_a_thousand_to_a_file(capsys, tmp_pat
     assert out == ""
     assert "more than 1000 session logs in one file" in err
     assert '"/1000"' in err
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "place"),
+    [
+        ("[" + ",".join(["{}"] * 60_000) + "]", "too-many-values", ":1:1:"),
+        ("[" * 5_000 + "]" * 5_000, "too-deep", ":1:33:"),
+    ],
+)
+def test_a_logs_file_too_big_or_too_deep_to_read_is_refused_before_it_is_built(capsys, tmp_path, content, code, place):
+    # Found by a black-box attack: 16 MiB of {} took 850 MB before the limit on logs; 5,000 levels were an
+    # unplaced sentence with no code.
+    path = tmp_path / "logs.json"
+    path.write_text(content, encoding="utf-8")
+    status, out, err = run(capsys, "fhir", "--logs", str(path), "--subject", "Patient/1")
+    assert status == 1
+    assert out == ""
+    assert f"logs.json{place} error {code}" in err

@@ -1649,15 +1649,22 @@ def _read_file(path: str, what: str, limit: int = DEFAULT_LIMITS.max_bytes) -> b
 
 def _read_json(path: str, what: str) -> tuple[object, str]:
     """The JSON document in the file *path* (at most 16 MiB), and its text."""
-    from ._formats import ParseFailure, decode  # noqa: PLC0415
+    from ._formats import ParseFailure, decode, parse, refuse_many_values  # noqa: PLC0415
 
     data = _read_file(path, what)
     try:
         text = decode(data)
     except ParseFailure as failure:  # as a pack or a state: UTF-8 only, the first bad byte at its line and column
         raise _InvalidInputError(None, [failure.problem], path) from None
+    from ._limits import LimitExceeded  # noqa: PLC0415
     from ._stored import DuplicateKey, LongInteger, loads, no_duplicates  # noqa: PLC0415 - only where one is read
 
+    try:  # never built only to be refused: a file of logs holds some 16 values a log at most
+        refuse_many_values(text, attrs.evolve(DEFAULT_LIMITS, max_values=MAX_LOGS * 50))
+    except LimitExceeded as exceeded:
+        from ._positions import locate  # noqa: PLC0415 - the error path only
+
+        raise _InvalidInputError(None, locate(text, "json", [exceeded.problem]), path) from None
     try:
         return loads(text, no_duplicates), text
     except DuplicateKey as duplicate:  # one of two values kept would drop the other silently: a session's date
@@ -1674,8 +1681,14 @@ def _read_json(path: str, what: str) -> tuple[object, str]:
 
         far = long_integer(long, N_("an integer of {digits} digits: far more than any number of a session log"))
         raise _InvalidInputError(None, locate(text, "json", [far]), path) from None
-    except RecursionError:
-        raise _InvalidInputError(_said(N_("{file}: the document is nested too deeply to read"), file=path)) from None
+    except RecursionError:  # read again as a pack is, to say where it goes too deep
+        try:
+            parse(text, "json", DEFAULT_LIMITS)
+        except ParseFailure as failure:
+            raise _InvalidInputError(None, failure.problems, path) from None
+        raise _InvalidInputError(  # pragma: no cover - the pack's reader refuses what Python's cannot read
+            _said(N_("{file}: the document is nested too deeply to read"), file=path)
+        ) from None
     except json.JSONDecodeError as error:  # at its line and column, as a state's or a rules file's syntax error
         from ._problems import problem  # noqa: PLC0415
 

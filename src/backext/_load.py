@@ -23,6 +23,7 @@ from ._formats import (
     decode,
     integer_hook,
     parse,
+    refuse_many_values,
     serialize,
 )
 from ._i18n import N_
@@ -264,10 +265,6 @@ def _analyse_source(
         raise _unreadable(name, os.strerror(errno.ENOMEM)) from None
 
 
-#: A JSON string, to blank out before counting the commas and brackets outside strings.
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-
-
 _PLAIN = (dict, list, str, int, float, bool, type(None))
 
 
@@ -323,26 +320,6 @@ def _plain(document: object) -> object:
     return root
 
 
-def _refuse_many_values(text: str, limits: Limits) -> None:
-    """Refuse the JSON *text* before it is read if it certainly holds more values than ``limits.max_values``.
-
-    Reading it would build them all first (16 MiB of ``[]`` is 5 million lists, over a gigabyte). Outside
-    strings, each comma adds a value to its list or object, and each ``[`` and ``{`` is one: the larger count is
-    never more than the values there are. A value takes two characters at least, so only a text of more than twice
-    the limit, with that many commas or brackets in all, is counted: a clean pack pays two scans of its text.
-    """
-    most = limits.max_values
-    if len(text) <= 2 * most or max(text.count(","), text.count("[") + text.count("{")) < most:
-        return  # too short, or too few commas and brackets even counting those in strings: quickly told
-    bare = _JSON_STRING.sub("", text)
-    at_least = max(bare.count(",") + 1, bare.count("[") + bare.count("{"))
-    if at_least > limits.max_values:
-        from ._limits import TOO_MANY_VALUES  # noqa: PLC0415 - the error path only
-
-        limit = limits.max_values
-        raise LimitExceeded(problem("", "too-many-values", TOO_MANY_VALUES, {"limit": str(limit)}, count=limit))
-
-
 def _analyse_read(
     read: tuple[str, Format, bytes] | Mapping[str, object],
     source: PackSource,
@@ -374,7 +351,7 @@ def _analyse_read(
     try:
         text = decode(data)
         if fmt == "json":
-            _refuse_many_values(text, limits)
+            refuse_many_values(text, limits)
             fast = _fast_json(text, data)
             if fast is not None:
                 problems = _with_files(fast[1].value, folder, checked(fast[1], limits, fast[0], gathered), gathered)
