@@ -261,6 +261,10 @@ def test_an_address_too_long_to_print_as_a_link_is_text_only(pack):
         "https://example.com:99999/",
         "https://",
         "https:///path-only",
+        "https://[::1]x/",
+        "https://%20/",
+        "https://-/",
+        "https://host:0/",
     ],
 )
 def test_only_an_http_or_https_address_is_ever_a_link(pack, url):

@@ -68,10 +68,37 @@ def web_address(url: str) -> bool:
 
     try:
         parts = urlsplit(url)
-        _ = parts.port  # a port that is not a number from 0 to 65535 raises
+        port = parts.port  # a port that is not a number from 0 to 65535 raises
     except ValueError:
         return False
-    return bool(parts.hostname)
+    host = parts.netloc.rpartition("@")[2]
+    if port is not None:
+        host = host.rpartition(":")[0]
+    return port != 0 and _host(host)
+
+
+def _host(host: str) -> bool:
+    """Whether *host* (as written in an address, without its port) is a name, an IPv4 or a bracketed IPv6 address.
+
+    A name is dot-separated labels of 1 to 63 letters, digits, hyphens or underscores, none beginning or ending
+    with a hyphen (letters of any script: an international name before its IDNA encoding).
+    """
+    if host.startswith("[") and host.endswith("]"):
+        import ipaddress  # noqa: PLC0415 - only for an address that gives one
+
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            return False
+        return True
+    labels = host.removesuffix(".").split(".")
+    return 0 < len(host) <= 253 and all(
+        0 < len(label) <= 63
+        and not label.startswith("-")
+        and not label.endswith("-")
+        and all(c.isalnum() or c in "-_" for c in label)
+        for label in labels
+    )
 
 
 def is_url(reference: str) -> bool:
