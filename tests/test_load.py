@@ -363,5 +363,11 @@ def test_a_mapping_of_ordered_dicts_and_string_subclasses_reads_as_the_json_it_s
     document["exercises"][0]["id"] = Name(document["exercises"][0]["id"])
     assert backext.load_pack(document) == backext.builtin_pack()
     assert type(document["exercises"][0]["id"]) is Name  # the caller's data is left as it was
+
+    class Seconds(enum.IntEnum):
+        FIVE = 5
+
+    document["exercises"][0]["hold"]["start_seconds"] = Seconds.FIVE
+    assert backext.load_pack(document) == backext.builtin_pack()
     document["exercises"][1]["level"] = "expert"
     assert [p.code for p in backext.validate_pack(document)] == ["invalid-choice"]

@@ -283,7 +283,7 @@ def _not_plain(document: object) -> bool:
 
 
 def _plain(document: object) -> object:
-    """A copy of *document* with every mapping a ``dict``, list or tuple a ``list`` and string a ``str``.
+    """A copy of *document* with every mapping a ``dict``, list a ``list``, string a ``str``, number a plain one.
 
     A mapping from Python may hold an ``OrderedDict``, a ``dict`` or ``str`` subclass or a ``str`` enum member:
     the values a JSON document holds, in other types. A part shared stays shared; the caller's data is not
@@ -302,6 +302,10 @@ def _plain(document: object) -> object:
             made = []
         elif isinstance(value, str):
             return str.__str__(value)
+        elif isinstance(value, int) and not isinstance(value, bool):  # an IntEnum member, an int subclass
+            return int(value)
+        elif isinstance(value, float):
+            return float(value)
         else:
             return value  # a set, bytes...: the checks say what is wrong with it
         copies[id(value)] = made
