@@ -361,3 +361,15 @@ def test_a_logs_file_too_big_or_too_deep_to_read_is_refused_before_it_is_built(c
     assert status == 1
     assert out == ""
     assert f"logs.json{place} error {code}" in err
+
+
+def test_import_logs_names_json_types_and_places_each_problem_in_the_text():
+    # Found by a black-box attack: "found NoneType", "gefunden: int", and no line for a text given.
+    from backext.fhir import FhirError, import_logs  # noqa: PLC0415
+
+    for text, found in (("null", "found null"), ("5", "found an integer (5)"), ('"a"', "found a string ('a')")):
+        with pytest.raises(FhirError) as caught:
+            import_logs(text)
+        [problem] = caught.value.problems
+        assert (problem.code, problem.line, problem.column) == ("not-a-bundle", 1, 1)
+        assert problem.message.endswith(found)

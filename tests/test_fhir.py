@@ -489,7 +489,7 @@ def test_the_error_is_a_backext_error_that_pickles():
     error = caught.value
     assert isinstance(error, backext.BackextError)
     assert isinstance(error, ValueError)
-    assert str(error).startswith("upload.json: cannot read the session logs, 1 problem:\n  upload.json: error")
+    assert str(error).startswith("upload.json: cannot read the session logs, 1 problem:\n  upload.json:1:2: error")
     assert str(error).endswith('(at "/0")')
     copy = pickle.loads(pickle.dumps(error))
     assert (copy.problems, copy.source) == (error.problems, error.source)

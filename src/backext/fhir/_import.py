@@ -13,6 +13,7 @@ from backext._i18n import N_, N_plural
 from backext._messages import Value
 from backext._problems import Problem, escape_pointer, located, problem
 from backext._session import RedFlag, SessionLog
+from backext._wrong import json_type
 from backext.exceptions import BackextError
 
 from ._models import check_version, model_class
@@ -120,7 +121,7 @@ class _Reader:
                 "",
                 "not-a-bundle",
                 N_("expected a Bundle or a list of resources, found {found}"),
-                {"found": type(document).__name__},
+                {"found": json_type(document)},
             )
             return []
         kind = document.get("resourceType")
@@ -154,7 +155,7 @@ class _Reader:
         if isinstance(value, Mapping):
             return True
         self.problem(
-            pointer, "invalid-resource", N_("expected a JSON object, found {found}"), {"found": type(value).__name__}
+            pointer, "invalid-resource", N_("expected a JSON object, found {found}"), {"found": json_type(value)}
         )
         return False
 
@@ -501,5 +502,12 @@ def import_logs(
     reader = _Reader(fhir_version, Urls(base))
     logs = reader.read(_parse(source, name))
     if reader.problems:
-        raise FhirError(reader.problems, name)
+        problems = list(reader.problems)
+        if isinstance(source, (str, bytes)):  # each at its line and column in the text given
+            from backext._formats import decode  # noqa: PLC0415
+            from backext._positions import locate  # noqa: PLC0415
+
+            text = decode(source) if isinstance(source, bytes) else source.removeprefix("\ufeff")
+            problems = locate(text, "json", problems)
+        raise FhirError(problems, name)
     return logs
