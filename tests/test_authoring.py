@@ -158,7 +158,7 @@ def test_convert_to_toml_leaves_out_the_nulls_of_optional_fields(capsys, tmp_pat
     status, _, err = run(capsys, "convert", str(source), str(tmp_path / "out.toml"))
     assert status == 0
     expected = "/exercises/0/progression/previous_exercise, /exercises/1/steps/0/cue, /sources/0/url"
-    assert f"not kept: null values, at {expected}:" in err
+    assert f"not kept: null, at {expected}:" in err
     assert backext.load_pack(tmp_path / "out.toml") == backext.load_pack(source)
 
 

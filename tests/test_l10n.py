@@ -302,6 +302,7 @@ def test_red_flags_are_described_in_each_language():
         ({"LANGUAGE": "french:de"}, "Position de départ"),
         ({"LANG": "german_germany.UTF-8"}, "Ausgangsposition"),
         ({"LANGUAGE": "spanish_spain:de"}, "Posición inicial"),
+        ({"LANG": "c-french"}, "Position de départ"),
     ],
 )
 def test_the_environment_chooses_the_language(capsys, monkeypatch, environment, expected):

@@ -321,9 +321,7 @@ def losses(text: str, source: Format, target: Format, document: object = None) -
             lost.append(
                 Message(
                     # Translators: {pointers} lists JSON Pointers, such as /sources/0/url.
-                    template=N_(
-                        "null values, at {pointers}: TOML has none, and an optional field left out means the same"
-                    ),
+                    template=N_("null, at {pointers}: TOML has no null, and an optional field left out means the same"),
                     values={"pointers": pointers + (", …" if len(left) > 5 else "")},
                 )
             )

@@ -121,8 +121,9 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         code="too-many-values",
         severity="error",
         description=N_(
-            "A YAML document or a mapping stands for more values than the limit (Limits.max_values, "
-            "1,000,000 by default) once each alias, or each shared object, is counted every time it is used."
+            "A document or a mapping stands for more values than the limit (Limits.max_values, "
+            "1,000,000 by default) once each alias, or each shared object, is counted every time it is used. A "
+            "file of session logs (backext fhir --logs) holds at most 1,000 logs and 50,000 values."
         ),
         example="nine anchors, each a list of nine aliases of the one before",
     ),
@@ -588,7 +589,8 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
             "A stored state's count or date is out of range: a run of sessions that would already have stepped up,"
             " a pending session that is not the last, a stop without a red flag or severe pain (or with a red flag"
             " twice), or a clearance that ends before it begins. In a rules document (load_rules, --rules): a"
-            " setting outside its range."
+            " setting outside its range. In a file of session logs: a next-day pain on 9999-12-31, whose day after"
+            " no calendar holds."
         ),
         example='"tolerated_streak": 99',
     ),

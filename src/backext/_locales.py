@@ -74,9 +74,10 @@ def environment_locales(environ: Mapping[str, str]) -> list[str]:
         found: list[str] = []
         for entry in value.split(":") if name == "LANGUAGE" else [value]:
             tag = entry.split(".", 1)[0].split("@", 1)[0]
-            language = tag.replace("-", "_").split("_", 1)[0]
-            if len(language) > 3 and language.isalpha():  # a name gettext knows as an alias ("german_germany")
-                tag = _locale.normalize(tag).split(".", 1)[0].split("@", 1)[0]
+            if not _plain_tag(tag):  # perhaps a name gettext knows as an alias ("german_germany", "c-french")
+                alias = _locale.normalize(tag.lower())
+                if alias.lower() != tag.lower():
+                    tag = alias.split(".", 1)[0].split("@", 1)[0]
             if tag in ("C", "POSIX"):
                 return found  # no language from here on, as gettext reads it: "LANGUAGE=de:C" is German, then none
             if not tag:
@@ -89,6 +90,16 @@ def environment_locales(environ: Mapping[str, str]) -> list[str]:
             continue  # malformed only: the next variable counts
         return found
     return []
+
+
+def _plain_tag(tag: str) -> bool:
+    """Whether *tag* reads as a language tag whose language is a code of two or three letters (``de``, ``de_AT``)."""
+    try:
+        parsed = parse_locale(tag)
+    except ValueError:
+        return False
+    language = parsed.split("-", 1)[0]
+    return 2 <= len(language) <= 3
 
 
 def _texts(value: object) -> Iterator[LocalizedText]:
