@@ -57,7 +57,7 @@ def test_f1_a_skipped_logs_cause_is_translated_not_english():
             assert not any(words in said for words in english), said
     assert wrong_exercise.messages("fr")[1] == (
         "le relevé du 07/01/2026 n'a pas été pris en compte : "
-        "le relevé concerne Extension sur les mains, mais Extension sur les avant-bras était prescrit"
+        "le relevé concerne Extension sur les mains, mais l'exercice prescrit était Extension sur les avant-bras"
     )
     assert out_of_order.messages("de")[1] == (
         "der Eintrag vom 03.01.2026 wurde nicht übernommen: "
