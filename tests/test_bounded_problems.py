@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import sys
-import tracemalloc
 from collections.abc import Callable
 
 import pytest
@@ -23,6 +22,7 @@ import backext
 from backext import Limits, PackError
 from backext._cli import main
 from backext._positions import _prefixes, index_json
+from memory import peak as measured
 
 
 def builtin_document() -> dict:
@@ -43,12 +43,7 @@ def written(document: dict, fmt: str) -> str:
 
 def peak(call: Callable[[], object]) -> int:
     """The most memory, in bytes, that Python allocated during *call*."""
-    tracemalloc.start()
-    try:
-        call()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    return measured(call)[1]
 
 
 def left_out(problems: list[backext.Problem]) -> str:

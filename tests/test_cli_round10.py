@@ -134,15 +134,20 @@ def test_a_long_integer_in_session_logs_is_placed_at_its_field(capsys, tmp_path)
     assert '"/0/repetitions_completed"' in err
 
 
+def _converted(capsys, tmp_path, content: str, *options: str) -> tuple[int, str, str]:
+    """``backext fhir --logs`` of a file holding *content*: the status, standard output and standard error."""
+    logs = tmp_path / "logs.json"
+    logs.write_text(content, encoding="utf-8")
+    return run(capsys, "fhir", "--logs", str(logs), "--subject", "Patient/1", *options)
+
+
 def test_a_key_written_twice_in_session_logs_is_refused_at_its_place(capsys, tmp_path):
     # Found by a black-box attack: the second "date" silently won, and dated the session.
-    logs = tmp_path / "logs.json"
-    logs.write_text(
+    content = (
         '[{"date": "2026-01-05",\n  "date": "2026-01-07", "exercise_id": "forearm-press-up",'
-        ' "repetitions_completed": 10, "hold_seconds": 5, "pain": 0}]',
-        encoding="utf-8",
+        ' "repetitions_completed": 10, "hold_seconds": 5, "pain": 0}]'
     )
-    status, out, err = run(capsys, "fhir", "--logs", str(logs), "--subject", "Patient/1")
+    status, out, err = _converted(capsys, tmp_path, content)
     assert status == 1
     assert out == ""
     assert "logs.json:2:3: error duplicate-key" in err
@@ -151,13 +156,11 @@ def test_a_key_written_twice_in_session_logs_is_refused_at_its_place(capsys, tmp
 
 def test_next_day_pain_after_the_last_day_a_calendar_holds_is_refused_at_its_place(capsys, tmp_path):
     # Found by a black-box attack: it was an English error naming neither the file nor the place, exit status 2.
-    logs = tmp_path / "logs.json"
-    logs.write_text(
+    content = (
         '[{"date": "9999-12-31", "exercise_id": "forearm-press-up", "repetitions_completed": 10,\n'
-        ' "hold_seconds": 5, "pain": 0, "pain_next_day": 0}]',
-        encoding="utf-8",
+        ' "hold_seconds": 5, "pain": 0, "pain_next_day": 0}]'
     )
-    status, out, err = run(capsys, "fhir", "--logs", str(logs), "--subject", "Patient/1", "--locale", "de")
+    status, out, err = _converted(capsys, tmp_path, content, "--locale", "de")
     assert status == 1
     assert out == ""
     assert "logs.json:2:49: error out-of-range: der Tag nach dem 31.12.9999" in err
@@ -336,9 +339,7 @@ def test_session_logs_are_converted_at_most_a_thousand_to_a_file(capsys, tmp_pat
         }
         for n in range(1_001)
     ]
-    path = tmp_path / "logs.json"
-    path.write_text(json.dumps(logs), encoding="utf-8")
-    status, out, err = run(capsys, "fhir", "--logs", str(path), "--subject", "Patient/1")
+    status, out, err = _converted(capsys, tmp_path, json.dumps(logs))
     assert status == 1
     assert out == ""
     assert "more than 1000 session logs in one file" in err
@@ -355,9 +356,7 @@ def test_session_logs_are_converted_at_most_a_thousand_to_a_file(capsys, tmp_pat
 def test_a_logs_file_too_big_or_too_deep_to_read_is_refused_before_it_is_built(capsys, tmp_path, content, code, place):
     # Found by a black-box attack: 16 MiB of {} took 850 MB before the limit on logs; 5,000 levels were an
     # unplaced sentence with no code.
-    path = tmp_path / "logs.json"
-    path.write_text(content, encoding="utf-8")
-    status, out, err = run(capsys, "fhir", "--logs", str(path), "--subject", "Patient/1")
+    status, out, err = _converted(capsys, tmp_path, content)
     assert status == 1
     assert out == ""
     assert f"logs.json{place} error {code}" in err

@@ -1320,14 +1320,7 @@ def test_an_update_that_makes_a_kept_variation_need_a_clearance_never_strands_a_
     state = backext.record_clearance(
         state, date=state.last_session, modifications=["easy"], until=state.last_session + dt.timedelta(days=4), pack=v1
     )
-    flagged = SessionLog(
-        date=state.last_session + dt.timedelta(days=1),
-        exercise_id=CHEST.id,
-        repetitions_completed=0,
-        hold_seconds=0,
-        pain=0,
-        red_flags={"new-leg-weakness"},
-    )
+    flagged = _flagged(state, state.last_session + dt.timedelta(days=1))
     stopped = backext.step(v1, state, flagged).state
     assert stopped.prescription.modifications == ("easy",)
     loaded = backext.load_state(backext.converter.unstructure(stopped), v2, refresh=refresh)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import bisect
 import re
 import sys
-import tracemalloc
 
 import pytest
 from hypothesis import given
@@ -16,16 +15,12 @@ import backext
 from backext._formats import parse
 from backext._positions import _Lines, locate
 from backext._problems import problem
+from memory import peak
 
 
 def _peak(function, *args):
     """The result of *function*, and the most memory (bytes) it held at once while it ran."""
-    tracemalloc.start()
-    try:
-        result = function(*args)
-        return result, tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    return peak(lambda: function(*args))
 
 
 # --- F6: the positions of a TOML file of many lines ------------------------------------------------------------------
