@@ -372,3 +372,25 @@ def test_import_logs_names_json_types_and_places_each_problem_in_the_text():
         [problem] = caught.value.problems
         assert (problem.code, problem.line, problem.column) == ("not-a-bundle", 1, 1)
         assert problem.message.endswith(found)
+
+
+@pytest.mark.parametrize("as_text", [True, False])
+def test_import_logs_refuses_a_document_too_deep_for_the_fhir_models(as_text):
+    # Found by a black-box attack: 150 nested extensions (valid FHIR, 300 levels of JSON) ended in a RecursionError
+    # traceback inside the FHIR models.
+    from backext.fhir import FhirError, export_bundle, import_logs  # noqa: PLC0415
+
+    log = backext.SessionLog(
+        date=datetime.date(2026, 1, 5), exercise_id="forearm-press-up", repetitions_completed=10, hold_seconds=5, pain=0
+    )
+    document = export_bundle(logs=[log]).model_dump(mode="json")
+    extension: dict[str, object] = {"url": "https://example.org/x", "valueString": "leaf"}
+    for _ in range(150):
+        extension = {"url": "https://example.org/x", "extension": [extension]}
+    document["entry"][0]["resource"]["extension"] = [extension]
+    with pytest.raises(FhirError) as caught:
+        import_logs(json.dumps(document) if as_text else document)
+    [problem] = caught.value.problems
+    assert problem.code == "too-deep"
+    assert problem.path.startswith("/entry/0/resource/extension/0/extension/0/")
+    assert (problem.line is not None) is as_text

@@ -1567,3 +1567,36 @@ def test_held_by_variation_names_only_the_variations_that_hold_the_dose_back():
     assert decision.codes == ("held-by-variation",)
     assert "the variation shorter holds the dose" in decision.reasons[0].render()
     assert "arms-forward" not in decision.reasons[0].render()
+
+
+def test_held_by_variation_leaves_out_a_variation_the_limits_absorb():
+    # Found by a black-box attack: "fewer" (repetitions -2 where the repetitions are fixed at 10) holds nothing back,
+    # and was named beside "short", which does.
+    fewer = attrs.evolve(variation("fewer", "easier", repetitions_change=-2), requires_clearance=False)
+    short = attrs.evolve(variation("short", "easier", hold_seconds_change=-5), requires_clearance=False)
+    exercise = attrs.evolve(
+        FOREARM,
+        hold=backext.Hold(start_seconds=5, target_seconds=15, increment_seconds=5),
+        repetitions=backext.Repetitions(minimum=10, maximum=10),
+        modifications=(fewer, short),
+    )
+    pack = pack_with(exercise)
+    state = backext.choose_modifications(pack, backext.start(pack, FOREARM.id), ["fewer", "short"])
+    day = DAY
+    for _ in range(40):
+        decision = backext.step(pack, state, SessionLog.as_prescribed(state.prescription, day))
+        state, day = decision.state, day + dt.timedelta(days=2)
+        if decision.codes == ("held-by-variation",):
+            break
+    assert decision.codes == ("held-by-variation",)
+    assert "the variation short holds the dose" in decision.reasons[0].render()
+
+
+def test_a_pack_update_that_moves_the_person_names_the_exercise_they_now_do():
+    # Found by a black-box attack: the reason gave only the new dose ("1 s hold"), read as the old exercise's.
+    on_hands, day = _climbed_to_hands()
+    unlinked = pack_with(attrs.evolve(FOREARM, progression=attrs.evolve(FOREARM.progression, next_exercise=None)))
+    decision = backext.step(unlinked, on_hands, done(on_hands.prescription, day))
+    [changed] = [r for r in decision.reasons if r.code == "pack-changed"]
+    assert "the exercise is now Forearm press-up, at" in changed.render()
+    assert "die Übung ist jetzt Aufrichten auf die Unterarme, mit" in changed.render("de")

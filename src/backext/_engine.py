@@ -517,10 +517,10 @@ def _count(
                 "well tolerated, but the variations {names} hold the dose below the full dose of this exercise:"
                 " leave them to go on",
             )
-            holding = [  # only those that take something away: a cleared harder one may stay
-                m
-                for m in state.prescription.modifications
-                if exercise.modification(m).hold_seconds_change < 0 or exercise.modification(m).repetitions_change < 0
+            in_use = state.prescription.modifications
+            top = full_dose(exercise)
+            holding = [  # only those without which the prescription would rise: a cleared harder one may stay
+                m for m in in_use if held_below_full(exercise, top, in_use) and _holds(exercise, top, in_use, m)
             ]
             count = len(holding)
             names = variation_names(exercise, holding, pack.default_locale)
@@ -534,6 +534,13 @@ def _count(
     in_a_row = N_plural("well tolerated {count} session in a row", "well tolerated {count} sessions in a row")
     reasons.append(because("tolerated", pack.default_locale, in_a_row, {"count": streak}, count=streak))
     return _moved(pack, evolved(state, **changes), dose, modifications, reasons, Action.PROGRESS)
+
+
+def _holds(exercise: Exercise, dose: Dose, in_use: tuple[str, ...], modification_id: str) -> bool:
+    """Whether leaving *modification_id* alone of *in_use* would raise the prescription of *dose* in some number."""
+    without = tuple(m for m in in_use if m != modification_id)
+    held, left = prescribe(exercise, dose, in_use), prescribe(exercise, dose, without)
+    return tenths(left.hold_seconds) > tenths(held.hold_seconds) or left.repetitions > held.repetitions
 
 
 def _made(pack: Pack, rules: Rules, decision: Decision) -> Decision:

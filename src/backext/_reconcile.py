@@ -761,7 +761,11 @@ def reconcile(
             "new": pack.version,
             "dose": dose_words(prescription, pack.default_locale),
         }
-        if dropped:
+        if moved:  # on another exercise: said first, the variations of the old one go with it
+            values["exercise"] = exercise.name
+            moved_to = N_("the pack {pack} changed (version {old} to {new}): the exercise is now {exercise}, at {dose}")
+            reasons.insert(0, because("pack-changed", pack.default_locale, moved_to, values))
+        elif dropped:
             values["dropped"] = names_words(
                 [_variation_named(exercise, m) for m in dict.fromkeys(dropped)], pack.default_locale
             )

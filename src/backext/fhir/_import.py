@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from backext._i18n import N_, N_plural
+from backext._limits import Limits
 from backext._messages import Value
 from backext._problems import Problem, escape_pointer, located, problem
 from backext._session import RedFlag, SessionLog
@@ -437,6 +438,18 @@ _FIELD = {
 }
 
 
+#: How deep a FHIR document may nest (our choice): a Bundle of backext's Observations nests 7 levels, and the FHIR
+#: models the resources are checked with recurse into each level, so a document of nested extensions hundreds of
+#: levels deep would exhaust Python's stack there.
+_MAX_DEPTH = 64
+
+
+def _limits() -> Limits:
+    from backext._limits import DEFAULT_LIMITS  # noqa: PLC0415
+
+    return attrs.evolve(DEFAULT_LIMITS, max_depth=_MAX_DEPTH)
+
+
 def _parse(source: object, name: str) -> object:
     if isinstance(source, (str, bytes)):
         if len(source) > _MAX_BYTES:
@@ -444,15 +457,28 @@ def _parse(source: object, name: str) -> object:
         # Read as a pack's JSON is read: every problem at its line and column (a byte that is not UTF-8, a syntax
         # error, a key written twice, an integer too long to convert, nesting too deep); a byte-order mark allowed.
         from backext._formats import ParseFailure, decode, parse  # noqa: PLC0415
-        from backext._limits import DEFAULT_LIMITS  # noqa: PLC0415
+        from backext._limits import LimitExceeded, check_document  # noqa: PLC0415
 
         try:
             text = decode(source) if isinstance(source, bytes) else source.removeprefix("\ufeff")
-            return parse(text, "json", DEFAULT_LIMITS)
+            document = parse(text, "json", _limits())
         except ParseFailure as failure:
             raise FhirError(failure.problems, name) from None
+        try:
+            check_document(document, _limits(), count_values=True)
+        except LimitExceeded as exceeded:
+            from backext._positions import locate  # noqa: PLC0415
+
+            raise FhirError(locate(text, "json", [exceeded.problem]), name) from None
+        return document
     if hasattr(source, "model_dump"):  # a fhir.resources model
         return source.model_dump(mode="json")
+    from backext._limits import LimitExceeded, check_document  # noqa: PLC0415
+
+    try:  # a mapping or list from Python: as deep as a text may be, and not containing itself
+        check_document(source, _limits(), count_values=True)
+    except LimitExceeded as exceeded:
+        raise FhirError([exceeded.problem], name) from None
     return source
 
 
