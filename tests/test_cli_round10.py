@@ -394,3 +394,12 @@ def test_import_logs_refuses_a_document_too_deep_for_the_fhir_models(as_text):
     assert problem.code == "too-deep"
     assert problem.path.startswith("/entry/0/resource/extension/0/extension/0/")
     assert (problem.line is not None) is as_text
+
+
+def test_the_english_plan_says_its_changes_in_words_as_the_translations_do(capsys):
+    # Found by a black-box attack: English showed the action codes (repeat, progress) where German said
+    # "gleiche Dosis" and "Schritt nach oben".
+    status, out, _ = run(capsys, "plan", "--exercise", "forearm-press-up", "--weeks", "2")
+    assert status == 0
+    changes = [line.split("  ")[-1].strip() for line in out.splitlines()[1:] if line[:4].isdigit() and "  " in line]
+    assert set(changes) == {"start", "same dose", "step up"}

@@ -53,9 +53,9 @@ MAX_WEEKS = 520
 
 # Translators: how the dose changed, in the plan's last column.
 _ACTION_WORDS = {
-    "progress": NC_("change", "progress"),
-    "repeat": NC_("change", "repeat"),
-    "regress": NC_("change", "regress"),
+    "progress": NC_("change", "step up"),
+    "repeat": NC_("change", "same dose"),
+    "regress": NC_("change", "step back"),
     "stop": NC_("change", "stop"),
 }
 
