@@ -403,3 +403,23 @@ def test_the_english_plan_says_its_changes_in_words_as_the_translations_do(capsy
     assert status == 0
     changes = [line.split("  ")[-1].strip() for line in out.splitlines()[1:] if line[:4].isdigit() and "  " in line]
     assert set(changes) == {"start", "same dose", "step up"}
+
+
+def test_import_logs_refuses_numbers_beyond_a_float_in_its_own_words_and_reads_a_bytearray():
+    # Found by a black-box attack: 1e400 came back in the FHIR models' own English, at a "/root" pointer, with
+    # follow-on errors; a bytearray was read as a list of integers.
+    from backext.fhir import FhirError, export_bundle, import_logs  # noqa: PLC0415
+
+    log = backext.SessionLog(
+        date=datetime.date(2026, 1, 5), exercise_id="forearm-press-up", repetitions_completed=10, hold_seconds=5, pain=0
+    )
+    text = json.dumps(export_bundle(logs=[log]).model_dump(mode="json"))
+    assert import_logs(bytearray(text.encode())) == [log]
+    huge = text.replace('"value": 5', '"value": 1e400', 1)
+    assert huge != text
+    for source in (huge, json.loads(huge)):
+        with pytest.raises(FhirError) as caught:
+            import_logs(source)
+        [problem] = caught.value.problems
+        assert (problem.code, problem.path) == ("not-finite", "/entry/0/resource/component/2/valueQuantity/value")
+        assert problem.render("de").startswith("erwartet: eine endliche Zahl")

@@ -450,7 +450,28 @@ def _limits() -> Limits:
     return attrs.evolve(DEFAULT_LIMITS, max_depth=_MAX_DEPTH)
 
 
+def _not_finite(document: object) -> Problem | None:
+    """The problem of the first number of *document* that is not finite (``1e400`` reads as infinity), if any."""
+    import math  # noqa: PLC0415
+
+    from backext._wrong import shown_number  # noqa: PLC0415
+
+    stack: list[tuple[str, object]] = [("", document)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            template = N_("expected a finite number, found {value}")
+            return problem(pointer, "not-finite", template, {"value": shown_number(node)})
+        if isinstance(node, Mapping):
+            stack.extend(reversed([(f"{pointer}/{escape_pointer(str(k))}", v) for k, v in node.items()]))
+        elif isinstance(node, (list, tuple)):
+            stack.extend(reversed([(f"{pointer}/{i}", v) for i, v in enumerate(node)]))
+    return None
+
+
 def _parse(source: object, name: str) -> object:
+    if isinstance(source, (bytearray, memoryview)):  # the bytes of a text, as bytes are
+        source = bytes(source)
     if isinstance(source, (str, bytes)):
         if len(source) > _MAX_BYTES:
             raise FhirError([problem("", "too-large", N_("a document is at most 16 MiB"))], name)
@@ -470,6 +491,11 @@ def _parse(source: object, name: str) -> object:
             from backext._positions import locate  # noqa: PLC0415
 
             raise FhirError(locate(text, "json", [exceeded.problem]), name) from None
+        infinite = _not_finite(document)
+        if infinite is not None:  # refused before the FHIR models say it in their own words
+            from backext._positions import locate  # noqa: PLC0415
+
+            raise FhirError(locate(text, "json", [infinite]), name)
         return document
     if hasattr(source, "model_dump"):  # a fhir.resources model
         return source.model_dump(mode="json")
@@ -479,6 +505,9 @@ def _parse(source: object, name: str) -> object:
         check_document(source, _limits(), count_values=True)
     except LimitExceeded as exceeded:
         raise FhirError([exceeded.problem], name) from None
+    infinite = _not_finite(source)
+    if infinite is not None:
+        raise FhirError([infinite], name)
     return source
 
 
