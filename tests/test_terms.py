@@ -26,6 +26,8 @@ OTHER_TERMS = {
         # A step up is a "Schritt nach oben" ("Steigerung" is a hold's increment), a step back a "Schritt zurück"
         # (found by a black-box attack: the plan's change column said "Steigerung" and "Rückstufung").
         r"|^Steigerung$|Rückstufung"
+        # An exercise's start is its "Anfang" (found by a black-box attack: "Start", "Startdosis" beside it).
+        r"|\bStart\b|Startdosis|Start-Haltezeit"
     ),
     # A clinician's clearance is an "accord" and a hold a "maintien" (found by a black-box attack: "autorisation"
     # and "Tenue" on the handout, where the reasons said "accord" and "maintien").
