@@ -423,3 +423,23 @@ def test_import_logs_refuses_numbers_beyond_a_float_in_its_own_words_and_reads_a
         [problem] = caught.value.problems
         assert (problem.code, problem.path) == ("not-finite", "/entry/0/resource/component/2/valueQuantity/value")
         assert problem.render("de").startswith("erwartet: eine endliche Zahl")
+
+
+@pytest.mark.parametrize(("field", "written"), [("valueInteger", "true"), ("valueInteger", '"3"'), ("value", "false")])
+def test_import_logs_never_reads_true_or_a_string_as_a_number(field, written):
+    # Found by a black-box attack: the FHIR models read a pain of true as 1 and "3" as 3, silently: pain decides
+    # what the engine does next.
+    from backext.fhir import FhirError, export_bundle, import_logs  # noqa: PLC0415
+
+    log = backext.SessionLog(
+        date=datetime.date(2026, 1, 5), exercise_id="forearm-press-up", repetitions_completed=10, hold_seconds=5, pain=3
+    )
+    text = json.dumps(export_bundle(logs=[log]).model_dump(mode="json"))
+    before = '"valueInteger": 3' if field == "valueInteger" else '"value": 5'
+    assert before in text
+    with pytest.raises(FhirError) as caught:
+        import_logs(text.replace(before, before.split(":", maxsplit=1)[0] + ": " + written, 1))
+    wrong = [p for p in caught.value.problems if p.code == "invalid-value"]
+    assert len(wrong) == 1
+    assert wrong[0].path.endswith(f"/{field}")
+    assert wrong[0].line is not None

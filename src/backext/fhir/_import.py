@@ -11,7 +11,7 @@ import attrs
 
 from backext._i18n import N_, N_plural
 from backext._limits import Limits
-from backext._messages import Value
+from backext._messages import Message, Value
 from backext._problems import Problem, escape_pointer, located, problem
 from backext._session import RedFlag, SessionLog
 from backext._wrong import json_type
@@ -166,6 +166,10 @@ class _Reader:
         observation = model_class(self.fhir_version, "Observation")
         for pointer, item, full_url in self.entries(document):
             if item.get("resourceType") != "Observation":
+                continue
+            wrong = _wrong_values(item, pointer)
+            if wrong:  # the FHIR models would read true as 1 and "3" as 3: a pain rating must be what it says
+                self.problems.extend(wrong)
                 continue
             try:
                 model = observation.model_validate(dict(item))
@@ -448,6 +452,46 @@ def _limits() -> Limits:
     from backext._limits import DEFAULT_LIMITS  # noqa: PLC0415
 
     return attrs.evolve(DEFAULT_LIMITS, max_depth=_MAX_DEPTH)
+
+
+#: The JSON type each of FHIR's value fields holds, as backext reads them: never coerced from another.
+_VALUE_TYPES: dict[str, tuple[type, ...]] = {
+    "valueInteger": (int,),
+    "valueString": (str,),
+    "valueBoolean": (bool,),
+    "value": (int, float),  # inside a valueQuantity
+}
+
+
+def _wrong_values(resource: Mapping[str, Any], pointer: str) -> list[Problem]:
+    """The problems of *resource*'s values of the wrong JSON type: ``true`` for an integer, ``"3"`` for a number."""
+    found: list[Problem] = []
+    stack: list[tuple[str, object, bool]] = [(pointer, resource, False)]
+    while stack:
+        at, node, in_quantity = stack.pop()
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                here = f"{at}/{escape_pointer(str(key))}"
+                wanted = _VALUE_TYPES.get(key) if (key != "value" or in_quantity) else None
+                if wanted is not None and (
+                    not isinstance(value, wanted) or (isinstance(value, bool) and bool not in wanted)
+                ):
+                    template = N_("expected {expected}, found {found}")
+                    values = {"expected": _WANTED[key], "found": json_type(value)}
+                    found.append(problem(here, "invalid-value", template, values))
+                elif isinstance(value, (Mapping, list)):
+                    stack.append((here, value, key == "valueQuantity"))
+        elif isinstance(node, list):
+            stack.extend((f"{at}/{index}", item, False) for index, item in enumerate(node))
+    return found
+
+
+_WANTED = {
+    "valueInteger": Message(template=N_("a whole number")),
+    "valueString": Message(template=N_("a string")),
+    "valueBoolean": Message(template=N_("true or false")),
+    "value": Message(template=N_("a number")),
+}
 
 
 def _not_finite(document: object) -> Problem | None:
