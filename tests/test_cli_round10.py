@@ -425,17 +425,24 @@ def test_import_logs_refuses_numbers_beyond_a_float_in_its_own_words_and_reads_a
         assert problem.render("de").startswith("erwartet: eine endliche Zahl")
 
 
-@pytest.mark.parametrize(("field", "written"), [("valueInteger", "true"), ("valueInteger", '"3"'), ("value", "false")])
+@pytest.mark.parametrize(
+    ("field", "written"),
+    [("valueInteger", "true"), ("valueInteger", '"3"'), ("value", "false"), ("effectiveDateTime", "20260105")],
+)
 def test_import_logs_never_reads_true_or_a_string_as_a_number(field, written):
-    # Found by a black-box attack: the FHIR models read a pain of true as 1 and "3" as 3, silently: pain decides
-    # what the engine does next.
+    # Found by a black-box attack: the FHIR models read a pain of true as 1, "3" as 3 and a number as a date in
+    # seconds since 1970, silently: pain and the day decide what the engine does next.
     from backext.fhir import FhirError, export_bundle, import_logs  # noqa: PLC0415
 
     log = backext.SessionLog(
         date=datetime.date(2026, 1, 5), exercise_id="forearm-press-up", repetitions_completed=10, hold_seconds=5, pain=3
     )
     text = json.dumps(export_bundle(logs=[log]).model_dump(mode="json"))
-    before = '"valueInteger": 3' if field == "valueInteger" else '"value": 5'
+    before = {
+        "valueInteger": '"valueInteger": 3',
+        "value": '"value": 5',
+        "effectiveDateTime": '"effectiveDateTime": "2026-01-05"',
+    }[field]
     assert before in text
     with pytest.raises(FhirError) as caught:
         import_logs(text.replace(before, before.split(":", maxsplit=1)[0] + ": " + written, 1))

@@ -454,43 +454,51 @@ def _limits() -> Limits:
     return attrs.evolve(DEFAULT_LIMITS, max_depth=_MAX_DEPTH)
 
 
-#: The JSON type each of FHIR's value fields holds, as backext reads them: never coerced from another.
+#: The JSON type each of FHIR's value and date fields holds, as backext reads them: never coerced from another
+#: (the FHIR models read true as 1, "3" as 3, and a number as a date in seconds since 1970).
 _VALUE_TYPES: dict[str, tuple[type, ...]] = {
     "valueInteger": (int,),
     "valueString": (str,),
     "valueBoolean": (bool,),
-    "value": (int, float),  # inside a valueQuantity
+    "effectiveDateTime": (str,),
+    "effectiveInstant": (str,),
+}
+#: The same, for the fields of a value of those types.
+_INSIDE: dict[str, dict[str, tuple[type, ...]]] = {
+    "valueQuantity": {"value": (int, float)},
+    "effectivePeriod": {"start": (str,), "end": (str,)},
 }
 
 
 def _wrong_values(resource: Mapping[str, Any], pointer: str) -> list[Problem]:
     """The problems of *resource*'s values of the wrong JSON type: ``true`` for an integer, ``"3"`` for a number."""
     found: list[Problem] = []
-    stack: list[tuple[str, object, bool]] = [(pointer, resource, False)]
+    stack: list[tuple[str, object, Mapping[str, tuple[type, ...]]]] = [(pointer, resource, _VALUE_TYPES)]
     while stack:
-        at, node, in_quantity = stack.pop()
+        at, node, types = stack.pop()
         if isinstance(node, Mapping):
             for key, value in node.items():
                 here = f"{at}/{escape_pointer(str(key))}"
-                wanted = _VALUE_TYPES.get(key) if (key != "value" or in_quantity) else None
+                wanted = types.get(key) if isinstance(key, str) else None
                 if wanted is not None and (
                     not isinstance(value, wanted) or (isinstance(value, bool) and bool not in wanted)
                 ):
                     template = N_("expected {expected}, found {found}")
-                    values = {"expected": _WANTED[key], "found": json_type(value)}
+                    values = {"expected": _WANTED[wanted], "found": json_type(value)}
                     found.append(problem(here, "invalid-value", template, values))
                 elif isinstance(value, (Mapping, list)):
-                    stack.append((here, value, key == "valueQuantity"))
+                    inner = _INSIDE.get(key, _VALUE_TYPES) if isinstance(key, str) else _VALUE_TYPES
+                    stack.append((here, value, inner))
         elif isinstance(node, list):
-            stack.extend((f"{at}/{index}", item, False) for index, item in enumerate(node))
+            stack.extend((f"{at}/{index}", item, _VALUE_TYPES) for index, item in enumerate(node))
     return found
 
 
 _WANTED = {
-    "valueInteger": Message(template=N_("a whole number")),
-    "valueString": Message(template=N_("a string")),
-    "valueBoolean": Message(template=N_("true or false")),
-    "value": Message(template=N_("a number")),
+    (int,): Message(template=N_("a whole number")),
+    (str,): Message(template=N_("a string")),
+    (bool,): Message(template=N_("true or false")),
+    (int, float): Message(template=N_("a number")),
 }
 
 
