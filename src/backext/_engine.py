@@ -517,11 +517,9 @@ def _count(
                 "well tolerated, but the variations {names} hold the dose below the full dose of this exercise:"
                 " leave them to go on",
             )
-            in_use = state.prescription.modifications
-            top = full_dose(exercise)
-            holding = [  # only those without which the prescription would rise: a cleared harder one may stay
-                m for m in in_use if held_below_full(exercise, top, in_use) and _holds(exercise, top, in_use, m)
-            ]
+            in_use, top = state.prescription.modifications, full_dose(exercise)
+            # Only those without which the prescription would rise: a cleared harder one may stay.
+            holding = [m for m in in_use if _holds(exercise, top, in_use, m)]
             count = len(holding)
             names = variation_names(exercise, holding, pack.default_locale)
             reasons.append(because("held-by-variation", pack.default_locale, held, {"names": names}, count=count))
