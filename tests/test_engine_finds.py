@@ -1600,3 +1600,32 @@ def test_a_pack_update_that_moves_the_person_names_the_exercise_they_now_do():
     [changed] = [r for r in decision.reasons if r.code == "pack-changed"]
     assert "the exercise is now Forearm press-up, at" in changed.render()
     assert "die Übung ist jetzt Aufrichten auf die Unterarme, mit" in changed.render("de")
+
+
+# Found on the list left by earlier rounds (session of 2026-11-29, sixth).
+
+
+def test_a_missing_clearance_names_every_variation_that_lacks_one():
+    chest = attrs.evolve(
+        CHEST,
+        modifications=(*CHEST.modifications, variation("arms-out", "harder", hold_seconds_change=1.0)),
+    )
+    pack = pack_with(chest)
+    state = backext.start(pack, CHEST.id)
+    with pytest.raises(backext.ClearanceRequiredError) as raised:
+        backext.choose_modifications(pack, state, ["leg-lift", "arms-out"])
+    error = raised.value
+    assert error.modification_id == "leg-lift"
+    assert error.modification_ids == ("leg-lift", "arms-out")
+    assert "arms-out" in str(error)
+    assert "variations" in str(error)
+    assert error.template is not None
+    for language in ("de", "fr", "es"):
+        assert "arms-out" in error.template.render(language)
+    assert pickle.loads(pickle.dumps(error)).modification_ids == error.modification_ids
+    # one cleared from a later day, one not at all: the one never cleared is said
+    later = backext.record_clearance(state, date=DAY + dt.timedelta(5), modifications=["leg-lift"], pack=pack)
+    with pytest.raises(backext.ClearanceRequiredError) as raised:
+        backext.choose_modifications(pack, later, ["leg-lift", "arms-out"], on=DAY)
+    assert raised.value.modification_ids == ("arms-out",)
+    assert raised.value.on is None

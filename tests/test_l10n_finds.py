@@ -162,6 +162,8 @@ COUNTED: dict[str, str | None] = {
         "names"
     ),
     "the variation {names} raises the dose by more than one step, even from the start of the exercise": "names",
+    "the variation {variation} needs a clinician's clearance: record it with record_clearance()": "variation",
+    "no clearance for the variation {variation} is in force on {on}: pass on= the day it starts": "variation",
     "the variation {names} raises the dose even from the start of the exercise, and no session at the prescription as"
     " it is has been tolerated yet: nothing is raised until one is": "names",
     "the document stands for more than {limit} value once its aliases are expanded": "limit",
@@ -220,7 +222,7 @@ def test_f2_every_plural_message_agrees_with_its_number_in_every_language():
             at = next(i for i, w in enumerate(words) if placeholder.search(w))
             first = words.index(changed[0])
             # The word that changes goes with the number: just after it ("2 sur 3 séances"), or for a list, before.
-            near = 0 < first - at <= 3 if counted not in {"names", "codes", "dropped"} else first < at
+            near = 0 < first - at <= 3 if counted not in {"names", "codes", "dropped", "variation"} else first < at
             assert near, f"{language}: {msgid!r}: {changed[0]!r} is not next to {{{counted}}} in {form!r}"
         for n in (0, 1, 2, 5):
             chosen = _i18n.ngettext(msgid, _plural_of(entries, msgid), n, language)

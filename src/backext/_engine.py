@@ -1050,13 +1050,18 @@ def choose_modifications(
         raise StoppedError(stopped_since(state.stop.date))
     state, _ = reconcile(pack, state, None, rules)
     exercise = pack.exercise(state.dose.exercise_id)
-    for modification_id in chosen:
-        modification = modification_of(exercise, modification_id, pack.default_locale)
-        day = on if on is not None else state.last_session
-        if modification.requires_clearance and not state.allows(modification_id, exercise.id, day):
-            raise ClearanceRequiredError(
-                modification_id, day if state.allows(modification_id, exercise.id) else None, modification.name
-            )
+    day = on if on is not None else state.last_session
+    missing = [
+        m
+        for m in chosen
+        if modification_of(exercise, m, pack.default_locale).requires_clearance
+        and not state.allows(m, exercise.id, day)
+    ]
+    if missing:  # the ones with no clearance at all are said first; the others need only another day
+        never = [m for m in missing if not state.allows(m, exercise.id)]
+        named = never or missing
+        names = variation_names(exercise, named, pack.default_locale)
+        raise ClearanceRequiredError(named[0], None if never else day, names, named)
     dose = state.dose
     hurt = untried(state)
     new_harder = [

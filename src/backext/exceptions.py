@@ -196,7 +196,9 @@ class ClearanceRequiredError(SessionError):
     """A variation that needs a clinician's clearance was asked for without one.
 
     Attributes:
-        modification_id: The variation asked for.
+        modification_id: The variation asked for (the first, when several
+            lack a clearance).
+        modification_ids: Every variation asked for that lacks one.
         on: The day on which a clearance was looked for, when one is on
             record but not in force that day.
 
@@ -213,25 +215,39 @@ class ClearanceRequiredError(SessionError):
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, modification_id: str, on: datetime.date | None = None, name: Value | None = None) -> None:
+    def __init__(
+        self,
+        modification_id: str,
+        on: datetime.date | None = None,
+        name: Value | None = None,
+        modification_ids: Sequence[str] = (),
+    ) -> None:
         from ._messages import Message  # noqa: PLC0415 - the module imports this one
 
         self.modification_id = modification_id
+        self.modification_ids = tuple(dict.fromkeys((modification_id, *modification_ids)))
         self.on = on
         self._name = name
-        variation: Value = repr(modification_id) if name is None else name  # the pack's name, in any language
+        variation: Value = repr(modification_id) if name is None else name  # the pack's names, in any language
+        count = len(self.modification_ids)
         if on is None:
-            template = N_("the variation {variation} needs a clinician's clearance: record it with record_clearance()")
-            message = Message(template=template, values={"variation": variation})
+            template, plural = N_plural(
+                "the variation {variation} needs a clinician's clearance: record it with record_clearance()",
+                "the variations {variation} need a clinician's clearance: record it with record_clearance()",
+            )
+            values: dict[str, Value] = {"variation": variation}
         else:
-            template = N_("no clearance for the variation {variation} is in force on {on}: pass on= the day it starts")
-            message = Message(template=template, values={"variation": variation, "on": on})
-        super().__init__(message)
+            template, plural = N_plural(
+                "no clearance for the variation {variation} is in force on {on}: pass on= the day it starts",
+                "no clearance for the variations {variation} is in force on {on}: pass on= the day it starts",
+            )
+            values = {"variation": variation, "on": on}
+        super().__init__(Message(template=template, plural=plural, count=count, values=values))
 
     def __reduce__(  # type: ignore[override]
         self,
-    ) -> tuple[type[ClearanceRequiredError], tuple[str, datetime.date | None, Value | None]]:
-        return (type(self), (self.modification_id, self.on, self._name))
+    ) -> tuple[type[ClearanceRequiredError], tuple[str, datetime.date | None, Value | None, tuple[str, ...]]]:
+        return (type(self), (self.modification_id, self.on, self._name, self.modification_ids))
 
 
 class UnknownIdError(SessionError, KeyError):
