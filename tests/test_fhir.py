@@ -765,3 +765,19 @@ def test_a_stopped_instruction_words_no_dose_and_a_later_resume_gives_its_day(ve
     assert "01.02.2026" in later.split("\n\n")[0]
     assert "Wiederholungen" in later  # the dose to resume at follows
     assert not instruction(cleared, on=datetime.date(2026, 2, 1)).startswith("Your clinician cleared")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_stopped_request_carries_no_dose(version):
+    # Left by a black-box attack (round 15): the on-hold request's extensions still gave the hold and repetitions
+    # the person had been doing, which the instruction no longer words.
+    stopped = _stopped_on(datetime.date(2026, 1, 13))
+    request = _document(fhir.export_state(PACK, stopped, subject="Patient/1", fhir_version=version)[0])
+    assert request["status"] == "on-hold"
+    assert "extension" not in request
+    cleared = backext.record_clearance(stopped, date=datetime.date(2026, 2, 1), pack=PACK)
+    later = _document(
+        fhir.export_state(PACK, cleared, subject="Patient/1", fhir_version=version, on=datetime.date(2026, 1, 20))[0]
+    )
+    assert later["status"] == "on-hold"  # until the day it resumes, with the dose to resume at
+    assert {e["url"].rsplit("/", 1)[1] for e in later["extension"]} >= {"exercise-hold", "exercise-repetitions"}

@@ -339,8 +339,9 @@ def export_state(
     or ``on-hold`` while the engine is stopped (or, on the day *on*, until the
     day a clinician's clearance lets sessions resume: the dose is the one to
     resume at, and the instruction begins with that day). A stopped state's
-    instruction gives no steps and no dose: it tells the person not to do
-    the exercise until a clinician has examined them, as the handout does.
+    instruction gives no steps and no dose, and its request carries no dose
+    extensions: it tells the person not to do the exercise until a
+    clinician has examined them, as the handout does.
     The CarePlan instantiates
     the pack's PlanDefinition and lists the ServiceRequest as its activity.
 
@@ -415,10 +416,6 @@ def export_state(
         "resourceType": "ServiceRequest",
         "id": resource_id(urls, *request_key),
         "language": locale or pack.default_locale,
-        "extension": [
-            *_dose_extensions(urls, prescription.hold_seconds, prescription.repetitions, prescription.sets),
-            *({"url": urls.extension("exercise-variation"), "valueCode": m} for m in prescription.modifications),
-        ],
         "instantiatesCanonical": [_canonical(urls.activity(pack.id, exercise.id), pack.version)],
         "status": status,
         "intent": "order",
@@ -427,6 +424,11 @@ def export_state(
         "subject": {"reference": subject},
         "patientInstruction": instruction if fhir_version == "R4B" else [{"instructionMarkdown": instruction}],
     }
+    if not state.stopped:  # a stopped person has no dose: the one to resume at is the clinician's to set
+        request["extension"] = [
+            *_dose_extensions(urls, prescription.hold_seconds, prescription.repetitions, prescription.sets),
+            *({"url": urls.extension("exercise-variation"), "valueCode": m} for m in prescription.modifications),
+        ]
     if days_per_week is not None:
         request["occurrenceTiming"] = {"repeat": {"frequency": days_per_week, "period": 1, "periodUnit": "wk"}}
     reference = _reference(urls, *request_key)
