@@ -781,3 +781,41 @@ def test_a_stopped_request_carries_no_dose(version):
     )
     assert later["status"] == "on-hold"  # until the day it resumes, with the dose to resume at
     assert {e["url"].rsplit("/", 1)[1] for e in later["extension"]} >= {"exercise-hold", "exercise-repetitions"}
+
+
+# Left by black-box attacks (rounds 15 and after), found again on the list (session of 2026-11-29, sixth).
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_status_fhir_does_not_have_is_refused_at_its_place_without_follow_on_problems(version):
+    pain = _observation(PAIN, "2026-01-05", valueInteger=1, id="a")
+    session = _session(hasMember=[{"reference": "Observation/a"}])
+    assert _problems([{**session, "status": "bogus"}, pain], version) == [("/0/status", "invalid-resource")]
+    assert _problems([session, {**pain, "status": "done"}], version) == [("/1/status", "invalid-resource")]
+    assert fhir.import_logs([{**session, "status": "amended"}, pain], fhir_version=version)  # every status of FHIR
+    withdrawn = fhir.import_logs([session, pain, {**pain, "id": "b", "status": "entered-in-error"}])
+    assert [log.pain for log in withdrawn] == [1]
+
+
+def test_a_session_value_the_log_refuses_is_at_its_place_named_by_its_component():
+    pain = _observation(PAIN, "2026-01-05", valueInteger=1)
+    for component, pointer in (
+        (_component("hold-seconds", valueQuantity={"value": 100_000, "code": "s"}), "/0/component/2/valueQuantity/value"),
+        (_component("repetitions-completed", valueInteger=10**7), "/0/component/1/valueInteger"),
+        (_component("exercise", valueString="forearm\x00press-up"), "/0/component/0/valueString"),
+        (_component("exercise", valueString="Forearm press-up"), "/0/component/0/valueString"),
+    ):
+        session = _session()
+        kept = [c for c in session["component"] if c["code"] != component["code"]]
+        session["component"] = sorted([*kept, component], key=_order)
+        with pytest.raises(fhir.FhirError) as caught:
+            fhir.import_logs([session, pain])
+        [problem] = caught.value.problems
+        assert (problem.path, problem.code) == (pointer, "invalid-value")
+        assert "_" not in problem.message.split(" ")[0]  # not the log's Python field (hold_seconds)
+        assert problem.template is not None
+        assert problem.message == problem.template.render("en")
+
+
+def _order(component: dict) -> int:
+    return ["exercise", "repetitions-completed", "hold-seconds"].index(component["code"]["coding"][0]["code"])

@@ -45,6 +45,9 @@ __all__ = [
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
 
+#: Whether a text is an id (fullmatch: "$" alone lets a final line break through).
+is_slug = _SLUG.fullmatch
+
 #: Doses beyond these are legal but worth a look (``implausible-dose``): our choice, for back extensions.
 PLAUSIBLE_HOLD_SECONDS = 60
 PLAUSIBLE_REPETITIONS = 30
@@ -111,7 +114,7 @@ CLEAN_STEPS = 1_000
 NAMES: Mapping[str, object] = MappingProxyType(
     {
         "blank": blank,
-        "slug": _SLUG.fullmatch,  # fullmatch: "$" alone lets a final line break through
+        "slug": is_slug,
         "locale_tag": well_formed,
         "in_tenths": in_tenths,
         "tenths_of": tenths_of,

@@ -241,7 +241,7 @@ def _shown(value: object) -> Value:
     return format(value)
 
 
-_ID_MESSAGE = N_("{value} is not an id: use lower-case letters, digits and single hyphens, like 'chest-lift'")
+ID_MESSAGE = N_("{value} is not an id: use lower-case letters, digits and single hyphens, like 'chest-lift'")
 _RANGE_MESSAGE = N_("{value} is out of range: numbers must lie between {low} and {high}")
 _TENTHS_MESSAGE = N_("holds are exact to a tenth of a second, found {value}")
 _AT_LEAST_ONE = N_("expected at least 1, found {value}")
@@ -256,7 +256,7 @@ def _id(name: str, model: type) -> Rule:
         model=model,
         field="id",
         condition="slug(id)",
-        message=_ID_MESSAGE,
+        message=ID_MESSAGE,
         values={"value": "shorten(id)"},
         schema={"pattern": SLUG_PATTERN},
     )

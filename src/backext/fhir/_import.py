@@ -10,7 +10,9 @@ from typing import Any
 import attrs
 
 from backext._i18n import N_, N_plural
-from backext._limits import Limits
+from backext._conditions import is_slug
+from backext._constraints import ID_MESSAGE
+from backext._limits import Limits, shorten
 from backext._messages import Message, Value
 from backext._problems import Problem, escape_pointer, located, problem
 from backext._session import RedFlag, SessionLog
@@ -28,6 +30,28 @@ _MAX_BYTES = 16 << 20
 
 #: Observation statuses that mean "this did not happen, or was withdrawn": such observations are skipped.
 _WITHDRAWN = frozenset({"entered-in-error", "cancelled"})
+
+#: Every Observation status of each FHIR version (the value set is required: any other code is not FHIR).
+_STATUSES: Mapping[str, frozenset[str]] = {
+    "R4B": frozenset(
+        {"registered", "preliminary", "final", "amended", "corrected", "cancelled", "entered-in-error", "unknown"}
+    ),
+    "R5": frozenset(
+        {
+            "registered",
+            "specimen-in-process",
+            "preliminary",
+            "final",
+            "amended",
+            "corrected",
+            "appended",
+            "cancelled",
+            "entered-in-error",
+            "unknown",
+            "cannot-be-obtained",
+        }
+    ),
+}
 
 _SECONDS = {"s": 1, "min": 60}
 
@@ -84,6 +108,7 @@ class _Session:
     found: _Found
     date: datetime.date | None  # None, or values None: the session could not be read (its problems are reported)
     values: dict[str, Any] | None
+    places: dict[str, tuple[str, str]] = attrs.Factory(dict)  # field: (pointer of its value, its component's code)
     pain: int | None = None
     pain_next_day: int | None = None
     red_flags: set[RedFlag] = attrs.Factory(set)
@@ -94,6 +119,10 @@ class _Reader:
         self.fhir_version = fhir_version
         self.urls = urls
         self.problems: list[Problem] = []
+        # What was refused, so that what it leaves behind is not reported again: a pain rating or red flag of
+        # no session may be the refused session's, a member not found or a session with no pain the refused rating.
+        self.unread_session = self.unread_pain = False
+        self.unread_names: set[str] = set()
 
     def problem(
         self,
@@ -152,6 +181,22 @@ class _Reader:
                 )
         return found
 
+    def unread(self, item: Mapping[str, Any], full_url: str | None) -> None:
+        """Note the Observation *item*, refused (its problems said), by its names and whether it is a session or pain."""
+        code = item.get("code")
+        codings = code.get("coding") if isinstance(code, Mapping) else None
+        codes = {
+            (coding.get("system"), coding.get("code"))
+            for coding in (codings if isinstance(codings, list) else ())
+            if isinstance(coding, Mapping)
+        }
+        self.unread_session |= (self.urls.session_system, SessionCode.SESSION.value) in codes
+        self.unread_pain |= (LOINC, LOINC_PAIN_SEVERITY) in codes
+        if isinstance(item.get("id"), str):
+            self.unread_names |= {f"Observation/{item['id']}", f"urn:uuid:{item['id']}"}
+        if full_url:
+            self.unread_names.add(full_url)
+
     def is_object(self, pointer: str, value: object) -> bool:
         if isinstance(value, Mapping):
             return True
@@ -170,10 +215,12 @@ class _Reader:
             wrong = _wrong_values(item, pointer)
             if wrong:  # the FHIR models would read true as 1 and "3" as 3: a pain rating must be what it says
                 self.problems.extend(wrong)
+                self.unread(item, full_url)
                 continue
             try:
                 model = observation.model_validate(dict(item))
             except ValueError as error:  # pydantic's ValidationError is a ValueError
+                self.unread(item, full_url)
                 for detail in getattr(error, "errors", list)():
                     where = "".join(f"/{escape_pointer(part)}" for part in detail.get("loc", ()))
                     self.problem(
@@ -182,6 +229,19 @@ class _Reader:
                         N_("not a valid {version} Observation: {detail}"),
                         {"version": str(self.fhir_version), "detail": str(detail.get("msg", error))},
                     )
+                continue
+            if model.status not in _STATUSES[self.fhir_version]:  # the models take any code
+                self.problem(
+                    f"{pointer}/status",
+                    "invalid-resource",
+                    N_("{status} is not an Observation status in FHIR {version}: use one of {statuses}"),
+                    {
+                        "status": repr(model.status),
+                        "version": str(self.fhir_version),
+                        "statuses": ", ".join(sorted(_STATUSES[self.fhir_version])),
+                    },
+                )
+                self.unread(item, full_url)
                 continue
             if model.status in _WITHDRAWN:
                 continue
@@ -255,7 +315,8 @@ class _Reader:
         value = found.model.valueBoolean
         return value is None or bool(value)  # a finding with no value is present; False says it was not
 
-    def session_values(self, found: _Found) -> dict[str, Any] | None:
+    def session_values(self, found: _Found, places: dict[str, tuple[str, str]]) -> dict[str, Any] | None:
+        """The session's values by field, and in *places* where each was read (for problems the log finds)."""
         values: dict[str, Any] = {}
         for index, component in enumerate(found.model.component or ()):
             pointer = f"{found.pointer}/component/{index}"
@@ -264,13 +325,25 @@ class _Reader:
                 if (self.urls.session_system, code.value) not in codes:
                     continue
                 if code is SessionCode.EXERCISE and isinstance(component.valueString, str):
-                    values["exercise_id"] = component.valueString
+                    if is_slug(component.valueString):
+                        values["exercise_id"] = component.valueString
+                    else:  # backext's packs name exercises so: anything else names none of them
+                        self.problem(
+                            f"{pointer}/valueString",
+                            "invalid-value",
+                            ID_MESSAGE,
+                            {"value": shorten(component.valueString)},
+                        )
+                        return None
+                    places["exercise_id"] = (f"{pointer}/valueString", code.value)
                 elif code is SessionCode.REPETITIONS_COMPLETED and type(component.valueInteger) is int:
                     values["repetitions_completed"] = component.valueInteger
+                    places["repetitions_completed"] = (f"{pointer}/valueInteger", code.value)
                 elif code is SessionCode.HOLD_SECONDS and component.valueQuantity is not None:
                     seconds = self.seconds(pointer, component.valueQuantity)
                     if seconds is not None:
                         values["hold_seconds"] = seconds
+                        places["hold_seconds"] = (f"{pointer}/valueQuantity/value", code.value)
                 else:
                     self.problem(
                         pointer,
@@ -312,7 +385,10 @@ class _Reader:
         for item in found:
             codes = self.codes(item.model)
             if session_code in codes:
-                sessions.append(_Session(item, self.date(item), self.session_values(item)))
+                places: dict[str, tuple[str, str]] = {}
+                day = self.date(item)
+                self.unread_session |= day is None
+                sessions.append(_Session(item, day, self.session_values(item, places), places))
             elif (LOINC, LOINC_PAIN_SEVERITY) in codes:
                 pains.append(item)
             elif any(system == self.urls.red_flag_system for system, _ in codes):
@@ -322,6 +398,8 @@ class _Reader:
         for session in sessions:
             for index, member in enumerate(session.found.model.hasMember or ()):
                 target = by_name.get(member.reference or "")
+                if target is None and member.reference in self.unread_names:
+                    continue  # refused, and said so
                 if target is None:
                     self.problem(
                         f"{session.found.pointer}/hasMember/{index}",
@@ -358,11 +436,12 @@ class _Reader:
             if session.date is None or session.values is None:
                 continue
             if session.pain is None:
-                self.problem(
-                    session.found.pointer,
-                    "missing-pain",
-                    N_("the session has no pain rating (LOINC 72514-3) of its day"),
-                )
+                if not self.unread_pain:  # else it may be the rating refused, and said so
+                    self.problem(
+                        session.found.pointer,
+                        "missing-pain",
+                        N_("the session has no pain rating (LOINC 72514-3) of its day"),
+                    )
                 continue
             try:
                 logs.append(
@@ -376,8 +455,14 @@ class _Reader:
                 )
             except (TypeError, ValueError) as error:
                 template = getattr(error, "template", None)
-                made = problem(session.found.pointer, "invalid-value", "{detail}", {"detail": str(error)})
-                self.problems.append(made if template is None else attrs.evolve(made, template=template))
+                # At the value, named by its component's code: the log's field names are Python's, not the document's.
+                where, name = session.places.get(getattr(error, "field", None) or "", (session.found.pointer, ""))
+                if isinstance(template, Message) and name and "name" in dict(template.values):
+                    template = attrs.evolve(template, values={**dict(template.values), "name": name})
+                made = problem(where, "invalid-value", "{detail}", {"detail": str(error)})
+                if isinstance(template, Message):
+                    made = attrs.evolve(made, message=template.render(), template=template)
+                self.problems.append(made)
         return logs
 
     def by_date(self, item: _Found, on_day: dict[datetime.date, list[_Session]], *, is_pain: bool) -> _Session | None:
@@ -397,7 +482,7 @@ class _Reader:
                 else N_("the red flag of {day} could belong to {count} sessions: list it in one session's hasMember")
             )
             self.problem(item.pointer, "ambiguous-session", template, values)
-        else:
+        elif not self.unread_session:  # else it may be the session refused: its problem is said already
             template = (
                 N_("no session is listed for the pain rating of {day}")
                 if is_pain
