@@ -1297,6 +1297,11 @@ def test_a_new_pack_version_that_keeps_the_dose_says_the_run_of_good_sessions_st
     assert [r.code for r in decision.reasons] == ["pack-changed", "tolerated"]
     assert "starts again" in decision.reasons[0].render()
     assert "2" in decision.reasons[0].render()
+    # Left by a black-box attack (round 15): "la dose reste maintien de 5 s" read stiffly.
+    said = {language: decision.reasons[0].render(language) for language in ("de", "fr", "es")}
+    assert "die Dosis bleibt gleich (" in said["de"]
+    assert "la dose reste la même (" in said["fr"]
+    assert "la dosis sigue igual (" in said["es"]
     # Nothing to forget, nothing to say: a state with no session towards a step up.
     fresh = backext.start(P, FOREARM.id)
     first = backext.step(updated, fresh, SessionLog.as_prescribed(fresh.prescription, DAY))
