@@ -96,7 +96,7 @@ def modifications(draw: st.DrawFn, locales: tuple[str, ...] = ("en",)) -> tuple[
             direction=direction,
             requires_clearance=direction is Direction.HARDER or draw(st.booleans()),
             hold_seconds_change=draw(st.sampled_from([0, 0, -5, 2.5, 5])),
-            repetitions_change=draw(st.sampled_from([0, 0, -2, 1, 2])),
+            repetitions_change=draw(st.sampled_from([0, 0, -2, -1, 1, 2])),
         )
         for id_, direction in zip(ids, directions, strict=True)
     )

@@ -1634,3 +1634,33 @@ def test_a_missing_clearance_names_every_variation_that_lacks_one():
         backext.choose_modifications(pack, later, ["leg-lift", "arms-out"], on=DAY)
     assert raised.value.modification_ids == ("arms-out",)
     assert raised.value.on is None
+
+
+# Found by a black-box attack (round 16).
+
+
+def test_two_variations_that_hold_the_dose_only_together_are_both_named():
+    # Two easier variations each take a repetition from 8 to 9: alone, either leaves the prescription at 8 (the
+    # limits absorb the other), so none held it "alone", and naming the variations that hold it raised IndexError.
+    def easier(id_: str) -> backext.Modification:
+        return attrs.evolve(variation(id_, "easier", repetitions_change=-1), requires_clearance=False)
+
+    exercise = attrs.evolve(
+        FOREARM,
+        hold=backext.Hold(start_seconds=5, target_seconds=5),
+        repetitions=backext.Repetitions(minimum=8, maximum=9),
+        progression=backext.Progression(),
+        modifications=(easier("knees-bent"), easier("pillow")),
+    )
+    pack = attrs.evolve(P, exercises=(exercise,))
+    state = backext.choose_modifications(pack, backext.start(pack, FOREARM.id), ["knees-bent", "pillow"])
+    day, decision = DAY, None
+    for _ in range(4):
+        decision = backext.step(pack, state, SessionLog.as_prescribed(state.prescription, day))
+        state, day = decision.state, day + dt.timedelta(days=2)
+    assert decision is not None
+    assert decision.codes == ("held-by-variation",)
+    said = decision.reasons[0].render()
+    assert "knees-bent" in said
+    assert "pillow" in said
+    assert backext.plan(pack, state, days_per_week=3, weeks=1, start_date=day)

@@ -427,7 +427,7 @@ def test_what_cannot_be_read_is_refused_with_every_problem_pointed_at():
             ("/entry/2/resource/valueInteger", "invalid-pain"),
             ("/entry/3/resource/valueInteger", "invalid-pain"),
             ("/entry/4/resource", "no-session"),
-            ("/entry/5/resource/code", "unknown-code"),
+            ("/entry/5/resource/code/coding/0/code", "unknown-code"),
             ("/entry/8/resource", "missing-date"),
             ("/entry/0/resource", "missing-pain"),
             ("/entry/1/resource", "missing-pain"),
@@ -800,7 +800,10 @@ def test_a_status_fhir_does_not_have_is_refused_at_its_place_without_follow_on_p
 def test_a_session_value_the_log_refuses_is_at_its_place_named_by_its_component():
     pain = _observation(PAIN, "2026-01-05", valueInteger=1)
     for component, pointer in (
-        (_component("hold-seconds", valueQuantity={"value": 100_000, "code": "s"}), "/0/component/2/valueQuantity/value"),
+        (
+            _component("hold-seconds", valueQuantity={"value": 100_000, "code": "s"}),
+            "/0/component/2/valueQuantity/value",
+        ),
         (_component("repetitions-completed", valueInteger=10**7), "/0/component/1/valueInteger"),
         (_component("exercise", valueString="forearm\x00press-up"), "/0/component/0/valueString"),
         (_component("exercise", valueString="Forearm press-up"), "/0/component/0/valueString"),
@@ -819,3 +822,35 @@ def test_a_session_value_the_log_refuses_is_at_its_place_named_by_its_component(
 
 def _order(component: dict) -> int:
     return ["exercise", "repetitions-completed", "hold-seconds"].index(component["code"]["coding"][0]["code"])
+
+
+# Found by a black-box attack (round 16).
+
+
+def test_an_observation_coded_as_a_red_flag_and_as_something_else_is_refused_never_read_as_one():
+    # A pain rating also coded as a red flag was read as a pain rating, and the red flag was lost.
+    pain = _observation(PAIN, "2026-01-05", valueInteger=1)
+    flagged = {**pain, "code": {"coding": [pain["code"]["coding"][0], {"system": FLAG[0], "code": FLAG[1]}]}}
+    assert _problems([_session(), flagged]) == [("/1/code", "invalid-resource")]
+    both = {**_session(), "code": {"coding": [{"system": SESSION[0], "code": SESSION[1]}, pain["code"]["coding"][0]]}}
+    assert _problems([both, pain]) == [("/0/code", "invalid-resource")]
+
+
+def test_every_red_flag_an_observation_is_coded_as_is_read():
+    # Only one of two red-flag codings was read.
+    pain = _observation(PAIN, "2026-01-05", valueInteger=1)
+    codings = [{"system": FLAG[0], "code": "numbness-or-tingling"}, {"system": FLAG[0], "code": "new-leg-weakness"}]
+    flags = {**_observation(FLAG, "2026-01-05"), "code": {"coding": codings}}
+    [log] = fhir.import_logs([_session(), pain, flags])
+    assert log.red_flags == {backext.RedFlag("numbness-or-tingling"), backext.RedFlag("new-leg-weakness")}
+    unknown = {**flags, "code": {"coding": [codings[0], {"system": FLAG[0], "code": "dizzy"}]}}
+    assert _problems([_session(), pain, unknown]) == [("/2/code/coding/1/code", "unknown-code")]
+
+
+def test_a_session_with_two_components_of_one_kind_is_refused():
+    # The second of two repetitions-completed components was read silently.
+    session = _session()
+    session["component"].append(_component("repetitions-completed", valueInteger=99))
+    assert _problems([session, _observation(PAIN, "2026-01-05", valueInteger=0)]) == [
+        ("/0/component/3", "duplicate-component")
+    ]

@@ -518,8 +518,9 @@ def _count(
                 " leave them to go on",
             )
             in_use, top = state.prescription.modifications, full_dose(exercise)
-            # Only those without which the prescription would rise: a cleared harder one may stay.
-            holding = [m for m in in_use if _holds(exercise, top, in_use, m)]
+            # Only those without which the prescription would rise (a cleared harder one may stay); when none
+            # does alone (two that each take a repetition, the limits absorbing one), those that hold together.
+            holding = [m for m in in_use if _holds(exercise, top, in_use, m)] or _hold_together(exercise, top, in_use)
             count = len(holding)
             names = variation_names(exercise, holding, pack.default_locale)
             reasons.append(because("held-by-variation", pack.default_locale, held, {"names": names}, count=count))
@@ -539,6 +540,20 @@ def _holds(exercise: Exercise, dose: Dose, in_use: tuple[str, ...], modification
     without = tuple(m for m in in_use if m != modification_id)
     held, left = prescribe(exercise, dose, in_use), prescribe(exercise, dose, without)
     return tenths(left.hold_seconds) > tenths(held.hold_seconds) or left.repetitions > held.repetitions
+
+
+def _hold_together(exercise: Exercise, dose: Dose, in_use: tuple[str, ...]) -> list[str]:
+    """The variations of *in_use* that take away from a number *in_use* holds below what *dose* asks for."""
+    held, alone = prescribe(exercise, dose, in_use), prescribe(exercise, dose, ())
+    hold_held = tenths(held.hold_seconds) < tenths(alone.hold_seconds)
+    repetitions_held = held.repetitions < alone.repetitions
+    together = [
+        m
+        for m in in_use
+        if (hold_held and exercise.modification(m).hold_seconds_change < 0)
+        or (repetitions_held and exercise.modification(m).repetitions_change < 0)
+    ]
+    return together or list(in_use)
 
 
 def _made(pack: Pack, rules: Rules, decision: Decision) -> Decision:

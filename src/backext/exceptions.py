@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ._i18n import N_, N_plural
+from ._i18n import N_plural
 from ._problems import Problem, report
 
 

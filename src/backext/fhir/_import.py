@@ -9,9 +9,9 @@ from typing import Any
 
 import attrs
 
-from backext._i18n import N_, N_plural
 from backext._conditions import is_slug
 from backext._constraints import ID_MESSAGE
+from backext._i18n import N_, N_plural
 from backext._limits import Limits, shorten
 from backext._messages import Message, Value
 from backext._problems import Problem, escape_pointer, located, problem
@@ -181,8 +181,18 @@ class _Reader:
                 )
         return found
 
+    def mixed(self, found: _Found, template: str) -> None:
+        """Refuse the Observation *found*, coded as two things at once (*template* says which).
+
+        A CodeableConcept's codings say one thing in several code systems: read as one of the two, the other
+        (a red flag, say) would be lost.
+        """
+        self.problem(f"{found.pointer}/code", "invalid-resource", template)
+        self.unread_session = self.unread_pain = True
+        self.unread_names |= found.names
+
     def unread(self, item: Mapping[str, Any], full_url: str | None) -> None:
-        """Note the Observation *item*, refused (its problems said), by its names and whether it is a session or pain."""
+        """Note the refused Observation *item* (its problems said): its names, and whether it is a session or pain."""
         code = item.get("code")
         codings = code.get("coding") if isinstance(code, Mapping) else None
         codes = {
@@ -256,19 +266,22 @@ class _Reader:
     def codes(self, model: Any) -> set[tuple[str | None, str | None]]:
         return {(coding.system, coding.code) for coding in (model.code.coding or ())}
 
-    def red_flag(self, found: _Found) -> RedFlag | None:
-        for system, code in self.codes(found.model):
-            if system == self.urls.red_flag_system:
-                try:
-                    return RedFlag(code)
-                except ValueError:
-                    self.problem(
-                        f"{found.pointer}/code",
-                        "unknown-code",
-                        N_("{code} is not a red flag backext knows"),
-                        {"code": repr(code)},
-                    )
-        return None
+    def red_flags(self, found: _Found) -> list[RedFlag]:
+        """Every red flag the Observation is coded as (its codings, in order; each one it names counts)."""
+        flags = []
+        for index, coding in enumerate(found.model.code.coding or ()):
+            if coding.system != self.urls.red_flag_system:
+                continue
+            try:
+                flags.append(RedFlag(coding.code))
+            except ValueError:
+                self.problem(
+                    f"{found.pointer}/code/coding/{index}/code",
+                    "unknown-code",
+                    N_("{code} is not a red flag backext knows"),
+                    {"code": repr(coding.code)},
+                )
+        return flags
 
     def date(self, found: _Found) -> datetime.date | None:
         # The day the observation was made: effectiveDateTime, else effectiveInstant, else the start of
@@ -318,12 +331,24 @@ class _Reader:
     def session_values(self, found: _Found, places: dict[str, tuple[str, str]]) -> dict[str, Any] | None:
         """The session's values by field, and in *places* where each was read (for problems the log finds)."""
         values: dict[str, Any] = {}
+        seen: set[SessionCode] = set()
+        refused = False
         for index, component in enumerate(found.model.component or ()):
             pointer = f"{found.pointer}/component/{index}"
             codes = {(coding.system, coding.code) for coding in (component.code.coding or ())}
             for code in SessionCode:
                 if (self.urls.session_system, code.value) not in codes:
                     continue
+                if code in seen:  # which of the two values is the session's? Neither is read.
+                    self.problem(
+                        pointer,
+                        "duplicate-component",
+                        N_("the session has a second component {code}: it has one of each"),
+                        {"code": code.value},
+                    )
+                    refused = True
+                    continue
+                seen.add(code)
                 if code is SessionCode.EXERCISE and isinstance(component.valueString, str):
                     if is_slug(component.valueString):
                         values["exercise_id"] = component.valueString
@@ -334,7 +359,7 @@ class _Reader:
                             ID_MESSAGE,
                             {"value": shorten(component.valueString)},
                         )
-                        return None
+                        refused = True
                     places["exercise_id"] = (f"{pointer}/valueString", code.value)
                 elif code is SessionCode.REPETITIONS_COMPLETED and type(component.valueInteger) is int:
                     values["repetitions_completed"] = component.valueInteger
@@ -351,6 +376,8 @@ class _Reader:
                         N_("the component {code} has no value of the right type"),
                         {"code": code.value},
                     )
+        if refused:
+            return None
         missing = [code.value for code in SessionCode if code is not SessionCode.SESSION and _FIELD[code] not in values]
         if missing:
             self.problem(
@@ -384,14 +411,31 @@ class _Reader:
         flags: list[_Found] = []
         for item in found:
             codes = self.codes(item.model)
-            if session_code in codes:
+            is_flag = any(system == self.urls.red_flag_system for system, _ in codes)
+            if (session_code in codes or (LOINC, LOINC_PAIN_SEVERITY) in codes) and is_flag:
+                self.mixed(
+                    item,
+                    N_(
+                        "the observation is coded as a red flag and as a session or pain rating at once: give each"
+                        " an Observation of its own"
+                    ),
+                )
+            elif session_code in codes and (LOINC, LOINC_PAIN_SEVERITY) in codes:
+                self.mixed(
+                    item,
+                    N_(
+                        "the observation is coded as a session and as a pain rating at once: give each an"
+                        " Observation of its own"
+                    ),
+                )
+            elif session_code in codes:
                 places: dict[str, tuple[str, str]] = {}
                 day = self.date(item)
                 self.unread_session |= day is None
                 sessions.append(_Session(item, day, self.session_values(item, places), places))
             elif (LOINC, LOINC_PAIN_SEVERITY) in codes:
                 pains.append(item)
-            elif any(system == self.urls.red_flag_system for system, _ in codes):
+            elif is_flag:
                 flags.append(item)
         by_name = {name: item for item in (*pains, *flags) for name in item.names}
         owner: dict[int, _Session] = {}
@@ -428,9 +472,7 @@ class _Reader:
             if is_pain:
                 self.add_pain(belongs, item)
             elif self.flag_value(item):
-                flag = self.red_flag(item)
-                if flag is not None:
-                    belongs.red_flags.add(flag)
+                belongs.red_flags.update(self.red_flags(item))
         logs = []
         for session in sessions:
             if session.date is None or session.values is None:
