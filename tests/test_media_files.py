@@ -339,3 +339,23 @@ def test_a_picture_path_longer_than_any_system_opens_is_missing(tmp_path, docume
     assert len(long) > _addresses.MAX_PATH_LOOKED_UP
     path = _written(tmp_path / "pack", _with_media(document, [long], []), "json")
     assert [p.path for p in _missing(path)] == ["/exercises/0/steps/0/media"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml"])
+def test_an_unknown_field_does_not_hide_a_missing_picture(tmp_path, document, fmt):
+    # Found by a black-box attack (round 16): with an unknown field beside it, the media-missing warning was gone.
+    changed = _with_media(document, ["media/nothing.svg"], [])
+    path = _written(tmp_path, changed, "json")
+    unknown = json.loads(path.read_text(encoding="utf-8"))
+    unknown["bogus"] = 1
+    target = tmp_path / f"unknown.{fmt}"
+    if fmt == "json":
+        target.write_text(json.dumps(unknown, indent=1), encoding="utf-8")
+    else:
+        yaml = pytest.importorskip("yaml")
+        target.write_text(yaml.safe_dump(unknown), encoding="utf-8")
+    problems = backext.validate_pack(target)
+    assert {p.code for p in problems} == {"unknown-field", "media-missing"}
+    [missing] = [p for p in problems if p.code == "media-missing"]
+    assert missing.path == "/exercises/0/steps/0/media"
+    assert missing.line is not None

@@ -379,7 +379,7 @@ def _analyse_read(
         if text is not None:
             problems = _placed(text, fmt, problems, limits.max_problems)
         raise PackError(truncate_problems(problems, limits.max_problems, unreported), name) from None
-    built, problems, unreported = _analyse(document, limits, gathered)
+    built, problems, unreported = _analyse(document, limits, gathered, folder)
     problems = _with_files(built, folder, problems, gathered)
     return name, built, _placed(text, fmt, problems, limits.max_problems), gathered.unreported(unreported)
 
@@ -462,13 +462,15 @@ def analyse_document(document: object, limits: Limits = DEFAULT_LIMITS) -> tuple
 
 
 def _analyse(
-    document: object, limits: Limits, gathered: Gathered | None = None
+    document: object, limits: Limits, gathered: Gathered | None = None, folder: str | None = None
 ) -> tuple[Pack | None, list[Problem], Unreported]:
     """:func:`analyse_document`, and how many more problems were found than are listed (past the most reported).
 
     With *gathered*, the problems are gathered there too, in bounded memory
     (see :class:`~backext._limits.Gathered`): those listed are those it kept,
-    and the count is its own and the structuring's.
+    and the count is its own and the structuring's. With *folder* (and
+    *gathered*), a pack refused for unknown fields alone has the pictures it
+    names checked there too, as a valid one has by :func:`_with_files`.
     """
     if not isinstance(document, dict):
         wrong = WrongType(N_("an object"), document)
@@ -499,7 +501,7 @@ def _analyse(
             pack = converter.structure(document, Pack)
         except (BaseValidationError, WrongType, WrongValue) as error:
             problems = problems_from_exception(error, gathered=gathered, document=document)
-            problems = _beyond_unknown_fields(document, problems, limits, gathered)
+            problems = _beyond_unknown_fields(document, problems, limits, gathered, folder)
             return None, sort_problems(document, problems), Unreported(budget[1], exact=not budget[3])
         finally:
             ERROR_BUDGET.reset(token)
@@ -515,7 +517,7 @@ def _analyse(
 
 
 def _beyond_unknown_fields(
-    document: dict[str, Any], problems: list[Problem], limits: Limits, gathered: Gathered | None
+    document: dict[str, Any], problems: list[Problem], limits: Limits, gathered: Gathered | None, folder: str | None
 ) -> list[Problem]:
     """*problems*, and, where they are all unknown fields, the problems of the pack without those fields.
 
@@ -537,7 +539,10 @@ def _beyond_unknown_fields(
 
     found = list(problems)  # a copy: *problems* may be the gathered list itself, which grows below
     seen = {id(p) for p in found}
-    return found + [p for p in check_pack(pack, limits, gathered) if id(p) not in seen]
+    found += [p for p in check_pack(pack, limits, gathered) if id(p) not in seen]
+    if gathered is not None:
+        found = _with_files(pack, folder, found, gathered)
+    return found
 
 
 def _without(document: dict[str, Any], pointers: list[str]) -> dict[str, Any] | None:
