@@ -40,7 +40,7 @@ def test_the_state_problems_once_left_in_english_are_translated():
         backext.load_state(tampered, pack)
     except backext.StateError as error:
         said = [p.render("de") for p in error.problems]
-    assert "eine Serie von 99 gut vertragenen Einheiten hätte die Dosis schon gesteigert" in said
+    assert "eine Reihe von 99 gut vertragenen Einheiten hätte die Dosis schon gesteigert" in said
     dose = {"exercise_id": "forearm-press-up", "hold_seconds": 999, "repetitions": 10}
     try:
         backext.load_state(dict(state, tolerated=[dose]), pack)

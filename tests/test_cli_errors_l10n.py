@@ -159,7 +159,7 @@ def test_a_language_the_pack_lacks_is_said_once_not_mixed_in_silence(capsys, tmp
     argv = [command, "--pack", str(path), "--locale", "de", "--exercise", "forearm-press-up"]
     status, _, err = run(capsys, *argv)
     assert status == 0
-    note = "backext: Hinweis: das Paket hat keine Texte in de: sie werden in seiner Standardsprache en gezeigt\n"
+    note = "backext: Hinweis: das Paket hat keine Texte in 'de': sie werden in seiner Standardsprache 'en' gezeigt\n"
     assert err.count(note) == 1
     status, _, err = run(capsys, command, "--locale", "de", "--exercise", "forearm-press-up")
     assert (status, err) == (0, "")

@@ -90,10 +90,10 @@ def test_f2_the_tolerated_reason_agrees_with_its_number_in_every_language():
     assert said[7] == {
         "en": "well tolerated: 2 of 3 sessions before a step up",
         "de": "gut vertragen: 2 von 3 Einheiten vor einem Schritt nach oben",
-        "fr": "bien toléré : 2 sur 3 séances avant de monter d'un palier",
-        "es": "bien tolerado: 2 de 3 sesiones antes de subir un paso",
+        "fr": "bien tolérée : 2 sur 3 séances avant de monter d'un palier",
+        "es": "bien tolerada: 2 de 3 sesiones antes de subir un paso",
     }
-    assert said[5]["fr"] == "bien toléré : 1 sur 3 séances avant de monter d'un palier"
+    assert said[5]["fr"] == "bien tolérée : 1 sur 3 séances avant de monter d'un palier"
     template = "well tolerated: {streak} of {required} session before a step up"
     plural = "well tolerated: {streak} of {required} sessions before a step up"
     for required, noun in ((0, "séance"), (1, "séance"), (2, "séances"), (5, "séances")):
@@ -670,3 +670,54 @@ def test_a_tag_longer_than_64_characters_is_said_to_be_too_long_in_a_pack():
     document["title"] = {"en": "Title", "de-x-" + "-abcdefgh" * 7: "Titel"}
     (found,) = [p for p in backext.validate_pack(json.dumps(document), format="json") if p.code == "invalid-locale"]
     assert found.message.endswith("; it is longer than 64 characters, the longest tag read")
+
+
+# Found by a black-box attack (round 16): words a native speaker reads otherwise.
+
+_HELD = (
+    "well tolerated, but the variation {names} holds the dose below the full dose of this exercise: leave it to go on",
+    (
+        "well tolerated, but the variations {names} hold the dose below the full dose of this exercise: leave them to"
+        " go on"
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "n", "says", "never"),
+    [
+        # "laissez-la" / "déjela" read first as "leave it be": keep the variation, the opposite of the advice.
+        ("fr", 1, "arrêtez-la pour avancer", "laissez"),
+        ("fr", 2, "arrêtez-les pour avancer", "maintiennent"),  # the hold's word, about a variation named "Short hold"
+        ("es", 1, "deje de usarla para avanzar", "déjela"),
+        ("es", 2, "deje de usarlas para avanzar", "mantienen"),
+    ],
+)
+def test_the_advice_to_leave_a_variation_cannot_be_read_as_keep_it(language, n, says, never):
+    said = _i18n.ngettext(*_HELD, n, language)
+    assert says in said
+    assert never not in said
+    assert said.startswith(("bien tolérée", "bien tolerada"))  # la séance, la sesión
+
+
+@pytest.mark.parametrize(
+    ("msgid", "language", "says"),
+    [
+        ("a stop needs a red flag or a severe pain rating", "es", "una detención"),  # not "parada"
+        ("expected one of {choices}, found {value}", "de", "einen der Werte"),
+    ],
+)
+def test_one_term_and_one_case_for_one_thing(msgid, language, says):
+    with (CATALOGS / language / "LC_MESSAGES" / "backext.po").open("rb") as handle:
+        assert msgid in {m.id for m in read_po(handle)}  # the message is still the library's
+    assert says in _i18n.gettext(msgid, language)
+
+
+def test_a_run_of_sessions_is_never_called_a_set():
+    run = ("a run of {count} tolerated session would already have stepped the dose up",)
+    plural = "a run of {count} tolerated sessions would already have stepped the dose up"
+    for n in (1, 2):
+        said = {language: _i18n.ngettext(run[0], plural, n, language) for language in ("de", "fr", "es")}
+        assert "Reihe" in said["de"]
+        assert "suite" in said["fr"]
+        assert "racha" in said["es"]

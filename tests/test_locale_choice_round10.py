@@ -114,7 +114,7 @@ def test_locale_de_on_a_de_at_pack_shows_its_german_without_a_false_note(capsys,
     assert status == 0
     assert out.startswith("Rückenstreckübungen bei Osteoporose\n")
     assert "Schritte:" in out
-    assert err == ""  # no "das Paket hat keine Texte in de"
+    assert err == ""  # no "das Paket hat keine Texte in 'de'"
 
 
 def test_a_language_the_pack_does_not_speak_is_still_noted(capsys, de_at):
@@ -138,7 +138,7 @@ def test_a_regional_text_is_not_reached_by_its_language_when_the_default_is_anot
     assert choose_locale(None, {"LANGUAGE": "de:de_AT"}, pack) == "de-AT"  # the first both speak
     status, _, err = run(capsys, "show", "--pack", path, "--locale", "de")
     assert status == 0
-    assert "das Paket hat keine Texte in de" in err
+    assert "das Paket hat keine Texte in 'de'" in err
     status, _, err = run(capsys, "show", "--pack", path, "--locale", "de-AT")
     assert (status, err) == (0, "")
 

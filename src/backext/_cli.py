@@ -731,7 +731,8 @@ def _note_fallback(chosen: str, pack: Pack, template: str | None = None) -> None
         chosen,
         pack.default_locale,
     )
-    _Output(sys.stderr).write(note.format(locale=chosen, default=pack.default_locale) + "\n")
+    # Quoted, as tags are everywhere else: bare, "en" and "de" read as words in French and Spanish sentences.
+    _Output(sys.stderr).write(note.format(locale=repr(chosen), default=repr(pack.default_locale)) + "\n")
 
 
 def _plan(args: argparse.Namespace, out: _Output) -> int:
