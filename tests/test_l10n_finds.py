@@ -705,6 +705,15 @@ def test_the_advice_to_leave_a_variation_cannot_be_read_as_keep_it(language, n, 
     [
         ("a stop needs a red flag or a severe pain rating", "es", "una detención"),  # not "parada"
         ("expected one of {choices}, found {value}", "de", "einen der Werte"),
+        (  # an exercise (eine Übung) is feminine, as in the messages beside it
+            (
+                "{value} is at the same level as {exercise} and its start asks for more than the start of {exercise}:"
+                " a step down to it raises what the person does; link to an easier exercise, or lower the start of"
+                " {value}"
+            ),
+            "de",
+            "ihr Anfang",
+        ),
     ],
 )
 def test_one_term_and_one_case_for_one_thing(msgid, language, says):
