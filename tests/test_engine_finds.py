@@ -1664,3 +1664,50 @@ def test_two_variations_that_hold_the_dose_only_together_are_both_named():
     assert "knees-bent" in said
     assert "pillow" in said
     assert backext.plan(pack, state, days_per_week=3, weeks=1, start_date=day)
+
+
+def test_a_red_flag_logged_under_an_update_that_removed_the_exercise_leaves_a_state_both_versions_read():
+    # The stop kept the old version's stamp with a dose above its start, which that version then refused as edited:
+    # a rolled-back app could not read the person's red flag at all.
+    state = perfect_run(P, backext.start(P, FOREARM.id), 3)
+    assert state.dose.hold_seconds > FOREARM.hold.start_seconds
+    hands = attrs.evolve(HANDS, progression=attrs.evolve(HANDS.progression, previous_exercise=None))
+    without = attrs.evolve(P, version="1.1.0", exercises=(hands, CHEST))
+    flag = SessionLog(
+        date=DAY + dt.timedelta(days=10),
+        exercise_id=FOREARM.id,
+        repetitions_completed=10,
+        hold_seconds=state.dose.hold_seconds,
+        pain=1,
+        red_flags={"numbness-or-tingling"},
+    )
+    stopped = backext.step(without, state, flag).state
+    assert stopped.stopped
+    stored = json.dumps(backext.converter.unstructure(stopped))
+    for pack in (P, without):
+        for refresh in (True, False):
+            assert backext.load_state(stored, pack, refresh=refresh).stop == stopped.stop
+    rolled_back = backext.load_state(stored, P)
+    assert rolled_back.dose == backext.start(P, FOREARM.id).dose  # brought to the start, as an update brings a stop
+    cleared = backext.record_clearance(rolled_back, date=flag.date + dt.timedelta(days=1), pack=P)
+    assert backext.plan(P, cleared, start_date=flag.date + dt.timedelta(days=2), weeks=1).sessions[0].prescription == (
+        backext.start(P, FOREARM.id).prescription
+    )
+
+
+def test_a_clearance_may_not_be_dated_before_a_session_logged_while_stopped():
+    # A session logged while stopped (answered STOP) after the clearance's day read as a session done since the
+    # clearance: an update that lowered the start then kept the old one.
+    state = backext.step(P, backext.start(P, FOREARM.id), done(backext.start(P, FOREARM.id).prescription, DAY)).state
+    severe = attrs.evolve(done(state.prescription, DAY + dt.timedelta(2)), pain=7, pain_next_day=None)
+    state = backext.step(P, state, severe).state
+    logged = done(backext.start(P, FOREARM.id).prescription, DAY + dt.timedelta(4))
+    decision = backext.step(P, state, logged)
+    assert decision.action is Action.STOP
+    with pytest.raises(backext.SessionError, match="logged while stopped") as raised:
+        backext.record_clearance(decision.state, date=DAY + dt.timedelta(3), pack=P)
+    assert raised.value.template is not None
+    cleared = backext.record_clearance(decision.state, date=logged.date, pack=P)
+    lower = attrs.evolve(FOREARM, hold=backext.Hold(start_seconds=3, target_seconds=30, increment_seconds=1))
+    updated = pack_with(lower)
+    assert backext.load_state(json.dumps(backext.converter.unstructure(cleared)), updated).dose.hold_seconds == 3

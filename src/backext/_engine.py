@@ -378,6 +378,11 @@ def _stop(  # noqa: PLR0917 - a private helper
                 # Stamped with the pack's version: what that version no longer has is forgotten, as reconcile does.
                 clearances=clearances_within(pack, state.clearances),
             )
+        elif pack.id == state.pack_id:
+            # An update removed the exercise: the stop is kept on it, stamped with the version it was recorded under.
+            # The old version's start is not known here, so the state must not claim to fit that version (read
+            # with it, as after a rolled-back update, it is brought to its start as any update brings a stop).
+            state = attrs.evolve(state, pack_version=pack.version, clearances=clearances_within(pack, state.clearances))
     last = (
         state.last_session if date is None else (date if state.last_session is None else max(date, state.last_session))
     )
@@ -1175,9 +1180,11 @@ def record_clearance(
             ends.
 
     Raises:
-        SessionError: If *date* is before the stop it lifts, *until* is
-            before *date*, or a clearance that lifts a stop does not cover
-            the current exercise.
+        SessionError: If *date* is before the stop it lifts (or before a
+            session logged while stopped: the engine did not judge that
+            session, so the person has done none since the clearance only
+            if it is dated on or after it), *until* is before *date*, or a
+            clearance that lifts a stop does not cover the current exercise.
         UnknownIdError: If *pack* is given and has no such exercise or
             variation.
 
@@ -1223,6 +1230,18 @@ def record_clearance(
                     "the clearance ({date}) is dated before the last report that stopped the engine ({latest})"
                 ),
                 values={"date": date, "latest": state.stop.latest},
+            )
+        )
+    if state.stop is not None and state.last_session is not None and date < state.last_session:
+        # A session logged while stopped came after the clearance's day: read as done after it, the person would not
+        # resume at the start (and an update would not bring them to its start).
+        raise SessionError(
+            Message(
+                template=N_(
+                    "the clearance ({date}) is dated before a session logged while stopped ({last}): date it on or"
+                    " after that day"
+                ),
+                values={"date": date, "last": state.last_session},
             )
         )
     if until is not None and until < date:

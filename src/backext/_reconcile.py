@@ -280,9 +280,10 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
     try:
         exercise = pack.exercise(state.dose.exercise_id)
     except KeyError:
-        if state.stop is not None and state.pack_version != pack.version:
+        if state.stop is not None:
             # A stopped state whose exercise an update removed: it prescribes nothing until a clinician's clearance,
             # and the stop must not be lost to the update (a calendar still cancels, the engine still says stop).
+            # A stop recorded under the update itself names the update's version (see _engine._stop).
             _check_stop(state, rules, problem)
             return problems
         problem(
@@ -663,7 +664,7 @@ def reconcile(
     """
     if state.pack_id != pack.id:
         raise SessionError(wrong_pack(pack, state))
-    if state.stop is not None and state.pack_version != pack.version and not has_exercise(pack, state.dose.exercise_id):
+    if state.stop is not None and not has_exercise(pack, state.dose.exercise_id):
         _check_stop_only(pack, state, rules)
         return state, []  # stopped, its exercise gone with an update: nothing to bring within limits until cleared
     exercise = exercise_of(pack, state.dose.exercise_id)
