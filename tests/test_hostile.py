@@ -658,3 +658,16 @@ def test_the_first_lone_surrogate_of_a_document_is_the_one_said():
     text = '{"a": "x\\ud800", "b": ["\\udc00"], "c": {"d": "\\udfff"}}'
     [found] = backext.validate_pack(text, format="json")
     assert (found.code, found.path, found.line, found.column) == ("not-utf8", "/a", 1, 7)
+
+
+def test_commas_inside_one_long_string_cost_no_memory_per_character():
+    # Found by a black-box attack (round 16): blanking out the strings before counting values took about 120 bytes
+    # a character of a string full of commas (2 GB for 16 MiB).
+    from memory import peak as measured  # noqa: PLC0415
+
+    limits = backext.Limits(max_values=10_000, max_string_length=10)
+    text = '{"id": "x", "title": "' + "," * 1_000_000 + '"}'
+    found, peak = measured(lambda: backext.validate_pack(text, format="json", limits=limits))
+    assert "too-long" in [p.code for p in found]
+    assert "too-many-values" not in [p.code for p in found]
+    assert peak < 8 * len(text), peak

@@ -55,6 +55,9 @@ _STATUSES: Mapping[str, frozenset[str]] = {
 
 _SECONDS = {"s": 1, "min": 60}
 
+#: The units a pain rating's Quantity may name (UCUM's unity and score), or none.
+_SCORES = (None, "1", "{score}")
+
 
 class FhirError(BackextError, ValueError):
     """FHIR resources could not be read back as session logs.
@@ -112,6 +115,7 @@ class _Session:
     pain: int | None = None
     pain_next_day: int | None = None
     red_flags: set[RedFlag] = attrs.Factory(set)
+    pain_refused: bool = False  # a rating of its day or the next could not be read (its problem is said)
 
 
 class _Reader:
@@ -308,7 +312,19 @@ class _Reader:
         value: object = model.valueInteger
         where = f"{found.pointer}/valueInteger"
         if value is None and model.valueQuantity is not None:
-            value, where = model.valueQuantity.value, f"{found.pointer}/valueQuantity/value"
+            quantity = model.valueQuantity
+            if self.bound(f"{found.pointer}/valueQuantity", quantity, "invalid-pain"):
+                return None
+            if (quantity.code or quantity.unit) not in _SCORES or quantity.system not in (None, UCUM):
+                template = N_("a pain rating is a number from 0 to 10 with no unit, found {unit}")
+                self.problem(
+                    f"{found.pointer}/valueQuantity",
+                    "invalid-pain",
+                    template,
+                    {"unit": repr(quantity.code or quantity.unit)},
+                )
+                return None
+            value, where = quantity.value, f"{found.pointer}/valueQuantity/value"
             if isinstance(value, decimal.Decimal) and value == value.to_integral_value():
                 value = int(value)
         if type(value) is not int or not 0 <= value <= 10:
@@ -366,6 +382,7 @@ class _Reader:
                     places["repetitions_completed"] = (f"{pointer}/valueInteger", code.value)
                 elif code is SessionCode.HOLD_SECONDS and component.valueQuantity is not None:
                     seconds = self.seconds(pointer, component.valueQuantity)
+                    refused |= seconds is None
                     if seconds is not None:
                         values["hold_seconds"] = seconds
                         places["hold_seconds"] = (f"{pointer}/valueQuantity/value", code.value)
@@ -376,9 +393,11 @@ class _Reader:
                         N_("the component {code} has no value of the right type"),
                         {"code": code.value},
                     )
-        if refused:
+                    refused = True
+        # A component there but refused is not missing too: its problem is said.
+        missing = [code.value for code in SessionCode if code is not SessionCode.SESSION and code not in seen]
+        if refused and not missing:
             return None
-        missing = [code.value for code in SessionCode if code is not SessionCode.SESSION and _FIELD[code] not in values]
         if missing:
             self.problem(
                 found.pointer,
@@ -390,9 +409,20 @@ class _Reader:
             return None
         return values
 
+    def bound(self, pointer: str, quantity: Any, code: str) -> bool:
+        """Whether *quantity* is a bound (``> 6``: its comparator says so), not a value; its problem, coded *code*."""
+        if quantity.comparator is None:
+            return False
+        template = N_("a bound ({comparator} {value}) is not a value: give the value itself")
+        values: dict[str, Value] = {"comparator": str(quantity.comparator), "value": str(quantity.value)}
+        self.problem(f"{pointer}/comparator", code, template, values)
+        return True
+
     def seconds(self, pointer: str, quantity: Any) -> float | None:
-        unit = quantity.code if quantity.system == UCUM else (quantity.code or quantity.unit)
-        if quantity.value is None or unit not in _SECONDS:
+        if self.bound(f"{pointer}/valueQuantity", quantity, "invalid-value"):
+            return None
+        unit = quantity.code or quantity.unit
+        if quantity.value is None or unit not in _SECONDS or quantity.system not in (None, UCUM):
             self.problem(
                 f"{pointer}/valueQuantity", "invalid-value", N_("a hold is a quantity in seconds (UCUM s or min)")
             )
@@ -478,7 +508,7 @@ class _Reader:
             if session.date is None or session.values is None:
                 continue
             if session.pain is None:
-                if not self.unread_pain:  # else it may be the rating refused, and said so
+                if not (self.unread_pain or session.pain_refused):  # else it may be the rating refused, said so
                     self.problem(
                         session.found.pointer,
                         "missing-pain",
@@ -535,6 +565,7 @@ class _Reader:
 
     def add_pain(self, session: _Session, item: _Found) -> None:
         day, rating = self.date(item), self.pain(item)
+        session.pain_refused |= rating is None
         if day is None or rating is None or session.date is None:
             return
         if day == session.date:
@@ -656,14 +687,17 @@ def _parse(source: object, name: str) -> object:
             raise FhirError([problem("", "too-large", N_("a document is at most 16 MiB"))], name)
         # Read as a pack's JSON is read: every problem at its line and column (a byte that is not UTF-8, a syntax
         # error, a key written twice, an integer too long to convert, nesting too deep); a byte-order mark allowed.
-        from backext._formats import ParseFailure, decode, parse  # noqa: PLC0415
+        from backext._formats import ParseFailure, decode, parse, refuse_many_values  # noqa: PLC0415
         from backext._limits import LimitExceeded, check_document  # noqa: PLC0415
 
         try:
             text = decode(source) if isinstance(source, bytes) else source.removeprefix("\ufeff")
+            refuse_many_values(text, _limits())  # before the reader builds them all, as for a pack
             document = parse(text, "json", _limits())
         except ParseFailure as failure:
             raise FhirError(failure.problems, name) from None
+        except LimitExceeded as exceeded:
+            raise FhirError([exceeded.problem], name) from None
         try:
             check_document(document, _limits(), count_values=True)
         except LimitExceeded as exceeded:
