@@ -246,6 +246,16 @@ def test_an_address_too_long_to_print_as_a_link_is_text_only(pack):
     assert len(page) < 70_000  # nothing of it is printed beyond its shortened form
 
 
+_READ_OTHERWISE = [
+    "https://256.256.256.256/",  # a number is an IPv4 address to a browser: four parts of 0 to 255
+    "https://1.2.3.4.5/",
+    "https://0x7f.1/",
+    "https://[::1%25eth0]/",  # an IPv6 zone: browsers refuse it
+    "https://example.com\\@evil.com/",  # a browser opens example.com; the check would have read evil.com
+    "https://example.com/" + "a" * 2000,  # longer than a handout links
+]
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -265,12 +275,22 @@ def test_an_address_too_long_to_print_as_a_link_is_text_only(pack):
         "https://%20/",
         "https://-/",
         "https://host:0/",
+        # Found by a black-box attack (round 16): hosts a browser reads otherwise, or not at all, were linked.
+        *_READ_OTHERWISE,
     ],
 )
 def test_only_an_http_or_https_address_is_ever_a_link(pack, url):
     page = backext.handout(_with_url(pack, url), "prone-chest-lift")
     assert "<a " not in page
     assert "href=" not in page
+
+
+@pytest.mark.parametrize("url", _READ_OTHERWISE)
+def test_validate_warns_of_every_address_a_handout_will_not_link(pack, url):
+    # Found by a black-box attack (round 16): an address over 2,000 characters was printed as text with no warning.
+    document = json.loads(backext.dump_pack(_with_url(pack, url), "json"))
+    found = backext.validate_pack(json.dumps(document), format="json")
+    assert "source-url-not-web" in [p.code for p in found]
 
 
 # -- pictures' text alternatives ----------------------------------------------------------------------

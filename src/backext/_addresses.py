@@ -50,11 +50,17 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
+#: The longest web address (our choice): Chromium fails to print a page with a link tens of thousands of characters
+#: long, and no real source's address comes near this.
+MAX_WEB_ADDRESS = 2000
+
+
 def web_address(url: str) -> bool:
     """Whether *url* is an ``http`` or ``https`` address with a host, no white space and no control character.
 
     An address the standard library cannot take apart (an unclosed ``[`` of an IPv6 host, a port beyond 65535)
-    is none: a browser would not open it either.
+    is none: a browser would not open it either. Nor is one longer than :data:`MAX_WEB_ADDRESS`, or with a
+    backslash (a browser reads it as a slash, and would open another host than the one checked here).
 
     Example:
         >>> web_address("https://doi.org/10.1016/s8756-3282(02)00739-1"), web_address("javascript:alert(1)")
@@ -62,7 +68,9 @@ def web_address(url: str) -> bool:
         >>> web_address("https://"), web_address("http://[::1"), web_address("https://example.org:99999/")
         (False, False, False)
     """
-    if not url.lower().startswith(WEB_SCHEMES) or any(c.isspace() or not c.isprintable() for c in url):
+    if len(url) > MAX_WEB_ADDRESS or "\\" in url or not url.lower().startswith(WEB_SCHEMES):
+        return False
+    if any(c.isspace() or not c.isprintable() for c in url):
         return False
     from urllib.parse import urlsplit  # noqa: PLC0415 - only for a pack that gives an address
 
@@ -81,17 +89,24 @@ def _host(host: str) -> bool:
     """Whether *host* (as written in an address, without its port) is a name, an IPv4 or a bracketed IPv6 address.
 
     A name is dot-separated labels of 1 to 63 letters, digits, hyphens or underscores, none beginning or ending
-    with a hyphen (letters of any script: an international name before its IDNA encoding).
+    with a hyphen (letters of any script: an international name before its IDNA encoding). A host whose last label
+    is a number is an IPv4 address to a browser: it must be one, in four parts of 0 to 255. An IPv6 address has no
+    zone (``%eth0``), which browsers refuse.
     """
-    if host.startswith("[") and host.endswith("]"):
-        import ipaddress  # noqa: PLC0415 - only for an address that gives one
+    import ipaddress  # noqa: PLC0415 - only for an address that gives one
 
+    if host.startswith("[") and host.endswith("]"):
         try:
-            ipaddress.IPv6Address(host[1:-1])
+            return "%" not in host and bool(ipaddress.IPv6Address(host[1:-1]))
         except ValueError:
             return False
-        return True
     labels = host.removesuffix(".").split(".")
+    last = labels[-1].lower()
+    if last.isascii() and (last.isdigit() or last.startswith("0x")):  # read as a number: the host is an IPv4 address
+        try:
+            return bool(ipaddress.IPv4Address(host.removesuffix(".")))
+        except ValueError:
+            return False
     return 0 < len(host) <= 253 and all(
         0 < len(label) <= 63
         and not label.startswith("-")

@@ -467,10 +467,11 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         code="source-url-not-web",
         severity="warning",
         description=N_(
-            "A source's address is not an http or https address (javascript:, data:, file:, a bare "
-            "path, one with no host, an unclosed IPv6 host or a port beyond 65535, or one with spaces or control "
-            "characters in it). A handout prints it as text and never as a link; give the source's DOI or PubMed "
-            "address instead."
+            "A source's address is not an http or https address a browser opens as written (javascript:, "
+            "data:, file:, a bare path, one with no host, a host that is no name nor IP address, an unclosed IPv6 "
+            "host or a port beyond 65535, one with spaces, control characters or a backslash in it, or one longer "
+            "than 2,000 characters). A handout prints it as text and never as a link; give the source's DOI or "
+            "PubMed address instead."
         ),
         example='"url": "javascript:alert(1)"',
     ),

@@ -442,7 +442,7 @@ class _Handout:
             "citation": self.text(source.citation),
             "url": url,
             "shown_url": None if url is None else _shown_url(url),
-            "linkable": url is not None and _linkable(url),
+            "linkable": url is not None and web_address(url),
         }
 
     def number(self, value: float) -> str:
@@ -485,15 +485,6 @@ def _locale(locale: object) -> str | None:
 
 #: The most characters of a source's address printed (our choice): a long address is shortened in the middle.
 MAX_SHOWN_URL = 120
-
-#: The longest address kept as a link (our choice): Chromium fails to print a page with a link tens of thousands of
-#: characters long, and no real source's address comes near this.
-MAX_LINK_URL = 2000
-
-
-def _linkable(url: str) -> bool:
-    """Whether *url* may be a link: an ``http`` or ``https`` address only, of a length a browser can print."""
-    return len(url) <= MAX_LINK_URL and web_address(url)
 
 
 def _shown_url(url: str) -> str:
