@@ -70,10 +70,20 @@ def test_a_stop_outlives_an_update_that_removes_the_exercise():
         backext.step(updated, cleared, attrs.evolve(log, date=MONDAY + datetime.timedelta(days=4)))
 
 
-def test_a_stopped_state_with_its_exercise_gone_in_the_same_version_is_refused():
+def test_a_stopped_state_with_its_exercise_gone_in_the_same_version_stays_stopped_and_resumes_nowhere():
+    # A stop recorded under the update that removed the exercise names that update's version (round 16: stamped
+    # with the old one, it claimed a dose that version's check refused). Read with that version it stays stopped,
+    # and once cleared it resumes nowhere: the person is started on an exercise of the pack.
     stopped = stopped_by_a_red_flag(PACK)
     document = backext.converter.unstructure(stopped)
     document["dose"]["exercise_id"] = document["prescription"]["exercise_id"] = "nowhere"
+    loaded = backext.load_state(document, PACK)
+    assert loaded.stop == stopped.stop
+    cleared = backext.record_clearance(loaded, date=loaded.stop.date + datetime.timedelta(days=1))
+    with pytest.raises(backext.UnknownIdError):
+        backext.plan(PACK, cleared, start_date=loaded.stop.date + datetime.timedelta(days=2))
+    # Not stopped, the same edit is refused: the state does not fit the very version it names.
+    document["stop"] = None
     with pytest.raises(backext.StateError) as caught:
         backext.load_state(document, PACK)
     assert "unknown-exercise" in [p.code for p in caught.value.problems]
