@@ -863,10 +863,10 @@ def test_a_document_of_too_many_values_is_refused_before_they_are_built():
     def imported() -> list[tuple[str, str]]:
         with pytest.raises(fhir.FhirError) as caught:
             fhir.import_logs(text)
-        return [(p.path, p.code) for p in caught.value.problems]
+        return [(p.path, p.code, p.line, p.column) for p in caught.value.problems]
 
     found, most = peak(imported)
-    assert found == [("", "too-many-values")]
+    assert found == [("", "too-many-values", 1, 1)]  # a text's problems have their place, as a pack's
     assert most < 8 * len(text), most
 
 

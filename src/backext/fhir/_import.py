@@ -697,7 +697,9 @@ def _parse(source: object, name: str) -> object:
         except ParseFailure as failure:
             raise FhirError(failure.problems, name) from None
         except LimitExceeded as exceeded:
-            raise FhirError([exceeded.problem], name) from None
+            from backext._positions import locate  # noqa: PLC0415
+
+            raise FhirError(locate(text, "json", [exceeded.problem]), name) from None
         try:
             check_document(document, _limits(), count_values=True)
         except LimitExceeded as exceeded:
