@@ -256,7 +256,7 @@ IDS = [
 
 def _words(text: str) -> set[str]:
     """The words of *text* in lower case, without the pack's ids and citations (sources are cited as published)."""
-    flat = _flat(text)
+    flat = _flat(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text))  # Markdown's escapes taken off
     for source in PACK.sources:
         flat = flat.replace(_flat(source.citation), " ")
     for slug in IDS:

@@ -671,3 +671,28 @@ def test_commas_inside_one_long_string_cost_no_memory_per_character():
     assert "too-long" in [p.code for p in found]
     assert "too-many-values" not in [p.code for p in found]
     assert peak < 8 * len(text), peak
+
+
+def test_markdown_shows_pack_text_as_text_never_as_markup():
+    # Found by a black-box attack (round 16): a line break and "# ..." in a step made a heading, and raw HTML, a
+    # javascript: link and a second numbered step went into the Markdown as they were.
+    markdown_it = pytest.importorskip("markdown_it")
+    pack = backext.builtin_pack()
+    exercise = pack.exercises[0]
+    hostile = "Lie down <script>alert(1)</script> [x](javascript:alert(1)) *b* | `c`\n# Fake heading\n1. fake step"
+    steps = (attrs.evolve(exercise.steps[0], text=hostile), *exercise.steps[1:])
+    named = attrs.evolve(exercise, name="Name ## <b>x</b>", purpose="- a list?\n2) or a number", steps=steps)
+    pack = attrs.evolve(pack, exercises=(named, *pack.exercises[1:]))
+    from backext._render import render  # noqa: PLC0415 - what `backext show --format markdown` writes
+
+    text = render(pack, [named], style="markdown")
+    html = markdown_it.MarkdownIt("commonmark").render(text)
+    assert "<script" not in html
+    assert "<b>" not in html
+    assert "<a " not in html
+    assert "<em>" not in html
+    assert html.count("<h1>") == 1
+    assert html.count("<h2>") == 1
+    assert html.count("<li>") == len(exercise.steps) + len(exercise.safety_notes) + len(exercise.sources)
+    assert "Lie down &lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(1)) *b* | `c` # Fake heading" in html
+    assert "- a list? 2) or a number" in html

@@ -50,7 +50,7 @@ def _pack_texts(pack: backext.Pack) -> list[str]:
 
 def _library_words(output: str, pack: backext.Pack) -> set[str]:
     """The words of *output* once the pack's own texts and ids are taken out, lower case, without numbers."""
-    text = " ".join(output.split())
+    text = " ".join(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", output).split())  # Markdown's escapes taken off
     for piece in sorted((" ".join(p.split()) for p in _pack_texts(pack)), key=len, reverse=True):
         if len(piece) > 1:
             text = text.replace(piece, " ")

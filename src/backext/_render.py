@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import datetime
 
     from ._state import Prescription  # the engine's state: not imported to show or check a pack
+    from ._text import Text
 
 
 __all__ = [
@@ -294,8 +295,11 @@ def _signed(value: float, locale: str | None, default_locale: str | None) -> str
     return f"{'+' if value > 0 else ''}{localized_number(value, locale, default_locale)}"
 
 
-def _modification_line(pack: Pack, modification: Modification, locale: str | None) -> str:
+def _modification_line(pack: Pack, modification: Modification, locale: str | None, *, md: bool = False) -> str:
     tags = (locale, pack.default_locale)
+    name, description = pack.localize(modification.name, locale), pack.localize(modification.description, locale)
+    if md:
+        name, description = _markdown(name), _markdown(description)
     notes = [pgettext("direction", _DIRECTIONS[modification.direction], *tags)]
     if modification.requires_clearance:
         notes.append(gettext("only with a clinician's clearance", *tags))
@@ -306,9 +310,7 @@ def _modification_line(pack: Pack, modification: Modification, locale: str | Non
         change = _signed(modification.repetitions_change, *tags)
         notes.append(gettext("repetitions {change}", *tags).format(change=change))
     return gettext("{name} ({notes}): {description}", *tags).format(
-        name=pack.localize(modification.name, locale),
-        notes=gettext("; ", *tags).join(notes),
-        description=pack.localize(modification.description, locale),
+        name=name, notes=gettext("; ", *tags).join(notes), description=description
     )
 
 
@@ -407,6 +409,17 @@ def render(
     md = style == "markdown"
     tags = (locale, pack.default_locale)
 
+    def localize(text: Text) -> str:
+        """A text of the pack in *locale*: in Markdown, escaped so that it is only ever text (:func:`_markdown`)."""
+        said = pack.localize(text, locale)
+        return _markdown(said) if md else said
+
+    def cite(citation: str) -> str:
+        return _markdown(citation) if md else citation
+
+    def paragraph(text: str) -> str:
+        return text if md else _wrap(text)  # Markdown is not wrapped: a word at a line's start could begin a list
+
     def label(word: str) -> str:
         """*word*, a heading before a text, with the colon of the language ("Dose:", "Dose :")."""
         # Translators: a heading before its text, such as "Dose:"; French puts a space before the colon.
@@ -416,37 +429,37 @@ def render(
         return f"**{label(word)}** {text}" if md else _wrap(f"{label(word)} {text}")
 
     out: list[str] = []
-    title = pack.localize(pack.title, locale)
+    title = localize(pack.title)
     out.append(f"# {title}" if md else _underlined(title, "="))
     if pack.disclaimer is not None:
-        out.append(labelled(gettext("Before you start", *tags), pack.localize(pack.disclaimer, locale)))
+        out.append(labelled(gettext("Before you start", *tags), localize(pack.disclaimer)))
     sources = {source.id: source for source in pack.sources}
     for exercise in exercises:
         name = gettext("{name} ({level})", *tags).format(
-            name=pack.localize(exercise.name, locale), level=level_name(exercise.level, *tags)
+            name=localize(exercise.name), level=level_name(exercise.level, *tags)
         )
         out.append(f"## {name}" if md else _underlined(name, "-"))
-        out.append(_wrap(pack.localize(exercise.purpose, locale)))
-        out.append(labelled(gettext("Starting position", *tags), pack.localize(exercise.starting_position, locale)))
+        out.append(paragraph(localize(exercise.purpose)))
+        out.append(labelled(gettext("Starting position", *tags), localize(exercise.starting_position)))
         if exercise.equipment:
             # Translators: between the items of a list on one line.
-            things = gettext("; ", *tags).join(pack.localize(e, locale) for e in exercise.equipment)
+            things = gettext("; ", *tags).join(localize(e) for e in exercise.equipment)
             out.append(labelled(gettext("You need", *tags), things))
         steps = []
         for number_, step in enumerate(exercise.steps, start=1):
-            text = pack.localize(step.text, locale)
+            text = localize(step.text)
             steps.append(f"{number_}. {text}" if md else _wrap(text, "     ", f"  {number_}. "))
         heading = gettext("Steps", *tags)
         out.append((f"**{heading}**\n\n" if md else f"{label(heading)}\n") + "\n".join(steps))
         dose = describe_dose(exercise, locale, default_locale=pack.default_locale)
         out.append(labelled(gettext("Dose", *tags), dose))
         if exercise.modifications:
-            lines = [_modification_line(pack, m, locale) for m in exercise.modifications]
+            lines = [_modification_line(pack, m, locale, md=md) for m in exercise.modifications]
             out.append(_bullets(gettext("Variations", *tags), lines, md=md, label=label))
         if exercise.safety_notes:
-            lines = [pack.localize(note, locale) for note in exercise.safety_notes]
+            lines = [localize(note) for note in exercise.safety_notes]
             out.append(_bullets(gettext("Safety", *tags), lines, md=md, label=label))
-        cited = [sources[s].citation for s in exercise.sources if s in sources]
+        cited = [cite(sources[s].citation) for s in exercise.sources if s in sources]
         if cited:
             out.append(_bullets(gettext("Sources", *tags), cited, md=md, label=label))
     entries = list(avoid)
@@ -454,14 +467,36 @@ def render(
         heading = gettext("What to avoid", *tags)
         out.append(f"## {heading}" if md else _underlined(heading, "-"))
         for entry in entries:
-            name = pack.localize(entry.name, locale)
+            name = localize(entry.name)
             out.append(f"### {name}" if md else _wrap(label(name)))
-            out.append(_wrap(pack.localize(entry.description, locale)))
-            out.append(labelled(gettext("Why", *tags), pack.localize(entry.why, locale)))
-            cited = [sources[s].citation for s in entry.sources if s in sources]
+            out.append(paragraph(localize(entry.description)))
+            out.append(labelled(gettext("Why", *tags), localize(entry.why)))
+            cited = [cite(sources[s].citation) for s in entry.sources if s in sources]
             if cited:
                 out.append(_bullets(gettext("Sources", *tags), cited, md=md, label=label))
     return "\n\n".join(out) + "\n"
+
+
+#: The characters that may begin Markdown's inline markup, a block or raw HTML anywhere in a line.
+_MARKDOWN_MARKUP = re.compile(r"([\\`*_\[\]<>|&#~])")
+
+#: What begins a list, a heading's underline or a numbered item when it starts a line.
+_MARKDOWN_LINE_START = re.compile(r"^([-+=]|\d{1,9}[.)])")
+
+#: A line break, with the white space around it.
+_LINE_BREAK = re.compile(r"\s*[\n\r\v\f\x85\u2028\u2029]\s*")
+
+
+def _markdown(text: str) -> str:
+    """*text*, from a pack, as Markdown that shows it as it is: on one line, its markup characters escaped.
+
+    A pack is untrusted: a line break followed by ``# ...`` would be a heading, ``<script>`` raw HTML,
+    ``[x](javascript:...)`` a link. Every character of markup is escaped with a backslash (CommonMark's escape
+    for any ASCII punctuation), and so is a list marker or number at its start.
+    """
+    one_line = _LINE_BREAK.sub(" ", text.strip())
+    escaped = _MARKDOWN_MARKUP.sub(r"\\\1", one_line)
+    return _MARKDOWN_LINE_START.sub(lambda match: f"{match[1][:-1]}\\{match[1][-1]}", escaped, count=1)
 
 
 def _underlined(heading: str, rule: str) -> str:
