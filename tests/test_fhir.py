@@ -86,13 +86,26 @@ def test_arguments_out_of_range_are_refused(name):
         )
 
 
-@pytest.mark.parametrize(("name", "value"), [("subject", ""), ("subject", " Patient/1"), ("locale", "\x00")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("subject", ""),
+        ("subject", " Patient/1"),
+        ("locale", "\x00"),
+        # Found by a black-box attack (round 16): only a blank subject was refused.
+        ("subject", "x"),
+        ("subject", "Patient/"),
+        ("subject", "Patient/1 2"),
+        ("subject", "Patient/1\nPatient/2"),
+        ("subject", "patient/1"),
+    ],
+)
 def test_a_blank_subject_and_a_locale_that_is_no_tag_are_refused(name, value):
     with pytest.raises(ValueError, match=name):
         fhir.export_state(PACK, backext.start(PACK, "forearm-press-up"), **{"subject": "Patient/1", name: value})
 
 
-@pytest.mark.parametrize("base", ["example.org/fhir", "https://exa mple.org", ""])
+@pytest.mark.parametrize("base", ["example.org/fhir", "https://exa mple.org", "", "https://exa%20mple.com"])
 def test_the_base_must_be_an_absolute_url(base):
     with pytest.raises(ValueError, match="base must be an absolute URL"):
         fhir.export_pack(PACK, base=base)
@@ -894,3 +907,17 @@ def test_a_bound_or_a_foreign_unit_is_refused_never_read_as_the_value():
     ]
     [log] = fhir.import_logs([_session(), pain(value=3, code="{score}", system="http://unitsofmeasure.org")])
     assert log.pain == 3
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Patient/1",
+        "Patient/a.b-c",
+        "https://example.org/fhir/Patient/7",
+        "urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e",
+    ],
+)
+def test_every_form_of_a_literal_reference_is_a_subject(subject):
+    [request, _] = fhir.export_state(PACK, backext.start(PACK, "forearm-press-up"), subject=subject)
+    assert request.subject.reference == subject

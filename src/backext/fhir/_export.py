@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -57,8 +58,17 @@ def _reference(urls: Urls, *key: str) -> dict[str, str]:
     return {"reference": f"urn:uuid:{resource_id(urls, *key)}"}
 
 
+#: A FHIR literal reference to the person: ``Type/id`` (a FHIR id: 1 to 64 letters, digits, hyphens and dots),
+#: relative or under an absolute base, or a ``urn:uuid:`` or ``urn:oid:`` of a resource in the same Bundle.
+_REFERENCE = re.compile(
+    r"(?:[A-Za-z][A-Za-z0-9+.-]*://[^\s/]+(?:/[^\s/]+)*/)?[A-Z][A-Za-z]*/[A-Za-z0-9.-]{1,64}"
+    r"(?:/_history/[A-Za-z0-9.-]{1,64})?"
+    r"|urn:(?:uuid|oid):[A-Za-z0-9.:-]+"
+)
+
+
 def _check_subject(subject: object) -> None:
-    if subject is not None and (type(subject) is not str or not subject.strip() or subject != subject.strip()):
+    if subject is not None and (type(subject) is not str or not _REFERENCE.fullmatch(subject)):
         raise WordedError(
             N_("the subject must be a reference such as 'Patient/123', not {value}"),
             {"value": repr(str(subject)[:100])},
@@ -348,7 +358,9 @@ def export_state(
     Args:
         pack: The pack the state belongs to.
         state: The person's state.
-        subject: A reference to the person, such as ``"Patient/123"``.
+        subject: A literal reference to the person: ``"Patient/123"``
+            (a type and a FHIR id), the same under an absolute base, or a
+            ``urn:uuid:`` of a resource in the same Bundle.
         days_per_week: Training days a week (1 to 7), if the app knows them.
         locale: The person's locale for the instructions; default: the
             pack's. If the pack has no texts in it (nor in a shorter
@@ -363,7 +375,8 @@ def export_state(
 
     Raises:
         ValueError: If *days_per_week* is not a whole number from 1 to 7,
-            *subject* is blank or *locale* is not a BCP 47 tag.
+            *subject* is not a literal reference or *locale* is not a BCP 47
+            tag.
         SessionError: If the state belongs to another pack, or *on* is
             before its last session.
         UnknownIdError: If the pack no longer has the state's exercise, a
@@ -534,7 +547,9 @@ def export_logs(
 
     Args:
         logs: The session logs.
-        subject: A reference to the person, such as ``"Patient/123"``.
+        subject: A literal reference to the person: ``"Patient/123"``
+            (a type and a FHIR id), the same under an absolute base, or a
+            ``urn:uuid:`` of a resource in the same Bundle.
         fhir_version: ``"R4B"`` or ``"R5"``.
         base: The base of the canonical URLs.
 

@@ -154,9 +154,16 @@ EXTENSIONS: dict[str, ExtensionSpec] = {
 _ABSOLUTE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
 
 
+def _web_or_other(url: str) -> bool:
+    """Whether *url*, if it is an ``http`` or ``https`` one, is a web address a browser opens as written."""
+    from backext._addresses import WEB_SCHEMES, web_address  # noqa: PLC0415
+
+    return not url.lower().startswith(WEB_SCHEMES) or web_address(url)
+
+
 def _base(value: object) -> str:
     """*value* without a trailing slash, if it is an absolute URL; :class:`ValueError` if not."""
-    if not isinstance(value, str) or not _ABSOLUTE_URL.fullmatch(value):
+    if not isinstance(value, str) or not _ABSOLUTE_URL.fullmatch(value) or not _web_or_other(value):
         shown = value[:100] if isinstance(value, str) else type(value).__name__
         raise WordedError(
             N_("the base must be an absolute URL without spaces, such as https://example.org/fhir, not {value}"),
