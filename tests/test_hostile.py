@@ -696,3 +696,11 @@ def test_markdown_shows_pack_text_as_text_never_as_markup():
     assert html.count("<li>") == len(exercise.steps) + len(exercise.safety_notes) + len(exercise.sources)
     assert "Lie down &lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(1)) *b* | `c` # Fake heading" in html
     assert "- a list? 2) or a number" in html
+
+
+def test_a_lone_surrogate_in_a_key_is_placed_at_the_key():
+    # Found by a black-box attack (round 16): it was placed at the key's value.
+    text = '{"id": "a", "exercises": [{"id": "x", "\\ud800": 1}]}'
+    [found] = backext.validate_pack(text, format="json")
+    assert (found.code, found.line, found.column) == ("not-utf8", 1, text.index('"\\ud800"') + 1)
+    assert "key" in found.message

@@ -276,6 +276,9 @@ def check_document(document: object, limits: Limits, *, count_values: bool, shar
 #: The message of a key longer than the limit: its problem is placed at the key (:mod:`backext._positions`).
 KEY_TOO_LONG = N_("a key of {length} characters, more than the limit of {limit}: {text}")
 
+#: The message of a key holding a lone surrogate: its problem is placed at the key too.
+KEY_SURROGATE = N_("the key holds a lone surrogate ({code}), which UTF-8 cannot hold")
+
 
 @functools.cache
 def surrogate() -> re.Pattern[str]:
@@ -293,7 +296,9 @@ def _surrogate(document: object, text: str, limits: Limits, container: object = 
         where = f"{_pointer_to(document, container, limits)}/{escape_pointer(text)}"
     found = surrogate().search(text)
     code = f"U+{ord(found.group()):04X}" if found else ""
-    template = N_("the text holds a lone surrogate ({code}), which UTF-8 cannot hold")
+    template = (
+        N_("the text holds a lone surrogate ({code}), which UTF-8 cannot hold") if container is None else KEY_SURROGATE
+    )
     return LimitExceeded(problem(where, "not-utf8", template, {"code": code}))
 
 

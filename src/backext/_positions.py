@@ -31,7 +31,7 @@ from typing import Any
 
 import attrs
 
-from ._limits import DEFAULT_LIMITS, KEY_TOO_LONG
+from ._limits import DEFAULT_LIMITS, KEY_SURROGATE, KEY_TOO_LONG
 from ._problems import Problem, escape_pointer
 
 
@@ -668,7 +668,10 @@ def locate(text: str, fmt: str, problems: list[Problem]) -> list[Problem]:
         at_key = (
             problem.code in _AT_KEY
             or (problem.code == "invalid-locale" and problem.path != _LOCALE_VALUE)
-            or (problem.template is not None and problem.template.template == KEY_TOO_LONG)
+            or (
+                problem.template is not None
+                and problem.template.template in (KEY_SURROGATE, KEY_TOO_LONG, KEY_SURROGATE)
+            )
         )
         if entry.key is not None and pointer == problem.path and at_key:
             where = entry.key
