@@ -921,3 +921,38 @@ def test_a_bound_or_a_foreign_unit_is_refused_never_read_as_the_value():
 def test_every_form_of_a_literal_reference_is_a_subject(subject):
     [request, _] = fhir.export_state(PACK, backext.start(PACK, "forearm-press-up"), subject=subject)
     assert request.subject.reference == subject
+
+
+# Found by the review of the round-16 changes.
+
+
+def test_a_refused_observation_with_codings_of_any_json_type_is_still_a_fhir_error():
+    # Noting what a refused Observation was coded as raised TypeError (unhashable) for a system given as a list.
+    pain = _observation(PAIN, "2026-01-05", valueInteger="1")
+    pain["code"]["coding"].append({"system": ["x"], "code": {"y": 1}})
+    assert ("/1/valueInteger", "invalid-value") in _problems([_session(), pain])
+
+
+def test_a_red_flag_or_pain_rating_given_as_a_component_is_refused_never_dropped():
+    flag = _component("x", valueBoolean=True)
+    flag["code"]["coding"] = [{"system": FLAG[0], "code": "new-leg-weakness"}]
+    session = _session()
+    session["component"].append(flag)
+    pain = _observation(PAIN, "2026-01-05", valueInteger=1)
+    assert _problems([session, pain]) == [("/0/component/3/code", "invalid-resource")]
+    flags = _observation(FLAG, "2026-01-05", component=[flag])
+    assert _problems([_session(), pain, flags]) == [("/2/component/0/code", "invalid-resource")]
+
+
+def test_a_unit_that_says_something_else_than_its_code_is_refused():
+    def pain(**quantity: object) -> dict:
+        return _observation(PAIN, "2026-01-05", valueQuantity=quantity)
+
+    assert _problems([_session(), pain(value=7, unit="mm", code="1")]) == [("/1/valueQuantity", "invalid-pain")]
+    hold = _session()
+    hold["component"][2] = _component("hold-seconds", valueQuantity={"value": 2, "unit": "min", "code": "s"})
+    assert _problems([hold, pain(value=1)]) == [("/0/component/2/valueQuantity", "invalid-value")]
+    spelled = _session()
+    spelled["component"][2] = _component("hold-seconds", valueQuantity={"value": 2, "unit": "minutes", "code": "min"})
+    [log] = fhir.import_logs([spelled, pain(value=1, unit="score", code="{score}")])
+    assert (log.hold_seconds, log.pain) == (120, 1)

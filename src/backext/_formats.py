@@ -85,8 +85,10 @@ def _fail(
 
 
 #: A JSON string, the loop unrolled: Python's ``re`` keeps state for each turn of a repeated group, so the
-#: plain form ``"(?:[^"\\]|\\.)*"`` took about 120 bytes a character (2 GB for a 16 MiB string).
-_JSON_STRING_PATTERN = r'"[^"\\]*(?:\\.[^"\\]*)*"'
+#: plain form ``"(?:[^"\\]|\\.)*"`` took about 120 bytes a character (2 GB for a 16 MiB string). One left open
+#: runs to the end of the text (as a reader reads it, into the string): else each of its escaped quotes would
+#: start the search again, in time quadratic in the text's length.
+_JSON_STRING_PATTERN = r'(?s:"[^"\\]*(?:\\.[^"\\]*)*(?:"|\Z))'
 
 #: A JSON string, to blank out before counting the commas and brackets outside strings.
 _JSON_STRING = re.compile(_JSON_STRING_PATTERN)

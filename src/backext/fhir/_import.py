@@ -58,6 +58,15 @@ _SECONDS = {"s": 1, "min": 60}
 #: The units a pain rating's Quantity may name (UCUM's unity and score), or none.
 _SCORES = (None, "1", "{score}")
 
+#: The words a Quantity's ``unit`` (for people) may use beside its UCUM ``code``: any other says something else.
+_UNIT_WORDS = {"s": {"sec", "second", "seconds"}, "min": {"minute", "minutes"}, "{score}": {"score", "points"}}
+
+
+def _agrees(quantity: Any) -> bool:
+    """Whether *quantity*'s ``unit``, if it gives one beside its ``code``, says the same (``2 min`` coded ``s``: no)."""
+    code, unit = quantity.code, quantity.unit
+    return code is None or unit is None or unit == code or unit.lower() in _UNIT_WORDS.get(code, ())
+
 
 class FhirError(BackextError, ValueError):
     """FHIR resources could not be read back as session logs.
@@ -185,6 +194,23 @@ class _Reader:
                 )
         return found
 
+    def finding_in_component(self, pointer: str, model: Any) -> bool:
+        """Whether a component of *model* is coded as a red flag or a pain rating (each its problem): never read there.
+
+        Only an Observation's own code says what it is: a red flag in a component would be lost, not read.
+        """
+        found = False
+        for index, component in enumerate(model.component or ()):
+            codes = {(coding.system, coding.code) for coding in (component.code.coding or ())}
+            if (LOINC, LOINC_PAIN_SEVERITY) in codes or any(system == self.urls.red_flag_system for system, _ in codes):
+                self.problem(
+                    f"{pointer}/component/{index}/code",
+                    "invalid-resource",
+                    N_("a red flag or a pain rating is an Observation of its own, never a component of another"),
+                )
+                found = True
+        return found
+
     def mixed(self, found: _Found, template: str) -> None:
         """Refuse the Observation *found*, coded as two things at once (*template* says which).
 
@@ -203,6 +229,8 @@ class _Reader:
             (coding.get("system"), coding.get("code"))
             for coding in (codings if isinstance(codings, list) else ())
             if isinstance(coding, Mapping)
+            and isinstance(coding.get("system"), str)
+            and isinstance(coding.get("code"), str)
         }
         self.unread_session |= (self.urls.session_system, SessionCode.SESSION.value) in codes
         self.unread_pain |= (LOINC, LOINC_PAIN_SEVERITY) in codes
@@ -258,6 +286,9 @@ class _Reader:
                 self.unread(item, full_url)
                 continue
             if model.status in _WITHDRAWN:
+                continue
+            if self.finding_in_component(pointer, model):
+                self.unread(item, full_url)
                 continue
             names = {f"Observation/{model.id}", f"urn:uuid:{model.id}"} if model.id else set()
             if full_url:
@@ -315,13 +346,17 @@ class _Reader:
             quantity = model.valueQuantity
             if self.bound(f"{found.pointer}/valueQuantity", quantity, "invalid-pain"):
                 return None
-            if (quantity.code or quantity.unit) not in _SCORES or quantity.system not in (None, UCUM):
+            if (
+                (quantity.code or quantity.unit) not in _SCORES
+                or quantity.system not in (None, UCUM)
+                or not _agrees(quantity)
+            ):
                 template = N_("a pain rating is a number from 0 to 10 with no unit, found {unit}")
                 self.problem(
                     f"{found.pointer}/valueQuantity",
                     "invalid-pain",
                     template,
-                    {"unit": repr(quantity.code or quantity.unit)},
+                    {"unit": repr(quantity.unit if not _agrees(quantity) else quantity.code or quantity.unit)},
                 )
                 return None
             value, where = quantity.value, f"{found.pointer}/valueQuantity/value"
@@ -422,7 +457,12 @@ class _Reader:
         if self.bound(f"{pointer}/valueQuantity", quantity, "invalid-value"):
             return None
         unit = quantity.code or quantity.unit
-        if quantity.value is None or unit not in _SECONDS or quantity.system not in (None, UCUM):
+        if (
+            quantity.value is None
+            or unit not in _SECONDS
+            or quantity.system not in (None, UCUM)
+            or not _agrees(quantity)
+        ):
             self.problem(
                 f"{pointer}/valueQuantity", "invalid-value", N_("a hold is a quantity in seconds (UCUM s or min)")
             )
