@@ -89,7 +89,7 @@ class Reason:
             >>> reason.message
             'well tolerated: 1 of 3 sessions before a step up'
             >>> print(reason.render("fr-CH"))
-            bien toléré : 1 sur 3 séances avant de monter d'un palier
+            bien tolérée : 1 sur 3 séances avant de monter d'un palier
         """
         if self.template is None:
             if locale is not None:
@@ -233,7 +233,7 @@ class Decision:
             >>> log = backext.SessionLog.as_prescribed(state.prescription, datetime.date(2026, 1, 5))
             >>> decision = backext.step(pack, state, log)
             >>> decision.messages("es")
-            ('bien tolerado: 1 de 3 sesiones antes de subir un paso',)
+            ('bien tolerada: 1 de 3 sesiones antes de subir un paso',)
         """
         return tuple(reason.render(locale) for reason in self.reasons)
 
