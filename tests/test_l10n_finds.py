@@ -164,6 +164,7 @@ COUNTED: dict[str, str | None] = {
     "the variation {names} raises the dose by more than one step, even from the start of the exercise": "names",
     "the variation {variation} needs a clinician's clearance: record it with record_clearance()": "variation",
     "no clearance for the variation {variation} is in force on {on}: pass on= the day it starts": "variation",
+    "the clearance for the variation {variation} has ended: record a new one with record_clearance()": "variation",
     "the variation {names} raises the dose even from the start of the exercise, and no session at the prescription as"
     " it is has been tolerated yet: nothing is raised until one is": "names",
     "the document stands for more than {limit} value once its aliases are expanded": "limit",

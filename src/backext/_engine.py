@@ -892,7 +892,7 @@ def report_next_day(
     pending = state.pending or pending  # a pack update may have taken away its right to count
     changed = pending.counts and state.prescription != asked  # a clearance ended since: done with the variation
     if changed:
-        pending = attrs.evolve(pending, counts=False)
+        pending = attrs.evolve(pending, counts=False, changed=True)
     state = attrs.evolve(state, pending=None)
     if pain > rules.next_day_pain:
         if not pending.painful:
@@ -912,8 +912,8 @@ def report_next_day(
         return _made(pack, rules, attrs.evolve(decision, reasons=(*decision.reasons, *advice)))
     if pending.counts:
         return _made(pack, rules, _count(pack, state, reasons, rules))
-    if changed:
-        since = N_("the prescription changed since this session: it does not count towards a step up")
+    if pending.changed:  # here, or before the state came back (an update read by load_state, say)
+        since = N_("the prescription or the pack changed since this session: it does not count towards a step up")
         reasons.append(because("dose-changed", pack.default_locale, since))
     settled = N_("pain of {pain}/10 the next day: settled")
     reasons.append(because("next-day-settled", pack.default_locale, settled, {"pain": pain}))
@@ -991,6 +991,14 @@ def _ids(values: Iterable[str], what: str) -> tuple[str, ...]:
         if type(value) is not str:
             raise TypeError(f"{what} must be strings, not {value!r}")
     return ids
+
+
+def _cleared_from_later(state: State, modification_id: str, exercise_id: str, day: datetime.date) -> bool:
+    """Whether a clearance of *state* allows *modification_id* on *exercise_id* from a day after *day*."""
+    return any(
+        c.date > day and modification_id in c.modifications and c.covers(exercise_id)
+        for c in state._current_clearances()  # noqa: SLF001 - the engine's own view of the state
+    )
 
 
 def _named(pack: Pack, exercise: Exercise, template: tuple[str, str], modification_ids: Sequence[str]) -> Message:
@@ -1077,11 +1085,13 @@ def choose_modifications(
         if modification_of(exercise, m, pack.default_locale).requires_clearance
         and not state.allows(m, exercise.id, day)
     ]
-    if missing:  # the ones with no clearance at all are said first; the others need only another day
+    if missing:  # the ones with no clearance at all are said first, then those cleared for other days
         never = [m for m in missing if not state.allows(m, exercise.id)]
-        named = never or missing
+        named = never + [m for m in missing if m not in never]
         names = variation_names(exercise, named, pack.default_locale)
-        raise ClearanceRequiredError(named[0], None if never else day, names, named)
+        later = day is not None and all(_cleared_from_later(state, m, exercise.id, day) for m in named)
+        ended = not never and not later  # on record for days gone by only: a new clearance is needed
+        raise ClearanceRequiredError(named[0], day if later else None, names, named, ended=ended)
     dose = state.dose
     hurt = untried(state)
     new_harder = [
@@ -1132,7 +1142,9 @@ def choose_modifications(
             " tolerated",
         )
         raise SessionError(_named(pack, exercise, not_yet, left))
-    pending = None if state.pending is None else attrs.evolve(state.pending, counts=False)
+    pending = state.pending
+    if pending is not None and pending.counts:  # done at the prescription before: it no longer counts
+        pending = attrs.evolve(pending, counts=False, changed=True)
     # The sessions not tolerated in a row start again only at a prescription that asks for less (switching between
     # variations back and forth does not forget them).
     untolerated = 0 if lower_than(prescription, state) else state.untolerated_streak

@@ -750,7 +750,7 @@ def reconcile(
         pending = state.pending
         forgotten = state.tolerated_streak > 0 or (pending is not None and pending.counts)
         if pending is not None and pending.counts:  # done under the old pack: it does not count under the new one
-            state = attrs.evolve(state, pending=attrs.evolve(pending, counts=False))
+            state = attrs.evolve(state, pending=attrs.evolve(pending, counts=False, changed=True))
     changed = (dose is not state.dose and dose != state.dose) or (
         prescription is not state.prescription and prescription != state.prescription
     )

@@ -179,6 +179,12 @@ class Pending:
             next-day pain is reported settled.
         stepped_back: Whether the session already stepped the dose back.
         painful: Whether the session already counted as a painful one.
+        changed: Whether the prescription changed since the session (a
+            pack update, another choice of variations, an ended
+            clearance), so that it no longer counts: its next-day report
+            says so (``dose-changed``).
+
+            .. versionadded:: 0.1.0
 
     Example:
         >>> import datetime, backext
@@ -189,7 +195,7 @@ class Pending:
         ...     repetitions_completed=10, hold_seconds=5, pain=0,
         ... )
         >>> backext.step(pack, state, log).state.pending
-        Pending(date=datetime.date(2026, 1, 5), counts=True, stepped_back=False, painful=False)
+        Pending(date=datetime.date(2026, 1, 5), counts=True, stepped_back=False, painful=False, changed=False)
 
     .. versionadded:: 0.1.0
     """
@@ -198,6 +204,7 @@ class Pending:
     counts: bool = False
     stepped_back: bool = False
     painful: bool = False
+    changed: bool = False
 
 
 @attrs.frozen(kw_only=True)

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ._i18n import N_plural
@@ -199,8 +200,8 @@ class ClearanceRequiredError(SessionError):
         modification_id: The variation asked for (the first, when several
             lack a clearance).
         modification_ids: Every variation asked for that lacks one.
-        on: The day on which a clearance was looked for, when one is on
-            record but not in force that day.
+        on: The day on which a clearance was looked for, when each of them
+            has one on record from a later day only.
 
     Example:
         >>> import backext
@@ -221,6 +222,8 @@ class ClearanceRequiredError(SessionError):
         on: datetime.date | None = None,
         name: Value | None = None,
         modification_ids: Sequence[str] = (),
+        *,
+        ended: bool = False,
     ) -> None:
         from ._messages import Message  # noqa: PLC0415 - the module imports this one
 
@@ -228,14 +231,21 @@ class ClearanceRequiredError(SessionError):
         self.modification_ids = tuple(dict.fromkeys((modification_id, *modification_ids)))
         self.on = on
         self._name = name
+        self._ended = ended
         variation: Value = repr(modification_id) if name is None else name  # the pack's names, in any language
         count = len(self.modification_ids)
-        if on is None:
+        if ended:
+            template, plural = N_plural(
+                "the clearance for the variation {variation} has ended: record a new one with record_clearance()",
+                "the clearances for the variations {variation} have ended: record new ones with record_clearance()",
+            )
+            values: dict[str, Value] = {"variation": variation}
+        elif on is None:
             template, plural = N_plural(
                 "the variation {variation} needs a clinician's clearance: record it with record_clearance()",
                 "the variations {variation} need a clinician's clearance: record it with record_clearance()",
             )
-            values: dict[str, Value] = {"variation": variation}
+            values = {"variation": variation}
         else:
             template, plural = N_plural(
                 "no clearance for the variation {variation} is in force on {on}: pass on= the day it starts",
@@ -246,8 +256,11 @@ class ClearanceRequiredError(SessionError):
 
     def __reduce__(  # type: ignore[override]
         self,
-    ) -> tuple[type[ClearanceRequiredError], tuple[str, datetime.date | None, Value | None, tuple[str, ...]]]:
-        return (type(self), (self.modification_id, self.on, self._name, self.modification_ids))
+    ) -> tuple[Callable[..., ClearanceRequiredError], tuple[object, ...]]:
+        return (
+            functools.partial(type(self), ended=self._ended),
+            (self.modification_id, self.on, self._name, self.modification_ids),
+        )
 
 
 class UnknownIdError(SessionError, KeyError):
