@@ -1737,3 +1737,19 @@ def test_a_missing_clearance_names_the_variations_cleared_for_other_days_too_and
     assert raised.value.template is not None
     assert "abgelaufen" in raised.value.template.render("de")
     assert "has ended" in str(pickle.loads(pickle.dumps(raised.value)))
+
+
+@pytest.mark.parametrize("refresh", [True, False])
+def test_a_next_day_report_after_a_pack_update_says_why_the_session_does_not_count(refresh):
+    # Found by a black-box attack (round 17): read back with load_state (refresh=True), nothing said why the session
+    # before the update did not count.
+    start = backext.start(P, FOREARM.id)
+    state = backext.step(P, start, attrs.evolve(done(start.prescription, DAY), pain_next_day=None)).state
+    assert state.pending is not None and state.pending.counts
+    updated = attrs.evolve(P, version="1.1.0")
+    loaded = backext.load_state(backext.converter.unstructure(state), updated, refresh=refresh)
+    decision = backext.report_next_day(updated, loaded, 0, date=DAY + dt.timedelta(days=1))
+    assert "dose-changed" in decision.codes
+    assert decision.state.tolerated_streak == 0
+    back = backext.load_state(backext.converter.unstructure(loaded), updated, refresh=refresh)
+    assert back.pending == loaded.pending  # the mark survives storing
