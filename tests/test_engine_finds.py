@@ -1745,7 +1745,8 @@ def test_a_next_day_report_after_a_pack_update_says_why_the_session_does_not_cou
     # before the update did not count.
     start = backext.start(P, FOREARM.id)
     state = backext.step(P, start, attrs.evolve(done(start.prescription, DAY), pain_next_day=None)).state
-    assert state.pending is not None and state.pending.counts
+    assert state.pending is not None
+    assert state.pending.counts
     updated = attrs.evolve(P, version="1.1.0")
     loaded = backext.load_state(backext.converter.unstructure(state), updated, refresh=refresh)
     decision = backext.report_next_day(updated, loaded, 0, date=DAY + dt.timedelta(days=1))

@@ -102,7 +102,7 @@ def json_type(value: object) -> Message:
         return Message(template=N_("an integer ({value})"), values={"value": shown_number(value)})
     if isinstance(value, float) and not math.isfinite(value):
         # JSON's 1e400 is read as infinity, as YAML's .inf is: both are beyond what a number of a pack may be.
-        return Message(template=N_("not a number") if math.isnan(value) else N_("a number too large to hold"))
+        return _not_finite(value)
     if isinstance(value, float):
         # A whole float keeps its ".0", which says why it is not an integer; any other in the language's digits.
         whole = value.is_integer() and abs(value) < 1e18  # written in full as an integer, then ".0"
@@ -147,7 +147,7 @@ def shown_number(value: object) -> Message | str | float:
         )
         return Message(template=template, values={"digits": digits})
     if isinstance(value, float) and not math.isfinite(value):  # never Python's "inf" or "nan"
-        return Message(template=N_("not a number") if math.isnan(value) else N_("a number too large to hold"))
+        return _not_finite(value)
     if isinstance(value, float) and math.isfinite(value):
         if abs(value) < _LONGEST_FLOAT:
             return value  # written with the language's decimal separator, positional, when the message is rendered
@@ -171,3 +171,12 @@ def show_number(value: object) -> str:
 
         return number(shown)
     return shown if isinstance(shown, str) else shown.render()
+
+
+def _not_finite(value: float) -> Message:
+    """*value*, not a finite number, in words: never Python's ``inf`` or ``nan``."""
+    if math.isnan(value):
+        return Message(template=N_("not a number"))
+    if value < 0:
+        return Message(template=N_("a negative number too large to hold"))
+    return Message(template=N_("a number too large to hold"))
