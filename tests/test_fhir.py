@@ -939,9 +939,9 @@ def test_a_red_flag_or_pain_rating_given_as_a_component_is_refused_never_dropped
     session = _session()
     session["component"].append(flag)
     pain = _observation(PAIN, "2026-01-05", valueInteger=1)
-    assert _problems([session, pain]) == [("/0/component/3/code", "invalid-resource")]
+    assert _problems([session, pain]) == [("/0/component/3/code/coding/0/system", "invalid-resource")]
     flags = _observation(FLAG, "2026-01-05", component=[flag])
-    assert _problems([_session(), pain, flags]) == [("/2/component/0/code", "invalid-resource")]
+    assert _problems([_session(), pain, flags]) == [("/2/component/0/code/coding/0/system", "invalid-resource")]
 
 
 def test_a_unit_that_says_something_else_than_its_code_is_refused():
@@ -956,3 +956,79 @@ def test_a_unit_that_says_something_else_than_its_code_is_refused():
     spelled["component"][2] = _component("hold-seconds", valueQuantity={"value": 2, "unit": "minutes", "code": "min"})
     [log] = fhir.import_logs([spelled, pain(value=1, unit="score", code="{score}")])
     assert (log.hold_seconds, log.pain) == (120, 1)
+
+
+# Found by a black-box attack (round 17): what import_logs skipped, or read, in silence.
+
+
+def test_nothing_is_skipped_in_silence():
+    pain = _observation(PAIN, "2026-01-05", valueInteger=1)
+    flag = _observation(FLAG, "2026-01-05", valueBoolean=True)
+    entries = [{"fullUrl": f"urn:uuid:{n}", "resource": r} for n, r in enumerate([_session(), pain, flag])]
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    # A list of entries, a list holding the Bundle, a misspelt key, an entry with no resource: each is said.
+    assert _problems(entries) == [("/0", "invalid-resource"), ("/1", "invalid-resource"), ("/2", "invalid-resource")]
+    assert _problems([bundle]) == [("/0/resourceType", "invalid-resource")]
+    assert _problems({**bundle, "entries": bundle.pop("entry")}) == [("/entries", "invalid-resource")]
+    bundle["entry"] = entries
+    assert _problems({**bundle, "entry": [*entries, {}]}) == [("/entry/3", "invalid-resource")]
+    assert _problems({**bundle, "entry": [*entries[:2], {"Resource": flag}]}) == [
+        ("/entry/2/Resource", "invalid-resource"),
+        ("/entry/2", "invalid-resource"),
+    ]
+    # A red flag whose resourceType is misspelt was skipped, and the session read with no red flag.
+    for kind in ("observation", "Observation ", None):
+        misspelt = {**flag, "resourceType": kind} if kind else {k: v for k, v in flag.items() if k != "resourceType"}
+        assert _problems([_session(), pain, misspelt])[0][1] == "invalid-resource"
+    [log] = fhir.import_logs(bundle)
+    assert log.red_flags == {backext.RedFlag(FLAG[1])}
+
+
+def test_a_red_flag_anywhere_but_an_observation_s_own_code_is_refused():
+    pain = _observation(PAIN, "2026-01-05", valueInteger=1)
+    coded = {"coding": [{"system": FLAG[0], "code": FLAG[1]}]}
+    symptom = _observation(("http://loinc.org", "75325-1"), "2026-01-05", valueCodeableConcept=coded)
+    assert _problems([_session(), pain, symptom]) == [("/2/valueCodeableConcept/coding/0/system", "invalid-resource")]
+    interpreted = {**pain, "interpretation": [coded]}
+    assert _problems([_session(), interpreted]) == [("/1/interpretation/0/coding/0/system", "invalid-resource")]
+    contained = {**_session(), "contained": [{**_observation(FLAG, "2026-01-05"), "id": "f"}]}
+    assert _problems([contained, pain]) == [("/0/contained/0/code/coding/0/system", "invalid-resource")]
+
+
+def test_a_modifier_or_implicit_rules_make_an_observation_unreadable():
+    pain = _observation(PAIN, "2026-01-05", valueInteger=1)
+    modifier = [{"url": "https://example.org/not-performed", "valueBoolean": True}]
+    assert _problems([{**_session(), "modifierExtension": modifier}, pain]) == [
+        ("/0/modifierExtension", "invalid-resource")
+    ]
+    assert _problems([_session(), {**pain, "implicitRules": "https://example.org/rules"}]) == [
+        ("/1/implicitRules", "invalid-resource")
+    ]
+
+
+def test_observations_about_two_people_are_refused():
+    pain = _observation(PAIN, "2026-01-05", valueInteger=6, subject={"reference": "Patient/2"})
+    session = _session(subject={"reference": "Patient/1"})
+    assert _problems([session, pain]) == [("/1/subject/reference", "invalid-resource")]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"valueString": "no"}, {"valueInteger": 0}, {"valueQuantity": {"value": 0}}, {"dataAbsentReason": {"text": "?"}}],
+)
+def test_a_red_flag_whose_value_is_not_a_boolean_is_refused(value):
+    pain = _observation(PAIN, "2026-01-05", valueInteger=1)
+    flag = _observation(FLAG, "2026-01-05", **value)
+    [(pointer, code)] = _problems([_session(), pain, flag])
+    assert (pointer, code) == (f"/2/{next(iter(value))}", "invalid-value")
+
+
+def test_every_value_a_session_log_refuses_is_said_at_once():
+    session = _session()
+    session["component"][1] = _component("repetitions-completed", valueInteger=10**7)
+    session["component"][2] = _component("hold-seconds", valueQuantity={"value": 100_000, "code": "s"})
+    assert _problems([session, _observation(PAIN, "2026-01-05", valueInteger=11)]) == [
+        ("/1/valueInteger", "invalid-pain"),
+        ("/0/component/1/valueInteger", "invalid-value"),
+        ("/0/component/2/valueQuantity/value", "invalid-value"),
+    ]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -154,10 +155,16 @@ class _Reader:
     # -- the document ------------------------------------------------------------
 
     def entries(self, document: object) -> list[tuple[str, Mapping[str, Any], str | None]]:
-        """(pointer, resource, fullUrl) of each resource of *document*."""
+        """(pointer, resource, fullUrl) of each resource of *document*; a problem for anything not read as one.
+
+        Nothing is skipped in silence: a red flag in an entry misspelt, or in a list of entries rather than of
+        resources, would be lost.
+        """
         if isinstance(document, Sequence) and not isinstance(document, (str, bytes)):
             return [
-                (f"/{index}", item, None) for index, item in enumerate(document) if self.is_object(f"/{index}", item)
+                (f"/{index}", item, None)
+                for index, item in enumerate(document)
+                if self.is_object(f"/{index}", item) and self.is_resource(f"/{index}", item, in_list=True)
             ]
         if not isinstance(document, Mapping):
             self.problem(
@@ -174,10 +181,11 @@ class _Reader:
                 "not-a-bundle",
                 N_("expected a Bundle or a list of resources, found a {kind}")
                 if kind
-                else N_("expected a Bundle or a list of resources, found a mapping"),
+                else N_("expected a Bundle or a list of resources, found an object with no resourceType"),
                 {"kind": str(kind)},
             )
             return []
+        self.unknown_fields("", document, _BUNDLE_FIELDS)
         entries = document.get("entry", [])
         if not isinstance(entries, list):
             self.problem("/entry", "invalid-resource", N_("a Bundle's entry is a list"))
@@ -185,14 +193,87 @@ class _Reader:
         found = []
         for index, entry in enumerate(entries):
             pointer = f"/entry/{index}"
-            if not self.is_object(pointer, entry) or "resource" not in entry:
+            if not self.is_object(pointer, entry):
+                continue
+            self.unknown_fields(pointer, entry, _ENTRY_FIELDS)
+            if "resource" not in entry:
+                self.problem(pointer, "invalid-resource", N_("the entry has no resource"))
                 continue
             full_url = entry.get("fullUrl")
-            if self.is_object(f"{pointer}/resource", entry["resource"]):
-                found.append(
-                    (f"{pointer}/resource", entry["resource"], full_url if isinstance(full_url, str) else None)
-                )
+            resource = entry["resource"]
+            if self.is_object(f"{pointer}/resource", resource) and self.is_resource(f"{pointer}/resource", resource):
+                found.append((f"{pointer}/resource", resource, full_url if isinstance(full_url, str) else None))
         return found
+
+    def unknown_fields(self, pointer: str, node: Mapping[str, Any], known: frozenset[str]) -> None:
+        """A problem for each key of *node* (a Bundle or an entry) that FHIR does not give it."""
+        for key in node:
+            if key not in known:
+                self.problem(
+                    f"{pointer}/{escape_pointer(str(key))}",
+                    "invalid-resource",
+                    N_("unknown field {key}; expected one of {known}"),
+                    {"key": repr(key), "known": ", ".join(sorted(known))},
+                )
+
+    def is_resource(self, pointer: str, item: Mapping[str, Any], *, in_list: bool = False) -> bool:
+        """Whether *item* names a resource type of the FHIR version (a Bundle only as the whole document)."""
+        kind = item.get("resourceType")
+        if not isinstance(kind, str) or not _known_type(self.fhir_version, kind):
+            self.problem(
+                f"{pointer}/resourceType" if "resourceType" in item else pointer,
+                "invalid-resource",
+                N_("{kind} is not a resource type of FHIR {version}")
+                if "resourceType" in item
+                else N_("expected a resource, found an object with no resourceType"),
+                {"kind": repr(kind), "version": str(self.fhir_version)},
+            )
+            return False
+        if kind == "Bundle":
+            template = (
+                N_("a Bundle in a list is not read: give the Bundle itself")
+                if in_list
+                else N_("a Bundle in a Bundle is not read: give its entries in the outer Bundle")
+            )
+            self.problem(f"{pointer}/resourceType", "invalid-resource", template)
+            return False
+        return True
+
+    def not_understood(self, pointer: str, item: Mapping[str, Any]) -> bool:
+        """Whether *item* says something backext would read wrongly or not at all (each its problem).
+
+        A modifier extension or implicit rules change what the resource means, in ways backext does not know
+        (FHIR forbids reading it then). backext's red-flag codes anywhere but in the Observation's own code (its
+        value, a component's value, an interpretation, a contained resource) would be lost.
+        """
+        refused = False
+        if "implicitRules" in item:
+            self.problem(
+                f"{pointer}/implicitRules",
+                "invalid-resource",
+                N_("implicitRules change what the Observation means, in ways backext does not know: it is not read"),
+            )
+            refused = True
+        for at, key, value in _walk(item, pointer):
+            if key == "modifierExtension":
+                self.problem(
+                    f"{at}/modifierExtension",
+                    "invalid-resource",
+                    N_("a modifier extension changes what the Observation means, in ways backext does not know"),
+                )
+                refused = True
+            elif (
+                key == "system"
+                and value == self.urls.red_flag_system
+                and not re.fullmatch(rf"{re.escape(pointer)}/code/coding/\d+", at)
+            ):
+                self.problem(
+                    f"{at}/system",
+                    "invalid-resource",
+                    N_("a red flag is read from an Observation's own code only: give it an Observation of its own"),
+                )
+                refused = True
+        return refused
 
     def finding_in_component(self, pointer: str, model: Any) -> bool:
         """Whether a component of *model* is coded as a red flag or a pain rating (each its problem): never read there.
@@ -257,6 +338,9 @@ class _Reader:
             wrong = _wrong_values(item, pointer)
             if wrong:  # the FHIR models would read true as 1 and "3" as 3: a pain rating must be what it says
                 self.problems.extend(wrong)
+                self.unread(item, full_url)
+                continue
+            if self.not_understood(pointer, item):
                 self.unread(item, full_url)
                 continue
             try:
@@ -375,9 +459,71 @@ class _Reader:
             return None
         return value
 
-    def flag_value(self, found: _Found) -> bool:
+    def flag_value(self, found: _Found) -> bool | None:
+        """Whether the red flag was reported: ``valueBoolean``, or no value at all (a finding is present).
+
+        Any other value (``"no"``, 0, a code, a reason the value is absent) is refused (``None``): read as
+        present or absent, it could say the opposite of what it means.
+        """
+        data = found.model.model_dump(exclude_none=True)
+        other = next(
+            (k for k in data if (k.startswith("value") and k != "valueBoolean") or k == "dataAbsentReason"), None
+        )
+        if other is not None:
+            self.problem(
+                f"{found.pointer}/{other}",
+                "invalid-value",
+                N_("a red flag's value is valueBoolean (true or false), or none when it was reported, not {field}"),
+                {"field": other},
+            )
+            return None
         value = found.model.valueBoolean
         return value is None or bool(value)  # a finding with no value is present; False says it was not
+
+    def refused_values(self, session: _Session) -> bool:
+        """Whether a value of *session* is refused by a session log (each its problem, at its place)."""
+        refused = False
+        if session.date is None or session.values is None:  # not read: its problems are said already
+            return False
+        placeholders: dict[str, Any] = {"exercise_id": "x", "repetitions_completed": 0, "hold_seconds": 0}
+        for field, value in session.values.items():
+            try:
+                SessionLog(date=session.date, pain=0, **{**placeholders, field: value})
+            except (TypeError, ValueError) as error:
+                self.log_problem(session, error)
+                refused = True
+        return refused
+
+    def log_problem(self, session: _Session, error: Exception) -> None:
+        """The problem of a value of *session* a session log refuses: at the value, named by its component's code.
+
+        The log's field names are Python's, not the document's.
+        """
+        template = getattr(error, "template", None)
+        where, name = session.places.get(getattr(error, "field", None) or "", (session.found.pointer, ""))
+        if isinstance(template, Message) and name and "name" in dict(template.values):
+            template = attrs.evolve(template, values={**dict(template.values), "name": name})
+        made = problem(where, "invalid-value", "{detail}", {"detail": str(error)})
+        if isinstance(template, Message):
+            made = attrs.evolve(made, message=template.render(), template=template)
+        self.problems.append(made)
+
+    def one_person(self, found: list[_Found]) -> None:
+        """A problem for each Observation about another person than the first one that names a subject."""
+        first: str | None = None
+        for item in found:
+            reference = getattr(item.model.subject, "reference", None) if item.model.subject is not None else None
+            if reference is None:
+                continue
+            if first is None:
+                first = reference
+            elif reference != first:
+                self.problem(
+                    f"{item.pointer}/subject/reference",
+                    "invalid-resource",
+                    N_("this Observation is about {subject}, the first about {first}: give one person's at a time"),
+                    {"subject": repr(shorten(reference)), "first": repr(shorten(first))},
+                )
 
     def session_values(self, found: _Found, places: dict[str, tuple[str, str]]) -> dict[str, Any] | None:
         """The session's values by field, and in *places* where each was read (for problems the log finds)."""
@@ -475,6 +621,7 @@ class _Reader:
 
     def read(self, document: object) -> list[SessionLog]:
         found = self.observations(document)
+        self.one_person(found)
         session_code = (self.urls.session_system, SessionCode.SESSION.value)
         sessions: list[_Session] = []
         pains: list[_Found] = []
@@ -541,12 +688,13 @@ class _Reader:
                 continue
             if is_pain:
                 self.add_pain(belongs, item)
-            elif self.flag_value(item):
+            elif self.flag_value(item):  # None, refused: not read
                 belongs.red_flags.update(self.red_flags(item))
         logs = []
         for session in sessions:
             if session.date is None or session.values is None:
                 continue
+            refused = self.refused_values(session)  # each value on its own: every problem said at once
             if session.pain is None:
                 if not (self.unread_pain or session.pain_refused):  # else it may be the rating refused, said so
                     self.problem(
@@ -555,7 +703,7 @@ class _Reader:
                         N_("the session has no pain rating (LOINC 72514-3) of its day"),
                     )
                 continue
-            try:
+            if not refused:
                 logs.append(
                     SessionLog(
                         date=session.date,
@@ -565,16 +713,6 @@ class _Reader:
                         **session.values,
                     )
                 )
-            except (TypeError, ValueError) as error:
-                template = getattr(error, "template", None)
-                # At the value, named by its component's code: the log's field names are Python's, not the document's.
-                where, name = session.places.get(getattr(error, "field", None) or "", (session.found.pointer, ""))
-                if isinstance(template, Message) and name and "name" in dict(template.values):
-                    template = attrs.evolve(template, values={**dict(template.values), "name": name})
-                made = problem(where, "invalid-value", "{detail}", {"detail": str(error)})
-                if isinstance(template, Message):
-                    made = attrs.evolve(made, message=template.render(), template=template)
-                self.problems.append(made)
         return logs
 
     def by_date(self, item: _Found, on_day: dict[datetime.date, list[_Session]], *, is_pain: bool) -> _Session | None:
@@ -644,6 +782,42 @@ _FIELD = {
 #: models the resources are checked with recurse into each level, so a document of nested extensions hundreds of
 #: levels deep would exhaust Python's stack there.
 _MAX_DEPTH = 64
+
+
+#: The fields of a Bundle and of its entries, in R4B and R5: any other is a misspelling, not read.
+_BUNDLE_FIELDS = frozenset(
+    {
+        "resourceType", "id", "meta", "implicitRules", "language", "identifier", "type", "timestamp", "total",
+        "link", "entry", "signature", "issues", "extension", "modifierExtension",
+    }
+)  # fmt: skip
+_ENTRY_FIELDS = frozenset(
+    {"id", "extension", "modifierExtension", "link", "fullUrl", "resource", "search", "request", "response"}
+)
+
+
+def _known_type(fhir_version: FhirVersion, kind: str) -> bool:
+    """Whether *kind* is a resource type of *fhir_version* (``Observation``, not ``observation``)."""
+    if not re.fullmatch(r"[A-Z][A-Za-z]{1,63}", kind):
+        return False
+    try:
+        model_class(fhir_version, kind)
+    except (KeyError, ValueError, AttributeError, ImportError):
+        return False
+    return True
+
+
+def _walk(node: object, pointer: str) -> Iterator[tuple[str, str, object]]:
+    """(pointer of the object, key, value) of every key of every object in *node*, depth first."""
+    stack: list[tuple[str, object]] = [(pointer, node)]
+    while stack:
+        at, here = stack.pop()
+        if isinstance(here, Mapping):
+            for key, value in here.items():
+                yield at, str(key), value
+                stack.append((f"{at}/{escape_pointer(str(key))}", value))
+        elif isinstance(here, list):
+            stack.extend((f"{at}/{index}", value) for index, value in enumerate(here))
 
 
 def _limits() -> Limits:
