@@ -712,3 +712,16 @@ def test_a_string_left_open_runs_to_the_end_of_the_text_when_values_are_counted(
     text = '{"id": "' + '\\"' * 50 + "," * 2_100_000
     [found] = backext.validate_pack(text, format="json")
     assert (found.code, found.line, found.column) == ("syntax-error", 1, 8)
+
+
+def test_escapes_inside_one_long_string_cost_no_memory_per_escape():
+    # Found by a black-box attack (round 17): a string of escapes and commas still took about 44 bytes a character
+    # when values were counted (705 MB for 16 MiB). Possessive repetition keeps none; Python 3.10 has none to use.
+    from memory import peak as measured  # noqa: PLC0415
+
+    limits = backext.Limits(max_values=10_000, max_string_length=10)
+    text = '{"id": "x", "title": "' + '\\",' * 300_000 + '"}'
+    found, peak = measured(lambda: backext.validate_pack(text, format="json", limits=limits))
+    assert "too-many-values" not in [p.code for p in found]
+    per_character = 8 if sys.version_info >= (3, 11) else 64
+    assert peak < per_character * len(text), peak

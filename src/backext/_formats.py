@@ -84,11 +84,17 @@ def _fail(
     raise ParseFailure(problem(path, code, template, values, line=line, column=column))
 
 
+#: Possessive repetition where the reader has it (Python 3.11 on): what a loop has passed is never tried again,
+#: and the engine keeps no state for each turn (a string of a million escapes held some 100 MB of it).
+POSSESSIVE = "+" if sys.version_info >= (3, 11) else ""
+
 #: A JSON string, the loop unrolled: Python's ``re`` keeps state for each turn of a repeated group, so the
-#: plain form ``"(?:[^"\\]|\\.)*"`` took about 120 bytes a character (2 GB for a 16 MiB string). One left open
-#: runs to the end of the text (as a reader reads it, into the string): else each of its escaped quotes would
-#: start the search again, in time quadratic in the text's length.
-_JSON_STRING_PATTERN = r'(?s:"[^"\\]*(?:\\.[^"\\]*)*(?:"|\Z))'
+#: plain form ``"(?:[^"\\]|\\.)*"`` took about 120 bytes a character (2 GB for a 16 MiB string); possessive,
+#: none for its escapes either. One left open runs to the end of the text (as a reader reads it, into the
+#: string): else each of its escaped quotes would start the search again, in time quadratic in the text's length.
+_JSON_STRING_PATTERN = (
+    r'(?s:"[^"\\]*' + POSSESSIVE + r'(?:\\.[^"\\]*' + POSSESSIVE + ")*" + POSSESSIVE + r'(?:"|\\?\Z))'
+)
 
 #: A JSON string, to blank out before counting the commas and brackets outside strings.
 _JSON_STRING = re.compile(_JSON_STRING_PATTERN)

@@ -31,6 +31,7 @@ from typing import Any
 
 import attrs
 
+from ._formats import POSSESSIVE
 from ._limits import DEFAULT_LIMITS, KEY_SURROGATE, KEY_TOO_LONG
 from ._problems import Problem, escape_pointer
 
@@ -265,9 +266,8 @@ _TOML_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 #: Multi-line basic, multi-line literal, basic and literal strings. Each is an "unrolled loop": a run of
 #: ordinary characters is one step, and the alternatives exclude each other, so matching takes linear time.
 #: Where the reader has possessive repetition (Python 3.11 on), the loops use it: a string ends at the first
-#: quote that closes it, so nothing inside is ever tried again, and the engine keeps no state for each escape it
-#: passes (a string of a million escapes held some 100 MB of it).
-_ONCE = "+" if sys.version_info >= (3, 11) else ""
+#: quote that closes it, so nothing inside is ever tried again (:data:`backext._formats.POSSESSIVE`).
+_ONCE = POSSESSIVE
 _TOML_STRINGS = (
     re.compile(r'"""[^"\\]*' + _ONCE + r'(?:(?:\\[\s\S]|"(?!""))[^"\\]*' + _ONCE + ")*" + _ONCE + '"{3,5}'),
     re.compile(r"'''[^']*" + _ONCE + r"(?:'(?!'')[^']*" + _ONCE + ")*" + _ONCE + "'{3,5}"),
