@@ -1754,3 +1754,16 @@ def test_a_next_day_report_after_a_pack_update_says_why_the_session_does_not_cou
     assert decision.state.tolerated_streak == 0
     back = backext.load_state(backext.converter.unstructure(loaded), updated, refresh=refresh)
     assert back.pending == loaded.pending  # the mark survives storing
+
+
+def test_a_stop_from_next_day_pain_given_with_the_session_takes_no_clearance_older_than_that_day():
+    # Found by a black-box attack (round 17): given with the session, severe next-day pain stopped the engine on the
+    # session's day, and a clearance dated that day (before the pain) lifted it; reported the next day, it could not.
+    log = attrs.evolve(done(backext.start(P, FOREARM.id).prescription, DAY), pain_next_day=8)
+    stopped = backext.step(P, backext.start(P, FOREARM.id), log).state
+    assert stopped.stop is not None
+    assert stopped.stop.latest == DAY + dt.timedelta(days=1)
+    with pytest.raises(backext.SessionError, match="before the last report"):
+        backext.record_clearance(stopped, date=DAY, pack=P)
+    assert backext.load_state(backext.converter.unstructure(stopped), P) == stopped
+    backext.record_clearance(stopped, date=DAY + dt.timedelta(days=1), pack=P)

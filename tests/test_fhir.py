@@ -1032,3 +1032,13 @@ def test_every_value_a_session_log_refuses_is_said_at_once():
         ("/0/component/1/valueInteger", "invalid-value"),
         ("/0/component/2/valueQuantity/value", "invalid-value"),
     ]
+
+
+def test_a_pain_rating_with_a_system_and_no_unit_names_the_system_not_none():
+    # Found by a black-box attack (round 17): "found None", Python's word, in every language.
+    pain = _observation(PAIN, "2026-01-05", valueQuantity={"value": 3, "system": "http://example.org"})
+    with pytest.raises(fhir.FhirError) as caught:
+        fhir.import_logs([_session(), pain])
+    [problem] = caught.value.problems
+    assert "None" not in problem.message
+    assert "'http://example.org'" in problem.message

@@ -342,10 +342,13 @@ def _stop(  # noqa: PLR0917 - a private helper
     flags: frozenset[RedFlag],
     severe: int | None,
     reasons: list[Reason],
+    reported: datetime.date | None = None,
 ) -> Decision:
     """Stop, recording the flags: nothing is prescribed until a clearance; the dose to resume at is reduced.
 
-    Without a *date* (a next-day report with no session and no day), the stop is recorded undated.
+    Without a *date* (a next-day report with no session and no day), the stop is recorded undated. *reported* is a
+    later day the alarm belongs to (severe pain the day after the session, given with it): no clearance may be
+    older.
     """
     day = datetime.date.min if date is None else date
     if state.stop is not None:
@@ -355,12 +358,12 @@ def _stop(  # noqa: PLR0917 - a private helper
             date=old.date,
             red_flags=in_order((*old.red_flags, *flags)),
             pain=max(pains) if pains else None,
-            last_reported=max(old.latest, day) if flags or severe is not None else old.last_reported,
+            last_reported=max(old.latest, reported or day) if flags or severe is not None else old.last_reported,
         )
         stopped = N_("stopped: a clinician's clearance is needed before going on")
         reasons.append(because("awaiting-clearance", pack.default_locale, stopped))
     else:
-        stop = Stop(date=day, red_flags=in_order(flags), pain=severe)
+        stop = Stop(date=day, red_flags=in_order(flags), pain=severe, last_reported=reported)
         if pack.id == state.pack_id and has_exercise(pack, state.dose.exercise_id):
             # The dose to resume at after clearance: the start of the exercise, with only the variations
             # that need no clearance and lower the dose (the new clearance must name the others again).
@@ -690,7 +693,10 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
         severe = max(
             (p for p in (log.pain, log.pain_next_day) if p is not None and p >= rules.severe_pain), default=None
         )
-        return _stop(pack, state, log.date, log.red_flags, severe, alarms + bookkeeping)
+        next_day = log.pain_next_day is not None and log.pain_next_day >= rules.severe_pain
+        # The next day's pain was felt the next day: a clearance may not be older than that (as after report_next_day).
+        reported = log.date + datetime.timedelta(days=1) if next_day and log.date < datetime.date.max else None
+        return _stop(pack, state, log.date, log.red_flags, severe, alarms + bookkeeping, reported)
     if state.stop is not None:
         return _stop(pack, state, log.date, frozenset(), None, bookkeeping)
     if bookkeeping:

@@ -86,7 +86,8 @@ class Stop:
         pain: The severe pain rating (0-10) that stopped the engine, if it was
             severe pain; the highest, if more came while stopped.
         last_reported: The day of the latest red flag or severe pain reported
-            while already stopped, if any.
+            while already stopped, if any; for a stop from severe pain the
+            day after the session, given with it, that next day.
 
     Example:
         >>> import datetime

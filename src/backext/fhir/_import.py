@@ -63,6 +63,16 @@ _SCORES = (None, "1", "{score}")
 _UNIT_WORDS = {"s": {"sec", "second", "seconds"}, "min": {"minute", "minutes"}, "{score}": {"score", "points"}}
 
 
+def _shown_unit(quantity: Any) -> str:
+    """What names *quantity*'s unit, as a message quotes it.
+
+    A unit at odds with its code, else the code or the unit, else the system (a system alone names no unit).
+    """
+    if not _agrees(quantity):
+        return str(quantity.unit)
+    return str(quantity.code or quantity.unit or quantity.system)
+
+
 def _agrees(quantity: Any) -> bool:
     """Whether *quantity*'s ``unit``, if it gives one beside its ``code``, says the same (``2 min`` coded ``s``: no)."""
     code, unit = quantity.code, quantity.unit
@@ -440,7 +450,7 @@ class _Reader:
                     f"{found.pointer}/valueQuantity",
                     "invalid-pain",
                     template,
-                    {"unit": repr(quantity.unit if not _agrees(quantity) else quantity.code or quantity.unit)},
+                    {"unit": repr(_shown_unit(quantity))},
                 )
                 return None
             value, where = quantity.value, f"{found.pointer}/valueQuantity/value"
@@ -522,7 +532,7 @@ class _Reader:
                     f"{item.pointer}/subject/reference",
                     "invalid-resource",
                     N_("this Observation is about {subject}, the first about {first}: give one person's at a time"),
-                    {"subject": repr(shorten(reference)), "first": repr(shorten(first))},
+                    {"subject": shorten(reference), "first": shorten(first)},
                 )
 
     def session_values(self, found: _Found, places: dict[str, tuple[str, str]]) -> dict[str, Any] | None:
