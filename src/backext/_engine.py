@@ -693,9 +693,9 @@ def step(pack: Pack, state: State, log: SessionLog, rules: Rules = DEFAULT_RULES
         severe = max(
             (p for p in (log.pain, log.pain_next_day) if p is not None and p >= rules.severe_pain), default=None
         )
-        next_day = log.pain_next_day is not None and log.pain_next_day >= rules.severe_pain
+        severe_next_day = log.pain_next_day is not None and log.pain_next_day >= rules.severe_pain
         # The next day's pain was felt the next day: a clearance may not be older than that (as after report_next_day).
-        reported = log.date + datetime.timedelta(days=1) if next_day and log.date < datetime.date.max else None
+        reported = log.date + datetime.timedelta(days=1) if severe_next_day and log.date < datetime.date.max else None
         return _stop(pack, state, log.date, log.red_flags, severe, alarms + bookkeeping, reported)
     if state.stop is not None:
         return _stop(pack, state, log.date, frozenset(), None, bookkeeping)
