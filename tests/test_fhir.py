@@ -98,6 +98,11 @@ def test_arguments_out_of_range_are_refused(name):
         ("subject", "Patient/1 2"),
         ("subject", "Patient/1\nPatient/2"),
         ("subject", "patient/1"),
+        # Found by a black-box attack (round 17): references that are not to a person, or not what they say.
+        ("subject", "urn:uuid:not-a-uuid"),
+        ("subject", "Observation/1"),
+        ("subject", "https://exa%20mple.com/fhir/Patient/1"),
+        ("subject", "https://[::1%25eth0]/Patient/1"),
     ],
 )
 def test_a_blank_subject_and_a_locale_that_is_no_tag_are_refused(name, value):
@@ -105,7 +110,18 @@ def test_a_blank_subject_and_a_locale_that_is_no_tag_are_refused(name, value):
         fhir.export_state(PACK, backext.start(PACK, "forearm-press-up"), **{"subject": "Patient/1", name: value})
 
 
-@pytest.mark.parametrize("base", ["example.org/fhir", "https://exa mple.org", "", "https://exa%20mple.com"])
+@pytest.mark.parametrize(
+    "base",
+    [
+        "example.org/fhir",
+        "https://exa mple.org",
+        "",
+        "https://exa%20mple.com",
+        "https://example.com/fhir#frag",  # canonical URLs joined under it would all be one fragment
+        "https://example.com/fhir?x=1",
+        'https://example.com/"fhir"',
+    ],
+)
 def test_the_base_must_be_an_absolute_url(base):
     with pytest.raises(ValueError, match="base must be an absolute URL"):
         fhir.export_pack(PACK, base=base)
@@ -1042,3 +1058,10 @@ def test_a_pain_rating_with_a_system_and_no_unit_names_the_system_not_none():
     [problem] = caught.value.problems
     assert "None" not in problem.message
     assert "'http://example.org'" in problem.message
+
+
+def test_an_empty_base_on_the_command_line_is_refused_not_the_default(capsys, tmp_path):
+    # Found by a black-box attack (round 17): --base '' silently used backext's own base, where the API refuses it.
+    status, _, err = _run(capsys, "fhir", "--base", "")
+    assert status == 2
+    assert "base" in err

@@ -249,7 +249,7 @@ def test_fhir_resources_some_of_whose_texts_fall_back_are_written_in_the_pack_s_
     path.write_text(json.dumps(document), encoding="utf-8")
     stored.write_text(json.dumps(backext.converter.unstructure(state)), encoding="utf-8")
     status, _, err = run(
-        capsys, "fhir", "--pack", str(path), "--state", str(stored), "--subject", "P/1", "--locale", "de"
+        capsys, "fhir", "--pack", str(path), "--state", str(stored), "--subject", "Patient/1", "--locale", "de"
     )
     assert status == 0
     assert "für alles, was die Ressourcen sagen" in err

@@ -1851,7 +1851,7 @@ def _fhir(args: argparse.Namespace, out: _Output) -> int:
         locale=args.locale,
         bundle_type=args.bundle,
         fhir_version=args.fhir_version,
-        base=args.base or fhir.DEFAULT_BASE,
+        base=fhir.DEFAULT_BASE if args.base is None else args.base,  # an empty --base is refused, not the default
         on=on,
         rules=rules,
     )

@@ -35,6 +35,7 @@ from ._terms import (
     FhirVersion,
     SessionCode,
     Urls,
+    web_or_other,
 )
 from ._words import dose_line, paused_lines, resume_line
 
@@ -61,14 +62,20 @@ def _reference(urls: Urls, *key: str) -> dict[str, str]:
 #: A FHIR literal reference to the person: ``Type/id`` (a FHIR id: 1 to 64 letters, digits, hyphens and dots),
 #: relative or under an absolute base, or a ``urn:uuid:`` or ``urn:oid:`` of a resource in the same Bundle.
 _REFERENCE = re.compile(
-    r"(?:[A-Za-z][A-Za-z0-9+.-]*://[^\s/]+(?:/[^\s/]+)*/)?[A-Z][A-Za-z]*/[A-Za-z0-9.-]{1,64}"
+    r"(?P<base>[A-Za-z][A-Za-z0-9+.-]*://[^\s/]+(?:/[^\s/]+)*/)?(?:Patient|Group)/[A-Za-z0-9.-]{1,64}"
     r"(?:/_history/[A-Za-z0-9.-]{1,64})?"
-    r"|urn:(?:uuid|oid):[A-Za-z0-9.:-]+"
+    r"|urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|urn:oid:[0-2](?:\.(?:0|[1-9][0-9]*))+"
 )
 
 
 def _check_subject(subject: object) -> None:
-    if subject is not None and (type(subject) is not str or not _REFERENCE.fullmatch(subject)):
+    """Refuse a *subject* that is not a literal reference to a person, under a base a browser reads as written.
+
+    A person is a Patient or a Group: what a ServiceRequest and a CarePlan may both be about.
+    """
+    found = _REFERENCE.fullmatch(subject) if type(subject) is str else None
+    if subject is not None and (found is None or (found["base"] and not web_or_other(found["base"]))):
         raise WordedError(
             N_("the subject must be a reference such as 'Patient/123', not {value}"),
             {"value": repr(str(subject)[:100])},
@@ -358,9 +365,10 @@ def export_state(
     Args:
         pack: The pack the state belongs to.
         state: The person's state.
-        subject: A literal reference to the person: ``"Patient/123"``
-            (a type and a FHIR id), the same under an absolute base, or a
-            ``urn:uuid:`` of a resource in the same Bundle.
+        subject: A literal reference to the person: ``"Patient/123"`` (or
+            a ``Group``, with a FHIR id), the same under an absolute base,
+            or a ``urn:uuid:`` or ``urn:oid:`` of a resource in the same
+            Bundle.
         days_per_week: Training days a week (1 to 7), if the app knows them.
         locale: The person's locale for the instructions; default: the
             pack's. If the pack has no texts in it (nor in a shorter
@@ -547,9 +555,10 @@ def export_logs(
 
     Args:
         logs: The session logs.
-        subject: A literal reference to the person: ``"Patient/123"``
-            (a type and a FHIR id), the same under an absolute base, or a
-            ``urn:uuid:`` of a resource in the same Bundle.
+        subject: A literal reference to the person: ``"Patient/123"`` (or
+            a ``Group``, with a FHIR id), the same under an absolute base,
+            or a ``urn:uuid:`` or ``urn:oid:`` of a resource in the same
+            Bundle.
         fhir_version: ``"R4B"`` or ``"R5"``.
         base: The base of the canonical URLs.
 

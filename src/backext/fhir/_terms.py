@@ -151,10 +151,11 @@ EXTENSIONS: dict[str, ExtensionSpec] = {
 }
 
 
-_ABSOLUTE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
+#: An absolute URL that canonical URLs can go under: no white space, query, fragment or characters URLs escape.
+_ABSOLUTE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s?#\"<>\\{}|^`]+$")
 
 
-def _web_or_other(url: str) -> bool:
+def web_or_other(url: str) -> bool:
     """Whether *url*, if it is an ``http`` or ``https`` one, is a web address a browser opens as written."""
     from backext._addresses import WEB_SCHEMES, web_address  # noqa: PLC0415
 
@@ -163,10 +164,13 @@ def _web_or_other(url: str) -> bool:
 
 def _base(value: object) -> str:
     """*value* without a trailing slash, if it is an absolute URL; :class:`ValueError` if not."""
-    if not isinstance(value, str) or not _ABSOLUTE_URL.fullmatch(value) or not _web_or_other(value):
+    if not isinstance(value, str) or not _ABSOLUTE_URL.fullmatch(value) or not web_or_other(value):
         shown = value[:100] if isinstance(value, str) else type(value).__name__
         raise WordedError(
-            N_("the base must be an absolute URL without spaces, such as https://example.org/fhir, not {value}"),
+            N_(
+                "the base must be an absolute URL with no spaces, query or fragment, whose host a browser reads as"
+                " written, such as https://example.org/fhir, not {value}"
+            ),
             {"value": repr(shown)},
         )
     return value.rstrip("/")
