@@ -1065,3 +1065,30 @@ def test_an_empty_base_on_the_command_line_is_refused_not_the_default(capsys, tm
     status, _, err = _run(capsys, "fhir", "--base", "")
     assert status == 2
     assert "base" in err
+
+
+def test_a_logs_file_naming_no_exercise_of_the_pack_is_refused_at_its_place(capsys, tmp_path):
+    # Found by a black-box attack (round 17): ids with a space or a NUL were exported, which import_logs then refused.
+    logs = tmp_path / "logs.json"
+    entries = [
+        {
+            "date": "2026-01-05",
+            "exercise_id": "forearm-press-up",
+            "repetitions_completed": 10,
+            "hold_seconds": 5,
+            "pain": 0,
+        },
+        {
+            "date": "2026-01-07",
+            "exercise_id": "forearm press up",
+            "repetitions_completed": 10,
+            "hold_seconds": 5,
+            "pain": 0,
+        },
+    ]
+    logs.write_text(json.dumps(entries, indent=1), encoding="utf-8")
+    status, out, err = _run(capsys, "fhir", "--logs", str(logs), "--subject", "Patient/1")
+    assert (status, out) == (1, "")
+    assert "unknown-exercise" in err
+    assert "/1/exercise_id" in err
+    assert "forearm-press-up" in err  # did you mean

@@ -1741,8 +1741,8 @@ _LOGS_HEADING = N_plural(
 MAX_LOGS = 1_000
 
 
-def _read_logs(path: str, converter: Any, problems_from_exception: Any) -> list[Any]:
-    """The session logs in the JSON file *path*: a list, every problem of it reported at once."""
+def _read_logs(path: str, converter: Any, problems_from_exception: Any, pack: Pack) -> list[Any]:
+    """The session logs of *pack*'s exercises in the JSON file *path*, every problem reported at once."""
     from . import SessionLog  # noqa: PLC0415
     from ._limits import LimitExceeded, check_document  # noqa: PLC0415
     from ._positions import locate  # noqa: PLC0415
@@ -1786,6 +1786,22 @@ def _read_logs(path: str, converter: Any, problems_from_exception: Any) -> list[
     ]
     if undated:
         raise _InvalidInputError(None, locate(text, "json", undated), path)
+    from ._limits import shorten  # noqa: PLC0415
+    from ._suggest import suggestion  # noqa: PLC0415
+
+    ids = [exercise.id for exercise in pack.exercises]
+    unknown = [  # a log of no exercise of the pack is no session of it: written out, no reader would take it
+        problem(
+            f"/{index}/exercise_id",
+            "unknown-exercise",
+            N_("no exercise with the id {value}{hint}"),
+            {"value": shorten(log.exercise_id), "hint": suggestion(log.exercise_id, ids)},
+        )
+        for index, log in enumerate(logs)
+        if log.exercise_id not in ids
+    ]
+    if unknown:
+        raise _InvalidInputError(None, locate(text, "json", unknown), path)
     return logs
 
 
@@ -1812,7 +1828,7 @@ def _fhir(args: argparse.Namespace, out: _Output) -> int:
                 raise _UsageError(_said(N_("--state needs --subject, the person's reference (such as Patient/123)")))
             state = load_state(_read_state_file(args.state), pack, rules=rules, name=args.state)
         if args.logs is not None:
-            logs = _read_logs(args.logs, converter, problems_from_exception)
+            logs = _read_logs(args.logs, converter, problems_from_exception, pack)
     except (StateError, _InvalidInputError) as error:
         said = error.render(_speaking(args))
         _Output(sys.stderr).write(f"{said}\n")
