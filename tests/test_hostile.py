@@ -725,3 +725,18 @@ def test_escapes_inside_one_long_string_cost_no_memory_per_escape():
     assert "too-many-values" not in [p.code for p in found]
     per_character = 8 if sys.version_info >= (3, 11) else 64
     assert peak < per_character * len(text), peak
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: backext.load_state({}, backext.builtin_pack(), name=None),  # type: ignore[arg-type]
+        lambda: backext.load_rules({}, name=5),  # type: ignore[arg-type]
+        lambda: backext.load_state({}, backext.builtin_pack(), rules={"tolerated_pain": 1}),  # type: ignore[arg-type]
+        lambda: backext.load_pack("{}", format="json", limits={"max_depth": 3}),  # type: ignore[arg-type]
+    ],
+)
+def test_arguments_of_the_wrong_type_are_type_errors_that_name_them(call):
+    # Found by a black-box attack (round 17): AttributeError from inside, naming no argument.
+    with pytest.raises(TypeError, match=r"^(name|rules|limits) must be"):
+        call()

@@ -608,6 +608,8 @@ def checked(
 
 
 def _limits(limits: Limits | None, max_bytes: int | None) -> Limits:
+    if limits is not None and not isinstance(limits, Limits):
+        raise TypeError(f"limits must be a backext.Limits or None, not {type(limits).__name__}")
     chosen = DEFAULT_LIMITS if limits is None else limits
     if max_bytes is not None and max_bytes != chosen.max_bytes:
         chosen = attrs.evolve(chosen, max_bytes=max_bytes)

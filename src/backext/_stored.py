@@ -202,6 +202,12 @@ def _migrate(document: dict[str, Any], name: str) -> dict[str, Any]:
     return document
 
 
+def _check_name(name: object) -> None:
+    """Refuse a *name* (what error messages call the source) that is not a string."""
+    if type(name) is not str:
+        raise TypeError(f"name must be a string, not {type(name).__name__}")
+
+
 def load_state(
     source: Mapping[str, Any] | str | bytes,
     pack: Pack,
@@ -242,7 +248,8 @@ def load_state(
 
     Raises:
         StateError: If the state is invalid or does not fit the pack.
-        TypeError: If *pack* is not a pack, or *source* not a mapping or text.
+        TypeError: If *pack* is not a pack, *rules* not rules, *name* not a
+            string, or *source* not a mapping or text.
 
     Example:
         >>> import json, backext
@@ -256,6 +263,9 @@ def load_state(
     """
     if not isinstance(pack, Pack):
         raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
+    if not isinstance(rules, Rules):
+        raise TypeError(f"rules must be a backext.Rules, not {type(rules).__name__}")
+    _check_name(name)
     read = _text(source, name)
     try:
         state = _state(read, pack, rules, name)
@@ -307,7 +317,8 @@ def load_rules(source: Mapping[str, Any] | str | bytes, *, name: str = "<rules>"
 
     Raises:
         RulesError: If the document is not valid rules.
-        TypeError: If *source* is not a mapping or text.
+        TypeError: If *source* is not a mapping or text, or *name* not a
+            string.
 
     Example:
         >>> import backext
@@ -321,6 +332,7 @@ def load_rules(source: Mapping[str, Any] | str | bytes, *, name: str = "<rules>"
 
     .. versionadded:: 0.1.0
     """
+    _check_name(name)
     read = _text(source, name, RulesError)
     try:
         return _rules(read, name)
