@@ -1767,3 +1767,13 @@ def test_a_stop_from_next_day_pain_given_with_the_session_takes_no_clearance_old
         backext.record_clearance(stopped, date=DAY, pack=P)
     assert backext.load_state(backext.converter.unstructure(stopped), P) == stopped
     backext.record_clearance(stopped, date=DAY + dt.timedelta(days=1), pack=P)
+
+
+def test_a_long_id_in_a_stored_state_is_quoted_shortened():
+    # Found by a black-box attack (round 17): a 2,000-character variation id was quoted whole in every language.
+    document = backext.converter.unstructure(backext.start(P, CHEST.id))
+    document["prescription"]["modifications"] = ["x" * 2000]
+    with pytest.raises(backext.StateError) as raised:
+        backext.load_state(document, P)
+    assert all(len(p.message) < 300 for p in raised.value.problems)
+    assert all(len(p.render("de")) < 300 for p in raised.value.problems)

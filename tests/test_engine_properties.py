@@ -325,9 +325,10 @@ class EngineMachine(RuleBasedStateMachine):
         exercise = self.pack.exercise(self.state.dose.exercise_id)
         allowed = data.draw(st.lists(st.sampled_from([m.id for m in exercise.modifications] or ["none"])))
         allowed = [m for m in allowed if m != "none"]
-        date = (self.state.last_session or datetime.date(2026, 1, 1)) + datetime.timedelta(
-            days=data.draw(st.integers(0, 3), label="clearance after")
-        )
+        since = self.state.last_session or datetime.date(2026, 1, 1)
+        if self.state.stop is not None:  # never older than the report that stopped the engine (the next day's pain)
+            since = max(since, self.state.stop.latest)
+        date = since + datetime.timedelta(days=data.draw(st.integers(0, 3), label="clearance after"))
         lasts = data.draw(st.none() | st.integers(0, 6), label="days it lasts")
         until = None if lasts is None else date + datetime.timedelta(days=lasts)
         was_stopped = self.state.stopped

@@ -27,6 +27,7 @@ from ._ladder import (
     step_within,
     tenths,
 )
+from ._limits import shorten
 from ._messages import Message, Value
 from ._model import Exercise, Modification, Pack
 from ._problems import Problem
@@ -97,7 +98,7 @@ def state_exercise(pack: Pack, state: State) -> Exercise:
                 "the person is stopped since {date} and the pack no longer has their exercise {value}: the stop"
                 " stands; once a clinician's clearance is recorded, start them on an exercise of the pack"
             ),
-            values={"date": state.stop.date, "value": repr(state.dose.exercise_id)},
+            values={"date": state.stop.date, "value": shorten(state.dose.exercise_id)},
         )
         raise UnknownIdError("exercise", state.dose.exercise_id, template.render(), template) from None
 
@@ -113,7 +114,7 @@ def modification_of(exercise: Exercise, modification_id: str, default_locale: st
 
 def wrong_pack(pack: Pack, state: State) -> Message:
     """The message of a state used with another pack than its own."""
-    stored, given = repr(state.pack_id), repr(pack.id)
+    stored, given = shorten(state.pack_id), shorten(pack.id)
     template = N_("the state belongs to the pack {stored}, not {given}")
     return words(pack.default_locale, template, {"stored": stored, "given": given})
 
@@ -196,8 +197,6 @@ def never_prescribed(exercise: Exercise) -> WordedError:
 
 def _unknown(template: str, wanted: str, known: list[str], default_locale: str) -> Message:
     """The message of an unknown id, in any language: the id, and the known one nearest to it, if any."""
-    from ._limits import shorten  # noqa: PLC0415 - only for a message
-
     # Translators: {hint} is empty, or the suggestion "; did you mean {name}?", translated on its own.
     values: dict[str, Value] = {"value": shorten(wanted), "hint": suggestion(wanted, known)}
     return Message(template=template, values=values, default_locale=default_locale)
@@ -267,7 +266,7 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
             "/pack_id",
             "wrong-pack",
             N_("the state belongs to the pack {stored}, not {given}"),
-            {"stored": repr(state.pack_id), "given": repr(pack.id)},
+            {"stored": shorten(state.pack_id), "given": shorten(pack.id)},
         )
         return problems
     if state.prescription.exercise_id != state.dose.exercise_id:
@@ -275,7 +274,7 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
             "/prescription/exercise_id",
             "prescription-mismatch",
             N_("the prescription is for {prescribed}, the dose for {dosed}"),
-            {"prescribed": repr(state.prescription.exercise_id), "dosed": repr(state.dose.exercise_id)},
+            {"prescribed": shorten(state.prescription.exercise_id), "dosed": shorten(state.dose.exercise_id)},
         )
     try:
         exercise = pack.exercise(state.dose.exercise_id)
@@ -291,7 +290,7 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
             "unknown-exercise",
             N_("no exercise with the id {value}{hint}"),
             {
-                "value": repr(state.dose.exercise_id),
+                "value": shorten(state.dose.exercise_id),
                 "hint": suggestion(state.dose.exercise_id, [e.id for e in pack.exercises]),
             },
         )
@@ -359,7 +358,7 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
                 N_("{exercise} has no variation {value}{hint}"),
                 {
                     "exercise": repr(exercise.id),
-                    "value": repr(modification_id),
+                    "value": shorten(modification_id),
                     "hint": suggestion(modification_id, known),
                 },
             )
@@ -370,7 +369,7 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
                 at,
                 "uncleared-variation",
                 N_("no clearance in force allows the variation {value}"),
-                {"value": repr(modification_id)},
+                {"value": shorten(modification_id)},
             )
         elif (
             state.last_session is not None
@@ -382,7 +381,7 @@ def check_state(pack: Pack, state: State, rules: Rules = DEFAULT_RULES) -> list[
                 at,
                 "uncleared-variation",
                 N_("the clearance for the variation {value} ended before the last session ({last})"),
-                {"value": repr(modification_id), "last": state.last_session},
+                {"value": shorten(modification_id), "last": state.last_session},
             )
     if not problems and prescribe(exercise, dose, modifications) != state.prescription:
         problem(
@@ -509,7 +508,7 @@ def _check_clearances(pack: Pack, state: State, problem: Callable[[str, str, str
                     f"/clearances/{index}/exercises/{position}",
                     "unknown-exercise",
                     N_("no exercise with the id {value}{hint}"),
-                    {"value": repr(exercise_id), "hint": suggestion(exercise_id, exercise_ids)},
+                    {"value": shorten(exercise_id), "hint": suggestion(exercise_id, exercise_ids)},
                 )
         # A clearance for an unknown exercise is reported once, not again for each of its variations.
         in_scope = covered if len(covered) == len(clearance.exercises) > 0 else pack.exercises
@@ -520,7 +519,7 @@ def _check_clearances(pack: Pack, state: State, problem: Callable[[str, str, str
                     f"/clearances/{index}/modifications/{position}",
                     "unknown-variation",
                     N_("no exercise the clearance covers has a variation {value}{hint}"),
-                    {"value": repr(modification_id), "hint": suggestion(modification_id, known)},
+                    {"value": shorten(modification_id), "hint": suggestion(modification_id, known)},
                 )
 
 
@@ -941,7 +940,7 @@ def _variation_named(exercise: Exercise, modification_id: str) -> Value:
     try:
         return exercise.modification(modification_id).name
     except KeyError:
-        return repr(modification_id)
+        return shorten(modification_id)
 
 
 def exercise_named(pack: Pack, exercise_id: str) -> Value:
@@ -949,7 +948,7 @@ def exercise_named(pack: Pack, exercise_id: str) -> Value:
     try:
         return pack.exercise(exercise_id).name
     except KeyError:
-        return repr(exercise_id)
+        return shorten(exercise_id)
 
 
 def held_below_full(exercise: Exercise, dose: Dose, modifications: tuple[str, ...]) -> bool:
