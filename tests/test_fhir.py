@@ -1025,7 +1025,17 @@ def test_a_modifier_or_implicit_rules_make_an_observation_unreadable():
 def test_observations_about_two_people_are_refused():
     pain = _observation(PAIN, "2026-01-05", valueInteger=6, subject={"reference": "Patient/2"})
     session = _session(subject={"reference": "Patient/1"})
-    assert _problems([session, pain]) == [("/1/subject/reference", "invalid-resource")]
+    assert _problems([session, pain]) == [("/1/subject", "invalid-resource")]
+    # Found by a black-box attack (round 18): subjects given by identifier, or by a full URL, or not at all.
+    by_identifier = _observation(PAIN, "2026-01-05", valueInteger=6, subject={"identifier": {"value": "B"}})
+    assert _problems([_session(subject={"identifier": {"value": "A"}}), by_identifier]) == [
+        ("/1/subject", "invalid-resource")
+    ]
+    nobody = _observation(PAIN, "2026-01-05", valueInteger=6)
+    assert _problems([session, nobody]) == [("/1", "invalid-resource")]
+    same = _observation(PAIN, "2026-01-05", valueInteger=1, subject={"reference": "https://ehr.example/fhir/Patient/1"})
+    [log] = fhir.import_logs([session, same])
+    assert log.pain == 1
 
 
 @pytest.mark.parametrize(
@@ -1092,3 +1102,67 @@ def test_a_logs_file_naming_no_exercise_of_the_pack_is_refused_at_its_place(caps
     assert "unknown-exercise" in err
     assert "/1/exercise_id" in err
     assert "forearm-press-up" in err  # did you mean
+
+
+# Found by the review of the round-17 changes, and a black-box attack (round 18).
+
+
+def test_a_red_flag_in_a_resource_that_is_no_observation_is_refused_not_left_alone():
+    pain = _observation(PAIN, "2026-01-05", valueInteger=1)
+    flag = {**_observation(FLAG, "2026-01-05"), "id": "f"}
+    report = {"resourceType": "DiagnosticReport", "status": "final", "code": {"text": "x"}, "contained": [flag]}
+    assert _problems([_session(), pain, report]) == [("/2/contained/0/code/coding/0/system", "invalid-resource")]
+    condition = {"resourceType": "Condition", "code": {"coding": [{"system": FLAG[0], "code": FLAG[1]}]}}
+    assert _problems([_session(), pain, condition]) == [("/2/code/coding/0/system", "invalid-resource")]
+
+
+def test_what_changes_a_bundle_or_an_entry_s_meaning_is_refused_and_primitive_extensions_are_read():
+    pain = _observation(PAIN, "2026-01-05", valueInteger=1)
+    entries = [{"fullUrl": f"urn:uuid:{n}", "resource": r} for n, r in enumerate([_session(), pain])]
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    assert _problems({**bundle, "implicitRules": "https://example.org/r"}) == [("/implicitRules", "invalid-resource")]
+    assert _problems({**bundle, "modifierExtension": []}) == [("/modifierExtension", "invalid-resource")]
+    modified = [{**entries[0], "modifierExtension": [{"url": "https://example.org/m"}]}, entries[1]]
+    assert _problems({**bundle, "entry": modified}) == [("/entry/0/modifierExtension", "invalid-resource")]
+    deleting = [entries[0], {**entries[1], "request": {"method": "DELETE", "url": "Observation/1"}}]
+    assert ("/entry/1/request/method", "invalid-resource") in _problems({**bundle, "entry": deleting})
+    extended = {
+        **bundle,
+        "_timestamp": {"extension": []},
+        "entry": [{**entries[0], "_fullUrl": {"id": "a"}}, entries[1]],
+    }
+    assert len(fhir.import_logs(extended)) == 1
+
+
+def test_a_code_of_null_and_a_name_of_the_wrong_type_are_no_tracebacks():
+    pain = _observation(PAIN, "2026-01-05", valueInteger=1)
+    problems = _problems([{**_session(), "code": None}, pain])
+    assert problems
+    with pytest.raises(TypeError, match="name must be"):
+        fhir.import_logs([], name=None)  # type: ignore[arg-type]
+
+
+def test_the_problems_of_a_document_are_at_most_as_many_as_a_pack_s():
+    with pytest.raises(fhir.FhirError) as caught:
+        fhir.import_logs([1] * 5000)
+    assert len(caught.value.problems) <= backext.Limits().max_problems + 1
+    assert "4000" in str(caught.value) or "4,000" in str(caught.value)
+
+
+def test_long_keys_nested_deep_cost_no_memory_per_value():
+    # Found by the review of the round-17 changes: a pointer built for every value repeated long keys for each
+    # (1.1 MB of document, 3 GB), in the checks of values' types and of finite numbers, and the walk of codings.
+    from memory import peak  # noqa: PLC0415
+
+    inner: dict[str, object] = {f"k{n}": n for n in range(300)}
+    for level in range(6):
+        inner = {f"{level}" * 20_000: inner}
+    document = [{**_session(), "extension": [{"url": "https://example.org/x", "valueString": "y", "_v": inner}]}]
+    text = json.dumps(document)
+
+    def imported() -> None:
+        with pytest.raises(fhir.FhirError):
+            fhir.import_logs(text)
+
+    _, most = peak(imported)
+    assert most < 100 * len(text), most  # the text, its reading and the FHIR models: never a copy per value

@@ -13,7 +13,7 @@ import attrs
 from backext._conditions import is_slug
 from backext._constraints import ID_MESSAGE
 from backext._i18n import N_, N_plural
-from backext._limits import Limits, shorten
+from backext._limits import DEFAULT_LIMITS, Limits, Unreported, shorten, truncate_problems
 from backext._messages import Message, Value
 from backext._problems import Problem, escape_pointer, located, problem
 from backext._session import RedFlag, SessionLog
@@ -143,6 +143,7 @@ class _Reader:
         self.fhir_version = fhir_version
         self.urls = urls
         self.problems: list[Problem] = []
+        self.unreported = 0
         # What was refused, so that what it leaves behind is not reported again: a pain rating or red flag of
         # no session may be the refused session's, a member not found or a session with no pain the refused rating.
         self.unread_session = self.unread_pain = False
@@ -160,6 +161,9 @@ class _Reader:
 
         A plural pair (marked with ``N_plural``) is chosen by *count*.
         """
+        if len(self.problems) >= DEFAULT_LIMITS.max_problems:  # past the most listed: counted, never built
+            self.unreported += 1
+            return
         self.problems.append(problem(pointer, code, template, values, count=count))
 
     # -- the document ------------------------------------------------------------
@@ -196,6 +200,13 @@ class _Reader:
             )
             return []
         self.unknown_fields("", document, _BUNDLE_FIELDS)
+        if "implicitRules" in document:
+            self.problem(
+                "/implicitRules",
+                "invalid-resource",
+                N_("implicitRules change what the Bundle means, in ways backext does not know: it is not read"),
+            )
+            return []
         entries = document.get("entry", [])
         if not isinstance(entries, list):
             self.problem("/entry", "invalid-resource", N_("a Bundle's entry is a list"))
@@ -206,6 +217,24 @@ class _Reader:
             if not self.is_object(pointer, entry):
                 continue
             self.unknown_fields(pointer, entry, _ENTRY_FIELDS)
+            if "modifierExtension" in entry:
+                self.problem(
+                    f"{pointer}/modifierExtension",
+                    "invalid-resource",
+                    N_("a modifier extension changes what the entry means, in ways backext does not know"),
+                )
+                self.unread_entry(entry)
+                continue
+            request = entry.get("request")
+            if isinstance(request, Mapping) and request.get("method") not in (None, "POST", "PUT"):
+                self.problem(
+                    f"{pointer}/request/method",
+                    "invalid-resource",
+                    N_("the entry asks to {method} a resource: only resources reported (POST or PUT) are read"),
+                    {"method": shorten(str(request.get("method")))},
+                )
+                self.unread_entry(entry)
+                continue
             if "resource" not in entry:
                 self.problem(pointer, "invalid-resource", N_("the entry has no resource"))
                 continue
@@ -215,10 +244,18 @@ class _Reader:
                 found.append((f"{pointer}/resource", resource, full_url if isinstance(full_url, str) else None))
         return found
 
+    def unread_entry(self, entry: Mapping[str, Any]) -> None:
+        """Note the resource of *entry*, refused with it (its problem said), as :meth:`unread` does."""
+        resource, full_url = entry.get("resource"), entry.get("fullUrl")
+        if isinstance(resource, Mapping):
+            self.unread(resource, full_url if isinstance(full_url, str) else None)
+
     def unknown_fields(self, pointer: str, node: Mapping[str, Any], known: frozenset[str]) -> None:
         """A problem for each key of *node* (a Bundle or an entry) that FHIR does not give it."""
         for key in node:
-            if key not in known:
+            if key not in known and not (
+                key.startswith("_") and key[1:] in known
+            ):  # _fullUrl: a primitive's extensions
                 self.problem(
                     f"{pointer}/{escape_pointer(str(key))}",
                     "invalid-resource",
@@ -256,6 +293,11 @@ class _Reader:
         (FHIR forbids reading it then). backext's red-flag codes anywhere but in the Observation's own code (its
         value, a component's value, an interpretation, a contained resource) would be lost.
         """
+        refused = self.modifiers(pointer, item)
+        return self.hidden_red_flags(pointer, item, own_code=True) or refused
+
+    def modifiers(self, pointer: str, item: Mapping[str, Any]) -> bool:
+        """Whether *item* (a resource, a Bundle or an entry) has implicit rules or a modifier extension anywhere."""
         refused = False
         if "implicitRules" in item:
             self.problem(
@@ -264,25 +306,33 @@ class _Reader:
                 N_("implicitRules change what the Observation means, in ways backext does not know: it is not read"),
             )
             refused = True
-        for at, key, value in _walk(item, pointer):
+        for at, key, _ in _walk(item):
             if key == "modifierExtension":
                 self.problem(
-                    f"{at}/modifierExtension",
+                    f"{pointer}{_pointer(at)}/modifierExtension",
                     "invalid-resource",
                     N_("a modifier extension changes what the Observation means, in ways backext does not know"),
                 )
                 refused = True
-            elif (
-                key == "system"
-                and value == self.urls.red_flag_system
-                and not re.fullmatch(rf"{re.escape(pointer)}/code/coding/\d+", at)
-            ):
-                self.problem(
-                    f"{at}/system",
-                    "invalid-resource",
-                    N_("a red flag is read from an Observation's own code only: give it an Observation of its own"),
-                )
-                refused = True
+        return refused
+
+    def hidden_red_flags(self, pointer: str, item: Mapping[str, Any], *, own_code: bool) -> bool:
+        """Whether *item* holds backext's red-flag codes where they are not read (each its problem).
+
+        With *own_code*, *item* is an Observation, whose own ``code`` is where a red flag is read.
+        """
+        refused = False
+        for at, key, value in _walk(item):
+            if key != "system" or value != self.urls.red_flag_system:
+                continue
+            if own_code and len(at) == 3 and at[0] == "code" and at[1] == "coding" and isinstance(at[2], int):
+                continue
+            self.problem(
+                f"{pointer}{_pointer(at)}/system",
+                "invalid-resource",
+                N_("a red flag is read from an Observation's own code only: give it an Observation of its own"),
+            )
+            refused = True
         return refused
 
     def finding_in_component(self, pointer: str, model: Any) -> bool:
@@ -292,7 +342,7 @@ class _Reader:
         """
         found = False
         for index, component in enumerate(model.component or ()):
-            codes = {(coding.system, coding.code) for coding in (component.code.coding or ())}
+            codes = {(coding.system, coding.code) for coding in ((component.code and component.code.coding) or ())}
             if (LOINC, LOINC_PAIN_SEVERITY) in codes or any(system == self.urls.red_flag_system for system, _ in codes):
                 self.problem(
                     f"{pointer}/component/{index}/code",
@@ -344,6 +394,7 @@ class _Reader:
         observation = model_class(self.fhir_version, "Observation")
         for pointer, item, full_url in self.entries(document):
             if item.get("resourceType") != "Observation":
+                self.hidden_red_flags(pointer, item, own_code=False)  # another resource is never read: nor its flags
                 continue
             wrong = _wrong_values(item, pointer)
             if wrong:  # the FHIR models would read true as 1 and "3" as 3: a pain rating must be what it says
@@ -393,12 +444,12 @@ class _Reader:
     # -- what an Observation is ------------------------------------------------------
 
     def codes(self, model: Any) -> set[tuple[str | None, str | None]]:
-        return {(coding.system, coding.code) for coding in (model.code.coding or ())}
+        return {(coding.system, coding.code) for coding in ((model.code and model.code.coding) or ())}
 
     def red_flags(self, found: _Found) -> list[RedFlag]:
         """Every red flag the Observation is coded as (its codings, in order; each one it names counts)."""
         flags = []
-        for index, coding in enumerate(found.model.code.coding or ()):
+        for index, coding in enumerate((found.model.code and found.model.code.coding) or ()):
             if coding.system != self.urls.red_flag_system:
                 continue
             try:
@@ -519,20 +570,23 @@ class _Reader:
         self.problems.append(made)
 
     def one_person(self, found: list[_Found]) -> None:
-        """A problem for each Observation about another person than the first one that names a subject."""
-        first: str | None = None
+        """A problem for each Observation about another person than the first one, or about nobody it says.
+
+        A person is told by the subject's reference (``Patient/1``, under any base), else its identifier, else its
+        display: one Observation about someone else, or about no one named, could carry another person's pain.
+        """
+        first: tuple[str, Value] | None = None
         for item in found:
-            reference = getattr(item.model.subject, "reference", None) if item.model.subject is not None else None
-            if reference is None:
-                continue
+            person = _person(item.model.subject)
             if first is None:
-                first = reference
-            elif reference != first:
+                first = person
+            elif person[0] != first[0]:
+                at = "subject" if item.model.subject is not None else ""
                 self.problem(
-                    f"{item.pointer}/subject/reference",
+                    f"{item.pointer}/{at}".rstrip("/"),
                     "invalid-resource",
                     N_("this Observation is about {subject}, the first about {first}: give one person's at a time"),
-                    {"subject": shorten(reference), "first": shorten(first)},
+                    {"subject": person[1], "first": first[1]},
                 )
 
     def session_values(self, found: _Found, places: dict[str, tuple[str, str]]) -> dict[str, Any] | None:
@@ -542,7 +596,7 @@ class _Reader:
         refused = False
         for index, component in enumerate(found.model.component or ()):
             pointer = f"{found.pointer}/component/{index}"
-            codes = {(coding.system, coding.code) for coding in (component.code.coding or ())}
+            codes = {(coding.system, coding.code) for coding in ((component.code and component.code.coding) or ())}
             for code in SessionCode:
                 if (self.urls.session_system, code.value) not in codes:
                     continue
@@ -798,7 +852,7 @@ _MAX_DEPTH = 64
 _BUNDLE_FIELDS = frozenset(
     {
         "resourceType", "id", "meta", "implicitRules", "language", "identifier", "type", "timestamp", "total",
-        "link", "entry", "signature", "issues", "extension", "modifierExtension",
+        "link", "entry", "signature", "issues",
     }
 )  # fmt: skip
 _ENTRY_FIELDS = frozenset(
@@ -817,17 +871,49 @@ def _known_type(fhir_version: FhirVersion, kind: str) -> bool:
     return True
 
 
-def _walk(node: object, pointer: str) -> Iterator[tuple[str, str, object]]:
-    """(pointer of the object, key, value) of every key of every object in *node*, depth first."""
-    stack: list[tuple[str, object]] = [(pointer, node)]
+def _walk(node: object) -> Iterator[tuple[tuple[str | int, ...], str, object]]:
+    """(path of the object, key, value) of every key of every object in *node*, depth first.
+
+    The path is a tuple of keys and indexes, made into a pointer only for a problem (:func:`_pointer`): a pointer
+    string for every value at once would repeat long keys over and over (a megabyte's document, gigabytes).
+    """
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), node)]
     while stack:
         at, here = stack.pop()
         if isinstance(here, Mapping):
             for key, value in here.items():
                 yield at, str(key), value
-                stack.append((f"{at}/{escape_pointer(str(key))}", value))
+                if isinstance(value, (Mapping, list)):
+                    stack.append(((*at, str(key)), value))
         elif isinstance(here, list):
-            stack.extend((f"{at}/{index}", value) for index, value in enumerate(here))
+            stack.extend(
+                ((*at, index), value) for index, value in enumerate(here) if isinstance(value, (Mapping, list))
+            )
+
+
+def _pointer(path: tuple[str | int, ...]) -> str:
+    """The JSON Pointer of *path* (keys and indexes), from where the walk began."""
+    return "".join(f"/{escape_pointer(str(part))}" for part in path)
+
+
+#: A reference's resource type and id, whatever base it is under.
+_LITERAL = re.compile(r"(?:.*/)?([A-Z][A-Za-z]*/[A-Za-z0-9.-]{1,64})(?:/_history/[A-Za-z0-9.-]{1,64})?")
+
+
+def _person(subject: Any) -> tuple[str, Value]:
+    """Who *subject* (a Reference, or ``None``) is: a key to compare, and the words a message quotes."""
+    if subject is None:
+        return ("", Message(template=N_("(no subject)")))
+    reference = getattr(subject, "reference", None)
+    if isinstance(reference, str):
+        literal = _LITERAL.fullmatch(reference)
+        return (f"reference {literal[1] if literal else reference}", shorten(reference))
+    identifier = getattr(subject, "identifier", None)
+    if identifier is not None:
+        key = f"{getattr(identifier, 'system', None)}|{getattr(identifier, 'value', None)}"
+        return (f"identifier {key}", shorten(str(getattr(identifier, "value", None) or key)))
+    display = getattr(subject, "display", None)
+    return (f"display {display}", shorten(str(display)))
 
 
 def _limits() -> Limits:
@@ -855,24 +941,24 @@ _INSIDE: dict[str, dict[str, tuple[type, ...]]] = {
 def _wrong_values(resource: Mapping[str, Any], pointer: str) -> list[Problem]:
     """The problems of *resource*'s values of the wrong JSON type: ``true`` for an integer, ``"3"`` for a number."""
     found: list[Problem] = []
-    stack: list[tuple[str, object, Mapping[str, tuple[type, ...]]]] = [(pointer, resource, _VALUE_TYPES)]
+    # Paths as tuples, made pointers only for a problem: a pointer for every value would repeat long keys.
+    stack: list[tuple[tuple[str | int, ...], object, Mapping[str, tuple[type, ...]]]] = [((), resource, _VALUE_TYPES)]
     while stack:
         at, node, types = stack.pop()
         if isinstance(node, Mapping):
             for key, value in node.items():
-                here = f"{at}/{escape_pointer(str(key))}"
                 wanted = types.get(key) if isinstance(key, str) else None
                 if wanted is not None and (
                     not isinstance(value, wanted) or (isinstance(value, bool) and bool not in wanted)
                 ):
                     template = N_("expected {expected}, found {found}")
                     values = {"expected": _WANTED[wanted], "found": json_type(value)}
-                    found.append(problem(here, "invalid-value", template, values))
+                    found.append(problem(f"{pointer}{_pointer((*at, str(key)))}", "invalid-value", template, values))
                 elif isinstance(value, (Mapping, list)):
                     inner = _INSIDE.get(key, _VALUE_TYPES) if isinstance(key, str) else _VALUE_TYPES
-                    stack.append((here, value, inner))
+                    stack.append(((*at, str(key)), value, inner))
         elif isinstance(node, list):
-            stack.extend((f"{at}/{index}", item, _VALUE_TYPES) for index, item in enumerate(node))
+            stack.extend(((*at, index), item, _VALUE_TYPES) for index, item in enumerate(node))
     return found
 
 
@@ -890,16 +976,16 @@ def _not_finite(document: object) -> Problem | None:
 
     from backext._wrong import shown_number  # noqa: PLC0415
 
-    stack: list[tuple[str, object]] = [("", document)]
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), document)]
     while stack:
-        pointer, node = stack.pop()
+        at, node = stack.pop()
         if isinstance(node, float) and not math.isfinite(node):
             template = N_("expected a finite number, found {value}")
-            return problem(pointer, "not-finite", template, {"value": shown_number(node)})
+            return problem(_pointer(at), "not-finite", template, {"value": shown_number(node)})
         if isinstance(node, Mapping):
-            stack.extend(reversed([(f"{pointer}/{escape_pointer(str(k))}", v) for k, v in node.items()]))
+            stack.extend(reversed([((*at, str(k)), v) for k, v in node.items()]))
         elif isinstance(node, (list, tuple)):
-            stack.extend(reversed([(f"{pointer}/{i}", v) for i, v in enumerate(node)]))
+            stack.extend(reversed([((*at, i), v) for i, v in enumerate(node)]))
     return None
 
 
@@ -993,10 +1079,13 @@ def import_logs(
     .. versionadded:: 0.1.0
     """
     fhir_version = check_version(fhir_version)
+    if type(name) is not str:
+        raise TypeError(f"name must be a string, not {type(name).__name__}")
     reader = _Reader(fhir_version, Urls(base))
     logs = reader.read(_parse(source, name))
     if reader.problems:
-        problems = list(reader.problems)
+        # At most as many as a pack's (the rest counted): a document of 900,000 unknown keys is one mistake.
+        problems = truncate_problems(list(reader.problems), DEFAULT_LIMITS.max_problems, Unreported(reader.unreported))
         if isinstance(source, (str, bytes)):  # each at its line and column in the text given
             from backext._formats import decode  # noqa: PLC0415
             from backext._positions import locate  # noqa: PLC0415
