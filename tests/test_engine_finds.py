@@ -1777,3 +1777,26 @@ def test_a_long_id_in_a_stored_state_is_quoted_shortened():
         backext.load_state(document, P)
     assert all(len(p.message) < 300 for p in raised.value.problems)
     assert all(len(p.render("de")) < 300 for p in raised.value.problems)
+
+
+def test_variations_lacking_a_clearance_in_different_ways_are_each_said_in_their_way():
+    # Found by a black-box attack (round 18): one ended and one cleared from a later day were both said to have
+    # ended (a clearance on record asked for again); one never cleared made the later one "need" a clearance.
+    chest = attrs.evolve(
+        CHEST,
+        modifications=(*CHEST.modifications, variation("arms-out", "harder", hold_seconds_change=1.0)),
+    )
+    pack = pack_with(chest)
+    state = backext.start(pack, CHEST.id)
+    state = backext.record_clearance(
+        state, date=DAY - dt.timedelta(20), modifications=["leg-lift"], until=DAY - dt.timedelta(10), pack=pack
+    )
+    state = backext.record_clearance(state, date=DAY + dt.timedelta(10), modifications=["arms-out"], pack=pack)
+    with pytest.raises(backext.ClearanceRequiredError) as raised:
+        backext.choose_modifications(pack, state, ["arms-out", "leg-lift"], on=DAY)
+    said = str(raised.value)
+    assert said.index("leg-lift") < said.index("has ended") < said.index("arms-out") < said.index("pass on=")
+    assert raised.value.modification_ids == ("leg-lift", "arms-out")
+    assert str(pickle.loads(pickle.dumps(raised.value))) == said
+    assert raised.value.template is not None
+    assert " ; " in raised.value.template.render("fr")

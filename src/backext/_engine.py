@@ -68,7 +68,16 @@ from ._session import RedFlag, SessionLog, flag_words, in_order
 from ._session import red_flags as _flags
 from ._state import Clearance, Pending, Prescription, State, Stop, evolved
 from ._vocabulary import Direction
-from .exceptions import ClearanceRequiredError, SessionError, StateError, StoppedError, UnknownIdError
+from .exceptions import (
+    CLEARANCE_ENDED,
+    CLEARANCE_LATER,
+    CLEARANCE_NEEDED,
+    ClearanceRequiredError,
+    SessionError,
+    StateError,
+    StoppedError,
+    UnknownIdError,
+)
 
 
 #: The longest note or clinician's name a clearance keeps, in characters (our choice): a
@@ -999,6 +1008,42 @@ def _ids(values: Iterable[str], what: str) -> tuple[str, ...]:
     return ids
 
 
+def _clearance_required(
+    pack: Pack, exercise: Exercise, state: State, missing: list[str], day: datetime.date | None
+) -> ClearanceRequiredError:
+    """The error for the variations *missing* a clearance on *day*, each said in its kind.
+
+    Never cleared, then cleared until a day gone by (a new clearance is needed for both), then cleared from a later
+    day (pass that day).
+    """
+    never = [m for m in missing if not state.allows(m, exercise.id)]
+    later = [
+        m for m in missing if m not in never and day is not None and _cleared_from_later(state, m, exercise.id, day)
+    ]
+    ended = [m for m in missing if m not in never and m not in later]
+    parts: list[Message] = []
+    for ids, template in (
+        (never + ended, CLEARANCE_ENDED if not never else CLEARANCE_NEEDED),
+        (later, CLEARANCE_LATER),
+    ):
+        if ids:
+            values: dict[str, Value] = {
+                "variation": variation_names(exercise, ids, pack.default_locale),
+                "on": day or "",
+            }
+            parts.append(Message(template=template[0], plural=template[1], count=len(ids), values=values))
+    named = never + ended + later
+    # Translators: two sentences about variations that lack a clearance, in one message.
+    message = (
+        parts[0]
+        if len(parts) == 1
+        else Message(template=N_("{first}; {second}"), values=dict(zip(("first", "second"), parts, strict=True)))
+    )
+    return ClearanceRequiredError(
+        named[0], day if later and not never and not ended else None, None, named, message=message
+    )
+
+
 def _cleared_from_later(state: State, modification_id: str, exercise_id: str, day: datetime.date) -> bool:
     """Whether a clearance of *state* allows *modification_id* on *exercise_id* from a day after *day*."""
     return any(
@@ -1091,13 +1136,8 @@ def choose_modifications(
         if modification_of(exercise, m, pack.default_locale).requires_clearance
         and not state.allows(m, exercise.id, day)
     ]
-    if missing:  # the ones with no clearance at all are said first, then those cleared for other days
-        never = [m for m in missing if not state.allows(m, exercise.id)]
-        named = never + [m for m in missing if m not in never]
-        names = variation_names(exercise, named, pack.default_locale)
-        later = day is not None and all(_cleared_from_later(state, m, exercise.id, day) for m in named)
-        ended = not never and not later  # on record for days gone by only: a new clearance is needed
-        raise ClearanceRequiredError(named[0], day if later else None, names, named, ended=ended)
+    if missing:
+        raise _clearance_required(pack, exercise, state, missing, day)
     dose = state.dose
     hurt = untried(state)
     new_harder = [

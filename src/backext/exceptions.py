@@ -193,6 +193,21 @@ class StoppedError(SessionError):
     """
 
 
+#: The three ways a variation lacks a clearance: never cleared, cleared until a day gone by, cleared from a later day.
+CLEARANCE_NEEDED = N_plural(
+    "the variation {variation} needs a clinician's clearance: record it with record_clearance()",
+    "the variations {variation} need a clinician's clearance: record it with record_clearance()",
+)
+CLEARANCE_ENDED = N_plural(
+    "the clearance for the variation {variation} has ended: record a new one with record_clearance()",
+    "the clearances for the variations {variation} have ended: record new ones with record_clearance()",
+)
+CLEARANCE_LATER = N_plural(
+    "no clearance for the variation {variation} is in force on {on}: pass on= the day it starts",
+    "no clearance for the variations {variation} is in force on {on}: pass on= the day it starts",
+)
+
+
 class ClearanceRequiredError(SessionError):
     """A variation that needs a clinician's clearance was asked for without one.
 
@@ -224,6 +239,7 @@ class ClearanceRequiredError(SessionError):
         modification_ids: Sequence[str] = (),
         *,
         ended: bool = False,
+        message: Message | None = None,
     ) -> None:
         from ._messages import Message  # noqa: PLC0415 - the module imports this one
 
@@ -232,25 +248,20 @@ class ClearanceRequiredError(SessionError):
         self.on = on
         self._name = name
         self._ended = ended
+        self._message = message
+        if message is not None:  # several kinds at once, worded by the engine
+            super().__init__(message)
+            return
         variation: Value = repr(modification_id) if name is None else name  # the pack's names, in any language
         count = len(self.modification_ids)
         if ended:
-            template, plural = N_plural(
-                "the clearance for the variation {variation} has ended: record a new one with record_clearance()",
-                "the clearances for the variations {variation} have ended: record new ones with record_clearance()",
-            )
+            template, plural = CLEARANCE_ENDED
             values: dict[str, Value] = {"variation": variation}
         elif on is None:
-            template, plural = N_plural(
-                "the variation {variation} needs a clinician's clearance: record it with record_clearance()",
-                "the variations {variation} need a clinician's clearance: record it with record_clearance()",
-            )
+            template, plural = CLEARANCE_NEEDED
             values = {"variation": variation}
         else:
-            template, plural = N_plural(
-                "no clearance for the variation {variation} is in force on {on}: pass on= the day it starts",
-                "no clearance for the variations {variation} is in force on {on}: pass on= the day it starts",
-            )
+            template, plural = CLEARANCE_LATER
             values = {"variation": variation, "on": on}
         super().__init__(Message(template=template, plural=plural, count=count, values=values))
 
@@ -258,7 +269,7 @@ class ClearanceRequiredError(SessionError):
         self,
     ) -> tuple[Callable[..., ClearanceRequiredError], tuple[object, ...]]:
         return (
-            functools.partial(type(self), ended=self._ended),
+            functools.partial(type(self), ended=self._ended, message=self._message),
             (self.modification_id, self.on, self._name, self.modification_ids),
         )
 
