@@ -1795,7 +1795,7 @@ def test_variations_lacking_a_clearance_in_different_ways_are_each_said_in_their
     with pytest.raises(backext.ClearanceRequiredError) as raised:
         backext.choose_modifications(pack, state, ["arms-out", "leg-lift"], on=DAY)
     said = str(raised.value)
-    assert said.index("leg-lift") < said.index("has ended") < said.index("arms-out") < said.index("pass on=")
+    assert said.index("has ended") < said.index("arms-out") < said.index("pass on=")
     assert raised.value.modification_ids == ("leg-lift", "arms-out")
     assert str(pickle.loads(pickle.dumps(raised.value))) == said
     assert raised.value.template is not None
