@@ -972,6 +972,12 @@ def test_a_unit_that_says_something_else_than_its_code_is_refused():
     spelled["component"][2] = _component("hold-seconds", valueQuantity={"value": 2, "unit": "minutes", "code": "min"})
     [log] = fhir.import_logs([spelled, pain(value=1, unit="score", code="{score}")])
     assert (log.hold_seconds, log.pain) == (120, 1)
+    # Found by a black-box attack (round 18): a label in the person's language was refused.
+    for label in ("Sekunden", "secondes", "segundos"):
+        labelled = _session()
+        labelled["component"][2] = _component("hold-seconds", valueQuantity={"value": 5, "unit": label, "code": "s"})
+        [log] = fhir.import_logs([labelled, pain(value=1, unit="Punkte", code="{score}")])
+        assert (log.hold_seconds, log.pain) == (5, 1)
 
 
 # Found by a black-box attack (round 17): what import_logs skipped, or read, in silence.

@@ -59,8 +59,26 @@ _SECONDS = {"s": 1, "min": 60}
 #: The units a pain rating's Quantity may name (UCUM's unity and score), or none.
 _SCORES = (None, "1", "{score}")
 
-#: The words a Quantity's ``unit`` (for people) may use beside its UCUM ``code``: any other says something else.
-_UNIT_WORDS = {"s": {"sec", "second", "seconds"}, "min": {"minute", "minutes"}, "{score}": {"score", "points"}}
+#: Units a Quantity's ``unit`` (for people) may name, by the UCUM unit they are: a unit among these that is not the
+#: ``code``'s says something else (``2 min`` coded ``s``). A label not among them (``Sekunden``) names no other.
+_UNIT_NAMES = {
+    **dict.fromkeys(("s", "sec", "second", "seconds"), "s"),
+    **dict.fromkeys(("min", "minute", "minutes"), "min"),
+    **dict.fromkeys(("h", "hr", "hour", "hours"), "h"),
+    **dict.fromkeys(("ms", "millisecond", "milliseconds"), "ms"),
+    **dict.fromkeys(("d", "day", "days"), "d"),
+    **dict.fromkeys(("1", "{score}", "score", "points"), "{score}"),
+    **{unit: unit for unit in ("mm", "cm", "m", "%", "kg", "g", "lb", "mg")},
+}
+
+
+def _agrees(quantity: Any) -> bool:
+    """Whether *quantity*'s ``unit``, if it gives one beside its ``code``, says the same (``2 min`` coded ``s``: no)."""
+    code, unit = quantity.code, quantity.unit
+    if code is None or unit is None or unit == code:
+        return True
+    named = _UNIT_NAMES.get(unit.strip().lower())
+    return named is None or named == _UNIT_NAMES.get(code, code)
 
 
 def _shown_unit(quantity: Any) -> str:
@@ -71,12 +89,6 @@ def _shown_unit(quantity: Any) -> str:
     if not _agrees(quantity):
         return str(quantity.unit)
     return str(quantity.code or quantity.unit or quantity.system)
-
-
-def _agrees(quantity: Any) -> bool:
-    """Whether *quantity*'s ``unit``, if it gives one beside its ``code``, says the same (``2 min`` coded ``s``: no)."""
-    code, unit = quantity.code, quantity.unit
-    return code is None or unit is None or unit == code or unit.lower() in _UNIT_WORDS.get(code, ())
 
 
 class FhirError(BackextError, ValueError):
