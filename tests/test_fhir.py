@@ -454,7 +454,7 @@ def test_what_cannot_be_read_is_refused_with_every_problem_pointed_at():
             ("/entry/9/resource", "missing-component"),
             ("/entry/7/resource/hasMember/0", "unresolved-reference"),
             ("/entry/2/resource/valueInteger", "invalid-pain"),
-            ("/entry/3/resource/valueInteger", "invalid-pain"),
+            ("/entry/3/resource/valueString", "invalid-pain"),
             ("/entry/4/resource", "no-session"),
             ("/entry/5/resource/code/coding/0/code", "unknown-code"),
             ("/entry/8/resource", "missing-date"),
@@ -1172,3 +1172,19 @@ def test_long_keys_nested_deep_cost_no_memory_per_value():
 
     _, most = peak(imported)
     assert most < 100 * len(text), most  # the text, its reading and the FHIR models: never a copy per value
+
+
+def test_a_pain_rating_of_another_value_type_is_said_at_that_field():
+    # Found by a black-box attack (round 18): valueString "6" was "found nothing", at /valueInteger (not there).
+    assert _problems([_session(), _observation(PAIN, "2026-01-05", valueString="6")]) == [
+        ("/1/valueString", "invalid-pain")
+    ]
+
+
+@pytest.mark.parametrize(
+    "subject", ["https://ehr.example.org/fhir?tenant=a/Patient/1", 'https://ehr.example.org/"x"/Patient/1']
+)
+def test_a_subject_under_a_base_the_base_option_refuses_is_refused(subject):
+    # Found by the review of the round-17 changes: the subject's base was checked more loosely than --base.
+    with pytest.raises(ValueError, match="subject"):
+        fhir.export_state(PACK, backext.start(PACK, "forearm-press-up"), subject=subject)

@@ -731,3 +731,16 @@ def test_a_run_of_sessions_is_never_called_a_set():
         assert "Reihe" in said["de"]
         assert "suite" in said["fr"]
         assert "racha" in said["es"]
+
+
+def test_not_a_number_reads_after_found_and_after_not_alike():
+    # Found by a black-box attack (round 18): "pas pas un nombre", "nicht keine Zahl", "se encontró no es un número".
+    from backext._wrong import json_type  # noqa: PLC0415
+
+    said = {language: json_type(float("nan")).render(language) for language in ("en", "de", "fr", "es")}
+    assert said == {
+        "en": "NaN (not a number)",
+        "de": "NaN (keine Zahl)",
+        "fr": "NaN (pas un nombre)",
+        "es": "NaN (no es un número)",
+    }

@@ -554,7 +554,10 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
     ProblemCode(
         code="unknown-exercise",
         severity="error",
-        description=N_("A stored state names an exercise the pack does not have (removed by an update, or edited)."),
+        description=N_(
+            "A stored state names an exercise the pack does not have (removed by an update, or edited), or a file"
+            " of session logs for backext fhir --logs names one."
+        ),
         example='"dose": {"exercise_id": "plank", ...}',
     ),
     ProblemCode(

@@ -175,8 +175,8 @@ def show_number(value: object) -> str:
 
 def _not_finite(value: float) -> Message:
     """*value*, not a finite number, in words: never Python's ``inf`` or ``nan``."""
-    if math.isnan(value):
-        return Message(template=N_("not a number"))
+    if math.isnan(value):  # a phrase that reads after "found" and after "not" alike
+        return Message(template=N_("NaN (not a number)"))
     if value < 0:
         return Message(template=N_("a negative number too large to hold"))
     return Message(template=N_("a number too large to hold"))

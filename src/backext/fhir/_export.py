@@ -21,6 +21,7 @@ from backext._wrong import WordedError
 
 from ._models import check_version, resource
 from ._terms import (
+    ABSOLUTE_URL,
     DEFAULT_BASE,
     LOINC,
     LOINC_PAIN_SEVERITY,
@@ -75,7 +76,8 @@ def _check_subject(subject: object) -> None:
     A person is a Patient or a Group: what a ServiceRequest and a CarePlan may both be about.
     """
     found = _REFERENCE.fullmatch(subject) if type(subject) is str else None
-    if subject is not None and (found is None or (found["base"] and not web_or_other(found["base"]))):
+    base = found["base"] if found is not None else None
+    if subject is not None and (found is None or (base and not (ABSOLUTE_URL.fullmatch(base) and web_or_other(base)))):
         raise WordedError(
             N_("the subject must be a reference such as 'Patient/123', not {value}"),
             {"value": repr(str(subject)[:100])},

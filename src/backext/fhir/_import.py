@@ -520,7 +520,15 @@ class _Reader:
             if isinstance(value, decimal.Decimal) and value == value.to_integral_value():
                 value = int(value)
         if type(value) is not int or not 0 <= value <= 10:
-            if value is None:
+            other = next((k for k in model.model_dump(exclude_none=True) if k.startswith("value")), None)
+            if value is None and other is not None:  # given, in another type: said at the field it is in
+                self.problem(
+                    f"{found.pointer}/{other}",
+                    "invalid-pain",
+                    N_("a pain rating is a valueInteger or a valueQuantity, not {field}"),
+                    {"field": other},
+                )
+            elif value is None:
                 self.problem(where, "invalid-pain", N_("a pain rating is a whole number from 0 to 10, found nothing"))
             else:
                 self.problem(

@@ -152,7 +152,7 @@ EXTENSIONS: dict[str, ExtensionSpec] = {
 
 
 #: An absolute URL that canonical URLs can go under: no white space, query, fragment or characters URLs escape.
-_ABSOLUTE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s?#\"<>\\{}|^`]+$")
+ABSOLUTE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s?#\"<>\\{}|^`]+$")
 
 
 def web_or_other(url: str) -> bool:
@@ -164,7 +164,7 @@ def web_or_other(url: str) -> bool:
 
 def _base(value: object) -> str:
     """*value* without a trailing slash, if it is an absolute URL; :class:`ValueError` if not."""
-    if not isinstance(value, str) or not _ABSOLUTE_URL.fullmatch(value) or not web_or_other(value):
+    if not isinstance(value, str) or not ABSOLUTE_URL.fullmatch(value) or not web_or_other(value):
         shown = value[:100] if isinstance(value, str) else type(value).__name__
         raise WordedError(
             N_(
