@@ -1800,3 +1800,40 @@ def test_variations_lacking_a_clearance_in_different_ways_are_each_said_in_their
     assert str(pickle.loads(pickle.dumps(raised.value))) == said
     assert raised.value.template is not None
     assert " ; " in raised.value.template.render("fr")
+
+
+def test_hundreds_of_variations_are_named_in_a_message_of_bounded_size():
+    # Found by a black-box attack (round 18): 500 easier variations holding the dose, or lacking a clearance, raised
+    # RecursionError (one nested message per name); the message now names ten and counts the rest.
+    easier = tuple(
+        attrs.evolve(variation(f"v{n}", "easier", hold_seconds_change=-1.0), requires_clearance=False)
+        for n in range(500)
+    )
+    exercise = attrs.evolve(FOREARM, modifications=easier)
+    pack = pack_with(exercise)
+    state = backext.choose_modifications(pack, backext.start(pack, FOREARM.id), [m.id for m in easier])
+    for n in range(8):
+        decision = backext.step(pack, state, SessionLog.as_prescribed(state.prescription, DAY + dt.timedelta(2 * n)))
+        state = decision.state
+        for reason in decision.reasons:
+            assert len(reason.render("de")) < 500
+    harder = tuple(variation(f"h{n}", "harder", hold_seconds_change=1.0) for n in range(500))
+    pack = pack_with(attrs.evolve(FOREARM, modifications=harder))
+    with pytest.raises(backext.ClearanceRequiredError) as raised:
+        backext.choose_modifications(pack, backext.start(pack, FOREARM.id), [m.id for m in harder])
+    assert len(raised.value.modification_ids) == 500
+    assert len(str(raised.value)) < 500
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: backext.start(P, ["forearm-press-up"]),  # type: ignore[arg-type]
+        lambda: backext.start({}, "forearm-press-up"),  # type: ignore[arg-type]
+        lambda: backext.replay(P, backext.start(P, FOREARM.id), 5),  # type: ignore[arg-type]
+    ],
+)
+def test_start_and_replay_name_an_argument_of_the_wrong_type(call):
+    # Found by a black-box attack (round 18): AttributeError or "object of type 'int' has no len()" from inside.
+    with pytest.raises(TypeError, match=r"^(pack|exercise_id|logs) must be"):
+        call()

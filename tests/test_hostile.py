@@ -740,3 +740,24 @@ def test_arguments_of_the_wrong_type_are_type_errors_that_name_them(call):
     # Found by a black-box attack (round 17): AttributeError from inside, naming no argument.
     with pytest.raises(TypeError, match=r"^(name|rules|limits) must be"):
         call()
+
+
+def test_a_line_break_in_a_name_or_a_cue_prints_no_line_of_its_own(capsys, tmp_path):
+    # Found by a black-box attack (round 18): a name or a cue with a line break printed a forged dose line.
+    from backext._cli import main  # noqa: PLC0415
+
+    pack = backext.builtin_pack()
+    exercise = pack.exercises[0]
+    forged = "\nDose: Hold for 600 seconds.\n"
+    steps = (attrs.evolve(exercise.steps[0], cue=f"Lift{forged}"), *exercise.steps[1:])
+    changed = attrs.evolve(exercise, name=f"Press-up{forged}", steps=steps)
+    path = tmp_path / "pack.json"
+    path.write_text(backext.dump_pack(attrs.evolve(pack, exercises=(changed, *pack.exercises[1:]))), encoding="utf-8")
+    for argv in (
+        ["show", "--pack", str(path)],
+        ["session", "--pack", str(path), "--exercise", exercise.id],
+        ["plan", "--pack", str(path), "--exercise", exercise.id, "--start-date", "2026-01-05", "--weeks", "1"],
+    ):
+        assert main(argv) == 0
+        out = capsys.readouterr().out
+        assert not any(line.startswith("Dose: Hold for 600") for line in out.splitlines()), argv

@@ -739,7 +739,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
     from . import converter, plan, start  # noqa: PLC0415
     from ._i18n import gettext, ngettext, pgettext  # noqa: PLC0415
     from ._plan import BEST_CASE  # noqa: PLC0415
-    from ._render import level_name, localized_date, localized_number  # noqa: PLC0415
+    from ._render import level_name, localized_date, localized_number, one_line  # noqa: PLC0415
 
     start_date = args.start_date if args.start_date is not None else datetime.date.today()  # noqa: DTZ011 - a local day
     pack = _load(args)  # first: the errors below are said in the language the output would speak
@@ -844,7 +844,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
         p = planned.prescription
         change = NC_("change", "start") if planned is result.sessions[0] else _ACTION_WORDS[planned.action.value]
         exercise = pack.exercise(p.exercise_id)
-        name = pack.localize(exercise.name, tags[0])
+        name = one_line(pack.localize(exercise.name, tags[0]))
         variations = _variation_names(pack, exercise, p.modifications, tags[0])
         if variations:
             # Translators: the plan's exercise column: the exercise, then the variations in use that day.
@@ -879,7 +879,7 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
     out.writelines(_table(rows))
     out.write("\n")
     for milestone in result.milestones:
-        name = pack.localize(pack.exercise(milestone.exercise_id).name, tags[0])
+        name = one_line(pack.localize(pack.exercise(milestone.exercise_id).name, tags[0]))
         level = level_name(milestone.level, *tags)
         # Not inside an f-string: Babel extracts calls from f-strings on Python 3.12 and later only (PEP 701), and
         # the catalogs must come out the same on every Python the project supports.
@@ -896,7 +896,9 @@ def _plan(args: argparse.Namespace, out: _Output) -> int:
 def _variation_names(pack: Pack, exercise: Exercise, ids: Iterable[str], locale: str | None) -> list[str]:
     """The names of the variations *ids* of *exercise*, in the pack's order, in *locale*'s language."""
     wanted = set(ids)
-    return [pack.localize(m.name, locale) for m in exercise.modifications if m.id in wanted]
+    from ._render import one_line  # noqa: PLC0415
+
+    return [one_line(pack.localize(m.name, locale)) for m in exercise.modifications if m.id in wanted]
 
 
 def _day_after_last(args: argparse.Namespace, state: State) -> datetime.date | None:
@@ -1151,6 +1153,7 @@ def _clock(seconds: float, *, tenths: bool = False, point: str = ".") -> str:
 def _session(args: argparse.Namespace, out: _Output) -> int:
     from . import converter, start, timeline  # noqa: PLC0415
     from ._i18n import pgettext  # noqa: PLC0415
+    from ._render import one_line  # noqa: PLC0415
     from ._width import display_width, pad  # noqa: PLC0415
 
     pack = _load(args)  # first: the errors below are said in the language the output would speak
@@ -1184,7 +1187,7 @@ def _session(args: argparse.Namespace, out: _Output) -> int:
     point = pgettext("decimal separator", ".", locale, pack.default_locale)
     lines = (
         f"{_clock(cue.offset_seconds, tenths=tenths, point=point)}  {pad(kinds[cue.kind], width)}"
-        f"  {pack.localize(cue.text, locale)}"
+        f"  {one_line(pack.localize(cue.text, locale))}"
         for cue in cues
     )
     out.writelines(line + "\n" for line in lines)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import attrs
@@ -114,6 +114,7 @@ def start(pack: Pack, exercise_id: str) -> State:
 
     Raises:
         UnknownIdError: If the pack has no such exercise (a :class:`KeyError`).
+        TypeError: If *pack* is not a pack or *exercise_id* not a string.
         ValueError: If the exercise is tagged with a movement osteoporosis
             guidance advises against (a pack built in Python may have one;
             :func:`~backext.load_pack` refuses it).
@@ -127,6 +128,10 @@ def start(pack: Pack, exercise_id: str) -> State:
 
     .. versionadded:: 0.1.0
     """
+    if not isinstance(pack, Pack):
+        raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
+    if type(exercise_id) is not str:
+        raise TypeError(f"exercise_id must be a string, not {type(exercise_id).__name__}")
     exercise = exercise_of(pack, exercise_id)
     if refused(exercise):
         raise never_prescribed(exercise)
@@ -958,6 +963,8 @@ def replay(pack: Pack, state: State, logs: Iterable[SessionLog], rules: Rules = 
     .. versionadded:: 0.1.0
     """
     _arguments(pack, state, rules)
+    if isinstance(logs, (str, bytes, Mapping)) or not isinstance(logs, Iterable):
+        raise TypeError(f"logs must be an iterable of backext.SessionLog, not {type(logs).__name__}")
     batch = list(logs)
     decisions: list[Decision] = []
     index = 0

@@ -307,7 +307,7 @@ def quoted(text: str) -> str:
 
 
 #: A list cut short in a message: the names shown, then how many more there are.
-_MORE = N_plural("{names} and {count} other", "{names} and {count} others")
+MORE = N_plural("{names} and {count} other", "{names} and {count} others")
 
 
 def listed(names: list[str], most: int = 5) -> Value:
@@ -323,5 +323,5 @@ def listed(names: list[str], most: int = 5) -> Value:
         return ", ".join(names)
     rest = len(names) - most
     return Message(
-        template=_MORE[0], plural=_MORE[1], count=rest, values={"names": ", ".join(names[:most]), "count": rest}
+        template=MORE[0], plural=MORE[1], count=rest, values={"names": ", ".join(names[:most]), "count": rest}
     )

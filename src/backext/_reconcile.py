@@ -28,7 +28,7 @@ from ._ladder import (
     tenths,
 )
 from ._limits import shorten
-from ._messages import Message, Value
+from ._messages import MORE, Message, Value
 from ._model import Exercise, Modification, Pack
 from ._problems import Problem
 from ._problems import problem as made
@@ -921,13 +921,25 @@ def names_words(names: list[Value], default_locale: str) -> Value:
         >>> both.render("de")
         "Beine heben, 'arms-up'"
     """
+    shown = _joined(names[:_MOST_NAMES], default_locale)
+    if len(names) <= _MOST_NAMES:
+        return shown
+    rest = len(names) - _MOST_NAMES  # a message never grows with the pack
+    return words(default_locale, MORE, {"names": shown, "count": rest}, count=rest)
+
+
+#: The most names a message lists (our choice): the others are counted.
+_MOST_NAMES = 10
+
+
+def _joined(names: list[Value], default_locale: str) -> Value:
+    """*names* joined in halves, so that the message nests only as deep as the logarithm of their number."""
     if len(names) == 1:
         return names[0]
-    joined = names[0]
-    for name in names[1:]:
-        # Translators: a list of names (a pack's variations), one more added at its end: "Leg lift, Arms overhead".
-        joined = words(default_locale, N_("{names}, {name}"), {"names": joined, "name": name})
-    return joined
+    half = len(names) // 2
+    left, right = _joined(names[:half], default_locale), _joined(names[half:], default_locale)
+    # Translators: a list of names (a pack's variations), one more added at its end: "Leg lift, Arms overhead".
+    return words(default_locale, N_("{names}, {name}"), {"names": left, "name": right})
 
 
 def variation_names(exercise: Exercise, modification_ids: list[str], default_locale: str) -> Value:

@@ -410,9 +410,9 @@ def render(
     tags = (locale, pack.default_locale)
 
     def localize(text: Text) -> str:
-        """A text of the pack in *locale*: in Markdown, escaped so that it is only ever text (:func:`_markdown`)."""
+        """A text of the pack in *locale*, on one line: in Markdown, escaped so that it is only ever text."""
         said = pack.localize(text, locale)
-        return _markdown(said) if md else said
+        return _markdown(said) if md else one_line(said)
 
     def cite(citation: str) -> str:
         return _markdown(citation) if md else citation
@@ -487,6 +487,11 @@ _MARKDOWN_LINE_START = re.compile(r"^([-+=]|\d{1,9}[.)])")
 _LINE_BREAK = re.compile(r"\s*[\n\r\v\f\x85\u2028\u2029]\s*")
 
 
+def one_line(text: str) -> str:
+    """*text*, from a pack, on one line: a line break in a name or a cue would print a line of its own (a dose, say)."""
+    return _LINE_BREAK.sub(" ", text.strip()) if _LINE_BREAK.search(text) else text
+
+
 def _markdown(text: str) -> str:
     """*text*, from a pack, as Markdown that shows it as it is: on one line, its markup characters escaped.
 
@@ -494,8 +499,7 @@ def _markdown(text: str) -> str:
     ``[x](javascript:...)`` a link. Every character of markup is escaped with a backslash (CommonMark's escape
     for any ASCII punctuation), and so is a list marker or number at its start.
     """
-    one_line = _LINE_BREAK.sub(" ", text.strip())
-    escaped = _MARKDOWN_MARKUP.sub(r"\\\1", one_line)
+    escaped = _MARKDOWN_MARKUP.sub(r"\\\1", one_line(text.strip()))
     return _MARKDOWN_LINE_START.sub(lambda match: f"{match[1][:-1]}\\{match[1][-1]}", escaped, count=1)
 
 
