@@ -1704,7 +1704,7 @@ def test_a_clearance_may_not_be_dated_before_a_session_logged_while_stopped():
     logged = done(backext.start(P, FOREARM.id).prescription, DAY + dt.timedelta(4))
     decision = backext.step(P, state, logged)
     assert decision.action is Action.STOP
-    with pytest.raises(backext.SessionError, match="logged while stopped") as raised:
+    with pytest.raises(backext.SessionError, match="before the last session") as raised:
         backext.record_clearance(decision.state, date=DAY + dt.timedelta(3), pack=P)
     assert raised.value.template is not None
     cleared = backext.record_clearance(decision.state, date=logged.date, pack=P)

@@ -996,7 +996,7 @@ def test_nothing_is_skipped_in_silence():
     assert _problems({**bundle, "entry": [*entries, {}]}) == [("/entry/3", "invalid-resource")]
     assert _problems({**bundle, "entry": [*entries[:2], {"Resource": flag}]}) == [
         ("/entry/2/Resource", "invalid-resource"),
-        ("/entry/2", "invalid-resource"),
+        ("/entry/2/Resource/code/coding/0/system", "invalid-resource"),
     ]
     # A red flag whose resourceType is misspelt was skipped, and the session read with no red flag.
     for kind in ("observation", "Observation ", None):
@@ -1188,3 +1188,22 @@ def test_a_subject_under_a_base_the_base_option_refuses_is_refused(subject):
     # Found by the review of the round-17 changes: the subject's base was checked more loosely than --base.
     with pytest.raises(ValueError, match="subject"):
         fhir.export_state(PACK, backext.start(PACK, "forearm-press-up"), subject=subject)
+
+
+def test_a_pain_rating_session_or_red_flag_nested_in_another_resource_is_refused():
+    # Found by a black-box attack (round 18): nested in a DiagnosticReport (or the session itself), a next-day pain
+    # of 9 or a whole session was not read, with no problem; a red flag in a response's outcome neither.
+    pain = _observation(PAIN, "2026-01-05", valueInteger=1)
+    next_day = {**_observation(PAIN, "2026-01-06", valueInteger=9), "id": "n"}
+    report = {"resourceType": "DiagnosticReport", "status": "final", "code": {"text": "x"}, "contained": [next_day]}
+    assert _problems([_session(), pain, report]) == [("/2/contained/0/code/coding/0/system", "invalid-resource")]
+    inside = {**_session(), "contained": [next_day]}
+    assert _problems([inside, pain]) == [("/0/contained/0/code/coding/0/system", "invalid-resource")]
+    flag = _observation(FLAG, "2026-01-05")
+    entries = [{"fullUrl": f"urn:uuid:{n}", "resource": r} for n, r in enumerate([_session(), pain])]
+    entries[1]["response"] = {"status": "201", "outcome": flag}
+    bundle = {"resourceType": "Bundle", "type": "transaction-response", "entry": entries}
+    assert ("/entry/1/response/outcome/code/coding/0/system", "invalid-resource") in _problems(bundle)
+    assert _problems({**bundle, "type": "not-a-type", "entry": [*entries[:1], {"resource": pain}]}) == [
+        ("/type", "invalid-resource")
+    ]

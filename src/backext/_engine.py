@@ -1303,8 +1303,7 @@ def record_clearance(
         raise SessionError(
             Message(
                 template=N_(
-                    "the clearance ({date}) is dated before a session logged while stopped ({last}): date it on or"
-                    " after that day"
+                    "the clearance ({date}) is dated before the last session ({last}): date it on or after that day"
                 ),
                 values={"date": date, "last": state.last_session},
             )

@@ -212,6 +212,14 @@ class _Reader:
             )
             return []
         self.unknown_fields("", document, _BUNDLE_FIELDS)
+        kind_of_bundle = document.get("type")
+        if kind_of_bundle is not None and kind_of_bundle not in _BUNDLE_TYPES:
+            self.problem(
+                "/type",
+                "invalid-resource",
+                N_("{kind} is not a type of Bundle: use one of {types}"),
+                {"kind": shorten(str(kind_of_bundle)), "types": ", ".join(sorted(_BUNDLE_TYPES))},
+            )
         if "implicitRules" in document:
             self.problem(
                 "/implicitRules",
@@ -235,6 +243,10 @@ class _Reader:
                     "invalid-resource",
                     N_("a modifier extension changes what the entry means, in ways backext does not know"),
                 )
+                self.unread_entry(entry)
+                continue
+            others = {key: value for key, value in entry.items() if key != "resource"}
+            if self.hidden_red_flags(pointer, others, own_code=False):  # a red flag in a response's outcome, say
                 self.unread_entry(entry)
                 continue
             request = entry.get("request")
@@ -329,21 +341,33 @@ class _Reader:
         return refused
 
     def hidden_red_flags(self, pointer: str, item: Mapping[str, Any], *, own_code: bool) -> bool:
-        """Whether *item* holds backext's red-flag codes where they are not read (each its problem).
+        """Whether *item* holds a red flag, a pain rating or a session where it is not read (each its problem).
 
-        With *own_code*, *item* is an Observation, whose own ``code`` is where a red flag is read.
+        With *own_code*, *item* is an Observation, whose own ``code`` says what it is (and a session's components
+        what each value is); anywhere else (a value, an interpretation, a contained resource, another resource, an
+        entry's response) such a code would be lost, not read.
         """
         refused = False
         for at, key, value in _walk(item):
-            if key != "system" or value != self.urls.red_flag_system:
+            if key != "system" or not isinstance(value, str):
                 continue
-            if own_code and len(at) == 3 and at[0] == "code" and at[1] == "coding" and isinstance(at[2], int):
+            code = _sibling_code(item, at)
+            if value == self.urls.red_flag_system:
+                template = N_(
+                    "a red flag is read from an Observation's own code only: give it an Observation of its own"
+                )
+            elif (value == LOINC and code == LOINC_PAIN_SEVERITY) or value == self.urls.session_system:
+                template = N_(
+                    "a pain rating or a session is read from an Observation's own code only: give it an entry of its"
+                    " own"
+                )
+            else:
                 continue
-            self.problem(
-                f"{pointer}{_pointer(at)}/system",
-                "invalid-resource",
-                N_("a red flag is read from an Observation's own code only: give it an Observation of its own"),
-            )
+            own = len(at) == 3 and at[:2] == ("code", "coding")
+            part = len(at) == 5 and at[0] == "component" and at[2:4] == ("code", "coding")
+            if own_code and (own or (part and value == self.urls.session_system)):
+                continue
+            self.problem(f"{pointer}{_pointer(at)}/system", "invalid-resource", template)
             refused = True
         return refused
 
@@ -875,6 +899,13 @@ _BUNDLE_FIELDS = frozenset(
         "link", "entry", "signature", "issues",
     }
 )  # fmt: skip
+#: The types of Bundle, in R4B and R5.
+_BUNDLE_TYPES = frozenset(
+    {
+        "document", "message", "transaction", "transaction-response", "batch", "batch-response", "history",
+        "searchset", "collection", "subscription-notification",
+    }
+)  # fmt: skip
 _ENTRY_FIELDS = frozenset(
     {"id", "extension", "modifierExtension", "link", "fullUrl", "resource", "search", "request", "response"}
 )
@@ -909,6 +940,13 @@ def _walk(node: object) -> Iterator[tuple[tuple[str | int, ...], str, object]]:
             stack.extend(
                 ((*at, index), value) for index, value in enumerate(here) if isinstance(value, (Mapping, list))
             )
+
+
+def _sibling_code(node: object, path: tuple[str | int, ...]) -> object:
+    """The ``code`` beside the ``system`` of the coding at *path* in *node*."""
+    for part in path:
+        node = node[part] if isinstance(node, (Mapping, list)) else None  # type: ignore[index]
+    return node.get("code") if isinstance(node, Mapping) else None
 
 
 def _pointer(path: tuple[str | int, ...]) -> str:
