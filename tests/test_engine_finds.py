@@ -1610,13 +1610,18 @@ def test_a_pack_update_that_moves_the_person_names_the_exercise_they_now_do():
 # Found on the list left by earlier rounds (session of 2026-11-29, sixth).
 
 
-def test_a_missing_clearance_names_every_variation_that_lacks_one():
+def _chest_with_arms_out() -> tuple[backext.Pack, backext.State]:
+    """The built-in pack whose chest lift has a second harder variation, "arms-out", and a person starting on it."""
     chest = attrs.evolve(
         CHEST,
         modifications=(*CHEST.modifications, variation("arms-out", "harder", hold_seconds_change=1.0)),
     )
     pack = pack_with(chest)
-    state = backext.start(pack, CHEST.id)
+    return pack, backext.start(pack, CHEST.id)
+
+
+def test_a_missing_clearance_names_every_variation_that_lacks_one():
+    pack, state = _chest_with_arms_out()
     with pytest.raises(backext.ClearanceRequiredError) as raised:
         backext.choose_modifications(pack, state, ["leg-lift", "arms-out"])
     error = raised.value
@@ -1716,12 +1721,7 @@ def test_a_clearance_may_not_be_dated_before_a_session_logged_while_stopped():
 def test_a_missing_clearance_names_the_variations_cleared_for_other_days_too_and_an_ended_one_says_so():
     # Found by a black-box attack (round 17): with one variation never cleared, one cleared from a later day was
     # left out; and an ended clearance was told to "pass on= the day it starts", a day that does not exist.
-    chest = attrs.evolve(
-        CHEST,
-        modifications=(*CHEST.modifications, variation("arms-out", "harder", hold_seconds_change=1.0)),
-    )
-    pack = pack_with(chest)
-    state = backext.start(pack, CHEST.id)
+    pack, state = _chest_with_arms_out()
     later = backext.record_clearance(state, date=DAY + dt.timedelta(10), modifications=["arms-out"], pack=pack)
     with pytest.raises(backext.ClearanceRequiredError) as raised:
         backext.choose_modifications(pack, later, ["arms-out", "leg-lift"], on=DAY)
@@ -1782,12 +1782,7 @@ def test_a_long_id_in_a_stored_state_is_quoted_shortened():
 def test_variations_lacking_a_clearance_in_different_ways_are_each_said_in_their_way():
     # Found by a black-box attack (round 18): one ended and one cleared from a later day were both said to have
     # ended (a clearance on record asked for again); one never cleared made the later one "need" a clearance.
-    chest = attrs.evolve(
-        CHEST,
-        modifications=(*CHEST.modifications, variation("arms-out", "harder", hold_seconds_change=1.0)),
-    )
-    pack = pack_with(chest)
-    state = backext.start(pack, CHEST.id)
+    pack, state = _chest_with_arms_out()
     state = backext.record_clearance(
         state, date=DAY - dt.timedelta(20), modifications=["leg-lift"], until=DAY - dt.timedelta(10), pack=pack
     )
