@@ -306,7 +306,7 @@ def test_session_logs_and_clearances_need_a_day(date):
 
 
 def test_session_logs_refuse_unknown_red_flags():
-    with pytest.raises(ValueError, match="is not a valid RedFlag"):
+    with pytest.raises(ValueError, match="is not a red flag backext knows"):
         SessionLog(date=DAY, exercise_id="x", repetitions_completed=1, hold_seconds=1, pain=0, red_flags=["itchy"])
 
 

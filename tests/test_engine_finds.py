@@ -1832,3 +1832,15 @@ def test_start_and_replay_name_an_argument_of_the_wrong_type(call):
     # Found by a black-box attack (round 18): AttributeError or "object of type 'int' has no len()" from inside.
     with pytest.raises(TypeError, match=r"^(pack|exercise_id|logs) must be"):
         call()
+
+
+def test_a_long_id_or_code_given_through_the_api_is_quoted_shortened():
+    # Found by a black-box attack (round 18): a 100,000-character variation id or red flag was quoted whole.
+    long = "x" * 100_000
+    with pytest.raises(backext.UnknownIdError) as raised:
+        backext.record_clearance(backext.start(P, CHEST.id), date=DAY, modifications=[long], pack=P)
+    assert len(str(raised.value)) < 300
+    assert raised.value.template is not None
+    with pytest.raises(ValueError, match="is not a red flag") as flagged:
+        attrs.evolve(done(backext.start(P, FOREARM.id).prescription, DAY), red_flags={long})
+    assert len(str(flagged.value)) < 300

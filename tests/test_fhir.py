@@ -1207,3 +1207,13 @@ def test_a_pain_rating_session_or_red_flag_nested_in_another_resource_is_refused
     assert _problems({**bundle, "type": "not-a-type", "entry": [*entries[:1], {"resource": pain}]}) == [
         ("/type", "invalid-resource")
     ]
+
+
+def test_a_long_code_or_unit_in_a_document_is_quoted_shortened():
+    # Found by a black-box attack (round 18): a 99,000-character system or code was quoted whole.
+    long = "x" * 99_000
+    unknown = _observation((FLAG[0], long), "2026-01-05")
+    pain = _observation(PAIN, "2026-01-05", valueQuantity={"value": 3, "system": long})
+    with pytest.raises(fhir.FhirError) as caught:
+        fhir.import_logs([_session(), pain, unknown])
+    assert all(len(p.message) < 300 for p in caught.value.problems)

@@ -33,6 +33,7 @@ from ._ladder import (
     step_within,
     tenths,
 )
+from ._limits import shorten
 from ._messages import Message, Value
 from ._model import Exercise, Pack
 from ._reasons import Action, Decision, Reason, because, words
@@ -67,6 +68,7 @@ from ._rules import DEFAULT_RULES, Rules
 from ._session import RedFlag, SessionLog, flag_words, in_order
 from ._session import red_flags as _flags
 from ._state import Clearance, Pending, Prescription, State, Stop, evolved
+from ._suggest import suggestion
 from ._vocabulary import Direction
 from .exceptions import (
     CLEARANCE_ENDED,
@@ -1322,12 +1324,11 @@ def record_clearance(
         for modification_id in allowed:
             if not any(m.id == modification_id for e in in_scope for m in e.modifications):
                 known = sorted({m.id for e in in_scope for m in e.modifications})
-                raise UnknownIdError(
-                    "variation",
-                    modification_id,
-                    f"no exercise the clearance covers has a variation {modification_id!r};"
-                    f" known: {', '.join(known) or 'none'}",
+                template = Message(
+                    template=N_("no exercise the clearance covers has a variation {value}{hint}"),
+                    values={"value": shorten(modification_id), "hint": suggestion(modification_id, known)},
                 )
+                raise UnknownIdError("variation", modification_id, template.render(), template)
     lifts = state.stop is not None
     if lifts and covered and state.dose.exercise_id not in covered:
         raise SessionError(

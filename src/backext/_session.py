@@ -98,7 +98,16 @@ def red_flags(values: Iterable[RedFlag | str]) -> frozenset[RedFlag]:
     """Red flags from flags or their codes."""
     if isinstance(values, (str, bytes)):
         raise TypeError(f"red_flags must be a collection of red flags, not the single value {values!r}")
-    return frozenset(RedFlag(v) for v in values)
+    return frozenset(_red_flag(v) for v in values)
+
+
+def _red_flag(value: RedFlag | str) -> RedFlag:
+    try:
+        return RedFlag(value)
+    except ValueError:
+        from ._limits import shorten  # noqa: PLC0415 - only for a message
+
+        raise ValueError(f"{shorten(str(value))} is not a red flag backext knows") from None
 
 
 def pain_rating(_: object, attribute: attrs.Attribute[Any], value: int | None) -> None:

@@ -459,7 +459,7 @@ class _Reader:
                     "invalid-resource",
                     N_("{status} is not an Observation status in FHIR {version}: use one of {statuses}"),
                     {
-                        "status": repr(model.status),
+                        "status": shorten(str(model.status)),
                         "version": str(self.fhir_version),
                         "statuses": ", ".join(sorted(_STATUSES[self.fhir_version])),
                     },
@@ -495,7 +495,7 @@ class _Reader:
                     f"{found.pointer}/code/coding/{index}/code",
                     "unknown-code",
                     N_("{code} is not a red flag backext knows"),
-                    {"code": repr(coding.code)},
+                    {"code": shorten(str(coding.code))},
                 )
         return flags
 
@@ -537,7 +537,7 @@ class _Reader:
                     f"{found.pointer}/valueQuantity",
                     "invalid-pain",
                     template,
-                    {"unit": repr(_shown_unit(quantity))},
+                    {"unit": shorten(_shown_unit(quantity))},
                 )
                 return None
             value, where = quantity.value, f"{found.pointer}/valueQuantity/value"
@@ -774,7 +774,7 @@ class _Reader:
                         f"{session.found.pointer}/hasMember/{index}",
                         "unresolved-reference",
                         N_("the member {reference} is not a pain rating or red flag among the resources given"),
-                        {"reference": repr(member.reference)},
+                        {"reference": shorten(str(member.reference))},
                     )
                     continue
                 if owner.setdefault(id(target), session) is not session:
@@ -782,7 +782,7 @@ class _Reader:
                         f"{session.found.pointer}/hasMember/{index}",
                         "ambiguous-session",
                         N_("the member {reference} is listed by two sessions"),
-                        {"reference": repr(member.reference)},
+                        {"reference": shorten(str(member.reference))},
                     )
         pain_ids = {id(item) for item in pains}
         on_day: dict[datetime.date, list[_Session]] = {}
