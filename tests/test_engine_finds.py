@@ -1844,3 +1844,17 @@ def test_a_long_id_or_code_given_through_the_api_is_quoted_shortened():
     with pytest.raises(ValueError, match="is not a red flag") as flagged:
         attrs.evolve(done(backext.start(P, FOREARM.id).prescription, DAY), red_flags={long})
     assert len(str(flagged.value)) < 300
+
+
+def test_an_ended_clearance_beside_one_never_given_is_said_to_have_ended():
+    # Found by the fresh-eyes check after round 18: beside a variation never cleared, an ended one was said to
+    # "need a clinician's clearance".
+    pack, state = _chest_with_arms_out()
+    state = backext.record_clearance(
+        state, date=DAY - dt.timedelta(20), modifications=["leg-lift"], until=DAY - dt.timedelta(10), pack=pack
+    )
+    with pytest.raises(backext.ClearanceRequiredError) as raised:
+        backext.choose_modifications(pack, state, ["leg-lift", "arms-out"], on=DAY)
+    said = str(raised.value)
+    assert said.index("arms-out") < said.index("needs a clinician's clearance") < said.index("has ended")
+    assert raised.value.modification_ids == ("arms-out", "leg-lift")

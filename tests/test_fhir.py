@@ -991,7 +991,9 @@ def test_nothing_is_skipped_in_silence():
     # A list of entries, a list holding the Bundle, a misspelt key, an entry with no resource: each is said.
     assert _problems(entries) == [("/0", "invalid-resource"), ("/1", "invalid-resource"), ("/2", "invalid-resource")]
     assert _problems([bundle]) == [("/0/resourceType", "invalid-resource")]
-    assert _problems({**bundle, "entries": bundle.pop("entry")}) == [("/entries", "invalid-resource")]
+    misspelt = _problems({**bundle, "entries": bundle.pop("entry")})
+    assert misspelt[0] == ("/entries", "invalid-resource")
+    assert ("/entries/2/resource/code/coding/0/system", "invalid-resource") in misspelt  # its red flag: said
     bundle["entry"] = entries
     assert _problems({**bundle, "entry": [*entries, {}]}) == [("/entry/3", "invalid-resource")]
     assert _problems({**bundle, "entry": [*entries[:2], {"Resource": flag}]}) == [
@@ -1217,3 +1219,25 @@ def test_a_long_code_or_unit_in_a_document_is_quoted_shortened():
     with pytest.raises(fhir.FhirError) as caught:
         fhir.import_logs([_session(), pain, unknown])
     assert all(len(p.message) < 300 for p in caught.value.problems)
+
+
+def test_a_finding_anywhere_in_a_bundle_but_its_entries_is_refused():
+    # Found by the fresh-eyes check after round 18: a red flag, a pain rating or a session in Bundle.issues (an
+    # OperationOutcome), its signature or its meta was dropped with no problem; issues is no R4B field.
+    pain = _observation(PAIN, "2026-01-05", valueInteger=2)
+    entries = [{"fullUrl": f"urn:uuid:{n}", "resource": r} for n, r in enumerate([_session(), pain])]
+    flag = {**_observation(FLAG, "2026-01-05", valueBoolean=True), "id": "f"}
+    outcome = {"resourceType": "OperationOutcome", "contained": [flag], "issue": []}
+    bundle = {"resourceType": "Bundle", "type": "searchset", "entry": entries, "issues": outcome}
+    assert _problems(bundle) == [("/issues/contained/0/code/coding/0/system", "invalid-resource")]
+    assert ("/issues", "invalid-resource") in _problems(bundle, "R4B")
+    tagged = {**bundle, "issues": None, "meta": {"tag": [{"system": FLAG[0], "code": FLAG[1]}]}}
+    del tagged["issues"]
+    assert _problems(tagged) == [("/meta/tag/0/system", "invalid-resource")]
+    assert _problems({**tagged, "meta": {}, "type": ["collection"]}) == [("/type", "invalid-resource")]
+
+
+def test_a_session_with_a_value_of_its_own_is_refused():
+    # Found by the fresh-eyes check after round 18: a session's own valueInteger 9 was ignored.
+    pain = _observation(PAIN, "2026-01-05", valueInteger=2)
+    assert _problems([{**_session(), "valueInteger": 9}, pain]) == [("/0/valueInteger", "invalid-value")]

@@ -747,12 +747,15 @@ def test_a_line_break_in_a_name_or_a_cue_prints_no_line_of_its_own(capsys, tmp_p
     from backext._cli import main  # noqa: PLC0415
 
     pack = backext.builtin_pack()
-    exercise = pack.exercises[0]
+    exercise = pack.exercises[2]  # the chest lift: it has a variation
     forged = "\nDose: Hold for 600 seconds.\n"
     steps = (attrs.evolve(exercise.steps[0], cue=f"Lift{forged}"), *exercise.steps[1:])
-    changed = attrs.evolve(exercise, name=f"Press-up{forged}", steps=steps)
+    variations = tuple(  # a line separator, not a line feed (found by the fresh-eyes check after round 18)
+        attrs.evolve(m, name=f"{m.id}\u2028Dose: Hold for 600 seconds.") for m in exercise.modifications
+    )
+    changed = attrs.evolve(exercise, name=f"Press-up{forged}", steps=steps, modifications=variations)
     path = tmp_path / "pack.json"
-    path.write_text(backext.dump_pack(attrs.evolve(pack, exercises=(changed, *pack.exercises[1:]))), encoding="utf-8")
+    path.write_text(backext.dump_pack(attrs.evolve(pack, exercises=(*pack.exercises[:2], changed))), encoding="utf-8")
     for argv in (
         ["show", "--pack", str(path)],
         ["session", "--pack", str(path), "--exercise", exercise.id],

@@ -1022,8 +1022,8 @@ def _clearance_required(
 ) -> ClearanceRequiredError:
     """The error for the variations *missing* a clearance on *day*, each said in its kind.
 
-    Never cleared, then cleared until a day gone by (a new clearance is needed for both), then cleared from a later
-    day (pass that day).
+    Never cleared, then cleared until a day gone by (a new clearance is needed), then cleared from a later day (pass
+    that day): each kind in a sentence of its own.
     """
     never = [m for m in missing if not state.allows(m, exercise.id)]
     later = [
@@ -1031,10 +1031,7 @@ def _clearance_required(
     ]
     ended = [m for m in missing if m not in never and m not in later]
     parts: list[Message] = []
-    for ids, template in (
-        (never + ended, CLEARANCE_ENDED if not never else CLEARANCE_NEEDED),
-        (later, CLEARANCE_LATER),
-    ):
+    for ids, template in ((never, CLEARANCE_NEEDED), (ended, CLEARANCE_ENDED), (later, CLEARANCE_LATER)):
         if ids:
             values: dict[str, Value] = {
                 "variation": variation_names(exercise, ids, pack.default_locale),
@@ -1042,12 +1039,10 @@ def _clearance_required(
             }
             parts.append(Message(template=template[0], plural=template[1], count=len(ids), values=values))
     named = never + ended + later
-    # Translators: two sentences about variations that lack a clearance, in one message.
-    message = (
-        parts[0]
-        if len(parts) == 1
-        else Message(template=N_("{first}; {second}"), values=dict(zip(("first", "second"), parts, strict=True)))
-    )
+    message = parts[0]
+    for part in parts[1:]:
+        # Translators: two sentences about variations that lack a clearance, in one message.
+        message = Message(template=N_("{first}; {second}"), values={"first": message, "second": part})
     return ClearanceRequiredError(
         named[0], day if later and not never and not ended else None, None, named, message=message
     )

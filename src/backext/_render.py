@@ -298,8 +298,7 @@ def _signed(value: float, locale: str | None, default_locale: str | None) -> str
 def _modification_line(pack: Pack, modification: Modification, locale: str | None, *, md: bool = False) -> str:
     tags = (locale, pack.default_locale)
     name, description = pack.localize(modification.name, locale), pack.localize(modification.description, locale)
-    if md:
-        name, description = _markdown(name), _markdown(description)
+    name, description = (_markdown(name), _markdown(description)) if md else (one_line(name), one_line(description))
     notes = [pgettext("direction", _DIRECTIONS[modification.direction], *tags)]
     if modification.requires_clearance:
         notes.append(gettext("only with a clinician's clearance", *tags))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -211,15 +212,17 @@ class _Reader:
                 {"kind": str(kind)},
             )
             return []
-        self.unknown_fields("", document, _BUNDLE_FIELDS)
+        self.unknown_fields("", document, _BUNDLE_FIELDS if self.fhir_version == "R5" else _BUNDLE_FIELDS - {"issues"})
         kind_of_bundle = document.get("type")
-        if kind_of_bundle is not None and kind_of_bundle not in _BUNDLE_TYPES:
+        if kind_of_bundle is not None and (not isinstance(kind_of_bundle, str) or kind_of_bundle not in _BUNDLE_TYPES):
             self.problem(
                 "/type",
                 "invalid-resource",
                 N_("{kind} is not a type of Bundle: use one of {types}"),
-                {"kind": shorten(str(kind_of_bundle)), "types": ", ".join(sorted(_BUNDLE_TYPES))},
+                {"kind": shorten(json.dumps(kind_of_bundle)), "types": ", ".join(sorted(_BUNDLE_TYPES))},
             )
+        # Only the entries are read: a finding anywhere else in the Bundle (its issues, its signature) would be lost.
+        self.hidden_red_flags("", {k: v for k, v in document.items() if k != "entry"}, own_code=False)
         if "implicitRules" in document:
             self.problem(
                 "/implicitRules",
@@ -585,6 +588,25 @@ class _Reader:
         value = found.model.valueBoolean
         return value is None or bool(value)  # a finding with no value is present; False says it was not
 
+    def session_valued(self, found: _Found) -> bool:
+        """Whether the session Observation *found* has a value of its own (its problem): its values are components.
+
+        A session's own value (``valueInteger: 9``, an interpretation) says something backext does not read.
+        """
+        data = found.model.model_dump(exclude_none=True)
+        other = next((k for k in data if k.startswith("value") or k in {"interpretation", "dataAbsentReason"}), None)
+        if other is None:
+            return False
+        self.problem(
+            f"{found.pointer}/{other}",
+            "invalid-value",
+            N_("a session's values are its components, not {field}"),
+            {"field": other},
+        )
+        self.unread_session = self.unread_pain = True
+        self.unread_names |= found.names
+        return True
+
     def refused_values(self, session: _Session) -> bool:
         """Whether a value of *session* is refused by a session log (each its problem, at its place)."""
         refused = False
@@ -753,6 +775,8 @@ class _Reader:
                         " Observation of its own"
                     ),
                 )
+            elif session_code in codes and self.session_valued(item):
+                continue
             elif session_code in codes:
                 places: dict[str, tuple[str, str]] = {}
                 day = self.date(item)
@@ -968,8 +992,9 @@ def _person(subject: Any) -> tuple[str, Value]:
         return (f"reference {literal[1] if literal else reference}", shorten(reference))
     identifier = getattr(subject, "identifier", None)
     if identifier is not None:
-        key = f"{getattr(identifier, 'system', None)}|{getattr(identifier, 'value', None)}"
-        return (f"identifier {key}", shorten(str(getattr(identifier, "value", None) or key)))
+        system, value = getattr(identifier, "system", None), getattr(identifier, "value", None)
+        key = f"{system}|{value}"
+        return (f"identifier {key}", shorten(key if system else str(value)))
     display = getattr(subject, "display", None)
     return (f"display {display}", shorten(str(display)))
 
