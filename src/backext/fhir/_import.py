@@ -798,7 +798,7 @@ class _Reader:
                         f"{session.found.pointer}/hasMember/{index}",
                         "unresolved-reference",
                         N_("the member {reference} is not a pain rating or red flag among the resources given"),
-                        {"reference": shorten(str(member.reference))},
+                        {"reference": shorten(str(member.reference), 120)},
                     )
                     continue
                 if owner.setdefault(id(target), session) is not session:
@@ -806,7 +806,7 @@ class _Reader:
                         f"{session.found.pointer}/hasMember/{index}",
                         "ambiguous-session",
                         N_("the member {reference} is listed by two sessions"),
-                        {"reference": shorten(str(member.reference))},
+                        {"reference": shorten(str(member.reference), 120)},
                     )
         pain_ids = {id(item) for item in pains}
         on_day: dict[datetime.date, list[_Session]] = {}
@@ -989,7 +989,7 @@ def _person(subject: Any) -> tuple[str, Value]:
     reference = getattr(subject, "reference", None)
     if isinstance(reference, str):
         literal = _LITERAL.fullmatch(reference)
-        return (f"reference {literal[1] if literal else reference}", shorten(reference))
+        return (f"reference {literal[1] if literal else reference}", shorten(reference, 120))
     identifier = getattr(subject, "identifier", None)
     if identifier is not None:
         system, value = getattr(identifier, "system", None), getattr(identifier, "value", None)
