@@ -1241,3 +1241,17 @@ def test_a_session_with_a_value_of_its_own_is_refused():
     # Found by the fresh-eyes check after round 18: a session's own valueInteger 9 was ignored.
     pain = _observation(PAIN, "2026-01-05", valueInteger=2)
     assert _problems([{**_session(), "valueInteger": 9}, pain]) == [("/0/valueInteger", "invalid-value")]
+
+
+def test_subjects_contained_in_each_observation_are_never_taken_for_one_person():
+    # Found by the fresh-eyes check of the last commit: "#p" in each Observation named two people, read as one.
+    def about(resource: dict, mrn: str) -> dict:
+        patient = {"resourceType": "Patient", "id": "p", "identifier": [{"value": mrn}]}
+        return {**resource, "contained": [patient], "subject": {"reference": "#p"}}
+
+    session = about(_session(), "ann")
+    pain = about(_observation(PAIN, "2026-01-05", valueInteger=2), "ann")
+    other = about(_observation(PAIN, "2026-01-06", valueInteger=0), "bob")
+    assert _problems([session, pain, other]) == [("/1/subject", "invalid-resource"), ("/2/subject", "invalid-resource")]
+    null_type = {"resourceType": "Bundle", "type": None, "entry": [{"resource": _session()}]}
+    assert ("/type", "invalid-resource") in _problems(null_type)

@@ -214,7 +214,7 @@ class _Reader:
             return []
         self.unknown_fields("", document, _BUNDLE_FIELDS if self.fhir_version == "R5" else _BUNDLE_FIELDS - {"issues"})
         kind_of_bundle = document.get("type")
-        if kind_of_bundle is not None and (not isinstance(kind_of_bundle, str) or kind_of_bundle not in _BUNDLE_TYPES):
+        if "type" in document and (not isinstance(kind_of_bundle, str) or kind_of_bundle not in _BUNDLE_TYPES):
             self.problem(
                 "/type",
                 "invalid-resource",
@@ -646,6 +646,16 @@ class _Reader:
             person = _person(item.model.subject)
             if first is None:
                 first = person
+            elif person[0] != first[0] and person[0].startswith("contained"):
+                self.problem(
+                    f"{item.pointer}/subject",
+                    "invalid-resource",
+                    N_(
+                        "a subject contained in the Observation ({subject}) cannot be told apart from another person:"
+                        " refer to the Patient itself"
+                    ),
+                    {"subject": person[1]},
+                )
             elif person[0] != first[0]:
                 at = "subject" if item.model.subject is not None else ""
                 self.problem(
@@ -987,14 +997,17 @@ def _person(subject: Any) -> tuple[str, Value]:
     if subject is None:
         return ("", Message(template=N_("(no subject)")))
     reference = getattr(subject, "reference", None)
+    if isinstance(reference, str) and reference.startswith("#"):  # inside each Observation: never the same one
+        return (f"contained {id(subject)}", shorten(reference))
     if isinstance(reference, str):
         literal = _LITERAL.fullmatch(reference)
         return (f"reference {literal[1] if literal else reference}", shorten(reference, 120))
     identifier = getattr(subject, "identifier", None)
     if identifier is not None:
         system, value = getattr(identifier, "system", None), getattr(identifier, "value", None)
-        key = f"{system}|{value}"
-        return (f"identifier {key}", shorten(key if system else str(value)))
+        kind = getattr(getattr(identifier, "type", None), "text", None) or getattr(subject, "type", None)
+        key = f"{getattr(subject, 'type', None)}|{kind}|{system}|{value}"
+        return (f"identifier {key}", shorten("|".join(str(part) for part in (system, value) if part is not None)))
     display = getattr(subject, "display", None)
     return (f"display {display}", shorten(str(display)))
 
