@@ -1255,3 +1255,15 @@ def test_subjects_contained_in_each_observation_are_never_taken_for_one_person()
     assert _problems([session, pain, other]) == [("/1/subject", "invalid-resource"), ("/2/subject", "invalid-resource")]
     null_type = {"resourceType": "Bundle", "type": None, "entry": [{"resource": _session()}]}
     assert ("/type", "invalid-resource") in _problems(null_type)
+
+
+def test_identifiers_of_two_types_are_two_people():
+    # Found by the fresh-eyes check of the last commit: MR 123 and SS 123 were taken for one person.
+    def by(kind: str) -> dict:
+        coding = {"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": kind}
+        return {"identifier": {"type": {"coding": [coding]}, "value": "123"}}
+
+    pain = _observation(PAIN, "2026-01-05", valueInteger=2, subject=by("SS"))
+    assert _problems([_session(subject=by("MR")), pain]) == [("/1/subject", "invalid-resource")]
+    [log] = fhir.import_logs([_session(subject=by("MR")), {**pain, "subject": by("MR")}])
+    assert log.pain == 2

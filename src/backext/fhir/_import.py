@@ -1005,9 +1005,13 @@ def _person(subject: Any) -> tuple[str, Value]:
     identifier = getattr(subject, "identifier", None)
     if identifier is not None:
         system, value = getattr(identifier, "system", None), getattr(identifier, "value", None)
-        kind = getattr(getattr(identifier, "type", None), "text", None) or getattr(subject, "type", None)
-        key = f"{getattr(subject, 'type', None)}|{kind}|{system}|{value}"
-        return (f"identifier {key}", shorten("|".join(str(part) for part in (system, value) if part is not None)))
+        kind = getattr(identifier, "type", None)  # MR or SS: the whole CodeableConcept, codings and text
+        written = json.dumps(kind.model_dump(mode="json", exclude_none=True), sort_keys=True) if kind else None
+        key = f"{getattr(subject, 'type', None)}|{written}|{system}|{value}"
+        codings = getattr(kind, "coding", None) or ()
+        label = getattr(kind, "text", None) or next((c.code for c in codings if getattr(c, "code", None)), None)
+        shown = "|".join(str(part) for part in (system, value) if part is not None)
+        return (f"identifier {key}", shorten(f"{label} {shown}" if label else shown))
     display = getattr(subject, "display", None)
     return (f"display {display}", shorten(str(display)))
 
