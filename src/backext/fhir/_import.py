@@ -222,7 +222,7 @@ class _Reader:
                 {"kind": shorten(json.dumps(kind_of_bundle)), "types": ", ".join(sorted(_BUNDLE_TYPES))},
             )
         # Only the entries are read: a finding anywhere else in the Bundle (its issues, its signature) would be lost.
-        self.hidden_red_flags("", {k: v for k, v in document.items() if k != "entry"}, own_code=False)
+        self.hidden_findings("", {k: v for k, v in document.items() if k != "entry"}, own_code=False)
         if "implicitRules" in document:
             self.problem(
                 "/implicitRules",
@@ -249,7 +249,7 @@ class _Reader:
                 self.unread_entry(entry)
                 continue
             others = {key: value for key, value in entry.items() if key != "resource"}
-            if self.hidden_red_flags(pointer, others, own_code=False):  # a red flag in a response's outcome, say
+            if self.hidden_findings(pointer, others, own_code=False):  # a red flag in a response's outcome, say
                 self.unread_entry(entry)
                 continue
             request = entry.get("request")
@@ -320,38 +320,33 @@ class _Reader:
         (FHIR forbids reading it then). backext's red-flag codes anywhere but in the Observation's own code (its
         value, a component's value, an interpretation, a contained resource) would be lost.
         """
-        refused = self.modifiers(pointer, item)
-        return self.hidden_red_flags(pointer, item, own_code=True) or refused
-
-    def modifiers(self, pointer: str, item: Mapping[str, Any]) -> bool:
-        """Whether *item* (a resource, a Bundle or an entry) has implicit rules or a modifier extension anywhere."""
-        refused = False
-        if "implicitRules" in item:
+        refused = "implicitRules" in item
+        if refused:
             self.problem(
                 f"{pointer}/implicitRules",
                 "invalid-resource",
                 N_("implicitRules change what the Observation means, in ways backext does not know: it is not read"),
             )
-            refused = True
-        for at, key, _ in _walk(item):
-            if key == "modifierExtension":
+        return self.hidden_findings(pointer, item, own_code=True) or refused
+
+    def hidden_findings(self, pointer: str, item: Mapping[str, Any], *, own_code: bool) -> bool:
+        """Whether *item* holds a red flag, a pain rating or a session where it is not read (each its problem).
+
+        With *own_code*, *item* is an Observation, whose own ``code`` says what it is (and a session's components
+        what each value is), and whose modifier extensions are refused in the same walk; anywhere else (a value,
+        an interpretation, a contained resource, another resource, an entry's response) such a code would be lost,
+        not read.
+        """
+        refused = False
+        for at, key, value in _walk(item):
+            if own_code and key == "modifierExtension":
                 self.problem(
                     f"{pointer}{_pointer(at)}/modifierExtension",
                     "invalid-resource",
                     N_("a modifier extension changes what the Observation means, in ways backext does not know"),
                 )
                 refused = True
-        return refused
-
-    def hidden_red_flags(self, pointer: str, item: Mapping[str, Any], *, own_code: bool) -> bool:
-        """Whether *item* holds a red flag, a pain rating or a session where it is not read (each its problem).
-
-        With *own_code*, *item* is an Observation, whose own ``code`` says what it is (and a session's components
-        what each value is); anywhere else (a value, an interpretation, a contained resource, another resource, an
-        entry's response) such a code would be lost, not read.
-        """
-        refused = False
-        for at, key, value in _walk(item):
+                continue
             if key != "system" or not isinstance(value, str):
                 continue
             code = _sibling_code(item, at)
@@ -433,7 +428,7 @@ class _Reader:
         observation = model_class(self.fhir_version, "Observation")
         for pointer, item, full_url in self.entries(document):
             if item.get("resourceType") != "Observation":
-                self.hidden_red_flags(pointer, item, own_code=False)  # another resource is never read: nor its flags
+                self.hidden_findings(pointer, item, own_code=False)  # another resource is never read: nor its flags
                 continue
             wrong = _wrong_values(item, pointer)
             if wrong:  # the FHIR models would read true as 1 and "3" as 3: a pain rating must be what it says
