@@ -499,7 +499,7 @@ def test_invalid_session_values_and_documents_are_refused():
     assert _problems(42) == [("", "not-a-bundle")]
     assert _problems("{") == [("", "syntax-error")]
     assert _problems([1]) == [("/0", "invalid-resource")]
-    assert _problems({"resourceType": "Bundle", "entry": {}}) == [("/entry", "invalid-resource")]
+    assert _problems({"resourceType": "Bundle", "type": "collection", "entry": {}}) == [("/entry", "invalid-resource")]
 
 
 def test_the_first_and_last_days_do_not_overflow():
@@ -1267,3 +1267,41 @@ def test_identifiers_of_two_types_are_two_people():
     assert _problems([_session(subject=by("MR")), pain]) == [("/1/subject", "invalid-resource")]
     [log] = fhir.import_logs([_session(subject=by("MR")), {**pain, "subject": by("MR")}])
     assert log.pain == 2
+
+
+def test_a_refused_pain_rating_is_written_as_the_reader_writes_numbers():
+    # Found by a black-box attack (round 18): "6.5" kept its decimal point in a German refusal.
+    def refusal(value: object, locale: str) -> str:
+        pain = _observation(PAIN, "2026-01-05", valueQuantity={"value": value})
+        with pytest.raises(fhir.FhirError) as caught:
+            fhir.import_logs(json.dumps([_session(), pain]))
+        [problem] = caught.value.problems
+        return problem.render(locale)
+
+    assert refusal(6.5, "de").endswith("gefunden: 6,5")
+    assert refusal(6.5, "en").endswith("found 6.5")
+    assert refusal(12, "fr").endswith("12")
+
+
+def test_a_bundle_and_its_entries_are_checked_by_the_fhir_model_all_but_their_resources():
+    # Found by black-box attacks (round 18 and the fresh-eyes check after it): a Bundle with meta [1], total "x" or
+    # no type, and an entry whose request has no method, were read as if they were valid.
+    pain = _observation(PAIN, "2026-01-05", valueInteger=2)
+    entries = [{"fullUrl": f"urn:uuid:{n}", "resource": r} for n, r in enumerate([_session(), pain])]
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    assert len(fhir.import_logs(bundle)) == 1
+    assert _problems({**bundle, "meta": [1], "total": "x"}) == [
+        ("/meta", "invalid-resource"),
+        ("/total", "invalid-resource"),
+    ]
+    untyped = {key: value for key, value in bundle.items() if key != "type"}
+    assert _problems(untyped) == [("", "invalid-resource")]
+    asked = [{**entries[0], "request": {"url": "Observation"}}, entries[1]]
+    # The session's entry is refused: its pain rating is not said to lack a session as well.
+    assert _problems({**bundle, "entry": asked}) == [("/entry/0/request/method", "invalid-resource")]
+    with pytest.raises(fhir.FhirError) as caught:
+        fhir.import_logs({**bundle, "entry": [{**entries[0], "fullUrl": 5}, entries[1]]})
+    [problem] = caught.value.problems
+    assert problem.path == "/entry/0/fullUrl"
+    assert problem.render("de") == "kein gültiges R5-Bundle: erwartet: eine Zeichenkette, gefunden: eine ganze Zahl (5)"
+    assert "root" not in str(_problems({**bundle, "signature": [{}]}))

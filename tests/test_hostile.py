@@ -24,7 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import backext
-from backext import PROBLEM_CODES, Limits, PackError
+from backext import PROBLEM_CODES, Limits, PackError, fhir
 from backext._cli import main
 from backext._media import builtin_folder
 from backext._render import render
@@ -727,6 +727,9 @@ def test_escapes_inside_one_long_string_cost_no_memory_per_escape():
     assert peak < per_character * len(text), peak
 
 
+_STARTED = backext.start(backext.builtin_pack(), "forearm-press-up")
+
+
 @pytest.mark.parametrize(
     "call",
     [
@@ -734,11 +737,18 @@ def test_escapes_inside_one_long_string_cost_no_memory_per_escape():
         lambda: backext.load_rules({}, name=5),  # type: ignore[arg-type]
         lambda: backext.load_state({}, backext.builtin_pack(), rules={"tolerated_pain": 1}),  # type: ignore[arg-type]
         lambda: backext.load_pack("{}", format="json", limits={"max_depth": 3}),  # type: ignore[arg-type]
+        # Round 18: AttributeError, KeyError and ValueError from inside.
+        lambda: backext.timeline(backext.builtin_pack(), _STARTED, phrases=None),  # type: ignore[arg-type]
+        lambda: backext.ladder(backext.builtin_pack(), ["forearm-press-up"]),  # type: ignore[arg-type]
+        lambda: fhir.export_pack({}),  # type: ignore[arg-type]
+        lambda: fhir.export_bundle({}),  # type: ignore[arg-type]
+        lambda: backext.load_pack("{}", format="json", max_bytes="10"),  # type: ignore[arg-type]
+        lambda: backext.Limits(max_depth=1.5),  # type: ignore[arg-type]
     ],
 )
 def test_arguments_of_the_wrong_type_are_type_errors_that_name_them(call):
     # Found by a black-box attack (round 17): AttributeError from inside, naming no argument.
-    with pytest.raises(TypeError, match=r"^(name|rules|limits) must be"):
+    with pytest.raises(TypeError, match=r"^(name|rules|limits|phrases|an exercise id|pack|max_bytes|max_depth) must"):
         call()
 
 

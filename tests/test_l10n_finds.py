@@ -744,3 +744,25 @@ def test_not_a_number_reads_after_found_and_after_not_alike():
         "fr": "NaN (pas un nombre)",
         "es": "NaN (no es un número)",
     }
+
+
+def test_refused_arguments_of_the_fhir_export_and_locale_tags_are_said_in_any_language():
+    # Found by a black-box attack (round 17): these ValueErrors had English only, no template to render.
+    from backext import fhir  # noqa: PLC0415
+
+    state = backext.start(PACK, "forearm-press-up")
+    with pytest.raises(ValueError, match="from 1 to 7") as too_many:
+        fhir.export_state(PACK, state, subject="Patient/1", days_per_week=9)
+    with pytest.raises(ValueError, match="BCP 47") as klingon:
+        fhir.export_state(PACK, state, subject="Patient/1", locale="x-klingon")
+    with pytest.raises(ValueError, match="BCP 47") as malformed:
+        backext.timeline(PACK, state, locale="de DE")
+    for caught in (too_many, klingon, malformed):
+        said = caught.value.render("de")  # type: ignore[attr-defined]
+        assert said != str(caught.value)
+        assert "{" not in said
+    assert "ganze Zahl von 1 bis 7" in too_many.value.render("de")  # type: ignore[attr-defined]
+    assert backext.plan(PACK, state, start_date=datetime.date(2026, 1, 5), days_per_week=3, weeks=1)
+    with pytest.raises(ValueError) as in_a_plan:
+        backext.plan(PACK, state, start_date=datetime.date(2026, 1, 5), days_per_week=0, weeks=1)
+    assert in_a_plan.value.render("fr") == too_many.value.render("fr").replace("9", "0")  # type: ignore[attr-defined]

@@ -35,7 +35,7 @@ from ._i18n import N_, N_plural, gettext, ngettext, parse_locale, pgettext
 from ._ladder import Dose
 from ._limits import DEFAULT_MAX_BYTES, shorten
 from ._messages import Message, Value
-from ._model import Exercise, Pack
+from ._model import Exercise, Pack, ensure_pack
 from ._plan import BEST_CASE, Plan, PlannedSession
 from ._reasons import Action
 from ._reconcile import exercise_of, within_limits
@@ -566,7 +566,7 @@ def _plan_calendar(
 ) -> tuple[bytes, int]:
     """:func:`plan_calendar`'s calendar, and how many events of *previous* it left out (not of the series)."""
     ical = _icalendar()
-    _check_pack(pack)
+    ensure_pack(pack)
     if not isinstance(plan, Plan):
         raise TypeError(f"plan must be a backext.Plan, not {type(plan).__name__}")
     series = _series(pack, series)
@@ -757,7 +757,7 @@ def _cancel_sessions(
 ) -> tuple[bytes, int]:
     """:func:`cancel_sessions`'s calendar, and how many events of *previous* it left out (not of the series)."""
     ical = _icalendar()
-    _check_pack(pack)
+    ensure_pack(pack)
     series = _series(pack, series)
     if not _is_day(since):
         raise TypeError(f"since must be a datetime.date, not {type(since).__name__}")
@@ -779,11 +779,6 @@ def _cancel_sessions(
 
 def _is_day(value: object) -> bool:
     return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
-
-
-def _check_pack(pack: object) -> None:
-    if not isinstance(pack, Pack):
-        raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
 
 
 def _series(pack: Pack, series: object) -> str:

@@ -35,7 +35,7 @@ from ._ladder import (
 )
 from ._limits import shorten
 from ._messages import Message, Value
-from ._model import Exercise, Pack
+from ._model import Exercise, Pack, ensure_pack
 from ._reasons import Action, Decision, Reason, because, words
 from ._reconcile import (
     clearances_within,
@@ -130,8 +130,7 @@ def start(pack: Pack, exercise_id: str) -> State:
 
     .. versionadded:: 0.1.0
     """
-    if not isinstance(pack, Pack):
-        raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
+    ensure_pack(pack)
     if type(exercise_id) is not str:
         raise TypeError(f"exercise_id must be a string, not {type(exercise_id).__name__}")
     exercise = exercise_of(pack, exercise_id)
@@ -1281,8 +1280,8 @@ def record_clearance(
             raise TypeError(f"{name} must be a string, not {type(text).__name__}")
         if text is not None and len(text) > MAX_NOTE:
             raise ValueError(f"{name} may have at most {MAX_NOTE} characters, not {len(text)}")
-    if pack is not None and not isinstance(pack, Pack):
-        raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
+    if pack is not None:
+        ensure_pack(pack)
     allowed = _ids(modifications, "modifications")
     covered = _ids(exercises, "exercises")
     if state.stop is not None and date < state.stop.latest:

@@ -22,7 +22,7 @@ from ._addresses import web_address
 from ._engine import session_on
 from ._i18n import N_, language, parse_locale, plural_count, translation
 from ._media import Picture, Pictures, builtin_folder
-from ._model import Exercise, Modification, Pack, Source
+from ._model import Exercise, Modification, Pack, Source, ensure_pack
 from ._reconcile import exercise_of, state_exercise
 from ._render import localized_date, localized_number
 from ._rules import DEFAULT_RULES, Rules
@@ -298,8 +298,7 @@ class _Handout:
         on: datetime.date | None = None,
         rules: Rules = DEFAULT_RULES,
     ) -> None:
-        if not isinstance(pack, Pack):
-            raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
+        ensure_pack(pack)
         if not isinstance(rules, Rules):
             raise TypeError(f"rules must be a backext.Rules, not {type(rules).__name__}")
         self.rules = rules

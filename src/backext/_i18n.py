@@ -109,10 +109,11 @@ def parse_locale(tag: str) -> str:
         'fr'
         >>> parse_locale("FR-ca-U-CA-gregory")
         'fr-CA-u-ca-gregory'
-        >>> parse_locale("de DE")
-        Traceback (most recent call last):
-        ...
-        ValueError: 'de DE' is not a language tag with a primary language subtag (BCP 47, such as 'de' or 'de-AT')
+        >>> try:
+        ...     parse_locale("de DE")
+        ... except ValueError as error:  # its render(locale) says it in another language
+        ...     print(error)
+        'de DE' is not a language tag with a primary language subtag (BCP 47, such as 'de' or 'de-AT')
     """
     if not isinstance(tag, str):
         raise TypeError(f"a language tag must be a string, not {type(tag).__name__}")
@@ -141,7 +142,9 @@ def _parse(tag: str) -> str:
     malformed = tag_problem(tag)
     if malformed is not None:
         template, shown = malformed
-        raise ValueError(template.format(tag=repr(shown)))
+        from ._wrong import WordedError  # noqa: PLC0415 - _wrong's messages are built on this module
+
+        raise WordedError(template, {"tag": repr(shown)})  # a ValueError, said in any language
     candidate = tag.replace("_", "-")
     language, *rest = candidate.split("-")
     subtags = [language.lower()]

@@ -43,7 +43,9 @@ DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 
 
 def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if type(value) is not int or value < 1:
+    if type(value) is not int:
+        raise TypeError(f"{attribute.name} must be a whole number of at least 1, not {type(value).__name__}")
+    if value < 1:
         raise ValueError(f"{attribute.name} must be a whole number of at least 1, not {value!r}")
 
 

@@ -40,7 +40,7 @@ from ._limits import (
 )
 from ._messages import Message
 from ._migrations import migrate
-from ._model import SCHEMA_VERSION, Pack
+from ._model import SCHEMA_VERSION, Pack, ensure_pack
 from ._problems import Problem, problem, sort_problems
 from ._wrong import WrongType, WrongValue
 from .exceptions import PackError
@@ -735,8 +735,7 @@ def dump_pack(pack: Pack, format: str = "json") -> str:  # noqa: A002 - the publ
     """
     from ._converter import converter  # noqa: PLC0415 - cattrs is slow to import: only when needed
 
-    if not isinstance(pack, Pack):
-        raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}: load a mapping with load_pack first")
+    ensure_pack(pack, ": load a mapping with load_pack first")
     fmt = _format_for("", format)
     document = converter.unstructure(pack, Pack)
     # The schema version is always written, so that a future reader knows it.

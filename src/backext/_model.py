@@ -350,12 +350,15 @@ class Pack:
 
         Raises:
             KeyError: If the pack has none; the message suggests close ids.
+            TypeError: If *exercise_id* is not a string.
 
         Example:
             >>> import backext
             >>> backext.builtin_pack().exercise("forearm-press-up").level
             <Level.BEGINNER: 'beginner'>
         """
+        if not isinstance(exercise_id, str):
+            raise TypeError(f"an exercise id must be a string, not {type(exercise_id).__name__}")
         if len(self.exercises) <= _SCAN_AT_MOST:
             for exercise in self.exercises:
                 if exercise.id == exercise_id:
@@ -411,3 +414,9 @@ def _unknown(what: str, wanted: str, known: list[str]) -> str:
         listed = ", ".join(name if len(name) <= 60 else name[:57] + "..." for name in known[:10])
         hint = f"; known: {listed or 'none'}" + (f" and {len(known) - 10} more" if len(known) > 10 else "")
     return f"no {what} with the id {shorten(wanted)}{hint}"
+
+
+def ensure_pack(pack: object, advice: str = "") -> None:
+    """Refuse, with a ``TypeError``, a *pack* argument that is not a :class:`Pack` (*advice* ends the message)."""
+    if not isinstance(pack, Pack):
+        raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}{advice}")

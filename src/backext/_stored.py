@@ -10,7 +10,7 @@ import attrs
 
 from ._i18n import N_
 from ._limits import DEFAULT_LIMITS, LimitExceeded, check_document, truncate_problems
-from ._model import Pack
+from ._model import Pack, ensure_pack
 from ._problems import Problem, escape_pointer, problem
 from ._reconcile import check_state, reconcile
 from ._rules import CLASHES, DEFAULT_RULES, Rules
@@ -261,8 +261,7 @@ def load_state(
 
     .. versionadded:: 0.1.0
     """
-    if not isinstance(pack, Pack):
-        raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
+    ensure_pack(pack)
     if not isinstance(rules, Rules):
         raise TypeError(f"rules must be a backext.Rules, not {type(rules).__name__}")
     _check_name(name)

@@ -14,7 +14,7 @@ from ._i18n import N_, N_plural, gettext, ngettext, parse_locale, plural_count
 from ._ladder import from_tenths, tenths
 from ._limits import DEFAULT_LIMITS
 from ._messages import Message
-from ._model import Exercise, Pack
+from ._model import Exercise, Pack, ensure_pack
 from ._reconcile import exercise_of, reconcile, stopped_since
 from ._render import localized_number
 from ._rules import DEFAULT_RULES, Rules
@@ -204,6 +204,8 @@ _FIELDS = {
 
 def _check_phrases(phrases: Phrases) -> None:
     """Refuse a phrase that uses a field it may not, or any conversion, format spec or attribute."""
+    if not isinstance(phrases, Phrases):
+        raise TypeError(f"phrases must be a backext.Phrases, not {type(phrases).__name__}")
     for name, allowed in _FIELDS.items():
         template = getattr(phrases, name)
         if type(template) is not str or len(template) > 1000:
@@ -302,8 +304,7 @@ def timeline(
     .. versionchanged:: Unreleased
        A variation in use is named by a :attr:`CueKind.VARIATION` cue before the steps.
     """
-    if not isinstance(pack, Pack):
-        raise TypeError(f"pack must be a backext.Pack, not {type(pack).__name__}")
+    ensure_pack(pack)
     if not isinstance(rules, Rules):
         raise TypeError(f"rules must be a backext.Rules, not {type(rules).__name__}")
     if on is not None and type(on) is not datetime.date:

@@ -76,6 +76,9 @@ class WordedError(ValueError):
         return self.template.render(locale)
 
 
+#: The message of a number of days a week that is not 1 to 7 (a plan, a FHIR request's timing).
+DAYS_PER_WEEK = N_("days_per_week must be a whole number from 1 to 7, not {value}")
+
 #: The messages of a number out of its range, in the model's own checks (a log, a dose, a stored state).
 WHOLE_FROM_0 = N_("{name} must be a whole number from 0 to {most}, not {value}")
 NUMBER_FROM_0 = N_("{name} must be a number from 0 to {most}, not {value}")

@@ -11,13 +11,13 @@ from typing import Any, Literal
 
 from backext._engine import session_on
 from backext._i18n import N_, well_formed
-from backext._model import Exercise, Pack
+from backext._model import Exercise, Pack, ensure_pack
 from backext._reconcile import reconcile, state_exercise
 from backext._rules import DEFAULT_RULES, Rules
 from backext._session import SessionLog, in_order
 from backext._state import Prescription, State
 from backext._text import LocalizedText, Text
-from backext._wrong import WordedError
+from backext._wrong import DAYS_PER_WEEK, WordedError
 
 from ._models import check_version, resource
 from ._terms import (
@@ -86,7 +86,9 @@ def _check_subject(subject: object) -> None:
 
 def _check_locale(locale: object) -> None:
     if locale is not None and (type(locale) is not str or not well_formed(locale)):
-        raise ValueError(f"locale must be a BCP 47 tag such as 'de' or 'fr-CA', not {str(locale)[:100]!r}")
+        raise WordedError(
+            N_("locale must be a BCP 47 tag such as 'de' or 'fr-CA', not {value}"), {"value": repr(str(locale)[:100])}
+        )
 
 
 def _written_in(pack: Pack, locale: str | None, texts: Iterable[Text]) -> str | None:
@@ -308,6 +310,7 @@ def export_pack(pack: Pack, *, fhir_version: FhirVersion = "R5", base: str = DEF
 
     .. versionadded:: 0.1.0
     """
+    ensure_pack(pack)
     fhir_version = check_version(fhir_version)
     urls = Urls(base)
     return [
@@ -412,6 +415,7 @@ def export_state(
 
     .. versionadded:: 0.1.0
     """
+    ensure_pack(pack)
     fhir_version = check_version(fhir_version)
     urls = Urls(base)
     _check_subject(subject)
@@ -422,7 +426,7 @@ def export_state(
         raise TypeError(f"rules must be a backext.Rules, not {type(rules).__name__}")
     locale = _written_in(pack, locale, _state_texts(pack, _prescribed(pack, state, on, rules)[0]))
     if days_per_week is not None and (type(days_per_week) is not int or not 1 <= days_per_week <= 7):
-        raise ValueError(f"days_per_week must be a whole number from 1 to 7, not {days_per_week!r}")
+        raise WordedError(DAYS_PER_WEEK, {"value": repr(days_per_week)})
     held = state.stopped or (on is not None and state.stopped_on(on))  # stopped, or cleared from a later day
     state, prescription = _prescribed(pack, state, on, rules)
     exercise = state_exercise(pack, state)
@@ -645,6 +649,8 @@ def export_bundle(
 
     .. versionadded:: 0.1.0
     """
+    if pack is not None:
+        ensure_pack(pack)
     fhir_version = check_version(fhir_version)
     if bundle_type not in ("collection", "transaction"):
         raise ValueError(f"bundle_type must be 'collection' or 'transaction', not {bundle_type!r}")

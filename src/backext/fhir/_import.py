@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -221,6 +222,7 @@ class _Reader:
                 N_("{kind} is not a type of Bundle: use one of {types}"),
                 {"kind": shorten(json.dumps(kind_of_bundle)), "types": ", ".join(sorted(_BUNDLE_TYPES))},
             )
+        refused_entries = self.bundle_fields(document)
         # Only the entries are read: a finding anywhere else in the Bundle (its issues, its signature) would be lost.
         self.hidden_findings("", {k: v for k, v in document.items() if k != "entry"}, own_code=False)
         if "implicitRules" in document:
@@ -240,6 +242,9 @@ class _Reader:
             if not self.is_object(pointer, entry):
                 continue
             self.unknown_fields(pointer, entry, _ENTRY_FIELDS)
+            if index in refused_entries:  # a request with no method, a fullUrl that is no string: said already
+                self.unread_entry(entry)
+                continue
             if "modifierExtension" in entry:
                 self.problem(
                     f"{pointer}/modifierExtension",
@@ -270,6 +275,50 @@ class _Reader:
             if self.is_object(f"{pointer}/resource", resource) and self.is_resource(f"{pointer}/resource", resource):
                 found.append((f"{pointer}/resource", resource, full_url if isinstance(full_url, str) else None))
         return found
+
+    def bundle_fields(self, document: Mapping[str, Any]) -> set[int]:
+        """Problems of the Bundle's own fields and its entries' (all but their resources), by the version's model.
+
+        Returns the indexes of the entries refused. A field already refused (unknown, or a ``type`` FHIR does not
+        have) is left out, so that it is said once.
+        """
+
+        def known(node: Mapping[str, Any], fields: frozenset[str]) -> dict[str, Any]:
+            return {k: v for k, v in node.items() if k in fields or (k.startswith("_") and k[1:] in fields)}
+
+        shell = known(document, _BUNDLE_FIELDS if self.fhir_version == "R5" else _BUNDLE_FIELDS - {"issues"})
+        if "type" not in document:
+            self.problem(
+                "",
+                "invalid-resource",
+                N_("a Bundle says its type: one of {types}"),
+                {"types": ", ".join(sorted(_BUNDLE_TYPES))},
+            )
+        if not isinstance(shell.get("type"), str) or shell["type"] not in _BUNDLE_TYPES:
+            shell["type"] = "collection"  # missing or refused: said above
+        entries = document.get("entry")
+        if isinstance(entries, list):
+            shell["entry"] = [
+                {k: v for k, v in known(e, _ENTRY_FIELDS).items() if k != "resource"} if isinstance(e, Mapping) else {}
+                for e in entries
+            ]
+        else:
+            shell.pop("entry", None)
+        refused: set[int] = set()
+        try:
+            model_class(self.fhir_version, "Bundle").model_validate(shell)
+        except ValueError as error:  # pydantic's ValidationError is a ValueError
+            for detail in getattr(error, "errors", list)():
+                place = _place(detail)
+                if place[:1] == ("entry",) and len(place) > 1 and isinstance(place[1], int):
+                    refused.add(place[1])
+                self.problem(
+                    "".join(f"/{escape_pointer(str(part))}" for part in place),
+                    "invalid-resource",
+                    N_("not a valid {version} Bundle: {detail}"),
+                    {"version": str(self.fhir_version), "detail": _model_detail(detail, error)},
+                )
+        return refused
 
     def unread_entry(self, entry: Mapping[str, Any]) -> None:
         """Note the resource of *entry*, refused with it (its problem said), as :meth:`unread` does."""
@@ -443,12 +492,12 @@ class _Reader:
             except ValueError as error:  # pydantic's ValidationError is a ValueError
                 self.unread(item, full_url)
                 for detail in getattr(error, "errors", list)():
-                    where = "".join(f"/{escape_pointer(part)}" for part in detail.get("loc", ()))
+                    where = "".join(f"/{escape_pointer(str(part))}" for part in _place(detail))
                     self.problem(
                         f"{pointer}{where}",
                         "invalid-resource",
                         N_("not a valid {version} Observation: {detail}"),
-                        {"version": str(self.fhir_version), "detail": str(detail.get("msg", error))},
+                        {"version": str(self.fhir_version), "detail": _model_detail(detail, error)},
                     )
                 continue
             if model.status not in _STATUSES[self.fhir_version]:  # the models take any code
@@ -557,7 +606,7 @@ class _Reader:
                     where,
                     "invalid-pain",
                     N_("a pain rating is a whole number from 0 to 10, found {value}"),
-                    {"value": str(value)},
+                    {"value": _number(value)},
                 )
             return None
         return value
@@ -940,6 +989,27 @@ _ENTRY_FIELDS = frozenset(
 )
 
 
+def _place(detail: Mapping[str, Any]) -> tuple[str | int, ...]:
+    """Where a FHIR model's error *detail* is, as the parts of a JSON Pointer (never the models' own ``root``)."""
+    return tuple(part for part in detail.get("loc", ()) if part != "root")
+
+
+def _model_detail(detail: Mapping[str, Any], error: ValueError) -> Value:
+    """A FHIR model's error *detail* in words: ours for the usual kinds of error, else the models' own (English)."""
+    kind, found = str(detail.get("type", "")), detail.get("input")
+    if kind == "missing" or kind.endswith(".missing"):
+        return Message(template=N_("the field is required"))
+    if kind in ("model_validation_format", "model_type", "dict_type", "model_attributes_type"):
+        return Message(template=N_("expected an object, found {found}"), values={"found": json_type(found)})
+    if kind == "string_type":
+        return Message(template=N_("expected a string, found {found}"), values={"found": json_type(found)})
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return Message(template=N_("expected an integer, found {found}"), values={"found": json_type(found)})
+    if kind in ("list_type", "tuple_type"):
+        return Message(template=N_("expected a list, found {found}"), values={"found": json_type(found)})
+    return shorten(str(detail.get("msg", error)))
+
+
 def _known_type(fhir_version: FhirVersion, kind: str) -> bool:
     """Whether *kind* is a resource type of *fhir_version* (``Observation``, not ``observation``)."""
     if not re.fullmatch(r"[A-Z][A-Za-z]{1,63}", kind):
@@ -1082,6 +1152,19 @@ def _not_finite(document: object) -> Problem | None:
         elif isinstance(node, (list, tuple)):
             stack.extend(reversed([((*at, i), v) for i, v in enumerate(node)]))
     return None
+
+
+def _number(value: object) -> int | float | str:
+    """*value* as a message shows it: a number in the reader's locale ("6,5" in German), else as written."""
+    if isinstance(value, decimal.Decimal) and value.is_finite():
+        as_float = float(value)
+        if decimal.Decimal(repr(as_float)) == value:  # else the float would show another number
+            return int(value) if value == value.to_integral_value() and abs(value) < 10**15 else as_float
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**15:
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    return shorten(str(value))
 
 
 def _parse(source: object, name: str) -> object:
