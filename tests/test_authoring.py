@@ -418,3 +418,31 @@ def test_convert_keeps_a_schema_toml_cannot_name_in_a_comment_as_a_key(capsys, t
     source.write_text('{"$schema": 5, "id": "w"}', encoding="utf-8")
     assert run(capsys, "convert", str(source), str(tmp_path / "out.toml"))[0] == 0
     assert tomllib.loads((tmp_path / "out.toml").read_text(encoding="utf-8"))["$schema"] == 5
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "suffix", "first"),
+    [
+        # Found by a black-box attack (round 19): a schema comment after other comments, or after a YAML directive
+        # (where it cannot be on the first line), was dropped with only "not kept: comments".
+        ("in.toml", '# our pack\n#:schema ./x.json\nid = "w"\n', ".json", '  "$schema": "./x.json",'),
+        ("in.yaml", "# ours\n\n# yaml-language-server: $schema=./p.json\nid: w\n", ".json", '  "$schema": "./p.json",'),
+        ("in.yaml", "%YAML 1.2\n---\n# yaml-language-server: $schema=./p.json\nid: w\n", ".toml", "#:schema ./p.json"),
+    ],
+)
+def test_convert_finds_the_schema_comment_among_the_comments_before_the_content(  # noqa: PLR0917
+    capsys, tmp_path, name, content, suffix, first
+):
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    target = tmp_path / f"out{suffix}"
+    assert run(capsys, "convert", str(source), str(target))[0] == 0
+    assert first in target.read_text(encoding="utf-8").splitlines()[:2]
+
+
+def test_a_schema_comment_after_the_content_has_begun_is_a_comment_like_any():
+    from backext._authoring import _schema_comment  # noqa: PLC0415
+
+    assert _schema_comment("id: w\n# yaml-language-server: $schema=./p.json\n", "yaml") is None
+    assert _schema_comment('id = "w"\n#:schema ./x.json\n', "toml") is None
+    assert _schema_comment("#:schema ./x.json", "toml") is not None

@@ -1232,3 +1232,65 @@ def test_a_refused_duration_or_reminder_is_said_in_exact_seconds_in_any_language
             )
         assert english in str(caught.value)
         assert french in caught.value.template.render("fr")
+
+
+def _zone_file(name: str) -> bytes:
+    """The TZif bytes of the zone *name*, from the system's zone folder or the tzdata package."""
+    import importlib.resources  # noqa: PLC0415
+    import pathlib  # noqa: PLC0415
+
+    for folder in zoneinfo.TZPATH:
+        path = pathlib.Path(folder, name)
+        if path.is_file():
+            return path.read_bytes()
+    try:
+        return importlib.resources.files("tzdata.zoneinfo").joinpath(name).read_bytes()
+    except (ImportError, OSError):  # pragma: no cover - a machine with no zones at all
+        pytest.skip("no time-zone data on this machine")
+
+
+def test_a_zone_read_from_a_file_is_refused_without_a_name_and_read_by_its_name_with_one():
+    # Found by a black-box attack (round 19): ZoneInfo.from_file wrote DTSTART;TZID=JST (its abbreviation) with no
+    # VTIMEZONE, which calendar programs guess at (IST: Ireland or India); one read under another zone's key had
+    # its VTIMEZONE from the key and its reminders from the file's rules.
+    import io  # noqa: PLC0415
+
+    plan = backext.plan(PACK, backext.start(PACK, "forearm-press-up"), start_date=datetime.date(2026, 7, 6), weeks=1)
+    nameless = zoneinfo.ZoneInfo.from_file(io.BytesIO(_zone_file("Asia/Tokyo")))
+    with pytest.raises(ValueError, match="read from a file has no name") as caught:
+        backext.plan_calendar(PACK, plan, time=datetime.time(18, 30), timezone=nameless)
+    assert "{" not in caught.value.render("de")  # type: ignore[attr-defined]
+    disguised = zoneinfo.ZoneInfo.from_file(io.BytesIO(_zone_file("Asia/Tokyo")), key="Europe/Berlin")
+    now = datetime.datetime(2026, 7, 1, tzinfo=datetime.timezone.utc)
+    at = {"time": datetime.time(18, 30), "reminder": datetime.time(9, 0), "now": now}
+    written = backext.plan_calendar(PACK, plan, timezone=disguised, **at)
+    named = backext.plan_calendar(PACK, plan, timezone="Europe/Berlin", **at)
+    assert written == named  # Berlin's rules throughout: the reminder rings at 09:00 in Berlin, not in Tokyo
+
+
+def test_a_previous_calendar_folded_inside_a_character_is_read_and_lone_surrogates_are_worded():
+    # Found by a black-box attack (round 19): RFC 5545 lets a fold fall between the bytes of one character, and such
+    # a calendar was refused as not UTF-8; a lone surrogate in a previous calendar's text or in the series raised
+    # icalendar's or uuid's UnicodeEncodeError, naming neither.
+    plan = backext.plan(PACK, backext.start(PACK, "forearm-press-up"), start_date=datetime.date(2026, 1, 5), weeks=1)
+    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    ics = backext.plan_calendar(PACK, plan, series="p1", now=now)
+    assert b"DESCRIPTION:" in ics
+    split = ics.replace(b"CATEGORIES:", b"CATEGORIES:Caf\xc3\r\n \xa9, ", 1)
+    with pytest.raises(UnicodeDecodeError):
+        split.decode("utf-8")
+    assert backext.plan_calendar(PACK, plan, series="p1", previous=split, now=now)
+    with pytest.raises(UnreadableCalendarError, match="not UTF-8"):  # a byte that is not UTF-8 even unfolded
+        backext.plan_calendar(PACK, plan, series="p1", previous=ics.replace(b"CATEGORIES:", b"CATEGORIES:\xff", 1))
+    lone = ics.decode().replace("CATEGORIES:", "CATEGORIES:\udc80")
+    with pytest.raises(UnreadableCalendarError, match="U\\+DC80") as caught:
+        backext.plan_calendar(PACK, plan, series="p1", previous=lone)
+    assert "U+DC80" in caught.value.render("fr")
+    for call in (
+        lambda: backext.plan_calendar(PACK, plan, series="person-\udc80"),
+        lambda: backext.cancel_sessions(PACK, ics, series="\udc80", since=datetime.date(2026, 1, 6)),
+        lambda: session_uid(datetime.date(2026, 1, 5), series="\ud800"),
+    ):
+        with pytest.raises(ValueError, match="lone surrogate") as refused:
+            call()
+        assert "{" not in refused.value.render("es")  # type: ignore[attr-defined]

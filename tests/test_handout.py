@@ -537,3 +537,34 @@ def test_a_language_tag_is_escaped_too(pack):
     page = backext.handout(changed, "forearm-press-up")
     assert [a for a, _ in Page(page).all("h1")] == [{"dir": "auto", "lang": 'x" onmouseover="alert(1)'}]
     assert 'lang="x&#34; onmouseover=&#34;alert(1)"' in page
+
+
+def test_a_png_of_too_many_pixels_is_left_out_however_small_its_file():
+    # Found by a black-box attack (round 19): a 437 kB PNG of 60,000 by 60,000 pixels was embedded, which a browser
+    # unpacks to about 14 GB to show or print the page.
+    import struct  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+    import zlib  # noqa: PLC0415
+
+    from backext._media import MAX_PICTURE_PIXELS  # noqa: PLC0415
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    def header(width: int, height: int) -> bytes:
+        ihdr = chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+        return b"\x89PNG\r\n\x1a\n" + ihdr + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+    with tempfile.TemporaryDirectory() as folder:
+        for name, (width, height) in {"bomb.png": (60_000, 60_000), "wide.png": (MAX_PICTURE_PIXELS + 1, 1)}.items():
+            pathlib.Path(folder, name).write_bytes(header(width, height))
+        pathlib.Path(folder, "fine.png").write_bytes(png(4000, 4000))
+        pictures = Pictures(folder)
+        for name in ("bomb.png", "wide.png"):
+            found = pictures.get(name)
+            assert not isinstance(found, Picture)
+            assert found.reason == "too-large"
+            assert "Pixel" in found.render("de")
+        assert isinstance(pictures.get("fine.png"), Picture)
+        pathlib.Path(folder, "headless.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IDAT", b""))
+        assert Pictures(folder).get("headless.png").reason == "not-a-picture"  # type: ignore[union-attr]

@@ -766,3 +766,22 @@ def test_refused_arguments_of_the_fhir_export_and_locale_tags_are_said_in_any_la
     with pytest.raises(ValueError) as in_a_plan:
         backext.plan(PACK, state, start_date=datetime.date(2026, 1, 5), days_per_week=0, weeks=1)
     assert in_a_plan.value.render("fr") == too_many.value.render("fr").replace("9", "0")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "es"])
+def test_dates_and_times_written_bare_are_named_in_the_language(language, tmp_path):
+    # Found by a black-box attack (round 19): "gefunden: ein Wert vom Typ date", Python's name for what TOML and
+    # YAML read from `version = 2026-01-05`.
+    source = tmp_path / "pack.toml"
+    source.write_text(
+        'id = "x"\ntitle = "X"\nexercises = []\nversion = 2026-01-05\n'
+        "[disclaimer]\nen = 10:30:00\n[[sources]]\nid = 2026-01-05T10:30:00\n",
+        encoding="utf-8",
+    )
+    said = [p.render(language) for p in backext.validate_pack(source) if p.code == "wrong-type"]
+    assert len(said) == 3, said
+    assert not [text for text in said if re.search(r"vom Typ|de type|de tipo|datetime", text)], said
+    assert any("2026-01-05" in text for text in said)
+    assert any("10:30:00" in text for text in said)
+    found = backext.validate_pack({"id": "x", "title": "X", "exercises": [], "version": {1, 2}})
+    assert not re.search(r"vom Typ|de type|de tipo", " ".join(p.render(language) for p in found))

@@ -544,6 +544,12 @@ def test_the_pre_commit_hooks_run_on_fixture_files(files):
     for hook in hooks.values():
         assert hook["language"] == "python"
         assert set(hook["types_or"]) == {"json", "toml", "yaml"}
+        # Found by a black-box attack (round 19): pre-commit's types also take .yamllint, .eyaml, Pipfile and
+        # .babelrc, which validate refuses as unknown-format (exit status 2).
+        for name in ("packs/a.json", "packs/a.toml", "packs/a.yaml", "packs/a.yml"):
+            assert re.search(hook["files"], name)
+        for name in ("packs/.yamllint", "packs/x.eyaml", "Pipfile", "Pipfile.lock", ".babelrc", "a.json.bak"):
+            assert not re.search(hook["files"], name)
         assert re.search(hook["exclude"], "packs/pack.schema.json")  # the schema written next to the packs
         assert not re.search(hook["exclude"], "packs/schema.json")
         assert not re.search(hook["exclude"], "packs/my-pack.json")
@@ -582,7 +588,7 @@ def test_a_cycle_at_the_end_of_a_long_ladder_is_reported_once():
     [
         ("id: x\n1: y\n", "/1", "'1' is read as an integer (1)", 2, 1),
         ("id: x\nnull: y\n", "/null", "'null' is read as null", 2, 1),
-        ("title: {en: x, 2026-01-01: y}\n", "/title/2026-01-01", "'2026-01-01' is read as a date", 1, 16),
+        ("title: {en: x, 2026-01-01: y}\n", "/title/2026-01-01", "'2026-01-01' is read as a date (2026-01-01)", 1, 16),
         ("exercises: [{true: 1}]\n", "/exercises/0/true", "'true' is read as a boolean (true)", 1, 14),
         ("title:\n  en: Soft\n  False: Myk start\n", "/title/False", "'False' is read as a boolean (false)", 3, 3),
         ("id: x\n1: a\ntrue: b\n", "/1", "'1' is read as an integer (1)", 2, 1),

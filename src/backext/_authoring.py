@@ -48,12 +48,34 @@ def _set(document: dict[str, Any], pointer: str, value: object) -> None:
         node[last] = value
 
 
-#: The comment on a document's first line that names its schema, in each format whose editors read one:
+#: The comment before a document's content that names its schema, in each format whose editors read one:
 #: Taplo (Even Better TOML) and yaml-language-server. Group 1 is the schema's address.
 _SCHEMA_COMMENTS: dict[str, re.Pattern[str]] = {
     "toml": re.compile(r"#:schema[ \t]+(\S[^\r\n]*?)[ \t]*(?:\r?\n|\Z)"),
     "yaml": re.compile(r"#[ \t]*yaml-language-server:[ \t]*\$schema=(\S[^\r\n]*?)[ \t]*(?:\r?\n|\Z)"),
 }
+
+
+def _schema_comment(text: str, source: str | None) -> re.Match[str] | None:
+    """The comment naming the schema among the comments before the document's content, in *source*'s form.
+
+    Editors read it there: after other comments, and in YAML after a directive (``%YAML 1.2``) and the ``---``
+    that must then follow it (found by a black-box attack: one not on the first line was dropped in silence).
+    """
+    pattern = _SCHEMA_COMMENTS.get(source or "")
+    if pattern is None:
+        return None
+    for line in re.finditer(r"[^\r\n]*(?:\r?\n|\Z)", text):
+        stripped = line[0].strip()
+        if stripped.startswith("#"):
+            found = pattern.match(text, line.start() + line[0].index("#"))
+            if found is not None:
+                return found
+        elif stripped and not (source == "yaml" and (stripped.startswith("%") or stripped == "---")):
+            return None  # the content has begun
+        if line.end() == len(text):
+            return None
+    return None  # pragma: no cover - the last line ends the text
 
 
 def _header(fmt: Format) -> str:
@@ -285,9 +307,9 @@ def losses(text: str, source: Format, target: Format, document: object = None) -
         'Kommentare: JSON hat keine, und die anderen Formate werden ohne sie neu geschrieben'
     """
     lost = []
-    named = _SCHEMA_COMMENTS[source].match(text) if source in _SCHEMA_COMMENTS else None
+    named = _schema_comment(text, source)
     if named is not None:  # the comment that names the schema is carried over, in the form the target reads
-        text = text[named.end() :]
+        text = text[: named.start()] + text[named.end() :]
         key = document.get("$schema") if isinstance(document, dict) else None
         if isinstance(key, str) and key.strip() != named[1].strip() and not source == target == "yaml":
             lost.append(
@@ -390,14 +412,13 @@ def _named_schema(document: object, target: Format, text: str, source: Format | 
     """*document*, and the header of the text in *target*, with the schema named as *target*'s editors read it.
 
     The schema is named by a ``$schema`` key in JSON (and may be in YAML),
-    by a ``#:schema`` comment on the first line in TOML, by a
-    ``# yaml-language-server: $schema=`` comment on the first line in YAML
-    (see the guide to writing a pack). Into TOML, a ``$schema`` key (a
+    by a ``#:schema`` comment in TOML, by a
+    ``# yaml-language-server: $schema=`` comment in YAML, each among the
+    comments before the content (see the guide to writing a pack). Into TOML, a ``$schema`` key (a
     string on one line) becomes the comment; out of TOML, the comment
     becomes a ``$schema`` key, unless the document has one.
     """
-    pattern = _SCHEMA_COMMENTS.get(source or "")
-    found = pattern.match(text) if pattern is not None else None
+    found = _schema_comment(text, source)
     named = None if found is None else found[1]
     if not isinstance(document, dict):
         return document, ""

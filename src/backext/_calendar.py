@@ -33,7 +33,7 @@ import attrs
 
 from ._i18n import N_, N_plural, gettext, ngettext, parse_locale, pgettext
 from ._ladder import Dose
-from ._limits import DEFAULT_MAX_BYTES, shorten
+from ._limits import DEFAULT_MAX_BYTES, shorten, surrogate
 from ._messages import Message, Value
 from ._model import Exercise, Pack, ensure_pack
 from ._plan import BEST_CASE, Plan, PlannedSession
@@ -256,7 +256,16 @@ def _zone(timezone: str | datetime.tzinfo) -> datetime.tzinfo:
     if timezone is datetime.timezone.utc or (isinstance(timezone, zoneinfo.ZoneInfo) and timezone.key == "UTC"):
         return datetime.timezone.utc
     if isinstance(timezone, zoneinfo.ZoneInfo):
-        return timezone
+        if timezone.key is None:  # read from a file: events would carry its abbreviation ("IST"), no VTIMEZONE
+            raise WordedError(
+                N_(
+                    "the time zone must be an IANA name (or zoneinfo.ZoneInfo) or UTC: a zone read from a file has"
+                    " no name"
+                )
+            )
+        # By its name: the one set of rules the VTIMEZONE, the events and the reminders are all written with (a zone
+        # read from a file under another zone's name would have rules of its own).
+        return _zone(timezone.key)
     if not isinstance(timezone, datetime.tzinfo):
         raise TypeError(f"timezone must be a string or a zoneinfo.ZoneInfo, not {type(timezone).__name__}")
     raise WordedError(
@@ -456,7 +465,8 @@ def plan_calendar(
         timezone: An IANA time zone name (``"Europe/Berlin"``, written with
             its VTIMEZONE so that the sessions stay at *time* across daylight
             saving changes) or ``"UTC"``; a :class:`zoneinfo.ZoneInfo` works
-            too. Needed with *time*, refused without it.
+            too, read by its name (``key``: one read from a file with no name
+            is refused). Needed with *time*, refused without it.
         duration: How long a timed session lasts (1 minute to 12 hours).
             The default, 15 minutes, is our choice (no source): the longest
             built-in session, ten 30-second holds with rests as long, takes
@@ -785,10 +795,22 @@ def _series(pack: Pack, series: object) -> str:
     """The series of the UIDs: *series*, a non-empty string, or the pack's id."""
     if series is None:
         return pack.id
-    if not isinstance(series, str):
-        raise TypeError(f"series must be a string (a stable id), not {type(series).__name__}")
+    series = _check_series(series)
     if not series:
         raise WordedError(N_("a series must not be empty: give a stable id of the person's programme, or none"))
+    return series
+
+
+def _check_series(series: object) -> str:
+    """*series*, refused if it is not a string or holds a character no UID (UTF-8 text) can."""
+    if not isinstance(series, str):
+        raise TypeError(f"series must be a string (a stable id), not {type(series).__name__}")
+    found = surrogate().search(series)
+    if found is not None:
+        raise WordedError(
+            N_("the series holds a lone surrogate ({code}), which UTF-8 cannot hold"),
+            {"code": f"U+{ord(found.group()):04X}"},
+        )
     return series
 
 
@@ -1013,8 +1035,7 @@ def session_uid(day: datetime.date, *, series: str) -> str:
     """
     if not _is_day(day):
         raise TypeError(f"day must be a datetime.date, not {type(day).__name__}")
-    if not isinstance(series, str):
-        raise TypeError(f"series must be a string (a stable id), not {type(series).__name__}")
+    _check_series(series)
     return str(uuid.uuid5(_NAMESPACE, f"{series}\n{day.isoformat()}"))
 
 
@@ -1040,10 +1061,23 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
         try:
             previous.decode("utf-8")
         except UnicodeDecodeError as error:
+            # A line may be folded inside a character (RFC 5545, section 3.1): unfolded, it may be UTF-8 after all.
+            unfolded = _FOLD.sub(b"", previous)
+            try:
+                unfolded.decode("utf-8")
+            except UnicodeDecodeError:
+                raise UnreadableCalendarError(
+                    N_("the previous calendar is not UTF-8: byte {index} ({byte}) cannot be decoded"),
+                    {"index": str(error.start), "byte": f"0x{previous[error.start]:02x}"},
+                ) from None
+            previous = unfolded
+    else:
+        lone = surrogate().search(previous)
+        if lone is not None:
             raise UnreadableCalendarError(
-                N_("the previous calendar is not UTF-8: byte {index} ({byte}) cannot be decoded"),
-                {"index": str(error.start), "byte": f"0x{previous[error.start]:02x}"},
-            ) from None
+                N_("the previous calendar holds a lone surrogate ({code}), which UTF-8 cannot hold"),
+                {"code": f"U+{ord(lone.group()):04X}"},
+            )
     if not previous.strip():
         raise UnreadableCalendarError(N_("the previous calendar is empty"))
     calendars = (
@@ -1237,6 +1271,10 @@ def _check_bounds(previous: bytes | str) -> None:
     )
     if any(count > PREVIOUS_MAX_EVENTS for count, _ in enumerate(begins, start=1)):
         raise UnreadableCalendarError(_TOO_MANY_EVENTS, {"limit": str(PREVIOUS_MAX_EVENTS)})
+
+
+#: A line break and the space or tab that folds a content line (RFC 5545, section 3.1), in bytes.
+_FOLD = re.compile(rb"\r?\n[ \t]")
 
 
 def _unreadable_line(ical: Any, previous: str | bytes) -> UnreadableCalendarError | None:

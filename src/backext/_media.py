@@ -29,7 +29,15 @@ from ._limits import shorten, surrogate
 from ._messages import Message, Value
 
 
-__all__ = ["MAX_PICTURES_BYTES", "MAX_PICTURE_BYTES", "Omitted", "Picture", "Pictures", "builtin_folder"]
+__all__ = [
+    "MAX_PICTURES_BYTES",
+    "MAX_PICTURE_BYTES",
+    "MAX_PICTURE_PIXELS",
+    "Omitted",
+    "Picture",
+    "Pictures",
+    "builtin_folder",
+]
 
 #: The largest picture file embedded, in bytes (our choice: a detailed drawing is far smaller); whole megabytes,
 #: as the messages say it.
@@ -38,6 +46,10 @@ MAX_PICTURE_BYTES = 1_000_000
 #: The most bytes of pictures embedded in one handout, all together, each counted every time the page holds it
 #: (our choice; whole megabytes, as the messages say it).
 MAX_PICTURES_BYTES = 8_000_000
+
+#: The most pixels of a PNG picture embedded (our choice: an A4 page scanned at 300 dpi has about 8.7 million). A
+#: small file can hold a picture of billions of pixels, which a browser would unpack to show or print the page.
+MAX_PICTURE_PIXELS = 16_000_000
 
 _TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -202,6 +214,12 @@ class Pictures:
                 "not-a-picture",
                 N_("its content is not a PNG image") if kind == "image/png" else N_("its content is not an SVG image"),
             )
+        if kind == "image/png" and _pixels(data) > MAX_PICTURE_PIXELS:
+            return omit(
+                "too-large",
+                N_("it is {width} by {height} pixels, more than {limit} million in all"),
+                {"width": _png_size(data)[0], "height": _png_size(data)[1], "limit": MAX_PICTURE_PIXELS // 1_000_000},
+            )
         self._sizes[reference] = len(data)
         uri = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
         return Picture(reference, uri, *(_title(data) if kind == "image/svg+xml" else (None, None)))
@@ -255,6 +273,16 @@ def _lang(attributes: bytes) -> str | None:
 
 
 def _looks_like(kind: str, data: bytes) -> bool:
-    if kind == "image/png":
-        return data.startswith(_PNG_SIGNATURE)
+    if kind == "image/png":  # the signature, then the header chunk (IHDR, 13 bytes), as the PNG standard says
+        return data.startswith(_PNG_SIGNATURE) and data[8:16] == b"\x00\x00\x00\x0dIHDR" and len(data) >= 33
     return b"<svg" in data
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    """The width and height of a PNG picture, from its header chunk."""
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def _pixels(data: bytes) -> int:
+    width, height = _png_size(data)
+    return width * height

@@ -6,6 +6,7 @@ reports them (the fast loader, the file parsers) need not import cattrs.
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Mapping
 
@@ -122,6 +123,15 @@ def json_type(value: object) -> Message:
         return Message(template=N_("an object"))
     if isinstance(value, (bytes, bytearray)):  # YAML's !!binary
         return Message(template=N_("binary data"))
+    # YAML and TOML read a date or a time written bare as one (version: 2026-01-05): named as the author wrote it.
+    if isinstance(value, datetime.datetime):
+        return Message(template=N_("a date with a time ({value})"), values={"value": value.isoformat()})
+    if isinstance(value, datetime.date):
+        return Message(template=N_("a date ({value})"), values={"value": value.isoformat()})
+    if isinstance(value, datetime.time):
+        return Message(template=N_("a time of day ({value})"), values={"value": value.isoformat()})
+    if isinstance(value, (set, frozenset)):  # YAML's !!set, or a Python set
+        return Message(template=N_("a set"))
     return Message(template=N_("a {name}"), values={"name": type(value).__name__})
 
 
