@@ -653,6 +653,17 @@ def test_a_locale_tag_with_an_underscore_suggests_a_hyphen():
     )
 
 
+@pytest.mark.parametrize(
+    ("tag", "meant"), [("en_GB.UTF-8", "en-GB"), ("fr_FR@euro", "fr-FR"), ("german", "de"), ("English", "en")]
+)
+def test_a_posix_locale_or_a_languages_name_suggests_its_tag(tag, meant):
+    # Found by a black-box attack (round 19): en_GB.UTF-8, english and German got no suggestion, where de_DE did.
+    document = builtin_document()
+    document["title"] = {"en": "Title", tag: "Titel"}
+    (problem,) = [p for p in backext.validate_pack(document) if p.code == "invalid-locale"]
+    assert problem.message.endswith(f"; did you mean '{meant}'?")
+
+
 def test_far_references_suggest_nothing_and_suggestions_are_bounded():
     (problem,) = backext.validate_pack(changed(set_at("/exercises/0/progression/next_exercise", "zzzz")))
     assert problem.message == "no exercise in this pack has the id 'zzzz'"

@@ -99,10 +99,20 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 def _fixed_locale(tag: str) -> str | None:
+    """The tag *tag* means, where the fix is plain: ``de_DE`` and ``de_DE.UTF-8`` are ``de-DE``, ``german`` ``de``."""
     if len(tag) > MAX_LENGTH:
         return None
-    fixed = tag.strip().replace("_", "-")
-    return fixed if fixed != tag and well_formed(fixed) else None
+    bare = tag.strip().split(".", 1)[0].split("@", 1)[0]  # a POSIX locale's encoding and modifier: no part of a tag
+    fixed = bare.replace("_", "-")
+    if fixed != tag and well_formed(fixed):
+        return fixed
+    if bare.isalpha() and len(bare) > 3:  # a language's name the system knows ("german", "English")
+        import locale  # noqa: PLC0415 - only for a tag that is not one
+
+        language = locale.normalize(bare.lower()).split("_", 1)[0]
+        if language != bare.lower() and well_formed(language):
+            return language
+    return None
 
 
 def suggestion(name: str, known: Collection[str]) -> Message | str:
