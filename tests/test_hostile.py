@@ -774,3 +774,14 @@ def test_a_line_break_in_a_name_or_a_cue_prints_no_line_of_its_own(capsys, tmp_p
         assert main(argv) == 0
         out = capsys.readouterr().out
         assert not any(line.startswith("Dose: Hold for 600") for line in out.splitlines()), argv
+    # A calendar event's title is one line in every calendar program: SUMMARY kept the break, escaped (round 18).
+    assert main(["plan", "--pack", str(path), "--exercise", exercise.id, "--start-date", "2026-01-05", "--weeks", "1",
+                 "--format", "ics", "-o", str(tmp_path / "plan.ics")]) == 0  # fmt: skip
+    import icalendar  # noqa: PLC0415
+
+    events = icalendar.Calendar.from_ical((tmp_path / "plan.ics").read_bytes()).walk("VEVENT")
+    assert events
+    for event in events:
+        title = str(event["SUMMARY"])
+        assert "\n" not in title, title
+        assert "\u2028" not in title, title

@@ -39,7 +39,7 @@ from ._model import Exercise, Pack, ensure_pack
 from ._plan import BEST_CASE, Plan, PlannedSession
 from ._reasons import Action
 from ._reconcile import exercise_of, within_limits
-from ._render import describe_prescription
+from ._render import describe_prescription, one_line
 from ._rules import DEFAULT_RULES, Rules
 from ._text import unshowable
 from ._wrong import WordedError
@@ -285,9 +285,10 @@ def _utc(moment: datetime.datetime) -> datetime.datetime:
 def _summary(pack: Pack, planned: PlannedSession, locale: str | None) -> str:
     tags = (locale, pack.default_locale)
     exercise = pack.exercise(planned.prescription.exercise_id)
-    name = bidi_closed(excerpt(pack.localize(exercise.name, locale), NAME_CHARACTERS))
+    # A title is one line in every calendar program: a line break in a name would be kept (escaped) in SUMMARY.
+    name = bidi_closed(excerpt(one_line(pack.localize(exercise.name, locale)), NAME_CHARACTERS))
     dose = describe_prescription(planned.prescription, locale, default_locale=pack.default_locale)
-    variations = _variation_names(pack, exercise, planned.prescription.modifications, locale)
+    variations = [one_line(v) for v in _variation_names(pack, exercise, planned.prescription.modifications, locale)]
     if variations:
         # Translators: a calendar event's title: the exercise, the variations in use, then the day's dose.
         return gettext("{exercise} ({variations}): {dose}", *tags).format(
