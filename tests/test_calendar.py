@@ -29,7 +29,7 @@ from backext._calendar import (
     session_uid,
 )
 from backext._cli import main
-from backext._render import describe_prescription
+from backext._render import describe_prescription, one_line
 
 
 PACK = backext.builtin_pack()
@@ -333,13 +333,13 @@ def test_hostile_pack_text_is_escaped_folded_and_read_back(text):
     data = backext.plan_calendar(pack, make_plan(pack, weeks=1), reminder=datetime.timedelta(minutes=10), now=NOW)
     calendar = check_rfc5545(data)
     assert len(calendar.events) == 3
-    safe = calendar_text(excerpt(text, NAME_CHARACTERS))
+    safe = calendar_text(excerpt(one_line(text), NAME_CHARACTERS))  # a title is one line (found in round 18)
     # icalendar parses NAME (RFC 7986) and X-WR-CALNAME as unknown properties, leaving them escaped.
     assert unescape_text(str(calendar["NAME"])) == safe
     assert unescape_text(str(calendar["X-WR-CALNAME"])) == safe
     for event in calendar.events:
         assert str(event["SUMMARY"]).startswith(
-            f"{calendar_text(bidi_closed(excerpt(text, NAME_CHARACTERS)))}: hold for "
+            f"{calendar_text(bidi_closed(excerpt(one_line(text), NAME_CHARACTERS)))}: hold for "
         )
         description = str(event["DESCRIPTION"])
         assert f"\n1. {calendar_text(excerpt(text + ' 0', STEPS_CHARACTERS))}\n" in description
@@ -349,7 +349,7 @@ def test_hostile_pack_text_is_escaped_folded_and_read_back(text):
 def test_the_escapes_are_the_ones_rfc_5545_names():
     pack = hostile_pack("a, b; c\\d\ne")
     data = backext.plan_calendar(pack, make_plan(pack, weeks=1), now=NOW)
-    assert b"SUMMARY:a\\, b\\; c\\\\d\\ne: hold for 5 seconds\\; 10 repetitions\\, 1 set\r\n" in data
+    assert b"SUMMARY:a\\, b\\; c\\\\d e: hold for 5 seconds\\; 10 repetitions\\, 1 set\r\n" in data
 
 
 def test_calendar_text_keeps_line_breaks_and_drops_controls():
@@ -421,7 +421,9 @@ def test_any_plan_with_any_text_gives_a_valid_calendar_that_reads_back(  # noqa:
                 # The local time means what zoneinfo says it means, gaps and folds included.
                 assert start_value.utcoffset() == start_value.replace(tzinfo=zoneinfo.ZoneInfo(zone)).utcoffset()
         name = calendar_text(
-            bidi_closed(excerpt(pack.localize(pack.exercise(planned.prescription.exercise_id).name), NAME_CHARACTERS))
+            bidi_closed(
+                excerpt(one_line(pack.localize(pack.exercise(planned.prescription.exercise_id).name)), NAME_CHARACTERS)
+            )
         )
         assert str(event["SUMMARY"]) == f"{name}: {describe_prescription(planned.prescription)}"
         assert str(event["DESCRIPTION"]).endswith(safe)

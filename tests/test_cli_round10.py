@@ -450,3 +450,31 @@ def test_import_logs_never_reads_true_or_a_string_as_a_number(field, written):
     assert len(wrong) == 1
     assert wrong[0].path.endswith(f"/{field}")
     assert wrong[0].line is not None
+
+
+def test_a_structural_problem_of_one_session_log_hides_no_problem_of_another(capsys, tmp_path):
+    # Found by a black-box attack (round 18): one log with a wrong type stopped the reading, and the other logs'
+    # unknown exercises were said only once that one was fixed.
+    logs = [
+        {
+            "date": "2026-01-05",
+            "exercise_id": "forearm-press-up",
+            "repetitions_completed": "many",
+            "hold_seconds": 5,
+            "pain": 0,
+        },
+        {
+            "date": "2026-01-07",
+            "exercise_id": "forearm-press-upp",
+            "repetitions_completed": 8,
+            "hold_seconds": 5,
+            "pain": 0,
+        },
+    ]
+    path = tmp_path / "logs.json"
+    path.write_text(json.dumps(logs, indent=1), encoding="utf-8")
+    status, _, err = run(capsys, "fhir", "--logs", str(path), "--subject", "Patient/1")
+    assert status == 1
+    assert "/0/repetitions_completed" in err, err
+    assert "unknown-exercise" in err, err
+    assert "'forearm-press-up'?" in err  # the nearest id, as a pack's references get

@@ -932,7 +932,7 @@ def _write(ical: Any, pack: Pack, locale: str | None, events: list[icalendar.Eve
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     # icalendar escapes TEXT only for the properties it knows as text: NAME (RFC 7986) and X-WR-CALNAME are not.
-    title = _text(ical, calendar_text(excerpt(pack.localize(pack.title, locale), NAME_CHARACTERS)))
+    title = _text(ical, calendar_text(excerpt(one_line(pack.localize(pack.title, locale)), NAME_CHARACTERS)))
     calendar.add("name", title)
     calendar.add("x-wr-calname", title)
     events.sort(key=lambda e: (_day(e), str(e["UID"])))

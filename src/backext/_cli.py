@@ -1770,41 +1770,44 @@ def _read_logs(path: str, converter: Any, problems_from_exception: Any, pack: Pa
         check_document(document, DEFAULT_LIMITS, count_values=True)
     except LimitExceeded as exceeded:
         raise _InvalidInputError(None, locate(text, "json", [exceeded.problem]), path) from None
-    try:
-        logs: list[Any] = converter.structure(document, list[SessionLog])
-    except Exception as error:  # noqa: BLE001 - every structuring error becomes problems
-        # Each problem at its line and column, as a state's and a rules file's are.
-        raise _InvalidInputError(None, locate(text, "json", problems_from_exception(error)), path) from None
     import datetime  # noqa: PLC0415
 
-    undated = [
-        problem(
-            f"/{index}/pain_next_day",
-            "out-of-range",
-            N_("the day after {date} cannot be written: this next-day pain has no date"),
-            {"date": log.date},
-        )
-        for index, log in enumerate(logs)
-        if log.date == datetime.date.max and log.pain_next_day is not None
-    ]
-    if undated:
-        raise _InvalidInputError(None, locate(text, "json", undated), path)
+    import attrs  # noqa: PLC0415
+
     from ._limits import shorten  # noqa: PLC0415
     from ._suggest import suggestion  # noqa: PLC0415
 
     ids = [exercise.id for exercise in pack.exercises]
-    unknown = [  # a log of no exercise of the pack is no session of it: written out, no reader would take it
-        problem(
-            f"/{index}/exercise_id",
-            "unknown-exercise",
-            N_("no exercise with the id {value}{hint}"),
-            {"value": shorten(log.exercise_id), "hint": suggestion(log.exercise_id, ids)},
-        )
-        for index, log in enumerate(logs)
-        if log.exercise_id not in ids
-    ]
-    if unknown:
-        raise _InvalidInputError(None, locate(text, "json", unknown), path)
+    logs: list[Any] = []
+    found = []  # every problem of every log, in the order of the logs: one log's never hides another's
+    for index, item in enumerate(document):
+        try:
+            log = converter.structure(item, SessionLog)
+        except Exception as error:  # noqa: BLE001 - every structuring error becomes problems
+            found += [attrs.evolve(p, path=f"/{index}{p.path}") for p in problems_from_exception(error)]
+            continue
+        logs.append(log)
+        if log.date == datetime.date.max and log.pain_next_day is not None:
+            found.append(
+                problem(
+                    f"/{index}/pain_next_day",
+                    "out-of-range",
+                    N_("the day after {date} cannot be written: this next-day pain has no date"),
+                    {"date": log.date},
+                )
+            )
+        if log.exercise_id not in ids:  # a log of no exercise of the pack is no session of it: no reader takes it
+            found.append(
+                problem(
+                    f"/{index}/exercise_id",
+                    "unknown-exercise",
+                    N_("no exercise with the id {value}{hint}"),
+                    {"value": shorten(log.exercise_id), "hint": suggestion(log.exercise_id, ids)},
+                )
+            )
+    if found:
+        # Each problem at its line and column, as a state's and a rules file's are.
+        raise _InvalidInputError(None, locate(text, "json", found), path)
     return logs
 
 
