@@ -28,6 +28,8 @@ OTHER_TERMS = {
         r"|^Steigerung$|Rückstufung"
         # An exercise's start is its "Anfang" (found by a black-box attack: "Start", "Startdosis" beside it).
         r"|\bStart\b|Startdosis|Start-Haltezeit"
+        # A language tag is a "Sprachkennzeichen", a YAML tag "das Tag", a mapping an "Objekt" (round 20).
+        r"|BCP-47-Tag\b|der Tag \{tag\}|\bMappings\b"
     ),
     # A clinician's clearance is an "accord" and a hold a "maintien" (found by a black-box attack: "autorisation"
     # and "Tenue" on the handout, where the reasons said "accord" and "maintien").
@@ -38,6 +40,8 @@ OTHER_TERMS = {
         r"|échelon|sévère|\bintense|repères"
         # A step up is the "palier suivant", also in the plan's change column.
         r"|^progression$|^retour en arrière$"
+        # A pack's default language is its "langue", a tag an "étiquette de langue" (round 20: "locale" beside them).
+        r"|locale par défaut|étiquette de locale|\bune locale\b|cette locale|des mappings"
     ),
     # A clinician's clearance is an "autorización", a hold a "tiempo de mantener", an id an "id".
     "es": (
@@ -50,6 +54,8 @@ OTHER_TERMS = {
         # (found by a black-box attack: "aviso" stood for all three and the disclaimer, "pausa" for the stop).
         r"|ningún aviso|omitan avisos|un aviso (?:a las|\{)|la hora de un aviso|no es un aviso|levantó la pausa"
         r"|^parar$|^progreso$"
+        # A pack's default language is its "idioma" (round 20: "configuración regional" beside it).
+        r"|configuración regional|\bmapeos\b|se encontró datos"
     ),
 }
 

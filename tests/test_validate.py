@@ -546,7 +546,8 @@ def test_the_pre_commit_hooks_run_on_fixture_files(files):
         assert set(hook["types_or"]) == {"json", "toml", "yaml"}
         # Found by a black-box attack (round 19): pre-commit's types also take .yamllint, .eyaml, Pipfile and
         # .babelrc, which validate refuses as unknown-format (exit status 2).
-        for name in ("packs/a.json", "packs/a.toml", "packs/a.yaml", "packs/a.yml"):
+        # PACK.YAML is read by validate as YAML, and pre-commit's types take it (found in round 20).
+        for name in ("packs/a.json", "packs/a.toml", "packs/a.yaml", "packs/a.yml", "packs/PACK.YAML", "p.Json"):
             assert re.search(hook["files"], name)
         for name in ("packs/.yamllint", "packs/x.eyaml", "Pipfile", "Pipfile.lock", ".babelrc", "a.json.bak"):
             assert not re.search(hook["files"], name)
@@ -654,14 +655,41 @@ def test_a_locale_tag_with_an_underscore_suggests_a_hyphen():
 
 
 @pytest.mark.parametrize(
-    ("tag", "meant"), [("en_GB.UTF-8", "en-GB"), ("fr_FR@euro", "fr-FR"), ("german", "de"), ("English", "en")]
+    ("tag", "meant"),
+    [
+        ("en_GB.UTF-8", "en-GB"),
+        ("fr_FR@euro", "fr-FR"),
+        ("german", "de"),
+        ("English", "en"),
+        # Round 20: a modifier that names a script or a variant is kept, a region in a name too.
+        ("sr_RS@latin", "sr-Latn-RS"),
+        ("uz_UZ@cyrillic", "uz-Cyrl-UZ"),
+        ("ca_ES@valencia", "ca-ES-valencia"),
+        ("german_germany", "de-DE"),
+        ("portuguese_brazil", "pt-BR"),
+        ("de_DE@nonsense", None),
+    ],
 )
 def test_a_posix_locale_or_a_languages_name_suggests_its_tag(tag, meant):
+    from backext._locales import choose_locale  # noqa: PLC0415
+
     # Found by a black-box attack (round 19): en_GB.UTF-8, english and German got no suggestion, where de_DE did.
     document = builtin_document()
     document["title"] = {"en": "Title", tag: "Titel"}
     (problem,) = [p for p in backext.validate_pack(document) if p.code == "invalid-locale"]
-    assert problem.message.endswith(f"; did you mean '{meant}'?")
+    if meant is None:
+        assert "did you mean" not in problem.message
+    else:
+        assert problem.message.endswith(f"; did you mean '{meant}'?")
+    # The same hint wherever a tag is read: an API call, the command line's --locale (round 20: only new had it).
+    pack = backext.builtin_pack()
+    with pytest.raises(ValueError) as caught:
+        pack.localize(pack.title, tag)
+    assert ("did you mean" in str(caught.value)) == (meant is not None)
+    assert "{" not in caught.value.render("de")  # type: ignore[attr-defined]
+    with pytest.raises(ValueError) as chosen:
+        choose_locale(tag, {}, pack)
+    assert ("did you mean" in str(chosen.value)) == (meant is not None)
 
 
 def test_far_references_suggest_nothing_and_suggestions_are_bounded():

@@ -142,9 +142,15 @@ def _parse(tag: str) -> str:
     malformed = tag_problem(tag)
     if malformed is not None:
         template, shown = malformed
-        from ._wrong import WordedError  # noqa: PLC0415 - _wrong's messages are built on this module
+        from ._messages import Message  # noqa: PLC0415 - _messages is built on this module
+        from ._suggest import locale_meant  # noqa: PLC0415
+        from ._wrong import WordedError  # noqa: PLC0415
 
-        raise WordedError(template, {"tag": repr(shown)})  # a ValueError, said in any language
+        meant = locale_meant(tag)  # "; did you mean 'de-DE'?" for de_DE.UTF-8
+        if not meant:
+            raise WordedError(template, {"tag": repr(shown)})  # a ValueError, said in any language
+        problem = Message(template=template, values={"tag": repr(shown)})
+        raise WordedError("{problem}{hint}", {"problem": problem, "hint": meant})
     candidate = tag.replace("_", "-")
     language, *rest = candidate.split("-")
     subtags = [language.lower()]

@@ -241,8 +241,11 @@ def _choose(
         )
         malformed = tag_problem(asked)
         if malformed is not None:
+            from ._suggest import locale_meant  # noqa: PLC0415 - only for a tag refused
+
             why = Message(template=malformed[0], values={"tag": repr(malformed[1])})
-            raise WordedError(N_("{problem}: {choices}"), {"problem": why, "choices": choices})
+            meant = locale_meant(asked)  # "; did you mean 'de-DE'?" for de_DE.UTF-8
+            raise WordedError(N_("{problem}: {choices}{hint}"), {"problem": why, "hint": meant, "choices": choices})
         tag = parse_locale(asked)
         if not served(tag):
             raise UnknownLocaleError(

@@ -16,7 +16,7 @@ from ._rules import DEFAULT_RULES, Rules
 from ._session import SessionLog
 from ._state import Prescription, State
 from ._vocabulary import Level
-from ._wrong import DAYS_PER_WEEK, WordedError
+from ._wrong import DAYS_PER_WEEK, WordedError, refused_value
 from .exceptions import SessionError, StoppedError
 
 
@@ -147,9 +147,12 @@ def session_dates(start_date: datetime.date, *, days_per_week: int, weeks: int) 
     if not isinstance(start_date, datetime.date) or isinstance(start_date, datetime.datetime):  # type: ignore[redundant-expr]
         raise TypeError(f"start_date must be a datetime.date, not {type(start_date).__name__}")
     if type(days_per_week) is not int or not 1 <= days_per_week <= 7:
-        raise WordedError(DAYS_PER_WEEK, {"value": repr(days_per_week)})
+        raise WordedError(DAYS_PER_WEEK, {"value": refused_value(days_per_week)})
     if type(weeks) is not int or weeks < 1:
-        raise ValueError(f"weeks must be at least 1, not {weeks!r}")
+        raise WordedError(
+            N_("{name} must be a whole number of at least {least}, not {value}"),
+            {"name": "weeks", "least": "1", "value": refused_value(weeks)},
+        )
     if weeks > (datetime.date.max.toordinal() - start_date.toordinal() + 1) // 7:
         raise WordedError(
             N_plural(

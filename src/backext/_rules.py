@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import attrs
 
 from ._i18n import N_
 from ._messages import Message
-from ._wrong import WrongValue, json_type, shown_number
+from ._wrong import WrongValue, refused_value
 
 
 __all__ = ["ACCEPTABLE_PAIN", "SEVERE_PAIN", "Rules"]
@@ -33,7 +32,7 @@ _MOST_SESSIONS = 10
 def _whole(low: int, high: int | None = None) -> Any:
     def check(_: object, attribute: attrs.Attribute[int], value: int) -> None:
         if type(value) is not int or value < low or (high is not None and value > high):
-            shown: Any = shown_number(value) if type(value) is int else _not_whole(value)
+            shown: Any = refused_value(value)
             values = {"name": attribute.name, "least": str(low), "value": shown}
             if high is None:
                 template = N_("{name} must be a whole number of at least {least}, not {value}")
@@ -43,13 +42,6 @@ def _whole(low: int, high: int | None = None) -> Any:
             raise WrongValue("out-of-range", Message(template=template, values=values), attribute.name)
 
     return check
-
-
-def _not_whole(value: object) -> Any:
-    """A value that is not an integer, named by its type: "a number (5.0)", "a boolean (true)"; NaN by JSON's word."""
-    if isinstance(value, float) and math.isnan(value):
-        return Message(template="{value}", values={"value": "NaN"})
-    return json_type(value)
 
 
 def _above(name: str, value: int, other: str, bound: int, template: str) -> WrongValue:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._i18n import N_
-from ._wrong import SECONDS_FROM_0, WHOLE_FROM_0, out_of_range
+from ._wrong import SECONDS_FROM_0, WHOLE_FROM_0, WordedError, out_of_range
 
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def _red_flag(value: RedFlag | str) -> RedFlag:
     except ValueError:
         from ._limits import shorten  # noqa: PLC0415 - only for a message
 
-        raise ValueError(f"{shorten(str(value))} is not a red flag backext knows") from None
+        raise WordedError(N_("{code} is not a red flag backext knows"), {"code": shorten(str(value))}) from None
 
 
 def pain_rating(_: object, attribute: attrs.Attribute[Any], value: int | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from ._i18n import _OUT_OF_ORDER, _SUBTAG_TOO_LONG, _TOO_LONG, _TWICE, N_, tag_problem, well_formed
@@ -99,20 +100,46 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 def _fixed_locale(tag: str) -> str | None:
-    """The tag *tag* means, where the fix is plain: ``de_DE`` and ``de_DE.UTF-8`` are ``de-DE``, ``german`` ``de``."""
+    """The tag *tag* plainly means, or ``None``.
+
+    ``de_DE`` and ``de_DE.UTF-8`` are ``de-DE``, ``sr_RS@latin`` is ``sr-Latn-RS``, ``german`` is ``de`` and
+    ``german_germany`` ``de-DE`` (names the system's locale aliases know).
+    """
     if len(tag) > MAX_LENGTH:
         return None
-    bare = tag.strip().split(".", 1)[0].split("@", 1)[0]  # a POSIX locale's encoding and modifier: no part of a tag
-    fixed = bare.replace("_", "-")
-    if fixed != tag and well_formed(fixed):
-        return fixed
-    if bare.isalpha() and len(bare) > 3:  # a language's name the system knows ("german", "English")
+    posix, _, modifier = tag.strip().partition("@")  # language_TERRITORY.codeset@modifier
+    posix = posix.split(".", 1)[0]
+    if modifier.split(".", 1)[0].lower() not in _MODIFIERS:
+        return None  # a modifier that changes the language's form, unknown here: no plain fix
+    if not well_formed(posix.replace("_", "-")) and re.fullmatch(r"[A-Za-z][A-Za-z_-]{3,60}", posix):
         import locale  # noqa: PLC0415 - only for a tag that is not one
 
-        language = locale.normalize(bare.lower()).split("_", 1)[0]
-        if language != bare.lower() and well_formed(language):
-            return language
-    return None
+        name = posix.lower()
+        known = locale.normalize(name).split(".", 1)[0]
+        if known != name and "_" in known:
+            # A language's name alone ("german") names the language alone, whatever region the alias adds.
+            posix = known.split("_", 1)[0] if re.fullmatch(r"[a-z]+", name) else known
+    language, *rest = posix.replace("_", "-").split("-")
+    script, variant = _MODIFIERS[modifier.split(".", 1)[0].lower()]
+    fixed = "-".join([language, *([script] if script else []), *rest, *([variant] if variant else [])])
+    return fixed if fixed != tag and well_formed(fixed) else None
+
+
+#: The POSIX locale modifiers whose meaning a BCP 47 tag says: a script or a variant (``@euro`` names a currency,
+#: no part of a language); any other leaves a tag with no plain fix.
+_MODIFIERS = {
+    "": (None, None),
+    "euro": (None, None),
+    "latin": ("Latn", None),
+    "cyrillic": ("Cyrl", None),
+    "valencia": (None, "valencia"),
+}
+
+
+def locale_meant(tag: str) -> Message | str:
+    """:func:`hint` of the tag *tag* plainly means (``de_DE.UTF-8``: ``de-DE``, ``german``: ``de``), or ``""``."""
+    fixed = _fixed_locale(tag)
+    return "" if fixed is None else hint(fixed)
 
 
 def suggestion(name: str, known: Collection[str]) -> Message | str:

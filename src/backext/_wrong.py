@@ -124,15 +124,30 @@ def json_type(value: object) -> Message:
     if isinstance(value, (bytes, bytearray)):  # YAML's !!binary
         return Message(template=N_("binary data"))
     # YAML and TOML read a date or a time written bare as one (version: 2026-01-05): named as the author wrote it.
+    # A date is shown as it is written (YYYY-MM-DD in both); a time may be written in several ways (10:00:00Z,
+    # 10:00:00+00:00, a space for the T), and Python keeps no more than microseconds: it is not shown.
     if isinstance(value, datetime.datetime):
-        return Message(template=N_("a date with a time ({value})"), values={"value": value.isoformat()})
+        return Message(template=N_("a date with a time"))
     if isinstance(value, datetime.date):
         return Message(template=N_("a date ({value})"), values={"value": value.isoformat()})
     if isinstance(value, datetime.time):
-        return Message(template=N_("a time of day ({value})"), values={"value": value.isoformat()})
+        return Message(template=N_("a time of day"))
     if isinstance(value, (set, frozenset)):  # YAML's !!set, or a Python set
         return Message(template=N_("a set"))
     return Message(template=N_("a {name}"), values={"name": type(value).__name__})
+
+
+def refused_value(value: object) -> Value:
+    """*value*, refused, for a message: never in Python's words (``None``, ``True``).
+
+    An integer is a number (its digits counted past 64 bits), any other value named by its type ("a boolean
+    (true)", "a number (2,5)"), NaN by JSON's word.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return shown_number(value)
+    if isinstance(value, float) and math.isnan(value):
+        return Message(template="{value}", values={"value": "NaN"})
+    return json_type(value)
 
 
 def json_type_name(value: object) -> str:

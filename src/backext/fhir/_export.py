@@ -17,7 +17,7 @@ from backext._rules import DEFAULT_RULES, Rules
 from backext._session import SessionLog, in_order
 from backext._state import Prescription, State
 from backext._text import LocalizedText, Text
-from backext._wrong import DAYS_PER_WEEK, WordedError
+from backext._wrong import DAYS_PER_WEEK, WordedError, refused_value
 
 from ._models import check_version, resource
 from ._terms import (
@@ -426,7 +426,7 @@ def export_state(
         raise TypeError(f"rules must be a backext.Rules, not {type(rules).__name__}")
     locale = _written_in(pack, locale, _state_texts(pack, _prescribed(pack, state, on, rules)[0]))
     if days_per_week is not None and (type(days_per_week) is not int or not 1 <= days_per_week <= 7):
-        raise WordedError(DAYS_PER_WEEK, {"value": repr(days_per_week)})
+        raise WordedError(DAYS_PER_WEEK, {"value": refused_value(days_per_week)})
     held = state.stopped or (on is not None and state.stopped_on(on))  # stopped, or cleared from a later day
     state, prescription = _prescribed(pack, state, on, rules)
     exercise = state_exercise(pack, state)

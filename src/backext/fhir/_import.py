@@ -220,7 +220,10 @@ class _Reader:
                 "/type",
                 "invalid-resource",
                 N_("{kind} is not a type of Bundle: use one of {types}"),
-                {"kind": shorten(json.dumps(kind_of_bundle)), "types": ", ".join(sorted(_BUNDLE_TYPES))},
+                {
+                    "kind": shorten(kind_of_bundle) if isinstance(kind_of_bundle, str) else json_type(kind_of_bundle),
+                    "types": ", ".join(sorted(_BUNDLE_TYPES)),
+                },
             )
         refused_entries = self.bundle_fields(document)
         # Only the entries are read: a finding anywhere else in the Bundle (its issues, its signature) would be lost.
