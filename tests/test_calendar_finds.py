@@ -1266,6 +1266,11 @@ def test_a_zone_read_from_a_file_is_refused_without_a_name_and_read_by_its_name_
     written = backext.plan_calendar(PACK, plan, timezone=disguised, **at)
     named = backext.plan_calendar(PACK, plan, timezone="Europe/Berlin", **at)
     assert written == named  # Berlin's rules throughout: the reminder rings at 09:00 in Berlin, not in Tokyo
+    try:  # found by a review: a zone named by the database's posix/ path was refused once read by its name
+        posix = zoneinfo.ZoneInfo("posix/Europe/Berlin")
+    except zoneinfo.ZoneInfoNotFoundError:  # pragma: no cover - a database without the posix/ copies
+        return
+    assert backext.plan_calendar(PACK, plan, timezone=posix, **at) == named
 
 
 def test_a_previous_calendar_folded_inside_a_character_is_read_and_lone_surrogates_are_worded():
@@ -1294,3 +1299,16 @@ def test_a_previous_calendar_folded_inside_a_character_is_read_and_lone_surrogat
         with pytest.raises(ValueError, match="lone surrogate") as refused:
             call()
         assert "{" not in refused.value.render("es")  # type: ignore[attr-defined]
+
+
+def test_a_problem_of_a_previous_calendar_folded_inside_a_character_names_the_line_as_given():
+    # Found by a review: the calendar unfolded to be read was the one whose lines a problem counted, so a line
+    # after the folds was named by a smaller number.
+    plan = backext.plan(PACK, backext.start(PACK, "forearm-press-up"), start_date=datetime.date(2026, 1, 5), weeks=1)
+    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    lines = backext.plan_calendar(PACK, plan, series="p1", now=now).split(b"\r\n")
+    lines.insert(len(lines) - 3, b"DTSTART;TZID=Europe:20260101T000000")  # a folder of zones, not a zone
+    text = b"\r\n".join(lines).replace(b"CATEGORIES:", b"CATEGORIES:Caf\xc3\r\n \xa9\r\n x\r\n y, ", 1)
+    line = text[: text.index(b"TZID=Europe")].count(b"\r\n") + 1
+    with pytest.raises(UnreadableCalendarError, match=f"^line {line} of the previous calendar"):
+        backext.plan_calendar(PACK, plan, series="p1", previous=text, now=now)

@@ -668,6 +668,7 @@ def test_a_locale_tag_with_an_underscore_suggests_a_hyphen():
         ("german_germany", "de-DE"),
         ("portuguese_brazil", "pt-BR"),
         ("de_DE@nonsense", None),
+        ("universal", None),  # an alias of en_US.UTF-8 that names no language (found by a review)
     ],
 )
 def test_a_posix_locale_or_a_languages_name_suggests_its_tag(tag, meant):

@@ -265,7 +265,8 @@ def _zone(timezone: str | datetime.tzinfo) -> datetime.tzinfo:
             )
         # By its name: the one set of rules the VTIMEZONE, the events and the reminders are all written with (a zone
         # read from a file under another zone's name would have rules of its own).
-        return _zone(timezone.key)
+        # posix/Europe/Berlin is Europe/Berlin by another path (the time zone database's copy without leap seconds).
+        return _zone(timezone.key.removeprefix("posix/"))
     if not isinstance(timezone, datetime.tzinfo):
         raise TypeError(f"timezone must be a string or a zoneinfo.ZoneInfo, not {type(timezone).__name__}")
     raise WordedError(
@@ -1058,6 +1059,7 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
     if not isinstance(previous, bytes | str):
         raise TypeError(f"previous must be the calendar's bytes or text, not {type(previous).__name__}")
     _check_bounds(previous)
+    as_given = previous  # its lines are the ones a problem names
     if isinstance(previous, bytes):  # UTF-8, as RFC 5545 (section 3.1.4) says and a pack is read
         try:
             previous.decode("utf-8")
@@ -1091,7 +1093,7 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
     except Exception as error:  # noqa: BLE001 - icalendar raises many kinds for a malformed file
         if "Found no components" in str(error):  # icalendar's words for a calendar it could not find the end of
             raise UnreadableCalendarError(_NOT_WHOLE) from None
-        raise _unreadable_line(ical, previous) or UnreadableCalendarError(
+        raise _unreadable_line(ical, as_given) or UnreadableCalendarError(
             N_("the previous calendar cannot be read: {detail}"), {"detail": shorten(str(error), 200)}
         ) from None
     if getattr(parsed, "name", None) != "VCALENDAR":  # a vCard, say: nothing of it is a calendar's
@@ -1274,8 +1276,9 @@ def _check_bounds(previous: bytes | str) -> None:
         raise UnreadableCalendarError(_TOO_MANY_EVENTS, {"limit": str(PREVIOUS_MAX_EVENTS)})
 
 
-#: A line break and the space or tab that folds a content line (RFC 5545, section 3.1), in bytes.
-_FOLD = re.compile(rb"\r?\n[ \t]")
+#: A line break and the space or tab that fold a content line inside a character (RFC 5545, section 3.1): the
+#: byte after them continues a character of UTF-8.
+_FOLD = re.compile(rb"\r?\n[ \t](?=[\x80-\xbf])")
 
 
 def _unreadable_line(ical: Any, previous: str | bytes) -> UnreadableCalendarError | None:

@@ -116,7 +116,7 @@ def _fixed_locale(tag: str) -> str | None:
 
         name = posix.lower()
         known = locale.normalize(name).split(".", 1)[0]
-        if known != name and "_" in known:
+        if known != name and "_" in known and name.split("_", 1)[0] not in _NOT_LANGUAGES:
             # A language's name alone ("german") names the language alone, whatever region the alias adds.
             posix = known.split("_", 1)[0] if re.fullmatch(r"[a-z]+", name) else known
     language, *rest = posix.replace("_", "-").split("-")
@@ -124,6 +124,9 @@ def _fixed_locale(tag: str) -> str | None:
     fixed = "-".join([language, *([script] if script else []), *rest, *([variant] if variant else [])])
     return fixed if fixed != tag and well_formed(fixed) else None
 
+
+#: Names the system's locale aliases know that name no language (a default, a character set): no hint.
+_NOT_LANGUAGES = frozenset({"universal", "univ", "cextend", "posix", "iso", "utf"})
 
 #: The POSIX locale modifiers whose meaning a BCP 47 tag says: a script or a variant (``@euro`` names a currency,
 #: no part of a language); any other leaves a tag with no plain fix.

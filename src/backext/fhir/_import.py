@@ -158,6 +158,7 @@ class _Reader:
         self.urls = urls
         self.problems: list[Problem] = []
         self.unreported = 0
+        self.counted_all = True  # False once problems past the most listed are no longer looked for
         # What was refused, so that what it leaves behind is not reported again: a pain rating or red flag of
         # no session may be the refused session's, a member not found or a session with no pain the refused rating.
         self.unread_session = self.unread_pain = False
@@ -213,7 +214,12 @@ class _Reader:
                 {"kind": str(kind)},
             )
             return []
-        self.unknown_fields("", document, _BUNDLE_FIELDS if self.fhir_version == "R5" else _BUNDLE_FIELDS - {"issues"})
+        self.unknown_fields(
+            "",
+            document,
+            _BUNDLE_FIELDS if self.fhir_version == "R5" else _BUNDLE_FIELDS - {"issues"},
+            _BUNDLE_PRIMITIVES,
+        )
         kind_of_bundle = document.get("type")
         if "type" in document and (not isinstance(kind_of_bundle, str) or kind_of_bundle not in _BUNDLE_TYPES):
             self.problem(
@@ -244,7 +250,7 @@ class _Reader:
             pointer = f"/entry/{index}"
             if not self.is_object(pointer, entry):
                 continue
-            self.unknown_fields(pointer, entry, _ENTRY_FIELDS)
+            self.unknown_fields(pointer, entry, _ENTRY_FIELDS, _ENTRY_PRIMITIVES)
             if index in refused_entries:  # a request with no method, a fullUrl that is no string: said already
                 self.unread_entry(entry)
                 continue
@@ -283,13 +289,11 @@ class _Reader:
         """Problems of the Bundle's own fields and its entries' (all but their resources), by the version's model.
 
         Returns the indexes of the entries refused. A field already refused (unknown, or a ``type`` FHIR does not
-        have) is left out, so that it is said once.
+        have) is left out, so that it is said once. The models read ``"3"`` as 3 and ``true`` as 1: a primitive of
+        the wrong JSON type is refused first, as an Observation's is.
         """
-
-        def known(node: Mapping[str, Any], fields: frozenset[str]) -> dict[str, Any]:
-            return {k: v for k, v in node.items() if k in fields or (k.startswith("_") and k[1:] in fields)}
-
-        shell = known(document, _BUNDLE_FIELDS if self.fhir_version == "R5" else _BUNDLE_FIELDS - {"issues"})
+        fields = _BUNDLE_FIELDS if self.fhir_version == "R5" else _BUNDLE_FIELDS - {"issues"}
+        shell = {k: v for k, v in document.items() if k != "entry" and _known_field(k, fields, _BUNDLE_PRIMITIVES)}
         if "type" not in document:
             self.problem(
                 "",
@@ -299,29 +303,63 @@ class _Reader:
             )
         if not isinstance(shell.get("type"), str) or shell["type"] not in _BUNDLE_TYPES:
             shell["type"] = "collection"  # missing or refused: said above
+        self.model_problems("", self.typed("", shell, _BUNDLE_PRIMITIVES), "Bundle", document)
         entries = document.get("entry")
-        if isinstance(entries, list):
-            shell["entry"] = [
-                {k: v for k, v in known(e, _ENTRY_FIELDS).items() if k != "resource"} if isinstance(e, Mapping) else {}
-                for e in entries
-            ]
-        else:
-            shell.pop("entry", None)
         refused: set[int] = set()
-        try:
-            model_class(self.fhir_version, "Bundle").model_validate(shell)
-        except ValueError as error:  # pydantic's ValidationError is a ValueError
-            for detail in getattr(error, "errors", list)():
-                place = _place(detail)
-                if place[:1] == ("entry",) and len(place) > 1 and isinstance(place[1], int):
-                    refused.add(place[1])
+        if not isinstance(entries, list):
+            return refused
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, Mapping):
+                continue  # said where the entries are read
+            part = {
+                k: v for k, v in entry.items() if k != "resource" and _known_field(k, _ENTRY_FIELDS, _ENTRY_PRIMITIVES)
+            }
+            if _plain_entry(part):
+                continue  # as every system writes them: no need to ask the model
+            if len(self.problems) >= DEFAULT_LIMITS.max_problems:  # past the most listed: refused, not looked at
+                self.counted_all = False  # "at least": each counted as one, it may have more
+                self.unreported += 1
+                refused.add(index)
+                continue
+            typed = self.typed(f"/entry/{index}", part, _ENTRY_PRIMITIVES)
+            refused_by_model = self.model_problems(f"/entry/{index}", typed, "BundleEntry", entry)  # said, as well
+            if refused_by_model or len(typed) < len(part):
+                refused.add(index)
+        return refused
+
+    def typed(self, pointer: str, node: dict[str, Any], types: Mapping[str, tuple[type, ...]]) -> dict[str, Any]:
+        """*node* without its primitives of the wrong JSON type (each a problem): the models would convert them."""
+        kept = {}
+        for key, value in node.items():
+            wanted = types.get(key)
+            if wanted is not None and (not isinstance(value, wanted) or isinstance(value, bool)):
                 self.problem(
-                    "".join(f"/{escape_pointer(str(part))}" for part in place),
+                    f"{pointer}/{escape_pointer(key)}",
                     "invalid-resource",
-                    N_("not a valid {version} Bundle: {detail}"),
+                    N_("expected {expected}, found {found}"),
+                    {"expected": _WANTED[wanted], "found": json_type(value)},
+                )
+            else:
+                kept[key] = value
+        return kept
+
+    def model_problems(self, pointer: str, node: Mapping[str, Any], kind: str, given: Mapping[str, Any]) -> bool:
+        """Whether the FHIR model of *kind* refuses *node* (part of *given*, at *pointer*): each reason a problem."""
+        try:
+            model_class(self.fhir_version, kind).model_validate(node)
+        except ValueError as error:  # pydantic's ValidationError is a ValueError
+            name = "Bundle" if kind == "Bundle" else "Bundle.entry"
+            for detail in error.errors(include_url=False) if hasattr(error, "errors") else ():
+                self.problem(
+                    pointer + "".join(f"/{escape_pointer(str(part))}" for part in _place(detail, given)),
+                    "invalid-resource",
+                    N_("not a valid {version} Bundle: {detail}")
+                    if name == "Bundle"
+                    else N_("not a valid {version} Bundle entry: {detail}"),
                     {"version": str(self.fhir_version), "detail": _model_detail(detail, error)},
                 )
-        return refused
+            return True
+        return False
 
     def unread_entry(self, entry: Mapping[str, Any]) -> None:
         """Note the resource of *entry*, refused with it (its problem said), as :meth:`unread` does."""
@@ -329,12 +367,12 @@ class _Reader:
         if isinstance(resource, Mapping):
             self.unread(resource, full_url if isinstance(full_url, str) else None)
 
-    def unknown_fields(self, pointer: str, node: Mapping[str, Any], known: frozenset[str]) -> None:
+    def unknown_fields(
+        self, pointer: str, node: Mapping[str, Any], known: frozenset[str], primitives: Mapping[str, object]
+    ) -> None:
         """A problem for each key of *node* (a Bundle or an entry) that FHIR does not give it."""
         for key in node:
-            if key not in known and not (
-                key.startswith("_") and key[1:] in known
-            ):  # _fullUrl: a primitive's extensions
+            if not _known_field(key, known, primitives):
                 self.problem(
                     f"{pointer}/{escape_pointer(str(key))}",
                     "invalid-resource",
@@ -495,7 +533,7 @@ class _Reader:
             except ValueError as error:  # pydantic's ValidationError is a ValueError
                 self.unread(item, full_url)
                 for detail in getattr(error, "errors", list)():
-                    where = "".join(f"/{escape_pointer(str(part))}" for part in _place(detail))
+                    where = "".join(f"/{escape_pointer(str(part))}" for part in _place(detail, item))
                     self.problem(
                         f"{pointer}{where}",
                         "invalid-resource",
@@ -987,14 +1025,63 @@ _BUNDLE_TYPES = frozenset(
         "searchset", "collection", "subscription-notification",
     }
 )  # fmt: skip
+#: The primitive fields of a Bundle, with their JSON types: ``_`` and the name gives a primitive's id and extensions.
+_BUNDLE_PRIMITIVES: dict[str, tuple[type, ...]] = {
+    "id": (str,), "implicitRules": (str,), "language": (str,), "type": (str,), "timestamp": (str,), "total": (int,),
+}  # fmt: skip
+_ENTRY_PRIMITIVES: dict[str, tuple[type, ...]] = {"fullUrl": (str,)}
 _ENTRY_FIELDS = frozenset(
     {"id", "extension", "modifierExtension", "link", "fullUrl", "resource", "search", "request", "response"}
 )
 
 
-def _place(detail: Mapping[str, Any]) -> tuple[str | int, ...]:
-    """Where a FHIR model's error *detail* is, as the parts of a JSON Pointer (never the models' own ``root``)."""
-    return tuple(part for part in detail.get("loc", ()) if part != "root")
+def _place(detail: Mapping[str, Any], given: object) -> tuple[str | int, ...]:
+    """Where a FHIR model's error *detail* is in *given*, as the parts of a JSON Pointer.
+
+    The models put ``root`` in a place for a value they read whole (``meta`` given as a list): a part kept only
+    where *given* has a field of that name (``meta: {"root": 5}``).
+    """
+    place: list[str | int] = []
+    node: object = given
+    for part in detail.get("loc", ()):
+        if (isinstance(node, Mapping) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
+            node = node[part]
+        elif part == "root":
+            continue
+        else:
+            node = None
+        place.append(part)
+    return tuple(place)
+
+
+def _known_field(key: str, fields: frozenset[str], primitives: Mapping[str, object]) -> bool:
+    """Whether FHIR gives *key* to an object of *fields*.
+
+    One of them, or ``_`` and a primitive's name: its id and extensions, such as ``_fullUrl``.
+    """
+    return key in fields or (key.startswith("_") and key[1:] in primitives)
+
+
+def _plain_entry(part: Mapping[str, Any]) -> bool:
+    """Whether an entry's fields but its resource are as systems write them (a fullUrl, a POST or PUT, a match)."""
+    request, search = part.get("request"), part.get("search")
+    return (
+        part.keys() <= {"fullUrl", "request", "search"}
+        and isinstance(part.get("fullUrl", ""), str)
+        and (search is None or (isinstance(search, Mapping) and search == {"mode": "match"}))
+        and (
+            request is None
+            or (
+                isinstance(request, Mapping)
+                and request.keys() == {"method", "url"}
+                and request["method"] in ("POST", "PUT")
+                and isinstance(request["url"], str)
+                and 0 < len(request["url"]) < 1000
+            )
+        )
+    )
 
 
 def _model_detail(detail: Mapping[str, Any], error: ValueError) -> Value:
@@ -1010,7 +1097,10 @@ def _model_detail(detail: Mapping[str, Any], error: ValueError) -> Value:
         return Message(template=N_("expected an integer, found {found}"), values={"found": json_type(found)})
     if kind in ("list_type", "tuple_type"):
         return Message(template=N_("expected a list, found {found}"), values={"found": json_type(found)})
-    return shorten(str(detail.get("msg", error)))
+    if kind == "extra_forbidden":
+        return Message(template=N_("FHIR has no such field here"))
+    said = str(detail.get("msg", error))
+    return said if len(said) <= 300 else said[:299] + "…"  # the models' own words (English), as they are
 
 
 def _known_type(fhir_version: FhirVersion, kind: str) -> bool:
@@ -1266,7 +1356,9 @@ def import_logs(
     logs = reader.read(_parse(source, name))
     if reader.problems:
         # At most as many as a pack's (the rest counted): a document of 900,000 unknown keys is one mistake.
-        problems = truncate_problems(list(reader.problems), DEFAULT_LIMITS.max_problems, Unreported(reader.unreported))
+        problems = truncate_problems(
+            list(reader.problems), DEFAULT_LIMITS.max_problems, Unreported(reader.unreported, reader.counted_all)
+        )
         if isinstance(source, (str, bytes)):  # each at its line and column in the text given
             from backext._formats import decode  # noqa: PLC0415
             from backext._positions import locate  # noqa: PLC0415
