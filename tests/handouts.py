@@ -24,7 +24,6 @@ RIGHT_TO_LEFT = "הרימו את החזה לאט \u200fمرحبا بكم في ا
 EVIL_SVG = (
     f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="window.parent.{PWNED} = 1">'
     f'<script>window.parent.{PWNED} = "svg"; top.{PWNED} = "svg"</script>'
-    '<image href="https://example.invalid/tracker.png" width="10" height="10"/>'
     '<rect width="10" height="10"/></svg>'
 )
 

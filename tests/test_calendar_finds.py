@@ -1312,3 +1312,27 @@ def test_a_problem_of_a_previous_calendar_folded_inside_a_character_names_the_li
     line = text[: text.index(b"TZID=Europe")].count(b"\r\n") + 1
     with pytest.raises(UnreadableCalendarError, match=f"^line {line} of the previous calendar"):
         backext.plan_calendar(PACK, plan, series="p1", previous=text, now=now)
+
+
+def test_a_time_of_the_hour_that_comes_twice_is_read_at_its_first_as_the_file_is():
+    # Found by a black-box attack (round 20): time 02:30 and reminder 02:20 with fold=1 on the night the clocks go
+    # back passed the check at their second occurrence, but DTSTART is read at the first: the alarm rang 50
+    # minutes after the start.
+    plan = backext.plan(
+        PACK, backext.start(PACK, "forearm-press-up"), start_date=datetime.date(2026, 10, 25), weeks=1, days_per_week=7
+    )
+    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    data = backext.plan_calendar(
+        PACK,
+        plan,
+        now=now,
+        time=datetime.time(2, 30, fold=1),
+        timezone="Europe/Berlin",
+        reminder=datetime.time(2, 20, fold=1),
+    )
+    for event in icalendar.Calendar.from_ical(data).walk("VEVENT"):
+        start = event.decoded("DTSTART").astimezone(datetime.timezone.utc)
+        [alarm] = event.walk("VALARM")
+        trigger = alarm.decoded("TRIGGER")
+        rings = trigger if isinstance(trigger, datetime.datetime) else start + trigger
+        assert rings <= start, (event["DTSTART"].to_ical(), rings, start)

@@ -15,7 +15,7 @@ import pytest
 
 import backext
 from backext._cli import main
-from backext._media import MAX_PICTURE_BYTES, MAX_PICTURES_BYTES, Picture, Pictures
+from backext._media import MAX_PICTURE_BYTES, MAX_PICTURES_BYTES, Picture, Pictures, builtin_folder
 from backext._text import unchecked
 from handouts import (
     HOSTILE_NAME,
@@ -568,3 +568,46 @@ def test_a_png_of_too_many_pixels_is_left_out_however_small_its_file():
         assert isinstance(pictures.get("fine.png"), Picture)
         pathlib.Path(folder, "headless.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IDAT", b""))
         assert Pictures(folder).get("headless.png").reason == "not-a-picture"  # type: ignore[union-attr]
+
+
+def test_a_drawing_that_embeds_or_names_other_pictures_is_left_out():
+    # Found by a black-box attack (round 20): a 65 kB SVG holding a 20,000 by 20,000 PNG as a data: address was
+    # embedded, past the limit on a PNG's pixels (a browser shows a picture inside a drawing).
+    import tempfile  # noqa: PLC0415
+
+    drawings = {
+        "bomb.svg": '<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/png;base64,AAAA"/></svg>',
+        "styled.svg": '<svg><rect style="fill: url(&#x64;ata:image/png,x)"/></svg>',  # a character reference
+        "entity.svg": '<!DOCTYPE svg [<!ENTITY e "x">]><svg>&e;</svg>',
+        "linked.svg": '<svg><use xlink:href="other.svg#a"/></svg>',
+        "animated.svg": '<svg><set attributeName="href" to="data:image/png,x"/></svg>',
+        "plain.svg": '<svg><defs><path id="a" d="M0 0"/></defs><use href="#a"/><title>data: a drawing</title></svg>',
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        for name, text in drawings.items():
+            pathlib.Path(folder, name).write_text(text, encoding="utf-8")
+        pictures = Pictures(folder)
+        found = {name: pictures.get(name) for name in drawings}
+    assert isinstance(found.pop("plain.svg"), Picture)  # a reference to a part of itself is a drawing's own
+    assert {name: omitted.reason for name, omitted in found.items()} == dict.fromkeys(found, "not-self-contained")
+    assert "Zeichnung" in found["bomb.svg"].render("de")  # type: ignore[union-attr]
+    for builtin in (builtin_folder() / "media").glob("*.svg"):  # the built-in drawings are self-contained
+        assert isinstance(Pictures(builtin_folder()).get(f"media/{builtin.name}"), Picture)
+
+
+def test_the_pixels_of_all_pictures_of_a_page_are_bounded_as_their_bytes_are():
+    # Found by a black-box attack (round 20): a 2 kB PNG of 4,000 by 4,000 pixels named by 100 steps was embedded
+    # 100 times, 1.6 billion pixels for the browser to unpack.
+    import tempfile  # noqa: PLC0415
+
+    from backext._media import MAX_PICTURE_PIXELS, MAX_PICTURES_PIXELS  # noqa: PLC0415
+
+    side = int(MAX_PICTURE_PIXELS**0.5)
+    with tempfile.TemporaryDirectory() as folder:
+        pathlib.Path(folder, "big.png").write_bytes(png(side, side))
+        pictures = Pictures(folder)
+        found = [pictures.get("big.png") for _ in range(10)]
+    embedded = [f for f in found if isinstance(f, Picture)]
+    assert len(embedded) == MAX_PICTURES_PIXELS // (side * side)
+    assert {f.reason for f in found if not isinstance(f, Picture)} == {"too-large-in-all"}
+    assert [o.reason for o in pictures.omitted] == ["too-large-in-all"]  # said once for the picture

@@ -347,6 +347,14 @@ def test_on_an_arabic_page_a_picture_s_english_words_are_marked(pack):
         ("https://doi.org/10.1016/x y", True),
         ("HTTPS://doi.org/10.1016/x", False),
         ("http://example.org/", False),
+        # Round 20: hosts that are not the one shown: a user name before it, a full-width letter a browser
+        # rewrites, a label mixing scripts. International names in one script are names like any.
+        ("https://www.nhs.uk@evil.example/", True),
+        ("https://\uff45xample.com/", True),
+        ("https://ex\u0430mple.com/", True),
+        ("https://m\u00fcnchen.de/", False),
+        ("https://\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444/", False),
+        ("https://\u4f8b\u3048.\u30c6\u30b9\u30c8/", False),
     ],
 )
 def test_validate_warns_of_a_source_address_that_is_not_http_or_https(pack, url, warned):
@@ -662,3 +670,37 @@ def test_two_variations_in_use_are_under_a_plural_heading():
     for language, heading in (("en", "Variations in use"), ("de", "Verwendete Varianten")):
         page = backext.handout(pack, state, locale=language)
         assert re.search(rf"<dt>{heading}</dt>", page), language
+
+
+@pytest.mark.parametrize(
+    "drawing",
+    [
+        b"<svg><title class='x>y'>Attr title</title></svg>",  # a '>' inside an attribute's quotes
+        b"<svg><title><![CDATA[a < b & stuff]]></title></svg>",  # markup inside the title
+        b"<svg><rect width='1'><title>one part</title></rect></svg>",  # the title of a part, not of the drawing
+    ],
+)
+def test_only_a_drawings_own_plain_title_is_its_text_alternative(drawing):
+    # Found by a black-box attack (round 20): "y'>Attr title", "& stuff]]>" and a rectangle's title were the
+    # picture's alt text.
+    from backext._media import _title  # noqa: PLC0415
+
+    assert _title(drawing) == (None, None)
+    assert _title(
+        b"<svg xmlns='http://www.w3.org/2000/svg'>\n<!-- drawn by hand -->\n<title lang='de'>Titel</title>"
+    ) == (
+        "Titel",
+        "de",
+    )
+
+
+@pytest.mark.parametrize(
+    ("tag", "written"),
+    [("ji", "rtl"), ("prs", "rtl"), ("mzn", "rtl"), ("lrc", "rtl"), ("glk", "rtl"), ("rhg", "rtl"), ("iw", "rtl"),
+     ("ku", "ltr"), ("ku-Arab", "rtl"), ("ar-Latn", "ltr"), ("de", "ltr")],
+)  # fmt: skip
+def test_the_languages_written_right_to_left_are_set_so(tag, written):
+    # Found by a black-box attack (round 20): ji (Yiddish's old tag), prs, mzn, lrc, glk and rhg were set ltr.
+    from backext._handout import direction  # noqa: PLC0415
+
+    assert direction(tag) == written

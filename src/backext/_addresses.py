@@ -59,7 +59,8 @@ def web_address(url: str) -> bool:
     """Whether *url* is an ``http`` or ``https`` address with a host, no white space and no control character.
 
     An address the standard library cannot take apart (an unclosed ``[`` of an IPv6 host, a port beyond 65535)
-    is none: a browser would not open it either. Nor is one longer than :data:`MAX_WEB_ADDRESS`, or with a
+    is none: a browser would not open it either. Nor is one with a user name (``https://a.org@b.org`` opens
+    ``b.org``). Nor is one longer than :data:`MAX_WEB_ADDRESS`, or with a
     backslash (a browser reads it as a slash, and would open another host than the one checked here).
 
     Example:
@@ -79,7 +80,9 @@ def web_address(url: str) -> bool:
         port = parts.port  # a port that is not a number from 0 to 65535 raises
     except ValueError:
         return False
-    host = parts.netloc.rpartition("@")[2]
+    if "@" in parts.netloc:  # https://www.nhs.uk@evil.example/ opens evil.example
+        return False
+    host = parts.netloc
     if port is not None:
         host = host.rpartition(":")[0]
     return port != 0 and _host(host)
@@ -89,7 +92,8 @@ def _host(host: str) -> bool:
     """Whether *host* (as written in an address, without its port) is a name, an IPv4 or a bracketed IPv6 address.
 
     A name is dot-separated labels of 1 to 63 letters, digits, hyphens or underscores, none beginning or ending
-    with a hyphen (letters of any script: an international name before its IDNA encoding). A host whose last label
+    with a hyphen (letters of any script, one to a label and in the form a browser keeps: an international name
+    before its IDNA encoding). A host whose last label
     is a number is an IPv4 address to a browser: it must be one, in four parts of 0 to 255. An IPv6 address has no
     zone (``%eth0``), which browsers refuse.
     """
@@ -112,8 +116,24 @@ def _host(host: str) -> bool:
         and not label.startswith("-")
         and not label.endswith("-")
         and all(c.isalnum() or c in "-_" for c in label)
+        and (label.isascii() or _as_written(label))
         for label in labels
     )
+
+
+def _as_written(label: str) -> bool:
+    """Whether a browser opens the international *label* as it reads: no form it rewrites, one script.
+
+    A browser rewrites a full-width letter to its plain form (a full-width e in "example" opens the plain
+    name); a label that mixes scripts (a Cyrillic a in "example") looks like another host. Japanese mixes its
+    scripts by right.
+    """
+    import unicodedata  # noqa: PLC0415 - only for an international name
+
+    if unicodedata.normalize("NFKC", label).lower() != label.lower():
+        return False
+    scripts = {unicodedata.name(c, "?").split(" ", 1)[0] for c in label if c.isalpha()}
+    return len(scripts - {"HIRAGANA", "KATAKANA", "CJK"}) + bool(scripts & {"HIRAGANA", "KATAKANA", "CJK"}) <= 1
 
 
 def is_url(reference: str) -> bool:

@@ -613,9 +613,13 @@ def _plan_calendar(
             count=seconds,
         )
     zone = None if timezone is None else _zone(timezone)
-    if time is not None:  # iCalendar times and durations have no fractions of a second
-        time = time.replace(microsecond=0)
+    if time is not None:  # iCalendar times and durations have no fractions of a second, nor a fold
+        # A local time written twice in a day (clocks going back) is read as its first (RFC 5545, 3.3.5): fold=1
+        # cannot be written, and a reminder checked at the second would ring after the start written.
+        time = time.replace(microsecond=0, fold=0)
         duration = datetime.timedelta(seconds=int(duration.total_seconds()))
+    if isinstance(reminder, datetime.time):
+        reminder = reminder.replace(fold=0)
     trigger = None if reminder is None else _reminder_trigger(reminder)
     if isinstance(reminder, datetime.timedelta) and plan.sessions:
         first = datetime.datetime.combine(plan.sessions[0].date, time or datetime.time(0))

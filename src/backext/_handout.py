@@ -38,10 +38,14 @@ if typing.TYPE_CHECKING:
 
 __all__ = ["handout", "handout_omissions", "make"]
 
-#: Languages written from right to left: the page's direction follows the locale.
+#: Languages written from right to left, in the script CLDR's likely subtags give them (Arabic, Hebrew, Thaana,
+#: N'Ko, Syriac, Hanifi Rohingya; the old tags iw and ji too): the page's direction follows the locale.
 _RIGHT_TO_LEFT = frozenset(
-    {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "nqo", "ps", "sd", "syr", "ug", "ur", "yi"}
-)
+    {
+        "ar", "arc", "azb", "bal", "bqi", "ckb", "dv", "fa", "glk", "he", "iw", "ji", "ks", "lrc", "mzn", "nqo",
+        "pnb", "prs", "ps", "rhg", "sd", "sdh", "syr", "ug", "ur", "yi",
+    }
+)  # fmt: skip
 
 #: Scripts written from right to left (ISO 15924): a script subtag decides over the language's usual script
 #: (``ku-Arab`` is right to left, ``ar-Latn`` left to right).

@@ -51,6 +51,10 @@ MAX_PICTURES_BYTES = 8_000_000
 #: small file can hold a picture of billions of pixels, which a browser would unpack to show or print the page.
 MAX_PICTURE_PIXELS = 16_000_000
 
+#: The most pixels of PNG pictures in one handout, all together, each counted every time the page holds it (our
+#: choice: four pictures at :data:`MAX_PICTURE_PIXELS`); a browser unpacks every one to show or print the page.
+MAX_PICTURES_PIXELS = 64_000_000
+
 _TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -60,7 +64,14 @@ MAX_TITLE = 300
 # The SVG file is never parsed as XML (no entity is expanded, nothing is fetched): its root element and first title
 # are found by these patterns; a title with markup inside is not taken (its text is escaped in the page, as all is).
 _ROOT = re.compile(rb"<svg\b[^>]{0,4000}>")
-_TITLE = re.compile(rb"<title\b([^>]{0,400})>([^<]{1,4000})</title\s*>")
+# The title is the root's first child (comments and white space before it), as SVG has it describe the drawing
+# (a title further in describes a part of it); attributes only as XML writes them, its text with no markup in it.
+_TITLE = re.compile(
+    rb"(?:\s|<!--(?:(?!-->).){0,4000}-->){0,100}"
+    rb"<title\b((?:\s+[\w:.-]{1,64}\s*=\s*(?:\"[^\"<>]{0,200}\"|'[^'<>]{0,200}')){0,8})\s*>"
+    rb"([^<]{1,4000})</title\s*>",
+    re.DOTALL,
+)
 _LANG = re.compile(rb"""(?:\s|^)(?:xml:)?lang\s*=\s*(?:"([^"]{1,64})"|'([^']{1,64})')""")
 
 
@@ -92,7 +103,9 @@ class Omitted:
         reference: The ``media`` value that named it.
         reason: A stable code: ``no-folder``, ``not-local``, ``outside-folder``,
             ``unsupported-type``, ``missing``, ``not-a-file``, ``too-large``,
-            ``too-large-in-all``, ``unreadable`` or ``not-a-picture``.
+            ``too-large-in-all``, ``unreadable``, ``not-a-picture`` or
+            ``not-self-contained`` (a drawing that embeds or names other
+            pictures or files).
         message: The reason in words.
     """
 
@@ -129,6 +142,8 @@ class Pictures:
         self._used = 0
         self._seen: dict[str, Picture | Omitted] = {}
         self._sizes: dict[str, int] = {}  # the bytes of each picture read
+        self._pixels: dict[str, int] = {}  # the pixels of each PNG picture read
+        self._pixels_used = 0
         self._over: dict[str, Omitted] = {}  # pictures left out, at least once, for the budget of all
 
     @property
@@ -146,22 +161,31 @@ class Pictures:
         """The picture *reference* names, to embed once more, or why it is left out.
 
         A file is read once, however often it is named; every time it is
-        embedded counts towards :data:`MAX_PICTURES_BYTES`, as the page holds
-        it that many times.
+        embedded counts towards :data:`MAX_PICTURES_BYTES` and, for a PNG
+        picture, :data:`MAX_PICTURES_PIXELS`, as the page holds it that many
+        times.
         """
         if reference not in self._seen:
             self._seen[reference] = self._read(reference)
         found = self._seen[reference]
         if isinstance(found, Omitted):
             return found
-        size = self._sizes[reference]
+        size, pixels = self._sizes[reference], self._pixels.get(reference, 0)
+        over = None
         if self._used + size > MAX_PICTURES_BYTES:
             megabytes = MAX_PICTURES_BYTES // 1_000_000
             over = Message(template=N_("the handout's pictures would exceed {limit} MB"), values={"limit": megabytes})
+        elif self._pixels_used + pixels > MAX_PICTURES_PIXELS:
+            millions = MAX_PICTURES_PIXELS // 1_000_000
+            over = Message(
+                template=N_("the handout's pictures would exceed {limit} million pixels"), values={"limit": millions}
+            )
+        if over is not None:
             omitted = Omitted(reference, "too-large-in-all", over.render(), over)
             self._over.setdefault(reference, omitted)
             return omitted
         self._used += size
+        self._pixels_used += pixels
         return found
 
     def all(self, references: Iterable[str]) -> list[Picture]:
@@ -214,6 +238,11 @@ class Pictures:
                 "not-a-picture",
                 N_("its content is not a PNG image") if kind == "image/png" else N_("its content is not an SVG image"),
             )
+        if kind == "image/svg+xml" and _refers_elsewhere(data):
+            return omit(
+                "not-self-contained",
+                N_("the drawing embeds or names other pictures or files, which a handout does not embed"),
+            )
         if kind == "image/png" and _pixels(data) > MAX_PICTURE_PIXELS:
             return omit(
                 "too-large",
@@ -221,6 +250,8 @@ class Pictures:
                 {"width": _png_size(data)[0], "height": _png_size(data)[1], "limit": MAX_PICTURE_PIXELS // 1_000_000},
             )
         self._sizes[reference] = len(data)
+        if kind == "image/png":
+            self._pixels[reference] = _pixels(data)
         uri = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
         return Picture(reference, uri, *(_title(data) if kind == "image/svg+xml" else (None, None)))
 
@@ -249,7 +280,7 @@ def _open_inside(root: Path, parts: tuple[str, ...]) -> int:
 def _title(data: bytes) -> tuple[str | None, str | None]:
     """An SVG file's own title and its language, read without parsing the file as XML."""
     root = _ROOT.search(data)
-    title = _TITLE.search(data, root.end()) if root else None
+    title = _TITLE.match(data, root.end()) if root else None
     if root is None or title is None:
         return None, None
     text = " ".join(html.unescape(title[2].decode("utf-8", "replace")).split())
@@ -276,6 +307,28 @@ def _looks_like(kind: str, data: bytes) -> bool:
     if kind == "image/png":  # the signature, then the header chunk (IHDR, 13 bytes), as the PNG standard says
         return data.startswith(_PNG_SIGNATURE) and data[8:16] == b"\x00\x00\x00\x0dIHDR" and len(data) >= 33
     return b"<svg" in data
+
+
+def _refers_elsewhere(data: bytes) -> bool:
+    """Whether an SVG file embeds or names anything outside itself, its characters' references read.
+
+    A browser shows a picture inside a drawing (an ``<image>`` with a ``data:`` address, a CSS ``url()``), and
+    that picture could hold billions of pixels; an entity declared in the file could write any of these. Only a
+    reference to a part of the drawing itself (``href="#arrow"``) is allowed.
+    """
+    text = html.unescape(data.decode("utf-8", "replace")).lower()
+    return bool(_ELSEWHERE.search(text))
+
+
+#: What makes a drawing not self-contained: an element that shows other content, a reference that is not to a
+#: part of the drawing (``#id``), a style sheet imported, an entity declared. (A script is left in: a browser never
+#: runs one in a picture shown by an ``<img>``.)
+_ELSEWHERE = re.compile(
+    r"<\s*(?:[\w.-]+:)?(?:image|feimage|foreignobject|iframe|video|audio|object|embed)\b"
+    r"|(?:href|src)\s*=\s*[\"']?\s*(?!#)[^\s\"'>]"
+    r"|url\s*\(\s*[\"']?\s*(?!#)[^\s\"')]"
+    r"|@import|<!entity|[\"'=(]\s*data\s*:"  # an address given otherwise: <set to="data:...">
+)
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
