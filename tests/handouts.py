@@ -24,7 +24,8 @@ RIGHT_TO_LEFT = "הרימו את החזה לאט \u200fمرحبا بكم في ا
 EVIL_SVG = (
     f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="window.parent.{PWNED} = 1">'
     f'<script>window.parent.{PWNED} = "svg"; top.{PWNED} = "svg"</script>'
-    '<rect width="10" height="10"/></svg>'
+    # A link is let in (a picture never follows one): the browser test proves that nothing is fetched for it.
+    '<a href="https://example.invalid/tracker"><rect width="10" height="10"/></a></svg>'
 )
 
 

@@ -1336,3 +1336,16 @@ def test_a_time_of_the_hour_that_comes_twice_is_read_at_its_first_as_the_file_is
         trigger = alarm.decoded("TRIGGER")
         rings = trigger if isinstance(trigger, datetime.datetime) else start + trigger
         assert rings <= start, (event["DTSTART"].to_ical(), rings, start)
+
+
+def test_a_byte_that_is_not_utf8_is_named_where_it_is_when_a_fold_splits_a_character_before_it():
+    # Found by a black-box attack and a review (round 21): the split character was named ("byte 94 (0xc3)"), not
+    # the stray byte further on.
+    plan = backext.plan(PACK, backext.start(PACK, "forearm-press-up"), start_date=datetime.date(2026, 1, 5), weeks=1)
+    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    ics = backext.plan_calendar(PACK, plan, series="p1", now=now)
+    text = ics.replace(b"CATEGORIES:", b"CATEGORIES:Caf\xc3\r\n \xa9\r\n x\r\n y, ", 1)
+    text = text.replace(b"DESCRIPTION:", b"DESCRIPTION:\xff", 1)
+    stray = text.index(b"\xff")
+    with pytest.raises(UnreadableCalendarError, match=rf"byte {stray} \(0xff\)"):
+        backext.plan_calendar(PACK, plan, series="p1", previous=text, now=now)

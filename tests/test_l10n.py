@@ -141,7 +141,7 @@ def test_the_apps_own_phrases_are_used_as_they_are_in_any_locale():
     texts = [cue.text for cue in backext.timeline(pack, state, phrases=phrases, locale="fr")]
     assert "Hoch" in texts
     assert "Halte 1" in texts
-    assert "Redescendre lentement" in texts  # a default phrase: spoken in the locale
+    assert "Redescendez lentement" in texts  # a default phrase: spoken in the locale
 
 
 def test_timeline_refuses_a_malformed_locale():

@@ -150,7 +150,7 @@ COUNTED: dict[str, str | None] = {
     "No longer in use: the variation {names}.": "names",
     "objects and lists nest more than {limit} level deep here (the document contains itself)": "limit",
     "objects and lists nest more than {limit} level deep here": "limit",
-    "{weeks} week from {start} would end after {last}, the last day a date can hold": "weeks",
+    "a plan from {start} has room for at most {most} week before {last}, the last day a date can hold": "most",
     "{days} day since the last session: the dose stays at the start of the exercise": "days",
     "backext: {file}: {count} event is not a session of this series (--series): left out, untouched": "count",
     "the document holds more than {limit} value": "limit",
@@ -328,7 +328,7 @@ def test_f5_a_huge_number_is_written_in_the_persons_language():
         return message.render(locale)
 
     assert hold(1e20, "de") == "100000000000000000000 Sekunden halten"
-    assert hold(1e20, "fr") == "Tenir 100000000000000000000 secondes"
+    assert hold(1e20, "fr") == "Maintenez 100000000000000000000 secondes"
     for language in LANGUAGES:
         said = hold(10**400, language)
         assert "401" in said
@@ -435,14 +435,14 @@ def test_a_subtag_longer_than_eight_characters_is_named_as_the_fault(capsys, tag
 @pytest.mark.parametrize(
     ("value", "locale", "said"),
     [
-        (0.5, "fr", "Tenir 0,5 seconde"),
-        (1.5, "fr-CA", "Tenir 1,5 seconde"),
-        (2.5, "fr", "Tenir 2,5 secondes"),
+        (0.5, "fr", "Maintenez 0,5 seconde"),
+        (1.5, "fr-CA", "Maintenez 1,5 seconde"),
+        (2.5, "fr", "Maintenez 2,5 secondes"),
         (1.5, "en", "Hold for 1.5 seconds"),
         (1.5, "de", "1,5 Sekunden halten"),
-        (1.5, "es", "Mantener 1,5 segundos"),
+        (1.5, "es", "Mantenga 1,5 segundos"),
         (-1, "en", "Hold for -1 second"),
-        (-(2**63), "fr", "Tenir -9223372036854775808 secondes"),
+        (-(2**63), "fr", "Maintenez -9223372036854775808 secondes"),
     ],
 )
 def test_f11_fractions_and_negatives_take_cldrs_plural_form(value, locale, said):
@@ -757,6 +757,15 @@ def test_refused_arguments_of_the_fhir_export_and_locale_tags_are_said_in_any_la
         fhir.export_state(PACK, state, subject="Patient/1", locale="x-klingon")
     with pytest.raises(ValueError, match="BCP 47") as malformed:
         backext.timeline(PACK, state, locale="de DE")
+    # Round 21: a pack alone took any locale in silence; a malformed one is said as everywhere else, with a hint.
+    for tag in ("x-klingon", "de-AT-AT", "german", "de_DE.UTF-8"):
+        with pytest.raises(ValueError):
+            fhir.export_bundle(PACK, locale=tag)
+    with pytest.raises(ValueError, match="did you mean 'de'") as named:
+        fhir.export_state(PACK, state, subject="Patient/1", locale="german")
+    assert "meinten Sie 'de'" in named.value.render("de")  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="did you mean 'de-DE'"):
+        fhir.export_state(PACK, state, subject="Patient/1", locale="de_DE")  # a pack's tag is written de-DE
     for caught in (too_many, klingon, malformed):
         said = caught.value.render("de")  # type: ignore[attr-defined]
         assert said != str(caught.value)

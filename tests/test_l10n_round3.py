@@ -212,7 +212,7 @@ def test_a_lower_max_session_cues_applies_to_a_clean_pack():
         (["plan", "--days-per-week", "0"], "Argument --days-per-week: Trainingstage pro Woche sind 1 bis 7: '0'"),
         (
             ["plan", "--start-date", "9999-12-30", "--weeks", "2"],
-            "2 Wochen ab dem 30.12.9999 endeten nach dem 31.12.9999",
+            "ein Plan ab dem 30.12.9999 hat höchstens für 0 Wochen Platz vor dem 31.12.9999",
         ),
         (["plan", "--format", "ics", "--series", ""], "eine Serie darf nicht leer sein"),
         (
@@ -312,7 +312,7 @@ def test_more_command_line_errors_in_the_persons_language(capsys, monkeypatch, t
     assert status == 2
     assert "backext: Fehler: das Subjekt muss ein Verweis" in err
     status, err = _err(capsys, monkeypatch, {}, "plan", "--start-date", "9999-12-30", "--weeks", "1", "--locale", "de")
-    assert "1 Woche ab dem" in err
+    assert "hat höchstens für 0 Wochen Platz" in err
 
 
 def test_a_number_too_large_for_a_float_and_a_whole_float_are_said_in_words():

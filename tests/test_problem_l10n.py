@@ -135,7 +135,7 @@ def test_a_hint_and_a_count_are_messages_of_their_own(tmp_path):
     assert "step-0 -> step-1 -> step-2 -> step-3 -> step-4 -> ... (6 more) -> step-11" in circle.message
     assert "(6 weitere)" in circle.render("de")
     (twice,) = cases["yaml-duplicate-key"]
-    assert twice.render("es") == "YAML no válido: la clave 'id' aparece dos veces en un mismo mapeo"
+    assert twice.render("es") == "YAML no válido: la clave 'id' aparece dos veces en un mismo objeto"
     huge = [p for p in cases["huge-numbers"] + cases["huge-number-in-range"] if "digits" in p.message]
     assert len(huge) >= 2
     assert any("Ziffern" in p.render("de") for p in huge)

@@ -116,24 +116,38 @@ def _host(host: str) -> bool:
         and not label.startswith("-")
         and not label.endswith("-")
         and all(c.isalnum() or c in "-_" for c in label)
-        and (label.isascii() or _as_written(label))
+        and _as_written(label)
         for label in labels
     )
 
 
 def _as_written(label: str) -> bool:
-    """Whether a browser opens the international *label* as it reads: no form it rewrites, one script.
+    """Whether a browser opens the *label* of a host as it reads, and it reads as what it is.
 
-    A browser rewrites a full-width letter to its plain form (a full-width e in "example" opens the plain
-    name); a label that mixes scripts (a Cyrillic a in "example") looks like another host. Japanese mixes its
-    scripts by right.
+    A browser rewrites a full-width letter to its plain form (a full-width e in "example" opens the plain name);
+    a label that mixes the Latin, Greek and Cyrillic alphabets, whose letters look alike (a Cyrillic a in
+    "example"), or Latin letters with digits of another script (an Arabic-Indic one for a 1), looks like another
+    host. Other scripts mix by right (Japanese kana and kanji, Latin letters in a Japanese name). A label in its
+    ASCII form (``xn--``) is judged as a browser shows it.
     """
+    if label[:4].lower() == "xn--":
+        try:
+            label = label.encode("ascii").decode("idna")
+        except (UnicodeError, ValueError):
+            return False  # no label punycode decodes: a browser refuses it
+    if label.isascii():
+        return True
     import unicodedata  # noqa: PLC0415 - only for an international name
 
     if unicodedata.normalize("NFKC", label).lower() != label.lower():
         return False
-    scripts = {unicodedata.name(c, "?").split(" ", 1)[0] for c in label if c.isalpha()}
-    return len(scripts - {"HIRAGANA", "KATAKANA", "CJK"}) + bool(scripts & {"HIRAGANA", "KATAKANA", "CJK"}) <= 1
+    alphabets = {unicodedata.name(c, "?").split(" ", 1)[0] for c in label if c.isalpha()} & _LOOK_ALIKE
+    other_digits = any(c.isdigit() and not c.isascii() for c in label)
+    return len(alphabets) <= 1 and not (other_digits and "LATIN" in alphabets)
+
+
+#: The alphabets whose letters pass for one another's (a, e, o, p, c, x in Latin, Cyrillic and Greek).
+_LOOK_ALIKE = frozenset({"LATIN", "CYRILLIC", "GREEK"})
 
 
 def is_url(reference: str) -> bool:

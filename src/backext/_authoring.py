@@ -52,7 +52,7 @@ def _set(document: dict[str, Any], pointer: str, value: object) -> None:
 #: Taplo (Even Better TOML) and yaml-language-server. Group 1 is the schema's address.
 _SCHEMA_COMMENTS: dict[str, re.Pattern[str]] = {
     "toml": re.compile(r"#:schema[ \t]+(\S[^\r\n]*?)[ \t]*(?:\r?\n|\Z)"),
-    "yaml": re.compile(r"#[ \t]*yaml-language-server:[ \t]*\$schema=(\S[^\r\n]*?)[ \t]*(?:\r?\n|\Z)"),
+    "yaml": re.compile(r"#[ \t]*yaml-language-server:[ \t]*\$schema=(\S[^\r\n]*?)[ \t]*(?:\r\n|\r|\n|\Z)"),
 }
 
 

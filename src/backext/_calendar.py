@@ -1067,15 +1067,21 @@ def _events(ical: Any, previous: object, series: str) -> _Previous:
     if isinstance(previous, bytes):  # UTF-8, as RFC 5545 (section 3.1.4) says and a pack is read
         try:
             previous.decode("utf-8")
-        except UnicodeDecodeError as error:
+        except UnicodeDecodeError:
             # A line may be folded inside a character (RFC 5545, section 3.1): unfolded, it may be UTF-8 after all.
             unfolded = _FOLD.sub(b"", previous)
             try:
                 unfolded.decode("utf-8")
-            except UnicodeDecodeError:
+            except UnicodeDecodeError as still:
+                # Named in the file as given: the byte the unfolded text cannot decode, where it is in the file.
+                at = still.start
+                for fold in _FOLD.finditer(previous):
+                    if fold.start() > at:
+                        break
+                    at += fold.end() - fold.start()
                 raise UnreadableCalendarError(
                     N_("the previous calendar is not UTF-8: byte {index} ({byte}) cannot be decoded"),
-                    {"index": str(error.start), "byte": f"0x{previous[error.start]:02x}"},
+                    {"index": str(at), "byte": f"0x{previous[at]:02x}"},
                 ) from None
             previous = unfolded
     else:

@@ -469,8 +469,10 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         description=N_(
             "A source's address is not an http or https address a browser opens as written (javascript:, "
             "data:, file:, a bare path, one with no host, a host that is no name nor IP address, an unclosed IPv6 "
-            "host or a port beyond 65535, one with spaces, control characters or a backslash in it, or one longer "
-            "than 2,000 characters). A handout prints it as text and never as a link; give the source's DOI or "
+            "host or a port beyond 65535, one with spaces, control characters or a backslash in it, one longer "
+            "than 2,000 characters, a user name before the host, or a host with a full-width letter or a label "
+            "that mixes scripts, which a browser shows as another host). A handout prints it as text and never as "
+            "a link; give the source's DOI or "
             "PubMed address instead."
         ),
         example='"url": "javascript:alert(1)"',

@@ -435,7 +435,10 @@ RULES: tuple[Rule, ...] = (
         model=Source,
         field="url",
         condition="url is None or web_address(url)",
-        message=N_("the address {value} is not an http or https address: a handout shows it as text, never as a link"),
+        message=N_(
+            "the address {value} is not an http or https address a browser opens as written: a handout shows it as"
+            " text, never as a link"
+        ),
         values={"value": "shorten(url)"},
     ),
     _id("avoid-id", Avoid),

@@ -42,10 +42,15 @@ __all__ = ["handout", "handout_omissions", "make"]
 #: N'Ko, Syriac, Hanifi Rohingya; the old tags iw and ji too): the page's direction follows the locale.
 _RIGHT_TO_LEFT = frozenset(
     {
-        "ar", "arc", "azb", "bal", "bqi", "ckb", "dv", "fa", "glk", "he", "iw", "ji", "ks", "lrc", "mzn", "nqo",
-        "pnb", "prs", "ps", "rhg", "sd", "sdh", "syr", "ug", "ur", "yi",
+        "acm", "aeb", "apc", "ar", "arc", "ary", "arz", "azb", "bal", "bgn", "bqi", "ckb", "dv", "fa", "glk",
+        "he", "hnd", "iw", "ji", "jpr", "jrb", "khw", "ks", "lah", "lki", "lrc", "luz", "mzn", "nqo", "ota",
+        "pnb", "prs", "ps", "rhg", "sam", "sd", "sdh", "skr", "syr", "tmr", "ug", "ur", "ydd", "yi", "yih",
     }
 )  # fmt: skip
+
+#: Languages written from right to left in one region only (CLDR's likely subtags: Punjabi in Pakistan is
+#: written in Arabic script, Uzbek in Afghanistan too).
+_RIGHT_TO_LEFT_IN = {"pa": frozenset({"PK"}), "uz": frozenset({"AF"})}
 
 #: Scripts written from right to left (ISO 15924): a script subtag decides over the language's usual script
 #: (``ku-Arab`` is right to left, ``ar-Latn`` left to right).
@@ -213,6 +218,10 @@ def direction(tag: str) -> str:
             break
         if len(subtag) == 4 and subtag.isalpha():
             return "rtl" if subtag in _RIGHT_TO_LEFT_SCRIPTS else "ltr"
+    language, *rest = tag.split("-")
+    region = next((subtag for subtag in rest if len(subtag) == 2 and subtag.isalpha()), None)
+    if region is not None and region.upper() in _RIGHT_TO_LEFT_IN.get(language.lower(), ()):
+        return "rtl"
     return "rtl" if _primary(tag) in _RIGHT_TO_LEFT else "ltr"
 
 

@@ -14,9 +14,7 @@ else is left out, with the reason (:class:`Omitted`), never an exception.
 from __future__ import annotations
 
 import base64
-import html
 import os
-import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -27,6 +25,7 @@ from ._addresses import inside_folder, is_url
 from ._i18n import N_
 from ._limits import shorten, surrogate
 from ._messages import Message, Value
+from ._svg import Refused, read_drawing
 
 
 __all__ = [
@@ -58,22 +57,6 @@ MAX_PICTURES_PIXELS = 64_000_000
 _TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
-#: The longest title of a picture kept as its text alternative, in characters (our choice).
-MAX_TITLE = 300
-
-# The SVG file is never parsed as XML (no entity is expanded, nothing is fetched): its root element and first title
-# are found by these patterns; a title with markup inside is not taken (its text is escaped in the page, as all is).
-_ROOT = re.compile(rb"<svg\b[^>]{0,4000}>")
-# The title is the root's first child (comments and white space before it), as SVG has it describe the drawing
-# (a title further in describes a part of it); attributes only as XML writes them, its text with no markup in it.
-_TITLE = re.compile(
-    rb"(?:\s|<!--(?:(?!-->).){0,4000}-->){0,100}"
-    rb"<title\b((?:\s+[\w:.-]{1,64}\s*=\s*(?:\"[^\"<>]{0,200}\"|'[^'<>]{0,200}')){0,8})\s*>"
-    rb"([^<]{1,4000})</title\s*>",
-    re.DOTALL,
-)
-_LANG = re.compile(rb"""(?:\s|^)(?:xml:)?lang\s*=\s*(?:"([^"]{1,64})"|'([^']{1,64})')""")
-
 
 @attrs.frozen
 class Picture:
@@ -84,7 +67,7 @@ class Picture:
         uri: A ``data:`` URI holding the whole file.
         title: The picture's own text alternative: an SVG file's first
             ``<title>``, if it has one of plain text (entities decoded,
-            spaces collapsed, at most :data:`MAX_TITLE` characters).
+            spaces collapsed, at most 300 characters).
         title_lang: The language the SVG file gives its title in
             (``xml:lang`` or ``lang`` on the title or the root), if any.
     """
@@ -233,17 +216,17 @@ class Pictures:
             )
         if len(data) > MAX_PICTURE_BYTES:
             return omit("too-large", N_("it is larger than {limit} MB"), {"limit": MAX_PICTURE_BYTES // 1_000_000})
-        if not _looks_like(kind, data):
-            return omit(
-                "not-a-picture",
-                N_("its content is not a PNG image") if kind == "image/png" else N_("its content is not an SVG image"),
-            )
-        if kind == "image/svg+xml" and _refers_elsewhere(data):
-            return omit(
-                "not-self-contained",
-                N_("the drawing embeds or names other pictures or files, which a handout does not embed"),
-            )
-        if kind == "image/png" and _pixels(data) > MAX_PICTURE_PIXELS:
+        title: tuple[str | None, str | None] = (None, None)
+        if kind == "image/svg+xml":
+            drawing = read_drawing(data)  # parsed: only a drawing that draws itself, cheaply, is embedded
+            if isinstance(drawing, Refused):
+                return omit(drawing.reason, drawing.template, dict(drawing.values))
+            title = (drawing.title, drawing.title_lang)
+        elif not _is_png(data):
+            return omit("not-a-picture", N_("its content is not a PNG image"))
+        elif _animated(data):
+            return omit("not-a-picture", N_("it is an animated PNG: a handout shows still pictures"))
+        elif _pixels(data) > MAX_PICTURE_PIXELS:
             return omit(
                 "too-large",
                 N_("it is {width} by {height} pixels, more than {limit} million in all"),
@@ -253,7 +236,7 @@ class Pictures:
         if kind == "image/png":
             self._pixels[reference] = _pixels(data)
         uri = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
-        return Picture(reference, uri, *(_title(data) if kind == "image/svg+xml" else (None, None)))
+        return Picture(reference, uri, *title)
 
 
 def _open_inside(root: Path, parts: tuple[str, ...]) -> int:
@@ -277,58 +260,26 @@ def _open_inside(root: Path, parts: tuple[str, ...]) -> int:
         os.close(folder)
 
 
-def _title(data: bytes) -> tuple[str | None, str | None]:
-    """An SVG file's own title and its language, read without parsing the file as XML."""
-    root = _ROOT.search(data)
-    title = _TITLE.match(data, root.end()) if root else None
-    if root is None or title is None:
-        return None, None
-    text = " ".join(html.unescape(title[2].decode("utf-8", "replace")).split())
-    if not text:
-        return None, None
-    if len(text) > MAX_TITLE:
-        text = text[: MAX_TITLE - 1] + "\N{HORIZONTAL ELLIPSIS}"
-    return text, _lang(title[1]) or _lang(root[0])
+def _is_png(data: bytes) -> bool:
+    """Whether *data* starts as a PNG file does: the signature, then the header chunk (IHDR, 13 bytes)."""
+    return data.startswith(_PNG_SIGNATURE) and data[8:16] == b"\x00\x00\x00\x0dIHDR" and len(data) >= 33
 
 
-def _lang(attributes: bytes) -> str | None:
-    from ._i18n import parse_locale  # noqa: PLC0415 - only for a picture with a title
+def _animated(data: bytes) -> bool:
+    """Whether a PNG file is animated (APNG): its animation chunk comes before its first image data.
 
-    found = _LANG.search(attributes)
-    if found is None:
-        return None
-    try:
-        return parse_locale((found[1] or found[2]).decode("ascii"))
-    except (UnicodeDecodeError, ValueError):
-        return None
-
-
-def _looks_like(kind: str, data: bytes) -> bool:
-    if kind == "image/png":  # the signature, then the header chunk (IHDR, 13 bytes), as the PNG standard says
-        return data.startswith(_PNG_SIGNATURE) and data[8:16] == b"\x00\x00\x00\x0dIHDR" and len(data) >= 33
-    return b"<svg" in data
-
-
-def _refers_elsewhere(data: bytes) -> bool:
-    """Whether an SVG file embeds or names anything outside itself, its characters' references read.
-
-    A browser shows a picture inside a drawing (an ``<image>`` with a ``data:`` address, a CSS ``url()``), and
-    that picture could hold billions of pixels; an entity declared in the file could write any of these. Only a
-    reference to a part of the drawing itself (``href="#arrow"``) is allowed.
+    Each frame may be as large as the picture, and a browser unpacks them all: the pixels of the header are not
+    all it holds.
     """
-    text = html.unescape(data.decode("utf-8", "replace")).lower()
-    return bool(_ELSEWHERE.search(text))
-
-
-#: What makes a drawing not self-contained: an element that shows other content, a reference that is not to a
-#: part of the drawing (``#id``), a style sheet imported, an entity declared. (A script is left in: a browser never
-#: runs one in a picture shown by an ``<img>``.)
-_ELSEWHERE = re.compile(
-    r"<\s*(?:[\w.-]+:)?(?:image|feimage|foreignobject|iframe|video|audio|object|embed)\b"
-    r"|(?:href|src)\s*=\s*[\"']?\s*(?!#)[^\s\"'>]"
-    r"|url\s*\(\s*[\"']?\s*(?!#)[^\s\"')]"
-    r"|@import|<!entity|[\"'=(]\s*data\s*:"  # an address given otherwise: <set to="data:...">
-)
+    at = 8
+    while at + 8 <= len(data):
+        length, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
+        if kind == b"acTL":
+            return True
+        if kind == b"IDAT":
+            return False
+        at += 12 + length
+    return False
 
 
 def _png_size(data: bytes) -> tuple[int, int]:

@@ -153,14 +153,15 @@ def session_dates(start_date: datetime.date, *, days_per_week: int, weeks: int) 
             N_("{name} must be a whole number of at least {least}, not {value}"),
             {"name": "weeks", "least": "1", "value": refused_value(weeks)},
         )
-    if weeks > (datetime.date.max.toordinal() - start_date.toordinal() + 1) // 7:
+    most = (datetime.date.max.toordinal() - start_date.toordinal() + 1) // 7
+    if weeks > most:  # said by the weeks there is room for: the weeks asked may be a number of any length
         raise WordedError(
             N_plural(
-                "{weeks} week from {start} would end after {last}, the last day a date can hold",
-                "{weeks} weeks from {start} would end after {last}, the last day a date can hold",
+                "a plan from {start} has room for at most {most} week before {last}, the last day a date can hold",
+                "a plan from {start} has room for at most {most} weeks before {last}, the last day a date can hold",
             ),
-            {"weeks": weeks, "start": start_date, "last": datetime.date.max},
-            count=weeks,
+            {"most": most, "start": start_date, "last": datetime.date.max},
+            count=most,
         )
     offsets = [round(i * 7 / days_per_week) for i in range(days_per_week)]
     return [start_date + datetime.timedelta(days=7 * week + offset) for week in range(weeks) for offset in offsets]

@@ -111,15 +111,16 @@ def _fixed_locale(tag: str) -> str | None:
     posix = posix.split(".", 1)[0]
     if modifier.split(".", 1)[0].lower() not in _MODIFIERS:
         return None  # a modifier that changes the language's form, unknown here: no plain fix
-    if not well_formed(posix.replace("_", "-")) and re.fullmatch(r"[A-Za-z][A-Za-z_-]{3,60}", posix):
+    if not well_formed(posix.replace("_", "-")) and re.fullmatch(r"[^\W\d_][\w-]{3,60}", posix):
         import locale  # noqa: PLC0415 - only for a tag that is not one
 
         name = posix.lower()
         known = locale.normalize(name).split(".", 1)[0]
         if known != name and "_" in known and name.split("_", 1)[0] not in _NOT_LANGUAGES:
             # A language's name alone ("german") names the language alone, whatever region the alias adds.
-            posix = known.split("_", 1)[0] if re.fullmatch(r"[a-z]+", name) else known
+            posix = known.split("_", 1)[0] if name.isalpha() else known
     language, *rest = posix.replace("_", "-").split("-")
+    language = _RETIRED.get(language.lower(), language)
     script, variant = _MODIFIERS[modifier.split(".", 1)[0].lower()]
     fixed = "-".join([language, *([script] if script else []), *rest, *([variant] if variant else [])])
     return fixed if fixed != tag and well_formed(fixed) else None
@@ -135,8 +136,13 @@ _MODIFIERS = {
     "euro": (None, None),
     "latin": ("Latn", None),
     "cyrillic": ("Cyrl", None),
+    "devanagari": ("Deva", None),
+    "iqtelif": ("Latn", None),  # Tatar in the Latin alphabet
     "valencia": (None, "valencia"),
 }
+
+#: Language codes ISO 639 withdrew, as the system's locales still write them, and the codes BCP 47 uses now.
+_RETIRED = {"iw": "he", "in": "id", "ji": "yi"}
 
 
 def locale_meant(tag: str) -> Message | str:

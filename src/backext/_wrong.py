@@ -134,7 +134,7 @@ def json_type(value: object) -> Message:
         return Message(template=N_("a time of day"))
     if isinstance(value, (set, frozenset)):  # YAML's !!set, or a Python set
         return Message(template=N_("a set"))
-    return Message(template=N_("a {name}"), values={"name": type(value).__name__})
+    return Message(template=N_("a value of type {name}"), values={"name": type(value).__name__})
 
 
 def refused_value(value: object) -> Value:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
 
 from backext._engine import session_on
-from backext._i18n import N_, well_formed
+from backext._i18n import N_, parse_locale, well_formed
 from backext._model import Exercise, Pack, ensure_pack
 from backext._reconcile import reconcile, state_exercise
 from backext._rules import DEFAULT_RULES, Rules
@@ -85,10 +85,17 @@ def _check_subject(subject: object) -> None:
 
 
 def _check_locale(locale: object) -> None:
-    if locale is not None and (type(locale) is not str or not well_formed(locale)):
-        raise WordedError(
-            N_("locale must be a BCP 47 tag such as 'de' or 'fr-CA', not {value}"), {"value": repr(str(locale)[:100])}
-        )
+    """Refuse a *locale* that is not a BCP 47 tag as a FHIR resource writes it (``de-DE``, not ``de_DE``)."""
+    if locale is None or (type(locale) is str and well_formed(locale)):
+        return
+    if type(locale) is str:
+        parse_locale(locale)  # a malformed tag: said as everywhere else, with a did-you-mean where the fix is plain
+    from backext._suggest import locale_meant  # noqa: PLC0415
+
+    raise WordedError(
+        N_("locale must be a BCP 47 tag such as 'de' or 'fr-CA', not {value}{hint}"),
+        {"value": repr(str(locale)[:100]), "hint": locale_meant(locale) if type(locale) is str else ""},
+    )
 
 
 def _written_in(pack: Pack, locale: str | None, texts: Iterable[Text]) -> str | None:
@@ -651,6 +658,7 @@ def export_bundle(
     """
     if pack is not None:
         ensure_pack(pack)
+    _check_locale(locale)  # with a pack alone too: a locale is never taken in silence
     fhir_version = check_version(fhir_version)
     if bundle_type not in ("collection", "transaction"):
         raise ValueError(f"bundle_type must be 'collection' or 'transaction', not {bundle_type!r}")

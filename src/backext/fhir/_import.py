@@ -15,7 +15,7 @@ import attrs
 from backext._conditions import is_slug
 from backext._constraints import ID_MESSAGE
 from backext._i18n import N_, N_plural
-from backext._limits import DEFAULT_LIMITS, Limits, Unreported, shorten, truncate_problems
+from backext._limits import COUNTED_PAST_THE_LIMIT, DEFAULT_LIMITS, Limits, Unreported, shorten, truncate_problems
 from backext._messages import Message, Value
 from backext._problems import Problem, escape_pointer, located, problem
 from backext._session import RedFlag, SessionLog
@@ -235,11 +235,12 @@ class _Reader:
         # Only the entries are read: a finding anywhere else in the Bundle (its issues, its signature) would be lost.
         self.hidden_findings("", {k: v for k, v in document.items() if k != "entry"}, own_code=False)
         if "implicitRules" in document:
-            self.problem(
-                "/implicitRules",
-                "invalid-resource",
-                N_("implicitRules change what the Bundle means, in ways backext does not know: it is not read"),
-            )
+            if isinstance(document["implicitRules"], str):  # else its type is said: said once
+                self.problem(
+                    "/implicitRules",
+                    "invalid-resource",
+                    N_("implicitRules change what the Bundle means, in ways backext does not know: it is not read"),
+                )
             return []
         entries = document.get("entry", [])
         if not isinstance(entries, list):
@@ -303,7 +304,7 @@ class _Reader:
             )
         if not isinstance(shell.get("type"), str) or shell["type"] not in _BUNDLE_TYPES:
             shell["type"] = "collection"  # missing or refused: said above
-        self.model_problems("", self.typed("", shell, _BUNDLE_PRIMITIVES), "Bundle", document)
+        self.model_problems("", self.typed("", shell, _BUNDLE_TYPED), "Bundle", document)
         entries = document.get("entry")
         refused: set[int] = set()
         if not isinstance(entries, list):
@@ -316,12 +317,12 @@ class _Reader:
             }
             if _plain_entry(part):
                 continue  # as every system writes them: no need to ask the model
-            if len(self.problems) >= DEFAULT_LIMITS.max_problems:  # past the most listed: refused, not looked at
-                self.counted_all = False  # "at least": each counted as one, it may have more
-                self.unreported += 1
+            if self.unreported >= COUNTED_PAST_THE_LIMIT * DEFAULT_LIMITS.max_problems:
+                # Past the most counted, as for a pack: refused, not looked at, and the count says "at least".
+                self.counted_all = False
                 refused.add(index)
                 continue
-            typed = self.typed(f"/entry/{index}", part, _ENTRY_PRIMITIVES)
+            typed = self.typed(f"/entry/{index}", part, _ENTRY_TYPED)
             refused_by_model = self.model_problems(f"/entry/{index}", typed, "BundleEntry", entry)  # said, as well
             if refused_by_model or len(typed) < len(part):
                 refused.add(index)
@@ -339,6 +340,16 @@ class _Reader:
                     N_("expected {expected}, found {found}"),
                     {"expected": _WANTED[wanted], "found": json_type(value)},
                 )
+            elif wanted == (list,) and any(not isinstance(item, Mapping) for item in value):
+                # A list of objects (links, extensions): its first item that is not one is said, and the list is
+                # not given to the models, which would build an error for every such item.
+                at, item = next((n, item) for n, item in enumerate(value) if not isinstance(item, Mapping))
+                self.problem(
+                    f"{pointer}/{escape_pointer(key)}/{at}",
+                    "invalid-resource",
+                    N_("expected {expected}, found {found}"),
+                    {"expected": _WANTED[(dict,)], "found": json_type(item)},
+                )
             else:
                 kept[key] = value
         return kept
@@ -348,6 +359,9 @@ class _Reader:
         try:
             model_class(self.fhir_version, kind).model_validate(node)
         except ValueError as error:  # pydantic's ValidationError is a ValueError
+            if len(self.problems) >= DEFAULT_LIMITS.max_problems:  # past the most listed: counted, never built
+                self.unreported += error.error_count() if hasattr(error, "error_count") else 1
+                return True
             name = "Bundle" if kind == "Bundle" else "Bundle.entry"
             for detail in error.errors(include_url=False) if hasattr(error, "errors") else ():
                 self.problem(
@@ -1030,6 +1044,15 @@ _BUNDLE_PRIMITIVES: dict[str, tuple[type, ...]] = {
     "id": (str,), "implicitRules": (str,), "language": (str,), "type": (str,), "timestamp": (str,), "total": (int,),
 }  # fmt: skip
 _ENTRY_PRIMITIVES: dict[str, tuple[type, ...]] = {"fullUrl": (str,)}
+#: The JSON type of each field of a Bundle and of an entry (the models would read a string as the JSON it holds).
+_BUNDLE_TYPED: dict[str, tuple[type, ...]] = {
+    **_BUNDLE_PRIMITIVES, "meta": (dict,), "identifier": (dict,), "signature": (dict,), "issues": (dict,),
+    "link": (list,),
+}  # fmt: skip
+_ENTRY_TYPED: dict[str, tuple[type, ...]] = {
+    **_ENTRY_PRIMITIVES, "id": (str,), "request": (dict,), "response": (dict,), "search": (dict,), "link": (list,),
+    "extension": (list,), "modifierExtension": (list,),
+}  # fmt: skip
 _ENTRY_FIELDS = frozenset(
     {"id", "extension", "modifierExtension", "link", "fullUrl", "resource", "search", "request", "response"}
 )
@@ -1089,7 +1112,10 @@ def _model_detail(detail: Mapping[str, Any], error: ValueError) -> Value:
     kind, found = str(detail.get("type", "")), detail.get("input")
     if kind == "missing" or kind.endswith(".missing"):
         return Message(template=N_("the field is required"))
-    if kind in ("model_validation_format", "model_type", "dict_type", "model_attributes_type"):
+    if kind in ("string_pattern_mismatch", "value_error") and isinstance(found, str):
+        # A text not written as FHIR writes the field: an id with spaces, a timestamp "yesterday".
+        return Message(template=N_("not written as FHIR writes this field: {value}"), values={"value": shorten(found)})
+    if kind in ("model_validation_format", "model_type", "dict_type", "model_attributes_type", "json_invalid"):
         return Message(template=N_("expected an object, found {found}"), values={"found": json_type(found)})
     if kind == "string_type":
         return Message(template=N_("expected a string, found {found}"), values={"found": json_type(found)})
@@ -1221,6 +1247,8 @@ def _wrong_values(resource: Mapping[str, Any], pointer: str) -> list[Problem]:
 
 
 _WANTED = {
+    (dict,): Message(template=N_("an object")),
+    (list,): Message(template=N_("a list")),
     (int,): Message(template=N_("a whole number")),
     (str,): Message(template=N_("a string")),
     (bool,): Message(template=N_("true or false")),
@@ -1357,7 +1385,9 @@ def import_logs(
     if reader.problems:
         # At most as many as a pack's (the rest counted): a document of 900,000 unknown keys is one mistake.
         problems = truncate_problems(
-            list(reader.problems), DEFAULT_LIMITS.max_problems, Unreported(reader.unreported, reader.counted_all)
+            list(reader.problems),
+            DEFAULT_LIMITS.max_problems,
+            Unreported(reader.unreported, reader.counted_all),
         )
         if isinstance(source, (str, bytes)):  # each at its line and column in the text given
             from backext._formats import decode  # noqa: PLC0415
