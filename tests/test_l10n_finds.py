@@ -815,3 +815,22 @@ def test_a_refused_number_of_days_or_weeks_is_said_in_words_never_in_pythons(val
             date=day, exercise_id="forearm-press-up", repetitions_completed=1, hold_seconds=1, pain=0, red_flags=["x"]
         )
     assert "Warnzeichen" in unknown.value.render("de")  # type: ignore[attr-defined]
+
+
+def test_round_22_finds_a_refused_rating_a_spanish_name_and_numbers_in_words():
+    # Found by a black-box attack (round 22): report_next_day's refusal of 11 was English only; español, castellano
+    # and "de AT" got no did-you-mean; -0.0 lost its sign, and 1.5e300 was "a number (a number of about 301 digits)".
+    from backext._suggest import locale_hint  # noqa: PLC0415
+    from backext._wrong import json_type  # noqa: PLC0415
+
+    state = backext.start(PACK, "forearm-press-up")
+    with pytest.raises(ValueError) as caught:
+        backext.report_next_day(PACK, state, 11)
+    assert caught.value.render("fr") == "pain doit être un nombre entier de 0 à 10, pas 11"  # type: ignore[attr-defined]
+    assert [locale_hint(t) for t in ("español", "castellano", "de AT")] == [
+        "; did you mean 'es'?",
+        "; did you mean 'es'?",
+        "; did you mean 'de-AT'?",
+    ]
+    assert json_type(-0.0).render("de") == "eine Zahl (-0,0)"
+    assert json_type(1.5e300).render() == "a number of about 301 digits"

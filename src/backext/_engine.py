@@ -70,6 +70,7 @@ from ._session import red_flags as _flags
 from ._state import Clearance, Pending, Prescription, State, Stop, evolved
 from ._suggest import suggestion
 from ._vocabulary import Direction
+from ._wrong import WHOLE_FROM_0, WordedError, refused_value
 from .exceptions import (
     CLEARANCE_ENDED,
     CLEARANCE_LATER,
@@ -879,7 +880,7 @@ def report_next_day(
     date_ok = date is None or type(date) is datetime.date
     if not (flags or (rating_ok and pain >= rules.severe_pain)):
         if not rating_ok:
-            raise ValueError(f"pain must be a whole number from 0 to 10, not {pain!r}")
+            raise WordedError(WHOLE_FROM_0, {"name": "pain", "most": 10, "value": refused_value(pain)})
         if not date_ok:
             raise TypeError(f"date must be a datetime.date, not {date!r}")
     if not date_ok:  # a stop is recorded whatever is wrong with the date: the day of the session stands in

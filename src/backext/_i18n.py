@@ -112,8 +112,8 @@ def parse_locale(tag: str) -> str:
         >>> try:
         ...     parse_locale("de DE")
         ... except ValueError as error:  # its render(locale) says it in another language
-        ...     print(error)
-        'de DE' is not a language tag with a primary language subtag (BCP 47, such as 'de' or 'de-AT')
+        ...     print(error.render().rpartition(";")[2])
+         did you mean 'de-DE'?
     """
     if not isinstance(tag, str):
         raise TypeError(f"a language tag must be a string, not {type(tag).__name__}")

@@ -108,7 +108,8 @@ def _fixed_locale(tag: str) -> str | None:
     if len(tag) > MAX_LENGTH:
         return None
     posix, _, modifier = tag.strip().partition("@")  # language_TERRITORY.codeset@modifier
-    posix = posix.split(".", 1)[0]
+    posix = re.sub(r"[ _-]+", "_", posix.split(".", 1)[0]).strip("_")  # "de AT", "de-": written loosely
+    posix = _NAMES.get(posix.lower(), posix)
     if modifier.split(".", 1)[0].lower() not in _MODIFIERS:
         return None  # a modifier that changes the language's form, unknown here: no plain fix
     if not well_formed(posix.replace("_", "-")) and re.fullmatch(r"[^\W\d_][\w-]{3,60}", posix):
@@ -140,6 +141,9 @@ _MODIFIERS = {
     "iqtelif": ("Latn", None),  # Tatar in the Latin alphabet
     "valencia": (None, "valencia"),
 }
+
+#: Names of the languages the library speaks, in their own words, that the system's locale aliases lack.
+_NAMES = {"español": "es", "espanol": "es", "castellano": "es", "english": "en", "deutsch": "de", "français": "fr"}
 
 #: Language codes ISO 639 withdrew, as the system's locales still write them, and the codes BCP 47 uses now.
 _RETIRED = {"iw": "he", "in": "id", "ji": "yi"}

@@ -111,8 +111,11 @@ def json_type(value: object) -> Message:
         # A whole float keeps its ".0", which says why it is not an integer; any other in the language's digits.
         whole = value.is_integer() and abs(value) < 1e18  # written in full as an integer, then ".0"
         # Translators: a whole number written as a decimal one, with the language's separator: "1500,0".
-        point = Message(template=N_("{number}.0"), values={"number": int(value)})
+        sign = "-" if math.copysign(1.0, value) < 0 and value == 0 else ""  # -0.0 keeps its sign, as written
+        point = Message(template=N_("{number}.0"), values={"number": f"{sign}{int(value)}" if sign else int(value)})
         written: Value = point if whole else shown_number(value)
+        if isinstance(written, Message) and not whole:  # "a number of about 301 digits": a number already
+            return written
         return Message(template=N_("a number ({value})"), values={"value": written})
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
