@@ -607,6 +607,20 @@ def _use_bomb(levels: int) -> str:
         (_use_bomb(40), "too-large"),
         (f'<svg {_SVG_NS}><g id="a"><use href="#a"/></g></svg>', "too-large"),
         (f'<svg {_SVG_NS}><filter><feTurbulence numOctaves="1000000"/></filter></svg>', "too-large"),
+        # Round 22: a style sheet in a processing instruction or in XHTML, markers drawn at every vertex, filters
+        # of thousands of steps, CSS filter functions and animations.
+        (('<?xml-stylesheet type="text/css" href="data:text/css,rect{mask-image:url(data:,x)}"?>'
+          f"<svg {_SVG_NS}><rect/></svg>"), "not-self-contained"),
+        (f'<svg {_SVG_NS}><rect/><?xml-stylesheet href="x.css"?></svg>', "not-self-contained"),
+        (f'<svg {_SVG_NS}><style xmlns="http://www.w3.org/1999/xhtml">rect{{fill:red}}</style></svg>',
+         "not-self-contained"),
+        (f'<svg {_SVG_NS}><marker id="m"><path d="M0 0"/></marker><path d="M0 0L1 1" marker-mid="url(#m)"/></svg>',
+         "not-self-contained"),
+        (f'<svg {_SVG_NS}><filter id="f">' + "<feFlood/>" * 21 + "</filter></svg>", "too-large"),
+        (f'<svg {_SVG_NS}><rect style="filter: blur(40px) drop-shadow(1px 1px 1px red)"/></svg>', "not-self-contained"),
+        ((f"<svg {_SVG_NS}><style>@keyframes spin {{ to {{ opacity: 0 }} }}"
+          " rect {{ animation: spin 1s infinite }}</style></svg>"), "not-self-contained"),
+        ('<svg><rect width="10" height="10"/></svg>', "not-a-picture"),  # no SVG namespace: a browser shows nothing
         # Drawings as editors write them: kept.
         (f'<svg {_SVG_NS}><defs><path id="a" d="M0 0"/></defs><use href="#a"/><title>data: a drawing</title></svg>',
          None),

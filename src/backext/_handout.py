@@ -48,9 +48,21 @@ _RIGHT_TO_LEFT = frozenset(
     }
 )  # fmt: skip
 
-#: Languages written from right to left in one region only (CLDR's likely subtags: Punjabi in Pakistan is
-#: written in Arabic script, Uzbek in Afghanistan too).
-_RIGHT_TO_LEFT_IN = {"pa": frozenset({"PK"}), "uz": frozenset({"AF"})}
+#: Languages written from right to left in some regions only (CLDR's likely subtags: Punjabi in Pakistan is
+#: written in Arabic script, Uzbek in Afghanistan, Kazakh in China...).
+_RIGHT_TO_LEFT_IN = {
+    "az": frozenset({"IQ", "IR"}),
+    "ha": frozenset({"CM", "SD"}),
+    "kk": frozenset({"AF", "CN", "IR"}),
+    "ku": frozenset({"IQ", "IR", "LB"}),
+    "ky": frozenset({"CN"}),
+    "ms": frozenset({"CC"}),
+    "pa": frozenset({"PK"}),
+    "tg": frozenset({"PK"}),
+    "uz": frozenset({"AF"}),
+}
+#: Languages written from right to left but in one region from left to right (Sindhi in India: Devanagari).
+_LEFT_TO_RIGHT_IN = {"sd": frozenset({"IN"})}
 
 #: Scripts written from right to left (ISO 15924): a script subtag decides over the language's usual script
 #: (``ku-Arab`` is right to left, ``ar-Latn`` left to right).
@@ -222,6 +234,8 @@ def direction(tag: str) -> str:
     region = next((subtag for subtag in rest if len(subtag) == 2 and subtag.isalpha()), None)
     if region is not None and region.upper() in _RIGHT_TO_LEFT_IN.get(language.lower(), ()):
         return "rtl"
+    if region is not None and region.upper() in _LEFT_TO_RIGHT_IN.get(language.lower(), ()):
+        return "ltr"
     return "rtl" if _primary(tag) in _RIGHT_TO_LEFT else "ltr"
 
 

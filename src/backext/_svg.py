@@ -20,6 +20,8 @@ This module holds the rules; :mod:`backext._media` reads the files.
 from __future__ import annotations
 
 import re
+import typing
+import unicodedata
 from xml.etree import ElementTree
 
 import attrs
@@ -48,7 +50,7 @@ _ALLOWED = frozenset(
         "svg", "g", "defs", "symbol", "use", "title", "desc", "metadata", "switch", "a", "style", "script",
         "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
         "text", "tspan", "textPath",
-        "linearGradient", "radialGradient", "stop", "pattern", "clipPath", "mask", "marker",
+        "linearGradient", "radialGradient", "stop", "pattern", "clipPath", "mask",
         "filter", "feBlend", "feColorMatrix", "feComponentTransfer", "feComposite", "feConvolveMatrix",
         "feDiffuseLighting", "feDisplacementMap", "feDistantLight", "feDropShadow", "feFlood", "feFuncA",
         "feFuncB", "feFuncG", "feFuncR", "feGaussianBlur", "feMerge", "feMergeNode", "feMorphology", "feOffset",
@@ -60,6 +62,19 @@ _ALLOWED = frozenset(
 _URL = re.compile(r"url\s*\(\s*(?![\"'\s#])|url\s*\(\s*[\"']\s*(?![\s#])", re.IGNORECASE)
 #: What else in CSS names another file or picture: an import, image-set(), src(), a font face, cross-fade().
 _CSS_ELSEWHERE = re.compile(r"@import|@font-face|image-set\s*\(|src\s*\(|cross-fade\s*\(|element\s*\(", re.IGNORECASE)
+
+#: What makes a drawing cost more than its shapes: an animation, a transition, a filter function in CSS.
+_CSS_COSTLY = re.compile(
+    r"@keyframes|\banimation(?:-[a-z-]+)?\s*:|\btransition(?:-[a-z-]+)?\s*:"
+    r"|\b(?:blur|drop-shadow|brightness|contrast|grayscale|hue-rotate|invert|saturate|sepia)\s*\(",
+    re.IGNORECASE,
+)
+
+#: Namespaces whose elements a browser shows inside a drawing (an XHTML style sheet or picture, MathML).
+_SHOWN = frozenset({"{http://www.w3.org/1999/xhtml}", "{http://www.w3.org/1998/Math/MathML}"})
+
+#: The most filter primitives a drawing may hold (our choice): each draws the whole area it applies to again.
+MAX_FILTER_STEPS = 20
 
 #: An entity declared in the document type: its name and its text (only short plain text is allowed).
 _ENTITY = re.compile(rb"<!ENTITY\s+(%\s+)?([^\s>]{1,100})\s+(?:\"([^\"<&%]{0,200})\"|'([^'<&%]{0,200})'|([^>]{0,400}))")
@@ -105,18 +120,31 @@ def read_drawing(data: bytes) -> Drawing | Refused:
     try:
         # Safe here without defusedxml: expat fetches nothing, and the entities were read above (plain text only,
         # a bounded number of references): no entity can grow the document or bring in another file.
-        parser = ElementTree.XMLParser()  # noqa: S314
+        parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(events=("start", "pi"))
         parser.feed(data)
-        root = parser.close()
+        parser.close()
+        root: ElementTree.Element | None = None
+        for read in parser.read_events():
+            event, found = typing.cast("tuple[str, object]", read)
+            if event == "pi":  # <?xml-stylesheet href="data:text/css,..."?> is applied, in the prolog too
+                return _ELSEWHERE
+            if root is None and isinstance(found, ElementTree.Element):
+                root = found
     except (ElementTree.ParseError, ValueError, UnicodeError, RecursionError):
         return _NOT_SVG
-    if _local(root.tag) != "svg" or _namespace(root.tag) not in ("", _SVG):
+    if root is None or root.tag != f"{_SVG}svg":  # with no SVG namespace, a browser shows no drawing at all
         return _NOT_SVG
     ids: dict[str, ElementTree.Element] = {}
-    for element in root.iter():  # the parser keeps no comment nor processing instruction: every one is an element
+    steps = 0
+    for element in root.iter():
         refused = _element(element)
         if refused is not None:
             return refused
+        steps += _local(element.tag).startswith("fe") and _namespace(element.tag) == _SVG
+        if steps > MAX_FILTER_STEPS:
+            return Refused(
+                "too-large", N_("the drawing's filters have more than {limit} steps"), {"limit": MAX_FILTER_STEPS}
+            )
         identifier = element.get("id")
         if identifier is not None:
             ids.setdefault(identifier, element)
@@ -150,20 +178,18 @@ def _entities(data: bytes) -> int | None:
 def _element(element: ElementTree.Element) -> Refused | None:
     """Why *element* makes its drawing not self-contained, if it does."""
     namespace, name = _namespace(element.tag), _local(element.tag)
-    if namespace in ("", _SVG) and name not in _ALLOWED:
+    if (namespace in ("", _SVG) and name not in _ALLOWED) or namespace in _SHOWN:
         return _ELSEWHERE
     for attribute, value in element.attrib.items():
         if attribute in ("href", _XLINK_HREF):
             if name != "a" and not value.strip().startswith("#"):  # a link is never followed in a picture
                 return _ELSEWHERE
-        elif _namespace(attribute) == "" and ("\\" in value or _URL.search(value) or _CSS_ELSEWHERE.search(value)):
+        elif _namespace(attribute) == "" and _css_refused(value):
             # An attribute of SVG's own (an editor's, in its namespace, draws nothing); a CSS escape could spell
             # url( past any check.
             return _ELSEWHERE
-    if name == "style" and namespace in ("", _SVG):
-        css = "".join(element.itertext())
-        if "\\" in css or _URL.search(css) or _CSS_ELSEWHERE.search(css):
-            return _ELSEWHERE
+    if name == "style" and _css_refused("".join(element.itertext())):
+        return _ELSEWHERE
     if name == "feTurbulence":
         octaves = element.get("numOctaves", "1").strip()
         if not octaves.isdigit() or int(octaves) > MAX_OCTAVES:
@@ -172,6 +198,15 @@ def _element(element: ElementTree.Element) -> Refused | None:
                 {"limit": MAX_OCTAVES},
             )  # fmt: skip
     return None
+
+
+def _css_refused(css: str) -> bool:
+    """Whether style text (a ``style`` attribute, a presentation attribute, a style sheet) names or costs too much.
+
+    A reference that is not to a part of the drawing, an import, an image-set(), a CSS escape (which could spell
+    url( past any check), an animation or a filter function (each redrawn over the whole area, on every frame).
+    """
+    return "\\" in css or bool(_URL.search(css) or _CSS_ELSEWHERE.search(css) or _CSS_COSTLY.search(css))
 
 
 def _shapes(root: ElementTree.Element, ids: dict[str, ElementTree.Element]) -> int:
@@ -218,14 +253,17 @@ def _title(root: ElementTree.Element) -> tuple[str | None, str | None]:
     from ._i18n import parse_locale  # noqa: PLC0415
 
     title = next((child for child in root if _local(child.tag) == "title"), None)
-    if title is None or len(title) or not (title.text or "").strip():
+    if title is None or len(title):
         return None, None
-    text = " ".join((title.text or "").split())
+    # Characters that show nothing (a zero-width space) are no text alternative.
+    text = " ".join("".join(c for c in title.text or "" if unicodedata.category(c) != "Cf").split())
+    if not text:
+        return None, None
     if len(text) > _MAX_TITLE:
         text = text[: _MAX_TITLE - 1] + "\N{HORIZONTAL ELLIPSIS}"
     lang = title.get(_XML_LANG) or title.get("lang") or root.get(_XML_LANG) or root.get("lang")
-    try:
-        return text, None if lang is None else parse_locale(lang.strip())
+    try:  # xml:lang="" says the language is not known: none is given
+        return text, parse_locale(lang.strip()) if lang and lang.strip() else None
     except ValueError:
         return text, None
 
