@@ -616,20 +616,43 @@ def _use_bomb(levels: int) -> str:
          "not-self-contained"),
         (f'<svg {_SVG_NS}><marker id="m"><path d="M0 0"/></marker><path d="M0 0L1 1" marker-mid="url(#m)"/></svg>',
          "not-self-contained"),
-        (f'<svg {_SVG_NS}><filter id="f">' + "<feFlood/>" * 21 + "</filter></svg>", "too-large"),
-        (f'<svg {_SVG_NS}><rect style="filter: blur(40px) drop-shadow(1px 1px 1px red)"/></svg>', "not-self-contained"),
+        (f'<svg {_SVG_NS}><filter id="f">' + "<feFlood/>" * 51 + "</filter></svg>", "too-large"),
+        (f'<svg {_SVG_NS}><rect style="filter: blur(40px) drop-shadow(1px 1px 1px red)"/></svg>', None),  # 2 steps
+        (f"<svg {_SVG_NS}>" + '<rect style="filter: blur(1px)"/>' * 51 + "</svg>", "too-large"),
         ((f"<svg {_SVG_NS}><style>@keyframes spin {{ to {{ opacity: 0 }} }}"
-          " rect {{ animation: spin 1s infinite }}</style></svg>"), "not-self-contained"),
+          " rect {{ animation: spin 1s infinite }}</style></svg>"), "too-large"),
         ('<svg><rect width="10" height="10"/></svg>', "not-a-picture"),  # no SVG namespace: a browser shows nothing
+        # A review of round 22: a reference written %-encoded (a browser decodes it; one that names nothing is
+        # refused), masks and filters drawn again at each element that names them, attribute defaults that move an
+        # element to another namespace, xml:base, an encoding that is not a drawing's, a number no int() reads.
+        (f'<svg {_SVG_NS}><defs><path id="g0" d="M0 0"/>'
+         + "".join(f'<g id="g{n}"><use href="#%67{n - 1}"/><use href="#%67{n - 1}"/></g>' for n in range(1, 30))
+         + '</defs><use href="#g29"/></svg>', "too-large"),
+        (f'<svg {_SVG_NS}><use href="#nowhere"/></svg>', "not-self-contained"),
+        (f'<svg {_SVG_NS}><defs><mask id="m0"><rect/></mask>'
+         + "".join(f'<mask id="m{n}">' + f'<rect mask="url(#m{n - 1})"/>' * 6 + "</mask>" for n in range(1, 9))
+         + '</defs><rect mask="url(#m8)"/></svg>', "too-large"),
+        (f'<svg {_SVG_NS}><filter id="f">' + "<feGaussianBlur/>" * 20 + "</filter>"
+         + '<rect filter="url(#f)"/>' * 5000 + "</svg>", "too-large"),
+        (('<!DOCTYPE svg [<!ATTLIST image xmlns CDATA "urn:x">]>'
+          f'<svg {_SVG_NS}><image href="data:,x"/></svg>'), "not-self-contained"),
+        (f'<svg {_SVG_NS} xml:base="https://example.org/"><use href="#a"/><path id="a"/></svg>', "not-self-contained"),
+        (f'<?xml version="1.0" encoding="rot13"?><svg {_SVG_NS}/>', "not-a-picture"),
+        (f'<?xml version="1.0" encoding="foo"?><svg {_SVG_NS}/>', "not-a-picture"),
+        (f'<svg {_SVG_NS}><filter><feTurbulence numOctaves="\u00b2"/></filter></svg>', "too-large"),
         # Drawings as editors write them: kept.
         (f'<svg {_SVG_NS}><defs><path id="a" d="M0 0"/></defs><use href="#a"/><title>data: a drawing</title></svg>',
          None),
         (f'<svg {_SVG_NS}><a xlink:href="https://www.drawio.com/"><rect/></a></svg>', None),  # a link never followed
         ((f'<svg {_SVG_NS} xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" '
-          'inkscape:export-filename="C:\\drawings\\x.png"><rect style="fill:url(#g)"/></svg>'), None),
+          'inkscape:export-filename="C:\\drawings\\x.png"><linearGradient id="g"/><rect style="fill:url(#g)"/></svg>'),
+         None),
         (f'<svg {_SVG_NS}><desc>&lt;image href="data:x"&gt;</desc><rect/></svg>', None),  # text, not an element
         ('<!DOCTYPE svg [<!ENTITY ns_svg "http://www.w3.org/2000/svg">]><svg xmlns="&ns_svg;"><rect/></svg>', None),
         (_use_bomb(10), None),  # 2 ** 10 copies: a detailed drawing may draw that many
+        (f'<svg {_SVG_NS}><text content="C:\\temp \\(\\alpha\\)">x</text></svg>', None),  # not CSS: a backslash
+        (f"<svg {_SVG_NS}><flowRoot><flowPara>old Inkscape text</flowPara></flowRoot></svg>", None),
+        (f"<svg {_SVG_NS}><style>rect {{ transition: none; fill: #fff }}</style><rect/></svg>", None),
         (f'<svg {_SVG_NS}><filter><feTurbulence numOctaves="4"/><feGaussianBlur stdDeviation="2"/></filter></svg>',
          None),
     ],

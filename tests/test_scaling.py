@@ -12,6 +12,8 @@ import types
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import backext
 from backext import _checks, _clean, _ladder
@@ -78,3 +80,67 @@ def test_checking_long_ladders_grows_in_proportion_to_the_exercises(back_links):
 
     small, large = work(300), work(600)
     assert large < 2.5 * small, (small, large)
+
+
+def _shaped(exercises: int, shape: str) -> dict[str, object]:
+    """Minimal exercises whose next (and previous) links make one *shape*: a star, a chain or a ring."""
+    document = _pack(exercises, exercises + 1, back_links=shape == "two-way chain")
+    for index, exercise in enumerate(document["exercises"]):  # type: ignore[attr-defined]
+        if shape == "star":
+            exercise["progression"] = {"next_exercise": "e0"} if index else {}
+        elif shape == "ring":
+            exercise["progression"] = {"next_exercise": f"e{(index + 1) % exercises}"}
+    return document
+
+
+@pytest.mark.parametrize("shape", ["star", "one-way chain", "two-way chain", "ring"])
+def test_checking_one_way_links_grows_in_proportion_to_the_exercises(shape):
+    # Found by a black-box attack (round 22): 8,000 exercises all leading to one with no previous link took two
+    # minutes, a one-way chain of 8,000 a minute and a half, a two-way chain 11 s (each link retraced the way
+    # down, or walked up the next links, from its own place).
+    limits = backext.Limits(max_problems=10)
+
+    def work(exercises: int) -> int:
+        document = _shaped(exercises, shape)
+        return _lines_run(lambda: backext.validate_pack(document, limits=limits))
+
+    small, large = work(300), work(600)
+    assert large < 2.5 * small, (small, large)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["beginner", "intermediate", "advanced"]),
+            st.one_of(st.none(), st.integers(0, 7)),
+            st.one_of(st.none(), st.integers(0, 7)),
+        ),
+        min_size=1,
+        max_size=7,
+    )
+)
+def test_the_checks_ways_up_and_down_are_the_engines(links):
+    # The checks answer ahead() and previous_exercise() for every link at once (Reach, retraced_all), so that a
+    # pack of thousands of exercises is checked in linear time: they must answer as the engine's own functions do.
+    exercises = []
+    for index, (level, up, down) in enumerate(links):
+        progression = {}
+        if up is not None:
+            progression["next_exercise"] = f"e{up}"  # an exercise of the pack, itself, or none (past the end)
+        if down is not None:
+            progression["previous_exercise"] = f"e{down}"
+        document = _pack(1, 2, back_links=False)["exercises"][0]  # type: ignore[index]
+        exercises.append({**document, "id": f"e{index}", "level": level, "progression": progression})
+    pack = backext.converter.structure(
+        {"id": "p", "title": "t", "version": "1", "disclaimer": "d", "exercises": exercises}, backext.Pack
+    )
+    next_of, leading = _ladder.next_links(pack), _ladder.leading_links(pack)
+    reach = _ladder.Reach(next_of)
+    ids = [e.id for e in pack.exercises] + ["e9"]
+    for exercise in pack.exercises:
+        for target in ids:
+            assert reach.ahead(exercise.id, target) == _ladder.ahead(pack, exercise, target), (exercise.id, target)
+    retraced = _ladder.retraced_all(pack, leading, reach)
+    for exercise in pack.exercises:
+        if exercise.progression.previous_exercise is None:
+            assert retraced[exercise.id] == _ladder.previous_exercise(pack, exercise), exercise.id

@@ -172,3 +172,18 @@ def test_what_validate_refuses_on_its_own_the_schema_refuses_too(path, value):
     assert [p for p in backext.validate_pack(document) if p.severity == "error"]
     validator = jsonschema.Draft202012Validator(backext.json_schema())
     assert list(validator.iter_errors(document))
+
+
+def test_the_schema_bounds_a_locale_tag_as_validate_does():
+    # Found by a black-box attack (round 22): a well-formed tag of 68 characters passed the schema, which validate
+    # refuses (it reads tags of at most 64).
+    long_tag = "en-" + "-".join(["a1b2c"] * 11)  # 68 characters, well formed
+    assert len(long_tag) > 64
+    document = json.loads(backext.dump_pack(backext.builtin_pack(), "json"))
+    document["title"] = {"en": "Title", long_tag: "Title"}
+    validator = jsonschema.Draft202012Validator(backext.json_schema())
+    assert list(validator.iter_errors(document))
+    assert "invalid-locale" in {p.code for p in backext.validate_pack(document)}
+    document["default_locale"] = long_tag
+    document["title"] = "Title"
+    assert list(validator.iter_errors(document))

@@ -19,7 +19,7 @@ import attrs
 
 from ._constraints import SLUG_PATTERN, Finding, Rule, doses_words, in_tenths, rule, rule_problems, tenths_of
 from ._i18n import N_, N_plural, well_formed
-from ._ladder import ahead, asks_more, hold_rungs, leading_links, next_links, previous_exercise, rungs
+from ._ladder import Reach, asks_more, hold_rungs, leading_links, next_links, retraced_all, rungs
 from ._limits import DEFAULT_LIMITS, Gathered, Limits, shorten
 from ._messages import Message, listed
 from ._model import Avoid, Exercise, Pack
@@ -173,6 +173,8 @@ def _check_ladder(pack: Pack) -> _Found:
     """Levels along next and previous links, links to refused exercises, and cycles."""
     by_id = {e.id: e for e in pack.exercises}
     next_of, leading = next_links(pack), leading_links(pack)
+    reach = Reach(next_of)  # made once: each link asked of it in constant time
+    retraced = retraced_all(pack, leading, reach)
     refused = rule("link-to-refused")
     one_way = rule("one-way-link")
     for index, exercise in enumerate(pack.exercises):
@@ -199,14 +201,14 @@ def _check_ladder(pack: Pack) -> _Found:
                 yield refused.at(at, value=shorten(target.id))
             if not up and difference == 0 and asks_more(target, exercise):
                 yield rule("previous-asks-more").at(at, value=shorten(target.id), exercise=shorten(exercise.id))
-            if not up and ahead(pack, exercise, target.id, next_of):
+            if not up and reach.ahead(exercise.id, target.id):
                 yield rule("previous-ahead").at(at, value=shorten(target.id), exercise=shorten(exercise.id))
             if up and target.progression.previous_exercise is None:
-                back = previous_exercise(pack, target, leading)  # the engine's own way down, retraced
-                retraced = back is not None and back.id == exercise.id
-                found = one_way if retraced else rule("one-way-link-untraced")
+                back = retraced[target.id]  # the engine's own way down (previous_exercise), retraced
+                traced = back is not None and back.id == exercise.id
+                found = one_way if traced else rule("one-way-link-untraced")
                 yield found.at(at, value=shorten(target.id), exercise=shorten(exercise.id))
-                if retraced and difference == 0 and asks_more(exercise, target):  # that way down raises the numbers
+                if traced and difference == 0 and asks_more(exercise, target):  # that way down raises the numbers
                     yield rule("previous-asks-more").at(at, value=shorten(exercise.id), exercise=shorten(target.id))
     position = {e.id: i for i, e in enumerate(pack.exercises)}
     cycle_rule = rule("progression-cycle")

@@ -55,7 +55,7 @@ from ._conditions import (
     in_tenths,
     tenths_of,
 )
-from ._i18n import N_, N_plural
+from ._i18n import MAX_TAG, N_, N_plural
 from ._ladder import MAX_REPETITIONS, MAX_SECONDS
 from ._limits import DEFAULT_LIMITS, shorten
 from ._messages import Message, Value
@@ -375,7 +375,7 @@ RULES: tuple[Rule, ...] = (
             "{value} is not a BCP 47 language tag with a primary language subtag, such as 'en' or 'de-CH'{hint}"
         ),
         values={"value": "shorten(default_locale)", "hint": "locale_hint(default_locale)"},
-        schema={"pattern": LOCALE_TAG},
+        schema={"pattern": LOCALE_TAG, "maxLength": MAX_TAG},
     ),
     Rule(
         name="pack-version",

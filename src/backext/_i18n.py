@@ -82,8 +82,9 @@ def _tag() -> re.Pattern[str]:
 # What a tag must be, in the error for one that is not. BCP 47 also calls a private-use tag (``x-klingon``) and
 # the grandfathered irregular ones (``i-default``) well-formed; they name no language, so they are refused.
 
-# The longest tag we look at: a tag from outside (the environment, a command line) may be anything.
-_MAX_TAG = 64
+#: The longest locale tag read, in characters (our choice): a tag from outside (the environment, a command line)
+#: may be anything. The JSON Schema bounds a pack's tags by it too.
+MAX_TAG = 64
 
 
 def parse_locale(tag: str) -> str:
@@ -123,8 +124,8 @@ def parse_locale(tag: str) -> str:
 def tag_problem(tag: str) -> tuple[str, str] | None:
     """Why *tag* is malformed, if it is: a message id (marked with ``N_``) of ``{tag}``, and the tag as shown."""
     candidate = tag.replace("_", "-")
-    if len(candidate) > _MAX_TAG:
-        return _TOO_LONG, tag[:_MAX_TAG] + "…"
+    if len(candidate) > MAX_TAG:
+        return _TOO_LONG, tag[:MAX_TAG] + "…"
     if not _tag().fullmatch(candidate):
         if _LONG_SUBTAG.fullmatch(candidate):
             return _SUBTAG_TOO_LONG, tag

@@ -497,3 +497,105 @@ def ladder(pack: Pack, exercise_id: str) -> tuple[Dose, ...]:
     .. versionadded:: 0.1.0
     """
     return tuple(_climb(pack, start_dose(pack.exercise(exercise_id))))
+
+
+class Reach:
+    """Which exercises the next links climb to, from each exercise of a pack: :func:`ahead` in constant time.
+
+    Made once for the checks of a whole pack, where asking :func:`ahead` of every link would cost time in the
+    square of the number of exercises (a ladder of 8,000 took minutes). The next links make a forest whose roots
+    are the exercises that lead nowhere (or to themselves) and the loops that some paths end in; an exercise is
+    ahead of another if it is an ancestor of it in that forest, or on the loop its path ends in.
+    """
+
+    def __init__(self, next_of: Mapping[str, str | None]) -> None:
+        parent: dict[str, str | None] = {}
+        for node, following in next_of.items():
+            parent[node] = following if following in next_of and following != node else None
+        self._loop: dict[str, int] = {}  # the loop each exercise's path ends in, by number
+        state: dict[str, int] = {}  # 1: on the path being followed, 2: done
+        loops = 0
+        for start in list(parent):
+            path: list[str] = []
+            current: str | None = start
+            while current is not None and current not in state:
+                state[current] = 1
+                path.append(current)
+                current = parent[current]
+            if current is not None and state[current] == 1:  # the path came back to itself: a loop
+                for member in path[path.index(current) :]:
+                    self._loop[member] = loops
+                    parent[member] = None  # a root of its own tree, as the loop's member
+                loops += 1
+            for member in path:
+                state[member] = 2
+        children: dict[str, list[str]] = {}
+        for node, up in parent.items():
+            if up is not None:
+                children.setdefault(up, []).append(node)
+        self._in: dict[str, int] = {}
+        self._out: dict[str, int] = {}
+        self._root: dict[str, str] = {}
+        clock = 0
+        for root in (node for node, up in parent.items() if up is None):
+            stack: list[tuple[str, bool]] = [(root, False)]
+            while stack:
+                node, closing = stack.pop()
+                if closing:
+                    self._out[node] = clock
+                    continue
+                self._in[node], self._root[node] = clock, root
+                clock += 1
+                stack.append((node, True))
+                stack.extend((child, False) for child in children.get(node, ()))
+
+    def ahead(self, start: str, target: str) -> bool:
+        """Whether following the next links up from *start* reaches *target* (as :func:`ahead` says)."""
+        if start == target or start not in self._in or target not in self._in:
+            return False
+        loop = self._loop.get(target)
+        if loop is not None:  # on a loop: reached from anything whose path ends in that loop
+            return self._loop.get(self._root[start]) == loop
+        return self._in[target] < self._in[start] and self._out[start] <= self._out[target]
+
+
+def retraced_all(pack: Pack, leading: Mapping[str, list[Exercise]], reach: Reach) -> dict[str, Exercise | None]:
+    """:func:`previous_exercise` of every exercise with no ``previous_exercise``, each in constant time.
+
+    The way down from each exercise is followed once for all (remembered), so that a long ladder of one-way links
+    costs time in its length, not in the square of it.
+    """
+    by_id = {e.id: e for e in pack.exercises}
+
+    def down(exercise: Exercise) -> Exercise | None:
+        if exercise.progression.previous_exercise is None:
+            return _retraced(pack, exercise, leading)
+        target = by_id.get(exercise.progression.previous_exercise)
+        if target is None or target.id == exercise.id or refused(target):
+            return None
+        if target.level.rank - exercise.level.rank not in (0, -1) or reach.ahead(exercise.id, target.id):
+            return None
+        return target
+
+    below = {e.id: down(e) for e in pack.exercises}
+    ends: dict[str, bool] = {}  # whether the way down from each exercise comes to a bottom (not round in a loop)
+    for start in below:
+        path: list[str] = []
+        on_path: set[str] = set()
+        node: str | None = start
+        while node is not None and node not in ends and node not in on_path:
+            path.append(node)
+            on_path.add(node)
+            following = below[node]
+            node = None if following is None else following.id
+        result = True if node is None else ends.get(node, False)
+        for member in path:
+            ends[member] = result
+    # The way down from an exercise's retraced link comes to a bottom, or it is no way down (it would come round to
+    # the exercise itself, whose way down is that link: then it never comes to a bottom either).
+    return {
+        e.id: (back if back is not None and ends[back.id] else None)
+        for e in pack.exercises
+        if e.progression.previous_exercise is None
+        for back in (below[e.id],)
+    }

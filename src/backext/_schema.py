@@ -22,6 +22,7 @@ from typing import Any, Union, get_args, get_origin
 import attrs
 
 from ._constraints import NON_BLANK, schema_bounds
+from ._i18n import MAX_TAG
 from ._model import Pack
 from ._text import LOCALE_TAG, LocalizedText
 
@@ -106,7 +107,7 @@ class _Builder:
                     {"type": "string", "pattern": NON_BLANK},
                     {
                         "type": "object",
-                        "propertyNames": {"pattern": LOCALE_TAG},
+                        "propertyNames": {"pattern": LOCALE_TAG, "maxLength": MAX_TAG},
                         "additionalProperties": {"type": "string", "pattern": NON_BLANK},
                         "minProperties": 1,
                     },

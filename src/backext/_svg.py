@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import typing
 import unicodedata
+from urllib.parse import unquote
 from xml.etree import ElementTree
 
 import attrs
@@ -31,9 +32,10 @@ from ._i18n import N_
 
 __all__ = ["MAX_SHAPES", "Drawing", "Refused", "read_drawing"]
 
-#: The most elements a drawing may draw once its ``<use>`` elements are followed (our choice: the built-in
-#: drawings draw fewer than 100; a detailed one thousands).
-MAX_SHAPES = 100_000
+#: The most elements a drawing may draw once every reference to a part of it is followed (a ``<use>``, a mask,
+#: a clip path, a pattern, a filter, each drawn again where it is named); our choice: the built-in drawings draw
+#: fewer than 100, a detailed one a few thousand, and a browser draws 20,000 in about a second.
+MAX_SHAPES = 20_000
 
 #: The most octaves of an ``feTurbulence`` filter (our choice: each one is drawn again over the whole area).
 MAX_OCTAVES = 10
@@ -41,6 +43,7 @@ MAX_OCTAVES = 10
 _SVG = "{http://www.w3.org/2000/svg}"
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 #: The SVG elements a drawing may hold: shapes, text, structure, paint servers, clipping, masking and filters
 #: that draw from the drawing itself. Any other (``image``, ``foreignObject``, ``feImage``, animation, ``video``,
@@ -49,7 +52,7 @@ _ALLOWED = frozenset(
     {
         "svg", "g", "defs", "symbol", "use", "title", "desc", "metadata", "switch", "a", "style", "script",
         "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
-        "text", "tspan", "textPath",
+        "text", "tspan", "textPath", "flowRoot", "flowRegion", "flowPara", "flowSpan",
         "linearGradient", "radialGradient", "stop", "pattern", "clipPath", "mask",
         "filter", "feBlend", "feColorMatrix", "feComponentTransfer", "feComposite", "feConvolveMatrix",
         "feDiffuseLighting", "feDisplacementMap", "feDistantLight", "feDropShadow", "feFlood", "feFuncA",
@@ -63,21 +66,25 @@ _URL = re.compile(r"url\s*\(\s*(?![\"'\s#])|url\s*\(\s*[\"']\s*(?![\s#])", re.IG
 #: What else in CSS names another file or picture: an import, image-set(), src(), a font face, cross-fade().
 _CSS_ELSEWHERE = re.compile(r"@import|@font-face|image-set\s*\(|src\s*\(|cross-fade\s*\(|element\s*\(", re.IGNORECASE)
 
-#: What makes a drawing cost more than its shapes: an animation, a transition, a filter function in CSS.
-_CSS_COSTLY = re.compile(
-    r"@keyframes|\banimation(?:-[a-z-]+)?\s*:|\btransition(?:-[a-z-]+)?\s*:"
-    r"|\b(?:blur|drop-shadow|brightness|contrast|grayscale|hue-rotate|invert|saturate|sepia)\s*\(",
+#: What makes a drawing cost more than its shapes: an animation (drawn again on every frame), a filter function.
+_ANIMATION = re.compile(r"@keyframes|\banimation(?:-[a-z-]+)?\s*:", re.IGNORECASE)
+_FILTER_FUNCTION = re.compile(
+    r"\b(?:blur|drop-shadow|brightness|contrast|grayscale|hue-rotate|invert|saturate|sepia|opacity)\s*\(",
     re.IGNORECASE,
+)
+#: The attributes SVG reads as CSS values (presentation attributes that may name something).
+_PRESENTATION = frozenset(
+    {"fill", "stroke", "mask", "clip-path", "filter", "marker-start", "marker-mid", "marker-end", "cursor"}
 )
 
 #: Namespaces whose elements a browser shows inside a drawing (an XHTML style sheet or picture, MathML).
 _SHOWN = frozenset({"{http://www.w3.org/1999/xhtml}", "{http://www.w3.org/1998/Math/MathML}"})
 
 #: The most filter primitives a drawing may hold (our choice): each draws the whole area it applies to again.
-MAX_FILTER_STEPS = 20
+MAX_FILTER_STEPS = 50
 
 #: An entity declared in the document type: its name and its text (only short plain text is allowed).
-_ENTITY = re.compile(rb"<!ENTITY\s+(%\s+)?([^\s>]{1,100})\s+(?:\"([^\"<&%]{0,200})\"|'([^'<&%]{0,200})'|([^>]{0,400}))")
+_ENTITY = re.compile(r"<!ENTITY\s+(%\s+)?([^\s>]{1,100})\s+(?:\"([^\"<&%]{0,200})\"|'([^'<&%]{0,200})'|([^>]{0,400}))")
 #: The most entity references a drawing may hold (our choice): each stands for at most 200 characters.
 _MOST_REFERENCES = 2_000
 
@@ -103,6 +110,9 @@ _NOT_SVG = Refused("not-a-picture", N_("its content is not an SVG image"))
 _ELSEWHERE = Refused(
     "not-self-contained", N_("the drawing embeds or names other pictures or files, which a handout does not embed")
 )
+_COSTLY = Refused(
+    "too-large", N_("the drawing's style animates it, or filters it from a style sheet: a handout does not draw that")
+)
 
 
 def read_drawing(data: bytes) -> Drawing | Refused:
@@ -114,8 +124,10 @@ def read_drawing(data: bytes) -> Drawing | Refused:
         >>> read_drawing(b'<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/png;base64,AA"/></svg>')
         Refused(reason='not-self-contained', template='the drawing embeds or names other pictures or files, ...
     """
-    entities = _entities(data)
-    if entities is None:
+    text = _decoded(data)
+    if text is None:
+        return _NOT_SVG
+    if _entities(text) is None or "<!ATTLIST" in text:  # an ATTLIST could move an element to another namespace
         return _ELSEWHERE
     try:
         # Safe here without defusedxml: expat fetches nothing, and the entities were read above (plain text only,
@@ -130,7 +142,7 @@ def read_drawing(data: bytes) -> Drawing | Refused:
                 return _ELSEWHERE
             if root is None and isinstance(found, ElementTree.Element):
                 root = found
-    except (ElementTree.ParseError, ValueError, UnicodeError, RecursionError):
+    except (ElementTree.ParseError, ValueError, UnicodeError, LookupError, RecursionError):
         return _NOT_SVG
     if root is None or root.tag != f"{_SVG}svg":  # with no SVG namespace, a browser shows no drawing at all
         return _NOT_SVG
@@ -140,7 +152,7 @@ def read_drawing(data: bytes) -> Drawing | Refused:
         refused = _element(element)
         if refused is not None:
             return refused
-        steps += _local(element.tag).startswith("fe") and _namespace(element.tag) == _SVG
+        steps += (_local(element.tag).startswith("fe") and _namespace(element.tag) == _SVG) + _filter_functions(element)
         if steps > MAX_FILTER_STEPS:
             return Refused(
                 "too-large", N_("the drawing's filters have more than {limit} steps"), {"limit": MAX_FILTER_STEPS}
@@ -148,7 +160,10 @@ def read_drawing(data: bytes) -> Drawing | Refused:
         identifier = element.get("id")
         if identifier is not None:
             ids.setdefault(identifier, element)
-    if _shapes(root, ids) > MAX_SHAPES:
+    shapes = _shapes(root, ids)
+    if shapes is None:  # a reference to a part that is not there: a browser may read it another way
+        return _ELSEWHERE
+    if shapes > MAX_SHAPES:
         return Refused(
             "too-large",
             N_("the drawing draws more than {limit} shapes once its copies are made"),
@@ -157,42 +172,75 @@ def read_drawing(data: bytes) -> Drawing | Refused:
     return Drawing(*_title(root))
 
 
-def _entities(data: bytes) -> int | None:
+def _decoded(data: bytes) -> str | None:
+    """The text of *data* in the encoding its byte-order mark or XML declaration gives (UTF-8 if none).
+
+    ``None`` if it gives one a drawing is not written in: a compressing or stateful one could hide what the file
+    holds from the checks.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16"
+    elif data.startswith(b"\xef\xbb\xbf"):
+        codec = "utf-8-sig"
+    else:
+        declared = re.match(rb"<\?xml[^>]{0,200}encoding\s*=\s*[\"']([A-Za-z0-9._-]{1,40})[\"']", data)
+        codec = declared[1].decode("ascii").lower().replace("_", "-") if declared else "utf-8"
+        if codec not in _ENCODINGS and not re.fullmatch(r"(?:iso-8859-[0-9]{1,2}|windows-125[0-8]|cp125[0-8])", codec):
+            return None
+    try:
+        return data.decode(codec)
+    except (UnicodeError, LookupError):
+        return None
+
+
+#: The encodings a drawing may be written in (with the ISO 8859 and Windows 125x ones).
+_ENCODINGS = frozenset({"utf-8", "utf8", "utf-16", "utf16", "us-ascii", "ascii", "latin-1", "latin1"})
+
+
+def _entities(data: str) -> int | None:
     """How many entity references *data* may expand, or ``None`` if an entity could stand for more than text.
 
     An editor may declare namespace names as entities (``<!ENTITY ns_svg "http://www.w3.org/2000/svg">``);
     one that stands for markup, another entity, an outside file or a parameter would let the drawing grow
     as it is read, or hide what it holds.
     """
-    if b"<!ENTITY" not in data:
+    if "<!ENTITY" not in data:
         return 0
     for found in _ENTITY.finditer(data):
         if found[1] or found[5] is not None:  # a parameter entity, or one that is not a plain quoted text
             return None
-    if data.count(b"<!ENTITY") != len(_ENTITY.findall(data)):
+    if data.count("<!ENTITY") != len(_ENTITY.findall(data)):
         return None  # a declaration the pattern does not read: not plain
-    references = len(re.findall(rb"&[^\s#;&<]{1,100};", data))
+    references = len(re.findall(r"&[^\s#;&<]{1,100};", data))
     return None if references > _MOST_REFERENCES else references
 
 
 def _element(element: ElementTree.Element) -> Refused | None:
-    """Why *element* makes its drawing not self-contained, if it does."""
+    """Why *element* makes its drawing not self-contained, or costly, if it does."""
     namespace, name = _namespace(element.tag), _local(element.tag)
-    if (namespace in ("", _SVG) and name not in _ALLOWED) or namespace in _SHOWN:
-        return _ELSEWHERE
+    if (namespace in ("", _SVG) and name not in _ALLOWED) or namespace in _SHOWN or _XML_BASE in element.attrib:
+        return _ELSEWHERE  # xml:base would make every reference in it another file's
     for attribute, value in element.attrib.items():
         if attribute in ("href", _XLINK_HREF):
             if name != "a" and not value.strip().startswith("#"):  # a link is never followed in a picture
                 return _ELSEWHERE
-        elif _namespace(attribute) == "" and _css_refused(value):
-            # An attribute of SVG's own (an editor's, in its namespace, draws nothing); a CSS escape could spell
-            # url( past any check.
+        elif _namespace(attribute) == "":  # an editor's attributes, in its namespace, draw nothing
+            if _URL.search(value) or _CSS_ELSEWHERE.search(value):
+                return _ELSEWHERE
+            if (attribute == "style" or attribute in _PRESENTATION) and "\\" in value:
+                return _ELSEWHERE  # CSS read there: an escape could spell url( past any check
+            if attribute == "style" and _ANIMATION.search(value):
+                return _COSTLY
+    if name == "style" and namespace == _SVG:
+        css = "".join(element.itertext())
+        # A style sheet applies to any number of elements: no reference, escape, animation or filter in it.
+        if "\\" in css or re.search(r"url\s*\(", css, re.IGNORECASE) or _CSS_ELSEWHERE.search(css):
             return _ELSEWHERE
-    if name == "style" and _css_refused("".join(element.itertext())):
-        return _ELSEWHERE
+        if _ANIMATION.search(css) or _FILTER_FUNCTION.search(css):
+            return _COSTLY
     if name == "feTurbulence":
         octaves = element.get("numOctaves", "1").strip()
-        if not octaves.isdigit() or int(octaves) > MAX_OCTAVES:
+        if not re.fullmatch(r"[0-9]{1,3}", octaves) or int(octaves) > MAX_OCTAVES:
             return Refused(
                 "too-large", N_("a turbulence filter of more than {limit} octaves is drawn too slowly"),
                 {"limit": MAX_OCTAVES},
@@ -200,21 +248,19 @@ def _element(element: ElementTree.Element) -> Refused | None:
     return None
 
 
-def _css_refused(css: str) -> bool:
-    """Whether style text (a ``style`` attribute, a presentation attribute, a style sheet) names or costs too much.
-
-    A reference that is not to a part of the drawing, an import, an image-set(), a CSS escape (which could spell
-    url( past any check), an animation or a filter function (each redrawn over the whole area, on every frame).
-    """
-    return "\\" in css or bool(_URL.search(css) or _CSS_ELSEWHERE.search(css) or _CSS_COSTLY.search(css))
+def _filter_functions(element: ElementTree.Element) -> int:
+    """How many CSS filter functions (``blur()``, ``drop-shadow()``...) *element*'s own style applies."""
+    return sum(len(_FILTER_FUNCTION.findall(element.get(name, ""))) for name in ("style", "filter"))
 
 
-def _shapes(root: ElementTree.Element, ids: dict[str, ElementTree.Element]) -> int:
-    """How many elements *root* draws once each ``<use>`` is replaced by what it names (at most the limit and one).
+def _shapes(root: ElementTree.Element, ids: dict[str, ElementTree.Element]) -> int | None:
+    """How many elements *root* draws once every reference to a part of it is followed (at most the limit and one).
 
-    Each element is counted once (remembered), without recursion, so that a chain of copies of copies is counted
-    in the time of reading the drawing; a ``<use>`` that names itself or one of its own ancestors (a loop of
-    copies) counts past the limit.
+    A ``<use>`` draws what it names again, and so does a mask, a clip path, a pattern or a filter at each element
+    that names it (``mask="url(#m)"``). Each element is counted once (remembered), without recursion, so that
+    copies of copies are counted in the time of reading the drawing; a reference back to an ancestor (a loop)
+    counts past the limit. ``None`` if a reference names no part of the drawing: a browser may read it another way
+    (``#%67`` is ``#g``) and draw what the count missed.
     """
     counted: dict[int, int] = {}
     started: set[int] = set()
@@ -224,7 +270,10 @@ def _shapes(root: ElementTree.Element, ids: dict[str, ElementTree.Element]) -> i
         key = id(node)
         if key in counted:
             continue
-        needs = [*node, *_named(node, ids)]
+        named = _named(node, ids)
+        if named is None:
+            return None
+        needs = [*node, *named]
         if not ready:
             started.add(key)
             stack.append((node, True))
@@ -240,12 +289,29 @@ def _shapes(root: ElementTree.Element, ids: dict[str, ElementTree.Element]) -> i
     return counted[id(root)]
 
 
-def _named(node: ElementTree.Element, ids: dict[str, ElementTree.Element]) -> list[ElementTree.Element]:
-    """What a ``<use>`` element draws a copy of, if it names a part of the drawing; nothing for any other."""
-    if _local(node.tag) != "use":
-        return []
-    target = ids.get((node.get("href") or node.get(_XLINK_HREF) or "").strip().removeprefix("#"))
-    return [] if target is None else [target]
+def _named(node: ElementTree.Element, ids: dict[str, ElementTree.Element]) -> list[ElementTree.Element] | None:
+    """The parts of the drawing *node* draws again where it is, or ``None`` if one is not there.
+
+    What its ``href`` (not a link's) and its ``url(#...)`` references name.
+    """
+    fragments = []
+    for attribute, value in node.attrib.items():
+        if attribute in ("href", _XLINK_HREF):
+            if _local(node.tag) != "a":  # a link is never followed in a picture
+                fragments.append(value.strip())
+        elif "url" in value.lower():
+            fragments += [f"#{found}" for found in _FRAGMENT.findall(value)]
+    named = []
+    for fragment in fragments:
+        target = ids.get(unquote(fragment.removeprefix("#")))  # as a browser reads it: #%67 is #g
+        if target is None:
+            return None
+        named.append(target)
+    return named
+
+
+#: The part a ``url(#...)`` reference names, quoted or not.
+_FRAGMENT = re.compile(r"url\s*\(\s*[\"']?\s*#([^\"')\s]*)", re.IGNORECASE)
 
 
 def _title(root: ElementTree.Element) -> tuple[str | None, str | None]:
