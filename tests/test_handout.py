@@ -721,3 +721,15 @@ def test_the_pixels_of_all_pictures_of_a_page_are_bounded_as_their_bytes_are():
     assert len(embedded) == MAX_PICTURES_PIXELS // (side * side)
     assert {f.reason for f in found if not isinstance(f, Picture)} == {"too-large-in-all"}
     assert [o.reason for o in pictures.omitted] == ["too-large-in-all"]  # said once for the picture
+
+
+def test_a_drawing_left_out_says_what_in_it_is_not_drawn():
+    # Found by a black-box attack (round 23): an <animate>, a marker or a CSS escape was said to "embed or name
+    # other pictures or files", and the author looked for one that was not there.
+    from backext._svg import read_drawing  # noqa: PLC0415
+
+    animated = read_drawing(f"<svg {_SVG_NS}><animate/></svg>".encode())
+    escaped = read_drawing(f'<svg {_SVG_NS}><rect style="fill:\\\\72 ed"/></svg>'.encode())
+    assert "animate element" in animated.template.format(**animated.values)  # type: ignore[union-attr]
+    assert "CSS escape" in escaped.template  # type: ignore[union-attr]
+    assert "other pictures" in read_drawing(f'<svg {_SVG_NS}><image href="x.png"/></svg>'.encode()).template  # type: ignore[union-attr]

@@ -103,12 +103,21 @@ class Refused:
 
     reason: str
     template: str
-    values: dict[str, int] = attrs.field(factory=dict)
+    values: dict[str, int | str] = attrs.field(factory=dict)
 
 
 _NOT_SVG = Refused("not-a-picture", N_("its content is not an SVG image"))
 _ELSEWHERE = Refused(
     "not-self-contained", N_("the drawing embeds or names other pictures or files, which a handout does not embed")
+)
+_ESCAPED = Refused(
+    "not-self-contained", N_("the drawing's style has a CSS escape (a backslash), which a handout does not read")
+)
+#: An element a handout does not draw, named in the message (``{element}``).
+_NOT_DRAWN = N_("the drawing holds a {element} element, which a handout does not draw")
+#: The elements that show or fetch a picture or a page from elsewhere.
+_ELSEWHERE_ELEMENTS = frozenset(
+    {"image", "foreignObject", "feImage", "iframe", "video", "audio", "object", "embed", "img", "canvas"}
 )
 _COSTLY = Refused(
     "too-large", N_("the drawing's style animates it, or filters it from a style sheet: a handout does not draw that")
@@ -218,8 +227,13 @@ def _entities(data: str) -> int | None:
 def _element(element: ElementTree.Element) -> Refused | None:
     """Why *element* makes its drawing not self-contained, or costly, if it does."""
     namespace, name = _namespace(element.tag), _local(element.tag)
-    if (namespace in ("", _SVG) and name not in _ALLOWED) or namespace in _SHOWN or _XML_BASE in element.attrib:
+    if namespace in _SHOWN or _XML_BASE in element.attrib:
         return _ELSEWHERE  # xml:base would make every reference in it another file's
+    if namespace in ("", _SVG) and name not in _ALLOWED:
+        if name in _ELSEWHERE_ELEMENTS:
+            return _ELSEWHERE
+        # Said by name: an animation, a marker... is no picture from elsewhere, and the author looks for none.
+        return Refused("not-self-contained", _NOT_DRAWN, {"element": name[:40]})
     for attribute, value in element.attrib.items():
         if attribute in ("href", _XLINK_HREF):
             if name != "a" and not value.strip().startswith("#"):  # a link is never followed in a picture
@@ -228,13 +242,15 @@ def _element(element: ElementTree.Element) -> Refused | None:
             if _URL.search(value) or _CSS_ELSEWHERE.search(value):
                 return _ELSEWHERE
             if (attribute == "style" or attribute in _PRESENTATION) and "\\" in value:
-                return _ELSEWHERE  # CSS read there: an escape could spell url( past any check
+                return _ESCAPED  # CSS read there: an escape could spell url( past any check
             if attribute == "style" and _ANIMATION.search(value):
                 return _COSTLY
     if name == "style" and namespace == _SVG:
         css = "".join(element.itertext())
         # A style sheet applies to any number of elements: no reference, escape, animation or filter in it.
-        if "\\" in css or re.search(r"url\s*\(", css, re.IGNORECASE) or _CSS_ELSEWHERE.search(css):
+        if "\\" in css:
+            return _ESCAPED
+        if re.search(r"url\s*\(", css, re.IGNORECASE) or _CSS_ELSEWHERE.search(css):
             return _ELSEWHERE
         if _ANIMATION.search(css) or _FILTER_FUNCTION.search(css):
             return _COSTLY
