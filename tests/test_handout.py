@@ -733,3 +733,17 @@ def test_a_drawing_left_out_says_what_in_it_is_not_drawn():
     assert "animate element" in animated.template.format(**animated.values)  # type: ignore[union-attr]
     assert "CSS escape" in escaped.template  # type: ignore[union-attr]
     assert "other pictures" in read_drawing(f'<svg {_SVG_NS}><image href="x.png"/></svg>'.encode()).template  # type: ignore[union-attr]
+
+
+@pytest.mark.timeout(20)
+def test_reading_a_drawing_takes_time_in_proportion_to_it():
+    # Found by a review (round 23): "animation-" repeated in a style took 27 s for 100 kB (a pattern went back over
+    # it from each word); and :has() rules and text shadows drew for minutes in a browser.
+    from backext._svg import read_drawing  # noqa: PLC0415
+
+    hostile = f'<svg {_SVG_NS}><rect style="{"animation-" * 90_000}"/></svg>'.encode()
+    assert read_drawing(hostile).reason == "too-large"  # type: ignore[union-attr]
+    for css in ("g:has(g g) rect { fill: red }", "text { text-shadow: 1px 1px red }", "rect{ANIMATION-name: x}"):
+        found = read_drawing(f"<svg {_SVG_NS}><style>{css}</style><rect/></svg>".encode())
+        assert found.reason == "too-large", css  # type: ignore[union-attr]
+    assert read_drawing(f"<svg {_SVG_NS}><style>rect {{ fill: red }}</style><rect/></svg>".encode()).title is None  # type: ignore[union-attr]

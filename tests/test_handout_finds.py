@@ -739,7 +739,9 @@ def test_only_a_drawings_own_plain_title_is_its_text_alternative(drawing, title)
      ("uz-AF", "rtl"), ("uz", "ltr"), ("pa-Guru-PK", "ltr"),
      # Round 22: more regions CLDR writes in Arabic script; Sindhi in India in Devanagari.
      ("az-IR", "rtl"), ("kk-CN", "rtl"), ("ky-CN", "rtl"), ("ms-CC", "rtl"), ("ku-IQ", "rtl"), ("sd-IN", "ltr"),
-     ("sd", "rtl")],
+     ("sd", "rtl"),
+     # Round 23: ISO 639-3 codes of Arabic, Persian and Pashto varieties.
+     ("arb", "rtl"), ("ars", "rtl"), ("pes", "rtl"), ("pbt", "rtl"), ("haz", "rtl")],
 )  # fmt: skip
 def test_the_languages_written_right_to_left_are_set_so(tag, written):
     # Found by a black-box attack (round 20): ji (Yiddish's old tag), prs, mzn, lrc, glk and rhg were set ltr.

@@ -7,6 +7,7 @@ ladder modules that run (a trace), which no machine's speed changes.
 
 from __future__ import annotations
 
+import json
 import sys
 import types
 from collections.abc import Callable
@@ -90,18 +91,36 @@ def _shaped(exercises: int, shape: str) -> dict[str, object]:
             exercise["progression"] = {"next_exercise": "e0"} if index else {}
         elif shape == "ring":
             exercise["progression"] = {"next_exercise": f"e{(index + 1) % exercises}"}
+    if shape == "two-way chain, top first":  # round 23: the quick proof that a pack is clean walked the chain
+        chain = list(reversed(_pack(exercises, exercises + 1, back_links=True)["exercises"]))  # type: ignore[call-overload]
+        for exercise in chain:  # as clean as a pack can be: the quick proof must see it through
+            exercise.update({"movements": ["spinal-extension", "prone"], "sources": ["src"]})
+            exercise["steps"] = [{"text": "t", "cue": "c"}]
+        document.update(
+            {
+                "exercises": chain,
+                "sources": [{"id": "src", "citation": "c"}],
+                "default_locale": "en",
+                "schema_version": 1,
+            }
+        )
     return document
 
 
-@pytest.mark.parametrize("shape", ["star", "one-way chain", "two-way chain", "ring"])
+@pytest.mark.parametrize("shape", ["star", "one-way chain", "two-way chain", "ring", "two-way chain, top first"])
 def test_checking_one_way_links_grows_in_proportion_to_the_exercises(shape):
     # Found by a black-box attack (round 22): 8,000 exercises all leading to one with no previous link took two
     # minutes, a one-way chain of 8,000 a minute and a half, a two-way chain 11 s (each link retraced the way
     # down, or walked up the next links, from its own place).
-    limits = backext.Limits(max_problems=10)
+    # With the default limits, a pack is first tried by the quick proof that it is clean (_clean), where the
+    # chain with side steps down was quadratic (round 23); the other shapes, by the full checks.
+    limits = backext.Limits() if shape == "two-way chain, top first" else backext.Limits(max_problems=10)
 
     def work(exercises: int) -> int:
         document = _shaped(exercises, shape)
+        if shape == "two-way chain, top first":  # loaded: a clean pack is proven clean quickly (_clean)
+            text = json.dumps(document)
+            return _lines_run(lambda: backext.load_pack(text, format="json"))
         return _lines_run(lambda: backext.validate_pack(document, limits=limits))
 
     small, large = work(300), work(600)

@@ -71,9 +71,10 @@ def _check_pack(pack: Pack, limits: Limits) -> _Found:
     suggest = Suggester()
     for index, source in enumerate(pack.sources):
         yield from rule_problems(source, f"/sources/{index}", most, "ungated")
+    avoided = {a.id for a in pack.avoid}  # once: made for each exercise, it cost time in the square of the pack
     for index, exercise in enumerate(pack.exercises):
         yield from _check_exercise(
-            exercise, f"/exercises/{index}", (exercise_ids, source_ids, {a.id for a in pack.avoid}), limits, suggest
+            exercise, f"/exercises/{index}", (exercise_ids, source_ids, avoided), limits, suggest
         )
     yield from _check_avoid(pack, exercise_ids, source_ids, suggest)
     cited = {source for exercise in pack.exercises for source in exercise.sources}

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from ._conditions import CLEAN_HOLD_STEPS, PLAUSIBLE_REPETITIONS
 from ._i18n import well_formed
-from ._ladder import ahead, asks_more, next_links
+from ._ladder import Reach, asks_more, next_links
 from ._limits import DEFAULT_LIMITS
 from ._model import Pack
 from ._vocabulary import Level
@@ -102,12 +102,12 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
                 return False
             cited.update(entry.sources)
     # Links that all point one way along the list cannot go round in a circle.
-    next_of = None if ordered else next_links(pack)
-    if not ordered and (
+    reach = None if ordered else Reach(next_links(pack))  # made once: each link asked of it in constant time
+    if reach is not None and (
         _has_cycle({e.id: e.progression.next_exercise for e in exercises})
         or _has_cycle({e.id: e.progression.previous_exercise for e in exercises})
         or any(
-            e.progression.previous_exercise is not None and ahead(pack, e, e.progression.previous_exercise, next_of)
+            e.progression.previous_exercise is not None and reach.ahead(e.id, e.progression.previous_exercise)
             for e in exercises
         )  # a "previous" exercise the next links climb to: a step down would go up
     ):

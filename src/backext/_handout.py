@@ -45,6 +45,9 @@ _RIGHT_TO_LEFT = frozenset(
         "acm", "aeb", "apc", "ar", "arc", "ary", "arz", "azb", "bal", "bgn", "bqi", "ckb", "dv", "fa", "glk",
         "he", "hnd", "iw", "ji", "jpr", "jrb", "khw", "ks", "lah", "lki", "lrc", "luz", "mzn", "nqo", "ota",
         "pnb", "prs", "ps", "rhg", "sam", "sd", "sdh", "skr", "syr", "tmr", "ug", "ur", "ydd", "yi", "yih",
+        # ISO 639-3 codes of Arabic, Persian, Pashto, Balochi, Hazaragi, Syriac and Hebrew varieties.
+        "acq", "afb", "aii", "ajp", "apd", "arb", "arq", "ars", "ayl", "bcc", "bgp", "haz", "hbo", "mid", "pbt",
+        "pbu", "pes", "phn", "pst", "shu", "ssh", "syc", "xpu",
     }
 )  # fmt: skip
 
