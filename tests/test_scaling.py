@@ -163,3 +163,37 @@ def test_the_checks_ways_up_and_down_are_the_engines(links):
     for exercise in pack.exercises:
         if exercise.progression.previous_exercise is None:
             assert retraced[exercise.id] == _ladder.previous_exercise(pack, exercise), exercise.id
+    # Round 23 (found by a black-box attack): steps down that, followed, climb to an exercise ahead.
+    below = _ladder.steps_down(pack, leading, reach)
+    climbing = _ladder.climbing_down(pack, below, reach)
+    for exercise in pack.exercises:
+        step, seen, ahead_found = below.get(exercise.id), {exercise.id}, None
+        while step is not None and step.id not in seen:
+            if step.id not in reach._loop and _ladder.ahead(pack, exercise, step.id):  # a loop: its own error
+                ahead_found = step.id
+                break
+            seen.add(step.id)
+            step = below.get(step.id)
+        if exercise.id not in reach._loop:
+            assert climbing.get(exercise.id) == ahead_found, exercise.id
+
+
+@pytest.mark.parametrize(
+    "links",
+    [
+        # a's next is b; a steps down to d, d to b: a step down from a climbs to b.
+        {"a": ("b", "d"), "b": (None, "z"), "d": (None, "b"), "z": (None, None)},
+        # a, b, c up the ladder; a steps down to d, d to c, the top.
+        {"a": ("b", "d"), "b": ("c", "a"), "c": (None, None), "d": (None, "c")},
+    ],
+)
+def test_steps_down_that_climb_the_ladder_are_an_error(links):
+    # Found by a black-box attack (round 23): validate --strict passed these, and a person in pain at a was stepped
+    # down to an exercise harder than a.
+    exercises = []
+    for name, (up, down) in links.items():
+        progression = {key: value for key, value in (("next_exercise", up), ("previous_exercise", down)) if value}
+        exercise = _pack(1, 2, back_links=False)["exercises"][0]  # type: ignore[index]
+        exercises.append({**exercise, "id": name, "progression": progression})
+    document = {"id": "p", "title": "t", "version": "1", "disclaimer": "d", "exercises": exercises}
+    assert "progression-cycle" in {p.code for p in backext.validate_pack(document) if p.severity == "error"}

@@ -19,7 +19,17 @@ import attrs
 
 from ._constraints import SLUG_PATTERN, Finding, Rule, doses_words, in_tenths, rule, rule_problems, tenths_of
 from ._i18n import N_, N_plural, well_formed
-from ._ladder import Reach, asks_more, hold_rungs, leading_links, next_links, retraced_all, rungs
+from ._ladder import (
+    Reach,
+    asks_more,
+    climbing_down,
+    hold_rungs,
+    leading_links,
+    next_links,
+    retraced_all,
+    rungs,
+    steps_down,
+)
 from ._limits import DEFAULT_LIMITS, Gathered, Limits, shorten
 from ._messages import Message, listed
 from ._model import Avoid, Exercise, Pack
@@ -212,6 +222,14 @@ def _check_ladder(pack: Pack) -> _Found:
                 if traced and difference == 0 and asks_more(exercise, target):  # that way down raises the numbers
                     yield rule("previous-asks-more").at(at, value=shorten(exercise.id), exercise=shorten(target.id))
     position = {e.id: i for i, e in enumerate(pack.exercises)}
+    # Steps down that, followed, climb: a to d to b, where a's next exercise is b (each step alone goes down).
+    for exercise_id, ahead_id in climbing_down(pack, steps_down(pack, leading, reach), reach).items():
+        index = position[exercise_id]
+        exercise = pack.exercises[index]
+        at = f"/exercises/{index}/progression" + (
+            "/previous_exercise" if exercise.progression.previous_exercise else ""
+        )
+        yield rule("previous-ahead").at(at, value=shorten(ahead_id), exercise=shorten(exercise_id))
     cycle_rule = rule("progression-cycle")
     for name in ("next_exercise", "previous_exercise"):
         done: set[str] = set()  # exercises whose chain is known to end, or to have been reported

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from ._conditions import CLEAN_HOLD_STEPS, PLAUSIBLE_REPETITIONS
 from ._i18n import well_formed
-from ._ladder import Reach, asks_more, next_links
+from ._ladder import Reach, asks_more, climbing_down, leading_links, next_links, steps_down
 from ._limits import DEFAULT_LIMITS
 from ._model import Pack
 from ._vocabulary import Level
@@ -110,6 +110,7 @@ def links_clean(pack: Pack, *, locales: frozenset[str] | None, plain: int) -> bo
             e.progression.previous_exercise is not None and reach.ahead(e.id, e.progression.previous_exercise)
             for e in exercises
         )  # a "previous" exercise the next links climb to: a step down would go up
+        or climbing_down(pack, steps_down(pack, leading_links(pack), reach), reach)  # or two steps down would
     ):
         return False
     if chained and _longest_chain(next_index, ordered=ordered) > CLEAN_CHAIN:

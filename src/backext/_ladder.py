@@ -559,12 +559,8 @@ class Reach:
         return self._in[target] < self._in[start] and self._out[start] <= self._out[target]
 
 
-def retraced_all(pack: Pack, leading: Mapping[str, list[Exercise]], reach: Reach) -> dict[str, Exercise | None]:
-    """:func:`previous_exercise` of every exercise with no ``previous_exercise``, each in constant time.
-
-    The way down from each exercise is followed once for all (remembered), so that a long ladder of one-way links
-    costs time in its length, not in the square of it.
-    """
+def ways_down(pack: Pack, leading: Mapping[str, list[Exercise]], reach: Reach) -> dict[str, Exercise | None]:
+    """The exercise a step down from each exercise goes to, as the engine takes it (one step, not followed)."""
     by_id = {e.id: e for e in pack.exercises}
 
     def down(exercise: Exercise) -> Exercise | None:
@@ -577,7 +573,88 @@ def retraced_all(pack: Pack, leading: Mapping[str, list[Exercise]], reach: Reach
             return None
         return target
 
-    below = {e.id: down(e) for e in pack.exercises}
+    return {e.id: down(e) for e in pack.exercises}
+
+
+def steps_down(pack: Pack, leading: Mapping[str, list[Exercise]], reach: Reach) -> dict[str, Exercise | None]:
+    """The exercise the engine steps down to from each exercise: its previous link, or the link it retraces."""
+    return {**ways_down(pack, leading, reach), **retraced_all(pack, leading, reach)}
+
+
+def climbing_down(pack: Pack, below: Mapping[str, Exercise | None], reach: Reach) -> dict[str, str]:
+    """Each exercise whose steps down, followed, reach an exercise its next links climb to: that exercise's id.
+
+    One step down never goes up (:func:`previous_exercise` refuses it), but two may: ``a`` steps down to ``d``,
+    ``d`` to ``b``, and ``b`` is ``a``'s next exercise. Found for all exercises at once: the ways down make a
+    forest, walked once; the exercises ahead of each are an interval of :class:`Reach`'s order, counted in a
+    Fenwick tree as the walk enters and leaves them.
+    """
+    ids = [e.id for e in pack.exercises if e.id in reach._in]  # noqa: SLF001 - Reach's own order, read here
+    size = max(reach._in.values(), default=0) + 2  # noqa: SLF001
+    tree = [0] * (size + 1)
+
+    def add(position: int, amount: int) -> None:
+        position += 1
+        while position <= size:
+            tree[position] += amount
+            position += position & -position
+
+    def covering(position: int) -> int:
+        position += 1
+        total = 0
+        while position > 0:
+            total += tree[position]
+            position -= position & -position
+        return total
+
+    children: dict[str, list[str]] = {}
+    roots = []
+    for exercise_id in ids:
+        down = below.get(exercise_id)
+        if down is None or down.id not in reach._in:  # noqa: SLF001
+            roots.append(exercise_id)
+        else:
+            children.setdefault(down.id, []).append(exercise_id)
+    found: dict[str, str] = {}
+    for root in roots:
+        stack: list[tuple[str, bool]] = [(root, False)]
+        while stack:
+            node, leaving = stack.pop()
+            # A loop of next links is an error of its own (progression-cycle, said once): only the exercises a
+            # path of next links climbs to, outside any loop, are counted here.
+            on_loop = node in reach._loop  # noqa: SLF001
+            if leaving:
+                if not on_loop:
+                    add(reach._in[node], -1)  # noqa: SLF001
+                    add(reach._out[node], 1)  # noqa: SLF001
+                continue
+            # Below this node on its way down: the exercises entered and not yet left. Any of them ahead of it?
+            if not on_loop and covering(reach._in[node]) > 0:  # noqa: SLF001
+                found[node] = ""
+            if not on_loop:
+                add(reach._in[node], 1)  # noqa: SLF001
+                add(reach._out[node], -1)  # noqa: SLF001
+            stack.append((node, True))
+            stack.extend((child, False) for child in children.get(node, ()))
+    for node in found:  # named: the first exercise on the way down that is ahead (few: each is an error)
+        step = below.get(node)
+        seen = {node}
+        while step is not None and step.id not in seen:
+            if step.id not in reach._loop and reach.ahead(node, step.id):  # noqa: SLF001
+                found[node] = step.id
+                break
+            seen.add(step.id)
+            step = below.get(step.id)
+    return {node: ahead_id for node, ahead_id in found.items() if ahead_id}
+
+
+def retraced_all(pack: Pack, leading: Mapping[str, list[Exercise]], reach: Reach) -> dict[str, Exercise | None]:
+    """:func:`previous_exercise` of every exercise with no ``previous_exercise``, each in constant time.
+
+    The way down from each exercise is followed once for all (remembered), so that a long ladder of one-way links
+    costs time in its length, not in the square of it.
+    """
+    below = ways_down(pack, leading, reach)
     ends: dict[str, bool] = {}  # whether the way down from each exercise comes to a bottom (not round in a loop)
     for start in below:
         path: list[str] = []
