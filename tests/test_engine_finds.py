@@ -1858,3 +1858,35 @@ def test_an_ended_clearance_beside_one_never_given_is_said_to_have_ended():
     said = str(raised.value)
     assert said.index("arms-out") < said.index("needs a clinician's clearance") < said.index("has ended")
     assert raised.value.modification_ids == ("arms-out", "leg-lift")
+
+
+def test_steps_down_that_would_climb_the_ladder_are_not_taken_in_a_pack_built_in_python():
+    # Found by the fresh-eyes check on the last commit (round 23): in a pack never read by load_pack, e steps down
+    # to d and d to x, e's next (harder) exercise: pain took the person up to x at 40 s. validate says
+    # progression-cycle; the engine, which never sees validate, stays at e's lowest dose.
+    import datetime  # noqa: PLC0415
+
+    import attrs  # noqa: PLC0415
+
+    base = backext.builtin_pack().exercises[0]
+
+    def exercise(name: str, start: int, *, up: str | None = None, down: str | None = None) -> backext.Exercise:
+        hold = attrs.evolve(base.hold, start_seconds=start, target_seconds=start + 20, increment_seconds=10)
+        progression = attrs.evolve(base.progression, next_exercise=up, previous_exercise=down)
+        return attrs.evolve(base, id=name, hold=hold, progression=progression, modifications=())
+
+    pack = attrs.evolve(
+        backext.builtin_pack(),
+        exercises=(exercise("e", 10, up="x", down="d"), exercise("x", 40, down="e"), exercise("d", 5, down="x")),
+    )
+    state = backext.start(pack, "e")
+    day = datetime.date(2026, 1, 5)
+    for _ in range(4):
+        log = backext.SessionLog(
+            date=day, exercise_id=state.prescription.exercise_id, repetitions_completed=0, hold_seconds=0, pain=6,
+            pain_next_day=0,
+        )  # fmt: skip
+        state = backext.step(pack, state, log).state
+        assert state.prescription.exercise_id != "x"
+        assert state.prescription.hold_seconds <= 10
+        day += datetime.timedelta(days=2)

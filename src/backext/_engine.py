@@ -242,11 +242,26 @@ def _down(
     easier = tuple(m for m in modifications if exercise.modification(m).direction is not Direction.HARDER)
     if easier != modifications and _lower_than(prescribe(exercise, dose, easier), base):
         return dose, easier
-    preceding = previous_exercise(pack, exercise)
+    # No step down from an exercise whose steps down, followed, would climb the ladder (a pack built in Python is
+    # never checked: validate calls it progression-cycle): the person stays at its lowest dose.
+    preceding = None if exercise.id in _climbing(pack) else previous_exercise(pack, exercise)
     if preceding is None:
         return current, modifications
     landing = state.last_tolerated(preceding.id)
     return (start_dose(preceding) if landing is None else fit(preceding, landing)), ()
+
+
+def _climbing(pack: Pack) -> frozenset[str]:
+    """The exercises of *pack* whose steps down, followed, climb the ladder or go round a loop (remembered)."""
+    remembered = memory(pack)
+    if remembered.climbing is None:
+        from ._ladder import Reach, climbing_down, endless, leading_links, next_links, steps_down  # noqa: PLC0415
+
+        reach = Reach(next_links(pack))
+        below = steps_down(pack, leading_links(pack), reach)
+        # Round a loop of steps down, the person would come back to where they were, or above it.
+        remembered.climbing = frozenset(climbing_down(pack, below, reach)) | frozenset(endless(below))
+    return remembered.climbing
 
 
 def gap_steps(gap: int | None, rules: Rules) -> int:

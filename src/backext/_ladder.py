@@ -581,6 +581,24 @@ def steps_down(pack: Pack, leading: Mapping[str, list[Exercise]], reach: Reach) 
     return {**ways_down(pack, leading, reach), **retraced_all(pack, leading, reach)}
 
 
+def endless(below: Mapping[str, Exercise | None]) -> set[str]:
+    """The exercises whose steps down, followed, never come to a bottom: they go round a loop of steps down."""
+    ends: dict[str, bool] = {}
+    for start in below:
+        path: list[str] = []
+        on_path: set[str] = set()
+        node: str | None = start
+        while node is not None and node not in ends and node not in on_path:
+            path.append(node)
+            on_path.add(node)
+            following = below.get(node)
+            node = None if following is None else following.id
+        result = True if node is None else ends.get(node, False)
+        for member in path:
+            ends[member] = result
+    return {node for node, ended in ends.items() if not ended}
+
+
 def climbing_down(pack: Pack, below: Mapping[str, Exercise | None], reach: Reach) -> dict[str, str]:
     """Each exercise whose steps down, followed, reach an exercise its next links climb to: that exercise's id.
 

@@ -49,9 +49,11 @@ MAX_ANSWERS = 4096
 class Memory:
     """What is remembered for one pack object."""
 
-    __slots__ = ("__weakref__", "answers", "made")
+    __slots__ = ("__weakref__", "answers", "climbing", "made")
 
     def __init__(self) -> None:
+        #: The exercises whose steps down, followed, climb the ladder (made once, when first asked).
+        self.climbing: frozenset[str] | None = None
         #: ``id(state)`` -> (a weak reference to the state, the rules it was made under).
         self.made: dict[int, tuple[weakref.ref[State], Rules]] = {}
         #: (``id(exercise)``, dose values, variations) -> the next dose up, or ``None`` at the top.
