@@ -1879,6 +1879,16 @@ def test_steps_down_that_would_climb_the_ladder_are_not_taken_in_a_pack_built_in
         backext.builtin_pack(),
         exercises=(exercise("e", 10, up="x", down="d"), exercise("x", 40, down="e"), exercise("d", 5, down="x")),
     )
+    # The last fresh-eyes check: on a loop of next links (a, b, c, a), a retraced its link back to c, above it.
+    looped = attrs.evolve(
+        backext.builtin_pack(),
+        exercises=(exercise("a", 10, up="b"), exercise("b", 20, up="c", down="a"), exercise("c", 30, up="a", down="b")),
+    )
+    log = backext.SessionLog(
+        date=datetime.date(2026, 1, 5), exercise_id="a", repetitions_completed=0, hold_seconds=0, pain=6,
+        pain_next_day=0,
+    )  # fmt: skip
+    assert backext.step(looped, backext.start(looped, "a"), log).state.prescription.exercise_id == "a"
     state = backext.start(pack, "e")
     day = datetime.date(2026, 1, 5)
     for _ in range(4):

@@ -259,8 +259,11 @@ def _climbing(pack: Pack) -> frozenset[str]:
 
         reach = Reach(next_links(pack))
         below = steps_down(pack, leading_links(pack), reach)
-        # Round a loop of steps down, the person would come back to where they were, or above it.
-        remembered.climbing = frozenset(climbing_down(pack, below, reach)) | frozenset(endless(below))
+        # Round a loop of steps down, the person would come back to where they were, or above it; on a loop of
+        # next links, every exercise of the loop is above every other.
+        remembered.climbing = (
+            frozenset(climbing_down(pack, below, reach)) | frozenset(endless(below)) | frozenset(reach.on_loop())
+        )
     return remembered.climbing
 
 

@@ -549,6 +549,10 @@ class Reach:
                 stack.append((node, True))
                 stack.extend((child, False) for child in children.get(node, ()))
 
+    def on_loop(self) -> set[str]:
+        """The exercises on a loop of next links (each of them is ahead of every other)."""
+        return set(self._loop)
+
     def ahead(self, start: str, target: str) -> bool:
         """Whether following the next links up from *start* reaches *target* (as :func:`ahead` says)."""
         if start == target or start not in self._in or target not in self._in:
