@@ -677,23 +677,11 @@ def retraced_all(pack: Pack, leading: Mapping[str, list[Exercise]], reach: Reach
     costs time in its length, not in the square of it.
     """
     below = ways_down(pack, leading, reach)
-    ends: dict[str, bool] = {}  # whether the way down from each exercise comes to a bottom (not round in a loop)
-    for start in below:
-        path: list[str] = []
-        on_path: set[str] = set()
-        node: str | None = start
-        while node is not None and node not in ends and node not in on_path:
-            path.append(node)
-            on_path.add(node)
-            following = below[node]
-            node = None if following is None else following.id
-        result = True if node is None else ends.get(node, False)
-        for member in path:
-            ends[member] = result
+    round_a_loop = endless(below)
     # The way down from an exercise's retraced link comes to a bottom, or it is no way down (it would come round to
     # the exercise itself, whose way down is that link: then it never comes to a bottom either).
     return {
-        e.id: (back if back is not None and ends[back.id] else None)
+        e.id: (back if back is not None and back.id not in round_a_loop else None)
         for e in pack.exercises
         if e.progression.previous_exercise is None
         for back in (below[e.id],)
