@@ -31,8 +31,8 @@ PAPER = {"A4": (210 - 28) * 96 / 25.4, "Letter": (215.9 - 28) * 96 / 25.4}
 #: build of Chromium prints them with DejaVu Sans (the first of the page's fonts installed there). German and French
 #: words are longer: their pages run one or two pages longer. docs/howto/handout.md states the same counts.
 PAGES = {
-    "forearm-press-up": {"en": (4, 5), "de": (5, 6), "fr": (5, 5), "es": (4, 5)},
-    "hand-press-up": {"en": (4, 5), "de": (5, 6), "fr": (5, 5), "es": (4, 5)},
+    "forearm-press-up": {"en": (4, 5), "de": (5, 5), "fr": (5, 5), "es": (4, 5)},
+    "hand-press-up": {"en": (4, 5), "de": (5, 5), "fr": (5, 5), "es": (4, 5)},
     "prone-chest-lift": {"en": (5, 5), "de": (6, 6), "fr": (6, 6), "es": (5, 6)},
     "stopped": {"en": (4, 4), "de": (4, 4), "fr": (4, 4), "es": (4, 4)},
 }
