@@ -174,7 +174,9 @@ def test_the_checks_ways_up_and_down_are_the_engines(links):
                 break
             seen.add(step.id)
             step = below.get(step.id)
-        if exercise.id not in reach._loop:
+        # An exercise whose steps down go round a loop is its own error (progression-cycle), and the engine takes
+        # no step down from it (endless): climbing_down leaves it out.
+        if exercise.id not in reach._loop and exercise.id not in _ladder.endless(below):
             assert climbing.get(exercise.id) == ahead_found, exercise.id
 
 
